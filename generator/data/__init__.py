@@ -1,0 +1,59 @@
+"""Price sources behind one small interface, chosen by name.
+
+    load_prices(settings, source="csv", data_dir=...) -> MarketData
+
+Each source returns the same tidy `MarketData`; nothing downstream knows where
+prices came from except through `MarketData.source` (shown in every output).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from generator.data.model import MarketData, TickerHistory
+from generator.errors import DataError
+
+__all__ = ["MarketData", "TickerHistory", "PriceSource", "load_prices", "make_source"]
+
+
+class PriceSource(Protocol):
+    name: str
+
+    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str]) -> MarketData:
+        """Load `required` (fail hard when absent) and whatever of `optional` exists.
+
+        `levels` are tickers quoted as levels that may be zero or negative (yields).
+        """
+        ...
+
+
+def make_source(name: str, data_dir: str | Path | None) -> PriceSource:
+    if name == "sample":
+        from generator.data.sample import SampleSource
+
+        return SampleSource()
+    if name == "csv":
+        if not data_dir:
+            raise DataError("the csv source needs a folder", "pass --data-dir DIR or set data.data_dir in settings.yaml")
+        from generator.data.csv_folder import CsvFolderSource
+
+        return CsvFolderSource(Path(data_dir))
+    if name == "yfinance":
+        from generator.data.yahoo import YFinanceSource
+
+        return YFinanceSource()
+    raise DataError(f"unknown data source {name!r}", "use sample, csv or yfinance")
+
+
+def load_prices(settings, source: str | None = None, data_dir: str | Path | None = None) -> MarketData:
+    """Load the pair (required) and every optional ticker the settings name."""
+    name = source or settings.data.source
+    folder = data_dir if data_dir is not None else (
+        settings.resolve(settings.data.data_dir) if settings.data.data_dir else None)
+    chosen = make_source(name, folder)
+    return chosen.load(
+        required=[settings.pair.small, settings.pair.large],
+        optional=settings.tickers.optional(),
+        levels=settings.tickers.levels(),
+    )

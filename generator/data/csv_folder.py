@@ -1,0 +1,121 @@
+"""The csv source: a folder with one yfinance-format `<TICKER>.csv` per ticker.
+
+Real files vary (see shared PROVENANCE): adjusted-only files have no Close,
+some have only Adj Close, index levels and yields only Close. yfinance's own
+multi-row header (`Price`/`Ticker`/`Date` lines) is accepted too. Every problem
+is reported with the file and the line number a user sees in an editor.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from generator.data.model import MarketData, TickerHistory
+from generator.errors import DataError
+
+_ALIASES = {
+    "date": "date", "datetime": "date",
+    "open": "open", "high": "high", "low": "low", "close": "close",
+    "adjclose": "adj_close", "adj_close": "adj_close", "adjustedclose": "adj_close",
+    "volume": "volume",
+}
+_PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close")
+
+
+def _canonical(name: str) -> str | None:
+    key = re.sub(r"[\s._]", "", str(name).strip().lower())
+    return _ALIASES.get(key) or _ALIASES.get(str(name).strip().lower())
+
+
+class CsvFolderSource:
+    name = "csv"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str]) -> MarketData:
+        if not self.folder.is_dir():
+            raise DataError(f"{self.folder}: data folder not found", "check --data-dir or data.data_dir")
+        histories: dict[str, TickerHistory] = {}
+        missing: list[str] = []
+        for ticker in dict.fromkeys([*required, *optional]):
+            path = self.folder / f"{ticker}.csv"
+            if not path.is_file():
+                if ticker in required:
+                    raise DataError(f"{path}: required ticker {ticker} has no file",
+                                    f"add {ticker}.csv to the folder or change pair in settings.yaml")
+                missing.append(ticker)
+                continue
+            histories[ticker] = read_ticker_csv(path, ticker, allow_non_positive=ticker in levels)
+        return MarketData("csv", f"CSV folder {self.folder}", histories, None, tuple(missing))
+
+
+def read_ticker_csv(path: Path, ticker: str, allow_non_positive: bool = False) -> TickerHistory:
+    """Read and validate one file; raise DataError naming file, line and problem."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: empty file", "re-export the ticker's history") from None
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise DataError(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from None
+
+    first_data_line = 2  # line 1 is the header
+    # yfinance >= 0.2.51 writes a three-line header: Price,..., Ticker,..., Date,,,
+    if len(raw.columns) and str(raw.columns[0]).strip().lower() == "price":
+        skip = 0
+        while skip < len(raw) and raw.iloc[skip, 0].strip().lower() in ("ticker", "date"):
+            skip += 1
+        raw = raw.iloc[skip:].reset_index(drop=True)
+        raw.columns = ["Date", *raw.columns[1:]]
+        first_data_line += skip
+
+    names = {col: _canonical(col) for col in raw.columns}
+    if "date" not in names.values():
+        raise DataError(f"{path}: line 1: no Date column (found: {', '.join(map(str, raw.columns))})")
+    raw = raw[[c for c, n in names.items() if n]].rename(columns=names)
+    if not {"close", "adj_close"} & set(raw.columns):
+        raise DataError(f"{path}: line 1: no Close or Adj Close column", "export prices with yfinance's columns")
+    if raw.empty:
+        raise DataError(f"{path}: empty file (a header but no rows)", "re-export the ticker's history")
+
+    lines = np.arange(len(raw)) + first_data_line
+    text_dates = raw["date"].str.strip().str.slice(0, 10)
+    dates = pd.to_datetime(text_dates, format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise DataError(f"{path}: line {lines[i]}: unparseable date {raw['date'].iloc[i]!r}", "dates must be YYYY-MM-DD")
+    dup = dates.duplicated(keep="first").to_numpy()
+    if dup.any():
+        i = int(np.argmax(dup))
+        j = int(np.argmax((dates == dates.iloc[i]).to_numpy()))
+        raise DataError(f"{path}: line {lines[i]}: duplicate date {text_dates.iloc[i]} (also on line {lines[j]})",
+                        "keep one row per session")
+
+    frame = pd.DataFrame(index=pd.DatetimeIndex(dates.to_numpy(), name="date"))
+    returns_col = "adj_close" if "adj_close" in raw.columns else "close"
+    for col in [c for c in (*_PRICE_COLUMNS, "volume") if c in raw.columns]:
+        text = raw[col].str.strip()
+        values = pd.to_numeric(text.replace({"": None, "null": None, "NaN": None, "nan": None}), errors="coerce")
+        unparsed = (values.isna() & text.ne("") & ~text.str.lower().isin(["null", "nan"])).to_numpy()
+        if unparsed.any():
+            i = int(np.argmax(unparsed))
+            raise DataError(f"{path}: line {lines[i]}: {col} is not a number ({text.iloc[i]!r})")
+        if col == returns_col and values.isna().any():
+            i = int(np.argmax(values.isna().to_numpy()))
+            raise DataError(f"{path}: line {lines[i]}: {col} is empty", "fill or drop the row before building")
+        if col in _PRICE_COLUMNS and not (allow_non_positive and col == "close"):
+            nonpos = (values <= 0).to_numpy()
+            if nonpos.any():
+                i = int(np.argmax(nonpos))
+                raise DataError(f"{path}: line {lines[i]}: non-positive {col} {values.iloc[i]:g}",
+                                "prices must be above zero; fix or drop the row")
+        frame[col] = values.to_numpy(dtype="float64")
+    if not frame.index.is_monotonic_increasing:
+        frame = frame.sort_index()
+    return TickerHistory(ticker, frame, str(path))

@@ -1,0 +1,58 @@
+"""Expected failures, each printed by the CLI as one line with a hint.
+
+Anything that is not a `CapweeklyError` is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class CapweeklyError(Exception):
+    """Base of every expected failure: a category, what went wrong, and what to do."""
+
+    category = "error"
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        text = f"{self.category}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class SettingsError(CapweeklyError):
+    """The settings file is missing, unreadable or invalid."""
+
+    category = "settings error"
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = [f"{path}: {p}" for p in problems]
+        super().__init__("; ".join(lines))
+
+    def one_line(self) -> str:
+        # Settings problems are listed all at once, one per line, so a user
+        # fixes the file in one pass instead of one error per run.
+        return "\n".join(f"{self.category}: {self.path}: {p}" for p in self.problems)
+
+
+class DataError(CapweeklyError):
+    """Price data is missing, malformed or unusable for the requested week."""
+
+    category = "data error"
+
+
+class RenderError(CapweeklyError):
+    """A report could not be rendered (template or PDF problem a user can fix)."""
+
+    category = "render error"
+
+
+class OutputError(CapweeklyError):
+    """The output folder cannot be written."""
+
+    category = "output error"

@@ -1,0 +1,172 @@
+"""Metrics: pure functions from `MarketData` at one session to `WeeklyMetrics`.
+
+Nothing here reads files, draws or formats: numbers are decimal fractions
+(yields too: 4.19 % is 0.0419) and templates format them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping
+
+import pandas as pd
+
+from generator.data.model import MarketData
+from generator.metrics.periods import PERIODS, period_target, week_start
+from generator.metrics.series import (change_since, moving_average, period_returns, running_peak, value_at,
+                                      weekly_changes, year_high)
+from generator.metrics.stance import Stance, decide_stance
+
+__all__ = ["WeeklyMetrics", "compute_metrics", "PERIODS"]
+
+
+@dataclass(frozen=True)
+class RatioMetrics:
+    value: float
+    sma_short: float | None
+    sma_long: float | None
+    distance_from_sma_long: float | None
+    peak_date: date
+    peak_value: float
+    drawdown_from_peak: float
+    years_since_peak: float
+    momentum: Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class ReferenceHigh:
+    """The small-cap quoted price against its closing high of a reference year."""
+
+    year: int
+    high: float
+    high_date: date
+    price: float
+    distance: float  # price / high - 1
+
+
+@dataclass(frozen=True)
+class Level:
+    """A quoted level (yield, volatility index, FX rate) and its recent changes."""
+
+    ticker: str
+    value: float
+    changes: Mapping[str, float | None]  # absolute for yields, relative otherwise
+    absolute: bool
+
+
+@dataclass(frozen=True)
+class RatioTrend:
+    """A ratio of two tickers (credit, quality, narrowness) and its momentum."""
+
+    numerator: str
+    denominator: str
+    value: float
+    momentum: Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class RatioSeries:
+    """Daily series the charts draw; not part of metrics.json."""
+
+    ratio: pd.Series
+    sma_short: pd.Series
+    sma_long: pd.Series
+
+
+@dataclass(frozen=True)
+class WeeklyMetrics:
+    as_of: date
+    week_start: date
+    small: str
+    large: str
+    returns: Mapping[str, Mapping[str, float | None]]
+    return_bases: Mapping[str, date]
+    spread: Mapping[str, float | None]
+    ratio: RatioMetrics
+    reference_high: ReferenceHigh | None
+    stance: Stance
+    relative_to_large: Mapping[str, Mapping[str, float | None]]
+    levels: Mapping[str, Level]
+    ratios: Mapping[str, RatioTrend]
+    series: RatioSeries
+
+
+def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
+    return {k: (a[k] - b[k]) if a.get(k) is not None and b.get(k) is not None else None for k in a}
+
+
+def pair_ratio(market: MarketData, numerator: str, denominator: str) -> pd.Series:
+    """numerator / denominator on total-return prices, on the sessions both have."""
+    num, den = market[numerator].total_return, market[denominator].total_return
+    joined = pd.concat([num, den], axis=1, join="inner").dropna()
+    return joined.iloc[:, 0] / joined.iloc[:, 1]
+
+
+def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> WeeklyMetrics:
+    """Every number of the issue for the week ending at `session` (data already cut there)."""
+    lb = settings.lookbacks
+    small, large = settings.pair.small, settings.pair.large
+    tickers = [t for t in settings.all_tickers() if t in market]
+    level_tickers = [t for t in (settings.tickers.long_yield, settings.tickers.short_yield,
+                                 settings.tickers.volatility, settings.tickers.fx) if t and t in market]
+    returns = {t: period_returns(market[t].total_return, session)
+               for t in tickers if t not in level_tickers}
+
+    ratio = pair_ratio(market, small, large)
+    sma_s, sma_l = moving_average(ratio, lb.sma_short), moving_average(ratio, lb.sma_long)
+    value = float(ratio.loc[session])
+    peak_at, peak_value = running_peak(ratio)
+    long_avg, short_avg = value_at(sma_l, session), value_at(sma_s, session)
+    momentum = weekly_changes(ratio, session, lb.momentum_weeks)
+    ratio_metrics = RatioMetrics(
+        value=value, sma_short=short_avg, sma_long=long_avg,
+        distance_from_sma_long=(value / long_avg - 1) if long_avg else None,
+        peak_date=peak_at.date(), peak_value=peak_value,
+        drawdown_from_peak=value / peak_value - 1,
+        years_since_peak=(session - peak_at).days / 365.25,
+        momentum=momentum,
+    )
+    stance = decide_stance(
+        ratio_metrics.distance_from_sma_long,
+        (short_avg / long_avg - 1) if short_avg and long_avg else None,
+        momentum.get("13w"), momentum.get("52w"),
+    )
+
+    ref = None
+    high = year_high(market[small].quoted, lb.reference_high_year, session)
+    if high is not None:
+        price = float(market[small].quoted.loc[session])
+        ref = ReferenceHigh(lb.reference_high_year, high[1], high[0].date(), price, price / high[1] - 1)
+
+    levels = {}
+    for t in level_tickers:
+        is_yield = t in settings.tickers.levels()
+        scale = 0.01 if is_yield else 1.0  # yields are quoted in percent
+        series = market[t].quoted * scale
+        if session in series.index or not series.empty:
+            at = series.index[-1]
+            levels[t] = Level(t, float(series.loc[at]),
+                              weekly_changes(series, at, [1, 4, 13], absolute=is_yield), is_yield)
+
+    relative = {t: _spread(returns[t], returns[large]) for t in settings.tickers.sectors + [settings.tickers.tech]
+                if t and t in returns}
+    ratios = {}
+    for key, (num, den) in {"credit": (settings.tickers.high_yield, settings.tickers.treasuries),
+                            "quality": (small, settings.tickers.quality),
+                            "narrowness": (settings.tickers.equal_weight, large)}.items():
+        if num and den and num in market and den in market:
+            r = pair_ratio(market, num, den)
+            at = r.index[-1]
+            ratios[key] = RatioTrend(num, den, float(r.iloc[-1]), weekly_changes(r, at, [4, 13, 52]))
+
+    day = session.date()
+    return WeeklyMetrics(
+        as_of=day, week_start=week_start(day), small=small, large=large,
+        returns=returns,
+        return_bases={p: period_target(day, p) for p in PERIODS},
+        spread=_spread(returns[small], returns[large]),
+        ratio=ratio_metrics, reference_high=ref, stance=stance,
+        relative_to_large=relative, levels=levels, ratios=ratios,
+        series=RatioSeries(ratio, sma_s, sma_l),
+    )

@@ -1,0 +1,90 @@
+"""metrics.json: the documented contract other tools and the site read.
+
+The schema is described key by key in docs/metrics-schema.md; a test checks
+that every key written here is documented there and the other way round.
+Bump SCHEMA_VERSION on any change that renames or removes a key.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from generator import __version__
+from generator.data.model import MarketData
+from generator.metrics import WeeklyMetrics
+
+SCHEMA_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings) -> dict[str, Any]:
+    lb = settings.lookbacks
+    r = metrics.ratio
+    stance = metrics.stance
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"capweekly {__version__}",
+        "as_of": metrics.as_of,
+        "week_start": metrics.week_start,
+        "source": market.source,
+        "provenance": {
+            "description": market.description,
+            "retrieved_at": market.retrieved_at,
+            "data_sha256": market.fingerprint(),
+            "tickers": {t: {"first": h.first, "last": h.last} for t, h in sorted(market.histories.items())},
+            "missing": sorted(market.missing),
+        },
+        "pair": {"small": metrics.small, "large": metrics.large,
+                 "small_name": settings.pair.small_name, "large_name": settings.pair.large_name},
+        "returns": metrics.returns,
+        "return_bases": metrics.return_bases,
+        "spread": metrics.spread,
+        "ratio": {
+            "value": r.value,
+            f"sma{lb.sma_short}": r.sma_short,
+            f"sma{lb.sma_long}": r.sma_long,
+            "sma_short": r.sma_short,
+            "sma_long": r.sma_long,
+            "sma_windows": {"short": lb.sma_short, "long": lb.sma_long},
+            "distance_from_sma_long": r.distance_from_sma_long,
+            "peak_date": r.peak_date,
+            "peak_value": r.peak_value,
+            "drawdown_from_peak": r.drawdown_from_peak,
+            "years_since_peak": r.years_since_peak,
+            "momentum": r.momentum,
+        },
+        "reference_high": asdict(metrics.reference_high) if metrics.reference_high else None,
+        "stance": {
+            "key": stance.key, "label": stance.label, "score": stance.score,
+            "max_score": stance.max_score, "false_move_risk": stance.false_move_risk,
+            "tests": [asdict(t) for t in stance.tests],
+        },
+        "relative_to_large": metrics.relative_to_large,
+        "levels": {t: {"value": lv.value, "changes": lv.changes, "absolute_changes": lv.absolute}
+                   for t, lv in metrics.levels.items()},
+        "ratios": {k: {"numerator": v.numerator, "denominator": v.denominator, "value": v.value,
+                       "momentum": v.momentum} for k, v in metrics.ratios.items()},
+    }
+    return _plain(doc)
+
+
+def dump_metrics(doc: dict[str, Any]) -> str:
+    # Sorted keys and a fixed float repr keep the file byte-for-byte reproducible.
+    return json.dumps(doc, indent=2, sort_keys=True, allow_nan=False) + "\n"

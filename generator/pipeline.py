@@ -1,0 +1,98 @@
+"""build_issue: the one orchestrator, read top to bottom like a table of contents.
+
+    prices -> the week's session -> metrics -> commentary -> charts
+           -> report context -> metrics.json, report.html, report.pdf
+
+Each stage's result is passed explicitly to the next; all files are written
+into a staging folder that replaces `<out>/<as_of>/` only when complete.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from generator.charts import draw_charts
+from generator.commentary import write_commentary
+from generator.data import MarketData, load_prices
+from generator.metrics import compute_metrics
+from generator.metrics.document import dump_metrics, metrics_document
+from generator.metrics.periods import resolve_session
+from generator.render.context import ChartView, build_context, data_uri, relative_src
+from generator.render.environment import make_environment
+from generator.render.html import render_html
+from generator.render.pdf import write_pdf
+from generator.writer import staged_folder, write_text
+
+# An optional ticker whose last session is this much older than the issue's is
+# treated as unavailable for the week rather than quoted stale.
+STALE_AFTER = timedelta(days=7)
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+    _last: float = field(default_factory=time.perf_counter)
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = now - self._last
+        self._last = now
+
+
+@dataclass(frozen=True)
+class BuiltIssue:
+    folder: Path
+    as_of: date
+    source: str
+    timings: dict[str, float]
+
+
+def pick_session(market: MarketData, settings, as_of: date | None) -> pd.Timestamp:
+    small, large = settings.pair.small, settings.pair.large
+    common = market[small].frame.index.intersection(market[large].frame.index)
+    return resolve_session(common, as_of, f"{small}/{large}")
+
+
+def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
+    """The market as of the session's close, with stale optional tickers dropped."""
+    cut = market.upto(session)
+    stale = [t for t, h in cut.histories.items() if h.frame.index[-1] < session - STALE_AFTER]
+    if not stale:
+        return cut
+    kept = {t: h for t, h in cut.histories.items() if t not in stale}
+    return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale))
+
+
+def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,
+                as_of: date | None = None, out_dir: str | Path | None = None,
+                market: MarketData | None = None) -> BuiltIssue:
+    clock = Timings()
+    if market is None:
+        market = load_prices(settings, source, data_dir)
+    clock.lap("load")
+    session = pick_session(market, settings, as_of)
+    market = cut_at(market, session)
+    metrics = compute_metrics(market, settings, session)
+    commentary = write_commentary(metrics, settings)
+    clock.lap("metrics")
+
+    out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
+    env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
+    with staged_folder(out, metrics.as_of.isoformat()) as folder:
+        specs = draw_charts(metrics, settings, folder / "charts")
+        clock.lap("charts")
+        write_text(folder / "metrics.json", dump_metrics(metrics_document(metrics, market, settings)))
+        screen = build_context(settings, market, metrics, commentary,
+                               {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs})
+        write_text(folder / "report.html", render_html(env, screen, medium="screen"))
+        clock.lap("html")
+        printed = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption)
+                                          for s in specs})
+        write_pdf(render_html(env, printed, medium="print"), folder, folder / "report.pdf")
+        clock.lap("pdf")
+    return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages)

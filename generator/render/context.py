@@ -1,0 +1,114 @@
+"""The report context: everything a template may use, declared in one place.
+
+Each field carries help text (checked by a test), so a writer customising a
+template knows what is available without reading code. Templates format these
+values; they never compute, sort or fetch.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Mapping
+
+from generator.charts import ChartSpec
+from generator.commentary import Commentary
+from generator.data.model import MarketData
+from generator.metrics import PERIODS, WeeklyMetrics
+
+PERIOD_LABELS = {"1w": "1 week", "4w": "4 weeks", "13w": "13 weeks", "ytd": "Year to date",
+                 "52w": "52 weeks", "3y": "3 years"}
+
+
+def _help(text: str, **kw):
+    return field(metadata={"help": text}, **kw)
+
+
+@dataclass(frozen=True)
+class ChartView:
+    id: str
+    src: str
+    alt: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    label: str
+    small: float | None
+    large: float | None
+    spread: float | None
+
+
+@dataclass(frozen=True)
+class SectorRow:
+    ticker: str
+    week: float | None
+    month: float | None
+    quarter: float | None
+    year: float | None
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    title: str = _help("Newsletter title (settings branding.title).")
+    subtitle: str = _help("Line under the title (settings branding.subtitle), may be empty.")
+    author: str = _help("Writer's name for the byline and PDF metadata.")
+    editor: str = _help("Editor's name.")
+    publisher: str = _help("Publisher's name.")
+    small: str = _help("Small-cap ticker of the pair, e.g. IWM.")
+    large: str = _help("Large-cap ticker of the pair, e.g. SPY.")
+    small_name: str = _help("How the text names the small-cap side.")
+    large_name: str = _help("How the text names the large-cap side.")
+    as_of: date = _help("The issue's session: the last trading session of the week covered.")
+    week_start: date = _help("Monday of the week covered.")
+    source: str = _help("Data source name: sample, csv or yfinance.")
+    source_description: str = _help("Where the data came from, in words, for the footer.")
+    is_sample: bool = _help("True when built from the embedded synthetic sample: show the banner.")
+    data_sha256: str = _help("SHA-256 of exactly the data used, for provenance.")
+    retrieved_at: str | None = _help("When the data was downloaded (ISO time), if known.")
+    page_size: str = _help("PDF page size: A4 or Letter.")
+    disclosures: Mapping[str, str] = _help("Disclosure texts from settings, copyright year filled in.")
+    m: WeeklyMetrics = _help("All metrics of the week (see generator/metrics).")
+    c: Commentary = _help("Sentence choices per section (see generator/commentary).")
+    return_rows: tuple[ReturnRow, ...] = _help("Period returns of small, large and the spread, in display order.")
+    momentum_rows: tuple[tuple[str, float | None], ...] = _help("(label, ratio change) per momentum lookback.")
+    sector_rows: tuple[SectorRow, ...] = _help("Sector returns relative to the large cap, best 13-week first.")
+    charts: Mapping[str, ChartView] = _help("Charts by id, with the image source for this output.")
+    missing: tuple[str, ...] = _help("Optional tickers the data did not have (their sections say so).")
+
+
+def context_fields_help() -> dict[str, str]:
+    return {f.name: f.metadata.get("help", "") for f in fields(ReportContext)}
+
+
+def data_uri(spec: ChartSpec) -> str:
+    return "data:image/png;base64," + base64.b64encode(spec.png.read_bytes()).decode("ascii")
+
+
+def relative_src(spec: ChartSpec, folder, kind: str) -> str:
+    path = spec.svg if kind == "svg" else spec.png
+    return path.relative_to(folder).as_posix()
+
+
+def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
+                  charts: Mapping[str, ChartView]) -> ReportContext:
+    b, d = settings.branding, settings.disclosures
+    disclosures = d.model_dump()
+    disclosures["copyright"] = d.copyright.replace("{year}", str(m.as_of.year))
+    ranked = [t for t, _ in c.sectors.facts.get("ranked", [])]
+    return ReportContext(
+        title=b.title, subtitle=b.subtitle, author=b.author, editor=b.editor, publisher=b.publisher,
+        small=m.small, large=m.large, small_name=settings.pair.small_name, large_name=settings.pair.large_name,
+        as_of=m.as_of, week_start=m.week_start, source=market.source, source_description=market.description,
+        is_sample=market.source == "sample", data_sha256=market.fingerprint(), retrieved_at=market.retrieved_at,
+        page_size=settings.output.page_size, disclosures=disclosures, m=m, c=c,
+        return_rows=tuple(ReturnRow(PERIOD_LABELS[p], m.returns[m.small][p], m.returns[m.large][p], m.spread[p])
+                          for p in PERIODS),
+        momentum_rows=tuple((k.replace("w", " weeks"), v) for k, v in m.ratio.momentum.items()),
+        sector_rows=tuple(SectorRow(t, *(m.relative_to_large[t].get(p) for p in ("1w", "4w", "13w", "52w")))
+                          for t in ranked),
+        charts=charts,
+        missing=tuple(sorted(market.missing)),
+    )

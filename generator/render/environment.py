@@ -1,0 +1,36 @@
+"""The Jinja environment: user templates first, then the built-in ones.
+
+StrictUndefined turns a misspelt variable into an error instead of blank text;
+autoescape is on for every template. A user template can extend the built-in
+one it replaces with ``{% extends "default:report.html" %}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+
+from generator.render.filters import FILTERS
+
+
+def builtin_templates_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "_templates"  # inside an installed wheel
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+def make_environment(user_dir: Path | None = None) -> Environment:
+    builtin = FileSystemLoader(str(builtin_templates_dir()))
+    loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
+    loaders += [builtin, PrefixLoader({"default": builtin})]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env

@@ -1,0 +1,94 @@
+"""Every number format the templates use, in one place.
+
+Inputs are decimal fractions (0.0123 is 1.23 %); None prints as an en dash so
+a missing value never crashes a template or reads as zero.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+MISSING = "\u2013"
+MINUS = "\u2212"  # a real minus sign, so -1.2% does not wrap or read as a hyphen
+
+
+def _sign(text: str) -> str:
+    return text.replace("-", MINUS)
+
+
+def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
+    if value is None:
+        return MISSING
+    text = f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
+    return _sign(text)
+
+
+def pct_abs(value: float | None, digits: int = 1) -> str:
+    """Size of a move with no sign, for sentences that already say up or down."""
+    return MISSING if value is None else f"{abs(value) * 100:.{digits}f}%"
+
+
+def bp(value: float | None, digits: int = 0) -> str:
+    """A change in a yield (decimal) as basis points: 0.00087 -> '+9 bp'."""
+    if value is None:
+        return MISSING
+    return _sign(f"{value * 10000:+.{digits}f}") + "\u00a0bp"
+
+
+def bp_abs(value: float | None) -> str:
+    return MISSING if value is None else f"{abs(value) * 10000:.0f}\u00a0bp"
+
+
+def yield_pct(value: float | None, digits: int = 2) -> str:
+    """A yield level stored as a decimal: 0.04193 -> '4.19%'."""
+    return MISSING if value is None else f"{value * 100:.{digits}f}%"
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    return MISSING if value is None else _sign(f"{value:,.{digits}f}")
+
+
+def signed(value: float | None, digits: int = 1) -> str:
+    return MISSING if value is None else _sign(f"{value:+.{digits}f}")
+
+
+def longdate(value: date | None) -> str:
+    return MISSING if value is None else f"{value:%B} {value.day}, {value:%Y}"
+
+
+def shortdate(value: date | None) -> str:
+    return MISSING if value is None else f"{value:%b} {value.day}, {value:%Y}"
+
+
+def monthyear(value: date | None) -> str:
+    return MISSING if value is None else f"{value:%B %Y}"
+
+
+def years(value: float | None) -> str:
+    if value is None:
+        return MISSING
+    whole = int(value)
+    if value - whole >= 0.75:
+        return f"almost {whole + 1} years"
+    if value - whole >= 0.25:
+        return f"more than {whole} years" if whole else "several months"
+    return f"{whole} years" if whole > 1 else "about a year"
+
+
+def direction(value: float | None, up: str = "up", down: str = "down", flat: str = "unchanged") -> str:
+    if value is None or value == 0:
+        return flat
+    return up if value > 0 else down
+
+
+def capfirst(text: str) -> str:
+    """Capitalise a name that opens a sentence ("the S&P 500" -> "The S&P 500")."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+FILTERS = {
+    "capfirst": capfirst,
+    "pct": pct, "pct_abs": pct_abs, "bp": bp, "bp_abs": bp_abs, "yield_pct": yield_pct, "num": num,
+    "signed": signed, "longdate": longdate, "shortdate": shortdate, "monthyear": monthyear,
+    "years": years, "direction": direction,
+}

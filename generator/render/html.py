@@ -1,0 +1,21 @@
+"""The self-contained HTML report (charts embedded as PNG data URIs)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from jinja2 import Environment, TemplateError
+
+from generator.errors import RenderError
+from generator.render.context import ReportContext
+
+
+def render_html(env: Environment, context: ReportContext, *, medium: str) -> str:
+    """Render report.html for `medium` ("screen" or "print")."""
+    try:
+        template = env.get_template("report.html")
+        values = {f: getattr(context, f) for f in context.__dataclass_fields__}
+        return template.render(**values, medium=medium)
+    except TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"report template failed{where}: {exc.message}",
+                          "check templates_dir overrides against docs/templates.md") from None

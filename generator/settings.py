@@ -1,0 +1,184 @@
+"""The typed settings model and `load_settings`: the only place YAML is read.
+
+Every option is documented here (the `description` of each field) and in the
+shipped settings.yaml. Unknown keys are errors, and every problem in a file is
+reported at once with its location, e.g. ``settings.yaml: pair.small: ...``.
+Secrets never live in settings; later stages read them from the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from generator.errors import SettingsError
+
+TICKER_PATTERN = r"^[A-Za-z0-9^=.\-]{1,20}$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Branding(_Model):
+    title: str = Field(min_length=1, description="Newsletter title, shown on every page.")
+    subtitle: str = Field("", description="Optional line under the title.")
+    author: str = Field(min_length=1, description="Writer named in the byline and PDF metadata.")
+    editor: str = Field(min_length=1, description="Editor named in the disclosures.")
+    publisher: str = Field(min_length=1, description="Publisher named in the disclosures and copyright.")
+
+
+class Pair(_Model):
+    small: str = Field(pattern=TICKER_PATTERN, description="Small-cap ticker (numerator of the ratio).")
+    large: str = Field(pattern=TICKER_PATTERN, description="Large-cap ticker (denominator of the ratio).")
+    small_name: str = Field(min_length=1, description="How the text names the small-cap side.")
+    large_name: str = Field(min_length=1, description="How the text names the large-cap side.")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "Pair":
+        if self.small.upper() == self.large.upper():
+            raise ValueError("small and large must be different tickers")
+        return self
+
+
+class Tickers(_Model):
+    """Tickers beyond the pair. All optional: a section whose data is missing says so."""
+
+    sectors: list[str] = Field(default_factory=list, description="Sector ETFs compared with the large-cap benchmark.")
+    tech: str | None = Field(None, description="Tech-heavy large-cap index (e.g. QQQ).")
+    equal_weight: str | None = Field(None, description="Equal-weight large caps (e.g. RSP), a narrowness gauge.")
+    quality: str | None = Field(None, description="Quality-screened small caps (e.g. IJR).")
+    high_yield: str | None = Field(None, description="High-yield credit ETF (e.g. HYG).")
+    treasuries: str | None = Field(None, description="Treasury ETF the credit ratio divides by (e.g. IEF).")
+    long_yield: str | None = Field(None, description="10-year yield in percent (e.g. ^TNX).")
+    short_yield: str | None = Field(None, description="13-week yield in percent (e.g. ^IRX).")
+    volatility: str | None = Field(None, description="Volatility index (e.g. ^VIX).")
+    fx: str | None = Field(None, description="Carry-trade currency pair (e.g. JPY=X).")
+
+    @field_validator("sectors")
+    @classmethod
+    def _sector_tickers(cls, value: list[str]) -> list[str]:
+        import re
+
+        bad = [t for t in value if not re.match(TICKER_PATTERN, t)]
+        if bad:
+            raise ValueError(f"not a ticker symbol: {', '.join(bad)}")
+        return value
+
+    def optional(self) -> list[str]:
+        """Every configured optional ticker, in a stable order."""
+        singles = [self.tech, self.equal_weight, self.quality, self.high_yield, self.treasuries,
+                   self.long_yield, self.short_yield, self.volatility, self.fx]
+        out = list(self.sectors) + [t for t in singles if t]
+        return list(dict.fromkeys(out))
+
+    def levels(self) -> list[str]:
+        """Tickers quoted as levels that may be zero or negative (yields)."""
+        return [t for t in (self.long_yield, self.short_yield) if t]
+
+
+class Lookbacks(_Model):
+    sma_short: int = Field(50, ge=5, le=400, description="Sessions in the short moving average of the ratio.")
+    sma_long: int = Field(200, ge=20, le=1000, description="Sessions in the long moving average of the ratio.")
+    momentum_weeks: list[int] = Field(default_factory=lambda: [4, 13, 26, 52],
+                                      description="Weeks over which relative momentum is measured.")
+    reference_high_year: int = Field(2021, ge=1990, le=2100,
+                                     description="Year whose closing high the small-cap price is compared with.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Lookbacks":
+        if self.sma_short >= self.sma_long:
+            raise ValueError("sma_short must be shorter than sma_long")
+        if not self.momentum_weeks or any(w < 1 or w > 520 for w in self.momentum_weeks):
+            raise ValueError("momentum_weeks must list whole weeks between 1 and 520")
+        return self
+
+
+class Stance(_Model):
+    flat_band: float = Field(0.005, ge=0, le=0.1,
+                             description="Weekly spreads smaller than this (decimal) count as a flat week.")
+
+
+class Data(_Model):
+    source: Literal["sample", "csv", "yfinance"] = Field("sample", description="Where prices come from.")
+    data_dir: str | None = Field(None, description="Folder of <TICKER>.csv files for the csv source.")
+
+
+class Output(_Model):
+    dir: str = Field("reports", min_length=1, description="Folder that receives one sub-folder per issue.")
+    page_size: Literal["A4", "Letter"] = Field("A4", description="PDF paper size.")
+
+
+class Disclosures(_Model):
+    """Section 10. Every field is required: a build without them fails."""
+
+    author_position: str = Field(min_length=1, description="The author's positions in the securities mentioned.")
+    editor_position: str = Field(min_length=1, description="The editor's positions in the securities mentioned.")
+    opinions: str = Field(min_length=1, description="That opinions are the writer's as of the date and may change.")
+    not_advice: str = Field(min_length=1, description="Not a primary basis for decisions nor personalised advice.")
+    risk_statement: str = Field(min_length=1, description="Risk of loss; past performance does not predict results.")
+    publisher_disclaimer: str = Field(min_length=1, description="The publisher's disclaimer of liability.")
+    copyright: str = Field(min_length=1, description="Copyright line; {year} is replaced by the issue's year.")
+    short_form: str = Field(min_length=1, description="One line printed in the footer of every PDF page.")
+
+
+class Settings(_Model):
+    branding: Branding
+    pair: Pair
+    tickers: Tickers = Field(default_factory=Tickers)
+    lookbacks: Lookbacks = Field(default_factory=Lookbacks)
+    stance: Stance = Field(default_factory=Stance)
+    data: Data = Field(default_factory=Data)
+    output: Output = Field(default_factory=Output)
+    disclosures: Disclosures
+    templates_dir: str | None = Field(None, description="A folder of templates searched before the built-in ones.")
+
+    # Where the file was read from; relative paths in it resolve against its folder.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    def resolve(self, path: str) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+    def all_tickers(self) -> list[str]:
+        return list(dict.fromkeys([self.pair.small, self.pair.large, *self.tickers.optional()]))
+
+
+def _location(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc if part not in ("function-after",)) or "(top level)"
+
+
+def _describe(error: dict) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling against settings.yaml's comments)"
+    msg = error["msg"]
+    return msg.removeprefix("Value error, ")
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and validate a settings file; raise SettingsError listing every problem."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(shown, ["file not found (pass --settings PATH or run from the project folder)"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise SettingsError(shown, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    if not isinstance(raw, dict):
+        raise SettingsError(shown, ["must be a mapping of sections (branding, pair, disclosures, ...)"])
+    if "base_dir" in raw:
+        raise SettingsError(shown, ["base_dir: unknown key (paths resolve against the settings file's folder)"])
+    try:
+        return Settings.model_validate({**raw, "base_dir": path.resolve().parent})
+    except ValidationError as exc:
+        problems = [f"{_location(e['loc'])}: {_describe(e)}" for e in exc.errors()]
+        raise SettingsError(shown, problems) from None

@@ -1,0 +1,43 @@
+"""The one place that writes an issue folder, all or nothing.
+
+An issue is assembled in a hidden staging folder beside its final place and
+moved in only when every file is written, so a failed build leaves no partial
+folder and the previous issue of the same date stays intact until then.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from generator.errors import OutputError
+
+
+@contextmanager
+def staged_folder(parent: Path, name: str) -> Iterator[Path]:
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{parent}: cannot create the output folder ({exc.strerror})",
+                          "pass --out to a writable folder") from None
+    try:
+        staging.chmod(0o755)  # mkdtemp makes it private; an issue folder is meant to be read and served
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    final = parent / name
+    retired = parent / f".{name}.previous-{os.getpid()}"
+    if final.exists():
+        final.rename(retired)
+    staging.rename(final)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
