@@ -93,7 +93,8 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2f}"))
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_title(f"{m.small} relative to {m.large}: total-return ratio, log scale")
-        ax.legend(loc="upper left" if peak.value < peak.peak_value * 0.8 else "lower left")
+        # Outside the plot: a 25-year line leaves no corner free for a legend.
+        fig.legend(loc="outside lower center", ncols=2)
         ax.margins(x=0.01)
         svg, png = _save(fig, folder, "ratio_history")
     alt = (f"Line chart of the {m.small} to {m.large} total-return ratio from {s.ratio.index[0]:%Y} to {m.as_of:%B %Y} "

@@ -10,8 +10,12 @@
 A test without enough history scores 0. The score (-4..+4) maps to a stance:
 
 * ``lean_further`` ("Lean in further"): score >= 3, the relative trend is established;
-* ``start_lean`` ("Start to lean in"): score >= 1 *and* the ratio is above its long average;
-* ``stay_large`` ("Stay with large caps"): everything else.
+* ``start_lean`` ("Start to lean in"): score >= 0, i.e. the ratio has crossed
+  above its long average and at most one other test disagrees: the early turn;
+* ``stay_large`` ("Stay with large caps"): everything else,
+
+and either lean needs the ratio *above* its long average: with the trend
+test down or unknown (too little history), the stance stays with large caps.
 
 ``false_move_risk`` is raised when the stance leans to small caps while the
 52-week momentum or the averages still point the other way: the turn is young
@@ -62,9 +66,9 @@ def decide_stance(distance_from_long: float | None, short_minus_long: float | No
     )
     score = sum(t.points for t in tests)
     above_trend = tests[0].points > 0
-    if score >= 3:
+    if score >= 3 and above_trend:
         key = "lean_further"
-    elif score >= 1 and above_trend:
+    elif score >= 0 and above_trend:
         key = "start_lean"
     else:
         key = "stay_large"

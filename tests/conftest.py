@@ -1,0 +1,46 @@
+"""Shared fixtures. Paths are relative to this file, never to the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator.data.model import MarketData, TickerHistory
+from generator.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = ROOT / "settings.yaml"
+MARKET_DIR = ROOT.parent / "shared" / "data" / "market"
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return load_settings(SETTINGS)
+
+
+@pytest.fixture(scope="session")
+def market_dir() -> Path:
+    if not (MARKET_DIR / "IWM.csv").is_file():
+        pytest.skip(f"real market data not found at {MARKET_DIR} (it ships beside the repo in ../shared, not in it)")
+    return MARKET_DIR
+
+
+def history(ticker: str, closes, start: str = "2024-01-01", column: str = "adj_close",
+            index: pd.DatetimeIndex | None = None) -> TickerHistory:
+    idx = index if index is not None else pd.bdate_range(start, periods=len(closes))
+    frame = pd.DataFrame({column: np.asarray(closes, dtype="float64")}, index=idx)
+    frame.index.name = "date"
+    return TickerHistory(ticker, frame, "test")
+
+
+def market_of(*histories: TickerHistory, source: str = "csv") -> MarketData:
+    return MarketData(source, "test data", {h.ticker: h for h in histories})
+
+
+def write_csv(folder: Path, ticker: str, text: str) -> Path:
+    path = folder / f"{ticker}.csv"
+    path.write_text(text, encoding="utf-8")
+    return path

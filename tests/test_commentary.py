@@ -1,0 +1,102 @@
+"""Rules pick different sentences when the numbers differ, and templates say so."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from generator.commentary import write_commentary
+from generator.metrics import compute_metrics
+from generator.pipeline import cut_at, pick_session
+from generator.render.context import ChartView, build_context, context_fields_help
+from generator.render.environment import make_environment
+from generator.render.html import render_html
+from tests.conftest import history, market_of
+
+SESSIONS = pd.bdate_range("2022-01-03", "2024-07-12")
+
+
+def _scenario(relative_path: np.ndarray, last_week: float):
+    """Large caps drift up; small = large x a relative path, with a chosen final week."""
+    n = len(SESSIONS)
+    large = 100 * np.exp(np.linspace(0, 0.3, n))
+    rel = relative_path.copy()
+    rel[-5:] = rel[-6] * (1 + last_week) ** (np.arange(1, 6) / 5)
+    return market_of(history("IWM", large * rel, index=SESSIONS), history("SPY", large, index=SESSIONS))
+
+
+SCENARIOS = {
+    # a relative uptrend that keeps going: small caps lead on every horizon
+    "bullish_turn": lambda n: np.exp(np.linspace(0, 0.35, n)),
+    # a long relative slide that continues
+    "bearish_continuation": lambda n: np.exp(np.linspace(0, -0.35, n)),
+    # a long slide, then a sharp six-week rebound: trend turning, longer signals disagree
+    "mixed": lambda n: np.concatenate([np.exp(np.linspace(0, -0.40, n - 30)),
+                                       np.exp(-0.40 + np.linspace(0, 0.16, 30))]),
+}
+
+
+def _render(settings, name, last_week):
+    market = _scenario(SCENARIOS[name](len(SESSIONS)), last_week)
+    session = pick_session(market, settings, None)
+    market = cut_at(market, session)
+    m = compute_metrics(market, settings, session)
+    c = write_commentary(m, settings)
+    charts = {k: ChartView(k, f"{k}.png", "alt", "caption")
+              for k in ("ratio_history", "period_returns", "relative_momentum")}
+    html = render_html(make_environment(), build_context(settings, market, m, c, charts), medium="screen")
+    return m, c, html
+
+
+def _headline(html):
+    return re.search(r"<h1>(.*?)</h1>", html, flags=re.S).group(1).strip()
+
+
+def test_scenarios_read_differently(settings):
+    results = {name: _render(settings, name, 0.012 if name != "bearish_continuation" else -0.012)
+               for name in SCENARIOS}
+    stances = {name: r[0].stance.key for name, r in results.items()}
+    assert stances == {"bullish_turn": "lean_further", "bearish_continuation": "stay_large", "mixed": "start_lean"}
+    headlines = {name: _headline(r[2]) for name, r in results.items()}
+    assert len(set(headlines.values())) == 3, headlines
+    assert "?" in headlines["mixed"] and "?" not in headlines["bearish_continuation"]
+    assert results["mixed"][0].stance.false_move_risk
+    assert "could prove to be a false move" in results["mixed"][2]
+    assert "false move" not in results["bullish_turn"][2].split("Positioning")[1].split("</section>")[0]
+    assert "longer-term relative trend still points toward large caps" in results["bearish_continuation"][2]
+    assert "textbook sign of a relative uptrend" in results["bullish_turn"][2]
+
+
+@pytest.mark.parametrize("last_week, key, phrase", [
+    (0.04, "rally", "It was a good week for the smaller end"),
+    (-0.03, "slump", "The smaller end of the market lost ground"),
+    (0.0, "flat", "The week did little to change the picture"),
+])
+def test_week_wording_follows_the_spread(settings, last_week, key, phrase):
+    m, c, html = _render(settings, "bearish_continuation", last_week)
+    assert c.week.key == key
+    assert phrase in html
+
+
+def test_surge_week_gets_a_question_headline(settings):
+    _, c, html = _render(settings, "bearish_continuation", 0.05)
+    assert c.headline.key == "surge_question" and _headline(html).endswith("?")
+
+
+def test_missing_optional_sections_say_so(settings):
+    _, c, html = _render(settings, "mixed", 0.01)
+    assert c.rates.key == c.sectors.key == c.risks.key == "unavailable"
+    assert "Yield data is not in this week's data set" in html
+    assert "Sector data is not in this week's data set" in html
+
+
+def test_every_context_field_is_documented():
+    missing = [name for name, text in context_fields_help().items() if len(text) < 10]
+    assert not missing
+
+
+def test_names_are_escaped(settings):
+    pair = settings.pair.model_copy(update={"small_name": "<script>alert(1)</script>"})
+    _, _, html = _render(settings.model_copy(update={"pair": pair}), "mixed", 0.01)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html

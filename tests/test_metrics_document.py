@@ -1,0 +1,59 @@
+"""metrics.json and docs/metrics-schema.md must describe each other exactly."""
+
+import json
+import re
+
+from generator.pipeline import build_issue
+from tests.conftest import ROOT
+
+PERIODS = {"1w", "4w", "13w", "ytd", "52w", "3y"}
+PER_TICKER = {"returns", "relative_to_large", "levels"}
+
+
+def _paths(value, prefix=""):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _paths(inner, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        for item in value:
+            yield from _paths(item, prefix + "[]")
+    else:
+        yield prefix
+
+
+def _generic(path: str) -> str:
+    parts = path.split(".")
+    if parts[0] in PER_TICKER or parts[:2] == ["provenance", "tickers"]:
+        parts[2 if parts[0] == "provenance" else 1] = "<TICKER>"
+    if parts[0] == "ratios":
+        parts[1] = "<KIND>"
+    out = []
+    for part in parts:
+        if part in PERIODS and out and out[-1] in ("<TICKER>", "return_bases", "spread"):
+            part = "<PERIOD>"
+        elif re.fullmatch(r"\d+w", part):
+            part = "<N>w"
+        elif re.fullmatch(r"sma\d+", part):
+            part = "sma<N>"
+        out.append(part)
+    return ".".join(out)
+
+
+def test_every_key_is_documented_and_every_documented_key_written(settings, tmp_path):
+    folder = build_issue(settings, source="sample", out_dir=tmp_path).folder
+    doc = json.loads((folder / "metrics.json").read_text())
+    written = {_generic(p) for p in _paths(doc)}
+    table = (ROOT / "docs" / "metrics-schema.md").read_text()
+    documented = set(re.findall(r"^\| `([^`]+)` \|", table, flags=re.M))
+    documented.discard("reference_high")  # the object itself; its fields are listed
+    assert written - documented == set(), "keys written but not documented"
+    assert documented - written == set(), "keys documented but not written"
+
+
+def test_required_contract_keys(settings, tmp_path):
+    doc = json.loads((build_issue(settings, source="sample", out_dir=tmp_path).folder / "metrics.json").read_text())
+    assert doc["schema_version"] == 1
+    assert set(doc["returns"]["IWM"]) == PERIODS
+    assert {"value", "sma50", "sma200", "peak_date", "peak_value", "drawdown_from_peak"} <= set(doc["ratio"])
+    assert set(doc["ratio"]["momentum"]) == {"4w", "13w", "26w", "52w"}
+    assert {"label", "score"} <= set(doc["stance"])
