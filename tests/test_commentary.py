@@ -100,3 +100,45 @@ def test_names_are_escaped(settings):
     pair = settings.pair.model_copy(update={"small_name": "<script>alert(1)</script>"})
     _, _, html = _render(settings.model_copy(update={"pair": pair}), "mixed", 0.01)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def _with_levels(settings, **levels):
+    from dataclasses import replace
+
+    from generator.metrics import Level
+
+    m, _, _ = _render(settings, "mixed", 0.01)
+    made = {t: Level(t, value, changes, t.startswith("^T") or t.startswith("^I"))
+            for t, (value, changes) in levels.items()}
+    return write_commentary(replace(m, levels=made), settings)
+
+
+@pytest.mark.parametrize("changes, key, week_move", [
+    ({"1w": -0.0008, "4w": -0.0002, "13w": -0.0031}, "falling", "down"),   # the CPI week of July 2024
+    ({"1w": 0.0001, "4w": 0.0010, "13w": 0.0040}, "rising", None),
+    ({"1w": 0.0009, "4w": 0.0001, "13w": 0.0010}, "steady", "up"),
+])
+def test_rates_rule(settings, changes, key, week_move):
+    c = _with_levels(settings, **{"^TNX": (0.042, changes)})
+    assert (c.rates.key, c.rates.facts["week_move"]) == (key, week_move)
+
+
+@pytest.mark.parametrize("vix, yen_week, key", [
+    (12.5, -0.0196, "yen_rally"),   # July 2024: the carry unwind begins
+    (12.5, -0.005, "complacent"),
+    (31.0, 0.001, "stressed"),
+    (18.0, 0.004, "normal"),
+])
+def test_risks_rule(settings, vix, yen_week, key):
+    c = _with_levels(settings, **{"^VIX": (vix, {"1w": 0.0, "4w": 0.0, "13w": 0.0}),
+                                  "JPY=X": (158.2, {"1w": yen_week, "4w": 0.0, "13w": 0.0})})
+    assert c.risks.key == key
+
+
+def test_big_weeks_read_differently_inside_and_outside_a_small_cap_trend(settings):
+    _, inside, html_inside = _render(settings, "bullish_turn", 0.05)
+    _, outside, html_outside = _render(settings, "bearish_continuation", 0.05)
+    assert (inside.headline.key, outside.headline.key) == ("surge_in_trend", "surge_question")
+    assert _headline(html_inside) != _headline(html_outside)
+    _, setback, _ = _render(settings, "bullish_turn", -0.05)
+    assert setback.headline.key == "setback_question"

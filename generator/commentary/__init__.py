@@ -15,12 +15,15 @@ from generator.metrics import WeeklyMetrics
 
 # A week's small-minus-large spread beyond this is a "big" week.
 SURGE = 0.03
-# Changes in the 10-year yield smaller than this (decimal, 0.001 = 10 bp) over 4 weeks are "flat".
-RATE_BAND = 0.001
+# Changes in a yield smaller than this (decimal, 0.001 = 10 bp) over 13 weeks are "flat".
+RATE_BAND = 0.0025
+# A one-week yield move at least this large (7 bp) is worth its own sentence.
+RATE_WEEK_MOVE = 0.0007
 # A VIX below CALM is complacent; above STRESSED is stressed.
 VIX_CALM, VIX_STRESSED = 15.0, 25.0
-# A one-week fall in USD/JPY of this size is a sharp yen rally (carry-trade risk).
-YEN_RALLY = -0.02
+# A one-week fall in USD/JPY of this size is a sharp yen rally (carry-trade risk);
+# about one weekly standard deviation above the pair's usual 1.2-1.4 %.
+YEN_RALLY = -0.015
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,12 @@ def _week(m: WeeklyMetrics, band: float) -> Choice:
 def _headline(m: WeeklyMetrics, week: Choice) -> Choice:
     s = m.stance
     spread = m.spread.get("1w") or 0.0
+    if spread >= SURGE and s.key == "lean_further":
+        return Choice("surge_in_trend", {"spread": spread})
     if spread >= SURGE:
         return Choice("surge_question", {"spread": spread})
+    if spread <= -SURGE and s.key != "stay_large":
+        return Choice("setback_question", {"spread": spread})
     if s.key == "lean_further" and not s.false_move_risk:
         return Choice("small_trend")
     if s.key == "stay_large" and s.score <= -3 and week.key != "rally":
@@ -126,11 +133,13 @@ def _momentum(m: WeeklyMetrics) -> Choice:
 
 def _rates(m: WeeklyMetrics, long_yield: str | None) -> Choice:
     level = m.levels.get(long_yield) if long_yield else None
-    if level is None or level.changes.get("4w") is None:
+    if level is None or level.changes.get("13w") is None:
         return Choice("unavailable")
-    change = level.changes["4w"]
+    change = level.changes["13w"]
     key = "rising" if change > RATE_BAND else "falling" if change < -RATE_BAND else "steady"
-    return Choice(key, {"level": level})
+    week = level.changes.get("1w")
+    week_move = None if week is None or abs(week) < RATE_WEEK_MOVE else ("up" if week > 0 else "down")
+    return Choice(key, {"level": level, "week_move": week_move})
 
 
 def _sectors(m: WeeklyMetrics, tech: str | None) -> Choice:
