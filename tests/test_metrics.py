@@ -111,3 +111,15 @@ def test_stale_optional_tickers_are_dropped_not_quoted(settings):
     session = pick_session(market, settings, None)
     cut = cut_at(market, session)
     assert "^VIX" not in cut and "^VIX" in cut.missing
+
+
+def test_reference_high_only_after_the_reference_year(settings):
+    idx = pd.bdate_range("2020-06-01", "2022-03-31")
+    small = history("IWM", np.linspace(100, 150, len(idx)), index=idx, column="close")
+    large = history("SPY", np.full(len(idx), 100.0), index=idx)
+    market = market_of(small, large)
+    during = compute_metrics(market.upto(pd.Timestamp("2021-12-31")), settings, pd.Timestamp("2021-12-31"))
+    assert during.reference_high is None
+    after = compute_metrics(market, settings, idx[-1])
+    assert after.reference_high.high_date == date(2021, 12, 31)
+    assert after.reference_high.distance > 0

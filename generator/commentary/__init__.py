@@ -53,11 +53,13 @@ def _week(m: WeeklyMetrics, band: float) -> Choice:
     spread = m.spread.get("1w")
     if spread is None:
         return Choice("unknown")
+    large = m.returns[m.large].get("1w") or 0.0
+    facts = {"spread": spread, "market": "up" if large >= 0 else "down"}
     if spread >= band:
-        return Choice("rally", {"spread": spread})
+        return Choice("rally", facts)
     if spread <= -band:
-        return Choice("slump", {"spread": spread})
-    return Choice("flat", {"spread": spread})
+        return Choice("slump", facts)
+    return Choice("flat", facts)
 
 
 def _headline(m: WeeklyMetrics, week: Choice) -> Choice:

@@ -134,7 +134,9 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
     )
 
     ref = None
-    high = year_high(market[small].quoted, lb.reference_high_year, session)
+    # Only once the reference year is over: mid-year, "its high so far" is just a recent price.
+    high = year_high(market[small].quoted, lb.reference_high_year, session) \
+        if session.year > lb.reference_high_year else None
     if high is not None:
         price = float(market[small].quoted.loc[session])
         ref = ReferenceHigh(lb.reference_high_year, high[1], high[0].date(), price, price / high[1] - 1)
