@@ -19,6 +19,7 @@ import pandas as pd
 from generator.charts import draw_charts
 from generator.commentary import write_commentary
 from generator.data import MarketData, load_prices
+from generator.errors import DataError
 from generator.metrics import compute_metrics
 from generator.metrics.document import dump_metrics, metrics_document
 from generator.metrics.periods import resolve_session
@@ -50,12 +51,20 @@ class BuiltIssue:
     as_of: date
     source: str
     timings: dict[str, float]
+    notes: tuple[str, ...] = ()
 
 
 def pick_session(market: MarketData, settings, as_of: date | None) -> pd.Timestamp:
     small, large = settings.pair.small, settings.pair.large
     common = market[small].frame.index.intersection(market[large].frame.index)
-    return resolve_session(common, as_of, f"{small}/{large}")
+    session = resolve_session(common, as_of, f"{small}/{large}")
+    expected = market.expected_session
+    # Live data must reach the last completed session unless an earlier week was asked for.
+    if expected and (as_of is None or as_of >= expected) and session.date() < expected:
+        raise DataError(f"{small}/{large}: stale data, last bar {session.date()} but the last completed "
+                        f"session is {expected}",
+                        f"run `capweekly data update`, or pass --as-of {session.date()} to build that week")
+    return session
 
 
 def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
@@ -65,15 +74,16 @@ def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
     if not stale:
         return cut
     kept = {t: h for t, h in cut.histories.items() if t not in stale}
-    return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale))
+    return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale),
+                      cut.notes, cut.expected_session)
 
 
 def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,
-                as_of: date | None = None, out_dir: str | Path | None = None,
+                as_of: date | None = None, out_dir: str | Path | None = None, offline: bool = False,
                 market: MarketData | None = None) -> BuiltIssue:
     clock = Timings()
     if market is None:
-        market = load_prices(settings, source, data_dir)
+        market = load_prices(settings, source, data_dir, offline=offline)
     clock.lap("load")
     session = pick_session(market, settings, as_of)
     market = cut_at(market, session)
@@ -95,4 +105,4 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                                           for s in specs})
         write_pdf(render_html(env, printed, medium="print"), folder, folder / "report.pdf")
         clock.lap("pdf")
-    return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages)
+    return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes)

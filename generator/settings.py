@@ -8,6 +8,7 @@ Secrets never live in settings; later stages read them from the environment.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -103,8 +104,17 @@ class Stance(_Model):
 
 
 class Data(_Model):
-    source: Literal["sample", "csv", "yfinance"] = Field("sample", description="Where prices come from.")
+    source: Literal["sample", "csv", "yfinance"] = Field("yfinance", description="Where prices come from.")
     data_dir: str | None = Field(None, description="Folder of <TICKER>.csv files for the csv source.")
+    cache_dir: str = Field("cache", min_length=1, description="Folder of the yfinance price cache (prices.sqlite).")
+    history_start: date = Field(date(1990, 1, 1), description="First day fetched for a ticker new to the cache.")
+    overlap_sessions: int = Field(5, ge=1, le=60,
+                                  description="Cached sessions re-downloaded on refresh to detect re-adjusted history.")
+    retries: int = Field(4, ge=0, le=10, description="Retries after a rate limit, timeout or connection error.")
+    backoff_seconds: float = Field(2.0, ge=0, le=120, description="First retry wait; doubles on each retry.")
+    timeout_seconds: float = Field(20.0, gt=0, le=300, description="Network timeout of one download request.")
+    max_daily_move: float = Field(0.35, gt=0.05, le=5.0,
+                                  description="A one-day move above this (decimal) with no split is rejected.")
 
 
 class Output(_Model):

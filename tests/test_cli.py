@@ -54,7 +54,6 @@ def test_settings_errors_are_listed(tmp_path):
     (["--as-of", "2024-13-01"], "is not a date"),
     (["--as-of", "1999-01-01"], "after --as-of 1999-01-01"),
     (["--as-of", "2026-06-01"], "before the week of --as-of 2026-06-01"),
-    (["--source", "yfinance"], "not available in this version"),
 ])
 def test_as_of_and_source_errors(tmp_path, args, message):
     result = run("build", "--source", "sample", "--out", str(tmp_path), *args)

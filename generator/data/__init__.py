@@ -28,7 +28,7 @@ class PriceSource(Protocol):
         ...
 
 
-def make_source(name: str, data_dir: str | Path | None) -> PriceSource:
+def make_source(name: str, data_dir: str | Path | None, settings=None, offline: bool = False) -> PriceSource:
     if name == "sample":
         from generator.data.sample import SampleSource
 
@@ -42,16 +42,17 @@ def make_source(name: str, data_dir: str | Path | None) -> PriceSource:
     if name == "yfinance":
         from generator.data.yahoo import YFinanceSource
 
-        return YFinanceSource()
+        return YFinanceSource(settings, offline=offline)
     raise DataError(f"unknown data source {name!r}", "use sample, csv or yfinance")
 
 
-def load_prices(settings, source: str | None = None, data_dir: str | Path | None = None) -> MarketData:
+def load_prices(settings, source: str | None = None, data_dir: str | Path | None = None,
+                offline: bool = False) -> MarketData:
     """Load the pair (required) and every optional ticker the settings name."""
     name = source or settings.data.source
     folder = data_dir if data_dir is not None else (
         settings.resolve(settings.data.data_dir) if settings.data.data_dir else None)
-    chosen = make_source(name, folder)
+    chosen = make_source(name, folder, settings, offline)
     return chosen.load(
         required=[settings.pair.small, settings.pair.large],
         optional=settings.tickers.optional(),

@@ -59,6 +59,8 @@ class MarketData:
     histories: Mapping[str, TickerHistory]
     retrieved_at: str | None = None  # ISO time the data was downloaded, when known
     missing: tuple[str, ...] = field(default=())  # optional tickers the source did not have
+    notes: tuple[str, ...] = field(default=())  # warnings worth telling the user (dropped bars, quirks)
+    expected_session: date | None = None  # live sources: the last completed exchange session at load time
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "histories", MappingProxyType(dict(self.histories)))
@@ -74,7 +76,8 @@ class MarketData:
         cut = {t: h.upto(session) for t, h in self.histories.items()}
         kept = {t: h for t, h in cut.items() if len(h.frame)}
         gone = tuple(t for t in cut if t not in kept)
-        return MarketData(self.source, self.description, kept, self.retrieved_at, self.missing + gone)
+        return MarketData(self.source, self.description, kept, self.retrieved_at, self.missing + gone,
+                          self.notes, self.expected_session)
 
     def fingerprint(self) -> str:
         """SHA-256 over exactly the rows and columns used, in a stable order."""
