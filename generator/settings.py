@@ -50,6 +50,7 @@ class Tickers(_Model):
 
     sectors: list[str] = Field(default_factory=list, description="Sector ETFs compared with the large-cap benchmark.")
     tech: str | None = Field(None, description="Tech-heavy large-cap index (e.g. QQQ).")
+    tech_sector: str | None = Field(None, description="The technology sector ETF among the sectors (e.g. XLK).")
     equal_weight: str | None = Field(None, description="Equal-weight large caps (e.g. RSP), a narrowness gauge.")
     quality: str | None = Field(None, description="Quality-screened small caps (e.g. IJR).")
     high_yield: str | None = Field(None, description="High-yield credit ETF (e.g. HYG).")
@@ -71,7 +72,7 @@ class Tickers(_Model):
 
     def optional(self) -> list[str]:
         """Every configured optional ticker, in a stable order."""
-        singles = [self.tech, self.equal_weight, self.quality, self.high_yield, self.treasuries,
+        singles = [self.tech, self.tech_sector, self.equal_weight, self.quality, self.high_yield, self.treasuries,
                    self.long_yield, self.short_yield, self.volatility, self.fx]
         out = list(self.sectors) + [t for t in singles if t]
         return list(dict.fromkeys(out))
@@ -101,6 +102,55 @@ class Lookbacks(_Model):
 class Stance(_Model):
     flat_band: float = Field(0.005, ge=0, le=0.1,
                              description="Weekly spreads smaller than this (decimal) count as a flat week.")
+    rate_band: float = Field(0.0025, ge=0, le=0.05,
+                             description="13-week 10-year yield changes within this (decimal, 0.0025 = 25 bp) are flat.")
+    history_weeks: int = Field(12, ge=1, le=104, description="Weeks of stance history shown and stored.")
+
+
+class Risk(_Model):
+    vix_calm: float = Field(15.0, gt=0, description="A VIX below this reads as complacent.")
+    vix_stressed: float = Field(25.0, gt=0, description="A VIX at or above this reads as stressed.")
+    yen_rally_week: float = Field(-0.015, lt=0, gt=-0.5,
+                                  description="A one-week USD/JPY change at or below this (decimal) is a sharp yen rally.")
+    rsi_stretched: float = Field(70.0, gt=50, lt=100, description="A 14-day RSI of the small-cap price above this is stretched.")
+    stretch_from_50d: float = Field(0.08, gt=0, lt=1,
+                                    description="A small-cap price this far above its 50-day average (decimal) is stretched.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Risk":
+        if self.vix_calm >= self.vix_stressed:
+            raise ValueError("vix_calm must be below vix_stressed")
+        return self
+
+
+class Breadth(_Model):
+    universe: list[str] = Field(default_factory=list,
+                                description="Small-cap stocks whose 2021 highs and 52-week highs/lows gauge breadth.")
+    min_members: int = Field(10, ge=1, description="Fewer members with data than this: breadth is unavailable.")
+
+    @field_validator("universe")
+    @classmethod
+    def _tickers(cls, value: list[str]) -> list[str]:
+        import re
+
+        bad = [t for t in value if not re.match(TICKER_PATTERN, t)]
+        if bad:
+            raise ValueError(f"not a ticker symbol: {', '.join(bad)}")
+        return list(dict.fromkeys(value))
+
+
+class History(_Model):
+    failed_breakout_weeks: int = Field(13, ge=1, le=104,
+                                       description="A move above the 200-session average that ends within this many "
+                                                   "weeks counts as a failed breakout.")
+    analogue_start: date = Field(date(2020, 9, 1), description="Start of the historical relative run used as analogue.")
+    analogue_end: date = Field(date(2021, 3, 31), description="End of the analogue window.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "History":
+        if self.analogue_start >= self.analogue_end:
+            raise ValueError("analogue_start must be before analogue_end")
+        return self
 
 
 class Data(_Model):
@@ -141,10 +191,14 @@ class Settings(_Model):
     tickers: Tickers = Field(default_factory=Tickers)
     lookbacks: Lookbacks = Field(default_factory=Lookbacks)
     stance: Stance = Field(default_factory=Stance)
+    risk: Risk = Field(default_factory=Risk)
+    breadth: Breadth = Field(default_factory=Breadth)
+    history: History = Field(default_factory=History)
     data: Data = Field(default_factory=Data)
     output: Output = Field(default_factory=Output)
     disclosures: Disclosures
     templates_dir: str | None = Field(None, description="A folder of templates searched before the built-in ones.")
+    notes_dir: str | None = Field("notes", description="Folder of editor's notes, one Markdown file per issue: YYYY-MM-DD.md.")
 
     # Where the file was read from; relative paths in it resolve against its folder.
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -154,7 +208,11 @@ class Settings(_Model):
         return p if p.is_absolute() else (self.base_dir / p)
 
     def all_tickers(self) -> list[str]:
-        return list(dict.fromkeys([self.pair.small, self.pair.large, *self.tickers.optional()]))
+        return list(dict.fromkeys([self.pair.small, self.pair.large, *self.tickers.optional(),
+                                   *self.breadth.universe]))
+
+    def optional_tickers(self) -> list[str]:
+        return [t for t in self.all_tickers() if t not in (self.pair.small, self.pair.large)]
 
 
 def _location(loc: tuple) -> str:

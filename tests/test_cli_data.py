@@ -14,6 +14,7 @@ TICKERS = ["IWM", "SPY", "XLK", "^TNX"]
 def _settings_file(tmp_path):
     data = yaml.safe_load(SETTINGS.read_text())
     data["tickers"] = {"sectors": ["XLK"], "long_yield": "^TNX"}
+    data["breadth"] = {"universe": []}
     data["data"].update({"cache_dir": str(tmp_path / "cache"), "history_start": "2020-01-02", "backoff_seconds": 0})
     data["output"]["dir"] = str(tmp_path / "reports")
     path = tmp_path / "settings.yaml"

@@ -17,12 +17,14 @@ from tests.conftest import history, market_of
 SESSIONS = pd.bdate_range("2022-01-03", "2024-07-12")
 
 
-def _scenario(relative_path: np.ndarray, last_week: float):
-    """Large caps drift up; small = large x a relative path, with a chosen final week."""
+def _scenario(relative_path: np.ndarray, last_week: float, market_week: float = 0.01):
+    """Large caps drift up; small = large x a relative path, with chosen final weeks for both."""
     n = len(SESSIONS)
-    large = 100 * np.exp(np.linspace(0, 0.3, n))
-    rel = relative_path.copy()
+    noise = np.random.default_rng(11).normal(0, 0.009, (2, n))  # daily noise, so RSI and volatility look real
+    large = 100 * np.exp(np.linspace(0, 0.3, n) + np.cumsum(noise[0]) - np.cumsum(noise[0]).mean() * 0)
+    rel = relative_path * np.exp(noise[1] * 0.5)
     rel[-5:] = rel[-6] * (1 + last_week) ** (np.arange(1, 6) / 5)
+    large[-5:] = large[-6] * (1 + market_week) ** (np.arange(1, 6) / 5)
     return market_of(history("IWM", large * rel, index=SESSIONS), history("SPY", large, index=SESSIONS))
 
 
@@ -37,8 +39,8 @@ SCENARIOS = {
 }
 
 
-def _render(settings, name, last_week):
-    market = _scenario(SCENARIOS[name](len(SESSIONS)), last_week)
+def _render(settings, name, last_week, market_week=0.01):
+    market = _scenario(SCENARIOS[name](len(SESSIONS)), last_week, market_week)
     session = pick_session(market, settings, None)
     market = cut_at(market, session)
     m = compute_metrics(market, settings, session)
@@ -68,13 +70,15 @@ def test_scenarios_read_differently(settings):
     assert "textbook sign of a relative uptrend" in results["bullish_turn"][2]
 
 
-@pytest.mark.parametrize("last_week, key, phrase", [
-    (0.04, "rally", "It was a good week for the smaller end"),
-    (-0.03, "slump", "The smaller end of the market lost ground"),
-    (0.0, "flat", "The week did little to change the picture"),
+@pytest.mark.parametrize("last_week, market_week, key, phrase", [
+    (0.04, 0.01, "rally", "It was a good week for the smaller end"),
+    (0.04, -0.03, "rally", "Small caps held up better in a falling market"),
+    (-0.03, 0.01, "slump", "The smaller end of the market lost ground"),
+    (-0.03, -0.03, "slump", "It was a bad week for stocks and a worse one for small caps"),
+    (0.0, 0.01, "flat", "The week did little to change the picture"),
 ])
-def test_week_wording_follows_the_spread(settings, last_week, key, phrase):
-    m, c, html = _render(settings, "bearish_continuation", last_week)
+def test_week_wording_follows_the_spread(settings, last_week, market_week, key, phrase):
+    m, c, html = _render(settings, "bearish_continuation", last_week, market_week)
     assert c.week.key == key
     assert phrase in html
 

@@ -32,7 +32,7 @@ def make_source(name: str, data_dir: str | Path | None, settings=None, offline: 
     if name == "sample":
         from generator.data.sample import SampleSource
 
-        return SampleSource()
+        return SampleSource(settings.breadth.universe if settings is not None else ())
     if name == "csv":
         if not data_dir:
             raise DataError("the csv source needs a folder", "pass --data-dir DIR or set data.data_dir in settings.yaml")
@@ -55,6 +55,6 @@ def load_prices(settings, source: str | None = None, data_dir: str | Path | None
     chosen = make_source(name, folder, settings, offline)
     return chosen.load(
         required=[settings.pair.small, settings.pair.large],
-        optional=settings.tickers.optional(),
+        optional=settings.optional_tickers(),
         levels=settings.tickers.levels(),
     )

@@ -175,7 +175,21 @@ def _ohlc(rng: np.random.Generator, close: np.ndarray, daily_vol: np.ndarray) ->
     return {"open": open_, "high": high, "low": low}
 
 
-def generate_sample_market(end: date = SAMPLE_END) -> dict[str, pd.DataFrame]:
+def generate_universe(tickers: Sequence[str], index: pd.DatetimeIndex, f: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
+    """Synthetic small-cap stocks for the breadth universe: size-factor heavy, noisy, no dividends."""
+    frames = {}
+    for ticker in tickers:
+        rng = _rng("universe/" + ticker)
+        beta, size = rng.uniform(0.9, 1.4), rng.uniform(0.8, 1.4)
+        own_vol, own_drift = rng.uniform(0.25, 0.50), rng.normal(0.0, 0.04)
+        daily = beta * f["market"] + size * f["size"] + own_drift / 252 + rng.standard_normal(len(index)) * own_vol / np.sqrt(252)
+        close = rng.uniform(8, 60) * np.exp(np.cumsum(daily - 0.5 * daily.var()))
+        frames[ticker] = pd.DataFrame({"close": close, "adj_close": close}, index=index)
+        frames[ticker].index.name = "date"
+    return frames
+
+
+def generate_sample_market(end: date = SAMPLE_END, universe: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
     """Every sample ticker as a frame with yfinance-like columns (see module doc)."""
     index = sample_sessions(SAMPLE_START, end)
     f = _factors(index)
@@ -210,18 +224,24 @@ def generate_sample_market(end: date = SAMPLE_END) -> dict[str, pd.DataFrame]:
                                        "close": level}, index=index)
     for frame in frames.values():
         frame.index.name = "date"
+    frames.update(generate_universe([t for t in universe if t not in frames], index, f))
     return frames
 
 
 class SampleSource:
+    """The embedded sample; `universe` names the breadth stocks to synthesise as well."""
+
     name = "sample"
+
+    def __init__(self, universe: Sequence[str] = ()) -> None:
+        self.universe = tuple(universe)
 
     def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str]) -> MarketData:
         unknown = [t for t in required if t not in TICKERS]
         if unknown:
             raise DataError(f"the sample data has no ticker {unknown[0]}",
                             f"sample tickers: {', '.join(TICKERS)}; use --source csv for others")
-        frames = generate_sample_market()
+        frames = generate_sample_market(universe=[t for t in optional if t in self.universe])
         wanted = list(dict.fromkeys([*required, *optional]))
         histories = {t: TickerHistory(t, frames[t], "sample") for t in wanted if t in frames}
         missing = tuple(t for t in wanted if t not in frames)

@@ -16,7 +16,11 @@ from generator.data.model import MarketData
 from generator.metrics.periods import PERIODS, period_target, week_start
 from generator.metrics.series import (change_since, moving_average, period_returns, running_peak, value_at,
                                       weekly_changes, year_high)
-from generator.metrics.stance import Stance, decide_stance
+from generator.metrics.breadth import Breadth, breadth_at
+from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, leadership, rate_sensitivity, sector_point
+from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, breakout_history
+from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_at, stance_history
+from generator.metrics.stance import Stance, StanceWeek
 
 __all__ = ["WeeklyMetrics", "compute_metrics", "PERIODS"]
 
@@ -89,7 +93,16 @@ class WeeklyMetrics:
     relative_to_large: Mapping[str, Mapping[str, float | None]]
     levels: Mapping[str, Level]
     ratios: Mapping[str, RatioTrend]
+    breadth: Breadth | None
+    rate_sensitivity: RateSensitivity | None
+    sectors: tuple[SectorPoint, ...]
+    leadership: tuple[Leadership, ...]
+    risk: RiskGauges
+    breakouts: BreakoutHistory
+    analogue: Analogue | None
+    stance_history: tuple[StanceWeek, ...]
     series: RatioSeries
+    signals: Signals
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -107,14 +120,15 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
     """Every number of the issue for the week ending at `session` (data already cut there)."""
     lb = settings.lookbacks
     small, large = settings.pair.small, settings.pair.large
-    tickers = [t for t in settings.all_tickers() if t in market]
+    tickers = [t for t in dict.fromkeys([small, large, *settings.tickers.optional()]) if t in market]
     level_tickers = [t for t in (settings.tickers.long_yield, settings.tickers.short_yield,
                                  settings.tickers.volatility, settings.tickers.fx) if t and t in market]
     returns = {t: period_returns(market[t].total_return, session)
                for t in tickers if t not in level_tickers}
 
     ratio = pair_ratio(market, small, large)
-    sma_s, sma_l = moving_average(ratio, lb.sma_short), moving_average(ratio, lb.sma_long)
+    signals = build_signals(market, settings, ratio)
+    sma_s, sma_l = signals.sma_short, signals.sma_long
     value = float(ratio.loc[session])
     peak_at, peak_value = running_peak(ratio)
     long_avg, short_avg = value_at(sma_l, session), value_at(sma_s, session)
@@ -127,11 +141,8 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         years_since_peak=(session - peak_at).days / 365.25,
         momentum=momentum,
     )
-    stance = decide_stance(
-        ratio_metrics.distance_from_sma_long,
-        (short_avg / long_avg - 1) if short_avg and long_avg else None,
-        momentum.get("13w"), momentum.get("52w"),
-    )
+    breakouts = breakout_history(ratio, sma_l, peak_at, session, settings.history.failed_breakout_weeks)
+    stance = stance_at(signals, settings, session, breakouts)
 
     ref = None
     # Only once the reference year is over: mid-year, "its high so far" is just a recent price.
@@ -142,17 +153,16 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         ref = ReferenceHigh(lb.reference_high_year, high[1], high[0].date(), price, price / high[1] - 1)
 
     levels = {}
-    for t in level_tickers:
-        is_yield = t in settings.tickers.levels()
+    for lt in level_tickers:
+        is_yield = lt in settings.tickers.levels()
         scale = 0.01 if is_yield else 1.0  # yields are quoted in percent
-        series = market[t].quoted * scale
-        if session in series.index or not series.empty:
-            at = series.index[-1]
-            levels[t] = Level(t, float(series.loc[at]),
-                              weekly_changes(series, at, [1, 4, 13], absolute=is_yield), is_yield)
+        series = market[lt].quoted * scale
+        at = series.index[-1]  # data is cut at the session; FX and yields may lag it by a day
+        levels[lt] = Level(lt, float(series.loc[at]), weekly_changes(series, at, [1, 4, 13], absolute=is_yield),
+                           is_yield)
 
-    relative = {t: _spread(returns[t], returns[large]) for t in settings.tickers.sectors + [settings.tickers.tech]
-                if t and t in returns}
+    relative = {s: _spread(returns[s], returns[large]) for s in settings.tickers.sectors + [settings.tickers.tech]
+                if s and s in returns}
     ratios = {}
     for key, (num, den) in {"credit": (settings.tickers.high_yield, settings.tickers.treasuries),
                             "quality": (small, settings.tickers.quality),
@@ -163,6 +173,15 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
             ratios[key] = RatioTrend(num, den, float(r.iloc[-1]), weekly_changes(r, at, [4, 13, 52]))
 
     day = session.date()
+    t = settings.tickers
+    benchmark = market[large].total_return
+    sectors = tuple(p for p in (sector_point(market[s].total_return, benchmark, session, s)
+                                for s in t.sectors if s in market) if p is not None)
+    leaders = tuple(leadership(market[s].total_return, benchmark, session, s, lb.momentum_weeks)
+                    for s in dict.fromkeys([t.tech_sector, t.tech]) if s and s in market)
+    sensitivity = None
+    if t.long_yield and t.long_yield in market:
+        sensitivity = rate_sensitivity(ratio, market[t.long_yield].quoted * 0.01, session)
     return WeeklyMetrics(
         as_of=day, week_start=week_start(day), small=small, large=large,
         returns=returns,
@@ -170,5 +189,11 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         spread=_spread(returns[small], returns[large]),
         ratio=ratio_metrics, reference_high=ref, stance=stance,
         relative_to_large=relative, levels=levels, ratios=ratios,
-        series=RatioSeries(ratio, sma_s, sma_l),
+        breadth=breadth_at(signals.breadth, market, settings.breadth.universe, session, week_start(day),
+                           settings.breadth.min_members),
+        rate_sensitivity=sensitivity, sectors=sectors, leadership=leaders,
+        risk=risk_at(signals, settings, session), breakouts=breakouts,
+        analogue=analogue_run(ratio, settings.history.analogue_start, settings.history.analogue_end, session),
+        stance_history=stance_history(signals, settings, session, breakouts, settings.stance.history_weeks),
+        series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
     )

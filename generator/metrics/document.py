@@ -17,7 +17,7 @@ from generator import __version__
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _plain(value: Any) -> Any:
@@ -74,8 +74,25 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings) -> di
         "stance": {
             "key": stance.key, "label": stance.label, "score": stance.score,
             "max_score": stance.max_score, "false_move_risk": stance.false_move_risk,
+            "risk_level": stance.risk_level, "risk_flags": list(stance.risk_flags),
             "tests": [asdict(t) for t in stance.tests],
+            "history": [asdict(w) for w in metrics.stance_history],
         },
+        "breadth": asdict(metrics.breadth) if metrics.breadth else None,
+        "rate_sensitivity": asdict(metrics.rate_sensitivity) if metrics.rate_sensitivity else None,
+        "sectors": {p.ticker: {"trend": p.trend, "momentum": p.momentum, "quadrant": p.quadrant,
+                               "tail": [{"date": d, "trend": t, "momentum": m} for d, t, m in p.tail]}
+                    for p in metrics.sectors},
+        "leadership": {lead.ticker: lead.momentum for lead in metrics.leadership},
+        "risk": asdict(metrics.risk),
+        "breakouts": {
+            "since": metrics.breakouts.since, "limit_weeks": metrics.breakouts.limit_weeks,
+            "failed_count": len(metrics.breakouts.failed),
+            "failed": [asdict(b) for b in metrics.breakouts.failed],
+            "sustained": [asdict(b) for b in metrics.breakouts.sustained],
+            "current": asdict(metrics.breakouts.current) if metrics.breakouts.current else None,
+        },
+        "analogue": asdict(metrics.analogue) if metrics.analogue else None,
         "relative_to_large": metrics.relative_to_large,
         "levels": {t: {"value": lv.value, "changes": lv.changes, "absolute_changes": lv.absolute}
                    for t, lv in metrics.levels.items()},

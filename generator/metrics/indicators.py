@@ -1,0 +1,41 @@
+"""Daily indicator series, computed once over the whole history and sliced per week."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def rsi(close: pd.Series, window: int = 14) -> pd.Series:
+    """Wilder's relative strength index (0-100); NaN until `window` changes exist."""
+    change = close.diff()
+    gain = change.clip(lower=0).ewm(alpha=1 / window, adjust=False, min_periods=window).mean()
+    loss = (-change.clip(upper=0)).ewm(alpha=1 / window, adjust=False, min_periods=window).mean()
+    rs = gain / loss
+    out = 100 - 100 / (1 + rs)
+    return out.where(loss != 0, 100.0).where(gain.notna())
+
+
+def realised_vol(close: pd.Series, window: int = 20) -> pd.Series:
+    """Annualised standard deviation of daily log returns over `window` sessions."""
+    returns = np.log(close).diff()
+    return returns.rolling(window, min_periods=window).std() * np.sqrt(252)
+
+
+def percentile_rank(series: pd.Series, window: int = 252) -> pd.Series:
+    """Share of the last `window` values at or below today's (0-1)."""
+    values = series.to_numpy()
+    out = np.full(len(values), np.nan)
+    for i in range(window - 1, len(values)):
+        past = values[i - window + 1: i + 1]
+        out[i] = np.mean(past <= values[i])
+    return pd.Series(out, index=series.index)
+
+
+def weekly_last(series: pd.Series) -> pd.Series:
+    """The value at each week's last session, indexed by that session."""
+    if series.empty:
+        return series
+    weeks = series.index.to_period("W-SUN")
+    last = ~pd.Series(weeks, index=series.index).duplicated(keep="last").to_numpy()
+    return series.loc[last]

@@ -1,0 +1,151 @@
+"""Daily signal series computed once over the whole history, read at any session.
+
+The current week's stance and the stance history both come from `stance_at`,
+so they can never disagree about how a week was scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from generator.data.model import MarketData
+from generator.metrics.breadth import BreadthSeries, breadth_series
+from generator.metrics.history import BreakoutHistory
+from generator.metrics.indicators import percentile_rank, realised_vol, rsi, weekly_last
+from generator.metrics.periods import last_on_or_before, weeks_target
+from generator.metrics.series import change_since, moving_average, value_at
+from generator.metrics.stance import Stance, StanceWeek, decide_stance
+
+
+@dataclass(frozen=True)
+class RiskGauges:
+    fx_ticker: str | None
+    fx_level: float | None
+    fx_week: float | None            # USD/JPY change over the week (negative: the yen rallied)
+    fx_distance_200d: float | None
+    fx_vol_20d: float | None         # annualised
+    yen_rally: bool
+    vix_level: float | None
+    vix_percentile_1y: float | None  # 0-1
+    small_distance_50d: float | None
+    small_rsi_14: float | None
+    stretched: bool
+
+
+@dataclass(frozen=True)
+class Signals:
+    ratio: pd.Series
+    sma_short: pd.Series
+    sma_long: pd.Series
+    small: pd.Series
+    small_sma50: pd.Series
+    small_rsi: pd.Series
+    long_yield: pd.Series | None     # decimal
+    vix: pd.Series | None
+    vix_pct: pd.Series | None
+    fx: pd.Series | None
+    fx_sma200: pd.Series | None
+    fx_vol: pd.Series | None
+    breadth: BreadthSeries | None
+
+
+def build_signals(market: MarketData, settings, ratio: pd.Series) -> Signals:
+    lb, t = settings.lookbacks, settings.tickers
+    small = market[settings.pair.small].quoted
+    have = (lambda ticker: ticker is not None and ticker in market)
+    vix = market[t.volatility].quoted if have(t.volatility) else None
+    fx = market[t.fx].quoted if have(t.fx) else None
+    return Signals(
+        ratio=ratio, sma_short=moving_average(ratio, lb.sma_short), sma_long=moving_average(ratio, lb.sma_long),
+        small=small, small_sma50=moving_average(small, 50), small_rsi=rsi(small, 14),
+        long_yield=market[t.long_yield].quoted * 0.01 if have(t.long_yield) else None,
+        vix=vix, vix_pct=percentile_rank(vix.iloc[-400:], 252) if vix is not None else None,
+        fx=fx, fx_sma200=moving_average(fx, 200) if fx is not None else None,
+        fx_vol=realised_vol(fx, 20) if fx is not None else None,
+        breadth=breadth_series(market, settings.breadth.universe, lb.reference_high_year)
+        if len([u for u in settings.breadth.universe if u in market]) >= settings.breadth.min_members else None,
+    )
+
+
+def _at(series: pd.Series | None, session: pd.Timestamp) -> float | None:
+    if series is None or series.empty:
+        return None
+    at = last_on_or_before(series.index, session.date())
+    if at is None or at < session - timedelta(days=7):
+        return None
+    return value_at(series, at)
+
+
+def risk_at(s: Signals, settings, session: pd.Timestamp) -> RiskGauges:
+    r = settings.risk
+    fx_level = _at(s.fx, session)
+    fx_week = None
+    if s.fx is not None and fx_level is not None:
+        at = last_on_or_before(s.fx.index, session.date())
+        fx_week = change_since(s.fx, at, weeks_target(session.date(), 1))
+    fx_avg = _at(s.fx_sma200, session)
+    small_avg = _at(s.small_sma50, session)
+    small = _at(s.small, session)
+    dist50 = small / small_avg - 1 if small and small_avg else None
+    small_rsi = _at(s.small_rsi, session)
+    vix_pct = _at(s.vix_pct, session) if s.vix_pct is not None and session in s.vix_pct.index else None
+    return RiskGauges(
+        fx_ticker=settings.tickers.fx if s.fx is not None else None, fx_level=fx_level, fx_week=fx_week,
+        fx_distance_200d=fx_level / fx_avg - 1 if fx_level and fx_avg else None,
+        fx_vol_20d=_at(s.fx_vol, session),
+        yen_rally=fx_week is not None and fx_week <= r.yen_rally_week,
+        vix_level=_at(s.vix, session), vix_percentile_1y=vix_pct,
+        small_distance_50d=dist50, small_rsi_14=small_rsi,
+        stretched=(small_rsi is not None and small_rsi > r.rsi_stretched)
+        or (dist50 is not None and dist50 >= r.stretch_from_50d),
+    )
+
+
+def stance_at(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHistory | None) -> Stance:
+    day = session.date()
+    value = value_at(s.ratio, session)
+    long_avg, short_avg = value_at(s.sma_long, session), value_at(s.sma_short, session)
+    breadth_change = None
+    if s.breadth is not None:
+        now = _at(s.breadth.share_below, session)
+        base_at = last_on_or_before(s.breadth.share_below.index, weeks_target(day, 4))
+        base = value_at(s.breadth.share_below, base_at) if base_at is not None else None
+        breadth_change = now - base if now is not None and base is not None else None
+    rate_change = None
+    if s.long_yield is not None:
+        at = last_on_or_before(s.long_yield.index, day)
+        if at is not None and at >= session - timedelta(days=7):
+            rate_change = change_since(s.long_yield, at, weeks_target(day, 13), absolute=True)
+    risk = risk_at(s, settings, session)
+    flags = []
+    if risk.stretched:
+        flags.append("stretched")
+    if risk.vix_level is not None and risk.vix_level >= settings.risk.vix_stressed:
+        flags.append("vix_stressed")
+    if risk.yen_rally:
+        flags.append("yen_rally")
+    if breakouts is not None:
+        recent = [b for b in breakouts.failed if b.end and day - timedelta(days=3 * 365) <= b.end <= day]
+        if len(recent) >= 2:
+            flags.append("recent_failures")
+    return decide_stance(
+        value / long_avg - 1 if value and long_avg else None,
+        short_avg / long_avg - 1 if short_avg and long_avg else None,
+        change_since(s.ratio, session, weeks_target(day, 13)),
+        change_since(s.ratio, session, weeks_target(day, 52)),
+        breadth_change, rate_change, rate_band=settings.stance.rate_band, risk_flags=flags,
+    )
+
+
+def stance_history(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHistory | None,
+                   weeks: int) -> tuple[StanceWeek, ...]:
+    """The stance at the last session of each of the last `weeks` weeks, oldest first, ending at `session`."""
+    ends = weekly_last(s.ratio.loc[:session]).index[-weeks:]
+    out = []
+    for end in ends:
+        st = stance_at(s, settings, end, breakouts)
+        out.append(StanceWeek(end.date(), st.key, st.label, st.score, st.risk_level))
+    return tuple(out)
