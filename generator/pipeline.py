@@ -20,6 +20,7 @@ from generator.charts import draw_charts
 from generator.commentary import write_commentary
 from generator.data import MarketData, load_prices
 from generator.errors import DataError
+from generator.notes import load_note
 from generator.metrics import compute_metrics
 from generator.metrics.document import dump_metrics, metrics_document
 from generator.metrics.periods import resolve_session
@@ -89,16 +90,17 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
     market = cut_at(market, session)
     metrics = compute_metrics(market, settings, session)
     commentary = write_commentary(metrics, settings)
+    note = load_note(settings.resolve(settings.notes_dir) if settings.notes_dir else None, metrics.as_of)
     clock.lap("metrics")
 
     out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
-        specs = draw_charts(metrics, settings, folder / "charts")
+        specs = draw_charts(metrics, market, settings, commentary.sectors.facts.get("ranked", []), folder / "charts")
         clock.lap("charts")
         write_text(folder / "metrics.json", dump_metrics(metrics_document(metrics, market, settings)))
         screen = build_context(settings, market, metrics, commentary,
-                               {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs})
+                               {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs}, note)
         write_text(folder / "report.html", render_html(env, screen, medium="screen"))
         clock.lap("html")
         printed = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption)

@@ -32,7 +32,8 @@ def _pdf_text(folder: Path) -> tuple[PdfReader, list[str]]:
 def test_issue_folder_contents(sample_issue):
     assert sample_issue.name == "2025-10-31"
     names = {p.relative_to(sample_issue).as_posix() for p in sample_issue.rglob("*")}
-    for chart in ("ratio_history", "period_returns", "relative_momentum"):
+    for chart in ("ratio_history", "period_returns", "relative_momentum", "breakouts", "rates", "sector_bars",
+                  "sector_quadrant", "credit_quality", "risk_panel"):
         assert f"charts/{chart}.svg" in names and f"charts/{chart}.png" in names
     assert {"report.html", "report.pdf", "metrics.json"} <= names
     assert not [n for n in sample_issue.parent.iterdir() if n.name.startswith(".")]  # no staging left behind
@@ -49,10 +50,12 @@ def test_sample_is_flagged_everywhere(sample_issue):
 def test_html_is_self_contained(sample_issue):
     html = (sample_issue / "report.html").read_text()
     sources = re.findall(r'<img[^>]*\ssrc="([^"]+)"', html)
-    assert len(sources) == 3 and all(s.startswith("data:image/png;base64,") for s in sources)
+    charts = len(list((sample_issue / "charts").glob("*.png")))
+    assert charts == 9  # the sample has every input, so every chart is drawn
+    assert len(sources) == charts and all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r'(href|src)="(https?:)?//', html)
     alts = re.findall(r'<img[^>]*\salt="([^"]*)"', html)
-    assert len(alts) == 3 and all(len(a) > 40 for a in alts)
+    assert len(alts) == charts and all(len(a) > 40 for a in alts)
 
 
 def test_pdf_is_a_print_document(sample_issue, settings):

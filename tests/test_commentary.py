@@ -65,7 +65,8 @@ def test_scenarios_read_differently(settings):
     assert "?" in headlines["mixed"] and "?" not in headlines["bearish_continuation"]
     assert results["mixed"][0].stance.false_move_risk
     assert "could prove to be a false move" in results["mixed"][2]
-    assert "false move" not in results["bullish_turn"][2].split("Positioning")[1].split("</section>")[0]
+    assert "could prove to be a false move" not in results["bullish_turn"][2]
+    assert "few warning signs of a false move" in results["bullish_turn"][2]
     assert "longer-term relative trend still points toward large caps" in results["bearish_continuation"][2]
     assert "textbook sign of a relative uptrend" in results["bullish_turn"][2]
 
@@ -134,9 +135,12 @@ def test_rates_rule(settings, changes, key, week_move):
     (18.0, 0.004, "normal"),
 ])
 def test_risks_rule(settings, vix, yen_week, key):
-    c = _with_levels(settings, **{"^VIX": (vix, {"1w": 0.0, "4w": 0.0, "13w": 0.0}),
-                                  "JPY=X": (158.2, {"1w": yen_week, "4w": 0.0, "13w": 0.0})})
-    assert c.risks.key == key
+    from dataclasses import replace
+
+    m, _, _ = _render(settings, "mixed", 0.01)
+    risk = replace(m.risk, vix_level=vix, fx_level=158.2, fx_week=yen_week,
+                   yen_rally=yen_week <= settings.risk.yen_rally_week)
+    assert write_commentary(replace(m, risk=risk), settings).risks.key == key
 
 
 def test_big_weeks_read_differently_inside_and_outside_a_small_cap_trend(settings):
@@ -146,3 +150,22 @@ def test_big_weeks_read_differently_inside_and_outside_a_small_cap_trend(setting
     assert _headline(html_inside) != _headline(html_outside)
     _, setback, _ = _render(settings, "bullish_turn", -0.035)  # big, but the ratio holds above its 200-day
     assert setback.headline.key == "setback_question"
+
+
+@pytest.mark.parametrize("points, key", [
+    ((1, 1, 1, 1, 0, 0), "aligned_small"),
+    ((-1, -1, -1, -1, 0, 1), "mostly_large"),
+    ((1, 1, 1, -1, 0, 0), "mostly_small"),
+    ((1, 1, -1, -1, 0, 0), "conflict"),
+    ((-1, -1, -1, -1, -1, -1), "aligned_large"),
+    ((0, 0, 0, 0, 0, 0), "no_signal"),
+])
+def test_signal_agreement_is_described_by_the_majority(settings, points, key):
+    from dataclasses import replace
+
+    from generator.metrics.stance import StanceTest
+
+    m, _, _ = _render(settings, "mixed", 0.01)
+    tests = tuple(StanceTest(t.name, 0.01 * p, p) for t, p in zip(m.stance.tests, points))
+    c = write_commentary(replace(m, stance=replace(m.stance, tests=tests)), settings)
+    assert c.signals.key == key

@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from generator.metrics import WeeklyMetrics
+from generator.metrics.stance import FLAG_TEXT
 
 # A week's small-minus-large spread beyond this is a "big" week.
 SURGE = 0.03
-# Changes in a yield smaller than this (decimal, 0.001 = 10 bp) over 13 weeks are "flat".
-RATE_BAND = 0.0025
 # A one-week yield move at least this large (7 bp) is worth its own sentence.
 RATE_WEEK_MOVE = 0.0007
-# A VIX below CALM is complacent; above STRESSED is stressed.
-VIX_CALM, VIX_STRESSED = 15.0, 25.0
-# A one-week fall in USD/JPY of this size is a sharp yen rally (carry-trade risk);
-# about one weekly standard deviation above the pair's usual 1.2-1.4 %.
-YEN_RALLY = -0.015
+# |correlation| of weekly relative returns with yield changes: below WEAK it is noise, above STRONG it leads the story.
+CORR_WEAK, CORR_STRONG = 0.15, 0.3
+# A change in the share of the universe below its reference high smaller than this is "unchanged".
+BREADTH_BAND = 0.02
+TEST_NAMES = {"trend": "the trend", "averages": "the moving averages", "momentum_13w": "13-week momentum",
+              "momentum_52w": "52-week momentum", "breadth": "breadth", "rates": "rates"}
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,22 @@ class Commentary:
     gap: Choice
     reference_high: Choice
     narrowness: Choice
+    breadth: Choice
     trend: Choice
     momentum: Choice
+    breakouts: Choice
     rates: Choice
+    sensitivity: Choice
     sectors: Choice
+    quadrant: Choice
     policy: Choice
+    analogue: Choice
     junk: Choice
     risks: Choice
+    stretch: Choice
     positioning: Choice
+    signals: Choice
+    history: Choice
 
 
 def _week(m: WeeklyMetrics, band: float) -> Choice:
@@ -133,12 +141,107 @@ def _momentum(m: WeeklyMetrics) -> Choice:
     return Choice("short_up" if short is not None and short > 0 else "short_down", {"ups": ups, "n": len(known)})
 
 
-def _rates(m: WeeklyMetrics, long_yield: str | None) -> Choice:
+def _breadth(m: WeeklyMetrics) -> Choice:
+    b = m.breadth
+    if b is None:
+        return Choice("unavailable")
+    facts = {"b": b}
+    if b.share_below is None:
+        return Choice("highs_lows_only", facts)
+    change = b.share_below - b.share_below_4w_ago if b.share_below_4w_ago is not None else 0.0
+    trend = "improving" if change < -BREADTH_BAND else "worsening" if change > BREADTH_BAND else "unchanged"
+    level = "most_below" if b.share_below >= 0.5 else "most_recovered"
+    return Choice(f"{level}_{trend}", {**facts, "change": change})
+
+
+def _breakouts(m: WeeklyMetrics) -> Choice:
+    b = m.breakouts
+    facts = {"failed": len(b.failed), "sustained": len(b.sustained), "last": b.failed[-1] if b.failed else None,
+             "current": b.current}
+    if b.current is not None:
+        return Choice("in_progress", facts)
+    if b.failed:
+        return Choice("all_failed" if not b.sustained else "mostly_failed", facts)
+    return Choice("none", facts)
+
+
+def _sensitivity(m: WeeklyMetrics) -> Choice:
+    s = m.rate_sensitivity
+    if s is None or s.correlation is None:
+        return Choice("unavailable")
+    if s.correlation <= -CORR_STRONG:
+        return Choice("hurt_by_rising", {"s": s})
+    if s.correlation >= CORR_STRONG:
+        return Choice("helped_by_rising", {"s": s})
+    if abs(s.correlation) < CORR_WEAK:
+        return Choice("unrelated", {"s": s})
+    return Choice("loose", {"s": s})
+
+
+def _quadrant(m: WeeklyMetrics) -> Choice:
+    if not m.sectors:
+        return Choice("unavailable")
+    groups = {q: [p.ticker for p in m.sectors if p.quadrant == q]
+              for q in ("leading", "improving", "weakening", "lagging")}
+    return Choice("groups", {"groups": groups})
+
+
+def _analogue(m: WeeklyMetrics) -> Choice:
+    if m.analogue is None:
+        return Choice("unavailable")
+    return Choice("run", {"a": m.analogue})
+
+
+def _stretch(m: WeeklyMetrics) -> Choice:
+    r = m.risk
+    if r.small_rsi_14 is None:
+        return Choice("unavailable")
+    return Choice("stretched" if r.stretched else "not_stretched", {"r": r})
+
+
+def _signals(m: WeeklyMetrics) -> Choice:
+    """Which tests point which way, so the text can say plainly when they disagree."""
+    pro = [TEST_NAMES[t.name] for t in m.stance.tests if t.points > 0]
+    con = [TEST_NAMES[t.name] for t in m.stance.tests if t.points < 0]
+    if pro and con and min(len(pro), len(con)) >= 2:
+        key = "conflict"
+    elif pro and not con:
+        key = "aligned_small"
+    elif con and not pro:
+        key = "aligned_large"
+    elif len(pro) > len(con):
+        key = "mostly_small"
+    elif con:
+        key = "mostly_large"
+    else:
+        key = "no_signal"
+    return Choice(key, {"pro": pro, "con": con})
+
+
+def _history(m: WeeklyMetrics) -> Choice:
+    weeks = m.stance_history
+    if len(weeks) < 2:
+        return Choice("first")
+    current = weeks[-1].key
+    previous = weeks[-2].key
+    order = ["stay_large", "start_lean", "lean_further"]
+    if current != previous:
+        key = "upgraded" if order.index(current) > order.index(previous) else "downgraded"
+        return Choice(key, {"previous": weeks[-2].label})
+    run = 1
+    for w in reversed(weeks[:-1]):
+        if w.key != current:
+            break
+        run += 1
+    return Choice("unchanged", {"weeks": run, "all": run == len(weeks)})
+
+
+def _rates(m: WeeklyMetrics, long_yield: str | None, band: float) -> Choice:
     level = m.levels.get(long_yield) if long_yield else None
     if level is None or level.changes.get("13w") is None:
         return Choice("unavailable")
     change = level.changes["13w"]
-    key = "rising" if change > RATE_BAND else "falling" if change < -RATE_BAND else "steady"
+    key = "rising" if change > band else "falling" if change < -band else "steady"
     week = level.changes.get("1w")
     week_move = None if week is None or abs(week) < RATE_WEEK_MOVE else ("up" if week > 0 else "down")
     return Choice(key, {"level": level, "week_move": week_move})
@@ -157,12 +260,12 @@ def _sectors(m: WeeklyMetrics, tech: str | None) -> Choice:
                         "tech_ticker": tech})
 
 
-def _policy(m: WeeklyMetrics, short_yield: str | None) -> Choice:
+def _policy(m: WeeklyMetrics, short_yield: str | None, band: float) -> Choice:
     level = m.levels.get(short_yield) if short_yield else None
     if level is None or level.changes.get("13w") is None:
         return Choice("unavailable")
     change = level.changes["13w"]
-    key = "easing" if change < -RATE_BAND else "tightening" if change > RATE_BAND else "on_hold"
+    key = "easing" if change < -band else "tightening" if change > band else "on_hold"
     return Choice(key, {"level": level})
 
 
@@ -176,33 +279,36 @@ def _junk(m: WeeklyMetrics) -> Choice:
     return Choice(key, {"credit": credit, "quality": quality})
 
 
-def _risks(m: WeeklyMetrics, vix: str | None, fx: str | None) -> Choice:
-    v = m.levels.get(vix) if vix else None
-    y = m.levels.get(fx) if fx else None
-    if v is None and y is None:
+def _risks(m: WeeklyMetrics, risk_settings) -> Choice:
+    r = m.risk
+    if r.vix_level is None and r.fx_level is None:
         return Choice("unavailable")
-    yen_rally = y is not None and (y.changes.get("1w") or 0) <= YEN_RALLY
-    if yen_rally:
+    if r.yen_rally:
         key = "yen_rally"
-    elif v is not None and v.value >= VIX_STRESSED:
+    elif r.vix_level is not None and r.vix_level >= risk_settings.vix_stressed:
         key = "stressed"
-    elif v is not None and v.value < VIX_CALM:
+    elif r.vix_level is not None and r.vix_level < risk_settings.vix_calm:
         key = "complacent"
     else:
         key = "normal"
-    return Choice(key, {"vix": v, "fx": y})
+    return Choice(key, {"r": r})
 
 
 def _positioning(m: WeeklyMetrics) -> Choice:
-    return Choice(m.stance.key, {"stance": m.stance, "false_move_risk": m.stance.false_move_risk})
+    return Choice(m.stance.key, {"stance": m.stance, "false_move_risk": m.stance.false_move_risk,
+                                 "flag_texts": [FLAG_TEXT[f] for f in m.stance.risk_flags]})
 
 
 def write_commentary(m: WeeklyMetrics, settings) -> Commentary:
     t = settings.tickers
+    band = settings.stance.rate_band
     week = _week(m, settings.stance.flat_band)
     return Commentary(
         headline=_headline(m, week), week=week, gap=_gap(m), reference_high=_reference_high(m),
-        narrowness=_narrowness(m), trend=_trend(m), momentum=_momentum(m),
-        rates=_rates(m, t.long_yield), sectors=_sectors(m, t.tech), policy=_policy(m, t.short_yield),
-        junk=_junk(m), risks=_risks(m, t.volatility, t.fx), positioning=_positioning(m),
+        narrowness=_narrowness(m), breadth=_breadth(m), trend=_trend(m), momentum=_momentum(m),
+        breakouts=_breakouts(m), rates=_rates(m, t.long_yield, band), sensitivity=_sensitivity(m),
+        sectors=_sectors(m, t.tech_sector or t.tech), quadrant=_quadrant(m),
+        policy=_policy(m, t.short_yield, band), analogue=_analogue(m), junk=_junk(m),
+        risks=_risks(m, settings.risk), stretch=_stretch(m), positioning=_positioning(m),
+        signals=_signals(m), history=_history(m),
     )

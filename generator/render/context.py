@@ -16,6 +16,7 @@ from generator.charts import ChartSpec
 from generator.commentary import Commentary
 from generator.data.model import MarketData
 from generator.metrics import PERIODS, WeeklyMetrics
+from generator.notes import EditorNote
 
 PERIOD_LABELS = {"1w": "1 week", "4w": "4 weeks", "13w": "13 weeks", "ytd": "Year to date",
                  "52w": "52 weeks", "3y": "3 years"}
@@ -77,6 +78,8 @@ class ReportContext:
     sector_rows: tuple[SectorRow, ...] = _help("Sector returns relative to the large cap, best 13-week first.")
     charts: Mapping[str, ChartView] = _help("Charts by id, with the image source for this output.")
     missing: tuple[str, ...] = _help("Optional tickers the data did not have (their sections say so).")
+    reference_year: int = _help("Year whose highs small caps are compared with (lookbacks.reference_high_year).")
+    note: EditorNote = _help("The editor's note for this issue: optional headline and safe HTML per section.")
 
 
 def context_fields_help() -> dict[str, str]:
@@ -93,7 +96,7 @@ def relative_src(spec: ChartSpec, folder, kind: str) -> str:
 
 
 def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
-                  charts: Mapping[str, ChartView]) -> ReportContext:
+                  charts: Mapping[str, ChartView], note: EditorNote | None = None) -> ReportContext:
     b, d = settings.branding, settings.disclosures
     disclosures = d.model_dump()
     disclosures["copyright"] = d.copyright.replace("{year}", str(m.as_of.year))
@@ -111,4 +114,6 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
                           for t in ranked),
         charts=charts,
         missing=tuple(sorted(market.missing)),
+        reference_year=settings.lookbacks.reference_high_year,
+        note=note or EditorNote(),
     )

@@ -86,8 +86,17 @@ def capfirst(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def join_and(items) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
 FILTERS = {
     "capfirst": capfirst,
+    "join_and": join_and,
     "pct": pct, "pct_abs": pct_abs, "bp": bp, "bp_abs": bp_abs, "yield_pct": yield_pct, "num": num,
     "signed": signed, "longdate": longdate, "shortdate": shortdate, "monthyear": monthyear,
     "years": years, "direction": direction,

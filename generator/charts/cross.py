@@ -1,0 +1,175 @@
+"""Cross-asset charts: sectors, the sector quadrant, rates, credit and quality, carry and volatility."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, WIDTH_IN, ChartSpec, pct,
+                                   save, style)
+from generator.data.model import MarketData
+from generator.metrics import WeeklyMetrics, pair_ratio
+from generator.metrics.indicators import weekly_last
+
+QUADRANT_COLOURS = {"leading": ACCENT, "weakening": "#b7791f", "lagging": LARGE, "improving": SMALL}
+
+
+def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], folder: Path) -> ChartSpec | None:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    if not ranked:
+        return None
+    names = [t for t, _ in ranked][::-1]
+    values = [v * 100 for _, v in ranked][::-1]
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 + 0.3 * len(names)), layout="constrained")
+        bars = ax.barh(names, values, color=[SMALL if v >= 0 else LARGE for v in values], height=0.6)
+        for bar, v in zip(bars, values):
+            ax.annotate(f"{v:+.1f}%", (bar.get_width(), bar.get_y() + bar.get_height() / 2), fontsize=7.5,
+                        color=INK, va="center", ha="left" if v >= 0 else "right",
+                        xytext=(3 if v >= 0 else -3, 0), textcoords="offset points")
+        ax.axvline(0, color=MUTED, linewidth=0.8)
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.2)
+        ax.set_title(f"Sector returns relative to {m.large}, last 13 weeks")
+        svg, png = save(fig, folder, "sector_bars")
+    alt = (f"Bar chart ranking sector funds by 13-week return relative to {m.large}: "
+           + "; ".join(f"{t} {pct(v)}" for t, v in ranked) + ".")
+    return ChartSpec("sector_bars", svg, png, alt, f"13-week total return minus {m.large}'s, best first.")
+
+
+def draw_quadrant(m: WeeklyMetrics, folder: Path) -> ChartSpec | None:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    if not m.sectors:
+        return None
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6), layout="constrained")
+        for p in m.sectors:
+            xs = [t * 100 for _, t, _ in p.tail]
+            ys = [v * 100 for _, _, v in p.tail]
+            colour = QUADRANT_COLOURS[p.quadrant]
+            ax.plot(xs, ys, color=colour, linewidth=0.9, alpha=0.6)
+            ax.scatter(xs[:-1], ys[:-1], color=colour, s=6, alpha=0.6)
+            ax.scatter([xs[-1]], [ys[-1]], color=colour, s=28, zorder=3)
+            ax.annotate(p.ticker, (xs[-1], ys[-1]), xytext=(4, 3), textcoords="offset points", fontsize=7.5,
+                        color=INK)
+        ax.axhline(0, color=MUTED, linewidth=0.8)
+        ax.axvline(0, color=MUTED, linewidth=0.8)
+        xmax = max(abs(v) for p in m.sectors for _, v, _ in p.tail) * 100 * 1.25
+        ymax = max(abs(v) for p in m.sectors for _, _, v in p.tail) * 100 * 1.25
+        ax.set_xlim(-xmax, xmax)
+        ax.set_ylim(-ymax, ymax)
+        for text, x, y, ha, va in (("leading", 0.98, 0.97, "right", "top"), ("weakening", 0.98, 0.03, "right", "bottom"),
+                                   ("lagging", 0.02, 0.03, "left", "bottom"), ("improving", 0.02, 0.97, "left", "top")):
+            ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=8, color=MUTED, style="italic")
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_xlabel(f"Relative trend: ratio to {m.large} vs its 200-day average")
+        ax.set_ylabel("Relative momentum: 4-week change")
+        ax.set_title(f"Sector relative trend and momentum against {m.large} (5-week tails)")
+        svg, png = save(fig, folder, "sector_quadrant")
+    alt = (f"Scatter chart placing each sector by relative trend against {m.large} (horizontal) and 4-week relative "
+           "momentum (vertical), with a five-week tail: "
+           + "; ".join(f"{p.ticker} {p.quadrant} (trend {pct(p.trend)}, momentum {pct(p.momentum)})" for p in m.sectors)
+           + ".")
+    return ChartSpec("sector_quadrant", svg, png, alt,
+                     "Right: above the long-run relative average; top: gaining over the last 4 weeks.")
+
+
+def draw_rates(m: WeeklyMetrics, folder: Path, years: int = 3) -> ChartSpec | None:
+    import matplotlib.pyplot as plt
+
+    s = m.signals
+    if s.long_yield is None:
+        return None
+    start = pd.Timestamp(m.as_of) - pd.DateOffset(years=years)
+    ratio = weekly_last(s.ratio.loc[start:])
+    yields = weekly_last(s.long_yield.loc[start:]) * 100
+    with plt.rc_context(style()):
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH_IN, 3.4), sharex=True, layout="constrained",
+                                          height_ratios=(1, 1))
+        top.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=1.1)
+        top.set_title(f"{m.small}/{m.large} ratio (top) and the 10-year Treasury yield, % (bottom)")
+        bottom.plot(yields.index, yields.to_numpy(), color=LARGE, linewidth=1.1)
+        bottom.invert_yaxis()
+        bottom.text(0.01, 0.05, "yield axis inverted: up = lower yields", transform=bottom.transAxes, fontsize=7,
+                    color=MUTED)
+        top.margins(x=0.01)
+        svg, png = save(fig, folder, "rates")
+    sens = m.rate_sensitivity
+    corr = f" Over 52 weeks the weekly correlation was {sens.correlation:+.2f}." if sens and sens.correlation is not None else ""
+    alt = (f"Two line charts over {years} years: the {m.small} to {m.large} ratio and the 10-year yield on an inverted "
+           f"scale, now {yields.iloc[-1]:.2f}%.{corr}")
+    return ChartSpec("rates", svg, png, alt, "When the two lines move together, falling yields are helping small caps.")
+
+
+def draw_credit_quality(m: WeeklyMetrics, market: MarketData, folder: Path, years: int = 2) -> ChartSpec | None:
+    import matplotlib.pyplot as plt
+
+    lines = []
+    labels = {"credit": "high yield vs Treasuries", "quality": "all small caps vs quality small caps",
+              "narrowness": "equal-weight vs cap-weight large caps"}
+    colours = {"credit": SMALL, "quality": ACCENT, "narrowness": LARGE}
+    start = pd.Timestamp(m.as_of) - pd.DateOffset(years=years)
+    for key, trend in m.ratios.items():
+        r = weekly_last(pair_ratio(market, trend.numerator, trend.denominator).loc[start:])
+        if len(r) > 10:
+            lines.append((key, f"{trend.numerator}/{trend.denominator}: {labels[key]}", r / r.iloc[0] * 100))
+    if not lines:
+        return None
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        for key, label, series in lines:
+            ax.plot(series.index, series.to_numpy(), color=colours[key], linewidth=1.1, label=label)
+        ax.axhline(100, color=MUTED, linewidth=0.8)
+        ax.set_title(f"Credit, quality and breadth ratios, rebased to 100 {years} years ago")
+        fig.legend(loc="outside lower center", ncols=1)
+        ax.margins(x=0.01)
+        svg, png = save(fig, folder, "credit_quality")
+    alt = (f"Line chart of ratios rebased to 100 {years} years ago: "
+           + "; ".join(f"{label} now {series.iloc[-1]:.1f}" for _, label, series in lines) + ".")
+    return ChartSpec("credit_quality", svg, png, alt, "Rising lines: riskier or broader assets are gaining.")
+
+
+def draw_risk_panel(m: WeeklyMetrics, settings, folder: Path, years: int = 2) -> ChartSpec | None:
+    import matplotlib.pyplot as plt
+
+    s, r = m.signals, m.risk
+    panels = [p for p in ("fx", "vix") if getattr(s, p) is not None]
+    if not panels:
+        return None
+    start = pd.Timestamp(m.as_of) - pd.DateOffset(years=years)
+    with plt.rc_context(style()):
+        fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH_IN, 1.8 * len(panels) + 0.4), sharex=True,
+                                 layout="constrained", squeeze=False)
+        for ax, panel in zip(axes[:, 0], panels):
+            if panel == "fx":
+                fx, avg = s.fx.loc[start:], s.fx_sma200.loc[start:]
+                ax.plot(fx.index, fx.to_numpy(), color=LARGE, linewidth=0.9, label="USD/JPY")
+                ax.plot(avg.index, avg.to_numpy(), color=AVERAGE, linewidth=1, linestyle="--", label="200-day average")
+                ax.set_title("Carry: USD/JPY (a fall is a stronger yen) and volatility: VIX")
+                ax.legend(loc="upper left", ncols=2)
+            else:
+                vix = s.vix.loc[start:]
+                ax.fill_between(vix.index, settings.risk.vix_stressed, max(vix.max(), settings.risk.vix_stressed),
+                                color="#f6d5c6", linewidth=0)
+                ax.plot(vix.index, vix.to_numpy(), color=SMALL, linewidth=0.9, label="VIX")
+                ax.axhline(settings.risk.vix_calm, color=MUTED, linewidth=0.8, linestyle=":")
+                ax.legend(loc="upper left")
+            ax.margins(x=0.01)
+        svg, png = save(fig, folder, "risk_panel")
+    parts = []
+    if r.fx_level is not None:
+        parts.append(f"USD/JPY at {r.fx_level:.2f}, {pct(r.fx_week)} on the week and {pct(r.fx_distance_200d)} "
+                     "from its 200-day average")
+    if r.vix_level is not None:
+        parts.append(f"VIX at {r.vix_level:.1f}")
+    alt = f"Line charts over {years} years of " + " and ".join(panels).replace("fx", "USD/JPY").replace(
+        "vix", "the VIX") + ": " + "; ".join(parts) + "."
+    return ChartSpec("risk_panel", svg, png, alt,
+                     f"Shaded: VIX at or above {settings.risk.vix_stressed:g}; dotted: {settings.risk.vix_calm:g}.")

@@ -1,0 +1,138 @@
+"""Charts of the pair itself: the long ratio, period returns, momentum, failed breakouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.metrics import PERIODS, WeeklyMetrics
+
+from generator.charts.style import (AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN, ChartSpec, pct,
+                                   save, style)
+from generator.metrics.indicators import weekly_last
+
+
+def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -> ChartSpec:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    s = m.series
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        # Weekly points are plenty for 25 years on a page and keep the SVG small.
+        ratio, average = weekly_last(s.ratio), weekly_last(s.sma_long)
+        ax.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=0.9, label=f"{m.small}/{m.large} ratio")
+        ax.plot(average.index, average.to_numpy(), color=AVERAGE, linewidth=1.1, linestyle="--",
+                label="200-session average")
+        peak = m.ratio
+        ax.scatter([peak.peak_date], [peak.peak_value], color=INK, s=18, zorder=3)
+        ax.annotate(f"all-time high {peak.peak_date:%b %Y}", (peak.peak_date, peak.peak_value),
+                    xytext=(6, 4), textcoords="offset points", fontsize=7.5, color=INK)
+        ax.scatter([m.as_of], [peak.value], color=SMALL, s=18, zorder=3)
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2f}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_title(f"{m.small} relative to {m.large}: total-return ratio, log scale")
+        # Outside the plot: a 25-year line leaves no corner free for a legend.
+        fig.legend(loc="outside lower center", ncols=2)
+        ax.margins(x=0.01)
+        svg, png = save(fig, folder, "ratio_history")
+    alt = (f"Line chart of the {m.small} to {m.large} total-return ratio from {s.ratio.index[0]:%Y} to {m.as_of:%B %Y} "
+           f"on a log scale with its 200-session average. The all-time high was {peak.peak_value:.3f} in "
+           f"{peak.peak_date:%B %Y}; the ratio now stands at {peak.value:.3f}, "
+           f"{pct(peak.drawdown_from_peak)} from that high.")
+    caption = f"The small/large ratio since {s.ratio.index[0]:%Y}; dashed line: 200-session average."
+    return ChartSpec("ratio_history", svg, png, alt, caption)
+
+
+def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -> ChartSpec:
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.ticker import PercentFormatter
+
+    labels = {"1w": "1 week", "4w": "4 weeks", "13w": "13 weeks", "ytd": "YTD", "52w": "52 weeks", "3y": "3 years"}
+    small = [m.returns[m.small].get(p) for p in PERIODS]
+    large = [m.returns[m.large].get(p) for p in PERIODS]
+    x = np.arange(len(PERIODS))
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        for offset, values, colour, name in ((-0.19, small, SMALL, names[0]), (0.19, large, LARGE, names[1])):
+            heights = [v * 100 if v is not None else 0.0 for v in values]
+            bars = ax.bar(x + offset, heights, width=0.36, color=colour, label=name)
+            for bar, v in zip(bars, values):
+                text = "n/a" if v is None else f"{v * 100:+.1f}"
+                va = "bottom" if (v or 0) >= 0 else "top"
+                ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va=va,
+                            fontsize=7, color=INK, xytext=(0, 2 if va == "bottom" else -2),
+                            textcoords="offset points")
+        ax.axhline(0, color=MUTED, linewidth=0.8)
+        ax.set_xticks(x, [labels[p] for p in PERIODS])
+        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.grid(axis="x", visible=False)
+        ax.set_title("Total return by period, %")
+        ax.legend(loc="upper left", ncols=2)
+        ax.margins(y=0.18)
+        svg, png = save(fig, folder, "period_returns")
+    parts = "; ".join(f"{labels[p]}: {m.small} {pct(a)}, {m.large} {pct(b)}" for p, a, b in zip(PERIODS, small, large))
+    alt = f"Bar chart of total returns for {m.small} and {m.large} by period. {parts}."
+    return ChartSpec("period_returns", svg, png, alt, f"Total returns to {m.as_of:%d %B %Y}, in percent.")
+
+
+def draw_relative_momentum(m: WeeklyMetrics, folder: Path) -> ChartSpec:
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    items = list(m.ratio.momentum.items())
+    labels = [k.replace("w", " weeks") for k, _ in items]
+    values = [v * 100 if v is not None else 0.0 for _, v in items]
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.2), layout="constrained")
+        colours = [SMALL if v >= 0 else LARGE for v in values]
+        bars = ax.barh(labels[::-1], values[::-1], color=colours[::-1], height=0.55)
+        for bar, (_, v) in zip(bars, items[::-1]):
+            text = "n/a" if v is None else f"{v * 100:+.1f}%"
+            ha = "left" if (v or 0) >= 0 else "right"
+            ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), ha=ha, va="center",
+                        fontsize=7.5, color=INK, xytext=(3 if ha == "left" else -3, 0), textcoords="offset points")
+        ax.axvline(0, color=MUTED, linewidth=0.8)
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.grid(axis="y", visible=False)
+        ax.set_title(f"Relative momentum: change in the {m.small}/{m.large} ratio")
+        ax.margins(x=0.25)
+        svg, png = save(fig, folder, "relative_momentum")
+    parts = "; ".join(f"{k}: {pct(v)}" for k, v in items)
+    alt = (f"Horizontal bar chart of the change in the {m.small} to {m.large} ratio over several lookbacks, "
+           f"positive meaning small caps outperformed. {parts}.")
+    return ChartSpec("relative_momentum", svg, png, alt,
+                     "Bars right of zero: small caps beat large caps over that span.")
+
+
+def draw_breakouts(m: WeeklyMetrics, folder: Path) -> ChartSpec:
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    b = m.breakouts
+    since = pd.Timestamp(b.since)
+    ratio, average = m.series.ratio.loc[since:], m.series.sma_long.loc[since:]
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        for i, episode in enumerate(b.failed):
+            ax.axvspan(pd.Timestamp(episode.start), pd.Timestamp(episode.end), color=SHADE, linewidth=0,
+                       label="failed breakout" if i == 0 else None)
+        if b.current is not None:
+            ax.axvspan(pd.Timestamp(b.current.start), ratio.index[-1], color="#c7dccf", linewidth=0,
+                       label="current move above the average")
+        ax.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=0.8, label=f"{m.small}/{m.large} ratio")
+        ax.plot(average.index, average.to_numpy(), color=AVERAGE, linewidth=1.1, linestyle="--",
+                label="200-session average")
+        ax.set_title(f"Relative breakouts since the {b.since:%Y} peak: {len(b.failed)} failed within "
+                     f"{b.limit_weeks} weeks")
+        fig.legend(loc="outside lower center", ncols=4)
+        ax.margins(x=0.01)
+        svg, png = save(fig, folder, "breakouts")
+    listed = "; ".join(f"{e.start:%b %Y} (got {e.peak_excess * 100:.1f}% above the average)" for e in b.failed[-6:])
+    alt = (f"Line chart of the {m.small} to {m.large} ratio since its peak on {b.since:%B %d, %Y}, with its "
+           f"200-session average. {len(b.failed)} moves above the average failed within {b.limit_weeks} weeks"
+           + (f"; the most recent: {listed}" if listed else "") + ".")
+    return ChartSpec("breakouts", svg, png, alt,
+                     f"Shaded: closes above the 200-session average that fell back within {b.limit_weeks} weeks.")
