@@ -182,3 +182,20 @@ def test_failure_while_writing_leaves_no_partial_folder(settings, tmp_path, monk
     with pytest.raises(RuntimeError):
         build_issue(settings, source="sample", out_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pair_only_folder_builds_and_says_what_is_missing(settings, market_dir, tmp_path):
+    pair_only = tmp_path / "pair"
+    pair_only.mkdir()
+    for ticker in ("IWM", "SPY"):
+        (pair_only / f"{ticker}.csv").write_bytes((market_dir / f"{ticker}.csv").read_bytes())
+    built = build_issue(settings, source="csv", data_dir=pair_only, as_of=date(2024, 7, 12), out_dir=tmp_path / "o")
+    html = (built.folder / "report.html").read_text()
+    for sentence in ("Yield data is not in this week's data set", "Sector data is not in this week's data set",
+                     "Short-rate data is not in this week's data set", "Credit and quality data are not",
+                     "Volatility and currency data are not", "Single-stock prices for our small-cap breadth"):
+        assert sentence in html
+    charts = sorted(p.stem for p in (built.folder / "charts").glob("*.png"))
+    assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum"]
+    doc = json.loads((built.folder / "metrics.json").read_text())
+    assert doc["breadth"] is None and doc["sectors"] == {} and "^TNX" in doc["provenance"]["missing"]

@@ -22,8 +22,8 @@ RATE_WEEK_MOVE = 0.0007
 CORR_WEAK, CORR_STRONG = 0.15, 0.3
 # A change in the share of the universe below its reference high smaller than this is "unchanged".
 BREADTH_BAND = 0.02
-TEST_NAMES = {"trend": "the trend", "averages": "the moving averages", "momentum_13w": "13-week momentum",
-              "momentum_52w": "52-week momentum", "breadth": "breadth", "rates": "rates"}
+TEST_NAMES = {"trend": "the 200-day trend", "averages": "the moving-average cross", "momentum_13w": "13-week momentum",
+              "momentum_52w": "52-week momentum", "breadth": "breadth", "rates": "the rates signal"}
 
 
 @dataclass(frozen=True)
@@ -192,11 +192,15 @@ def _analogue(m: WeeklyMetrics) -> Choice:
     return Choice("run", {"a": m.analogue})
 
 
-def _stretch(m: WeeklyMetrics) -> Choice:
+def _stretch(m: WeeklyMetrics, risk_settings) -> Choice:
     r = m.risk
     if r.small_rsi_14 is None:
         return Choice("unavailable")
-    return Choice("stretched" if r.stretched else "not_stretched", {"r": r})
+    if r.stretched:
+        return Choice("stretched", {"r": r})
+    oversold = r.small_rsi_14 < 100 - risk_settings.rsi_stretched or (
+        r.small_distance_50d is not None and r.small_distance_50d <= -risk_settings.stretch_from_50d)
+    return Choice("oversold" if oversold else "not_stretched", {"r": r})
 
 
 def _signals(m: WeeklyMetrics) -> Choice:
@@ -247,8 +251,9 @@ def _rates(m: WeeklyMetrics, long_yield: str | None, band: float) -> Choice:
     return Choice(key, {"level": level, "week_move": week_move})
 
 
-def _sectors(m: WeeklyMetrics, tech: str | None) -> Choice:
-    ranked = sorted(((t, r["13w"]) for t, r in m.relative_to_large.items() if r.get("13w") is not None),
+def _sectors(m: WeeklyMetrics, tech: str | None, sectors: list[str]) -> Choice:
+    ranked = sorted(((t, r["13w"]) for t, r in m.relative_to_large.items()
+                     if t in sectors and r.get("13w") is not None),
                     key=lambda item: item[1], reverse=True)
     if not ranked:
         return Choice("unavailable")
@@ -275,7 +280,10 @@ def _junk(m: WeeklyMetrics) -> Choice:
         return Choice("unavailable")
     credit_up = credit is not None and (credit.momentum.get("13w") or 0) > 0
     junk_up = quality is not None and (quality.momentum.get("13w") or 0) > 0
-    key = {(True, True): "risk_on", (False, False): "risk_off"}.get((credit_up, junk_up), "split")
+    key = {(True, True): "risk_on", (False, False): "risk_off", (True, False): "credit_only"}.get(
+        (credit_up, junk_up), "junk_only")
+    if credit is None or quality is None:
+        key = "one_signal"
     return Choice(key, {"credit": credit, "quality": quality})
 
 
@@ -307,8 +315,8 @@ def write_commentary(m: WeeklyMetrics, settings) -> Commentary:
         headline=_headline(m, week), week=week, gap=_gap(m), reference_high=_reference_high(m),
         narrowness=_narrowness(m), breadth=_breadth(m), trend=_trend(m), momentum=_momentum(m),
         breakouts=_breakouts(m), rates=_rates(m, t.long_yield, band), sensitivity=_sensitivity(m),
-        sectors=_sectors(m, t.tech_sector or t.tech), quadrant=_quadrant(m),
+        sectors=_sectors(m, t.tech_sector or t.tech, t.sectors), quadrant=_quadrant(m),
         policy=_policy(m, t.short_yield, band), analogue=_analogue(m), junk=_junk(m),
-        risks=_risks(m, settings.risk), stretch=_stretch(m), positioning=_positioning(m),
+        risks=_risks(m, settings.risk), stretch=_stretch(m, settings.risk), positioning=_positioning(m),
         signals=_signals(m), history=_history(m),
     )

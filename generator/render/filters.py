@@ -19,8 +19,19 @@ def _sign(text: str) -> str:
 def pct(value: float | None, digits: int = 1, signed: bool = True) -> str:
     if value is None:
         return MISSING
+    if round(value * 100, digits) == 0:
+        return f"{0:.{digits}f}%"  # no "-0.0%" or "+0.0%"
     text = f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
     return _sign(text)
+
+
+def updown(value: float | None, digits: int = 1) -> str:
+    """A change in words: 'up 3.7%', 'down 1.9%', or 'little changed' when it rounds to zero."""
+    if value is None:
+        return "not available"
+    if round(value * 100, digits) == 0:
+        return "little changed"
+    return f"{'up' if value > 0 else 'down'} {abs(value) * 100:.{digits}f}%"
 
 
 def pct_abs(value: float | None, digits: int = 1) -> str:
@@ -97,6 +108,7 @@ def join_and(items) -> str:
 FILTERS = {
     "capfirst": capfirst,
     "join_and": join_and,
+    "updown": updown,
     "pct": pct, "pct_abs": pct_abs, "bp": bp, "bp_abs": bp_abs, "yield_pct": yield_pct, "num": num,
     "signed": signed, "longdate": longdate, "shortdate": shortdate, "monthyear": monthyear,
     "years": years, "direction": direction,

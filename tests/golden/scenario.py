@@ -1,0 +1,34 @@
+"""The fixed scenario behind the golden HTML: the embedded sample at 2024-07-12,
+with an editor's note, rendered without chart images (their ids stand in)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from generator.commentary import write_commentary
+from generator.data import load_prices
+from generator.metrics import compute_metrics
+from generator.notes import load_note
+from generator.pipeline import cut_at, pick_session
+from generator.render.context import ChartView, build_context
+from generator.render.environment import make_environment
+from generator.render.html import render_html
+from generator.settings import load_settings
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "report-2024-07-12.html"
+CHART_IDS = ("period_returns", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
+             "sector_quadrant", "credit_quality", "risk_panel")
+
+
+def render_scenario() -> str:
+    settings = load_settings(HERE.parent.parent / "settings.yaml")
+    market = load_prices(settings, "sample")
+    session = pick_session(market, settings, date(2024, 7, 12))
+    market = cut_at(market, session)
+    m = compute_metrics(market, settings, session)
+    c = write_commentary(m, settings)
+    charts = {i: ChartView(i, f"charts/{i}.png", f"[alt text of {i}]", f"[caption of {i}]") for i in CHART_IDS}
+    note = load_note(HERE / "notes", m.as_of)
+    return render_html(make_environment(), build_context(settings, market, m, c, charts, note), medium="screen")
