@@ -199,3 +199,26 @@ def test_pair_only_folder_builds_and_says_what_is_missing(settings, market_dir, 
     assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum"]
     doc = json.loads((built.folder / "metrics.json").read_text())
     assert doc["breadth"] is None and doc["sectors"] == {} and "^TNX" in doc["provenance"]["missing"]
+
+
+HEADINGS = ("The gap between small and large", "The reason: the price of money", "The long view",
+            "The sector lens", "Is higher-for-longer over?", "Distressed names and junk", "The risks",
+            "Positioning for long-term investors", "Disclosures")
+
+
+def _body_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.strip().startswith(("General commentary", "at the end.", "Page "))]
+
+
+@pytest.mark.parametrize("which", ["sample", "real"])
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(which, request):
+    folder = request.getfixturevalue(f"{which}_issue")
+    _, pages = _pdf_text(folder)
+    assert len(pages) < 12
+    for number, text in enumerate(pages, start=1):
+        lines = _body_lines(text)
+        assert lines and not lines[-1].startswith(HEADINGS), f"page {number} ends with a heading: {lines[-1]}"
+    joined = " ".join(" ".join(_body_lines(t)) for t in pages)
+    for heading in HEADINGS:
+        assert heading in joined
