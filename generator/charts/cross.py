@@ -153,14 +153,14 @@ def draw_risk_panel(m: WeeklyMetrics, settings, folder: Path, years: int = 2) ->
                 ax.plot(fx.index, fx.to_numpy(), color=LARGE, linewidth=0.9, label="USD/JPY")
                 ax.plot(avg.index, avg.to_numpy(), color=AVERAGE, linewidth=1, linestyle="--", label="200-day average")
                 ax.set_title("Carry: USD/JPY (a fall is a stronger yen) and volatility: VIX")
-                ax.legend(loc="upper left", ncols=2)
+                ax.legend(loc="best", ncols=2)
             else:
                 vix = s.vix.loc[start:]
                 ax.fill_between(vix.index, settings.risk.vix_stressed, max(vix.max(), settings.risk.vix_stressed),
                                 color="#f6d5c6", linewidth=0)
                 ax.plot(vix.index, vix.to_numpy(), color=SMALL, linewidth=0.9, label="VIX")
                 ax.axhline(settings.risk.vix_calm, color=MUTED, linewidth=0.8, linestyle=":")
-                ax.legend(loc="upper left")
+                ax.legend(loc="best")
             ax.margins(x=0.01)
         svg, png = save(fig, folder, "risk_panel")
     parts = []
