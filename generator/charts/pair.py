@@ -113,7 +113,7 @@ def draw_breakouts(m: WeeklyMetrics, folder: Path) -> ChartSpec:
 
     b = m.breakouts
     since = pd.Timestamp(b.since)
-    ratio, average = m.series.ratio.loc[since:], m.series.sma_long.loc[since:]
+    ratio, average = weekly_last(m.series.ratio.loc[since:]), weekly_last(m.series.sma_long.loc[since:])
     with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
         for i, episode in enumerate(b.failed):
