@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from functools import wraps
+from pathlib import Path
 
 import click
 
@@ -158,6 +159,194 @@ def status(settings_path) -> None:
             state = f"[red]stale[/red]" if stale else "fresh"
             table.add_row(t, str(c.first), str(c.last), str(c.rows), c.fetched_at, state)
     console.print(table)
+
+
+def _store(settings):
+    from generator.publish.subscribers import SubscriberStore
+
+    return SubscriberStore(settings.resolve(settings.email.database))
+
+
+@main.group()
+def subscribers() -> None:
+    """Manage subscribers (SQLite database at email.database)."""
+
+
+@subscribers.command("import")
+@SETTINGS_OPTION
+@click.argument("csv_file", type=click.Path(dir_okay=False))
+@click.option("--status", default="confirmed", show_default=True,
+              type=click.Choice(["pending", "confirmed", "unsubscribed", "bounced"]),
+              help="Status for rows without a status column.")
+@expected_errors
+def subscribers_import(settings_path, csv_file, status) -> None:
+    """Import a CSV with an email column (name and status optional); all rows or none."""
+    with _store(_settings(settings_path)) as store:
+        added, updated = store.import_csv(Path(csv_file), status)
+    click.echo(f"imported {added} new and {updated} updated subscribers from {csv_file}")
+
+
+@subscribers.command("add")
+@SETTINGS_OPTION
+@click.argument("email")
+@click.option("--name", default="")
+@click.option("--status", default="confirmed", show_default=True,
+              type=click.Choice(["pending", "confirmed", "unsubscribed", "bounced"]))
+@expected_errors
+def subscribers_add(settings_path, email, name, status) -> None:
+    """Add (or update) one subscriber."""
+    with _store(_settings(settings_path)) as store:
+        store.add(email, name, status)
+    click.echo(f"{email}: {status}")
+
+
+@subscribers.command("remove")
+@SETTINGS_OPTION
+@click.argument("email")
+@expected_errors
+def subscribers_remove(settings_path, email) -> None:
+    """Unsubscribe an address (kept as a suppression record)."""
+    with _store(_settings(settings_path)) as store:
+        if not store.remove(email):
+            click.echo(f"subscriber error: {email} is not in the database", err=True)
+            sys.exit(2)
+    click.echo(f"{email}: unsubscribed")
+
+
+@subscribers.command("list")
+@SETTINGS_OPTION
+@click.option("--status", type=click.Choice(["pending", "confirmed", "unsubscribed", "bounced"]))
+@expected_errors
+def subscribers_list(settings_path, status) -> None:
+    """List subscribers (optionally one status)."""
+    with _store(_settings(settings_path)) as store:
+        rows = store.list(status)
+    for r in rows:
+        click.echo(f"{r.email}\t{r.status}\t{r.name}\t{r.updated_at}")
+    click.echo(f"{len(rows)} subscribers", err=True)
+
+
+def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
+    reports = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
+    if as_of is not None:
+        folder = reports / as_of.isoformat()
+        if not folder.is_dir():
+            from generator.errors import CapweeklyError as _E
+
+            raise _E(f"{folder}: no issue built for {as_of}", "run `capweekly build --as-of ...` first")
+        return folder
+    built = sorted(p for p in reports.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if reports.is_dir() else []
+    if not built:
+        raise CapweeklyError(f"{reports}: no issue built yet", "run `capweekly build` first")
+    return built[-1]
+
+
+@main.command()
+@SETTINGS_OPTION
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="Issue to send (default: the latest built).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Reports folder (default: output.dir).")
+@click.option("--dry-run", is_flag=True, help="Write .eml files instead of sending.")
+@click.option("--outbox", type=click.Path(file_okay=False), help="Folder for --dry-run files (default: <issue>/outbox).")
+@click.option("--to", "to_address", help="Send one test copy to this address only (no ledger).")
+@click.option("--resend-unknown", is_flag=True,
+              help="Also re-send to readers whose earlier delivery outcome is unknown (they may get two copies).")
+@click.option("--allow-sample-data", is_flag=True, help="RISK: send an issue built from synthetic sample data.")
+@click.option("--allow-stale-data", is_flag=True, help="RISK: send an issue whose data is out of date.")
+@click.option("--allow-older-issue", is_flag=True, help="RISK: send an issue older than one already sent.")
+@expected_errors
+def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unknown, allow_sample_data,
+         allow_stale_data, allow_older_issue) -> None:
+    """Email an issue to every confirmed subscriber, once each."""
+    from datetime import datetime, timezone
+
+    from generator.publish.mail import check_sendable, load_issue, send_issue, send_test_copy, write_outbox
+    from generator.publish.subscribers import normalise_address
+
+    settings = _settings(settings_path)
+    issue = load_issue(_issue_folder(settings, out_dir, as_of))
+    if to_address:
+        to_address = normalise_address(to_address)
+    if dry_run:
+        folder = Path(outbox) if outbox else issue.folder / "outbox"
+        with _store(settings) as store:
+            count = write_outbox(settings, issue, None if to_address else store, folder, to_address)
+        click.echo(f"dry run: wrote {count} messages to {folder}; nothing sent")
+        return
+    if to_address:
+        send_test_copy(settings, issue, to_address)
+        click.echo(f"test copy of {issue.as_of} sent to {to_address}")
+        return
+    with _store(settings) as store:
+        check_sendable(issue, store, today=datetime.now(timezone.utc).date(),
+                       max_age_days=settings.email.max_age_days, allow_sample=allow_sample_data,
+                       allow_stale=allow_stale_data, allow_older=allow_older_issue)
+        summary = send_issue(settings, store, issue, resend_unknown=resend_unknown)
+    click.echo(summary.line())
+    for failure in summary.failures[:20]:
+        click.echo(f"  failed: {failure}", err=True)
+    if summary.unknown and not resend_unknown:
+        click.echo(f"  {summary.unknown} readers have an unknown outcome from an interrupted send and were not "
+                   "re-sent; --resend-unknown sends to them again (some may get two copies)", err=True)
+    if summary.stopped or summary.failed:
+        sys.exit(2)
+
+
+@main.command()
+@SETTINGS_OPTION
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Reports folder (default: output.dir).")
+@click.option("--site-dir", type=click.Path(file_okay=False), help="Site folder (default: site.dir).")
+@click.option("--base-url", help="Public URL of the site (default: site.base_url).")
+@click.option("--allow-sample-data", is_flag=True, help="RISK: also publish issues built from synthetic sample data.")
+@expected_errors
+def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data) -> None:
+    """Build or update the static site: issue pages, home, archive, Atom feed, sitemap."""
+    from generator.publish.site import publish_site
+
+    settings = _settings(settings_path)
+    reports = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
+    target = Path(site_dir) if site_dir else settings.resolve(settings.site.dir)
+    result = publish_site(settings, reports, target, base_url or settings.site.base_url,
+                          allow_sample=allow_sample_data)
+    if result.skipped:
+        click.echo(f"not published (sample data or incomplete): {', '.join(result.skipped)}", err=True)
+    if not result.changed:
+        click.echo(f"{target}: up to date ({result.total} issues); nothing to publish")
+    else:
+        click.echo(f"{target}: published {len(result.added)} new issue(s), {result.total} in all")
+
+
+@main.command()
+@SETTINGS_OPTION
+@click.option("--skip-send", is_flag=True, help="Run update, build and publish only.")
+@expected_errors
+def weekly(settings_path, skip_send) -> None:
+    """The Friday job: data update, build, publish, send; stops at the first failure with nothing sent."""
+    from datetime import datetime, timezone
+
+    from generator.pipeline import build_issue
+    from generator.publish.mail import check_sendable, load_issue, send_issue
+    from generator.publish.site import publish_site
+
+    settings = _settings(settings_path)
+    if settings.data.source == "sample":
+        raise CapweeklyError("the weekly job never runs on sample data", "set data.source to yfinance or csv")
+    built = build_issue(settings)  # refreshes the yfinance cache first; stale or bad data stops here
+    click.echo(f"built {built.folder}")
+    result = publish_site(settings, settings.resolve(settings.output.dir), settings.resolve(settings.site.dir),
+                          settings.site.base_url)
+    click.echo(f"site: {len(result.added)} new issue(s)" if result.changed else "site: up to date")
+    if skip_send:
+        return
+    issue = load_issue(built.folder)
+    with _store(settings) as store:
+        check_sendable(issue, store, today=datetime.now(timezone.utc).date(),
+                       max_age_days=settings.email.max_age_days, allow_sample=False, allow_stale=False,
+                       allow_older=False)
+        summary = send_issue(settings, store, issue)
+    click.echo(summary.line())
+    if summary.stopped or summary.failed:
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from generator.metrics import compute_metrics
 from generator.metrics.document import dump_metrics, metrics_document
 from generator.metrics.periods import resolve_session
 from generator.render.context import ChartView, build_context, data_uri, relative_src
+from generator.render.email import render_email
 from generator.render.environment import make_environment
 from generator.render.html import render_html
 from generator.render.pdf import write_pdf
@@ -98,11 +99,20 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
         specs = draw_charts(metrics, market, settings, commentary.sectors.facts.get("ranked", []), folder / "charts")
         clock.lap("charts")
-        write_text(folder / "metrics.json", dump_metrics(metrics_document(metrics, market, settings)))
+        headline = note.headline or env.get_template("sections/_headline_text.html").render(c=commentary).strip()
+        write_text(folder / "metrics.json", dump_metrics(metrics_document(metrics, market, settings, headline)))
         screen = build_context(settings, market, metrics, commentary,
                                {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs}, note)
         write_text(folder / "report.html", render_html(env, screen, medium="screen"))
         clock.lap("html")
+        site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption)
+                                            for s in specs})
+        write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
+        subject, email_html, email_text = render_email(env, screen, settings.site.base_url)
+        write_text(folder / "email.html", email_html)
+        write_text(folder / "email.txt", email_text)
+        write_text(folder / "email-subject.txt", subject + "\n")
+        clock.lap("email")
         printed = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption)
                                           for s in specs})
         write_pdf(render_html(env, printed, medium="print"), folder, folder / "report.pdf")

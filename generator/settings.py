@@ -172,6 +172,46 @@ class Output(_Model):
     page_size: Literal["A4", "Letter"] = Field("A4", description="PDF paper size.")
 
 
+class Site(_Model):
+    dir: str = Field("site", min_length=1, description="Folder of the static site that `publish` writes.")
+    base_url: str | None = Field(None, description="Public URL of the site (https://.../); needed for the feed, "
+                                                   "sitemap, email links and hosted email images.")
+    feed_entries: int = Field(30, ge=1, le=500, description="Most recent issues listed in the Atom feed.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for local testing)")
+        return value if value.endswith("/") else value + "/"
+
+
+class Email(_Model):
+    """Sending to subscribers. Credentials and the token secret come from the environment only:
+    CAPWEEKLY_SMTP_USER, CAPWEEKLY_SMTP_PASSWORD, CAPWEEKLY_SECRET."""
+
+    database: str = Field("subscribers.sqlite", min_length=1, description="SQLite file of subscribers and the send ledger.")
+    from_address: str = Field("Small Caps Weekly <letters@example.com>", description="From header.")
+    reply_to: str | None = Field(None, description="Optional Reply-To header.")
+    smtp_host: str = Field("localhost", min_length=1, description="SMTP server host.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP server port (587 STARTTLS, 465 TLS).")
+    security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls or tls verify the server certificate; none is refused except on localhost.")
+    rate_per_second: float = Field(5.0, gt=0, le=1000, description="Most messages sent per second.")
+    retries: int = Field(3, ge=0, le=10, description="Retries of a message after a temporary (4xx) refusal.")
+    backoff_seconds: float = Field(2.0, ge=0, le=300, description="First retry wait; doubles on each retry.")
+    max_consecutive_failures: int = Field(5, ge=1, le=1000,
+                                          description="Stop the run after this many failures in a row.")
+    attach_pdf: bool = Field(False, description="Attach report.pdf to every message.")
+    unsubscribe_url: str | None = Field(None, description="https URL of the unsubscribe endpoint (the `serve` app); "
+                                                          "default: <site.base_url>unsubscribe")
+    unsubscribe_mailto: str = Field("unsubscribe@example.com", description="Address for mailto: unsubscribes.")
+    list_id: str = Field("small-caps-weekly.example.com", description="List-Id header value.")
+    max_age_days: int = Field(7, ge=0, le=60, description="An issue older than this many days is stale: refused.")
+
+
 class Disclosures(_Model):
     """Section 10. Every field is required: a build without them fails."""
 
@@ -197,6 +237,8 @@ class Settings(_Model):
     data: Data = Field(default_factory=Data)
     output: Output = Field(default_factory=Output)
     disclosures: Disclosures
+    site: Site = Field(default_factory=Site)
+    email: Email = Field(default_factory=Email)
     templates_dir: str | None = Field(None, description="A folder of templates searched before the built-in ones.")
     notes_dir: str | None = Field("notes", description="Folder of editor's notes, one Markdown file per issue: YYYY-MM-DD.md.")
 

@@ -81,6 +81,8 @@ def _headline(m: WeeklyMetrics, week: Choice) -> Choice:
         return Choice("setback_question", {"spread": spread})
     if s.key == "lean_further" and not s.false_move_risk:
         return Choice("small_trend")
+    if s.key == "lean_further":
+        return Choice("small_trend_question")
     if s.key == "stay_large" and s.score <= -3 and week.key != "rally":
         return Choice("large_trend")
     if s.key != "stay_large" or week.key == "rally":

@@ -34,7 +34,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings) -> dict[str, Any]:
+def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headline: str = "") -> dict[str, Any]:
     lb = settings.lookbacks
     r = metrics.ratio
     stance = metrics.stance
@@ -44,12 +44,14 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings) -> di
         "as_of": metrics.as_of,
         "week_start": metrics.week_start,
         "source": market.source,
+        "headline": headline,
         "provenance": {
             "description": market.description,
             "retrieved_at": market.retrieved_at,
             "data_sha256": market.fingerprint(),
             "tickers": {t: {"first": h.first, "last": h.last} for t, h in sorted(market.histories.items())},
             "missing": sorted(market.missing),
+            "expected_session": market.expected_session,
         },
         "pair": {"small": metrics.small, "large": metrics.large,
                  "small_name": settings.pair.small_name, "large_name": settings.pair.large_name},

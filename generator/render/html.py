@@ -9,10 +9,10 @@ from generator.errors import RenderError
 from generator.render.context import ReportContext
 
 
-def render_html(env: Environment, context: ReportContext, *, medium: str) -> str:
-    """Render report.html for `medium` ("screen" or "print")."""
+def render_html(env: Environment, context: ReportContext, *, medium: str, template: str = "report.html") -> str:
+    """Render the report for `medium` ("screen" or "print"); the site page uses site/issue.html."""
     try:
-        template = env.get_template("report.html")
+        template = env.get_template(template)
         values = {f: getattr(context, f) for f in context.__dataclass_fields__}
         return template.render(**values, medium=medium)
     except TemplateError as exc:

@@ -1,0 +1,317 @@
+"""Sending an issue to confirmed subscribers over SMTP, safely re-runnable.
+
+The ledger (one row per issue and reader) makes a send idempotent and
+crash-safe: a reader is marked `sending` just before the message body is
+handed to the server and `sent` when the server accepts it. A run that dies
+in between leaves `sending`, which a restart reports as outcome unknown and
+does not re-send unless asked (--resend-unknown). Permanent refusals (5xx)
+are recorded and not retried; temporary ones (4xx) are retried with backoff;
+after `max_consecutive_failures` failures in a row the run stops.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import json
+import os
+import smtplib
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from generator.errors import CapweeklyError
+from generator.publish.subscribers import Subscriber, SubscriberStore
+from generator.publish.tokens import make_token, secret_from_env
+from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# smtplib's data() sends bytes as they are: lines must already end in CRLF (RFC 5321).
+SMTP_POLICY = email.policy.SMTP
+
+
+class SendError(CapweeklyError):
+    category = "send error"
+
+
+@dataclass
+class SendSummary:
+    issue: str
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    unknown: int = 0
+    stopped: str = ""
+    failures: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = (f"issue {self.issue}: sent {self.sent}, skipped {self.skipped} (already done), "
+                f"failed {self.failed}, outcome unknown {self.unknown}")
+        return text + (f"; stopped: {self.stopped}" if self.stopped else "")
+
+
+@dataclass(frozen=True)
+class Issue:
+    folder: Path
+    as_of: str
+    source: str
+    subject: str
+    html: str
+    text: str
+    metrics: dict
+
+
+def load_issue(folder: Path) -> Issue:
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        return Issue(folder, metrics["as_of"], metrics["source"],
+                     (folder / "email-subject.txt").read_text(encoding="utf-8").strip(),
+                     (folder / "email.html").read_text(encoding="utf-8"),
+                     (folder / "email.txt").read_text(encoding="utf-8"), metrics)
+    except FileNotFoundError as exc:
+        raise SendError(f"{folder}: not a built issue ({Path(exc.filename).name} missing)",
+                        "run `capweekly build` first") from None
+
+
+def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age_days: int,
+                   allow_sample: bool, allow_stale: bool, allow_older: bool) -> None:
+    if issue.source == "sample" and not allow_sample:
+        raise SendError(f"issue {issue.as_of} was built from SAMPLE DATA; refusing to send it to readers",
+                        "build from real data, or pass --allow-sample-data to send synthetic numbers anyway")
+    age = (today - date.fromisoformat(issue.as_of)).days
+    expected = issue.metrics.get("provenance", {}).get("expected_session")
+    stale = age > max_age_days or (expected is not None and expected > issue.as_of)
+    if stale and not allow_stale:
+        raise SendError(f"issue {issue.as_of} is stale ({age} days old)",
+                        "build the latest week, or pass --allow-stale-data to send old numbers as news")
+    last = store.last_sent_issue()
+    if last is not None and issue.as_of < last and not allow_older:
+        raise SendError(f"issue {issue.as_of} is older than {last}, already sent",
+                        "pass --allow-older-issue to send an out-of-date issue after a newer one")
+
+
+def unsubscribe_links(settings, secret: str, subscriber: Subscriber) -> tuple[str, str]:
+    base = settings.email.unsubscribe_url or (f"{settings.site.base_url}unsubscribe" if settings.site.base_url else None)
+    if base is None:
+        raise SendError("no unsubscribe URL: set email.unsubscribe_url or site.base_url in settings.yaml",
+                        "one-click unsubscribe (RFC 8058) needs an https endpoint")
+    token = make_token(secret, "unsubscribe", subscriber.id, subscriber.email)
+    http = f"{base}?token={quote(token)}"
+    mailto = f"mailto:{settings.email.unsubscribe_mailto}?subject={quote('unsubscribe ' + token)}"
+    return http, mailto
+
+
+def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *, now: datetime) -> EmailMessage:
+    http, mailto = unsubscribe_links(settings, secret, subscriber)
+    domain = parseaddr(settings.email.from_address)[1].rpartition("@")[2] or "capweekly.invalid"
+    msg = EmailMessage()
+    msg["From"] = settings.email.from_address
+    msg["To"] = subscriber.email
+    msg["Subject"] = issue.subject
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = make_msgid(idstring=f"{issue.as_of}.{subscriber.id}", domain=domain)
+    msg["List-Id"] = f"<{settings.email.list_id}>"
+    msg["List-Unsubscribe"] = f"<{http}>, <{mailto}>"
+    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if settings.email.reply_to:
+        msg["Reply-To"] = settings.email.reply_to
+    msg.set_content(issue.text.replace(UNSUBSCRIBE_PLACEHOLDER, http))
+    msg.add_alternative(issue.html.replace(UNSUBSCRIBE_PLACEHOLDER, http), subtype="html")
+    if not settings.site.base_url:
+        html_part = msg.get_payload()[1]
+        for chart_id in EMAIL_CHARTS:
+            png = issue.folder / "charts" / f"{chart_id}.png"
+            if png.exists() and f"cid:{chart_cid(chart_id, date.fromisoformat(issue.as_of))}" in issue.html:
+                html_part.add_related(png.read_bytes(), "image", "png",
+                                      cid=f"<{chart_cid(chart_id, date.fromisoformat(issue.as_of))}>",
+                                      filename=f"{chart_id}.png")
+    if settings.email.attach_pdf:
+        msg.add_attachment((issue.folder / "report.pdf").read_bytes(), maintype="application", subtype="pdf",
+                           filename=f"small-caps-weekly-{issue.as_of}.pdf")
+    return msg
+
+
+def connect(settings) -> smtplib.SMTP:
+    e = settings.email
+    if e.security == "none" and e.smtp_host not in LOCAL_HOSTS:
+        raise SendError(f"email.security is none for {e.smtp_host}", "use starttls or tls for any remote server")
+    context = ssl.create_default_context()  # verifies the certificate and the host name
+    try:
+        if e.security == "tls":
+            smtp = smtplib.SMTP_SSL(e.smtp_host, e.smtp_port, timeout=30, context=context)
+        else:
+            smtp = smtplib.SMTP(e.smtp_host, e.smtp_port, timeout=30)
+            if e.security == "starttls":
+                smtp.starttls(context=context)
+        user, password = os.environ.get("CAPWEEKLY_SMTP_USER"), os.environ.get("CAPWEEKLY_SMTP_PASSWORD")
+        if user:
+            smtp.login(user, password or "")
+        smtp.ehlo_or_helo_if_needed()  # mail()/rcpt()/data() do not greet by themselves, unlike sendmail()
+        return smtp
+    except smtplib.SMTPAuthenticationError as exc:
+        raise SendError(f"SMTP login to {e.smtp_host} refused ({exc.smtp_code})",
+                        "check CAPWEEKLY_SMTP_USER and CAPWEEKLY_SMTP_PASSWORD") from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SendError(f"cannot connect to SMTP server {e.smtp_host}:{e.smtp_port} ({exc})",
+                        "check email.smtp_host, smtp_port and security") from None
+
+
+class _Transient(Exception):
+    pass
+
+
+class _Permanent(Exception):
+    pass
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _deliver(smtp: smtplib.SMTP, sender: str, recipient: str, body: bytes, before_data: Callable[[], None]) -> str:
+    """One SMTP transaction. Raises _Transient (nothing delivered), _Permanent or _Unknown."""
+    try:
+        code, reply = smtp.mail(sender)
+        if code >= 400:
+            smtp.rset()
+            raise (_Permanent if code >= 500 else _Transient)(f"MAIL FROM {code} {reply!r}")
+        code, reply = smtp.rcpt(recipient)
+        if code >= 400:
+            smtp.rset()
+            raise (_Permanent if code >= 500 else _Transient)(f"RCPT TO {code} {reply!r}")
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _Transient(f"connection lost before the message was sent ({exc})") from None
+    before_data()
+    try:
+        code, reply = smtp.data(body)
+    except smtplib.SMTPDataError as exc:  # refused at DATA, before the body was sent
+        raise (_Permanent if exc.smtp_code >= 500 else _Transient)(f"DATA {exc.smtp_code} {exc.smtp_error!r}") \
+            from None
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _Unknown(f"connection lost while the server had the message ({exc})") from None
+    if code >= 500:
+        raise _Permanent(f"DATA {code} {reply!r}")
+    if code >= 400:
+        raise _Transient(f"DATA {code} {reply!r}")
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
+def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown: bool = False,
+               sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+               now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+               progress: Callable[[SendSummary], None] = lambda s: None) -> SendSummary:
+    e = settings.email
+    secret = secret_from_env()
+    summary = SendSummary(issue.as_of)
+    done = store.ledger(issue.as_of)
+    readers = store.list("confirmed")
+    run = store.start_run(issue.as_of)
+    sender = parseaddr(e.from_address)[1]
+    smtp = None
+    consecutive = 0
+    interval = 1.0 / e.rate_per_second
+    last_sent_at = -1e9
+    try:
+        for reader in readers:
+            state = done.get(reader.id)
+            if state in ("sent", "failed"):
+                summary.skipped += 1
+                continue
+            if state in ("sending", "unknown") and not resend_unknown:
+                store.mark(issue.as_of, reader, "unknown", "outcome unknown after an interrupted send; not re-sent")
+                summary.unknown += 1
+                continue
+            msg = build_message(settings, issue, reader, secret, now=now())
+            body = msg.as_bytes(policy=SMTP_POLICY)
+            attempt = 0
+            while True:
+                wait = last_sent_at + interval - clock()
+                if wait > 0:
+                    sleep(wait)
+                try:
+                    if smtp is None:
+                        smtp = connect(settings)
+                    _deliver(smtp, sender, reader.email, body,
+                             lambda: store.mark(issue.as_of, reader, "sending", message_id=msg["Message-ID"]))
+                except _Transient as exc:
+                    if "connection lost" in str(exc):
+                        smtp = _drop(smtp)
+                    attempt += 1
+                    if attempt <= e.retries:
+                        sleep(e.backoff_seconds * 2 ** (attempt - 1))
+                        continue
+                    summary.failed += 1
+                    summary.failures.append(f"{reader.email}: {exc}")
+                    # Temporary refusal after every retry: left unmarked, so the next run tries again.
+                    consecutive += 1
+                    break
+                except _Permanent as exc:
+                    store.mark(issue.as_of, reader, "failed", str(exc))
+                    summary.failed += 1
+                    summary.failures.append(f"{reader.email}: {exc}")
+                    consecutive += 1
+                    break
+                except _Unknown as exc:
+                    store.mark(issue.as_of, reader, "unknown", str(exc))
+                    summary.unknown += 1
+                    smtp = _drop(smtp)
+                    consecutive += 1
+                    break
+                except SendError as exc:  # could not (re)connect
+                    summary.stopped = exc.message
+                    return summary
+                else:
+                    last_sent_at = clock()
+                    store.mark(issue.as_of, reader, "sent", message_id=msg["Message-ID"])
+                    summary.sent += 1
+                    consecutive = 0
+                    break
+            progress(summary)
+            if consecutive >= e.max_consecutive_failures:
+                summary.stopped = f"{consecutive} failures in a row (last: {summary.failures[-1] if summary.failures else 'unknown outcome'})"
+                return summary
+        return summary
+    finally:
+        _drop(smtp)
+        store.finish_run(run, summary.sent, summary.skipped, summary.failed, summary.unknown, summary.stopped)
+
+
+def _drop(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError, socket.error):
+            smtp.close()
+    return None
+
+
+def write_outbox(settings, issue: Issue, store: SubscriberStore | None, folder: Path, to: str | None = None) -> int:
+    """--dry-run: one .eml per confirmed reader (or the --to address), nothing sent, ledger untouched."""
+    secret = secret_from_env()
+    folder.mkdir(parents=True, exist_ok=True)
+    readers = [Subscriber(0, to, "", "confirmed", "", "")] if to else (store.list("confirmed") if store else [])
+    for reader in readers:
+        msg = build_message(settings, issue, reader, secret, now=datetime.now(timezone.utc))
+        safe = "".join(ch if ch.isalnum() or ch in "@._-" else "_" for ch in reader.email)
+        (folder / f"{issue.as_of}-{safe}.eml").write_bytes(msg.as_bytes())
+    return len(readers)
+
+
+def send_test_copy(settings, issue: Issue, to: str) -> None:
+    """--to: one copy to one address, outside the ledger."""
+    secret = secret_from_env()
+    msg = build_message(settings, issue, Subscriber(0, to, "", "confirmed", "", ""), secret,
+                        now=datetime.now(timezone.utc))
+    smtp = connect(settings)
+    try:
+        _deliver(smtp, parseaddr(settings.email.from_address)[1], to, msg.as_bytes(policy=SMTP_POLICY), lambda: None)
+    except (_Transient, _Permanent, _Unknown) as exc:
+        raise SendError(f"test copy to {to} failed: {exc}") from None
+    finally:
+        _drop(smtp)

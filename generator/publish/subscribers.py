@@ -1,0 +1,230 @@
+"""Subscribers and the send ledger, in one SQLite database (path from settings: email.database).
+
+Statuses: pending (signed up, not yet confirmed), confirmed (receives issues),
+unsubscribed, bounced. Every status change is written with a timestamp to
+`events`. The ledger has one row per (issue, subscriber): its `state` is
+`sending` while a message is in the server's hands, then `sent`, `failed`
+(permanent refusal) or `unknown` (the connection died after the message
+was handed over, so it may or may not have been delivered).
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from generator.errors import CapweeklyError
+
+STATUSES = ("pending", "confirmed", "unsubscribed", "bounced")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS subscribers (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, event TEXT NOT NULL, at TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS ledger (
+    issue TEXT NOT NULL, subscriber_id INTEGER NOT NULL, email TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'unknown')),
+    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', message_id TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (issue, subscriber_id));
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, issue TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+    sent INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+    unknown INTEGER NOT NULL DEFAULT 0, stopped TEXT NOT NULL DEFAULT '');
+"""
+
+
+class SubscriberError(CapweeklyError):
+    category = "subscriber error"
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    id: int
+    email: str
+    name: str
+    status: str
+    created_at: str
+    updated_at: str
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def normalise_address(raw: str) -> str:
+    """A valid, normalised address, or SubscriberError saying why not."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise SubscriberError(f"invalid address {raw.strip()!r}: {exc}") from None
+
+
+class SubscriberStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise SubscriberError(f"{self.path}: not a usable subscriber database ({exc})") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "SubscriberStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- subscribers -----------------------------------------------------------------
+
+    def get(self, email: str) -> Subscriber | None:
+        row = self.db.execute("SELECT * FROM subscribers WHERE email = ?", (email.strip(),)).fetchone()
+        return Subscriber(*row) if row else None
+
+    def by_id(self, subscriber_id: int) -> Subscriber | None:
+        row = self.db.execute("SELECT * FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
+        return Subscriber(*row) if row else None
+
+    def list(self, status: str | None = None) -> list[Subscriber]:
+        if status:
+            rows = self.db.execute("SELECT * FROM subscribers WHERE status = ? ORDER BY id", (status,)).fetchall()
+        else:
+            rows = self.db.execute("SELECT * FROM subscribers ORDER BY id").fetchall()
+        return [Subscriber(*r) for r in rows]
+
+    def _upsert(self, db, email: str, name: str, status: str, event: str) -> int:
+        stamp = now_iso()
+        row = db.execute("SELECT id, status FROM subscribers WHERE email = ?", (email,)).fetchone()
+        if row is None:
+            cur = db.execute("INSERT INTO subscribers (email, name, status, created_at, updated_at) "
+                             "VALUES (?, ?, ?, ?, ?)", (email, name, status, stamp, stamp))
+            sid = cur.lastrowid
+        else:
+            sid = row[0]
+            db.execute("UPDATE subscribers SET status = ?, name = COALESCE(NULLIF(?, ''), name), updated_at = ? "
+                       "WHERE id = ?", (status, name, stamp, sid))
+        db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)", (sid, event, stamp))
+        return sid
+
+    def add(self, raw_email: str, name: str = "", status: str = "confirmed") -> int:
+        if status not in STATUSES:
+            raise SubscriberError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
+        email = normalise_address(raw_email)
+        with self.transaction() as db:
+            return self._upsert(db, email, name, status, f"added as {status}")
+
+    def set_status(self, subscriber_id: int, status: str, event: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE subscribers SET status = ?, updated_at = ? WHERE id = ?",
+                       (status, now_iso(), subscriber_id))
+            db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
+                       (subscriber_id, event, now_iso()))
+
+    def remove(self, raw_email: str) -> bool:
+        """Unsubscribe (kept as a suppression record, so a later import cannot re-add them silently)."""
+        found = self.get(raw_email.strip())
+        if found is None:
+            return False
+        self.set_status(found.id, "unsubscribed", "removed by the publisher")
+        return True
+
+    def import_csv(self, path: Path, status: str = "confirmed") -> tuple[int, int]:
+        """All rows or none: an invalid line stops the import, naming file and line. Returns (added, updated)."""
+        if status not in STATUSES:
+            raise SubscriberError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SubscriberError(f"{path}: cannot read ({exc})") from None
+        reader = csv.DictReader(text.splitlines())
+        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        if "email" not in fields:
+            raise SubscriberError(f"{path}: line 1: no 'email' column", "the header must name an email column")
+        rows, problems = [], []
+        seen: dict[str, int] = {}
+        for row in reader:
+            number = reader.line_num  # the file's own line number: blank lines are skipped but counted
+            row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            if not any(row.values()):
+                continue
+            try:
+                email = normalise_address(row.get("email", ""))
+            except SubscriberError as exc:
+                problems.append(f"line {number}: {exc.message}")
+                continue
+            if email.lower() in seen:
+                problems.append(f"line {number}: duplicate address {email} (also on line {seen[email.lower()]})")
+                continue
+            seen[email.lower()] = number
+            row_status = row.get("status") or status
+            if row_status not in STATUSES:
+                problems.append(f"line {number}: unknown status {row_status!r}")
+                continue
+            rows.append((email, row.get("name", ""), row_status))
+        if problems:
+            shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+            raise SubscriberError(f"{path}: {shown}", "fix the file and import again; nothing was imported")
+        added = updated = 0
+        with self.transaction() as db:
+            for email, name, row_status in rows:
+                existing = db.execute("SELECT status FROM subscribers WHERE email = ?", (email,)).fetchone()
+                if existing and existing[0] in ("unsubscribed", "bounced") and row_status == "confirmed":
+                    continue  # never re-subscribe someone who left or bounced through an import
+                self._upsert(db, email, name, row_status, f"imported from {Path(path).name}")
+                added, updated = (added + 1, updated) if existing is None else (added, updated + 1)
+        return added, updated
+
+    # --- ledger ----------------------------------------------------------------------
+
+    def ledger(self, issue: str) -> dict[int, str]:
+        rows = self.db.execute("SELECT subscriber_id, state FROM ledger WHERE issue = ?", (issue,)).fetchall()
+        return dict(rows)
+
+    def mark(self, issue: str, subscriber: Subscriber, state: str, error: str = "", message_id: str = "") -> None:
+        self.db.execute(
+            "INSERT INTO ledger (issue, subscriber_id, email, state, attempts, last_error, message_id, updated_at) "
+            "VALUES (?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (issue, subscriber_id) DO UPDATE SET state = excluded.state, "
+            "attempts = attempts + (excluded.state = 'sending'), last_error = excluded.last_error, "
+            "message_id = CASE WHEN excluded.message_id != '' THEN excluded.message_id ELSE message_id END, "
+            "updated_at = excluded.updated_at",
+            (issue, subscriber.id, subscriber.email, state, error, message_id, now_iso()))
+
+    def last_sent_issue(self) -> str | None:
+        row = self.db.execute("SELECT MAX(issue) FROM ledger WHERE state = 'sent'").fetchone()
+        return row[0]
+
+    def start_run(self, issue: str) -> int:
+        return self.db.execute("INSERT INTO runs (issue, started_at) VALUES (?, ?)", (issue, now_iso())).lastrowid
+
+    def finish_run(self, run_id: int, sent: int, skipped: int, failed: int, unknown: int, stopped: str) -> None:
+        self.db.execute("UPDATE runs SET finished_at = ?, sent = ?, skipped = ?, failed = ?, unknown = ?, stopped = ? "
+                        "WHERE id = ?", (now_iso(), sent, skipped, failed, unknown, stopped, run_id))
