@@ -65,15 +65,19 @@ class Issue:
     html: str
     text: str
     metrics: dict
+    images: dict = field(default_factory=dict)  # Content-ID -> PNG bytes for inline charts, read once
 
 
 def load_issue(folder: Path) -> Issue:
     try:
         metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        html = (folder / "email.html").read_text(encoding="utf-8")
+        as_of = date.fromisoformat(metrics["as_of"])
+        images = {chart_cid(c, as_of): (folder / "charts" / f"{c}.png").read_bytes() for c in EMAIL_CHARTS
+                  if f"cid:{chart_cid(c, as_of)}" in html}
         return Issue(folder, metrics["as_of"], metrics["source"],
-                     (folder / "email-subject.txt").read_text(encoding="utf-8").strip(),
-                     (folder / "email.html").read_text(encoding="utf-8"),
-                     (folder / "email.txt").read_text(encoding="utf-8"), metrics)
+                     (folder / "email-subject.txt").read_text(encoding="utf-8").strip(), html,
+                     (folder / "email.txt").read_text(encoding="utf-8"), metrics, images)
     except FileNotFoundError as exc:
         raise SendError(f"{folder}: not a built issue ({Path(exc.filename).name} missing)",
                         "run `capweekly build` first") from None
@@ -123,14 +127,10 @@ def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *
         msg["Reply-To"] = settings.email.reply_to
     msg.set_content(issue.text.replace(UNSUBSCRIBE_PLACEHOLDER, http))
     msg.add_alternative(issue.html.replace(UNSUBSCRIBE_PLACEHOLDER, http), subtype="html")
-    if not settings.site.base_url:
+    if issue.images:
         html_part = msg.get_payload()[1]
-        for chart_id in EMAIL_CHARTS:
-            png = issue.folder / "charts" / f"{chart_id}.png"
-            if png.exists() and f"cid:{chart_cid(chart_id, date.fromisoformat(issue.as_of))}" in issue.html:
-                html_part.add_related(png.read_bytes(), "image", "png",
-                                      cid=f"<{chart_cid(chart_id, date.fromisoformat(issue.as_of))}>",
-                                      filename=f"{chart_id}.png")
+        for cid, png in issue.images.items():
+            html_part.add_related(png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('.')[0]}.png")
     if settings.email.attach_pdf:
         msg.add_attachment((issue.folder / "report.pdf").read_bytes(), maintype="application", subtype="pdf",
                            filename=f"small-caps-weekly-{issue.as_of}.pdf")

@@ -80,7 +80,9 @@ class SubscriberStore:
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
+            # WAL with NORMAL: every commit survives the process being killed (what the ledger's
+            # crash-safety is about); only a power cut could lose the last few ledger rows.
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise SubscriberError(f"{self.path}: not a usable subscriber database ({exc})") from None
