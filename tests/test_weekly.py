@@ -1,0 +1,58 @@
+"""`capweekly weekly`: update, build, publish, send, in order; safe to run twice; nothing sent on failure."""
+
+from datetime import date
+
+import yaml
+import yfinance
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import SETTINGS
+from tests.fake_yahoo import FakeDownload, truth
+from tests.smtp_server import SmtpServer
+
+TICKERS = ["IWM", "SPY", "XLK", "^TNX"]
+
+
+def _settings(tmp_path, port):
+    data = yaml.safe_load(SETTINGS.read_text())
+    data["tickers"] = {"sectors": ["XLK"], "long_yield": "^TNX"}
+    data["breadth"] = {"universe": []}
+    data["data"].update({"source": "yfinance", "cache_dir": str(tmp_path / "cache"), "history_start": "2020-01-02",
+                         "backoff_seconds": 0})
+    data["output"]["dir"] = str(tmp_path / "reports")
+    data["site"] = {"dir": str(tmp_path / "site"), "base_url": "https://example.com/sc/"}
+    data["email"] = {"database": str(tmp_path / "subs.sqlite"), "smtp_host": "127.0.0.1", "smtp_port": port,
+                     "security": "none", "rate_per_second": 1000, "backoff_seconds": 0}
+    path = tmp_path / "settings.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return str(path)
+
+
+def test_weekly_runs_in_order_and_twice_safely(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAPWEEKLY_SECRET", "weekly-secret-0123456789")
+    monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS, end=date.today())))
+    runner = CliRunner()
+    with SmtpServer() as server:
+        settings = _settings(tmp_path, server.port)
+        for i in range(3):
+            assert runner.invoke(main, ["subscribers", "add", f"r{i}@example.com", "--settings", settings]).exit_code == 0
+        first = runner.invoke(main, ["weekly", "--settings", settings])
+        assert first.exit_code == 0, first.output
+        assert "sent 3" in first.output
+        second = runner.invoke(main, ["weekly", "--settings", settings])
+        assert second.exit_code == 0, second.output
+        assert "site: up to date" in second.output and "sent 0, skipped 3" in second.output
+    assert sorted(server.handler.recipients()) == ["r0@example.com", "r1@example.com", "r2@example.com"]
+    assert (tmp_path / "site" / "feed.xml").is_file()
+
+
+def test_weekly_sends_nothing_when_the_data_is_stale(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAPWEEKLY_SECRET", "weekly-secret-0123456789")
+    monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS, end=date(2025, 10, 31))))
+    with SmtpServer() as server:
+        settings = _settings(tmp_path, server.port)
+        CliRunner().invoke(main, ["subscribers", "add", "r@example.com", "--settings", settings])
+        result = CliRunner().invoke(main, ["weekly", "--settings", settings])
+    assert result.exit_code == 2 and "stale data" in result.output
+    assert server.handler.messages == [] and not (tmp_path / "site").exists()
