@@ -17,5 +17,5 @@ def render_html(env: Environment, context: ReportContext, *, medium: str, templa
         return template.render(**values, medium=medium)
     except TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
-        raise RenderError(f"report template failed{where}: {exc.message}",
-                          "check templates_dir overrides against docs/templates.md") from None
+        raise RenderError(f"report template failed{where}: {type(exc).__name__}: {exc.message}",
+                          "check the templates in templates_dir against the built-in ones in templates/") from None
