@@ -349,5 +349,22 @@ def weekly(settings_path, skip_send) -> None:
         sys.exit(2)
 
 
+@main.command()
+@SETTINGS_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local behind a proxy).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@expected_errors
+def serve(settings_path, host, port) -> None:
+    """Run the sign-up / confirm / one-click unsubscribe app (needs CAPWEEKLY_SECRET)."""
+    from werkzeug.serving import run_simple
+
+    from generator.web import create_app
+
+    app = create_app(_settings(settings_path))
+    click.echo(f"capweekly serve: http://{host}:{port}/ (health: /health); for production see README, 'Deploying'",
+               err=True)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
 if __name__ == "__main__":
     main()

@@ -212,6 +212,27 @@ class Email(_Model):
     max_age_days: int = Field(7, ge=0, le=60, description="An issue older than this many days is stale: refused.")
 
 
+class Web(_Model):
+    """The subscription app (`capweekly serve`)."""
+
+    public_url: str | None = Field(None, description="Public https URL where the app is reachable (behind the proxy), "
+                                                     "e.g. https://example.com/letters/; the site's sign-up form and "
+                                                     "the email's unsubscribe links point there.")
+    confirm_hours: int = Field(48, ge=1, le=24 * 14, description="Hours a confirmation link stays valid.")
+    signups_per_hour: int = Field(10, ge=1, le=10000, description="Sign-up requests allowed per client per hour.")
+    trusted_proxies: int = Field(0, ge=0, le=5, description="Reverse proxies in front of the app whose "
+                                                            "X-Forwarded-For may be trusted for the client address.")
+
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for local testing)")
+        return value if value.endswith("/") else value + "/"
+
+
 class Disclosures(_Model):
     """Section 10. Every field is required: a build without them fails."""
 
@@ -239,6 +260,7 @@ class Settings(_Model):
     disclosures: Disclosures
     site: Site = Field(default_factory=Site)
     email: Email = Field(default_factory=Email)
+    web: Web = Field(default_factory=Web)
     templates_dir: str | None = Field(None, description="A folder of templates searched before the built-in ones.")
     notes_dir: str | None = Field("notes", description="Folder of editor's notes, one Markdown file per issue: YYYY-MM-DD.md.")
 

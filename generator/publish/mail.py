@@ -101,7 +101,9 @@ def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age
 
 
 def unsubscribe_links(settings, secret: str, subscriber: Subscriber) -> tuple[str, str]:
-    base = settings.email.unsubscribe_url or (f"{settings.site.base_url}unsubscribe" if settings.site.base_url else None)
+    base = settings.email.unsubscribe_url or (f"{settings.web.public_url}unsubscribe" if settings.web.public_url
+                                              else f"{settings.site.base_url}unsubscribe" if settings.site.base_url
+                                              else None)
     if base is None:
         raise SendError("no unsubscribe URL: set email.unsubscribe_url or site.base_url in settings.yaml",
                         "one-click unsubscribe (RFC 8058) needs an https endpoint")
@@ -223,6 +225,10 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
             if state in ("sent", "failed"):
                 summary.skipped += 1
                 continue
+            current = store.by_id(reader.id)  # an unsubscribe during the run takes effect at once
+            if current is None or current.status != "confirmed":
+                summary.skipped += 1
+                continue
             if state in ("sending", "unknown") and not resend_unknown:
                 store.mark(issue.as_of, reader, "unknown", "outcome unknown after an interrupted send; not re-sent")
                 summary.unknown += 1
@@ -301,6 +307,35 @@ def write_outbox(settings, issue: Issue, store: SubscriberStore | None, folder: 
         safe = "".join(ch if ch.isalnum() or ch in "@._-" else "_" for ch in reader.email)
         (folder / f"{issue.as_of}-{safe}.eml").write_bytes(msg.as_bytes())
     return len(readers)
+
+
+def send_confirmation(settings, to: str, link: str) -> None:
+    """The double opt-in email: one link, valid for web.confirm_hours."""
+    title = settings.branding.title
+    msg = EmailMessage()
+    msg["From"] = settings.email.from_address
+    msg["To"] = to
+    msg["Subject"] = f"Confirm your subscription to {title}"
+    msg["Date"] = format_datetime(datetime.now(timezone.utc))
+    domain = parseaddr(settings.email.from_address)[1].rpartition("@")[2] or "capweekly.invalid"
+    msg["Message-ID"] = make_msgid(domain=domain)
+    hours = settings.web.confirm_hours
+    msg.set_content(f"Someone, hopefully you, asked to receive {title} at this address.\n\n"
+                    f"Confirm within {hours} hours by opening this link:\n{link}\n\n"
+                    "If it was not you, ignore this message and nothing more will be sent.\n")
+    from markupsafe import escape
+
+    msg.add_alternative(f"<p>Someone, hopefully you, asked to receive <strong>{escape(title)}</strong> at this "
+                        f"address.</p><p><a href=\"{escape(link)}\">Confirm your subscription</a> "
+                        f"(valid for {hours} hours).</p><p>If it was not you, ignore this message and nothing more "
+                        "will be sent.</p>", subtype="html")
+    smtp = connect(settings)
+    try:
+        _deliver(smtp, parseaddr(settings.email.from_address)[1], to, msg.as_bytes(policy=SMTP_POLICY), lambda: None)
+    except (_Transient, _Permanent, _Unknown) as exc:
+        raise SendError(f"confirmation email to {to} failed: {exc}") from None
+    finally:
+        _drop(smtp)
 
 
 def send_test_copy(settings, issue: Issue, to: str) -> None:

@@ -127,6 +127,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, byt
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     d = settings.disclosures
     common = {"title": settings.branding.title, "subtitle": settings.branding.subtitle, "short_form": d.short_form,
+              "subscribe_url": f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
               "copyright": d.copyright.replace("{year}", str(issues[0].as_of.year))}
     years = [(year, list(items)) for year, items in groupby(issues, key=lambda i: i.as_of.year)]
     return {

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS subscribers (
     name TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL);
+    updated_at TEXT NOT NULL,
+    nonce TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, event TEXT NOT NULL, at TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT '');
@@ -57,6 +58,7 @@ class Subscriber:
     status: str
     created_at: str
     updated_at: str
+    nonce: str = ""  # one-time value a pending sign-up's confirmation link must carry
 
 
 def now_iso() -> str:
@@ -84,6 +86,9 @@ class SubscriberStore:
             # crash-safety is about); only a power cut could lose the last few ledger rows.
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(subscribers)")}
+            if "nonce" not in columns:  # databases made before sign-up existed
+                self.db.execute("ALTER TABLE subscribers ADD COLUMN nonce TEXT NOT NULL DEFAULT ''")
         except sqlite3.DatabaseError as exc:
             raise SubscriberError(f"{self.path}: not a usable subscriber database ({exc})") from None
 
@@ -150,6 +155,51 @@ class SubscriberStore:
                        (status, now_iso(), subscriber_id))
             db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
                        (subscriber_id, event, now_iso()))
+
+    def sign_up(self, email: str) -> Subscriber | None:
+        """Record a sign-up. Returns the subscriber (with a fresh nonce) when a confirmation email is due,
+        None when the address is already confirmed (nothing to do, and nothing to reveal)."""
+        import secrets
+
+        with self.transaction() as db:
+            row = db.execute("SELECT id, status FROM subscribers WHERE email = ?", (email,)).fetchone()
+            if row is not None and row[1] == "confirmed":
+                return None
+            nonce = secrets.token_urlsafe(12)
+            sid = self._upsert(db, email, "", "pending", "signed up (awaiting confirmation)")
+            db.execute("UPDATE subscribers SET nonce = ? WHERE id = ?", (nonce, sid))
+        return self.by_id(sid)
+
+    def confirm(self, subscriber_id: int, nonce: str) -> str:
+        """'confirmed', 'already' (confirmed before) or 'used' (link replayed, superseded or withdrawn)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT status, nonce FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
+            if row is None:
+                return "used"
+            if row[0] == "confirmed":
+                return "already"
+            if row[0] != "pending" or not nonce or row[1] != nonce:
+                return "used"
+            stamp = now_iso()
+            db.execute("UPDATE subscribers SET status = 'confirmed', nonce = '', updated_at = ? WHERE id = ?",
+                       (stamp, subscriber_id))
+            db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, 'confirmed by link', ?)",
+                       (subscriber_id, stamp))
+        return "confirmed"
+
+    def unsubscribe(self, subscriber_id: int, how: str) -> bool:
+        """Unsubscribe at once (idempotent). False when there is no such subscriber."""
+        with self.transaction() as db:
+            row = db.execute("SELECT status FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
+            if row is None:
+                return False
+            if row[0] != "unsubscribed":
+                stamp = now_iso()
+                db.execute("UPDATE subscribers SET status = 'unsubscribed', nonce = '', updated_at = ? WHERE id = ?",
+                           (stamp, subscriber_id))
+                db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
+                           (subscriber_id, f"unsubscribed ({how})", stamp))
+        return True
 
     def remove(self, raw_email: str) -> bool:
         """Unsubscribe (kept as a suppression record, so a later import cannot re-add them silently)."""

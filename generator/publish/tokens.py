@@ -40,6 +40,24 @@ def make_token(secret: str, purpose: str, subscriber_id: int, email: str) -> str
     return serializer.dumps({"id": subscriber_id, "a": address_tag(secret, email)})
 
 
+def make_confirm_token(secret: str, subscriber_id: int, email: str, nonce: str) -> str:
+    return URLSafeTimedSerializer(secret, salt="confirm").dumps(
+        {"id": subscriber_id, "a": address_tag(secret, email), "n": nonce})
+
+
+def read_confirm_token(secret: str, token: str, max_age: int) -> tuple[int, str, str]:
+    """(subscriber id, address tag, nonce); raises TokenError('expired' | 'invalid')."""
+    try:
+        data = URLSafeTimedSerializer(secret, salt="confirm").loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise TokenError("expired") from None
+    except BadSignature:
+        raise TokenError("invalid") from None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("n"), str):
+        raise TokenError("invalid")
+    return data["id"], str(data.get("a", "")), data["n"]
+
+
 def read_token(secret: str, purpose: str, token: str, max_age: int | None = None) -> tuple[int, str]:
     """(subscriber id, address tag); raises TokenError('expired' | 'invalid')."""
     try:

@@ -80,6 +80,7 @@ class ReportContext:
     missing: tuple[str, ...] = _help("Optional tickers the data did not have (their sections say so).")
     reference_year: int = _help("Year whose highs small caps are compared with (lookbacks.reference_high_year).")
     note: EditorNote = _help("The editor's note for this issue: optional headline and safe HTML per section.")
+    subscribe_url: str | None = _help("Where the site's sign-up form posts (web.public_url + subscribe), if set.")
 
 
 def context_fields_help() -> dict[str, str]:
@@ -116,4 +117,5 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
         missing=tuple(sorted(market.missing)),
         reference_year=settings.lookbacks.reference_high_year,
         note=note or EditorNote(),
+        subscribe_url=f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
     )
