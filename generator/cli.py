@@ -351,6 +351,50 @@ def weekly(settings_path, skip_send) -> None:
 
 @main.command()
 @SETTINGS_OPTION
+@click.option("--from", "start", callback=_as_of, required=True, metavar="YYYY-MM-DD", help="First week to build.")
+@click.option("--to", "end", callback=_as_of, required=True, metavar="YYYY-MM-DD", help="Last week to build.")
+@click.option("--jobs", type=int, help="Worker processes (default: one per core).")
+@click.option("--force", is_flag=True, help="Rebuild issues that are already complete.")
+@click.option("--source", type=click.Choice(["sample", "csv", "yfinance"]), help="Price source.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of <TICKER>.csv files (csv source).")
+@click.option("--offline", is_flag=True, help="yfinance source: use the local cache only.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Reports folder (default: output.dir).")
+@click.option("--no-publish", is_flag=True, help="Do not update the site afterwards.")
+@expected_errors
+def backfill(settings_path, start, end, jobs, force, source, data_dir, offline, out_dir, no_publish) -> None:
+    """Build every weekly issue in a range (skipping complete ones), then publish them in one pass."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from generator.backfill import backfill as run_backfill
+    from generator.data import load_prices
+
+    settings = _settings(settings_path)
+    market = load_prices(settings, source, data_dir, offline=offline)
+    out = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
+    with Progress(TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def tick(b, done, total):
+            bar.update(task, completed=done, total=total, description=str(b.as_of))
+
+        built, skipped = run_backfill(settings, market, out, start, end, jobs=jobs, force=force, progress=tick)
+    click.echo(f"built {len(built)} issues, skipped {len(skipped)} already complete, in {out}")
+    if no_publish or not built:
+        return
+    if market.source == "sample" or not settings.site.base_url:
+        click.echo("not published: " + ("sample data is never published" if market.source == "sample"
+                                        else "set site.base_url to publish"), err=True)
+        return
+    from generator.publish.site import publish_site
+
+    result = publish_site(settings, out, settings.resolve(settings.site.dir), settings.site.base_url)
+    click.echo(f"site: {len(result.added)} new issue(s), {result.total} in all")
+
+
+@main.command()
+@SETTINGS_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local behind a proxy).")
 @click.option("--port", default=8000, show_default=True, type=int)
 @expected_errors

@@ -1,0 +1,87 @@
+"""Backfill: build every weekly issue in a range from one loaded dataset, in parallel processes.
+
+Issues already complete on disk are skipped (unless forced), so an
+interrupted backfill picks up where it stopped; each issue is written
+atomically, so an interruption never leaves a half-built one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterator
+
+from generator.data import MarketData
+from generator.metrics.indicators import weekly_last
+
+COMPLETE = ("metrics.json", "report.html", "report.pdf", "site.html", "email.html", "email.txt")
+
+_worker: dict = {}
+
+
+@dataclass(frozen=True)
+class Built:
+    as_of: date
+    seconds: float
+    rss_mb: float  # the worker's peak resident memory after this issue
+
+
+def week_ends(market: MarketData, settings, start: date, end: date) -> list[date]:
+    small, large = settings.pair.small, settings.pair.large
+    common = market[small].frame.index.intersection(market[large].frame.index)
+    ends = weekly_last(common.to_series())
+    return [d.date() for d in ends.index if start <= d.date() <= end]
+
+
+def is_complete(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in COMPLETE)
+
+
+def _init(settings, market: MarketData, out_dir: Path) -> None:
+    _worker.update(settings=settings, market=market, out=out_dir)
+
+
+def _build_one(as_of: date) -> Built:
+    import gc
+    import time
+
+    from generator.pipeline import build_issue
+
+    start = time.perf_counter()
+    build_issue(_worker["settings"], market=_worker["market"], as_of=as_of, out_dir=_worker["out"])
+    gc.collect()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return Built(as_of, time.perf_counter() - start, rss)
+
+
+def backfill(settings, market: MarketData, out_dir: Path, start: date, end: date, *, jobs: int | None = None,
+             force: bool = False, progress: Callable[[Built, int, int], None] = lambda b, done, total: None
+             ) -> tuple[list[Built], list[date]]:
+    """Build the missing issues; returns (built, skipped)."""
+    weeks = week_ends(market, settings, start, end)
+    todo = [d for d in weeks if force or not is_complete(out_dir / d.isoformat())]
+    skipped = [d for d in weeks if d not in todo]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    built: list[Built] = []
+    if not todo:
+        return built, skipped
+    if jobs == 1:
+        _init(settings, market, out_dir)
+        for as_of in todo:
+            built.append(_build_one(as_of))
+            progress(built[-1], len(built), len(todo))
+        return built, skipped
+    # fork: the workers inherit the loaded dataset instead of unpickling a copy each
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
+                             initargs=(settings, market, out_dir)) as pool:
+        futures = [pool.submit(_build_one, d) for d in todo]
+        for future in as_completed(futures):
+            built.append(future.result())
+            progress(built[-1], len(built), len(todo))
+    return sorted(built, key=lambda b: b.as_of), skipped
