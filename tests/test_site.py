@@ -51,7 +51,9 @@ def test_site_layout_feed_and_sitemap(site):
     sitemap = (site / "sitemap.xml").read_text()
     assert f"<loc>{BASE}issues/2024-06-28/</loc>" in sitemap
     for page in ("index.html", "archive/index.html", "issues/2024-07-05/index.html"):
-        assert "General commentary, not personalised advice" in (site / page).read_text()  # disclaimer everywhere
+        text = (site / page).read_text()
+        assert "General commentary, not personalised advice" in text  # the disclaimer on every page
+        assert "CSV folder" in text  # and the data source line
 
 
 def test_publish_is_incremental_atomic_and_idempotent(settings, reports, market_dir, tmp_path):

@@ -41,6 +41,7 @@ class IssueSummary:
     spread_1w: float | None
     distance: float | None
     source: str
+    data: str  # where the numbers came from, for the data line on every page
     folder: Path
 
 
@@ -62,7 +63,7 @@ def read_summary(folder: Path) -> IssueSummary | None:
     return IssueSummary(date.fromisoformat(doc["as_of"]), doc.get("headline") or f"Week ending {doc['as_of']}",
                         doc["stance"]["label"], doc["stance"].get("risk_level", "n/a"), doc["pair"]["small"],
                         doc["pair"]["large"], doc["spread"].get("1w"), doc["ratio"].get("distance_from_sma_long"),
-                        doc["source"], folder)
+                        doc["source"], doc.get("provenance", {}).get("description", doc["source"]), folder)
 
 
 def _copy_issue(summary: IssueSummary, target: Path) -> None:
@@ -128,6 +129,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, byt
     d = settings.disclosures
     common = {"title": settings.branding.title, "subtitle": settings.branding.subtitle, "short_form": d.short_form,
               "subscribe_url": f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
+              "data_line": f"Data: {issues[0].data}, to the close of {issues[0].as_of.isoformat()}.",
               "copyright": d.copyright.replace("{year}", str(issues[0].as_of.year))}
     years = [(year, list(items)) for year, items in groupby(issues, key=lambda i: i.as_of.year)]
     return {
