@@ -7,13 +7,21 @@ import pandas as pd
 
 
 def rsi(close: pd.Series, window: int = 14) -> pd.Series:
-    """Wilder's relative strength index (0-100); NaN until `window` changes exist."""
-    change = close.diff()
-    gain = change.clip(lower=0).ewm(alpha=1 / window, adjust=False, min_periods=window).mean()
-    loss = (-change.clip(upper=0)).ewm(alpha=1 / window, adjust=False, min_periods=window).mean()
-    rs = gain / loss
-    out = 100 - 100 / (1 + rs)
-    return out.where(loss != 0, 100.0).where(gain.notna())
+    """Wilder's relative strength index (0-100), as charting tools show it: the first average
+    gain and loss are simple means of `window` changes, then each is smoothed by 1/window.
+    NaN until `window` changes exist."""
+    change = np.diff(close.to_numpy(dtype="float64"))
+    out = np.full(len(close), np.nan)
+    if len(change) < window:
+        return pd.Series(out, index=close.index)
+    gains, losses = np.clip(change, 0, None), np.clip(-change, 0, None)
+    gain, loss = gains[:window].mean(), losses[:window].mean()
+    for t in range(window, len(change) + 1):
+        if t > window:
+            gain = (gain * (window - 1) + gains[t - 1]) / window
+            loss = (loss * (window - 1) + losses[t - 1]) / window
+        out[t] = 100.0 if loss == 0 else 100 - 100 / (1 + gain / loss)
+    return pd.Series(out, index=close.index)
 
 
 def realised_vol(close: pd.Series, window: int = 20) -> pd.Series:
