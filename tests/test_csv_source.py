@@ -88,3 +88,14 @@ def test_real_files_all_load(market_dir, settings):
     assert set(data.missing) == set(settings.breadth.universe)  # the shared folder has no single stocks
     assert data["IWM"].quoted.loc["2021-11-08"] == pytest.approx(242.56, abs=0.005)
     assert data["^IRX"].quoted.min() < 0  # published negative bill yields in March 2020 are kept
+
+
+def test_fast_and_careful_readers_agree(market_dir, settings, monkeypatch):
+    import generator.data.csv_folder as csv_folder
+
+    fast = load_prices(settings, "csv", market_dir)
+    monkeypatch.setattr(csv_folder, "_fast_read", lambda path, allow: None)
+    careful = load_prices(settings, "csv", market_dir)
+    assert fast.fingerprint() == careful.fingerprint()
+    for ticker in fast.histories:
+        pd.testing.assert_frame_equal(fast[ticker].frame, careful[ticker].frame, check_freq=False)

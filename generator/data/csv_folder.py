@@ -55,8 +55,37 @@ class CsvFolderSource:
         return MarketData("csv", f"CSV folder {self.folder}", histories, None, tuple(missing))
 
 
+def _fast_read(path: Path, allow_non_positive: bool) -> pd.DataFrame | None:
+    """The common case, a clean file, parsed at C speed; None sends it to the careful reader."""
+    try:
+        raw = pd.read_csv(path)
+    except Exception:
+        return None
+    names = {col: _canonical(col) for col in raw.columns}
+    if raw.empty or list(names.values()).count("date") != 1 or not {"close", "adj_close"} & set(names.values()):
+        return None
+    raw = raw[[c for c, n in names.items() if n]].rename(columns=names)
+    values = raw.drop(columns="date")
+    if not all(pd.api.types.is_float_dtype(t) or pd.api.types.is_integer_dtype(t) for t in values.dtypes):
+        return None
+    basis = "adj_close" if "adj_close" in values else "close"
+    if values[basis].isna().any():
+        return None
+    dates = pd.to_datetime(raw["date"].astype(str).str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any() or dates.duplicated().any():
+        return None
+    priced = [c for c in _PRICE_COLUMNS if c in values and not (allow_non_positive and c == "close")]
+    if (values[priced] <= 0).any().any():
+        return None
+    frame = values.astype("float64").set_axis(pd.DatetimeIndex(dates.to_numpy(), name="date"))
+    return frame.sort_index() if not frame.index.is_monotonic_increasing else frame
+
+
 def read_ticker_csv(path: Path, ticker: str, allow_non_positive: bool = False) -> TickerHistory:
     """Read and validate one file; raise DataError naming file, line and problem."""
+    fast = _fast_read(path, allow_non_positive)
+    if fast is not None:
+        return TickerHistory(ticker, fast[[c for c in (*_PRICE_COLUMNS, "volume") if c in fast]], str(path))
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.EmptyDataError:
