@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, WIDTH_IN, ChartSpec, pct,
-                                   save, style)
+from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, WIDTH_IN, ChartSpec,
+                                   margins, pct, save, style)
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics, pair_ratio
 from generator.metrics.indicators import weekly_last
@@ -24,7 +24,8 @@ def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], folder: 
     names = [t for t, _ in ranked][::-1]
     values = [v * 100 for _, v in ranked][::-1]
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 + 0.3 * len(names)), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.75 + 0.3 * len(names)))
+        margins(fig, left=0.6)
         bars = ax.barh(names, values, color=[SMALL if v >= 0 else LARGE for v in values], height=0.6)
         for bar, v in zip(bars, values):
             ax.annotate(f"{v:+.1f}%", (bar.get_width(), bar.get_y() + bar.get_height() / 2), fontsize=7.5,
@@ -48,7 +49,8 @@ def draw_quadrant(m: WeeklyMetrics, folder: Path) -> ChartSpec | None:
     if not m.sectors:
         return None
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6))
+        margins(fig, left=0.75, bottom=0.55)
         for p in m.sectors:
             xs = [t * 100 for _, t, _ in p.tail]
             ys = [v * 100 for _, _, v in p.tail]
@@ -91,8 +93,8 @@ def draw_rates(m: WeeklyMetrics, folder: Path, years: int = 3) -> ChartSpec | No
     ratio = weekly_last(s.ratio.loc[start:])
     yields = weekly_last(s.long_yield.loc[start:]) * 100
     with plt.rc_context(style()):
-        fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH_IN, 3.4), sharex=True, layout="constrained",
-                                          height_ratios=(1, 1))
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH_IN, 3.4), sharex=True, height_ratios=(1, 1))
+        margins(fig, hspace=0.12)
         top.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=1.1)
         top.set_title(f"{m.small}/{m.large} ratio (top) and the 10-year Treasury yield, % (bottom)")
         bottom.plot(yields.index, yields.to_numpy(), color=LARGE, linewidth=1.1)
@@ -123,12 +125,13 @@ def draw_credit_quality(m: WeeklyMetrics, market: MarketData, folder: Path, year
     if not lines:
         return None
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN + 0.3))
+        margins(fig, bottom=0.95)
         for key, label, series in lines:
             ax.plot(series.index, series.to_numpy(), color=colours[key], linewidth=1.1, label=label)
         ax.axhline(100, color=MUTED, linewidth=0.8)
         ax.set_title(f"Credit, quality and breadth ratios, rebased to 100 {years} years ago")
-        fig.legend(loc="outside lower center", ncols=1)
+        fig.legend(loc="lower center", ncols=1, bbox_to_anchor=(0.5, 0.0))
         ax.margins(x=0.01)
         svg, png = save(fig, folder, "credit_quality")
     alt = (f"Line chart of ratios rebased to 100 {years} years ago: "
@@ -145,8 +148,9 @@ def draw_risk_panel(m: WeeklyMetrics, settings, folder: Path, years: int = 2) ->
         return None
     start = pd.Timestamp(m.as_of) - pd.DateOffset(years=years)
     with plt.rc_context(style()):
-        fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH_IN, 1.8 * len(panels) + 0.4), sharex=True,
-                                 layout="constrained", squeeze=False)
+        fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH_IN, 1.8 * len(panels) + 0.6), sharex=True,
+                                 squeeze=False)
+        margins(fig, hspace=0.12)
         for ax, panel in zip(axes[:, 0], panels):
             if panel == "fx":
                 fx, avg = s.fx.loc[start:], s.fx_sma200.loc[start:]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from generator.metrics import PERIODS, WeeklyMetrics
 
-from generator.charts.style import (AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN, ChartSpec, pct,
-                                   save, style)
+from generator.charts.style import (AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN, ChartSpec,
+                                   margins, pct, save, style)
 from generator.metrics.indicators import weekly_last
 
 
@@ -17,7 +17,8 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -
 
     s = m.series
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
+        margins(fig, bottom=0.55)
         # Weekly points are plenty for 25 years on a page and keep the SVG small.
         ratio, average = weekly_last(s.ratio), weekly_last(s.sma_long)
         ax.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=0.9, label=f"{m.small}/{m.large} ratio")
@@ -34,7 +35,7 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -
         ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_title(f"{m.small} relative to {m.large}: total-return ratio, log scale")
         # Outside the plot: a 25-year line leaves no corner free for a legend.
-        fig.legend(loc="outside lower center", ncols=2)
+        fig.legend(loc="lower center", ncols=2, bbox_to_anchor=(0.5, 0.0))
         ax.margins(x=0.01)
         svg, png = save(fig, folder, "ratio_history")
     alt = (f"Line chart of the {m.small} to {m.large} total-return ratio from {s.ratio.index[0]:%Y} to {m.as_of:%B %Y} "
@@ -55,7 +56,8 @@ def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], folder: Path) 
     large = [m.returns[m.large].get(p) for p in PERIODS]
     x = np.arange(len(PERIODS))
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
+        margins(fig)
         for offset, values, colour, name in ((-0.19, small, SMALL, names[0]), (0.19, large, LARGE, names[1])):
             heights = [v * 100 if v is not None else 0.0 for v in values]
             bars = ax.bar(x + offset, heights, width=0.36, color=colour, label=name)
@@ -86,7 +88,8 @@ def draw_relative_momentum(m: WeeklyMetrics, folder: Path) -> ChartSpec:
     labels = [k.replace("w", " weeks") for k, _ in items]
     values = [v * 100 if v is not None else 0.0 for _, v in items]
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.2), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.2))
+        margins(fig, left=0.8)
         colours = [SMALL if v >= 0 else LARGE for v in values]
         bars = ax.barh(labels[::-1], values[::-1], color=colours[::-1], height=0.55)
         for bar, (_, v) in zip(bars, items[::-1]):
@@ -115,7 +118,8 @@ def draw_breakouts(m: WeeklyMetrics, folder: Path) -> ChartSpec:
     since = pd.Timestamp(b.since)
     ratio, average = weekly_last(m.series.ratio.loc[since:]), weekly_last(m.series.sma_long.loc[since:])
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
+        margins(fig, bottom=0.55)
         for i, episode in enumerate(b.failed):
             ax.axvspan(pd.Timestamp(episode.start), pd.Timestamp(episode.end), color=SHADE, linewidth=0,
                        label="failed breakout" if i == 0 else None)
@@ -127,7 +131,7 @@ def draw_breakouts(m: WeeklyMetrics, folder: Path) -> ChartSpec:
                 label="200-session average")
         ax.set_title(f"Relative breakouts since the {b.since:%Y} peak: {len(b.failed)} failed within "
                      f"{b.limit_weeks} weeks")
-        fig.legend(loc="outside lower center", ncols=4)
+        fig.legend(loc="lower center", ncols=4, bbox_to_anchor=(0.5, 0.0))
         ax.margins(x=0.01)
         svg, png = save(fig, folder, "breakouts")
     listed = "; ".join(f"{e.start:%b %Y} (got {e.peak_excess * 100:.1f}% above the average)" for e in b.failed[-6:])

@@ -54,14 +54,21 @@ def style() -> dict:
     }
 
 
+def margins(fig, *, left: float = 0.55, right: float = 0.12, top: float = 0.32, bottom: float = 0.3,
+            hspace: float | None = None) -> None:
+    """Fixed margins in inches. Cheaper than constrained layout, which re-measures every
+    label on every save, and the same look at every figure height."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height,
+                        hspace=hspace)
+
+
 def save(fig, folder: Path, name: str) -> tuple[Path, Path]:
     import matplotlib.pyplot as plt
 
     folder.mkdir(parents=True, exist_ok=True)
     svg, png = folder / f"{name}.svg", folder / f"{name}.png"
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    # The layout is solved by the first save; freezing it halves the cost of the second.
-    fig.set_layout_engine("none")
     fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
     plt.close(fig)
     return svg, png
