@@ -20,6 +20,15 @@ from generator.errors import SettingsError
 TICKER_PATTERN = r"^[A-Za-z0-9^=.\-]{1,20}$"
 
 
+def _base_url(value: str | None) -> str | None:
+    """An absolute http(s) URL that ends in '/', so relative paths can be appended."""
+    if value is None:
+        return None
+    if not value.startswith(("https://", "http://")):
+        raise ValueError("must start with https:// (or http:// for local testing)")
+    return value if value.endswith("/") else value + "/"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -178,14 +187,7 @@ class Site(_Model):
                                                    "sitemap, email links and hosted email images.")
     feed_entries: int = Field(30, ge=1, le=500, description="Most recent issues listed in the Atom feed.")
 
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("must start with https:// (or http:// for local testing)")
-        return value if value.endswith("/") else value + "/"
+    _url = field_validator("base_url")(classmethod(lambda cls, value: _base_url(value)))
 
 
 class Email(_Model):
@@ -223,14 +225,7 @@ class Web(_Model):
     trusted_proxies: int = Field(0, ge=0, le=5, description="Reverse proxies in front of the app whose "
                                                             "X-Forwarded-For may be trusted for the client address.")
 
-    @field_validator("public_url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("must start with https:// (or http:// for local testing)")
-        return value if value.endswith("/") else value + "/"
+    _url = field_validator("public_url")(classmethod(lambda cls, value: _base_url(value)))
 
 
 class Disclosures(_Model):

@@ -114,11 +114,7 @@ class PriceCache:
         meta = self._db.execute("SELECT checksum, rows FROM tickers WHERE ticker = ?", (ticker,)).fetchone()
         if meta is None:
             return pd.DataFrame(columns=list(VALUE_COLUMNS), index=pd.DatetimeIndex([], name="date"))
-        rows = self._db.execute(f"SELECT day, {', '.join(VALUE_COLUMNS)} FROM prices WHERE ticker = ? ORDER BY day",
-                                (ticker,)).fetchall()
-        frame = pd.DataFrame.from_records(rows, columns=["date", *VALUE_COLUMNS])
-        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.pop("date"), format="%Y-%m-%d"), name="date")
-        frame = frame.astype("float64")
+        frame = self._rows(ticker)
         if len(frame) != meta[1] or checksum(frame) != meta[0]:
             raise CacheCorrupt(f"{self.path}: cached rows of {ticker} do not match their checksum",
                                "run `capweekly data update` to refetch it")
@@ -147,12 +143,15 @@ class PriceCache:
             db.execute("ROLLBACK")
             raise
 
-    def _refresh_meta(self, ticker: str, fetched_at: str, full: bool) -> None:
+    def _rows(self, ticker: str) -> pd.DataFrame:
         rows = self._db.execute(f"SELECT day, {', '.join(VALUE_COLUMNS)} FROM prices WHERE ticker = ? ORDER BY day",
                                 (ticker,)).fetchall()
         frame = pd.DataFrame.from_records(rows, columns=["date", *VALUE_COLUMNS])
         frame.index = pd.DatetimeIndex(pd.to_datetime(frame.pop("date"), format="%Y-%m-%d"), name="date")
-        frame = frame.astype("float64")
+        return frame.astype("float64")
+
+    def _refresh_meta(self, ticker: str, fetched_at: str, full: bool) -> None:
+        frame = self._rows(ticker)
         previous = self._db.execute("SELECT full_fetched_at FROM tickers WHERE ticker = ?", (ticker,)).fetchone()
         full_at = fetched_at if full or previous is None else previous[0]
         self._db.execute("INSERT OR REPLACE INTO tickers VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -45,21 +45,8 @@ def make_confirm_token(secret: str, subscriber_id: int, email: str, nonce: str) 
         {"id": subscriber_id, "a": address_tag(secret, email), "n": nonce})
 
 
-def read_confirm_token(secret: str, token: str, max_age: int) -> tuple[int, str, str]:
-    """(subscriber id, address tag, nonce); raises TokenError('expired' | 'invalid')."""
-    try:
-        data = URLSafeTimedSerializer(secret, salt="confirm").loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise TokenError("expired") from None
-    except BadSignature:
-        raise TokenError("invalid") from None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("n"), str):
-        raise TokenError("invalid")
-    return data["id"], str(data.get("a", "")), data["n"]
-
-
-def read_token(secret: str, purpose: str, token: str, max_age: int | None = None) -> tuple[int, str]:
-    """(subscriber id, address tag); raises TokenError('expired' | 'invalid')."""
+def _load(secret: str, purpose: str, token: str, max_age: int | None, fields: dict[str, type]) -> dict:
+    """The verified payload, or TokenError('expired' | 'invalid'); `fields` are required with their types."""
     try:
         if purpose == "confirm":
             data = URLSafeTimedSerializer(secret, salt=purpose).loads(token, max_age=max_age)
@@ -69,6 +56,18 @@ def read_token(secret: str, purpose: str, token: str, max_age: int | None = None
         raise TokenError("expired") from None
     except BadSignature:
         raise TokenError("invalid") from None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), int) or not isinstance(data.get("a"), str):
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), t) for k, t in fields.items()):
         raise TokenError("invalid")
+    return data
+
+
+def read_confirm_token(secret: str, token: str, max_age: int) -> tuple[int, str, str]:
+    """(subscriber id, address tag, nonce); raises TokenError('expired' | 'invalid')."""
+    data = _load(secret, "confirm", token, max_age, {"id": int, "a": str, "n": str})
+    return data["id"], data["a"], data["n"]
+
+
+def read_token(secret: str, purpose: str, token: str, max_age: int | None = None) -> tuple[int, str]:
+    """(subscriber id, address tag); raises TokenError('expired' | 'invalid')."""
+    data = _load(secret, purpose, token, max_age, {"id": int, "a": str})
     return data["id"], data["a"]
