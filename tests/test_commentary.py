@@ -73,7 +73,8 @@ def test_scenarios_read_differently(settings):
 
 @pytest.mark.parametrize("last_week, market_week, key, phrase", [
     (0.04, 0.01, "rally", "It was a good week for the smaller end"),
-    (0.04, -0.03, "rally", "Small caps held up better in a falling market"),
+    (0.04, -0.03, "rally", "Small caps gained even as the large-cap index fell"),
+    (0.01, -0.03, "rally", "Small caps held up better in a falling market"),
     (-0.03, 0.01, "slump", "The smaller end of the market lost ground"),
     (-0.03, -0.03, "slump", "It was a bad week for stocks and a worse one for small caps"),
     (0.0, 0.01, "flat", "The week did little to change the picture"),
