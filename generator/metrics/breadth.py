@@ -45,9 +45,12 @@ def breadth_series(market: MarketData, universe: list[str], reference_year: int)
     known = closes.notna() & ref_high.notna()
     below = (closes.lt(ref_high) & known).sum(axis=1) / known.sum(axis=1).where(known.sum(axis=1) > 0)
     share_below = below.where(after)
-    prior_high = closes.rolling(WINDOW_52W, min_periods=200).max().shift(1)
-    prior_low = closes.rolling(WINDOW_52W, min_periods=200).min().shift(1)
-    return BreadthSeries(share_below, closes > prior_high, closes < prior_low)
+    # Only the latest weeks' new highs and lows are ever read, so the 52-week extremes are computed
+    # over the tail that needs them (a window plus a margin), not over decades of history.
+    recent = closes.iloc[-(WINDOW_52W + 30):]
+    prior_high = recent.rolling(WINDOW_52W, min_periods=200).max().shift(1)
+    prior_low = recent.rolling(WINDOW_52W, min_periods=200).min().shift(1)
+    return BreadthSeries(share_below, recent > prior_high, recent < prior_low)
 
 
 def breadth_at(series: BreadthSeries | None, market: MarketData, universe: list[str],

@@ -52,7 +52,10 @@ def sector_point(price: pd.Series, benchmark: pd.Series, session: pd.Timestamp, 
     joined = pd.concat([price, benchmark], axis=1, join="inner").loc[:session].dropna()
     if len(joined) < 260:
         return None
-    ratio = joined.iloc[:, 0] / joined.iloc[:, 1]
+    # The tail (5 weekly points of a 200-session average plus 4-week momentum) needs ~230 sessions;
+    # with 400 the values match a full-history computation to floating-point rounding (~1e-16; pandas'
+    # rolling mean keeps a running sum, so its last bit depends on where it starts).
+    ratio = joined.iloc[-400:, 0] / joined.iloc[-400:, 1]
     trend = ratio / ratio.rolling(200, min_periods=200).mean() - 1
     weekly = weekly_last(ratio)
     momentum = weekly.pct_change(4)
