@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from generator.data import MarketData
 from generator.metrics.indicators import weekly_last

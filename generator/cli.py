@@ -156,7 +156,7 @@ def status(settings_path) -> None:
                 table.add_row(t, "-", "-", "0", "-", "[red]not cached[/red]")
                 continue
             stale = check_fresh(_history(t, cache.read(t)), kind_of(t, settings), expected, sessions)
-            state = f"[red]stale[/red]" if stale else "fresh"
+            state = "[red]stale[/red]" if stale else "fresh"
             table.add_row(t, str(c.first), str(c.last), str(c.rows), c.fetched_at, state)
     console.print(table)
 
@@ -231,9 +231,7 @@ def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
     if as_of is not None:
         folder = reports / as_of.isoformat()
         if not folder.is_dir():
-            from generator.errors import CapweeklyError as _E
-
-            raise _E(f"{folder}: no issue built for {as_of}", "run `capweekly build --as-of ...` first")
+            raise CapweeklyError(f"{folder}: no issue built for {as_of}", "run `capweekly build --as-of ...` first")
         return folder
     built = sorted(p for p in reports.iterdir() if p.is_dir() and not p.name.startswith(".")) \
         if reports.is_dir() else []

@@ -1,6 +1,6 @@
 """Sending against a real SMTP server on loopback (aiosmtpd), reading back what it received."""
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 

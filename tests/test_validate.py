@@ -2,8 +2,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pytest
-from hypothesis import assume, given, settings as hsettings, strategies as st
+from hypothesis import given, settings as hsettings, strategies as st
 
 from generator.data import load_prices
 from generator.data.calendar import MarketClock

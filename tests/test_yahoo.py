@@ -14,7 +14,7 @@ import yfinance
 from curl_cffi.requests.exceptions import Timeout
 from yfinance.exceptions import YFRateLimitError
 
-from generator.data.cache import CacheCorrupt, PriceCache
+from generator.data.cache import PriceCache
 from generator.data.yahoo import DOWNLOAD_ARGS, Fetcher, YFinanceSource, normalise
 from generator.errors import DataError
 from generator.pipeline import build_issue

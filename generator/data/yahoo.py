@@ -20,7 +20,6 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import pandas as pd

@@ -14,7 +14,7 @@ import pandas as pd
 
 from generator.data.model import MarketData
 from generator.metrics.periods import PERIODS, period_target, week_start
-from generator.metrics.series import (change_since, moving_average, period_returns, running_peak, value_at,
+from generator.metrics.series import (period_returns, running_peak, value_at,
                                       weekly_changes, year_high)
 from generator.metrics.breadth import Breadth, breadth_at
 from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, leadership, rate_sensitivity, sector_point

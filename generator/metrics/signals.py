@@ -7,7 +7,7 @@ so they can never disagree about how a week was scored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 

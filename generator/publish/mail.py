@@ -244,7 +244,7 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                     if smtp is None:
                         smtp = connect(settings)
                     _deliver(smtp, sender, reader.email, body,
-                             lambda: store.mark(issue.as_of, reader, "sending", message_id=msg["Message-ID"]))
+                             lambda r=reader, m=msg: store.mark(issue.as_of, r, "sending", message_id=m["Message-ID"]))
                 except _Transient as exc:
                     if "connection lost" in str(exc):
                         smtp = _drop(smtp)

@@ -78,7 +78,7 @@ def _copy_issue(summary: IssueSummary, target: Path) -> None:
 
 def _link_tree(source: Path, target: Path) -> None:
     """Hard-link an existing issue folder into the staging site: same bytes, no rewrite."""
-    for root, dirs, files in os.walk(source):
+    for root, _dirs, files in os.walk(source):
         rel = Path(root).relative_to(source)
         (target / rel).mkdir(parents=True, exist_ok=True)
         for name in files:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from jinja2 import Environment, TemplateError
 
 from generator.errors import RenderError
