@@ -1,5 +1,7 @@
 """Sending against a real SMTP server on loopback (aiosmtpd), reading back what it received."""
 
+import re
+
 from datetime import date
 
 import pytest
@@ -76,6 +78,8 @@ def test_email_html_is_small_and_inlined(issue_folder):
     html = (issue_folder / "email.html").read_text()
     assert len(html.encode()) < MAX_HTML_BYTES
     assert "<style" not in html and 'style="' in html and "<table" in html
+    card = re.search(r'<table[^>]*class="card"[^>]*>', html).group(0)
+    assert "max-width: 600px" in card and "width: 100%" in card  # fluid on a phone, 600 px at most
 
 
 def test_hosted_images_when_the_site_has_a_url(settings, tmp_path):
