@@ -12,25 +12,26 @@ from pathlib import Path
 
 from generator.charts.cross import draw_credit_quality, draw_quadrant, draw_rates, draw_risk_panel, draw_sector_bars
 from generator.charts.pair import draw_breakouts, draw_period_returns, draw_ratio_history, draw_relative_momentum
-from generator.charts.style import ChartSpec
+from generator.charts.style import ChartOutput, ChartSpec
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
 
-__all__ = ["ChartSpec", "draw_charts"]
+__all__ = ["ChartOutput", "ChartSpec", "draw_charts"]
 
 
 def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: list[tuple[str, float]],
-                folder: Path) -> tuple[ChartSpec, ...]:
+                folder: Path, formats: tuple[str, ...] = ("svg", "png")) -> tuple[ChartSpec, ...]:
+    out = ChartOutput(folder, formats)
     names = (settings.pair.small_name, settings.pair.large_name)
     specs = (
-        draw_period_returns(m, names, folder),
-        draw_rates(m, folder),
-        draw_ratio_history(m, names, folder),
-        draw_relative_momentum(m, folder),
-        draw_breakouts(m, folder),
-        draw_sector_bars(m, ranked_sectors, folder),
-        draw_quadrant(m, folder),
-        draw_credit_quality(m, market, folder),
-        draw_risk_panel(m, settings, folder),
+        draw_period_returns(m, names, out),
+        draw_rates(m, out),
+        draw_ratio_history(m, names, out),
+        draw_relative_momentum(m, out),
+        draw_breakouts(m, out),
+        draw_sector_bars(m, ranked_sectors, out),
+        draw_quadrant(m, out),
+        draw_credit_quality(m, market, out),
+        draw_risk_panel(m, settings, out),
     )
     return tuple(s for s in specs if s is not None)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
 from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, WIDTH_IN, ChartSpec,
-                                   margins, pct, save, style)
+                                   ChartOutput, margins, pct, save, style)
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics, pair_ratio
 from generator.metrics.indicators import weekly_last
@@ -15,7 +14,7 @@ from generator.metrics.indicators import weekly_last
 QUADRANT_COLOURS = {"leading": ACCENT, "weakening": "#b7791f", "lagging": LARGE, "improving": SMALL}
 
 
-def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], folder: Path) -> ChartSpec | None:
+def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], out: ChartOutput) -> ChartSpec | None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
@@ -36,13 +35,13 @@ def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], folder: 
         ax.grid(axis="y", visible=False)
         ax.margins(x=0.2)
         ax.set_title(f"Sector returns relative to {m.large}, last 13 weeks")
-        svg, png = save(fig, folder, "sector_bars")
+        svg, png = save(fig, out, "sector_bars")
     alt = (f"Bar chart ranking sector funds by 13-week return relative to {m.large}: "
            + "; ".join(f"{t} {pct(v)}" for t, v in ranked) + ".")
     return ChartSpec("sector_bars", svg, png, alt, f"13-week total return minus {m.large}'s, best first.")
 
 
-def draw_quadrant(m: WeeklyMetrics, folder: Path) -> ChartSpec | None:
+def draw_quadrant(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec | None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
@@ -74,7 +73,7 @@ def draw_quadrant(m: WeeklyMetrics, folder: Path) -> ChartSpec | None:
         ax.set_xlabel(f"Relative trend: ratio to {m.large} vs its 200-day average")
         ax.set_ylabel("Relative momentum: 4-week change")
         ax.set_title(f"Sector relative trend and momentum against {m.large} (5-week tails)")
-        svg, png = save(fig, folder, "sector_quadrant")
+        svg, png = save(fig, out, "sector_quadrant")
     alt = (f"Scatter chart placing each sector by relative trend against {m.large} (horizontal) and 4-week relative "
            "momentum (vertical), with a five-week tail: "
            + "; ".join(f"{p.ticker} {p.quadrant} (trend {pct(p.trend)}, momentum {pct(p.momentum)})" for p in m.sectors)
@@ -83,7 +82,7 @@ def draw_quadrant(m: WeeklyMetrics, folder: Path) -> ChartSpec | None:
                      "Right: above the long-run relative average; top: gaining over the last 4 weeks.")
 
 
-def draw_rates(m: WeeklyMetrics, folder: Path, years: int = 3) -> ChartSpec | None:
+def draw_rates(m: WeeklyMetrics, out: ChartOutput, years: int = 3) -> ChartSpec | None:
     import matplotlib.pyplot as plt
 
     s = m.signals
@@ -102,7 +101,7 @@ def draw_rates(m: WeeklyMetrics, folder: Path, years: int = 3) -> ChartSpec | No
         bottom.text(0.01, 0.05, "yield axis inverted: up = lower yields", transform=bottom.transAxes, fontsize=7,
                     color=MUTED)
         top.margins(x=0.01)
-        svg, png = save(fig, folder, "rates")
+        svg, png = save(fig, out, "rates")
     sens = m.rate_sensitivity
     corr = f" Over 52 weeks the weekly correlation was {sens.correlation:+.2f}." if sens and sens.correlation is not None else ""
     alt = (f"Two line charts over {years} years: the {m.small} to {m.large} ratio and the 10-year yield on an inverted "
@@ -110,7 +109,7 @@ def draw_rates(m: WeeklyMetrics, folder: Path, years: int = 3) -> ChartSpec | No
     return ChartSpec("rates", svg, png, alt, "When the two lines move together, falling yields are helping small caps.")
 
 
-def draw_credit_quality(m: WeeklyMetrics, market: MarketData, folder: Path, years: int = 2) -> ChartSpec | None:
+def draw_credit_quality(m: WeeklyMetrics, market: MarketData, out: ChartOutput, years: int = 2) -> ChartSpec | None:
     import matplotlib.pyplot as plt
 
     lines = []
@@ -133,13 +132,13 @@ def draw_credit_quality(m: WeeklyMetrics, market: MarketData, folder: Path, year
         ax.set_title(f"Credit, quality and breadth ratios, rebased to 100 {years} years ago")
         fig.legend(loc="lower center", ncols=1, bbox_to_anchor=(0.5, 0.0))
         ax.margins(x=0.01)
-        svg, png = save(fig, folder, "credit_quality")
+        svg, png = save(fig, out, "credit_quality")
     alt = (f"Line chart of ratios rebased to 100 {years} years ago: "
            + "; ".join(f"{label} now {series.iloc[-1]:.1f}" for _, label, series in lines) + ".")
     return ChartSpec("credit_quality", svg, png, alt, "Rising lines: riskier or broader assets are gaining.")
 
 
-def draw_risk_panel(m: WeeklyMetrics, settings, folder: Path, years: int = 2) -> ChartSpec | None:
+def draw_risk_panel(m: WeeklyMetrics, settings, out: ChartOutput, years: int = 2) -> ChartSpec | None:
     import matplotlib.pyplot as plt
 
     s, r = m.signals, m.risk
@@ -166,7 +165,7 @@ def draw_risk_panel(m: WeeklyMetrics, settings, folder: Path, years: int = 2) ->
                 ax.axhline(settings.risk.vix_calm, color=MUTED, linewidth=0.8, linestyle=":")
                 ax.legend(loc="best")
             ax.margins(x=0.01)
-        svg, png = save(fig, folder, "risk_panel")
+        svg, png = save(fig, out, "risk_panel")
     parts = []
     if r.fx_level is not None:
         parts.append(f"USD/JPY at {r.fx_level:.2f}, {pct(r.fx_week)} on the week and {pct(r.fx_distance_200d)} "

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from generator.metrics import PERIODS, WeeklyMetrics
 
 from generator.charts.style import (AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN, ChartSpec,
-                                   margins, pct, save, style)
+                                   ChartOutput, margins, pct, save, style)
 from generator.metrics.indicators import weekly_last
 
 
-def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -> ChartSpec:
+def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutput) -> ChartSpec:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
@@ -37,7 +36,7 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -
         # Outside the plot: a 25-year line leaves no corner free for a legend.
         fig.legend(loc="lower center", ncols=2, bbox_to_anchor=(0.5, 0.0))
         ax.margins(x=0.01)
-        svg, png = save(fig, folder, "ratio_history")
+        svg, png = save(fig, out, "ratio_history")
     alt = (f"Line chart of the {m.small} to {m.large} total-return ratio from {s.ratio.index[0]:%Y} to {m.as_of:%B %Y} "
            f"on a log scale with its 200-session average. The all-time high was {peak.peak_value:.3f} in "
            f"{peak.peak_date:%B %Y}; the ratio now stands at {peak.value:.3f}, "
@@ -46,7 +45,7 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -
     return ChartSpec("ratio_history", svg, png, alt, caption)
 
 
-def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], folder: Path) -> ChartSpec:
+def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutput) -> ChartSpec:
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.ticker import PercentFormatter
@@ -74,13 +73,13 @@ def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], folder: Path) 
         ax.set_title("Total return by period, %")
         ax.legend(loc="upper left", ncols=2)
         ax.margins(y=0.18)
-        svg, png = save(fig, folder, "period_returns")
+        svg, png = save(fig, out, "period_returns")
     parts = "; ".join(f"{labels[p]}: {m.small} {pct(a)}, {m.large} {pct(b)}" for p, a, b in zip(PERIODS, small, large))
     alt = f"Bar chart of total returns for {m.small} and {m.large} by period. {parts}."
     return ChartSpec("period_returns", svg, png, alt, f"Total returns to {m.as_of:%d %B %Y}, in percent.")
 
 
-def draw_relative_momentum(m: WeeklyMetrics, folder: Path) -> ChartSpec:
+def draw_relative_momentum(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
@@ -102,7 +101,7 @@ def draw_relative_momentum(m: WeeklyMetrics, folder: Path) -> ChartSpec:
         ax.grid(axis="y", visible=False)
         ax.set_title(f"Relative momentum: change in the {m.small}/{m.large} ratio")
         ax.margins(x=0.25)
-        svg, png = save(fig, folder, "relative_momentum")
+        svg, png = save(fig, out, "relative_momentum")
     parts = "; ".join(f"{k}: {pct(v)}" for k, v in items)
     alt = (f"Horizontal bar chart of the change in the {m.small} to {m.large} ratio over several lookbacks, "
            f"positive meaning small caps outperformed. {parts}.")
@@ -110,7 +109,7 @@ def draw_relative_momentum(m: WeeklyMetrics, folder: Path) -> ChartSpec:
                      "Bars right of zero: small caps beat large caps over that span.")
 
 
-def draw_breakouts(m: WeeklyMetrics, folder: Path) -> ChartSpec:
+def draw_breakouts(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
     import matplotlib.pyplot as plt
     import pandas as pd
 
@@ -133,7 +132,7 @@ def draw_breakouts(m: WeeklyMetrics, folder: Path) -> ChartSpec:
                      f"{b.limit_weeks} weeks")
         fig.legend(loc="lower center", ncols=4, bbox_to_anchor=(0.5, 0.0))
         ax.margins(x=0.01)
-        svg, png = save(fig, folder, "breakouts")
+        svg, png = save(fig, out, "breakouts")
     listed = "; ".join(f"{e.start:%b %Y} (got {e.peak_excess * 100:.1f}% above the average)" for e in b.failed[-6:])
     alt = (f"Line chart of the {m.small} to {m.large} ratio since its peak on {b.since:%B %d, %Y}, with its "
            f"200-session average. {len(b.failed)} moves above the average failed within {b.limit_weeks} weeks"

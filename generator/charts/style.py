@@ -18,6 +18,15 @@ PNG_DPI = 160
 
 
 @dataclass(frozen=True)
+class ChartOutput:
+    """Where charts go and which files to write: "svg" (print), "png" (web and email).
+    A build may draw the two formats in different processes at the same time."""
+
+    folder: Path
+    formats: tuple[str, ...] = ("svg", "png")
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     id: str
     svg: Path
@@ -38,6 +47,7 @@ def style() -> dict:
         "axes.titlesize": 9.5,
         "axes.titleweight": "bold",
         "axes.titlelocation": "left",
+        "axes.titley": 1.0,  # fixed: automatic placement measures every tick label on every save
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.grid": True,
@@ -63,13 +73,28 @@ def margins(fig, *, left: float = 0.55, right: float = 0.12, top: float = 0.32, 
                         hspace=hspace)
 
 
-def save(fig, folder: Path, name: str) -> tuple[Path, Path]:
+def save(fig, out: ChartOutput, name: str) -> tuple[Path, Path]:
+    """Write the figure in the asked formats and close it; returns the (svg, png) paths.
+
+    The PNG is drawn straight on an Agg canvas and stored as a 256-colour palette
+    image: charts are flat colours plus anti-aliasing, so this looks the same as
+    full colour at about a third of the bytes, and encodes faster.
+    """
     import matplotlib.pyplot as plt
 
-    folder.mkdir(parents=True, exist_ok=True)
-    svg, png = folder / f"{name}.svg", folder / f"{name}.png"
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    out.folder.mkdir(parents=True, exist_ok=True)
+    svg, png = out.folder / f"{name}.svg", out.folder / f"{name}.png"
+    if "svg" in out.formats:
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    if "png" in out.formats:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from PIL import Image
+
+        fig.set_dpi(PNG_DPI)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+        image.quantize(256, method=Image.Quantize.FASTOCTREE).save(png, format="png")
     plt.close(fig)
     return svg, png
 

@@ -7,6 +7,7 @@ one it replaces with ``{% extends "default:report.html" %}``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
@@ -21,6 +22,13 @@ def builtin_templates_dir() -> Path:
 
 
 def make_environment(user_dir: Path | None = None) -> Environment:
+    """One environment per templates folder and process: compiled templates are kept
+    (and recompiled when a file changes), so a backfill compiles each template once."""
+    return _environment(str(Path(user_dir).resolve()) if user_dir else None)
+
+
+@lru_cache(maxsize=8)
+def _environment(user_dir: str | None) -> Environment:
     builtin = FileSystemLoader(str(builtin_templates_dir()))
     loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
     loaders += [builtin, PrefixLoader({"default": builtin})]
