@@ -40,6 +40,17 @@ def expected_errors(func):
     return wrapper
 
 
+
+def _printer():
+    """A PDF printer process when there is a second core to run it (see generator.render.printer)."""
+    import os
+    from contextlib import nullcontext
+
+    from generator.render.printer import pdf_printer
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return pdf_printer() if cores > 1 else nullcontext()
+
 def _settings(path: str):
     from generator.settings import load_settings
 
@@ -65,17 +76,19 @@ def main() -> None:
 @expected_errors
 def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> None:
     """Build one weekly issue: report.html, report.pdf, metrics.json and charts/."""
-    from generator.pipeline import build_issue
+    with _printer() as printer:  # forked first, so WeasyPrint loads while we import and compute
+        from generator.pipeline import build_issue
 
-    settings = _settings(settings_path)
-    built = build_issue(settings, source=source, data_dir=data_dir, as_of=as_of, out_dir=out_dir, offline=offline)
+        settings = _settings(settings_path)
+        built = build_issue(settings, source=source, data_dir=data_dir, as_of=as_of, out_dir=out_dir,
+                            offline=offline, printer=printer)
     for note in built.notes:
         click.echo(f"warning: {note}", err=True)
     if built.source == "sample":
         click.echo("note: built from SAMPLE DATA (synthetic, not market data); never publish it", err=True)
     if timings:
         for stage, seconds in built.timings.items():
-            click.echo(f"{stage:>8}: {seconds * 1000:7.0f} ms", err=True)
+            click.echo(f"{stage:>12}: {seconds * 1000:7.0f} ms", err=True)
     click.echo(str(built.folder))
 
 
@@ -329,7 +342,8 @@ def weekly(settings_path, skip_send) -> None:
     settings = _settings(settings_path)
     if settings.data.source == "sample":
         raise CapweeklyError("the weekly job never runs on sample data", "set data.source to yfinance or csv")
-    built = build_issue(settings)  # refreshes the yfinance cache first; stale or bad data stops here
+    with _printer() as printer:  # the build refreshes the yfinance cache first; stale or bad data stops here
+        built = build_issue(settings, printer=printer)
     click.echo(f"built {built.folder}")
     result = publish_site(settings, settings.resolve(settings.output.dir), settings.resolve(settings.site.dir),
                           settings.site.base_url)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.charts import draw_charts
+from generator.charts import ChartOutput, draw_charts
 from generator.commentary import write_commentary
 from generator.data import MarketData, load_prices
 from generator.errors import DataError
@@ -29,6 +29,7 @@ from generator.render.email import render_email
 from generator.render.environment import make_environment
 from generator.render.html import render_html
 from generator.render.pdf import write_pdf
+from generator.render.printer import Printer
 from generator.writer import staged_folder, write_text
 
 # An optional ticker whose last session is this much older than the issue's is
@@ -82,7 +83,10 @@ def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
 
 def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,
                 as_of: date | None = None, out_dir: str | Path | None = None, offline: bool = False,
-                market: MarketData | None = None) -> BuiltIssue:
+                market: MarketData | None = None, printer: Printer | None = None) -> BuiltIssue:
+    """Build one issue. Given a `printer` (generator.render.printer), the PDF is written in
+    that process while this one makes the PNG charts, HTML and email; the files are the
+    same either way."""
     clock = Timings()
     if market is None:
         market = load_prices(settings, source, data_dir, offline=offline)
@@ -97,24 +101,44 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
     out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
-        specs = draw_charts(metrics, market, settings, commentary.sectors.facts.get("ranked", []), folder / "charts")
-        clock.lap("charts")
-        headline = note.headline or env.get_template("sections/_headline_text.html").render(c=commentary).strip()
-        write_text(folder / "metrics.json", dump_metrics(metrics_document(metrics, market, settings, headline)))
-        screen = build_context(settings, market, metrics, commentary,
-                               {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs}, note)
-        write_text(folder / "report.html", render_html(env, screen, medium="screen"))
-        clock.lap("html")
-        site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption)
-                                            for s in specs})
-        write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
-        subject, email_html, email_text = render_email(env, screen, settings.site.base_url)
-        write_text(folder / "email.html", email_html)
-        write_text(folder / "email.txt", email_text)
-        write_text(folder / "email-subject.txt", subject + "\n")
-        clock.lap("email")
-        printed = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption)
-                                          for s in specs})
-        write_pdf(render_html(env, printed, medium="print"), folder, folder / "report.pdf")
-        clock.lap("pdf")
+        try:
+            charts = ChartOutput(folder / "charts", defer_png=printer is not None)
+            specs = draw_charts(metrics, market, settings, commentary.sectors.facts.get("ranked", []), charts)
+            clock.lap("charts svg" if printer else "charts")
+            printed = build_context(settings, market, metrics, commentary,
+                                    {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption)
+                                     for s in specs}, note)
+            print_html = render_html(env, printed, medium="print")
+            if printer is not None:
+                printer.submit(print_html, folder, folder / "report.pdf")
+                charts.finish()
+                clock.lap("charts png")
+            write_screen_editions(settings, env, market, metrics, commentary, note, specs, folder)
+            clock.lap("html+email")
+            if printer is None:
+                write_pdf(print_html, folder, folder / "report.pdf")
+                clock.lap("pdf")
+            else:
+                clock.stages.update(printer.result())
+                clock.lap("pdf wait")
+        except BaseException:
+            if printer is not None:
+                printer.stop()  # before the staging folder is removed
+            raise
     return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes)
+
+
+def write_screen_editions(settings, env, market: MarketData, metrics, commentary, note, specs, folder: Path) -> None:
+    """metrics.json, the self-contained report.html, the site page and the email edition."""
+    headline = note.headline or env.get_template("sections/_headline_text.html").render(c=commentary).strip()
+    write_text(folder / "metrics.json", dump_metrics(metrics_document(metrics, market, settings, headline)))
+    screen = build_context(settings, market, metrics, commentary,
+                           {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs}, note)
+    write_text(folder / "report.html", render_html(env, screen, medium="screen"))
+    site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption)
+                                        for s in specs})
+    write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
+    subject, email_html, email_text = render_email(env, screen, settings.site.base_url)
+    write_text(folder / "email.html", email_html)
+    write_text(folder / "email.txt", email_text)
+    write_text(folder / "email-subject.txt", subject + "\n")

@@ -8,8 +8,6 @@ missing is left out (its section says the data is unavailable).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from generator.charts.cross import draw_credit_quality, draw_quadrant, draw_rates, draw_risk_panel, draw_sector_bars
 from generator.charts.pair import draw_breakouts, draw_period_returns, draw_ratio_history, draw_relative_momentum
 from generator.charts.style import ChartOutput, ChartSpec
@@ -20,8 +18,7 @@ __all__ = ["ChartOutput", "ChartSpec", "draw_charts"]
 
 
 def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: list[tuple[str, float]],
-                folder: Path, formats: tuple[str, ...] = ("svg", "png")) -> tuple[ChartSpec, ...]:
-    out = ChartOutput(folder, formats)
+                out: ChartOutput) -> tuple[ChartSpec, ...]:
     names = (settings.pair.small_name, settings.pair.large_name)
     specs = (
         draw_period_returns(m, names, out),

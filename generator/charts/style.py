@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 INK = "#1f2933"
@@ -17,13 +17,23 @@ WIDTH_IN, HEIGHT_IN = 6.8, 2.9
 PNG_DPI = 160
 
 
-@dataclass(frozen=True)
+@dataclass
 class ChartOutput:
-    """Where charts go and which files to write: "svg" (print), "png" (web and email).
-    A build may draw the two formats in different processes at the same time."""
+    """Where charts go: an SVG of each (print) and a PNG (web and email).
+
+    With `defer_png`, saving writes the SVG and keeps the figure; `finish()` then
+    draws the PNGs. A parallel build uses this to hand the SVGs to the PDF
+    process as early as possible.
+    """
 
     folder: Path
-    formats: tuple[str, ...] = ("svg", "png")
+    defer_png: bool = False
+    _pending: list = field(default_factory=list, repr=False)
+
+    def finish(self) -> None:
+        while self._pending:
+            fig, png = self._pending.pop(0)
+            _write_png(fig, png)
 
 
 @dataclass(frozen=True)
@@ -74,29 +84,34 @@ def margins(fig, *, left: float = 0.55, right: float = 0.12, top: float = 0.32, 
 
 
 def save(fig, out: ChartOutput, name: str) -> tuple[Path, Path]:
-    """Write the figure in the asked formats and close it; returns the (svg, png) paths.
+    """Write the figure's SVG and (now or at `out.finish()`) its PNG; returns both paths."""
+    out.folder.mkdir(parents=True, exist_ok=True)
+    svg, png = out.folder / f"{name}.svg", out.folder / f"{name}.png"
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    if out.defer_png:
+        out._pending.append((fig, png))
+    else:
+        _write_png(fig, png)
+    return svg, png
 
-    The PNG is drawn straight on an Agg canvas and stored as a 256-colour palette
-    image: charts are flat colours plus anti-aliasing, so this looks the same as
+
+def _write_png(fig, png: Path) -> None:
+    """Draw on an Agg canvas and store a 256-colour palette PNG, then close the figure.
+
+    Charts are flat colours plus anti-aliasing, so a palette looks the same as
     full colour at about a third of the bytes, and encodes faster.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
-    out.folder.mkdir(parents=True, exist_ok=True)
-    svg, png = out.folder / f"{name}.svg", out.folder / f"{name}.png"
-    if "svg" in out.formats:
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    if "png" in out.formats:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from PIL import Image
-
-        fig.set_dpi(PNG_DPI)
-        canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(PNG_DPI)
+    canvas = FigureCanvasAgg(fig)
+    with plt.rc_context(style()):  # a deferred PNG is drawn after its chart's own style block
         canvas.draw()
-        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
-        image.quantize(256, method=Image.Quantize.FASTOCTREE).save(png, format="png")
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+    image.quantize(256, method=Image.Quantize.FASTOCTREE).save(png, format="png")
     plt.close(fig)
-    return svg, png
 
 
 def pct(value: float | None) -> str:

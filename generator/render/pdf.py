@@ -18,3 +18,12 @@ def write_pdf(html: str, base_dir: Path, target: Path) -> None:
     # at design time, not a reader's business at build time.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     HTML(string=html, base_url=str(base_dir)).write_pdf(target)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and lay out a line in the report's fonts, so the first real
+    document does not pay for font discovery."""
+    from weasyprint import HTML
+
+    HTML(string='<p style="font-family: \'DejaVu Serif\'">a <b>b</b> <span style="font-family: '
+                '\'DejaVu Sans\'">c</span></p>').render()

@@ -1,0 +1,93 @@
+"""A PDF printer in a second process, so a single build uses both cores.
+
+`capweekly build` forks the printer first thing. While this process imports
+pandas and matplotlib, loads the data, computes the metrics and draws the SVG
+charts, the printer imports WeasyPrint (the slowest import of all) and warms
+its fonts. It then gets the print HTML through a pipe and writes the PDF while
+this process draws the PNGs and writes the HTML and email editions.
+
+This module imports nothing heavy: it must be cheap to load before the fork.
+Fork, not spawn: the child needs no arguments pickled and starts at once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+class PrinterFailed(RuntimeError):
+    """The printer process died or hit a bug (not an expected CapweeklyError)."""
+
+
+def _serve(conn) -> None:
+    from generator.render.pdf import warm_up, write_pdf
+
+    warm_up()
+    try:
+        job = conn.recv()
+    except EOFError:  # the build stopped before it had anything to print
+        return
+    html, base_dir, target = job
+    start = time.perf_counter()
+    try:
+        write_pdf(html, base_dir, target)
+        outcome = ("ok", {"pdf": time.perf_counter() - start})
+    except Exception as exc:  # noqa: BLE001 - every failure goes back to the build
+        from generator.errors import CapweeklyError
+
+        outcome = ("error", exc if isinstance(exc, CapweeklyError)
+                   else PrinterFailed(f"PDF printer failed:\n{traceback.format_exc()}"))
+    conn.send(outcome)
+
+
+class Printer:
+    """Handle to the printer process: `submit` the job once, then `result` waits for it."""
+
+    def __init__(self, process, conn) -> None:
+        self._process, self._conn = process, conn
+        self._submitted = False
+
+    def submit(self, html: str, base_dir: Path, target: Path) -> None:
+        self._conn.send((html, base_dir, target))
+        self._submitted = True
+
+    def stop(self) -> None:
+        """Kill the printer now (the build failed); waits until it is gone."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+    def result(self) -> dict[str, float]:
+        """The printer's own timings; raises its error here if it failed."""
+        try:
+            status, value = self._conn.recv()
+        except EOFError:
+            self._process.join()
+            raise PrinterFailed(f"the PDF printer process died (exit code {self._process.exitcode})") from None
+        if status == "error":
+            raise value
+        return value
+
+
+@contextmanager
+def pdf_printer() -> Iterator[Printer]:
+    """Fork the printer; on leaving, make sure it has stopped (killed if the build failed),
+    so it never writes into a staging folder that is being removed."""
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=_serve, args=(child_end,), name="capweekly-printer", daemon=True)
+    process.start()
+    child_end.close()
+    try:
+        yield Printer(process, parent_end)
+    finally:
+        parent_end.close()  # a printer still waiting for its job sees EOF and exits
+        process.join(timeout=5)
+        if process.is_alive():
+            process.terminate()
+            process.join()
