@@ -381,6 +381,8 @@ def backfill(settings_path, start, end, jobs, force, source, data_dir, offline, 
     from generator.backfill import backfill as run_backfill
     from generator.data import load_prices
 
+    if start > end:
+        raise CapweeklyError(f"--from {start} is after --to {end}", "give the earlier date to --from")
     settings = _settings(settings_path)
     market = load_prices(settings, source, data_dir, offline=offline)
     out = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)

@@ -2,7 +2,9 @@
 
 An issue is assembled in a hidden staging folder beside its final place and
 moved in only when every file is written, so a failed build leaves no partial
-folder and the previous issue of the same date stays intact until then.
+folder and the previous issue of the same date stays intact until then. A
+staging folder left by a killed process (its name carries the process id) is
+removed the next time the same issue is built.
 """
 
 from __future__ import annotations
@@ -17,11 +19,30 @@ from typing import Iterator
 from generator.errors import OutputError
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_abandoned(parent: Path, name: str) -> None:
+    """Staging folders of `name` whose process is gone (killed mid-build)."""
+    for leftover in parent.glob(f".{name}.staging-*"):
+        pid = leftover.name.rsplit(".staging-", 1)[1].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 @contextmanager
 def staged_folder(parent: Path, name: str) -> Iterator[Path]:
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=parent))
+        remove_abandoned(parent, name)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.staging-{os.getpid()}-", dir=parent))
     except OSError as exc:
         raise OutputError(f"{parent}: cannot create the output folder ({exc.strerror})",
                           "pass --out to a writable folder") from None

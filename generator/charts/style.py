@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.charts.svg import compact_svg
 
 INK = "#1f2933"
 MUTED = "#6b7785"
@@ -87,7 +90,9 @@ def save(fig, out: ChartOutput, name: str) -> tuple[Path, Path]:
     """Write the figure's SVG and (now or at `out.finish()`) its PNG; returns both paths."""
     out.folder.mkdir(parents=True, exist_ok=True)
     svg, png = out.folder / f"{name}.svg", out.folder / f"{name}.png"
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg.write_text(compact_svg(buffer.getvalue()), encoding="utf-8")
     if out.defer_png:
         out._pending.append((fig, png))
     else:

@@ -1,0 +1,104 @@
+"""Chart files: the compacted SVG draws exactly like matplotlib's own, and PNGs are palette images."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from generator.charts.style import ChartOutput, margins, save, style
+from generator.charts.svg import SVG_NS, compact_svg
+
+
+def _figure():
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(6.8, 2.9))
+        margins(fig, bottom=0.55)
+        x = np.arange(200)
+        ax.plot(x, np.sin(x / 9) + x / 80, color="#c2410c", linewidth=0.9, label="ratio")
+        ax.plot(x, x / 80, color="#6b7785", linestyle="--", label="average")
+        ax.axvspan(40, 70, color="#f2c9b1", linewidth=0)
+        ax.bar([150, 160], [1.5, -0.5], width=6, color="#1d4e89")
+        ax.annotate("all-time high", (120, 2.2), xytext=(6, 4), textcoords="offset points", fontsize=7.5)
+        ax.set_title("A chart with every kind of element")
+        fig.legend(loc="lower center", ncols=2)
+    return fig
+
+
+def _svg_text(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def _elements(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for element in ET.fromstring(text).iter():
+        tag = element.tag.split("}")[1]
+        counts[tag] = counts.get(tag, 0) + 1
+    return counts
+
+
+def test_compact_svg_keeps_every_drawing_element_and_drops_the_wrappers():
+    original = _svg_text(_figure())
+    compact = compact_svg(original)
+    before, after = _elements(original), _elements(compact)
+    for tag in ("path", "use", "text", "clipPath", "rect"):
+        assert after.get(tag) == before.get(tag), tag
+    assert after.get("g", 0) < before["g"] / 3
+    assert "style=" not in compact and "<metadata" not in compact
+    assert compact.startswith(f'<svg xmlns="{SVG_NS}" xmlns:xlink=')
+    root = ET.fromstring(compact)
+    assert root.get("stroke-linecap") == "butt" and root.get("stroke-linejoin") == "round"
+    assert compact_svg(original) == compact  # deterministic
+
+
+def test_compact_svg_leaves_a_stylesheet_it_does_not_understand_alone():
+    text = (f'<svg xmlns="{SVG_NS}" width="10pt" height="10pt"><defs><style>.a {{fill: red}}</style></defs>'
+            '<g id="x"><rect class="a" width="5" height="5"/></g></svg>')
+    assert compact_svg(text) == text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed; "
+                    "scripts/setup --with-browser installs it")
+def test_compact_svg_prints_pixel_for_pixel_like_the_original(tmp_path):
+    from weasyprint import HTML
+
+    original = _svg_text(_figure())
+    (tmp_path / "original.svg").write_text(original)
+    (tmp_path / "compact.svg").write_text(compact_svg(original))
+    pages = {}
+    for name in ("original", "compact"):
+        HTML(string=f'<img src="{name}.svg" style="width: 17cm">', base_url=str(tmp_path)).write_pdf(
+            tmp_path / f"{name}.pdf")
+        subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", tmp_path / f"{name}.pdf",
+                        tmp_path / name], check=True)
+        pages[name] = np.asarray(Image.open(tmp_path / f"{name}.png").convert("RGB"))
+    assert pages["original"].shape == pages["compact"].shape
+    assert (pages["original"] != 255).any()  # the chart really was drawn
+    assert np.array_equal(pages["original"], pages["compact"])
+
+
+def test_save_writes_compact_svg_and_palette_png_now_or_deferred(tmp_path):
+    now = ChartOutput(tmp_path / "now")
+    later = ChartOutput(tmp_path / "later", defer_png=True)
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(style()):  # as every chart function does
+        svg_now, png_now = save(_figure(), now, "chart")
+        svg_later, png_later = save(_figure(), later, "chart")
+    assert svg_later.read_bytes() == svg_now.read_bytes()
+    assert not png_later.exists()
+    later.finish()
+    assert png_later.read_bytes() == png_now.read_bytes()
+    image = Image.open(png_now)
+    assert image.mode == "P" and image.size == (1088, 464)  # 6.8 x 2.9 inches at 160 dpi
+    assert len(image.getcolors()) > 8  # anti-aliasing kept, not posterised to a few colours
