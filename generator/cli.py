@@ -424,5 +424,32 @@ def serve(settings_path, host, port) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
+def run() -> None:
+    """The `capweekly` entry point: run the command, then leave without tearing the interpreter down.
+
+    Every file is written and closed by then; exit handlers still run (logging, multiprocessing).
+    What is skipped is freeing pandas', matplotlib's and WeasyPrint's objects one by one, which
+    takes about 0.3 s and gives nothing back to anyone. A crash (not SystemExit) keeps the
+    normal path and its traceback.
+    """
+    import atexit
+    import os
+
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

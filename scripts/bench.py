@@ -1,7 +1,10 @@
 """Benchmark `capweekly build`: whole-process wall time and a per-stage breakdown.
 
-    .venv/bin/python scripts/bench.py [--runs 7] [--source sample|csv] [--data-dir DIR] [--as-of DATE]
+    .venv/bin/python scripts/bench.py [--runs 7] [--source sample|csv|cache] [--data-dir DIR] [--as-of DATE]
 
+`--source cache` is the Friday case, "from cached data": the real CSV history in
+--data-dir is first written into a yfinance price cache (through the same refresh
+code a download goes through), then each run is `capweekly build --offline`.
 Reports medians over the runs (and the min/max), so one slow run does not
 mislead. Timings are measured here, never asserted in tests.
 """
@@ -23,6 +26,45 @@ def _stats(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:7.0f} ms  (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
 
 
+def fill_cache(data_dir: str, folder: Path) -> Path:
+    """A settings file whose yfinance cache holds the CSV history, as `data update` would leave it."""
+    import yaml
+
+    sys.path.insert(0, str(ROOT))
+    from datetime import datetime, timezone
+
+    from generator.data import load_prices
+    from generator.data.cache import PriceCache
+    from generator.data.validate import kind_of
+    from generator.data.yahoo import FetchResult, refresh_cache
+    from generator.settings import load_settings
+
+    raw = yaml.safe_load((ROOT / "settings.yaml").read_text())
+    raw["data"]["cache_dir"] = str(folder / "cache")
+    raw["templates_dir"] = raw.get("templates_dir") and str(ROOT / raw["templates_dir"])
+    path = folder / "settings.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    settings = load_settings(path)
+    market = load_prices(settings, "csv", data_dir)
+
+    class FromCsv:  # the Fetcher interface, answered from the CSV files
+        def fetch(self, tickers, start, end):
+            return FetchResult(frames={t: market[t].frame for t in tickers if t in market.histories})
+
+    tickers = list(market.histories)
+    last = max(h.frame.index[-1] for h in market.histories.values()).to_pydatetime()
+    (folder / "cache").mkdir()
+    with PriceCache.open(folder / "cache" / "prices.sqlite") as cache:
+        report = refresh_cache(cache, tickers, {t: kind_of(t, settings) for t in tickers}, fetcher=FromCsv(),
+                               now=last.replace(hour=23, tzinfo=timezone.utc), in_progress=None,
+                               history_start=settings.data.history_start, overlap=5,
+                               max_daily_move=settings.data.max_daily_move)
+    bad = [u for u in report if u.status in ("failed", "rejected")]
+    if bad:
+        raise SystemExit(f"could not fill the cache: {bad}")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -30,9 +72,16 @@ def main() -> None:
     parser.add_argument("--data-dir")
     parser.add_argument("--as-of")
     args = parser.parse_args()
-    extra = ["--source", args.source]
-    if args.data_dir:
-        extra += ["--data-dir", args.data_dir]
+    scratch = tempfile.TemporaryDirectory()
+    if args.source == "cache":
+        if not args.data_dir:
+            raise SystemExit("--source cache needs --data-dir (the CSV history to put in the cache)")
+        settings_file = fill_cache(args.data_dir, Path(scratch.name))
+        extra = ["--settings", str(settings_file), "--source", "yfinance", "--offline"]
+    else:
+        extra = ["--source", args.source]
+        if args.data_dir:
+            extra += ["--data-dir", args.data_dir]
     if args.as_of:
         extra += ["--as-of", args.as_of]
     capweekly = str(Path(sys.executable).with_name("capweekly"))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
+                    StrictUndefined, select_autoescape)
 
 from generator.render.filters import FILTERS
 
@@ -23,7 +24,10 @@ def builtin_templates_dir() -> Path:
 
 def make_environment(user_dir: Path | None = None) -> Environment:
     """One environment per templates folder and process: compiled templates are kept
-    (and recompiled when a file changes), so a backfill compiles each template once."""
+    (and recompiled when a file changes), so a backfill compiles each template once.
+    Compiled code is also kept on disk between runs (Jinja's per-user bytecode cache in
+    the temp folder, keyed by each template's source), which spares a single build
+    about a quarter of a second of compiling."""
     return _environment(str(Path(user_dir).resolve()) if user_dir else None)
 
 
@@ -39,6 +43,14 @@ def _environment(user_dir: str | None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     return env
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    try:
+        return FileSystemBytecodeCache()  # a private folder per user under the temp dir
+    except (OSError, RuntimeError):  # no usable temp folder: compile every time
+        return None
