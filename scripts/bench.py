@@ -34,9 +34,7 @@ def fill_cache(data_dir: str, folder: Path) -> Path:
     from datetime import datetime, timezone
 
     from generator.data import load_prices
-    from generator.data.cache import PriceCache
-    from generator.data.validate import kind_of
-    from generator.data.yahoo import FetchResult, refresh_cache
+    from generator.data.yahoo import FetchResult, YFinanceSource
     from generator.settings import load_settings
 
     raw = yaml.safe_load((ROOT / "settings.yaml").read_text())
@@ -51,15 +49,9 @@ def fill_cache(data_dir: str, folder: Path) -> Path:
         def fetch(self, tickers, start, end):
             return FetchResult(frames={t: market[t].frame for t in tickers if t in market.histories})
 
-    tickers = list(market.histories)
     last = max(h.frame.index[-1] for h in market.histories.values()).to_pydatetime()
-    (folder / "cache").mkdir()
-    with PriceCache.open(folder / "cache" / "prices.sqlite") as cache:
-        report = refresh_cache(cache, tickers, {t: kind_of(t, settings) for t in tickers}, fetcher=FromCsv(),
-                               now=last.replace(hour=23, tzinfo=timezone.utc), in_progress=None,
-                               history_start=settings.data.history_start, overlap=5,
-                               max_daily_move=settings.data.max_daily_move)
-    bad = [u for u in report if u.status in ("failed", "rejected")]
+    source = YFinanceSource(settings, now=last.replace(hour=23, tzinfo=timezone.utc), fetcher=FromCsv())
+    bad = [u for u in source.update(list(market.histories)) if u.status in ("failed", "rejected")]
     if bad:
         raise SystemExit(f"could not fill the cache: {bad}")
     return path

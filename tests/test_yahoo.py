@@ -19,6 +19,7 @@ from generator.data.yahoo import DOWNLOAD_ARGS, Fetcher, YFinanceSource, normali
 from generator.errors import DataError
 from generator.pipeline import build_issue
 from generator.settings import Tickers
+from tests.conftest import SETTINGS
 from tests.fake_yahoo import FakeDownload, truth
 
 TICKERS = ["IWM", "SPY", "XLK", "^TNX", "JPY=X"]
@@ -255,17 +256,68 @@ def test_half_written_cache_file_is_detected_and_rebuilt(monkeypatch, live, slee
     assert list(path.parent.glob("prices.sqlite.corrupt-*"))
 
 
+def _tamper_one_price(path, ticker: str, day: str) -> None:
+    """Change one stored adjusted close by 50%, the way a bad disk or a stray tool might."""
+    from generator.data.cache import decode_frame, encode_frame
+
+    with sqlite3.connect(path) as db:
+        frame = decode_frame(db.execute("SELECT data FROM frames WHERE ticker = ?", (ticker,)).fetchone()[0])
+        frame.loc[day, "adj_close"] *= 1.5
+        db.execute("UPDATE frames SET data = ? WHERE ticker = ?", (encode_frame(frame), ticker))
+
+
 def test_tampered_rows_fail_their_checksum(monkeypatch, live, sleeps, market, tmp_path):
     install(monkeypatch, FakeDownload(market))
     src = source(live, sleeps)
     src.update(TICKERS)
-    with sqlite3.connect(src.cache_path) as db:
-        db.execute("UPDATE prices SET adj_close = adj_close * 1.5 WHERE ticker = 'SPY' AND day = '2024-07-11'")
+    _tamper_one_price(src.cache_path, "SPY", "2024-07-11")
     with pytest.raises(DataError, match="cached rows of SPY do not match their checksum"):
         build_issue(live, source="yfinance", offline=True, out_dir=tmp_path)
     fake = install(monkeypatch, FakeDownload(market))
     src.update(TICKERS)
     assert fake.calls[0]["tickers"] == ["SPY"] and fake.calls[0]["start"] == "2020-01-02"
+
+
+def test_truncated_frame_blob_is_reported_not_decoded(monkeypatch, live, sleeps, market):
+    install(monkeypatch, FakeDownload(market))
+    src = source(live, sleeps)
+    src.update(TICKERS)
+    with sqlite3.connect(src.cache_path) as db:
+        db.execute("UPDATE frames SET data = substr(data, 1, 1000) WHERE ticker = 'IWM'")
+    with pytest.raises(DataError, match="cached rows of IWM do not match their checksum"):
+        source(live, sleeps, offline=True).load(["IWM", "SPY"], [], [])
+
+
+def test_a_cache_from_before_frames_is_read_from_its_rows_then_moved(monkeypatch, live, sleeps, market):
+    """Caches written by earlier versions hold a row per day in `prices`."""
+    from generator.data.cache import VALUE_COLUMNS, checksum
+
+    install(monkeypatch, FakeDownload(cut(market, "2025-10-24")))
+    src = source(live, sleeps, now=datetime(2025, 10, 24, 21, tzinfo=timezone.utc))
+    src.update(TICKERS)
+    with PriceCache.open(src.cache_path) as cache:
+        current = {t: cache.read(t) for t in TICKERS}
+    with sqlite3.connect(src.cache_path) as db:  # rewrite it the old way: rows, no frames
+        for t, frame in current.items():
+            db.executemany(f"INSERT INTO prices VALUES (?, ?, {', '.join('?' * len(VALUE_COLUMNS))})",
+                           [(t, day.strftime("%Y-%m-%d"), *(None if np.isnan(v) else float(v) for v in row))
+                            for day, row in zip(frame.index, frame[list(VALUE_COLUMNS)].to_numpy())])
+        db.execute("DELETE FROM frames")
+    with PriceCache.open(src.cache_path) as cache:
+        for t in TICKERS:
+            legacy = cache.read(t)
+            pd.testing.assert_frame_equal(legacy, current[t])
+            assert checksum(legacy) == checksum(current[t])
+    install(monkeypatch, FakeDownload(market))
+    report = source(live, sleeps).update(TICKERS)
+    assert {u.status for u in report} == {"ok"} and all(u.rows_added == 5 for u in report)
+    with sqlite3.connect(src.cache_path) as db:
+        assert db.execute("SELECT COUNT(*) FROM prices").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM frames").fetchone()[0] == len(TICKERS)
+    with PriceCache.open(src.cache_path) as cache:
+        for t in TICKERS:
+            expected = market[t].loc[:"2025-10-31"]
+            assert cache.read(t).index[-1] == pd.Timestamp("2025-10-31") and len(cache.read(t)) == len(expected)
 
 
 # --- building from the cache -------------------------------------------------------
@@ -298,3 +350,49 @@ def test_stale_cache_refuses_the_latest_issue_but_builds_a_past_week(monkeypatch
     built = build_issue(live, market=later.load(["IWM", "SPY"], [], []), as_of=date(2025, 10, 24), out_dir=tmp_path)
     assert built.folder.name == "2025-10-24"
     assert not (tmp_path / "2025-11-03").exists()
+
+
+# --- the stored exchange schedule -----------------------------------------------------
+
+def test_stored_schedule_agrees_with_the_calendar_hour_by_hour():
+    from datetime import timedelta
+
+    from generator.data.calendar import MarketClock, StoredClock
+
+    clock = MarketClock()
+    closes = clock.closes(date(2025, 10, 1), date(2026, 1, 31))
+    # Thanksgiving (closed), Black Friday (early close at 13:00 New York), Christmas, weekends
+    now = datetime(2025, 11, 20, 0, 30, tzinfo=timezone.utc)
+    while now < datetime(2026, 1, 5, tzinfo=timezone.utc):
+        stored = StoredClock.of(closes, now)
+        assert stored is not None
+        assert stored.last_completed_session(now) == clock.last_completed_session(now), now
+        now += timedelta(minutes=50)
+    assert StoredClock.of(closes, datetime(2026, 2, 2, tzinfo=timezone.utc)) is None  # beyond what was stored
+    assert StoredClock.of(closes, datetime(2025, 10, 5, tzinfo=timezone.utc)) is None  # too close to its start
+    assert StoredClock.of([], now) is None
+
+
+def test_offline_build_reads_the_stored_schedule_without_the_calendar_library(monkeypatch, live, sleeps, market):
+    install(monkeypatch, FakeDownload(market))
+    source(live, sleeps).update(TICKERS)
+    with PriceCache.open(source(live, sleeps).cache_path) as cache:
+        stored = cache.schedule()
+    assert stored[0][0] <= date(2025, 10, 2) and stored[-1][0] >= date(2026, 10, 30)
+    assert (date(2025, 11, 28), datetime(2025, 11, 28, 18, 0, tzinfo=timezone.utc)) in stored  # early close
+    assert date(2025, 11, 27) not in {d for d, _ in stored}  # Thanksgiving
+    probe = textwrap.dedent(f"""
+        import sys
+        from datetime import datetime, timezone
+        from generator.data.yahoo import YFinanceSource
+        from generator.settings import load_settings
+        settings = load_settings({str(SETTINGS)!r})
+        settings = settings.model_copy(update={{"data": settings.data.model_copy(update={{
+            "cache_dir": {str(live.resolve(live.data.cache_dir))!r}, "source": "yfinance"}})}})
+        src = YFinanceSource(settings, offline=True, now=datetime(2025, 11, 3, 22, tzinfo=timezone.utc))
+        data = src.load(["IWM", "SPY"], [], [])
+        print(data.expected_session, "exchange_calendars" in sys.modules)
+    """)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=SETTINGS.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2025-11-03", "False"]

@@ -1,7 +1,10 @@
 """Exchange sessions from a maintained calendar (exchange-calendars' XNYS).
 
 Only the live-data path needs this; it is imported lazily because the
-calendar library takes most of a second to load.
+calendar library takes most of a second to load and build. `data update`
+stores the coming year's sessions and closes in the price cache, so an
+offline build reads its "last completed session" from there (`StoredClock`)
+without loading the library at all.
 """
 
 from __future__ import annotations
@@ -32,13 +35,17 @@ class MarketClock:
             return pd.DatetimeIndex([])
         return self._cal.sessions_in_range(pd.Timestamp(start), pd.Timestamp(end))
 
+    def closes(self, start: date, end: date) -> list[tuple[date, datetime]]:
+        """(session, its close in UTC) for every session from start to end."""
+        sessions = self.sessions(start, end)
+        if not len(sessions):
+            return []
+        closes = self._cal.schedule.loc[sessions, "close"]
+        return [(s.date(), c.to_pydatetime().astimezone(timezone.utc)) for s, c in zip(sessions, closes)]
+
     def last_completed_session(self, now: datetime) -> date:
         """The most recent session whose close (plus settling time) is before `now`."""
-        now = now.astimezone(timezone.utc)
-        for session in reversed(self.sessions(now.date() - timedelta(days=14), now.date())):
-            if self._cal.session_close(session).to_pydatetime() + SETTLE <= now:
-                return session.date()
-        raise RuntimeError("no completed session in the last two weeks")  # only on a broken calendar
+        return last_completed(self.closes(now.date() - timedelta(days=14), now.date()), now)
 
     def session_in_progress(self, now: datetime) -> date | None:
         """Today's session if it has opened (or is about to) but not yet settled: its bar is partial."""
@@ -48,3 +55,28 @@ class MarketClock:
             return None
         close = self._cal.session_close(today).to_pydatetime()
         return now.date() if now < close + SETTLE else None
+
+
+def last_completed(closes: list[tuple[date, datetime]], now: datetime) -> date:
+    now = now.astimezone(timezone.utc)
+    for session, close in reversed(closes):
+        if close + SETTLE <= now:
+            return session
+    raise RuntimeError("no completed session in the last two weeks")  # only on a broken calendar
+
+
+class StoredClock:
+    """The closes `data update` saved in the cache; None from `of` when they do not cover `now`."""
+
+    def __init__(self, closes: list[tuple[date, datetime]]) -> None:
+        self._closes = closes
+
+    @classmethod
+    def of(cls, closes: list[tuple[date, datetime]], now: datetime) -> "StoredClock | None":
+        if not closes or closes[0][0] > now.date() - timedelta(days=14) or closes[-1][0] < now.date():
+            return None
+        return cls(closes)
+
+    def last_completed_session(self, now: datetime) -> date:
+        start = now.date() - timedelta(days=14)
+        return last_completed([(d, c) for d, c in self._closes if start <= d <= now.date()], now)

@@ -274,18 +274,23 @@ class YFinanceSource:
                 now=self.now, in_progress=clock.session_in_progress(self.now),
                 history_start=d.history_start, overlap=d.overlap_sessions, max_daily_move=d.max_daily_move,
                 sessions=clock.sessions(d.history_start, self.now.date()), progress=progress)
+            if any(u.status not in ("failed", "rejected") for u in report):
+                # for offline builds: the last completed session without loading the calendar library
+                cache.write_schedule(clock.closes(self.now.date() - timedelta(days=30),
+                                                  self.now.date() + timedelta(days=400)))
         if note:
             report.insert(0, TickerUpdate("(cache)", "rebuilt", None, None, 0, note))
         return report
 
     def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str]) -> MarketData:
-        from generator.data.calendar import MarketClock
+        from generator.data.calendar import MarketClock, StoredClock
         from generator.data.validate import kind_of
 
         wanted = list(dict.fromkeys([*required, *optional]))
-        clock = MarketClock()
+        clock = None
         notes: list[str] = []
         if not self.offline:
+            clock = MarketClock()
             report = self.update(wanted, clock)
             failed = [u for u in report if u.status in ("failed", "rejected")]
             hard = [u for u in failed if u.ticker in required]
@@ -307,11 +312,12 @@ class YFinanceSource:
             raise DataError(exc.message, "run `capweekly data update` to rebuild it") from None
         # Freshness of the pair is judged by the pipeline, which knows the requested week;
         # optional tickers are dropped there when they lag the session.
-        expected = clock.last_completed_session(self.now)
         histories: dict[str, TickerHistory] = {}
         missing: list[str] = []
         fetched_at: list[str] = []
         with cache:
+            clock = clock or StoredClock.of(cache.schedule(), self.now) or MarketClock()
+            expected = clock.last_completed_session(self.now)
             catalogue = cache.catalogue()
             for t in wanted:
                 problems = []
