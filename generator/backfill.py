@@ -7,6 +7,7 @@ atomically, so an interruption never leaves a half-built one.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -47,7 +48,6 @@ def _init(settings, market: MarketData, out_dir: Path) -> None:
 
 
 def _build_one(as_of: date) -> Built:
-    import gc
     import time
 
     from generator.pipeline import build_issue
@@ -70,12 +70,25 @@ def backfill(settings, market: MarketData, out_dir: Path, start: date, end: date
     built: list[Built] = []
     if not todo:
         return built, skipped
+    # The loaded data lives as long as the run: keep it out of every garbage collection (and,
+    # in forked workers, out of copy-on-write page copies that collections would cause).
+    gc.collect()
+    gc.freeze()
+    try:
+        return _run(settings, market, out_dir, todo, jobs, progress), skipped
+    finally:
+        gc.unfreeze()
+
+
+def _run(settings, market: MarketData, out_dir: Path, todo: list[date], jobs: int,
+         progress: Callable[[Built, int, int], None]) -> list[Built]:
+    built: list[Built] = []
     if jobs == 1:
         _init(settings, market, out_dir)
         for as_of in todo:
             built.append(_build_one(as_of))
             progress(built[-1], len(built), len(todo))
-        return built, skipped
+        return built
     # fork: the workers inherit the loaded dataset instead of unpickling a copy each
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
@@ -84,4 +97,4 @@ def backfill(settings, market: MarketData, out_dir: Path, start: date, end: date
         for future in as_completed(futures):
             built.append(future.result())
             progress(built[-1], len(built), len(todo))
-    return sorted(built, key=lambda b: b.as_of), skipped
+    return sorted(built, key=lambda b: b.as_of)
