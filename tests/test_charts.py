@@ -102,3 +102,6 @@ def test_save_writes_compact_svg_and_palette_png_now_or_deferred(tmp_path):
     image = Image.open(png_now)
     assert image.mode == "P" and image.size == (1088, 464)  # 6.8 x 2.9 inches at 160 dpi
     assert len(image.getcolors()) > 8  # anti-aliasing kept, not posterised to a few colours
+    colours = {rgb for _, rgb in image.convert("RGB").getcolors(256)}
+    assert image.convert("RGB").getpixel((2, 2)) == (255, 255, 255)  # the page's white, not #fefefe
+    assert {(0xc2, 0x41, 0x0c), (0x1d, 0x4e, 0x89), (0xd9, 0xde, 0xe4)} <= colours  # house colours exact

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 
-from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, WIDTH_IN, ChartSpec,
-                                   ChartOutput, margins, pct, save, style)
+from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, STRESS, WEAKENING, WIDTH_IN,
+                                   ChartOutput, ChartSpec, margins, pct, save, style)
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics, pair_ratio
 from generator.metrics.indicators import weekly_last
 
-QUADRANT_COLOURS = {"leading": ACCENT, "weakening": "#b7791f", "lagging": LARGE, "improving": SMALL}
+QUADRANT_COLOURS = {"leading": ACCENT, "weakening": WEAKENING, "lagging": LARGE, "improving": SMALL}
 
 
 def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], out: ChartOutput) -> ChartSpec | None:
@@ -160,7 +159,7 @@ def draw_risk_panel(m: WeeklyMetrics, settings, out: ChartOutput, years: int = 2
             else:
                 vix = s.vix.loc[start:]
                 ax.fill_between(vix.index, settings.risk.vix_stressed, max(vix.max(), settings.risk.vix_stressed),
-                                color="#f6d5c6", linewidth=0)
+                                color=STRESS, linewidth=0)
                 ax.plot(vix.index, vix.to_numpy(), color=SMALL, linewidth=0.9, label="VIX")
                 ax.axhline(settings.risk.vix_calm, color=MUTED, linewidth=0.8, linestyle=":")
                 ax.legend(loc="best")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-
+from generator.charts.style import (AVERAGE, CURRENT, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN,
+                                   ChartOutput, ChartSpec, margins, pct, save, style)
 from generator.metrics import PERIODS, WeeklyMetrics
-
-from generator.charts.style import (AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN, ChartSpec,
-                                   ChartOutput, margins, pct, save, style)
 from generator.metrics.indicators import weekly_last
 
 
@@ -123,7 +121,7 @@ def draw_breakouts(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
             ax.axvspan(pd.Timestamp(episode.start), pd.Timestamp(episode.end), color=SHADE, linewidth=0,
                        label="failed breakout" if i == 0 else None)
         if b.current is not None:
-            ax.axvspan(pd.Timestamp(b.current.start), ratio.index[-1], color="#c7dccf", linewidth=0,
+            ax.axvspan(pd.Timestamp(b.current.start), ratio.index[-1], color=CURRENT, linewidth=0,
                        label="current move above the average")
         ax.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=0.8, label=f"{m.small}/{m.large} ratio")
         ax.plot(average.index, average.to_numpy(), color=AVERAGE, linewidth=1.1, linestyle="--",

@@ -16,6 +16,12 @@ LARGE = "#1d4e89"  # large caps: deep blue
 ACCENT = "#2f7d4f"  # a third series: green
 AVERAGE = "#6b7785"
 SHADE = "#f2c9b1"
+WEAKENING = "#b7791f"  # the sector quadrant's fourth colour
+STRESS = "#f6d5c6"  # VIX at or above the stressed level
+CURRENT = "#c7dccf"  # the current move above the average
+PAPER, TEXT = "#ffffff", "#000000"
+# Kept exact in the palette PNGs, so the web charts match the print ones and the page.
+EXACT_COLOURS = (PAPER, TEXT, INK, MUTED, GRID, SMALL, LARGE, ACCENT, SHADE, WEAKENING, STRESS, CURRENT)
 WIDTH_IN, HEIGHT_IN = 6.8, 2.9
 PNG_DPI = 160
 
@@ -115,8 +121,24 @@ def _write_png(fig, png: Path) -> None:
     with plt.rc_context(style()):  # a deferred PNG is drawn after its chart's own style block
         canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
-    image.quantize(256, method=Image.Quantize.FASTOCTREE).save(png, format="png")
+    _exact_palette(image.quantize(256, method=Image.Quantize.FASTOCTREE)).save(png, format="png")
     plt.close(fig)
+
+
+def _exact_palette(image):
+    """The octree averages each colour with its anti-aliased neighbours (white comes out
+    #fefefe); put the house colours back exactly where the palette holds a close match."""
+    import numpy as np
+
+    palette = np.array(image.getpalette()[:768], dtype=np.int16).reshape(-1, 3)
+    for colour in EXACT_COLOURS:
+        exact = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.int16)
+        distance = np.abs(palette - exact).max(axis=1)
+        nearest = int(distance.argmin())
+        if distance[nearest] <= 4:
+            palette[nearest] = exact
+    image.putpalette(palette.astype(np.uint8).flatten().tolist())
+    return image
 
 
 def pct(value: float | None) -> str:
