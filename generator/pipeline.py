@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.charts import ChartOutput, draw_charts
+from generator.charts import CHARTS, ChartOutput, draw_charts
 from generator.commentary import write_commentary
 from generator.data import MarketData, load_prices
 from generator.errors import DataError
 from generator.notes import load_note
+from generator.parallel import helper
 from generator.metrics import compute_metrics
 from generator.metrics.document import dump_metrics, metrics_document
 from generator.metrics.periods import resolve_session
@@ -35,6 +36,8 @@ from generator.writer import staged_folder, write_text
 # An optional ticker whose last session is this much older than the issue's is
 # treated as unavailable for the week rather than quoted stale.
 STALE_AFTER = timedelta(days=7)
+# Drawn by the helper process in a parallel build: about half the chart work.
+HELPER_CHARTS = ("sector_bars", "sector_quadrant", "credit_quality", "risk_panel")
 
 
 @dataclass
@@ -100,18 +103,31 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
 
     out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
+    ranked = commentary.sectors.facts.get("ranked", [])
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
         try:
-            charts = ChartOutput(folder / "charts", defer_png=printer is not None)
-            specs = draw_charts(metrics, market, settings, commentary.sectors.facts.get("ranked", []), charts)
-            clock.lap("charts svg" if printer else "charts")
-            printed = build_context(settings, market, metrics, commentary,
-                                    {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption)
-                                     for s in specs}, note)
-            print_html = render_html(env, printed, medium="print")
-            if printer is not None:
-                printer.submit(print_html, folder, folder / "report.pdf")
-                charts.finish()
+            if printer is None:
+                specs = draw_charts(metrics, market, settings, ranked, ChartOutput(folder / "charts"))
+                clock.lap("charts")
+                print_html = _print_html(settings, env, market, metrics, commentary, note, specs, folder)
+            else:
+                # Both cores: the SVG charts are split with a forked helper, so the printer process can start
+                # the PDF sooner; then the PNGs are drawn one process after the other (helper, then here),
+                # never two at once, so the PDF keeps a core to itself.
+                import matplotlib.pyplot  # noqa: F401 - imported once, before the fork
+
+                mine, theirs = ChartOutput(folder / "charts", defer_png=True), ChartOutput(folder / "charts",
+                                                                                           defer_png=True)
+                with helper(lambda: draw_charts(metrics, market, settings, ranked, theirs, HELPER_CHARTS),
+                            theirs.finish) as other:
+                    specs = draw_charts(metrics, market, settings, ranked, mine,
+                                        [c for c in CHARTS if c not in HELPER_CHARTS])
+                    specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
+                    clock.lap("charts svg")
+                    printer.submit(_print_html(settings, env, market, metrics, commentary, note, specs, folder),
+                                   folder, folder / "report.pdf")
+                    other.next()
+                    mine.finish()
                 clock.lap("charts png")
             write_screen_editions(settings, env, market, metrics, commentary, note, specs, folder)
             clock.lap("html+email")
@@ -126,6 +142,14 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                 printer.stop()  # before the staging folder is removed
             raise
     return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes)
+
+
+def _print_html(settings, env, market: MarketData, metrics, commentary, note, specs, folder: Path) -> str:
+    """The report rendered for print, its charts as the SVG files in the issue folder."""
+    printed = build_context(settings, market, metrics, commentary,
+                            {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption) for s in specs},
+                            note)
+    return render_html(env, printed, medium="print")
 
 
 def write_screen_editions(settings, env, market: MarketData, metrics, commentary, note, specs, folder: Path) -> None:

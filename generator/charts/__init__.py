@@ -8,27 +8,35 @@ missing is left out (its section says the data is unavailable).
 
 from __future__ import annotations
 
+from typing import Callable, Collection
+
 from generator.charts.cross import draw_credit_quality, draw_quadrant, draw_rates, draw_risk_panel, draw_sector_bars
 from generator.charts.pair import draw_breakouts, draw_period_returns, draw_ratio_history, draw_relative_momentum
 from generator.charts.style import ChartOutput, ChartSpec
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
 
-__all__ = ["ChartOutput", "ChartSpec", "draw_charts"]
+__all__ = ["CHARTS", "ChartOutput", "ChartSpec", "draw_charts"]
+
+
+CHARTS = ("period_returns", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
+          "sector_quadrant", "credit_quality", "risk_panel")
 
 
 def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: list[tuple[str, float]],
-                out: ChartOutput) -> tuple[ChartSpec, ...]:
+                out: ChartOutput, which: Collection[str] = CHARTS) -> tuple[ChartSpec, ...]:
+    """Draw the charts named in `which` (all by default), in CHARTS order."""
     names = (settings.pair.small_name, settings.pair.large_name)
-    specs = (
-        draw_period_returns(m, names, out),
-        draw_rates(m, out),
-        draw_ratio_history(m, names, out),
-        draw_relative_momentum(m, out),
-        draw_breakouts(m, out),
-        draw_sector_bars(m, ranked_sectors, out),
-        draw_quadrant(m, out),
-        draw_credit_quality(m, market, out),
-        draw_risk_panel(m, settings, out),
-    )
-    return tuple(s for s in specs if s is not None)
+    drawers: dict[str, Callable[[], ChartSpec | None]] = {
+        "period_returns": lambda: draw_period_returns(m, names, out),
+        "rates": lambda: draw_rates(m, out),
+        "ratio_history": lambda: draw_ratio_history(m, names, out),
+        "relative_momentum": lambda: draw_relative_momentum(m, out),
+        "breakouts": lambda: draw_breakouts(m, out),
+        "sector_bars": lambda: draw_sector_bars(m, ranked_sectors, out),
+        "sector_quadrant": lambda: draw_quadrant(m, out),
+        "credit_quality": lambda: draw_credit_quality(m, market, out),
+        "risk_panel": lambda: draw_risk_panel(m, settings, out),
+    }
+    specs = (drawers[name]() for name in CHARTS if name in which)
+    return tuple(spec for spec in specs if spec is not None)
