@@ -20,11 +20,11 @@ from generator.charts import CHARTS, ChartOutput, draw_charts
 from generator.commentary import write_commentary
 from generator.data import MarketData, load_prices
 from generator.errors import DataError
-from generator.notes import load_note
-from generator.parallel import helper
 from generator.metrics import compute_metrics
 from generator.metrics.document import dump_metrics, metrics_document
 from generator.metrics.periods import resolve_session
+from generator.notes import load_note
+from generator.parallel import helper
 from generator.render.context import ChartView, build_context, data_uri, relative_src
 from generator.render.email import render_email
 from generator.render.environment import make_environment

@@ -31,7 +31,7 @@ def fill_cache(data_dir: str, folder: Path) -> Path:
     import yaml
 
     sys.path.insert(0, str(ROOT))
-    from datetime import datetime, timezone
+    from datetime import timezone
 
     from generator.data import load_prices
     from generator.data.yahoo import FetchResult, YFinanceSource
