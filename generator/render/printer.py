@@ -83,10 +83,13 @@ def pdf_printer() -> Iterator[Printer]:
     process = context.Process(target=_serve, args=(child_end,), name="capweekly-printer", daemon=True)
     process.start()
     child_end.close()
+    printer = Printer(process, parent_end)
     try:
-        yield Printer(process, parent_end)
+        yield printer
     finally:
-        parent_end.close()  # a printer still waiting for its job sees EOF and exits
+        parent_end.close()
+        if not printer._submitted:  # the build stopped first (bad input): no need to wait for the import
+            process.terminate()
         process.join(timeout=5)
         if process.is_alive():
             process.terminate()
