@@ -9,6 +9,7 @@ the pipe; the data, figures and imports are inherited by the fork.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import traceback
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -57,6 +58,8 @@ def helper(*steps: Callable[[], Any], name: str = "capweekly-helper") -> Iterato
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe(duplex=False)
     process = context.Process(target=_serve, args=(child_end, steps, name), name=name, daemon=True)
+    sys.stdout.flush()  # or the child would write out what the parent had buffered a second time
+    sys.stderr.flush()
     process.start()
     child_end.close()
     try:

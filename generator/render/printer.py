@@ -13,6 +13,7 @@ Fork, not spawn: the child needs no arguments pickled and starts at once.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
 import traceback
 from contextlib import contextmanager
@@ -81,6 +82,8 @@ def pdf_printer() -> Iterator[Printer]:
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe()
     process = context.Process(target=_serve, args=(child_end,), name="capweekly-printer", daemon=True)
+    sys.stdout.flush()  # or the child would write out what the parent had buffered a second time
+    sys.stderr.flush()
     process.start()
     child_end.close()
     printer = Printer(process, parent_end)
