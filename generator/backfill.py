@@ -21,6 +21,10 @@ from generator.data import MarketData
 from generator.metrics.indicators import weekly_last
 
 COMPLETE = ("metrics.json", "report.html", "report.pdf", "site.html", "email.html", "email.txt")
+# Workers are replaced after this many issues each. A worker's memory creeps up by about
+# 0.2 MB an issue (pandas' copy-on-write bookkeeping on the shared dataset, allocator and
+# font-library caches); fresh workers forked from the loading process keep it flat.
+RECYCLE_AFTER = 100
 
 _worker: dict = {}
 
@@ -30,6 +34,7 @@ class Built:
     as_of: date
     seconds: float
     rss_mb: float  # the worker's peak resident memory after this issue
+    pid: int  # the worker that built it
 
 
 def week_ends(market: MarketData, settings, start: date, end: date) -> list[date]:
@@ -56,7 +61,7 @@ def _build_one(as_of: date) -> Built:
     build_issue(_worker["settings"], market=_worker["market"], as_of=as_of, out_dir=_worker["out"])
     gc.collect()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return Built(as_of, time.perf_counter() - start, rss)
+    return Built(as_of, time.perf_counter() - start, rss, os.getpid())
 
 
 def backfill(settings, market: MarketData, out_dir: Path, start: date, end: date, *, jobs: int | None = None,
@@ -91,10 +96,12 @@ def _run(settings, market: MarketData, out_dir: Path, todo: list[date], jobs: in
         return built
     # fork: the workers inherit the loaded dataset instead of unpickling a copy each
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
-                             initargs=(settings, market, out_dir)) as pool:
-        futures = [pool.submit(_build_one, d) for d in todo]
-        for future in as_completed(futures):
-            built.append(future.result())
-            progress(built[-1], len(built), len(todo))
+    per_pool = jobs * RECYCLE_AFTER
+    for first in range(0, len(todo), per_pool):
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
+                                 initargs=(settings, market, out_dir)) as pool:
+            futures = [pool.submit(_build_one, d) for d in todo[first:first + per_pool]]
+            for future in as_completed(futures):
+                built.append(future.result())
+                progress(built[-1], len(built), len(todo))
     return sorted(built, key=lambda b: b.as_of)

@@ -64,6 +64,16 @@ def test_a_second_run_skips_complete_issues_and_force_rebuilds_them(settings, sa
     assert (out / FRIDAYS[0].isoformat() / "report.pdf").stat().st_mtime_ns == mtimes[FRIDAYS[0]]
 
 
+def test_workers_are_replaced_after_their_quota(settings, sample_market, tmp_path, monkeypatch):
+    import generator.backfill as module
+
+    monkeypatch.setattr(module, "RECYCLE_AFTER", 1)  # two jobs: a fresh pair of workers every two issues
+    built, _ = backfill(settings, sample_market, tmp_path, START, END, jobs=2)
+    assert [b.as_of for b in built] == FRIDAYS
+    assert len({b.pid for b in built}) > 2 and os.getpid() not in {b.pid for b in built}
+    assert all(is_complete(tmp_path / d.isoformat()) for d in FRIDAYS)
+
+
 def _cli(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "generator.cli", *args], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs)
