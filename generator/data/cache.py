@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from generator.db import transaction
 from generator.errors import DataError
 
 VALUE_COLUMNS = ("open", "high", "low", "close", "adj_close", "volume", "split")
@@ -161,9 +162,7 @@ class PriceCache:
         `updates[ticker] = (frame, full)`: a full history replaces the ticker's rows;
         otherwise the rows are upserted (a tail with its overlap).
         """
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db) as db:
             for ticker, (frame, full) in updates.items():
                 new = frame.reindex(columns=list(VALUE_COLUMNS)).astype("float64")
                 new.index = pd.DatetimeIndex(new.index, name="date").as_unit("us")
@@ -173,23 +172,13 @@ class PriceCache:
                 db.execute("INSERT OR REPLACE INTO frames VALUES (?, ?)", (ticker, encode_frame(new)))
                 db.execute("DELETE FROM prices WHERE ticker = ?", (ticker,))  # rows of an older cache
                 self._refresh_meta(ticker, new, fetched_at, full)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def write_schedule(self, closes: list[tuple[date, datetime]]) -> None:
         """Replace the stored exchange schedule (session, close in UTC) in one transaction."""
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db) as db:
             db.execute("DELETE FROM schedule")
             db.executemany("INSERT INTO schedule VALUES (?, ?)",
                            [(d.isoformat(), c.astimezone(timezone.utc).isoformat()) for d, c in closes])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def schedule(self) -> list[tuple[date, datetime]]:
         rows = self._db.execute("SELECT session, close_utc FROM schedule ORDER BY session").fetchall()

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import ContextManager
 
+from generator.db import transaction
 from generator.errors import CapweeklyError
 
 STATUSES = ("pending", "confirmed", "unsubscribed", "bounced")
@@ -101,15 +101,8 @@ class SubscriberStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def transaction(self) -> ContextManager[sqlite3.Connection]:
+        return transaction(self.db)
 
     # --- subscribers -----------------------------------------------------------------
 
