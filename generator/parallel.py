@@ -15,20 +15,51 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 
-class HelperFailed(RuntimeError):
-    """The helper died or hit a bug (not an expected CapweeklyError)."""
+class ChildFailed(RuntimeError):
+    """A forked process died or hit a bug (not an expected CapweeklyError)."""
+
+
+class HelperFailed(ChildFailed):
+    pass
+
+
+def run_step(step: Callable[[], Any], name: str, failed: type[ChildFailed]) -> tuple[str, Any]:
+    """In the child: ("ok", result), or ("error", what to raise in the parent)."""
+    from generator.errors import CapweeklyError
+
+    try:
+        return "ok", step()
+    except CapweeklyError as exc:
+        return "error", exc
+    except BaseException:  # a bug: bring its traceback across
+        return "error", failed(f"{name} failed in its process:\n{traceback.format_exc()}")
+
+
+def receive(conn, process, failed: type[ChildFailed]) -> Any:
+    """In the parent: the child's next result, or its error (or its death) raised here."""
+    try:
+        status, value = conn.recv()
+    except EOFError:
+        process.join()
+        raise failed(f"the {process.name} process died (exit code {process.exitcode})") from None
+    if status == "error":
+        raise value
+    return value
+
+
+def start_forked(target: Callable[..., None], args: tuple, name: str):
+    """Fork and start a daemon process running target(*args)."""
+    context = multiprocessing.get_context("fork")
+    process = context.Process(target=target, args=args, name=name, daemon=True)
+    sys.stdout.flush()  # or the child would write out what the parent had buffered a second time
+    sys.stderr.flush()
+    process.start()
+    return process
 
 
 def _serve(conn, steps: tuple[Callable[[], Any], ...], name: str) -> None:
-    from generator.errors import CapweeklyError
-
     for step in steps:
-        try:
-            outcome = ("ok", step())
-        except CapweeklyError as exc:
-            outcome = ("error", exc)
-        except BaseException:  # a bug: bring its traceback across
-            outcome = ("error", HelperFailed(f"{name} failed in its process:\n{traceback.format_exc()}"))
+        outcome = run_step(step, name, HelperFailed)
         conn.send(outcome)
         if outcome[0] == "error":
             return
@@ -40,27 +71,15 @@ class Helper:
 
     def next(self) -> Any:
         """Wait for the helper's next step; its result, or its error raised here."""
-        try:
-            status, value = self._conn.recv()
-        except EOFError:
-            self._process.join()
-            raise HelperFailed(f"the {self._process.name} process died (exit code {self._process.exitcode})") \
-                from None
-        if status == "error":
-            raise value
-        return value
+        return receive(self._conn, self._process, HelperFailed)
 
 
 @contextmanager
 def helper(*steps: Callable[[], Any], name: str = "capweekly-helper") -> Iterator[Helper]:
     """Fork a process that runs `steps` in order. Leaving the block stops it if it is still
     running (the parent failed), so it never writes into a folder being cleaned up."""
-    context = multiprocessing.get_context("fork")
-    parent_end, child_end = context.Pipe(duplex=False)
-    process = context.Process(target=_serve, args=(child_end, steps, name), name=name, daemon=True)
-    sys.stdout.flush()  # or the child would write out what the parent had buffered a second time
-    sys.stderr.flush()
-    process.start()
+    parent_end, child_end = multiprocessing.Pipe(duplex=False)
+    process = start_forked(_serve, (child_end, steps, name), name)
     child_end.close()
     try:
         yield Helper(process, parent_end)

@@ -13,15 +13,15 @@ Fork, not spawn: the child needs no arguments pickled and starts at once.
 from __future__ import annotations
 
 import multiprocessing
-import sys
 import time
-import traceback
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from generator.parallel import ChildFailed, receive, run_step, start_forked
 
-class PrinterFailed(RuntimeError):
+
+class PrinterFailed(ChildFailed):
     """The printer process died or hit a bug (not an expected CapweeklyError)."""
 
 
@@ -30,20 +30,16 @@ def _serve(conn) -> None:
 
     warm_up()
     try:
-        job = conn.recv()
+        html, base_dir, target = conn.recv()
     except EOFError:  # the build stopped before it had anything to print
         return
-    html, base_dir, target = job
     start = time.perf_counter()
-    try:
-        write_pdf(html, base_dir, target)
-        outcome = ("ok", {"pdf": time.perf_counter() - start})
-    except Exception as exc:  # noqa: BLE001 - every failure goes back to the build
-        from generator.errors import CapweeklyError
 
-        outcome = ("error", exc if isinstance(exc, CapweeklyError)
-                   else PrinterFailed(f"PDF printer failed:\n{traceback.format_exc()}"))
-    conn.send(outcome)
+    def print_pdf() -> dict[str, float]:
+        write_pdf(html, base_dir, target)
+        return {"pdf": time.perf_counter() - start}
+
+    conn.send(run_step(print_pdf, "PDF printer", PrinterFailed))
 
 
 class Printer:
@@ -65,26 +61,15 @@ class Printer:
 
     def result(self) -> dict[str, float]:
         """The printer's own timings; raises its error here if it failed."""
-        try:
-            status, value = self._conn.recv()
-        except EOFError:
-            self._process.join()
-            raise PrinterFailed(f"the PDF printer process died (exit code {self._process.exitcode})") from None
-        if status == "error":
-            raise value
-        return value
+        return receive(self._conn, self._process, PrinterFailed)
 
 
 @contextmanager
 def pdf_printer() -> Iterator[Printer]:
     """Fork the printer; on leaving, make sure it has stopped (killed if the build failed),
     so it never writes into a staging folder that is being removed."""
-    context = multiprocessing.get_context("fork")
-    parent_end, child_end = context.Pipe()
-    process = context.Process(target=_serve, args=(child_end,), name="capweekly-printer", daemon=True)
-    sys.stdout.flush()  # or the child would write out what the parent had buffered a second time
-    sys.stderr.flush()
-    process.start()
+    parent_end, child_end = multiprocessing.Pipe()
+    process = start_forked(_serve, (child_end,), "capweekly-printer")
     child_end.close()
     printer = Printer(process, parent_end)
     try:
