@@ -72,9 +72,8 @@ def backfill(settings, market: MarketData, out_dir: Path, start: date, end: date
     todo = [d for d in weeks if force or not is_complete(out_dir / d.isoformat())]
     skipped = [d for d in weeks if d not in todo]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    built: list[Built] = []
     if not todo:
-        return built, skipped
+        return [], skipped
     # The loaded data lives as long as the run: keep it out of every garbage collection (and,
     # in forked workers, out of copy-on-write page copies that collections would cause).
     gc.collect()
