@@ -17,11 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from generator.charts import CHARTS, ChartOutput, draw_charts
-from generator.commentary import write_commentary
+from generator.commentary.words import previous_headline, write_words
 from generator.data import MarketData, load_prices
 from generator.errors import DataError
 from generator.metrics import compute_metrics
-from generator.metrics.document import dump_metrics, metrics_document
+from generator.commentary.factcheck import flags_document, review_text
+from generator.metrics.document import dump_metrics
 from generator.metrics.periods import resolve_session
 from generator.notes import load_note
 from generator.parallel import helper
@@ -95,21 +96,22 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
         market = load_prices(settings, source, data_dir, offline=offline)
     clock.lap("load")
     session = pick_session(market, settings, as_of)
-    market = cut_at(market, session)
+    full_market, market = market, cut_at(market, session)
     metrics = compute_metrics(market, settings, session)
-    commentary = write_commentary(metrics, settings)
     note = load_note(settings.resolve(settings.notes_dir) if settings.notes_dir else None, metrics.as_of)
+    env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
+    commentary, words, doc = write_words(metrics, market, settings, env, note=note,
+                                         previous_headline=previous_headline(full_market, settings, env, session))
     clock.lap("metrics")
 
     out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
-    env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
-    ranked = commentary.sectors.facts.get("ranked", [])
+    ranked = commentary.ranked
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
         try:
             if printer is None:
                 specs = draw_charts(metrics, market, settings, ranked, ChartOutput(folder / "charts"))
                 clock.lap("charts")
-                print_html = _print_html(settings, env, market, metrics, commentary, note, specs, folder)
+                print_html = _print_html(settings, env, market, metrics, commentary, words, note, specs, folder)
             else:
                 # Both cores: the SVG charts are split with a forked helper, so the printer process can start
                 # the PDF sooner; then the PNGs are drawn one process after the other (helper, then here),
@@ -124,12 +126,12 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                                         [c for c in CHARTS if c not in HELPER_CHARTS])
                     specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
                     clock.lap("charts svg")
-                    printer.submit(_print_html(settings, env, market, metrics, commentary, note, specs, folder),
+                    printer.submit(_print_html(settings, env, market, metrics, commentary, words, note, specs, folder),
                                    folder, folder / "report.pdf")
                     other.next()
                     mine.finish()
                 clock.lap("charts png")
-            write_screen_editions(settings, env, market, metrics, commentary, note, specs, folder)
+            write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder)
             clock.lap("html+email")
             if printer is None:
                 write_pdf(print_html, folder, folder / "report.pdf")
@@ -144,19 +146,23 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
     return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes)
 
 
-def _print_html(settings, env, market: MarketData, metrics, commentary, note, specs, folder: Path) -> str:
+def _print_html(settings, env, market: MarketData, metrics, commentary, words, note, specs, folder: Path) -> str:
     """The report rendered for print, its charts as the SVG files in the issue folder."""
-    printed = build_context(settings, market, metrics, commentary,
+    printed = build_context(settings, market, metrics, commentary, words,
                             {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption) for s in specs},
                             note)
     return render_html(env, printed, medium="print")
 
 
-def write_screen_editions(settings, env, market: MarketData, metrics, commentary, note, specs, folder: Path) -> None:
-    """metrics.json, the self-contained report.html, the site page and the email edition."""
-    headline = note.headline or env.get_template("sections/_headline_text.html").render(c=commentary).strip()
-    write_text(folder / "metrics.json", dump_metrics(metrics_document(metrics, market, settings, headline)))
-    screen = build_context(settings, market, metrics, commentary,
+def write_screen_editions(settings, env, market: MarketData, metrics, commentary, words, doc, note, specs,
+                          folder: Path) -> None:
+    """metrics.json (with the fact-check), review.txt, the self-contained report.html, the site page and
+    the email edition."""
+    doc = {**doc, "headline": note.headline or words.headline,
+           "fact_check": flags_document(list(words.flags), words.overridden)}
+    write_text(folder / "metrics.json", dump_metrics(doc))
+    write_text(folder / "review.txt", review_text(words, metrics.as_of))
+    screen = build_context(settings, market, metrics, commentary, words,
                            {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs}, note)
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
     site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption)

@@ -121,6 +121,15 @@ class Risk(_Model):
     vix_stressed: float = Field(25.0, gt=0, description="A VIX at or above this reads as stressed.")
     yen_rally_week: float = Field(-0.015, lt=0, gt=-0.5,
                                   description="A one-week USD/JPY change at or below this (decimal) is a sharp yen rally.")
+    yen_from_peak: float = Field(-0.05, lt=0, gt=-0.5,
+                                 description="USD/JPY this far below its highest close of the last four weeks (decimal) "
+                                             "is a yen rally worth a sentence even when the week's own move is small.")
+    vix_spike: float = Field(0.25, gt=0, lt=5,
+                             description="A VIX close this much above the previous week's last close (decimal), "
+                                         "reaching vix_stressed, is a volatility spike.")
+    stress_week_drop: float = Field(-0.04, lt=0, gt=-0.5,
+                                    description="A large-cap weekly return at or below this (decimal) is a week of "
+                                                "market-wide stress: the stance does not lean further in.")
     rsi_stretched: float = Field(70.0, gt=50, lt=100, description="A 14-day RSI of the small-cap price above this is stretched.")
     stretch_from_50d: float = Field(0.08, gt=0, lt=1,
                                     description="A small-cap price this far above its 50-day average (decimal) is stretched.")

@@ -19,8 +19,9 @@ from generator.metrics.series import (period_returns, running_peak, value_at,
 from generator.metrics.breadth import Breadth, breadth_at
 from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, leadership, rate_sensitivity, sector_point
 from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, breakout_history
-from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_at, stance_history
-from generator.metrics.stance import Stance, StanceWeek
+from generator.metrics.events import WeekEvents, week_events
+from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_history, stance_path
+from generator.metrics.stance import ORDER, Stance, StanceWeek
 
 __all__ = ["WeeklyMetrics", "compute_metrics", "PERIODS"]
 
@@ -79,6 +80,33 @@ class RatioSeries:
 
 
 @dataclass(frozen=True)
+class StanceRecord:
+    """How long the published stance has held, and the last change within the history shown."""
+
+    weeks_unchanged: int                 # weeks at the current stance, this one included (capped at the history)
+    changed_weeks_ago: int | None        # weeks since the last change (1: it changed this week), None if none shown
+    changed_from: str | None
+    changed_to: str | None
+    changed_on: date | None              # the week end the change took effect
+    ratio_since_change: float | None     # small/large ratio now / at that week end - 1
+    direction: str | None                # "up" (toward small caps) | "down"
+
+
+def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRecord:
+    keys = [w.key for w in history]
+    run = 1
+    while run < len(keys) and keys[-run - 1] == keys[-1]:
+        run += 1
+    if run >= len(keys):
+        return StanceRecord(run, None, None, None, None, None, None)
+    before, after = history[-run - 1], history[-run]
+    base = value_at(ratio, pd.Timestamp(after.session))
+    since = float(ratio.loc[session]) / base - 1 if base else None
+    up = ORDER.index(after.key) > ORDER.index(before.key)
+    return StanceRecord(run, run, before.key, after.key, after.session, since, "up" if up else "down")
+
+
+@dataclass(frozen=True)
 class WeeklyMetrics:
     as_of: date
     week_start: date
@@ -101,6 +129,8 @@ class WeeklyMetrics:
     breakouts: BreakoutHistory
     analogue: Analogue | None
     stance_history: tuple[StanceWeek, ...]
+    stance_record: StanceRecord
+    events: WeekEvents
     series: RatioSeries
     signals: Signals
 
@@ -142,7 +172,9 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         momentum=momentum,
     )
     breakouts = breakout_history(ratio, sma_l, peak_at, session, settings.history.failed_breakout_weeks)
-    stance = stance_at(signals, settings, session, breakouts)
+    path = stance_path(signals, settings, session, breakouts, settings.stance.history_weeks)
+    stance = path[-1][2]
+    history = stance_history(path)
 
     ref = None
     # Only once the reference year is over: mid-year, "its high so far" is just a recent price.
@@ -194,6 +226,7 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         rate_sensitivity=sensitivity, sectors=sectors, leadership=leaders,
         risk=risk_at(signals, settings, session), breakouts=breakouts,
         analogue=analogue_run(ratio, settings.history.analogue_start, settings.history.analogue_end, session),
-        stance_history=stance_history(signals, settings, session, breakouts, settings.stance.history_weeks),
+        stance_history=history, stance_record=stance_record(history, ratio, session),
+        events=week_events(market, settings, session),
         series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
     )

@@ -71,6 +71,8 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "drawdown_from_peak": r.drawdown_from_peak,
             "years_since_peak": r.years_since_peak,
             "momentum": r.momentum,
+            "momentum_up": sum(1 for v in r.momentum.values() if v is not None and v > 0),
+            "momentum_known": sum(1 for v in r.momentum.values() if v is not None),
         },
         "reference_high": asdict(metrics.reference_high) if metrics.reference_high else None,
         "stance": {
@@ -79,8 +81,12 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "risk_level": stance.risk_level, "risk_flags": list(stance.risk_flags),
             "tests": [asdict(t) for t in stance.tests],
             "history": [asdict(w) for w in metrics.stance_history],
+            "raw_key": metrics.stance_history[-1].raw_key,
+            "held_back": stance.held_back,
+            "record": asdict(metrics.stance_record),
         },
-        "breadth": asdict(metrics.breadth) if metrics.breadth else None,
+        "events": asdict(metrics.events),
+        "breadth": {**asdict(metrics.breadth), "reference_year": lb.reference_high_year} if metrics.breadth else None,
         "rate_sensitivity": asdict(metrics.rate_sensitivity) if metrics.rate_sensitivity else None,
         "sectors": {p.ticker: {"trend": p.trend, "momentum": p.momentum, "quadrant": p.quadrant,
                                "tail": [{"date": d, "trend": t, "momentum": m} for d, t, m in p.tail]}
@@ -90,6 +96,8 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
         "breakouts": {
             "since": metrics.breakouts.since, "limit_weeks": metrics.breakouts.limit_weeks,
             "failed_count": len(metrics.breakouts.failed),
+            "sustained_count": len(metrics.breakouts.sustained),
+            "episodes": len(metrics.breakouts.failed) + len(metrics.breakouts.sustained),
             "failed": [asdict(b) for b in metrics.breakouts.failed],
             "sustained": [asdict(b) for b in metrics.breakouts.sustained],
             "current": asdict(metrics.breakouts.current) if metrics.breakouts.current else None,

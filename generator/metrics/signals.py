@@ -17,7 +17,8 @@ from generator.metrics.history import BreakoutHistory
 from generator.metrics.indicators import percentile_rank, realised_vol, rsi, weekly_last
 from generator.metrics.periods import last_on_or_before, weeks_target
 from generator.metrics.series import change_since, moving_average, value_at
-from generator.metrics.stance import Stance, StanceWeek, decide_stance
+from generator.metrics.events import is_spike, is_stress, vix_week
+from generator.metrics.stance import ORDER, Stance, StanceWeek, decide_stance, held_at
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Signals:
     sma_short: pd.Series
     sma_long: pd.Series
     small: pd.Series
+    large: pd.Series                 # large-cap total return, for the week's market-wide stress
     small_sma50: pd.Series
     small_rsi: pd.Series
     long_yield: pd.Series | None     # decimal
@@ -60,7 +62,7 @@ def build_signals(market: MarketData, settings, ratio: pd.Series) -> Signals:
     fx = market[t.fx].quoted if have(t.fx) else None
     return Signals(
         ratio=ratio, sma_short=moving_average(ratio, lb.sma_short), sma_long=moving_average(ratio, lb.sma_long),
-        small=small, small_sma50=moving_average(small, 50), small_rsi=rsi(small, 14),
+        small=small, large=market[settings.pair.large].total_return, small_sma50=moving_average(small, 50), small_rsi=rsi(small, 14),
         long_yield=market[t.long_yield].quoted * 0.01 if have(t.long_yield) else None,
         vix=vix, vix_pct=percentile_rank(vix.iloc[-400:], 252) if vix is not None else None,
         fx=fx, fx_sma200=moving_average(fx, 200) if fx is not None else None,
@@ -140,12 +142,40 @@ def stance_at(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHi
     )
 
 
-def stance_history(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHistory | None,
-                   weeks: int) -> tuple[StanceWeek, ...]:
-    """The stance at the last session of each of the last `weeks` weeks, oldest first, ending at `session`."""
-    ends = weekly_last(s.ratio.loc[:session]).index[-weeks:]
-    out = []
+def week_stress(s: Signals, settings, session: pd.Timestamp) -> bool:
+    """Market-wide stress in the week ending at `session` (see generator.metrics.events)."""
+    day = session.date()
+    large_week = change_since(s.large, session, weeks_target(day, 1)) if session in s.large.index else None
+    high = jump = None
+    if s.vix is not None:
+        high, _, _, jump = vix_week(s.vix, session)
+    return is_stress(large_week, is_spike(high, jump, settings.risk), settings.risk)
+
+
+# Weeks scored before the first shown one, so the steadying rule has a past to read.
+LEAD_WEEKS = 8
+
+
+def stance_path(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHistory | None,
+                weeks: int) -> list[tuple[pd.Timestamp, Stance, Stance]]:
+    """(week end, raw stance, published stance) for the last `weeks` weeks, oldest first.
+
+    The published stance is steadied (see generator.metrics.stance): an upgrade counts only
+    once the raw rules have called it two weeks running, and in a week of market-wide stress
+    the stance never rises above last week's. Downgrades take effect at once."""
+    ends = weekly_last(s.ratio.loc[:session]).index[-(weeks + LEAD_WEEKS):]
+    out: list[tuple[pd.Timestamp, Stance, Stance]] = []
     for end in ends:
-        st = stance_at(s, settings, end, breakouts)
-        out.append(StanceWeek(end.date(), st.key, st.label, st.score, st.risk_level))
-    return tuple(out)
+        raw = stance_at(s, settings, end, breakouts)
+        if not out:
+            out.append((end, raw, raw))
+            continue
+        _, prev_raw, prev_pub = out[-1]
+        out.append((end, raw, held_at(raw, prev_raw.key, prev_pub.key, week_stress(s, settings, end))))
+    return out[-weeks:]
+
+
+def stance_history(path: list[tuple[pd.Timestamp, Stance, Stance]]) -> tuple[StanceWeek, ...]:
+    """The published stance of each week of a stance path, oldest first."""
+    return tuple(StanceWeek(end.date(), pub.key, pub.label, pub.score, pub.risk_level, raw.key, pub.held_back)
+                 for end, raw, pub in path)

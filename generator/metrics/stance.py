@@ -16,6 +16,20 @@ A test without data scores 0 (a rates change inside the band also scores 0).
 * ``stay_large`` ("Stay with large caps"): everything else. Nothing leans toward
   small caps while the ratio is below (or has no) long average.
 
+**Steadying (hysteresis).** The raw rules above can flip from week to week
+when the ratio hovers around an average. The *published* stance is steadied:
+
+* an upgrade takes effect only when the raw rules call it two weeks running
+  (the published stance is the lower of this week's and last week's raw
+  stance), so a one-week blip never moves the call up;
+* in a week of market-wide stress (the large-cap index down 4% or more, or a
+  VIX spike: see generator.metrics.events) the stance never rises above last
+  week's published stance: no leaning in while the market is falling;
+* a downgrade takes effect at once.
+
+``held_back`` says why a published stance is below the raw one: "confirm"
+(waiting for a second week) or "stress".
+
 The false-move risk level counts warning flags: the averages not yet crossed,
 52-week momentum still negative, small caps stretched (RSI or distance from the
 50-day), a stressed VIX, a sharp yen rally, and two or more failed relative
@@ -26,10 +40,11 @@ caps and the level is not low: the call "could be a false move".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterable
 
+ORDER = ("stay_large", "start_lean", "lean_further")
 LABELS = {
     "stay_large": "Stay with large caps",
     "start_lean": "Start to lean in",
@@ -62,15 +77,18 @@ class Stance:
     risk_level: str               # low | elevated | high
     risk_flags: tuple[str, ...]
     false_move_risk: bool
+    held_back: str | None = None  # "confirm" | "confirm_downgrade" | "stress": why published differs from raw
 
 
 @dataclass(frozen=True)
 class StanceWeek:
     session: date
-    key: str
+    key: str          # the published (steadied) stance
     label: str
     score: int
     risk_level: str
+    raw_key: str      # what the unsteadied rules said that week
+    held_back: str | None
 
 
 def _sign(value: float | None) -> int:
@@ -115,3 +133,26 @@ def decide_stance(distance_from_long: float | None, short_minus_long: float | No
     level = "low" if not flags else "elevated" if len(flags) <= 2 else "high"
     return Stance(key, LABELS[key], score, len(tests), tests, level, tuple(flags),
                   key != "stay_large" and level != "low")
+
+
+def held_at(raw: Stance, previous_raw: str, previous_published: str, stress: bool) -> Stance:
+    """The published stance for a week, given last week's raw and published stances (see the module doc)."""
+    now, before, held = ORDER.index(raw.key), ORDER.index(previous_raw), ORDER.index(previous_published)
+    level, reason = held, None
+    if now > held:
+        if stress:
+            reason = "stress"
+        elif before > held:
+            level = min(now, before)
+        if level < now:
+            reason = reason or "confirm"
+    elif now < held:
+        if stress or held - now >= 2 or before < held:
+            level = max(now, before) if before < held and not stress and held - now < 2 else now
+        if level > now:
+            reason = "confirm_downgrade"
+    if level == now:
+        return raw
+    key = ORDER[level]
+    return replace(raw, key=key, label=LABELS[key], false_move_risk=key != "stay_large" and raw.risk_level != "low",
+                   held_back=reason)

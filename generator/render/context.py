@@ -14,6 +14,7 @@ from typing import Mapping
 
 from generator.charts import ChartSpec
 from generator.commentary import Commentary
+from generator.commentary.words import Words
 from generator.data.model import MarketData
 from generator.metrics import PERIODS, WeeklyMetrics
 from generator.notes import EditorNote
@@ -72,7 +73,9 @@ class ReportContext:
     page_size: str = _help("PDF page size: A4 or Letter.")
     disclosures: Mapping[str, str] = _help("Disclosure texts from settings, copyright year filled in.")
     m: WeeklyMetrics = _help("All metrics of the week (see generator/metrics).")
-    c: Commentary = _help("Sentence choices per section (see generator/commentary).")
+    c: Commentary = _help("Declared sentences per section (see generator/commentary).")
+    w: Words = _help("The rendered, fact-checked commentary: headline, standfirst, headings and paragraphs "
+                     "per section (see generator/commentary/words.py).")
     return_rows: tuple[ReturnRow, ...] = _help("Period returns of small, large and the spread, in display order.")
     momentum_rows: tuple[tuple[str, float | None], ...] = _help("(label, ratio change) per momentum lookback.")
     sector_rows: tuple[SectorRow, ...] = _help("Sector returns relative to the large cap, best 13-week first.")
@@ -96,18 +99,18 @@ def relative_src(spec: ChartSpec, folder, kind: str) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
+def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary, w: Words,
                   charts: Mapping[str, ChartView], note: EditorNote | None = None) -> ReportContext:
     b, d = settings.branding, settings.disclosures
     disclosures = d.model_dump()
     disclosures["copyright"] = d.copyright.replace("{year}", str(m.as_of.year))
-    ranked = [t for t, _ in c.sectors.facts.get("ranked", [])]
+    ranked = [t for t, _ in c.ranked]
     return ReportContext(
         title=b.title, subtitle=b.subtitle, author=b.author, editor=b.editor, publisher=b.publisher,
         small=m.small, large=m.large, small_name=settings.pair.small_name, large_name=settings.pair.large_name,
         as_of=m.as_of, week_start=m.week_start, source=market.source, source_description=market.description,
         is_sample=market.source == "sample", data_sha256=market.fingerprint(), retrieved_at=market.retrieved_at,
-        page_size=settings.output.page_size, disclosures=disclosures, m=m, c=c,
+        page_size=settings.output.page_size, disclosures=disclosures, m=m, c=c, w=w,
         return_rows=tuple(ReturnRow(PERIOD_LABELS[p], m.returns[m.small][p], m.returns[m.large][p], m.spread[p])
                           for p in PERIODS),
         momentum_rows=tuple((k.replace("w", " weeks"), v) for k, v in m.ratio.momentum.items()),

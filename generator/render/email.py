@@ -48,7 +48,7 @@ def render_email(env: Environment, context: ReportContext, base_url: str | None)
     html = env.get_template("email.html").render(**values, **extra)
     html = css_inline.CSSInliner(keep_style_tags=False).inline(html)
     text = env.get_template("email.txt").render(**values, **extra)
-    headline = context.note.headline or env.get_template("sections/_headline_text.html").render(**values).strip()
+    headline = context.note.headline or context.w.headline
     subject = f"{context.title}: {headline}"
     if context.is_sample:
         subject = "[SAMPLE DATA] " + subject

@@ -7,6 +7,7 @@ a missing value never crashes a template or reads as zero.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 MISSING = "\u2013"
 MINUS = "\u2212"  # a real minus sign, so -1.2% does not wrap or read as a hyphen
@@ -105,7 +106,36 @@ def join_and(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+@lru_cache(maxsize=1)
+def _inflect():
+    import inflect
+
+    return inflect.engine()
+
+
+def ordinal(n: int) -> str:
+    """2 -> '2nd'."""
+    return _inflect().ordinal(int(n))
+
+
+def ordinal_word(n: int) -> str:
+    """2 -> 'second'."""
+    return _inflect().number_to_words(_inflect().ordinal(int(n)))
+
+
+def number_word(n: int) -> str:
+    """Numbers up to ten in words, larger ones in digits (house style): 3 -> 'three', 14 -> '14'."""
+    n = int(n)
+    return _inflect().number_to_words(n) if 0 <= n <= 10 else str(n)
+
+
+def plural(word: str, n: int) -> str:
+    """('week', 1) -> 'week'; ('week', 3) -> 'weeks'."""
+    return _inflect().plural(word, int(n))
+
+
 FILTERS = {
+    "ordinal": ordinal, "ordinal_word": ordinal_word, "number_word": number_word, "plural": plural,
     "capfirst": capfirst,
     "join_and": join_and,
     "updown": updown,

@@ -1,0 +1,170 @@
+"""What a sentence asserts, in terms the fact-check can verify against metrics.json.
+
+A commentary sentence is a `Sentence`: which words template says it (`key`),
+whom it is about (`subjects`, the first being the one a following "It" or
+"That" refers to), the figures it quotes (`facts`, each a path into
+metrics.json) and what it claims about the numbers (`claims`). Rules build
+sentences with the helpers below, which read like the sentence they declare:
+
+    Sentence("divergence", "week_slump_up", (small, f"{small}-{large}"),
+             facts=(Fact("small", f"returns.{small}.1w", small, "pct"), ...),
+             claims=(negative(f"spread.1w", pair, "week"),       # "lost ground"
+                     positive(f"returns.{large}.1w", large, "week")))   # "while large caps gained"
+
+`sense` is what a claim says in words: +1 for up, ahead, high, strong; -1 for
+down, behind, low, weak; 0 for a neutral statement. Two sentences of one
+issue that make claims of opposite sense on the same subject and topic
+contradict each other in a reader's eyes, even if both figures are right
+(a VIX that is "only 14.9" but "higher than on 61% of days").
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+       "!=": operator.ne}
+MISSING = object()
+
+
+def lookup(doc: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path in metrics.json ("returns.IWM.1w", "stance.history.-2.key")."""
+    value: Any = doc
+    for part in path.split("."):
+        if isinstance(value, list):
+            try:
+                value = value[int(part)]
+            except (ValueError, IndexError):
+                return MISSING
+        elif isinstance(value, Mapping) and part in value:
+            value = value[part]
+        else:
+            return MISSING
+    return value
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A figure a sentence quotes: where it comes from and whose it is.
+
+    unit: pct (a decimal shown as a percentage), bp (a yield change shown in basis points),
+    yield (a decimal yield shown as a percentage), level (a plain number), count, year,
+    years (a span in years, shown in words), date, text (a name or label, not a number).
+    transform: None, "abs" (the size of the figure) or "complement" (1 - the figure)."""
+
+    name: str
+    path: str
+    subject: str
+    unit: str
+    transform: str | None = None
+
+    def value(self, doc: Mapping[str, Any]) -> Any:
+        raw = lookup(doc, self.path)
+        if raw is MISSING or raw is None or self.transform is None:
+            return raw
+        return abs(raw) if self.transform == "abs" else 1 - raw
+
+
+@dataclass(frozen=True)
+class Claim:
+    """`path` `op` `bound` must hold in metrics.json; or `path` `op` `other` (another path)."""
+
+    path: str
+    op: str
+    bound: Any
+    subject: str
+    topic: str
+    sense: int
+    other: str | None = None
+
+    def holds(self, doc: Mapping[str, Any]) -> bool:
+        value = lookup(doc, self.path)
+        bound = lookup(doc, self.other) if self.other else self.bound
+        if value is MISSING or bound is MISSING:
+            return False
+        if self.op in ("==", "!="):
+            return OPS[self.op](value, bound)
+        if value is None or bound is None:
+            return False
+        return OPS[self.op](value, bound)
+
+    def describe(self) -> str:
+        return f"{self.path} {self.op} {self.other or self.bound!r}"
+
+
+def positive(path: str, subject: str, topic: str) -> Claim:
+    """The figure is above zero (rose, gained, ahead)."""
+    return Claim(path, ">", 0.0, subject, topic, +1)
+
+
+def negative(path: str, subject: str, topic: str) -> Claim:
+    """The figure is below zero (fell, lost, behind)."""
+    return Claim(path, "<", 0.0, subject, topic, -1)
+
+
+def at_least(path: str, bound: float, subject: str, topic: str, sense: int = +1) -> Claim:
+    return Claim(path, ">=", bound, subject, topic, sense)
+
+
+def at_most(path: str, bound: float, subject: str, topic: str, sense: int = -1) -> Claim:
+    return Claim(path, "<=", bound, subject, topic, sense)
+
+
+def more_than(path: str, bound: float, subject: str, topic: str, sense: int = +1) -> Claim:
+    return Claim(path, ">", bound, subject, topic, sense)
+
+
+def less_than(path: str, bound: float, subject: str, topic: str, sense: int = -1) -> Claim:
+    return Claim(path, "<", bound, subject, topic, sense)
+
+
+def exceeds(path: str, other: str, subject: str, topic: str, sense: int = +1) -> Claim:
+    """One figure is above another (the 50-day average above the 200-day)."""
+    return Claim(path, ">", None, subject, topic, sense, other)
+
+
+def is_(path: str, value: Any, subject: str, topic: str, sense: int = 0) -> Claim:
+    """A label or flag has this value (a quadrant, a stance, a regime)."""
+    return Claim(path, "==", value, subject, topic, sense)
+
+
+def is_not(path: str, value: Any, subject: str, topic: str, sense: int = 0) -> Claim:
+    return Claim(path, "!=", value, subject, topic, sense)
+
+
+def within(path: str, size: float, subject: str, topic: str) -> tuple[Claim, Claim]:
+    """The figure is inside +/- size: 'little changed', 'level with'."""
+    return (Claim(path, ">", -size, subject, topic, 0), Claim(path, "<", size, subject, topic, 0))
+
+
+def sign_of(path: str, value: float | None, subject: str, topic: str) -> Claim:
+    """The claim a sentence makes when its direction word follows the figure's sign ('up 3%', 'down 2%')."""
+    if value is None:
+        return Claim(path, "!=", None, subject, topic, 0)
+    if value > 0:
+        return positive(path, subject, topic)
+    if value < 0:
+        return negative(path, subject, topic)
+    return Claim(path, "==", 0.0, subject, topic, 0)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    section: str
+    key: str                            # the macro in templates/words/<section>.html that words it
+    subjects: tuple[str, ...]           # the first is what a following "It" refers to
+    facts: tuple[Fact, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)  # names and labels the words may use (not figures)
+    # True when the sentence's direction words describe a relationship or a condition ("weeks when the
+    # yield rose were weeks when small caps lagged"), not this week's figures: the direction check skips it.
+    relationship: bool = False
+
+    @property
+    def subject(self) -> str:
+        return self.subjects[0]
+
+
+Paragraph = tuple[Sentence, ...]

@@ -1,0 +1,188 @@
+"""What happened inside the week and the month, not only Friday to Friday.
+
+Friday closes hide the weeks that matter most: a volatility spike on a Monday
+that has faded by Friday, a yen rally that peaked two weeks ago, one session
+in which small caps gained or lost three points on large caps. These figures
+are read from daily closes up to the issue's session (never after it):
+
+* the VIX's highest close of the week, its day, and how far it stood above the
+  previous week's last close (a *spike* when it rose by `risk.vix_spike` and
+  reached `risk.vix_stressed`);
+* USD/JPY against its highest close of the last four weeks (a yen rally from
+  the peak is a negative move);
+* the pair's biggest one-session relative move of the week (small-cap daily
+  return minus large-cap daily return) and its day;
+* each index's distance from its own all-time closing high (price terms);
+* last week's small-minus-large spread, so "again" can be checked;
+* the rate regime, inferred from the short (13-week bill) yield:
+
+  | regime    | when                                                              |
+  |-----------|-------------------------------------------------------------------|
+  | hiking    | bill yield up 25 bp or more over 13 weeks, or up 50 bp over 26 weeks and still rising |
+  | cutting   | down 25 bp or more over 13 weeks, or down 50 bp over 26 and still falling |
+  | zero      | otherwise, with the bill yield below 0.5%                         |
+  | on_hold   | otherwise; `high` when the bill yield is 3.5% or more             |
+
+* market-wide stress: the large-cap index fell `risk.stress_week_drop` or more
+  in the week, or the VIX spiked (as above).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from generator.data.model import MarketData
+from generator.metrics.periods import last_on_or_before, weeks_target, week_start
+from generator.metrics.series import change_since
+
+REGIME_MOVE_13W = 0.0025
+REGIME_MOVE_26W = 0.005
+ZERO_RATE = 0.005
+HIGH_RATE = 0.035
+
+
+@dataclass(frozen=True)
+class RateRegime:
+    key: str                      # hiking | cutting | zero | on_hold
+    high: bool                    # bill yield at or above HIGH_RATE
+    level: float                  # bill yield, decimal
+    change_13w: float | None
+    change_26w: float | None
+
+
+@dataclass(frozen=True)
+class WeekEvents:
+    previous_spread: float | None       # last week's small-minus-large return
+    small_from_high: float | None       # small-cap price / its all-time closing high - 1
+    small_high_date: date | None
+    large_from_high: float | None
+    large_high_date: date | None
+    biggest_day: date | None            # session of the week's largest |small - large| daily move
+    biggest_day_move: float | None      # small-cap daily return minus large-cap daily return that session
+    vix_high: float | None              # highest VIX close of the week
+    vix_high_date: date | None
+    vix_previous_close: float | None    # last VIX close of the previous week
+    vix_jump: float | None              # vix_high / vix_previous_close - 1
+    vix_spike: bool
+    fx_peak_4w: float | None            # highest USD/JPY close of the last four weeks
+    fx_peak_date: date | None
+    fx_from_peak: float | None          # USD/JPY now / that peak - 1 (negative: the yen has rallied)
+    large_week: float | None            # the large-cap index's weekly return
+    market_stress: bool
+    regime: RateRegime | None
+
+
+def _previous_week_end(index: pd.DatetimeIndex, session: pd.Timestamp) -> pd.Timestamp | None:
+    return last_on_or_before(index, week_start(session.date()) - pd.Timedelta(days=1))
+
+
+def _from_high(series: pd.Series) -> tuple[float | None, date | None]:
+    if series.empty:
+        return None, None
+    at = series.idxmax()
+    return float(series.iloc[-1] / series.loc[at] - 1), at.date()
+
+
+def vix_week(vix: pd.Series, session: pd.Timestamp) -> tuple[float | None, date | None, float | None,
+                                                             float | None]:
+    """(highest close of the week, its day, the previous week's last close, high / that close - 1)."""
+    vix = vix.loc[:session]
+    week = vix.loc[pd.Timestamp(week_start(session.date())):]
+    if week.empty:
+        return None, None, None, None
+    at = week.idxmax()
+    high = float(week.loc[at])
+    prev_at = _previous_week_end(vix.index, session)
+    if prev_at is None:
+        return high, at.date(), None, None
+    prev = float(vix.loc[prev_at])
+    return high, at.date(), prev, high / prev - 1
+
+
+def is_spike(vix_high: float | None, vix_jump: float | None, risk) -> bool:
+    return vix_jump is not None and vix_high is not None and vix_jump >= risk.vix_spike \
+        and vix_high >= risk.vix_stressed
+
+
+def is_stress(large_week: float | None, vix_spike: bool, risk) -> bool:
+    """A week of market-wide stress: a large-cap fall of `stress_week_drop` or worse, or a VIX spike."""
+    return (large_week is not None and large_week <= risk.stress_week_drop) or vix_spike
+
+
+def rate_regime(short_yield: pd.Series | None, session: pd.Timestamp) -> RateRegime | None:
+    """The policy backdrop from the bill yield (decimal), as of the session."""
+    if short_yield is None or short_yield.empty:
+        return None
+    at = last_on_or_before(short_yield.index, session.date())
+    if at is None or at < session - pd.Timedelta(days=7):
+        return None
+    level = float(short_yield.loc[at])
+    c13 = change_since(short_yield, at, weeks_target(session.date(), 13), absolute=True)
+    c26 = change_since(short_yield, at, weeks_target(session.date(), 26), absolute=True)
+    if c13 is None:
+        return None
+    if c13 >= REGIME_MOVE_13W or (c26 is not None and c26 >= REGIME_MOVE_26W and c13 > 0):
+        key = "hiking"
+    elif c13 <= -REGIME_MOVE_13W or (c26 is not None and c26 <= -REGIME_MOVE_26W and c13 < 0):
+        key = "cutting"
+    elif level < ZERO_RATE:
+        key = "zero"
+    else:
+        key = "on_hold"
+    return RateRegime(key, level >= HIGH_RATE, level, c13, c26)
+
+
+def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEvents:
+    """The week's events for the issue at `session` (market already cut there)."""
+    small, large = settings.pair.small, settings.pair.large
+    t, risk = settings.tickers, settings.risk
+    s_tr, l_tr = market[small].total_return, market[large].total_return
+    joined = pd.concat([s_tr, l_tr], axis=1, join="inner").dropna()
+
+    previous_spread = None
+    prev_end = _previous_week_end(joined.index, session)
+    if prev_end is not None:
+        s_prev = change_since(joined.iloc[:, 0], prev_end, weeks_target(prev_end.date(), 1))
+        l_prev = change_since(joined.iloc[:, 1], prev_end, weeks_target(prev_end.date(), 1))
+        previous_spread = s_prev - l_prev if s_prev is not None and l_prev is not None else None
+
+    large_week = None
+    biggest_day = biggest_move = None
+    if prev_end is not None:
+        window = joined.loc[prev_end:session]
+        daily = window.pct_change().iloc[1:]
+        if not daily.empty:
+            relative = daily.iloc[:, 0] - daily.iloc[:, 1]
+            at = relative.abs().idxmax()
+            biggest_day, biggest_move = at.date(), float(relative.loc[at])
+        large_week = float(window.iloc[-1, 1] / window.iloc[0, 1] - 1)
+
+    small_from_high, small_high_date = _from_high(market[small].quoted.loc[:session])
+    large_from_high, large_high_date = _from_high(market[large].quoted.loc[:session])
+
+    vix_high = vix_high_date = vix_prev = vix_jump = None
+    if t.volatility and t.volatility in market:
+        vix_high, vix_high_date, vix_prev, vix_jump = vix_week(market[t.volatility].quoted, session)
+    vix_spike = is_spike(vix_high, vix_jump, risk)
+
+    fx_peak = fx_peak_date = fx_from_peak = None
+    if t.fx and t.fx in market:
+        fx = market[t.fx].quoted.loc[:session]
+        if not fx.empty and fx.index[-1] >= session - pd.Timedelta(days=7):
+            window = fx.loc[pd.Timestamp(weeks_target(session.date(), 4)) + pd.Timedelta(days=1):]
+            if not window.empty:
+                at = window.idxmax()
+                fx_peak, fx_peak_date = float(window.loc[at]), at.date()
+                fx_from_peak = float(fx.iloc[-1] / fx_peak - 1)
+
+    regime = None
+    if t.short_yield and t.short_yield in market:
+        regime = rate_regime(market[t.short_yield].quoted.loc[:session] * 0.01, session)
+
+    stress = is_stress(large_week, vix_spike, risk)
+    return WeekEvents(previous_spread, small_from_high, small_high_date, large_from_high, large_high_date,
+                      biggest_day, biggest_move, vix_high, vix_high_date, vix_prev, vix_jump, vix_spike,
+                      fx_peak, fx_peak_date, fx_from_peak, large_week, stress, regime)

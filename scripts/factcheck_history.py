@@ -1,0 +1,46 @@
+"""Run the commentary path (metrics + words + fact-check, no charts or PDF) over every week of a data set
+and count the fact-check flags by class.
+
+    .venv/bin/python scripts/factcheck_history.py --source csv --data-dir ../shared/data/market [--from 2001-01-01]
+    .venv/bin/python scripts/factcheck_history.py --source sample --show 20
+
+Prints the flags by class, the stance changes per year, and (with --show N) N example flags per class.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.history import history_report, run_history  # noqa: E402
+from generator.settings import load_settings  # noqa: E402
+from generator.data import load_prices  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--settings", default="settings.yaml")
+    ap.add_argument("--source", default="csv")
+    ap.add_argument("--data-dir", default="../shared/data/market")
+    ap.add_argument("--from", dest="start", default="2001-01-01")
+    ap.add_argument("--to", dest="end", default=None)
+    ap.add_argument("--show", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    settings = load_settings(args.settings)
+    market = load_prices(settings, args.source, args.data_dir if args.source == "csv" else None, offline=True)
+    started = time.perf_counter()
+    weeks = run_history(market, settings, date.fromisoformat(args.start),
+                        date.fromisoformat(args.end) if args.end else None, jobs=args.jobs)
+    print(history_report(weeks, show=args.show))
+    print(f"{len(weeks)} weeks in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
