@@ -89,7 +89,7 @@ def _headline(r: _Rules) -> Sentence:
                    at_most("stance.score", -3, "stance", "stance"))
     if s.key != "stay_large" or spread >= r.settings.stance.flat_band:
         return say("turning_question")
-    return say("mixed_question", negative("ratio.momentum.52w", pair, "trend"))
+    return say("mixed_question", negative("ratio.momentum.52w", pair, "momentum 52w"))
 
 
 def _standfirst(r: _Rules) -> Paragraph:
@@ -304,11 +304,13 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
         first.append(say("peak_age", pair, peak, [at_least("ratio.years_since_peak", 1, pair, "age", 0)]))
         if ratio.drawdown_from_peak < -0.25:
             first.append(say("peak_far", pair, peak, [less_than("ratio.drawdown_from_peak", -0.25, pair, "peak"),
-                                                       is_("breakouts.current", None, pair, "breakout", -1)]))
+                                                       is_("breakouts.current", None, pair, "current breakout", -1)]))
         else:
-            first.append(say("peak_near", pair, peak, [at_least("ratio.drawdown_from_peak", -0.25, pair, "peak", +1)]))
+            first.append(say("peak_near", pair, peak, [at_least("ratio.drawdown_from_peak", -0.25, pair, "peak", +1),
+                                                        at_most("ratio.drawdown_from_peak", 0, pair, "peak")]))
     else:
-        first.append(say("peak_recent", pair, peak, [less_than("ratio.years_since_peak", 1, pair, "age", 0)]))
+        first.append(say("peak_recent", pair, peak, [less_than("ratio.years_since_peak", 1, pair, "age", 0),
+                                                      at_most("ratio.drawdown_from_peak", 0, pair, "peak")]))
     paragraphs = [tuple(first)]
 
     second = []
@@ -342,6 +344,7 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
             second.append(say(key, pair, (Fact("ups", "ratio.momentum_up", pair, "count"),
                                           Fact("n", "ratio.momentum_known", pair, "count")),
                               [sign_of(f"ratio.momentum.{shortest}", short, pair, f"momentum {shortest}"),
+                               at_least("ratio.momentum_up", 1, pair, "momentum count", +1),
                                is_("ratio.momentum_up", ups, pair, "momentum count")]))
     paragraphs.append(tuple(second))
 
@@ -354,14 +357,15 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
     if b.current is not None:
         paragraphs.append((say("breakout_in_progress", pair, counts + (Fact("start", "breakouts.current.start", pair,
                                                                              "date"),),
-                               [positive("ratio.distance_from_sma_long", pair, "trend")]),))
+                               [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                at_least("breakouts.failed_count", 1, pair, "failed breakouts", -1)]),))
     elif b.failed:
         last = f"breakouts.failed.{failed - 1}"
         paragraphs.append((say("breakouts_failed", pair,
                                counts + (Fact("start", f"{last}.start", pair, "date"),
                                          Fact("excess", f"{last}.peak_excess", pair, "pct")),
                                [at_least("breakouts.failed_count", 1, pair, "breakouts", 0),
-                                positive(f"{last}.peak_excess", pair, "breakout")]),))
+                                positive(f"{last}.peak_excess", pair, "failed breakout")]),))
     else:
         paragraphs.append((say("breakouts_none", pair, (), [is_("breakouts.failed_count", 0, pair, "breakouts")]),))
     return tuple(paragraphs)
@@ -411,11 +415,18 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
                   for q in ("leading", "improving", "weakening", "lagging")}
         quad = [say("quadrant_intro", "sectors")]
         senses = {"leading": +1, "improving": 0, "weakening": 0, "lagging": -1}
+        not_up = lambda path, subject, topic: at_most(path, 0, subject, topic)  # noqa: E731
+        sides = {"leading": (positive, positive), "improving": (not_up, positive),
+                 "weakening": (positive, not_up), "lagging": (not_up, not_up)}
         for q, names in groups.items():
             if names:
-                quad.append(say(f"quadrant_{q}", tuple(names), (),
-                                [is_(f"sectors.{t}.quadrant", q, t, "relative", senses[q]) for t in names],
-                                names=names))
+                trend, moving = sides[q]
+                claims = []
+                for t in names:
+                    claims += [is_(f"sectors.{t}.quadrant", q, t, "relative", senses[q]),
+                               trend(f"sectors.{t}.trend", t, "relative trend"),
+                               moving(f"sectors.{t}.momentum", t, "relative 4w")]
+                quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names))
         return tuple(paragraphs), (tuple(quad),), ranked
     return tuple(paragraphs), (), ranked
 
@@ -510,8 +521,9 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
         out = []
         vix_fact = Fact("vix", "risk.vix_level", vix, "level")
         if risk.yen_rally:
-            out.append(say("yen_rally", fx, (Fact("move", "risk.fx_week", fx, "pct"),),
-                           [at_most("risk.fx_week", rs.yen_rally_week, fx, "week")]))
+            out.append(say("yen_rally", (fx, "yen"), (Fact("move", "risk.fx_week", fx, "pct"),),
+                           [at_most("risk.fx_week", rs.yen_rally_week, fx, "week"),
+                            at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
             out.append(say("carry_unwind", "carry trades"))
             key = "yen_rally"
         elif risk.vix_level is not None and risk.vix_level >= rs.vix_stressed:
@@ -523,7 +535,7 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
                                                                           "level", -1)]))
             key = "complacent"
         else:
-            out.append(say("nothing_alarming", "risks", (), [
+            out.append(say("nothing_alarming", ("risks", vix, fx), (), [
                 is_("events.vix_spike", False, vix, "spike"),
                 Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0),
                 Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)]))

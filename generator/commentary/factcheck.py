@@ -139,13 +139,22 @@ def check_numbers(r: Rendered, doc: Mapping[str, Any], names: Iterable[str]) -> 
     return problems
 
 
+_LAYOUT = re.compile(r"\b(?:shown|see|table|chart) below\b|\bbelow:", re.I)
+_NEGATION = {"not", "no", "never", "nor", "without"}
+
+
 def check_direction(r: Rendered) -> list[str]:
+    """Each direction word needs a declared claim of its sense; a word negated a few words
+    earlier ("has not managed a move above") and layout words ("shown below") are not claims."""
     if r.sentence.relationship:
         return []
     senses = {c.sense for c in r.sentence.claims}
     problems = []
-    for word in _WORD.findall(r.text):
+    words = _WORD.findall(_LAYOUT.sub(" ", r.text))
+    for i, word in enumerate(words):
         lower = word.lower()
+        if _NEGATION & {w.lower() for w in words[max(0, i - 6):i]}:
+            continue
         if lower in UP_WORDS and +1 not in senses:
             problems.append(f"{word!r} says up or ahead, but the sentence claims nothing of that sense")
         elif lower in DOWN_WORDS and -1 not in senses:
