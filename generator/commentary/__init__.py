@@ -62,65 +62,147 @@ class _Rules:
         return Fact(name or f"{ticker}_{period}", f"returns.{ticker}.{period}", ticker, "pct")
 
 
-# --- headline and standfirst -------------------------------------------------------------------------
+# --- the week's story: headline and standfirst -----------------------------------------------------------
+
+# Headline forms per story; the form is chosen by the week's number, so a story that lasts several weeks
+# never repeats last week's headline (templates/words/headline.html holds the words).
+HEADLINE_FORMS = {"crash_better": 3, "crash_worse": 3, "vix_spike": 3, "yen_shock": 3, "surge_up": 3,
+                  "beat_in_down": 3, "lag_in_up": 3, "slump_down": 3, "upgrade": 3, "downgrade": 3, "wavering": 3,
+                  "small_trend": 5, "turning": 5, "large_trend": 5, "mixed": 5}
+# A single session in which the pair moved this much against each other is worth a sentence.
+BIG_DAY = 0.02
+
+
+def week_story(r: _Rules) -> tuple[str, list[Claim]]:
+    """The week's dominant story, by priority: a market event (a large-cap sell-off, a volatility spike, a
+    yen shock), then a big relative week read with the market's direction, then a change of stance, then
+    the trend. Returns the story and what naming it claims."""
+    m, rs, ev = r.m, r.settings.risk, r.m.events
+    pair, small, large = f"{r.small}-{r.large}", r.small, r.large
+    spread = m.spread.get("1w")
+    s1 = m.returns[small].get("1w")
+    vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
+    if ev.large_week is not None and ev.large_week <= rs.stress_week_drop and spread is not None:
+        drop = at_most("events.large_week", rs.stress_week_drop, large, "week")
+        if spread >= 0:
+            return "crash_better", [drop, at_least("spread.1w", 0, pair, "week", +1)]
+        return "crash_worse", [drop, negative("spread.1w", pair, "week")]
+    if ev.vix_spike:
+        return "vix_spike", [is_("events.vix_spike", True, vix, "spike", +1)]
+    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak:
+        return "yen_shock", [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
+                             at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]
+    if spread is not None and s1 is not None and abs(spread) >= SURGE:
+        if spread > 0 and s1 > 0:
+            return "surge_up", [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small,
+                                                                                     "week")]
+        if spread > 0:
+            return "beat_in_down", [at_least("spread.1w", SURGE, pair, "week"),
+                                    at_most(f"returns.{small}.1w", 0, small, "week"),
+                                    negative(f"returns.{large}.1w", large, "week")]
+        if s1 > 0:
+            return "lag_in_up", [at_most("spread.1w", -SURGE, pair, "week"), positive(f"returns.{small}.1w", small,
+                                                                                      "week"),
+                                 positive(f"returns.{large}.1w", large, "week")]
+        return "slump_down", [at_most("spread.1w", -SURGE, pair, "week"), at_most(f"returns.{small}.1w", 0, small,
+                                                                                   "week")]
+    rec = m.stance_record
+    if rec.changed_weeks_ago == 1:
+        if rec.direction == "up":
+            return "upgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                               is_("stance.record.direction", "up", "stance", "change", +1)]
+        return "downgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                             is_("stance.record.direction", "down", "stance", "change", -1)]
+    key = m.stance.key
+    if m.stance.held_back == "confirm_downgrade":
+        return "wavering", [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]
+    if key == "lean_further":
+        return "small_trend", [is_("stance.key", "lean_further", "stance", "stance"),
+                               positive("ratio.distance_from_sma_long", r.pair, "trend")]
+    if key == "start_lean":
+        return "turning", [is_("stance.key", "start_lean", "stance", "stance"),
+                           positive("ratio.distance_from_sma_long", r.pair, "trend")]
+    if m.stance.score <= -3:
+        return "large_trend", [is_("stance.key", "stay_large", "stance", "stance"),
+                               at_most("stance.score", -3, "stance", "stance")]
+    return "mixed", [is_("stance.key", "stay_large", "stance", "stance"),
+                     more_than("stance.score", -3, "stance", "stance", 0)]
+
+
+def headline_form(story: str, session_day) -> int:
+    """Which of a story's headline forms this week uses: consecutive weeks always differ."""
+    return (session_day.toordinal() // 7) % HEADLINE_FORMS[story]
+
 
 def _headline(r: _Rules) -> Sentence:
-    m, s = r.m, r.m.stance
-    spread = m.spread.get("1w") or 0.0
-    pair, small = r.pair, r.small
-    say = lambda key, *claims: r.say("headline", key, (pair, small, "stance"), claims=claims)  # noqa: E731
-    if spread >= SURGE and s.key == "lean_further":
-        return say("surge_in_trend", at_least("spread.1w", SURGE, pair, "week"),
-                   at_least("events.previous_spread", SURGE, pair, "week"), positive(f"returns.{small}.1w", small, "week"),
-                   positive("ratio.momentum.13w", pair, "trend"))
-    if spread >= SURGE:
-        return say("surge_question", at_least("spread.1w", SURGE, pair, "week"),
-                   positive(f"returns.{small}.1w", small, "week"))
-    if spread <= -SURGE and s.key != "stay_large":
-        return say("setback_question", at_most("spread.1w", -SURGE, pair, "week"),
-                   is_not("stance.key", "stay_large", "stance", "stance"))
-    if s.key == "lean_further" and not s.false_move_risk:
-        return say("small_trend", is_("stance.key", "lean_further", "stance", "stance"),
-                   positive("ratio.distance_from_sma_long", pair, "trend"))
-    if s.key == "lean_further":
-        return say("small_trend_question", is_("stance.key", "lean_further", "stance", "stance"))
-    if s.key == "stay_large" and s.score <= -3 and (m.spread.get("1w") or 0) < r.settings.stance.flat_band:
-        return say("large_trend", is_("stance.key", "stay_large", "stance", "stance"),
-                   at_most("stance.score", -3, "stance", "stance"))
-    if s.key != "stay_large" or spread >= r.settings.stance.flat_band:
-        return say("turning_question")
-    return say("mixed_question", negative("ratio.momentum.52w", pair, "momentum 52w"))
+    story, claims = week_story(r)
+    subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
+                r.t.fx or "JPY=X", "yen")
+    return r.say("headline", f"{story}_{headline_form(story, r.m.as_of) + 1}", subjects, claims=claims)
 
 
 def _standfirst(r: _Rules) -> Paragraph:
-    m, band = r.m, r.settings.stance.flat_band
-    pair = f"{r.small}-{r.large}"
+    m, band, rs, ev = r.m, r.settings.stance.flat_band, r.settings.risk, r.m.events
+    pair, small, large = f"{r.small}-{r.large}", r.small, r.large
     spread = m.spread.get("1w")
-    facts = (Fact("spread", "spread.1w", pair, "pct"),)
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("lede", key, subjects, facts, claims, **x)  # noqa
+    facts = (Fact("spread", "spread.1w", pair, "pct"), r.ret(small, "1w", "small"), r.ret(large, "1w", "large"))
     out = []
     if spread is None:
-        out.append(r.say("lede", "week_unknown", pair))
+        out.append(say("week_unknown", pair))
     elif spread >= band:
-        out.append(r.say("lede", "week_beat", pair, facts, [at_least("spread.1w", band, pair, "week")]))
+        out.append(say("week_beat", (pair, small, large), facts, [at_least("spread.1w", band, pair, "week")]))
     elif spread <= -band:
-        out.append(r.say("lede", "week_trailed", pair, facts, [at_most("spread.1w", -band, pair, "week", -1)]))
+        out.append(say("week_trailed", (pair, small, large), facts, [at_most("spread.1w", -band, pair, "week", -1)]))
     else:
-        out.append(r.say("lede", "week_level", pair, facts, [within("spread.1w", band, pair, "week")]))
-    key = m.stance.key
-    stance = "stance"
-    if key == "stay_large":
-        tail = "rally" if spread is not None and spread >= band else "slump" if spread is not None and spread <= -band \
-            else "plain"
-        out.append(r.say("lede", f"rules_large_{tail}", stance, claims=[is_("stance.key", "stay_large", stance,
-                                                                                    "stance")]))
-    elif key == "start_lean":
-        out.append(r.say("lede", "rules_turned", stance,
-                         claims=[is_("stance.key", "start_lean", stance, "stance"),
-                                 less_than("stance.record.weeks_unchanged", r.settings.stance.history_weeks, stance,
-                                           "stance", 0)]))
-    else:
-        out.append(r.say("lede", "rules_small", stance, claims=[at_least("stance.score", 3, stance, "stance")]))
+        out.append(say("week_level", (pair, small, large), facts, [within("spread.1w", band, pair, "week")]))
+    # The week's events, which Friday-to-Friday returns hide.
+    vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
+    if ev.large_week is not None and ev.large_week <= rs.stress_week_drop:
+        out.append(say("event_selloff", (large, small), (Fact("large", "events.large_week", large, "pct"),
+                                                         r.ret(small, "1w", "small")),
+                       [at_most("events.large_week", rs.stress_week_drop, large, "week")]))
+    if ev.vix_spike:
+        out.append(say("event_vix_spike", vix, (Fact("high", "events.vix_high", vix, "level"),
+                                                Fact("day", "events.vix_high_date", vix, "date"),
+                                                Fact("jump", "events.vix_jump", vix, "pct"),
+                                                Fact("before", "events.vix_previous_close", vix, "level"),
+                                                Fact("close", "risk.vix_level", vix, "level")),
+                       [is_("events.vix_spike", True, vix, "spike", +1), positive("events.vix_jump", vix, "spike")]))
+    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak:
+        out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
+                                                  Fact("peak", "events.fx_peak_4w", fx, "level"),
+                                                  Fact("day", "events.fx_peak_date", fx, "date")),
+                       [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
+                        at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]))
+    if ev.biggest_day_move is not None and abs(ev.biggest_day_move) >= BIG_DAY:
+        out.append(say("event_big_day_up" if ev.biggest_day_move > 0 else "event_big_day_down", (pair,),
+                       (Fact("move", "events.biggest_day_move", pair, "pct"),
+                        Fact("day", "events.biggest_day", pair, "date")),
+                       [at_least("events.biggest_day_move", BIG_DAY, pair, "day") if ev.biggest_day_move > 0
+                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day")]))
+    out.append(_stance_line(r))
     return tuple(out)
+
+
+def _stance_line(r: _Rules) -> Sentence:
+    m = r.m
+    st, rec = m.stance, m.stance_record
+    say = lambda key, claims=(), facts=(), **x: r.say("lede", key, "stance", facts, claims, **x)  # noqa
+    weeks = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
+    young = less_than("stance.record.weeks_unchanged", r.settings.stance.history_weeks, "stance", "stance", 0)
+    if st.key == "stay_large":
+        if st.held_back == "confirm":
+            return say("rules_large_waiting", [is_("stance.held_back", "confirm", "stance", "stance")])
+        return say("rules_large", [is_("stance.key", "stay_large", "stance", "stance")])
+    if st.key == "start_lean":
+        if rec.weeks_unchanged < r.settings.stance.history_weeks:
+            return say("rules_turned", [is_("stance.key", "start_lean", "stance", "stance"), young], (weeks,))
+        return say("rules_leaning", [is_("stance.key", "start_lean", "stance", "stance")])
+    if st.held_back == "confirm_downgrade":
+        return say("rules_wavering", [is_("stance.held_back", "confirm_downgrade", "stance", "stance")])
+    return say("rules_small", [is_("stance.key", "lean_further", "stance", "stance"),
+                               at_least("stance.score", 3, "stance", "stance")])
 
 
 # --- the gap ---------------------------------------------------------------------------------------------
@@ -137,7 +219,8 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
         week.append(say("week_unknown", pair))
     else:
         s1, l1 = m.returns[small]["1w"], m.returns[large]["1w"]
-        if spread >= band and l1 >= 0:
+        prev = m.events.previous_spread
+        if spread >= band and s1 > 0 and l1 >= 0:
             week.append(say("week_rally_up", subjects, rets, [at_least("spread.1w", band, pair, "week"),
                                                                  positive(f"returns.{small}.1w", small, "week")]))
         elif spread >= band and s1 >= 0:
@@ -146,26 +229,33 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
                 negative(f"returns.{large}.1w", large, "week")]))
         elif spread >= band:
             week.append(say("week_rally_down", subjects, rets, [
-                at_least("spread.1w", band, pair, "week"), negative(f"returns.{large}.1w", large, "week")]))
+                at_least("spread.1w", band, pair, "week"), negative(f"returns.{large}.1w", large, "week"),
+                negative(f"returns.{small}.1w", small, "week")]))
         elif spread <= -band and l1 < 0:
             week.append(say("week_slump_down", subjects, rets, [
                 at_most("spread.1w", -band, pair, "week"), negative(f"returns.{large}.1w", large, "week"),
                 negative(f"returns.{small}.1w", small, "week")]))
         elif spread <= -band:
-            week.append(say("week_slump_up", subjects, rets, [
-                at_most("spread.1w", -band, pair, "week"), negative("events.previous_spread", pair, "week"),
-                at_least(f"returns.{large}.1w", 0, large, "week")]))
+            again = prev is not None and prev <= -band
+            claims = [at_most("spread.1w", -band, pair, "week"), at_least(f"returns.{large}.1w", 0, large, "week")]
+            if again:
+                claims.append(at_most("events.previous_spread", -band, pair, "last week"))
+            week.append(say("week_slump_up_again" if again else "week_slump_up", subjects, rets, claims))
         else:
             week.append(say("week_flat", subjects, rets, [within("spread.1w", band, pair, "week")]))
     if m.spread.get("13w") is not None:
-        week.append(say("spread_13w", pair, (Fact("q", "spread.13w", pair, "pct"),
-                                            Fact("ytd", "spread.ytd", pair, "pct"))))
+        if m.spread.get("ytd") is not None and m.as_of.month > 3:
+            week.append(say("spread_13w_ytd", pair, (Fact("q", "spread.13w", pair, "pct"),
+                                                    Fact("ytd", "spread.ytd", pair, "pct"))))
+        else:
+            week.append(say("spread_13w", pair, (Fact("q", "spread.13w", pair, "pct"),)))
     paragraphs = [tuple(week)]
 
     three = m.spread.get("3y")
     ret3 = (r.ret(small, "3y", "small"), r.ret(large, "3y", "large"), Fact("gap", "spread.3y", pair, "pct"))
     if three is None:
-        paragraphs.append((say("gap_short_history", pair, (Fact("one_year", "spread.52w", pair, "pct"),)),))
+        if m.spread.get("52w") is not None:
+            paragraphs.append((say("gap_short_history", pair, (Fact("one_year", "spread.52w", pair, "pct"),)),))
     elif three <= -0.25:
         gap = [say("gap_wide", (pair, small, large), ret3, [at_most("spread.3y", -0.25, pair, "long run")])]
         if spread is not None and spread >= band:
@@ -178,36 +268,64 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append((say("gap_small_ahead", (pair, small, large), ret3,
                                [at_least("spread.3y", 0, pair, "long run")]),))
 
-    ref = m.reference_high
+    ref, ev = m.reference_high, m.events
     if ref is not None:
         facts = (Fact("price", "reference_high.price", small, "level"),
                  Fact("distance", "reference_high.distance", small, "pct"),
                  Fact("year", "reference_high.year", small, "year"),
                  Fact("high", "reference_high.high", small, "level"),
                  Fact("high_date", "reference_high.high_date", small, "date"))
+        para = []
         if ref.distance < 0:
-            paragraphs.append((say("ref_below", small, facts, [negative("reference_high.distance", small, "price")]),
-                               say("large_new_highs", large, claims=[
-                                   at_least("events.large_from_high", -0.05, large, "price", +1)])))
+            para.append(say("ref_below", small, facts, [negative("reference_high.distance", small, "price")]))
         else:
-            paragraphs.append((say("ref_above", small, facts, [at_least("reference_high.distance", 0, small,
-                                                                        "price")]),))
+            para.append(say("ref_above", small, facts, [at_least("reference_high.distance", 0, small, "price")]))
+        para.append(_large_high(r))
+        paragraphs.append(tuple(p for p in para if p is not None))
 
     trend = m.ratios.get("narrowness")
     if trend is not None and trend.momentum.get("13w") is not None:
         ew, den = trend.numerator, trend.denominator
-        facts = (Fact("move", "ratios.narrowness.momentum.13w", ew, "pct"),)
-        if trend.momentum["13w"] < 0:
+        facts = (Fact("move", "ratios.narrowness.momentum.13w", ew, "pct"), r.ret(den, "13w", "den"))
+        den13 = m.returns.get(den, {}).get("13w")
+        if trend.momentum["13w"] < 0 and den13 is not None and den13 > 0:
             paragraphs.append((say("narrow", (ew, den), facts, [negative("ratios.narrowness.momentum.13w", ew,
                                                                          "relative"),
-                                                                positive(f"returns.{den}.13w", den, "trend")],
+                                                                positive(f"returns.{den}.13w", den, "13w")],
                                    ew=ew, den=den),))
-        else:
+        elif trend.momentum["13w"] < 0 and den13 is not None:
+            paragraphs.append((say("narrow_falling", (ew, den), facts,
+                                   [negative("ratios.narrowness.momentum.13w", ew, "relative"),
+                                    Claim("ratios.narrowness.momentum.13w", "<", 0.0, den, "relative", +1),
+                                    at_most(f"returns.{den}.13w", 0, den, "13w")], ew=ew, den=den),))
+        elif trend.momentum["13w"] >= 0:
             paragraphs.append((say("broadening", (ew, den), facts, [at_least("ratios.narrowness.momentum.13w", 0, ew,
                                                                              "relative")], ew=ew, den=den),))
 
     paragraphs.append(_breadth(r))
     return tuple(paragraphs)
+
+
+def _large_high(r: _Rules) -> Sentence | None:
+    """Where the large-cap index stands against its own record, beside the small-cap reference high."""
+    ev, large = r.m.events, r.large
+    if ev.large_from_high is None:
+        return None
+    facts = (Fact("distance", "events.large_from_high", large, "pct"),
+             Fact("day", "events.large_high_date", large, "date"))
+    if ev.large_from_high == 0:
+        return r.say("divergence", "large_record", large, facts,
+                     [is_("events.large_from_high", 0.0, large, "high", +1)])
+    if ev.large_from_high >= -0.005:
+        return r.say("divergence", "large_at_high", large, facts,
+                     [at_least("events.large_from_high", -0.005, large, "high", +1),
+                      negative("events.large_from_high", large, "distance")])
+    if ev.large_from_high >= -0.05:
+        return r.say("divergence", "large_near_high", large, facts,
+                     [at_least("events.large_from_high", -0.05, large, "high", +1),
+                      negative("events.large_from_high", large, "distance")])
+    return r.say("divergence", "large_below_high", large, facts,
+                 [less_than("events.large_from_high", -0.05, large, "high", -1)])
 
 
 def _breadth(r: _Rules) -> Paragraph:
@@ -241,7 +359,10 @@ def _breadth(r: _Rules) -> Paragraph:
 def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("rates", key, subjects, facts, claims, **x)  # noqa
-    first = [say("why_rates", "rates"), say("weakest", "rates")]
+    first = [say("why_rates", "rates")]
+    regime = m.events.regime
+    if regime is not None:
+        first.append(say(f"backdrop_{_regime_key(regime)}", ("rates", "policy"), (), _regime_claims(regime)))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
@@ -286,10 +407,33 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     return tuple(paragraphs)
 
 
+def _regime_key(regime) -> str:
+    """hiking | cutting | zero | high_hold | on_hold: which era's words the rates and policy sections use."""
+    if regime.key == "on_hold" and regime.high:
+        return "high_hold"
+    return regime.key
+
+
+def _regime_claims(regime) -> list[Claim]:
+    claims = [is_("events.regime.key", regime.key, "policy", "regime",
+                  {"hiking": +1, "cutting": -1}.get(regime.key, 0))]
+    if regime.key == "on_hold":
+        claims.append(is_("events.regime.high", regime.high, "policy", "regime level"))
+    return claims
+
+
 # --- the long view --------------------------------------------------------------------------------------
 
 def _long_view_heading(r: _Rules) -> Sentence:
-    return r.say("long-view", "heading", r.pair, (Fact("years", "ratio.years_since_peak", r.pair, "years"),))
+    years = r.m.ratio.years_since_peak
+    fact = (Fact("years", "ratio.years_since_peak", r.pair, "years"),)
+    if r.m.ratio.drawdown_from_peak == 0:
+        return r.say("long-view", "heading_new_high", r.pair, (), [is_("ratio.drawdown_from_peak", 0.0, r.pair,
+                                                                      "peak", +1)])
+    if years < 1:
+        return r.say("long-view", "heading_recent", r.pair, fact, [less_than("ratio.years_since_peak", 1, r.pair,
+                                                                            "age", 0)])
+    return r.say("long-view", "heading", r.pair, fact, [at_least("ratio.years_since_peak", 1, r.pair, "age", 0)])
 
 
 def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
@@ -299,18 +443,27 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
     peak = (Fact("peak", "ratio.peak_value", pair, "level"), Fact("peak_date", "ratio.peak_date", pair, "date"),
             Fact("years", "ratio.years_since_peak", pair, "years"), Fact("value", "ratio.value", pair, "level"),
             Fact("drawdown", "ratio.drawdown_from_peak", pair, "pct"))
-    first = [say("peak", pair, peak)]
-    if ratio.years_since_peak >= 1:
-        first.append(say("peak_age", pair, peak, [at_least("ratio.years_since_peak", 1, pair, "age", 0)]))
-        if ratio.drawdown_from_peak < -0.25:
-            first.append(say("peak_far", pair, peak, [less_than("ratio.drawdown_from_peak", -0.25, pair, "peak"),
-                                                       is_("breakouts.current", None, pair, "current breakout", -1)]))
-        else:
-            first.append(say("peak_near", pair, peak, [at_least("ratio.drawdown_from_peak", -0.25, pair, "peak", +1),
-                                                        at_most("ratio.drawdown_from_peak", 0, pair, "peak")]))
+    if ratio.drawdown_from_peak == 0:
+        first = [say("peak_today", pair, peak, [is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1)])]
     else:
-        first.append(say("peak_recent", pair, peak, [less_than("ratio.years_since_peak", 1, pair, "age", 0),
-                                                      at_most("ratio.drawdown_from_peak", 0, pair, "peak")]))
+        first = [say("peak", pair, peak)]
+        below = negative("ratio.drawdown_from_peak", pair, "distance")
+        if ratio.years_since_peak >= 1:
+            first.append(say("peak_age", pair, peak, [at_least("ratio.years_since_peak", 1, pair, "age", 0)]))
+            if ratio.drawdown_from_peak < -0.25 and m.breakouts.current is None:
+                first.append(say("peak_far", pair, peak, [less_than("ratio.drawdown_from_peak", -0.25, pair, "peak"),
+                                                           is_("breakouts.current", None, pair, "current breakout",
+                                                               -1), below]))
+            elif ratio.drawdown_from_peak < -0.25:
+                first.append(say("peak_far_trying", pair, peak, [
+                    less_than("ratio.drawdown_from_peak", -0.25, pair, "peak"), below,
+                    is_not("breakouts.current", None, pair, "current breakout", +1)]))
+            else:
+                first.append(say("peak_near", pair, peak, [at_least("ratio.drawdown_from_peak", -0.25, pair, "peak",
+                                                                    +1), below]))
+        else:
+            first.append(say("peak_recent", pair, peak, [less_than("ratio.years_since_peak", 1, pair, "age", 0),
+                                                          below]))
     paragraphs = [tuple(first)]
 
     second = []
@@ -321,17 +474,24 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
         second.append(say("trend_above_both", pair, dist, [positive("ratio.distance_from_sma_long", pair, "trend"),
                                                            exceeds("ratio.sma_short", "ratio.sma_long", pair,
                                                                    "averages")]))
-    elif ratio.value > ratio.sma_long:
+    elif ratio.value > ratio.sma_long and ratio.sma_short is not None:
         second.append(say("trend_above_long", pair, dist, [positive("ratio.distance_from_sma_long", pair, "trend"),
                                                            Claim("ratio.sma_short", "<=", None, pair, "averages", -1,
                                                                  "ratio.sma_long")]))
+    elif ratio.value > ratio.sma_long:
+        second.append(say("trend_above_long_only", pair, dist, [positive("ratio.distance_from_sma_long", pair,
+                                                                         "trend")]))
+    elif ratio.sma_short is not None and ratio.sma_short > ratio.sma_long:
+        second.append(say("trend_below_long_crossed", pair, dist, [
+            at_most("ratio.distance_from_sma_long", 0, pair, "trend"),
+            exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]))
     else:
         second.append(say("trend_below_long", pair, dist, [at_most("ratio.distance_from_sma_long", 0, pair,
                                                                    "trend")]))
     known = {k: v for k, v in ratio.momentum.items() if v is not None}
     if known:
         ups = sum(v > 0 for v in known.values())
-        shortest = f"{min(int(k[:-1]) for k in ratio.momentum)}w"
+        shortest = f"{min(int(k[:-1]) for k in known)}w"
         if ups == len(known):
             second.append(say("momentum_all_up", pair, (), [positive(f"ratio.momentum.{k}", pair, f"momentum {k}")
                                                             for k in known]))
@@ -339,8 +499,8 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
             second.append(say("momentum_all_down", pair, (), [at_most(f"ratio.momentum.{k}", 0, pair, f"momentum {k}")
                                                               for k in known]))
         else:
-            short = ratio.momentum.get(shortest)
-            key = "momentum_short_up" if short is not None and short > 0 else "momentum_short_down"
+            short = known[shortest]
+            key = "momentum_short_up" if short > 0 else "momentum_short_down"
             second.append(say(key, pair, (Fact("ups", "ratio.momentum_up", pair, "count"),
                                           Fact("n", "ratio.momentum_known", pair, "count")),
                               [sign_of(f"ratio.momentum.{shortest}", short, pair, f"momentum {shortest}"),
@@ -355,10 +515,16 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
               Fact("total", "breakouts.episodes", pair, "count"),
               Fact("limit", "breakouts.limit_weeks", pair, "count"))
     if b.current is not None:
-        paragraphs.append((say("breakout_in_progress", pair, counts + (Fact("start", "breakouts.current.start", pair,
-                                                                             "date"),),
-                               [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                at_least("breakouts.failed_count", 1, pair, "failed breakouts", -1)]),))
+        start = (Fact("start", "breakouts.current.start", pair, "date"),)
+        if failed + sustained == 0:
+            paragraphs.append((say("breakout_first", pair, counts + start,
+                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                    is_("breakouts.episodes", 0, pair, "breakouts")]),))
+        else:
+            paragraphs.append((say("breakout_in_progress", pair, counts + start,
+                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                    at_least("breakouts.episodes", 1, pair, "breakouts", 0),
+                                    Claim("breakouts.failed_count", ">=", 0, pair, "failed breakouts", -1)]),))
     elif b.failed:
         last = f"breakouts.failed.{failed - 1}"
         paragraphs.append((say("breakouts_failed", pair,
@@ -366,8 +532,12 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
                                          Fact("excess", f"{last}.peak_excess", pair, "pct")),
                                [at_least("breakouts.failed_count", 1, pair, "breakouts", 0),
                                 positive(f"{last}.peak_excess", pair, "failed breakout")]),))
+    elif b.sustained:
+        paragraphs.append((say("breakouts_sustained_only", pair, counts,
+                               [is_("breakouts.failed_count", 0, pair, "breakouts"),
+                                at_least("breakouts.sustained_count", 1, pair, "breakouts", +1)]),))
     else:
-        paragraphs.append((say("breakouts_none", pair, (), [is_("breakouts.failed_count", 0, pair, "breakouts")]),))
+        paragraphs.append((say("breakouts_none", pair, (), [is_("breakouts.episodes", 0, pair, "breakouts")]),))
     return tuple(paragraphs)
 
 
@@ -386,84 +556,107 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
         paragraphs.append((say("sectors_unavailable", "sectors"),))
         return tuple(paragraphs), (), ranked
     tech_rel = m.relative_to_large.get(tech, {}).get("13w") if tech else None
+    points = {p.ticker: p for p in m.sectors}
     if tech_rel is not None:
         facts = (Fact("tech", f"relative_to_large.{tech}.13w", tech, "pct"),)
-        if tech_rel > 0:
-            first.append(say("tech_leading", ("sectors", tech, large), facts, [positive(f"relative_to_large.{tech}.13w", tech,
-                                                                             "relative")], tech=tech))
+        rel = f"relative_to_large.{tech}.13w"
+        point = points.get(tech)
+        recent = point.momentum if point is not None else None
+        if tech_rel > 0 and recent is not None and recent <= 0:
+            first.append(say("tech_leading_fading", ("sectors", tech, large), facts,
+                             [positive(rel, tech, "relative 13w"), at_most(f"sectors.{tech}.momentum", 0, tech,
+                                                                           "relative 4w")], tech=tech))
+        elif tech_rel > 0:
+            first.append(say("tech_leading", ("sectors", tech, large), facts, [positive(rel, tech, "relative 13w")],
+                             tech=tech))
+        elif recent is not None and recent > 0:
+            first.append(say("tech_lagging_recovering", ("sectors", tech, large), facts,
+                             [at_most(rel, 0, tech, "relative 13w"), positive(f"sectors.{tech}.momentum", tech,
+                                                                              "relative 4w")], tech=tech))
         else:
-            first.append(say("tech_lagging", ("sectors", tech, large), facts, [at_most(f"relative_to_large.{tech}.13w", 0, tech,
-                                                                            "relative")], tech=tech))
+            first.append(say("tech_lagging", ("sectors", tech, large), facts, [at_most(rel, 0, tech, "relative 13w")],
+                             tech=tech))
     leader, laggard = ranked[0][0], ranked[-1][0]
-    first.append(say("leader_laggard", ("sectors", leader, laggard),
-                     (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pct"),
-                      Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pct")),
-                     [Claim(f"relative_to_large.{leader}.13w", ">=", None, leader, "rank", 0,
-                            f"relative_to_large.{laggard}.13w")], leader=leader, laggard=laggard))
+    if leader != laggard:
+        first.append(say("leader_laggard", ("sectors", leader, laggard),
+                         (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pct"),
+                          Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pct")),
+                         [Claim(f"relative_to_large.{leader}.13w", ">=", None, leader, "rank", 0,
+                                f"relative_to_large.{laggard}.13w")], leader=leader, laggard=laggard))
     paragraphs.append(tuple(first))
     lead = []
     for item in m.leadership:
         t = item.ticker
+        if t == tech:
+            continue  # its 13-week standing is already in the sentence above
         lead.append(say("leadership", t, (Fact("q", f"leadership.{t}.13w", t, "pct"),
                                           Fact("y", f"leadership.{t}.52w", t, "pct")),
                         [sign_of(f"leadership.{t}.13w", item.momentum.get("13w"), t, "relative 13w"),
                          sign_of(f"leadership.{t}.52w", item.momentum.get("52w"), t, "relative 52w")], ticker=t))
     if lead:
         paragraphs.append(tuple(lead))
-    if m.sectors:
-        groups = {q: [p.ticker for p in m.sectors if p.quadrant == q]
-                  for q in ("leading", "improving", "weakening", "lagging")}
-        quad = [say("quadrant_intro", "sectors")]
-        senses = {"leading": +1, "improving": 0, "weakening": 0, "lagging": -1}
-        not_up = lambda path, subject, topic: at_most(path, 0, subject, topic)  # noqa: E731
-        sides = {"leading": (positive, positive), "improving": (not_up, positive),
-                 "weakening": (positive, not_up), "lagging": (not_up, not_up)}
-        for q, names in groups.items():
-            if names:
-                trend, moving = sides[q]
-                claims = []
-                for t in names:
-                    claims += [is_(f"sectors.{t}.quadrant", q, t, "relative", senses[q]),
-                               trend(f"sectors.{t}.trend", t, "relative trend"),
-                               moving(f"sectors.{t}.momentum", t, "relative 4w")]
-                quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names))
-        return tuple(paragraphs), (tuple(quad),), ranked
-    return tuple(paragraphs), (), ranked
+    if not m.sectors:
+        return tuple(paragraphs), (), ranked
+    groups = {q: [p.ticker for p in m.sectors if p.quadrant == q] for q in ("leading", "improving", "weakening",
+                                                                           "lagging")}
+    quad = [say("quadrant_intro", "sectors")]
+    not_up = lambda path, subject, topic: at_most(path, 0, subject, topic)  # noqa: E731
+    sides = {"leading": (positive, positive), "improving": (not_up, positive),
+             "weakening": (positive, not_up), "lagging": (not_up, not_up)}
+    for q, names in groups.items():
+        if names:
+            trend, moving = sides[q]
+            claims = []
+            for t in names:
+                claims += [is_(f"sectors.{t}.quadrant", q, t, "quadrant"),
+                           trend(f"sectors.{t}.trend", t, "relative trend"),
+                           moving(f"sectors.{t}.momentum", t, "relative 4w")]
+            quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names))
+    return tuple(paragraphs), (tuple(quad),), ranked
 
 
 # --- policy ----------------------------------------------------------------------------------------------
 
 def _policy_heading(r: _Rules) -> Sentence:
-    sy = r.t.short_yield
-    claims = [at_least(f"levels.{sy}.value", 0.035, sy, "level", 0)] if sy and sy in r.m.levels else []
-    return r.say("policy", "heading_higher_for_longer", sy or "policy", claims=claims)
+    regime = r.m.events.regime
+    if regime is None:
+        return r.say("policy", "heading_plain", "policy")
+    return r.say("policy", f"heading_{_regime_key(regime)}", "policy", (), _regime_claims(regime))
 
 
 def _policy(r: _Rules) -> tuple[Paragraph, ...]:
-    m, band, sy = r.m, r.settings.stance.rate_band, r.t.short_yield
+    m, sy = r.m, r.t.short_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("policy", key, subjects, facts, claims, **x)  # noqa
-    level = m.levels.get(sy) if sy else None
+    level, regime = (m.levels.get(sy) if sy else None), m.events.regime
     paragraphs = []
-    if level is None or level.changes.get("13w") is None:
+    if level is None or regime is None:
         paragraphs.append((say("policy_unavailable", "policy"),))
     else:
         path = f"levels.{sy}"
-        facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", f"{path}.changes.13w", sy, "bp"))
+        facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
+                 Fact("half", "events.regime.change_26w", sy, "bp"))
         first = [say("bill_level", sy, facts)]
-        change = level.changes["13w"]
-        if change < -band:
-            first.append(say("bill_easing", sy, facts, [less_than(f"{path}.changes.13w", -band, sy, "13w")]))
-        elif change > band:
-            first.append(say("bill_tightening", sy, facts, [more_than(f"{path}.changes.13w", band, sy, "13w")]))
+        key = _regime_key(regime)
+        claims = _regime_claims(regime)
+        if key == "hiking":
+            by_half = regime.change_13w < 0.0025
+            claims.append(positive("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
+                                   "change"))
+            first.append(say("bill_hiking_26w" if by_half else "bill_hiking", (sy, "policy"), facts, claims))
+        elif key == "cutting":
+            by_half = regime.change_13w > -0.0025
+            claims.append(negative("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
+                                   "change"))
+            first.append(say("bill_cutting_26w" if by_half else "bill_cutting", (sy, "policy"), facts, claims))
         else:
-            first.append(say("bill_on_hold", sy, facts, [within(f"{path}.changes.13w", band + 1e-12, sy, "13w"),
-                                                          is_("events.regime.key", "on_hold", sy, "regime")]))
+            first.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
         paragraphs.append(tuple(first))
     if m.analogue is not None:
-        paragraphs.append((say("analogue", r.pair, (
+        high = regime is not None and _regime_key(regime) in ("hiking", "high_hold")
+        paragraphs.append((say("analogue_rates" if high else "analogue", (r.pair, "policy"), (
             Fact("low_date", "analogue.low_date", r.pair, "date"), Fact("high_date", "analogue.high_date", r.pair, "date"),
             Fact("run", "analogue.run", r.pair, "pct"), Fact("weeks", "analogue.weeks", r.pair, "count")),
-            [positive("analogue.run", r.pair, "analogue")]),))
+            [positive("analogue.run", r.pair, "analogue")] + (_regime_claims(regime) if high else [])),))
     return tuple(paragraphs)
 
 
@@ -473,30 +666,26 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
     m = r.m
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("junk", key, subjects, facts, claims, **x)  # noqa
     credit, quality = m.ratios.get("credit"), m.ratios.get("quality")
-    if credit is None and quality is None:
+    cv = credit.momentum.get("13w") if credit is not None else None
+    qv = quality.momentum.get("13w") if quality is not None and quality.numerator != quality.denominator else None
+    if cv is None and qv is None:
         return ((say("junk_unavailable", "junk"),),)
     out = [say("why_junk", "junk")]
-    credit_up = credit is not None and (credit.momentum.get("13w") or 0) > 0
-    junk_up = quality is not None and (quality.momentum.get("13w") or 0) > 0
-    if credit is not None:
-        v = credit.momentum.get("13w")
-        out.append(say("credit", credit.numerator, (Fact("move", "ratios.credit.momentum.13w", credit.numerator,
-                                                         "pct"),),
-                       [sign_of("ratios.credit.momentum.13w", v, credit.numerator, "credit")],
-                       num=credit.numerator, den=credit.denominator, sense=_sense(v)))
-    if quality is not None:
-        v = quality.momentum.get("13w")
-        out.append(say("quality", quality.numerator, (Fact("move", "ratios.quality.momentum.13w",
-                                                           quality.numerator, "pct"),),
-                       [sign_of("ratios.quality.momentum.13w", v, quality.numerator, "junk")],
-                       num=quality.numerator, den=quality.denominator, sense=_sense(v)))
-    if credit is None or quality is None:
-        pass
-    else:
+    if cv is not None:
+        out.append(say(f"credit_{_sense(cv)}", credit.numerator,
+                       (Fact("move", "ratios.credit.momentum.13w", credit.numerator, "pct"),),
+                       [sign_of("ratios.credit.momentum.13w", cv, credit.numerator, "credit")],
+                       num=credit.numerator, den=credit.denominator))
+    if qv is not None:
+        out.append(say(f"quality_{_sense(qv)}", quality.numerator,
+                       (Fact("move", "ratios.quality.momentum.13w", quality.numerator, "pct"),),
+                       [sign_of("ratios.quality.momentum.13w", qv, quality.numerator, "junk")],
+                       num=quality.numerator, den=quality.denominator))
+    if cv is not None and qv is not None:
         key = {(True, True): "risk_on", (False, False): "risk_off", (True, False): "credit_only"}.get(
-            (credit_up, junk_up), "junk_only")
-        cc = positive if credit_up else (lambda p, s, t: at_most(p, 0, s, t))
-        jc = positive if junk_up else (lambda p, s, t: at_most(p, 0, s, t))
+            (cv > 0, qv > 0), "junk_only")
+        cc = positive if cv > 0 else (lambda p, s, t: at_most(p, 0, s, t))
+        jc = positive if qv > 0 else (lambda p, s, t: at_most(p, 0, s, t))
         out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator), (),
                        [cc("ratios.credit.momentum.13w", credit.numerator, "credit"),
                         jc("ratios.quality.momentum.13w", quality.numerator, "junk")]))
@@ -510,56 +699,48 @@ def _sense(v: float | None) -> str:
 # --- risks -----------------------------------------------------------------------------------------------
 
 def _risks(r: _Rules) -> tuple[Paragraph, ...]:
-    m, rs = r.m, r.settings.risk
+    m, rs, ev = r.m, r.settings.risk, r.m.events
     risk = m.risk
-    vix, fx = r.t.volatility or "VIX", r.t.fx or "FX"
+    vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("risks", key, subjects, facts, claims, **x)  # noqa
     paragraphs = []
     if risk.vix_level is None and risk.fx_level is None:
         paragraphs.append((say("risks_unavailable", "risks"),))
     else:
-        out = []
+        out: list[Sentence] = []
         vix_fact = Fact("vix", "risk.vix_level", vix, "level")
+        yen_peak = ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak
+        # What happened inside the week comes first: a Friday close can hide it.
+        if ev.vix_spike:
+            out.append(say("vix_spike", vix, (Fact("high", "events.vix_high", vix, "level"),
+                                              Fact("day", "events.vix_high_date", vix, "date"), vix_fact),
+                           [is_("events.vix_spike", True, vix, "spike", +1)]))
         if risk.yen_rally:
             out.append(say("yen_rally", (fx, "yen"), (Fact("move", "risk.fx_week", fx, "pct"),),
                            [at_most("risk.fx_week", rs.yen_rally_week, fx, "week"),
                             at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
+        if yen_peak:
+            out.append(say("yen_from_peak", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
+                                                          Fact("day", "events.fx_peak_date", fx, "date")),
+                           [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
+                            at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]))
+        if risk.yen_rally or yen_peak:
             out.append(say("carry_unwind", "carry trades"))
-            key = "yen_rally"
-        elif risk.vix_level is not None and risk.vix_level >= rs.vix_stressed:
-            out.append(say("vix_stressed", vix, (vix_fact,), [at_least("risk.vix_level", rs.vix_stressed, vix,
-                                                                       "level", +1)]))
-            key = "stressed"
-        elif risk.vix_level is not None and risk.vix_level < rs.vix_calm:
-            out.append(say("vix_complacent", vix, (vix_fact,), [less_than("risk.vix_level", rs.vix_calm, vix,
-                                                                          "level", -1)]))
-            key = "complacent"
-        else:
-            out.append(say("nothing_alarming", ("risks", vix, fx), (), [
-                is_("events.vix_spike", False, vix, "spike"),
-                Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0),
-                Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)]))
-            key = "normal"
-        if risk.vix_percentile_1y is not None:
-            p = risk.vix_percentile_1y
-            pf = (Fact("share", "risk.vix_percentile_1y", vix, "pct"),
-                  Fact("share_lower", "risk.vix_percentile_1y", vix, "pct", "complement"), vix_fact)
-            claim = at_least("risk.vix_percentile_1y", 0.5, vix, "level", +1) if p >= 0.5 else \
-                less_than("risk.vix_percentile_1y", 0.5, vix, "level", -1)
-            lead = "that" if key in ("stressed", "complacent") else "named"
-            out.append(say(f"vix_rank_{'higher' if p >= 0.5 else 'lower'}_{lead}", vix, pf, [claim]))
-        if risk.fx_level is not None and key != "yen_rally":
-            out.append(say("fx_week", fx, (Fact("move", "risk.fx_week", fx, "pct"),)))
+        out += _vix_level(r, vix_fact, vix, fx)
+        if risk.fx_week is not None and not risk.yen_rally:
+            out.append(say("fx_week", fx, (Fact("move", "risk.fx_week", fx, "pct"),),
+                           [sign_of("risk.fx_week", risk.fx_week, fx, "week")] if risk.fx_week else []))
         if risk.fx_distance_200d is not None:
             d = risk.fx_distance_200d
-            out.append(say("fx_trend_stretched" if d > 0.03 else "fx_trend", fx,
+            named = not out or out[-1].subject != fx
+            out.append(say(f"fx_trend{'_stretched' if d > 0.03 else ''}_{'named' if named else 'it'}", fx,
                            (Fact("distance", "risk.fx_distance_200d", fx, "pct"),
                             Fact("vol", "risk.fx_vol_20d", fx, "pct")),
                            [sign_of("risk.fx_distance_200d", d, fx, "trend")] +
                            ([more_than("risk.fx_distance_200d", 0.03, fx, "trend")] if d > 0.03 else []),
                            side=_sense(d)))
         paragraphs.append(tuple(out))
-    if risk.small_rsi_14 is not None:
+    if risk.small_rsi_14 is not None and risk.small_distance_50d is not None:
         small = r.small
         facts = (Fact("distance", "risk.small_distance_50d", small, "pct"),
                  Fact("rsi", "risk.small_rsi_14", small, "level"))
@@ -568,15 +749,60 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
         if risk.stretched:
             paragraphs.append((say("stretched", small, facts, [side, is_("risk.stretched", True, small, "stretch",
                                                                          +1)], side=_sense(d)),))
-        elif risk.small_rsi_14 < 100 - rs.rsi_stretched or (d is not None and d <= -rs.stretch_from_50d):
-            paragraphs.append((say("oversold", small, facts, [side], side=_sense(d)),))
+        elif risk.small_rsi_14 < 100 - rs.rsi_stretched or d <= -rs.stretch_from_50d:
+            paragraphs.append((say("oversold", small, facts, [side, is_("risk.stretched", False, small, "stretch")],
+                                   side=_sense(d)),))
         else:
             paragraphs.append((say("not_stretched", small, facts, [side, is_("risk.stretched", False, small,
                                                                              "stretch")], side=_sense(d)),))
     return tuple(paragraphs)
 
 
-# --- positioning -----------------------------------------------------------------------------------------
+def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
+    """The VIX's level, read against fixed thresholds and against its own past year; when the two
+    readings disagree, one sentence says both, so no two sentences contradict each other."""
+    m, rs, ev = r.m, r.settings.risk, r.m.events
+    risk = m.risk
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("risks", key, subjects, facts, claims, **x)  # noqa
+    if risk.vix_level is None:
+        return []
+    p = risk.vix_percentile_1y
+    rank = (Fact("share", "risk.vix_percentile_1y", vix, "pct"),
+            Fact("share_lower", "risk.vix_percentile_1y", vix, "pct", "complement"), vix_fact)
+    high_rank = lambda topic: at_least("risk.vix_percentile_1y", 0.5, vix, topic, +1)  # noqa: E731
+    low_rank = lambda topic: less_than("risk.vix_percentile_1y", 0.5, vix, topic, -1)  # noqa: E731
+    if risk.vix_level >= rs.vix_stressed:
+        level = at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1)
+        if p is not None and p < 0.5:
+            return [say("vix_stressed_but_lower", vix, rank, [level, low_rank("rank 1y")])]
+        out = [say("vix_stressed", vix, (vix_fact,), [level])]
+        if p is not None:
+            out.append(say("vix_rank_higher_that", vix, rank, [high_rank("level")]))
+        return out
+    if risk.vix_level < rs.vix_calm:
+        level = less_than("risk.vix_level", rs.vix_calm, vix, "level", -1)
+        if p is not None and p >= 0.5:
+            return [say("vix_calm_but_higher", vix, rank, [level, high_rank("rank 1y")])]
+        out = [say("vix_complacent", vix, (vix_fact,), [level])]
+        if p is not None:
+            out.append(say("vix_rank_lower_that", vix, rank, [low_rank("level")]))
+        return out
+    out = []
+    quiet = not ev.vix_spike and (ev.vix_high is None or ev.vix_high < rs.vix_stressed) and not risk.yen_rally \
+        and (ev.fx_from_peak is None or ev.fx_from_peak > rs.yen_from_peak)
+    if quiet:
+        out.append(say("nothing_alarming", ("risks", vix, fx), (), [
+            is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week")] +
+            ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
+             else []) +
+            ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])))
+    if p is not None:
+        out.append(say(f"vix_rank_{'higher' if p >= 0.5 else 'lower'}_named", vix, rank,
+                       [high_rank("level") if p >= 0.5 else low_rank("level")]))
+    else:
+        out.append(say("vix_level_named", vix, (vix_fact,)))
+    return out
+
 
 def _flag_claim(flag: str, pair: str, vix: str, rs) -> Claim | None:
     """What each false-move warning (generator.metrics.stance.FLAG_TEXT) says about the numbers."""
@@ -592,34 +818,44 @@ def _flag_claim(flag: str, pair: str, vix: str, rs) -> Claim | None:
 
 def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
     m, pair = r.m, r.pair
-    s = m.stance
+    s, rec, ev = m.stance, m.stance_record, m.events
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("positioning", key, subjects, facts, claims, **x)  # noqa
+    stance = lambda key: is_("stance.key", key, "stance", "stance")  # noqa: E731
     first = [say("stance", "stance", (Fact("score", "stance.score", "stance", "level"),
                                       Fact("max", "stance.max_score", "stance", "count")), label=s.label)]
     if s.key == "stay_large":
-        first.append(say("advice_stay_large", ("stance", pair), (), [
-            is_("stance.key", "stay_large", "stance", "stance"), negative("ratio.distance_from_sma_long", pair,
-                                                                         "trend")]))
+        if s.held_back == "confirm":
+            first.append(say("advice_stay_large_confirm", ("stance", pair), (), [
+                stance("stay_large"), is_("stance.held_back", "confirm", "stance", "stance")],
+                raw=_label(m.stance_history[-1].raw_key)))
+        elif m.ratio.distance_from_sma_long is None:
+            first.append(say("advice_stay_large_short_history", ("stance", pair), (), [
+                stance("stay_large"), is_("ratio.distance_from_sma_long", None, pair, "trend")]))
+        elif m.ratio.distance_from_sma_long > 0:
+            first.append(say("advice_stay_large_weak", ("stance", pair), (), [
+                stance("stay_large"), positive("ratio.distance_from_sma_long", pair, "trend")]))
+        else:
+            first.append(say("advice_stay_large", ("stance", pair), (), [
+                stance("stay_large"), at_most("ratio.distance_from_sma_long", 0, pair, "trend")]))
     elif s.key == "start_lean":
-        first.append(say("advice_start_lean", "stance", (), [is_("stance.key", "start_lean", "stance", "stance")]))
+        if ev.market_stress:
+            first.append(say("advice_start_lean_stress", "stance", (), [stance("start_lean"),
+                                                                        is_("events.market_stress", True, "stance",
+                                                                            "stress")]))
+        else:
+            first.append(say("advice_start_lean", "stance", (), [stance("start_lean")]))
+    elif ev.market_stress:
+        first.append(say("advice_lean_further_stress", "stance", (), [stance("lean_further"),
+                                                                      is_("events.market_stress", True, "stance",
+                                                                          "stress")]))
     else:
-        first.append(say("advice_lean_further", "stance", (), [is_("stance.key", "lean_further", "stance", "stance"),
+        first.append(say("advice_lean_further", "stance", (), [stance("lean_further"),
                                                                is_("events.market_stress", False, "stance",
                                                                    "stress")]))
-    weeks = m.stance_history
-    if len(weeks) >= 2:
-        rec = m.stance_record
-        if weeks[-1].key != weeks[-2].key:
-            up = ["stay_large", "start_lean", "lean_further"]
-            key = "upgraded" if up.index(weeks[-1].key) > up.index(weeks[-2].key) else "downgraded"
-            first.append(say(key, "stance", (), [is_("stance.record.changed_weeks_ago", 1, "stance", "change")],
-                             previous=weeks[-2].label))
-        elif rec.weeks_unchanged >= len(weeks):
-            first.append(say("unchanged_all", "stance", (Fact("weeks", "stance.record.weeks_unchanged", "stance",
-                                                              "count"),)))
-        else:
-            first.append(say("unchanged_run", "stance", (Fact("weeks", "stance.record.weeks_unchanged", "stance",
-                                                              "count"),)))
+    if s.held_back in ("stress", "confirm_downgrade"):
+        first.append(say(f"held_{s.held_back}", "stance", (), [is_("stance.held_back", s.held_back, "stance",
+                                                                   "stance")], raw=_label(m.stance_history[-1].raw_key)))
+    first += _record(r)
     paragraphs = [tuple(first)]
 
     pro = [t.name for t in s.tests if t.points > 0]
@@ -639,18 +875,65 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
         key = "no_signal"
     second = [say(f"signals_{key}", "stance", (), (), pro=pro_names, con=con_names)]
     flag_texts = [FLAG_TEXT[f] for f in s.risk_flags]
-    flag_claims = [c for c in (_flag_claim(f, pair, r.t.volatility or "^VIX", r.settings.risk) for f in s.risk_flags) if c is not None]
+    flag_claims = [c for c in (_flag_claim(f, pair, r.t.volatility or "^VIX", r.settings.risk) for f in s.risk_flags)
+                   if c is not None]
+    subjects = ("stance", pair, r.t.volatility or "^VIX")
     if s.risk_level == "high":
-        second.append(say("risk_high", ("stance", pair, r.t.volatility or "^VIX"), (), flag_claims, flags=flag_texts))
+        second.append(say("risk_high", subjects, (), flag_claims, flags=flag_texts))
     elif s.risk_level == "elevated":
-        second.append(say("risk_elevated", ("stance", pair, r.t.volatility or "^VIX"), (), flag_claims,
-                          flags=flag_texts))
+        second.append(say("risk_elevated", subjects, (), flag_claims, flags=flag_texts))
     else:
         second.append(say("risk_low", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")]))
     if s.false_move_risk:
         second.append(say("false_move", "stance", (), [is_not("stance.key", "stay_large", "stance", "stance")]))
     paragraphs.append(tuple(second))
     return tuple(paragraphs)
+
+
+def _label(key: str) -> str:
+    from generator.metrics.stance import LABELS
+
+    return LABELS[key]
+
+
+def _record(r: _Rules) -> list[Sentence]:
+    """What the stance did lately: this week's change, a change in the last four weeks and how the ratio
+    has moved since, a call toward small caps that failed, or how long the stance has held."""
+    m = r.m
+    rec, weeks = m.stance_record, m.stance_history
+    say = lambda key, facts=(), claims=(), **x: r.say("positioning", key, ("stance", r.pair), facts, claims, **x)  # noqa
+    if len(weeks) < 2:
+        return []
+    ago = Fact("weeks", "stance.record.changed_weeks_ago", "stance", "count")
+    since = Fact("since", "stance.record.ratio_since_change", r.pair, "pct")
+    if rec.changed_weeks_ago == 1:
+        return [say(f"{'upgraded' if rec.direction == 'up' else 'downgraded'}", (), [
+            is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+            is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1)],
+            previous=_label(rec.changed_from))]
+    if rec.changed_weeks_ago is not None and rec.changed_weeks_ago <= 4 and rec.ratio_since_change is not None:
+        v = rec.ratio_since_change
+        claims = [is_("stance.record.changed_weeks_ago", rec.changed_weeks_ago, "stance", "change"),
+                  is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1),
+                  sign_of("stance.record.ratio_since_change", v, r.pair, "since change")]
+        return [say(f"changed_recently_{rec.direction}_{_sense(v)}", (ago, since), claims,
+                    to=_label(rec.changed_to), previous=_label(rec.changed_from))]
+    if rec.upgrade_weeks_ago is not None and rec.ratio_since_upgrade is not None and rec.ratio_since_upgrade < 0:
+        facts = (Fact("weeks", "stance.record.upgrade_weeks_ago", "stance", "count"),
+                 Fact("since", "stance.record.ratio_since_upgrade", r.pair, "pct"))
+        claims = [negative("stance.record.ratio_since_upgrade", r.pair, "since upgrade"),
+                  is_not("stance.record.upgrade_to", None, "stance", "upgrade", +1)]
+        if rec.upgrade_undone:
+            return [say("call_failed", facts, claims + [is_("stance.record.upgrade_undone", True, "stance", "call")],
+                        to=_label(rec.upgrade_to))]
+        return [say("call_struggling", facts, claims + [is_("stance.record.upgrade_undone", False, "stance", "call")],
+                    to=_label(rec.upgrade_to))]
+    run = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
+    if rec.weeks_unchanged >= len(weeks):
+        return [say("unchanged_all", (run,), [at_least("stance.record.weeks_unchanged", len(weeks), "stance", "run",
+                                                       0)])]
+    return [say("unchanged_run", (run,), [is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance",
+                                              "run")])]
 
 
 def write_commentary(m: WeeklyMetrics, settings) -> Commentary:

@@ -40,7 +40,8 @@ _PRONOUN = re.compile(r"^(?:It|Its|That|This|They|These)\b(?! (?:is|was) (?:a|an
 _WORD = re.compile(r"(?<![\w-])([A-Za-z]+)(?![\w-])")
 _TERMS = re.compile(r"\b\d+-(?:day|week|year|session|month|point)s?\b|\bS&P ?\d+\b|\bRussell ?\d+\b|"
                     r"\b\d+/\d+\b")
-_YEARS = re.compile(r"almost (\d+) years|more than (\d+) years|(\d+) years|about a year|several months")
+_YEARS = re.compile(r"almost (\d+) years|more than (\d+) years?|(\d+) years|about a year|several months|"
+                    r"almost a year|less than three months")
 # The standard horizons the columns and sentences are written in ("over 13 weeks", "over 52").
 _HORIZONS = re.compile(r"\b(?:1|4|13|26|52) weeks\b|\bover (?:13|26|52)\b|\b(?:1|3) years?\b")
 _NUMBER = re.compile(r"(?<![\w.])([+\-\u2212]?)(\d[\d,]*(?:\.\d+)?)(\s?%|[\s\u00a0]?bp\b)?")
@@ -79,7 +80,8 @@ def _years_range(match: re.Match) -> tuple[float, float]:
         return int(more) + 0.25, int(more) + 0.75
     if whole:
         return int(whole), int(whole) + 0.25
-    return (0.75, 1.25) if match.group(0) == "about a year" else (0.25, 0.75)
+    return {"about a year": (1, 1.25), "several months": (0.25, 0.75), "almost a year": (0.75, 1),
+            "less than three months": (0, 0.25)}[match.group(0)]
 
 
 def _date_forms(value: Any) -> set[str]:
@@ -105,9 +107,9 @@ def check_numbers(r: Rendered, doc: Mapping[str, Any], names: Iterable[str]) -> 
     s, text = r.sentence, r.text
     problems = []
     values = {f.name: (f, f.value(doc)) for f in s.facts}
-    for fact, value in values.values():
-        if value is MISSING or (value is None and fact.unit != "text"):
-            problems.append(f"{fact.path} ({fact.name}) is missing")
+    if "\u2013" in text:  # the filters print an en dash for a missing figure
+        gone = [f"{f.path} ({f.name})" for f, v in values.values() if v is MISSING or v is None]
+        problems.append(f"a figure is missing: {', '.join(gone) or 'one the sentence does not declare'}")
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
     dates = set().union(*(_date_forms(v) for f, v in values.values() if f.unit == "date")) if values else set()
@@ -139,7 +141,7 @@ def check_numbers(r: Rendered, doc: Mapping[str, Any], names: Iterable[str]) -> 
     return problems
 
 
-_LAYOUT = re.compile(r"\b(?:shown|see|table|chart) below\b|\bbelow:", re.I)
+_LAYOUT = re.compile(r"\b(?:shown|see|table|chart|map|figure) below\b|\bbelow:", re.I)
 _NEGATION = {"not", "no", "never", "nor", "without"}
 
 

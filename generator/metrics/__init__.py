@@ -81,15 +81,26 @@ class RatioSeries:
 
 @dataclass(frozen=True)
 class StanceRecord:
-    """How long the published stance has held, and the last change within the history shown."""
+    """How long the published stance has held, its last change, and how the last call toward small caps fared.
+
+    Weeks count back from this issue: 1 means the change took effect this week."""
 
     weeks_unchanged: int                 # weeks at the current stance, this one included (capped at the history)
-    changed_weeks_ago: int | None        # weeks since the last change (1: it changed this week), None if none shown
+    changed_weeks_ago: int | None        # weeks since the last change shown, None if none
     changed_from: str | None
     changed_to: str | None
     changed_on: date | None              # the week end the change took effect
     ratio_since_change: float | None     # small/large ratio now / at that week end - 1
     direction: str | None                # "up" (toward small caps) | "down"
+    upgrade_weeks_ago: int | None        # the last upgrade shown (toward small caps)
+    upgrade_to: str | None
+    ratio_since_upgrade: float | None
+    upgrade_undone: bool                 # the stance is now below the level that upgrade reached
+
+
+def _ratio_since(ratio: pd.Series, day: date, session: pd.Timestamp) -> float | None:
+    base = value_at(ratio, pd.Timestamp(day))
+    return float(ratio.loc[session]) / base - 1 if base else None
 
 
 def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRecord:
@@ -97,13 +108,19 @@ def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRec
     run = 1
     while run < len(keys) and keys[-run - 1] == keys[-1]:
         run += 1
-    if run >= len(keys):
-        return StanceRecord(run, None, None, None, None, None, None)
-    before, after = history[-run - 1], history[-run]
-    base = value_at(ratio, pd.Timestamp(after.session))
-    since = float(ratio.loc[session]) / base - 1 if base else None
-    up = ORDER.index(after.key) > ORDER.index(before.key)
-    return StanceRecord(run, run, before.key, after.key, after.session, since, "up" if up else "down")
+    change = (None,) * 6
+    if run < len(keys):
+        before, after = history[-run - 1], history[-run]
+        change = (run, before.key, after.key, after.session, _ratio_since(ratio, after.session, session),
+                  "up" if ORDER.index(after.key) > ORDER.index(before.key) else "down")
+    upgrade = (None, None, None, False)
+    for i in range(len(keys) - 1, 0, -1):
+        if ORDER.index(keys[i]) > ORDER.index(keys[i - 1]):
+            weeks_ago = len(keys) - i
+            upgrade = (weeks_ago, keys[i], _ratio_since(ratio, history[i].session, session),
+                       ORDER.index(keys[-1]) < ORDER.index(keys[i]))
+            break
+    return StanceRecord(run, *change, *upgrade)
 
 
 @dataclass(frozen=True)

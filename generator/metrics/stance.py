@@ -125,9 +125,9 @@ def decide_stance(distance_from_long: float | None, short_minus_long: float | No
     else:
         key = "stay_large"
     flags = []
-    if points["averages"] <= 0:
+    if short_minus_long is not None and short_minus_long <= 0:
         flags.append("averages_not_crossed")
-    if points["momentum_52w"] <= 0:
+    if momentum_52w is not None and momentum_52w <= 0:
         flags.append("long_momentum_negative")
     flags += [f for f in risk_flags if f in FLAG_TEXT and f not in flags]
     level = "low" if not flags else "elevated" if len(flags) <= 2 else "high"

@@ -77,14 +77,24 @@ def monthyear(value: date | None) -> str:
 
 
 def years(value: float | None) -> str:
+    """A span in years, in words: 'less than three months', 'several months', 'almost a year',
+    'about a year', 'more than 2 years', 'almost 3 years', '13 years'."""
     if value is None:
         return MISSING
-    whole = int(value)
-    if value - whole >= 0.75:
+    whole, part = int(value), value - int(value)
+    if whole == 0:
+        return "less than three months" if part < 0.25 else "several months" if part < 0.75 else "almost a year"
+    if part >= 0.75:
         return f"almost {whole + 1} years"
-    if value - whole >= 0.25:
-        return f"more than {whole} years" if whole else "several months"
-    return f"{whole} years" if whole > 1 else "about a year"
+    if part >= 0.25:
+        return f"more than {whole} {'year' if whole == 1 else 'years'}"
+    return "about a year" if whole == 1 else f"{whole} years"
+
+
+def times(n: int) -> str:
+    """How many times, in words: 'once', 'twice', 'three times', '14 times'."""
+    n = int(n)
+    return {1: "once", 2: "twice"}.get(n, f"{number_word(n)} times")
 
 
 def direction(value: float | None, up: str = "up", down: str = "down", flat: str = "unchanged") -> str:
@@ -135,7 +145,7 @@ def plural(word: str, n: int) -> str:
 
 
 FILTERS = {
-    "ordinal": ordinal, "ordinal_word": ordinal_word, "number_word": number_word, "plural": plural,
+    "times": times, "ordinal": ordinal, "ordinal_word": ordinal_word, "number_word": number_word, "plural": plural,
     "capfirst": capfirst,
     "join_and": join_and,
     "updown": updown,
