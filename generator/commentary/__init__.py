@@ -66,7 +66,7 @@ class _Rules:
 
 # Headline forms per story; the form is chosen by the week's number, so a story that lasts several weeks
 # never repeats last week's headline (templates/words/headline.html holds the words).
-HEADLINE_FORMS = {"crash_better": 3, "crash_worse": 3, "vix_spike": 3, "yen_shock": 3, "surge_up": 3,
+HEADLINE_FORMS = {"crash_better": 3, "crash_worse": 3, "crash_even": 3, "vix_spike": 3, "yen_shock": 3, "surge_up": 3,
                   "beat_in_down": 3, "lag_in_up": 3, "slump_down": 3, "upgrade": 3, "downgrade": 3, "wavering": 3,
                   "small_trend": 5, "turning": 5, "large_trend": 5, "mixed": 5}
 # A single session in which the pair moved this much against each other is worth a sentence.
@@ -84,9 +84,12 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
     vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
     if ev.large_week is not None and ev.large_week <= rs.stress_week_drop and spread is not None:
         drop = at_most("events.large_week", rs.stress_week_drop, large, "week")
-        if spread >= 0:
-            return "crash_better", [drop, at_least("spread.1w", 0, pair, "week", +1)]
-        return "crash_worse", [drop, negative("spread.1w", pair, "week")]
+        band = r.settings.stance.flat_band
+        if spread >= band:
+            return "crash_better", [drop, at_least("spread.1w", band, pair, "week", +1)]
+        if spread <= -band:
+            return "crash_worse", [drop, at_most("spread.1w", -band, pair, "week")]
+        return "crash_even", [drop, within("spread.1w", band, pair, "week")]
     if ev.vix_spike:
         return "vix_spike", [is_("events.vix_spike", True, vix, "spike", +1)]
     if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak:
@@ -148,27 +151,31 @@ def _standfirst(r: _Rules) -> Paragraph:
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("lede", key, subjects, facts, claims, **x)  # noqa
     facts = (Fact("spread", "spread.1w", pair, "pct"), r.ret(small, "1w", "small"), r.ret(large, "1w", "large"))
     out = []
+    vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
+    selloff = ev.large_week is not None and ev.large_week <= rs.stress_week_drop
+    tail = "_selloff" if selloff else ""
+    drop = [at_most("events.large_week", rs.stress_week_drop, large, "week")] if selloff else []
     if spread is None:
         out.append(say("week_unknown", pair))
     elif spread >= band:
-        out.append(say("week_beat", (pair, small, large), facts, [at_least("spread.1w", band, pair, "week")]))
+        out.append(say(f"week_beat{tail}", (pair, small, large), facts,
+                       [at_least("spread.1w", band, pair, "week")] + drop))
     elif spread <= -band:
-        out.append(say("week_trailed", (pair, small, large), facts, [at_most("spread.1w", -band, pair, "week", -1)]))
+        out.append(say(f"week_trailed{tail}", (pair, small, large), facts,
+                       [at_most("spread.1w", -band, pair, "week", -1)] + drop))
     else:
-        out.append(say("week_level", (pair, small, large), facts, [within("spread.1w", band, pair, "week")]))
+        out.append(say(f"week_level{tail}", (pair, small, large), facts,
+                       [within("spread.1w", band, pair, "week")] + drop))
     # The week's events, which Friday-to-Friday returns hide.
-    vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
-    if ev.large_week is not None and ev.large_week <= rs.stress_week_drop:
-        out.append(say("event_selloff", (large, small), (Fact("large", "events.large_week", large, "pct"),
-                                                         r.ret(small, "1w", "small")),
-                       [at_most("events.large_week", rs.stress_week_drop, large, "week")]))
     if ev.vix_spike:
-        out.append(say("event_vix_spike", vix, (Fact("high", "events.vix_high", vix, "level"),
+        friday = ev.vix_high_date == m.as_of
+        out.append(say("event_vix_spike_friday" if friday else "event_vix_spike", vix, (Fact("high", "events.vix_high", vix, "level"),
                                                 Fact("day", "events.vix_high_date", vix, "date"),
                                                 Fact("jump", "events.vix_jump", vix, "pct"),
                                                 Fact("before", "events.vix_previous_close", vix, "level"),
                                                 Fact("close", "risk.vix_level", vix, "level")),
-                       [is_("events.vix_spike", True, vix, "spike", +1), positive("events.vix_jump", vix, "spike")]))
+                       [is_("events.vix_spike", True, vix, "spike", +1), positive("events.vix_jump", vix, "spike")]
+                       + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else [])))
     if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak:
         out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
                                                   Fact("peak", "events.fx_peak_4w", fx, "level"),
@@ -712,18 +719,28 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
         yen_peak = ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak
         # What happened inside the week comes first: a Friday close can hide it.
         if ev.vix_spike:
-            out.append(say("vix_spike", vix, (Fact("high", "events.vix_high", vix, "level"),
-                                              Fact("day", "events.vix_high_date", vix, "date"), vix_fact),
-                           [is_("events.vix_spike", True, vix, "spike", +1)]))
+            friday = ev.vix_high_date == m.as_of
+            out.append(say("vix_spike_friday" if friday else "vix_spike", vix,
+                           (Fact("high", "events.vix_high", vix, "level"),
+                            Fact("day", "events.vix_high_date", vix, "date"), vix_fact,
+                            Fact("before", "events.vix_previous_close", vix, "level")),
+                           [is_("events.vix_spike", True, vix, "spike", +1)]
+                           + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else
+                              [Claim("risk.vix_level", "<", None, vix, "close", 0, "events.vix_high")])))
         if risk.yen_rally:
             out.append(say("yen_rally", (fx, "yen"), (Fact("move", "risk.fx_week", fx, "pct"),),
                            [at_most("risk.fx_week", rs.yen_rally_week, fx, "week"),
                             at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
         if yen_peak:
-            out.append(say("yen_from_peak", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
-                                                          Fact("day", "events.fx_peak_date", fx, "date")),
+            larger = risk.yen_rally and ev.fx_from_peak < risk.fx_week
+            out.append(say("yen_from_peak_larger" if larger else "yen_from_peak", (fx, "yen"),
+                           (Fact("move", "events.fx_from_peak", fx, "pct"),
+                            Fact("day", "events.fx_peak_date", fx, "date"), Fact("peak", "events.fx_peak_4w", fx,
+                                                                                 "level")),
                            [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
-                            at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]))
+                            at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]
+                           + ([Claim("events.fx_from_peak", "<", None, fx, "peak", 0, "risk.fx_week")] if larger
+                              else [])))
         if risk.yen_rally or yen_peak:
             out.append(say("carry_unwind", "carry trades"))
         out += _vix_level(r, vix_fact, vix, fx)
@@ -776,7 +793,9 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         if p is not None and p < 0.5:
             return [say("vix_stressed_but_lower", vix, rank, [level, low_rank("rank 1y")])]
         out = [say("vix_stressed", vix, (vix_fact,), [level])]
-        if p is not None:
+        if p is not None and p >= 1:
+            out.append(say("vix_rank_top_that", vix, rank, [at_least("risk.vix_percentile_1y", 1, vix, "level")]))
+        elif p is not None:
             out.append(say("vix_rank_higher_that", vix, rank, [high_rank("level")]))
         return out
     if risk.vix_level < rs.vix_calm:

@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 
 from generator.commentary.claims import MISSING, Sentence
-from generator.render.filters import longdate, monthyear, shortdate
+from generator.render.filters import longdate, monthyear, shortdate, weekday
 
 CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat")
 
@@ -46,7 +46,9 @@ _YEARS = re.compile(r"almost (\d+) years|more than (\d+) years?|(\d+) years|abou
 _HORIZONS = re.compile(r"\b(?:1|4|13|26|52) weeks\b|\bover (?:13|26|52)\b|\b(?:1|3) years?\b")
 _NUMBER = re.compile(r"(?<![\w.])([+\-\u2212]?)(\d[\d,]*(?:\.\d+)?)(\s?%|[\s\u00a0]?bp\b)?")
 _ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
-_DATE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}, \d{4}\b|"
+_DATE = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), "
+                   r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b(?!,? \d{4})|"
+                   r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}, \d{4}\b|"
                    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                    r"December) \d{4}\b")
 
@@ -92,7 +94,7 @@ def _date_forms(value: Any) -> set[str]:
             return set()
     if not isinstance(value, date):
         return set()
-    return {longdate(value), shortdate(value), monthyear(value)}
+    return {longdate(value), shortdate(value), monthyear(value), weekday(value)}
 
 
 def _matches(token: float, decimals: int, signed: bool, scaled: float) -> bool:

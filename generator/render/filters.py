@@ -72,6 +72,11 @@ def shortdate(value: date | None) -> str:
     return MISSING if value is None else f"{value:%b} {value.day}, {value:%Y}"
 
 
+def weekday(value: date | None) -> str:
+    """A day inside the issue's week: 'Monday, Aug 5'."""
+    return MISSING if value is None else f"{value:%A}, {value:%b} {value.day}"
+
+
 def monthyear(value: date | None) -> str:
     return MISSING if value is None else f"{value:%B %Y}"
 
@@ -150,6 +155,6 @@ FILTERS = {
     "join_and": join_and,
     "updown": updown,
     "pct": pct, "pct_abs": pct_abs, "bp": bp, "bp_abs": bp_abs, "yield_pct": yield_pct, "num": num,
-    "signed": signed, "longdate": longdate, "shortdate": shortdate, "monthyear": monthyear,
+    "signed": signed, "longdate": longdate, "shortdate": shortdate, "monthyear": monthyear, "weekday": weekday,
     "years": years, "direction": direction,
 }

@@ -1,0 +1,56 @@
+"""Print the commentary of one or more weeks as a reader sees it (plain text, section by section), with
+any fact-check flags. The commentary path only: no charts, no PDF.
+
+    .venv/bin/python scripts/read_week.py 2008-10-10 2024-08-09 [--source csv --data-dir ../shared/data/market]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.commentary import SECTIONS  # noqa: E402
+from generator.commentary.factcheck import plain  # noqa: E402
+from generator.commentary.words import previous_headline, write_words  # noqa: E402
+from generator.data import load_prices  # noqa: E402
+from generator.metrics import compute_metrics  # noqa: E402
+from generator.pipeline import cut_at, pick_session  # noqa: E402
+from generator.render.environment import make_environment  # noqa: E402
+from generator.settings import load_settings  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dates", nargs="+")
+    ap.add_argument("--settings", default="settings.yaml")
+    ap.add_argument("--source", default="csv")
+    ap.add_argument("--data-dir", default="../shared/data/market")
+    args = ap.parse_args()
+    settings = load_settings(args.settings)
+    market = load_prices(settings, args.source, args.data_dir if args.source == "csv" else None, offline=True)
+    env = make_environment()
+    for day in args.dates:
+        session = pick_session(market, settings, date.fromisoformat(day))
+        cut = cut_at(market, session)
+        m = compute_metrics(cut, settings, session)
+        _, w, _ = write_words(m, cut, settings, env,
+                              previous_headline=previous_headline(market, settings, env, session))
+        print(f"=== week ending {m.as_of} ===\n# {w.headline}\n{plain(w.standfirst)}\n")
+        for name in SECTIONS:
+            if name in w.headings:
+                print(f"## {plain(w.headings[name])}")
+            elif name != "sectors-map":
+                print(f"## {name}")
+            for p in w.sections.get(name, ()):
+                print(plain(p) + "\n")
+        for f in w.flags:
+            print(f"FLAG [{f.cls}] {f.section}: {f.detail}\n    {f.sentence}")
+        print()
+
+
+if __name__ == "__main__":
+    main()
