@@ -86,10 +86,22 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
         click.echo(f"warning: {note}", err=True)
     if built.source == "sample":
         click.echo("note: built from SAMPLE DATA (synthetic, not market data); never publish it", err=True)
+    _report_flags(built)
     if timings:
         for stage, seconds in built.timings.items():
             click.echo(f"{stage:>12}: {seconds * 1000:7.0f} ms", err=True)
     click.echo(str(built.folder))
+
+
+def _report_flags(built) -> None:
+    """Print the fact-check's open flags, so the writer sees them before publishing."""
+    flags = built.open_flags
+    if not flags:
+        return
+    click.echo(f"fact-check: {len(flags)} open flag(s); publish and send refuse this issue until they are "
+               f"fixed or overridden (see {built.folder / 'review.txt'})", err=True)
+    for f in flags[:20]:
+        click.echo(f"  [{f.cls}] {f.section}: {f.detail}\n      {f.sentence}", err=True)
 
 
 @main.group()
@@ -265,9 +277,10 @@ def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
 @click.option("--allow-sample-data", is_flag=True, help="RISK: send an issue built from synthetic sample data.")
 @click.option("--allow-stale-data", is_flag=True, help="RISK: send an issue whose data is out of date.")
 @click.option("--allow-older-issue", is_flag=True, help="RISK: send an issue older than one already sent.")
+@click.option("--allow-flagged", is_flag=True, help="RISK: send an issue whose fact-check has open flags.")
 @expected_errors
 def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unknown, allow_sample_data,
-         allow_stale_data, allow_older_issue) -> None:
+         allow_stale_data, allow_older_issue, allow_flagged) -> None:
     """Email an issue to every confirmed subscriber, once each."""
     from datetime import datetime, timezone
 
@@ -291,7 +304,7 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
     with _store(settings) as store:
         check_sendable(issue, store, today=datetime.now(timezone.utc).date(),
                        max_age_days=settings.email.max_age_days, allow_sample=allow_sample_data,
-                       allow_stale=allow_stale_data, allow_older=allow_older_issue)
+                       allow_stale=allow_stale_data, allow_older=allow_older_issue, allow_flagged=allow_flagged)
         summary = send_issue(settings, store, issue, resend_unknown=resend_unknown)
     click.echo(summary.line())
     for failure in summary.failures[:20]:
@@ -309,8 +322,9 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
 @click.option("--site-dir", type=click.Path(file_okay=False), help="Site folder (default: site.dir).")
 @click.option("--base-url", help="Public URL of the site (default: site.base_url).")
 @click.option("--allow-sample-data", is_flag=True, help="RISK: also publish issues built from synthetic sample data.")
+@click.option("--allow-flagged", is_flag=True, help="RISK: also publish issues whose fact-check has open flags.")
 @expected_errors
-def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data) -> None:
+def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow_flagged) -> None:
     """Build or update the static site: issue pages, home, archive, Atom feed, sitemap."""
     from generator.publish.site import publish_site
 
@@ -318,9 +332,10 @@ def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data) -> No
     reports = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
     target = Path(site_dir) if site_dir else settings.resolve(settings.site.dir)
     result = publish_site(settings, reports, target, base_url or settings.site.base_url,
-                          allow_sample=allow_sample_data)
+                          allow_sample=allow_sample_data, allow_flagged=allow_flagged)
     if result.skipped:
-        click.echo(f"not published (sample data or incomplete): {', '.join(result.skipped)}", err=True)
+        click.echo(f"not published (sample data, incomplete, or open fact-check flags): "
+                   f"{', '.join(result.skipped)}", err=True)
     if not result.changed:
         click.echo(f"{target}: up to date ({result.total} issues); nothing to publish")
     else:
@@ -330,8 +345,9 @@ def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data) -> No
 @main.command()
 @SETTINGS_OPTION
 @click.option("--skip-send", is_flag=True, help="Run update, build and publish only.")
+@click.option("--allow-flagged", is_flag=True, help="RISK: publish and send even if the fact-check has open flags.")
 @expected_errors
-def weekly(settings_path, skip_send) -> None:
+def weekly(settings_path, skip_send, allow_flagged) -> None:
     """The Friday job: data update, build, publish, send; stops at the first failure with nothing sent."""
     from datetime import datetime, timezone
 
@@ -345,8 +361,14 @@ def weekly(settings_path, skip_send) -> None:
     with _printer() as printer:  # the build refreshes the yfinance cache first; stale or bad data stops here
         built = build_issue(settings, printer=printer)
     click.echo(f"built {built.folder}")
+    _report_flags(built)
+    if built.open_flags and not allow_flagged:
+        raise CapweeklyError(f"issue {built.as_of} has {len(built.open_flags)} open fact-check flag(s); "
+                             "nothing published or sent",
+                             f"read {built.folder / 'review.txt'}, fix or override in the editor's note, "
+                             "or pass --allow-flagged")
     result = publish_site(settings, settings.resolve(settings.output.dir), settings.resolve(settings.site.dir),
-                          settings.site.base_url)
+                          settings.site.base_url, allow_flagged=allow_flagged)
     click.echo(f"site: {len(result.added)} new issue(s)" if result.changed else "site: up to date")
     if skip_send:
         return
@@ -354,7 +376,7 @@ def weekly(settings_path, skip_send) -> None:
     with _store(settings) as store:
         check_sendable(issue, store, today=datetime.now(timezone.utc).date(),
                        max_age_days=settings.email.max_age_days, allow_sample=False, allow_stale=False,
-                       allow_older=False)
+                       allow_older=False, allow_flagged=allow_flagged)
         summary = send_issue(settings, store, issue)
     click.echo(summary.line())
     if summary.stopped or summary.failed:

@@ -59,6 +59,7 @@ class BuiltIssue:
     source: str
     timings: dict[str, float]
     notes: tuple[str, ...] = ()
+    open_flags: tuple = ()  # fact-check flags not overridden by the editor's note (generator.commentary.factcheck)
 
 
 def pick_session(market: MarketData, settings, as_of: date | None) -> pd.Timestamp:
@@ -143,7 +144,8 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
             if printer is not None:
                 printer.stop()  # before the staging folder is removed
             raise
-    return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes)
+    return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes,
+                      words.open_flags)
 
 
 def _print_html(settings, env, market: MarketData, metrics, commentary, words, note, specs, folder: Path) -> str:

@@ -10,8 +10,8 @@ what a sentence *claims* is decided here, where the fact-check can verify it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Mapping
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
                                          is_not, less_than, more_than, negative, positive, sign_of, within)
@@ -38,7 +38,15 @@ class Commentary:
     headings: Mapping[str, Sentence]
     sections: Mapping[str, tuple[Paragraph, ...]]
     ranked: tuple[tuple[str, float], ...] = ()   # sectors by 13-week return relative to large caps
-    keys: Mapping[str, Any] = field(default_factory=dict)
+
+    def keys(self, section: str) -> list[str]:
+        """The words keys a section uses, in order ("headline" and "lede" included), for tests and tools."""
+        if section == "headline":
+            return [self.headline.key]
+        if section == "lede":
+            return [s.key for s in self.standfirst]
+        found = [self.headings[section].key] if section in self.headings else []
+        return found + [s.key for p in self.sections.get(section, ()) for s in p]
 
 
 class _Rules:

@@ -84,7 +84,14 @@ def load_issue(folder: Path) -> Issue:
 
 
 def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age_days: int,
-                   allow_sample: bool, allow_stale: bool, allow_older: bool) -> None:
+                   allow_sample: bool, allow_stale: bool, allow_older: bool, allow_flagged: bool = False) -> None:
+    from generator.publish.site import open_flags
+
+    flags = open_flags(issue.metrics)
+    if flags and not allow_flagged:
+        raise SendError(f"issue {issue.as_of} has {flags} open fact-check flag(s); refusing to send it to readers",
+                        f"read {issue.folder / 'review.txt'}, then fix the words, replace the section in the "
+                        "editor's note, or pass --allow-flagged")
     if issue.source == "sample" and not allow_sample:
         raise SendError(f"issue {issue.as_of} was built from SAMPLE DATA; refusing to send it to readers",
                         "build from real data, or pass --allow-sample-data to send synthetic numbers anyway")

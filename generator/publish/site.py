@@ -43,6 +43,7 @@ class IssueSummary:
     source: str
     data: str  # where the numbers came from, for the data line on every page
     folder: Path
+    open_flags: int = 0  # fact-check flags the editor has not overridden (metrics.json fact_check.open)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,13 @@ def read_summary(folder: Path) -> IssueSummary | None:
     return IssueSummary(date.fromisoformat(doc["as_of"]), doc.get("headline") or f"Week ending {doc['as_of']}",
                         doc["stance"]["label"], doc["stance"].get("risk_level", "n/a"), doc["pair"]["small"],
                         doc["pair"]["large"], doc["spread"].get("1w"), doc["ratio"].get("distance_from_sma_long"),
-                        doc["source"], doc.get("provenance", {}).get("description", doc["source"]), folder)
+                        doc["source"], doc.get("provenance", {}).get("description", doc["source"]), folder,
+                        open_flags(doc))
+
+
+def open_flags(doc: dict) -> int:
+    """Open fact-check flags of a built issue; issues built before the fact-check existed have none."""
+    return int((doc.get("fact_check") or {}).get("open", 0))
 
 
 def _copy_issue(summary: IssueSummary, target: Path) -> None:
@@ -141,7 +148,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, byt
 
 
 def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | None, *,
-                 allow_sample: bool = False) -> PublishResult:
+                 allow_sample: bool = False, allow_flagged: bool = False) -> PublishResult:
     if not base_url:
         raise PublishError("no site URL: the Atom feed and sitemap need absolute links",
                            "set site.base_url in settings.yaml or pass --base-url https://...")
@@ -151,13 +158,15 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     summaries, skipped = [], []
     for folder in candidates:
         s = read_summary(folder)
-        if s is None or (s.source == "sample" and not allow_sample):
+        if s is None or (s.source == "sample" and not allow_sample) or (s.open_flags and not allow_flagged):
             skipped.append(folder.name)
             continue
         summaries.append(s)
     if not summaries:
-        raise PublishError(f"{reports_dir}: no publishable issue (sample-data or incomplete issues are never published)",
-                           "build an issue from real data first")
+        raise PublishError(f"{reports_dir}: no publishable issue (sample-data, incomplete or fact-check-flagged "
+                           "issues are not published)",
+                           "build an issue from real data; for a flagged one read its review.txt, then fix it, "
+                           "override it in the editor's note, or pass --allow-flagged")
     issues = sorted(summaries, key=lambda s: s.as_of, reverse=True)
     existing_issues = site_dir / "issues"
     present = {p.name for p in existing_issues.iterdir()} if existing_issues.is_dir() else set()

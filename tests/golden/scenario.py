@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from generator.commentary import write_commentary
+from generator.commentary.words import previous_headline, write_words
 from generator.data import load_prices
 from generator.metrics import compute_metrics
 from generator.notes import load_note
@@ -26,9 +26,11 @@ def render_scenario() -> str:
     settings = load_settings(HERE.parent.parent / "settings.yaml")
     market = load_prices(settings, "sample")
     session = pick_session(market, settings, date(2024, 7, 12))
+    env = make_environment()
+    before = previous_headline(market, settings, env, session)
     market = cut_at(market, session)
     m = compute_metrics(market, settings, session)
-    c = write_commentary(m, settings)
-    charts = {i: ChartView(i, f"charts/{i}.png", f"[alt text of {i}]", f"[caption of {i}]") for i in CHART_IDS}
     note = load_note(HERE / "notes", m.as_of)
-    return render_html(make_environment(), build_context(settings, market, m, c, charts, note), medium="screen")
+    c, w, _ = write_words(m, market, settings, env, note=note, previous_headline=before)
+    charts = {i: ChartView(i, f"charts/{i}.png", f"[alt text of {i}]", f"[caption of {i}]") for i in CHART_IDS}
+    return render_html(env, build_context(settings, market, m, c, w, charts, note), medium="screen")
