@@ -34,6 +34,8 @@ class WeekResult:
     flags: tuple[Flag, ...]
     words: int           # words of commentary (headline, standfirst and sections)
     sentences: tuple[str, ...]
+    keys: tuple[str, ...]  # the words keys, in reading order ("section/key")
+    stress: bool           # a week of market-wide stress
 
 
 def week_sessions(market: MarketData, settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -58,7 +60,9 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
         _, w, _ = write_words(m, cut, settings, env, previous_headline=before)
         texts = tuple(r.text for r in w.rendered)
         out.append(WeekResult(session.date(), w.headline, m.stance.key, m.stance_history[-1].raw_key, w.flags,
-                              sum(len(t.split()) for t in texts), texts))
+                              sum(len(t.split()) for t in texts), texts,
+                              tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
+                              m.events.market_stress))
         before = w.headline
     return out
 

@@ -74,9 +74,9 @@ class _Rules:
 
 # Headline forms per story; the form is chosen by the week's number, so a story that lasts several weeks
 # never repeats last week's headline (templates/words/headline.html holds the words).
-HEADLINE_FORMS = {"crash_better": 3, "crash_worse": 3, "crash_even": 3, "vix_spike": 3, "yen_shock": 3, "surge_up": 3,
-                  "beat_in_down": 3, "lag_in_up": 3, "slump_down": 3, "upgrade": 3, "downgrade": 3, "wavering": 3,
-                  "small_trend": 5, "turning": 5, "large_trend": 5, "mixed": 5}
+HEADLINE_FORMS = {"crash_better": 4, "crash_worse": 4, "crash_even": 4, "vix_spike": 4, "yen_shock": 4,
+                  "surge_up": 4, "beat_in_down": 4, "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4,
+                  "wavering": 4, "small_trend": 5, "turning": 5, "large_trend": 5, "mixed": 5}
 # A single session in which the pair moved this much against each other is worth a sentence.
 BIG_DAY = 0.02
 

@@ -1,0 +1,75 @@
+"""The whole history as a test: the commentary path (metrics, words, fact-check; no charts or PDF) for every
+week of the real data (2001 to 2025) and of the embedded sample must raise no fact-check flag."""
+
+from __future__ import annotations
+
+import collections
+from datetime import date
+
+import pytest
+
+from generator.data import load_prices
+from generator.history import history_report, run_history, stance_changes_per_year
+from generator.metrics.stance import ORDER
+
+
+@pytest.fixture(scope="module")
+def real_weeks(settings, market_dir):
+    market = load_prices(settings, "csv", market_dir)
+    return run_history(market, settings, date(2001, 1, 1), jobs=2)
+
+
+@pytest.fixture(scope="module")
+def sample_weeks(settings):
+    return run_history(load_prices(settings, "sample"), settings, date(2001, 1, 1), jobs=2)
+
+
+@pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
+def test_no_fact_check_flag_in_any_week(request, which):
+    weeks = request.getfixturevalue(which)
+    assert len(weeks) > 1250  # every week since 2001, not a sample of them
+    flagged = [w for w in weeks if w.flags]
+    assert not flagged, history_report(weeks, show=5)
+
+
+@pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
+def test_headlines_never_repeat_week_to_week_and_vary(request, which):
+    weeks = request.getfixturevalue(which)
+    heads = [w.headline for w in weeks]
+    assert all(a != b for a, b in zip(heads, heads[1:]))
+    worst = max(max(collections.Counter(heads[i:i + 8]).values()) for i in range(len(heads) - 8))
+    assert worst <= 2, "a headline used three times in eight weeks"
+    assert len(set(heads)) >= 40
+
+
+def test_stance_upgrades_are_confirmed_and_never_made_in_stress(real_weeks):
+    for before, week in zip(real_weeks, real_weeks[1:]):
+        if ORDER.index(week.stance) > ORDER.index(before.stance):
+            # an upgrade needs the raw rules to call at least that level two weeks running
+            assert ORDER.index(week.raw_stance) >= ORDER.index(week.stance), week.session
+            assert ORDER.index(before.raw_stance) >= ORDER.index(week.stance), week.session
+            assert not week.stress, f"upgrade in a stress week {week.session}"
+
+
+def test_no_advice_to_add_in_a_stress_week(real_weeks):
+    stressed = [w for w in real_weeks if w.stress]
+    assert len(stressed) > 30  # 2001, 2002, 2008, 2011, 2020, 2022, 2025 ...
+    for w in stressed:
+        assert "positioning/advice_lean_further" not in w.keys, w.session
+        assert "positioning/advice_start_lean" not in w.keys, w.session
+
+
+def test_the_stance_changes_less_often_than_the_raw_rules(real_weeks):
+    raw, published = stance_changes_per_year(real_weeks, raw=True), stance_changes_per_year(real_weeks)
+    assert sum(published.values()) <= 0.65 * sum(raw.values())
+    assert sum(published.values()) / len(published) < 5
+
+
+def test_the_week_story_leads_the_issue(real_weeks):
+    """Weeks with a market event put it in the lede: the events are not invisible any more."""
+    by_day = {w.session: w for w in real_weeks}
+    assert "lede/event_vix_spike" in by_day[date(2024, 8, 9)].keys      # Monday Aug 5, 2024: VIX 38.6 intraweek
+    assert "lede/event_yen" in by_day[date(2024, 8, 9)].keys
+    assert "risks/nothing_alarming" not in by_day[date(2024, 8, 9)].keys
+    assert by_day[date(2008, 10, 10)].keys[0].startswith("headline/crash_better")
+    assert by_day[date(2020, 3, 20)].keys[0].startswith("headline/crash_")
