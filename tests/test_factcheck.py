@@ -1,0 +1,287 @@
+"""The fact-check: each class of error caught on hand-made sentences, the real weeks where the old rules
+made that error now reading true, and the review flow (flags stop publish and send; the editor overrides)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.commentary.claims import Fact, Sentence, at_least, at_most, is_, negative, positive
+from generator.commentary.factcheck import Rendered, fact_check
+from generator.commentary.words import previous_headline, write_words
+from generator.data import load_prices
+from generator.metrics import compute_metrics
+from generator.pipeline import build_issue, cut_at, pick_session
+from generator.render.environment import make_environment
+
+DOC = {"spread": {"1w": -0.012}, "returns": {"IWM": {"1w": -0.163}, "SPY": {"1w": -0.198}},
+       "risk": {"vix_level": 14.9, "vix_percentile_1y": 0.61, "fx_distance_200d": -0.047},
+       "events": {"previous_spread": 0.004}, "stance": {"record": {"weeks_unchanged": 2}}}
+
+
+def _check(*sentences, paragraph=None, **kw):
+    rendered = [Rendered(s, text, paragraph if paragraph is not None else i) for i, (s, text) in enumerate(sentences)]
+    return fact_check(rendered, DOC, **kw)
+
+
+def _classes(flags):
+    return sorted({f.cls for f in flags})
+
+
+# --- each class on hand-made sentences ----------------------------------------------------------------
+
+def test_a_claim_that_does_not_hold_is_flagged():
+    # "Another big week" when small caps fell 16.3% (they only fell less than large caps)
+    s = Sentence("headline", "k", ("IWM",), claims=(positive("returns.IWM.1w", "IWM", "week"),))
+    assert _classes(_check((s, "Another big week for small caps"))) == ["claim"]
+    assert not _check((Sentence("headline", "k", ("IWM",), claims=(negative("returns.IWM.1w", "IWM", "week"),)),
+                       "A bruising week for small caps"))
+
+
+def test_direction_words_need_a_claim_of_their_sense():
+    # "lost ground" over a figure the sentence only claims is positive
+    up = Sentence("divergence", "k", ("IWM-SPY",), (Fact("s", "spread.1w", "IWM-SPY", "pct"),),
+                  (at_least("spread.1w", -1, "IWM-SPY", "week", +1),))
+    flags = _check((up, "Small caps lost ground: the spread was \u22121.2%."))
+    assert _classes(flags) == ["direction"] and "'lost'" in flags[0].detail
+    down = Sentence("divergence", "k", ("IWM-SPY",), (Fact("s", "spread.1w", "IWM-SPY", "pct"),),
+                    (negative("spread.1w", "IWM-SPY", "week"),))
+    assert not _check((down, "Small caps lost ground: the spread was \u22121.2%."))
+    assert not _check((down, "The ratio has not managed a lasting move above its average."))  # negated
+
+
+def test_every_number_must_be_a_declared_figure_at_the_precision_shown():
+    s = Sentence("risks", "k", ("^VIX",), (Fact("vix", "risk.vix_level", "^VIX", "level"),))
+    assert not _check((s, "The VIX is at 14.9."))
+    flags = _check((s, "The VIX is at 15.9."))
+    assert _classes(flags) == ["number"] and "15.9" in flags[0].detail
+    flags = _check((s, "The VIX is at 14.9, a level seen on 61% of days."))   # 61% is not declared here
+    assert _classes(flags) == ["number"] and "61%" in flags[0].detail
+
+
+def test_a_pronoun_must_refer_to_the_previous_sentence_subject():
+    # "...the VIX... It sits 4.7% below its 200-day average", where 4.7% is USD/JPY's distance
+    vix = Sentence("risks", "a", ("^VIX",), (Fact("vix", "risk.vix_level", "^VIX", "level"),))
+    fx = Sentence("risks", "b", ("JPY=X",), (Fact("d", "risk.fx_distance_200d", "JPY=X", "pct"),),
+                  (negative("risk.fx_distance_200d", "JPY=X", "trend"),))
+    flags = _check((vix, "The VIX is at 14.9."), (fx, "It sits 4.7% below its 200-day average."), paragraph=0)
+    assert _classes(flags) == ["subject"] and "^VIX" in flags[0].detail
+    assert not _check((vix, "The VIX is at 14.9."), (fx, "USD/JPY sits 4.7% below its 200-day average."),
+                      paragraph=0)
+    assert not _check((vix, "The VIX is at 14.9."), (fx, "It was a quiet week. USD/JPY sits 4.7% below its "
+                                                          "200-day average."), paragraph=0)  # "It was" is no reference
+
+
+def test_a_figure_of_another_subject_is_flagged():
+    s = Sentence("risks", "k", ("^VIX",), (Fact("d", "risk.fx_distance_200d", "JPY=X", "pct"),))
+    assert _classes(_check((s, "The VIX sits 4.7% from its average."))) == ["subject"]
+
+
+def test_two_sentences_that_contradict_each_other_are_flagged():
+    # "the VIX is only 14.9" next to "higher than on 61% of days"
+    low = Sentence("risks", "a", ("^VIX",), (Fact("vix", "risk.vix_level", "^VIX", "level"),),
+                   (at_most("risk.vix_level", 15, "^VIX", "level"),))
+    high = Sentence("risks", "b", ("^VIX",), (Fact("p", "risk.vix_percentile_1y", "^VIX", "pct"),),
+                    (at_least("risk.vix_percentile_1y", 0.5, "^VIX", "level", +1),))
+    flags = _check((low, "The VIX is only 14.9."), (high, "That is higher than on 61% of trading days."),
+                   paragraph=0)
+    assert _classes(flags) == ["contradiction"]
+
+
+def test_ordinals_written_in_digits_must_be_right():
+    s = Sentence("positioning", "k", ("stance",), (Fact("n", "stance.record.weeks_unchanged", "stance", "count"),))
+    assert _classes(_check((s, "It is the 2th straight week at this stance."))) == ["ordinal"]
+    assert not _check((s, "It is the 2nd straight week at this stance."))
+
+
+def test_repeats_are_flagged():
+    s = Sentence("headline", "k", ("stance",))
+    assert _classes(_check((s, "Large caps keep the upper hand"), headline="Large caps keep the upper hand",
+                           previous_headline="Large caps keep the upper hand")) == ["repeat"]
+    t = Sentence("divergence", "k", ("stance",))
+    assert _classes(_check((t, "The same words."), (t, "The same words."))) == ["repeat"]
+
+
+def test_a_stock_phrase_is_a_claim_too():
+    # "Large caps have spent much of the time since making new highs" when SPY was far below its high
+    doc_far = {"events": {"large_from_high": -0.23}}
+    s = Sentence("divergence", "k", ("SPY",), claims=(at_least("events.large_from_high", -0.05, "SPY", "high"),))
+    assert _classes(fact_check([Rendered(s, "Large caps have been making new highs.", 0)], doc_far)) == ["claim"]
+    assert is_("events.regime.key", "zero", "policy", "regime").holds({"events": {"regime": {"key": "zero"}}})
+
+
+# --- real weeks where the old rules went wrong ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real(settings, market_dir):
+    return load_prices(settings, "csv", market_dir)
+
+
+def _week(settings, market, day: date):
+    env = make_environment()
+    session = pick_session(market, settings, day)
+    cut = cut_at(market, session)
+    m = compute_metrics(cut, settings, session)
+    c, w, _ = write_words(m, cut, settings, env, previous_headline=previous_headline(market, settings, env, session))
+    assert not w.flags, [(f.cls, f.detail, f.sentence) for f in w.flags]
+    return m, c, w
+
+
+def _text(w, section):
+    return " ".join(w.text(section))
+
+
+def test_crash_week_2008_10_10(settings, real):
+    """Old: 'Another big week stretches the small-cap lead' and 'Lean in further' while IWM fell 16.3%."""
+    m, c, w = _week(settings, real, date(2008, 10, 10))
+    assert m.returns["IWM"]["1w"] < -0.15 and m.spread["1w"] > 0.03
+    assert c.headline.key.startswith("crash_better") and "big week" not in w.headline.lower()
+    assert "advice_lean_further_stress" in c.keys("positioning")
+    assert "could consider adding further" not in _text(w, "positioning")
+    assert "Volatility spiked" in str(w.standfirst)
+
+
+def test_lost_ground_again_only_after_a_losing_week(settings, real):
+    """Old, 2001-01-19: 'lost ground again' although small caps had beaten large caps the week before."""
+    m, c, w = _week(settings, real, date(2001, 1, 19))
+    assert m.events.previous_spread > 0 and m.spread["1w"] < 0
+    assert "again" not in _text(w, "divergence").split(":")[0]
+
+
+def test_yen_and_vix_week_2024_08_09_is_not_nothing_alarming(settings, real):
+    """Old: 'Nothing alarming in the risk gauges' in the week of the Aug 5 VIX spike and the yen unwind."""
+    m, c, w = _week(settings, real, date(2024, 8, 9))
+    assert m.events.vix_high > 38 and m.events.fx_from_peak < -0.06
+    keys = c.keys("risks")
+    assert "nothing_alarming" not in keys and "vix_spike" in keys and "yen_from_peak" in keys
+    assert "Monday, Aug 5" in _text(w, "risks")
+
+
+def test_large_caps_below_their_high_2022_06_17(settings, real):
+    """Old: 'Large caps ... have spent much of the time since making new highs' with SPY 20% below its high."""
+    m, c, w = _week(settings, real, date(2022, 6, 17))
+    assert m.events.large_from_high < -0.15
+    assert "large_below_high" in c.keys("divergence") and "new highs" not in _text(w, "divergence")
+
+
+def test_zero_rate_era_2012_06_01(settings, real):
+    """Old: 'Is higher-for-longer over?' and 'a long stretch of expensive money' with bills at 0.1%."""
+    m, c, w = _week(settings, real, date(2012, 6, 1))
+    assert m.events.regime.key == "zero"
+    assert c.headings["policy"].key == "heading_zero" and "higher-for-longer" not in str(w.headings["policy"])
+    assert "expensive money" not in _text(w, "rates")
+
+
+def test_hikes_are_not_called_a_hold_2005_06_03(settings, real):
+    """Old: 'Policy looks to be on hold' while the Fed was hiking every meeting (bills +50 bp in 26 weeks)."""
+    m, c, w = _week(settings, real, date(2005, 6, 3))
+    assert m.events.regime.key == "hiking"
+    assert "on hold" not in _text(w, "policy") and "tightening" in _text(w, "policy")
+
+
+def test_vix_low_but_high_for_the_year_is_one_sentence_2005_08_19(settings, real):
+    """Old: 'the VIX is only 14.x ... That is higher than on 61% of trading days'."""
+    m, c, w = _week(settings, real, date(2005, 8, 19))
+    assert m.risk.vix_level < 15 and m.risk.vix_percentile_1y >= 0.5
+    assert "vix_calm_but_higher" in c.keys("risks") and "vix_complacent" not in c.keys("risks")
+
+
+def test_the_fx_sentence_names_its_subject_after_the_vix_2001_02_16(settings, real):
+    """Old: a VIX sentence followed by 'It sits 5.5% above its 200-day average' (USD/JPY's distance)."""
+    m, c, w = _week(settings, real, date(2001, 2, 16))
+    assert m.risk.yen_rally
+    assert "It sits" not in _text(w, "risks") and "USD/JPY sits" in _text(w, "risks")
+
+
+def test_tech_and_the_sector_map_agree_2003_02_14(settings, real):
+    """Old: 'technology has lagged' next to 'XLK ... sit in the leading corner'."""
+    m, c, w = _week(settings, real, date(2003, 2, 14))
+    assert "leading corner" not in _text(w, "sectors-map") and "lags on both counts" not in _text(w, "sectors-map")
+
+
+def test_ordinals_in_words_2001_03_30(settings, real):
+    """Old: 'It is the 2th straight week at this stance.'"""
+    for day in (date(2001, 3, 30), date(2013, 1, 11), date(2019, 6, 14)):
+        m, c, w = _week(settings, real, day)
+        assert "th straight week" not in _text(w, "positioning") or "unchanged_run" not in c.keys("positioning") \
+            or any(word in _text(w, "positioning") for word in ("second", "third", "fourth", "fifth", "sixth",
+                                                                "seventh", "eighth", "ninth", "tenth", "eleventh"))
+
+
+def test_a_failed_call_is_owned_2007_01_05(settings, real):
+    m, c, w = _week(settings, real, date(2007, 1, 5))
+    assert m.stance_record.upgrade_undone and m.stance_record.ratio_since_upgrade < 0
+    assert "call_failed" in c.keys("positioning") and "has not worked" in _text(w, "positioning")
+
+
+# --- the review flow ------------------------------------------------------------------------------------
+
+def _false_words(tmp_path: Path) -> Path:
+    """A user templates folder whose standfirst says something false: the writer reworded a sentence."""
+    from generator.render.environment import builtin_templates_dir
+
+    folder = tmp_path / "templates"
+    (folder / "words").mkdir(parents=True)
+    text = (builtin_templates_dir() / "words" / "lede.html").read_text()
+    old = "{% macro rules_large(f, x) %}Our trend rules still favour large caps.{% endmacro %}"
+    assert old in text
+    (folder / "words" / "lede.html").write_text(text.replace(
+        old, "{% macro rules_large(f, x) %}Our trend rules still favour large caps, which fell 12.5% this week."
+             "{% endmacro %}"))
+    return folder
+
+
+def test_flags_are_shown_recorded_and_stop_publish_and_send(settings, market_dir, tmp_path):
+    from generator.publish.mail import SendError, check_sendable, load_issue
+    from generator.publish.site import PublishError, publish_site
+    from generator.publish.subscribers import SubscriberStore
+
+    custom = settings.model_copy(update={"templates_dir": str(_false_words(tmp_path)),
+                                         "notes_dir": str(tmp_path / "notes")})
+    built = build_issue(custom, source="csv", data_dir=market_dir, as_of=date(2024, 7, 12), out_dir=tmp_path / "r")
+    assert [f.cls for f in built.open_flags] == ["number", "direction"]
+    doc = json.loads((built.folder / "metrics.json").read_text())
+    assert doc["fact_check"]["passed"] is False and doc["fact_check"]["open"] == 2
+    assert doc["fact_check"]["by_class"] == {"number": 1, "direction": 1}
+    review = (built.folder / "review.txt").read_text()
+    assert "[OPEN] lede / number" in review and "12.5%" in review and "--allow-flagged" in review
+
+    with pytest.raises(PublishError, match="fact-check"):
+        publish_site(custom, tmp_path / "r", tmp_path / "site", "https://example.com/")
+    assert publish_site(custom, tmp_path / "r", tmp_path / "site", "https://example.com/", allow_flagged=True).added
+    issue = load_issue(built.folder)
+    args = dict(today=date(2024, 7, 13), max_age_days=7, allow_sample=False, allow_stale=False, allow_older=False)
+    with SubscriberStore(tmp_path / "subs.sqlite") as store:
+        with pytest.raises(SendError, match="open fact-check flag"):
+            check_sendable(issue, store, **args)
+        check_sendable(issue, store, **args, allow_flagged=True)
+
+    # The editor takes the paragraph over: the flags are recorded as overridden and the issue may go out.
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "2024-07-12.md").write_text("## replace lede\nSmall caps had their best week in years.\n")
+    built = build_issue(custom, source="csv", data_dir=market_dir, as_of=date(2024, 7, 12), out_dir=tmp_path / "r")
+    doc = json.loads((built.folder / "metrics.json").read_text())
+    assert built.open_flags == () and doc["fact_check"]["passed"] is True and doc["fact_check"]["overridden"] == 2
+    html = (built.folder / "report.html").read_text()
+    assert "which fell 12.5%" not in html and "best week in years" in html
+    assert "[overridden] lede / number" in (built.folder / "review.txt").read_text()
+
+
+def test_the_build_command_prints_the_flags(settings, market_dir, tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    raw = yaml.safe_load(Path(settings.base_dir / "settings.yaml").read_text())
+    raw["templates_dir"] = str(_false_words(tmp_path))
+    raw["notes_dir"] = None
+    (tmp_path / "settings.yaml").write_text(yaml.safe_dump(raw))
+    result = CliRunner().invoke(main, ["build", "--settings", str(tmp_path / "settings.yaml"), "--source", "csv",
+                                       "--data-dir", str(market_dir), "--as-of", "2024-07-12",
+                                       "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert "fact-check: 2 open flag(s)" in result.output and "12.5%" in result.output
