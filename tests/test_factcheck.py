@@ -202,13 +202,21 @@ def test_tech_and_the_sector_map_agree_2003_02_14(settings, real):
     assert "leading corner" not in _text(w, "sectors-map") and "lags on both counts" not in _text(w, "sectors-map")
 
 
-def test_ordinals_in_words_2001_03_30(settings, real):
-    """Old: 'It is the 2th straight week at this stance.'"""
-    for day in (date(2001, 3, 30), date(2013, 1, 11), date(2019, 6, 14)):
+def test_ordinals_in_words(settings, real):
+    """Old, 2001-03-30 and many more: 'It is the 2th straight week at this stance.'"""
+    import re
+
+    from generator.render.filters import ordinal_word
+
+    runs = 0
+    for day in (date(2001, 3, 30), date(2001, 7, 20), date(2002, 9, 20), date(2004, 6, 4), date(2013, 1, 11)):
         m, c, w = _week(settings, real, day)
-        assert "th straight week" not in _text(w, "positioning") or "unchanged_run" not in c.keys("positioning") \
-            or any(word in _text(w, "positioning") for word in ("second", "third", "fourth", "fifth", "sixth",
-                                                                "seventh", "eighth", "ninth", "tenth", "eleventh"))
+        text = _text(w, "positioning")
+        assert not re.search(r"\b\d+(st|nd|rd|th)\b", text)
+        if "unchanged_run" in c.keys("positioning"):
+            runs += 1
+            assert f"the {ordinal_word(m.stance_record.weeks_unchanged)} straight week" in text
+    assert runs >= 2
 
 
 def test_a_failed_call_is_owned_2007_01_05(settings, real):
