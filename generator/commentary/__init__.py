@@ -529,6 +529,9 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
               Fact("sustained", "breakouts.sustained_count", pair, "count"),
               Fact("total", "breakouts.episodes", pair, "count"),
               Fact("limit", "breakouts.limit_weeks", pair, "count"))
+    # Counts up to ten are written in words, which the number check cannot read: claim them exactly.
+    exact = [is_("breakouts.failed_count", failed, pair, "failed count"),
+             is_("breakouts.sustained_count", sustained, pair, "sustained count")]
     if b.current is not None:
         start = (Fact("start", "breakouts.current.start", pair, "date"),)
         if failed + sustained == 0:
@@ -539,18 +542,18 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
             paragraphs.append((say("breakout_in_progress", pair, counts + start,
                                    [positive("ratio.distance_from_sma_long", pair, "trend"),
                                     at_least("breakouts.episodes", 1, pair, "breakouts", 0),
-                                    Claim("breakouts.failed_count", ">=", 0, pair, "failed breakouts", -1)]),))
+                                    Claim("breakouts.failed_count", ">=", 0, pair, "failed breakouts", -1)] + exact),))
     elif b.failed:
         last = f"breakouts.failed.{failed - 1}"
         paragraphs.append((say("breakouts_failed", pair,
                                counts + (Fact("start", f"{last}.start", pair, "date"),
                                          Fact("excess", f"{last}.peak_excess", pair, "pct")),
                                [at_least("breakouts.failed_count", 1, pair, "breakouts", 0),
-                                positive(f"{last}.peak_excess", pair, "failed breakout")]),))
+                                positive(f"{last}.peak_excess", pair, "failed breakout")] + exact),))
     elif b.sustained:
         paragraphs.append((say("breakouts_sustained_only", pair, counts,
                                [is_("breakouts.failed_count", 0, pair, "breakouts"),
-                                at_least("breakouts.sustained_count", 1, pair, "breakouts", +1)]),))
+                                at_least("breakouts.sustained_count", 1, pair, "breakouts", +1)] + exact),))
     else:
         paragraphs.append((say("breakouts_none", pair, (), [is_("breakouts.episodes", 0, pair, "breakouts")]),))
     return tuple(paragraphs)
