@@ -114,6 +114,8 @@ class Stance(_Model):
     rate_band: float = Field(0.0025, ge=0, le=0.05,
                              description="13-week 10-year yield changes within this (decimal, 0.0025 = 25 bp) are flat.")
     history_weeks: int = Field(12, ge=1, le=104, description="Weeks of stance history shown and stored.")
+    steady: bool = Field(True, description="Publish the steadied stance (a change must hold two weeks; no upgrade "
+                                           "in a week of market-wide stress). false publishes the raw rules.")
 
 
 class Risk(_Model):

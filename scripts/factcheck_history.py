@@ -10,7 +10,6 @@ Prints the flags by class, the stance changes per year, and (with --show N) N ex
 from __future__ import annotations
 
 import argparse
-import collections
 import sys
 import time
 from datetime import date
@@ -32,8 +31,11 @@ def main() -> None:
     ap.add_argument("--to", dest="end", default=None)
     ap.add_argument("--show", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--raw-stance", action="store_true", help="publish the raw rules' stance (stance.steady: false)")
     args = ap.parse_args()
     settings = load_settings(args.settings)
+    if args.raw_stance:
+        settings = settings.model_copy(update={"stance": settings.stance.model_copy(update={"steady": False})})
     market = load_prices(settings, args.source, args.data_dir if args.source == "csv" else None, offline=True)
     started = time.perf_counter()
     weeks = run_history(market, settings, date.fromisoformat(args.start),

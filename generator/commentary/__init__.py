@@ -283,7 +283,7 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append((say("gap_small_ahead", (pair, small, large), ret3,
                                [at_least("spread.3y", 0, pair, "long run")]),))
 
-    ref, ev = m.reference_high, m.events
+    ref = m.reference_high
     if ref is not None:
         facts = (Fact("price", "reference_high.price", small, "level"),
                  Fact("distance", "reference_high.distance", small, "pct"),
@@ -848,7 +848,7 @@ def _flag_claim(flag: str, pair: str, vix: str, rs) -> Claim | None:
 
 def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
     m, pair = r.m, r.pair
-    s, rec, ev = m.stance, m.stance_record, m.events
+    s, ev = m.stance, m.events
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("positioning", key, subjects, facts, claims, **x)  # noqa
     stance = lambda key: is_("stance.key", key, "stance", "stance")  # noqa: E731
     first = [say("stance", "stance", (Fact("score", "stance.score", "stance", "level"),

@@ -18,7 +18,7 @@ from generator.metrics.indicators import percentile_rank, realised_vol, rsi, wee
 from generator.metrics.periods import last_on_or_before, weeks_target
 from generator.metrics.series import change_since, moving_average, value_at
 from generator.metrics.events import is_spike, is_stress, vix_week
-from generator.metrics.stance import ORDER, Stance, StanceWeek, decide_stance, held_at
+from generator.metrics.stance import Stance, StanceWeek, decide_stance, held_at
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,9 @@ def stance_path(s: Signals, settings, session: pd.Timestamp, breakouts: Breakout
             out.append((end, raw, raw))
             continue
         _, prev_raw, prev_pub = out[-1]
+        if not settings.stance.steady:
+            out.append((end, raw, raw))
+            continue
         out.append((end, raw, held_at(raw, prev_raw.key, prev_pub.key, week_stress(s, settings, end))))
     return out[-weeks:]
 

@@ -137,9 +137,6 @@ def decide_stance(distance_from_long: float | None, short_minus_long: float | No
 
 def held_at(raw: Stance, previous_raw: str, previous_published: str, stress: bool) -> Stance:
     """The published stance for a week, given last week's raw and published stances (see the module doc)."""
-    import os
-    if os.environ.get("CAPWEEKLY_RAW_STANCE"):
-        return raw
     now, before, held = ORDER.index(raw.key), ORDER.index(previous_raw), ORDER.index(previous_published)
     level, reason = held, None
     if now > held:
