@@ -129,9 +129,9 @@ def _with_levels(settings, **levels):
 
 
 @pytest.mark.parametrize("changes, keys", [
-    ({"1w": -0.0008, "4w": -0.0002, "13w": -0.0031}, ["ten_falling", "ten_week_down"]),   # the CPI week of July 2024
+    ({"1w": -0.0008, "4w": -0.0002, "13w": -0.0031}, ["ten_falling", "ten_week_down_falling"]),   # the CPI week of July 2024
     ({"1w": 0.0001, "4w": 0.0010, "13w": 0.0040}, ["ten_rising"]),
-    ({"1w": 0.0009, "4w": 0.0001, "13w": 0.0010}, ["ten_steady", "ten_week_up"]),
+    ({"1w": 0.0009, "4w": 0.0001, "13w": 0.0010}, ["ten_steady", "ten_week_up_steady"]),
 ])
 def test_rates_rule(settings, changes, keys):
     c = _with_levels(settings, **{"^TNX": (0.042, changes)})

@@ -225,6 +225,52 @@ def test_a_failed_call_is_owned_2007_01_05(settings, real):
     assert "call_failed" in c.keys("positioning") and "has not worked" in _text(w, "positioning")
 
 
+def test_an_old_lean_is_not_called_early_2008_10_10(settings, real):
+    """Read as a reader: 'It is the eleventh straight week at this stance' followed by 'It is early'."""
+    m, c, w = _week(settings, real, date(2008, 10, 10))
+    assert m.stance_record.weeks_unchanged > 4 and m.stance.false_move_risk
+    assert "false_move_established" in c.keys("positioning") and "It is early" not in _text(w, "positioning")
+
+
+def test_a_week_move_is_read_against_the_quarter_2022_06_17(settings, real):
+    """Read as a reader: 'up 109 bp over thirteen weeks' then 'a reminder of how quickly the pressure can
+    return' (it never left). A rise in a rising quarter adds to the pressure."""
+    m, c, w = _week(settings, real, date(2022, 6, 17))
+    assert m.levels["^TNX"].changes["13w"] > 0.005 and m.levels["^TNX"].changes["1w"] > 0
+    assert "ten_week_up_rising" in c.keys("rates") and "can return" not in _text(w, "rates")
+
+
+def test_rising_yields_are_not_a_headwind_when_they_helped_2021_03_12(settings, real):
+    """Read as a reader: 'a headwind for borrowers ... adding to the pressure' next to 'small caps have tended
+    to do better in weeks when yields rose' (correlation +0.49)."""
+    m, c, w = _week(settings, real, date(2021, 3, 12))
+    assert m.rate_sensitivity.correlation >= 0.3
+    assert "ten_rising_growth" in c.keys("rates") and "headwind" not in _text(w, "rates")
+    assert "helped_by_rising" in c.keys("rates")
+
+
+def test_a_surge_inside_a_small_cap_trend_is_not_a_rare_week_2021_03_12(settings, real):
+    """Read as a reader: 'A rare week for small caps: is the rotation finally here?' five months into the run."""
+    m, c, w = _week(settings, real, date(2021, 3, 12))
+    assert m.spread["1w"] > 0.03 and m.spread["13w"] > 0.1 and m.stance.key != "stay_large"
+    assert c.headline.key.startswith("surge_in_trend") and "rare" not in w.headline.lower()
+
+
+def test_cuts_that_reach_zero_are_not_an_easing_that_can_continue_2020_03_20(settings, real):
+    """Read as a reader: bills at -0.03% and 'If that continues, refinancing fears ... should fade'."""
+    m, c, w = _week(settings, real, date(2020, 3, 20))
+    assert m.events.regime.key == "cutting" and m.events.regime.level < 0.005
+    assert "bill_cut_to_zero" in c.keys("policy") and "If that continues" not in _text(w, "policy")
+    assert c.headings["policy"].key == "heading_cut_to_zero"
+
+
+def test_tech_level_with_the_index_is_not_ahead_2016_11_11(settings, real):
+    """Read as a reader: 'technology (XLK) is 0.0% ahead of SPY over thirteen weeks'."""
+    m, c, w = _week(settings, real, date(2016, 11, 11))
+    assert abs(m.relative_to_large["XLK"]["13w"]) < 0.005
+    assert "tech_level" in c.keys("sectors") and "0.0% ahead" not in _text(w, "sectors")
+
+
 # --- the review flow ------------------------------------------------------------------------------------
 
 def _false_words(tmp_path: Path) -> Path:

@@ -16,6 +16,7 @@ from typing import Mapping
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
                                          is_not, less_than, more_than, negative, positive, sign_of, within)
 from generator.metrics import WeeklyMetrics
+from generator.metrics.events import ZERO_RATE
 from generator.metrics.stance import FLAG_TEXT
 
 # A week's small-minus-large spread beyond this is a "big" week.
@@ -24,6 +25,8 @@ SURGE = 0.03
 RATE_WEEK_MOVE = 0.0007
 # |correlation| of weekly relative returns with yield changes: below WEAK it is noise, above STRONG it leads the story.
 CORR_WEAK, CORR_STRONG = 0.15, 0.3
+# Technology within this of the large-cap index over 13 weeks has moved "roughly in line" with it.
+TECH_LEVEL = 0.005
 # A change in the share of the universe below its reference high smaller than this is "unchanged".
 BREADTH_BAND = 0.02
 TEST_NAMES = {"trend": "the 200-day trend", "averages": "the moving-average cross", "momentum_13w": "13-week momentum",
@@ -75,7 +78,7 @@ class _Rules:
 # Headline forms per story; the form is chosen by the week's number, so a story that lasts several weeks
 # never repeats last week's headline (templates/words/headline.html holds the words).
 HEADLINE_FORMS = {"crash_better": 4, "crash_worse": 4, "crash_even": 4, "vix_spike": 4, "yen_shock": 4,
-                  "surge_up": 4, "beat_in_down": 4, "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4,
+                  "surge_up": 4, "surge_in_trend": 4, "beat_in_down": 4, "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4,
                   "wavering": 4, "small_trend": 5, "turning": 5, "large_trend": 5, "mixed": 5}
 # A single session in which the pair moved this much against each other is worth a sentence.
 BIG_DAY = 0.02
@@ -104,6 +107,11 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
         return "yen_shock", [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
                              at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]
     if spread is not None and s1 is not None and abs(spread) >= SURGE:
+        if spread > 0 and s1 > 0 and m.stance.key != "stay_large" and (m.spread.get("13w") or 0) > 0:
+            return "surge_in_trend", [at_least("spread.1w", SURGE, pair, "week"),
+                                      positive(f"returns.{small}.1w", small, "week"),
+                                      is_not("stance.key", "stay_large", "stance", "stance"),
+                                      positive("spread.13w", pair, "13w")]
         if spread > 0 and s1 > 0:
             return "surge_up", [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small,
                                                                                      "week")]
@@ -389,19 +397,32 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
                  Fact("week", f"{path}.changes.1w", ly, "bp"))
         change = level.changes["13w"]
         if change > band:
-            first.append(say("ten_rising", ly, facts, [more_than(f"{path}.changes.13w", band, ly, "13w")]))
+            trend, trend_claim = "rising", more_than(f"{path}.changes.13w", band, ly, "13w")
         elif change < -band:
-            first.append(say("ten_falling", ly, facts, [less_than(f"{path}.changes.13w", -band, ly, "13w")]))
+            trend, trend_claim = "falling", less_than(f"{path}.changes.13w", -band, ly, "13w")
         else:
-            first.append(say("ten_steady", ly, facts, [within(f"{path}.changes.13w", band + 1e-12, ly, "13w")]))
+            trend, trend_claim = "steady", within(f"{path}.changes.13w", band + 1e-12, ly, "13w")
+        # When small caps have done better in weeks of rising yields, a rise is not "a headwind" for them.
+        sens = m.rate_sensitivity
+        growth = sens is not None and sens.correlation is not None and sens.correlation >= CORR_STRONG
+        growth_claim = at_least("rate_sensitivity.correlation", CORR_STRONG, "rates", "link")
+        if trend == "rising" and growth:
+            first.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
+        else:
+            first.append(say(f"ten_{trend}", ly, facts, [trend_claim]))
         week = level.changes.get("1w")
         if week is not None and abs(week) >= RATE_WEEK_MOVE:
+            # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
+            # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause.
             if week < 0:
-                first.append(say("ten_week_down", ly, facts, [at_most(f"{path}.changes.1w", -RATE_WEEK_MOVE, ly,
-                                                                      "1w")]))
+                move = at_most(f"{path}.changes.1w", -RATE_WEEK_MOVE, ly, "1w")
+                first.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim]))
             else:
-                first.append(say("ten_week_up", ly, facts, [at_least(f"{path}.changes.1w", RATE_WEEK_MOVE, ly,
-                                                                     "1w")]))
+                move = at_least(f"{path}.changes.1w", RATE_WEEK_MOVE, ly, "1w")
+                if growth:
+                    first.append(say("ten_week_up_growth", (ly, "rates"), facts, [move, growth_claim]))
+                else:
+                    first.append(say(f"ten_week_up_{trend}", ly, facts, [move, trend_claim]))
         paragraphs.append(tuple(first))
     s = m.rate_sensitivity
     if s is not None and s.correlation is not None:
@@ -416,16 +437,25 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
             paragraphs.append((say("helped_by_rising", "rates", facts, [at_least(c, CORR_STRONG, "rates", "link")],
                                    relationship=True),))
         elif abs(s.correlation) < CORR_WEAK:
-            paragraphs.append((say("unrelated", "rates", facts, [within(c, CORR_WEAK, "rates", "link")]),))
+            lagging = m.spread.get("13w") is not None and m.spread["13w"] < 0
+            pair = f"{r.small}-{r.large}"
+            paragraphs.append((say("unrelated_lagging" if lagging else "unrelated", ("rates", pair),
+                                   facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging else ()),
+                                   [within(c, CORR_WEAK, "rates", "link")]
+                                   + ([negative("spread.13w", pair, "13w")] if lagging else [])),))
         else:
             paragraphs.append((say("loose", "rates", facts, [within(c, CORR_STRONG, "rates", "link")]),))
     return tuple(paragraphs)
 
 
 def _regime_key(regime) -> str:
-    """hiking | cutting | zero | high_hold | on_hold: which era's words the rates and policy sections use."""
+    """hiking | cutting | cut_to_zero | zero | high_hold | on_hold: which era's words the rates and policy
+    sections use. Cuts that have taken the bill yield to near zero (late 2008, March 2020) are not an easing
+    that "could continue": there is no room left."""
     if regime.key == "on_hold" and regime.high:
         return "high_hold"
+    if regime.key == "cutting" and regime.level < ZERO_RATE:
+        return "cut_to_zero"
     return regime.key
 
 
@@ -434,6 +464,9 @@ def _regime_claims(regime) -> list[Claim]:
                   {"hiking": +1, "cutting": -1}.get(regime.key, 0))]
     if regime.key == "on_hold":
         claims.append(is_("events.regime.high", regime.high, "policy", "regime level"))
+    if regime.key == "cutting":
+        claims.append(Claim("events.regime.level", "<" if regime.level < ZERO_RATE else ">=", ZERO_RATE, "policy",
+                            "regime level", 0))
     return claims
 
 
@@ -580,7 +613,10 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
         rel = f"relative_to_large.{tech}.13w"
         point = points.get(tech)
         recent = point.momentum if point is not None else None
-        if tech_rel > 0 and recent is not None and recent <= 0:
+        if abs(tech_rel) < TECH_LEVEL:
+            first.append(say("tech_level", ("sectors", tech, large), (), [within(rel, TECH_LEVEL, tech, "relative 13w")],
+                             tech=tech))
+        elif tech_rel > 0 and recent is not None and recent <= 0:
             first.append(say("tech_leading_fading", ("sectors", tech, large), facts,
                              [positive(rel, tech, "relative 13w"), at_most(f"sectors.{tech}.momentum", 0, tech,
                                                                            "relative 4w")], tech=tech))
@@ -661,11 +697,12 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
             claims.append(positive("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
                                    "change"))
             first.append(say("bill_hiking_26w" if by_half else "bill_hiking", (sy, "policy"), facts, claims))
-        elif key == "cutting":
+        elif key in ("cutting", "cut_to_zero"):
             by_half = regime.change_13w > -0.0025
             claims.append(negative("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
                                    "change"))
-            first.append(say("bill_cutting_26w" if by_half else "bill_cutting", (sy, "policy"), facts, claims))
+            word = "bill_cut_to_zero" if key == "cut_to_zero" else "bill_cutting"
+            first.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims))
         else:
             first.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
         paragraphs.append(tuple(first))
@@ -915,7 +952,13 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
     else:
         second.append(say("risk_low", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")]))
     if s.false_move_risk:
-        second.append(say("false_move", "stance", (), [is_not("stance.key", "stay_large", "stance", "stance")]))
+        # "It is early" only while the call is young; an established lean can still be a false move.
+        young = m.stance_record.weeks_unchanged <= 4
+        second.append(say("false_move" if young else "false_move_established", "stance",
+                          (Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"),) if not young else (),
+                          [is_not("stance.key", "stay_large", "stance", "stance"),
+                           at_most("stance.record.weeks_unchanged", 4, "stance", "age", 0) if young
+                           else more_than("stance.record.weeks_unchanged", 4, "stance", "age", 0)]))
     paragraphs.append(tuple(second))
     return tuple(paragraphs)
 
