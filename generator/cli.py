@@ -431,6 +431,38 @@ def backfill(settings_path, start, end, jobs, force, source, data_dir, offline, 
 
 @main.command()
 @SETTINGS_OPTION
+@click.option("--from", "start", callback=_as_of, default="2001-01-01", show_default=True, metavar="YYYY-MM-DD",
+              help="First week to check.")
+@click.option("--to", "end", callback=_as_of, metavar="YYYY-MM-DD", help="Last week to check (default: the latest).")
+@click.option("--source", type=click.Choice(["sample", "csv", "yfinance"]), help="Price source.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of <TICKER>.csv files (csv source).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--show", type=click.IntRange(min=0), default=5, show_default=True, help="Example flags per class.")
+@expected_errors
+def factcheck(settings_path, start, end, source, data_dir, jobs, show) -> None:
+    """Fact-check the commentary of every week in a range (words only: no charts, PDF or files written).
+
+    Run it after rewording templates/words: it exits 1 when any week has a flag."""
+    import os
+
+    from generator.data import load_prices
+    from generator.history import history_report, run_history
+
+    if end is not None and start > end:
+        raise CapweeklyError(f"--from {start} is after --to {end}", "give the earlier date to --from")
+    settings = _settings(settings_path)
+    market = load_prices(settings, source, data_dir, offline=True)
+    weeks = run_history(market, settings, start, end, jobs=jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    if not weeks:
+        raise CapweeklyError(f"no week of the data ends between {start} and {end or 'the latest session'}",
+                             "check --from and --to against the data's dates")
+    click.echo(history_report(weeks, show=show))
+    if any(w.flags for w in weeks):
+        sys.exit(1)
+
+
+@main.command()
+@SETTINGS_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local behind a proxy).")
 @click.option("--port", default=8000, show_default=True, type=int)
 @expected_errors

@@ -339,3 +339,28 @@ def test_the_build_command_prints_the_flags(settings, market_dir, tmp_path):
                                        "--out", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     assert "fact-check: 2 open flag(s)" in result.output and "12.5%" in result.output
+
+
+def test_the_factcheck_command_checks_a_range_of_weeks(settings, market_dir, tmp_path):
+    """`capweekly factcheck` is how a writer checks reworded templates over many weeks: 0 when clean, 1 with
+    the flags listed when a sentence is false in any week of the range."""
+    import yaml
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    args = ["--source", "csv", "--data-dir", str(market_dir), "--from", "2024-06-01", "--to", "2024-08-31",
+            "--jobs", "1"]
+    clean = CliRunner().invoke(main, ["factcheck", "--settings", str(settings.base_dir / "settings.yaml"), *args])
+    assert clean.exit_code == 0, clean.output
+    assert "13 weeks, 0 flags in 0 weeks" in clean.output
+
+    raw = yaml.safe_load(Path(settings.base_dir / "settings.yaml").read_text())
+    raw["templates_dir"] = str(_false_words(tmp_path))
+    (tmp_path / "settings.yaml").write_text(yaml.safe_dump(raw))
+    flagged = CliRunner().invoke(main, ["factcheck", "--settings", str(tmp_path / "settings.yaml"), *args])
+    assert flagged.exit_code == 1, flagged.output
+    assert "fell 12.5% this week" in flagged.output and "[number]" in flagged.output
+
+    backwards = CliRunner().invoke(main, ["factcheck", "--from", "2024-08-31", "--to", "2024-06-01", *args[:4]])
+    assert backwards.exit_code == 2 and "is after" in backwards.output
