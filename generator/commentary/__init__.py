@@ -77,9 +77,37 @@ class _Rules:
 
 # Headline forms per story; the form is chosen by the week's number, so a story that lasts several weeks
 # never repeats last week's headline (templates/words/headline.html holds the words).
-HEADLINE_FORMS = {"crash_better": 4, "crash_worse": 4, "crash_even": 4, "vix_spike": 4, "yen_shock": 4,
-                  "surge_up": 4, "surge_in_trend": 4, "beat_in_down": 4, "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4,
-                  "wavering": 4, "small_trend": 5, "turning": 5, "large_trend": 5, "mixed": 5}
+HEADLINE_FORMS = {"crash_better": 4, "crash_worse": 4, "crash_even": 4, "vix_spike": 4, "vix_spike_large": 4,
+                  "yen_shock": 4, "surge_up": 4, "surge_again": 4, "surge_in_trend": 4, "beat_in_down": 4,
+                  "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4, "pending_upgrade": 4,
+                  "wavering": 4, "small_trend": 5, "small_trend_dip": 4, "turning": 5, "turning_dip": 4,
+                  "bounce_no_turn": 4, "large_trend": 5, "mixed": 5}
+# A weekly USD/JPY fall at least this large is "sharp".
+SHARP_YEN = -0.025
+# USD/JPY this far above its 200-day average is a stretched carry position.
+FX_STRETCHED = 0.05
+# A one-week move in the bill yield this large (20 bp) is news about policy expectations.
+BILL_WEEK_MOVE = 0.002
+# The ratio this far below its 200-day average has "cracked" its uptrend, not merely tested it.
+CRACKED = 0.03
+# Equal- versus cap-weight large caps within this over 13 weeks: participation is neither narrow nor widening.
+NARROW_BAND = 0.005
+# Credit or quality ratios within this over 13 weeks read as level.
+JUNK_BAND = 0.005
+# A small-cap week this bad makes a fall in yields a flight to safety.
+FLIGHT_DROP = 0.04
+# Small caps this far behind over 13 weeks have "been kept behind".
+LAGGING = 0.02
+# A VIX percentile this close to the top (or bottom) prints as "100%" (or "0%"): say "almost every day".
+ALMOST_ALL = 0.995
+# "Nothing alarming" only with the VIX below this percentile of its year and small caps not down this much.
+QUIET_RANK, QUIET_DROP = 0.8, 0.04
+# A call at most this many weeks old is "young" ("the evidence is young", "It is early").
+YOUNG_WEEKS = 4
+# A session in which the large-cap index itself moved this much gets a sentence in the lede.
+BIG_MARKET_DAY = 0.03
+# In a market sell-off, a gap this large lets a headline say one side held up better or was hit harder.
+CRASH_GAP = 0.015
 # A single session in which the pair moved this much against each other is worth a sentence.
 BIG_DAY = 0.02
 
@@ -93,28 +121,34 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
     spread = m.spread.get("1w")
     s1 = m.returns[small].get("1w")
     vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
+    leaning = m.stance.key != "stay_large"
+    lean_claim = (is_not if leaning else is_)("stance.key", "stay_large", "stance", "stance")
     if ev.large_week is not None and ev.large_week <= rs.stress_week_drop and spread is not None:
         drop = at_most("events.large_week", rs.stress_week_drop, large, "week")
-        band = r.settings.stance.flat_band
-        if spread >= band:
-            return "crash_better", [drop, at_least("spread.1w", band, pair, "week", +1)]
-        if spread <= -band:
-            return "crash_worse", [drop, at_most("spread.1w", -band, pair, "week")]
-        return "crash_even", [drop, within("spread.1w", band, pair, "week")]
+        # "hits small caps hardest" or "small caps held up better" needs a gap a reader would call one
+        if spread >= CRASH_GAP:
+            return "crash_better", [drop, at_least("spread.1w", CRASH_GAP, pair, "week", +1)]
+        if spread <= -CRASH_GAP:
+            return "crash_worse", [drop, at_most("spread.1w", -CRASH_GAP, pair, "week")]
+        return "crash_even", [drop, within("spread.1w", CRASH_GAP, pair, "week")]
     if ev.vix_spike:
-        return "vix_spike", [is_("events.vix_spike", True, vix, "spike", +1)]
-    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak:
+        # "tests the small-cap case" only when there is a case: the stance leans toward small caps
+        return ("vix_spike" if leaning else "vix_spike_large"), [is_("events.vix_spike", True, vix, "spike", +1),
+                                                                 lean_claim]
+    fx_week = m.risk.fx_week
+    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and fx_week is not None and fx_week < 0:
+        # the yen must have strengthened this week too: a rally from the peak that is now fading is old news
         return "yen_shock", [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
-                             at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]
+                             at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
+                             negative("risk.fx_week", fx, "week"), Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)]
     if spread is not None and s1 is not None and abs(spread) >= SURGE:
-        if spread > 0 and s1 > 0 and m.stance.key != "stay_large" and (m.spread.get("13w") or 0) > 0:
-            return "surge_in_trend", [at_least("spread.1w", SURGE, pair, "week"),
-                                      positive(f"returns.{small}.1w", small, "week"),
-                                      is_not("stance.key", "stay_large", "stance", "stance"),
-                                      positive("spread.13w", pair, "13w")]
         if spread > 0 and s1 > 0:
-            return "surge_up", [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small,
-                                                                                     "week")]
+            surge = [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small, "week")]
+            if ev.previous_spread is not None and ev.previous_spread >= SURGE:
+                return "surge_again", surge + [at_least("events.previous_spread", SURGE, pair, "last week")]
+            if leaning and (m.spread.get("13w") or 0) > 0:
+                return "surge_in_trend", surge + [lean_claim, positive("spread.13w", pair, "13w")]
+            return "surge_up", surge
         if spread > 0:
             return "beat_in_down", [at_least("spread.1w", SURGE, pair, "week"),
                                     at_most(f"returns.{small}.1w", 0, small, "week"),
@@ -133,14 +167,21 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
         return "downgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
                              is_("stance.record.direction", "down", "stance", "change", -1)]
     key = m.stance.key
+    band = r.settings.stance.flat_band
+    if m.stance.held_back == "confirm":
+        return "pending_upgrade", [is_("stance.held_back", "confirm", "stance", "stance")]
     if m.stance.held_back == "confirm_downgrade":
         return "wavering", [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]
-    if key == "lean_further":
-        return "small_trend", [is_("stance.key", "lean_further", "stance", "stance"),
-                               positive("ratio.distance_from_sma_long", r.pair, "trend")]
-    if key == "start_lean":
-        return "turning", [is_("stance.key", "start_lean", "stance", "stance"),
-                           positive("ratio.distance_from_sma_long", r.pair, "trend")]
+    if key in ("lean_further", "start_lean"):
+        story = "small_trend" if key == "lean_further" else "turning"
+        claims = [is_("stance.key", key, "stance", "stance"), positive("ratio.distance_from_sma_long", r.pair, "trend")]
+        if spread is not None and spread <= -band:
+            # small caps trailed this week: the trend holds, but no headline says they "lead"
+            return f"{story}_dip", claims + [at_most("spread.1w", -band, pair, "week")]
+        return story, claims + ([Claim("spread.1w", ">", -band, pair, "week", 0)] if spread is not None else [])
+    if spread is not None and spread >= band:
+        return "bounce_no_turn", [is_("stance.key", "stay_large", "stance", "stance"),
+                                  at_least("spread.1w", band, pair, "week")]
     if m.stance.score <= -3:
         return "large_trend", [is_("stance.key", "stay_large", "stance", "stance"),
                                at_most("stance.score", -3, "stance", "stance")]
@@ -192,12 +233,19 @@ def _standfirst(r: _Rules) -> Paragraph:
                                                 Fact("close", "risk.vix_level", vix, "level")),
                        [is_("events.vix_spike", True, vix, "spike", +1), positive("events.vix_jump", vix, "spike")]
                        + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else [])))
-    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak:
+    if ev.large_day_move is not None and abs(ev.large_day_move) >= BIG_MARKET_DAY:
+        up = ev.large_day_move > 0
+        out.append(say("event_market_day_up" if up else "event_market_day_down", large,
+                       (Fact("move", "events.large_day_move", large, "pct"), Fact("day", "events.large_day", large, "date")),
+                       [at_least("events.large_day_move", BIG_MARKET_DAY, large, "day") if up
+                        else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day")]))
+    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and (m.risk.fx_week or 0) < 0:
         out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
                                                   Fact("peak", "events.fx_peak_4w", fx, "level"),
                                                   Fact("day", "events.fx_peak_date", fx, "date")),
                        [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
-                        at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]))
+                        at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
+                        negative("risk.fx_week", fx, "week")]))
     if ev.biggest_day_move is not None and abs(ev.biggest_day_move) >= BIG_DAY:
         out.append(say("event_big_day_up" if ev.biggest_day_move > 0 else "event_big_day_down", (pair,),
                        (Fact("move", "events.biggest_day_move", pair, "pct"),
@@ -213,13 +261,21 @@ def _stance_line(r: _Rules) -> Sentence:
     st, rec = m.stance, m.stance_record
     say = lambda key, claims=(), facts=(), **x: r.say("lede", key, "stance", facts, claims, **x)  # noqa
     weeks = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
-    young = less_than("stance.record.weeks_unchanged", r.settings.stance.history_weeks, "stance", "stance", 0)
+    young = at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "stance", 0)
     if st.key == "stay_large":
         if st.held_back == "confirm":
             return say("rules_large_waiting", [is_("stance.held_back", "confirm", "stance", "stance")])
-        return say("rules_large", [is_("stance.key", "stay_large", "stance", "stance")])
+        if rec.changed_weeks_ago == 1:
+            # "still" would be false the week the rules step back from small caps
+            return say("rules_large_back", [is_("stance.key", "stay_large", "stance", "stance"),
+                                            is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                                            is_("stance.record.direction", "down", "stance", "change", -1)])
+        if rec.weeks_unchanged >= 2:
+            return say("rules_large", [is_("stance.key", "stay_large", "stance", "stance"),
+                                       at_least("stance.record.weeks_unchanged", 2, "stance", "run", 0)])
+        return say("rules_large_plain", [is_("stance.key", "stay_large", "stance", "stance")])
     if st.key == "start_lean":
-        if rec.weeks_unchanged < r.settings.stance.history_weeks:
+        if rec.weeks_unchanged <= YOUNG_WEEKS:
             return say("rules_turned", [is_("stance.key", "start_lean", "stance", "stance"), young], (weeks,))
         return say("rules_leaning", [is_("stance.key", "start_lean", "stance", "stance")])
     if st.held_back == "confirm_downgrade":
@@ -242,28 +298,36 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
         week.append(say("week_unknown", pair))
     else:
         s1, l1 = m.returns[small]["1w"], m.returns[large]["1w"]
-        prev = m.events.previous_spread
-        if spread >= band and s1 > 0 and l1 >= 0:
-            week.append(say("week_rally_up", subjects, rets, [at_least("spread.1w", band, pair, "week"),
-                                                                 positive(f"returns.{small}.1w", small, "week")]))
-        elif spread >= band and s1 >= 0:
-            week.append(say("week_rally_against", subjects, rets, [
-                at_least("spread.1w", band, pair, "week"), at_least(f"returns.{small}.1w", 0, small, "week"),
-                negative(f"returns.{large}.1w", large, "week")]))
-        elif spread >= band:
-            week.append(say("week_rally_down", subjects, rets, [
-                at_least("spread.1w", band, pair, "week"), negative(f"returns.{large}.1w", large, "week"),
-                negative(f"returns.{small}.1w", small, "week")]))
-        elif spread <= -band and l1 < 0:
-            week.append(say("week_slump_down", subjects, rets, [
-                at_most("spread.1w", -band, pair, "week"), negative(f"returns.{large}.1w", large, "week"),
-                negative(f"returns.{small}.1w", small, "week")]))
+        streak = m.events.relative_streak
+        S, L = f"returns.{small}.1w", f"returns.{large}.1w"
+        flat = lambda path: within(path, SHOWN_ZERO, small if path == S else large, "week")  # noqa: E731
+        up = lambda path: at_least(path, SHOWN_ZERO, small if path == S else large, "week")  # noqa: E731
+        down = lambda path: at_most(path, -SHOWN_ZERO, small if path == S else large, "week")  # noqa: E731
+        # a return that prints as 0.0% is "went nowhere", never "gained" or "fell"
+        side = lambda v: "flat" if abs(v) < SHOWN_ZERO else "up" if v > 0 else "down"  # noqa: E731
+        ahead = at_least("spread.1w", band, pair, "week")
+        behind = at_most("spread.1w", -band, pair, "week")
+        if spread >= band:
+            key, claims = {
+                ("up", "up"): ("week_rally_up", [up(S), up(L)]),
+                ("up", "flat"): ("week_rally_flat_market", [up(S), flat(L)]),
+                ("up", "down"): ("week_rally_against", [up(S), down(L)]),
+                ("flat", "down"): ("week_rally_held", [flat(S), down(L)]),
+                ("down", "down"): ("week_rally_down", [down(S), down(L)]),
+            }[(side(s1), side(l1))]
+            week.append(say(key, subjects, rets, [ahead] + claims))
         elif spread <= -band:
-            again = prev is not None and prev <= -band
-            claims = [at_most("spread.1w", -band, pair, "week"), at_least(f"returns.{large}.1w", 0, large, "week")]
-            if again:
-                claims.append(at_most("events.previous_spread", -band, pair, "last week"))
-            week.append(say("week_slump_up_again" if again else "week_slump_up", subjects, rets, claims))
+            if side(l1) == "down":
+                week.append(say("week_slump_down", subjects, rets, [behind, down(L), down(S)]))
+            elif side(l1) == "flat":
+                week.append(say("week_slump_flat_market", subjects, rets, [behind, flat(L), down(S)]))
+            elif streak <= -2:
+                week.append(say("week_slump_up_streak", subjects, rets + (Fact("streak", "events.relative_streak",
+                                                                               pair, "count", "abs"),),
+                                [behind, up(L), is_("events.relative_streak", streak, pair, "streak", -1)]))
+            else:
+                week.append(say("week_slump_up", subjects, rets, [behind, up(L)]
+                                + [Claim("events.relative_streak", ">", -2, pair, "streak", 0)]))
         else:
             week.append(say("week_flat", subjects, rets, [within("spread.1w", band, pair, "week")]))
     if m.spread.get("13w") is not None:
@@ -311,7 +375,12 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
         ew, den = trend.numerator, trend.denominator
         facts = (Fact("move", "ratios.narrowness.momentum.13w", ew, "pct"), r.ret(den, "13w", "den"))
         den13 = m.returns.get(den, {}).get("13w")
-        if trend.momentum["13w"] < 0 and den13 is not None and den13 > 0:
+        if abs(trend.momentum["13w"]) < NARROW_BAND:
+            # a few tenths of a point either way is no story about participation
+            paragraphs.append((say("narrow_level", (ew, den), facts, [within("ratios.narrowness.momentum.13w",
+                                                                             NARROW_BAND, ew, "relative")],
+                                   ew=ew, den=den),))
+        elif trend.momentum["13w"] < 0 and den13 is not None and den13 > 0:
             paragraphs.append((say("narrow", (ew, den), facts, [negative("ratios.narrowness.momentum.13w", ew,
                                                                          "relative"),
                                                                 positive(f"returns.{den}.13w", den, "13w")],
@@ -342,7 +411,8 @@ def _large_high(r: _Rules) -> Sentence | None:
     if ev.large_from_high >= -0.005:
         return r.say("divergence", "large_at_high", large, facts,
                      [at_least("events.large_from_high", -0.005, large, "high", +1),
-                      negative("events.large_from_high", large, "distance")])
+                      negative("events.large_from_high", large, "distance")],
+                     tiny=abs(ev.large_from_high) < SHOWN_ZERO)
     if ev.large_from_high >= -0.05:
         return r.say("divergence", "large_near_high", large, facts,
                      [at_least("events.large_from_high", -0.05, large, "high", +1),
@@ -406,17 +476,35 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
         sens = m.rate_sensitivity
         growth = sens is not None and sens.correlation is not None and sens.correlation >= CORR_STRONG
         growth_claim = at_least("rate_sensitivity.correlation", CORR_STRONG, "rates", "link")
+        # With short rates at zero the cost of money is not the story (the sentence before says so): the
+        # 10-year's moves read as growth expectations, not as pressure on borrowers.
+        zero = regime is not None and _regime_key(regime) in ("zero", "cut_to_zero")
+        zero_claims = _regime_claims(regime) if zero else []
         if trend == "rising" and growth:
             first.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
+        elif zero and trend != "steady":
+            first.append(say(f"ten_{trend}_zero", (ly, "policy"), facts, [trend_claim] + zero_claims))
         else:
             first.append(say(f"ten_{trend}", ly, facts, [trend_claim]))
         week = level.changes.get("1w")
+        small_week = m.returns[r.small].get("1w")
+        rout = small_week is not None and small_week <= -FLIGHT_DROP
         if week is not None and abs(week) >= RATE_WEEK_MOVE:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
-            # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause.
+            # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause. In a small-cap
+            # rout, falling yields are a flight to safety, not relief; at zero rates, no word on pressure.
             if week < 0:
                 move = at_most(f"{path}.changes.1w", -RATE_WEEK_MOVE, ly, "1w")
-                first.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim]))
+                if rout:
+                    first.append(say("ten_week_down_flight", (ly, r.small), facts + (r.ret(r.small, "1w", "small"),),
+                                     [move, at_most(f"returns.{r.small}.1w", -FLIGHT_DROP, r.small, "week")]))
+                elif zero:
+                    first.append(say("ten_week_down_plain", ly, facts, [move]))
+                else:
+                    first.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim]))
+            elif zero and not growth:
+                first.append(say("ten_week_up_growth", ly, facts,
+                                 [at_least(f"{path}.changes.1w", RATE_WEEK_MOVE, ly, "1w")]))
             else:
                 move = at_least(f"{path}.changes.1w", RATE_WEEK_MOVE, ly, "1w")
                 if growth:
@@ -437,12 +525,12 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
             paragraphs.append((say("helped_by_rising", "rates", facts, [at_least(c, CORR_STRONG, "rates", "link")],
                                    relationship=True),))
         elif abs(s.correlation) < CORR_WEAK:
-            lagging = m.spread.get("13w") is not None and m.spread["13w"] < 0
+            lagging = m.spread.get("13w") is not None and m.spread["13w"] <= -LAGGING
             pair = f"{r.small}-{r.large}"
             paragraphs.append((say("unrelated_lagging" if lagging else "unrelated", ("rates", pair),
                                    facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging else ()),
                                    [within(c, CORR_WEAK, "rates", "link")]
-                                   + ([negative("spread.13w", pair, "13w")] if lagging else [])),))
+                                   + ([at_most("spread.13w", -LAGGING, pair, "13w")] if lagging else [])),))
         else:
             paragraphs.append((say("loose", "rates", facts, [within(c, CORR_STRONG, "rates", "link")]),))
     return tuple(paragraphs)
@@ -486,7 +574,11 @@ def _long_view_heading(r: _Rules) -> Sentence:
 
 def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
     m, pair = r.m, r.pair
-    say = lambda key, subjects=pair, facts=(), claims=(), **x: r.say("long-view", key, subjects, facts, claims, **x)  # noqa
+    # a distance that prints as 0.0% is written "just above/below" (x.tiny), never "0.0% above"
+    tiny_dd = abs(m.ratio.drawdown_from_peak or 0) < SHOWN_ZERO
+    tiny_d = m.ratio.distance_from_sma_long is not None and abs(m.ratio.distance_from_sma_long) < SHOWN_ZERO
+    say = lambda key, subjects=pair, facts=(), claims=(), **x: r.say(  # noqa: E731
+        "long-view", key, subjects, facts, claims, **{"tiny": tiny_d if key.startswith("trend") else tiny_dd, **x})
     ratio = m.ratio
     peak = (Fact("peak", "ratio.peak_value", pair, "level"), Fact("peak_date", "ratio.peak_date", pair, "date"),
             Fact("years", "ratio.years_since_peak", pair, "years"), Fact("value", "ratio.value", pair, "level"),
@@ -530,9 +622,11 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
         second.append(say("trend_above_long_only", pair, dist, [positive("ratio.distance_from_sma_long", pair,
                                                                          "trend")]))
     elif ratio.sma_short is not None and ratio.sma_short > ratio.sma_long:
-        second.append(say("trend_below_long_crossed", pair, dist, [
-            at_most("ratio.distance_from_sma_long", 0, pair, "trend"),
-            exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]))
+        cracked = ratio.distance_from_sma_long is not None and ratio.distance_from_sma_long <= -CRACKED
+        second.append(say("trend_below_long_cracked" if cracked else "trend_below_long_crossed", pair, dist, [
+            at_most("ratio.distance_from_sma_long", -CRACKED if cracked else 0, pair, "trend"),
+            exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]
+            + ([] if cracked else [more_than("ratio.distance_from_sma_long", -CRACKED, pair, "trend depth", 0)])))
     else:
         second.append(say("trend_below_long", pair, dist, [at_most("ratio.distance_from_sma_long", 0, pair,
                                                                    "trend")]))
@@ -571,6 +665,11 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
             paragraphs.append((say("breakout_first", pair, counts + start,
                                    [positive("ratio.distance_from_sma_long", pair, "trend"),
                                     is_("breakouts.episodes", 0, pair, "breakouts")]),))
+        elif sustained == 0:
+            paragraphs.append((say("breakout_in_progress_all_failed", pair, counts + start,
+                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                    at_least("breakouts.episodes", 1, pair, "breakouts", 0),
+                                    Claim("breakouts.failed_count", ">=", 1, pair, "failed breakouts", -1)] + exact),))
         else:
             paragraphs.append((say("breakout_in_progress", pair, counts + start,
                                    [positive("ratio.distance_from_sma_long", pair, "trend"),
@@ -587,8 +686,15 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append((say("breakouts_sustained_only", pair, counts,
                                [is_("breakouts.failed_count", 0, pair, "breakouts"),
                                 at_least("breakouts.sustained_count", 1, pair, "breakouts", +1)] + exact),))
+    elif b.above_since_peak:
+        paragraphs.append((say("above_since_peak", pair, (), [is_("breakouts.above_since_peak", True, pair,
+                                                                  "breakouts"),
+                                                              positive("ratio.distance_from_sma_long", pair,
+                                                                       "trend")]),))
     else:
-        paragraphs.append((say("breakouts_none", pair, (), [is_("breakouts.episodes", 0, pair, "breakouts")]),))
+        paragraphs.append((say("breakouts_none", pair, (), [is_("breakouts.episodes", 0, pair, "breakouts"),
+                                                            is_("breakouts.above_since_peak", False, pair,
+                                                                "breakouts")]),))
     return tuple(paragraphs)
 
 
@@ -688,11 +794,17 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
     else:
         path = f"levels.{sy}"
         facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
-                 Fact("half", "events.regime.change_26w", sy, "bp"))
+                 Fact("half", "events.regime.change_26w", sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
         first = [say("bill_level", sy, facts)]
         key = _regime_key(regime)
         claims = _regime_claims(regime)
-        if key == "hiking":
+        week = level.changes.get("1w")
+        if key == "hiking" and week is not None and week <= -BILL_WEEK_MOVE:
+            # a hiking regime by the quarter, but the bill yield fell hard this week (March 2023): say both
+            first.append(say("bill_hiking_reversal", (sy, "policy"), facts, claims + [
+                positive("events.regime.change_13w", sy, "change"),
+                at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")]))
+        elif key == "hiking":
             by_half = regime.change_13w < 0.0025
             claims.append(positive("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
                                    "change"))
@@ -705,6 +817,10 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
             first.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims))
         else:
             first.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
+        if week is not None and abs(week) >= BILL_WEEK_MOVE and not (key == "hiking" and week < 0):
+            first.append(say("bill_week_up" if week > 0 else "bill_week_down", sy, facts,
+                             [at_least(f"{path}.changes.1w", BILL_WEEK_MOVE, sy, "1w") if week > 0
+                              else at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")]))
         paragraphs.append(tuple(first))
     if m.analogue is not None:
         high = regime is not None and _regime_key(regime) in ("hiking", "high_hold")
@@ -726,29 +842,47 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
     if cv is None and qv is None:
         return ((say("junk_unavailable", "junk"),),)
     out = [say("why_junk", "junk")]
+    # moves inside JUNK_BAND read as level: a 0.2% edge is not "outpacing"
+    side = lambda v: "flat" if abs(v) < JUNK_BAND else "up" if v > 0 else "down"  # noqa: E731
+
+    def claim(path, v, subject, topic):
+        if abs(v) < JUNK_BAND:
+            return within(path, JUNK_BAND, subject, topic)
+        return positive(path, subject, topic) if v > 0 else negative(path, subject, topic)
+
     if cv is not None:
-        out.append(say(f"credit_{_sense(cv)}", credit.numerator,
+        out.append(say(f"credit_{side(cv)}", credit.numerator,
                        (Fact("move", "ratios.credit.momentum.13w", credit.numerator, "pct"),),
-                       [sign_of("ratios.credit.momentum.13w", cv, credit.numerator, "credit")],
+                       [claim("ratios.credit.momentum.13w", cv, credit.numerator, "credit")],
                        num=credit.numerator, den=credit.denominator))
     if qv is not None:
-        out.append(say(f"quality_{_sense(qv)}", quality.numerator,
+        alone = "" if cv is not None else "_alone"  # "over the same span" needs a span named before it
+        out.append(say(f"quality_{side(qv)}{alone}", quality.numerator,
                        (Fact("move", "ratios.quality.momentum.13w", quality.numerator, "pct"),),
-                       [sign_of("ratios.quality.momentum.13w", qv, quality.numerator, "junk")],
+                       [claim("ratios.quality.momentum.13w", qv, quality.numerator, "junk")],
                        num=quality.numerator, den=quality.denominator))
-    if cv is not None and qv is not None:
+    if cv is not None and qv is not None and abs(cv) >= JUNK_BAND and abs(qv) >= JUNK_BAND:
+        up_c, up_q = cv >= JUNK_BAND, qv >= JUNK_BAND
         key = {(True, True): "risk_on", (False, False): "risk_off", (True, False): "credit_only"}.get(
-            (cv > 0, qv > 0), "junk_only")
-        cc = positive if cv > 0 else (lambda p, s, t: at_most(p, 0, s, t))
-        jc = positive if qv > 0 else (lambda p, s, t: at_most(p, 0, s, t))
+            (up_c, up_q), "junk_only")
+        cc = (lambda p, s_, t: at_least(p, JUNK_BAND, s_, t)) if up_c else (lambda p, s_, t: at_most(p, -JUNK_BAND, s_, t))
+        jc = (lambda p, s_, t: at_least(p, JUNK_BAND, s_, t)) if up_q else (lambda p, s_, t: at_most(p, -JUNK_BAND, s_, t))
+        extra = []
+        if key == "risk_on" and m.events.market_stress:
+            key, extra = "risk_on_stress", [is_("events.market_stress", True, "junk", "stress")]
         out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator), (),
                        [cc("ratios.credit.momentum.13w", credit.numerator, "credit"),
-                        jc("ratios.quality.momentum.13w", quality.numerator, "junk")]))
+                        jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra))
     return (tuple(out),)
 
 
-def _sense(v: float | None) -> str:
-    return "flat" if not v else "up" if v > 0 else "down"
+def _sense(v: float | None, flat: float = 0.0) -> str:
+    """'up', 'down' or 'flat' (inside +/- flat: a figure that prints as zero)."""
+    return "flat" if not v or abs(v) < flat else "up" if v > 0 else "down"
+
+
+# A percentage below this prints as 0.0%: its sentence says "level" or "little changed", never up or down.
+SHOWN_ZERO = 0.0005
 
 
 # --- risks -----------------------------------------------------------------------------------------------
@@ -776,50 +910,59 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
                            + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else
                               [Claim("risk.vix_level", "<", None, vix, "close", 0, "events.vix_high")])))
         if risk.yen_rally:
-            out.append(say("yen_rally", (fx, "yen"), (Fact("move", "risk.fx_week", fx, "pct"),),
-                           [at_most("risk.fx_week", rs.yen_rally_week, fx, "week"),
+            sharp = risk.fx_week <= SHARP_YEN
+            out.append(say("yen_rally_sharp" if sharp else "yen_rally", (fx, "yen"),
+                           (Fact("move", "risk.fx_week", fx, "pct"),),
+                           [at_most("risk.fx_week", SHARP_YEN if sharp else rs.yen_rally_week, fx, "week"),
                             at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
         if yen_peak:
             larger = risk.yen_rally and ev.fx_from_peak < risk.fx_week
-            out.append(say("yen_from_peak_larger" if larger else "yen_from_peak", (fx, "yen"),
+            fading = risk.fx_week is not None and risk.fx_week > 0
+            out.append(say("yen_from_peak_larger" if larger else "yen_from_peak_fading" if fading else "yen_from_peak",
+                           (fx, "yen"),
                            (Fact("move", "events.fx_from_peak", fx, "pct"),
                             Fact("day", "events.fx_peak_date", fx, "date"), Fact("peak", "events.fx_peak_4w", fx,
                                                                                  "level")),
                            [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
                             at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]
                            + ([Claim("events.fx_from_peak", "<", None, fx, "peak", 0, "risk.fx_week")] if larger
-                              else [])))
+                              else [])
+                           + ([positive("risk.fx_week", fx, "week"), Claim("risk.fx_week", ">", 0.0, "yen", "week",
+                                                                            -1)] if fading else [])))
         if risk.yen_rally or yen_peak:
             out.append(say("carry_unwind", "carry trades"))
         out += _vix_level(r, vix_fact, vix, fx)
         if risk.fx_week is not None and not risk.yen_rally:
-            out.append(say("fx_week", fx, (Fact("move", "risk.fx_week", fx, "pct"),),
-                           [sign_of("risk.fx_week", risk.fx_week, fx, "week")] if risk.fx_week else []))
+            out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
+                           (Fact("move", "risk.fx_week", fx, "pct"),),
+                           [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else []))
         if risk.fx_distance_200d is not None:
             d = risk.fx_distance_200d
             named = not out or out[-1].subject != fx
-            out.append(say(f"fx_trend{'_stretched' if d > 0.03 else ''}_{'named' if named else 'it'}", fx,
+            out.append(say(f"fx_trend{'_stretched' if d > FX_STRETCHED else ''}_{'named' if named else 'it'}", fx,
                            (Fact("distance", "risk.fx_distance_200d", fx, "pct"),
                             Fact("vol", "risk.fx_vol_20d", fx, "pct")),
-                           [sign_of("risk.fx_distance_200d", d, fx, "trend")] +
-                           ([more_than("risk.fx_distance_200d", 0.03, fx, "trend")] if d > 0.03 else []),
-                           side=_sense(d)))
+                           [sign_of("risk.fx_distance_200d", d, fx, "trend", SHOWN_ZERO)] +
+                           ([more_than("risk.fx_distance_200d", FX_STRETCHED, fx, "trend")] if d > FX_STRETCHED
+                            else []),
+                           side=_sense(d, SHOWN_ZERO)))
         paragraphs.append(tuple(out))
     if risk.small_rsi_14 is not None and risk.small_distance_50d is not None:
         small = r.small
         facts = (Fact("distance", "risk.small_distance_50d", small, "pct"),
                  Fact("rsi", "risk.small_rsi_14", small, "level"))
         d = risk.small_distance_50d
-        side = sign_of("risk.small_distance_50d", d, small, "short run")
+        side = sign_of("risk.small_distance_50d", d, small, "short run", SHOWN_ZERO)
         if risk.stretched:
             paragraphs.append((say("stretched", small, facts, [side, is_("risk.stretched", True, small, "stretch",
-                                                                         +1)], side=_sense(d)),))
-        elif risk.small_rsi_14 < 100 - rs.rsi_stretched or d <= -rs.stretch_from_50d:
+                                                                         +1)], side=_sense(d, SHOWN_ZERO)),))
+        elif risk.small_rsi_14 < 100 - rs.rsi_stretched or (d <= -rs.stretch_from_50d and risk.small_rsi_14 < 40):
+            # far below the 50-day is not "oversold" once a bounce has lifted the RSI back toward the middle
             paragraphs.append((say("oversold", small, facts, [side, is_("risk.stretched", False, small, "stretch")],
-                                   side=_sense(d)),))
+                                   side=_sense(d, SHOWN_ZERO)),))
         else:
             paragraphs.append((say("not_stretched", small, facts, [side, is_("risk.stretched", False, small,
-                                                                             "stretch")], side=_sense(d)),))
+                                                                             "stretch")], side=_sense(d, SHOWN_ZERO)),))
     return tuple(paragraphs)
 
 
@@ -843,6 +986,12 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         out = [say("vix_stressed", vix, (vix_fact,), [level])]
         if p is not None and p >= 1:
             out.append(say("vix_rank_top_that", vix, rank, [at_least("risk.vix_percentile_1y", 1, vix, "level")]))
+        elif p is not None and p >= ALMOST_ALL:
+            # "higher than on 100% of days" would be false: a higher close exists, the share just rounds up
+            out.append(say("vix_rank_almost_top_that", vix, rank, [at_least("risk.vix_percentile_1y", ALMOST_ALL, vix,
+                                                                            "level"),
+                                                                   less_than("risk.vix_percentile_1y", 1, vix,
+                                                                             "rank top", 0)]))
         elif p is not None:
             out.append(say("vix_rank_higher_that", vix, rank, [high_rank("level")]))
         return out
@@ -851,19 +1000,39 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         if p is not None and p >= 0.5:
             return [say("vix_calm_but_higher", vix, rank, [level, high_rank("rank 1y")])]
         out = [say("vix_complacent", vix, (vix_fact,), [level])]
-        if p is not None:
+        if p is not None and p <= 1 - ALMOST_ALL:
+            out.append(say("vix_rank_almost_bottom_that", vix, rank, [at_most("risk.vix_percentile_1y",
+                                                                              1 - ALMOST_ALL, vix, "level")]))
+        elif p is not None:
             out.append(say("vix_rank_lower_that", vix, rank, [low_rank("level")]))
         return out
     out = []
+    small_week = m.returns[r.small].get("1w")
+    # "Nothing alarming" needs every gauge quiet: no spike, no yen move, a VIX not high for its year, no
+    # market-wide stress and no small-cap rout (the week of SVB's failure had a VIX under 25).
     quiet = not ev.vix_spike and (ev.vix_high is None or ev.vix_high < rs.vix_stressed) and not risk.yen_rally \
-        and (ev.fx_from_peak is None or ev.fx_from_peak > rs.yen_from_peak)
+        and (ev.fx_from_peak is None or ev.fx_from_peak > rs.yen_from_peak) and not ev.market_stress \
+        and (p is None or p < QUIET_RANK) and (small_week is None or small_week > -QUIET_DROP)
     if quiet:
-        out.append(say("nothing_alarming", ("risks", vix, fx), (), [
-            is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week")] +
+        out.append(say("nothing_alarming", ("risks", vix, fx, r.small), (), [
+            is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week"),
+            is_("events.market_stress", False, "risks", "stress")] +
+            ([less_than("risk.vix_percentile_1y", QUIET_RANK, vix, "rank", 0)] if p is not None else []) +
+            ([more_than(f"returns.{r.small}.1w", -QUIET_DROP, r.small, "rout", 0)] if small_week is not None else []) +
             ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
              else []) +
             ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])))
-    if p is not None:
+    if p is not None and ALMOST_ALL <= p < 1:
+        out.append(say("vix_rank_almost_top_named", vix, rank, [at_least("risk.vix_percentile_1y", ALMOST_ALL, vix,
+                                                                         "level"),
+                                                                less_than("risk.vix_percentile_1y", 1, vix, "rank top",
+                                                                          0)]))
+    elif p is not None and p >= 1:
+        out.append(say("vix_rank_top_named", vix, rank, [at_least("risk.vix_percentile_1y", 1, vix, "level")]))
+    elif p is not None and p <= 1 - ALMOST_ALL:
+        out.append(say("vix_rank_almost_bottom_named", vix, rank, [at_most("risk.vix_percentile_1y", 1 - ALMOST_ALL,
+                                                                           vix, "level")]))
+    elif p is not None:
         out.append(say(f"vix_rank_{'higher' if p >= 0.5 else 'lower'}_named", vix, rank,
                        [high_rank("level") if p >= 0.5 else low_rank("level")]))
     else:
@@ -915,13 +1084,28 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
         first.append(say("advice_lean_further_stress", "stance", (), [stance("lean_further"),
                                                                       is_("events.market_stress", True, "stance",
                                                                           "stress")]))
+    elif m.risk.vix_level is not None and m.risk.vix_level >= r.settings.risk.vix_stressed:
+        first.append(say("advice_lean_further_vix", ("stance", r.t.volatility or "^VIX"),
+                         (Fact("vix", "risk.vix_level", r.t.volatility or "^VIX", "level"),),
+                         [stance("lean_further"), is_("events.market_stress", False, "stance", "stress"),
+                          at_least("risk.vix_level", r.settings.risk.vix_stressed, r.t.volatility or "^VIX", "level",
+                                   +1)]))
     else:
         first.append(say("advice_lean_further", "stance", (), [stance("lean_further"),
                                                                is_("events.market_stress", False, "stance",
                                                                    "stress")]))
     if s.held_back in ("stress", "confirm_downgrade"):
-        first.append(say(f"held_{s.held_back}", "stance", (), [is_("stance.held_back", s.held_back, "stance",
-                                                                   "stance")], raw=_label(m.stance_history[-1].raw_key)))
+        # "we never lean further in" reads oddly when the stance has not leaned at all
+        word = "held_stress_start" if s.held_back == "stress" and s.key == "stay_large" else f"held_{s.held_back}"
+        first.append(say(word, "stance", (), [is_("stance.held_back", s.held_back, "stance", "stance"),
+                                              is_("stance.key", s.key, "stance", "stance")],
+                         raw=_label(m.stance_history[-1].raw_key)))
+    if s.key == "stay_large" and s.score > 0 and m.ratio.distance_from_sma_long is not None \
+            and m.ratio.distance_from_sma_long <= 0:
+        first.append(say("score_positive_but_below_trend", ("stance", pair),
+                         (Fact("score", "stance.score", "stance", "level"),),
+                         [more_than("stance.score", 0, "stance", "score", 0),
+                          at_most("ratio.distance_from_sma_long", 0, pair, "trend")]))
     first += _record(r)
     paragraphs = [tuple(first)]
 
@@ -953,12 +1137,14 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
         second.append(say("risk_low", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")]))
     if s.false_move_risk:
         # "It is early" only while the call is young; an established lean can still be a false move.
-        young = m.stance_record.weeks_unchanged <= 4
+        young = m.stance_record.weeks_unchanged <= YOUNG_WEEKS
         second.append(say("false_move" if young else "false_move_established", "stance",
                           (Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"),) if not young else (),
                           [is_not("stance.key", "stay_large", "stance", "stance"),
-                           at_most("stance.record.weeks_unchanged", 4, "stance", "age", 0) if young
-                           else more_than("stance.record.weeks_unchanged", 4, "stance", "age", 0)]))
+                           at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "age", 0) if young
+                           else more_than("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "age", 0)]
+                          + ([is_("stance.record.capped", m.stance_record.capped, "stance", "age")] if not young
+                             else []), capped=m.stance_record.capped))
     paragraphs.append(tuple(second))
     return tuple(paragraphs)
 
@@ -977,30 +1163,39 @@ def _record(r: _Rules) -> list[Sentence]:
     say = lambda key, facts=(), claims=(), **x: r.say("positioning", key, ("stance", r.pair), facts, claims, **x)  # noqa
     if len(weeks) < 2:
         return []
-    ago = Fact("weeks", "stance.record.changed_weeks_ago", "stance", "count")
+    ago = Fact("weeks", "stance.record.weeks_since_change", "stance", "count")
     since = Fact("since", "stance.record.ratio_since_change", r.pair, "pct")
-    if rec.changed_weeks_ago == 1:
-        return [say(f"{'upgraded' if rec.direction == 'up' else 'downgraded'}", (), [
-            is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-            is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1)],
-            previous=_label(rec.changed_from))]
-    if rec.changed_weeks_ago is not None and rec.changed_weeks_ago <= 4 and rec.ratio_since_change is not None:
-        v = rec.ratio_since_change
-        claims = [is_("stance.record.changed_weeks_ago", rec.changed_weeks_ago, "stance", "change"),
-                  is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1),
-                  sign_of("stance.record.ratio_since_change", v, r.pair, "since change")]
-        return [say(f"changed_recently_{rec.direction}_{_sense(v)}", (ago, since), claims,
-                    to=_label(rec.changed_to), previous=_label(rec.changed_from))]
-    if rec.upgrade_weeks_ago is not None and rec.ratio_since_upgrade is not None and rec.ratio_since_upgrade < 0:
-        facts = (Fact("weeks", "stance.record.upgrade_weeks_ago", "stance", "count"),
+    failed_call = None
+    if (rec.upgrade_weeks_ago is not None and rec.ratio_since_upgrade is not None and rec.ratio_since_upgrade < 0
+            and rec.weeks_since_upgrade):
+        facts = (Fact("weeks", "stance.record.weeks_since_upgrade", "stance", "count"),
                  Fact("since", "stance.record.ratio_since_upgrade", r.pair, "pct"))
         claims = [negative("stance.record.ratio_since_upgrade", r.pair, "since upgrade"),
-                  is_not("stance.record.upgrade_to", None, "stance", "upgrade", +1)]
+                  is_not("stance.record.upgrade_to", None, "stance", "upgrade", +1),
+                  is_("stance.record.weeks_since_upgrade", rec.weeks_since_upgrade, "stance", "upgrade age")]
         if rec.upgrade_undone:
-            return [say("call_failed", facts, claims + [is_("stance.record.upgrade_undone", True, "stance", "call")],
-                        to=_label(rec.upgrade_to))]
-        return [say("call_struggling", facts, claims + [is_("stance.record.upgrade_undone", False, "stance", "call")],
-                    to=_label(rec.upgrade_to))]
+            failed_call = say("call_failed", facts, claims + [is_("stance.record.upgrade_undone", True, "stance",
+                                                                  "call")], to=_label(rec.upgrade_to))
+        else:
+            failed_call = say("call_struggling", facts, claims + [is_("stance.record.upgrade_undone", False, "stance",
+                                                                      "call")], to=_label(rec.upgrade_to))
+    if rec.changed_weeks_ago == 1:
+        change = say(f"{'upgraded' if rec.direction == 'up' else 'downgraded'}", (), [
+            is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+            is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1)],
+            previous=_label(rec.changed_from))
+        # a downgrade that undoes a call toward small caps owns it in the same breath
+        return [change] + ([failed_call] if rec.direction == "down" and failed_call is not None else [])
+    if rec.changed_weeks_ago is not None and rec.changed_weeks_ago <= 5 and rec.ratio_since_change is not None:
+        v = rec.ratio_since_change
+        claims = [is_("stance.record.weeks_since_change", rec.weeks_since_change, "stance", "change age"),
+                  is_("stance.record.changed_weeks_ago", rec.changed_weeks_ago, "stance", "change"),
+                  is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1),
+                  sign_of("stance.record.ratio_since_change", v, r.pair, "since change", SHOWN_ZERO)]
+        return [say(f"changed_recently_{rec.direction}_{_sense(v, SHOWN_ZERO)}", (ago, since), claims,
+                    to=_label(rec.changed_to), previous=_label(rec.changed_from))]
+    if failed_call is not None:
+        return [failed_call]
     run = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
     if rec.weeks_unchanged >= len(weeks):
         return [say("unchanged_all", (run,), [at_least("stance.record.weeks_unchanged", len(weeks), "stance", "run",

@@ -139,10 +139,13 @@ def within(path: str, size: float, subject: str, topic: str) -> tuple[Claim, Cla
     return (Claim(path, ">", -size, subject, topic, 0), Claim(path, "<", size, subject, topic, 0))
 
 
-def sign_of(path: str, value: float | None, subject: str, topic: str) -> Claim:
-    """The claim a sentence makes when its direction word follows the figure's sign ('up 3%', 'down 2%')."""
+def sign_of(path: str, value: float | None, subject: str, topic: str, flat: float = 0.0) -> Claim | tuple:
+    """The claim a sentence makes when its direction word follows the figure's sign ('up 3%', 'down 2%');
+    inside +/- `flat` (what prints as zero) the words must say 'level' and the claim is `within`."""
     if value is None:
         return Claim(path, "!=", None, subject, topic, 0)
+    if flat and abs(value) < flat:
+        return within(path, flat, subject, topic)
     if value > 0:
         return positive(path, subject, topic)
     if value < 0:

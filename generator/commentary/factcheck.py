@@ -7,7 +7,7 @@ site show), sentence by sentence, and raises a flag when:
 * number        a number in the text is not one of the sentence's declared figures (at the precision
                 shown), or a figure the sentence quotes is missing;
 * direction     a direction word (rose, fell, ahead, behind, above, below...) has no declared claim
-                of that sense in its sentence;
+                of that sense in its sentence, or its claim is about a figure shown as zero ("gained 0.0%");
 * subject       a figure or claim belongs to a subject the sentence is not about, or a sentence opens
                 with "It"/"That" when the sentence before it was about something else;
 * contradiction two sentences claim opposite things about the same subject and topic;
@@ -33,7 +33,7 @@ CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal"
 UP_WORDS = {"gained", "gain", "gains", "rose", "rallied", "climbed", "up", "ahead", "beat", "outpaced",
             "higher", "above", "mending", "widening", "jumped", "spiked", "rebounded", "recovered", "strengthened"}
 DOWN_WORDS = {"fell", "lost", "down", "behind", "trailed", "lagged", "lags", "lower", "below", "slipping",
-              "worsening", "slump", "setback", "dropped", "declined", "worse", "weaker", "slid", "sank"}
+              "worsening", "slump", "setback", "dropped", "drop", "loss", "declined", "worse", "weaker", "slid", "sank"}
 # A sentence opening with one of these refers back to the sentence before ("It sits 3% above...");
 # "It was a good week" or "It is early" are not references and are left alone.
 _PRONOUN = re.compile(r"^(?:It|Its|That|This|They|These)\b(?! (?:is|was) (?:a|an|the|early|not|too|worth|hard)\b)")
@@ -166,6 +166,27 @@ def check_direction(r: Rendered) -> list[str]:
     return problems
 
 
+# The size below which a figure prints as zero, by unit (pct with one decimal, bp whole, levels with two).
+_ZERO_AT = {"pct": 0.0005, "bp": 0.00005, "level": 0.005}
+_ZERO_TOKEN = re.compile(r"(?<![\w.])[+\-\u2212]?0(?:\.0+)?(?:[\s\u00a0]?%|[\s\u00a0]?bp\b)?(?![\d.])")
+
+
+def check_zero_moves(r: Rendered, doc: Mapping[str, Any]) -> list[str]:
+    """A direction claim over a figure the reader sees as zero ("gained 0.0%", "is 0.0% ahead"): the claim
+    may hold to the fourth decimal, but the sentence reads as nonsense. Layout words are not claims."""
+    facts = {f.path: f for f in r.sentence.facts}
+    problems = []
+    for c in r.sentence.claims:
+        f = facts.get(c.path)
+        if c.sense == 0 or c.other or f is None or f.unit not in _ZERO_AT or c.bound not in (0, 0.0):
+            continue
+        value = f.value(doc)
+        if isinstance(value, (int, float)) and abs(value) < _ZERO_AT[f.unit] and _ZERO_TOKEN.search(r.text):
+            problems.append(f"claims {c.describe()} ({'up' if c.sense > 0 else 'down'}) over a figure shown as "
+                            f"zero ({value:.5f})")
+    return problems
+
+
 def check_subjects(r: Rendered, previous: Rendered | None) -> list[str]:
     s = r.sentence
     problems = [f"{x.path} belongs to {x.subject}, not to {', '.join(s.subjects)}"
@@ -204,7 +225,7 @@ def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Itera
                 flag("claim", r, f"claims {claim.describe()}; it is {_shown(doc, claim.path)}")
         for problem in check_numbers(r, doc, names):
             flag("number", r, problem)
-        for problem in check_direction(r):
+        for problem in check_direction(r) + check_zero_moves(r, doc):
             flag("direction", r, problem)
         for problem in check_subjects(r, previous if previous and previous.sentence.section == r.sentence.section
                                       else None):

@@ -96,6 +96,9 @@ class StanceRecord:
     upgrade_to: str | None
     ratio_since_upgrade: float | None
     upgrade_undone: bool                 # the stance is now below the level that upgrade reached
+    weeks_since_change: int | None = None   # changed_weeks_ago - 1: 0 this week, 1 last week ("N weeks ago")
+    weeks_since_upgrade: int | None = None
+    capped: bool = False                 # weeks_unchanged reached the history length (the run may be longer)
 
 
 def _ratio_since(ratio: pd.Series, day: date, session: pd.Timestamp) -> float | None:
@@ -120,7 +123,10 @@ def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRec
             upgrade = (weeks_ago, keys[i], _ratio_since(ratio, history[i].session, session),
                        ORDER.index(keys[-1]) < ORDER.index(keys[i]))
             break
-    return StanceRecord(run, *change, *upgrade)
+    return StanceRecord(run, *change, *upgrade,
+                        weeks_since_change=change[0] - 1 if change[0] is not None else None,
+                        weeks_since_upgrade=upgrade[0] - 1 if upgrade[0] is not None else None,
+                        capped=run >= len(keys))
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,7 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "failed": [asdict(b) for b in metrics.breakouts.failed],
             "sustained": [asdict(b) for b in metrics.breakouts.sustained],
             "current": asdict(metrics.breakouts.current) if metrics.breakouts.current else None,
+            "above_since_peak": metrics.breakouts.above_since_peak,
         },
         "analogue": asdict(metrics.analogue) if metrics.analogue else None,
         "relative_to_large": metrics.relative_to_large,

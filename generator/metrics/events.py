@@ -18,8 +18,8 @@ are read from daily closes up to the issue's session (never after it):
 
   | regime    | when                                                              |
   |-----------|-------------------------------------------------------------------|
-  | hiking    | bill yield up 25 bp or more over 13 weeks, or up 50 bp over 26 weeks and still rising |
-  | cutting   | down 25 bp or more over 13 weeks, or down 50 bp over 26 and still falling |
+  | hiking    | bill yield up 25 bp or more over 13 weeks, or up 40 bp over 26 weeks and still rising |
+  | cutting   | down 25 bp or more over 13 weeks, or down 40 bp over 26 and still falling |
   | zero      | otherwise, with the bill yield below 0.5%                         |
   | on_hold   | otherwise; `high` when the bill yield is 3.5% or more             |
 
@@ -39,7 +39,7 @@ from generator.metrics.periods import last_on_or_before, weeks_target, week_star
 from generator.metrics.series import change_since
 
 REGIME_MOVE_13W = 0.0025
-REGIME_MOVE_26W = 0.005
+REGIME_MOVE_26W = 0.004
 ZERO_RATE = 0.005
 HIGH_RATE = 0.035
 
@@ -73,6 +73,10 @@ class WeekEvents:
     large_week: float | None            # the large-cap index's weekly return
     market_stress: bool
     regime: RateRegime | None
+    large_day: date | None = None       # session of the week's largest |daily return| of the large-cap index
+    large_day_move: float | None = None
+    relative_streak: int = 0            # consecutive weeks, this one included, of a spread beyond the flat band
+                                        # in this week's direction (+: small caps ahead, -: behind, 0: level)
 
 
 def _previous_week_end(index: pd.DatetimeIndex, session: pd.Timestamp) -> pd.Timestamp | None:
@@ -102,9 +106,17 @@ def vix_week(vix: pd.Series, session: pd.Timestamp) -> tuple[float | None, date 
     return high, at.date(), prev, high / prev - 1
 
 
+# A VIX close this far above last week's close is a spike even from a calm base (Feb 27, 2007: 10.6 -> 18.6;
+# Aug 5, 2019: 17.6 -> 24.6), where the level alone never reaches `risk.vix_stressed`.
+VIX_SURGE = 0.40
+# A session in which the large-cap index itself moved this much is one of the week's events.
+BIG_MARKET_DAY = 0.03
+
+
 def is_spike(vix_high: float | None, vix_jump: float | None, risk) -> bool:
-    return vix_jump is not None and vix_high is not None and vix_jump >= risk.vix_spike \
-        and vix_high >= risk.vix_stressed
+    if vix_jump is None or vix_high is None:
+        return False
+    return (vix_jump >= risk.vix_spike and vix_high >= risk.vix_stressed) or vix_jump >= VIX_SURGE
 
 
 def is_stress(large_week: float | None, vix_spike: bool, risk) -> bool:
@@ -150,7 +162,7 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
         previous_spread = s_prev - l_prev if s_prev is not None and l_prev is not None else None
 
     large_week = None
-    biggest_day = biggest_move = None
+    biggest_day = biggest_move = large_day = large_day_move = None
     if prev_end is not None:
         window = joined.loc[prev_end:session]
         daily = window.pct_change().iloc[1:]
@@ -159,6 +171,10 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
             at = relative.abs().idxmax()
             biggest_day, biggest_move = at.date(), float(relative.loc[at])
         large_week = float(window.iloc[-1, 1] / window.iloc[0, 1] - 1)
+        if not daily.empty:
+            at = daily.iloc[:, 1].abs().idxmax()
+            large_day, large_day_move = at.date(), float(daily.iloc[:, 1].loc[at])
+    streak = relative_streak(joined, session, settings.stance.flat_band)
 
     small_from_high, small_high_date = _from_high(market[small].quoted.loc[:session])
     large_from_high, large_high_date = _from_high(market[large].quoted.loc[:session])
@@ -185,4 +201,26 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
     stress = is_stress(large_week, vix_spike, risk)
     return WeekEvents(previous_spread, small_from_high, small_high_date, large_from_high, large_high_date,
                       biggest_day, biggest_move, vix_high, vix_high_date, vix_prev, vix_jump, vix_spike,
-                      fx_peak, fx_peak_date, fx_from_peak, large_week, stress, regime)
+                      fx_peak, fx_peak_date, fx_from_peak, large_week, stress, regime, large_day, large_day_move,
+                      streak)
+
+
+def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, most: int = 26) -> int:
+    """How many weeks running, this one included, small caps beat (+n) or trailed (-n) large caps by at least
+    `band`; 0 when this week was within the band."""
+    from generator.metrics.indicators import weekly_last
+
+    ends = weekly_last(joined.loc[:session].iloc[-(most + 2) * 5:]).iloc[-(most + 1):]
+    if len(ends) < 2:
+        return 0
+    growth = ends / ends.shift(1) - 1
+    spreads = (growth.iloc[:, 0] - growth.iloc[:, 1]).dropna().to_numpy()[::-1]
+    if not len(spreads) or abs(spreads[0]) < band:
+        return 0
+    sign = 1 if spreads[0] > 0 else -1
+    run = 0
+    for value in spreads:
+        if value * sign < band:
+            break
+        run += 1
+    return sign * run

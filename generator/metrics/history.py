@@ -36,6 +36,9 @@ class BreakoutHistory:
     failed: tuple[Breakout, ...]
     sustained: tuple[Breakout, ...]
     current: Breakout | None
+    # The ratio was above its average at the peak and has not closed below it since: there has been no
+    # move above the average *since* the peak, only the one the peak belongs to.
+    above_since_peak: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,13 @@ def breakout_history(ratio: pd.Series, average: pd.Series, since: pd.Timestamp, 
     window = pd.concat([ratio, average], axis=1, join="inner").loc[since:session].dropna()
     r, a = window.iloc[:, 0].to_numpy(), window.iloc[:, 1].to_numpy()
     dates = window.index
-    failed, sustained, current = [], [], None
+    failed, sustained, current, above_since_peak = [], [], None, False
     for first, last in _runs(r > a):
         ended = last + 1 < len(dates)
+        if first == 0:
+            # the run the peak itself belongs to began before the peak: not a breakout since the peak
+            above_since_peak = not ended
+            continue
         end = dates[last + 1] if ended else None
         span_end = end if end is not None else dates[last]
         weeks = (span_end - dates[first]).days / 7
@@ -87,7 +94,7 @@ def breakout_history(ratio: pd.Series, average: pd.Series, since: pd.Timestamp, 
             failed.append(episode)
         else:
             sustained.append(episode)
-    return BreakoutHistory(since.date(), limit_weeks, tuple(failed), tuple(sustained), current)
+    return BreakoutHistory(since.date(), limit_weeks, tuple(failed), tuple(sustained), current, above_since_peak)
 
 
 def analogue_run(ratio: pd.Series, start: date, end: date, session: pd.Timestamp) -> Analogue | None:

@@ -44,6 +44,8 @@ def bp(value: float | None, digits: int = 0) -> str:
     """A change in a yield (decimal) as basis points: 0.00087 -> '+9 bp'."""
     if value is None:
         return MISSING
+    if round(value * 10000, digits) == 0:
+        return f"{0:.{digits}f}\u00a0bp"
     return _sign(f"{value * 10000:+.{digits}f}") + "\u00a0bp"
 
 
@@ -61,7 +63,11 @@ def num(value: float | None, digits: int = 2) -> str:
 
 
 def signed(value: float | None, digits: int = 1) -> str:
-    return MISSING if value is None else _sign(f"{value:+.{digits}f}")
+    if value is None:
+        return MISSING
+    if round(value, digits) == 0:
+        return f"{0:.{digits}f}"  # no "-0.00" or "+0.00"
+    return _sign(f"{value:+.{digits}f}")
 
 
 def longdate(value: date | None) -> str:
