@@ -94,6 +94,8 @@ CRACKED = 0.03
 NARROW_BAND = 0.005
 # Credit or quality ratios within this over 13 weeks read as level.
 JUNK_BAND = 0.005
+# Three-year returns within this of each other are "about the same".
+GAP_LEVEL = 0.005
 # A small-cap week this bad makes a fall in yields a flight to safety.
 FLIGHT_DROP = 0.04
 # Small caps this far behind over 13 weeks have "been kept behind".
@@ -348,6 +350,9 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
         if spread is not None and spread >= band:
             gap.append(say("gap_one_week", pair, claims=[at_least("spread.1w", band, pair, "week")]))
         paragraphs.append(tuple(gap))
+    elif abs(three) < GAP_LEVEL:
+        paragraphs.append((say("gap_level", (pair, small, large), ret3,
+                               [within("spread.3y", GAP_LEVEL, pair, "long run")]),))
     elif three < 0:
         paragraphs.append((say("gap_moderate", (pair, small, large), ret3,
                                [negative("spread.3y", pair, "long run")]),))
@@ -1166,11 +1171,11 @@ def _record(r: _Rules) -> list[Sentence]:
     ago = Fact("weeks", "stance.record.weeks_since_change", "stance", "count")
     since = Fact("since", "stance.record.ratio_since_change", r.pair, "pct")
     failed_call = None
-    if (rec.upgrade_weeks_ago is not None and rec.ratio_since_upgrade is not None and rec.ratio_since_upgrade < 0
-            and rec.weeks_since_upgrade):
+    if (rec.upgrade_weeks_ago is not None and rec.ratio_since_upgrade is not None
+            and rec.ratio_since_upgrade <= -SHOWN_ZERO and rec.weeks_since_upgrade):
         facts = (Fact("weeks", "stance.record.weeks_since_upgrade", "stance", "count"),
                  Fact("since", "stance.record.ratio_since_upgrade", r.pair, "pct"))
-        claims = [negative("stance.record.ratio_since_upgrade", r.pair, "since upgrade"),
+        claims = [at_most("stance.record.ratio_since_upgrade", -SHOWN_ZERO, r.pair, "since upgrade"),
                   is_not("stance.record.upgrade_to", None, "stance", "upgrade", +1),
                   is_("stance.record.weeks_since_upgrade", rec.weeks_since_upgrade, "stance", "upgrade age")]
         if rec.upgrade_undone:
