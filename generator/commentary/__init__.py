@@ -81,11 +81,13 @@ HEADLINE_FORMS = {"crash_better": 4, "crash_worse": 4, "crash_even": 4, "vix_spi
                   "yen_shock": 4, "surge_up": 4, "surge_again": 4, "surge_in_trend": 4, "beat_in_down": 4,
                   "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4, "pending_upgrade": 4,
                   "wavering": 4, "small_trend": 5, "small_trend_dip": 4, "turning": 5, "turning_dip": 4,
-                  "bounce_no_turn": 4, "large_trend": 5, "mixed": 5}
+                  "bounce_no_turn": 4, "large_trend": 5, "mixed": 5, "yield_jump": 4, "yield_drop": 4}
 # A weekly USD/JPY fall at least this large is "sharp".
 SHARP_YEN = -0.025
 # USD/JPY this far above its 200-day average is a stretched carry position.
 FX_STRETCHED = 0.05
+# A one-week move in the 10-year yield this large (25 bp) is the week's story (June 2013, April 2025).
+YIELD_SHOCK = 0.0025
 # A one-week move in the bill yield this large (20 bp) is news about policy expectations.
 BILL_WEEK_MOVE = 0.002
 # The ratio this far below its 200-day average has "cracked" its uptrend, not merely tested it.
@@ -143,6 +145,13 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
         return "yen_shock", [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
                              at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
                              negative("risk.fx_week", fx, "week"), Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)]
+    ly = r.t.long_yield
+    ten_week = m.levels[ly].changes.get("1w") if ly and ly in m.levels else None
+    if ten_week is not None and abs(ten_week) >= YIELD_SHOCK:
+        path = f"levels.{ly}.changes.1w"
+        if ten_week > 0:
+            return "yield_jump", [at_least(path, YIELD_SHOCK, ly, "1w")]
+        return "yield_drop", [at_most(path, -YIELD_SHOCK, ly, "1w")]
     if spread is not None and s1 is not None and abs(spread) >= SURGE:
         if spread > 0 and s1 > 0:
             surge = [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small, "week")]
@@ -199,7 +208,7 @@ def headline_form(story: str, session_day) -> int:
 def _headline(r: _Rules) -> Sentence:
     story, claims = week_story(r)
     subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
-                r.t.fx or "JPY=X", "yen")
+                r.t.fx or "JPY=X", "yen", r.t.long_yield or "^TNX")
     return r.say("headline", f"{story}_{headline_form(story, r.m.as_of) + 1}", subjects, claims=claims)
 
 
@@ -330,6 +339,11 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
             else:
                 week.append(say("week_slump_up", subjects, rets, [behind, up(L)]
                                 + [Claim("events.relative_streak", ">", -2, pair, "streak", 0)]))
+        elif m.events.large_week is not None and m.events.large_week <= r.settings.risk.stress_week_drop:
+            week.append(say("week_flat_selloff", subjects, rets, [within("spread.1w", band, pair, "week"),
+                                                                  at_most("events.large_week",
+                                                                          r.settings.risk.stress_week_drop, large,
+                                                                          "week")]))
         else:
             week.append(say("week_flat", subjects, rets, [within("spread.1w", band, pair, "week")]))
     if m.spread.get("13w") is not None:
@@ -743,11 +757,17 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
                              tech=tech))
     leader, laggard = ranked[0][0], ranked[-1][0]
     if leader != laggard:
-        first.append(say("leader_laggard", ("sectors", leader, laggard),
+        lv, gv = m.relative_to_large[leader]["13w"], m.relative_to_large[laggard]["13w"]
+        # "the strongest sector (-0.1%)" reads oddly: say when every sector lagged (or beat) the index
+        word = "leader_laggard_all_behind" if lv < 0 else "leader_laggard_all_ahead" if gv > 0 else "leader_laggard"
+        first.append(say(word, ("sectors", leader, laggard),
                          (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pct"),
                           Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pct")),
                          [Claim(f"relative_to_large.{leader}.13w", ">=", None, leader, "rank", 0,
-                                f"relative_to_large.{laggard}.13w")], leader=leader, laggard=laggard))
+                                f"relative_to_large.{laggard}.13w")]
+                         + ([Claim(f"relative_to_large.{leader}.13w", "<", 0.0, "sectors", "all", -1)] if lv < 0 else
+                            [Claim(f"relative_to_large.{laggard}.13w", ">", 0.0, "sectors", "all", +1)] if gv > 0
+                            else []), leader=leader, laggard=laggard))
     paragraphs.append(tuple(first))
     lead = []
     for item in m.leadership:
