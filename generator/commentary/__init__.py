@@ -474,7 +474,9 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     first = [say("why_rates", "rates")]
     regime = m.events.regime
     if regime is not None:
-        first.append(say(f"backdrop_{_regime_key(regime)}", ("rates", "policy"), (), _regime_claims(regime)))
+        reversal = _bill_reversal(r)
+        first.append(say("backdrop_hiking_reversal" if reversal else f"backdrop_{_regime_key(regime)}",
+                         ("rates", "policy"), (), _regime_claims(regime) + reversal))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
@@ -507,7 +509,8 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
             first.append(say(f"ten_{trend}", ly, facts, [trend_claim]))
         week = level.changes.get("1w")
         small_week = m.returns[r.small].get("1w")
-        rout = small_week is not None and small_week <= -FLIGHT_DROP
+        rout = (small_week is not None and small_week <= -FLIGHT_DROP) or (
+            m.spread.get("1w") is not None and m.spread["1w"] <= -r.settings.stance.flat_band)
         if week is not None and abs(week) >= RATE_WEEK_MOVE:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
             # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause. In a small-cap
@@ -515,8 +518,13 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
             if week < 0:
                 move = at_most(f"{path}.changes.1w", -RATE_WEEK_MOVE, ly, "1w")
                 if rout:
-                    first.append(say("ten_week_down_flight", (ly, r.small), facts + (r.ret(r.small, "1w", "small"),),
-                                     [move, at_most(f"returns.{r.small}.1w", -FLIGHT_DROP, r.small, "week")]))
+                    # falling yields in a week small caps fell hard or trailed: no relief for them
+                    pair = f"{r.small}-{r.large}"
+                    worst = small_week is not None and small_week <= -FLIGHT_DROP
+                    first.append(say("ten_week_down_flight" if worst else "ten_week_down_no_relief", (ly, r.small, pair),
+                                     facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
+                                     [move, at_most(f"returns.{r.small}.1w", -FLIGHT_DROP, r.small, "week") if worst
+                                      else at_most("spread.1w", -r.settings.stance.flat_band, pair, "week")]))
                 elif zero:
                     first.append(say("ten_week_down_plain", ly, facts, [move]))
                 else:
@@ -806,7 +814,19 @@ def _policy_heading(r: _Rules) -> Sentence:
     regime = r.m.events.regime
     if regime is None:
         return r.say("policy", "heading_plain", "policy")
-    return r.say("policy", f"heading_{_regime_key(regime)}", "policy", (), _regime_claims(regime))
+    reversal = _bill_reversal(r)
+    return r.say("policy", "heading_hiking_reversal" if reversal else f"heading_{_regime_key(regime)}", "policy", (),
+                 _regime_claims(regime) + reversal)
+
+
+def _bill_reversal(r: _Rules) -> list[Claim]:
+    """A hiking regime by the quarter whose bill yield fell hard this week (March 2023): its claims, or []."""
+    regime, sy = r.m.events.regime, r.t.short_yield
+    level = r.m.levels.get(sy) if sy else None
+    week = level.changes.get("1w") if level is not None else None
+    if regime is None or regime.key != "hiking" or week is None or week > -BILL_WEEK_MOVE:
+        return []
+    return [at_most(f"levels.{sy}.changes.1w", -BILL_WEEK_MOVE, "policy", "1w", 0)]
 
 
 def _policy(r: _Rules) -> tuple[Paragraph, ...]:
