@@ -81,11 +81,14 @@ HEADLINE_FORMS = {"crash_better": 4, "crash_worse": 4, "crash_even": 4, "vix_spi
                   "yen_shock": 4, "surge_up": 4, "surge_again": 4, "surge_in_trend": 4, "beat_in_down": 4,
                   "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4, "pending_upgrade": 4,
                   "wavering": 4, "small_trend": 5, "small_trend_dip": 4, "turning": 5, "turning_dip": 4,
-                  "bounce_no_turn": 4, "large_trend": 5, "mixed": 5, "yield_jump": 4, "yield_drop": 4}
+                  "bounce_no_turn": 4, "large_trend": 5, "mixed": 5, "yield_jump": 4, "yield_drop": 4,
+                  "market_day_up": 4, "market_day_down": 4}
 # A weekly USD/JPY fall at least this large is "sharp".
 SHARP_YEN = -0.025
 # USD/JPY this far above its 200-day average is a stretched carry position.
 FX_STRETCHED = 0.05
+# A single session this large for the large-cap index is the week's story (Oct 2008, Mar 2020, Apr 9, 2025).
+HUGE_MARKET_DAY = 0.05
 # A one-week move in the 10-year yield this large (25 bp) is the week's story (June 2013, April 2025).
 YIELD_SHOCK = 0.0025
 # A one-week move in the bill yield this large (20 bp) is news about policy expectations.
@@ -135,6 +138,10 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
         if spread <= -CRASH_GAP:
             return "crash_worse", [drop, at_most("spread.1w", -CRASH_GAP, pair, "week")]
         return "crash_even", [drop, within("spread.1w", CRASH_GAP, pair, "week")]
+    if ev.large_day_move is not None and abs(ev.large_day_move) >= HUGE_MARKET_DAY:
+        if ev.large_day_move > 0:
+            return "market_day_up", [at_least("events.large_day_move", HUGE_MARKET_DAY, large, "day")]
+        return "market_day_down", [at_most("events.large_day_move", -HUGE_MARKET_DAY, large, "day")]
     if ev.vix_spike:
         # "tests the small-cap case" only when there is a case: the stance leans toward small caps
         return ("vix_spike" if leaning else "vix_spike_large"), [is_("events.vix_spike", True, vix, "spike", +1),
