@@ -1064,13 +1064,16 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     # market-wide stress and no small-cap rout (the week of SVB's failure had a VIX under 25).
     quiet = not ev.vix_spike and (ev.vix_high is None or ev.vix_high < rs.vix_stressed) and not risk.yen_rally \
         and (ev.fx_from_peak is None or ev.fx_from_peak > rs.yen_from_peak) and not ev.market_stress \
-        and (p is None or p < QUIET_RANK) and (small_week is None or small_week > -QUIET_DROP)
+        and (p is None or p < QUIET_RANK) and (small_week is None or small_week > -QUIET_DROP) \
+        and (ev.large_day_move is None or abs(ev.large_day_move) < BIG_MARKET_DAY)
     if quiet:
-        out.append(say("nothing_alarming", ("risks", vix, fx, r.small), (), [
+        out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), [
             is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week"),
             is_("events.market_stress", False, "risks", "stress")] +
             ([less_than("risk.vix_percentile_1y", QUIET_RANK, vix, "rank", 0)] if p is not None else []) +
             ([more_than(f"returns.{r.small}.1w", -QUIET_DROP, r.small, "rout", 0)] if small_week is not None else []) +
+            (list(within("events.large_day_move", BIG_MARKET_DAY, r.large, "big day")) if ev.large_day_move is not None
+             else []) +
             ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
              else []) +
             ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])))

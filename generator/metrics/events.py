@@ -107,8 +107,8 @@ def vix_week(vix: pd.Series, session: pd.Timestamp) -> tuple[float | None, date 
 
 
 # A VIX close this far above last week's close is a spike even from a calm base (Feb 27, 2007: 10.6 -> 18.6;
-# Aug 5, 2019: 17.6 -> 24.6), where the level alone never reaches `risk.vix_stressed`.
-VIX_SURGE = 0.40
+# Aug 5, 2019: 17.6 -> 24.6, +40%), where the level alone never reaches `risk.vix_stressed`.
+VIX_SURGE = 0.35
 # A session in which the large-cap index itself moved this much is one of the week's events.
 BIG_MARKET_DAY = 0.03
 
