@@ -1249,8 +1249,10 @@ def _record(r: _Rules) -> list[Sentence]:
                   is_("stance.record.changed_weeks_ago", rec.changed_weeks_ago, "stance", "change"),
                   is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1),
                   sign_of("stance.record.ratio_since_change", v, r.pair, "since change", SHOWN_ZERO)]
-        return [say(f"changed_recently_{rec.direction}_{_sense(v, SHOWN_ZERO)}", (ago, since), claims,
+        recent = [say(f"changed_recently_{rec.direction}_{_sense(v, SHOWN_ZERO)}", (ago, since), claims,
                     to=_label(rec.changed_to), previous=_label(rec.changed_from))]
+        # a step back that undid a call toward small caps still owns that call
+        return recent + ([failed_call] if rec.direction == "down" and failed_call is not None else [])
     if failed_call is not None:
         return [failed_call]
     run = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
