@@ -364,3 +364,53 @@ def test_the_factcheck_command_checks_a_range_of_weeks(settings, market_dir, tmp
 
     backwards = CliRunner().invoke(main, ["factcheck", "--from", "2024-08-31", "--to", "2024-06-01", *args[:4]])
     assert backwards.exit_code == 2 and "is after" in backwards.output
+
+
+# --- classes a subscriber found reading 80 real weeks (each from a week the rules got wrong) -----------------
+
+def _all(w) -> str:
+    return " ".join([str(w.headline), str(w.standfirst)] + [_text(w, s) for s in w.sections])
+
+
+@pytest.mark.parametrize("day, check", [
+    # headlines false for the week
+    (date(2013, 6, 21), lambda m, c, w: m.risk.fx_week > 0 and not c.headline.key.startswith("yen_shock")),
+    (date(2024, 8, 16), lambda m, c, w: m.risk.fx_week > 0 and "yen" not in w.headline.lower()),
+    (date(2009, 2, 27), lambda m, c, w: "spares" not in w.headline),
+    (date(2011, 7, 22), lambda m, c, w: m.spread["1w"] < 0 and "taken the lead" not in w.headline),
+    (date(2024, 7, 26), lambda m, c, w: m.events.previous_spread >= 0.03 and c.headline.key.startswith("surge_again")),
+    (date(2022, 9, 30), lambda m, c, w: c.headline.key.startswith("pending_upgrade")),
+    (date(2011, 8, 12), lambda m, c, w: m.stance.key == "stay_large" and "small-cap case" not in w.headline),
+    (date(2025, 4, 11), lambda m, c, w: m.events.large_day_move > 0.1 and c.headline.key.startswith("market_day_up")),
+    (date(2013, 6, 14), lambda m, c, w: m.stance.key == "start_lean" and "Is it time" not in w.headline),
+    # policy and rates words that contradicted the numbers
+    (date(2018, 12, 21), lambda m, c, w: m.events.regime.key == "hiking" and "on hold" not in _text(w, "policy")),
+    (date(2023, 3, 17), lambda m, c, w: "bill_hiking_reversal" in c.keys("policy")
+        and "still edging up" not in _text(w, "policy")),
+    (date(2010, 5, 7), lambda m, c, w: "first to notice" not in _text(w, "rates")),
+    (date(2016, 6, 24), lambda m, c, w: "eases some of the pressure" not in _text(w, "rates")),
+    # the week's events that Friday closes hide
+    (date(2007, 3, 2), lambda m, c, w: m.events.vix_spike and "Volatility spiked" in str(w.standfirst)),
+    (date(2011, 8, 5), lambda m, c, w: "event_market_day_down" in c.keys("lede")),
+    (date(2023, 3, 10), lambda m, c, w: "nothing_alarming" not in c.keys("risks")),
+    (date(2019, 8, 9), lambda m, c, w: "nothing_alarming" not in c.keys("risks")),
+    # the stance and its record
+    (date(2023, 3, 10), lambda m, c, w: "rules_large_back" in c.keys("lede") and "call_failed" in c.keys("positioning")),
+    (date(2011, 8, 12), lambda m, c, w: "Two weeks ago the rules stepped back" in _text(w, "positioning")),
+    (date(2013, 6, 21), lambda m, c, w: "evidence is young" not in str(w.standfirst)),
+    (date(2007, 3, 2), lambda m, c, w: "never lean further in" not in _text(w, "positioning")),
+    (date(2001, 9, 21), lambda m, c, w: "we would not act on it yet" in _text(w, "positioning")),
+    # counts, ranks and zero figures
+    (date(2024, 8, 16), lambda m, c, w: m.events.relative_streak == -3 and "third straight week" in _text(w, "divergence")),
+    (date(2011, 8, 19), lambda m, c, w: "100%" not in _text(w, "risks")),
+    (date(2024, 11, 8), lambda m, c, w: "very quiet year" not in _text(w, "risks")),
+    (date(2024, 11, 1), lambda m, c, w: "returned 0.0%" not in _text(w, "divergence") or "gained" not in _text(w, "divergence")),
+    (date(2013, 6, 14), lambda m, c, w: "handful of the biggest names" not in _text(w, "divergence")),
+    (date(2009, 3, 13), lambda m, c, w: "oversold" not in _text(w, "risks")),
+    (date(2002, 7, 19), lambda m, c, w: "kept small caps behind" not in _text(w, "rates")),
+    (date(2003, 3, 21), lambda m, c, w: "That is recent" not in _text(w, "long-view")),
+    (date(2001, 9, 21), lambda m, c, w: "since Jun 29, 2001" not in _text(w, "long-view")),
+])
+def test_what_a_subscriber_found_reads_true_now(settings, real, day, check):
+    m, c, w = _week(settings, real, day)
+    assert check(m, c, w), _all(w)
