@@ -265,11 +265,17 @@ def _standfirst(r: _Rules) -> Paragraph:
                         at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
                         negative("risk.fx_week", fx, "week")]))
     if ev.biggest_day_move is not None and abs(ev.biggest_day_move) >= BIG_DAY:
-        out.append(say("event_big_day_up" if ev.biggest_day_move > 0 else "event_big_day_down", (pair,),
+        # the same session as the market's big day is told as part of it, not as a second story
+        same = (ev.large_day == ev.biggest_day and ev.large_day_move is not None
+                and abs(ev.large_day_move) >= BIG_MARKET_DAY)
+        word = "event_big_day_same" if same else "event_big_day"
+        out.append(say(f"{word}_{'up' if ev.biggest_day_move > 0 else 'down'}", (pair,),
                        (Fact("move", "events.biggest_day_move", pair, "pct"),
                         Fact("day", "events.biggest_day", pair, "date")),
                        [at_least("events.biggest_day_move", BIG_DAY, pair, "day") if ev.biggest_day_move > 0
-                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day")]))
+                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day")]
+                       + ([Claim("events.biggest_day", "==", None, pair, "same day", 0, "events.large_day")] if same
+                          else [])))
     out.append(_stance_line(r))
     return tuple(out)
 
