@@ -118,25 +118,37 @@ def update(settings_path) -> None:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from generator.data.yahoo import YFinanceSource
+    from generator.data.yahoo import YFinanceSource, member_summary
 
     settings = _settings(settings_path)
     tickers = settings.all_tickers()
+    members = [t for t in settings.member_tickers() if t not in set(tickers)]
     source = YFinanceSource(settings)
     console = Console(stderr=True)
+    total = len(tickers) + len(members)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
-        task = bar.add_task(f"Downloading {len(tickers)} tickers from Yahoo Finance", total=len(tickers))
-        report = source.update(tickers, progress=lambda done: bar.advance(task, done))
+        what = f"{len(tickers)} tickers" + (f" and {len(members)} breadth members" if members else "")
+        task = bar.add_task(f"Downloading {what} from Yahoo Finance", total=total)
+        report = source.update(tickers, progress=lambda done: bar.advance(task, done), members=members)
     table = Table(title=f"Price cache {source.cache_path}")
     for column in ("ticker", "first", "last", "rows added", "status", "note"):
         table.add_column(column, overflow="fold")
     for u in report:
+        if u.member:
+            continue
         style = "red" if u.status in ("failed", "rejected") else None
         table.add_row(u.ticker, str(u.first or "-"), str(u.last or "-"), str(u.rows_added), u.status, u.note,
                       style=style)
     Console().print(table)
-    failed = [u.ticker for u in report if u.status in ("failed", "rejected")]
+    if members:
+        done = [u for u in report if u.member]
+        good = sum(1 for u in done if u.status not in ("failed", "rejected"))
+        click.echo(f"breadth universe ({settings.universe().origin}): {good} of {len(done)} members up to date")
+        summary = member_summary(report)
+        if summary:
+            click.echo(f"warning: {summary}", err=True)
+    failed = [u.ticker for u in report if u.status in ("failed", "rejected") and not u.member]
     if failed:
         click.echo(f"data error: could not refresh {', '.join(failed)}; their cached history is unchanged "
                    "(retry later, or build with --offline)", err=True)
@@ -184,6 +196,12 @@ def status(settings_path) -> None:
             state = "[red]stale[/red]" if stale else "fresh"
             table.add_row(t, str(c.first), str(c.last), str(c.rows), c.fetched_at, state)
     console.print(table)
+    members = settings.member_tickers()
+    if members:
+        cached = [catalogue[t] for t in members if t in catalogue]
+        fresh = sum(1 for c in cached if c.last >= expected)
+        console.print(f"Breadth universe ({settings.universe().origin}): {len(cached)} of {len(members)} members "
+                      f"cached, {fresh} up to {expected}.")
 
 
 def _store(settings):

@@ -38,7 +38,7 @@ from generator.writer import staged_folder, write_text
 # treated as unavailable for the week rather than quoted stale.
 STALE_AFTER = timedelta(days=7)
 # Drawn by the helper process in a parallel build: about half the chart work.
-HELPER_CHARTS = ("sector_bars", "sector_quadrant", "credit_quality", "risk_panel")
+HELPER_CHARTS = ("breadth_history", "sector_bars", "sector_quadrant", "credit_quality", "risk_panel")
 
 
 @dataclass
@@ -83,7 +83,7 @@ def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
         return cut
     kept = {t: h for t, h in cut.histories.items() if t not in stale}
     return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale),
-                      cut.notes, cut.expected_session)
+                      cut.notes, cut.expected_session, cut.members)
 
 
 def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,

@@ -144,19 +144,48 @@ class Risk(_Model):
 
 
 class Breadth(_Model):
-    universe: list[str] = Field(default_factory=list,
-                                description="Small-cap stocks whose 2021 highs and 52-week highs/lows gauge breadth.")
+    universe: str | list[str] = Field(
+        default_factory=list,
+        description="The small caps breadth is measured on: `default` (the packaged list, "
+                    "generator/data/universe/small_caps.txt), a file (one Yahoo symbol a line, or an index "
+                    "provider's holdings CSV; relative to this settings file), or a YAML list of tickers.")
+    universe_as_of: date | None = Field(None, description="When the universe's membership was true, for a file "
+                                                          "(or list) that does not say.")
+    symbols: dict[str, str] = Field(default_factory=dict,
+                                    description="Provider ticker -> Yahoo symbol overrides, e.g. {XYZB: XYZ-B}.")
+    data_dir: str | None = Field(None, description="Folder of the members' <TICKER>.csv files for the csv source "
+                                                   "(default: the market data folder).")
     min_members: int = Field(10, ge=1, description="Fewer members with data than this: breadth is unavailable.")
+    history_start: date = Field(date(2015, 1, 1), description="yfinance: first day downloaded for a member new to "
+                                                              "the cache (breadth needs the reference year and the "
+                                                              "chart's five years before the issue).")
+    max_daily_move: float = Field(1.0, gt=0.05, le=50.0,
+                                  description="A member's one-day move above this (decimal) with no split rejects "
+                                              "that member (small caps move more than the index funds).")
 
     @field_validator("universe")
     @classmethod
-    def _tickers(cls, value: list[str]) -> list[str]:
+    def _tickers(cls, value: str | list[str]) -> str | list[str]:
         import re
 
+        if isinstance(value, str):
+            if not value.strip():
+                raise ValueError("give `default`, a file path or a list of tickers")
+            return value.strip()
         bad = [t for t in value if not re.match(TICKER_PATTERN, t)]
         if bad:
             raise ValueError(f"not a ticker symbol: {', '.join(bad)}")
         return list(dict.fromkeys(value))
+
+    @field_validator("symbols")
+    @classmethod
+    def _symbols(cls, value: dict[str, str]) -> dict[str, str]:
+        import re
+
+        bad = [f"{k}: {v}" for k, v in value.items() if not (re.match(TICKER_PATTERN, k) and re.match(TICKER_PATTERN, v))]
+        if bad:
+            raise ValueError(f"not a ticker symbol: {', '.join(bad)}")
+        return value
 
 
 class History(_Model):
@@ -278,11 +307,22 @@ class Settings(_Model):
         return p if p.is_absolute() else (self.base_dir / p)
 
     def all_tickers(self) -> list[str]:
-        return list(dict.fromkeys([self.pair.small, self.pair.large, *self.tickers.optional(),
-                                   *self.breadth.universe]))
+        """The pair and every optional ticker (not the breadth universe's members: see `member_tickers`)."""
+        return list(dict.fromkeys([self.pair.small, self.pair.large, *self.tickers.optional()]))
 
     def optional_tickers(self) -> list[str]:
         return [t for t in self.all_tickers() if t not in (self.pair.small, self.pair.large)]
+
+    def universe(self):
+        """The breadth universe (generator.data.universe.Universe): its members, origin and as-of date."""
+        from generator.data.universe import resolve_universe
+
+        b = self.breadth
+        return resolve_universe(b.universe, self.base_dir, b.symbols, b.universe_as_of)
+
+    def member_tickers(self) -> list[str]:
+        """The breadth universe's members (loaded as one matrix; a member that fails is counted, never fatal)."""
+        return list(self.universe().tickers)
 
 
 def _location(loc: tuple) -> str:
@@ -316,7 +356,12 @@ def load_settings(path: str | Path) -> Settings:
     if "base_dir" in raw:
         raise SettingsError(shown, ["base_dir: unknown key (paths resolve against the settings file's folder)"])
     try:
-        return Settings.model_validate({**raw, "base_dir": path.resolve().parent})
+        settings = Settings.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:
         problems = [f"{_location(e['loc'])}: {_describe(e)}" for e in exc.errors()]
         raise SettingsError(shown, problems) from None
+    try:
+        settings.universe()  # a universe file that cannot be read is a settings problem, found now
+    except SettingsError as exc:
+        raise SettingsError(shown, [f"breadth.universe: {exc.path}: {p}" for p in exc.problems]) from None
+    return settings

@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/bench_metrics.py [--runs 9] [--data-dir ../shared/data/market] [--as-of DATE]
 
-Without --data-dir it uses the embedded sample, which also carries the 30-stock
-breadth universe (47 tickers, 2000-2025); the real data has the 17 default tickers.
+Without --data-dir it uses the embedded sample, which also carries the 600-member
+default breadth universe (2000-2025); the real data has the 17 default tickers.
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ def _pdf_text(folder: Path) -> tuple[PdfReader, list[str]]:
 def test_issue_folder_contents(sample_issue):
     assert sample_issue.name == "2025-10-31"
     names = {p.relative_to(sample_issue).as_posix() for p in sample_issue.rglob("*")}
-    for chart in ("ratio_history", "period_returns", "relative_momentum", "breakouts", "rates", "sector_bars",
-                  "sector_quadrant", "credit_quality", "risk_panel"):
+    for chart in ("ratio_history", "period_returns", "breadth_history", "relative_momentum", "breakouts", "rates",
+                  "sector_bars", "sector_quadrant", "credit_quality", "risk_panel"):
         assert f"charts/{chart}.svg" in names and f"charts/{chart}.png" in names
     assert {"report.html", "report.pdf", "metrics.json"} <= names
     assert not [n for n in sample_issue.parent.iterdir() if n.name.startswith(".")]  # no staging left behind
@@ -51,7 +51,7 @@ def test_html_is_self_contained(sample_issue):
     html = (sample_issue / "report.html").read_text()
     sources = re.findall(r'<img[^>]*\ssrc="([^"]+)"', html)
     charts = len(list((sample_issue / "charts").glob("*.png")))
-    assert charts == 9  # the sample has every input, so every chart is drawn
+    assert charts == 10  # the sample has every input (its breadth universe too), so every chart is drawn
     assert len(sources) == charts and all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r'(href|src)="(https?:)?//', html)
     alts = re.findall(r'<img[^>]*\salt="([^"]*)"', html)
@@ -193,7 +193,7 @@ def test_pair_only_folder_builds_and_says_what_is_missing(settings, market_dir, 
     html = (built.folder / "report.html").read_text()
     for sentence in ("Yield data is not in this week's data set", "Sector data is not in this week's data set",
                      "Short-rate data is not in this week's data set", "Credit and quality data are not",
-                     "Volatility and currency data are not", "Single-stock prices for our small-cap breadth"):
+                     "Volatility and currency data are not", "Breadth readings need single-stock prices"):
         assert sentence in html
     charts = sorted(p.stem for p in (built.folder / "charts").glob("*.png"))
     assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum"]

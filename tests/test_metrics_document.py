@@ -60,7 +60,7 @@ def test_every_key_is_documented_and_every_documented_key_written(settings, tmp_
 
 def test_required_contract_keys(settings, tmp_path):
     doc = json.loads((build_issue(settings, source="sample", out_dir=tmp_path).folder / "metrics.json").read_text())
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     assert set(doc["returns"]["IWM"]) == PERIODS
     assert {"value", "sma50", "sma200", "peak_date", "peak_value", "drawdown_from_peak"} <= set(doc["ratio"])
     assert set(doc["ratio"]["momentum"]) == {"4w", "13w", "26w", "52w"}

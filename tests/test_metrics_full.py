@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.metrics.breadth import breadth_at, breadth_series
+from generator.data.model import MemberPrices
+from generator.metrics.breadth import breadth_at, member_history
 from generator.metrics.cross import rate_sensitivity, sector_point
 from generator.metrics.history import analogue_run, breakout_history
 from generator.metrics.indicators import percentile_rank, realised_vol, rsi, weekly_last
@@ -57,16 +58,17 @@ def test_breadth_hand_checked():
     a = base.copy(); a[100] = 20.0               # 2021 high 20, now 10: below
     b = base.copy(); b[50] = 12.0; b[-3:] = 15.0  # 2021 high 12, now 15: above, and a new 52-week high this week
     c = base.copy(); c[10] = 11.0; c[-2:] = 5.0   # 2021 high 11, now 5: below, and a new 52-week low this week
-    market = market_of(history("A", a, index=idx, column="close"), history("B", b, index=idx, column="close"),
-                       history("C", c, index=idx, column="close"))
-    series = breadth_series(market, ["A", "B", "C"], 2021)
+    days = idx.as_unit("ns").asi8
+    members = MemberPrices.from_arrays({"A": (days, a), "B": (days, b), "C": (days, c)}, missing=("D",))
+    large = pd.Series(np.linspace(100, 120, n), index=idx)
+    h = member_history(members, large, 2021, min_members=2)
     session = idx[-1]
-    got = breadth_at(series, market, ["A", "B", "C", "D"], session, date(2022, 6, 27), min_members=2)
-    assert got.members == 3 and got.missing == ("D",)
+    got = breadth_at(h, members, 4, session, date(2022, 6, 27), min_members=2)
+    assert (got.members, got.with_data, got.missing) == (4, 3, 1)
     assert got.share_below == pytest.approx(2 / 3) and got.below_reference_high == 2
     assert got.share_below_4w_ago == pytest.approx(1.0)  # four weeks ago all three sat at 10, below their 2021 highs
-    assert (got.new_highs, got.new_lows) == (1, 1)
-    assert breadth_at(series, market, ["A", "B", "C"], session, date(2022, 6, 27), min_members=4) is None
+    assert (got.new_highs, got.new_lows, got.net_new_highs) == (1, 1, 0)
+    assert breadth_at(h, members, 4, session, date(2022, 6, 27), min_members=4) is None
 
 
 def test_rate_sensitivity_recovers_an_exact_linear_link():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Collection
 
+from generator.charts.breadth import draw_breadth_history
 from generator.charts.cross import draw_credit_quality, draw_quadrant, draw_rates, draw_risk_panel, draw_sector_bars
 from generator.charts.pair import draw_breakouts, draw_period_returns, draw_ratio_history, draw_relative_momentum
 from generator.charts.style import ChartOutput, ChartSpec
@@ -19,7 +20,7 @@ from generator.metrics import WeeklyMetrics
 __all__ = ["CHARTS", "ChartOutput", "ChartSpec", "draw_charts"]
 
 
-CHARTS = ("period_returns", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
+CHARTS = ("period_returns", "breadth_history", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
           "sector_quadrant", "credit_quality", "risk_panel")
 
 
@@ -29,6 +30,7 @@ def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: 
     names = (settings.pair.small_name, settings.pair.large_name)
     drawers: dict[str, Callable[[], ChartSpec | None]] = {
         "period_returns": lambda: draw_period_returns(m, names, out),
+        "breadth_history": lambda: draw_breadth_history(m, market, settings, out),
         "rates": lambda: draw_rates(m, out),
         "ratio_history": lambda: draw_ratio_history(m, names, out),
         "relative_momentum": lambda: draw_relative_momentum(m, out),

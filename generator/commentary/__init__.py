@@ -454,29 +454,103 @@ def _large_high(r: _Rules) -> Sentence | None:
 
 
 def _breadth(r: _Rules) -> Paragraph:
+    """Breadth beneath the index: how many members were measured (and the survivorship caveat), the share below
+    their reference-year high, the share above their 200-day average, the week's new highs against new lows,
+    and the share that beat the large cap over 13 weeks. Each measure has its own topic, so a broad reading on
+    one and a narrow one on another never read as a contradiction."""
     b = r.m.breadth
     say = lambda key, facts=(), claims=(), **x: r.say("divergence", key, "breadth", facts, claims, **x)  # noqa
     if b is None:
         return (say("breadth_unavailable"),)
-    counts = (Fact("members", "breadth.members", "breadth", "count"),
-              Fact("highs", "breadth.new_highs", "breadth", "count"),
-              Fact("lows", "breadth.new_lows", "breadth", "count"))
-    if b.share_below is None:
-        return (say("breadth_highs_lows", counts),)
-    facts = counts + (Fact("year", "breadth.reference_year", "breadth", "year"),
-                      Fact("below", "breadth.below_reference_high", "breadth", "count"),
-                      Fact("share", "breadth.share_below", "breadth", "pct"),
-                      Fact("before", "breadth.share_below_4w_ago", "breadth", "pct"))
-    change = b.share_below - b.share_below_4w_ago if b.share_below_4w_ago is not None else 0.0
-    trend = "improving" if change < -BREADTH_BAND else "worsening" if change > BREADTH_BAND else "unchanged"
-    level = "most_below" if b.share_below >= 0.5 else "most_recovered"
-    claims = [at_least("breadth.share_below", 0.5, "breadth", "level", -1) if level == "most_below"
-              else less_than("breadth.share_below", 0.5, "breadth", "level", +1)]
-    if trend == "improving":
-        claims.append(Claim("breadth.share_below", "<", None, "breadth", "change", +1, "breadth.share_below_4w_ago"))
-    elif trend == "worsening":
-        claims.append(Claim("breadth.share_below", ">", None, "breadth", "change", -1, "breadth.share_below_4w_ago"))
-    return (say(f"breadth_{level}_{trend}", facts, claims), say("breadth_highs_lows_week", counts))
+    fact = lambda name, path, unit, transform=None: Fact(name, f"breadth.{path}", "breadth", unit, transform)  # noqa
+    band = BREADTH_BAND
+    out = []
+
+    as_of = r.settings.universe().as_of
+    dated = as_of is not None
+    # a list drawn up before this week misses later joiners and loses members that were delisted since; a list
+    # drawn up after it misses the stocks that left the index before it was drawn up
+    since = dated and r.m.as_of >= as_of
+    out.append(say(("breadth_measured_since" if since else "breadth_measured") if dated else "breadth_measured_undated",
+                   (fact("n", "with_data", "count"), fact("size", "members", "count"))
+                   + ((fact("as_of", "universe.as_of", "date"),) if dated else ())))
+
+    def split(path: str, topic: str) -> tuple[str, list]:
+        """A share read as most (55% or more), about half, or few (45% or less), and the claim that says so."""
+        share = getattr(b, path.split(".")[1])
+        if share >= 0.55:
+            return "most", [at_least(path, 0.55, "breadth", topic, +1)]
+        if share <= 0.45:
+            return "few", [at_most(path, 0.45, "breadth", topic, -1)]
+        return "half", [more_than(path, 0.45, "breadth", topic, 0), less_than(path, 0.55, "breadth", topic, 0)]
+
+    def trend(path: str, sense_falling: int) -> tuple[str, list]:
+        """How a share moved over four weeks, and the claim that says so (`sense_falling`: the sense of a fall)."""
+        change = getattr(b, path)
+        full = f"breadth.{path}"
+        if change is None:
+            return "none", []
+        if change > band:
+            return "rising", [more_than(full, band, "breadth", path, -sense_falling)]
+        if change < -band:
+            return "falling", [less_than(full, -band, "breadth", path, sense_falling)]
+        return "steady", [within(full, band, "breadth", path)]
+
+    if b.share_below is not None:
+        facts = (fact("below", "below_reference_high", "count"), fact("measured", "reference_measured", "count"),
+                 fact("share", "share_below", "pct"), fact("year", "reference_year", "year"),
+                 fact("before", "share_below_4w_ago", "pct"))
+        if b.below_reference_high == 0:
+            out.append(say("breadth_ref_all_recovered", facts,
+                           [is_("breadth.below_reference_high", 0, "breadth", "reference", +1)]))
+        else:
+            move, claims = trend("share_below_change_4w", +1)  # fewer below is better
+            if b.share_below >= 0.5:
+                level = "most"
+                claims.append(at_least("breadth.share_below", 0.5, "breadth", "reference", -1))
+            else:
+                level = "few"
+                claims += [less_than("breadth.share_below", 0.5, "breadth", "reference", +1),
+                           more_than("breadth.below_reference_high", 0, "breadth", "reference_count", -1)]
+            out.append(say(f"breadth_ref_{level}_{move}", facts, claims))
+
+    if b.share_above_200d is not None:
+        facts = (fact("above", "above_200d", "count"), fact("measured", "measured_200d", "count"),
+                 fact("share", "share_above_200d", "pct"), fact("before", "share_above_200d_4w_ago", "pct"))
+        if b.above_200d == 0:
+            out.append(say("breadth_200d_none", facts, [is_("breadth.above_200d", 0, "breadth", "200d", -1)]))
+        else:
+            move, claims = trend("share_above_200d_change_4w", -1)
+            claims.append(more_than("breadth.above_200d", 0, "breadth", "200d_count", +1))
+            level, level_claims = split("breadth.share_above_200d", "200d")
+            out.append(say(f"breadth_200d_{level}_{move}", facts, claims + level_claims))
+
+    if b.measured_52w:
+        facts = (fact("highs", "new_highs", "count"), fact("lows", "new_lows", "count"),
+                 fact("net", "net_new_highs", "count", "abs"), fact("measured", "measured_52w", "count"))
+        if b.new_highs == b.new_lows == 0:
+            out.append(say("breadth_highs_lows_none", facts, [is_("breadth.new_highs", 0, "breadth", "highs_lows"),
+                                                              is_("breadth.new_lows", 0, "breadth", "highs_lows")]))
+        elif b.new_highs > b.new_lows:
+            out.append(say("breadth_highs_lows_more_highs", facts,
+                           [exceeds("breadth.new_highs", "breadth.new_lows", "breadth", "highs_lows", +1)]))
+        elif b.new_lows > b.new_highs:
+            out.append(say("breadth_highs_lows_more_lows", facts,
+                           [exceeds("breadth.new_lows", "breadth.new_highs", "breadth", "highs_lows", -1)]))
+        else:
+            out.append(say("breadth_highs_lows_even", facts, [is_("breadth.net_new_highs", 0, "breadth",
+                                                                  "highs_lows")]))
+
+    if b.share_beat_large_13w is not None:
+        facts = (fact("beat", "beat_large_13w", "count"), fact("measured", "measured_13w", "count"),
+                 fact("share", "share_beat_large_13w", "pct"))
+        if b.beat_large_13w == 0:
+            out.append(say("breadth_13w_none", facts, [is_("breadth.beat_large_13w", 0, "breadth", "13w", -1)]))
+        else:
+            level, claims = split("breadth.share_beat_large_13w", "13w")
+            out.append(say(f"breadth_13w_{level}", facts,
+                           claims + [more_than("breadth.beat_large_13w", 0, "breadth", "13w_count", +1)]))
+    return tuple(out)
 
 
 # --- rates -----------------------------------------------------------------------------------------------

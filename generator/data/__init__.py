@@ -20,10 +20,13 @@ __all__ = ["MarketData", "TickerHistory", "PriceSource", "load_prices", "make_so
 class PriceSource(Protocol):
     name: str
 
-    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str]) -> MarketData:
+    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str],
+             members: Sequence[str] = ()) -> MarketData:
         """Load `required` (fail hard when absent) and whatever of `optional` exists.
 
-        `levels` are tickers quoted as levels that may be zero or negative (yields).
+        `levels` are tickers quoted as levels that may be zero or negative (yields). `members` (the breadth
+        universe) come back as one `MemberPrices` matrix in `MarketData.members`; a member the source lacks or
+        cannot read is counted there, never fatal.
         """
         ...
 
@@ -32,13 +35,15 @@ def make_source(name: str, data_dir: str | Path | None, settings=None, offline: 
     if name == "sample":
         from generator.data.sample import SampleSource
 
-        return SampleSource(settings.breadth.universe if settings is not None else ())
+        return SampleSource()
     if name == "csv":
         if not data_dir:
             raise DataError("the csv source needs a folder", "pass --data-dir DIR or set data.data_dir in settings.yaml")
         from generator.data.csv_folder import CsvFolderSource
 
-        return CsvFolderSource(Path(data_dir))
+        members = settings.resolve(settings.breadth.data_dir) if settings is not None and settings.breadth.data_dir \
+            else None
+        return CsvFolderSource(Path(data_dir), members)
     if name == "yfinance":
         from generator.data.yahoo import YFinanceSource
 
@@ -57,4 +62,5 @@ def load_prices(settings, source: str | None = None, data_dir: str | Path | None
         required=[settings.pair.small, settings.pair.large],
         optional=settings.optional_tickers(),
         levels=settings.tickers.levels(),
+        members=settings.member_tickers(),
     )

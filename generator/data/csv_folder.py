@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from generator.data.model import MarketData, TickerHistory
+from generator.data.model import MarketData, MemberPrices, TickerHistory
 from generator.errors import DataError
 
 _ALIASES = {
@@ -35,10 +35,12 @@ def _canonical(name: str) -> str | None:
 class CsvFolderSource:
     name = "csv"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, members_folder: Path | None = None) -> None:
         self.folder = Path(folder)
+        self.members_folder = Path(members_folder) if members_folder is not None else self.folder
 
-    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str]) -> MarketData:
+    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str],
+             members: Sequence[str] = ()) -> MarketData:
         if not self.folder.is_dir():
             raise DataError(f"{self.folder}: data folder not found", "check --data-dir or data.data_dir")
         histories: dict[str, TickerHistory] = {}
@@ -52,7 +54,36 @@ class CsvFolderSource:
                 missing.append(ticker)
                 continue
             histories[ticker] = read_ticker_csv(path, ticker, allow_non_positive=ticker in levels)
-        return MarketData("csv", f"CSV folder {self.folder}", histories, None, tuple(missing))
+        group, notes = (read_members(self.members_folder, members) if members else (None, ()))
+        return MarketData("csv", f"CSV folder {self.folder}", histories, None, tuple(missing), notes, None, group)
+
+
+def read_members(folder: Path, members: Sequence[str]) -> tuple[MemberPrices, tuple[str, ...]]:
+    """The breadth members' files as one matrix. A missing file is counted as missing; a file that does not
+    parse or validate is skipped and counted, with one warning line for all of them. Never fatal."""
+    if not folder.is_dir():
+        raise DataError(f"{folder}: breadth member folder not found", "check breadth.data_dir in settings.yaml")
+    columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    missing, rejected, first_problem = [], [], ""
+    for ticker in dict.fromkeys(members):
+        path = folder / f"{ticker}.csv"
+        if not path.is_file():
+            missing.append(ticker)
+            continue
+        try:
+            series = read_ticker_csv(path, ticker).total_return
+        except DataError as exc:
+            rejected.append(ticker)
+            first_problem = first_problem or exc.message
+            continue
+        columns[ticker] = (series.index.as_unit("ns").asi8, series.to_numpy(dtype="float64"))
+    notes = ()
+    if rejected:
+        more = f" and {len(rejected) - 1} more: {', '.join(rejected[1:9])}{' ...' if len(rejected) > 9 else ''}" \
+            if len(rejected) > 1 else ""
+        notes = (f"breadth: skipped {len(rejected)} member file(s) that do not parse or validate "
+                 f"({first_problem}{more})",)
+    return MemberPrices.from_arrays(columns, missing, rejected, f"CSV folder {folder}"), notes
 
 
 def _fast_read(path: Path, allow_non_positive: bool) -> pd.DataFrame | None:

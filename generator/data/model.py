@@ -8,6 +8,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 # Column names inside the package; sources map their own spellings onto these.
@@ -50,6 +51,62 @@ class TickerHistory:
         return TickerHistory(self.ticker, self.frame.loc[:session], self.origin)
 
 
+def _is_slice(base: np.ndarray, days: np.ndarray) -> int:
+    """Where `days` sits in `base` as one contiguous run, or -1 (the common case is every member on one
+    calendar, so the union of their dates is the longest one's)."""
+    if not len(days):
+        return 0
+    pos = int(np.searchsorted(base, days[0]))
+    if pos + len(days) <= len(base) and np.array_equal(base[pos:pos + len(days)], days):
+        return pos
+    return -1
+
+
+@dataclass(frozen=True)
+class MemberPrices:
+    """The breadth universe's members as one matrix, never a frame per stock (600 of them load, cut and hash
+    as one array): a row per date in `index`, a column per member in `tickers`, the close on the total-return
+    basis (adjusted close when the data has it, else close), NaN where a member has no close. float32: the
+    precision breadth is computed in (generator/metrics/breadth.py), at half the memory of float64."""
+
+    tickers: tuple[str, ...]                 # members with data, in universe order
+    index: pd.DatetimeIndex                  # every date any of them has, sorted
+    closes: np.ndarray                       # float32, (len(index), len(tickers))
+    missing: tuple[str, ...] = ()            # universe members the source has no data for
+    rejected: tuple[str, ...] = ()           # members whose data failed to parse or validate (skipped)
+    origin: str = ""                         # where they came from, in words
+
+    @classmethod
+    def from_arrays(cls, columns: Mapping[str, tuple[np.ndarray, np.ndarray]], missing=(), rejected=(),
+                    origin: str = "") -> "MemberPrices":
+        """`columns[ticker] = (dates as int64 ns, sorted; closes)`: one placement per member, never per row."""
+        tickers = tuple(columns)
+        dates = [np.asarray(d, dtype="int64") for d, _ in columns.values()]
+        base = max(dates, key=len) if dates else np.empty(0, "int64")
+        spots = [_is_slice(base, d) for d in dates]
+        if any(p < 0 for p in spots):
+            base = np.unique(np.concatenate(dates))
+            spots = [_is_slice(base, d) for d in dates]
+        out = np.full((len(tickers), len(base)), np.nan, dtype=np.float32)  # a member per row: contiguous writes
+        for j, ((d, v), pos) in enumerate(zip(columns.values(), spots)):
+            if pos >= 0:
+                out[j, pos:pos + len(d)] = v
+            else:
+                out[j, np.searchsorted(base, d)] = v
+        index = pd.DatetimeIndex(base.view("M8[ns]"), name="date")
+        return cls(tickers, index, np.ascontiguousarray(out.T), tuple(missing), tuple(rejected), origin)
+
+    def upto(self, session: pd.Timestamp) -> "MemberPrices":
+        end = int(self.index.searchsorted(session, side="right"))
+        return MemberPrices(self.tickers, self.index[:end], self.closes[:end], self.missing, self.rejected,
+                            self.origin)
+
+    def digest(self, digest) -> None:
+        digest.update(("\n".join(self.tickers)).encode())
+        digest.update(self.index.as_unit("ns").asi8.tobytes())
+        digest.update(np.ascontiguousarray(self.closes, dtype="float32").tobytes())
+
+
 @dataclass(frozen=True)
 class MarketData:
     """Every ticker a build uses, as loaded from one source."""
@@ -61,6 +118,7 @@ class MarketData:
     missing: tuple[str, ...] = field(default=())  # optional tickers the source did not have
     notes: tuple[str, ...] = field(default=())  # warnings worth telling the user (dropped bars, quirks)
     expected_session: date | None = None  # live sources: the last completed exchange session at load time
+    members: MemberPrices | None = None  # the breadth universe's prices, when the source has any
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "histories", MappingProxyType(dict(self.histories)))
@@ -77,10 +135,17 @@ class MarketData:
         kept = {t: h for t, h in cut.items() if len(h.frame)}
         gone = tuple(t for t in cut if t not in kept)
         return MarketData(self.source, self.description, kept, self.retrieved_at, self.missing + gone,
-                          self.notes, self.expected_session)
+                          self.notes, self.expected_session,
+                          self.members.upto(session) if self.members is not None else None)
 
     def fingerprint(self) -> str:
-        """SHA-256 over exactly the rows and columns used, in a stable order."""
+        """SHA-256 over exactly the rows and columns used, in a stable order (computed once per object)."""
+        known = self.__dict__.get("_fingerprint")
+        if known is None:
+            known = self.__dict__["_fingerprint"] = self._digest()
+        return known
+
+    def _digest(self) -> str:
         digest = hashlib.sha256()
         for ticker in sorted(self.histories):
             frame = self.histories[ticker].frame
@@ -88,4 +153,6 @@ class MarketData:
             digest.update(",".join(frame.columns).encode())
             digest.update(frame.index.asi8.tobytes())
             digest.update(frame.to_numpy(dtype="float64", na_value=float("nan")).tobytes())
+        if self.members is not None:
+            self.members.digest(digest)
         return digest.hexdigest()

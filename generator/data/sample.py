@@ -27,7 +27,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from generator.data.model import MarketData, TickerHistory
+from generator.data.model import MarketData, MemberPrices, TickerHistory
 from generator.errors import DataError
 
 SAMPLE_START = date(2000, 1, 3)
@@ -175,22 +175,37 @@ def _ohlc(rng: np.random.Generator, close: np.ndarray, daily_vol: np.ndarray) ->
     return {"open": open_, "high": high, "low": low}
 
 
-def generate_universe(tickers: Sequence[str], index: pd.DatetimeIndex, f: dict[str, np.ndarray]) -> dict[str, pd.DataFrame]:
-    """Synthetic small-cap stocks for the breadth universe: size-factor heavy, noisy, no dividends."""
-    frames = {}
-    for ticker in tickers:
+def generate_members(tickers: Sequence[str], index: pd.DatetimeIndex, f: dict[str, np.ndarray]) -> MemberPrices:
+    """Synthetic small caps for the breadth universe, as one matrix: each is beta x market + size loading x size
+    factor + its own drift and noise (no dividends), from its own seeded stream (adding a member never changes
+    the others). About a fifth list later than the sample's start, at a date of their own (staggered IPOs)."""
+    n, m = len(index), len(tickers)
+    daily = np.empty((m, n))  # a member per row while building: contiguous rows and a fast cumsum
+    price, start = np.empty(m), np.zeros(m, dtype=np.int64)
+    for j, ticker in enumerate(tickers):
         rng = _rng("universe/" + ticker)
         beta, size = rng.uniform(0.9, 1.4), rng.uniform(0.8, 1.4)
-        own_vol, own_drift = rng.uniform(0.25, 0.50), rng.normal(0.0, 0.04)
-        daily = beta * f["market"] + size * f["size"] + own_drift / 252 + rng.standard_normal(len(index)) * own_vol / np.sqrt(252)
-        close = rng.uniform(8, 60) * np.exp(np.cumsum(daily - 0.5 * daily.var()))
-        frames[ticker] = pd.DataFrame({"close": close, "adj_close": close}, index=index)
-        frames[ticker].index.name = "date"
-    return frames
+        vol, drift, price[j] = rng.uniform(0.25, 0.50), rng.normal(0.0, 0.04), rng.uniform(8, 60)
+        if rng.random() < 0.2:
+            start[j] = rng.integers(260, n - 600)
+        row = daily[j]
+        rng.standard_normal(n, out=row)
+        row *= vol / np.sqrt(252)
+        row += beta * f["market"] + size * f["size"] + drift / 252
+        row -= 0.5 * row.var()
+    np.cumsum(daily, axis=1, out=daily)
+    np.exp(daily, out=daily)
+    daily *= price[:, None]
+    for j in np.flatnonzero(start):
+        daily[j, :start[j]] = np.nan
+    return MemberPrices(tuple(tickers), index.rename("date"), np.ascontiguousarray(daily.T, dtype=np.float32), (), (),
+                        "Embedded synthetic sample (not market data)")
 
 
-def generate_sample_market(end: date = SAMPLE_END, universe: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
-    """Every sample ticker as a frame with yfinance-like columns (see module doc)."""
+def generate_sample_market(end: date = SAMPLE_END, members: Sequence[str] = ()) -> tuple[dict[str, pd.DataFrame],
+                                                                                      MemberPrices | None]:
+    """Every sample ticker as a frame with yfinance-like columns (see module doc), and the breadth members'
+    closes as one matrix (None without members)."""
     index = sample_sessions(SAMPLE_START, end)
     f = _factors(index)
     long_rate = _ou_path(_rng("^TNX"), _piecewise(index, _LONG_RATE), 0.02, 0.055)
@@ -224,25 +239,23 @@ def generate_sample_market(end: date = SAMPLE_END, universe: Sequence[str] = ())
                                        "close": level}, index=index)
     for frame in frames.values():
         frame.index.name = "date"
-    frames.update(generate_universe([t for t in universe if t not in frames], index, f))
-    return frames
+    return frames, generate_members(list(dict.fromkeys(members)), index, f) if members else None
 
 
 class SampleSource:
-    """The embedded sample; `universe` names the breadth stocks to synthesise as well."""
+    """The embedded sample; the breadth universe's members are synthesised too, whatever their names."""
 
     name = "sample"
 
-    def __init__(self, universe: Sequence[str] = ()) -> None:
-        self.universe = tuple(universe)
-
-    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str]) -> MarketData:
+    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str],
+             members: Sequence[str] = ()) -> MarketData:
         unknown = [t for t in required if t not in TICKERS]
         if unknown:
             raise DataError(f"the sample data has no ticker {unknown[0]}",
                             f"sample tickers: {', '.join(TICKERS)}; use --source csv for others")
-        frames = generate_sample_market(universe=[t for t in optional if t in self.universe])
+        frames, group = generate_sample_market(members=members)
         wanted = list(dict.fromkeys([*required, *optional]))
         histories = {t: TickerHistory(t, frames[t], "sample") for t in wanted if t in frames}
         missing = tuple(t for t in wanted if t not in frames)
-        return MarketData("sample", "Embedded synthetic sample (not market data)", histories, None, missing)
+        return MarketData("sample", "Embedded synthetic sample (not market data)", histories, None, missing,
+                          members=group)

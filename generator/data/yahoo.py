@@ -18,14 +18,15 @@ import re
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 
 from generator.data.cache import CacheCorrupt, PriceCache
-from generator.data.model import COLUMNS, MarketData, TickerHistory
+from generator.data.model import COLUMNS, MarketData, MemberPrices, TickerHistory
 from generator.data.validate import Kind, drop_partial, reconcile, validate_history
 from generator.errors import DataError
 
@@ -161,6 +162,31 @@ class TickerUpdate:
     last: date | None
     rows_added: int
     note: str = ""
+    member: bool = False  # a breadth-universe member: its failure is counted, never fatal
+
+
+# Breadth members are downloaded this many to a yfinance.download call, with a pause between calls, so 600
+# of them do not arrive at Yahoo as one burst (rate limits are retried with backoff inside each call too).
+MEMBER_BATCH = 100
+MEMBER_PAUSE_SECONDS = 1.0
+
+
+def member_summary(report: Sequence[TickerUpdate]) -> str | None:
+    """One line for the members that could not be refreshed, or None."""
+    members = [u for u in report if u.member]
+    bad = [u for u in members if u.status in ("failed", "rejected")]
+    if not bad:
+        return None
+    failed = [u.ticker for u in bad if u.status == "failed"]
+    rejected = [u for u in bad if u.status == "rejected"]
+    parts = []
+    if failed:
+        parts.append(f"{len(failed)} failed ({', '.join(failed[:8])}{' ...' if len(failed) > 8 else ''})")
+    if rejected:
+        parts.append(f"{len(rejected)} rejected by validation (e.g. {rejected[0].ticker}: "
+                     f"{rejected[0].note.split(';')[0]})")
+    return (f"breadth: {len(bad)} of {len(members)} universe members not refreshed: {'; '.join(parts)}; "
+            "they are skipped (or their earlier cached history used), never fatal")
 
 
 def _overlap_start(cached: pd.DataFrame, overlap: int) -> date:
@@ -261,19 +287,34 @@ class YFinanceSource:
         self.cache_path = settings.resolve(d.cache_dir) / "prices.sqlite"
 
     def update(self, tickers: Sequence[str], clock=None,
-               progress: Callable[[int], None] = lambda done: None) -> list[TickerUpdate]:
+               progress: Callable[[int], None] = lambda done: None,
+               members: Sequence[str] = ()) -> list[TickerUpdate]:
+        """Refresh `tickers` (one batched download) and then the breadth `members`, MEMBER_BATCH to a call, each
+        batch committed on its own. A member that fails or is rejected is reported with member=True."""
         from generator.data.calendar import MarketClock
         from generator.data.validate import kind_of
 
         clock = clock or MarketClock()
-        d = self.settings.data
+        d, b = self.settings.data, self.settings.breadth
+        members = [t for t in dict.fromkeys(members) if t not in set(tickers)]
         cache, note = PriceCache.open_or_rebuild(self.cache_path)
+        in_progress = clock.session_in_progress(self.now)
         with cache:
             report = refresh_cache(
                 cache, tickers, {t: kind_of(t, self.settings) for t in tickers}, fetcher=self.fetcher,
-                now=self.now, in_progress=clock.session_in_progress(self.now),
+                now=self.now, in_progress=in_progress,
                 history_start=d.history_start, overlap=d.overlap_sessions, max_daily_move=d.max_daily_move,
-                sessions=clock.sessions(d.history_start, self.now.date()), progress=progress)
+                sessions=clock.sessions(d.history_start, self.now.date()), progress=progress) if tickers else []
+            sessions = clock.sessions(b.history_start, self.now.date()) if members else None
+            for i in range(0, len(members), MEMBER_BATCH):
+                if i:
+                    self.fetcher.sleep(MEMBER_PAUSE_SECONDS)
+                batch = members[i:i + MEMBER_BATCH]
+                done = refresh_cache(
+                    cache, batch, {t: "equity" for t in batch}, fetcher=self.fetcher, now=self.now,
+                    in_progress=in_progress, history_start=b.history_start, overlap=d.overlap_sessions,
+                    max_daily_move=b.max_daily_move, sessions=sessions, progress=progress)
+                report += [replace(u, member=True) for u in done]
             if any(u.status not in ("failed", "rejected") for u in report):
                 # for offline builds: the last completed session without loading the calendar library
                 cache.write_schedule(clock.closes(self.now.date() - timedelta(days=30),
@@ -282,7 +323,8 @@ class YFinanceSource:
             report.insert(0, TickerUpdate("(cache)", "rebuilt", None, None, 0, note))
         return report
 
-    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str]) -> MarketData:
+    def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str],
+             members: Sequence[str] = ()) -> MarketData:
         from generator.data.calendar import MarketClock, StoredClock
         from generator.data.validate import kind_of
 
@@ -291,7 +333,10 @@ class YFinanceSource:
         notes: list[str] = []
         if not self.offline:
             clock = MarketClock()
-            report = self.update(wanted, clock)
+            report = self.update(wanted, clock, members=members)
+            summary = member_summary(report)
+            notes += [summary] if summary else []
+            report = [u for u in report if not u.member]
             failed = [u for u in report if u.status in ("failed", "rejected")]
             hard = [u for u in failed if u.ticker in required]
             if hard:
@@ -344,5 +389,42 @@ class YFinanceSource:
                 histories[t] = history
                 if t in required:
                     fetched_at.append(catalogue[t].fetched_at)
+            group = read_members(cache, members, self.settings.breadth.max_daily_move) if members else None
+        if group is not None and group.rejected:
+            notes.append(f"breadth: {len(group.rejected)} cached universe members failed validation and are skipped "
+                         f"({', '.join(group.rejected[:8])}{' ...' if len(group.rejected) > 8 else ''}; "
+                         "`capweekly data update` refetches them)")
         return MarketData("yfinance", "Yahoo Finance via yfinance (local cache)", histories,
-                          min(fetched_at) if fetched_at else None, tuple(missing), tuple(notes), expected)
+                          min(fetched_at) if fetched_at else None, tuple(missing), tuple(notes), expected, group)
+
+
+def read_members(cache: PriceCache, members: Sequence[str], max_daily_move: float) -> MemberPrices:
+    """The breadth members from the cache as one matrix: one query per 500, checksums and validation on arrays
+    (generator.data.validate.member_problems), never a DataFrame per member. Members not cached are missing;
+    damaged or invalid ones are rejected. Neither is fatal."""
+    from generator.data.validate import member_basis, member_problems
+
+    compact, stale, damaged = cache.read_closes(members)
+    full, broken = cache.read_arrays(stale)  # a cache written before compact closes: frames, validated in full
+    damaged.update(broken)
+    columns: dict[str, tuple] = {}
+    rejected = set(damaged)
+    for t, (days, closes) in compact.items():
+        # validated in full when it entered the cache (refresh_cache); here only what a damaged store could break
+        with np.errstate(invalid="ignore"):
+            bad = len(days) == 0 or bool(np.isnan(closes).any() or (closes <= 0).any()
+                                         or (np.diff(days) <= 0).any())
+        if bad:
+            rejected.add(t)
+        else:
+            columns[t] = (days, closes)
+    for t, (days, values) in full.items():
+        if member_problems(days, values, max_daily_move):
+            rejected.add(t)
+        else:
+            columns[t] = (days, member_basis(values))
+    known = set(compact) | set(full) | set(damaged)
+    order = {t: i for i, t in enumerate(dict.fromkeys(members))}
+    columns = dict(sorted(columns.items(), key=lambda item: order[item[0]]))
+    return MemberPrices.from_arrays(columns, [t for t in order if t not in known], [t for t in order if t in rejected],
+                                    "Yahoo Finance via yfinance (local cache)")

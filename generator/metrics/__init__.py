@@ -244,7 +244,7 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         spread=_spread(returns[small], returns[large]),
         ratio=ratio_metrics, reference_high=ref, stance=stance,
         relative_to_large=relative, levels=levels, ratios=ratios,
-        breadth=breadth_at(signals.breadth, market, settings.breadth.universe, session, week_start(day),
+        breadth=breadth_at(signals.breadth, market.members, settings.universe().size, session, week_start(day),
                            settings.breadth.min_members),
         rate_sensitivity=sensitivity, sectors=sectors, leadership=leaders,
         risk=risk_at(signals, settings, session), breakouts=breakouts,

@@ -17,7 +17,7 @@ from generator import __version__
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _plain(value: Any) -> Any:
@@ -32,6 +32,24 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "items"):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def _universe(universe, market: MarketData) -> dict[str, Any]:
+    """Where the breadth universe came from, and how much of it the data has."""
+    members = market.members
+    span = members is not None and len(members.index) > 0
+    return {"origin": universe.origin, "as_of": universe.as_of, "kind": universe.kind, "size": universe.size,
+            "with_data": len(members.tickers) if members is not None else 0,
+            "first": members.index[0].date() if span else None, "last": members.index[-1].date() if span else None}
+
+
+def _breadth(metrics: WeeklyMetrics, settings, market: MarketData) -> dict[str, Any] | None:
+    if metrics.breadth is None:
+        return None
+    universe, members = settings.universe(), market.members
+    return {**asdict(metrics.breadth), "reference_year": settings.lookbacks.reference_high_year,
+            "universe": {"origin": universe.origin, "as_of": universe.as_of, "size": universe.size,
+                         "missing": list(members.missing), "rejected": list(members.rejected)}}
 
 
 def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headline: str = "") -> dict[str, Any]:
@@ -52,6 +70,7 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "tickers": {t: {"first": h.first, "last": h.last} for t, h in sorted(market.histories.items())},
             "missing": sorted(market.missing),
             "expected_session": market.expected_session,
+            "universe": _universe(settings.universe(), market),
         },
         "pair": {"small": metrics.small, "large": metrics.large,
                  "small_name": settings.pair.small_name, "large_name": settings.pair.large_name},
@@ -86,7 +105,7 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "record": asdict(metrics.stance_record),
         },
         "events": asdict(metrics.events),
-        "breadth": {**asdict(metrics.breadth), "reference_year": lb.reference_high_year} if metrics.breadth else None,
+        "breadth": _breadth(metrics, settings, market),
         "rate_sensitivity": asdict(metrics.rate_sensitivity) if metrics.rate_sensitivity else None,
         "sectors": {p.ticker: {"trend": p.trend, "momentum": p.momentum, "quadrant": p.quadrant,
                                "tail": [{"date": d, "trend": t, "momentum": m} for d, t, m in p.tail]}

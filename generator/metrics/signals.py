@@ -12,7 +12,7 @@ from datetime import timedelta
 import pandas as pd
 
 from generator.data.model import MarketData
-from generator.metrics.breadth import BreadthSeries, breadth_series
+from generator.metrics.breadth import BreadthHistory, breadth_change_4w, member_history
 from generator.metrics.history import BreakoutHistory
 from generator.metrics.indicators import percentile_rank, realised_vol, rsi, weekly_last
 from generator.metrics.periods import last_on_or_before, weeks_target
@@ -51,7 +51,7 @@ class Signals:
     fx: pd.Series | None
     fx_sma200: pd.Series | None
     fx_vol: pd.Series | None
-    breadth: BreadthSeries | None
+    breadth: BreadthHistory | None   # the universe's breadth, every session of the stance history's span
 
 
 def build_signals(market: MarketData, settings, ratio: pd.Series) -> Signals:
@@ -67,8 +67,8 @@ def build_signals(market: MarketData, settings, ratio: pd.Series) -> Signals:
         vix=vix, vix_pct=percentile_rank(vix.iloc[-400:], 252) if vix is not None else None,
         fx=fx, fx_sma200=moving_average(fx, 200) if fx is not None else None,
         fx_vol=realised_vol(fx, 20) if fx is not None else None,
-        breadth=breadth_series(market, settings.breadth.universe, lb.reference_high_year)
-        if len([u for u in settings.breadth.universe if u in market]) >= settings.breadth.min_members else None,
+        breadth=member_history(market.members, market[settings.pair.large].total_return, lb.reference_high_year,
+                               settings.breadth.min_members, weeks=settings.stance.history_weeks + LEAD_WEEKS + 5),
     )
 
 
@@ -110,12 +110,7 @@ def stance_at(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHi
     day = session.date()
     value = value_at(s.ratio, session)
     long_avg, short_avg = value_at(s.sma_long, session), value_at(s.sma_short, session)
-    breadth_change = None
-    if s.breadth is not None:
-        now = _at(s.breadth.share_below, session)
-        base_at = last_on_or_before(s.breadth.share_below.index, weeks_target(day, 4))
-        base = value_at(s.breadth.share_below, base_at) if base_at is not None else None
-        breadth_change = now - base if now is not None and base is not None else None
+    breadth_change = breadth_change_4w(s.breadth, session, settings.breadth.min_members)
     rate_change = None
     if s.long_yield is not None:
         at = last_on_or_before(s.long_yield.index, day)

@@ -6,7 +6,7 @@
 | averages       | short (50) average above the long (200)         | below                     |
 | momentum_13w   | ratio up over 13 weeks                          | down                      |
 | momentum_52w   | ratio up over 52 weeks                          | down                      |
-| breadth        | fewer universe stocks below their 2021 high than 4 weeks ago | more         |
+| breadth        | a larger share of the universe above its 200-day average than 4 weeks ago | smaller |
 | rates          | 10-year yield down more than `rate_band` in 13 weeks | up more than the band |
 
 A test without data scores 0 (a rates change inside the band also scores 0).
@@ -113,7 +113,7 @@ def decide_stance(distance_from_long: float | None, short_minus_long: float | No
         StanceTest("averages", short_minus_long, _sign(short_minus_long)),
         StanceTest("momentum_13w", momentum_13w, _sign(momentum_13w)),
         StanceTest("momentum_52w", momentum_52w, _sign(momentum_52w)),
-        StanceTest("breadth", breadth_change, -_sign(breadth_change)),
+        StanceTest("breadth", breadth_change, _sign(breadth_change)),
         StanceTest("rates", rate_change, _band(rate_change, rate_band)),
     )
     points = {t.name: t.points for t in tests}

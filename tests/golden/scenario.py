@@ -18,7 +18,7 @@ from generator.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "report-2024-07-12.html"
-CHART_IDS = ("period_returns", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
+CHART_IDS = ("period_returns", "breadth_history", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
              "sector_quadrant", "credit_quality", "risk_panel")
 
 
