@@ -410,6 +410,9 @@ def _all(w) -> str:
     (date(2002, 7, 19), lambda m, c, w: "kept small caps behind" not in _text(w, "rates")),
     (date(2003, 3, 21), lambda m, c, w: "That is recent" not in _text(w, "long-view")),
     (date(2001, 9, 21), lambda m, c, w: "since Jun 29, 2001" not in _text(w, "long-view")),
+    # a tech bust a year old is not a turn that "may be starting"
+    (date(2002, 7, 19), lambda m, c, w: "tech_lagging_long" in c.keys("sectors")
+        and "may be starting" not in _text(w, "sectors")),
 ])
 def test_what_a_subscriber_found_reads_true_now(settings, real, day, check):
     m, c, w = _week(settings, real, day)

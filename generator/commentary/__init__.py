@@ -25,6 +25,8 @@ SURGE = 0.03
 RATE_WEEK_MOVE = 0.0007
 # |correlation| of weekly relative returns with yield changes: below WEAK it is noise, above STRONG it leads the story.
 CORR_WEAK, CORR_STRONG = 0.15, 0.3
+# Tech's ratio to the large-cap index down this much over 52 weeks: tech stopped leading long ago.
+TECH_BUST = 0.15
 # Technology within this of the large-cap index over 13 weeks has moved "roughly in line" with it.
 TECH_LEVEL = 0.005
 # A change in the share of the universe below its reference high smaller than this is "unchanged".
@@ -828,6 +830,7 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
         return tuple(paragraphs), (), ranked
     tech_rel = m.relative_to_large.get(tech, {}).get("13w") if tech else None
     points = {p.ticker: p for p in m.sectors}
+    long_bust = next((item for item in m.leadership if (item.momentum.get("52w") or 0) <= -TECH_BUST), None)
     if tech_rel is not None:
         facts = (Fact("tech", f"relative_to_large.{tech}.13w", tech, "pct"),)
         rel = f"relative_to_large.{tech}.13w"
@@ -843,6 +846,13 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
         elif tech_rel > 0:
             first.append(say("tech_leading", ("sectors", tech, large), facts, [positive(rel, tech, "relative 13w")],
                              tech=tech))
+        elif long_bust is not None:
+            # "That may be starting" is false a year into a tech bust (2001-02): tech stopped leading long ago
+            q = long_bust.ticker
+            first.append(say("tech_lagging_long", ("sectors", tech, large, q),
+                             facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
+                             [at_most(rel, 0, tech, "relative 13w"),
+                              at_most(f"leadership.{q}.52w", -TECH_BUST, q, "relative 52w")], tech=tech, q=q))
         elif recent is not None and recent > 0:
             first.append(say("tech_lagging_recovering", ("sectors", tech, large), facts,
                              [at_most(rel, 0, tech, "relative 13w"), positive(f"sectors.{tech}.momentum", tech,
