@@ -599,7 +599,7 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
         week = level.changes.get("1w")
         small_week = m.returns[r.small].get("1w")
         rout = (small_week is not None and small_week <= -FLIGHT_DROP) or (
-            m.spread.get("1w") is not None and m.spread["1w"] <= -r.settings.stance.flat_band)
+            m.spread.get("1w") is not None and m.spread["1w"] <= -CRASH_GAP)
         if week is not None and abs(week) >= RATE_WEEK_MOVE:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
             # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause. In a small-cap
@@ -613,7 +613,7 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
                     first.append(say("ten_week_down_flight" if worst else "ten_week_down_no_relief", (ly, r.small, pair),
                                      facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
                                      [move, at_most(f"returns.{r.small}.1w", -FLIGHT_DROP, r.small, "week") if worst
-                                      else at_most("spread.1w", -r.settings.stance.flat_band, pair, "week")]))
+                                      else at_most("spread.1w", -CRASH_GAP, pair, "week")]))
                 elif zero:
                     first.append(say("ten_week_down_plain", ly, facts, [move]))
                 else:
