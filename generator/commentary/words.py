@@ -8,6 +8,7 @@ email) places these rendered sentences; none words commentary of its own.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
@@ -44,26 +45,65 @@ def _figure(unit: str, value: Any) -> Any:
     return None if value is MISSING else value
 
 
+# A sentence's phrasings: the macro `key` and its variants `key__2`, `key__3`, ... in the same words file.
+VARIANT = "__"
+
+
+def week_number(day: date) -> int:
+    """Weeks since a fixed Monday: consecutive weeks differ by one, whatever the week's last session."""
+    return (day.toordinal() - 1) // 7
+
+
+def phrasing(key: str, count: int, week: int) -> int:
+    """Which of a slot's `count` phrasings the week uses (0 = the macro `key` itself).
+
+    Deterministic (the same week gives the same bytes) and rotating, so no phrasing is used two weeks
+    running; each slot starts at its own offset so that an issue's slots do not all change in step."""
+    return (week + zlib.crc32(key.encode())) % count if count > 1 else 0
+
+
 class _Speaker:
-    def __init__(self, env, names: Mapping[str, Any]):
-        self.env, self.names, self.modules = env, names, {}
+    def __init__(self, env, names: Mapping[str, Any], week: int = 0):
+        self.env, self.names, self.week, self.modules = env, names, week, {}
+        self.variants: dict[tuple[str, str], list[str]] = {}
+
+    def module(self, section: str):
+        module = self.modules.get(section)
+        if module is None:
+            template = self.env.get_template(f"words/{section.replace('-', '_')}.html")
+            module = self.modules[section] = template.make_module(dict(self.names))
+        return module
+
+    def macro(self, section: str, key: str):
+        module = self.module(section)
+        names = self.variants.get((section, key))
+        if names is None:
+            if getattr(module, key, None) is None:
+                raise KeyError(f"templates/words/{section.replace('-', '_')}.html has no macro {key!r}")
+            names, n = [key], 2
+            while getattr(module, f"{key}{VARIANT}{n}", None) is not None:
+                names.append(f"{key}{VARIANT}{n}")
+                n += 1
+            self.variants[(section, key)] = names
+        return getattr(module, names[phrasing(f"{section}/{key}", len(names), self.week)])
 
     def __call__(self, s: Sentence, doc: Mapping[str, Any]) -> Markup:
-        module = self.modules.get(s.section)
-        if module is None:
-            template = self.env.get_template(f"words/{s.section.replace('-', '_')}.html")
-            module = self.modules[s.section] = template.make_module(dict(self.names))
-        macro = getattr(module, s.key, None)
-        if macro is None:
-            raise KeyError(f"templates/words/{s.section.replace('-', '_')}.html has no macro {s.key!r}")
+        macro = self.macro(s.section, s.key)
         figures = {f.name: _figure(f.unit, f.value(doc)) for f in s.facts}
         return Markup(" ".join(str(macro(figures, dict(s.extra))).split()))
+
+
+def _week_of(doc: Mapping[str, Any]) -> int:
+    day = doc.get("as_of")
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    return week_number(day) if isinstance(day, date) else 0
 
 
 def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], *,
           previous_headline: str | None = None, overridden: frozenset[str] = frozenset()) -> Words:
     """Render every declared sentence and fact-check the result."""
-    say = _Speaker(env, names)
+    say = _Speaker(env, names, _week_of(doc))
     rendered: list[Rendered] = []
 
     def words(paragraph: int, s: Sentence) -> Markup:
@@ -128,5 +168,6 @@ def previous_headline(market, settings, env, session) -> str | None:
     cut = cut_at(market, before)
     m = compute_metrics(cut, settings, before)
     c = write_commentary(m, settings)
-    say = _Speaker(env, word_names(settings, m))
-    return plain(say(c.headline, metrics_document(m, cut, settings)))
+    doc = metrics_document(m, cut, settings)
+    say = _Speaker(env, word_names(settings, m), _week_of(doc))
+    return plain(say(c.headline, doc))
