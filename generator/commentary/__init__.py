@@ -77,14 +77,8 @@ class _Rules:
 
 # --- the week's story: headline and standfirst -----------------------------------------------------------
 
-# Headline forms per story; the form is chosen by the week's number, so a story that lasts several weeks
-# never repeats last week's headline (templates/words/headline.html holds the words).
-HEADLINE_FORMS = {"crash_better": 4, "crash_worse": 4, "crash_even": 4, "vix_spike": 4, "vix_spike_large": 4,
-                  "yen_shock": 4, "surge_up": 4, "surge_again": 4, "surge_in_trend": 4, "beat_in_down": 4,
-                  "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4, "pending_upgrade": 4,
-                  "wavering": 4, "small_trend": 5, "small_trend_dip": 4, "turning": 5, "turning_dip": 4,
-                  "bounce_no_turn": 4, "large_trend": 5, "mixed": 5, "yield_jump": 4, "yield_drop": 4,
-                  "market_day_up": 4, "market_day_down": 4}
+# Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
+# by the week's number, so a story that lasts several weeks never repeats last week's headline.
 # A weekly USD/JPY fall at least this large is "sharp".
 SHARP_YEN = -0.025
 # USD/JPY this far above its 200-day average is a stretched carry position.
@@ -209,16 +203,11 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
                      more_than("stance.score", -3, "stance", "stance", 0)]
 
 
-def headline_form(story: str, session_day) -> int:
-    """Which of a story's headline forms this week uses: consecutive weeks always differ."""
-    return (session_day.toordinal() // 7) % HEADLINE_FORMS[story]
-
-
 def _headline(r: _Rules) -> Sentence:
     story, claims = week_story(r)
     subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
                 r.t.fx or "JPY=X", "yen", r.t.long_yield or "^TNX")
-    return r.say("headline", f"{story}_{headline_form(story, r.m.as_of) + 1}", subjects, claims=claims)
+    return r.say("headline", story, subjects, claims=claims)
 
 
 def _standfirst(r: _Rules) -> Paragraph:
