@@ -64,12 +64,12 @@ class _Rules:
         self.t = settings.tickers
 
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
-            **extra) -> Sentence:
+            words: str | None = None, **extra) -> Sentence:
         subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
         flat: list[Claim] = []
         for c in claims:
             flat.extend(c if isinstance(c, tuple) else (c,))
-        return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship)
+        return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship, words)
 
     def ret(self, ticker: str, period: str, name: str | None = None) -> Fact:
         return Fact(name or f"{ticker}_{period}", f"returns.{ticker}.{period}", ticker, "pct")
@@ -267,6 +267,9 @@ def _standfirst(r: _Rules) -> Paragraph:
                         else at_most("events.biggest_day_move", -BIG_DAY, pair, "day")]
                        + ([Claim("events.biggest_day", "==", None, pair, "same day", 0, "events.large_day")] if same
                           else [])))
+    from generator.commentary.argument import thesis
+
+    out.append(thesis(r))
     out.append(_stance_line(r))
     return tuple(out)
 
@@ -811,7 +814,9 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("sectors", key, subjects, facts, claims, **x)  # noqa
     ranked = tuple(sorted(((t, v["13w"]) for t, v in m.relative_to_large.items()
                            if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
-    first = [say("why_sectors", "sectors")]
+    from generator.commentary.argument import bridge_sectors
+
+    first = [bridge_sectors(r), say("why_sectors", "sectors")]
     paragraphs = []
     if not ranked:
         paragraphs.append(tuple(first))
@@ -966,7 +971,58 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
 
 # --- junk ------------------------------------------------------------------------------------------------
 
+def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
+    """Where rates point for the weakest borrowers, as the junk argument needs it: (case, claims, facts).
+
+    The short end is the policy regime (generator.metrics.events); the long end the 10-year yield's 13-week
+    trend, with the stance's rate band. Cases: easing (cuts and a falling 10-year), cuts_long_up (cuts, the
+    10-year not following), tight_rising (hiking or held high, the 10-year rising), tight_long_down (hiking or
+    held high, the 10-year falling), tight_steady, zero (money at zero: the cost is not the question),
+    hold_rising / hold_falling / hold_steady (policy on hold at a modest level). None without the data.
+    The tight cases' words say "rising" for a hiking regime and "high" for rates held high."""
+    m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
+    regime = m.events.regime
+    level = m.levels.get(ly) if ly else None
+    change = level.changes.get("13w") if level is not None else None
+    if regime is None or change is None:
+        return None
+    path = f"levels.{ly}.changes.13w"
+    facts = (Fact("long", path, ly, "bp"),)
+    if change > band:
+        trend, claim = "rising", more_than(path, band, ly, "13w")
+    elif change < -band:
+        trend, claim = "falling", less_than(path, -band, ly, "13w")
+    else:
+        trend, claim = "steady", within(path, band + 1e-12, ly, "13w")
+    key = _regime_key(regime)
+    claims = _regime_claims(regime)
+    if key in ("zero", "cut_to_zero"):
+        return "zero", claims, ()
+    if key == "cutting":
+        return ("easing" if trend == "falling" else "cuts_long_up" if trend == "rising" else "cuts_long_steady"), \
+            claims + [claim], facts
+    if key in ("hiking", "high_hold"):
+        return {"rising": "tight_rising", "falling": "tight_long_down", "steady": "tight_steady"}[trend], \
+            claims + [claim], facts
+    return f"hold_{trend}", claims + [claim], facts
+
+
+def _short_word(r: _Rules) -> str:
+    """'hiking' or 'high' for the tight cases' words: short rates rising, or held high."""
+    regime = r.m.events.regime
+    return "hiking" if regime is not None and regime.key == "hiking" else "high"
+
+
+# Which way each rates case points for a junk rally: +1 toward one, -1 against, 0 neither.
+RATE_CASE_SENSE = {"easing": +1, "tight_long_down": +1, "hold_falling": +1, "tight_rising": -1,
+                   "hold_rising": -1, "cuts_long_up": 0, "cuts_long_steady": 0, "tight_steady": -1,
+                   "hold_steady": 0, "zero": 0}
+
+
 def _junk(r: _Rules) -> tuple[Paragraph, ...]:
+    """The junk argument, made conditionally in the direction rates actually point (issue 15): first what
+    rates imply for the weakest borrowers, then credit (HYG/IEF) and quality (IWM/IJR) as the evidence, then
+    whether the evidence agrees with the rates."""
     m = r.m
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("junk", key, subjects, facts, claims, **x)  # noqa
     credit, quality = m.ratios.get("credit"), m.ratios.get("quality")
@@ -974,7 +1030,12 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
     qv = quality.momentum.get("13w") if quality is not None and quality.numerator != quality.denominator else None
     if cv is None and qv is None:
         return ((say("junk_unavailable", "junk"),),)
-    out = [say("why_junk", "junk")]
+    case = _rate_case(r)
+    if case is None:
+        out = [say("why_junk", "junk")]
+    else:
+        out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX"), case[2], case[1],
+                   short=_short_word(r))]
     # moves inside JUNK_BAND read as level: a 0.2% edge is not "outpacing"
     side = lambda v: "flat" if abs(v) < JUNK_BAND else "up" if v > 0 else "down"  # noqa: E731
 
@@ -1003,6 +1064,11 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
         extra = []
         if key == "risk_on" and m.events.market_stress:
             key, extra = "risk_on_stress", [is_("events.market_stress", True, "junk", "stress")]
+        elif key in ("risk_on", "risk_off") and case is not None and RATE_CASE_SENSE[case[0]]:
+            # the evidence read against the rates: agreeing, or running ahead of (or behind) them
+            agrees = (key == "risk_on") == (RATE_CASE_SENSE[case[0]] > 0)
+            key = f"{key}_{'agrees' if agrees else 'against'}_{'easing' if RATE_CASE_SENSE[case[0]] > 0 else 'tight'}"
+            extra = case[1]
         out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator), (),
                        [cc("ratios.credit.momentum.13w", credit.numerator, "credit"),
                         jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra))
@@ -1029,7 +1095,9 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
     if risk.vix_level is None and risk.fx_level is None:
         paragraphs.append((say("risks_unavailable", "risks"),))
     else:
-        out: list[Sentence] = []
+        from generator.commentary.argument import bridge_risks
+
+        out: list[Sentence] = [bridge_risks(r)]
         vix_fact = Fact("vix", "risk.vix_level", vix, "level")
         yen_peak = ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak
         # What happened inside the week comes first: a Friday close can hide it.
@@ -1236,31 +1304,11 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
         first.append(say(word, "stance", (), [is_("stance.held_back", s.held_back, "stance", "stance"),
                                               is_("stance.key", s.key, "stance", "stance")],
                          raw=_label(m.stance_history[-1].raw_key)))
-    if s.key == "stay_large" and s.score > 0 and m.ratio.distance_from_sma_long is not None \
-            and m.ratio.distance_from_sma_long <= 0:
-        first.append(say("score_positive_but_below_trend", ("stance", pair),
-                         (Fact("score", "stance.score", "stance", "level"),),
-                         [more_than("stance.score", 0, "stance", "score", 0),
-                          at_most("ratio.distance_from_sma_long", 0, pair, "trend")]))
     first += _record(r)
-    paragraphs = [tuple(first)]
+    from generator.commentary.argument import case_paragraph
 
-    pro = [t.name for t in s.tests if t.points > 0]
-    con = [t.name for t in s.tests if t.points < 0]
-    pro_names, con_names = [TEST_NAMES[t] for t in pro], [TEST_NAMES[t] for t in con]
-    if pro and con and min(len(pro), len(con)) >= 2:
-        key = "conflict"
-    elif pro and not con:
-        key = "aligned_small"
-    elif con and not pro:
-        key = "aligned_large"
-    elif len(pro) > len(con):
-        key = "mostly_small"
-    elif con:
-        key = "mostly_large"
-    else:
-        key = "no_signal"
-    second = [say(f"signals_{key}", "stance", (), (), pro=pro_names, con=con_names)]
+    paragraphs = [case_paragraph(r), tuple(first)]
+    second: list[Sentence] = []
     flag_texts = [FLAG_TEXT[f] for f in s.risk_flags]
     flag_claims = [c for c in (_flag_claim(f, pair, r.t.volatility or "^VIX", r.settings.risk) for f in s.risk_flags)
                    if c is not None]

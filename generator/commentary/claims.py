@@ -164,6 +164,9 @@ class Sentence:
     # True when the sentence's direction words describe a relationship or a condition ("weeks when the
     # yield rose were weeks when small caps lagged"), not this week's figures: the direction check skips it.
     relationship: bool = False
+    # The words file when it is not the section's own (templates/words/<words>.html): the case for and
+    # against, the thesis and the bridges between sections are placed in a section but worded apart.
+    words: str | None = None
 
     @property
     def subject(self) -> str:

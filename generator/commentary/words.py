@@ -88,7 +88,7 @@ class _Speaker:
         return getattr(module, names[phrasing(f"{section}/{key}", len(names), self.week)])
 
     def __call__(self, s: Sentence, doc: Mapping[str, Any]) -> Markup:
-        macro = self.macro(s.section, s.key)
+        macro = self.macro(s.words or s.section, s.key)
         figures = {f.name: _figure(f.unit, f.value(doc)) for f in s.facts}
         return Markup(" ".join(str(macro(figures, dict(s.extra))).split()))
 
