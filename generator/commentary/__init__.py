@@ -31,8 +31,6 @@ TECH_BUST = 0.15
 TECH_LEVEL = 0.005
 # A change in the share of the universe below its reference high smaller than this is "unchanged".
 BREADTH_BAND = 0.02
-TEST_NAMES = {"trend": "the 200-day trend", "averages": "the moving-average cross", "momentum_13w": "13-week momentum",
-              "momentum_52w": "52-week momentum", "breadth": "breadth", "rates": "the rates signal"}
 SECTIONS = ("divergence", "rates", "long-view", "sectors", "sectors-map", "policy", "junk", "risks", "positioning")
 
 
