@@ -62,12 +62,12 @@ class _Rules:
         self.t = settings.tickers
 
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
-            words: str | None = None, **extra) -> Sentence:
+            words: str | None = None, optional: int = 0, **extra) -> Sentence:
         subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
         flat: list[Claim] = []
         for c in claims:
             flat.extend(c if isinstance(c, tuple) else (c,))
-        return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship, words)
+        return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship, words, optional)
 
     def ret(self, ticker: str, period: str, name: str | None = None) -> Fact:
         return Fact(name or f"{ticker}_{period}", f"returns.{ticker}.{period}", ticker, "pct")
@@ -550,7 +550,7 @@ def _breadth(r: _Rules) -> Paragraph:
 def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("rates", key, subjects, facts, claims, **x)  # noqa
-    first = [say("why_rates", "rates")]
+    first = [say("why_rates", "rates", optional=3)]
     regime = m.events.regime
     if regime is not None:
         reversal = _bill_reversal(r)
@@ -814,7 +814,7 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
                            if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
     from generator.commentary.argument import bridge_sectors
 
-    first = [bridge_sectors(r), say("why_sectors", "sectors")]
+    first = [bridge_sectors(r), say("why_sectors", "sectors", optional=2)]
     paragraphs = []
     if not ranked:
         paragraphs.append(tuple(first))
@@ -876,14 +876,15 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
         lead.append(say("leadership", t, (Fact("q", f"leadership.{t}.13w", t, "pct"),
                                           Fact("y", f"leadership.{t}.52w", t, "pct")),
                         [sign_of(f"leadership.{t}.13w", item.momentum.get("13w"), t, "relative 13w"),
-                         sign_of(f"leadership.{t}.52w", item.momentum.get("52w"), t, "relative 52w")], ticker=t))
+                         sign_of(f"leadership.{t}.52w", item.momentum.get("52w"), t, "relative 52w")], ticker=t,
+                        optional=2))
     if lead:
         paragraphs.append(tuple(lead))
     if not m.sectors:
         return tuple(paragraphs), (), ranked
     groups = {q: [p.ticker for p in m.sectors if p.quadrant == q] for q in ("leading", "improving", "weakening",
                                                                            "lagging")}
-    quad = [say("quadrant_intro", "sectors")]
+    quad = [say("quadrant_intro", "sectors", optional=3)]
     not_up = lambda path, subject, topic: at_most(path, 0, subject, topic)  # noqa: E731
     sides = {"leading": (positive, positive), "improving": (not_up, positive),
              "weakening": (positive, not_up), "lagging": (not_up, not_up)}
@@ -963,7 +964,7 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append((say("analogue_rates" if high else "analogue", (r.pair, "policy"), (
             Fact("low_date", "analogue.low_date", r.pair, "date"), Fact("high_date", "analogue.high_date", r.pair, "date"),
             Fact("run", "analogue.run", r.pair, "pct"), Fact("weeks", "analogue.weeks", r.pair, "count")),
-            [positive("analogue.run", r.pair, "analogue")] + (_regime_claims(regime) if high else [])),))
+            [positive("analogue.run", r.pair, "analogue")] + (_regime_claims(regime) if high else []), optional=1),))
     return tuple(paragraphs)
 
 
@@ -1030,7 +1031,7 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
         return ((say("junk_unavailable", "junk"),),)
     case = _rate_case(r)
     if case is None:
-        out = [say("why_junk", "junk")]
+        out = [say("why_junk", "junk", optional=3)]
     else:
         out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX"), case[2], case[1],
                    short=_short_word(r))]
@@ -1067,7 +1068,7 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
             agrees = (key == "risk_on") == (RATE_CASE_SENSE[case[0]] > 0)
             key = f"{key}_{'agrees' if agrees else 'against'}_{'easing' if RATE_CASE_SENSE[case[0]] > 0 else 'tight'}"
             extra = case[1]
-        out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator), (),
+        out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator, "policy", r.t.long_yield or "^TNX"), (),
                        [cc("ratios.credit.momentum.13w", credit.numerator, "credit"),
                         jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra))
     return (tuple(out),)
@@ -1129,7 +1130,7 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
                            + ([positive("risk.fx_week", fx, "week"), Claim("risk.fx_week", ">", 0.0, "yen", "week",
                                                                             -1)] if fading else [])))
         if risk.yen_rally or yen_peak:
-            out.append(say("carry_unwind", "carry trades"))
+            out.append(say("carry_unwind", "carry trades", optional=2))
         out += _vix_level(r, vix_fact, vix, fx)
         if risk.fx_week is not None and not risk.yen_rally:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
@@ -1144,7 +1145,7 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
                            [sign_of("risk.fx_distance_200d", d, fx, "trend", SHOWN_ZERO)] +
                            ([more_than("risk.fx_distance_200d", FX_STRETCHED, fx, "trend")] if d > FX_STRETCHED
                             else []),
-                           side=_sense(d, SHOWN_ZERO)))
+                           side=_sense(d, SHOWN_ZERO), optional=2))
         paragraphs.append(tuple(out))
     if risk.small_rsi_14 is not None and risk.small_distance_50d is not None:
         small = r.small

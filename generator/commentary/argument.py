@@ -215,25 +215,25 @@ def bridge_sectors(r) -> Sentence | None:
 
     s = r.m.rate_sensitivity
     if s is None or s.correlation is None:
-        return r.say("sectors", "from_rates_unknown", ("sectors",), words="bridge")
+        return r.say("sectors", "from_rates_unknown", ("sectors",), words="bridge", optional=1)
     c = "rate_sensitivity.correlation"
     if abs(s.correlation) >= CORR_STRONG:
         claims = [at_least(c, CORR_STRONG, "rates", "link", 0)] if s.correlation > 0 else \
             [at_most(c, -CORR_STRONG, "rates", "link", 0)]
         return r.say("sectors", "from_rates_strong", ("sectors", "rates"), (), claims, relationship=True,
-                     words="bridge")
+                     words="bridge", optional=1)
     if abs(s.correlation) < CORR_WEAK:
         return r.say("sectors", "from_rates_weak", ("sectors", "rates"), (),
                      [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0)],
-                     relationship=True, words="bridge")
+                     relationship=True, words="bridge", optional=1)
     return r.say("sectors", "from_rates_loose", ("sectors", "rates"), (),
                  [more_than(c, -CORR_STRONG, "rates", "link", 0), less_than(c, CORR_STRONG, "rates", "link", 0)],
-                 relationship=True, words="bridge")
+                 relationship=True, words="bridge", optional=1)
 
 
 def bridge_risks(r) -> Sentence:
     """Into the risks: what they threaten depends on the call."""
     leaning = r.m.stance.key != "stay_large"
     return r.say("risks", "into_risks_lean" if leaning else "into_risks_large", ("risks", "stance"), (),
-                 [is_not_large() if leaning else is_large()], words="bridge")
+                 [is_not_large() if leaning else is_large()], words="bridge", optional=1)
 

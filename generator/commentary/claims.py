@@ -167,6 +167,8 @@ class Sentence:
     # The words file when it is not the section's own (templates/words/<words>.html): the case for and
     # against, the thesis and the bridges between sections are placed in a section but worded apart.
     words: str | None = None
+    # Left out when the issue runs long (generator.commentary.words.MAX_WORDS): 0 never; higher goes first.
+    optional: int = 0
 
     @property
     def subject(self) -> str:

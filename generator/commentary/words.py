@@ -100,34 +100,65 @@ def _week_of(doc: Mapping[str, Any]) -> int:
     return week_number(day) if isinstance(day, date) else 0
 
 
+# The commentary's length (headline, standfirst, headings and sections, in words). A busy week says more, but
+# past MAX_WORDS the sentences marked optional (background a regular reader knows, bridges) give way, the
+# least needed first (the highest `optional`), until the issue fits.
+MAX_WORDS = 1150
+
+
+def _trim(texts: dict[int, str], sentences: list[Sentence]) -> set[int]:
+    """Which sentences (by position) to leave out so the commentary fits MAX_WORDS."""
+    total = sum(len(t.split()) for t in texts.values())
+    dropped: set[int] = set()
+    for i in sorted((i for i, s in enumerate(sentences) if s.optional),
+                    key=lambda i: (-sentences[i].optional, i)):
+        if total <= MAX_WORDS:
+            break
+        dropped.add(i)
+        total -= len(texts[i].split())
+    return dropped
+
+
 def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], *,
           previous_headline: str | None = None, overridden: frozenset[str] = frozenset()) -> Words:
-    """Render every declared sentence and fact-check the result."""
+    """Render every declared sentence, trim the optional ones if the issue runs long, and fact-check the
+    result."""
     say = _Speaker(env, names, _week_of(doc))
-    rendered: list[Rendered] = []
-
-    def words(paragraph: int, s: Sentence) -> Markup:
-        text = say(s, doc)
-        rendered.append(Rendered(s, plain(text), paragraph))
-        return text
-
-    number = 0
-    headline = words(number, c.headline)
-    number += 1
-    standfirst = Markup(" ").join(words(number, s) for s in c.standfirst)
-    headings, sections = {}, {}
+    # (paragraph number, place, sentence) in reading order; place is "headline", "standfirst",
+    # ("heading", section) or ("section", section)
+    slots: list[tuple[int, Any, Sentence]] = [(0, "headline", c.headline)]
+    slots += [(1, "standfirst", s) for s in c.standfirst]
+    number = 1
     for name in SECTIONS:
         if name in c.headings:
             number += 1
-            headings[name] = words(number, c.headings[name])
-        paragraphs = []
+            slots.append((number, ("heading", name), c.headings[name]))
         for paragraph in c.sections.get(name, ()):
             number += 1
-            paragraphs.append(Markup(" ").join(words(number, s) for s in paragraph))
-        sections[name] = tuple(paragraphs)
+            slots += [(number, ("section", name), s) for s in paragraph]
+    sentences = [s for _, _, s in slots]
+    texts = {i: say(s, doc) for i, s in enumerate(sentences)}
+    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences)
+    rendered: list[Rendered] = []
+    standfirst: list[Markup] = []
+    headings: dict[str, Markup] = {}
+    paragraphs: dict[str, dict[int, list[Markup]]] = {name: {} for name in SECTIONS}
+    for i, (paragraph, place, s) in enumerate(slots):
+        if i in dropped:
+            continue
+        rendered.append(Rendered(s, plain(texts[i]), paragraph))
+        if place == "standfirst":
+            standfirst.append(texts[i])
+        elif place != "headline" and place[0] == "heading":
+            headings[place[1]] = texts[i]
+        elif place != "headline":
+            paragraphs[place[1]].setdefault(paragraph, []).append(texts[i])
+    sections = {name: tuple(Markup(" ").join(p) for p in by.values()) for name, by in paragraphs.items()}
+    headline = texts[0]
     flags = fact_check(rendered, doc, names=[str(v) for v in names.values() if isinstance(v, str)],
                        headline=plain(headline), previous_headline=previous_headline)
-    return Words(plain(headline), standfirst, headings, sections, tuple(rendered), tuple(flags), overridden)
+    return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(rendered),
+                 tuple(flags), overridden)
 
 
 def word_names(settings, m) -> dict[str, Any]:
