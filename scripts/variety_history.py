@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.data import load_prices  # noqa: E402
-from generator.history import run_history, variety_report  # noqa: E402
+from generator.history import history_report, run_history, variety_report  # noqa: E402
 from generator.settings import load_settings  # noqa: E402
 
 
@@ -33,13 +33,21 @@ def main() -> None:
     ap.add_argument("--to", dest="end", default=None)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--show", type=int, default=15, help="the most repeated sentences to print")
+    ap.add_argument("--save", help="pickle the week results to this file (for a closer look)")
+    ap.add_argument("--flags", type=int, default=0, help="also print the fact-check report with N examples a class")
     args = ap.parse_args()
     settings = load_settings(args.settings)
     market = load_prices(settings, args.source, args.data_dir if args.source == "csv" else None, offline=True)
     started = time.perf_counter()
     weeks = run_history(market, settings, date.fromisoformat(args.start),
                         date.fromisoformat(args.end) if args.end else None, jobs=args.jobs)
+    if args.save:
+        import pickle
+
+        Path(args.save).write_bytes(pickle.dumps(weeks))
     print(variety_report(weeks, show=args.show))
+    if args.flags:
+        print(history_report(weeks, show=args.flags))
     print(f"{len(weeks)} weeks in {time.perf_counter() - started:.1f} s")
 
 
