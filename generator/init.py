@@ -64,7 +64,8 @@ def default_settings_text() -> str:
 def _settings_for_new_folder() -> str:
     text = default_settings_text()
     # The new folder's templates/ is the override folder.
-    text = text.replace("\ntemplates_dir: null", "\ntemplates_dir: templates", 1)
+    text = text.replace("\ntemplates_dir: null                     # e.g. templates (relative to this file)",
+                        "\ntemplates_dir: templates                # this folder's templates/ (empty: the built-in design)", 1)
     # yaml-language-server (VS Code's YAML extension, Neovim, Helix...) reads this line.
     return "# yaml-language-server: $schema=./settings.schema.json\n" + text
 
