@@ -123,7 +123,10 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
                             offline=offline, printer=printer)
     for note in built.notes:
         info(f"warning: {note}")
-    for warning in settings_warnings(settings, built.folder):
+    from generator.preview import week_note_warnings
+
+    for warning in settings_warnings(settings, built.folder) + week_note_warnings(
+            settings.resolve(settings.notes_dir) if settings.notes_dir else None, built.as_of):
         info(f"warning: {warning}")
     if built.source == "sample":
         info("note: built from SAMPLE DATA (synthetic, not market data); never publish it")
@@ -611,6 +614,46 @@ def serve(settings_path, host, port) -> None:
     click.echo(f"capweekly serve: http://{host}:{port}/ (health: /health); for production see README, 'Deploying'",
                err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command()
+@SETTINGS_OPTION
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="The week to preview (default: the latest).")
+@click.option("--source", type=click.Choice(["sample", "csv", "yfinance"]),
+              help="Price source (default: data.source in settings).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of <TICKER>.csv files (csv source).")
+@click.option("--offline", is_flag=True, help="yfinance source: use the local cache only, no network.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback: only you).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--pdf", is_flag=True, help="Also re-print report.pdf on every change (slower).")
+@expected_errors
+def preview(settings_path, as_of, source, data_dir, offline, host, port, pdf) -> None:
+    """Serve the issue locally and re-render it as you edit notes, templates or settings.
+
+    The report at /, the email edition at /email and /email.txt, a warnings panel on each page;
+    the browser reloads itself after every change. Nothing is written to the reports folder."""
+    from generator.preview import Preview, serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        info(f"warning: the preview listens on {host}: anyone who can reach it reads your draft")
+    view = Preview(Path(settings_path), as_of=as_of, source=source, data_dir=data_dir, offline=offline, pdf=pdf)
+    info("capweekly preview: building the week once (prices, figures, charts)...")
+
+    def ready(url: str) -> None:
+        r = view.current
+        click.echo(f"capweekly preview: {url} (email: {url}email); watching {', '.join(map(str, view.watched()))}; "
+                   "Ctrl-C stops", err=True)
+        for w in r.warnings:
+            info(f"warning: {w}")
+        if r.flags:
+            info(f"fact-check: {len(r.flags)} open flag(s), listed in the page's panel")
+
+    try:
+        serve(view, host, port, ready)
+    except OSError as exc:
+        raise CapweeklyError(f"cannot listen on {host}:{port} ({exc.strerror})", "pick another --port") from None
+    except KeyboardInterrupt:
+        info("capweekly preview: stopped")
 
 
 @main.command()

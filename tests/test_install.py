@@ -111,6 +111,7 @@ def test_pip_installed_wheel_inits_and_builds_a_full_issue(wheel, tmp_path):
                           timeout=60)
     assert init.returncode == 0, init.stderr
     letter = work / "letter"
+    (letter / "notes" / "2025-11-01.md").write_text("Written for Saturday by mistake.\n")
     build = subprocess.run([capweekly, "build", "--source", "sample"], cwd=letter, env=env, capture_output=True,
                            text=True, timeout=300)
     assert build.returncode == 0, build.stderr
@@ -124,5 +125,6 @@ def test_pip_installed_wheel_inits_and_builds_a_full_issue(wheel, tmp_path):
     assert "An example editor" in html  # the example note was found and used
     assert "SAMPLE DATA" in html
     assert "headline:" in build.stderr and "stance:" in build.stderr  # the summary
+    assert "2025-11-01.md: matches no issue: this week's issue is dated 2025-10-31" in build.stderr
     doc = yaml.safe_load((folder / "metrics.json").read_text())
     assert doc["source"] == "sample" and doc["as_of"] == SAMPLE_WEEK
