@@ -10,6 +10,7 @@ the settings and the run lock are.
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date
 from functools import wraps
 from pathlib import Path
@@ -414,9 +415,25 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
     from generator.publish.mail import send_issue
 
     total = len(store.list("confirmed"))
+    console = Console(stderr=True, quiet=_verbosity == 0)
+    if not console.is_terminal:
+        # A log (cron, CI): a plain line every tenth of the readers, and the first one, so a long send is not silent.
+        step = max(1, total // 10)
+        started = time.monotonic()
+        marks = {"next": 1}
+        if _verbosity:
+            click.echo(f"sending {issue.as_of} to {total} confirmed readers", err=True)
+
+        def line(s):
+            done = s.sent + s.skipped + s.failed + s.unknown
+            if _verbosity and done >= marks["next"]:
+                marks["next"] = (done // step + 1) * step
+                click.echo(f"sending {issue.as_of}: {done}/{total} done (sent {s.sent}, failed {s.failed}, "
+                           f"unknown {s.unknown}) after {time.monotonic() - started:.0f} s", err=True)
+
+        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=line)
     with Progress(TextColumn(f"sending {issue.as_of}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  TextColumn("{task.description}"), console=Console(stderr=True, quiet=_verbosity == 0),
-                  transient=True) as bar:
+                  TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task("", total=total)
 
         def tick(s):

@@ -73,6 +73,9 @@ def test_concurrent_sends_that_wait_deliver_one_copy_each(tmp_path, reports):
     assert len(copies) == READERS and set(copies.values()) == {1}
     sent = sorted(int(out.split("sent ")[1].split(",")[0]) for _, out, _ in results)
     assert sent == [0, 0, 0, READERS]  # one run sent to everyone; the three that queued found nothing to do
+    for _, _, err in results:  # progress in a log: the first reader, every tenth, the last
+        lines = [x for x in err.splitlines() if x.startswith("sending ") and " done " in x]
+        assert [x.split(": ")[1].split(" ")[0] for x in lines] == ["1/30"] + [f"{n}/30" for n in range(3, 31, 3)]
 
 
 def test_a_send_that_finds_the_lock_held_exits_4_and_names_the_holder(tmp_path, reports):

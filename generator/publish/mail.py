@@ -241,14 +241,17 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
             state = done.get(reader.id)
             if state in ("sent", "failed"):
                 summary.skipped += 1
+                progress(summary)  # every reader counts, skipped ones too, so progress reaches the total
                 continue
             current = store.by_id(reader.id)  # an unsubscribe during the run takes effect at once
             if current is None or current.status != "confirmed":
                 summary.skipped += 1
+                progress(summary)
                 continue
             if state in ("sending", "unknown") and not resend_unknown:
                 store.mark(issue.as_of, reader, "unknown", "outcome unknown after an interrupted send; not re-sent")
                 summary.unknown += 1
+                progress(summary)
                 continue
             msg = build_message(settings, issue, reader, secret, now=now())
             body = msg.as_bytes(policy=SMTP_POLICY)
