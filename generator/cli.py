@@ -658,13 +658,19 @@ def preview(settings_path, as_of, source, data_dir, offline, host, port, pdf) ->
 
     def ready(url: str) -> None:
         r = view.current
-        click.echo(f"capweekly preview: {url} (email: {url}email); watching {', '.join(map(str, view.watched()))}; "
-                   "Ctrl-C stops", err=True)
+        watched = ", ".join(map(str, [view.settings_path.resolve(), *view.watched()]))
+        click.echo(f"capweekly preview: {url} (email: {url}email); watching {watched}; Ctrl-C stops", err=True)
         for w in r.warnings:
             info(f"warning: {w}")
         if r.flags:
             info(f"fact-check: {len(r.flags)} open flag(s), listed in the page's panel")
 
+    import signal
+
+    def stop(signum, frame):  # `kill` (SIGTERM) stops it as Ctrl-C does: temporary files removed
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         serve(view, host, port, ready)
     except OSError as exc:

@@ -108,6 +108,7 @@ class Preview:
         self.base_url = base_url
         self.folder = Path(tempfile.mkdtemp(prefix="capweekly-preview-"))
         self.lock = threading.Lock()
+        self.building = threading.Lock()
         self.changed = threading.Condition()
         self.current: Rendered | None = None
         self.version = 0
@@ -209,9 +210,11 @@ class Preview:
 
     # -- watching ---------------------------------------------------------------------------
     def watched(self) -> list[Path]:
+        """The folders watched recursively: notes and templates (the settings file's folder is watched
+        alone, not recursively, so a clone's .venv or a big reports/ folder costs nothing)."""
         from generator.render.environment import builtin_templates_dir
 
-        paths = [self.settings_path.resolve().parent, builtin_templates_dir()]
+        paths = [builtin_templates_dir().resolve()]
         s = self.settings
         if s is not None:
             for extra in (self._notes(s), s.resolve(s.templates_dir) if s.templates_dir else None):
@@ -240,17 +243,26 @@ class Preview:
         return None
 
     def watch(self, stop: threading.Event) -> None:
+        """Watch until `stop`: the notes and templates recursively, the settings file's folder alone."""
+        other = threading.Thread(target=self._watch, args=(stop, [self.settings_path.resolve().parent], False),
+                                 name="preview-watch-settings", daemon=True)
+        other.start()
+        self._watch(stop, self.watched(), True)
+        other.join(timeout=5)
+
+    def _watch(self, stop: threading.Event, paths: list[Path], recursive: bool) -> None:
         from watchfiles import watch
 
-        for changes in watch(*self.watched(), stop_event=stop, debounce=200, step=10, rust_timeout=200,
-                             yield_on_timeout=False):
+        for changes in watch(*paths, stop_event=stop, debounce=200, step=10, rust_timeout=200,
+                             yield_on_timeout=False, recursive=recursive):
             kind = self.relevant({Path(p).resolve() for _, p in changes})
             if kind is None:
                 continue
-            try:
-                self.build() if kind == "all" or self._week is None else self.render()
-            except CapweeklyError as exc:
-                self.failed(exc)
+            with self.building:  # one rebuild at a time, whichever watcher saw the change
+                try:
+                    self.build() if kind == "all" or self._week is None else self.render()
+                except CapweeklyError as exc:
+                    self.failed(exc)
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
