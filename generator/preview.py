@@ -225,22 +225,26 @@ class Preview:
         return [p for i, p in enumerate(paths) if not any(p.is_relative_to(q) for q in paths[:i])]
 
     def relevant(self, changed: set[Path]) -> str | None:
-        """'all' when the settings changed, 'words' for a note or template, None for anything else."""
+        """'all' when the settings changed, 'templates' for a template, 'words' for a note, None otherwise."""
         s = self.settings
         if any(p == self.settings_path.resolve() for p in changed):
             return "all"
         from generator.render.environment import builtin_templates_dir
 
-        roots = [builtin_templates_dir()]
+        templates = [builtin_templates_dir().resolve()]
+        notes = []
         if s is not None:
-            roots += [r for r in (self._notes(s), s.resolve(s.templates_dir) if s.templates_dir else None) if r]
-        roots = [r.resolve() for r in roots]
+            templates += [s.resolve(s.templates_dir).resolve()] if s.templates_dir else []
+            notes += [self._notes(s).resolve()] if s.notes_dir else []
+        kind = None
         for p in changed:
             if p.name.startswith(".") or p.suffix in (".swp", ".tmp") or p.name.endswith("~"):
                 continue
-            if any(p.is_relative_to(r) for r in roots):
-                return "words"
-        return None
+            if any(p.is_relative_to(r) for r in templates):
+                return "templates"
+            if any(p.is_relative_to(r) for r in notes):
+                kind = "words"
+        return kind
 
     def watch(self, stop: threading.Event) -> None:
         """Watch until `stop`: the notes and templates recursively, the settings file's folder alone."""
@@ -259,6 +263,12 @@ class Preview:
             if kind is None:
                 continue
             with self.building:  # one rebuild at a time, whichever watcher saw the change
+                if kind == "templates" and self.settings is not None:
+                    # Jinja re-checks only the file a cached template came from: a new override in
+                    # templates/ (or a removed one) needs the cache emptied to be found.
+                    cache = self._env(self.settings).cache
+                    if cache is not None:
+                        cache.clear()
                 try:
                     self.build() if kind == "all" or self._week is None else self.render()
                 except CapweeklyError as exc:

@@ -111,6 +111,26 @@ def test_warnings_for_a_holiday_note_and_a_broken_note(running):
     assert status["error"] == ""
 
 
+def test_a_template_override_with_a_wrong_number_is_flagged_in_the_panel(running):
+    from generator.render.environment import builtin_templates_dir
+
+    folder, preview, port = running
+    before = json.loads(get(port, "/status")[1])
+    assert before["flags"] == []
+    words = folder / "templates" / "words"
+    words.mkdir(parents=True, exist_ok=True)
+    lede = (builtin_templates_dir() / "words" / "lede.html").read_text()
+    assert lede.count("{{ f.spread | pct_abs }}") >= 3
+    (words / "lede.html").write_text(lede.replace("{{ f.spread | pct_abs }}", "42.0%"))
+    status = wait_for_version(port, before["version"])
+    assert any(f["class"] == "number" and f["section"] == "lede" and "42.0%" in f["sentence"]
+               for f in status["flags"]), status["flags"]
+    assert "fact-check [number] lede" in get(port, "/")[1]
+    (words / "lede.html").unlink()
+    status = wait_for_version(port, status["version"])
+    assert status["flags"] == []
+
+
 def test_a_settings_edit_rebuilds_and_names_a_missing_optional_ticker(running):
     folder, preview, port = running
     before = json.loads(get(port, "/status")[1])["version"]
