@@ -382,7 +382,7 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
     """Email an issue to every confirmed subscriber, once each."""
     from datetime import datetime, timezone
 
-    from generator.publish.mail import check_sendable, load_issue, send_issue, send_test_copy, write_outbox
+    from generator.publish.mail import check_sendable, load_issue, send_test_copy, write_outbox
     from generator.publish.subscribers import normalise_address
 
     settings = _settings(settings_path)

@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -124,7 +124,6 @@ class Preview:
         from generator.metrics import compute_metrics
         from generator.notes import load_note
         from generator.pipeline import cut_at, pick_session
-        from generator.render.environment import make_environment
         from generator.settings import load_settings
 
         settings = load_settings(self.settings_path)
@@ -167,12 +166,11 @@ class Preview:
         report = render_html(env, screen, medium="screen")
         subject, email_html, email_text = render_email(env, screen, self.base_url)
         if self.pdf:
-            from generator.render.html import render_html as render
             from generator.render.pdf import write_pdf
 
             printed = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, self.folder, "svg"), s.alt,
                                                               s.caption) for s in specs})
-            write_pdf(render(env, printed, medium="print"), self.folder, self.folder / "report.pdf")
+            write_pdf(render_html(env, printed, medium="print"), self.folder, self.folder / "report.pdf")
         provenance = {"provenance": {"missing": list(cut.missing), "description": cut.description},
                       "as_of": metrics.as_of.isoformat(), "source": cut.source}
         warnings = note_warnings(self._notes(settings), sessions) + missing_optional(settings, provenance)
