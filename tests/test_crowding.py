@@ -301,3 +301,37 @@ def test_fact_check_passes_over_real_weeks_2010_2025(real):
             "crowding_unavailable"} <= seen, seen
     assert seen & {"volume_surge_selling", "volume_surge_buying", "volume_surge_flat"}
 
+
+
+def test_yfinance_fetches_the_small_cap_volatility_index(monkeypatch, tmp_path):
+    """^RVX is fetched like every optional ticker (yfinance faked at its boundary, frames shaped as 1.7 returns
+    them: an index level has Close = Adj Close and zero volume)."""
+    import yfinance
+
+    from generator.data.yahoo import Fetcher, YFinanceSource
+    from generator.settings import Tickers
+    from tests.fake_yahoo import FakeDownload, truth
+    from datetime import datetime, timezone
+
+    frames = truth(["IWM", "SPY", "^VIX", "^RVX"])
+    rng = np.random.default_rng(3)
+    for ticker, base in (("^VIX", 16.0), ("^RVX", 21.0)):
+        f = frames[ticker]
+        level = base + np.abs(np.cumsum(rng.normal(0, 0.3, len(f)))) % 12
+        f[["Open", "High", "Low", "Close", "Adj Close"]] = np.column_stack([level] * 5)
+        f["Volume"] = 0.0
+    fake = FakeDownload(frames)
+    monkeypatch.setattr(yfinance, "download", fake)
+    s = _settings()
+    s = s.model_copy(update={"tickers": Tickers(volatility="^VIX", small_volatility="^RVX"),
+                             "data": s.data.model_copy(update={"cache_dir": str(tmp_path / "cache"),
+                                                               "history_start": date(2020, 1, 2)})})
+    src = YFinanceSource(s, now=datetime(2025, 10, 31, 21, 0, tzinfo=timezone.utc),
+                         fetcher=Fetcher(retries=0, backoff=0, timeout=5, sleep=lambda _: None))
+    market = src.load([s.pair.small, s.pair.large], s.optional_tickers(), s.tickers.levels(), [])
+    assert "^RVX" in fake.calls[0]["tickers"]
+    session = pd.Timestamp("2025-10-31")
+    c = crowding_at(market, s, session)
+    assert c.hedge_spread == pytest.approx(frames["^RVX"]["Close"].iloc[-1] - frames["^VIX"]["Close"].iloc[-1])
+    assert c.volume_ratio == pytest.approx(frames["IWM"]["Volume"].iloc[-5:].mean()
+                                           / frames["IWM"]["Volume"].iloc[-55:-5].mean() - 1)
