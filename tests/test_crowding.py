@@ -297,8 +297,8 @@ def test_fact_check_passes_over_real_weeks_2010_2025(real):
         flags += [f"{session.date()} [{f.cls}] {f.detail}: {f.sentence}" for f in w.flags if f.section == "crowding"]
         flags += _variants_flags(env, s, m, doc, crowd)
     assert not flags, "\n".join(flags)
-    assert {"hedge_dear", "hedge_cheap", "hedge_normal", "volume_normal", "cot_low", "cot_stale",
-            "crowding_unavailable"} <= seen, seen
+    assert {"hedge_dear", "hedge_cheap", "hedge_normal", "hedge_normal_stressed", "volume_normal", "cot_low",
+            "cot_stale", "crowding_unavailable"} <= seen, seen
     assert seen & {"volume_surge_selling", "volume_surge_buying", "volume_surge_flat"}
 
 

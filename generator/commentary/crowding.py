@@ -99,10 +99,16 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
         return [_say(r, "hedge_cheap", HEDGE, facts,
                      base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank, **names)]
     above = p >= 0.5
+    claims = [spread_side, more_than(path, HEDGE_CHEAP, HEDGE, "cost", 0),
+              less_than(path, HEDGE_DEAR, HEDGE, "cost", 0),
+              at_least(path, 0.5, HEDGE, "rank", +1) if above else less_than(path, 0.5, HEDGE, "rank", -1)]
+    if c.vix_level >= vix_stressed:
+        # a crash lifts every hedge: an ordinary small-cap premium then says small caps are not singled out
+        return [_say(r, "hedge_normal_stressed", HEDGE, facts,
+                     claims + [at_least("crowding.vix_level", vix_stressed, HEDGE, "vix", +1)],
+                     rank="higher" if above else "lower", **names)]
     return [_say(r, "hedge_normal", HEDGE, facts,
-                 [spread_side, more_than(path, HEDGE_CHEAP, HEDGE, "cost", 0), less_than(path, HEDGE_DEAR, HEDGE,
-                                                                                          "cost", 0),
-                  at_least(path, 0.5, HEDGE, "rank", +1) if above else less_than(path, 0.5, HEDGE, "rank", -1)],
+                 claims + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)],
                  rank="higher" if above else "lower", **names)]
 
 
