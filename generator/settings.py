@@ -160,6 +160,12 @@ class Positioning(_Model):
                                          "futures-only) for the Russell 2000 E-mini from `cot_file`.")
     cot_file: str | None = Field(None, description="The CFTC file: a FinFutYY.txt (or several years of its rows) with "
                                                    "the CFTC's own 87-column header; relative to this settings file.")
+    cot_download: bool = Field(False, description="Download the CFTC's yearly TFF files (fut_fin_txt_YYYY.zip) into "
+                                                  "`cot_cache_dir` and read them instead of `cot_file`; --offline "
+                                                  "uses the cache only.")
+    cot_cache_dir: str = Field("cache/cot", min_length=1, description="Folder of the downloaded CFTC files.")
+    cot_first_year: int = Field(2017, ge=2006, le=2100, description="First year downloaded (the TFF report starts "
+                                                                    "in 2006; the CME E-mini in July 2017).")
     cot_code: str = Field("239742", pattern=r"^[0-9A-Za-z]{6}$",
                           description="CFTC_Contract_Market_Code of the contract (239742: CME Russell E-mini).")
     cot_window_years: int = Field(3, ge=1, le=20, description="Years of reports the net positions' percentiles "
@@ -172,8 +178,9 @@ class Positioning(_Model):
 
     @model_validator(mode="after")
     def _file(self) -> "Positioning":
-        if self.cot and not self.cot_file:
-            raise ValueError("cot is on but cot_file is not set (give the CFTC file's path, or set cot: false)")
+        if self.cot and not self.cot_file and not self.cot_download:
+            raise ValueError("cot is on but neither cot_file nor cot_download is set (give the CFTC file's path, "
+                             "set cot_download: true, or set cot: false)")
         return self
 
 

@@ -335,3 +335,94 @@ def test_yfinance_fetches_the_small_cap_volatility_index(monkeypatch, tmp_path):
     assert c.hedge_spread == pytest.approx(frames["^RVX"]["Close"].iloc[-1] - frames["^VIX"]["Close"].iloc[-1])
     assert c.volume_ratio == pytest.approx(frames["IWM"]["Volume"].iloc[-5:].mean()
                                            / frames["IWM"]["Volume"].iloc[-55:-5].mean() - 1)
+
+
+# --- the optional download, the CFTC faked at its boundary ---------------------------------------------------
+
+def _zips_by_year() -> dict[int, bytes]:
+    """The real file's rows split into the CFTC's yearly zips (fut_fin_txt_YYYY.zip holding FinFutYY.txt)."""
+    import io
+    import zipfile
+
+    lines = COT.read_text().splitlines()
+    out = {}
+    for year in sorted({int(line.split(",")[2][:4]) for line in lines[1:]}):
+        rows = [line for line in lines[1:] if line.split(",")[2].startswith(str(year))]
+        blob = io.BytesIO()
+        with zipfile.ZipFile(blob, "w") as z:
+            z.writestr("FinFutYY.txt", "\r\n".join([lines[0], *rows]) + "\r\n")
+        out[year] = blob.getvalue()
+    return out
+
+
+def test_cot_download_fills_its_own_cache_and_is_reused(monkeypatch, tmp_path):
+    import urllib.error
+    from datetime import datetime, timedelta
+
+    from generator.data.model import MarketData
+
+    import generator.data.cot_download as dl
+    from generator.data.cot_download import update_cot_cache
+
+    _need(COT)
+    zips, calls = _zips_by_year(), []
+
+    def fake_fetch(url, timeout):
+        calls.append(url)
+        year = int(url.rsplit("_", 1)[1].removesuffix(".zip"))
+        if year not in zips:
+            raise urllib.error.HTTPError(url, 404, "Not Found", {}, None)
+        return zips[year]
+
+    monkeypatch.setattr(dl, "_fetch", fake_fetch)
+    s = _settings(cot=True, cot_download=True, cot_cache_dir=str(tmp_path / "cot"))
+    market = with_positioning(MarketData("csv", "test data", {}), s)
+    years = [int(u.rsplit("_", 1)[1][:4]) for u in calls]
+    assert years == list(range(2017, datetime.now().year + 1))
+    assert all(u == dl.URL.format(year=y) for u, y in zip(calls, years))
+    # a year the fake has no file for (2023) is a note; the rest is read: the same reports as the shared file
+    assert [n for n in market.notes if "download failed" in n] == [
+        f"positioning: {dl.URL.format(year=2023)}: download failed (HTTP Error 404: Not Found); no copy of 2023"]
+    pd.testing.assert_frame_equal(market.cot, read_cot_file(COT), check_freq=False)
+    assert sorted(p.name for p in (tmp_path / "cot").iterdir())[:2] == ["FinFut2017.txt", "FinFut2018.txt"]
+    # a second load within a day fetches only the year still missing; offline fetches nothing
+    calls.clear()
+    again = with_positioning(MarketData("csv", "test data", {}), s)
+    assert calls == [dl.URL.format(year=2023)] and len(again.cot) == len(market.cot)
+    calls.clear()
+    with_positioning(MarketData("csv", "test data", {}), s, offline=True)
+    assert calls == []
+    # two days on, the current year is fetched again (new weekly reports); settled past years are not
+    later = datetime.now() + timedelta(days=2)
+    update_cot_cache(tmp_path / "cot", 2017, now=later, fetch=fake_fetch)
+    assert [int(u.rsplit("_", 1)[1][:4]) for u in calls] == sorted({2023, later.year})
+
+
+def test_cot_download_that_fails_leaves_the_gauge_unavailable(monkeypatch, tmp_path):
+    import urllib.error
+
+    import generator.data.cot_download as dl
+    from generator.data.model import MarketData
+
+    def down(url, timeout):
+        raise urllib.error.URLError("timed out")
+
+    monkeypatch.setattr(dl, "_fetch", down)
+    s = _settings(cot=True, cot_download=True, cot_cache_dir=str(tmp_path / "cot"))
+    market = with_positioning(MarketData("csv", "test data", {}), s)
+    assert market.cot is None
+    assert any("download failed (<urlopen error timed out>)" in n for n in market.notes)
+    assert any("no CFTC reports for code 239742 in the cache" in n for n in market.notes)
+    sample = with_positioning(load_sample(s), s)
+    session = pd.Timestamp("2024-07-12")
+    cut = cut_at(sample, session)
+    m = compute_metrics(cut, s, session)
+    _, w, _ = write_words(m, cut, s, make_environment(None))
+    assert "futures positioning (no CFTC reports could be downloaded)" in _crowding(w)["crowding_unavailable"]
+    assert not [f for f in w.flags if f.section == "crowding"]
+
+
+def load_sample(s):
+    from generator.data import load_prices
+
+    return load_prices(s, source="sample")

@@ -218,7 +218,7 @@ def crowding_paragraph(r) -> Paragraph:
         if c.cot_report_date is not None:
             out += _cot(r, c)
         else:
-            missing.append("cot" if c.cot_loaded else "cot_file")
+            missing.append("cot" if c.cot_loaded else "cot_cache" if settings.positioning.cot_download else "cot_file")
     if missing:
         out.append(_say(r, "crowding_unavailable", "crowding gauges", missing=tuple(missing),
                         rvx_ticker=t.small_volatility, vix_ticker=t.volatility, small=r.small))

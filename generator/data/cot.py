@@ -13,6 +13,7 @@ that rule; a report is used only by a week whose last session is on or after its
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 
@@ -35,18 +36,25 @@ COLUMNS = {
 NUMBERS = ("open_interest", "asset_mgr_long", "asset_mgr_short", "lev_money_long", "lev_money_short")
 
 
+@functools.lru_cache(maxsize=1)
+def _holidays() -> pd.DatetimeIndex:
+    from pandas.tseries.holiday import USFederalHolidayCalendar
+
+    return USFederalHolidayCalendar().holidays("2000-01-01", "2100-12-31")
+
+
 def release_date(report: date) -> date:
     """The day the report for positions as of `report` (a Tuesday) is released: the Friday after, one business
     day later per US federal holiday from the Wednesday to that Friday."""
-    from pandas.tseries.holiday import USFederalHolidayCalendar
-    from pandas.tseries.offsets import CustomBusinessDay
-
-    holidays = USFederalHolidayCalendar().holidays(pd.Timestamp(report), pd.Timestamp(report) + pd.Timedelta(days=30))
-    friday = pd.Timestamp(report) + pd.Timedelta(days=(4 - report.weekday()) % 7 or 7)
-    delay = int(((holidays > pd.Timestamp(report)) & (holidays <= friday)).sum())
-    if not delay:
-        return friday.date()
-    return (friday + CustomBusinessDay(delay, holidays=holidays)).date()
+    holidays = _holidays()
+    day = pd.Timestamp(report)
+    friday = day + pd.Timedelta(days=(4 - report.weekday()) % 7 or 7)
+    delay = int(((holidays > day) & (holidays <= friday)).sum())
+    while delay:
+        friday += pd.Timedelta(days=1)
+        if friday.weekday() < 5 and friday not in holidays:
+            delay -= 1
+    return friday.date()
 
 
 def read_cot_file(path: Path, code: str = "239742") -> pd.DataFrame:
