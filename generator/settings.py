@@ -77,6 +77,9 @@ class Tickers(_Model):
     long_yield: str | None = Field(None, description="10-year yield in percent (e.g. ^TNX).")
     short_yield: str | None = Field(None, description="13-week yield in percent (e.g. ^IRX).")
     volatility: str | None = Field(None, description="Volatility index (e.g. ^VIX).")
+    small_volatility: str | None = Field(None, description="Small-cap volatility index (e.g. ^RVX, the Cboe Russell "
+                                                           "2000 volatility index): its premium over `volatility` is "
+                                                           "the hedging gauge of the crowding section.")
     fx: str | None = Field(None, description="Carry-trade currency pair (e.g. JPY=X).")
 
     @field_validator("sectors")
@@ -92,7 +95,7 @@ class Tickers(_Model):
     def optional(self) -> list[str]:
         """Every configured optional ticker, in a stable order."""
         singles = [self.tech, self.tech_sector, self.equal_weight, self.quality, self.high_yield, self.treasuries,
-                   self.long_yield, self.short_yield, self.volatility, self.fx]
+                   self.long_yield, self.short_yield, self.volatility, self.small_volatility, self.fx]
         out = list(self.sectors) + [t for t in singles if t]
         return list(dict.fromkeys(out))
 
@@ -150,6 +153,44 @@ class Risk(_Model):
     def _ordered(self) -> "Risk":
         if self.vix_calm >= self.vix_stressed:
             raise ValueError("vix_calm must be below vix_stressed")
+        return self
+
+
+class Positioning(_Model):
+    """Crowding and hedging gauges (generator/metrics/crowding.py). Each is optional: one whose data is missing
+    says so in a sentence and the rest builds."""
+
+    hedge_window: int = Field(252, ge=20, le=2520, description="Sessions over which the RVX-VIX spread's percentile "
+                                                               "is measured (252: one year).")
+    volume_average: int = Field(50, ge=5, le=400, description="Sessions in the small-cap ticker's average volume "
+                                                              "that the last five sessions are compared with.")
+    volume_window: int = Field(252, ge=20, le=2520, description="Sessions over which the volume ratio's percentile "
+                                                                "is measured.")
+    cot: bool = Field(False, description="Read the CFTC Commitments of Traders (Traders in Financial Futures, "
+                                         "futures-only) for the Russell 2000 E-mini from `cot_file`.")
+    cot_file: str | None = Field(None, description="The CFTC file: a FinFutYY.txt (or several years of its rows) with "
+                                                   "the CFTC's own 87-column header; relative to this settings file.")
+    cot_download: bool = Field(False, description="Download the CFTC's yearly TFF files (fut_fin_txt_YYYY.zip) into "
+                                                  "`cot_cache_dir` and read them instead of `cot_file`; --offline "
+                                                  "uses the cache only.")
+    cot_cache_dir: str = Field("cache/cot", min_length=1, description="Folder of the downloaded CFTC files.")
+    cot_first_year: int = Field(2017, ge=2006, le=2100, description="First year downloaded (the TFF report starts "
+                                                                    "in 2006; the CME E-mini in July 2017).")
+    cot_code: str = Field("239742", pattern=r"^[0-9A-Za-z]{6}$",
+                          description="CFTC_Contract_Market_Code of the contract (239742: CME Russell E-mini).")
+    cot_window_years: int = Field(3, ge=1, le=20, description="Years of reports the net positions' percentiles "
+                                                              "are measured over.")
+    cot_min_reports: int = Field(52, ge=10, le=1000, description="Fewer reports than this in the window: no "
+                                                                 "percentile.")
+    cot_stale_weeks: int = Field(3, ge=1, le=52, description="A report older than this many weeks at the issue's "
+                                                             "date is stale: the text says so and argues nothing "
+                                                             "from it.")
+
+    @model_validator(mode="after")
+    def _file(self) -> "Positioning":
+        if self.cot and not self.cot_file and not self.cot_download:
+            raise ValueError("cot is on but neither cot_file nor cot_download is set (give the CFTC file's path, "
+                             "set cot_download: true, or set cot: false)")
         return self
 
 
@@ -299,6 +340,7 @@ class Settings(_Model):
     stance: Stance = Field(default_factory=Stance)
     risk: Risk = Field(default_factory=Risk)
     breadth: Breadth = Field(default_factory=Breadth)
+    positioning: Positioning = Field(default_factory=Positioning)
     history: History = Field(default_factory=History)
     data: Data = Field(default_factory=Data)
     output: Output = Field(default_factory=Output)

@@ -15,6 +15,7 @@ from typing import Mapping
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
                                          is_not, less_than, more_than, negative, positive, sign_of, within)
+from generator.commentary.crowding import crowding_paragraph
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import ZERO_RATE
 from generator.metrics.stance import FLAG_TEXT
@@ -1163,6 +1164,7 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
         else:
             paragraphs.append((say("not_stretched", small, facts, [side, is_("risk.stretched", False, small,
                                                                              "stretch")], side=_sense(d, SHOWN_ZERO)),))
+    paragraphs += [p for p in (crowding_paragraph(r),) if p]
     return tuple(paragraphs)
 
 
