@@ -22,6 +22,7 @@ from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, b
 from generator.metrics.events import WeekEvents, week_events
 from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_history, stance_path
 from generator.metrics.stance import ORDER, Stance, StanceWeek
+from generator.metrics.track import TrackRecord, track_at
 
 __all__ = ["WeeklyMetrics", "compute_metrics", "PERIODS"]
 
@@ -156,6 +157,7 @@ class WeeklyMetrics:
     events: WeekEvents
     series: RatioSeries
     signals: Signals
+    track: TrackRecord | None = None   # the stance's record as known this week (generator/metrics/track.py)
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -252,4 +254,5 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         stance_history=history, stance_record=stance_record(history, ratio, session),
         events=week_events(market, settings, session),
         series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
+        track=track_at(market, settings, session),
     )

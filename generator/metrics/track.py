@@ -94,7 +94,7 @@ def _positions(index: pd.DatetimeIndex, days) -> np.ndarray:
 
 
 def _week_starts(ends: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    return ends.normalize() - pd.to_timedelta(ends.weekday, unit="D")
+    return ends.normalize() - pd.to_timedelta(ends.day_of_week, unit="D")
 
 
 def _targets(ends: pd.DatetimeIndex, weeks: int) -> pd.DatetimeIndex:
@@ -347,12 +347,22 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Curve:
+    """Growth of 1 from the first call's entry close, every session: the allocation and each side alone."""
+
+    days: pd.DatetimeIndex
+    allocation: np.ndarray
+    small: np.ndarray
+    large: np.ndarray
+
+
+@dataclass(frozen=True)
 class TrackRecord:
     as_of: date
     all: Scope
     recent: Scope                         # the calls of the last RECENT_WEEKS weeks
     latest: Mapping[str, Call | None]     # per horizon: the latest call whose window has closed
-    curve: pd.DataFrame                   # daily growth of 1: allocation, small, large (the chart; not in metrics.json)
+    curve: "Curve"                        # the chart's series (not in metrics.json)
 
 
 def _perf(values: np.ndarray, days: pd.DatetimeIndex) -> Performance:
@@ -382,16 +392,30 @@ def _hits(forward: np.ndarray, keys: np.ndarray, closed: np.ndarray) -> tuple[di
     return by_stance, overall
 
 
-def record_at(calls: Calls, market: MarketData, settings, session: pd.Timestamp) -> TrackRecord:
-    """The record as an issue of `session`'s week can state it (see the module doc)."""
+@dataclass(frozen=True)
+class Prices:
+    """The pair's total-return closes on the pair's sessions (the full data's; read only up to a session)."""
+
+    sessions: pd.DatetimeIndex
+    small: np.ndarray
+    large: np.ndarray
+
+
+def pair_prices(market: MarketData, settings) -> Prices:
     from generator.metrics import pair_ratio
+
+    sessions = pair_ratio(market, settings.pair.small, settings.pair.large).index
+    return Prices(sessions, market[settings.pair.small].total_return.reindex(sessions).to_numpy(dtype="float64"),
+                  market[settings.pair.large].total_return.reindex(sessions).to_numpy(dtype="float64"))
+
+
+def record_at(calls: Calls, prices: Prices, session: pd.Timestamp) -> TrackRecord:
+    """The record as an issue of `session`'s week can state it (see the module doc): nothing after the
+    session's close is read."""
     from generator.metrics.periods import week_start
 
-    small_tr, large_tr = market[settings.pair.small].total_return, market[settings.pair.large].total_return
-    sessions = pair_ratio(market, settings.pair.small, settings.pair.large).index
-    sessions = sessions[sessions <= session]
-    s = small_tr.reindex(sessions).to_numpy(dtype="float64")
-    lg = large_tr.reindex(sessions).to_numpy(dtype="float64")
+    end = int(prices.sessions.searchsorted(session, side="right"))
+    sessions, s, lg = prices.sessions[:end], prices.small[:end], prices.large[:end]
     issue_week = pd.Timestamp(week_start(session.date()))
     ends_all = calls.ends
     take = np.arange(calls.first, int(ends_all.searchsorted(issue_week, side="left")))
@@ -404,7 +428,8 @@ def record_at(calls: Calls, market: MarketData, settings, session: pd.Timestamp)
     closed = np.zeros((len(HORIZONS), n), bool)
     for i, h in enumerate(HORIZONS):
         exit_at = np.full(n, len(sessions))
-        exit_at[:n - h] = entry[h:] if n > h else exit_at[:0]
+        if n > h:
+            exit_at[:n - h] = entry[h:]
         ok = (exit_at < len(sessions)) & have_entry
         e, x = entry[ok], exit_at[ok]
         forward[i, ok] = (s[x] / s[e]) - (lg[x] / lg[e])
@@ -413,7 +438,7 @@ def record_at(calls: Calls, market: MarketData, settings, session: pd.Timestamp)
     # the allocation, valued every session from the first entry
     weights = np.array([WEIGHTS[k] for k in ORDER])[keys]
     live = np.flatnonzero(have_entry)
-    curve = pd.DataFrame(columns=["allocation", "small", "large"], dtype="float64")
+    curve = Curve(sessions[:0], np.empty(0), np.empty(0), np.empty(0))
     if len(live):
         entries = entry[live]
         w = weights[live]
@@ -421,28 +446,22 @@ def record_at(calls: Calls, market: MarketData, settings, session: pd.Timestamp)
         days = np.arange(first, len(sessions))
         period = np.searchsorted(entries, days, side="right") - 1       # the call in force at each close
         e = entries[period]
-        # value at each rebalance: the product of the periods before it
+        # the value at each rebalance: the product of the periods before it
         seg = np.ones(len(entries))
         seg[1:] = w[:-1] * s[entries[1:]] / s[entries[:-1]] + (1 - w[:-1]) * lg[entries[1:]] / lg[entries[:-1]]
         at_entry = np.cumprod(seg)
         value = at_entry[period] * (w[period] * s[days] / s[e] + (1 - w[period]) * lg[days] / lg[e])
-        curve = pd.DataFrame({"allocation": value, "small": s[days] / s[first], "large": lg[days] / lg[first]},
-                             index=sessions[days])
+        curve = Curve(sessions[days], value, s[days] / s[first], lg[days] / lg[first])
 
     def scope(mask: np.ndarray) -> Scope:
         by_stance, overall = _hits(forward, keys, closed & mask)
-        picked = np.flatnonzero(mask)
-        start = ends[picked[0]].date() if len(picked) else None
-        part = curve
-        if len(picked) and len(curve):
-            since = sessions[min(entry[picked[0]], len(sessions) - 1)]
-            part = curve.loc[since:]
-        else:
-            part = curve.iloc[:0]
-        day_index = part.index
-        return Scope(start, int(mask.sum()), by_stance, overall,
-                     *(_perf(part[c].to_numpy(), day_index) for c in ("allocation", "small", "large")),
-                     since=day_index[0].date() if len(day_index) else None)
+        picked = np.flatnonzero(mask & have_entry)
+        start = ends[np.flatnonzero(mask)[0]].date() if mask.any() else None
+        at = int(entry[picked[0]] - entry[live[0]]) if len(picked) else len(curve.days)
+        days = curve.days[at:]
+        perf = [_perf(v[at:], days) for v in (curve.allocation, curve.small, curve.large)]
+        return Scope(start, int(mask.sum()), by_stance, overall, *perf,
+                     since=days[0].date() if len(days) else None)
 
     recent_from = pd.Timestamp(issue_week) - pd.Timedelta(weeks=RECENT_WEEKS)
     everything = np.ones(n, bool)
@@ -461,6 +480,15 @@ def record_at(calls: Calls, market: MarketData, settings, session: pd.Timestamp)
     return TrackRecord(session.date(), scope(everything), scope(recent), latest, curve)
 
 
+_PRICES: dict[str, Prices] = {}
+
+
 def track_at(market: MarketData, settings, session: pd.Timestamp, *, disk: bool = True) -> TrackRecord:
     """The track record as known at `session`, from the calls of the full data behind `market` (cached)."""
-    return record_at(record_calls(market, settings, disk=disk), market, settings, session)
+    calls = record_calls(market, settings, disk=disk)
+    full = market.full()
+    key = cache_key(full, settings)
+    prices = _PRICES.get(key)
+    if prices is None:
+        prices = _PRICES[key] = pair_prices(full, settings)
+    return record_at(calls, prices, session)
