@@ -409,31 +409,56 @@ def pair_prices(market: MarketData, settings) -> Prices:
                   market[settings.pair.large].total_return.reindex(sessions).to_numpy(dtype="float64"))
 
 
-def record_at(calls: Calls, prices: Prices, session: pd.Timestamp) -> TrackRecord:
-    """The record as an issue of `session`'s week can state it (see the module doc): nothing after the
-    session's close is read."""
+@dataclass(frozen=True)
+class Windows:
+    """The calls known at a session and their forward windows (arrays aligned with `ends`)."""
+
+    sessions: pd.DatetimeIndex   # the pair's sessions up to the session
+    small: np.ndarray            # total-return closes on them
+    large: np.ndarray
+    ends: pd.DatetimeIndex       # week ends of the calls (the weeks before the issue's week)
+    keys: np.ndarray             # published stance (ORDER positions)
+    entry: np.ndarray            # position in `sessions` of the close the call is acted on (may be past the end)
+    forward: np.ndarray          # (horizons x calls) small-minus-large, NaN while the window is open
+    closed: np.ndarray           # (horizons x calls) bool
+
+
+def windows(calls: Calls, prices: Prices, session: pd.Timestamp) -> Windows:
+    """Every call of the weeks before `session`'s week with its forward returns, reading no close after
+    the session."""
     from generator.metrics.periods import week_start
 
     end = int(prices.sessions.searchsorted(session, side="right"))
     sessions, s, lg = prices.sessions[:end], prices.small[:end], prices.large[:end]
     issue_week = pd.Timestamp(week_start(session.date()))
-    ends_all = calls.ends
-    take = np.arange(calls.first, int(ends_all.searchsorted(issue_week, side="left")))
-    ends, keys = ends_all[take], calls.published[take].astype(np.int64)
+    take = np.arange(calls.first, int(calls.ends.searchsorted(issue_week, side="left")))
+    ends, keys = calls.ends[take], calls.published[take].astype(np.int64)
     n = len(ends)
-    end_pos = sessions.get_indexer(ends)
-    entry = end_pos + 1                                       # the session after the call's week end
-    have_entry = entry < len(sessions)
+    entry = sessions.get_indexer(ends) + 1                    # the session after the call's week end
     forward = np.full((len(HORIZONS), n), np.nan)
     closed = np.zeros((len(HORIZONS), n), bool)
     for i, h in enumerate(HORIZONS):
         exit_at = np.full(n, len(sessions))
         if n > h:
-            exit_at[:n - h] = entry[h:]
-        ok = (exit_at < len(sessions)) & have_entry
+            exit_at[:n - h] = entry[h:]                       # the session after the week end h weeks later
+        ok = (exit_at < len(sessions)) & (entry < len(sessions))
         e, x = entry[ok], exit_at[ok]
         forward[i, ok] = (s[x] / s[e]) - (lg[x] / lg[e])
         closed[i] = ok
+    return Windows(sessions, s, lg, ends, keys, entry, forward, closed)
+
+
+def record_at(calls: Calls, prices: Prices, session: pd.Timestamp) -> TrackRecord:
+    """The record as an issue of `session`'s week can state it (see the module doc): nothing after the
+    session's close is read."""
+    from generator.metrics.periods import week_start
+
+    w_ = windows(calls, prices, session)
+    sessions, s, lg, ends, keys = w_.sessions, w_.small, w_.large, w_.ends, w_.keys
+    entry, forward, closed = w_.entry, w_.forward, w_.closed
+    n = len(ends)
+    have_entry = entry < len(sessions)
+    issue_week = pd.Timestamp(week_start(session.date()))
 
     # the allocation, valued every session from the first entry
     weights = np.array([WEIGHTS[k] for k in ORDER])[keys]
