@@ -26,6 +26,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 
 from generator.commentary.claims import MISSING, Sentence
+from generator.commentary.track import PLACED_IN
 from generator.render.filters import longdate, monthyear, shortdate, weekday
 
 CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat")
@@ -214,7 +215,8 @@ def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Itera
     flags: list[Flag] = []
 
     def flag(cls: str, r: Rendered, detail: str) -> None:
-        flags.append(Flag(cls, r.sentence.section, r.text, detail))
+        # a sentence worded in another section's words file is flagged (and overridden) where it is placed
+        flags.append(Flag(cls, PLACED_IN.get(r.sentence.section, r.sentence.section), r.text, detail))
 
     seen: dict[str, Rendered] = {}
     by_topic: dict[tuple[str, str], dict[int, Rendered]] = {}
