@@ -277,3 +277,55 @@ def test_breadth_is_read_as_of_each_week_even_when_a_member_gap_is_still_open(re
                                                  weeks=2000), end, min_members)
         assert value == pytest.approx(expected, abs=1e-15), end
         assert whole != pytest.approx(expected, abs=1e-6), "the gap must matter for this test to mean anything"
+
+
+# --- the passage -----------------------------------------------------------------------------------------
+
+def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
+    """How our call has done, placed in the positioning section: every sentence in each of its three
+    phrasings quotes only metrics.json's figures, and its claims hold, across eras."""
+    from generator.commentary.factcheck import Rendered, fact_check, plain
+    from generator.commentary.words import _Speaker, word_names, write_words
+    from generator.render.environment import make_environment
+
+    settings, market = real
+    env = make_environment(None)
+    seen = set()
+    for day in ("2001-06-01", "2002-03-01", "2008-10-10", "2013-06-21", "2020-03-20", "2024-07-12", "2025-09-26"):
+        session = _session(market, settings, day)
+        cut = cut_at(market, session)
+        m = compute_metrics(cut, settings, session)
+        c, words, doc = write_words(m, cut, settings, env)
+        placed = [s for p in c.sections["positioning"] for s in p if s.section == "track"]
+        assert placed and placed[0].key in ("young", "hits"), day
+        texts = [r.text for r in words.rendered if r.sentence.section == "track"]
+        assert texts[0].startswith("How our call has done") and texts[0] in plain(words.sections["positioning"][-1])
+        assert not [f for f in words.flags if f.sentence in texts], day
+        say = _Speaker(env, word_names(settings, m))
+        for s in placed:
+            for form in ("", "__2", "__3"):
+                variant = replace(s, key=s.key + form)
+                text = plain(say(variant, doc))
+                flags = fact_check([Rendered(variant, text, 1)], doc, names=[m.small, m.large])
+                assert not flags, (day, variant.key, text, flags)
+                seen.add(variant.key)
+    assert {"young", "hits__3", "allocation__2", "recent_scored__3"} <= seen
+    assert seen & {"latest_led", "latest_trailed"}
+
+
+def test_the_passage_says_what_the_rules_said_at_the_time(real):
+    settings, market = real
+    session = _session(market, settings, "2024-07-12")
+    from generator.commentary.words import write_words
+    from generator.render.environment import make_environment
+
+    m = compute_metrics(cut_at(market, session), settings, session)
+    _, words, doc = write_words(m, cut_at(market, session), settings, make_environment(None))
+    latest = doc["track_record"]["latest"]["13w"]
+    # the latest call with 13 weeks behind it is the issue of 14 weeks before, and it is that issue's stance
+    then = pd.Timestamp(latest["session"])
+    assert (session - then).days == 14 * 7
+    assert compute_metrics(cut_at(market, then), settings, then).stance.key == latest["key"]
+    text = [r.text for r in words.rendered if r.sentence.key.startswith("latest_")][0]
+    assert "at the time" in text and "should" not in " ".join(r.text for r in words.rendered
+                                                             if r.sentence.section == "track")
