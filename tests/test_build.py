@@ -196,7 +196,7 @@ def test_pair_only_folder_builds_and_says_what_is_missing(settings, market_dir, 
                      "Volatility and currency data are not", "Breadth readings need single-stock prices"):
         assert sentence in html
     charts = sorted(p.stem for p in (built.folder / "charts").glob("*.png"))
-    assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum"]
+    assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum", "track_record"]  # pair only
     doc = json.loads((built.folder / "metrics.json").read_text())
     assert doc["breadth"] is None and doc["sectors"] == {} and "^TNX" in doc["provenance"]["missing"]
 
