@@ -53,13 +53,13 @@ from generator.data.model import MarketData
 from generator.metrics.breadth import SMA_LONG, breadth_history, closes_matrix, reference_highs
 from generator.metrics.events import VIX_SURGE
 from generator.metrics.indicators import weekly_last
+from generator.metrics.signals import LEAD_WEEKS
 from generator.metrics.stance import LABELS, ORDER
 
 HORIZONS = (4, 13, 26)
 # The share of the allocation in small caps for each call (the rest is in large caps).
 WEIGHTS = {"stay_large": 0.0, "start_lean": 0.5, "lean_further": 1.0}
 RECENT_WEEKS = 52
-LEAD_WEEKS = 8  # generator.metrics.signals.LEAD_WEEKS (imported lazily there to avoid a cycle)
 CACHE_VERSION = 1
 METHOD = ("Each week's call is the published stance an issue of that week printed, from data to that week's "
           "last close only. A call is acted on one session later: small-minus-large over 4, 13 and 26 weeks is "
@@ -169,7 +169,7 @@ def _breadth_change(market: MarketData, settings, ends: pd.DatetimeIndex) -> np.
     return out
 
 
-def _stress(market: MarketData, settings, ratio_index: pd.DatetimeIndex, ends: pd.DatetimeIndex) -> np.ndarray:
+def _stress(market: MarketData, settings, ends: pd.DatetimeIndex) -> np.ndarray:
     """signals.week_stress for every week end."""
     risk, t = settings.risk, settings.tickers
     large = market[settings.pair.large].total_return
@@ -233,7 +233,7 @@ def compute_calls(market: MarketData, settings) -> Calls:
     raw = raw.astype(np.int8)
     published = raw.copy()
     if settings.stance.steady and len(ends):
-        stress = _stress(market, settings, ratio.index, ends)
+        stress = _stress(market, settings, ends)
         span = settings.stance.history_weeks + LEAD_WEEKS
         k = np.arange(len(ends))
         start = np.maximum(0, k - span + 1)
@@ -291,10 +291,10 @@ def _write(path: Path, calls: Calls) -> None:
         pass  # a read-only cache folder only costs the next build the computation
 
 
-def record_calls(market: MarketData, settings, *, disk: bool = True) -> Calls:
+def record_calls(market: MarketData, settings, *, disk: bool = True, key: str | None = None) -> Calls:
     """The calls of the full data behind `market` (see MarketData.full), cached per data hash."""
     full = market.full()
-    key = cache_key(full, settings)
+    key = key or cache_key(full, settings)
     calls = _MEMORY.get(key)
     if calls is None:
         path = cache_folder(settings) / f"calls-{key}.npz"
@@ -453,9 +453,9 @@ def record_at(calls: Calls, prices: Prices, session: pd.Timestamp) -> TrackRecor
     session's close is read."""
     from generator.metrics.periods import week_start
 
-    w_ = windows(calls, prices, session)
-    sessions, s, lg, ends, keys = w_.sessions, w_.small, w_.large, w_.ends, w_.keys
-    entry, forward, closed = w_.entry, w_.forward, w_.closed
+    known = windows(calls, prices, session)
+    sessions, s, lg, ends, keys = known.sessions, known.small, known.large, known.ends, known.keys
+    entry, forward, closed = known.entry, known.forward, known.closed
     n = len(ends)
     have_entry = entry < len(sessions)
     issue_week = pd.Timestamp(week_start(session.date()))
@@ -510,9 +510,9 @@ _PRICES: dict[str, Prices] = {}
 
 def track_at(market: MarketData, settings, session: pd.Timestamp, *, disk: bool = True) -> TrackRecord:
     """The track record as known at `session`, from the calls of the full data behind `market` (cached)."""
-    calls = record_calls(market, settings, disk=disk)
     full = market.full()
     key = cache_key(full, settings)
+    calls = record_calls(full, settings, disk=disk, key=key)
     prices = _PRICES.get(key)
     if prices is None:
         prices = _PRICES[key] = pair_prices(full, settings)
