@@ -140,7 +140,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, byt
               "data_line": f"Data: {issues[0].data}, to the close of {issues[0].as_of.isoformat()}.",
               "copyright": d.copyright.replace("{year}", str(issues[0].as_of.year))}
     years = [(year, list(items)) for year, items in groupby(issues, key=lambda i: i.as_of.year)]
-    pages = _methodology(env, common, issues[0])
+    pages = _methodology(env, settings, common, issues[0])
     return {**pages,
         "index.html": env.get_template("site/home.html").render(**common, root="", issues=issues).encode(),
         "archive/index.html": env.get_template("site/archive.html").render(**common, root="../", years=years).encode(),
@@ -149,7 +149,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, byt
     }
 
 
-def _methodology(env, common: dict, latest: IssueSummary) -> dict[str, bytes]:
+def _methodology(env, settings, common: dict, latest: IssueSummary) -> dict[str, bytes]:
     """methodology/index.html: how the stance's track record is kept, with the latest issue's figures
     (metrics.json track_record; the method alone for an issue built before it existed)."""
     doc = json.loads((latest.folder / "metrics.json").read_text(encoding="utf-8"))  # read_summary read it
@@ -158,7 +158,8 @@ def _methodology(env, common: dict, latest: IssueSummary) -> dict[str, bytes]:
         day = lambda v: date.fromisoformat(v) if v else None  # noqa: E731
         t = {**t, **{scope: {**t[scope], "start": day(t[scope]["start"]), "since": day(t[scope]["since"])}
                      for scope in ("all", "recent")}}
-    page = env.get_template("site/methodology.html").render(**common, root="../", t=t,
+    rules = {"rate_band": settings.stance.rate_band, "stress_drop": settings.risk.stress_week_drop}
+    page = env.get_template("site/methodology.html").render(**common, root="../", t=t, rules=rules,
                                                              pair=doc["pair"], as_of=latest.as_of)
     return {"methodology/index.html": page.encode()}
 
