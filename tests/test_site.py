@@ -151,7 +151,7 @@ def _resolves(url: str) -> bool:
 @pytest.mark.parametrize("mode", ["http", "file"])
 def test_pages_in_chromium(browser, served, site, mode, tmp_path):
     root = served if mode == "http" else site.as_uri() + "/"
-    pages = ["index.html", "archive/index.html", "issues/2024-07-05/index.html"]
+    pages = ["index.html", "archive/index.html", "methodology/index.html", "issues/2024-07-05/index.html"]
     for path in pages:
         page = browser.new_page(viewport={"width": 390, "height": 844})
         problems = []
