@@ -242,6 +242,13 @@ def test_the_cache_is_keyed_by_the_data_hash(real, tmp_path):
     a, b = (track.track_at(m, settings, session) for m in (market, changed))
     assert _record_dict(a) != _record_dict(b)
     assert a.all.small.max_drawdown > b.all.small.max_drawdown      # the 40% lower close is the deepest point now
+    # a damaged cache file is a cache miss, never an error or a wrong record
+    files = sorted((tmp_path / "track").glob("calls-*.npz"))
+    for f in files:
+        f.write_bytes(f.read_bytes()[:100])
+    track._MEMORY.clear()
+    rebuilt = track.record_calls(market, settings)
+    assert rebuilt.ends.equals(first.ends) and (rebuilt.published == first.published).all()
     # a change of the rules' settings is another key too
     looser = settings.model_copy(update={"stance": settings.stance.model_copy(update={"steady": False})})
     assert track.cache_key(market, looser) != track.cache_key(market, settings)

@@ -272,12 +272,19 @@ def cache_folder(settings) -> Path:
     return settings.resolve(settings.data.cache_dir) / "track"
 
 
+KEEP_FILES = 8  # cached records kept on disk (one per data hash: a weekly data update makes a new one)
+
+
 def _read(path: Path) -> Calls | None:
+    """A cached record, or None when the file is missing, damaged or of the wrong shape (then it is rebuilt)."""
     try:
-        with np.load(path) as z:
-            return Calls(pd.DatetimeIndex(z["ends"].view("M8[ns]")), z["raw"], z["published"], int(z["first"]))
-    except (OSError, KeyError, ValueError):
+        with np.load(path, allow_pickle=False) as z:
+            ends, raw, published, first = z["ends"], z["raw"], z["published"], int(z["first"])
+    except Exception:  # noqa: BLE001 - any unreadable cache file (a bad zip, a short array) is only a cache miss
         return None
+    if not (ends.dtype == np.int64 and len(ends) == len(raw) == len(published) and 0 <= first <= len(ends)):
+        return None
+    return Calls(pd.DatetimeIndex(ends.view("M8[ns]")), raw.astype(np.int8), published.astype(np.int8), first)
 
 
 def _write(path: Path, calls: Calls) -> None:
@@ -287,6 +294,9 @@ def _write(path: Path, calls: Calls) -> None:
         np.savez(partial, ends=calls.ends.as_unit("ns").asi8, raw=calls.raw, published=calls.published,
                  first=np.int64(calls.first))
         os.replace(partial, path)
+        old = sorted(path.parent.glob("calls-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_FILES:]
+        for stale in old:
+            stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache folder only costs the next build the computation
 
