@@ -51,7 +51,7 @@ def test_html_is_self_contained(sample_issue):
     html = (sample_issue / "report.html").read_text()
     sources = re.findall(r'<img[^>]*\ssrc="([^"]+)"', html)
     charts = len(list((sample_issue / "charts").glob("*.png")))
-    assert charts == 10  # the sample has every input (its breadth universe too), so every chart is drawn
+    assert charts == 11  # the sample has every input (its breadth universe too), so every chart is drawn
     assert len(sources) == charts and all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r'(href|src)="(https?:)?//', html)
     alts = re.findall(r'<img[^>]*\salt="([^"]*)"', html)
