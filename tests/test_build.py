@@ -51,7 +51,7 @@ def test_html_is_self_contained(sample_issue):
     html = (sample_issue / "report.html").read_text()
     sources = re.findall(r'<img[^>]*\ssrc="([^"]+)"', html)
     charts = len(list((sample_issue / "charts").glob("*.png")))
-    assert charts == 10  # the sample has every input (its breadth universe too), so every chart is drawn
+    assert charts == 11  # the sample has every input (its breadth universe too), so every chart is drawn
     assert len(sources) == charts and all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r'(href|src)="(https?:)?//', html)
     alts = re.findall(r'<img[^>]*\salt="([^"]*)"', html)
@@ -196,7 +196,7 @@ def test_pair_only_folder_builds_and_says_what_is_missing(settings, market_dir, 
                      "Volatility and currency data are not", "Breadth readings need single-stock prices"):
         assert sentence in html
     charts = sorted(p.stem for p in (built.folder / "charts").glob("*.png"))
-    assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum"]
+    assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum", "track_record"]  # pair only
     doc = json.loads((built.folder / "metrics.json").read_text())
     assert doc["breadth"] is None and doc["sectors"] == {} and "^TNX" in doc["provenance"]["missing"]
 

@@ -40,7 +40,16 @@ def test_site_layout_feed_and_sitemap(site):
     for day in ("2024-06-28", "2024-07-05"):
         for f in ("index.html", "report.pdf", "metrics.json", "charts/ratio_history.png"):
             assert f"issues/{day}/{f}" in names
-    assert {"index.html", "archive/index.html", "feed.xml", "sitemap.xml"} <= names
+    assert {"index.html", "archive/index.html", "feed.xml", "sitemap.xml", "methodology/index.html"} <= names
+    # the methodology page: the rules, the delays and the latest issue's track record, linked from every page
+    method = (site / "methodology" / "index.html").read_text()
+    record = __import__("json").loads((site / "issues" / "2024-07-05" / "metrics.json").read_text())["track_record"]
+    assert "No look-ahead" in method and "one session later" in method and "March 16, 2001" in method
+    assert f"{record['all']['calls']:,} weekly calls" in method
+    lean = record["all"]["by_stance"]["lean_further"]["13w"]
+    assert f"{lean['hits']} of {lean['calls']} ({round(lean['rate'] * 100)}%)" in method
+    assert 'href="methodology/index.html"' in (site / "index.html").read_text()
+    assert f"<loc>{BASE}methodology/</loc>" in (site / "sitemap.xml").read_text()
     assert not any(n.startswith("issues/2025-10-31") for n in names)  # sample data is never published
     feed = ET.fromstring((site / "feed.xml").read_bytes())
     ns = {"a": "http://www.w3.org/2005/Atom"}
@@ -142,7 +151,7 @@ def _resolves(url: str) -> bool:
 @pytest.mark.parametrize("mode", ["http", "file"])
 def test_pages_in_chromium(browser, served, site, mode, tmp_path):
     root = served if mode == "http" else site.as_uri() + "/"
-    pages = ["index.html", "archive/index.html", "issues/2024-07-05/index.html"]
+    pages = ["index.html", "archive/index.html", "methodology/index.html", "issues/2024-07-05/index.html"]
     for path in pages:
         page = browser.new_page(viewport={"width": 390, "height": 844})
         problems = []

@@ -14,6 +14,7 @@ from generator.charts.breadth import draw_breadth_history
 from generator.charts.cross import draw_credit_quality, draw_quadrant, draw_rates, draw_risk_panel, draw_sector_bars
 from generator.charts.pair import draw_breakouts, draw_period_returns, draw_ratio_history, draw_relative_momentum
 from generator.charts.style import ChartOutput, ChartSpec
+from generator.charts.track import draw_track_record
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
 
@@ -21,7 +22,7 @@ __all__ = ["CHARTS", "ChartOutput", "ChartSpec", "draw_charts"]
 
 
 CHARTS = ("period_returns", "breadth_history", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
-          "sector_quadrant", "credit_quality", "risk_panel")
+          "sector_quadrant", "credit_quality", "risk_panel", "track_record")
 
 
 def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: list[tuple[str, float]],
@@ -39,6 +40,7 @@ def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: 
         "sector_quadrant": lambda: draw_quadrant(m, out),
         "credit_quality": lambda: draw_credit_quality(m, market, out),
         "risk_panel": lambda: draw_risk_panel(m, settings, out),
+        "track_record": lambda: draw_track_record(m, names, out),
     }
     specs = (drawers[name]() for name in CHARTS if name in which)
     return tuple(spec for spec in specs if spec is not None)

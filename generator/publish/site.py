@@ -124,7 +124,8 @@ def _feed(settings, issues: list[IssueSummary], base_url: str) -> bytes:
 
 
 def _sitemap(issues: list[IssueSummary], base_url: str) -> bytes:
-    urls = [(base_url, issues[0].as_of), (f"{base_url}archive/", issues[0].as_of)]
+    urls = [(base_url, issues[0].as_of), (f"{base_url}archive/", issues[0].as_of),
+            (f"{base_url}methodology/", issues[0].as_of)]
     urls += [(f"{base_url}issues/{i.as_of.isoformat()}/", i.as_of) for i in issues]
     body = "".join(f"<url><loc>{u}</loc><lastmod>{d.isoformat()}</lastmod></url>\n" for u, d in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -139,12 +140,28 @@ def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, byt
               "data_line": f"Data: {issues[0].data}, to the close of {issues[0].as_of.isoformat()}.",
               "copyright": d.copyright.replace("{year}", str(issues[0].as_of.year))}
     years = [(year, list(items)) for year, items in groupby(issues, key=lambda i: i.as_of.year)]
-    return {
+    pages = _methodology(env, settings, common, issues[0])
+    return {**pages,
         "index.html": env.get_template("site/home.html").render(**common, root="", issues=issues).encode(),
         "archive/index.html": env.get_template("site/archive.html").render(**common, root="../", years=years).encode(),
         "feed.xml": _feed(settings, issues, base_url),
         "sitemap.xml": _sitemap(issues, base_url),
     }
+
+
+def _methodology(env, settings, common: dict, latest: IssueSummary) -> dict[str, bytes]:
+    """methodology/index.html: how the stance's track record is kept, with the latest issue's figures
+    (metrics.json track_record; the method alone for an issue built before it existed)."""
+    doc = json.loads((latest.folder / "metrics.json").read_text(encoding="utf-8"))  # read_summary read it
+    t = doc.get("track_record")
+    if t:
+        day = lambda v: date.fromisoformat(v) if v else None  # noqa: E731
+        t = {**t, **{scope: {**t[scope], "start": day(t[scope]["start"]), "since": day(t[scope]["since"])}
+                     for scope in ("all", "recent")}}
+    rules = {"rate_band": settings.stance.rate_band, "stress_drop": settings.risk.stress_week_drop}
+    page = env.get_template("site/methodology.html").render(**common, root="../", t=t, rules=rules,
+                                                             pair=doc["pair"], as_of=latest.as_of)
+    return {"methodology/index.html": page.encode()}
 
 
 def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | None, *,
