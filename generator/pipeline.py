@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.charts import CHARTS, ChartOutput, draw_charts
+from generator.charts import CHARTS, ChartOutput, draw_charts, draw_phone_charts
 from generator.commentary.words import previous_headline, write_words
 from generator.data import MarketData, load_prices
 from generator.errors import DataError
@@ -132,6 +132,8 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                     other.next()
                     mine.finish()
                 clock.lap("charts png")
+            draw_phone_charts(metrics, settings, folder / "charts")
+            clock.lap("phone charts")
             write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder)
             clock.lap("html+email")
             if printer is None:
