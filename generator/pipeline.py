@@ -158,6 +158,27 @@ def _print_html(settings, env, market: MarketData, metrics, commentary, words, n
     return render_html(env, printed, medium="print")
 
 
+def write_site_card(context, headline: str, folder: Path) -> None:
+    """site.json (what the archive, the feed and share cards say of the issue) and its 1200x630 share image."""
+    import json
+
+    from generator.charts.social import draw_social_card
+    from generator.render.email import preheader
+    from generator.render.filters import longdate
+    from markupsafe import Markup
+
+    striptags = lambda m: Markup(m).striptags()
+
+    number = f"No. {context.issue_number} \u00b7 " if context.issue_number else ""
+    draw_social_card(context.m, title=context.title, headline=headline, sample=context.is_sample,
+                     issue_line=f"{number}Week ending {longdate(context.as_of)}", target=folder / "charts" / "social.png")
+    standfirst = "" if "lede" in context.w.overridden else " ".join(striptags(context.w.standfirst).split())
+    card = {"headline": headline, "excerpt": preheader(context), "standfirst": standfirst,
+            "issue_number": context.issue_number,
+            "image": "charts/social.png", "data_source": context.data_source}
+    write_text(folder / "site.json", json.dumps(card, indent=1, ensure_ascii=False) + "\n")
+
+
 def write_screen_editions(settings, env, market: MarketData, metrics, commentary, words, doc, note, specs,
                           folder: Path) -> None:
     """metrics.json (with the fact-check), review.txt, the self-contained report.html, the site page and
@@ -172,6 +193,7 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
     site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption)
                                         for s in specs})
     write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
+    write_site_card(screen, doc["headline"], folder)
     subject, email_html, email_text = render_email(env, screen, settings.site.base_url)
     write_text(folder / "email.html", email_html)
     write_text(folder / "email.txt", email_text)
