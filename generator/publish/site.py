@@ -208,6 +208,16 @@ def issue_page(env, settings, issue: IssueSummary, older: IssueSummary | None, n
     return page.replace("<!--capweekly:meta-->", meta, 1).replace("<!--capweekly:pager-->", pager, 1).encode()
 
 
+PAGER = re.compile(rb'<nav class="pager".*?</nav>\n?', flags=re.S)
+
+
+def repager(env, page: bytes, older: IssueSummary | None, newer: IssueSummary | None) -> bytes:
+    """A published issue page with its previous/next links brought up to date (pages from before the pager
+    existed are left as they are)."""
+    pager = env.get_template("site/_pager.html").render(older=older, newer=newer).encode()
+    return PAGER.sub(lambda _: pager, page, count=1)
+
+
 def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, bytes]:
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     d = settings.disclosures
@@ -269,11 +279,18 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     new = [s for s in issues if s.as_of.isoformat() not in present]
     pages = _pages(settings, issues, base_url)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
-    issue_pages = {s.as_of.isoformat(): issue_page(env, settings, s, issues[i + 1] if i + 1 < len(issues) else None,
-                                                   issues[i - 1] if i else None, base_url)
-                   for i, s in enumerate(issues)}
-    rewritten = {day for day, data in issue_pages.items() if day in present and
-                 (existing_issues / day / "index.html").read_bytes() != data}
+    issue_pages, rewritten = {}, set()
+    for i, s in enumerate(issues):
+        day, older, newer = s.as_of.isoformat(), issues[i + 1] if i + 1 < len(issues) else None, issues[i - 1] if i else None
+        if day not in present:
+            issue_pages[day] = issue_page(env, settings, s, older, newer, base_url)
+            continue
+        # A published page keeps its words (a rebuilt issue is not republished); only its pager follows the site.
+        live = (existing_issues / day / "index.html").read_bytes()
+        data = repager(env, live, older, newer)
+        if data != live:
+            issue_pages[day] = data
+            rewritten.add(day)
     unchanged = not new and not rewritten and all(
         (site_dir / name).is_file() and (site_dir / name).read_bytes() == data for name, data in pages.items())
     if unchanged:
