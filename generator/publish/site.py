@@ -125,7 +125,7 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(Path(root) / name, target / rel / name)
 
 
-def _feed(settings, issues: list[IssueSummary], base_url: str) -> bytes:
+def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes]) -> bytes:
     from feedgen.feed import FeedGenerator
 
     host = urlparse(base_url).hostname or "capweekly.invalid"
@@ -150,13 +150,14 @@ def _feed(settings, issues: list[IssueSummary], base_url: str) -> bytes:
         entry.updated(stamp(issue.as_of))
         entry.summary(f"{'No. ' + str(issue.number) + ', w' if issue.number else 'W'}eek ending "
                       f"{issue.as_of.isoformat()}. Stance: {issue.stance}. {issue.excerpt}".strip())
-        entry.content(feed_content(issue, f"{base_url}issues/{issue.as_of.isoformat()}/"), type="html")
+        entry.content(feed_content(published[issue.as_of.isoformat()].decode("utf-8"),
+                                   f"{base_url}issues/{issue.as_of.isoformat()}/"), type="html")
     return fg.atom_str(pretty=True)
 
 
-def feed_content(issue: IssueSummary, url: str) -> str:
-    """The whole issue for feed readers and feed-to-email tools: the page's article, every link made absolute."""
-    page = (issue.folder / "site.html").read_text(encoding="utf-8")
+def feed_content(page: str, url: str) -> str:
+    """The whole issue for feed readers and feed-to-email tools: the published page's article, every link
+    made absolute."""
     match = re.search(r"<article>(.*)</article>", page, flags=re.S)
     body = match.group(1) if match else ""
     body = re.sub(r'<nav class="toc".*?</nav>', "", body, flags=re.S)  # in-page links mean nothing in a reader
@@ -218,7 +219,7 @@ def repager(env, page: bytes, older: IssueSummary | None, newer: IssueSummary | 
     return PAGER.sub(lambda _: pager, page, count=1)
 
 
-def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, bytes]:
+def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes]) -> dict[str, bytes]:
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     d = settings.disclosures
     latest = issues[0]
@@ -248,7 +249,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, byt
                                  og_title=f"{title}: about the data"),
         # Served for any missing path, so its links are absolute paths on the site's host.
         "404.html": page("site/404.html", root=site_path, url=f"{base_url}404.html", og_title=title),
-        "feed.xml": _feed(settings, issues, base_url),
+        "feed.xml": _feed(settings, issues, base_url, published),
         "sitemap.xml": _sitemap(issues, base_url),
     }
 
@@ -277,13 +278,12 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     existing_issues = site_dir / "issues"
     present = {p.name for p in existing_issues.iterdir()} if existing_issues.is_dir() else set()
     new = [s for s in issues if s.as_of.isoformat() not in present]
-    pages = _pages(settings, issues, base_url)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
-    issue_pages, rewritten = {}, set()
+    issue_pages, rewritten, published = {}, set(), {}
     for i, s in enumerate(issues):
         day, older, newer = s.as_of.isoformat(), issues[i + 1] if i + 1 < len(issues) else None, issues[i - 1] if i else None
         if day not in present:
-            issue_pages[day] = issue_page(env, settings, s, older, newer, base_url)
+            issue_pages[day] = published[day] = issue_page(env, settings, s, older, newer, base_url)
             continue
         # A published page keeps its words (a rebuilt issue is not republished); only its pager follows the site.
         live = (existing_issues / day / "index.html").read_bytes()
@@ -291,6 +291,8 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
         if data != live:
             issue_pages[day] = data
             rewritten.add(day)
+        published[day] = data
+    pages = _pages(settings, issues, base_url, published)
     unchanged = not new and not rewritten and all(
         (site_dir / name).is_file() and (site_dir / name).read_bytes() == data for name, data in pages.items())
     if unchanged:
