@@ -190,8 +190,9 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
     screen = build_context(settings, market, metrics, commentary, words,
                            {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs}, note)
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
-    site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption)
-                                        for s in specs})
+    phone = lambda s: f"charts/{s.id}.phone.png" if (folder / "charts" / f"{s.id}.phone.png").is_file() else None
+    site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,
+                                                        phone(s)) for s in specs})
     write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
     write_site_card(screen, doc["headline"], folder)
     subject, email_html, email_text = render_email(env, screen, settings.site.base_url)

@@ -33,6 +33,7 @@ class ChartView:
     src: str
     alt: str
     caption: str
+    phone_src: str | None = None  # a phone-drawn version (narrower, larger type), where the medium has one
 
 
 @dataclass(frozen=True)
