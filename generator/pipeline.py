@@ -171,7 +171,8 @@ def write_site_card(context, headline: str, folder: Path) -> None:
 
     number = f"No. {context.issue_number} \u00b7 " if context.issue_number else ""
     draw_social_card(context.m, title=context.title, headline=headline, sample=context.is_sample,
-                     issue_line=f"{number}Week ending {longdate(context.as_of)}", target=folder / "charts" / "social.png")
+                     issue_line=f"{number}Week ending {longdate(context.as_of)}",
+                     target=folder / "charts" / "social.png")
     standfirst = "" if "lede" in context.w.overridden else " ".join(striptags(context.w.standfirst).split())
     card = {"headline": headline, "excerpt": preheader(context), "standfirst": standfirst,
             "issue_number": context.issue_number,

@@ -1,6 +1,7 @@
 """The email edition is the issue, read in a real browser (Debian's chromium) at phone and desktop widths,
 and its text part read as a person would."""
 
+import html as html_lib
 import re
 import shutil
 from datetime import date
@@ -84,9 +85,9 @@ def test_email_in_chromium(browser, issue, width):
         assert any(h.startswith(heading) for h in headings), (heading, headings)
     # Every section heading of the web page (the written ones too: the long view's, policy's), bar the disclosures,
     # which the email gives as a paragraph.
-    web = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", (issue / "site.html").read_text())]
-    import html as html_lib
-    web = [html_lib.unescape(h) for h in web if h != "Disclosures"]
+    page = (issue / "site.html").read_text()
+    web = [html_lib.unescape(re.sub(r"<[^>]+>", "", h).strip()) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", page)]
+    web = [h for h in web if h != "Disclosures"]
     assert len(web) == 8 and all(h in headings for h in web), (web, headings)
     if width == 375:
         small = [(size, text) for size, text in page.evaluate(TEXT_SIZES) if size < 11]

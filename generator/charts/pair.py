@@ -85,7 +85,8 @@ def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutp
         svg, png = save(fig, out, "period_returns")
     parts = "; ".join(f"{labels[p]}: {m.small} {pct(a)}, {m.large} {pct(b)}" for p, a, b in zip(PERIODS, small, large))
     alt = f"Bar chart of total returns for {m.small} and {m.large} by period. {parts}."
-    return ChartSpec("period_returns", svg, png, alt, f"Total returns to {m.as_of:%B} {m.as_of.day}, {m.as_of.year}, in percent.")
+    return ChartSpec("period_returns", svg, png, alt,
+                     f"Total returns to {m.as_of:%B} {m.as_of.day}, {m.as_of.year}, in percent.")
 
 
 def draw_relative_momentum(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:

@@ -174,7 +174,7 @@ def feed_content(page: str, url: str) -> str:
 
 
 def _sitemap(issues: list[IssueSummary], base_url: str) -> bytes:
-    urls = [(base_url, issues[0].as_of), (f"{base_url}archive/", issues[0].as_of), (f"{base_url}about/", issues[0].as_of)]
+    urls = [(f"{base_url}{page}", issues[0].as_of) for page in ("", "archive/", "about/")]
     urls += [(f"{base_url}issues/{i.as_of.isoformat()}/", i.as_of) for i in issues]
     body = "".join(f"<url><loc>{u}</loc><lastmod>{d.isoformat()}</lastmod></url>\n" for u, d in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -281,7 +281,8 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     issue_pages, rewritten, published = {}, set(), {}
     for i, s in enumerate(issues):
-        day, older, newer = s.as_of.isoformat(), issues[i + 1] if i + 1 < len(issues) else None, issues[i - 1] if i else None
+        day = s.as_of.isoformat()
+        older, newer = issues[i + 1] if i + 1 < len(issues) else None, issues[i - 1] if i else None
         if day not in present:
             issue_pages[day] = published[day] = issue_page(env, settings, s, older, newer, base_url)
             continue
