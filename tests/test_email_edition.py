@@ -85,8 +85,9 @@ def test_email_in_chromium(browser, issue, width):
         assert any(h.startswith(heading) for h in headings), (heading, headings)
     # Every section heading of the web page (the written ones too: the long view's, policy's), bar the disclosures,
     # which the email gives as a paragraph.
-    page = (issue / "site.html").read_text()
-    web = [html_lib.unescape(re.sub(r"<[^>]+>", "", h).strip()) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", page)]
+    site_page = (issue / "site.html").read_text()
+    web = [html_lib.unescape(re.sub(r"<[^>]+>", "", h).strip())
+           for h in re.findall(r"<h2[^>]*>(.*?)</h2>", site_page)]
     web = [h for h in web if h != "Disclosures"]
     assert len(web) == 8 and all(h in headings for h in web), (web, headings)
     if width == 375:
