@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, STRESS, WEAKENING, WIDTH_IN,
-                                   ChartOutput, ChartSpec, margins, pct, save, style)
+                                   ChartOutput, ChartSpec, margins, pct, save, signed_label, style)
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics, pair_ratio
 from generator.metrics.indicators import weekly_last
@@ -26,7 +26,7 @@ def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], out: Cha
         margins(fig, left=0.6)
         bars = ax.barh(names, values, color=[SMALL if v >= 0 else LARGE for v in values], height=0.6)
         for bar, v in zip(bars, values):
-            ax.annotate(f"{v:+.1f}%", (bar.get_width(), bar.get_y() + bar.get_height() / 2), fontsize=7.5,
+            ax.annotate(signed_label(v, "%"), (bar.get_width(), bar.get_y() + bar.get_height() / 2), fontsize=7.5,
                         color=INK, va="center", ha="left" if v >= 0 else "right",
                         xytext=(3 if v >= 0 else -3, 0), textcoords="offset points")
         ax.axvline(0, color=MUTED, linewidth=0.8)

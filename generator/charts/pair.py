@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from generator.charts.style import (AVERAGE, CURRENT, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN,
-                                   ChartOutput, ChartSpec, figsize, is_phone, margins, pct, save, style)
+                                   ChartOutput, ChartSpec, figsize, is_phone, margins, pct, save, signed_label,
+                                   style)
 from generator.metrics import PERIODS, WeeklyMetrics
 from generator.metrics.indicators import weekly_last
 
@@ -69,7 +70,7 @@ def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutp
             if phone:
                 continue  # no room for twelve labels: the email's table above the chart has every number
             for bar, v in zip(bars, values):
-                text = "n/a" if v is None else f"{v * 100:+.1f}"
+                text = "n/a" if v is None else signed_label(v * 100)
                 va = "bottom" if (v or 0) >= 0 else "top"
                 ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va=va,
                             fontsize="small", color=INK, xytext=(0, 2 if va == "bottom" else -2),
@@ -102,7 +103,7 @@ def draw_relative_momentum(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
         colours = [SMALL if v >= 0 else LARGE for v in values]
         bars = ax.barh(labels[::-1], values[::-1], color=colours[::-1], height=0.55)
         for bar, (_, v) in zip(bars, items[::-1]):
-            text = "n/a" if v is None else f"{v * 100:+.1f}%"
+            text = "n/a" if v is None else signed_label(v * 100, "%")
             ha = "left" if (v or 0) >= 0 else "right"
             ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), ha=ha, va="center",
                         fontsize=7.5, color=INK, xytext=(3 if ha == "left" else -3, 0), textcoords="offset points")

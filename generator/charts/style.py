@@ -170,5 +170,10 @@ def _exact_palette(image):
     return image
 
 
+def signed_label(value: float, unit: str = "") -> str:
+    """A bar's label with a true minus sign, as the text and the tick labels write it: +1.9, \u22127.6%."""
+    return f"{value:+.1f}".replace("-", "\u2212") + unit
+
+
 def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:+.1f}%"
