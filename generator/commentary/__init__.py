@@ -816,7 +816,7 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
                            if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
     from generator.commentary.argument import bridge_sectors
 
-    first = [bridge_sectors(r), say("why_sectors", "sectors", optional=2)]
+    first = [bridge_sectors(r), say("why_sectors", "sectors")]
     paragraphs = []
     if not ranked:
         paragraphs.append(tuple(first))

@@ -29,7 +29,7 @@ from urllib.parse import quote
 from generator.errors import CapweeklyError, RefusedError, ServiceError
 from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
-from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid
+from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, chart_file
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # smtplib's data() sends bytes as they are: lines must already end in CRLF (RFC 5321).
@@ -83,7 +83,7 @@ def load_issue(folder: Path) -> Issue:
         metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
         html = (folder / "email.html").read_text(encoding="utf-8")
         as_of = date.fromisoformat(metrics["as_of"])
-        images = {chart_cid(c, as_of): (folder / "charts" / f"{c}.png").read_bytes() for c in EMAIL_CHARTS
+        images = {chart_cid(c, as_of): (folder / chart_file(c)).read_bytes() for c in EMAIL_CHARTS
                   if f"cid:{chart_cid(c, as_of)}" in html}
         return Issue(folder, metrics["as_of"], metrics["source"],
                      (folder / "email-subject.txt").read_text(encoding="utf-8").strip(), html,
