@@ -21,12 +21,13 @@ SHOWN_ZERO = 0.0005
 MIN_SCORED = 8
 
 
-def _say(key: str, subjects, facts=(), claims=(), *, relationship: bool = False, **extra) -> Sentence:
+def _say(key: str, subjects, facts=(), claims=(), *, relationship: bool = False, optional: int = 0,
+         **extra) -> Sentence:
     subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
     flat = []
     for c in claims:
         flat.extend(c if isinstance(c, tuple) else (c,))
-    return Sentence("positioning", key, subjects, tuple(facts), tuple(flat), extra, relationship, WORDS)
+    return Sentence("positioning", key, subjects, tuple(facts), tuple(flat), extra, relationship, WORDS, optional)
 
 
 def track_paragraph(r) -> Paragraph:
@@ -106,5 +107,6 @@ def track_paragraph(r) -> Paragraph:
             key, claim = "latest_led", positive(f"{path}.forward.{HORIZON}", small, "after call")
         else:
             key, claim = "latest_trailed", negative(f"{path}.forward.{HORIZON}", small, "after call")
-        out.append(_say(key, ("track", small, large), facts, [stance, claim], label=last.label))
+        # the first sentence to give way when the issue runs long (generator.commentary.words.MAX_WORDS)
+        out.append(_say(key, ("track", small, large), facts, [stance, claim], label=last.label, optional=2))
     return tuple(out)
