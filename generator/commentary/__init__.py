@@ -10,7 +10,7 @@ what a sentence *claims* is decided here, where the fact-check can verify it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
@@ -519,6 +519,7 @@ def _breadth(r: _Rules) -> Paragraph:
             level, level_claims = split("breadth.share_above_200d", "200d")
             out.append(say(f"breadth_200d_{level}_{move}", facts, claims + level_claims))
 
+    extras = len(out)  # highs and lows, and the 13-week count: the first breadth sentences to give way
     if b.measured_52w:
         facts = (fact("highs", "new_highs", "count"), fact("lows", "new_lows", "count"),
                  fact("net", "net_new_highs", "count", "abs"), fact("measured", "measured_52w", "count"))
@@ -544,6 +545,7 @@ def _breadth(r: _Rules) -> Paragraph:
             level, claims = split("breadth.share_beat_large_13w", "13w")
             out.append(say(f"breadth_13w_{level}", facts,
                            claims + [more_than("breadth.beat_large_13w", 0, "breadth", "13w_count", +1)]))
+    out[extras:] = [replace(s, optional=1) for s in out[extras:]]
     return tuple(out)
 
 

@@ -109,7 +109,7 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
                      rank="higher" if above else "lower", **names)]
     return [_say(r, "hedge_normal", HEDGE, facts,
                  claims + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)],
-                 rank="higher" if above else "lower", **names)]
+                 rank="higher" if above else "lower", optional=1, **names)]
 
 
 def _volume(r, c) -> list[Sentence]:
@@ -138,9 +138,10 @@ def _volume(r, c) -> list[Sentence]:
         return [_say(r, "volume_busy", subject, facts[:2], [at_least(path, VOLUME_BUSY, subject, "volume", +1)])]
     band = [more_than(path, VOLUME_THIN, subject, "volume", 0), less_than(path, VOLUME_BUSY, subject, "volume", 0)]
     if abs(ratio) < SHOWN_ZERO:
-        return [_say(r, "volume_normal", subject, facts[:2], band, side="flat")]
+        return [_say(r, "volume_normal", subject, facts[:2], band, side="flat", optional=2)]
     side = positive(path, subject, "volume") if ratio > 0 else negative(path, subject, "volume")
-    return [_say(r, "volume_normal", subject, facts[:2], band + [side], side="up" if ratio > 0 else "down")]
+    return [_say(r, "volume_normal", subject, facts[:2], band + [side], side="up" if ratio > 0 else "down",
+                  optional=2)]
 
 
 def _net_claims(path: str, net: float, subject: str) -> tuple[str, list]:
