@@ -268,6 +268,26 @@ class Web(_Model):
     _url = field_validator("public_url")(classmethod(lambda cls, value: _base_url(value)))
 
 
+class Notes(_Model):
+    """Editor's notes (the folder itself is notes_dir)."""
+
+    allowed_image_hosts: list[str] = Field(
+        default_factory=list, max_length=50,
+        description="Hosts (e.g. images.example.com, or host:port) a note's remote images may come from. Empty: "
+                    "only images in the notes folder, copied into the issue. A listed host is fetched by the PDF "
+                    "renderer and loaded by every reader's mail program.")
+
+    @field_validator("allowed_image_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        import re
+
+        bad = [h for h in value if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?", h)]
+        if bad:
+            raise ValueError(f"not a host name: {', '.join(repr(h) for h in bad)} (no scheme, path or wildcard)")
+        return [h.lower() for h in value]
+
+
 class Disclosures(_Model):
     """Section 10. Every field is required: a build without them fails."""
 
@@ -298,6 +318,7 @@ class Settings(_Model):
     web: Web = Field(default_factory=Web)
     templates_dir: str | None = Field(None, description="A folder of templates searched before the built-in ones.")
     notes_dir: str | None = Field("notes", description="Folder of editor's notes, one Markdown file per issue: YYYY-MM-DD.md.")
+    notes: Notes = Field(default_factory=Notes)
 
     # Where the file was read from; relative paths in it resolve against its folder.
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -29,7 +29,8 @@ from urllib.parse import quote
 from generator.errors import CapweeklyError
 from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
-from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid
+from generator.notes import IMAGE_TYPES
+from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, note_image_cid
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # smtplib's data() sends bytes as they are: lines must already end in CRLF (RFC 5321).
@@ -65,7 +66,7 @@ class Issue:
     html: str
     text: str
     metrics: dict
-    images: dict = field(default_factory=dict)  # Content-ID -> PNG bytes for inline charts, read once
+    images: dict = field(default_factory=dict)  # Content-ID -> (image subtype, bytes) for inline images, read once
 
 
 def load_issue(folder: Path) -> Issue:
@@ -73,8 +74,12 @@ def load_issue(folder: Path) -> Issue:
         metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
         html = (folder / "email.html").read_text(encoding="utf-8")
         as_of = date.fromisoformat(metrics["as_of"])
-        images = {chart_cid(c, as_of): (folder / "charts" / f"{c}.png").read_bytes() for c in EMAIL_CHARTS
+        images = {chart_cid(c, as_of): ("png", (folder / "charts" / f"{c}.png").read_bytes()) for c in EMAIL_CHARTS
                   if f"cid:{chart_cid(c, as_of)}" in html}
+        notes = folder / "notes"
+        for image in (sorted(notes.iterdir()) if notes.is_dir() else []):
+            if f"cid:{note_image_cid(image.name)}" in html and image.suffix in IMAGE_TYPES:
+                images[note_image_cid(image.name)] = (IMAGE_TYPES[image.suffix][0], image.read_bytes())
         return Issue(folder, metrics["as_of"], metrics["source"],
                      (folder / "email-subject.txt").read_text(encoding="utf-8").strip(), html,
                      (folder / "email.txt").read_text(encoding="utf-8"), metrics, images)
@@ -138,8 +143,9 @@ def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *
     msg.add_alternative(issue.html.replace(UNSUBSCRIBE_PLACEHOLDER, http), subtype="html")
     if issue.images:
         html_part = msg.get_payload()[1]
-        for cid, png in issue.images.items():
-            html_part.add_related(png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('.')[0]}.png")
+        for cid, (subtype, data) in issue.images.items():
+            name = cid.split("@")[0] if cid.endswith("@capweekly-note") else f"{cid.split('.')[0]}.png"
+            html_part.add_related(data, "image", subtype, cid=f"<{cid}>", filename=name)
     if settings.email.attach_pdf:
         msg.add_attachment((issue.folder / "report.pdf").read_bytes(), maintype="application", subtype="pdf",
                            filename=f"small-caps-weekly-{issue.as_of}.pdf")

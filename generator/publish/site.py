@@ -81,6 +81,8 @@ def _copy_issue(summary: IssueSummary, target: Path) -> None:
     (target / "charts").mkdir()
     for chart in sorted((summary.folder / "charts").glob("*.png")):
         shutil.copyfile(chart, target / "charts" / chart.name)
+    if (summary.folder / "notes").is_dir():  # the editor's note's images (generator.notes)
+        shutil.copytree(summary.folder / "notes", target / "notes")
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -24,6 +24,11 @@ def chart_cid(chart_id: str, as_of: date) -> str:
     return f"{chart_id}.{as_of.isoformat()}@capweekly"
 
 
+def note_image_cid(name: str) -> str:
+    """Content-ID of an editor's-note image (notes/<name> in the issue) attached inline by `send`."""
+    return f"{name}@capweekly-note"
+
+
 def email_charts(context: ReportContext, base_url: str | None) -> dict[str, ChartView]:
     out = {}
     for chart_id in EMAIL_CHARTS:
