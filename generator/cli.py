@@ -226,7 +226,9 @@ def subscribers_import(settings_path, csv_file, status) -> None:
     """Import a CSV with an email column (name and status optional); all rows or none."""
     with _store(_settings(settings_path)) as store:
         added, updated = store.import_csv(Path(csv_file), status)
-    click.echo(f"imported {added} new and {updated} updated subscribers from {csv_file}")
+        kept = store.kept_suppressed
+    click.echo(f"imported {added} new and {updated} updated subscribers from {csv_file}"
+               + (f"; {kept} left unsubscribed or bounced (they rejoin only by signing up)" if kept else ""))
 
 
 @subscribers.command("add")
@@ -235,11 +237,13 @@ def subscribers_import(settings_path, csv_file, status) -> None:
 @click.option("--name", default="")
 @click.option("--status", default="confirmed", show_default=True,
               type=click.Choice(["pending", "confirmed", "unsubscribed", "bounced"]))
+@click.option("--consent", help="How and when the reader asked to be (re)subscribed; recorded. Needed to "
+                                "re-subscribe an address that unsubscribed or bounced.")
 @expected_errors
-def subscribers_add(settings_path, email, name, status) -> None:
-    """Add (or update) one subscriber."""
+def subscribers_add(settings_path, email, name, status, consent) -> None:
+    """Add (or update) one subscriber (never re-subscribes one who left, unless --consent)."""
     with _store(_settings(settings_path)) as store:
-        store.add(email, name, status)
+        store.add(email, name, status, consent=consent)
     click.echo(f"{email}: {status}")
 
 
@@ -276,8 +280,9 @@ def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
         if not folder.is_dir():
             raise CapweeklyError(f"{folder}: no issue built for {as_of}", "run `capweekly build --as-of ...` first")
         return folder
-    built = sorted(p for p in reports.iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if reports.is_dir() else []
+    from generator.writer import issue_folders
+
+    built = issue_folders(reports)  # YYYY-MM-DD folders only: a stray folder is never the latest issue
     if not built:
         raise CapweeklyError(f"{reports}: no issue built yet", "run `capweekly build` first")
     return built[-1]

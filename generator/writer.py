@@ -60,5 +60,25 @@ def staged_folder(parent: Path, name: str) -> Iterator[Path]:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def issue_folders(reports: Path) -> list[Path]:
+    """The issue folders under a reports folder, oldest first: only folders named YYYY-MM-DD (a stray
+    folder, a backup copy or a staging leftover is never taken for an issue)."""
+    import re
+    from datetime import date
+
+    reports = Path(reports)
+    if not reports.is_dir():
+        return []
+    found = []
+    for p in reports.iterdir():
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name) and p.is_dir():
+            try:
+                date.fromisoformat(p.name)
+            except ValueError:
+                continue
+            found.append(p)
+    return sorted(found)
+
+
 def write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")

@@ -73,7 +73,15 @@ def load_issue(folder: Path) -> Issue:
     try:
         metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
         html = (folder / "email.html").read_text(encoding="utf-8")
+        if not isinstance(metrics, dict) or not isinstance(metrics.get("source"), str):
+            raise ValueError("not a metrics document")
         as_of = date.fromisoformat(metrics["as_of"])
+        from generator.publish.site import open_flags
+
+        open_flags(metrics)  # readable, or the error below
+        if not isinstance(metrics.get("provenance", {}), dict) or not isinstance(
+                metrics.get("provenance", {}).get("expected_session", ""), (str, type(None))):
+            raise ValueError("provenance is not a mapping with a date")
         images = {chart_cid(c, as_of): ("png", (folder / "charts" / f"{c}.png").read_bytes()) for c in EMAIL_CHARTS
                   if f"cid:{chart_cid(c, as_of)}" in html}
         notes = folder / "notes"
@@ -86,6 +94,14 @@ def load_issue(folder: Path) -> Issue:
     except FileNotFoundError as exc:
         raise SendError(f"{folder}: not a built issue ({Path(exc.filename).name} missing)",
                         "run `capweekly build` first") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # JSON, UTF-8, a field or a date
+        what = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        raise SendError(f"{folder / 'metrics.json'}: damaged ({type(exc).__name__}: {str(what)[:120]}); "
+                        "nothing was sent",
+                        f"rebuild the issue with `capweekly build --as-of {folder.name}`") from None
+    except OSError as exc:
+        raise SendError(f"{folder}: cannot read the issue ({exc.strerror}: {exc.filename})",
+                        "check the reports folder's permissions") from None
 
 
 def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age_days: int,

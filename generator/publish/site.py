@@ -61,6 +61,13 @@ def read_summary(folder: Path) -> IssueSummary | None:
         return None
     if not all((folder / f).is_file() for f in ("site.html", *ISSUE_FILES)):
         return None
+    try:
+        return _summary(doc, folder)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a damaged metrics.json: not publishable
+        return None
+
+
+def _summary(doc: dict, folder: Path) -> IssueSummary:
     return IssueSummary(date.fromisoformat(doc["as_of"]), doc.get("headline") or f"Week ending {doc['as_of']}",
                         doc["stance"]["label"], doc["stance"].get("risk_level", "n/a"), doc["pair"]["small"],
                         doc["pair"]["large"], doc["spread"].get("1w"), doc["ratio"].get("distance_from_sma_long"),
@@ -155,8 +162,9 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
         raise PublishError("no site URL: the Atom feed and sitemap need absolute links",
                            "set site.base_url in settings.yaml or pass --base-url https://...")
     base_url = base_url if base_url.endswith("/") else base_url + "/"
-    candidates = sorted(p for p in Path(reports_dir).iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if Path(reports_dir).is_dir() else []
+    from generator.writer import issue_folders
+
+    candidates = issue_folders(reports_dir)  # YYYY-MM-DD folders only
     summaries, skipped = [], []
     for folder in candidates:
         s = read_summary(folder)

@@ -2,7 +2,11 @@
 
 Statuses: pending (signed up, not yet confirmed), confirmed (receives issues),
 unsubscribed, bounced. Every status change is written with a timestamp to
-`events`. The ledger has one row per (issue, subscriber): its `state` is
+`events`; every act of consent (a sign-up and its confirmation with the
+client's IP, an import, an address added by the publisher) to `consents`.
+An unsubscribed or bounced address (a complaint unsubscribes) is suppressed:
+neither `subscribers add` nor an import re-subscribes it; only the reader's
+own new sign-up does, or `add --consent` naming the reader's request. The ledger has one row per (issue, subscriber): its `state` is
 `sending` while a message is in the server's hands, then `sent`, `failed`
 (permanent refusal) or `unknown` (the connection died after the message
 was handed over, so it may or may not have been delivered).
@@ -43,7 +47,13 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, issue TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
     sent INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
     unknown INTEGER NOT NULL DEFAULT 0, stopped TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS rate_hits (client TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS rate_hits_client ON rate_hits (client, at);
+CREATE TABLE IF NOT EXISTS consents (
+    id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL,
+    ip TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');
 """
+SUPPRESSED = ("unsubscribed", "bounced")  # never mailed again; back only through a new double opt-in
 
 
 class SubscriberError(CapweeklyError):
@@ -135,12 +145,32 @@ class SubscriberStore:
         db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)", (sid, event, stamp))
         return sid
 
-    def add(self, raw_email: str, name: str = "", status: str = "confirmed") -> int:
+    @staticmethod
+    def _consent(db, sid: int, source: str, ip: str = "", detail: str = "") -> None:
+        db.execute("INSERT INTO consents (subscriber_id, at, source, ip, detail) VALUES (?, ?, ?, ?, ?)",
+                   (sid, now_iso(), source, ip, detail))
+
+    def consents(self, subscriber_id: int) -> list[tuple[str, str, str, str]]:
+        """(at, source, ip, detail) of every recorded consent of a subscriber, oldest first."""
+        return self.db.execute("SELECT at, source, ip, detail FROM consents WHERE subscriber_id = ? ORDER BY id",
+                               (subscriber_id,)).fetchall()
+
+    def add(self, raw_email: str, name: str = "", status: str = "confirmed", consent: str | None = None) -> int:
+        """Add or update one subscriber. An unsubscribed or bounced address is not re-subscribed unless
+        `consent` says how the reader asked to come back (it is recorded)."""
         if status not in STATUSES:
             raise SubscriberError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
         email = normalise_address(raw_email)
         with self.transaction() as db:
-            return self._upsert(db, email, name, status, f"added as {status}")
+            row = db.execute("SELECT status, updated_at FROM subscribers WHERE email = ?", (email,)).fetchone()
+            if row and row[0] in SUPPRESSED and status not in SUPPRESSED and not consent:
+                raise SubscriberError(f"{email} is {row[0]} (since {row[1]}); not re-subscribed, nothing changed",
+                                      "a reader who left comes back by signing up again; if they asked you "
+                                      "directly, pass --consent 'how and when they asked'")
+            sid = self._upsert(db, email, name, status, f"added as {status}")
+            if status in ("confirmed", "pending"):
+                self._consent(db, sid, "added by the publisher", detail=consent or "")
+            return sid
 
     def set_status(self, subscriber_id: int, status: str, event: str) -> None:
         with self.transaction() as db:
@@ -149,7 +179,7 @@ class SubscriberStore:
             db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
                        (subscriber_id, event, now_iso()))
 
-    def sign_up(self, email: str) -> Subscriber | None:
+    def sign_up(self, email: str, ip: str = "") -> Subscriber | None:
         """Record a sign-up. Returns the subscriber (with a fresh nonce) when a confirmation email is due,
         None when the address is already confirmed (nothing to do, and nothing to reveal)."""
         import secrets
@@ -161,9 +191,10 @@ class SubscriberStore:
             nonce = secrets.token_urlsafe(12)
             sid = self._upsert(db, email, "", "pending", "signed up (awaiting confirmation)")
             db.execute("UPDATE subscribers SET nonce = ? WHERE id = ?", (nonce, sid))
+            self._consent(db, sid, "web sign-up form", ip)
         return self.by_id(sid)
 
-    def confirm(self, subscriber_id: int, nonce: str) -> str:
+    def confirm(self, subscriber_id: int, nonce: str, ip: str = "") -> str:
         """'confirmed', 'already' (confirmed before) or 'used' (link replayed, superseded or withdrawn)."""
         with self.transaction() as db:
             row = db.execute("SELECT status, nonce FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
@@ -178,6 +209,7 @@ class SubscriberStore:
                        (stamp, subscriber_id))
             db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, 'confirmed by link', ?)",
                        (subscriber_id, stamp))
+            self._consent(db, subscriber_id, "confirmation link (double opt-in)", ip)
         return "confirmed"
 
     def unsubscribe(self, subscriber_id: int, how: str) -> bool:
@@ -239,14 +271,33 @@ class SubscriberStore:
             shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
             raise SubscriberError(f"{path}: {shown}", "fix the file and import again; nothing was imported")
         added = updated = 0
+        self.kept_suppressed = 0  # rows left unsubscribed or bounced (an import never re-subscribes)
         with self.transaction() as db:
             for email, name, row_status in rows:
                 existing = db.execute("SELECT status FROM subscribers WHERE email = ?", (email,)).fetchone()
-                if existing and existing[0] in ("unsubscribed", "bounced") and row_status == "confirmed":
+                if existing and existing[0] in SUPPRESSED and row_status not in SUPPRESSED:
+                    self.kept_suppressed += 1
                     continue  # never re-subscribe someone who left or bounced through an import
-                self._upsert(db, email, name, row_status, f"imported from {Path(path).name}")
+                sid = self._upsert(db, email, name, row_status, f"imported from {Path(path).name}")
+                if row_status in ("confirmed", "pending"):
+                    self._consent(db, sid, f"imported from {Path(path).name}")
                 added, updated = (added + 1, updated) if existing is None else (added, updated + 1)
         return added, updated
+
+    # --- sign-up rate limit (shared by every worker, kept across restarts) ------------
+
+    def allow_hit(self, client: str, per_hour: int, now: float | None = None) -> bool:
+        """Count one request of `client` unless it already made `per_hour` in the last hour."""
+        import time
+
+        now = time.time() if now is None else now
+        with self.transaction() as db:
+            db.execute("DELETE FROM rate_hits WHERE at < ?", (now - 3600,))
+            (count,) = db.execute("SELECT COUNT(*) FROM rate_hits WHERE client = ?", (client,)).fetchone()
+            if count >= per_hour:
+                return False
+            db.execute("INSERT INTO rate_hits (client, at) VALUES (?, ?)", (client, now))
+            return True
 
     # --- ledger ----------------------------------------------------------------------
 
