@@ -329,7 +329,9 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
                        max_age_days=settings.email.max_age_days, allow_sample=allow_sample_data,
                        allow_stale=allow_stale_data, allow_older=allow_older_issue, allow_flagged=allow_flagged)
         summary = send_issue(settings, store, issue, resend_unknown=resend_unknown)
+        health = _list_health(store)
     click.echo(summary.line())
+    click.echo(health)
     for failure in summary.failures[:20]:
         click.echo(f"  failed: {failure}", err=True)
     if summary.unknown and not resend_unknown:
@@ -401,7 +403,9 @@ def weekly(settings_path, skip_send, allow_flagged) -> None:
                        max_age_days=settings.email.max_age_days, allow_sample=False, allow_stale=False,
                        allow_older=False, allow_flagged=allow_flagged)
         summary = send_issue(settings, store, issue)
+        health = _list_health(store)
     click.echo(summary.line())
+    click.echo(health)
     if summary.stopped or summary.failed:
         sys.exit(2)
 
@@ -499,6 +503,40 @@ def serve(settings_path, host, port) -> None:
     click.echo(f"capweekly serve: http://{host}:{port}/ (health: /health); for production see README, 'Deploying'",
                err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _list_health(store) -> str:
+    from generator.publish.bounces import list_health
+
+    return list_health(store)
+
+
+@main.group()
+def bounces() -> None:
+    """Bounces and complaints that arrive at the return address (see email.bounce_address)."""
+
+
+@bounces.command("import")
+@SETTINGS_OPTION
+@click.argument("mailbox_path", metavar="MAILBOX", type=click.Path(exists=False))
+@expected_errors
+def bounces_import(settings_path, mailbox_path) -> None:
+    """Read delivery reports (RFC 3464) and complaints (ARF) from an mbox file or Maildir folder;
+    suppress hard bounces and complainers, count soft bounces. Safe to run again on the same mailbox.
+
+    For IMAP, sync the box into a Maildir first (mbsync, getmail, fetchmail)."""
+    from generator.publish.bounces import import_bounces, list_health
+    from generator.publish.tokens import secret_from_env
+
+    settings = _settings(settings_path)
+    secret = secret_from_env()  # reader tokens are verified with it
+    with _store(settings) as store:
+        summary = import_bounces(store, Path(mailbox_path), secret, settings)
+        health = list_health(store)
+    click.echo(summary.line())
+    for address in summary.suppressed[:50]:
+        click.echo(f"  suppressed: {address}", err=True)
+    click.echo(health)
 
 
 def run() -> None:

@@ -252,6 +252,13 @@ class Email(_Model):
     unsubscribe_mailto: str = Field("unsubscribe@example.com", description="Address for mailto: unsubscribes.")
     list_id: str = Field("small-caps-weekly.example.com", description="List-Id header value.")
     max_age_days: int = Field(7, ge=0, le=60, description="An issue older than this many days is stale: refused.")
+    bounce_address: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]{1,40}@[A-Za-z0-9.-]{1,200}$",
+                                       description="Return path for bounces, e.g. bounces@example.com: each message's "
+                                                   "envelope sender becomes bounces+<reader token>@example.com "
+                                                   "(VERP), which `capweekly bounces import` reads back.")
+    soft_bounce_limit: int = Field(3, ge=1, le=100, description="Soft bounces within soft_bounce_days that suppress "
+                                                                "a reader.")
+    soft_bounce_days: int = Field(30, ge=1, le=365, description="Window for soft_bounce_limit.")
 
 
 class Web(_Model):

@@ -30,6 +30,7 @@ from generator.errors import CapweeklyError
 from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
 from generator.notes import IMAGE_TYPES
+from generator.publish.bounces import READER_HEADER, reader_token, verp_address
 from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, note_image_cid
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -153,6 +154,8 @@ def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *
     msg["List-Id"] = f"<{settings.email.list_id}>"
     msg["List-Unsubscribe"] = f"<{http}>, <{mailto}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if subscriber.id:
+        msg[READER_HEADER] = reader_token(secret, subscriber.id, subscriber.email)  # read back from bounces
     if settings.email.reply_to:
         msg["Reply-To"] = settings.email.reply_to
     msg.set_content(issue.text.replace(UNSUBSCRIBE_PLACEHOLDER, http))
@@ -272,7 +275,9 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                 try:
                     if smtp is None:
                         smtp = connect(settings)
-                    _deliver(smtp, sender, reader.email, body,
+                    envelope = (verp_address(e.bounce_address, msg[READER_HEADER]) if e.bounce_address
+                                else sender)
+                    _deliver(smtp, envelope, reader.email, body,
                              lambda r=reader, m=msg: store.mark(issue.as_of, r, "sending", message_id=m["Message-ID"]))
                 except _Transient as exc:
                     if "connection lost" in str(exc):

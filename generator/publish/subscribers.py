@@ -47,6 +47,11 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, issue TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
     sent INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
     unknown INTEGER NOT NULL DEFAULT 0, stopped TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS bounces (
+    report TEXT NOT NULL, subscriber_id INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('hard', 'soft', 'complaint')),
+    status TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '', at TEXT NOT NULL, imported_at TEXT NOT NULL,
+    PRIMARY KEY (report, subscriber_id, kind));
+CREATE INDEX IF NOT EXISTS ledger_message_id ON ledger (message_id);
 CREATE TABLE IF NOT EXISTS rate_hits (client TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS rate_hits_client ON rate_hits (client, at);
 CREATE TABLE IF NOT EXISTS consents (
@@ -283,6 +288,68 @@ class SubscriberStore:
                     self._consent(db, sid, f"imported from {Path(path).name}")
                 added, updated = (added + 1, updated) if existing is None else (added, updated + 1)
         return added, updated
+
+    # --- bounces and complaints (generator.publish.bounces) -------------------------------
+
+    def by_message_id(self, message_id: str) -> Subscriber | None:
+        row = self.db.execute("SELECT subscriber_id FROM ledger WHERE message_id = ? LIMIT 1",
+                              (message_id.strip(),)).fetchone()
+        return self.by_id(row[0]) if row else None
+
+    def was_mailed(self, subscriber_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM ledger WHERE subscriber_id = ? AND state IN ('sent', 'unknown') "
+                               "LIMIT 1", (subscriber_id,)).fetchone() is not None
+
+    def record_bounce(self, report: str, subscriber: Subscriber, events, at, *, soft_limit: int,
+                      soft_days: int) -> tuple[list[str], bool] | None:
+        """Record one report's events for a reader, suppressing them when due. None when the report was
+        imported before; else (the kinds recorded, whether the reader was newly suppressed)."""
+        from datetime import timedelta
+
+        stamp = now_iso()
+        when = (at.astimezone(timezone.utc) if at else datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM bounces WHERE report = ? AND subscriber_id = ?",
+                          (report, subscriber.id)).fetchone():
+                return None
+            kinds = []
+            for e in events:
+                if e.recipient and e.recipient != subscriber.email.lower() and len(events) > 1:
+                    continue  # a report about several recipients: only this reader's lines
+                cur = db.execute("INSERT OR IGNORE INTO bounces (report, subscriber_id, kind, status, detail, at, "
+                                 "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 (report, subscriber.id, e.kind, e.status, e.detail, when, stamp))
+                if cur.rowcount:
+                    kinds.append(e.kind)
+            status = db.execute("SELECT status FROM subscribers WHERE id = ?", (subscriber.id,)).fetchone()[0]
+            new, why = None, ""
+            if "complaint" in kinds:
+                new, why = "unsubscribed", "complaint (feedback report) from the reader's mail provider"
+            elif "hard" in kinds:
+                new, why = "bounced", f"hard bounce ({next(e.status for e in events if e.kind == 'hard')})"
+            elif "soft" in kinds:
+                since = (datetime.now(timezone.utc) - timedelta(days=soft_days)).isoformat(timespec="seconds")
+                (soft,) = db.execute("SELECT COUNT(*) FROM bounces WHERE subscriber_id = ? AND kind = 'soft' "
+                                     "AND at >= ?", (subscriber.id, since)).fetchone()
+                if soft >= soft_limit:
+                    new, why = "bounced", f"{soft} soft bounces in {soft_days} days"
+            suppressed = new is not None and status not in SUPPRESSED
+            if suppressed:
+                db.execute("UPDATE subscribers SET status = ?, nonce = '', updated_at = ? WHERE id = ?",
+                           (new, stamp, subscriber.id))
+                db.execute("INSERT INTO events (subscriber_id, event, at, detail) VALUES (?, ?, ?, ?)",
+                           (subscriber.id, f"{new}: {why}", stamp, report[:200]))
+        return kinds, suppressed
+
+    def health_counts(self, since: str) -> tuple[int, int, int]:
+        """(messages sent, bounce reports, complaints) since an ISO time."""
+        (sent,) = self.db.execute("SELECT COUNT(*) FROM ledger WHERE state = 'sent' AND updated_at >= ?",
+                                  (since,)).fetchone()
+        (bounced,) = self.db.execute("SELECT COUNT(*) FROM bounces WHERE kind IN ('hard', 'soft') AND at >= ?",
+                                     (since,)).fetchone()
+        (complained,) = self.db.execute("SELECT COUNT(*) FROM bounces WHERE kind = 'complaint' AND at >= ?",
+                                        (since,)).fetchone()
+        return sent, bounced, complained
 
     # --- sign-up rate limit (shared by every worker, kept across restarts) ------------
 
