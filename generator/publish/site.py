@@ -200,12 +200,14 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
         for name, data in pages.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
+    except OSError as exc:  # a full disk or a file size limit: the live site is untouched
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PublishError(f"{site_dir}: cannot write the new site ({exc.strerror or exc}); the live site is "
+                           "unchanged", "free disk space, then publish again") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    retired = site_dir.with_name(f".{site_dir.name}.previous-{os.getpid()}")
-    if site_dir.exists():
-        site_dir.rename(retired)
-    staging.rename(site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+    from generator.writer import swap_in
+
+    swap_in(staging, site_dir)  # one atomic exchange where the system can: a kill leaves the old site or the new
     return PublishResult(tuple(s.as_of.isoformat() for s in new), tuple(skipped), True, len(issues))

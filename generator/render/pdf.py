@@ -115,6 +115,13 @@ def write_pdf(html: str, base_dir: Path, target: Path, policy: FetchPolicy | Non
         HTML(string=html, base_url=str(base_dir), url_fetcher=make_fetcher(policy, refused)).write_pdf(target)
     except FatalURLFetchingError:
         pass
+    except OSError as exc:  # writing the file: a full disk or a file size limit
+        if refused or getattr(exc, "filename", None) not in (None, str(target)):
+            raise
+        from generator.errors import OutputError
+
+        raise OutputError(f"{target}: cannot write the PDF ({exc.strerror or exc}); the previous issue, if any, "
+                          "is unchanged", "free disk space, then build again") from None
     if refused:
         raise FetchRefused(f"the PDF renderer was asked to fetch {refused[0]}; nothing was fetched",
                            "the renderer reads only the issue folder and the templates; put images for a note "
