@@ -40,6 +40,9 @@ class Branding(_Model):
     editor: str = Field(min_length=1, description="Editor named in the disclosures.")
     publisher: str = Field(min_length=1, description="Publisher named in the disclosures and copyright.")
 
+    _one_line = field_validator("title", "subtitle", "author", "editor", "publisher")(
+        classmethod(lambda cls, value: _one_line(value)))
+
 
 class Pair(_Model):
     small: str = Field(pattern=TICKER_PATTERN, description="Small-cap ticker (numerator of the ratio).")
@@ -230,6 +233,13 @@ class Site(_Model):
     _url = field_validator("base_url")(classmethod(lambda cls, value: _base_url(value)))
 
 
+def _one_line(value):
+    """Refuse control characters (a newline in a header value would forge headers)."""
+    if isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must be one line of text (no line breaks or control characters)")
+    return value
+
+
 class Email(_Model):
     """Sending to subscribers. Credentials and the token secret come from the environment only:
     CAPWEEKLY_SMTP_USER, CAPWEEKLY_SMTP_PASSWORD, CAPWEEKLY_SECRET."""
@@ -259,6 +269,9 @@ class Email(_Model):
     soft_bounce_limit: int = Field(3, ge=1, le=100, description="Soft bounces within soft_bounce_days that suppress "
                                                                 "a reader.")
     soft_bounce_days: int = Field(30, ge=1, le=365, description="Window for soft_bounce_limit.")
+
+    _header_values = field_validator("from_address", "reply_to", "unsubscribe_mailto", "list_id", "smtp_host",
+                                     "unsubscribe_url")(classmethod(lambda cls, value: _one_line(value)))
 
 
 class Web(_Model):
@@ -367,14 +380,73 @@ def _describe(error: dict) -> str:
     return msg.removeprefix("Value error, ")
 
 
+MAX_SETTINGS_BYTES = 256 * 1024
+MAX_SETTINGS_VALUES = 20_000
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (YAML would keep the last, silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value",
+                                                        key_node.start_mark) from None
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice (also on line {seen[key] + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+def _check_size(raw) -> None:
+    """Count values as pydantic would see them (aliases expanded); a 'billion laughs' stops here, fast."""
+    count, stack = 0, [raw]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MAX_SETTINGS_VALUES:
+            raise _TooBig
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 def load_settings(path: str | Path) -> Settings:
     """Read and validate a settings file; raise SettingsError listing every problem."""
     path = Path(path)
     shown = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.is_dir():
+            raise SettingsError(shown, ["is a folder, not a settings file (pass --settings PATH/settings.yaml)"])
+        if path.exists() and path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise SettingsError(shown, [f"{path.stat().st_size // 1024} KB; a settings file is a few KB "
+                                        f"(limit {MAX_SETTINGS_BYTES // 1024} KB)"])
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.load(text, Loader=_StrictLoader)  # safe_load's constructors, duplicate keys refused
+        _check_size(raw)
     except FileNotFoundError:
         raise SettingsError(shown, ["file not found (pass --settings PATH or run from the project folder)"]) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise SettingsError(shown, [f"line {line}: not UTF-8 text (save the file as UTF-8)"]) from None
+    except OSError as exc:
+        raise SettingsError(shown, [f"cannot be read ({exc.strerror})"]) from None
+    except _TooBig:
+        raise SettingsError(shown, [f"expands to more than {MAX_SETTINGS_VALUES} values (YAML aliases nested "
+                                    "too deep?); write the values out"]) from None
+    except RecursionError:
+        raise SettingsError(shown, ["nested too deeply to read"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""

@@ -49,6 +49,10 @@ def create_app(settings, *, secret: str | None = None, mailer=None) -> Flask:
     SubscriberStore(db_path).close()  # create the schema (and fail now, not on the first request)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # Links in confirmation emails are built from web.public_url; without it, from the request's Host, which is
+    # then limited to this machine's own names so a forged Host cannot point a confirmation link elsewhere.
+    if not settings.web.public_url:
+        app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1", "[::1]", "::1"]
     if settings.web.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

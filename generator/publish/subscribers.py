@@ -15,6 +15,7 @@ was handed over, so it may or may not have been delivered).
 from __future__ import annotations
 
 import csv
+import io
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -84,10 +85,14 @@ def normalise_address(raw: str) -> str:
     """A valid, normalised address, or SubscriberError saying why not."""
     from email_validator import EmailNotValidError, validate_email
 
+    shown = raw.strip()[:100]
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized
+        # No SMTPUTF8: an address with a non-ASCII local part could not be sent to by most servers (nor by
+        # smtplib without SMTPUTF8); an international domain name is kept in its ASCII (punycode) form.
+        valid = validate_email(raw.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
-        raise SubscriberError(f"invalid address {raw.strip()!r}: {exc}") from None
+        raise SubscriberError(f"invalid address {shown!r}: {exc}") from None
+    return valid.ascii_email or valid.normalized
 
 
 class SubscriberStore:
@@ -166,6 +171,8 @@ class SubscriberStore:
         if status not in STATUSES:
             raise SubscriberError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
         email = normalise_address(raw_email)
+        if any(ord(ch) < 32 for ch in name) or len(name) > 200:
+            raise SubscriberError(f"{email}: the name must be one line of at most 200 characters")
         with self.transaction() as db:
             row = db.execute("SELECT status, updated_at FROM subscribers WHERE email = ?", (email,)).fetchone()
             if row and row[0] in SUPPRESSED and status not in SUPPRESSED and not consent:
@@ -247,15 +254,38 @@ class SubscriberStore:
             text = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise SubscriberError(f"{path}: cannot read ({exc})") from None
-        reader = csv.DictReader(text.splitlines())
-        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        if "\x00" in text:
+            raise SubscriberError(f"{path}: line {text[:text.index(chr(0))].count(chr(10)) + 1}: a NUL character "
+                                  "(not a text CSV file?)", "export the list as UTF-8 CSV; nothing was imported")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        except csv.Error as exc:
+            raise SubscriberError(f"{path}: line 1: not a readable CSV header ({exc})") from None
         if "email" not in fields:
             raise SubscriberError(f"{path}: line 1: no 'email' column", "the header must name an email column")
         rows, problems = [], []
         seen: dict[str, int] = {}
-        for row in reader:
+        rows_iter = iter(reader)
+        while True:
+            try:
+                row = next(rows_iter)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise SubscriberError(f"{path}: line {reader.line_num}: not valid CSV ({exc})",
+                                      "fix the file and import again; nothing was imported") from None
             number = reader.line_num  # the file's own line number: blank lines are skipped but counted
+            if None in row:  # more fields than the header names
+                problems.append(f"line {number}: more fields than the header has")
+                continue
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            if any(ord(ch) < 32 for v in row.values() for ch in v):
+                problems.append(f"line {number}: a line break or control character inside a field")
+                continue
+            if len(row.get("name", "")) > 200:
+                problems.append(f"line {number}: name longer than 200 characters")
+                continue
             if not any(row.values()):
                 continue
             try:
