@@ -147,7 +147,9 @@ def read_ticker_csv(path: Path, ticker: str, allow_non_positive: bool = False) -
 
     names = {col: _canonical(col) for col in raw.columns}
     if "date" not in names.values():
-        raise DataError(f"{path}: line 1: no Date column (found: {', '.join(map(str, raw.columns))})")
+        found = ", ".join(repr(str(c))[1:-1][:40] for c in list(raw.columns)[:10])  # escaped: one line, always
+        raise DataError(f"{path}: line 1: no Date column (found: {found or 'nothing'})",
+                        "the header must name a Date column")
     raw = raw[[c for c, n in names.items() if n]].rename(columns=names)
     if not {"close", "adj_close"} & set(raw.columns):
         raise DataError(f"{path}: line 1: no Close or Adj Close column", "export prices with yfinance's columns")

@@ -268,6 +268,7 @@ class SubscriberStore:
         seen: dict[str, int] = {}
         rows_iter = iter(reader)
         while True:
+            start = reader.line_num + 1  # a quoted field may span lines: the row starts here
             try:
                 row = next(rows_iter)
             except StopIteration:
@@ -276,6 +277,9 @@ class SubscriberStore:
                 raise SubscriberError(f"{path}: line {reader.line_num}: not valid CSV ({exc})",
                                       "fix the file and import again; nothing was imported") from None
             number = reader.line_num  # the file's own line number: blank lines are skipped but counted
+            if number > start and not any(ch in "\r\n" for v in row.values() if isinstance(v, str) for ch in v):
+                start = number  # blank lines before the row were skipped
+            number = start
             if None in row:  # more fields than the header names
                 problems.append(f"line {number}: more fields than the header has")
                 continue
@@ -306,6 +310,7 @@ class SubscriberStore:
             shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
             raise SubscriberError(f"{path}: {shown}", "fix the file and import again; nothing was imported")
         added = updated = 0
+        source = f"imported from {Path(path).name}"
         self.kept_suppressed = 0  # rows left unsubscribed or bounced (an import never re-subscribes)
         with self.transaction() as db:
             for email, name, row_status in rows:
@@ -313,9 +318,9 @@ class SubscriberStore:
                 if existing and existing[0] in SUPPRESSED and row_status not in SUPPRESSED:
                     self.kept_suppressed += 1
                     continue  # never re-subscribe someone who left or bounced through an import
-                sid = self._upsert(db, email, name, row_status, f"imported from {Path(path).name}")
+                sid = self._upsert(db, email, name, row_status, source)
                 if row_status in ("confirmed", "pending"):
-                    self._consent(db, sid, f"imported from {Path(path).name}")
+                    self._consent(db, sid, source)
                 added, updated = (added + 1, updated) if existing is None else (added, updated + 1)
         return added, updated
 
