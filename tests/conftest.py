@@ -44,3 +44,12 @@ def write_csv(folder: Path, ticker: str, text: str) -> Path:
     path = folder / f"{ticker}.csv"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_issue(settings, tmp_path_factory) -> Path:
+    """One issue built from the sample, once per test session, for tests that need a finished issue folder to
+    copy (never to modify in place)."""
+    from generator.pipeline import build_issue
+
+    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("sample-issue")).folder

@@ -549,9 +549,9 @@ def _tree(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def built(settings, tmp_path_factory):
-    """One sample issue built once for the end-to-end cases: (settings file, reports folder)."""
-    from generator.pipeline import build_issue
+def built(sample_issue, tmp_path_factory):
+    """The session's sample issue, copied into a reports folder of its own: (settings file, reports folder)."""
+    import shutil
 
     root = tmp_path_factory.mktemp("e2e")
     raw = yaml.safe_load(SETTINGS.read_text(encoding="utf-8"))
@@ -562,7 +562,7 @@ def built(settings, tmp_path_factory):
     (root / "notes").mkdir()
     path = root / "settings.yaml"
     path.write_text(yaml.safe_dump(raw))
-    build_issue(load_settings(path), source="sample")
+    shutil.copytree(sample_issue, root / "reports" / sample_issue.name)
     return path, root / "reports"
 
 

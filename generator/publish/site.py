@@ -184,11 +184,15 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     pages = _pages(settings, issues, base_url)
     unchanged = not new and all((site_dir / name).is_file() and (site_dir / name).read_bytes() == data
                                 for name, data in pages.items())
+    from generator.writer import remove_abandoned
+
+    if site_dir.parent.is_dir():
+        remove_abandoned(site_dir.parent, site_dir.name)  # what a killed publish left (its process is gone)
     if unchanged:
         return PublishResult((), tuple(skipped), False, len(issues))
 
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-{os.getpid()}-", dir=site_dir.parent))
     try:
         staging.chmod(0o755)
         for s in issues:
