@@ -208,8 +208,10 @@ def test_build_killed_or_out_of_disk_leaves_the_previous_issue_intact(settings, 
             return 2
         return 0
 
-    # Full disk: two limits, one that stops the first chart and one that stops the large HTML.
+    # Full disk: two limits, one that stops the first chart and one that stops the large HTML (near the end:
+    # its time estimates a whole build, for the kills below).
     for limit in (16 * 1024, 160 * 1024):
+        started = time.perf_counter()
         pid, read = _fork(lambda fd, limit=limit: build(fd, limit))
         code = _reap(pid)
         message = os.read(read, 4096).decode()
@@ -219,16 +221,10 @@ def test_build_killed_or_out_of_disk_leaves_the_previous_issue_intact(settings, 
         assert "\n" not in message.strip()
         assert _tree(reports / sample_issue.name) == before
         assert sorted(p.name for p in reports.iterdir()) == [sample_issue.name]  # no staging folder left
+    took = (time.perf_counter() - started) * 1.2
     # Killed at random moments.
-    started = time.perf_counter()
-    pid, read = _fork(build)
-    assert _reap(pid) == 0
-    os.close(read)
-    took = time.perf_counter() - started
-    rebuilt = _tree(reports / sample_issue.name)
-    assert set(rebuilt) == set(before)
     kills = 0
-    for trial in range(3):
+    for trial in range(2):
         folder = reports / sample_issue.name
         inode, previous = folder.stat().st_ino, _tree(folder)
         pid, read = _fork(build)
@@ -240,10 +236,12 @@ def test_build_killed_or_out_of_disk_leaves_the_previous_issue_intact(settings, 
         if folder.stat().st_ino == inode:  # the kill came before the new issue was swapped in
             assert now == previous, f"trial {trial}: the previous issue changed"
         else:  # after: the new issue, whole
-            assert set(now) == set(before), f"trial {trial}: the new issue folder is not whole"
-    # A staging folder a killed build left is removed by the next build of the same issue.
+            assert set(now) == set(before) - {k for k in before if k.startswith("notes/")}, \
+                f"trial {trial}: the new issue folder is not whole"  # (built without the session's note)
+    # A staging folder a killed build left is removed by the next build of the same issue, which completes.
     pid, read = _fork(build)
     assert _reap(pid) == 0
     os.close(read)
     assert sorted(p.name for p in reports.iterdir()) == [sample_issue.name]
+    assert set(_tree(reports / sample_issue.name)) == set(before) - {k for k in before if k.startswith("notes/")}
     print(f"\ncrash trial build: 2 full-disk runs, {kills} kills; previous issue intact every time (seed {SEED + 2})")

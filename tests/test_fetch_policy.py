@@ -105,18 +105,18 @@ def test_an_allowed_host_is_fetched_once_and_redirects_are_not_followed(tmp_path
         assert listener.requests == ["/ok.png", "/redirect"]  # the redirect's target was never asked for
 
 
-def test_a_local_note_image_is_copied_into_the_issue_and_every_edition_uses_the_copy(settings, tmp_path, monkeypatch):
+def test_a_local_note_image_is_copied_into_the_issue_and_every_edition_uses_the_copy(settings, sample_issue,
+                                                                                    monkeypatch):
+    """The session's sample issue was built with a note showing notes/my chart.png (tests/conftest.py)."""
     from generator.publish.mail import build_message, load_issue
     from generator.publish.subscribers import Subscriber
 
     monkeypatch.setenv("CAPWEEKLY_SECRET", "test-secret-0123456789abcdef")
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "my chart.png").write_bytes(PNG_1PX)
-    (notes / "2025-10-31.md").write_text("Opening.\n\n## risks\n![Our chart](my%20chart.png)\n")
-    s = _note_settings(settings, notes)
-    s = s.model_copy(update={"email": s.email.model_copy(update={"unsubscribe_url": "https://example.com/u"})})
-    built = build_issue(s, source="sample", out_dir=tmp_path / "reports")
+    s = settings.model_copy(update={"email": settings.email.model_copy(update={"unsubscribe_url": "https://example.com/u"})})
+
+    class built:
+        folder = sample_issue
+
     copies = list((built.folder / "notes").iterdir())
     assert len(copies) == 1 and copies[0].read_bytes() == PNG_1PX
     name = copies[0].name
