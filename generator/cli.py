@@ -1,22 +1,44 @@
 """The capweekly command: parse options, load settings, call one pipeline function.
 
-Expected failures print one line (what, where, what to do) and exit 2; an
-unexpected exception is a bug and keeps its traceback.
+Expected failures print one line (what, where, what to do) and exit with their
+kind's code (generator.errors: 2 usage, 3 data or settings, 4 refused by a safety
+rule, 5 an outside service); an unexpected exception is a bug and keeps its
+traceback. `-q` leaves stderr to errors; `-v` adds timings, every flag and where
+the settings and the run lock are.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date
 from functools import wraps
 from pathlib import Path
 
 import click
 
-from generator.errors import CapweeklyError
+from generator.errors import EXIT_SERVICE, CapweeklyError, RefusedError
 
 SETTINGS_OPTION = click.option("--settings", "settings_path", default="settings.yaml", show_default=True,
+                               envvar="CAPWEEKLY_SETTINGS", show_envvar=True,
                                type=click.Path(dir_okay=False), help="Settings file.")
+WAIT_OPTION = click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+                           help="If another send/publish/weekly/backfill holds the lock, wait this long for it.")
+
+# -q / -v of the `capweekly` group: 0 quiet (errors only on stderr), 1 normal, 2 verbose.
+_verbosity = 1
+
+
+def info(message: str) -> None:
+    """A note or warning for the person at the terminal (stderr; hidden by --quiet)."""
+    if _verbosity >= 1:
+        click.echo(message, err=True)
+
+
+def detail(message: str) -> None:
+    """Shown only with --verbose."""
+    if _verbosity >= 2:
+        click.echo(message, err=True)
 
 
 def _as_of(ctx, param, value: str | None) -> date | None:
@@ -29,15 +51,23 @@ def _as_of(ctx, param, value: str | None) -> date | None:
 
 
 def expected_errors(func):
-    """Turn the project's own errors into one line on stderr and exit code 2."""
+    """Turn the project's own errors into one line on stderr and their kind's exit code."""
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except CapweeklyError as exc:
             click.echo(exc.one_line(), err=True)
-            sys.exit(2)
+            sys.exit(exc.exit_code)
     return wrapper
+
+
+def _lock(settings, command: str, wait: float):
+    """The newsletter's run lock (generator.locking), held for the life of the command."""
+    from generator.locking import lock_path, run_lock
+
+    detail(f"run lock: {lock_path(settings)}")
+    return run_lock(settings, command, wait)
 
 
 
@@ -54,13 +84,23 @@ def _printer():
 def _settings(path: str):
     from generator.settings import load_settings
 
+    detail(f"settings: {Path(path).resolve()}")
     return load_settings(path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="capweekly")
-def main() -> None:
-    """capweekly: build the weekly small-cap versus large-cap issue."""
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (results still go to stdout).")
+@click.option("-v", "--verbose", is_flag=True, help="Also timings, every fact-check flag, settings and lock paths.")
+def main(quiet: bool, verbose: bool) -> None:
+    """capweekly: build the weekly small-cap versus large-cap issue.
+
+    Exit codes: 0 done, 1 a bug or factcheck flags, 2 usage, 3 data or settings error,
+    4 refused by a safety rule (or another run holds the lock), 5 an outside service failed."""
+    global _verbosity
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together")
+    _verbosity = 0 if quiet else 2 if verbose else 1
 
 
 @main.command()
@@ -83,14 +123,51 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
         built = build_issue(settings, source=source, data_dir=data_dir, as_of=as_of, out_dir=out_dir,
                             offline=offline, printer=printer)
     for note in built.notes:
-        click.echo(f"warning: {note}", err=True)
+        info(f"warning: {note}")
+    from generator.preview import week_note_warnings
+
+    for warning in settings_warnings(settings, built.folder) + week_note_warnings(
+            settings.resolve(settings.notes_dir) if settings.notes_dir else None, built.as_of):
+        info(f"warning: {warning}")
     if built.source == "sample":
-        click.echo("note: built from SAMPLE DATA (synthetic, not market data); never publish it", err=True)
+        info("note: built from SAMPLE DATA (synthetic, not market data); never publish it")
     _report_flags(built)
-    if timings:
+    info(build_summary(built.folder))
+    if timings or _verbosity >= 2:
         for stage, seconds in built.timings.items():
             click.echo(f"{stage:>12}: {seconds * 1000:7.0f} ms", err=True)
     click.echo(str(built.folder))
+
+
+def build_summary(folder: Path) -> str:
+    """A few lines about a built issue: week, headline, stance, files, fact-check."""
+    import json
+
+    doc = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    stance = doc.get("stance") or {}
+    check = doc.get("fact_check") or {}
+    files = sorted(p.name for p in folder.iterdir() if p.is_file())
+    charts = len(list((folder / "charts").glob("*.png"))) if (folder / "charts").is_dir() else 0
+    flags = (f"{check.get('open', 0)} open flag(s), {check.get('overridden', 0)} overridden"
+             if check.get("open") or check.get("overridden") else "passed")
+    return "\n".join([
+        f"issue:     week of {doc.get('week_start', '?')} to {doc['as_of']} ({doc.get('source', '?')} data)",
+        f"headline:  {doc.get('headline', '')}",
+        f"stance:    {stance.get('label', '?')} (score {stance.get('score', '?')} of {stance.get('max_score', '?')}, "
+        f"risk {stance.get('risk_level', '?')})",
+        f"files:     {', '.join(files)}, {charts} charts",
+        f"fact-check: {flags}",
+    ])
+
+
+def settings_warnings(settings, folder: Path) -> list[str]:
+    """Optional tickers configured but absent from the issue's data, named so a typo is caught."""
+    import json
+
+    from generator.settings import missing_optional
+
+    doc = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    return missing_optional(settings, doc)
 
 
 def _report_flags(built) -> None:
@@ -98,10 +175,10 @@ def _report_flags(built) -> None:
     flags = built.open_flags
     if not flags:
         return
-    click.echo(f"fact-check: {len(flags)} open flag(s); publish and send refuse this issue until they are "
-               f"fixed or overridden (see {built.folder / 'review.txt'})", err=True)
-    for f in flags[:20]:
-        click.echo(f"  [{f.cls}] {f.section}: {f.detail}\n      {f.sentence}", err=True)
+    info(f"fact-check: {len(flags)} open flag(s); publish and send refuse this issue until they are "
+         f"fixed or overridden (see {built.folder / 'review.txt'})")
+    for f in flags[:None if _verbosity >= 2 else 20]:
+        info(f"  [{f.cls}] {f.section}: {f.detail}\n      {f.sentence}")
 
 
 @main.group()
@@ -124,7 +201,7 @@ def update(settings_path) -> None:
     tickers = settings.all_tickers()
     members = [t for t in settings.member_tickers() if t not in set(tickers)]
     source = YFinanceSource(settings)
-    console = Console(stderr=True)
+    console = Console(stderr=True, quiet=_verbosity == 0)
     total = len(tickers) + len(members)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True) as bar:
@@ -147,12 +224,15 @@ def update(settings_path) -> None:
         click.echo(f"breadth universe ({settings.universe().origin}): {good} of {len(done)} members up to date")
         summary = member_summary(report)
         if summary:
-            click.echo(f"warning: {summary}", err=True)
-    failed = [u.ticker for u in report if u.status in ("failed", "rejected") and not u.member]
+            info(f"warning: {summary}")
+    failed = [u for u in report if u.status in ("failed", "rejected") and not u.member]
     if failed:
-        click.echo(f"data error: could not refresh {', '.join(failed)}; their cached history is unchanged "
-                   "(retry later, or build with --offline)", err=True)
-        sys.exit(2)
+        click.echo(f"data error: could not refresh {', '.join(u.ticker for u in failed)}; their cached history is "
+                   "unchanged (retry later, or build with --offline)", err=True)
+        # The network or the vendor failing is an outside service (5); a wrong symbol or data rejected by
+        # validation is a data error (3).
+        outside = all(u.status == "failed" and u.note.startswith(("no network", "download failed")) for u in failed)
+        sys.exit(EXIT_SERVICE if outside else 3)
 
 
 @data.command()
@@ -177,8 +257,7 @@ def status(settings_path) -> None:
     expected = clock.last_completed_session(now)
     sessions = clock.sessions(expected - timedelta(days=30), expected)
     console = Console()
-    console.print(f"Expected last completed session (NYSE): [bold]{expected}[/bold]"
-                  + (f"; session {clock.session_in_progress(now)} in progress" if clock.session_in_progress(now) else ""))
+    console.print(f"Expected last completed session (NYSE): [bold]{expected}[/bold]; " + clock.describe_today(now))
     if not path.exists():
         console.print(f"No cache at {path} yet: run `capweekly data update`.")
         return
@@ -256,7 +335,7 @@ def subscribers_remove(settings_path, email) -> None:
     with _store(_settings(settings_path)) as store:
         if not store.remove(email):
             click.echo(f"subscriber error: {email} is not in the database", err=True)
-            sys.exit(2)
+            sys.exit(3)
     click.echo(f"{email}: unsubscribed")
 
 
@@ -301,13 +380,14 @@ def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
 @click.option("--allow-stale-data", is_flag=True, help="RISK: send an issue whose data is out of date.")
 @click.option("--allow-older-issue", is_flag=True, help="RISK: send an issue older than one already sent.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: send an issue whose fact-check has open flags.")
+@WAIT_OPTION
 @expected_errors
 def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unknown, allow_sample_data,
-         allow_stale_data, allow_older_issue, allow_flagged) -> None:
+         allow_stale_data, allow_older_issue, allow_flagged, wait) -> None:
     """Email an issue to every confirmed subscriber, once each."""
     from datetime import datetime, timezone
 
-    from generator.publish.mail import check_sendable, load_issue, send_issue, send_test_copy, write_outbox
+    from generator.publish.mail import check_sendable, load_issue, send_test_copy, write_outbox
     from generator.publish.subscribers import normalise_address
 
     settings = _settings(settings_path)
@@ -324,21 +404,62 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
         send_test_copy(settings, issue, to_address)
         click.echo(f"test copy of {issue.as_of} sent to {to_address}")
         return
-    with _store(settings) as store:
+    with _lock(settings, "send", wait), _store(settings) as store:
         check_sendable(issue, store, today=datetime.now(timezone.utc).date(),
                        max_age_days=settings.email.max_age_days, allow_sample=allow_sample_data,
                        allow_stale=allow_stale_data, allow_older=allow_older_issue, allow_flagged=allow_flagged)
-        summary = send_issue(settings, store, issue, resend_unknown=resend_unknown)
+        summary = _send_with_progress(settings, store, issue, resend_unknown)
         health = _list_health(store)
+    _send_report(summary, resend_unknown, health)
+
+
+def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
+    """send_issue with a progress bar on stderr (readers done of all, sent, failed, time left)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from generator.publish.mail import send_issue
+
+    total = len(store.list("confirmed"))
+    console = Console(stderr=True, quiet=_verbosity == 0)
+    if not console.is_terminal:
+        # A log (cron, CI): a plain line every tenth of the readers, and the first one, so a long send is not silent.
+        step = max(1, total // 10)
+        started = time.monotonic()
+        marks = {"next": 1}
+        if _verbosity:
+            click.echo(f"sending {issue.as_of} to {total} confirmed readers", err=True)
+
+        def line(s):
+            done = s.sent + s.skipped + s.failed + s.unknown
+            if _verbosity and done >= marks["next"]:
+                marks["next"] = (done // step + 1) * step
+                click.echo(f"sending {issue.as_of}: {done}/{total} done (sent {s.sent}, failed {s.failed}, "
+                           f"unknown {s.unknown}) after {time.monotonic() - started:.0f} s", err=True)
+
+        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=line)
+    with Progress(TextColumn(f"sending {issue.as_of}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=console, transient=True) as bar:
+        task = bar.add_task("", total=total)
+
+        def tick(s):
+            bar.update(task, completed=s.sent + s.skipped + s.failed + s.unknown,
+                       description=f"sent {s.sent}, failed {s.failed}")
+
+        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=tick)
+
+
+def _send_report(summary, resend_unknown: bool = False, health: str = "") -> None:
     click.echo(summary.line())
-    click.echo(health)
-    for failure in summary.failures[:20]:
-        click.echo(f"  failed: {failure}", err=True)
+    if health:
+        click.echo(health)  # the list's bounce and complaint rates (generator.publish.bounces)
+    for failure in summary.failures[:None if _verbosity >= 2 else 20]:
+        info(f"  failed: {failure}")
     if summary.unknown and not resend_unknown:
-        click.echo(f"  {summary.unknown} readers have an unknown outcome from an interrupted send and were not "
-                   "re-sent; --resend-unknown sends to them again (some may get two copies)", err=True)
+        info(f"  {summary.unknown} readers have an unknown outcome from an interrupted send and were not "
+             "re-sent; --resend-unknown sends to them again (some may get two copies)")
     if summary.stopped or summary.failed:
-        sys.exit(2)
+        sys.exit(EXIT_SERVICE)
 
 
 @main.command()
@@ -348,19 +469,20 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
 @click.option("--base-url", help="Public URL of the site (default: site.base_url).")
 @click.option("--allow-sample-data", is_flag=True, help="RISK: also publish issues built from synthetic sample data.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: also publish issues whose fact-check has open flags.")
+@WAIT_OPTION
 @expected_errors
-def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow_flagged) -> None:
+def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow_flagged, wait) -> None:
     """Build or update the static site: issue pages, home, archive, Atom feed, sitemap."""
     from generator.publish.site import publish_site
 
     settings = _settings(settings_path)
     reports = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
     target = Path(site_dir) if site_dir else settings.resolve(settings.site.dir)
-    result = publish_site(settings, reports, target, base_url or settings.site.base_url,
-                          allow_sample=allow_sample_data, allow_flagged=allow_flagged)
+    with _lock(settings, "publish", wait):
+        result = publish_site(settings, reports, target, base_url or settings.site.base_url,
+                              allow_sample=allow_sample_data, allow_flagged=allow_flagged)
     if result.skipped:
-        click.echo(f"not published (sample data, incomplete, or open fact-check flags): "
-                   f"{', '.join(result.skipped)}", err=True)
+        info(f"not published (sample data, incomplete, or open fact-check flags): {', '.join(result.skipped)}")
     if not result.changed:
         click.echo(f"{target}: up to date ({result.total} issues); nothing to publish")
     else:
@@ -371,24 +493,33 @@ def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow
 @SETTINGS_OPTION
 @click.option("--skip-send", is_flag=True, help="Run update, build and publish only.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: publish and send even if the fact-check has open flags.")
+@WAIT_OPTION
 @expected_errors
-def weekly(settings_path, skip_send, allow_flagged) -> None:
+def weekly(settings_path, skip_send, allow_flagged, wait) -> None:
     """The Friday job: data update, build, publish, send; stops at the first failure with nothing sent."""
     from datetime import datetime, timezone
 
-    from generator.pipeline import build_issue
-    from generator.publish.mail import check_sendable, load_issue, send_issue
-    from generator.publish.site import publish_site
-
     settings = _settings(settings_path)
     if settings.data.source == "sample":
-        raise CapweeklyError("the weekly job never runs on sample data", "set data.source to yfinance or csv")
+        raise RefusedError("the weekly job never runs on sample data", "set data.source to yfinance or csv")
+    with _lock(settings, "weekly", wait):
+        _weekly(settings, skip_send, allow_flagged)
+
+
+def _weekly(settings, skip_send: bool, allow_flagged: bool) -> None:
+    from datetime import datetime, timezone
+
+    from generator.pipeline import build_issue
+    from generator.publish.mail import check_sendable, load_issue
+    from generator.publish.site import publish_site
+
     with _printer() as printer:  # the build refreshes the yfinance cache first; stale or bad data stops here
         built = build_issue(settings, printer=printer)
     click.echo(f"built {built.folder}")
     _report_flags(built)
+    info(build_summary(built.folder))
     if built.open_flags and not allow_flagged:
-        raise CapweeklyError(f"issue {built.as_of} has {len(built.open_flags)} open fact-check flag(s); "
+        raise RefusedError(f"issue {built.as_of} has {len(built.open_flags)} open fact-check flag(s); "
                              "nothing published or sent",
                              f"read {built.folder / 'review.txt'}, fix or override in the editor's note, "
                              "or pass --allow-flagged")
@@ -402,41 +533,46 @@ def weekly(settings_path, skip_send, allow_flagged) -> None:
         check_sendable(issue, store, today=datetime.now(timezone.utc).date(),
                        max_age_days=settings.email.max_age_days, allow_sample=False, allow_stale=False,
                        allow_older=False, allow_flagged=allow_flagged)
-        summary = send_issue(settings, store, issue)
+        summary = _send_with_progress(settings, store, issue)
         health = _list_health(store)
-    click.echo(summary.line())
-    click.echo(health)
-    if summary.stopped or summary.failed:
-        sys.exit(2)
+    _send_report(summary, health=health)
 
 
 @main.command()
 @SETTINGS_OPTION
 @click.option("--from", "start", callback=_as_of, required=True, metavar="YYYY-MM-DD", help="First week to build.")
 @click.option("--to", "end", callback=_as_of, required=True, metavar="YYYY-MM-DD", help="Last week to build.")
-@click.option("--jobs", type=int, help="Worker processes (default: one per core).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--force", is_flag=True, help="Rebuild issues that are already complete.")
 @click.option("--source", type=click.Choice(["sample", "csv", "yfinance"]), help="Price source.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of <TICKER>.csv files (csv source).")
 @click.option("--offline", is_flag=True, help="yfinance source: use the local cache only.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Reports folder (default: output.dir).")
 @click.option("--no-publish", is_flag=True, help="Do not update the site afterwards.")
+@WAIT_OPTION
 @expected_errors
-def backfill(settings_path, start, end, jobs, force, source, data_dir, offline, out_dir, no_publish) -> None:
+def backfill(settings_path, start, end, jobs, force, source, data_dir, offline, out_dir, no_publish, wait) -> None:
     """Build every weekly issue in a range (skipping complete ones), then publish them in one pass."""
+    if start > end:
+        raise click.BadParameter(f"--from {start} is after --to {end}; give the earlier date to --from",
+                                 param_hint="--from")
+    settings = _settings(settings_path)
+    with _lock(settings, "backfill", wait):
+        _backfill(settings, start, end, jobs, force, source, data_dir, offline, out_dir, no_publish)
+
+
+def _backfill(settings, start, end, jobs, force, source, data_dir, offline, out_dir, no_publish) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from generator.backfill import backfill as run_backfill
     from generator.data import load_prices
 
-    if start > end:
-        raise CapweeklyError(f"--from {start} is after --to {end}", "give the earlier date to --from")
-    settings = _settings(settings_path)
     market = load_prices(settings, source, data_dir, offline=offline)
     out = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
     with Progress(TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as bar:
+                  TextColumn("{task.description}"), console=Console(stderr=True, quiet=_verbosity == 0),
+                  transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def tick(b, done, total):
@@ -447,8 +583,8 @@ def backfill(settings_path, start, end, jobs, force, source, data_dir, offline, 
     if no_publish or not built:
         return
     if market.source == "sample" or not settings.site.base_url:
-        click.echo("not published: " + ("sample data is never published" if market.source == "sample"
-                                        else "set site.base_url to publish"), err=True)
+        info("not published: " + ("sample data is never published" if market.source == "sample"
+                                  else "set site.base_url to publish"))
         return
     from generator.publish.site import publish_site
 
@@ -476,7 +612,8 @@ def factcheck(settings_path, start, end, source, data_dir, jobs, show) -> None:
     from generator.history import history_report, run_history
 
     if end is not None and start > end:
-        raise CapweeklyError(f"--from {start} is after --to {end}", "give the earlier date to --from")
+        raise click.BadParameter(f"--from {start} is after --to {end}; give the earlier date to --from",
+                                 param_hint="--from")
     settings = _settings(settings_path)
     market = load_prices(settings, source, data_dir, offline=True)
     weeks = run_history(market, settings, start, end, jobs=jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
@@ -537,6 +674,100 @@ def bounces_import(settings_path, mailbox_path) -> None:
     for address in summary.suppressed[:50]:
         click.echo(f"  suppressed: {address}", err=True)
     click.echo(health)
+
+
+@main.command()
+@SETTINGS_OPTION
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="The week to preview (default: the latest).")
+@click.option("--source", type=click.Choice(["sample", "csv", "yfinance"]),
+              help="Price source (default: data.source in settings).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of <TICKER>.csv files (csv source).")
+@click.option("--offline", is_flag=True, help="yfinance source: use the local cache only, no network.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback: only you).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+@click.option("--pdf", is_flag=True, help="Also re-print report.pdf on every change (slower).")
+@expected_errors
+def preview(settings_path, as_of, source, data_dir, offline, host, port, pdf) -> None:
+    """Serve the issue locally and re-render it as you edit notes, templates or settings.
+
+    The report at /, the email edition at /email and /email.txt, a warnings panel on each page;
+    the browser reloads itself after every change. Nothing is written to the reports folder."""
+    from generator.preview import Preview, serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        info(f"warning: the preview listens on {host}: anyone who can reach it reads your draft")
+    view = Preview(Path(settings_path), as_of=as_of, source=source, data_dir=data_dir, offline=offline, pdf=pdf)
+    info("capweekly preview: building the week once (prices, figures, charts)...")
+
+    def ready(url: str) -> None:
+        r = view.current
+        watched = ", ".join(map(str, [view.settings_path.resolve(), *view.watched()]))
+        click.echo(f"capweekly preview: {url} (email: {url}email); watching {watched}; Ctrl-C stops", err=True)
+        for w in r.warnings:
+            info(f"warning: {w}")
+        if r.flags:
+            info(f"fact-check: {len(r.flags)} open flag(s), listed in the page's panel")
+
+    import signal
+
+    def stop(signum, frame):  # `kill` (SIGTERM) stops it as Ctrl-C does: temporary files removed
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        serve(view, host, port, ready)
+    except OSError as exc:
+        raise CapweeklyError(f"cannot listen on {host}:{port} ({exc.strerror})", "pick another --port") from None
+    except KeyboardInterrupt:
+        info("capweekly preview: stopped")
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@expected_errors
+def init(directory) -> None:
+    """Start a new newsletter in DIRECTORY (default: here): settings.yaml with every key commented,
+    notes/ with an example note, an empty templates/ override folder, a JSON schema and .gitignore."""
+    from generator.init import new_newsletter
+
+    target = Path(directory)
+    written = new_newsletter(target)
+    for path in written:
+        info(f"  wrote {path}")
+    where = "" if target.resolve() == Path.cwd().resolve() else f"cd {directory} && "
+    click.echo(f"new newsletter in {target.resolve()}; next: {where}capweekly build --source sample "
+               "(then edit settings.yaml: branding, disclosures, data.source)")
+
+
+@main.group("settings")
+def settings_group() -> None:
+    """Inspect the settings file: check it, or print its JSON schema."""
+
+
+@settings_group.command("schema")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def settings_schema_command(out_file) -> None:
+    """Print the JSON schema of settings.yaml (for editor completion: yaml-language-server, VS Code, PyCharm)."""
+    from generator.init import schema_text
+
+    text = schema_text()
+    if out_file:
+        from generator.writer import write_text
+
+        write_text(Path(out_file), text)
+        info(f"wrote {out_file}")
+    else:
+        click.echo(text, nl=False)
+
+
+@settings_group.command("check")
+@SETTINGS_OPTION
+@expected_errors
+def settings_check(settings_path) -> None:
+    """Validate the settings file (and CAPWEEKLY__... overrides); list every problem with its line."""
+    settings = _settings(settings_path)
+    click.echo(f"{settings_path}: ok ({settings.branding.title}: {settings.pair.small}/{settings.pair.large}, "
+               f"{len(settings.optional_tickers())} optional tickers, data from {settings.data.source})")
 
 
 def run() -> None:

@@ -1,6 +1,15 @@
 """Expected failures, each printed by the CLI as one line with a hint.
 
 Anything that is not a `CapweeklyError` is a bug and keeps its traceback.
+Each kind has its own exit code, so a script (cron, CI) can tell them apart:
+
+    0  success
+    1  a bug (traceback), or `factcheck` found flags
+    2  usage: an unknown option or a bad option value (click's own code)
+    3  data or settings: the input is wrong or missing; fix it and run again
+    4  refused by a safety rule: sample, stale or flagged data, an older issue,
+       another run holding the lock, a file that would be overwritten
+    5  an outside service failed: the SMTP server, the network, Yahoo Finance
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ class CapweeklyError(Exception):
     """Base of every expected failure: a category, what went wrong, and what to do."""
 
     category = "error"
+    exit_code = 3
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -56,3 +66,20 @@ class OutputError(CapweeklyError):
     """The output folder cannot be written."""
 
     category = "output error"
+
+
+class RefusedError(CapweeklyError):
+    """A safety rule refused the command (nothing was done); an --allow-... flag or a wait may apply."""
+
+    category = "refused"
+    exit_code = 4
+
+
+class ServiceError(CapweeklyError):
+    """An outside service (SMTP server, network, data vendor) failed; retry later."""
+
+    category = "service error"
+    exit_code = 5
+
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INPUT, EXIT_REFUSED, EXIT_SERVICE = 0, 1, 2, 3, 4, 5

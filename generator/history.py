@@ -11,6 +11,7 @@ across chunk boundaries too.
 from __future__ import annotations
 
 import collections
+import re
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -120,4 +121,81 @@ def history_report(weeks: list[WeekResult], show: int = 3) -> str:
     lines.append(f"stance changes a year: raw rules {sum(raw.values()) / years:.1f}, "
                  f"published {sum(published.values()) / years:.1f}")
     lines.append("  " + ", ".join(f"{y}: {raw[y]}->{published[y]}" for y in published))
+    return "\n".join(lines)
+
+
+# --- variety: how much an issue repeats itself --------------------------------------------------------------
+
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_NUMBER = re.compile(rf"\b(?:{_MONTHS})\b\.?|[-+−–]?\$?\d[\d,.]*%?")
+WINDOW = 10
+
+
+def masked(sentence: str) -> str:
+    """A sentence with its numbers, dates and month names masked, for comparing wording across weeks."""
+    return " ".join(_NUMBER.sub("#", sentence).split())
+
+
+@dataclass(frozen=True)
+class Variety:
+    windows: int
+    worst_share: float          # the largest share of an issue's sentences found in all ten weeks of a window
+    mean_share: float
+    share_over_target: int      # issues (in any window) above TARGET_SHARE
+    fewest_headlines: int       # the fewest different headlines in a window of ten
+    headline_windows_short: int  # windows with fewer than TARGET_HEADLINES different headlines
+    words_min: int
+    words_median: float
+    words_max: int
+    weeks_outside_length: int
+    repeated: tuple[tuple[str, int], ...]   # sentences (masked) by the number of windows where they are in all ten
+
+
+TARGET_SHARE, TARGET_HEADLINES, TARGET_WORDS = 0.10, 8, (700, 1200)
+
+
+def _body(w: WeekResult) -> list[str]:
+    """An issue's commentary sentences (masked), the headline left out (it is measured on its own)."""
+    return [masked(s) for s, k in zip(w.sentences, w.keys) if not k.startswith("headline/")]
+
+
+def variety(weeks: list[WeekResult]) -> Variety:
+    bodies = [_body(w) for w in weeks]
+    sets = [set(b) for b in bodies]
+    shares, fewest, short = [], WINDOW, 0
+    repeated: collections.Counter = collections.Counter()
+    worst = 0.0
+    over = set()
+    windows = max(0, len(weeks) - WINDOW + 1)
+    for i in range(windows):
+        common = set.intersection(*sets[i:i + WINDOW])
+        repeated.update(common)
+        for j in range(i, i + WINDOW):
+            share = sum(1 for s in bodies[j] if s in common) / max(1, len(bodies[j]))
+            shares.append(share)
+            worst = max(worst, share)
+            if share > TARGET_SHARE:
+                over.add(j)
+        different = len({w.headline for w in weeks[i:i + WINDOW]})
+        fewest = min(fewest, different)
+        short += different < TARGET_HEADLINES
+    words = sorted(w.words for w in weeks) or [0]
+    low, high = TARGET_WORDS
+    return Variety(windows, worst, sum(shares) / max(1, len(shares)), len(over), fewest, short, words[0],
+                   words[len(words) // 2], words[-1], sum(1 for w in weeks if not low <= w.words <= high),
+                   tuple(repeated.most_common()))
+
+
+def variety_report(weeks: list[WeekResult], show: int = 15) -> str:
+    v = variety(weeks)
+    lines = [f"{len(weeks)} weeks, {v.windows} windows of {WINDOW}",
+             f"  sentences in all ten weeks of a window: worst {v.worst_share:.0%} of an issue, mean {v.mean_share:.1%};"
+             f" {v.share_over_target} issues above {TARGET_SHARE:.0%}",
+             f"  different headlines in a window: fewest {v.fewest_headlines} of {WINDOW};"
+             f" {v.headline_windows_short} windows below {TARGET_HEADLINES}",
+             f"  words: min {v.words_min}, median {v.words_median:.0f}, max {v.words_max};"
+             f" {v.weeks_outside_length} weeks outside {TARGET_WORDS[0]}-{TARGET_WORDS[1]}"]
+    for sentence, count in v.repeated[:show]:
+        lines.append(f"  {count:5} windows: {sentence[:150]}")
     return "\n".join(lines)

@@ -86,7 +86,7 @@ def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
         return cut
     kept = {t: h for t, h in cut.histories.items() if t not in stale}
     return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale),
-                      cut.notes, cut.expected_session, cut.members)
+                      cut.notes, cut.expected_session, cut.members, cut.cot)
 
 
 def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,

@@ -2,8 +2,16 @@
 
 Every option is documented here (the `description` of each field) and in the
 shipped settings.yaml. Unknown keys are errors, and every problem in a file is
-reported at once with its location, e.g. ``settings.yaml: pair.small: ...``.
+reported at once with its line, column and key, e.g.
+``settings.yaml: line 14, column 10: pair.small: ...``.
+
+Any key can be overridden from the environment: ``CAPWEEKLY__PAIR__SMALL=IJR``
+(prefix ``CAPWEEKLY__``, sections joined by ``__``, case-insensitive; the value
+is read as YAML, so ``CAPWEEKLY__TICKERS__SECTORS='[XLK, XLF]'`` is a list and
+``null`` clears a key). A bad override is reported under the variable's name.
+The CLI also reads the file's path from ``CAPWEEKLY_SETTINGS``.
 Secrets never live in settings; later stages read them from the environment.
+`settings_schema()` is the JSON schema of the file (`capweekly settings schema`).
 """
 
 from __future__ import annotations
@@ -11,6 +19,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Literal
+
+import os
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -70,6 +80,9 @@ class Tickers(_Model):
     long_yield: str | None = Field(None, description="10-year yield in percent (e.g. ^TNX).")
     short_yield: str | None = Field(None, description="13-week yield in percent (e.g. ^IRX).")
     volatility: str | None = Field(None, description="Volatility index (e.g. ^VIX).")
+    small_volatility: str | None = Field(None, description="Small-cap volatility index (e.g. ^RVX, the Cboe Russell "
+                                                           "2000 volatility index): its premium over `volatility` is "
+                                                           "the hedging gauge of the crowding section.")
     fx: str | None = Field(None, description="Carry-trade currency pair (e.g. JPY=X).")
 
     @field_validator("sectors")
@@ -85,7 +98,7 @@ class Tickers(_Model):
     def optional(self) -> list[str]:
         """Every configured optional ticker, in a stable order."""
         singles = [self.tech, self.tech_sector, self.equal_weight, self.quality, self.high_yield, self.treasuries,
-                   self.long_yield, self.short_yield, self.volatility, self.fx]
+                   self.long_yield, self.short_yield, self.volatility, self.small_volatility, self.fx]
         out = list(self.sectors) + [t for t in singles if t]
         return list(dict.fromkeys(out))
 
@@ -143,6 +156,44 @@ class Risk(_Model):
     def _ordered(self) -> "Risk":
         if self.vix_calm >= self.vix_stressed:
             raise ValueError("vix_calm must be below vix_stressed")
+        return self
+
+
+class Positioning(_Model):
+    """Crowding and hedging gauges (generator/metrics/crowding.py). Each is optional: one whose data is missing
+    says so in a sentence and the rest builds."""
+
+    hedge_window: int = Field(252, ge=20, le=2520, description="Sessions over which the RVX-VIX spread's percentile "
+                                                               "is measured (252: one year).")
+    volume_average: int = Field(50, ge=5, le=400, description="Sessions in the small-cap ticker's average volume "
+                                                              "that the last five sessions are compared with.")
+    volume_window: int = Field(252, ge=20, le=2520, description="Sessions over which the volume ratio's percentile "
+                                                                "is measured.")
+    cot: bool = Field(False, description="Read the CFTC Commitments of Traders (Traders in Financial Futures, "
+                                         "futures-only) for the Russell 2000 E-mini from `cot_file`.")
+    cot_file: str | None = Field(None, description="The CFTC file: a FinFutYY.txt (or several years of its rows) with "
+                                                   "the CFTC's own 87-column header; relative to this settings file.")
+    cot_download: bool = Field(False, description="Download the CFTC's yearly TFF files (fut_fin_txt_YYYY.zip) into "
+                                                  "`cot_cache_dir` and read them instead of `cot_file`; --offline "
+                                                  "uses the cache only.")
+    cot_cache_dir: str = Field("cache/cot", min_length=1, description="Folder of the downloaded CFTC files.")
+    cot_first_year: int = Field(2017, ge=2006, le=2100, description="First year downloaded (the TFF report starts "
+                                                                    "in 2006; the CME E-mini in July 2017).")
+    cot_code: str = Field("239742", pattern=r"^[0-9A-Za-z]{6}$",
+                          description="CFTC_Contract_Market_Code of the contract (239742: CME Russell E-mini).")
+    cot_window_years: int = Field(3, ge=1, le=20, description="Years of reports the net positions' percentiles "
+                                                              "are measured over.")
+    cot_min_reports: int = Field(52, ge=10, le=1000, description="Fewer reports than this in the window: no "
+                                                                 "percentile.")
+    cot_stale_weeks: int = Field(3, ge=1, le=52, description="A report older than this many weeks at the issue's "
+                                                             "date is stale: the text says so and argues nothing "
+                                                             "from it.")
+
+    @model_validator(mode="after")
+    def _file(self) -> "Positioning":
+        if self.cot and not self.cot_file and not self.cot_download:
+            raise ValueError("cot is on but neither cot_file nor cot_download is set (give the CFTC file's path, "
+                             "set cot_download: true, or set cot: false)")
         return self
 
 
@@ -329,6 +380,7 @@ class Settings(_Model):
     stance: Stance = Field(default_factory=Stance)
     risk: Risk = Field(default_factory=Risk)
     breadth: Breadth = Field(default_factory=Breadth)
+    positioning: Positioning = Field(default_factory=Positioning)
     history: History = Field(default_factory=History)
     data: Data = Field(default_factory=Data)
     output: Output = Field(default_factory=Output)
@@ -365,9 +417,56 @@ class Settings(_Model):
         """The breadth universe's members (loaded as one matrix; a member that fails is counted, never fatal)."""
         return list(self.universe().tickers)
 
+    def ticker_keys(self) -> dict[str, list[tuple]]:
+        """Each optional ticker -> the settings keys that name it: ("tickers", "quality"), ("tickers", "sectors", 2)."""
+        out: dict[str, list[tuple]] = {}
+        for i, t in enumerate(self.tickers.sectors):
+            out.setdefault(t, []).append(("tickers", "sectors", i))
+        for name in Tickers.model_fields:
+            value = getattr(self.tickers, name)
+            if name != "sectors" and value:
+                out.setdefault(value, []).append(("tickers", name))
+        return out
+
+    def ticker_fields(self) -> dict[str, list[str]]:
+        return {t: [_location(k) for k in keys] for t, keys in self.ticker_keys().items()}
+
+    def pair_clashes(self) -> list[tuple[tuple, str]]:
+        """(key, problem) for each optional ticker that is one of the pair: it would be compared with
+        itself ("IJR is level with the profitability-screened IJR")."""
+        pair = {self.pair.small.upper(): "pair.small", self.pair.large.upper(): "pair.large"}
+        return [(key, f"{value} is also {pair[value.upper()]}; an optional ticker is compared with the pair, "
+                      "so it must differ from both (remove it or pick another ticker)")
+                for value, keys in self.ticker_keys().items() if value.upper() in pair for key in keys]
+
+
+def missing_optional(settings: Settings, metrics: dict) -> list[str]:
+    """Warnings for optional tickers the issue had no data for (a misspelt `quality: IJRR`): their
+    sections are left out, which is easy to miss."""
+    missing = (metrics.get("provenance") or {}).get("missing") or []
+    fields = settings.ticker_fields()
+    source = (metrics.get("provenance") or {}).get("description") or metrics.get("source", "the data")
+    return [f"{', '.join(fields.get(t, ['tickers']))}: {t} has no data up to {metrics.get('as_of')} in {source}; "
+            "the sections that use it are left out (check the spelling, or add its data)"
+            for t in missing if t in fields]
+
+
+def settings_schema() -> dict:
+    """The JSON schema of settings.yaml (for editor completion and checks), from the model."""
+    schema = Settings.model_json_schema(mode="validation")
+    schema["properties"].pop("base_dir", None)
+    schema["title"] = "capweekly settings.yaml"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
 
 def _location(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc if part not in ("function-after",)) or "(top level)"
+    out = ""
+    for part in loc:
+        if part == "function-after":
+            continue
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
 
 
 def _describe(error: dict) -> str:
@@ -422,24 +521,87 @@ def _check_size(raw) -> None:
             stack.extend(item)
 
 
-def load_settings(path: str | Path) -> Settings:
-    """Read and validate a settings file; raise SettingsError listing every problem."""
+ENV_PREFIX = "CAPWEEKLY__"
+
+
+def _mark(node) -> str:
+    return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}: "
+
+
+def _position(root, loc: tuple, key: bool = False) -> str:
+    """'line L, column C: ' of the YAML node at `loc` (its key when `key`), or of its nearest parent."""
+    node, found = root, root
+    for i, part in enumerate(loc):
+        nxt = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == part:
+                    nxt = k if key and i == len(loc) - 1 else v
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+        if nxt is None:
+            break
+        node = found = nxt
+    return _mark(found) if found is not None else ""
+
+
+def env_overrides(environ=None) -> dict[tuple[str, ...], tuple[str, object]]:
+    """CAPWEEKLY__SECTION__KEY=value variables: key path -> (variable name, value read as YAML)."""
+    environ = os.environ if environ is None else environ
+    out = {}
+    for name, text in sorted(environ.items()):
+        if not name.upper().startswith(ENV_PREFIX) or name.upper() == ENV_PREFIX:
+            continue
+        path = tuple(part.lower() for part in name[len(ENV_PREFIX):].split("__"))
+        try:
+            value = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            value = text  # not YAML: the text itself
+        out[path] = (name, value)
+    return out
+
+
+def _apply(raw: dict, overrides) -> list[str]:
+    problems = []
+    for path, (name, value) in overrides.items():
+        if not all(path):
+            problems.append(f"{name} (environment): empty section name (use CAPWEEKLY__SECTION__KEY)")
+            continue
+        node = raw
+        for part in path[:-1]:
+            node = node.setdefault(part, {}) if isinstance(node, dict) else None
+            if not isinstance(node, dict):
+                break
+        if not isinstance(node, dict):
+            problems.append(f"{name} (environment): {'.'.join(path[:-1])} is not a section")
+            continue
+        node[path[-1]] = value
+    return problems
+
+
+def load_settings(path: str | Path, environ=None) -> Settings:
+    """Read and validate a settings file, with CAPWEEKLY__... overrides from `environ` (default
+    os.environ); raise SettingsError listing every problem with its line and column."""
     path = Path(path)
     shown = str(path)
     try:
-        if path.is_dir():
-            raise SettingsError(shown, ["is a folder, not a settings file (pass --settings PATH/settings.yaml)"])
-        if path.exists() and path.stat().st_size > MAX_SETTINGS_BYTES:
+        if path.is_file() and path.stat().st_size > MAX_SETTINGS_BYTES:
             raise SettingsError(shown, [f"{path.stat().st_size // 1024} KB; a settings file is a few KB "
                                         f"(limit {MAX_SETTINGS_BYTES // 1024} KB)"])
         text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
         raw = yaml.load(text, Loader=_StrictLoader)  # safe_load's constructors, duplicate keys refused
         _check_size(raw)
     except FileNotFoundError:
-        raise SettingsError(shown, ["file not found (pass --settings PATH or run from the project folder)"]) from None
+        raise SettingsError(shown, ["file not found (run `capweekly init` to start a newsletter here, "
+                                    "pass --settings PATH or set CAPWEEKLY_SETTINGS)"]) from None
+    except IsADirectoryError:
+        raise SettingsError(shown, ["is a folder, not a settings file (pass --settings FOLDER/settings.yaml)"]) \
+            from None
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[:exc.start].count(b"\n") + 1
-        raise SettingsError(shown, [f"line {line}: not UTF-8 text (save the file as UTF-8)"]) from None
+        raise SettingsError(shown, [f"line {line}: not UTF-8 text (save the settings file as UTF-8)"]) from None
     except OSError as exc:
         raise SettingsError(shown, [f"cannot be read ({exc.strerror})"]) from None
     except _TooBig:
@@ -449,19 +611,39 @@ def load_settings(path: str | Path) -> Settings:
         raise SettingsError(shown, ["nested too deeply to read"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise SettingsError(shown, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if not isinstance(raw, dict):
         raise SettingsError(shown, ["must be a mapping of sections (branding, pair, disclosures, ...)"])
     if "base_dir" in raw:
-        raise SettingsError(shown, ["base_dir: unknown key (paths resolve against the settings file's folder)"])
+        raise SettingsError(shown, [f"{_position(root, ('base_dir',), key=True)}base_dir: unknown key "
+                                    "(paths resolve against the settings file's folder)"])
+    overrides = env_overrides(environ)
+    problems = _apply(raw, overrides)
+    if problems:
+        raise SettingsError(shown, problems)
+
+    def where(loc: tuple, key: bool = False) -> str:
+        """The environment variable that set `loc`, or its line and column in the file."""
+        for p, (name, _) in overrides.items():
+            if loc and (loc[:len(p)] == p or p[:len(loc)] == loc):
+                return f"{name} (environment): "
+        return _position(root, loc, key) if root is not None else ""
+
     try:
         settings = Settings.model_validate({**raw, "base_dir": path.resolve().parent})
     except ValidationError as exc:
-        problems = [f"{_location(e['loc'])}: {_describe(e)}" for e in exc.errors()]
+        problems = []
+        for e in exc.errors():
+            loc = tuple(part for part in e["loc"] if part != "function-after")
+            problems.append(f"{where(loc, e['type'] == 'extra_forbidden')}{_location(loc)}: {_describe(e)}")
         raise SettingsError(shown, problems) from None
+    clashes = [f"{where(key)}{_location(key)}: {problem}" for key, problem in settings.pair_clashes()]
+    if clashes:
+        raise SettingsError(shown, clashes)
     try:
         settings.universe()  # a universe file that cannot be read is a settings problem, found now
     except SettingsError as exc:
-        raise SettingsError(shown, [f"breadth.universe: {exc.path}: {p}" for p in exc.problems]) from None
+        where = _position(root, ("breadth", "universe")) if root is not None else ""
+        raise SettingsError(shown, [f"{where}breadth.universe: {exc.path}: {p}" for p in exc.problems]) from None
     return settings

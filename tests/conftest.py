@@ -12,8 +12,20 @@ from generator.data.model import MarketData, TickerHistory
 from generator.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = ROOT / "settings.yaml"
+# The tests' own settings (a copy of the shipped example, so renaming the newsletter in
+# settings.yaml never breaks a test); the repo's settings.yaml is the commented example users copy.
+SETTINGS = ROOT / "tests" / "fixtures" / "settings.yaml"
 MARKET_DIR = ROOT.parent / "shared" / "data" / "market"
+
+
+@pytest.fixture(autouse=True)
+def _no_settings_overrides(monkeypatch):
+    """A developer's CAPWEEKLY__... or CAPWEEKLY_SETTINGS variables must not change what the tests read."""
+    import os
+
+    for name in list(os.environ):
+        if name.upper().startswith("CAPWEEKLY__") or name.upper() == "CAPWEEKLY_SETTINGS":
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Bad input by the hundred, as an attacker or a careless user would give it (issue 16).
 
 Each case is one distinct malformed input. Loaders are tried directly (cheap); a handful of end-to-end CLI cases
-prove the same errors reach the user as one line with exit code 2 and leave every earlier output byte-identical.
+prove the same errors reach the user as one line with the input-error exit code (3; 2 for a usage error) and leave every earlier output byte-identical.
 A case "holds" when it gives one clear line naming the file, field, line or ticker (or the right HTTP status), and
 changes nothing it should not. Property-based fuzzing (hypothesis) of the CSV reader, the settings loader and the
 note parser is at the end.
@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from generator.data.csv_folder import read_ticker_csv
-from generator.errors import CapweeklyError, DataError, SettingsError
+from generator.errors import EXIT_INPUT, EXIT_USAGE, CapweeklyError, DataError, SettingsError
 from generator.notes import NotesError, load_note, parse_note
 from generator.publish.subscribers import SubscriberError, SubscriberStore
 from generator.settings import load_settings
@@ -585,13 +585,15 @@ def test_e2e_bad_inputs_exit_2_with_one_line_and_leave_the_issue_alone(built, tm
     (data / "IWM.csv").write_text(HEADER + "2024-01-02,10,11,9,ten,10.4,100\n")
     (data / "SPY.csv").write_text(GOOD)
     cases = [
-        (["build", "--settings", str(bad_settings), "--source", "sample"], "pair.smal: unknown key"),
-        (["build", "--settings", str(path), "--source", "csv", "--data-dir", str(data)], "line 2: close is not"),
-        (["build", "--settings", str(path), "--source", "sample", "--as-of", "2025-13-01"], "is not a date"),
+        (["build", "--settings", str(bad_settings), "--source", "sample"], "pair.smal: unknown key", EXIT_INPUT),
+        (["build", "--settings", str(path), "--source", "csv", "--data-dir", str(data)], "line 2: close is not",
+         EXIT_INPUT),
+        (["build", "--settings", str(path), "--source", "sample", "--as-of", "2025-13-01"], "is not a date",
+         EXIT_USAGE),
     ]
-    for args, needle in cases:
+    for args, needle, code in cases:
         result = _cli(*args)
-        assert result.exit_code == 2, (args, result.output)
+        assert result.exit_code == code, (args, result.output)
         assert needle in result.output and len(result.output.strip().splitlines()) <= 4, result.output  # click usage
     (notes / f"{sorted(reports.iterdir())[-1].name}.md").write_text("ok\n\n![x](http://127.0.0.1:9/leak.png)\n")
     try:
@@ -599,7 +601,8 @@ def test_e2e_bad_inputs_exit_2_with_one_line_and_leave_the_issue_alone(built, tm
     finally:
         for f in notes.iterdir():
             f.unlink()
-    assert result.exit_code == 2 and "line 3: image 'http://127.0.0.1:9/leak.png'" in result.output, result.output
+    assert result.exit_code == EXIT_INPUT and "line 3: image 'http://127.0.0.1:9/leak.png'" in result.output, \
+        result.output
     assert _tree(reports) == before
 
 
@@ -625,7 +628,8 @@ def test_e2e_damaged_metrics_and_stray_folders_are_never_sent(built, tmp_path, m
                                    (b"\xff\xfe", "damaged"), (b"[]", "damaged")]:
                 (latest / "metrics.json").write_bytes(damage)
                 result = _cli("send", "--settings", str(local), "--allow-sample-data", "--allow-stale-data")
-                assert result.exit_code == 2 and needle in result.output and latest.name in result.output, result.output
+                assert result.exit_code == EXIT_INPUT and needle in result.output and latest.name in result.output, \
+                    result.output
                 assert "Traceback" not in result.output
         finally:
             (latest / "metrics.json").write_bytes(saved)
@@ -643,7 +647,7 @@ def test_e2e_subscribers_add_refuses_to_resubscribe(built, tmp_path):
     path, _ = built
     assert _cli("subscribers", "add", "gone@example.com", "--status", "unsubscribed", "--settings", str(path)).exit_code == 0
     result = _cli("subscribers", "add", "gone@example.com", "--settings", str(path))
-    assert result.exit_code == 2 and "not re-subscribed" in result.output
+    assert result.exit_code == EXIT_INPUT and "not re-subscribed" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 import pytest
 from click.testing import CliRunner
 
+from generator.errors import EXIT_INPUT
 from generator.publish.bounces import import_bounces, list_health, parse_report
 from generator.publish.mail import Issue, send_issue
 from generator.publish.subscribers import SubscriberStore
@@ -243,5 +244,5 @@ def test_cli_bounces_import_reads_a_maildir_and_refuses_what_is_not_a_mailbox(se
     (tmp_path / "file.txt").write_text("hello\n")
     for bad, says in [("notabox", "not a Maildir"), ("file.txt", "not an mbox file"), ("missing", "no such mailbox")]:
         result = runner.invoke(main, ["bounces", "import", str(tmp_path / bad), "--settings", str(settings_file)])
-        assert result.exit_code == 2 and says in result.output, result.output
+        assert result.exit_code == EXIT_INPUT and says in result.output, result.output
         assert len(result.output.strip().splitlines()) == 1

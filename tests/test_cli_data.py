@@ -39,7 +39,7 @@ def test_update_status_and_offline_build(tmp_path, monkeypatch):
     assert "2025-10-31" in status.output and "stale" in status.output  # the fake data ends long before "now"
 
     stale = runner.invoke(main, ["build", "--settings", settings, "--source", "yfinance", "--offline"])
-    assert stale.exit_code == 2 and "stale data, last bar 2025-10-31" in stale.output
+    assert stale.exit_code == 3 and "stale data, last bar 2025-10-31" in stale.output
     assert "--as-of 2025-10-31" in stale.output
 
     built = runner.invoke(main, ["build", "--settings", settings, "--source", "yfinance", "--offline",
@@ -52,12 +52,12 @@ def test_update_status_and_offline_build(tmp_path, monkeypatch):
 def test_update_failure_exits_nonzero_naming_the_ticker(tmp_path, monkeypatch):
     monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS), missing={"XLK"}))
     result = CliRunner().invoke(main, ["data", "update", "--settings", _settings_file(tmp_path)])
-    assert result.exit_code == 2
+    assert result.exit_code == 3  # a wrong or delisted symbol is a data error, not the network's
     assert "could not refresh XLK" in result.output and "possibly delisted" in result.output
 
 
 def test_offline_build_without_a_cache_says_what_to_do(tmp_path):
     result = CliRunner().invoke(main, ["build", "--settings", _settings_file(tmp_path), "--source", "yfinance",
                                        "--offline"])
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "no price cache yet" in result.output and "capweekly data update" in result.output

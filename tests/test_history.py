@@ -73,3 +73,29 @@ def test_the_week_story_leads_the_issue(real_weeks):
     assert "risks/nothing_alarming" not in by_day[date(2024, 8, 9)].keys
     assert by_day[date(2008, 10, 10)].keys[0].startswith("headline/crash_better")
     assert by_day[date(2020, 3, 20)].keys[0].startswith("headline/crash_")
+
+
+@pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
+def test_an_issue_does_not_repeat_last_weeks_words(request, which):
+    """Issue 15's targets over every ten-week window of the history: at most 10% of an issue's commentary
+    sentences (numbers and dates masked) appear word for word in all ten issues; at least eight different
+    headlines in ten; 700-1,200 words of commentary in every issue."""
+    from generator.history import TARGET_HEADLINES, TARGET_SHARE, TARGET_WORDS, variety, variety_report
+
+    weeks = request.getfixturevalue(which)
+    v = variety(weeks)
+    report = variety_report(weeks, show=10)
+    assert v.worst_share <= TARGET_SHARE, report
+    assert v.fewest_headlines >= TARGET_HEADLINES, report
+    assert TARGET_WORDS[0] <= v.words_min and v.words_max <= TARGET_WORDS[1], report
+
+
+@pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
+def test_every_issue_argues(request, which):
+    """A thesis up front and a case for, a case against and (unless the call is held back) a verdict."""
+    for w in request.getfixturevalue(which):
+        keys = [k.split("/")[1] for k in w.keys]
+        lede = [k for k in w.keys if k.startswith("lede/")]
+        assert any(k.split("/")[1].split("_")[0] in ("stress", "flat", "strong", "weak") for k in lede), w.session
+        assert any(k.startswith("case_for") for k in keys) and any(k.startswith("case_against") for k in keys), \
+            w.session

@@ -72,3 +72,48 @@ def test_relative_paths_resolve_against_the_settings_folder(tmp_path, shipped):
     shipped["output"]["dir"] = "out"
     settings = load_settings(_write(tmp_path, shipped))
     assert settings.resolve(settings.output.dir) == tmp_path / "out"
+
+
+def test_every_error_has_its_line_and_column(tmp_path):
+    text = SETTINGS.read_text(encoding="utf-8")
+    text = text.replace("small: IWM ", "small: 'not a ticker!' ").replace("page_size: A4", "page_size: A5")
+    text = text.replace("  sma_short: 50 ", "  sma_short: 500 ").replace("[XLK, XLI,", "[XLK, 'X L I',")
+    path = tmp_path / "settings.yaml"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    with pytest.raises(SettingsError) as err:
+        load_settings(path, {})
+    problems = err.value.problems
+    assert len(problems) == 4
+    for problem in problems:  # each names a line and column whose text is the key's value
+        where, key, _ = problem.split(": ", 2)
+        line, column = (int(part.split()[1]) for part in where.split(", "))
+        assert lines[line - 1][column - 1:].startswith(("'not a ticker!'", "A5", "500", "[XLK")), problem
+    assert any(p.endswith("tickers.sectors: not a ticker symbol: X L I") for p in problems), problems
+
+
+def test_environment_overrides(tmp_path):
+    env = {"CAPWEEKLY__PAIR__SMALL": "^RUT", "CAPWEEKLY__TICKERS__SECTORS": "[XLK, XLF]",
+           "CAPWEEKLY__OUTPUT__DIR": "elsewhere", "CAPWEEKLY__EMAIL__RATE_PER_SECOND": "2.5",
+           "CAPWEEKLY_SMTP_USER": "not a settings key", "OTHER": "x"}
+    settings = load_settings(SETTINGS, env)
+    assert settings.pair.small == "^RUT" and settings.tickers.sectors == ["XLK", "XLF"]
+    assert settings.resolve(settings.output.dir) == SETTINGS.parent / "elsewhere"
+    assert settings.email.rate_per_second == 2.5
+    with pytest.raises(SettingsError) as err:
+        load_settings(SETTINGS, {"CAPWEEKLY__PAIR__SMAL": "IWM"})
+    assert err.value.problems == ["CAPWEEKLY__PAIR__SMAL (environment): pair.smal: unknown key (check the spelling "
+                                  "against settings.yaml's comments)"]
+    with pytest.raises(SettingsError) as err:
+        load_settings(SETTINGS, {"CAPWEEKLY__BRANDING__TITLE__X": "y"})
+    assert err.value.problems == ["CAPWEEKLY__BRANDING__TITLE__X (environment): branding.title is not a section"]
+
+
+def test_an_optional_ticker_may_not_be_one_of_the_pair(tmp_path, shipped):
+    shipped["pair"]["small"] = "IJR"
+    with pytest.raises(SettingsError) as err:
+        load_settings(_write(tmp_path, shipped), {})
+    (problem,) = err.value.problems
+    assert problem.endswith("tickers.quality: IJR is also pair.small; an optional ticker is compared with the pair, "
+                            "so it must differ from both (remove it or pick another ticker)")
+    assert problem.startswith("line ")

@@ -54,5 +54,5 @@ def test_weekly_sends_nothing_when_the_data_is_stale(tmp_path, monkeypatch):
         settings = _settings(tmp_path, server.port)
         CliRunner().invoke(main, ["subscribers", "add", "r@example.com", "--settings", settings])
         result = CliRunner().invoke(main, ["weekly", "--settings", settings])
-    assert result.exit_code == 2 and "stale data" in result.output
+    assert result.exit_code == 3 and "stale data" in result.output
     assert server.handler.messages == [] and not (tmp_path / "site").exists()

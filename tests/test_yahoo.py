@@ -19,7 +19,7 @@ from generator.data.yahoo import DOWNLOAD_ARGS, Fetcher, YFinanceSource, normali
 from generator.errors import DataError
 from generator.pipeline import build_issue
 from generator.settings import Tickers
-from tests.conftest import SETTINGS
+from tests.conftest import ROOT, SETTINGS
 from tests.fake_yahoo import FakeDownload, truth
 
 TICKERS = ["IWM", "SPY", "XLK", "^TNX", "JPY=X"]
@@ -393,6 +393,6 @@ def test_offline_build_reads_the_stored_schedule_without_the_calendar_library(mo
         data = src.load(["IWM", "SPY"], [], [])
         print(data.expected_session, "exchange_calendars" in sys.modules)
     """)
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=SETTINGS.parent)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)  # this code
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2025-11-03", "False"]

@@ -15,6 +15,7 @@ from typing import Mapping
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
                                          is_not, less_than, more_than, negative, positive, sign_of, within)
+from generator.commentary.crowding import crowding_paragraph
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import ZERO_RATE
 from generator.metrics.stance import FLAG_TEXT
@@ -31,8 +32,6 @@ TECH_BUST = 0.15
 TECH_LEVEL = 0.005
 # A change in the share of the universe below its reference high smaller than this is "unchanged".
 BREADTH_BAND = 0.02
-TEST_NAMES = {"trend": "the 200-day trend", "averages": "the moving-average cross", "momentum_13w": "13-week momentum",
-              "momentum_52w": "52-week momentum", "breadth": "breadth", "rates": "the rates signal"}
 SECTIONS = ("divergence", "rates", "long-view", "sectors", "sectors-map", "policy", "junk", "risks", "positioning")
 
 
@@ -64,12 +63,12 @@ class _Rules:
         self.t = settings.tickers
 
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
-            **extra) -> Sentence:
+            words: str | None = None, optional: int = 0, **extra) -> Sentence:
         subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
         flat: list[Claim] = []
         for c in claims:
             flat.extend(c if isinstance(c, tuple) else (c,))
-        return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship)
+        return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship, words, optional)
 
     def ret(self, ticker: str, period: str, name: str | None = None) -> Fact:
         return Fact(name or f"{ticker}_{period}", f"returns.{ticker}.{period}", ticker, "pct")
@@ -77,14 +76,8 @@ class _Rules:
 
 # --- the week's story: headline and standfirst -----------------------------------------------------------
 
-# Headline forms per story; the form is chosen by the week's number, so a story that lasts several weeks
-# never repeats last week's headline (templates/words/headline.html holds the words).
-HEADLINE_FORMS = {"crash_better": 4, "crash_worse": 4, "crash_even": 4, "vix_spike": 4, "vix_spike_large": 4,
-                  "yen_shock": 4, "surge_up": 4, "surge_again": 4, "surge_in_trend": 4, "beat_in_down": 4,
-                  "lag_in_up": 4, "slump_down": 4, "upgrade": 4, "downgrade": 4, "pending_upgrade": 4,
-                  "wavering": 4, "small_trend": 5, "small_trend_dip": 4, "turning": 5, "turning_dip": 4,
-                  "bounce_no_turn": 4, "large_trend": 5, "mixed": 5, "yield_jump": 4, "yield_drop": 4,
-                  "market_day_up": 4, "market_day_down": 4}
+# Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
+# by the week's number, so a story that lasts several weeks never repeats last week's headline.
 # A weekly USD/JPY fall at least this large is "sharp".
 SHARP_YEN = -0.025
 # USD/JPY this far above its 200-day average is a stretched carry position.
@@ -209,16 +202,11 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
                      more_than("stance.score", -3, "stance", "stance", 0)]
 
 
-def headline_form(story: str, session_day) -> int:
-    """Which of a story's headline forms this week uses: consecutive weeks always differ."""
-    return (session_day.toordinal() // 7) % HEADLINE_FORMS[story]
-
-
 def _headline(r: _Rules) -> Sentence:
     story, claims = week_story(r)
     subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
                 r.t.fx or "JPY=X", "yen", r.t.long_yield or "^TNX")
-    return r.say("headline", f"{story}_{headline_form(story, r.m.as_of) + 1}", subjects, claims=claims)
+    return r.say("headline", story, subjects, claims=claims)
 
 
 def _standfirst(r: _Rules) -> Paragraph:
@@ -278,6 +266,9 @@ def _standfirst(r: _Rules) -> Paragraph:
                         else at_most("events.biggest_day_move", -BIG_DAY, pair, "day")]
                        + ([Claim("events.biggest_day", "==", None, pair, "same day", 0, "events.large_day")] if same
                           else [])))
+    from generator.commentary.argument import thesis
+
+    out.append(thesis(r))
     out.append(_stance_line(r))
     return tuple(out)
 
@@ -560,7 +551,7 @@ def _breadth(r: _Rules) -> Paragraph:
 def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("rates", key, subjects, facts, claims, **x)  # noqa
-    first = [say("why_rates", "rates")]
+    first = [say("why_rates", "rates", optional=3)]
     regime = m.events.regime
     if regime is not None:
         reversal = _bill_reversal(r)
@@ -822,7 +813,9 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("sectors", key, subjects, facts, claims, **x)  # noqa
     ranked = tuple(sorted(((t, v["13w"]) for t, v in m.relative_to_large.items()
                            if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
-    first = [say("why_sectors", "sectors")]
+    from generator.commentary.argument import bridge_sectors
+
+    first = [bridge_sectors(r), say("why_sectors", "sectors", optional=2)]
     paragraphs = []
     if not ranked:
         paragraphs.append(tuple(first))
@@ -884,14 +877,15 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
         lead.append(say("leadership", t, (Fact("q", f"leadership.{t}.13w", t, "pct"),
                                           Fact("y", f"leadership.{t}.52w", t, "pct")),
                         [sign_of(f"leadership.{t}.13w", item.momentum.get("13w"), t, "relative 13w"),
-                         sign_of(f"leadership.{t}.52w", item.momentum.get("52w"), t, "relative 52w")], ticker=t))
+                         sign_of(f"leadership.{t}.52w", item.momentum.get("52w"), t, "relative 52w")], ticker=t,
+                        optional=2))
     if lead:
         paragraphs.append(tuple(lead))
     if not m.sectors:
         return tuple(paragraphs), (), ranked
     groups = {q: [p.ticker for p in m.sectors if p.quadrant == q] for q in ("leading", "improving", "weakening",
                                                                            "lagging")}
-    quad = [say("quadrant_intro", "sectors")]
+    quad = [say("quadrant_intro", "sectors", optional=3)]
     not_up = lambda path, subject, topic: at_most(path, 0, subject, topic)  # noqa: E731
     sides = {"leading": (positive, positive), "improving": (not_up, positive),
              "weakening": (positive, not_up), "lagging": (not_up, not_up)}
@@ -971,13 +965,64 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append((say("analogue_rates" if high else "analogue", (r.pair, "policy"), (
             Fact("low_date", "analogue.low_date", r.pair, "date"), Fact("high_date", "analogue.high_date", r.pair, "date"),
             Fact("run", "analogue.run", r.pair, "pct"), Fact("weeks", "analogue.weeks", r.pair, "count")),
-            [positive("analogue.run", r.pair, "analogue")] + (_regime_claims(regime) if high else [])),))
+            [positive("analogue.run", r.pair, "analogue")] + (_regime_claims(regime) if high else []), optional=1),))
     return tuple(paragraphs)
 
 
 # --- junk ------------------------------------------------------------------------------------------------
 
+def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
+    """Where rates point for the weakest borrowers, as the junk argument needs it: (case, claims, facts).
+
+    The short end is the policy regime (generator.metrics.events); the long end the 10-year yield's 13-week
+    trend, with the stance's rate band. Cases: easing (cuts and a falling 10-year), cuts_long_up (cuts, the
+    10-year not following), tight_rising (hiking or held high, the 10-year rising), tight_long_down (hiking or
+    held high, the 10-year falling), tight_steady, zero (money at zero: the cost is not the question),
+    hold_rising / hold_falling / hold_steady (policy on hold at a modest level). None without the data.
+    The tight cases' words say "rising" for a hiking regime and "high" for rates held high."""
+    m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
+    regime = m.events.regime
+    level = m.levels.get(ly) if ly else None
+    change = level.changes.get("13w") if level is not None else None
+    if regime is None or change is None:
+        return None
+    path = f"levels.{ly}.changes.13w"
+    facts = (Fact("long", path, ly, "bp"),)
+    if change > band:
+        trend, claim = "rising", more_than(path, band, ly, "13w")
+    elif change < -band:
+        trend, claim = "falling", less_than(path, -band, ly, "13w")
+    else:
+        trend, claim = "steady", within(path, band + 1e-12, ly, "13w")
+    key = _regime_key(regime)
+    claims = _regime_claims(regime)
+    if key in ("zero", "cut_to_zero"):
+        return "zero", claims, ()
+    if key == "cutting":
+        return ("easing" if trend == "falling" else "cuts_long_up" if trend == "rising" else "cuts_long_steady"), \
+            claims + [claim], facts
+    if key in ("hiking", "high_hold"):
+        return {"rising": "tight_rising", "falling": "tight_long_down", "steady": "tight_steady"}[trend], \
+            claims + [claim], facts
+    return f"hold_{trend}", claims + [claim], facts
+
+
+def _short_word(r: _Rules) -> str:
+    """'hiking' or 'high' for the tight cases' words: short rates rising, or held high."""
+    regime = r.m.events.regime
+    return "hiking" if regime is not None and regime.key == "hiking" else "high"
+
+
+# Which way each rates case points for a junk rally: +1 toward one, -1 against, 0 neither.
+RATE_CASE_SENSE = {"easing": +1, "tight_long_down": +1, "hold_falling": +1, "tight_rising": -1,
+                   "hold_rising": -1, "cuts_long_up": 0, "cuts_long_steady": 0, "tight_steady": -1,
+                   "hold_steady": 0, "zero": 0}
+
+
 def _junk(r: _Rules) -> tuple[Paragraph, ...]:
+    """The junk argument, made conditionally in the direction rates actually point (issue 15): first what
+    rates imply for the weakest borrowers, then credit (HYG/IEF) and quality (IWM/IJR) as the evidence, then
+    whether the evidence agrees with the rates."""
     m = r.m
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("junk", key, subjects, facts, claims, **x)  # noqa
     credit, quality = m.ratios.get("credit"), m.ratios.get("quality")
@@ -985,7 +1030,12 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
     qv = quality.momentum.get("13w") if quality is not None and quality.numerator != quality.denominator else None
     if cv is None and qv is None:
         return ((say("junk_unavailable", "junk"),),)
-    out = [say("why_junk", "junk")]
+    case = _rate_case(r)
+    if case is None:
+        out = [say("why_junk", "junk", optional=3)]
+    else:
+        out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX"), case[2], case[1],
+                   short=_short_word(r))]
     # moves inside JUNK_BAND read as level: a 0.2% edge is not "outpacing"
     side = lambda v: "flat" if abs(v) < JUNK_BAND else "up" if v > 0 else "down"  # noqa: E731
 
@@ -1014,7 +1064,12 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
         extra = []
         if key == "risk_on" and m.events.market_stress:
             key, extra = "risk_on_stress", [is_("events.market_stress", True, "junk", "stress")]
-        out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator), (),
+        elif key in ("risk_on", "risk_off") and case is not None and RATE_CASE_SENSE[case[0]]:
+            # the evidence read against the rates: agreeing, or running ahead of (or behind) them
+            agrees = (key == "risk_on") == (RATE_CASE_SENSE[case[0]] > 0)
+            key = f"{key}_{'agrees' if agrees else 'against'}_{'easing' if RATE_CASE_SENSE[case[0]] > 0 else 'tight'}"
+            extra = case[1]
+        out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator, "policy", r.t.long_yield or "^TNX"), (),
                        [cc("ratios.credit.momentum.13w", credit.numerator, "credit"),
                         jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra))
     return (tuple(out),)
@@ -1040,7 +1095,9 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
     if risk.vix_level is None and risk.fx_level is None:
         paragraphs.append((say("risks_unavailable", "risks"),))
     else:
-        out: list[Sentence] = []
+        from generator.commentary.argument import bridge_risks
+
+        out: list[Sentence] = [bridge_risks(r)]
         vix_fact = Fact("vix", "risk.vix_level", vix, "level")
         yen_peak = ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak
         # What happened inside the week comes first: a Friday close can hide it.
@@ -1074,7 +1131,7 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
                            + ([positive("risk.fx_week", fx, "week"), Claim("risk.fx_week", ">", 0.0, "yen", "week",
                                                                             -1)] if fading else [])))
         if risk.yen_rally or yen_peak:
-            out.append(say("carry_unwind", "carry trades"))
+            out.append(say("carry_unwind", "carry trades", optional=2))
         out += _vix_level(r, vix_fact, vix, fx)
         if risk.fx_week is not None and not risk.yen_rally:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
@@ -1089,7 +1146,7 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
                            [sign_of("risk.fx_distance_200d", d, fx, "trend", SHOWN_ZERO)] +
                            ([more_than("risk.fx_distance_200d", FX_STRETCHED, fx, "trend")] if d > FX_STRETCHED
                             else []),
-                           side=_sense(d, SHOWN_ZERO)))
+                           side=_sense(d, SHOWN_ZERO), optional=2))
         paragraphs.append(tuple(out))
     if risk.small_rsi_14 is not None and risk.small_distance_50d is not None:
         small = r.small
@@ -1107,6 +1164,7 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
         else:
             paragraphs.append((say("not_stretched", small, facts, [side, is_("risk.stretched", False, small,
                                                                              "stretch")], side=_sense(d, SHOWN_ZERO)),))
+    paragraphs += [p for p in (crowding_paragraph(r),) if p]
     return tuple(paragraphs)
 
 
@@ -1247,31 +1305,11 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
         first.append(say(word, "stance", (), [is_("stance.held_back", s.held_back, "stance", "stance"),
                                               is_("stance.key", s.key, "stance", "stance")],
                          raw=_label(m.stance_history[-1].raw_key)))
-    if s.key == "stay_large" and s.score > 0 and m.ratio.distance_from_sma_long is not None \
-            and m.ratio.distance_from_sma_long <= 0:
-        first.append(say("score_positive_but_below_trend", ("stance", pair),
-                         (Fact("score", "stance.score", "stance", "level"),),
-                         [more_than("stance.score", 0, "stance", "score", 0),
-                          at_most("ratio.distance_from_sma_long", 0, pair, "trend")]))
     first += _record(r)
-    paragraphs = [tuple(first)]
+    from generator.commentary.argument import case_paragraph
 
-    pro = [t.name for t in s.tests if t.points > 0]
-    con = [t.name for t in s.tests if t.points < 0]
-    pro_names, con_names = [TEST_NAMES[t] for t in pro], [TEST_NAMES[t] for t in con]
-    if pro and con and min(len(pro), len(con)) >= 2:
-        key = "conflict"
-    elif pro and not con:
-        key = "aligned_small"
-    elif con and not pro:
-        key = "aligned_large"
-    elif len(pro) > len(con):
-        key = "mostly_small"
-    elif con:
-        key = "mostly_large"
-    else:
-        key = "no_signal"
-    second = [say(f"signals_{key}", "stance", (), (), pro=pro_names, con=con_names)]
+    paragraphs = [case_paragraph(r), tuple(first)]
+    second: list[Sentence] = []
     flag_texts = [FLAG_TEXT[f] for f in s.risk_flags]
     flag_claims = [c for c in (_flag_claim(f, pair, r.t.volatility or "^VIX", r.settings.risk) for f in s.risk_flags)
                    if c is not None]

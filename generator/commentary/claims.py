@@ -27,6 +27,14 @@ from typing import Any, Mapping
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
        "!=": operator.ne}
 MISSING = object()
+# Sentence sections worded in a words file of their own but printed inside another section: a note that
+# replaces that section (## replace risks) covers their flags too.
+PART_OF = {"crowding": "risks"}
+
+
+def home(section: str) -> str:
+    """The report section a sentence's section is printed in."""
+    return PART_OF.get(section, section)
 
 
 def lookup(doc: Mapping[str, Any], path: str) -> Any:
@@ -164,6 +172,11 @@ class Sentence:
     # True when the sentence's direction words describe a relationship or a condition ("weeks when the
     # yield rose were weeks when small caps lagged"), not this week's figures: the direction check skips it.
     relationship: bool = False
+    # The words file when it is not the section's own (templates/words/<words>.html): the case for and
+    # against, the thesis and the bridges between sections are placed in a section but worded apart.
+    words: str | None = None
+    # Left out when the issue runs long (generator.commentary.words.MAX_WORDS): 0 never; higher goes first.
+    optional: int = 0
 
     @property
     def subject(self) -> str:

@@ -8,6 +8,7 @@ email) places these rendered sentences; none words commentary of its own.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
@@ -15,7 +16,7 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from generator.commentary import SECTIONS, Commentary
-from generator.commentary.claims import MISSING, Sentence
+from generator.commentary.claims import MISSING, Sentence, home
 from generator.commentary.factcheck import Flag, Rendered, fact_check, plain
 
 
@@ -31,7 +32,7 @@ class Words:
 
     @property
     def open_flags(self) -> tuple[Flag, ...]:
-        return tuple(f for f in self.flags if f.section not in self.overridden)
+        return tuple(f for f in self.flags if home(f.section) not in self.overridden)
 
     def text(self, section: str) -> list[str]:
         """A section's paragraphs as plain text (the text email)."""
@@ -44,50 +45,120 @@ def _figure(unit: str, value: Any) -> Any:
     return None if value is MISSING else value
 
 
+# A sentence's phrasings: the macro `key` and its variants `key__2`, `key__3`, ... in the same words file.
+VARIANT = "__"
+
+
+def week_number(day: date) -> int:
+    """Weeks since a fixed Monday: consecutive weeks differ by one, whatever the week's last session."""
+    return (day.toordinal() - 1) // 7
+
+
+def phrasing(key: str, count: int, week: int) -> int:
+    """Which of a slot's `count` phrasings the week uses (0 = the macro `key` itself).
+
+    Deterministic (the same week gives the same bytes) and rotating, so no phrasing is used two weeks
+    running; each slot starts at its own offset so that an issue's slots do not all change in step."""
+    return (week + zlib.crc32(key.encode())) % count if count > 1 else 0
+
+
 class _Speaker:
-    def __init__(self, env, names: Mapping[str, Any]):
-        self.env, self.names, self.modules = env, names, {}
+    def __init__(self, env, names: Mapping[str, Any], week: int = 0):
+        self.env, self.names, self.week, self.modules = env, names, week, {}
+        self.variants: dict[tuple[str, str], list[str]] = {}
+
+    def module(self, section: str):
+        module = self.modules.get(section)
+        if module is None:
+            template = self.env.get_template(f"words/{section.replace('-', '_')}.html")
+            module = self.modules[section] = template.make_module(dict(self.names))
+        return module
+
+    def macro(self, section: str, key: str):
+        module = self.module(section)
+        names = self.variants.get((section, key))
+        if names is None:
+            if getattr(module, key, None) is None:
+                raise KeyError(f"templates/words/{section.replace('-', '_')}.html has no macro {key!r}")
+            names, n = [key], 2
+            while getattr(module, f"{key}{VARIANT}{n}", None) is not None:
+                names.append(f"{key}{VARIANT}{n}")
+                n += 1
+            self.variants[(section, key)] = names
+        return getattr(module, names[phrasing(f"{section}/{key}", len(names), self.week)])
 
     def __call__(self, s: Sentence, doc: Mapping[str, Any]) -> Markup:
-        module = self.modules.get(s.section)
-        if module is None:
-            template = self.env.get_template(f"words/{s.section.replace('-', '_')}.html")
-            module = self.modules[s.section] = template.make_module(dict(self.names))
-        macro = getattr(module, s.key, None)
-        if macro is None:
-            raise KeyError(f"templates/words/{s.section.replace('-', '_')}.html has no macro {s.key!r}")
+        macro = self.macro(s.words or s.section, s.key)
         figures = {f.name: _figure(f.unit, f.value(doc)) for f in s.facts}
         return Markup(" ".join(str(macro(figures, dict(s.extra))).split()))
 
 
+def _week_of(doc: Mapping[str, Any]) -> int:
+    day = doc.get("as_of")
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    return week_number(day) if isinstance(day, date) else 0
+
+
+# The commentary's length (headline, standfirst, headings and sections, in words). A busy week says more, but
+# past MAX_WORDS the sentences marked optional (background a regular reader knows, bridges) give way, the
+# least needed first (the highest `optional`), until the issue fits.
+MAX_WORDS = 1150
+
+
+def _trim(texts: dict[int, str], sentences: list[Sentence]) -> set[int]:
+    """Which sentences (by position) to leave out so the commentary fits MAX_WORDS."""
+    total = sum(len(t.split()) for t in texts.values())
+    dropped: set[int] = set()
+    for i in sorted((i for i, s in enumerate(sentences) if s.optional),
+                    key=lambda i: (-sentences[i].optional, i)):
+        if total <= MAX_WORDS:
+            break
+        dropped.add(i)
+        total -= len(texts[i].split())
+    return dropped
+
+
 def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], *,
           previous_headline: str | None = None, overridden: frozenset[str] = frozenset()) -> Words:
-    """Render every declared sentence and fact-check the result."""
-    say = _Speaker(env, names)
-    rendered: list[Rendered] = []
-
-    def words(paragraph: int, s: Sentence) -> Markup:
-        text = say(s, doc)
-        rendered.append(Rendered(s, plain(text), paragraph))
-        return text
-
-    number = 0
-    headline = words(number, c.headline)
-    number += 1
-    standfirst = Markup(" ").join(words(number, s) for s in c.standfirst)
-    headings, sections = {}, {}
+    """Render every declared sentence, trim the optional ones if the issue runs long, and fact-check the
+    result."""
+    say = _Speaker(env, names, _week_of(doc))
+    # (paragraph number, place, sentence) in reading order; place is "headline", "standfirst",
+    # ("heading", section) or ("section", section)
+    slots: list[tuple[int, Any, Sentence]] = [(0, "headline", c.headline)]
+    slots += [(1, "standfirst", s) for s in c.standfirst]
+    number = 1
     for name in SECTIONS:
         if name in c.headings:
             number += 1
-            headings[name] = words(number, c.headings[name])
-        paragraphs = []
+            slots.append((number, ("heading", name), c.headings[name]))
         for paragraph in c.sections.get(name, ()):
             number += 1
-            paragraphs.append(Markup(" ").join(words(number, s) for s in paragraph))
-        sections[name] = tuple(paragraphs)
+            slots += [(number, ("section", name), s) for s in paragraph]
+    sentences = [s for _, _, s in slots]
+    texts = {i: say(s, doc) for i, s in enumerate(sentences)}
+    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences)
+    rendered: list[Rendered] = []
+    standfirst: list[Markup] = []
+    headings: dict[str, Markup] = {}
+    paragraphs: dict[str, dict[int, list[Markup]]] = {name: {} for name in SECTIONS}
+    for i, (paragraph, place, s) in enumerate(slots):
+        if i in dropped:
+            continue
+        rendered.append(Rendered(s, plain(texts[i]), paragraph))
+        if place == "standfirst":
+            standfirst.append(texts[i])
+        elif place != "headline" and place[0] == "heading":
+            headings[place[1]] = texts[i]
+        elif place != "headline":
+            paragraphs[place[1]].setdefault(paragraph, []).append(texts[i])
+    sections = {name: tuple(Markup(" ").join(p) for p in by.values()) for name, by in paragraphs.items()}
+    headline = texts[0]
     flags = fact_check(rendered, doc, names=[str(v) for v in names.values() if isinstance(v, str)],
                        headline=plain(headline), previous_headline=previous_headline)
-    return Words(plain(headline), standfirst, headings, sections, tuple(rendered), tuple(flags), overridden)
+    return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(rendered),
+                 tuple(flags), overridden)
 
 
 def word_names(settings, m) -> dict[str, Any]:
@@ -128,5 +199,6 @@ def previous_headline(market, settings, env, session) -> str | None:
     cut = cut_at(market, before)
     m = compute_metrics(cut, settings, before)
     c = write_commentary(m, settings)
-    say = _Speaker(env, word_names(settings, m))
-    return plain(say(c.headline, metrics_document(m, cut, settings)))
+    doc = metrics_document(m, cut, settings)
+    say = _Speaker(env, word_names(settings, m), _week_of(doc))
+    return plain(say(c.headline, doc))

@@ -58,9 +58,39 @@ def load_prices(settings, source: str | None = None, data_dir: str | Path | None
     folder = data_dir if data_dir is not None else (
         settings.resolve(settings.data.data_dir) if settings.data.data_dir else None)
     chosen = make_source(name, folder, settings, offline)
-    return chosen.load(
+    market = chosen.load(
         required=[settings.pair.small, settings.pair.large],
         optional=settings.optional_tickers(),
         levels=settings.tickers.levels(),
         members=settings.member_tickers(),
     )
+    return with_positioning(market, settings, offline=offline)
+
+
+def with_positioning(market: MarketData, settings, offline: bool = False) -> MarketData:
+    """The market with the CFTC reports `positioning.cot_file` names, or the downloaded ones
+    (`positioning.cot_download`); unchanged when `positioning.cot` is off. A configured file that is absent, or a
+    download that fails, is a note, not an error: the gauge says it is unavailable; a file that is there but not
+    a CFTC file is an error naming it."""
+    p = settings.positioning
+    if not p.cot:
+        return market
+    import dataclasses
+
+    from generator.data.cot import read_cot_file
+
+    if p.cot_download:
+        from generator.data.cot_download import read_cot_cache, update_cot_cache
+
+        folder = settings.resolve(p.cot_cache_dir)
+        notes = update_cot_cache(folder, p.cot_first_year, offline=offline)
+        cot = read_cot_cache(folder, p.cot_code) if folder.is_dir() else None
+        if cot is None:
+            notes += (f"positioning: {folder}: no CFTC reports for code {p.cot_code} in the cache; the futures "
+                      f"positioning gauge is shown as unavailable",)
+        return dataclasses.replace(market, notes=market.notes + notes, cot=cot)
+    path = settings.resolve(p.cot_file)
+    if not path.is_file():
+        return dataclasses.replace(market, notes=market.notes + (
+            f"positioning: {path}: CFTC file not found; the futures positioning gauge is shown as unavailable",))
+    return dataclasses.replace(market, cot=read_cot_file(path, p.cot_code))

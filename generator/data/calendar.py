@@ -56,6 +56,26 @@ class MarketClock:
         close = self._cal.session_close(today).to_pydatetime()
         return now.date() if now < close + SETTLE else None
 
+    def describe_today(self, now: datetime) -> str:
+        """What today's session is doing at `now`, for people: not a session, opens at, in progress, closed.
+
+        (`session_in_progress` is deliberately wide, from midnight, because Yahoo can publish a partial
+        bar before the open; this says what the market is actually doing.)"""
+        now = now.astimezone(timezone.utc)
+        today = pd.Timestamp(now.date())
+        if not self._cal.is_session(today):
+            return f"{now.date()} is not a trading day"
+        opens = self._cal.session_open(today).to_pydatetime()
+        close = self._cal.session_close(today).to_pydatetime()
+        if now < opens:
+            return f"today's session ({now.date()}) opens at {opens:%H:%M} UTC"
+        if now < close:
+            return f"today's session ({now.date()}) is in progress (closes at {close:%H:%M} UTC)"
+        if now < close + SETTLE:
+            return f"today's session ({now.date()}) closed at {close:%H:%M} UTC; its bar settles by " \
+                   f"{close + SETTLE:%H:%M} UTC"
+        return f"today's session ({now.date()}) is complete"
+
 
 def last_completed(closes: list[tuple[date, datetime]], now: datetime) -> date:
     now = now.astimezone(timezone.utc)

@@ -119,6 +119,7 @@ class MarketData:
     notes: tuple[str, ...] = field(default=())  # warnings worth telling the user (dropped bars, quirks)
     expected_session: date | None = None  # live sources: the last completed exchange session at load time
     members: MemberPrices | None = None  # the breadth universe's prices, when the source has any
+    cot: pd.DataFrame | None = None  # CFTC positioning reports (generator/data/cot.py), when configured and read
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "histories", MappingProxyType(dict(self.histories)))
@@ -136,7 +137,8 @@ class MarketData:
         gone = tuple(t for t in cut if t not in kept)
         return MarketData(self.source, self.description, kept, self.retrieved_at, self.missing + gone,
                           self.notes, self.expected_session,
-                          self.members.upto(session) if self.members is not None else None)
+                          self.members.upto(session) if self.members is not None else None,
+                          self.cot[self.cot["release"] <= session] if self.cot is not None else None)
 
     def fingerprint(self) -> str:
         """SHA-256 over exactly the rows and columns used, in a stable order (computed once per object)."""
@@ -155,4 +157,7 @@ class MarketData:
             digest.update(frame.to_numpy(dtype="float64", na_value=float("nan")).tobytes())
         if self.members is not None:
             self.members.digest(digest)
+        if self.cot is not None:
+            digest.update(self.cot.index.asi8.tobytes())
+            digest.update(self.cot.drop(columns="release").to_numpy(dtype="float64").tobytes())
         return digest.hexdigest()

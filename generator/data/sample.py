@@ -13,7 +13,8 @@ How it is made (so a reader of the demo knows what they are looking at):
   small/large ratio's all-time high in 2011, as on real total-return data.
 * Each equity ticker = beta x market + size loading x size factor + its own
   noise; dividends make `close` drift below `adj_close`. Yields, volatility and
-  FX are mean-reverting paths steered by the same regimes.
+  FX are mean-reverting paths steered by the same regimes; ^RVX is the VIX times a drifting
+  small-cap premium. Volume swells with the market's volatility.
 
 Nothing here is market data; every output built from it says so.
 """
@@ -95,7 +96,7 @@ _EQUITIES = {
     "LQD": (0.10, 0.00, 0.00, 0.040, 0.040, 95.0),
 }
 _BOND_DURATION = {"IEF": 7.5, "TLT": 17.0, "LQD": 8.5, "HYG": 3.5}
-LEVELS = ("^TNX", "^IRX", "^VIX", "JPY=X")
+LEVELS = ("^TNX", "^IRX", "^VIX", "JPY=X", "^RVX")
 TICKERS = tuple(_EQUITIES) + LEVELS
 
 
@@ -227,12 +228,19 @@ def generate_sample_market(end: date = SAMPLE_END, members: Sequence[str] = ()) 
         cols = {**_ohlc(rng, close, f["vol"] * max(beta, 0.3)), "close": close}
         if not ticker.startswith("^"):
             cols["adj_close"] = adj
-        cols["volume"] = np.round(rng.lognormal(16.5 if ticker in ("SPY", "QQQ") else 15.0, 0.35, len(index)))
+        # Volume swells with the market's volatility (heavy trading in sell-offs), around a lognormal day-to-day
+        cols["volume"] = np.round(rng.lognormal(16.5 if ticker in ("SPY", "QQQ") else 15.0, 0.3, len(index))
+                                  * (f["vol"] / f["vol"].mean()) ** 0.8)
         frames[ticker] = pd.DataFrame(cols, index=index)
 
     vix = 100 * np.sqrt(252) * f["vol"] * 1.15 + _ou_path(_rng("^VIX"), np.zeros(len(index)), 0.1, 0.6)
     fx = np.exp(_ou_path(_rng("JPY=X"), np.log(_piecewise(index, _FX)), 0.015, 0.0045))
-    for ticker, level in (("^TNX", long_rate), ("^IRX", short_rate), ("^VIX", np.maximum(vix, 9.0)), ("JPY=X", fx)):
+    # ^RVX: small-cap volatility, usually 15-40% above the VIX; the premium drifts (cheap or dear small-cap
+    # protection for weeks at a time) and widens with the size factor's own volatility.
+    premium = 1.25 + _ou_path(_rng("^RVX"), np.zeros(len(index)), 0.03, 0.012)
+    rvx = np.maximum(vix, 9.0) * np.clip(premium, 0.95, 1.7) + 1.5
+    for ticker, level in (("^TNX", long_rate), ("^IRX", short_rate), ("^VIX", np.maximum(vix, 9.0)), ("JPY=X", fx),
+                          ("^RVX", rvx)):
         rng = _rng(ticker + "/ohlc")
         spread = np.abs(rng.standard_normal(len(index))) * 0.004 * np.abs(level)
         frames[ticker] = pd.DataFrame({"open": level, "high": level + spread, "low": level - spread,

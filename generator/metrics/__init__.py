@@ -17,6 +17,7 @@ from generator.metrics.periods import PERIODS, period_target, week_start
 from generator.metrics.series import (period_returns, running_peak, value_at,
                                       weekly_changes, year_high)
 from generator.metrics.breadth import Breadth, breadth_at
+from generator.metrics.crowding import Crowding, crowding_at
 from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, leadership, rate_sensitivity, sector_point
 from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, breakout_history
 from generator.metrics.events import WeekEvents, week_events
@@ -156,6 +157,7 @@ class WeeklyMetrics:
     events: WeekEvents
     series: RatioSeries
     signals: Signals
+    crowding: Crowding | None = None
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -175,7 +177,8 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
     small, large = settings.pair.small, settings.pair.large
     tickers = [t for t in dict.fromkeys([small, large, *settings.tickers.optional()]) if t in market]
     level_tickers = [t for t in (settings.tickers.long_yield, settings.tickers.short_yield,
-                                 settings.tickers.volatility, settings.tickers.fx) if t and t in market]
+                                 settings.tickers.volatility, settings.tickers.small_volatility,
+                                 settings.tickers.fx) if t and t in market]
     returns = {t: period_returns(market[t].total_return, session)
                for t in tickers if t not in level_tickers}
 
@@ -252,4 +255,5 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         stance_history=history, stance_record=stance_record(history, ratio, session),
         events=week_events(market, settings, session),
         series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
+        crowding=crowding_at(market, settings, session),
     )

@@ -112,6 +112,7 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
                     for p in metrics.sectors},
         "leadership": {lead.ticker: lead.momentum for lead in metrics.leadership},
         "risk": asdict(metrics.risk),
+        "crowding": asdict(metrics.crowding) if metrics.crowding else None,
         "breakouts": {
             "since": metrics.breakouts.since, "limit_weeks": metrics.breakouts.limit_weeks,
             "failed_count": len(metrics.breakouts.failed),

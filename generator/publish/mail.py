@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from generator.errors import CapweeklyError
+from generator.errors import CapweeklyError, RefusedError, ServiceError
 from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
 from generator.notes import IMAGE_TYPES
@@ -40,6 +40,16 @@ SMTP_POLICY = email.policy.SMTP
 
 class SendError(CapweeklyError):
     category = "send error"
+
+
+class SendRefused(SendError, RefusedError):
+    """A safety rule refused the send: nothing went out (exit code 4)."""
+
+    category = "send refused"
+
+
+class SMTPUnavailable(SendError, ServiceError):
+    """The SMTP server could not be reached or refused the login (exit code 5)."""
 
 
 @dataclass
@@ -111,21 +121,21 @@ def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age
 
     flags = open_flags(issue.metrics)
     if flags and not allow_flagged:
-        raise SendError(f"issue {issue.as_of} has {flags} open fact-check flag(s); refusing to send it to readers",
+        raise SendRefused(f"issue {issue.as_of} has {flags} open fact-check flag(s); refusing to send it to readers",
                         f"read {issue.folder / 'review.txt'}, then fix the words, replace the section in the "
                         "editor's note, or pass --allow-flagged")
     if issue.source == "sample" and not allow_sample:
-        raise SendError(f"issue {issue.as_of} was built from SAMPLE DATA; refusing to send it to readers",
+        raise SendRefused(f"issue {issue.as_of} was built from SAMPLE DATA; refusing to send it to readers",
                         "build from real data, or pass --allow-sample-data to send synthetic numbers anyway")
     age = (today - date.fromisoformat(issue.as_of)).days
     expected = issue.metrics.get("provenance", {}).get("expected_session")
     stale = age > max_age_days or (expected is not None and expected > issue.as_of)
     if stale and not allow_stale:
-        raise SendError(f"issue {issue.as_of} is stale ({age} days old)",
+        raise SendRefused(f"issue {issue.as_of} is stale ({age} days old)",
                         "build the latest week, or pass --allow-stale-data to send old numbers as news")
     last = store.last_sent_issue()
     if last is not None and issue.as_of < last and not allow_older:
-        raise SendError(f"issue {issue.as_of} is older than {last}, already sent",
+        raise SendRefused(f"issue {issue.as_of} is older than {last}, already sent",
                         "pass --allow-older-issue to send an out-of-date issue after a newer one")
 
 
@@ -174,7 +184,7 @@ def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *
 def connect(settings) -> smtplib.SMTP:
     e = settings.email
     if e.security == "none" and e.smtp_host not in LOCAL_HOSTS:
-        raise SendError(f"email.security is none for {e.smtp_host}", "use starttls or tls for any remote server")
+        raise SendRefused(f"email.security is none for {e.smtp_host}", "use starttls or tls for any remote server")
     context = ssl.create_default_context()  # verifies the certificate and the host name
     try:
         if e.security == "tls":
@@ -189,10 +199,10 @@ def connect(settings) -> smtplib.SMTP:
         smtp.ehlo_or_helo_if_needed()  # mail()/rcpt()/data() do not greet by themselves, unlike sendmail()
         return smtp
     except smtplib.SMTPAuthenticationError as exc:
-        raise SendError(f"SMTP login to {e.smtp_host} refused ({exc.smtp_code})",
+        raise SMTPUnavailable(f"SMTP login to {e.smtp_host} refused ({exc.smtp_code})",
                         "check CAPWEEKLY_SMTP_USER and CAPWEEKLY_SMTP_PASSWORD") from None
     except (OSError, smtplib.SMTPException) as exc:
-        raise SendError(f"cannot connect to SMTP server {e.smtp_host}:{e.smtp_port} ({exc})",
+        raise SMTPUnavailable(f"cannot connect to SMTP server {e.smtp_host}:{e.smtp_port} ({exc})",
                         "check email.smtp_host, smtp_port and security") from None
 
 
@@ -256,14 +266,17 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
             state = done.get(reader.id)
             if state in ("sent", "failed"):
                 summary.skipped += 1
+                progress(summary)  # every reader counts, skipped ones too, so progress reaches the total
                 continue
             current = store.by_id(reader.id)  # an unsubscribe during the run takes effect at once
             if current is None or current.status != "confirmed":
                 summary.skipped += 1
+                progress(summary)
                 continue
             if state in ("sending", "unknown") and not resend_unknown:
                 store.mark(issue.as_of, reader, "unknown", "outcome unknown after an interrupted send; not re-sent")
                 summary.unknown += 1
+                progress(summary)
                 continue
             msg = build_message(settings, issue, reader, secret, now=now())
             body = msg.as_bytes(policy=SMTP_POLICY)

@@ -23,7 +23,7 @@ CHART_IDS = ("period_returns", "breadth_history", "rates", "ratio_history", "rel
 
 
 def render_scenario() -> str:
-    settings = load_settings(HERE.parent.parent / "settings.yaml")
+    settings = load_settings(HERE.parent / "fixtures" / "settings.yaml")
     market = load_prices(settings, "sample")
     session = pick_session(market, settings, date(2024, 7, 12))
     env = make_environment()

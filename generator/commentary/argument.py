@@ -1,0 +1,239 @@
+"""The column's argument: the week's thesis, the case for and against small caps, and the bridges that carry
+the argument from one section to the next (issue 15).
+
+Like every other rule, these declare sentences (claims.py): which words they use (templates/words/thesis.html,
+case.html, bridge.html), the figures they quote and what they claim, so the fact-check reads them like the rest.
+
+The case for and against is built from the stance's six tests (generator.metrics.stance) and its false-move
+warnings, plus the credit-and-quality evidence. Each item has a strength (how far its figure is from neutral,
+on a scale set per item below); each side names its two strongest items in words, and the verdict says which
+rule decides the call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than,
+                                         more_than, negative, positive)
+
+# A test's figure this far from neutral counts as full strength (1.0); items are ranked by strength.
+STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "momentum_52w": 0.15, "breadth": 0.10,
+                  "rates": 0.005}
+# Warnings that are not tests, and the credit/quality evidence: fixed strengths, below a clear test reading.
+FLAG_STRENGTH = {"stretched": 0.6, "vix_stressed": 0.7, "yen_rally": 0.7, "recent_failures": 0.5}
+JUNK_STRENGTH = 0.55
+# Warnings already told by a test item (the averages, 52-week momentum) are not told twice.
+TOLD_BY_TESTS = {"averages_not_crossed", "long_momentum_negative"}
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str                  # the words: templates/words/case.html, _item
+    side: int                  # +1 for small caps, -1 against
+    strength: float
+    fact: tuple[str, str, str] | None   # (path, subject, unit) of the figure the words quote
+    claims: tuple[Claim, ...]
+    subject: str
+
+
+def _test_items(r) -> list[Item]:
+    m, pair, ly = r.m, r.pair, r.t.long_yield or "^TNX"
+    items = []
+    for i, t in enumerate(m.stance.tests):
+        if not t.points or t.value is None:
+            continue
+        side = 1 if t.points > 0 else -1
+        value_path = f"stance.tests.{i}.value"
+        points = is_(f"stance.tests.{i}.points", t.points, "stance", f"test {t.name}")
+        up = t.value > 0
+        subject, topic = {"trend": (pair, "trend"), "averages": (pair, "averages"),
+                          "momentum_13w": (pair, "momentum 13w"), "momentum_52w": (pair, "momentum 52w"),
+                          "breadth": ("breadth", "share_above_200d_change_4w"), "rates": (ly, "13w")}[t.name]
+        sign = positive(value_path, subject, topic) if up else negative(value_path, subject, topic)
+        unit = "bp" if t.name == "rates" else "pct"
+        items.append(Item(f"{t.name}_{'up' if up else 'down'}", side,
+                          min(abs(t.value) / STRENGTH_SCALE[t.name], 2.0), (value_path, subject, unit),
+                          (points, sign), subject))
+    return items
+
+
+def _flag_items(r) -> list[Item]:
+    m, pair, vix = r.m, r.pair, r.t.volatility or "^VIX"
+    rs = r.settings.risk
+    items = []
+    for flag in m.stance.risk_flags:
+        if flag in TOLD_BY_TESTS:
+            continue
+        if flag == "stretched":
+            items.append(Item("stretched", -1, FLAG_STRENGTH[flag], None,
+                              (is_("risk.stretched", True, pair, "stretch", +1),), pair))
+        elif flag == "vix_stressed":
+            items.append(Item("vix_stressed", -1, FLAG_STRENGTH[flag], ("risk.vix_level", vix, "level"),
+                              (at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),), vix))
+        elif flag == "yen_rally":
+            items.append(Item("yen_rally", -1, FLAG_STRENGTH[flag], None,
+                              (is_("risk.yen_rally", True, pair, "yen"),), pair))
+        elif flag == "recent_failures":
+            items.append(Item("recent_failures", -1, FLAG_STRENGTH[flag], None,
+                              (at_least("breakouts.failed_count", 2, pair, "breakouts", 0),), pair))
+    return items
+
+
+def _junk_item(r) -> list[Item]:
+    from generator.commentary import JUNK_BAND
+
+    credit, quality = r.m.ratios.get("credit"), r.m.ratios.get("quality")
+    if credit is None or quality is None or quality.numerator == quality.denominator:
+        return []
+    cv, qv = credit.momentum.get("13w"), quality.momentum.get("13w")
+    if cv is None or qv is None:
+        return []
+    c, q = "ratios.credit.momentum.13w", "ratios.quality.momentum.13w"
+    if cv >= JUNK_BAND and qv >= JUNK_BAND:
+        return [Item("junk_on", +1, JUNK_STRENGTH, None, (at_least(c, JUNK_BAND, credit.numerator, "credit"),
+                                                           at_least(q, JUNK_BAND, quality.numerator, "junk")),
+                     credit.numerator)]
+    if cv <= -JUNK_BAND and qv <= -JUNK_BAND:
+        return [Item("junk_off", -1, JUNK_STRENGTH, None, (at_most(c, -JUNK_BAND, credit.numerator, "credit"),
+                                                            at_most(q, -JUNK_BAND, quality.numerator, "junk")),
+                     credit.numerator)]
+    return []
+
+
+def case_items(r) -> tuple[list[Item], list[Item]]:
+    """(for, against), each strongest first; ties keep the tests' order."""
+    items = _test_items(r) + _flag_items(r) + _junk_item(r)
+    ranked = sorted(items, key=lambda it: -it.strength)
+    return [it for it in ranked if it.side > 0], [it for it in ranked if it.side < 0]
+
+
+def _subjects(r) -> tuple[str, ...]:
+    t = r.t
+    return ("case", "stance", r.pair, "breadth", t.long_yield or "^TNX", t.volatility or "^VIX",
+            *(x for x in (t.high_yield, r.small) if x))
+
+
+def _side(r, name: str, items: list[Item]) -> Sentence:
+    chosen = items[:2]
+    key = f"case_{name}" + {0: "_none", 1: "_one", 2: ""}[len(chosen)]
+    facts, claims, extra = [], [], {}
+    for label, item in zip("ab", chosen):
+        extra[label] = item.kind
+        if item.fact is not None:
+            facts.append(Fact(label, *item.fact))
+        claims.extend(item.claims)
+    if not chosen:
+        # "none of our tests favours them" (or "argues against them"): every test says so
+        op = "<=" if name == "for" else ">="
+        claims.extend(Claim(f"stance.tests.{i}.points", op, 0, "stance", f"test {t.name}", 0)
+                      for i, t in enumerate(r.m.stance.tests))
+    for label in "ab":
+        extra.setdefault(label, "")
+    return r.say("positioning", key, _subjects(r), facts, claims, words="case", **extra)
+
+
+def _verdict(r) -> Sentence | None:
+    """Which rule decides the call. None when the call is held back (the advice then says why) or the ratio
+    has too little history for its 200-day average."""
+    m, pair = r.m, r.pair
+    s = m.stance
+    dist = m.ratio.distance_from_sma_long
+    if s.held_back or dist is None:
+        return None
+    stance = is_("stance.key", s.key, "stance", "stance")
+    score = (Fact("score", "stance.score", "stance", "level"),)
+    say = lambda key, facts=(), claims=(): r.say("positioning", key, ("case", "stance", pair), facts,  # noqa
+                                                 [stance, *claims], words="case")
+    if s.key == "stay_large":
+        if dist <= 0:
+            return say("verdict_below_trend", (), [at_most("ratio.distance_from_sma_long", 0, pair, "trend")])
+        return say("verdict_above_trend_weak", score, [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                                       less_than("stance.score", 0, "stance", "score", 0)])
+    if s.key == "start_lean":
+        return say("verdict_start", score, [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                            at_least("stance.score", 0, "stance", "score", 0)])
+    return say("verdict_further", score, [at_least("stance.score", 3, "stance", "score", 0)])
+
+
+def case_paragraph(r) -> Paragraph:
+    """The case for small caps, the case against, and the verdict."""
+    pro, con = case_items(r)
+    out = [_side(r, "for", pro), _side(r, "against", con)]
+    verdict = _verdict(r)
+    if verdict is not None:
+        out.append(verdict)
+    return tuple(out)
+
+
+# --- the thesis ------------------------------------------------------------------------------------------
+
+def thesis(r) -> Sentence:
+    """The week's question, from the week's move and the call: a test of a turn, a setback inside a turn,
+    a week that adds to the call, one more week of a trend, or a market under stress."""
+    m, pair = r.m, f"{r.small}-{r.large}"
+    band = r.settings.stance.flat_band
+    spread = m.spread.get("1w")
+    leaning = m.stance.key != "stay_large"
+    stance = (is_not_large if leaning else is_large)()
+    subjects = ("thesis", pair, "stance", r.pair, "market")
+    say = lambda key, claims: r.say("lede", key, subjects, (), [stance, *claims], words="thesis")  # noqa
+    if m.events.market_stress:
+        return say("stress_lean" if leaning else "stress_large", [is_("events.market_stress", True, "market",
+                                                                      "stress")])
+    if spread is None or abs(spread) < band:
+        return say("flat_lean" if leaning else "flat_large",
+                   [more_than("spread.1w", -band, pair, "week", 0), less_than("spread.1w", band, pair, "week", 0)])
+    if spread > 0:
+        return say("strong_lean" if leaning else "strong_large", [at_least("spread.1w", band, pair, "week")])
+    if leaning:
+        return say("weak_lean", [at_most("spread.1w", -band, pair, "week")])
+    dist = m.ratio.distance_from_sma_long
+    if dist is not None and dist <= 0:
+        return say("weak_large_trend", [at_most("spread.1w", -band, pair, "week"),
+                                        at_most("ratio.distance_from_sma_long", 0, r.pair, "trend")])
+    if dist is None:
+        return say("weak_large_young", [at_most("spread.1w", -band, pair, "week"),
+                                        is_("ratio.distance_from_sma_long", None, r.pair, "trend")])
+    return say("weak_large", [at_most("spread.1w", -band, pair, "week"),
+                              positive("ratio.distance_from_sma_long", r.pair, "trend")])
+
+
+def is_large() -> Claim:
+    return is_("stance.key", "stay_large", "stance", "stance")
+
+
+def is_not_large() -> Claim:
+    return Claim("stance.key", "!=", "stay_large", "stance", "stance", 0)
+
+
+# --- bridges between sections ----------------------------------------------------------------------------
+
+def bridge_sectors(r) -> Sentence | None:
+    """From rates to the sector mix: how much of the gap rates explain decides how the sector section opens."""
+    from generator.commentary import CORR_STRONG, CORR_WEAK
+
+    s = r.m.rate_sensitivity
+    if s is None or s.correlation is None:
+        return r.say("sectors", "from_rates_unknown", ("sectors",), words="bridge", optional=1)
+    c = "rate_sensitivity.correlation"
+    if abs(s.correlation) >= CORR_STRONG:
+        claims = [at_least(c, CORR_STRONG, "rates", "link", 0)] if s.correlation > 0 else \
+            [at_most(c, -CORR_STRONG, "rates", "link", 0)]
+        return r.say("sectors", "from_rates_strong", ("sectors", "rates"), (), claims, relationship=True,
+                     words="bridge", optional=1)
+    if abs(s.correlation) < CORR_WEAK:
+        return r.say("sectors", "from_rates_weak", ("sectors", "rates"), (),
+                     [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0)],
+                     relationship=True, words="bridge", optional=1)
+    return r.say("sectors", "from_rates_loose", ("sectors", "rates"), (),
+                 [more_than(c, -CORR_STRONG, "rates", "link", 0), less_than(c, CORR_STRONG, "rates", "link", 0)],
+                 relationship=True, words="bridge", optional=1)
+
+
+def bridge_risks(r) -> Sentence:
+    """Into the risks: what they threaten depends on the call."""
+    leaning = r.m.stance.key != "stay_large"
+    return r.say("risks", "into_risks_lean" if leaning else "into_risks_large", ("risks", "stance"), (),
+                 [is_not_large() if leaning else is_large()], words="bridge", optional=1)
+

@@ -1,0 +1,225 @@
+"""Crowding and hedging: declared sentences for the gauges of generator/metrics/crowding.py.
+
+One paragraph, placed inside the risks section by `_risks` (generator/commentary/__init__.py). Its sentences
+belong to section "crowding", so their words live in templates/words/crowding.html, and a note that replaces
+the risks section covers them too (claims.PART_OF).
+
+The paragraph argues from the gauges, not just reads them:
+
+* hedging: a wide RVX premium over the VIX (high in its year) means investors pay up to protect small caps:
+  fear that is already hedged, which a contrarian reads as support. A narrow one means small-cap protection
+  is cheap: complacency that leaves a crowded trade exposed (unless volatility is high everywhere, when it
+  only says small caps are not singled out);
+* volume: a surge with a big move is a crowd piling in or heading out; thin volume means little conviction;
+* futures positioning: asset managers or leveraged funds at an extreme of their own three years are a crowd
+  on one side of the boat;
+* a configured gauge without data says so, in one sentence naming every such gauge.
+
+Each direction or extreme word is a Claim over the figure it describes (thresholds below).
+"""
+
+from __future__ import annotations
+
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, less_than,
+                                         more_than, negative, positive, within)
+
+SECTION = "crowding"
+# The RVX-VIX spread in the top fifth of its year: investors pay up to hedge small caps.
+HEDGE_DEAR = 0.8
+# In the bottom fifth: small-cap protection is cheap next to large caps' (complacent).
+HEDGE_CHEAP = 0.2
+# A percentile this close to the top (or its complement to the bottom) prints as 100%: say "almost the widest".
+ALMOST_ALL = 0.995
+# The last five sessions' volume this far above the 50-day average (decimal) is a surge ...
+VOLUME_SURGE = 0.5
+# ... this far above it, busier than usual ...
+VOLUME_BUSY = 0.2
+# ... and this far below it, thin trading.
+VOLUME_THIN = -0.3
+# A small-cap week this large, up or down, is a big move: with a volume surge, a crowd moving.
+BIG_MOVE = 0.03
+# Net positions in the top (bottom) tenth of the reports of the window are a crowded extreme.
+COT_HIGH, COT_LOW = 0.9, 0.1
+# A decimal this small prints as 0.0%: no "above" or "below" for it.
+SHOWN_ZERO = 0.0005
+# A net position smaller than this share of open interest is "roughly flat" (neither long nor short).
+COT_FLAT = 0.005
+
+HEDGE, COT_AM, COT_LM = "small-cap hedging", "asset managers", "leveraged funds"
+
+
+def _say(r, key: str, subjects, facts=(), claims=(), **extra) -> Sentence:
+    return r.say(SECTION, key, subjects, facts, claims, **extra)
+
+
+def _rank_high(path: str, p: float, subject: str, topic: str) -> tuple[str, list[Claim]]:
+    """How a percentile in the top of its range is said: 'top' (the highest), 'almost' or 'share'."""
+    if p >= 1:
+        return "top", [at_least(path, 1.0, subject, topic, +1)]
+    if p >= ALMOST_ALL:
+        return "almost", [at_least(path, ALMOST_ALL, subject, topic, +1), less_than(path, 1.0, subject, topic, 0)]
+    return "share", [at_least(path, 0.5, subject, topic, +1)]
+
+
+def _rank_low(path: str, p: float, window: int, subject: str, topic: str) -> tuple[str, list[Claim]]:
+    """How a percentile at the bottom is said: 'bottom' (no other value at or below it), 'almost' or 'share'."""
+    lowest = 1.0 / window + 1e-9
+    if p <= lowest:
+        return "bottom", [at_most(path, lowest, subject, topic, -1)]
+    if 1 - p >= ALMOST_ALL:
+        return "almost", [at_most(path, 1 - ALMOST_ALL, subject, topic, -1), more_than(path, lowest, subject, topic, 0)]
+    return "share", [less_than(path, 0.5, subject, topic, -1)]
+
+
+def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
+    vix = c.volatility
+    spread_side = positive("crowding.hedge_spread", HEDGE, "spread") if c.hedge_spread > 0 else \
+        negative("crowding.hedge_spread", HEDGE, "spread")
+    side = "up" if c.hedge_spread > 0 else "down"
+    facts = (Fact("spread", "crowding.hedge_spread", HEDGE, "level", "abs"),
+             Fact("rvx", "crowding.small_vol_level", HEDGE, "level"),
+             Fact("vix", "crowding.vix_level", HEDGE, "level"),
+             Fact("share", "crowding.hedge_percentile", HEDGE, "pct"),
+             Fact("share_lower", "crowding.hedge_percentile", HEDGE, "pct", "complement"))
+    names = {"rvx_ticker": c.small_volatility, "vix_ticker": vix, "side": side}
+    p, path = c.hedge_percentile, "crowding.hedge_percentile"
+    if p is None:
+        return [_say(r, "hedge_unranked", HEDGE, facts[:3], [spread_side], **names)]
+    if p >= HEDGE_DEAR:
+        rank, claims = _rank_high(path, p, HEDGE, "cost")
+        return [_say(r, "hedge_dear", HEDGE, facts, [spread_side, at_least(path, HEDGE_DEAR, HEDGE, "cost", +1),
+                                                      *claims], rank=rank, **names)]
+    if p <= HEDGE_CHEAP:
+        rank, claims = _rank_low(path, p, c.hedge_window, HEDGE, "cost")
+        base = [spread_side, at_most(path, HEDGE_CHEAP, HEDGE, "cost", -1), *claims]
+        if c.vix_level >= vix_stressed:
+            # volatility is high everywhere: a narrow premium is no sign of complacency
+            return [_say(r, "hedge_cheap_stressed", HEDGE, facts,
+                         base + [at_least("crowding.vix_level", vix_stressed, HEDGE, "vix", +1)], rank=rank, **names)]
+        return [_say(r, "hedge_cheap", HEDGE, facts,
+                     base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank, **names)]
+    above = p >= 0.5
+    claims = [spread_side, more_than(path, HEDGE_CHEAP, HEDGE, "cost", 0),
+              less_than(path, HEDGE_DEAR, HEDGE, "cost", 0),
+              at_least(path, 0.5, HEDGE, "rank", +1) if above else less_than(path, 0.5, HEDGE, "rank", -1)]
+    if c.vix_level >= vix_stressed:
+        # a crash lifts every hedge: an ordinary small-cap premium then says small caps are not singled out
+        return [_say(r, "hedge_normal_stressed", HEDGE, facts,
+                     claims + [at_least("crowding.vix_level", vix_stressed, HEDGE, "vix", +1)],
+                     rank="higher" if above else "lower", **names)]
+    return [_say(r, "hedge_normal", HEDGE, facts,
+                 claims + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)],
+                 rank="higher" if above else "lower", **names)]
+
+
+def _volume(r, c) -> list[Sentence]:
+    small = c.volume_ticker
+    subject = f"{small} volume"
+    week = r.m.returns.get(small, {}).get("1w")
+    ratio, path, rank_path = c.volume_ratio, "crowding.volume_ratio", "crowding.volume_percentile"
+    facts = (Fact("ratio", path, subject, "pct", "abs"), Fact("sessions", "crowding.volume_sessions", subject, "count"),
+             Fact("share", rank_path, subject, "pct"), Fact("move", f"returns.{small}.1w", small, "pct", "abs"))
+    subjects = (subject, small)
+    p = c.volume_percentile
+    if ratio >= VOLUME_SURGE and week is not None and p is not None:
+        rank, rank_claims = _rank_high(rank_path, p, subject, "rank")
+        surge = [at_least(path, VOLUME_SURGE, subject, "volume", +1), *rank_claims]
+        if week <= -BIG_MOVE:
+            return [_say(r, "volume_surge_selling", subjects, facts,
+                         surge + [at_most(f"returns.{small}.1w", -BIG_MOVE, small, "week", -1)], rank=rank)]
+        if week >= BIG_MOVE:
+            return [_say(r, "volume_surge_buying", subjects, facts,
+                         surge + [at_least(f"returns.{small}.1w", BIG_MOVE, small, "week", +1)], rank=rank)]
+        return [_say(r, "volume_surge_flat", subjects, facts,
+                     surge + [within(f"returns.{small}.1w", BIG_MOVE, small, "week")], rank=rank)]
+    if ratio <= VOLUME_THIN:
+        return [_say(r, "volume_thin", subject, facts[:2], [at_most(path, VOLUME_THIN, subject, "volume", -1)])]
+    if ratio >= VOLUME_BUSY:
+        return [_say(r, "volume_busy", subject, facts[:2], [at_least(path, VOLUME_BUSY, subject, "volume", +1)])]
+    band = [more_than(path, VOLUME_THIN, subject, "volume", 0), less_than(path, VOLUME_BUSY, subject, "volume", 0)]
+    if abs(ratio) < SHOWN_ZERO:
+        return [_say(r, "volume_normal", subject, facts[:2], band, side="flat")]
+    side = positive(path, subject, "volume") if ratio > 0 else negative(path, subject, "volume")
+    return [_say(r, "volume_normal", subject, facts[:2], band + [side], side="up" if ratio > 0 else "down")]
+
+
+def _net_claims(path: str, net: float, subject: str) -> tuple[str, list]:
+    """'long', 'short' or 'flat' for a net share of open interest, with the claim that word makes."""
+    if net >= COT_FLAT:
+        return "long", [at_least(path, COT_FLAT, subject, "net", +1)]
+    if net <= -COT_FLAT:
+        return "short", [at_most(path, -COT_FLAT, subject, "net", -1)]
+    return "flat", [within(path, COT_FLAT, subject, "net")]
+
+
+def _cot(r, c) -> list[Sentence]:
+    date_fact = Fact("date", "crowding.cot_report_date", "futures positioning", "date")
+    if c.cot_stale:
+        return [_say(r, "cot_stale", "futures positioning",
+                     (date_fact, Fact("weeks", "crowding.cot_age_weeks", "futures positioning", "count")),
+                     [is_true("crowding.cot_stale", "futures positioning")])]
+    out = []
+    sides = ((COT_AM, "asset_mgr"), (COT_LM, "lev_money"))
+    readings = {}
+    for subject, key in sides:
+        share_path, rank_path = f"crowding.{key}_net_share", f"crowding.{key}_percentile"
+        facts = (Fact("net", share_path, subject, "pct", "abs"), Fact("share", rank_path, subject, "pct"),
+                 Fact("share_lower", rank_path, subject, "pct", "complement"),
+                 Fact("date", "crowding.cot_report_date", subject, "date"))
+        net, p = getattr(c, f"{key}_net_share"), getattr(c, f"{key}_percentile")
+        readings[key] = (facts, net, p)
+        if p is None:
+            continue
+        position, net_claims = _net_claims(share_path, net, subject)
+        if p >= COT_HIGH:
+            out.append(_say(r, "cot_high", subject, facts,
+                            net_claims + [at_least(rank_path, COT_HIGH, subject, "rank", +1)], who=key,
+                            position=position))
+        elif p <= COT_LOW:
+            out.append(_say(r, "cot_low", subject, facts,
+                            net_claims + [at_most(rank_path, COT_LOW, subject, "rank", -1)], who=key,
+                            position=position))
+    if out:
+        return out
+    (am_facts, am, am_p), (lm_facts, lm, lm_p) = readings["asset_mgr"], readings["lev_money"]
+    am_pos, am_claims = _net_claims("crowding.asset_mgr_net_share", am, COT_AM)
+    lm_pos, lm_claims = _net_claims("crowding.lev_money_net_share", lm, COT_LM)
+    facts = (am_facts[0], Fact("lm_net", "crowding.lev_money_net_share", COT_LM, "pct", "abs"), am_facts[3])
+    if am_p is None or lm_p is None:
+        return [_say(r, "cot_unranked", (COT_AM, COT_LM), facts, am_claims + lm_claims, am=am_pos, lm=lm_pos)]
+    middle = [more_than("crowding.asset_mgr_percentile", COT_LOW, COT_AM, "rank", 0),
+              less_than("crowding.asset_mgr_percentile", COT_HIGH, COT_AM, "rank", 0),
+              more_than("crowding.lev_money_percentile", COT_LOW, COT_LM, "rank", 0),
+              less_than("crowding.lev_money_percentile", COT_HIGH, COT_LM, "rank", 0)]
+    return [_say(r, "cot_middle", (COT_AM, COT_LM), facts, am_claims + lm_claims + middle, am=am_pos, lm=lm_pos)]
+
+
+def is_true(path: str, subject: str) -> Claim:
+    return Claim(path, "==", True, subject, "stale", 0)
+
+
+def crowding_paragraph(r) -> Paragraph:
+    """The crowding paragraph of the risks section (empty when no gauge is configured)."""
+    c, settings = r.m.crowding, r.settings
+    if c is None:
+        return ()
+    out: list[Sentence] = []
+    missing: list[str] = []
+    t = settings.tickers
+    if c.hedge_spread is not None:
+        out += _hedging(r, c, settings.risk.vix_stressed)
+    elif t.small_volatility and t.volatility:
+        missing.append("hedging")
+    if c.volume_ratio is not None:
+        out += _volume(r, c)
+    else:
+        missing.append("volume")
+    if c.cot_configured:
+        if c.cot_report_date is not None:
+            out += _cot(r, c)
+        else:
+            missing.append("cot" if c.cot_loaded else "cot_cache" if settings.positioning.cot_download else "cot_file")
+    if missing:
+        out.append(_say(r, "crowding_unavailable", "crowding gauges", missing=tuple(missing),
+                        rvx_ticker=t.small_volatility, vix_ticker=t.volatility, small=r.small))
+    return tuple(out)

@@ -1,0 +1,77 @@
+"""One run at a time: `send`, `publish`, `weekly` and `backfill` hold a lock for their whole life.
+
+The send ledger makes runs one *after* another safe; this makes runs *at the same
+time* safe (cron overlapping a manual run). The lock is an OS file lock (flock,
+through the filelock library) on `<email.database>.lock`: the file that names
+the newsletter's readers names its lock, so two settings files that share a
+database share the lock. The kernel releases it when the holder's process ends
+for any reason, kill -9 included, so a dead run never blocks the next one and
+there is no stale lock to clean up.
+
+Beside it, `<lock>.owner` says who holds it (command, pid, host, start time), so
+the refusal can say so. A second run waits up to `--wait` seconds (default 0),
+then exits with code 4 and that message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock, Timeout
+
+from generator.errors import OutputError, RefusedError
+
+
+class LockHeld(RefusedError):
+    category = "busy"
+
+
+def lock_path(settings) -> Path:
+    db = settings.resolve(settings.email.database)
+    return db.with_name(db.name + ".lock")
+
+
+def _owner(path: Path) -> str:
+    try:
+        info = json.loads(path.with_name(path.name + ".owner").read_text(encoding="utf-8"))
+        return f"`capweekly {info['command']}` (pid {info['pid']} on {info['host']}, since {info['since']})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another capweekly run"
+
+
+@contextmanager
+def run_lock(settings, command: str, wait: float = 0.0) -> Iterator[Path]:
+    """Hold the newsletter's lock for the block; raise LockHeld if another run keeps it past `wait` s."""
+    path = lock_path(settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot create the folder for the run lock ({exc.strerror})") from None
+    lock = FileLock(path, timeout=max(wait, 0.0), thread_local=False, fallback_to_soft=False)  # flock or nothing
+    try:
+        lock.acquire(poll_interval=0.05)
+    except Timeout:
+        held = _owner(path)
+        raise LockHeld(f"{held} holds {path}; one send, publish, weekly or backfill runs at a time",
+                       f"wait for it to finish, or pass --wait SECONDS to queue behind it") from None
+    except PermissionError as exc:
+        raise OutputError(f"{path}: cannot open the run lock ({exc.strerror})", "check the folder's permissions") \
+            from None
+    owner = path.with_name(path.name + ".owner")
+    try:
+        owner.write_text(json.dumps({"command": command, "pid": os.getpid(), "host": socket.gethostname(),
+                                     "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}),
+                         encoding="utf-8")
+        yield path
+    finally:
+        try:
+            owner.unlink()
+        except OSError:
+            pass
+        lock.release()
