@@ -88,6 +88,15 @@ class EditorNote:
             return Markup(text)
         return replace(self, sections={k: swap(v) for k, v in self.sections.items()})
 
+    def inline_images(self) -> "EditorNote":
+        """The note with its local images as data: URIs read from the notes folder (for the preview, which
+        writes no issue folder)."""
+        import base64
+
+        by_name = {i.name: i for i in self.images}
+        return self.with_images(lambda name: f"data:image/{by_name[name].subtype};base64,"
+                                + base64.b64encode(by_name[name].source.read_bytes()).decode("ascii"))
+
     def overridden(self) -> frozenset[str]:
         """Commentary sections whose words the editor has taken over (the headline too, if given)."""
         sections = set(self.replaces) | ({"headline"} if self.headline else set())

@@ -70,6 +70,8 @@ def test_local_images_are_checked_for_type_size_and_place(tmp_path):
     assert len(note.images) == 1 and note.images[0].source == notes / "ok.png"
     shown = str(note.with_images(lambda n: f"notes/{n}").sections["risks"])
     assert shown.count(f'src="notes/{note.images[0].name}"') == 2
+    inlined = str(note.inline_images().sections["risks"])  # the preview's form: no issue folder to copy into
+    assert inlined.count('src="data:image/png;base64,iVBORw0KGgo') == 2
 
 
 def test_an_allowed_host_is_used_as_given(tmp_path):
