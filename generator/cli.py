@@ -451,8 +451,8 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
 
 def _send_report(summary, resend_unknown: bool = False, health: str = "") -> None:
     click.echo(summary.line())
-    if health:
-        click.echo(health)  # the list's bounce and complaint rates (generator.publish.bounces)
+    if health:  # the list's bounce and complaint rates (generator.publish.bounces), beside the summary on stderr
+        click.echo(health, err=True)
     for failure in summary.failures[:None if _verbosity >= 2 else 20]:
         info(f"  failed: {failure}")
     if summary.unknown and not resend_unknown:
