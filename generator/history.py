@@ -23,6 +23,7 @@ from generator.commentary.words import previous_headline, write_words
 from generator.data.model import MarketData
 from generator.metrics import compute_metrics
 from generator.metrics.indicators import weekly_last
+from generator.metrics.track import record_calls
 from generator.render.environment import make_environment
 
 
@@ -72,6 +73,7 @@ def run_history(market: MarketData, settings, start: date, end: date | None = No
                 jobs: int = 1) -> list[WeekResult]:
     """Every week whose last session is in [start, end], oldest first."""
     sessions = week_sessions(market, settings, start, end)
+    record_calls(market, settings)  # the track record's calls, once for every week and every forked worker
     jobs = max(1, min(jobs, len(sessions) // 20 or 1))
     if jobs == 1 or not hasattr(os, "fork"):
         return _run(market, settings, sessions)

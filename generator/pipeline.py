@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.charts import CHARTS, ChartOutput, draw_charts
+from generator.charts import CHARTS, ChartOutput, draw_charts, draw_phone_charts
 from generator.commentary.words import previous_headline, write_words
 from generator.data import MarketData, load_prices
 from generator.errors import DataError
@@ -86,7 +86,7 @@ def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
         return cut
     kept = {t: h for t, h in cut.histories.items() if t not in stale}
     return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale),
-                      cut.notes, cut.expected_session, cut.members, cut.cot)
+                      cut.notes, cut.expected_session, cut.members, cut.cot).cut_from(market)
 
 
 def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,
@@ -138,6 +138,8 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                     other.next()
                     mine.finish()
                 clock.lap("charts png")
+            draw_phone_charts(metrics, settings, folder / "charts")
+            clock.lap("phone charts")
             write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder)
             clock.lap("html+email")
             if printer is None:
@@ -186,6 +188,28 @@ def _print_html(settings, env, market: MarketData, metrics, commentary, words, n
     return render_html(env, printed, medium="print")
 
 
+def write_site_card(context, headline: str, folder: Path) -> None:
+    """site.json (what the archive, the feed and share cards say of the issue) and its 1200x630 share image."""
+    import json
+
+    from generator.charts.social import draw_social_card
+    from generator.render.email import preheader
+    from generator.render.filters import longdate
+    from markupsafe import Markup
+
+    striptags = lambda m: Markup(m).striptags()
+
+    number = f"No. {context.issue_number} \u00b7 " if context.issue_number else ""
+    draw_social_card(context.m, title=context.title, headline=headline, sample=context.is_sample,
+                     issue_line=f"{number}Week ending {longdate(context.as_of)}",
+                     target=folder / "charts" / "social.png")
+    standfirst = "" if "lede" in context.w.overridden else " ".join(striptags(context.w.standfirst).split())
+    card = {"headline": headline, "excerpt": preheader(context), "standfirst": standfirst,
+            "issue_number": context.issue_number,
+            "image": "charts/social.png", "data_source": context.data_source}
+    write_text(folder / "site.json", json.dumps(card, indent=1, ensure_ascii=False) + "\n")
+
+
 def write_screen_editions(settings, env, market: MarketData, metrics, commentary, words, doc, note, specs,
                           folder: Path) -> None:
     """metrics.json (with the fact-check), review.txt, the self-contained report.html, the site page and
@@ -198,9 +222,12 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
                            {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs},
                            note.with_images(_note_data_uri(folder, note)))  # self-contained, like its charts
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
-    site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption)
-                                        for s in specs}, note=note.with_images(lambda name: f"notes/{name}"))
+    phone = lambda s: f"charts/{s.id}.phone.png" if (folder / "charts" / f"{s.id}.phone.png").is_file() else None
+    site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,
+                                                        phone(s)) for s in specs},
+                        note=note.with_images(lambda name: f"notes/{name}"))
     write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
+    write_site_card(screen, doc["headline"], folder)
     base_url = settings.site.base_url
     emailed = replace(screen, note=note.with_images(
         (lambda name: f"{base_url}issues/{metrics.as_of.isoformat()}/notes/{name}") if base_url

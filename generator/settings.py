@@ -280,6 +280,9 @@ class Site(_Model):
     base_url: str | None = Field(None, description="Public URL of the site (https://.../); needed for the feed, "
                                                    "sitemap, email links and hosted email images.")
     feed_entries: int = Field(30, ge=1, le=500, description="Most recent issues listed in the Atom feed.")
+    first_issue: date | None = Field(None, description="Week of issue No. 1: issues are numbered by the week they "
+                                                       "cover counted from it, so backfilling never renumbers; "
+                                                       "unset: no issue numbers.")
 
     _url = field_validator("base_url")(classmethod(lambda cls, value: _base_url(value)))
 

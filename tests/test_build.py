@@ -50,8 +50,9 @@ def test_sample_is_flagged_everywhere(sample_issue):
 def test_html_is_self_contained(sample_issue):
     html = (sample_issue / "report.html").read_text()
     sources = re.findall(r'<img[^>]*\ssrc="([^"]+)"', html)
-    charts = len(list((sample_issue / "charts").glob("*.png")))
-    assert charts == 10  # the sample has every input (its breadth universe too), so every chart is drawn
+    # The email's phone versions and the share card sit beside the charts: not part of the report.
+    charts = len([p for p in (sample_issue / "charts").glob("*.png") if p.name.count(".") == 1 and p.stem != "social"])
+    assert charts == 11  # the sample has every input (its breadth universe too), so every chart is drawn
     assert len(sources) == charts and all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r'(href|src)="(https?:)?//', html)
     alts = re.findall(r'<img[^>]*\salt="([^"]*)"', html)
@@ -195,8 +196,8 @@ def test_pair_only_folder_builds_and_says_what_is_missing(settings, market_dir, 
                      "Short-rate data is not in this week's data set", "Credit and quality data are not",
                      "Volatility and currency data are not", "Breadth readings need single-stock prices"):
         assert sentence in html
-    charts = sorted(p.stem for p in (built.folder / "charts").glob("*.png"))
-    assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum"]
+    charts = sorted(p.stem for p in (built.folder / "charts").glob("*.svg"))
+    assert charts == ["breakouts", "period_returns", "ratio_history", "relative_momentum", "track_record"]  # pair only
     doc = json.loads((built.folder / "metrics.json").read_text())
     assert doc["breadth"] is None and doc["sectors"] == {} and "^TNX" in doc["provenance"]["missing"]
 
@@ -208,7 +209,8 @@ HEADINGS = ("The gap between small and large", "The reason: the price of money",
 
 def _body_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.strip().startswith(("General commentary", "at the end.", "Page "))]
+            if line.strip() and not line.strip().startswith(("General commentary", "at the end.", "Page "))
+            and not re.fullmatch(r"No\. \d+ \u00b7 Page \d+ of \d+", line.strip())]  # the footer with the number
 
 
 @pytest.mark.parametrize("which", ["sample", "real"])

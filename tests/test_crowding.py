@@ -8,6 +8,8 @@ the code under test.
 
 from __future__ import annotations
 
+import re
+
 import csv
 import dataclasses
 from datetime import date
@@ -177,10 +179,10 @@ def test_stale_reading_is_said_to_be_stale(real):
     assert m.crowding.cot_stale and m.crowding.cot_report_date == date(2022, 8, 16)
     assert m.crowding.cot_age_weeks == 43
     _, w, _ = write_words(m, cut, s, make_environment(None))
-    crowd = {r.sentence.key: r.text for r in w.rendered if r.sentence.section == "crowding"}
+    crowd = {r.sentence.key: r.text for r in w.rendered if r.sentence.words == "crowding"}
     assert "cot_stale" in crowd and not {"cot_high", "cot_low", "cot_middle"} & set(crowd)
-    assert "43 weeks old" in crowd["cot_stale"] and "August 16, 2022" in crowd["cot_stale"]
-    assert not [f for f in w.flags if f.section == "crowding"]
+    assert "43 weeks" in crowd["cot_stale"] and "August 16, 2022" in crowd["cot_stale"]
+    assert not [f for f in w.flags if f.section == "risks"]
     # four days after a report, the same gauge is current
     fresh = crowding_at(market.upto(pd.Timestamp("2024-07-19")), s, pd.Timestamp("2024-07-19"))
     assert not fresh.cot_stale and fresh.cot_age_days == 3
@@ -205,7 +207,8 @@ def test_cot_file_errors_name_file_and_field(tmp_path):
 
 
 def test_cot_on_without_file_is_a_settings_error(tmp_path):
-    text = SETTINGS.read_text().replace("  cot: false ", "  cot: true ")
+    text = re.sub(r"^  cot: false\b", "  cot: true", SETTINGS.read_text(), flags=re.M)
+    assert "  cot: true" in text
     path = tmp_path / "settings.yaml"
     path.write_text(text)
     with pytest.raises(SettingsError, match="positioning"):
@@ -215,7 +218,7 @@ def test_cot_on_without_file_is_a_settings_error(tmp_path):
 # --- sentences ----------------------------------------------------------------------------------------------
 
 def _crowding(w) -> dict[str, str]:
-    return {r.sentence.key: r.text for r in w.rendered if r.sentence.section == "crowding"}
+    return {r.sentence.key: r.text for r in w.rendered if r.sentence.words == "crowding"}
 
 
 def test_every_gauge_absent_says_so_and_the_build_succeeds(tmp_path):
@@ -244,7 +247,7 @@ def test_every_gauge_absent_says_so_and_the_build_succeeds(tmp_path):
     built = build_issue(s, market=bare, as_of=session.date(), out_dir=tmp_path / "out")
     html = (built.folder / "report.html").read_text()
     assert "Some crowding gauges are unavailable this week" in html
-    assert not [f for f in built.open_flags if f.section == "crowding"]
+    assert not [f for f in built.open_flags if f.section == "risks"]
 
 
 def test_sample_build_shows_the_gauges(settings):
@@ -261,7 +264,7 @@ def test_sample_build_shows_the_gauges(settings):
     keys = list(_crowding(w))
     assert keys[0].startswith("hedge_") and keys[1].startswith("volume_") and len(keys) == 2  # cot off: silent
     assert doc["crowding"]["hedge_spread"] == m.crowding.hedge_spread
-    assert not [f for f in w.flags if f.section == "crowding"]
+    assert not [f for f in w.flags if f.section == "risks"]
 
 
 def _variants_flags(env, s, m, doc, rendered: list[Rendered]) -> list[str]:
@@ -291,10 +294,10 @@ def test_fact_check_passes_over_real_weeks_2010_2025(real):
         cut = cut_at(market, session)
         m = compute_metrics(cut, s, session)
         _, w, doc = write_words(m, cut, s, env)
-        crowd = [r for r in w.rendered if r.sentence.section == "crowding"]
+        crowd = [r for r in w.rendered if r.sentence.words == "crowding"]
         assert crowd, f"{session.date()}: no crowding sentence"
         seen |= {r.sentence.key for r in crowd}
-        flags += [f"{session.date()} [{f.cls}] {f.detail}: {f.sentence}" for f in w.flags if f.section == "crowding"]
+        flags += [f"{session.date()} [{f.cls}] {f.detail}: {f.sentence}" for f in w.flags if f.section == "risks"]
         flags += _variants_flags(env, s, m, doc, crowd)
     assert not flags, "\n".join(flags)
     assert {"hedge_dear", "hedge_cheap", "hedge_normal", "hedge_normal_stressed", "volume_normal", "cot_low",
@@ -419,7 +422,7 @@ def test_cot_download_that_fails_leaves_the_gauge_unavailable(monkeypatch, tmp_p
     m = compute_metrics(cut, s, session)
     _, w, _ = write_words(m, cut, s, make_environment(None))
     assert "futures positioning (no CFTC reports could be downloaded)" in _crowding(w)["crowding_unavailable"]
-    assert not [f for f in w.flags if f.section == "crowding"]
+    assert not [f for f in w.flags if f.section == "risks"]
 
 
 def load_sample(s):

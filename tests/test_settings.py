@@ -117,3 +117,22 @@ def test_an_optional_ticker_may_not_be_one_of_the_pair(tmp_path, shipped):
     assert problem.endswith("tickers.quality: IJR is also pair.small; an optional ticker is compared with the pair, "
                             "so it must differ from both (remove it or pick another ticker)")
     assert problem.startswith("line ")
+
+
+def test_the_test_settings_have_every_key_of_the_shipped_example():
+    """tests/fixtures/settings.yaml is the tests' own copy: it may differ in values, never in keys."""
+    import yaml
+
+    from tests.conftest import ROOT, SETTINGS
+
+    def keys(d, prefix=""):
+        out = set()
+        for k, v in d.items():
+            out.add(prefix + k)
+            if isinstance(v, dict):
+                out |= keys(v, prefix + k + ".")
+        return out
+
+    shipped = yaml.safe_load((ROOT / "settings.yaml").read_text())
+    fixture = yaml.safe_load(SETTINGS.read_text())
+    assert keys(shipped) == keys(fixture)

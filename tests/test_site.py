@@ -2,6 +2,8 @@
 
 import functools
 import http.server
+import json
+import re
 import shutil
 import threading
 import xml.etree.ElementTree as ET
@@ -14,6 +16,7 @@ import pytest
 
 from generator.pipeline import build_issue
 from generator.publish.site import PublishError, publish_site
+from tests.conftest import ROOT
 
 BASE = "https://example.com/smallcaps/"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -40,7 +43,16 @@ def test_site_layout_feed_and_sitemap(site):
     for day in ("2024-06-28", "2024-07-05"):
         for f in ("index.html", "report.pdf", "metrics.json", "charts/ratio_history.png"):
             assert f"issues/{day}/{f}" in names
-    assert {"index.html", "archive/index.html", "feed.xml", "sitemap.xml"} <= names
+    assert {"index.html", "archive/index.html", "feed.xml", "sitemap.xml", "methodology/index.html", "about/index.html", "404.html"} <= names
+    # the methodology page: the rules, the delays and the latest issue's track record, linked from every page
+    method = (site / "methodology" / "index.html").read_text()
+    record = __import__("json").loads((site / "issues" / "2024-07-05" / "metrics.json").read_text())["track_record"]
+    assert "No look-ahead" in method and "one session later" in method and "March 16, 2001" in method
+    assert f"{record['all']['calls']:,} weekly calls" in method
+    lean = record["all"]["by_stance"]["lean_further"]["13w"]
+    assert f"{lean['hits']} of {lean['calls']} ({round(lean['rate'] * 100)}%)" in method
+    assert 'href="methodology/index.html"' in (site / "index.html").read_text()
+    assert f"<loc>{BASE}methodology/</loc>" in (site / "sitemap.xml").read_text()
     assert not any(n.startswith("issues/2025-10-31") for n in names)  # sample data is never published
     feed = ET.fromstring((site / "feed.xml").read_bytes())
     ns = {"a": "http://www.w3.org/2005/Atom"}
@@ -53,7 +65,73 @@ def test_site_layout_feed_and_sitemap(site):
     for page in ("index.html", "archive/index.html", "issues/2024-07-05/index.html"):
         text = (site / page).read_text()
         assert "General commentary, not personalised advice" in text  # the disclaimer on every page
-        assert "CSV folder" in text  # and the data source line
+        assert "price files" in text  # and the data source, in a reader's words
+        assert "/work/" not in text and str(ROOT) not in text and "CSV folder" not in text  # never a local path
+    assert "SHA-256" not in (site / "index.html").read_text()  # the hash lives on the about page
+    assert json.loads((site / "issues/2024-07-05/metrics.json").read_text())["provenance"]["data_sha256"] in \
+        (site / "about/index.html").read_text()
+
+
+def test_feed_is_valid_atom_with_the_whole_issue_and_no_tokens(site):
+    feed = ET.fromstring((site / "feed.xml").read_bytes())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for required in ("a:id", "a:title", "a:updated", "a:author/a:name"):  # RFC 4287 4.1.1
+        assert feed.find(required, ns) is not None and (feed.find(required, ns).text or "").strip(), required
+    assert feed.find("a:link[@rel='self']", ns).get("href") == f"{BASE}feed.xml"
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == 2
+    for entry in entries:
+        for required in ("a:id", "a:title", "a:updated", "a:link", "a:content"):  # RFC 4287 4.1.2
+            assert entry.find(required, ns) is not None, required
+        content = entry.find("a:content", ns)
+        assert content.get("type") == "html"
+        body = content.text
+        for heading in ("The gap between small and large", "The sector lens", "The risks", "Disclosures"):
+            assert heading in body  # the whole issue, not a teaser
+        srcs = re.findall(r'(?:src|href)="([^"]+)"', body)
+        assert srcs and all(u.startswith(("https://", "http://", "mailto:")) for u in srcs), srcs[:5]
+        assert "unsubscribe" not in body.lower() and "token" not in body.lower()
+    assert "unsubscribe.invalid" not in (site / "feed.xml").read_text()
+
+
+def _meta(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<meta (?:property|name)="((?:og|twitter):[^"]+)" content="([^"]*)"', html))
+
+
+def test_share_cards_and_canonical_links_on_every_page(site):
+    from PIL import Image
+
+    for page in ("index.html", "archive/index.html", "about/index.html", "issues/2024-07-05/index.html",
+                 "issues/2024-06-28/index.html"):
+        html = (site / page).read_text()
+        meta = _meta(html)
+        for key in ("og:title", "og:description", "og:url", "og:image", "og:type", "twitter:card", "twitter:image"):
+            assert meta.get(key), (page, key)
+        assert meta["twitter:card"] == "summary_large_image"
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1)
+        assert canonical == meta["og:url"] and canonical.startswith(BASE)
+        assert meta["og:image"].startswith(BASE)
+        image = site / meta["og:image"][len(BASE):]
+        assert image.is_file(), (page, meta["og:image"])
+        assert Image.open(image).size == (1200, 630)
+    issue = _meta((site / "issues/2024-07-05/index.html").read_text())
+    assert issue["og:type"] == "article" and issue["og:url"] == f"{BASE}issues/2024-07-05/"
+    assert issue["og:image"] == f"{BASE}issues/2024-07-05/charts/social.png"
+
+
+def test_issue_numbers_pager_and_archive(site, settings):
+    from generator.render.context import issue_number
+
+    numbers = {d: issue_number(date.fromisoformat(d), settings.site.first_issue) for d in ("2024-06-28", "2024-07-05")}
+    assert numbers["2024-07-05"] == numbers["2024-06-28"] + 1
+    newest = (site / "issues/2024-07-05/index.html").read_text()
+    oldest = (site / "issues/2024-06-28/index.html").read_text()
+    assert f"No. {numbers['2024-07-05']}" in newest
+    assert 'rel="prev" href="../2024-06-28/index.html"' in newest and 'rel="next"' not in newest
+    assert 'rel="next" href="../2024-07-05/index.html"' in oldest and 'rel="prev"' not in oldest
+    archive = (site / "archive/index.html").read_text()
+    assert f"No. {numbers['2024-06-28']}" in archive and 'href="#y2024"' not in archive  # one year: no year bar
+    assert archive.count('class="excerpt"') == 2 and archive.count('class="badge ') == 2
 
 
 def test_publish_is_incremental_atomic_and_idempotent(settings, reports, market_dir, tmp_path):
@@ -67,6 +145,8 @@ def test_publish_is_incremental_atomic_and_idempotent(settings, reports, market_
     result = publish_site(settings, reports, target, BASE)
     assert result.added == ("2024-07-12",)
     assert page.stat().st_ino == inode  # the old issue page was linked, not rewritten
+    neighbour = (target / "issues" / "2024-07-05" / "index.html").read_text()
+    assert 'rel="next" href="../2024-07-12/index.html"' in neighbour  # ...but its new neighbour's was
     assert "2024-07-12" in (target / "index.html").read_text()
     shutil.rmtree(reports / "2024-07-12")
 
@@ -139,12 +219,13 @@ def _resolves(url: str) -> bool:
         return response.status == 200
 
 
-@pytest.mark.parametrize("mode", ["http", "file"])
-def test_pages_in_chromium(browser, served, site, mode, tmp_path):
+@pytest.mark.parametrize("mode,width", [("http", 375), ("file", 375), ("http", 1280)])
+def test_pages_in_chromium(browser, served, site, mode, width, tmp_path):
     root = served if mode == "http" else site.as_uri() + "/"
-    pages = ["index.html", "archive/index.html", "issues/2024-07-05/index.html"]
+    pages = ["index.html", "archive/index.html", "about/index.html", "methodology/index.html", "issues/2024-07-05/index.html",
+             "issues/2024-06-28/index.html"]
     for path in pages:
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page = browser.new_page(viewport={"width": width, "height": 844})
         problems = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
@@ -159,8 +240,15 @@ def test_pages_in_chromium(browser, served, site, mode, tmp_path):
         assert local, url
         for target in local:
             assert _resolves(target.split("#")[0]), (url, target)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, f"{url} scrolls sideways on a phone ({width}px)"
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{url} scrolls sideways at {width}px ({scroll}px)"
+        if path.startswith("issues/"):  # the pager's links are real pages, the contents' anchors real sections
+            pager = page.eval_on_selector_all(".pager a", "els => els.map(e => e.href)")
+            assert len(pager) == 1 and all(_resolves(u) for u in pager), pager
+            anchors = page.eval_on_selector_all(".toc a", "els => els.map(e => e.getAttribute('href'))")
+            assert len(anchors) >= 8
+            for anchor in anchors:
+                assert page.query_selector(anchor) is not None, anchor
         if mode == "http":
-            page.screenshot(path=str(tmp_path / (path.replace("/", "_") + ".png")), full_page=False)
+            page.screenshot(path=str(tmp_path / (path.replace("/", "_") + f"-{width}.png")), full_page=False)
         page.close()

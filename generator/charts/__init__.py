@@ -13,15 +13,16 @@ from typing import Callable, Collection
 from generator.charts.breadth import draw_breadth_history
 from generator.charts.cross import draw_credit_quality, draw_quadrant, draw_rates, draw_risk_panel, draw_sector_bars
 from generator.charts.pair import draw_breakouts, draw_period_returns, draw_ratio_history, draw_relative_momentum
-from generator.charts.style import ChartOutput, ChartSpec
+from generator.charts.style import ChartOutput, ChartSpec, phone
+from generator.charts.track import draw_track_record
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
 
-__all__ = ["CHARTS", "ChartOutput", "ChartSpec", "draw_charts"]
+__all__ = ["CHARTS", "PHONE_CHARTS", "ChartOutput", "ChartSpec", "draw_charts", "draw_phone_charts"]
 
 
 CHARTS = ("period_returns", "breadth_history", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
-          "sector_quadrant", "credit_quality", "risk_panel")
+          "sector_quadrant", "credit_quality", "risk_panel", "track_record")
 
 
 def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: list[tuple[str, float]],
@@ -39,6 +40,18 @@ def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: 
         "sector_quadrant": lambda: draw_quadrant(m, out),
         "credit_quality": lambda: draw_credit_quality(m, market, out),
         "risk_panel": lambda: draw_risk_panel(m, settings, out),
+        "track_record": lambda: draw_track_record(m, names, out),
     }
     specs = (drawers[name]() for name in CHARTS if name in which)
     return tuple(spec for spec in specs if spec is not None)
+
+
+# The email's charts, drawn again for a phone: narrower, larger type, PNG only (<id>.phone.png).
+PHONE_CHARTS = ("period_returns", "ratio_history")
+
+
+def draw_phone_charts(m: WeeklyMetrics, settings, folder) -> tuple[ChartSpec, ...]:
+    names = (settings.pair.small_name, settings.pair.large_name)
+    out = ChartOutput(folder, suffix=".phone", png_only=True)
+    with phone():
+        return (draw_period_returns(m, names, out), draw_ratio_history(m, names, out))

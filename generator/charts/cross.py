@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, STRESS, WEAKENING, WIDTH_IN,
-                                   ChartOutput, ChartSpec, margins, pct, save, style)
+                                   ChartOutput, ChartSpec, margins, pct, save, signed_label, style)
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics, pair_ratio
 from generator.metrics.indicators import weekly_last
@@ -26,7 +26,7 @@ def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], out: Cha
         margins(fig, left=0.6)
         bars = ax.barh(names, values, color=[SMALL if v >= 0 else LARGE for v in values], height=0.6)
         for bar, v in zip(bars, values):
-            ax.annotate(f"{v:+.1f}%", (bar.get_width(), bar.get_y() + bar.get_height() / 2), fontsize=7.5,
+            ax.annotate(signed_label(v, "%"), (bar.get_width(), bar.get_y() + bar.get_height() / 2), fontsize=7.5,
                         color=INK, va="center", ha="left" if v >= 0 else "right",
                         xytext=(3 if v >= 0 else -3, 0), textcoords="offset points")
         ax.axvline(0, color=MUTED, linewidth=0.8)
@@ -40,45 +40,111 @@ def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], out: Cha
     return ChartSpec("sector_bars", svg, png, alt, f"13-week total return minus {m.large}'s, best first.")
 
 
+# The Select Sector SPDR funds by ticker, for the chart's labels; a fund not listed is labelled by ticker alone.
+SECTOR_NAMES = {"XLK": "Technology", "XLI": "Industrials", "XLY": "Consumer disc.", "XLV": "Health care",
+                "XLF": "Financials", "XLE": "Energy", "XLP": "Staples", "XLU": "Utilities", "XLB": "Materials",
+                "XLRE": "Real estate", "XLC": "Communication"}
+# Where a label may sit around its point, in points (dx, dy, ha, va), tried in this order.
+LABEL_SPOTS = ((5, 4, "left", "bottom"), (5, -4, "left", "top"), (-5, 4, "right", "bottom"),
+               (-5, -4, "right", "top"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
+               (9, 0, "left", "center"), (-9, 0, "right", "center"))
+
+
+def place_labels(ax, points: list[tuple[float, float, str]], fontsize="small") -> list:
+    """Label each point where the label overlaps no label placed before it, no other point and stays inside the
+    axes: the first free spot of LABEL_SPOTS; if none is free, the spot that overlaps least. Deterministic."""
+    from matplotlib.transforms import Bbox
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    inside = ax.get_window_extent(renderer)
+    dots = [ax.transData.transform((x, y)) for x, y, _ in points]
+    dot_boxes = [Bbox.from_extents(px - 3, py - 3, px + 3, py + 3) for px, py in dots]
+    placed, texts = [], []
+    for i, (x, y, text) in enumerate(points):
+        best = None
+        for dx, dy, ha, va in LABEL_SPOTS:
+            t = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                            fontsize=fontsize, color=INK)
+            box = t.get_window_extent(renderer).padded(1.5)
+            overlap = sum(_area(box, b) for b in placed) + sum(_area(box, b) for j, b in enumerate(dot_boxes) if j != i)
+            outside = box.width * box.height - _area(box, inside)
+            cost = overlap + 4 * outside
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, t, box)
+            else:
+                t.remove()
+            if cost == 0:
+                break
+        placed.append(best[2])
+        texts.append(best[1])
+    return texts
+
+
+def _area(a, b) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
 def draw_quadrant(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec | None:
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
     from matplotlib.ticker import PercentFormatter
 
     if not m.sectors:
         return None
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6))
-        margins(fig, left=0.75, bottom=0.55)
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.9))
+        margins(fig, left=0.75, bottom=0.8)
+        heads = []
         for p in m.sectors:
             xs = [t * 100 for _, t, _ in p.tail]
             ys = [v * 100 for _, _, v in p.tail]
             colour = QUADRANT_COLOURS[p.quadrant]
-            ax.plot(xs, ys, color=colour, linewidth=0.9, alpha=0.6)
-            ax.scatter(xs[:-1], ys[:-1], color=colour, s=6, alpha=0.6)
-            ax.scatter([xs[-1]], [ys[-1]], color=colour, s=28, zorder=3)
-            ax.annotate(p.ticker, (xs[-1], ys[-1]), xytext=(4, 3), textcoords="offset points", fontsize=7.5,
-                        color=INK)
+            n = len(xs)
+            # The tail fades with age: the oldest week faintest and smallest, this week solid.
+            ages = [(k + 1) / n for k in range(n)]
+            segments = [((xs[k], ys[k]), (xs[k + 1], ys[k + 1])) for k in range(n - 1)]
+            ax.add_collection(LineCollection(segments, colors=[to_rgba(colour, 0.15 + 0.75 * a) for a in ages[1:]],
+                                             linewidths=[0.6 + 0.9 * a for a in ages[1:]]))
+            ax.scatter(xs[:-1], ys[:-1], color=[to_rgba(colour, 0.15 + 0.6 * a) for a in ages[:-1]],
+                       s=[4 + 10 * a for a in ages[:-1]], linewidths=0)
+            ax.scatter([xs[-1]], [ys[-1]], color=colour, s=30, zorder=3, edgecolors="white", linewidths=0.6)
+            name = SECTOR_NAMES.get(p.ticker)
+            heads.append((xs[-1], ys[-1], f"{p.ticker} {name}" if name else p.ticker))
         ax.axhline(0, color=MUTED, linewidth=0.8)
         ax.axvline(0, color=MUTED, linewidth=0.8)
-        xmax = max(abs(v) for p in m.sectors for _, v, _ in p.tail) * 100 * 1.25
-        ymax = max(abs(v) for p in m.sectors for _, _, v in p.tail) * 100 * 1.25
+        xmax = max(abs(v) for p in m.sectors for _, v, _ in p.tail) * 100 * 1.3
+        ymax = max(abs(v) for p in m.sectors for _, _, v in p.tail) * 100 * 1.3
         ax.set_xlim(-xmax, xmax)
         ax.set_ylim(-ymax, ymax)
         for text, x, y, ha, va in (("leading", 0.98, 0.97, "right", "top"), ("weakening", 0.98, 0.03, "right", "bottom"),
                                    ("lagging", 0.02, 0.03, "left", "bottom"), ("improving", 0.02, 0.97, "left", "top")):
-            ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=8, color=MUTED, style="italic")
+            ax.text(x, y, text, transform=ax.transAxes, ha=ha, va=va, fontsize=8, color=QUADRANT_COLOURS[text],
+                    style="italic")
         ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.set_xlabel(f"Relative trend: ratio to {m.large} vs its 200-day average")
         ax.set_ylabel("Relative momentum: 4-week change")
-        ax.set_title(f"Sector relative trend and momentum against {m.large} (5-week tails)")
+        ax.set_title(f"Sector relative trend and momentum against {m.large}, with 5-week tails")
+        place_labels(ax, heads)
+        age = [Line2D([], [], marker="o", linestyle="-", color=to_rgba(MUTED, a), markersize=ms, linewidth=lw)
+               for a, ms, lw in ((0.3, 2.5, 0.7), (0.9, 5.5, 1.5))]
+        fig.legend(age, ["five weeks ago (faint)", "this week (solid)"], loc="lower center", ncols=2,
+                   bbox_to_anchor=(0.5, 0.0))
         svg, png = save(fig, out, "sector_quadrant")
     alt = (f"Scatter chart placing each sector by relative trend against {m.large} (horizontal) and 4-week relative "
            "momentum (vertical), with a five-week tail: "
            + "; ".join(f"{p.ticker} {p.quadrant} (trend {pct(p.trend)}, momentum {pct(p.momentum)})" for p in m.sectors)
            + ".")
     return ChartSpec("sector_quadrant", svg, png, alt,
-                     "Right: above the long-run relative average; top: gaining over the last 4 weeks.")
+                     f"Right of centre: the sector's ratio to {m.large} is above its 200-day average; "
+                     "above centre: it gained on the index over the last 4 weeks.")
 
 
 def draw_rates(m: WeeklyMetrics, out: ChartOutput, years: int = 3) -> ChartSpec | None:

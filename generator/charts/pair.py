@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from generator.charts.style import (AVERAGE, CURRENT, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN,
-                                   ChartOutput, ChartSpec, margins, pct, save, style)
+                                   ChartOutput, ChartSpec, figsize, is_phone, margins, pct, save, signed_label,
+                                   style)
 from generator.metrics import PERIODS, WeeklyMetrics
 from generator.metrics.indicators import weekly_last
 
@@ -14,8 +15,8 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutpu
 
     s = m.series
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
-        margins(fig, bottom=0.55)
+        fig, ax = plt.subplots(figsize=figsize())
+        margins(fig, bottom=0.6, left=0.5 if is_phone() else 0.55)
         # Weekly points are plenty for 25 years on a page and keep the SVG small.
         ratio, average = weekly_last(s.ratio), weekly_last(s.sma_long)
         ax.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=0.9, label=f"{m.small}/{m.large} ratio")
@@ -24,13 +25,17 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutpu
         peak = m.ratio
         ax.scatter([peak.peak_date], [peak.peak_value], color=INK, s=18, zorder=3)
         ax.annotate(f"all-time high {peak.peak_date:%b %Y}", (peak.peak_date, peak.peak_value),
-                    xytext=(6, 4), textcoords="offset points", fontsize=7.5, color=INK)
+                    xytext=(6, 4), textcoords="offset points", fontsize="small", color=INK)
         ax.scatter([m.as_of], [peak.value], color=SMALL, s=18, zorder=3)
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2f}"))
         ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.set_title(f"{m.small} relative to {m.large}: total-return ratio, log scale")
+        ax.set_title(f"{m.small}/{m.large} ratio, log scale" if is_phone()
+                     else f"{m.small} relative to {m.large}: total-return ratio, log scale")
+        if is_phone():
+            from matplotlib.dates import YearLocator
+            ax.xaxis.set_major_locator(YearLocator(8))
         # Outside the plot: a 25-year line leaves no corner free for a legend.
         fig.legend(loc="lower center", ncols=2, bbox_to_anchor=(0.5, 0.0))
         ax.margins(x=0.01)
@@ -53,28 +58,36 @@ def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutp
     large = [m.returns[m.large].get(p) for p in PERIODS]
     x = np.arange(len(PERIODS))
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
-        margins(fig)
+        phone = is_phone()
+        fig, ax = plt.subplots(figsize=figsize())
+        # The legend goes under the plot, never over bars (a week of all-negative bars leaves no free corner).
+        margins(fig, bottom=0.62, left=0.5 if phone else 0.55)
+        if phone:  # the tickers: the names do not fit side by side under a phone-wide chart
+            names = (m.small, m.large)
         for offset, values, colour, name in ((-0.19, small, SMALL, names[0]), (0.19, large, LARGE, names[1])):
             heights = [v * 100 if v is not None else 0.0 for v in values]
             bars = ax.bar(x + offset, heights, width=0.36, color=colour, label=name)
+            if phone:
+                continue  # no room for twelve labels: the email's table above the chart has every number
             for bar, v in zip(bars, values):
-                text = "n/a" if v is None else f"{v * 100:+.1f}"
+                text = "n/a" if v is None else signed_label(v * 100)
                 va = "bottom" if (v or 0) >= 0 else "top"
                 ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va=va,
-                            fontsize=7, color=INK, xytext=(0, 2 if va == "bottom" else -2),
+                            fontsize="small", color=INK, xytext=(0, 2 if va == "bottom" else -2),
                             textcoords="offset points")
         ax.axhline(0, color=MUTED, linewidth=0.8)
-        ax.set_xticks(x, [labels[p] for p in PERIODS])
+        short = {"1w": "1w", "4w": "4w", "13w": "13w", "ytd": "YTD", "52w": "52w", "3y": "3y"}
+        ax.set_xticks(x, [(short if phone else labels)[p] for p in PERIODS])
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.grid(axis="x", visible=False)
         ax.set_title("Total return by period, %")
-        ax.legend(loc="upper left", ncols=2)
+        fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncols=2, bbox_to_anchor=(0.5, 0.0))
         ax.margins(y=0.18)
         svg, png = save(fig, out, "period_returns")
     parts = "; ".join(f"{labels[p]}: {m.small} {pct(a)}, {m.large} {pct(b)}" for p, a, b in zip(PERIODS, small, large))
     alt = f"Bar chart of total returns for {m.small} and {m.large} by period. {parts}."
-    return ChartSpec("period_returns", svg, png, alt, f"Total returns to {m.as_of:%d %B %Y}, in percent.")
+    return ChartSpec("period_returns", svg, png, alt,
+                     f"Total returns to {m.as_of:%B} {m.as_of.day}, {m.as_of.year}, in percent.")
 
 
 def draw_relative_momentum(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
@@ -90,7 +103,7 @@ def draw_relative_momentum(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
         colours = [SMALL if v >= 0 else LARGE for v in values]
         bars = ax.barh(labels[::-1], values[::-1], color=colours[::-1], height=0.55)
         for bar, (_, v) in zip(bars, items[::-1]):
-            text = "n/a" if v is None else f"{v * 100:+.1f}%"
+            text = "n/a" if v is None else signed_label(v * 100, "%")
             ha = "left" if (v or 0) >= 0 else "right"
             ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), ha=ha, va="center",
                         fontsize=7.5, color=INK, xytext=(3 if ha == "left" else -3, 0), textcoords="offset points")

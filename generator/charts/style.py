@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,7 @@ LARGE = "#1d4e89"  # large caps: deep blue
 ACCENT = "#2f7d4f"  # a third series: green
 AVERAGE = "#6b7785"
 SHADE = "#f2c9b1"
-WEAKENING = "#b7791f"  # the sector quadrant's fourth colour
+WEAKENING = "#7a4fa3"  # the sector quadrant's fourth colour: purple, far from the small caps' orange
 STRESS = "#f6d5c6"  # VIX at or above the stressed level
 CURRENT = "#c7dccf"  # the current move above the average
 PAPER, TEXT = "#ffffff", "#000000"
@@ -24,6 +26,29 @@ PAPER, TEXT = "#ffffff", "#000000"
 EXACT_COLOURS = (PAPER, TEXT, INK, MUTED, GRID, SMALL, LARGE, ACCENT, SHADE, WEAKENING, STRESS, CURRENT)
 WIDTH_IN, HEIGHT_IN = 6.8, 2.9
 PNG_DPI = 160
+# The email's phone charts: drawn narrow with larger type, so that shown 343 px wide (a 375 px phone less the
+# email's padding) the smallest text, 'small' of a 10 pt base, is 8.3 pt x 343 / 3.4 in / 72 = 11.6 px.
+PHONE_WIDTH_IN, PHONE_FONT_PT = 3.4, 10.0
+_PHONE = ContextVar("capweekly_phone_charts", default=False)
+
+
+@contextmanager
+def phone():
+    """Draw charts for a phone (the email) inside this block."""
+    token = _PHONE.set(True)
+    try:
+        yield
+    finally:
+        _PHONE.reset(token)
+
+
+def is_phone() -> bool:
+    return _PHONE.get()
+
+
+def figsize(height: float = HEIGHT_IN) -> tuple[float, float]:
+    """The figure size of a chart `height` inches tall on the page; on a phone, narrower and a little taller."""
+    return (PHONE_WIDTH_IN, height * 1.15) if is_phone() else (WIDTH_IN, height)
 
 
 @dataclass
@@ -37,6 +62,8 @@ class ChartOutput:
 
     folder: Path
     defer_png: bool = False
+    suffix: str = ""         # added to each file name, e.g. ".phone"
+    png_only: bool = False   # no SVG (the phone charts, which only the email uses)
     _pending: list = field(default_factory=list, repr=False)
 
     def finish(self) -> None:
@@ -58,12 +85,13 @@ def style() -> dict:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
+    base = PHONE_FONT_PT if is_phone() else 8.5
     return {
         "font.family": "DejaVu Sans",  # ships with matplotlib, so it exists on every machine
-        "font.size": 8.5,
+        "font.size": base,
         "axes.edgecolor": MUTED,
         "axes.labelcolor": INK,
-        "axes.titlesize": 9.5,
+        "axes.titlesize": base + 1,
         "axes.titleweight": "bold",
         "axes.titlelocation": "left",
         "axes.titley": 1.0,  # fixed: automatic placement measures every tick label on every save
@@ -75,7 +103,7 @@ def style() -> dict:
         "xtick.color": MUTED,
         "ytick.color": MUTED,
         "legend.frameon": False,
-        "legend.fontsize": 8,
+        "legend.fontsize": base - 0.5,
         "svg.fonttype": "none",
         "svg.hashsalt": "capweekly",
         "path.simplify": True,
@@ -95,10 +123,11 @@ def margins(fig, *, left: float = 0.55, right: float = 0.12, top: float = 0.32, 
 def save(fig, out: ChartOutput, name: str) -> tuple[Path, Path]:
     """Write the figure's SVG and (now or at `out.finish()`) its PNG; returns both paths."""
     out.folder.mkdir(parents=True, exist_ok=True)
-    svg, png = out.folder / f"{name}.svg", out.folder / f"{name}.png"
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    svg.write_text(compact_svg(buffer.getvalue()), encoding="utf-8")
+    svg, png = out.folder / f"{name}{out.suffix}.svg", out.folder / f"{name}{out.suffix}.png"
+    if not out.png_only:
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        svg.write_text(compact_svg(buffer.getvalue()), encoding="utf-8")
     if out.defer_png:
         out._pending.append((fig, png))
     else:
@@ -139,6 +168,11 @@ def _exact_palette(image):
             palette[nearest] = exact
     image.putpalette(palette.astype(np.uint8).flatten().tolist())
     return image
+
+
+def signed_label(value: float, unit: str = "") -> str:
+    """A bar's label with a true minus sign, as the text and the tick labels write it: +1.9, \u22127.6%."""
+    return f"{value:+.1f}".replace("-", "\u2212") + unit
 
 
 def pct(value: float | None) -> str:

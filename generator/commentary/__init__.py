@@ -19,6 +19,7 @@ from generator.commentary.crowding import crowding_paragraph
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import ZERO_RATE
 from generator.metrics.stance import FLAG_TEXT
+from generator.commentary.track import track_paragraph
 
 # A week's small-minus-large spread beyond this is a "big" week.
 SURGE = 0.03
@@ -815,7 +816,7 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
                            if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
     from generator.commentary.argument import bridge_sectors
 
-    first = [bridge_sectors(r), say("why_sectors", "sectors", optional=2)]
+    first = [bridge_sectors(r), say("why_sectors", "sectors")]
     paragraphs = []
     if not ranked:
         paragraphs.append(tuple(first))
@@ -1331,6 +1332,7 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
                           + ([is_("stance.record.capped", m.stance_record.capped, "stance", "age")] if not young
                              else []), capped=m.stance_record.capped))
     paragraphs.append(tuple(second))
+    paragraphs += [p for p in (track_paragraph(r),) if p]   # how our call has done (generator/commentary/track.py)
     return tuple(paragraphs)
 
 

@@ -27,16 +27,6 @@ from typing import Any, Mapping
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
        "!=": operator.ne}
 MISSING = object()
-# Sentence sections worded in a words file of their own but printed inside another section: a note that
-# replaces that section (## replace risks) covers their flags too.
-PART_OF = {"crowding": "risks"}
-
-
-def home(section: str) -> str:
-    """The report section a sentence's section is printed in."""
-    return PART_OF.get(section, section)
-
-
 def lookup(doc: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path in metrics.json ("returns.IWM.1w", "stance.history.-2.key")."""
     value: Any = doc

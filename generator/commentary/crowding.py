@@ -1,8 +1,8 @@
 """Crowding and hedging: declared sentences for the gauges of generator/metrics/crowding.py.
 
 One paragraph, placed inside the risks section by `_risks` (generator/commentary/__init__.py). Its sentences
-belong to section "crowding", so their words live in templates/words/crowding.html, and a note that replaces
-the risks section covers them too (claims.PART_OF).
+belong to the risks section (so a note that replaces it covers them) and are worded in
+templates/words/crowding.html (Sentence.words).
 
 The paragraph argues from the gauges, not just reads them:
 
@@ -49,7 +49,7 @@ HEDGE, COT_AM, COT_LM = "small-cap hedging", "asset managers", "leveraged funds"
 
 
 def _say(r, key: str, subjects, facts=(), claims=(), **extra) -> Sentence:
-    return r.say(SECTION, key, subjects, facts, claims, **extra)
+    return r.say("risks", key, subjects, facts, claims, words=SECTION, **extra)
 
 
 def _rank_high(path: str, p: float, subject: str, topic: str) -> tuple[str, list[Claim]]:

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from generator.commentary import SECTIONS, Commentary
-from generator.commentary.claims import MISSING, Sentence, home
+from generator.commentary.claims import MISSING, Sentence
 from generator.commentary.factcheck import Flag, Rendered, fact_check, plain
 
 
@@ -32,7 +32,7 @@ class Words:
 
     @property
     def open_flags(self) -> tuple[Flag, ...]:
-        return tuple(f for f in self.flags if home(f.section) not in self.overridden)
+        return tuple(f for f in self.flags if f.section not in self.overridden)
 
     def text(self, section: str) -> list[str]:
         """A section's paragraphs as plain text (the text email)."""

@@ -23,6 +23,7 @@ from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, b
 from generator.metrics.events import WeekEvents, week_events
 from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_history, stance_path
 from generator.metrics.stance import ORDER, Stance, StanceWeek
+from generator.metrics.track import TrackRecord, track_at
 
 __all__ = ["WeeklyMetrics", "compute_metrics", "PERIODS"]
 
@@ -158,6 +159,7 @@ class WeeklyMetrics:
     series: RatioSeries
     signals: Signals
     crowding: Crowding | None = None
+    track: TrackRecord | None = None   # the stance's record as known this week (generator/metrics/track.py)
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -256,4 +258,5 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         events=week_events(market, settings, session),
         series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
         crowding=crowding_at(market, settings, session),
+        track=track_at(market, settings, session),
     )

@@ -52,6 +52,18 @@ def _breadth(metrics: WeeklyMetrics, settings, market: MarketData) -> dict[str, 
                          "missing": list(members.missing), "rejected": list(members.rejected)}}
 
 
+def _track(metrics: WeeklyMetrics) -> dict[str, Any] | None:
+    """The stance's track record as known this week (generator/metrics/track.py)."""
+    from generator.metrics.track import HORIZONS, METHOD, RECENT_WEEKS, WEIGHTS
+
+    t = metrics.track
+    if t is None:
+        return None
+    return {"method": METHOD, "horizons_weeks": list(HORIZONS), "recent_weeks": RECENT_WEEKS,
+            "small_weight": dict(WEIGHTS), "all": asdict(t.all), "recent": asdict(t.recent),
+            "latest": {h: asdict(c) if c is not None else None for h, c in t.latest.items()}}
+
+
 def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headline: str = "") -> dict[str, Any]:
     lb = settings.lookbacks
     r = metrics.ratio
@@ -124,6 +136,7 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "above_since_peak": metrics.breakouts.above_since_peak,
         },
         "analogue": asdict(metrics.analogue) if metrics.analogue else None,
+        "track_record": _track(metrics),
         "relative_to_large": metrics.relative_to_large,
         "levels": {t: {"value": lv.value, "changes": lv.changes, "absolute_changes": lv.absolute}
                    for t, lv in metrics.levels.items()},

@@ -31,7 +31,7 @@ from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
 from generator.notes import IMAGE_TYPES
 from generator.publish.bounces import READER_HEADER, reader_token, verp_address
-from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, note_image_cid
+from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, chart_file, note_image_cid
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # smtplib's data() sends bytes as they are: lines must already end in CRLF (RFC 5321).
@@ -93,7 +93,7 @@ def load_issue(folder: Path) -> Issue:
         if not isinstance(metrics.get("provenance", {}), dict) or not isinstance(
                 metrics.get("provenance", {}).get("expected_session", ""), (str, type(None))):
             raise ValueError("provenance is not a mapping with a date")
-        images = {chart_cid(c, as_of): ("png", (folder / "charts" / f"{c}.png").read_bytes()) for c in EMAIL_CHARTS
+        images = {chart_cid(c, as_of): ("png", (folder / chart_file(c)).read_bytes()) for c in EMAIL_CHARTS
                   if f"cid:{chart_cid(c, as_of)}" in html}
         notes = folder / "notes"
         for image in (sorted(notes.iterdir()) if notes.is_dir() else []):

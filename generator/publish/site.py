@@ -1,17 +1,25 @@
-"""The static site: one page per issue, a home page, an archive by year, an Atom feed and a sitemap.
+"""The static site: one page per issue, a home page, an archive by year, an about-the-data page, a 404 page,
+a full-content Atom feed and a sitemap.
 
 Incremental and atomic: the new site is assembled in a staging folder beside
 the live one (existing issue folders are hard-linked, never rewritten), then
 swapped in with two renames; a failure leaves the live site untouched.
 Publishing again with nothing new changes nothing. Every link between pages
 is relative, so the site works under any base URL and opened as local files;
-only the feed and sitemap carry absolute URLs, from site.base_url.
+only the feed, the sitemap, canonical links and share-card meta (Open Graph
+and Twitter, which must be absolute) carry absolute URLs, from site.base_url.
+
+An issue page is the build's site.html with two markers filled in here: the
+head's canonical and share-card meta, and the previous/next links. So an
+issue page is rewritten only when a neighbour appears (a new week, or a
+backfilled one beside it); otherwise it is hard-linked as before.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -21,7 +29,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from generator.errors import CapweeklyError
+from generator.render.context import issue_number, reader_source
 from generator.render.environment import make_environment
+from generator.render.filters import longdate
 
 ISSUE_FILES = ("report.pdf", "metrics.json")
 
@@ -44,6 +54,18 @@ class IssueSummary:
     data: str  # where the numbers came from, for the data line on every page
     folder: Path
     open_flags: int = 0  # fact-check flags the editor has not overridden (metrics.json fact_check.open)
+    number: int | None = None
+    excerpt: str = ""       # the standfirst, shortened (site.json)
+    image: str | None = None  # the share card, relative to the issue folder (site.json)
+    data_source: str = ""   # the data source in a reader's words
+
+    stance_score: int = 0
+    standfirst: str = ""    # in full, for the home page's lead (site.json)
+
+    @property
+    def stance_class(self) -> str:
+        """CSS class of the stance badge: which side the stance's score leans to."""
+        return "favours-small" if self.stance_score > 0 else "favours-large" if self.stance_score < 0 else "neutral"
 
 
 @dataclass(frozen=True)
@@ -54,7 +76,7 @@ class PublishResult:
     total: int
 
 
-def read_summary(folder: Path) -> IssueSummary | None:
+def read_summary(folder: Path, first_issue: date | None = None) -> IssueSummary | None:
     try:
         doc = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -62,17 +84,25 @@ def read_summary(folder: Path) -> IssueSummary | None:
     if not all((folder / f).is_file() for f in ("site.html", *ISSUE_FILES)):
         return None
     try:
-        return _summary(doc, folder)
+        return _summary(doc, folder, first_issue)
     except (KeyError, TypeError, ValueError, AttributeError):  # a damaged metrics.json: not publishable
         return None
 
 
-def _summary(doc: dict, folder: Path) -> IssueSummary:
-    return IssueSummary(date.fromisoformat(doc["as_of"]), doc.get("headline") or f"Week ending {doc['as_of']}",
+def _summary(doc: dict, folder: Path, first_issue: date | None) -> IssueSummary:
+    try:  # written by builds since share cards; older issues go without excerpt and image
+        card = json.loads((folder / "site.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        card = {}
+    as_of = date.fromisoformat(doc["as_of"])
+    description = doc.get("provenance", {}).get("description", doc["source"])
+    image = card.get("image") if card.get("image") and (folder / card["image"]).is_file() else None
+    return IssueSummary(as_of, doc.get("headline") or f"Week ending {doc['as_of']}",
                         doc["stance"]["label"], doc["stance"].get("risk_level", "n/a"), doc["pair"]["small"],
                         doc["pair"]["large"], doc["spread"].get("1w"), doc["ratio"].get("distance_from_sma_long"),
-                        doc["source"], doc.get("provenance", {}).get("description", doc["source"]), folder,
-                        open_flags(doc))
+                        doc["source"], description, folder, open_flags(doc), issue_number(as_of, first_issue),
+                        card.get("excerpt", ""), image, reader_source(doc["source"], description),
+                        int(doc["stance"].get("score") or 0), card.get("standfirst", card.get("excerpt", "")))
 
 
 def open_flags(doc: dict) -> int:
@@ -80,9 +110,9 @@ def open_flags(doc: dict) -> int:
     return int((doc.get("fact_check") or {}).get("open", 0))
 
 
-def _copy_issue(summary: IssueSummary, target: Path) -> None:
+def _copy_issue(summary: IssueSummary, target: Path, page: bytes) -> None:
     target.mkdir(parents=True)
-    shutil.copyfile(summary.folder / "site.html", target / "index.html")
+    (target / "index.html").write_bytes(page)
     for name in ISSUE_FILES:
         shutil.copyfile(summary.folder / name, target / name)
     (target / "charts").mkdir()
@@ -104,7 +134,7 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(Path(root) / name, target / rel / name)
 
 
-def _feed(settings, issues: list[IssueSummary], base_url: str) -> bytes:
+def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes]) -> bytes:
     from feedgen.feed import FeedGenerator
 
     host = urlparse(base_url).hostname or "capweekly.invalid"
@@ -127,33 +157,127 @@ def _feed(settings, issues: list[IssueSummary], base_url: str) -> bytes:
         entry.link(href=f"{base_url}issues/{issue.as_of.isoformat()}/", rel="alternate")
         entry.published(stamp(issue.as_of))
         entry.updated(stamp(issue.as_of))
-        entry.summary(f"Week ending {issue.as_of.isoformat()}. Stance: {issue.stance}. "
-                      f"{settings.disclosures.short_form}")
+        entry.summary(f"{'No. ' + str(issue.number) + ', w' if issue.number else 'W'}eek ending "
+                      f"{issue.as_of.isoformat()}. Stance: {issue.stance}. {issue.excerpt}".strip())
+        entry.content(feed_content(published[issue.as_of.isoformat()].decode("utf-8"),
+                                   f"{base_url}issues/{issue.as_of.isoformat()}/"), type="html")
     return fg.atom_str(pretty=True)
 
 
+def feed_content(page: str, url: str) -> str:
+    """The whole issue for feed readers and feed-to-email tools: the published page's article, every link
+    made absolute."""
+    match = re.search(r"<article>(.*)</article>", page, flags=re.S)
+    body = match.group(1) if match else ""
+    body = re.sub(r'<nav class="toc".*?</nav>', "", body, flags=re.S)  # in-page links mean nothing in a reader
+
+    def absolute(m: re.Match) -> str:
+        attr, target = m.group(1), m.group(2)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, flags=re.I):
+            return m.group(0)
+        return f'{attr}="{url}{target}"'
+
+    body = re.sub(r'\b(src|href)="([^"]*)"', absolute, body)
+    banner = f'<p><a href="{url}">Read this issue on the web</a> &middot; <a href="{url}report.pdf">PDF</a></p>'
+    return banner + body
+
+
 def _sitemap(issues: list[IssueSummary], base_url: str) -> bytes:
-    urls = [(base_url, issues[0].as_of), (f"{base_url}archive/", issues[0].as_of)]
+    urls = [(f"{base_url}{page}", issues[0].as_of) for page in ("", "archive/", "about/", "methodology/")]
     urls += [(f"{base_url}issues/{i.as_of.isoformat()}/", i.as_of) for i in issues]
     body = "".join(f"<url><loc>{u}</loc><lastmod>{d.isoformat()}</lastmod></url>\n" for u, d in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + body + "</urlset>\n").encode()
 
 
-def _pages(settings, issues: list[IssueSummary], base_url: str) -> dict[str, bytes]:
+def _meta(env, settings, *, url: str, og_title: str, description: str, image: str | None, image_alt: str,
+          og_type: str = "website", published: str | None = None) -> str:
+    return env.get_template("site/_meta.html").render(
+        title=settings.branding.title, url=url, og_title=og_title, description=description, image=image,
+        image_alt=image_alt, og_type=og_type, published=published)
+
+
+def _card(issue: IssueSummary, base_url: str) -> str | None:
+    return f"{base_url}issues/{issue.as_of.isoformat()}/{issue.image}" if issue.image else None
+
+
+def _card_alt(issue: IssueSummary) -> str:
+    return f"{issue.headline}. Stance: {issue.stance}. The {issue.small}/{issue.large} ratio over the last year."
+
+
+def issue_page(env, settings, issue: IssueSummary, older: IssueSummary | None, newer: IssueSummary | None,
+               base_url: str) -> bytes:
+    """The published issue page: the built site.html with its share-card meta and previous/next links."""
+    url = f"{base_url}issues/{issue.as_of.isoformat()}/"
+    meta = _meta(env, settings, url=url, og_title=issue.headline, og_type="article",
+                 description=issue.excerpt or f"{settings.branding.title}, week ending {issue.as_of.isoformat()}.",
+                 image=_card(issue, base_url), image_alt=_card_alt(issue),
+                 published=f"{issue.as_of.isoformat()}T21:00:00Z")
+    pager = env.get_template("site/_pager.html").render(older=older, newer=newer)
+    page = (issue.folder / "site.html").read_text(encoding="utf-8")
+    return page.replace("<!--capweekly:meta-->", meta, 1).replace("<!--capweekly:pager-->", pager, 1).encode()
+
+
+PAGER = re.compile(rb'<nav class="pager".*?</nav>\n?', flags=re.S)
+
+
+def repager(env, page: bytes, older: IssueSummary | None, newer: IssueSummary | None) -> bytes:
+    """A published issue page with its previous/next links brought up to date (pages from before the pager
+    existed are left as they are)."""
+    pager = env.get_template("site/_pager.html").render(older=older, newer=newer).encode()
+    return PAGER.sub(lambda _: pager, page, count=1)
+
+
+def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes]) -> dict[str, bytes]:
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     d = settings.disclosures
-    common = {"title": settings.branding.title, "subtitle": settings.branding.subtitle, "short_form": d.short_form,
+    latest = issues[0]
+    title = settings.branding.title
+    description = settings.branding.subtitle or f"{title}: small caps against large caps, every week."
+    common = {"title": title, "subtitle": settings.branding.subtitle, "short_form": d.short_form,
               "subscribe_url": f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
-              "data_line": f"Data: {issues[0].data}, to the close of {issues[0].as_of.isoformat()}.",
-              "copyright": d.copyright.replace("{year}", str(issues[0].as_of.year))}
+              "data_line": f"Data: {latest.data_source}, to the close of {longdate(latest.as_of)}.",
+              "copyright": d.copyright.replace("{year}", str(latest.as_of.year)),
+              "image": _card(latest, base_url), "image_alt": _card_alt(latest), "og_type": "website",
+              "published": None, "description": description}
     years = [(year, list(items)) for year, items in groupby(issues, key=lambda i: i.as_of.year)]
+    try:
+        doc = json.loads((latest.folder / "metrics.json").read_text(encoding="utf-8"))
+        provenance = doc.get("provenance", {})
+    except (OSError, ValueError):
+        provenance = {}
+    tickers = sorted((provenance.get("tickers") or {}).items())
+    site_path = urlparse(base_url).path or "/"
+    page = lambda name, **kw: env.get_template(name).render(**{**common, **kw}).encode()
     return {
-        "index.html": env.get_template("site/home.html").render(**common, root="", issues=issues).encode(),
-        "archive/index.html": env.get_template("site/archive.html").render(**common, root="../", years=years).encode(),
-        "feed.xml": _feed(settings, issues, base_url),
+        **_methodology(env, settings, common, latest, base_url),
+        "index.html": page("site/home.html", root="", issues=issues, url=base_url, og_title=title),
+        "archive/index.html": page("site/archive.html", root="../", years=years, issues_count=len(issues),
+                                   url=f"{base_url}archive/", og_title=f"{title}: archive"),
+        "about/index.html": page("site/about.html", root="../", latest=latest, tickers=tickers,
+                                 latest_sha=provenance.get("data_sha256", "n/a"), url=f"{base_url}about/",
+                                 og_title=f"{title}: about the data"),
+        # Served for any missing path, so its links are absolute paths on the site's host.
+        "404.html": page("site/404.html", root=site_path, url=f"{base_url}404.html", og_title=title),
+        "feed.xml": _feed(settings, issues, base_url, published),
         "sitemap.xml": _sitemap(issues, base_url),
     }
+
+
+def _methodology(env, settings, common: dict, latest: IssueSummary, base_url: str) -> dict[str, bytes]:
+    """methodology/index.html: how the stance's track record is kept, with the latest issue's figures
+    (metrics.json track_record; the method alone for an issue built before it existed)."""
+    doc = json.loads((latest.folder / "metrics.json").read_text(encoding="utf-8"))  # read_summary read it
+    t = doc.get("track_record")
+    if t:
+        day = lambda v: date.fromisoformat(v) if v else None  # noqa: E731
+        t = {**t, **{scope: {**t[scope], "start": day(t[scope]["start"]), "since": day(t[scope]["since"])}
+                     for scope in ("all", "recent")}}
+    rules = {"rate_band": settings.stance.rate_band, "stress_drop": settings.risk.stress_week_drop}
+    page = env.get_template("site/methodology.html").render(
+        **{**common, "url": f"{base_url}methodology/", "og_title": f"{settings.branding.title}: how our call has done"},
+        root="../", t=t, rules=rules, pair=doc["pair"], as_of=latest.as_of)
+    return {"methodology/index.html": page.encode()}
 
 
 def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | None, *,
@@ -167,7 +291,7 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     candidates = issue_folders(reports_dir)  # YYYY-MM-DD folders only
     summaries, skipped = [], []
     for folder in candidates:
-        s = read_summary(folder)
+        s = read_summary(folder, settings.site.first_issue)
         if s is None or (s.source == "sample" and not allow_sample) or (s.open_flags and not allow_flagged):
             skipped.append(folder.name)
             continue
@@ -181,9 +305,24 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     existing_issues = site_dir / "issues"
     present = {p.name for p in existing_issues.iterdir()} if existing_issues.is_dir() else set()
     new = [s for s in issues if s.as_of.isoformat() not in present]
-    pages = _pages(settings, issues, base_url)
-    unchanged = not new and all((site_dir / name).is_file() and (site_dir / name).read_bytes() == data
-                                for name, data in pages.items())
+    env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
+    issue_pages, rewritten, published = {}, set(), {}
+    for i, s in enumerate(issues):
+        day = s.as_of.isoformat()
+        older, newer = issues[i + 1] if i + 1 < len(issues) else None, issues[i - 1] if i else None
+        if day not in present:
+            issue_pages[day] = published[day] = issue_page(env, settings, s, older, newer, base_url)
+            continue
+        # A published page keeps its words (a rebuilt issue is not republished); only its pager follows the site.
+        live = (existing_issues / day / "index.html").read_bytes()
+        data = repager(env, live, older, newer)
+        if data != live:
+            issue_pages[day] = data
+            rewritten.add(day)
+        published[day] = data
+    pages = _pages(settings, issues, base_url, published)
+    unchanged = not new and not rewritten and all(
+        (site_dir / name).is_file() and (site_dir / name).read_bytes() == data for name, data in pages.items())
     from generator.writer import remove_abandoned
 
     if site_dir.parent.is_dir():
@@ -197,10 +336,14 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
         staging.chmod(0o755)
         for s in issues:
             target = staging / "issues" / s.as_of.isoformat()
-            if s.as_of.isoformat() in present:
-                _link_tree(existing_issues / s.as_of.isoformat(), target)
+            day = s.as_of.isoformat()
+            if day in present:
+                _link_tree(existing_issues / day, target)
+                if day in rewritten:  # a new neighbour: a fresh file, never a write through the shared link
+                    (target / "index.html").unlink()
+                    (target / "index.html").write_bytes(issue_pages[day])
             else:
-                _copy_issue(s, target)
+                _copy_issue(s, target, issue_pages[day])
         for name, data in pages.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)

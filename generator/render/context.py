@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Mapping
 
 from generator.charts import ChartSpec
@@ -33,6 +33,7 @@ class ChartView:
     src: str
     alt: str
     caption: str
+    phone_src: str | None = None  # a phone-drawn version (narrower, larger type), where the medium has one
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class ReportContext:
     as_of: date = _help("The issue's session: the last trading session of the week covered.")
     week_start: date = _help("Monday of the week covered.")
     source: str = _help("Data source name: sample, csv or yfinance.")
-    source_description: str = _help("Where the data came from, in words, for the footer.")
+    source_description: str = _help("Where the data came from, as the data layer describes it (may be a local path).")
+    data_source: str = _help("Where the data came from in words a reader understands: never a local path.")
     is_sample: bool = _help("True when built from the embedded synthetic sample: show the banner.")
     data_sha256: str = _help("SHA-256 of exactly the data used, for provenance.")
     retrieved_at: str | None = _help("When the data was downloaded (ISO time), if known.")
@@ -84,6 +86,34 @@ class ReportContext:
     reference_year: int = _help("Year whose highs small caps are compared with (lookbacks.reference_high_year).")
     note: EditorNote = _help("The editor's note for this issue: optional headline and safe HTML per section.")
     subscribe_url: str | None = _help("Where the site's sign-up form posts (web.public_url + subscribe), if set.")
+    issue_number: int | None = _help("The issue's number: weeks since site.first_issue, counting that week as No. 1 "
+                                     "(None when unset or before it).")
+    site_url: str | None = _help("The public site's base URL (site.base_url), if set, ending in '/'.")
+    toc: tuple[tuple[str, str], ...] = _help("(section id, short title) of every section, in order, for the contents.")
+
+
+# Short titles for the table of contents, by section id (the headings themselves are in the section templates).
+TOC_TITLES = (("divergence", "The gap"), ("rates", "Rates"), ("long-view", "The long view"), ("sectors", "Sectors"),
+              ("policy", "Policy"), ("junk", "Credit"), ("risks", "Risks"), ("positioning", "Positioning"),
+              ("disclosures", "Disclosures"))
+
+
+def reader_source(source: str, description: str) -> str:
+    """The data source as a reader would want it named: a CSV folder is the publisher's own files, not a path."""
+    if source == "csv":
+        return "daily closing prices (adjusted for dividends and splits) from the publisher's price files"
+    if source == "sample":
+        return "the embedded synthetic sample, not market data"
+    return description
+
+
+def issue_number(as_of: date, first_issue: date | None) -> int | None:
+    """No. 1 is the week of `first_issue`; each later week adds one, whatever was published in between."""
+    if first_issue is None:
+        return None
+    monday = lambda d: d - timedelta(days=d.weekday())
+    weeks = (monday(as_of) - monday(first_issue)).days // 7
+    return weeks + 1 if weeks >= 0 else None
 
 
 def context_fields_help() -> dict[str, str]:
@@ -109,6 +139,7 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
         title=b.title, subtitle=b.subtitle, author=b.author, editor=b.editor, publisher=b.publisher,
         small=m.small, large=m.large, small_name=settings.pair.small_name, large_name=settings.pair.large_name,
         as_of=m.as_of, week_start=m.week_start, source=market.source, source_description=market.description,
+        data_source=reader_source(market.source, market.description),
         is_sample=market.source == "sample", data_sha256=market.fingerprint(), retrieved_at=market.retrieved_at,
         page_size=settings.output.page_size, disclosures=disclosures, m=m, c=c, w=w,
         return_rows=tuple(ReturnRow(PERIOD_LABELS[p], m.returns[m.small][p], m.returns[m.large][p], m.spread[p])
@@ -121,4 +152,7 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
         reference_year=settings.lookbacks.reference_high_year,
         note=note or EditorNote(),
         subscribe_url=f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
+        issue_number=issue_number(m.as_of, settings.site.first_issue),
+        site_url=settings.site.base_url,
+        toc=TOC_TITLES,
     )

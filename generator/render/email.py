@@ -1,23 +1,32 @@
 """The email edition: table-layout HTML with inlined CSS, and a plain-text part written from the same data.
 
 Rendered once per issue at build time into email.html and email.txt. The
-per-reader unsubscribe link is a placeholder that `send` swaps for a signed
-URL. Charts are PNG: hosted on the site when site.base_url is set, otherwise
-referenced by Content-ID and attached inline by `send`. Never SVG or data: URIs.
+email is the issue, not a teaser: every section's text, its key table and the
+charts that matter, drawn for a phone (charts/<id>.phone.png, see
+generator.charts.PHONE_CHARTS), with the editor's note wherever it has one.
+The per-reader unsubscribe link is a placeholder that `send` swaps for a
+signed URL. Charts are PNG: hosted on the site when site.base_url is set,
+otherwise referenced by Content-ID and attached inline by `send`. Never SVG
+or data: URIs. A <style> block is kept only for its @media rules (the phone
+and dark-mode tweaks); everything else is inlined.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from dataclasses import replace
 from datetime import date
 
 from jinja2 import Environment
+from markupsafe import Markup
 
+from generator.charts import PHONE_CHARTS
 from generator.render.context import ChartView, ReportContext
 
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/capweekly-token"
-EMAIL_CHARTS = ("period_returns", "ratio_history")
-MAX_HTML_BYTES = 95 * 1024  # Gmail clips larger messages
+EMAIL_CHARTS = PHONE_CHARTS
+MAX_HTML_BYTES = 95 * 1024  # Gmail clips messages over 102 KB of HTML; this leaves room for the signed links
 
 
 def chart_cid(chart_id: str, as_of: date) -> str:
@@ -29,16 +38,44 @@ def note_image_cid(name: str) -> str:
     return f"{name}@capweekly-note"
 
 
+def chart_file(chart_id: str) -> str:
+    """The email's picture of a chart, relative to the issue folder."""
+    return f"charts/{chart_id}.phone.png"
+
+
 def email_charts(context: ReportContext, base_url: str | None) -> dict[str, ChartView]:
     out = {}
     for chart_id in EMAIL_CHARTS:
         view = context.charts.get(chart_id)
         if view is None:
             continue
-        src = (f"{base_url}issues/{context.as_of.isoformat()}/charts/{chart_id}.png" if base_url
+        src = (f"{base_url}issues/{context.as_of.isoformat()}/{chart_file(chart_id)}" if base_url
                else f"cid:{chart_cid(chart_id, context.as_of)}")
         out[chart_id] = replace(view, src=src)
     return out
+
+
+def plain_paragraphs(markup: Markup | str) -> list[str]:
+    """Safe note HTML as plain paragraphs: one per <p> or list item, tags dropped, entities decoded."""
+    chunks = re.split(r"</(?:p|li|h\d|blockquote|pre)>", str(markup))
+    out = []
+    for chunk in chunks:
+        bullet = "- " if re.search(r"<li\b", chunk) else ""
+        chunk = re.sub(r"<(?:br|/?(?:ul|ol|p|li|h\d|blockquote|pre))\b[^>]*>", " ", chunk)  # blocks part words
+        text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", chunk)).split())
+        if text:
+            out.append(bullet + text)
+    return out
+
+
+def preheader(context: ReportContext) -> str:
+    """The line an inbox shows after the subject: the standfirst, unless the editor replaced it."""
+    if "lede" in context.w.overridden and "lede" in context.note.sections:
+        parts = plain_paragraphs(context.note.sections["lede"])
+        text = parts[0] if parts else ""
+    else:
+        text = " ".join(re.sub(r"<[^>]+>", " ", html_lib.unescape(str(context.w.standfirst))).split())
+    return text if len(text) <= 150 else text[:147].rsplit(" ", 1)[0] + "..."
 
 
 def render_email(env: Environment, context: ReportContext, base_url: str | None) -> tuple[str, str, str]:
@@ -49,9 +86,11 @@ def render_email(env: Environment, context: ReportContext, base_url: str | None)
     values = {f: getattr(ctx, f) for f in ctx.__dataclass_fields__}
     issue_url = f"{base_url}issues/{context.as_of.isoformat()}/" if base_url else None
     extra = {"medium": "email", "issue_url": issue_url, "pdf_url": f"{issue_url}report.pdf" if issue_url else None,
-             "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
+             "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER, "preheader": preheader(context),
+             "signup_url": context.subscribe_url or base_url,
+             "note_text": {name: plain_paragraphs(body) for name, body in context.note.sections.items()}}
     html = env.get_template("email.html").render(**values, **extra)
-    html = css_inline.CSSInliner(keep_style_tags=False).inline(html)
+    html = css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=True).inline(html)
     text = env.get_template("email.txt").render(**values, **extra)
     headline = context.note.headline or context.w.headline
     subject = f"{context.title}: {headline}"

@@ -10,11 +10,21 @@ packaged templates and the user's templates folder (symlinks resolved), plus
 notes.allowed_image_hosts (http(s), no redirects). Everything else (any other
 host, loopback included, `file://` outside those folders, ftp, ...) stops the
 build with a RenderError naming the URL: nothing is requested.
+
+Pages flow: sections run on from page to page, tables may split between rows
+(their header repeats), a chart never leaves its caption and a heading never
+leaves its first paragraph. What a flowing layout cannot do by itself is use
+the space left when a chart does not fit at the foot of a page: `fit_pages`
+lays the document out, and where a page before the last would end less than
+FILL_TARGET full because the next page opens with a chart, it draws that chart
+smaller (never below MIN_SCALE of its width) so it fits where the gap was, then
+lays out again. Each chart is shrunk at most once, so the loop ends.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Iterable
 from urllib.error import HTTPError
@@ -23,6 +33,10 @@ from urllib.parse import unquote, urlsplit
 from generator.errors import RenderError
 
 MAX_REMOTE_BYTES = 5 * 1024 * 1024
+
+FILL_TARGET = 0.8   # a page before the last should be at least this full (of its content height)
+MIN_SCALE = 0.75    # a chart is never drawn narrower than this share of the column
+MAX_PASSES = 4
 
 
 class FetchRefused(RenderError):
@@ -101,7 +115,6 @@ def make_fetcher(policy: FetchPolicy, refused: list[str]):
 
 
 def write_pdf(html: str, base_dir: Path, target: Path, policy: FetchPolicy | None = None) -> None:
-    from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     from generator.render.environment import builtin_templates_dir
@@ -112,7 +125,8 @@ def write_pdf(html: str, base_dir: Path, target: Path, policy: FetchPolicy | Non
     policy = policy or FetchPolicy([base_dir, builtin_templates_dir()])
     refused: list[str] = []
     try:
-        HTML(string=html, base_url=str(base_dir), url_fetcher=make_fetcher(policy, refused)).write_pdf(target)
+        document, _ = fit_pages(html, base_dir, make_fetcher(policy, refused))
+        document.write_pdf(target)
     except FatalURLFetchingError:
         pass
     except OSError as exc:  # writing the file: a full disk or a file size limit
@@ -126,6 +140,98 @@ def write_pdf(html: str, base_dir: Path, target: Path, policy: FetchPolicy | Non
         raise FetchRefused(f"the PDF renderer was asked to fetch {refused[0]}; nothing was fetched",
                            "the renderer reads only the issue folder and the templates; put images for a note "
                            "in the notes folder, or list the image's host in notes.allowed_image_hosts")
+
+
+def _layout(html: str, base_dir: Path, scales: dict[str, float], fetcher=None):
+    from weasyprint import HTML
+
+    if scales:
+        rules = "".join(f"#{fid} img {{ width: {scale * 100:.1f}%; margin: 0 auto; }}\n"
+                        for fid, scale in sorted(scales.items()))
+        html = html.replace("</style>", f"@media print {{\n{rules}}}\n</style>", 1)
+    if fetcher is None:  # the fetch policy's default: the folder itself and the packaged templates
+        from generator.render.environment import builtin_templates_dir
+
+        fetcher = make_fetcher(FetchPolicy([base_dir, builtin_templates_dir()]), [])
+    return HTML(string=html, base_url=str(base_dir), url_fetcher=fetcher).render()
+
+
+def _boxes(box):
+    for child in getattr(box, "children", ()):
+        yield child
+        yield from _boxes(child)
+
+
+def _content_bottom(page_box) -> float:
+    """Lowest edge of the page's flowed content (lines, images, table rows), margin boxes excluded."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox
+
+    bottom = page_box.content_box_y()
+    for top in page_box.children:
+        if isinstance(top, MarginBox):
+            continue
+        for b in _boxes(top):
+            if isinstance(b, (LineBox, ReplacedBox)):
+                bottom = max(bottom, b.position_y + b.margin_height())
+    return bottom
+
+
+def page_fill(page) -> float:
+    """How full a laid-out page is: the foot of its content as a share of the content height."""
+    box = page._page_box
+    return (_content_bottom(box) - box.content_box_y()) / box.height
+
+
+def _opening_figure(page_box):
+    """The figure (id fig-...) the page opens with, if it opens with one."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox
+
+    for top in page_box.children:
+        if isinstance(top, MarginBox):
+            continue
+        for b in _boxes(top):
+            if b.element_tag == "figure":
+                fid = b.element.get("id") if b.element is not None else None
+                return b if fid and re.fullmatch(r"fig-[\w-]+", fid) else None
+            if isinstance(b, (LineBox, ReplacedBox)):
+                return None  # text or an image before any figure
+    return None
+
+
+def fit_pages(html: str, base_dir: Path, fetcher=None):
+    """(document, scales): the laid-out document and the charts drawn smaller, by figure id."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+
+    scales: dict[str, float] = {}
+    document = _layout(html, base_dir, scales, fetcher)
+    for _ in range(MAX_PASSES):
+        changed = False
+        for page, following in zip(document.pages, document.pages[1:]):
+            box = page._page_box
+            if page_fill(page) >= FILL_TARGET:
+                continue
+            figure = _opening_figure(following._page_box)
+            if figure is None:
+                continue
+            fid = figure.element.get("id")
+            image = next((b for b in _boxes(figure) if isinstance(b, ReplacedBox)), None)
+            if image is None or image.height <= 0:
+                continue
+            room = box.content_box_y() + box.height - _content_bottom(box)
+            # The caption and the figure's margins stay; only the image shrinks. At the top of a page
+            # WeasyPrint drops the figure's top margin, so it is added back in full for mid-page.
+            style = figure.style
+            fixed = figure.margin_height() - image.height + style["margin_top"].value + 6
+            width = image.width / figure.width if figure.width else 1.0
+            scale = width * (room - fixed) / image.height
+            if MIN_SCALE <= scale < width:
+                scales[fid] = scale
+                changed = True
+                break  # one change a pass: what follows moves
+        if not changed:
+            break
+        document = _layout(html, base_dir, scales, fetcher)
+    return document, scales
 
 
 def warm_up() -> None:

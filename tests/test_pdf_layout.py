@@ -1,0 +1,61 @@
+"""The print PDF flows: over several real weeks no page before the last is left much emptier than two-thirds,
+measured as ink on the rendered page (pdftoppm), not as the layout engine's idea of its boxes."""
+
+import shutil
+import subprocess
+from datetime import date
+
+import numpy as np
+import pytest
+
+from generator.pipeline import build_issue
+
+WEEKS = (date(2016, 11, 11), date(2020, 3, 20), date(2024, 7, 12))
+THRESHOLD = 0.7  # share of the content height, top margin to footer, that ink reaches
+A4_MM, TOP_MM, BOTTOM_MM = 297, 20, 22  # templates/report.css @page margins
+
+
+def ink_fill(pdf, dpi: int = 40) -> list[float]:
+    """Per page: how far down the content area the lowest ink reaches (0 = empty, 1 = to the footer)."""
+    from PIL import Image
+
+    out = pdf.parent / "fill"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf), str(out)], check=True)
+    fills = []
+    for page in sorted(pdf.parent.glob("fill-*.pgm"), key=lambda p: int(p.stem.split("-")[-1])):
+        pixels = np.asarray(Image.open(page))
+        height = pixels.shape[0]
+        top, bottom = round(height * TOP_MM / A4_MM), round(height * (A4_MM - BOTTOM_MM) / A4_MM) - 1
+        rows = np.where((pixels[top:bottom] < 200).any(axis=1))[0]
+        fills.append(float((rows.max() + 1) / (bottom - top)) if len(rows) else 0.0)
+        page.unlink()
+    return fills
+
+
+@pytest.fixture(scope="module")
+def real_pdfs(settings, market_dir, tmp_path_factory):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    out = tmp_path_factory.mktemp("pdfweeks")
+    return {day: build_issue(settings, source="csv", data_dir=market_dir, as_of=day, out_dir=out).folder / "report.pdf"
+            for day in WEEKS}
+
+
+@pytest.mark.parametrize("day", WEEKS, ids=str)
+def test_no_page_before_the_last_is_left_emptier_than_the_threshold(real_pdfs, day):
+    fills = ink_fill(real_pdfs[day])
+    assert len(fills) >= 2
+    thin = [(n, round(f, 2)) for n, f in enumerate(fills[:-1], start=1) if f < THRESHOLD]
+    assert not thin, f"{day}: pages under {THRESHOLD:.0%} full: {thin} (all: {[round(f, 2) for f in fills]})"
+
+
+def test_the_ink_measure_sees_an_empty_page(tmp_path):
+    """The measure itself: a page with one line at the top reads nearly empty, a full one nearly full."""
+    from weasyprint import HTML
+
+    html = ("<style>@page { size: A4; margin: 20mm 17mm 22mm }</style><p>one line</p>"
+            "<p style='break-before: page; height: 250mm; background: #000'></p>")
+    pdf = tmp_path / "t.pdf"
+    HTML(string=html).write_pdf(pdf)
+    first, second = ink_fill(pdf)
+    assert first < 0.1 and second > 0.95

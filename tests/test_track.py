@@ -1,0 +1,341 @@
+"""The stance's track record (generator/metrics/track.py): no look-ahead, the calls an issue published, and
+figures checked by hand from the CSVs with plain pandas. Real data (../shared/data/market and
+../shared/data/breadth); the tests skip when it is absent."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from generator.data import load_prices
+from generator.data.model import MarketData, TickerHistory
+from generator.metrics import compute_metrics, pair_ratio
+from generator.metrics import track
+from generator.metrics.signals import build_signals, stance_at
+from generator.metrics.stance import ORDER, decide_stance, held_at
+from generator.pipeline import cut_at
+from generator.settings import load_settings
+from tests.conftest import MARKET_DIR, ROOT, SETTINGS
+
+BREADTH_DIR = ROOT.parent / "shared" / "data" / "breadth"
+# Week ends across eras: the 2002 bust, 2003 recovery, 2008, 2013, 2016-2018 (breadth data from 2015),
+# March 2020, 2021, 2022, 2024.
+ERAS = ("2002-07-26", "2003-05-16", "2008-10-10", "2008-12-26", "2013-06-21", "2016-02-12", "2017-11-10",
+        "2018-12-21", "2020-03-20", "2020-11-13", "2021-03-12", "2022-06-17", "2024-07-12", "2025-06-20")
+
+
+def _settings(folder: Path, **breadth):
+    raw = yaml.safe_load(SETTINGS.read_text(encoding="utf-8"))
+    raw["breadth"].update(breadth)
+    raw["data"]["cache_dir"] = str(folder / "cache")
+    path = folder / "settings.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return load_settings(path)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    """The real market, with the real breadth members when they are there (the stance's breadth test)."""
+    if not (MARKET_DIR / "IWM.csv").is_file():
+        pytest.skip(f"real market data not found at {MARKET_DIR}")
+    folder = tmp_path_factory.mktemp("track")
+    extra = {"data_dir": str(BREADTH_DIR)} if (BREADTH_DIR / "PROVENANCE.md").is_file() else {}
+    settings = _settings(folder, **extra)
+    return settings, load_prices(settings, "csv", MARKET_DIR)
+
+
+def _alone(market: MarketData) -> MarketData:
+    """The same data with no memory of a fuller one: what a build on data that ends here would see."""
+    return MarketData(market.source, market.description, market.histories, market.retrieved_at, market.missing,
+                      market.notes, market.expected_session, market.members)
+
+
+def _session(market, settings, day: str) -> pd.Timestamp:
+    index = pair_ratio(market, settings.pair.small, settings.pair.large).index
+    return index[index.searchsorted(pd.Timestamp(day), side="right") - 1]
+
+
+def test_held_level_is_held_at_for_every_combination():
+    base = decide_stance(0.1, 0.1, 0.1, 0.1)
+    for now, before, held, stress in itertools.product(range(3), range(3), range(3), (False, True)):
+        raw = replace(base, key=ORDER[now])
+        expected = ORDER.index(held_at(raw, ORDER[before], ORDER[held], stress).key)
+        got = track.held_level(np.array([now]), np.array([before]), np.array([held]), np.array([stress]))
+        assert int(got[0]) == expected, (now, before, held, stress)
+
+
+def test_raw_calls_are_stance_at_for_every_week(real):
+    """The array computation of the six tests gives what stance_at gives, week by week, over all history."""
+    settings, market = real
+    assert (market.members is not None) == (BREADTH_DIR / "PROVENANCE.md").is_file()
+    calls = track.compute_calls(market, settings)
+    ratio = pair_ratio(market, settings.pair.small, settings.pair.large)
+    signals = build_signals(market, settings, ratio)
+    # build_signals keeps breadth for recent weeks only: check the breadth weeks with a full breadth history
+    from generator.metrics.breadth import member_history
+    signals = replace(signals, breadth=member_history(market.members, market[settings.pair.large].total_return,
+                                                      settings.lookbacks.reference_high_year,
+                                                      settings.breadth.min_members, weeks=len(calls.ends) + 60))
+    expected = np.array([ORDER.index(stance_at(signals, settings, end, None).key) for end in calls.ends])
+    assert len(calls.ends) > 1200
+    assert (expected == calls.raw).all(), calls.ends[np.flatnonzero(expected != calls.raw)][:5]
+
+
+def test_each_call_is_the_stance_the_issue_of_that_week_published(real):
+    settings, market = real
+    calls = track.compute_calls(market, settings)
+    for day in ERAS:
+        session = _session(market, settings, day)
+        published = compute_metrics(cut_at(market, session), settings, session).stance.key
+        i = int(calls.ends.get_loc(session))
+        assert ORDER[calls.published[i]] == published, day
+
+
+def _record_dict(r: track.TrackRecord) -> dict:
+    return {"all": asdict(r.all), "recent": asdict(r.recent), "latest": {k: asdict(v) if v else None
+                                                                        for k, v in r.latest.items()},
+            "curve": [r.curve.days.asi8.tolist(), r.curve.allocation.tolist(), r.curve.small.tolist(),
+                      r.curve.large.tolist()]}
+
+
+def test_truncating_the_data_after_a_week_changes_nothing_up_to_that_week(real):
+    """The record as known at t from the full data equals the record computed on data that ends at t:
+    calls, forward returns, hit rates, the allocation and its drawdowns, to the last bit."""
+    settings, market = real
+    full = track.compute_calls(market, settings)
+    for day in ("2003-05-16", "2008-10-10", "2013-06-21", "2017-11-10", "2020-03-20", "2024-07-12"):
+        session = _session(market, settings, day)
+        cut = _alone(market.upto(session))
+        alone = track.compute_calls(cut, settings)
+        upto = int(full.ends.searchsorted(session, side="right"))
+        assert alone.ends.equals(full.ends[:upto]) and alone.first == full.first
+        assert (alone.raw == full.raw[:upto]).all() and (alone.published == full.published[:upto]).all(), day
+        known = track.track_at(market, settings, session, disk=False)
+        fresh = track.record_at(alone, track.pair_prices(cut, settings), session)
+        assert _record_dict(known) == _record_dict(fresh), day
+        assert known.all.calls > 0 and known.as_of == session.date()
+
+
+def test_a_build_reads_the_record_of_the_data_it_was_cut_from(real):
+    settings, market = real
+    session = _session(market, settings, "2013-06-21")
+    m = compute_metrics(cut_at(market, session), settings, session)
+    assert _record_dict(m.track) == _record_dict(track.track_at(_alone(market.upto(session)), settings, session,
+                                                                disk=False))
+
+
+# --- by hand, from the CSVs with plain pandas --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def by_hand():
+    if not (MARKET_DIR / "IWM.csv").is_file():
+        pytest.skip(f"real market data not found at {MARKET_DIR}")
+    small = pd.read_csv(MARKET_DIR / "IWM.csv", index_col="Date", parse_dates=True)["Adj Close"]
+    large = pd.read_csv(MARKET_DIR / "SPY.csv", index_col="Date", parse_dates=True)["Adj Close"]
+    days = small.dropna().index.intersection(large.dropna().index)
+    week_ends = pd.Series(days, index=days).groupby(days.to_period("W-SUN")).max()
+    return small, large, days, pd.DatetimeIndex(week_ends.to_numpy())
+
+
+def _hand_forward(small, large, days, week_ends, end: pd.Timestamp, weeks: int) -> float:
+    """From the close of the first session after `end` to the close of the first session after the week end
+    `weeks` weeks later."""
+    later = week_ends[week_ends.get_loc(end) + weeks]
+    enter, leave = days[days > end][0], days[days > later][0]
+    return small[leave] / small[enter] - large[leave] / large[enter]
+
+
+def test_forward_returns_and_a_hit_rate_match_a_hand_count(real, by_hand):
+    settings, market = real
+    small, large, days, week_ends = by_hand
+    session = _session(market, settings, "2025-09-26")
+    calls = track.record_calls(market, settings, disk=False)
+    w = track.windows(calls, track.pair_prices(market, settings), session)
+    assert w.ends.equals(week_ends[(week_ends >= w.ends[0]) & (week_ends < pd.Timestamp("2025-09-22"))])
+    # three calls: a lean in the 2003 recovery, the call of the 2008 crash week, a call of 2020
+    for day, h in (("2003-06-13", 13), ("2008-10-10", 4), ("2020-11-13", 26)):
+        end = pd.Timestamp(day)
+        i, n = int(w.ends.get_loc(end)), track.HORIZONS.index(h)
+        assert w.forward[n, i] == pytest.approx(_hand_forward(small, large, days, week_ends, end, h), abs=1e-12)
+    # the hit rate of "Lean in further" over 13 weeks, counted one call at a time
+    record = track.record_at(calls, track.pair_prices(market, settings), session)
+    count = hits = 0
+    for end, key in zip(w.ends, w.keys):
+        if ORDER[key] != "lean_further" or week_ends.get_loc(end) + 13 >= len(week_ends) \
+                or days[days > week_ends[week_ends.get_loc(end) + 13]].empty:
+            continue
+        later = days[days > week_ends[week_ends.get_loc(end) + 13]][0]
+        if later > session:
+            continue
+        count += 1
+        hits += _hand_forward(small, large, days, week_ends, end, 13) > 0
+    got = record.all.by_stance["lean_further"]["13w"]
+    assert (got.calls, got.hits) == (count, hits) and count > 100
+    assert got.rate == pytest.approx(hits / count)
+
+
+def test_the_allocation_matches_a_week_by_week_loop(real, by_hand):
+    """The last 52 weeks' allocation, valued with a plain loop over the weeks and the days."""
+    settings, market = real
+    small, large, days, week_ends = by_hand
+    session = _session(market, settings, "2024-07-12")
+    record = track.track_at(market, settings, session, disk=False)
+    w = track.windows(track.record_calls(market, settings, disk=False), track.pair_prices(market, settings),
+                      session)
+    recent = w.ends >= pd.Timestamp("2023-07-10")
+    value, peak, worst = 1.0, 1.0, 0.0
+    points = []
+    for end, key in zip(w.ends[recent], w.keys[recent]):
+        enter = days[days > end][0]
+        points.append((enter, track.WEIGHTS[ORDER[key]]))
+    start = points[0][0]
+    for (enter, weight), nxt in zip(points, points[1:] + [(None, None)]):
+        stop = nxt[0] if nxt[0] is not None else session
+        base = value
+        for d in days[(days > enter) & (days <= stop)]:
+            value = base * (weight * small[d] / small[enter] + (1 - weight) * large[d] / large[enter])
+            peak = max(peak, value)
+            worst = min(worst, value / peak - 1)
+    got = record.recent
+    assert got.since == start.date() and got.calls == int(recent.sum())
+    assert got.allocation.total == pytest.approx(value - 1, abs=1e-12)
+    assert got.allocation.max_drawdown == pytest.approx(worst, abs=1e-12)
+    assert got.small.total == pytest.approx(small[session] / small[start] - 1, abs=1e-12)
+    assert got.large.total == pytest.approx(large[session] / large[start] - 1, abs=1e-12)
+
+
+# --- the cache -------------------------------------------------------------------------------------------
+
+def _with_bar(market: MarketData, ticker: str, day: str, factor: float) -> MarketData:
+    h = market[ticker]
+    frame = h.frame.copy()
+    frame.loc[pd.Timestamp(day)] *= factor
+    histories = dict(market.histories)
+    histories[ticker] = TickerHistory(ticker, frame, h.origin)
+    return MarketData(market.source, market.description, histories, market.retrieved_at, market.missing,
+                      market.notes, market.expected_session, market.members)
+
+
+def test_the_cache_is_keyed_by_the_data_hash(real, tmp_path):
+    settings, market = real
+    settings = settings.model_copy(update={"data": settings.data.model_copy(update={"cache_dir": str(tmp_path)})})
+    track._MEMORY.clear()
+    first = track.record_calls(market, settings)
+    assert track.record_calls(market, settings) is first                    # in memory
+    files = list((tmp_path / "track").glob("calls-*.npz"))
+    assert len(files) == 1 and track.cache_key(market, settings) in files[0].name
+    track._MEMORY.clear()
+    again = track.record_calls(market, settings)                            # from disk
+    assert again.ends.equals(first.ends) and (again.published == first.published).all()
+    # one bar changed (a small-cap close in 2009) changes the hash, the calls and the record
+    changed = _with_bar(market, settings.pair.small, "2009-03-09", 0.6)
+    assert track.cache_key(changed, settings) != track.cache_key(market, settings)
+    other = track.record_calls(changed, settings)
+    assert other is not first and len(list((tmp_path / "track").glob("calls-*.npz"))) == 2
+    session = _session(market, settings, "2010-06-25")
+    a, b = (track.track_at(m, settings, session) for m in (market, changed))
+    assert _record_dict(a) != _record_dict(b)
+    assert a.all.small.max_drawdown > b.all.small.max_drawdown      # the 40% lower close is the deepest point now
+    # a damaged cache file is a cache miss, never an error or a wrong record
+    files = sorted((tmp_path / "track").glob("calls-*.npz"))
+    for f in files:
+        f.write_bytes(f.read_bytes()[:100])
+    track._MEMORY.clear()
+    rebuilt = track.record_calls(market, settings)
+    assert rebuilt.ends.equals(first.ends) and (rebuilt.published == first.published).all()
+    # a change of the rules' settings is another key too
+    looser = settings.model_copy(update={"stance": settings.stance.model_copy(update={"steady": False})})
+    assert track.cache_key(market, looser) != track.cache_key(market, settings)
+
+
+def test_breadth_is_read_as_of_each_week_even_when_a_member_gap_is_still_open(real):
+    """A member's gap of up to five sessions is carried forward in a full-history matrix, but on data cut
+    inside the gap that member has simply stopped: the record must use the cut view (no look-ahead)."""
+    settings, market = real
+    if market.members is None:
+        pytest.skip("real breadth data not found")
+    from generator.metrics.breadth import breadth_change_4w, member_history
+
+    members = market.members
+    large = settings.pair.large
+    ends = [_session(market, settings, d) for d in ("2017-11-10", "2019-05-17", "2023-03-17")]
+    closes = members.closes.copy()
+    chosen = np.arange(0, len(members.tickers), 2)           # half the members miss the week's last two closes
+    for end in ends:
+        row = int(members.index.get_loc(end))
+        closes[row - 1:row + 1, chosen] = np.nan
+    gapped = MarketData(market.source, market.description, market.histories, market.retrieved_at,
+                        market.missing, market.notes, market.expected_session, replace(members, closes=closes))
+    got = track._breadth_change(gapped, settings, pd.DatetimeIndex(ends))
+    min_members = settings.breadth.min_members
+    for end, value in zip(ends, got):
+        cut = gapped.upto(end)
+        expected = breadth_change_4w(member_history(cut.members, cut[large].total_return,
+                                                    settings.lookbacks.reference_high_year, min_members), end,
+                                     min_members)
+        whole = breadth_change_4w(member_history(gapped.members, gapped[large].total_return,
+                                                 settings.lookbacks.reference_high_year, min_members,
+                                                 weeks=2000), end, min_members)
+        assert value == pytest.approx(expected, abs=1e-15), end
+        assert whole != pytest.approx(expected, abs=1e-6), "the gap must matter for this test to mean anything"
+
+
+# --- the passage -----------------------------------------------------------------------------------------
+
+def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
+    """How our call has done, placed in the positioning section: every sentence in each of its three
+    phrasings quotes only metrics.json's figures, and its claims hold, across eras."""
+    from generator.commentary.factcheck import Rendered, fact_check, plain
+    from generator.commentary.words import _Speaker, word_names, write_words
+    from generator.render.environment import make_environment
+
+    settings, market = real
+    env = make_environment(None)
+    seen = set()
+    for day in ("2001-06-01", "2002-03-01", "2008-10-10", "2013-06-21", "2020-03-20", "2024-07-12", "2025-09-26"):
+        session = _session(market, settings, day)
+        cut = cut_at(market, session)
+        m = compute_metrics(cut, settings, session)
+        c, words, doc = write_words(m, cut, settings, env)
+        placed = [s for p in c.sections["positioning"] for s in p if s.words == "track"]
+        assert placed and placed[0].key in ("young", "hits"), day
+        texts = [r.text for r in words.rendered if r.sentence.words == "track"]
+        assert texts[0].startswith("How our call has done") and texts[0] in plain(words.sections["positioning"][-1])
+        assert not [f for f in words.flags if f.sentence in texts], day
+        say = _Speaker(env, word_names(settings, m))
+        for s in placed:
+            for form in ("", "__2", "__3"):
+                variant = replace(s, key=s.key + form)
+                text = plain(say(variant, doc))
+                flags = fact_check([Rendered(variant, text, 1)], doc, names=[m.small, m.large])
+                assert not flags, (day, variant.key, text, flags)
+                seen.add(variant.key)
+    assert {"young", "hits__3", "allocation__2", "recent_scored__3"} <= seen
+    assert seen & {"latest_led", "latest_trailed"}
+
+
+def test_the_passage_says_what_the_rules_said_at_the_time(real):
+    settings, market = real
+    session = _session(market, settings, "2024-07-12")
+    from generator.commentary.words import write_words
+    from generator.render.environment import make_environment
+
+    m = compute_metrics(cut_at(market, session), settings, session)
+    _, words, doc = write_words(m, cut_at(market, session), settings, make_environment(None))
+    latest = doc["track_record"]["latest"]["13w"]
+    # the latest call with 13 weeks behind it is the issue of 14 weeks before, and it is that issue's stance
+    then = pd.Timestamp(latest["session"])
+    assert (session - then).days == 14 * 7
+    assert compute_metrics(cut_at(market, then), settings, then).stance.key == latest["key"]
+    text = [r.text for r in words.rendered if r.sentence.key.startswith("latest_")][0]
+    from generator.metrics.stance import LABELS
+
+    # every phrasing states the call as the rules made it that week, never what they "should" have said
+    assert LABELS[latest["key"]] in text and "should" not in " ".join(r.text for r in words.rendered
+                                                             if r.sentence.words == "track")
