@@ -898,7 +898,7 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
                 claims += [is_(f"sectors.{t}.quadrant", q, t, "quadrant"),
                            trend(f"sectors.{t}.trend", t, "relative trend"),
                            moving(f"sectors.{t}.momentum", t, "relative 4w")]
-            quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names))
+            quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names, optional=1))
     return tuple(paragraphs), (tuple(quad),), ranked
 
 
@@ -1137,7 +1137,8 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
         if risk.fx_week is not None and not risk.yen_rally:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
                            (Fact("move", "risk.fx_week", fx, "pct"),),
-                           [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else []))
+                           [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else [],
+                           optional=2))
         if risk.fx_distance_200d is not None:
             d = risk.fx_distance_200d
             named = not out or out[-1].subject != fx
@@ -1164,7 +1165,8 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
                                    side=_sense(d, SHOWN_ZERO)),))
         else:
             paragraphs.append((say("not_stretched", small, facts, [side, is_("risk.stretched", False, small,
-                                                                             "stretch")], side=_sense(d, SHOWN_ZERO)),))
+                                                                             "stretch")], side=_sense(d, SHOWN_ZERO),
+                                   optional=2),))
     paragraphs += [p for p in (crowding_paragraph(r),) if p]
     return tuple(paragraphs)
 

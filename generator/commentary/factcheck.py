@@ -36,7 +36,7 @@ DOWN_WORDS = {"fell", "lost", "down", "behind", "trailed", "lagged", "lags", "lo
               "worsening", "slump", "setback", "dropped", "drop", "loss", "declined", "worse", "weaker", "slid", "sank"}
 # A sentence opening with one of these refers back to the sentence before ("It sits 3% above...");
 # "It was a good week" or "It is early" are not references and are left alone.
-_PRONOUN = re.compile(r"^(?:It|Its|That|This|They|These)\b(?! (?:is|was) (?:a|an|the|early|not|too|worth|hard)\b)")
+PRONOUN = re.compile(r"^(?:It|Its|That|This|They|These)\b(?! (?:is|was) (?:a|an|the|early|not|too|worth|hard)\b)")
 _WORD = re.compile(r"(?<![\w-])([A-Za-z]+)(?![\w-])")
 _TERMS = re.compile(r"\b\d+-(?:day|week|year|session|month|point)s?\b|\bS&P ?\d+\b|\bRussell ?\d+\b|"
                     r"\b\d+/\d+\b")
@@ -191,7 +191,7 @@ def check_subjects(r: Rendered, previous: Rendered | None) -> list[str]:
     s = r.sentence
     problems = [f"{x.path} belongs to {x.subject}, not to {', '.join(s.subjects)}"
                 for x in (*s.facts, *s.claims) if x.subject not in s.subjects]
-    if _PRONOUN.match(r.text):
+    if PRONOUN.match(r.text):
         if previous is None or previous.paragraph != r.paragraph:
             problems.append("opens with a pronoun but follows no sentence in its paragraph")
         elif previous.sentence.subject != s.subject:

@@ -76,7 +76,7 @@ def track_paragraph(r) -> Paragraph:
                            for what in ("annualised", "max_drawdown")],
                         [longer, is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
                          is_("track_record.small_weight.start_lean", 0.5, "track", "weights"),
-                         is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]))
+                         is_("track_record.small_weight.stay_large", 0.0, "track", "weights")], optional=1))
 
     # the last 52 weeks
     rc = t.recent

@@ -103,17 +103,23 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 # The commentary's length (headline, standfirst, headings and sections, in words). A busy week says more, but
 # past MAX_WORDS the sentences marked optional (background a regular reader knows, bridges) give way, the
 # least needed first (the highest `optional`), until the issue fits.
-MAX_WORDS = 1150
+MAX_WORDS = 1120
 
 
-def _trim(texts: dict[int, str], sentences: list[Sentence]) -> set[int]:
-    """Which sentences (by position) to leave out so the commentary fits MAX_WORDS."""
+def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int]) -> set[int]:
+    """Which sentences (by position) to leave out so the commentary fits MAX_WORDS. A sentence the next one
+    in its paragraph refers back to ("It sits 2% above...") stays."""
+    from generator.commentary.factcheck import PRONOUN
+
     total = sum(len(t.split()) for t in texts.values())
     dropped: set[int] = set()
     for i in sorted((i for i, s in enumerate(sentences) if s.optional),
                     key=lambda i: (-sentences[i].optional, i)):
         if total <= MAX_WORDS:
             break
+        after = next((j for j in range(i + 1, len(sentences)) if j not in dropped), None)
+        if after is not None and paragraphs[after] == paragraphs[i] and PRONOUN.match(texts[after]):
+            continue
         dropped.add(i)
         total -= len(texts[i].split())
     return dropped
@@ -138,7 +144,7 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
             slots += [(number, ("section", name), s) for s in paragraph]
     sentences = [s for _, _, s in slots]
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
-    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences)
+    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots])
     rendered: list[Rendered] = []
     standfirst: list[Markup] = []
     headings: dict[str, Markup] = {}
