@@ -305,7 +305,9 @@ def subscribers_import(settings_path, csv_file, status) -> None:
     """Import a CSV with an email column (name and status optional); all rows or none."""
     with _store(_settings(settings_path)) as store:
         added, updated = store.import_csv(Path(csv_file), status)
-    click.echo(f"imported {added} new and {updated} updated subscribers from {csv_file}")
+        kept = store.kept_suppressed
+    click.echo(f"imported {added} new and {updated} updated subscribers from {csv_file}"
+               + (f"; {kept} left unsubscribed or bounced (they rejoin only by signing up)" if kept else ""))
 
 
 @subscribers.command("add")
@@ -314,11 +316,13 @@ def subscribers_import(settings_path, csv_file, status) -> None:
 @click.option("--name", default="")
 @click.option("--status", default="confirmed", show_default=True,
               type=click.Choice(["pending", "confirmed", "unsubscribed", "bounced"]))
+@click.option("--consent", help="How and when the reader asked to be (re)subscribed; recorded. Needed to "
+                                "re-subscribe an address that unsubscribed or bounced.")
 @expected_errors
-def subscribers_add(settings_path, email, name, status) -> None:
-    """Add (or update) one subscriber."""
+def subscribers_add(settings_path, email, name, status, consent) -> None:
+    """Add (or update) one subscriber (never re-subscribes one who left, unless --consent)."""
     with _store(_settings(settings_path)) as store:
-        store.add(email, name, status)
+        store.add(email, name, status, consent=consent)
     click.echo(f"{email}: {status}")
 
 
@@ -355,8 +359,9 @@ def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
         if not folder.is_dir():
             raise CapweeklyError(f"{folder}: no issue built for {as_of}", "run `capweekly build --as-of ...` first")
         return folder
-    built = sorted(p for p in reports.iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if reports.is_dir() else []
+    from generator.writer import issue_folders
+
+    built = issue_folders(reports)  # YYYY-MM-DD folders only: a stray folder is never the latest issue
     if not built:
         raise CapweeklyError(f"{reports}: no issue built yet", "run `capweekly build` first")
     return built[-1]
@@ -404,7 +409,8 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
                        max_age_days=settings.email.max_age_days, allow_sample=allow_sample_data,
                        allow_stale=allow_stale_data, allow_older=allow_older_issue, allow_flagged=allow_flagged)
         summary = _send_with_progress(settings, store, issue, resend_unknown)
-    _send_report(summary, resend_unknown)
+        health = _list_health(store)
+    _send_report(summary, resend_unknown, health)
 
 
 def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
@@ -443,8 +449,10 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
         return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=tick)
 
 
-def _send_report(summary, resend_unknown: bool = False) -> None:
+def _send_report(summary, resend_unknown: bool = False, health: str = "") -> None:
     click.echo(summary.line())
+    if health:  # the list's bounce and complaint rates (generator.publish.bounces), beside the summary on stderr
+        click.echo(health, err=True)
     for failure in summary.failures[:None if _verbosity >= 2 else 20]:
         info(f"  failed: {failure}")
     if summary.unknown and not resend_unknown:
@@ -526,7 +534,8 @@ def _weekly(settings, skip_send: bool, allow_flagged: bool) -> None:
                        max_age_days=settings.email.max_age_days, allow_sample=False, allow_stale=False,
                        allow_older=False, allow_flagged=allow_flagged)
         summary = _send_with_progress(settings, store, issue)
-    _send_report(summary)
+        health = _list_health(store)
+    _send_report(summary, health=health)
 
 
 @main.command()
@@ -631,6 +640,40 @@ def serve(settings_path, host, port) -> None:
     click.echo(f"capweekly serve: http://{host}:{port}/ (health: /health); for production see README, 'Deploying'",
                err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _list_health(store) -> str:
+    from generator.publish.bounces import list_health
+
+    return list_health(store)
+
+
+@main.group()
+def bounces() -> None:
+    """Bounces and complaints that arrive at the return address (see email.bounce_address)."""
+
+
+@bounces.command("import")
+@SETTINGS_OPTION
+@click.argument("mailbox_path", metavar="MAILBOX", type=click.Path(exists=False))
+@expected_errors
+def bounces_import(settings_path, mailbox_path) -> None:
+    """Read delivery reports (RFC 3464) and complaints (ARF) from an mbox file or Maildir folder;
+    suppress hard bounces and complainers, count soft bounces. Safe to run again on the same mailbox.
+
+    For IMAP, sync the box into a Maildir first (mbsync, getmail, fetchmail)."""
+    from generator.publish.bounces import import_bounces, list_health
+    from generator.publish.tokens import secret_from_env
+
+    settings = _settings(settings_path)
+    secret = secret_from_env()  # reader tokens are verified with it
+    with _store(settings) as store:
+        summary = import_bounces(store, Path(mailbox_path), secret, settings)
+        health = list_health(store)
+    click.echo(summary.line())
+    for address in summary.suppressed[:50]:
+        click.echo(f"  suppressed: {address}", err=True)
+    click.echo(health)
 
 
 @main.command()

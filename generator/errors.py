@@ -40,8 +40,8 @@ class SettingsError(CapweeklyError):
 
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
-        self.problems = problems
-        lines = [f"{path}: {p}" for p in problems]
+        self.problems = [" ".join(str(p).split()) for p in problems]  # one line each, whatever the parser said
+        lines = [f"{path}: {p}" for p in self.problems]
         super().__init__("; ".join(lines))
 
     def one_line(self) -> str:

@@ -9,6 +9,8 @@ into a staging folder that replaces `<out>/<as_of>/` only when complete.
 
 from __future__ import annotations
 
+import base64
+import shutil
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -28,9 +30,10 @@ from generator.notes import load_note
 from generator.parallel import helper
 from generator.render.context import ChartView, build_context, data_uri, relative_src
 from generator.render.email import render_email
-from generator.render.environment import make_environment
+from generator.render.email import note_image_cid
+from generator.render.environment import builtin_templates_dir, make_environment
 from generator.render.html import render_html
-from generator.render.pdf import write_pdf
+from generator.render.pdf import FetchPolicy, write_pdf
 from generator.render.printer import Printer
 from generator.writer import staged_folder, write_text
 
@@ -99,7 +102,8 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
     session = pick_session(market, settings, as_of)
     full_market, market = market, cut_at(market, session)
     metrics = compute_metrics(market, settings, session)
-    note = load_note(settings.resolve(settings.notes_dir) if settings.notes_dir else None, metrics.as_of)
+    note = load_note(settings.resolve(settings.notes_dir) if settings.notes_dir else None, metrics.as_of,
+                     settings.notes.allowed_image_hosts)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     commentary, words, doc = write_words(metrics, market, settings, env, note=note,
                                          previous_headline=previous_headline(full_market, settings, env, session))
@@ -109,6 +113,8 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
     ranked = commentary.ranked
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
         try:
+            copy_note_images(note, folder)
+            policy = fetch_policy(settings, folder)
             if printer is None:
                 specs = draw_charts(metrics, market, settings, ranked, ChartOutput(folder / "charts"))
                 clock.lap("charts")
@@ -128,7 +134,7 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                     specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
                     clock.lap("charts svg")
                     printer.submit(_print_html(settings, env, market, metrics, commentary, words, note, specs, folder),
-                                   folder, folder / "report.pdf")
+                                   folder, folder / "report.pdf", policy)
                     other.next()
                     mine.finish()
                 clock.lap("charts png")
@@ -137,7 +143,7 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
             write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder)
             clock.lap("html+email")
             if printer is None:
-                write_pdf(print_html, folder, folder / "report.pdf")
+                write_pdf(print_html, folder, folder / "report.pdf", policy)
                 clock.lap("pdf")
             else:
                 clock.stages.update(printer.result())
@@ -150,11 +156,35 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                       words.open_flags)
 
 
+def fetch_policy(settings, folder: Path) -> FetchPolicy:
+    """What the PDF renderer may read: the issue folder, the packaged templates, the user's templates folder,
+    and hosts the user allowed for note images; nothing else (generator.render.pdf)."""
+    roots = [folder, builtin_templates_dir()]
+    if settings.templates_dir:
+        roots.append(settings.resolve(settings.templates_dir))
+    return FetchPolicy(roots, settings.notes.allowed_image_hosts)
+
+
+def copy_note_images(note, folder: Path) -> None:
+    """The note's local images, copied into the issue's notes/ folder (every edition shows these copies)."""
+    if not note.images:
+        return
+    (folder / "notes").mkdir()
+    for image in note.images:
+        shutil.copyfile(image.source, folder / "notes" / image.name)
+
+
+def _note_data_uri(folder: Path, note):
+    subtypes = {i.name: i.subtype for i in note.images}
+    return lambda name: (f"data:image/{subtypes[name]};base64,"
+                         + base64.b64encode((folder / "notes" / name).read_bytes()).decode("ascii"))
+
+
 def _print_html(settings, env, market: MarketData, metrics, commentary, words, note, specs, folder: Path) -> str:
     """The report rendered for print, its charts as the SVG files in the issue folder."""
     printed = build_context(settings, market, metrics, commentary, words,
                             {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption) for s in specs},
-                            note)
+                            note.with_images(lambda name: f"notes/{name}"))
     return render_html(env, printed, medium="print")
 
 
@@ -189,14 +219,20 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
     write_text(folder / "metrics.json", dump_metrics(doc))
     write_text(folder / "review.txt", review_text(words, metrics.as_of))
     screen = build_context(settings, market, metrics, commentary, words,
-                           {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs}, note)
+                           {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs},
+                           note.with_images(_note_data_uri(folder, note)))  # self-contained, like its charts
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
     phone = lambda s: f"charts/{s.id}.phone.png" if (folder / "charts" / f"{s.id}.phone.png").is_file() else None
     site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,
-                                                        phone(s)) for s in specs})
+                                                        phone(s)) for s in specs},
+                        note=note.with_images(lambda name: f"notes/{name}"))
     write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
     write_site_card(screen, doc["headline"], folder)
-    subject, email_html, email_text = render_email(env, screen, settings.site.base_url)
+    base_url = settings.site.base_url
+    emailed = replace(screen, note=note.with_images(
+        (lambda name: f"{base_url}issues/{metrics.as_of.isoformat()}/notes/{name}") if base_url
+        else (lambda name: f"cid:{note_image_cid(name)}")))  # hosted on the site, or attached by `send`
+    subject, email_html, email_text = render_email(env, emailed, base_url)
     write_text(folder / "email.html", email_html)
     write_text(folder / "email.txt", email_text)
     write_text(folder / "email-subject.txt", subject + "\n")

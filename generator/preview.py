@@ -134,7 +134,7 @@ class Preview:
         metrics = compute_metrics(cut, settings, session)
         env = self._env(settings)
         before = previous_headline(full, settings, env, session)
-        note = load_note(self._notes(settings), metrics.as_of)
+        note = load_note(self._notes(settings), metrics.as_of, settings.notes.allowed_image_hosts)
         commentary, _, _ = write_words(metrics, cut, settings, env, note=note, previous_headline=before)
         charts = self.folder / "charts"
         shutil.rmtree(charts, ignore_errors=True)
@@ -159,18 +159,20 @@ class Preview:
         settings = self.settings
         full, cut, metrics, before, specs, sessions = self._week
         env = self._env(settings)
-        note = load_note(self._notes(settings), metrics.as_of)
+        note = load_note(self._notes(settings), metrics.as_of, settings.notes.allowed_image_hosts).inline_images()
         commentary, words, doc = write_words(metrics, cut, settings, env, note=note, previous_headline=before)
         views = {s.id: ChartView(s.id, relative_src(s, self.folder, "png"), s.alt, s.caption) for s in specs}
         screen = build_context(settings, cut, metrics, commentary, words, views, note)
         report = render_html(env, screen, medium="screen")
         subject, email_html, email_text = render_email(env, screen, self.base_url)
         if self.pdf:
+            from generator.pipeline import fetch_policy
             from generator.render.pdf import write_pdf
 
             printed = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, self.folder, "svg"), s.alt,
                                                               s.caption) for s in specs})
-            write_pdf(render_html(env, printed, medium="print"), self.folder, self.folder / "report.pdf")
+            write_pdf(render_html(env, printed, medium="print"), self.folder, self.folder / "report.pdf",
+                      fetch_policy(settings, self.folder))
         provenance = {"provenance": {"missing": list(cut.missing), "description": cut.description},
                       "as_of": metrics.as_of.isoformat(), "source": cut.source}
         warnings = note_warnings(self._notes(settings), sessions) + missing_optional(settings, provenance)

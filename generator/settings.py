@@ -40,7 +40,7 @@ def _base_url(value: str | None) -> str | None:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Branding(_Model):
@@ -49,6 +49,9 @@ class Branding(_Model):
     author: str = Field(min_length=1, description="Writer named in the byline and PDF metadata.")
     editor: str = Field(min_length=1, description="Editor named in the disclosures.")
     publisher: str = Field(min_length=1, description="Publisher named in the disclosures and copyright.")
+
+    _one_line = field_validator("title", "subtitle", "author", "editor", "publisher")(
+        classmethod(lambda cls, value: _one_line(value)))
 
 
 class Pair(_Model):
@@ -284,6 +287,13 @@ class Site(_Model):
     _url = field_validator("base_url")(classmethod(lambda cls, value: _base_url(value)))
 
 
+def _one_line(value):
+    """Refuse control characters (a newline in a header value would forge headers)."""
+    if isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must be one line of text (no line breaks or control characters)")
+    return value
+
+
 class Email(_Model):
     """Sending to subscribers. Credentials and the token secret come from the environment only:
     CAPWEEKLY_SMTP_USER, CAPWEEKLY_SMTP_PASSWORD, CAPWEEKLY_SECRET."""
@@ -306,6 +316,16 @@ class Email(_Model):
     unsubscribe_mailto: str = Field("unsubscribe@example.com", description="Address for mailto: unsubscribes.")
     list_id: str = Field("small-caps-weekly.example.com", description="List-Id header value.")
     max_age_days: int = Field(7, ge=0, le=60, description="An issue older than this many days is stale: refused.")
+    bounce_address: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]{1,40}@[A-Za-z0-9.-]{1,200}$",
+                                       description="Return path for bounces, e.g. bounces@example.com: each message's "
+                                                   "envelope sender becomes bounces+<reader token>@example.com "
+                                                   "(VERP), which `capweekly bounces import` reads back.")
+    soft_bounce_limit: int = Field(3, ge=1, le=100, description="Soft bounces within soft_bounce_days that suppress "
+                                                                "a reader.")
+    soft_bounce_days: int = Field(30, ge=1, le=365, description="Window for soft_bounce_limit.")
+
+    _header_values = field_validator("from_address", "reply_to", "unsubscribe_mailto", "list_id", "smtp_host",
+                                     "unsubscribe_url")(classmethod(lambda cls, value: _one_line(value)))
 
 
 class Web(_Model):
@@ -320,6 +340,26 @@ class Web(_Model):
                                                             "X-Forwarded-For may be trusted for the client address.")
 
     _url = field_validator("public_url")(classmethod(lambda cls, value: _base_url(value)))
+
+
+class Notes(_Model):
+    """Editor's notes (the folder itself is notes_dir)."""
+
+    allowed_image_hosts: list[str] = Field(
+        default_factory=list, max_length=50,
+        description="Hosts (e.g. images.example.com, or host:port) a note's remote images may come from. Empty: "
+                    "only images in the notes folder, copied into the issue. A listed host is fetched by the PDF "
+                    "renderer and loaded by every reader's mail program.")
+
+    @field_validator("allowed_image_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        import re
+
+        bad = [h for h in value if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?", h)]
+        if bad:
+            raise ValueError(f"not a host name: {', '.join(repr(h) for h in bad)} (no scheme, path or wildcard)")
+        return [h.lower() for h in value]
 
 
 class Disclosures(_Model):
@@ -353,6 +393,7 @@ class Settings(_Model):
     web: Web = Field(default_factory=Web)
     templates_dir: str | None = Field(None, description="A folder of templates searched before the built-in ones.")
     notes_dir: str | None = Field("notes", description="Folder of editor's notes, one Markdown file per issue: YYYY-MM-DD.md.")
+    notes: Notes = Field(default_factory=Notes)
 
     # Where the file was read from; relative paths in it resolve against its folder.
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -441,6 +482,48 @@ def _describe(error: dict) -> str:
     return msg.removeprefix("Value error, ")
 
 
+MAX_SETTINGS_BYTES = 256 * 1024
+MAX_SETTINGS_VALUES = 20_000
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (YAML would keep the last, silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value",
+                                                        key_node.start_mark) from None
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice (also on line {seen[key] + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+def _check_size(raw) -> None:
+    """Count values as pydantic would see them (aliases expanded); a 'billion laughs' stops here, fast."""
+    count, stack = 0, [raw]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MAX_SETTINGS_VALUES:
+            raise _TooBig
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
 ENV_PREFIX = "CAPWEEKLY__"
 
 
@@ -506,17 +589,29 @@ def load_settings(path: str | Path, environ=None) -> Settings:
     path = Path(path)
     shown = str(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise SettingsError(shown, [f"{path.stat().st_size // 1024} KB; a settings file is a few KB "
+                                        f"(limit {MAX_SETTINGS_BYTES // 1024} KB)"])
         text = path.read_text(encoding="utf-8")
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_StrictLoader)  # safe_load's constructors, duplicate keys refused
+        _check_size(raw)
     except FileNotFoundError:
         raise SettingsError(shown, ["file not found (run `capweekly init` to start a newsletter here, "
                                     "pass --settings PATH or set CAPWEEKLY_SETTINGS)"]) from None
     except IsADirectoryError:
         raise SettingsError(shown, ["is a folder, not a settings file (pass --settings FOLDER/settings.yaml)"]) \
             from None
-    except UnicodeDecodeError:
-        raise SettingsError(shown, ["not UTF-8 text (save the settings file as UTF-8)"]) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise SettingsError(shown, [f"line {line}: not UTF-8 text (save the settings file as UTF-8)"]) from None
+    except OSError as exc:
+        raise SettingsError(shown, [f"cannot be read ({exc.strerror})"]) from None
+    except _TooBig:
+        raise SettingsError(shown, [f"expands to more than {MAX_SETTINGS_VALUES} values (YAML aliases nested "
+                                    "too deep?); write the values out"]) from None
+    except RecursionError:
+        raise SettingsError(shown, ["nested too deeply to read"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

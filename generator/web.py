@@ -14,8 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
-from collections import defaultdict, deque
 from urllib.parse import quote
 
 from flask import Flask, Response, request
@@ -30,23 +28,15 @@ log = logging.getLogger("capweekly.web")
 
 
 class RateLimiter:
-    """Sliding one-hour window per client address (per process)."""
+    """Sliding one-hour window per client address, kept in the shared database (table rate_hits), so
+    every gunicorn worker counts against the same limit and a restart does not reset it."""
 
-    def __init__(self, per_hour: int) -> None:
+    def __init__(self, per_hour: int, store) -> None:
         self.per_hour = per_hour
-        self.hits: dict[str, deque] = defaultdict(deque)
-        self.lock = threading.Lock()
+        self.store = store  # a callable giving this thread's SubscriberStore
 
     def allow(self, client: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            hits = self.hits[client]
-            while hits and now - hits[0] > 3600:
-                hits.popleft()
-            if len(hits) >= self.per_hour:
-                return False
-            hits.append(now)
-            return True
+        return self.store().allow_hit(client, self.per_hour)
 
 
 def create_app(settings, *, secret: str | None = None, mailer=None) -> Flask:
@@ -57,9 +47,12 @@ def create_app(settings, *, secret: str | None = None, mailer=None) -> Flask:
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     db_path = settings.resolve(settings.email.database)
     SubscriberStore(db_path).close()  # create the schema (and fail now, not on the first request)
-    limiter = RateLimiter(settings.web.signups_per_hour)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    # Links in confirmation emails are built from web.public_url; without it, from the request's Host, which is
+    # then limited to this machine's own names so a forged Host cannot point a confirmation link elsewhere.
+    if not settings.web.public_url:
+        app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1", "[::1]", "::1"]
     if settings.web.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -73,13 +66,17 @@ def create_app(settings, *, secret: str | None = None, mailer=None) -> Flask:
             local.store = SubscriberStore(db_path)
         return local.store
 
+    limiter = RateLimiter(settings.web.signups_per_hour, store)
+
     def page(template: str, heading: str, status: int = 200, **values) -> Response:
         html = env.get_template(template).render(**common, heading=heading, **values)
         response = Response(html, status=status, mimetype="text/html")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"  # tokens never leak to other sites
-        response.headers["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'self'"
+        response.headers["Content-Security-Policy"] = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+                                                       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        response.headers["X-Frame-Options"] = "DENY"  # for browsers that predate frame-ancestors
         return response
 
     def message(heading: str, *paragraphs: str, status: int = 200) -> Response:
@@ -115,7 +112,7 @@ def create_app(settings, *, secret: str | None = None, mailer=None) -> Flask:
             address = normalise_address(raw)
         except SubscriberError:
             return message("That does not look like an email address", "Go back and check it.", status=400)
-        subscriber = store().sign_up(address)  # committed before anything else happens
+        subscriber = store().sign_up(address, ip=client)  # committed (with the consent record) before anything else
         if subscriber is not None:
             token = make_confirm_token(secret, subscriber.id, subscriber.email, subscriber.nonce)
             try:
@@ -138,7 +135,7 @@ def create_app(settings, *, secret: str | None = None, mailer=None) -> Flask:
         subscriber = store().by_id(sid)
         if subscriber is None or address_tag(secret, subscriber.email) != tag:
             return message("This link is not valid", "Sign up again to get a new one.", status=400)
-        outcome = store().confirm(sid, nonce)
+        outcome = store().confirm(sid, nonce, ip=request.remote_addr or "")
         if outcome == "confirmed":
             return message("You are subscribed", f"{settings.branding.title} will arrive after the next Friday close.")
         if outcome == "already":

@@ -49,15 +49,74 @@ def staged_folder(parent: Path, name: str) -> Iterator[Path]:
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; an issue folder is meant to be read and served
         yield staging
+    except OSError as exc:  # a full disk, a file size limit, a permission: the issue is not written
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"{parent / name}: cannot write the issue ({exc.strerror or exc}); the previous "
+                          "issue, if any, is unchanged", "free disk space or fix the folder, then build again") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    final = parent / name
-    retired = parent / f".{name}.previous-{os.getpid()}"
+    try:
+        swap_in(staging, parent / name)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"{parent / name}: cannot move the new issue in ({exc.strerror})",
+                          "check the folder's permissions") from None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import ctypes.util
+
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this filesystem or kernel cannot
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def swap_in(staging: Path, final: Path) -> None:
+    """Put a complete staging folder in `final`'s place. Where the system can, the two are exchanged in one
+    atomic step, so a process killed at any moment leaves either the old folder or the new one in place,
+    never neither; elsewhere the old folder is renamed aside first (a window of two renames)."""
+    if final.exists() and _exchange(staging, final):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old folder
+        return
+    retired = final.with_name(f".{final.name}.previous-{os.getpid()}")
     if final.exists():
         final.rename(retired)
     staging.rename(final)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def issue_folders(reports: Path) -> list[Path]:
+    """The issue folders under a reports folder, oldest first: only folders named YYYY-MM-DD (a stray
+    folder, a backup copy or a staging leftover is never taken for an issue)."""
+    import re
+    from datetime import date
+
+    reports = Path(reports)
+    if not reports.is_dir():
+        return []
+    found = []
+    for p in reports.iterdir():
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name) and p.is_dir():
+            try:
+                date.fromisoformat(p.name)
+            except ValueError:
+                continue
+            found.append(p)
+    return sorted(found)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -56,3 +56,19 @@ def write_csv(folder: Path, ticker: str, text: str) -> Path:
     path = folder / f"{ticker}.csv"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_issue(settings, tmp_path_factory) -> Path:
+    """One issue built from the sample, once per test session, for tests that need a finished issue folder to
+    copy (never to modify in place). Its editor's note has a local image (tests/test_fetch_policy.py checks it)."""
+    from generator.pipeline import build_issue
+    from tests.loopback import PNG_1PX
+
+    root = tmp_path_factory.mktemp("sample-issue")
+    notes = root / "notes"
+    notes.mkdir()
+    (notes / "my chart.png").write_bytes(PNG_1PX)
+    (notes / "2025-10-31.md").write_text("Opening.\n\n## risks\n![Our chart](my%20chart.png)\n")
+    noted = settings.model_copy(update={"notes_dir": str(notes)})
+    return build_issue(noted, source="sample", out_dir=root / "reports").folder

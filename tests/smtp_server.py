@@ -23,6 +23,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.messages = []
+        self.senders = []  # the envelope sender (MAIL FROM) of each accepted message, in order
         self.lock = threading.Lock()
         self.drop_after: int | None = None
         self.down = False
@@ -50,6 +51,7 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append((envelope.rcpt_tos[:], message_from_bytes(envelope.content, policy=policy.default)))
+            self.senders.append(envelope.mail_from)
         return "250 Message accepted"
 
     def recipients(self) -> list[str]:

@@ -48,7 +48,7 @@ def test_a_printer_error_fails_the_build_and_keeps_the_previous_issue(settings, 
     good = build_issue(settings, source="sample", out_dir=out).folder
     before = _files(good)
 
-    def broken(html, base_dir, target):
+    def broken(html, base_dir, target, *policy):
         raise RenderError("print stylesheet broke", "check report.css")
 
     monkeypatch.setattr(pdf, "write_pdf", broken)  # before the fork, so the printer has it too

@@ -165,7 +165,7 @@ def test_failed_publish_leaves_the_site_intact(settings, reports, tmp_path, monk
         shutil.copy(reports / "2024-07-05" / f, reports / "2099-01-02" / f)
     monkeypatch.setattr(site_module, "_copy_issue", broken)
     try:
-        with pytest.raises(OSError):
+        with pytest.raises(site_module.PublishError, match="live site is unchanged"):
             publish_site(settings, reports, target, BASE)
     finally:
         shutil.rmtree(reports / "2099-01-02")

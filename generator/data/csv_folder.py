@@ -25,6 +25,7 @@ _ALIASES = {
     "volume": "volume",
 }
 _PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close")
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a daily history since 1990 is about 1 MB
 
 
 def _canonical(name: str) -> str | None:
@@ -106,7 +107,7 @@ def _fast_read(path: Path, allow_non_positive: bool) -> pd.DataFrame | None:
     if dates.isna().any() or dates.duplicated().any():
         return None
     priced = [c for c in _PRICE_COLUMNS if c in values and not (allow_non_positive and c == "close")]
-    if (values[priced] <= 0).any().any():
+    if (values[priced] <= 0).any().any() or not np.isfinite(values.to_numpy(dtype="float64")).all():
         return None
     frame = values.astype("float64").set_axis(pd.DatetimeIndex(dates.to_numpy(), name="date"))
     return frame.sort_index() if not frame.index.is_monotonic_increasing else frame
@@ -114,6 +115,13 @@ def _fast_read(path: Path, allow_non_positive: bool) -> pd.DataFrame | None:
 
 def read_ticker_csv(path: Path, ticker: str, allow_non_positive: bool = False) -> TickerHistory:
     """Read and validate one file; raise DataError naming file, line and problem."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror})", "check the file and its permissions") from None
+    if size > MAX_FILE_BYTES:
+        raise DataError(f"{path}: {size // (1024 * 1024)} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit "
+                        "for one ticker's history", "check that it is the right file")
     fast = _fast_read(path, allow_non_positive)
     if fast is not None:
         return TickerHistory(ticker, fast[[c for c in (*_PRICE_COLUMNS, "volume") if c in fast]], str(path))
@@ -121,8 +129,11 @@ def read_ticker_csv(path: Path, ticker: str, allow_non_positive: bool = False) -
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: empty file", "re-export the ticker's history") from None
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataError(f"{path}: not a readable CSV file ({str(exc).splitlines()[0]})") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable CSV file ({(str(exc).splitlines() or [type(exc).__name__])[0]})",
+                        "save it as UTF-8 CSV with a Date column") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror})", "check the file and its permissions") from None
 
     first_data_line = 2  # line 1 is the header
     # yfinance >= 0.2.51 writes a three-line header: Price,..., Ticker,..., Date,,,
@@ -136,7 +147,9 @@ def read_ticker_csv(path: Path, ticker: str, allow_non_positive: bool = False) -
 
     names = {col: _canonical(col) for col in raw.columns}
     if "date" not in names.values():
-        raise DataError(f"{path}: line 1: no Date column (found: {', '.join(map(str, raw.columns))})")
+        found = ", ".join(repr(str(c))[1:-1][:40] for c in list(raw.columns)[:10])  # escaped: one line, always
+        raise DataError(f"{path}: line 1: no Date column (found: {found or 'nothing'})",
+                        "the header must name a Date column")
     raw = raw[[c for c, n in names.items() if n]].rename(columns=names)
     if not {"close", "adj_close"} & set(raw.columns):
         raise DataError(f"{path}: line 1: no Close or Adj Close column", "export prices with yfinance's columns")
@@ -166,6 +179,11 @@ def read_ticker_csv(path: Path, ticker: str, allow_non_positive: bool = False) -
         if unparsed.any():
             i = int(np.argmax(unparsed))
             raise DataError(f"{path}: line {lines[i]}: {col} is not a number ({text.iloc[i]!r})")
+        infinite = np.isinf(values.to_numpy(dtype="float64"))
+        if infinite.any():
+            i = int(np.argmax(infinite))
+            raise DataError(f"{path}: line {lines[i]}: {col} is not a finite number ({text.iloc[i]!r})",
+                            "fix or drop the row")
         if col == returns_col and values.isna().any():
             i = int(np.argmax(values.isna().to_numpy()))
             raise DataError(f"{path}: line {lines[i]}: {col} is empty", "fill or drop the row before building")

@@ -29,7 +29,9 @@ from urllib.parse import quote
 from generator.errors import CapweeklyError, RefusedError, ServiceError
 from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
-from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, chart_file
+from generator.notes import IMAGE_TYPES
+from generator.publish.bounces import READER_HEADER, reader_token, verp_address
+from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, chart_file, note_image_cid
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # smtplib's data() sends bytes as they are: lines must already end in CRLF (RFC 5321).
@@ -75,22 +77,42 @@ class Issue:
     html: str
     text: str
     metrics: dict
-    images: dict = field(default_factory=dict)  # Content-ID -> PNG bytes for inline charts, read once
+    images: dict = field(default_factory=dict)  # Content-ID -> (image subtype, bytes) for inline images, read once
 
 
 def load_issue(folder: Path) -> Issue:
     try:
         metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
         html = (folder / "email.html").read_text(encoding="utf-8")
+        if not isinstance(metrics, dict) or not isinstance(metrics.get("source"), str):
+            raise ValueError("not a metrics document")
         as_of = date.fromisoformat(metrics["as_of"])
-        images = {chart_cid(c, as_of): (folder / chart_file(c)).read_bytes() for c in EMAIL_CHARTS
+        from generator.publish.site import open_flags
+
+        open_flags(metrics)  # readable, or the error below
+        if not isinstance(metrics.get("provenance", {}), dict) or not isinstance(
+                metrics.get("provenance", {}).get("expected_session", ""), (str, type(None))):
+            raise ValueError("provenance is not a mapping with a date")
+        images = {chart_cid(c, as_of): ("png", (folder / chart_file(c)).read_bytes()) for c in EMAIL_CHARTS
                   if f"cid:{chart_cid(c, as_of)}" in html}
+        notes = folder / "notes"
+        for image in (sorted(notes.iterdir()) if notes.is_dir() else []):
+            if f"cid:{note_image_cid(image.name)}" in html and image.suffix in IMAGE_TYPES:
+                images[note_image_cid(image.name)] = (IMAGE_TYPES[image.suffix][0], image.read_bytes())
         return Issue(folder, metrics["as_of"], metrics["source"],
                      (folder / "email-subject.txt").read_text(encoding="utf-8").strip(), html,
                      (folder / "email.txt").read_text(encoding="utf-8"), metrics, images)
     except FileNotFoundError as exc:
         raise SendError(f"{folder}: not a built issue ({Path(exc.filename).name} missing)",
                         "run `capweekly build` first") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # JSON, UTF-8, a field or a date
+        what = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        raise SendError(f"{folder / 'metrics.json'}: damaged ({type(exc).__name__}: {str(what)[:120]}); "
+                        "nothing was sent",
+                        f"rebuild the issue with `capweekly build --as-of {folder.name}`") from None
+    except OSError as exc:
+        raise SendError(f"{folder}: cannot read the issue ({exc.strerror}: {exc.filename})",
+                        "check the reports folder's permissions") from None
 
 
 def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age_days: int,
@@ -142,14 +164,17 @@ def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *
     msg["List-Id"] = f"<{settings.email.list_id}>"
     msg["List-Unsubscribe"] = f"<{http}>, <{mailto}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if subscriber.id:
+        msg[READER_HEADER] = reader_token(secret, subscriber.id, subscriber.email)  # read back from bounces
     if settings.email.reply_to:
         msg["Reply-To"] = settings.email.reply_to
     msg.set_content(issue.text.replace(UNSUBSCRIBE_PLACEHOLDER, http))
     msg.add_alternative(issue.html.replace(UNSUBSCRIBE_PLACEHOLDER, http), subtype="html")
     if issue.images:
         html_part = msg.get_payload()[1]
-        for cid, png in issue.images.items():
-            html_part.add_related(png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('.')[0]}.png")
+        for cid, (subtype, data) in issue.images.items():
+            name = cid.split("@")[0] if cid.endswith("@capweekly-note") else f"{cid.split('.')[0]}.png"
+            html_part.add_related(data, "image", subtype, cid=f"<{cid}>", filename=name)
     if settings.email.attach_pdf:
         msg.add_attachment((issue.folder / "report.pdf").read_bytes(), maintype="application", subtype="pdf",
                            filename=f"small-caps-weekly-{issue.as_of}.pdf")
@@ -263,7 +288,9 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                 try:
                     if smtp is None:
                         smtp = connect(settings)
-                    _deliver(smtp, sender, reader.email, body,
+                    envelope = (verp_address(e.bounce_address, msg[READER_HEADER]) if e.bounce_address
+                                else sender)
+                    _deliver(smtp, envelope, reader.email, body,
                              lambda r=reader, m=msg: store.mark(issue.as_of, r, "sending", message_id=m["Message-ID"]))
                 except _Transient as exc:
                     if "connection lost" in str(exc):

@@ -83,6 +83,13 @@ def read_summary(folder: Path, first_issue: date | None = None) -> IssueSummary 
         return None
     if not all((folder / f).is_file() for f in ("site.html", *ISSUE_FILES)):
         return None
+    try:
+        return _summary(doc, folder, first_issue)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a damaged metrics.json: not publishable
+        return None
+
+
+def _summary(doc: dict, folder: Path, first_issue: date | None) -> IssueSummary:
     try:  # written by builds since share cards; older issues go without excerpt and image
         card = json.loads((folder / "site.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -111,6 +118,8 @@ def _copy_issue(summary: IssueSummary, target: Path, page: bytes) -> None:
     (target / "charts").mkdir()
     for chart in sorted((summary.folder / "charts").glob("*.png")):
         shutil.copyfile(chart, target / "charts" / chart.name)
+    if (summary.folder / "notes").is_dir():  # the editor's note's images (generator.notes)
+        shutil.copytree(summary.folder / "notes", target / "notes")
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -277,8 +286,9 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
         raise PublishError("no site URL: the Atom feed and sitemap need absolute links",
                            "set site.base_url in settings.yaml or pass --base-url https://...")
     base_url = base_url if base_url.endswith("/") else base_url + "/"
-    candidates = sorted(p for p in Path(reports_dir).iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if Path(reports_dir).is_dir() else []
+    from generator.writer import issue_folders
+
+    candidates = issue_folders(reports_dir)  # YYYY-MM-DD folders only
     summaries, skipped = [], []
     for folder in candidates:
         s = read_summary(folder, settings.site.first_issue)
@@ -313,11 +323,15 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     pages = _pages(settings, issues, base_url, published)
     unchanged = not new and not rewritten and all(
         (site_dir / name).is_file() and (site_dir / name).read_bytes() == data for name, data in pages.items())
+    from generator.writer import remove_abandoned
+
+    if site_dir.parent.is_dir():
+        remove_abandoned(site_dir.parent, site_dir.name)  # what a killed publish left (its process is gone)
     if unchanged:
         return PublishResult((), tuple(skipped), False, len(issues))
 
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.staging-{os.getpid()}-", dir=site_dir.parent))
     try:
         staging.chmod(0o755)
         for s in issues:
@@ -333,12 +347,14 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
         for name, data in pages.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
+    except OSError as exc:  # a full disk or a file size limit: the live site is untouched
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PublishError(f"{site_dir}: cannot write the new site ({exc.strerror or exc}); the live site is "
+                           "unchanged", "free disk space, then publish again") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    retired = site_dir.with_name(f".{site_dir.name}.previous-{os.getpid()}")
-    if site_dir.exists():
-        site_dir.rename(retired)
-    staging.rename(site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+    from generator.writer import swap_in
+
+    swap_in(staging, site_dir)  # one atomic exchange where the system can: a kill leaves the old site or the new
     return PublishResult(tuple(s.as_of.isoformat() for s in new), tuple(skipped), True, len(issues))

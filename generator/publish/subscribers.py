@@ -2,7 +2,11 @@
 
 Statuses: pending (signed up, not yet confirmed), confirmed (receives issues),
 unsubscribed, bounced. Every status change is written with a timestamp to
-`events`. The ledger has one row per (issue, subscriber): its `state` is
+`events`; every act of consent (a sign-up and its confirmation with the
+client's IP, an import, an address added by the publisher) to `consents`.
+An unsubscribed or bounced address (a complaint unsubscribes) is suppressed:
+neither `subscribers add` nor an import re-subscribes it; only the reader's
+own new sign-up does, or `add --consent` naming the reader's request. The ledger has one row per (issue, subscriber): its `state` is
 `sending` while a message is in the server's hands, then `sent`, `failed`
 (permanent refusal) or `unknown` (the connection died after the message
 was handed over, so it may or may not have been delivered).
@@ -11,6 +15,7 @@ was handed over, so it may or may not have been delivered).
 from __future__ import annotations
 
 import csv
+import io
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -43,7 +48,18 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, issue TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
     sent INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
     unknown INTEGER NOT NULL DEFAULT 0, stopped TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS bounces (
+    report TEXT NOT NULL, subscriber_id INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('hard', 'soft', 'complaint')),
+    status TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '', at TEXT NOT NULL, imported_at TEXT NOT NULL,
+    PRIMARY KEY (report, subscriber_id, kind));
+CREATE INDEX IF NOT EXISTS ledger_message_id ON ledger (message_id);
+CREATE TABLE IF NOT EXISTS rate_hits (client TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS rate_hits_client ON rate_hits (client, at);
+CREATE TABLE IF NOT EXISTS consents (
+    id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL,
+    ip TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');
 """
+SUPPRESSED = ("unsubscribed", "bounced")  # never mailed again; back only through a new double opt-in
 
 
 class SubscriberError(CapweeklyError):
@@ -69,10 +85,14 @@ def normalise_address(raw: str) -> str:
     """A valid, normalised address, or SubscriberError saying why not."""
     from email_validator import EmailNotValidError, validate_email
 
+    shown = raw.strip()[:100]
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized
+        # No SMTPUTF8: an address with a non-ASCII local part could not be sent to by most servers (nor by
+        # smtplib without SMTPUTF8); an international domain name is kept in its ASCII (punycode) form.
+        valid = validate_email(raw.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
-        raise SubscriberError(f"invalid address {raw.strip()!r}: {exc}") from None
+        raise SubscriberError(f"invalid address {shown!r}: {exc}") from None
+    return valid.ascii_email or valid.normalized
 
 
 class SubscriberStore:
@@ -135,12 +155,34 @@ class SubscriberStore:
         db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)", (sid, event, stamp))
         return sid
 
-    def add(self, raw_email: str, name: str = "", status: str = "confirmed") -> int:
+    @staticmethod
+    def _consent(db, sid: int, source: str, ip: str = "", detail: str = "") -> None:
+        db.execute("INSERT INTO consents (subscriber_id, at, source, ip, detail) VALUES (?, ?, ?, ?, ?)",
+                   (sid, now_iso(), source, ip, detail))
+
+    def consents(self, subscriber_id: int) -> list[tuple[str, str, str, str]]:
+        """(at, source, ip, detail) of every recorded consent of a subscriber, oldest first."""
+        return self.db.execute("SELECT at, source, ip, detail FROM consents WHERE subscriber_id = ? ORDER BY id",
+                               (subscriber_id,)).fetchall()
+
+    def add(self, raw_email: str, name: str = "", status: str = "confirmed", consent: str | None = None) -> int:
+        """Add or update one subscriber. An unsubscribed or bounced address is not re-subscribed unless
+        `consent` says how the reader asked to come back (it is recorded)."""
         if status not in STATUSES:
             raise SubscriberError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
         email = normalise_address(raw_email)
+        if any(ord(ch) < 32 for ch in name) or len(name) > 200:
+            raise SubscriberError(f"{email}: the name must be one line of at most 200 characters")
         with self.transaction() as db:
-            return self._upsert(db, email, name, status, f"added as {status}")
+            row = db.execute("SELECT status, updated_at FROM subscribers WHERE email = ?", (email,)).fetchone()
+            if row and row[0] in SUPPRESSED and status not in SUPPRESSED and not consent:
+                raise SubscriberError(f"{email} is {row[0]} (since {row[1]}); not re-subscribed, nothing changed",
+                                      "a reader who left comes back by signing up again; if they asked you "
+                                      "directly, pass --consent 'how and when they asked'")
+            sid = self._upsert(db, email, name, status, f"added as {status}")
+            if status in ("confirmed", "pending"):
+                self._consent(db, sid, "added by the publisher", detail=consent or "")
+            return sid
 
     def set_status(self, subscriber_id: int, status: str, event: str) -> None:
         with self.transaction() as db:
@@ -149,7 +191,7 @@ class SubscriberStore:
             db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
                        (subscriber_id, event, now_iso()))
 
-    def sign_up(self, email: str) -> Subscriber | None:
+    def sign_up(self, email: str, ip: str = "") -> Subscriber | None:
         """Record a sign-up. Returns the subscriber (with a fresh nonce) when a confirmation email is due,
         None when the address is already confirmed (nothing to do, and nothing to reveal)."""
         import secrets
@@ -161,9 +203,10 @@ class SubscriberStore:
             nonce = secrets.token_urlsafe(12)
             sid = self._upsert(db, email, "", "pending", "signed up (awaiting confirmation)")
             db.execute("UPDATE subscribers SET nonce = ? WHERE id = ?", (nonce, sid))
+            self._consent(db, sid, "web sign-up form", ip)
         return self.by_id(sid)
 
-    def confirm(self, subscriber_id: int, nonce: str) -> str:
+    def confirm(self, subscriber_id: int, nonce: str, ip: str = "") -> str:
         """'confirmed', 'already' (confirmed before) or 'used' (link replayed, superseded or withdrawn)."""
         with self.transaction() as db:
             row = db.execute("SELECT status, nonce FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
@@ -178,6 +221,7 @@ class SubscriberStore:
                        (stamp, subscriber_id))
             db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, 'confirmed by link', ?)",
                        (subscriber_id, stamp))
+            self._consent(db, subscriber_id, "confirmation link (double opt-in)", ip)
         return "confirmed"
 
     def unsubscribe(self, subscriber_id: int, how: str) -> bool:
@@ -210,15 +254,42 @@ class SubscriberStore:
             text = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise SubscriberError(f"{path}: cannot read ({exc})") from None
-        reader = csv.DictReader(text.splitlines())
-        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        if "\x00" in text:
+            raise SubscriberError(f"{path}: line {text[:text.index(chr(0))].count(chr(10)) + 1}: a NUL character "
+                                  "(not a text CSV file?)", "export the list as UTF-8 CSV; nothing was imported")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        except csv.Error as exc:
+            raise SubscriberError(f"{path}: line 1: not a readable CSV header ({exc})") from None
         if "email" not in fields:
             raise SubscriberError(f"{path}: line 1: no 'email' column", "the header must name an email column")
         rows, problems = [], []
         seen: dict[str, int] = {}
-        for row in reader:
+        rows_iter = iter(reader)
+        while True:
+            start = reader.line_num + 1  # a quoted field may span lines: the row starts here
+            try:
+                row = next(rows_iter)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise SubscriberError(f"{path}: line {reader.line_num}: not valid CSV ({exc})",
+                                      "fix the file and import again; nothing was imported") from None
             number = reader.line_num  # the file's own line number: blank lines are skipped but counted
+            if number > start and not any(ch in "\r\n" for v in row.values() if isinstance(v, str) for ch in v):
+                start = number  # blank lines before the row were skipped
+            number = start
+            if None in row:  # more fields than the header names
+                problems.append(f"line {number}: more fields than the header has")
+                continue
             row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            if any(ord(ch) < 32 for v in row.values() for ch in v):
+                problems.append(f"line {number}: a line break or control character inside a field")
+                continue
+            if len(row.get("name", "")) > 200:
+                problems.append(f"line {number}: name longer than 200 characters")
+                continue
             if not any(row.values()):
                 continue
             try:
@@ -239,14 +310,96 @@ class SubscriberStore:
             shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
             raise SubscriberError(f"{path}: {shown}", "fix the file and import again; nothing was imported")
         added = updated = 0
+        source = f"imported from {Path(path).name}"
+        self.kept_suppressed = 0  # rows left unsubscribed or bounced (an import never re-subscribes)
         with self.transaction() as db:
             for email, name, row_status in rows:
                 existing = db.execute("SELECT status FROM subscribers WHERE email = ?", (email,)).fetchone()
-                if existing and existing[0] in ("unsubscribed", "bounced") and row_status == "confirmed":
+                if existing and existing[0] in SUPPRESSED and row_status not in SUPPRESSED:
+                    self.kept_suppressed += 1
                     continue  # never re-subscribe someone who left or bounced through an import
-                self._upsert(db, email, name, row_status, f"imported from {Path(path).name}")
+                sid = self._upsert(db, email, name, row_status, source)
+                if row_status in ("confirmed", "pending"):
+                    self._consent(db, sid, source)
                 added, updated = (added + 1, updated) if existing is None else (added, updated + 1)
         return added, updated
+
+    # --- bounces and complaints (generator.publish.bounces) -------------------------------
+
+    def by_message_id(self, message_id: str) -> Subscriber | None:
+        row = self.db.execute("SELECT subscriber_id FROM ledger WHERE message_id = ? LIMIT 1",
+                              (message_id.strip(),)).fetchone()
+        return self.by_id(row[0]) if row else None
+
+    def was_mailed(self, subscriber_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM ledger WHERE subscriber_id = ? AND state IN ('sent', 'unknown') "
+                               "LIMIT 1", (subscriber_id,)).fetchone() is not None
+
+    def record_bounce(self, report: str, subscriber: Subscriber, events, at, *, soft_limit: int,
+                      soft_days: int) -> tuple[list[str], bool] | None:
+        """Record one report's events for a reader, suppressing them when due. None when the report was
+        imported before; else (the kinds recorded, whether the reader was newly suppressed)."""
+        from datetime import timedelta
+
+        stamp = now_iso()
+        when = (at.astimezone(timezone.utc) if at else datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM bounces WHERE report = ? AND subscriber_id = ?",
+                          (report, subscriber.id)).fetchone():
+                return None
+            kinds = []
+            for e in events:
+                if e.recipient and e.recipient != subscriber.email.lower() and len(events) > 1:
+                    continue  # a report about several recipients: only this reader's lines
+                cur = db.execute("INSERT OR IGNORE INTO bounces (report, subscriber_id, kind, status, detail, at, "
+                                 "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 (report, subscriber.id, e.kind, e.status, e.detail, when, stamp))
+                if cur.rowcount:
+                    kinds.append(e.kind)
+            status = db.execute("SELECT status FROM subscribers WHERE id = ?", (subscriber.id,)).fetchone()[0]
+            new, why = None, ""
+            if "complaint" in kinds:
+                new, why = "unsubscribed", "complaint (feedback report) from the reader's mail provider"
+            elif "hard" in kinds:
+                new, why = "bounced", f"hard bounce ({next(e.status for e in events if e.kind == 'hard')})"
+            elif "soft" in kinds:
+                since = (datetime.now(timezone.utc) - timedelta(days=soft_days)).isoformat(timespec="seconds")
+                (soft,) = db.execute("SELECT COUNT(*) FROM bounces WHERE subscriber_id = ? AND kind = 'soft' "
+                                     "AND at >= ?", (subscriber.id, since)).fetchone()
+                if soft >= soft_limit:
+                    new, why = "bounced", f"{soft} soft bounces in {soft_days} days"
+            suppressed = new is not None and status not in SUPPRESSED
+            if suppressed:
+                db.execute("UPDATE subscribers SET status = ?, nonce = '', updated_at = ? WHERE id = ?",
+                           (new, stamp, subscriber.id))
+                db.execute("INSERT INTO events (subscriber_id, event, at, detail) VALUES (?, ?, ?, ?)",
+                           (subscriber.id, f"{new}: {why}", stamp, report[:200]))
+        return kinds, suppressed
+
+    def health_counts(self, since: str) -> tuple[int, int, int]:
+        """(messages sent, bounce reports, complaints) since an ISO time."""
+        (sent,) = self.db.execute("SELECT COUNT(*) FROM ledger WHERE state = 'sent' AND updated_at >= ?",
+                                  (since,)).fetchone()
+        (bounced,) = self.db.execute("SELECT COUNT(*) FROM bounces WHERE kind IN ('hard', 'soft') AND at >= ?",
+                                     (since,)).fetchone()
+        (complained,) = self.db.execute("SELECT COUNT(*) FROM bounces WHERE kind = 'complaint' AND at >= ?",
+                                        (since,)).fetchone()
+        return sent, bounced, complained
+
+    # --- sign-up rate limit (shared by every worker, kept across restarts) ------------
+
+    def allow_hit(self, client: str, per_hour: int, now: float | None = None) -> bool:
+        """Count one request of `client` unless it already made `per_hour` in the last hour."""
+        import time
+
+        now = time.time() if now is None else now
+        with self.transaction() as db:
+            db.execute("DELETE FROM rate_hits WHERE at < ?", (now - 3600,))
+            (count,) = db.execute("SELECT COUNT(*) FROM rate_hits WHERE client = ?", (client,)).fetchone()
+            if count >= per_hour:
+                return False
+            db.execute("INSERT INTO rate_hits (client, at) VALUES (?, ?)", (client, now))
+            return True
 
     # --- ledger ----------------------------------------------------------------------
 

@@ -33,6 +33,11 @@ def chart_cid(chart_id: str, as_of: date) -> str:
     return f"{chart_id}.{as_of.isoformat()}@capweekly"
 
 
+def note_image_cid(name: str) -> str:
+    """Content-ID of an editor's-note image (notes/<name> in the issue) attached inline by `send`."""
+    return f"{name}@capweekly-note"
+
+
 def chart_file(chart_id: str) -> str:
     """The email's picture of a chart, relative to the issue folder."""
     return f"charts/{chart_id}.phone.png"

@@ -30,13 +30,13 @@ def _serve(conn) -> None:
 
     warm_up()
     try:
-        html, base_dir, target = conn.recv()
+        html, base_dir, target, policy = conn.recv()
     except EOFError:  # the build stopped before it had anything to print
         return
     start = time.perf_counter()
 
     def print_pdf() -> dict[str, float]:
-        write_pdf(html, base_dir, target)
+        write_pdf(html, base_dir, target, policy)
         return {"pdf": time.perf_counter() - start}
 
     conn.send(run_step(print_pdf, "PDF printer", PrinterFailed))
@@ -49,8 +49,9 @@ class Printer:
         self._process, self._conn = process, conn
         self._submitted = False
 
-    def submit(self, html: str, base_dir: Path, target: Path) -> None:
-        self._conn.send((html, base_dir, target))
+    def submit(self, html: str, base_dir: Path, target: Path, policy=None) -> None:
+        """`policy`: the renderer's FetchPolicy (generator.render.pdf); default: the issue folder and templates."""
+        self._conn.send((html, base_dir, target, policy))
         self._submitted = True
 
     def stop(self) -> None:
