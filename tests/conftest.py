@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from contextlib import contextmanager
+
 import pytest
 
 from generator.data.model import MarketData, TickerHistory
@@ -16,6 +18,33 @@ ROOT = Path(__file__).resolve().parent.parent
 # settings.yaml never breaks a test); the repo's settings.yaml is the commented example users copy.
 SETTINGS = ROOT / "tests" / "fixtures" / "settings.yaml"
 MARKET_DIR = ROOT.parent / "shared" / "data" / "market"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _first_phrasings():
+    """Tests read sentences' exact words: every slot speaks its first phrasing (subprocesses inherit this).
+    The tests of the rotation itself (test_phrasings, the whole-history variety test) use `rotating_phrasings`."""
+    import os
+
+    from generator.commentary.words import PHRASING_ENV
+
+    os.environ[PHRASING_ENV] = "first"
+    yield
+    os.environ.pop(PHRASING_ENV, None)
+
+
+@contextmanager
+def rotating_phrasings():
+    import os
+
+    from generator.commentary.words import PHRASING_ENV
+
+    before = os.environ.pop(PHRASING_ENV, None)
+    try:
+        yield
+    finally:
+        if before is not None:
+            os.environ[PHRASING_ENV] = before
 
 
 @pytest.fixture(autouse=True)

@@ -250,7 +250,10 @@ def test_every_gauge_absent_says_so_and_the_build_succeeds(tmp_path):
     assert not [f for f in built.open_flags if f.section == "risks"]
 
 
-def test_sample_build_shows_the_gauges(settings):
+def test_sample_build_shows_the_gauges(settings, monkeypatch):
+    import generator.commentary.words as words_module
+
+    monkeypatch.setattr(words_module, "MAX_WORDS", 10_000)  # every gauge's sentence, none trimmed for length
     from generator.data import load_prices
 
     s = _settings()

@@ -11,17 +11,20 @@ import pytest
 from generator.data import load_prices
 from generator.history import history_report, run_history, stance_changes_per_year
 from generator.metrics.stance import ORDER
+from tests.conftest import rotating_phrasings
 
 
 @pytest.fixture(scope="module")
 def real_weeks(settings, market_dir):
     market = load_prices(settings, "csv", market_dir)
-    return run_history(market, settings, date(2001, 1, 1), jobs=2)
+    with rotating_phrasings():  # as published: the week picks each slot's phrasing
+        return run_history(market, settings, date(2001, 1, 1), jobs=2)
 
 
 @pytest.fixture(scope="module")
 def sample_weeks(settings):
-    return run_history(load_prices(settings, "sample"), settings, date(2001, 1, 1), jobs=2)
+    with rotating_phrasings():
+        return run_history(load_prices(settings, "sample"), settings, date(2001, 1, 1), jobs=2)
 
 
 @pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])

@@ -65,7 +65,7 @@ def test_pages_panel_and_reload_script(running):
     assert report.index('id="capweekly-preview"') < report.rindex("</body>")
     code, email = get(port, "/email")
     assert code == 200 and "<table" in email and f"http://127.0.0.1:{port}/issues/2025-10-31/charts/" in email
-    chart = re.search(r"/issues/2025-10-31/charts/[a-z_]+\.png", email).group(0)
+    chart = re.search(r"/issues/2025-10-31/charts/[a-z_.]+\.png", email).group(0)
     assert get(port, chart)[0] == 200  # the email's charts are served by the preview
     code, text = get(port, "/email.txt")
     assert code == 200 and text.startswith("Subject: [SAMPLE DATA] ")

@@ -320,7 +320,10 @@ def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
     assert seen & {"latest_led", "latest_trailed"}
 
 
-def test_the_passage_says_what_the_rules_said_at_the_time(real):
+def test_the_passage_says_what_the_rules_said_at_the_time(real, monkeypatch):
+    import generator.commentary.words as words_module
+
+    monkeypatch.setattr(words_module, "MAX_WORDS", 10_000)  # the whole passage, none of it trimmed for length
     settings, market = real
     session = _session(market, settings, "2024-07-12")
     from generator.commentary.words import write_words

@@ -8,6 +8,7 @@ email) places these rendered sentences; none words commentary of its own.
 
 from __future__ import annotations
 
+import os
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -62,9 +63,15 @@ def phrasing(key: str, count: int, week: int) -> int:
     return (week + zlib.crc32(key.encode())) % count if count > 1 else 0
 
 
+# CAPWEEKLY_PHRASING=first renders every slot's first phrasing, whatever the week: for tests that read a
+# sentence's exact words, and for a writer comparing a change of wording. The default rotates.
+PHRASING_ENV = "CAPWEEKLY_PHRASING"
+
+
 class _Speaker:
     def __init__(self, env, names: Mapping[str, Any], week: int = 0):
         self.env, self.names, self.week, self.modules = env, names, week, {}
+        self.rotate = os.environ.get(PHRASING_ENV, "rotate") != "first"
         self.variants: dict[tuple[str, str], list[str]] = {}
 
     def module(self, section: str):
@@ -85,6 +92,8 @@ class _Speaker:
                 names.append(f"{key}{VARIANT}{n}")
                 n += 1
             self.variants[(section, key)] = names
+        if not self.rotate:
+            return getattr(module, names[0])
         return getattr(module, names[phrasing(f"{section}/{key}", len(names), self.week)])
 
     def __call__(self, s: Sentence, doc: Mapping[str, Any]) -> Markup:
@@ -195,6 +204,8 @@ def previous_headline(market, settings, env, session) -> str | None:
     from generator.metrics.document import metrics_document
     from generator.metrics.periods import last_on_or_before, week_start
 
+    if os.environ.get(PHRASING_ENV) == "first":
+        return None  # every week speaks its slots' first phrasing: a story that lasts repeats its headline
     small, large = settings.pair.small, settings.pair.large
     index = market[small].frame.index.intersection(market[large].frame.index)
     before = last_on_or_before(index, week_start(session.date()) - timedelta(days=1))
