@@ -369,7 +369,7 @@ def _divergence(r: _Rules) -> tuple[Paragraph, ...]:
     elif three <= -0.25:
         gap = [say("gap_wide", (pair, small, large), ret3, [at_most("spread.3y", -0.25, pair, "long run")])]
         if spread is not None and spread >= band:
-            gap.append(say("gap_one_week", pair, claims=[at_least("spread.1w", band, pair, "week")]))
+            gap.append(say("gap_one_week", pair, claims=[at_least("spread.1w", band, pair, "week")], optional=1))
         paragraphs.append(tuple(gap))
     elif abs(three) < GAP_LEVEL:
         paragraphs.append((say("gap_level", (pair, small, large), ret3,
@@ -1392,7 +1392,7 @@ def _record(r: _Rules) -> list[Sentence]:
     run = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
     if rec.weeks_unchanged >= len(weeks):
         return [say("unchanged_all", (run,), [at_least("stance.record.weeks_unchanged", len(weeks), "stance", "run",
-                                                       0)])]
+                                                       0)], optional=2)]
     return [say("unchanged_run", (run,), [is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance",
                                               "run")])]
 
