@@ -170,8 +170,9 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
             paragraphs[place[1]].setdefault(paragraph, []).append(texts[i])
     sections = {name: tuple(Markup(" ").join(p) for p in by.values()) for name, by in paragraphs.items()}
     headline = texts[0]
+    # with every slot on its first phrasing (CAPWEEKLY_PHRASING=first) a story that lasts repeats its headline
     flags = fact_check(rendered, doc, names=[str(v) for v in names.values() if isinstance(v, str)],
-                       headline=plain(headline), previous_headline=previous_headline)
+                       headline=plain(headline), previous_headline=previous_headline if say.rotate else None)
     return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(rendered),
                  tuple(flags), overridden)
 
