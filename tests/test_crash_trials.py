@@ -34,7 +34,7 @@ SEED = int(os.environ.get("CAPWEEKLY_CRASH_SEED", "16"))
 READERS = 80
 KILLS = 20
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the trials fork")
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the crash trials fork and SIGKILL child processes, which needs os.fork (Linux or macOS)")
 
 
 def _fork(work) -> tuple[int, int]:

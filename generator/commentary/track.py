@@ -21,13 +21,9 @@ SHOWN_ZERO = 0.0005
 MIN_SCORED = 8
 
 
-def _say(key: str, subjects, facts=(), claims=(), *, relationship: bool = False, optional: int = 0,
-         **extra) -> Sentence:
-    subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
-    flat = []
-    for c in claims:
-        flat.extend(c if isinstance(c, tuple) else (c,))
-    return Sentence("positioning", key, subjects, tuple(facts), tuple(flat), extra, relationship, WORDS, optional)
+def _say(r, key: str, subjects, facts=(), claims=(), **kw) -> Sentence:
+    """A positioning sentence worded in templates/words/track.html (the commentary's own `say`)."""
+    return r.say("positioning", key, subjects, facts, claims, words=WORDS, **kw)
 
 
 def track_paragraph(r) -> Paragraph:
@@ -43,7 +39,7 @@ def track_paragraph(r) -> Paragraph:
     start = Fact("start", f"{base}.start", "track", "date")
     calls = Fact("calls", f"{base}.calls", "track", "count")
     if max(t.all.by_stance[k][HORIZON].calls for k in ORDER) < MIN_SCORED:
-        out.append(_say("young", "track", (start, calls, Fact("scored", f"{base}.overall.{HORIZON}.calls", "track",
+        out.append(_say(r, "young", "track", (start, calls, Fact("scored", f"{base}.overall.{HORIZON}.calls", "track",
                                                               "count")),
                         [less_than(f"{base}.by_stance.{k}.{HORIZON}.calls", MIN_SCORED, "track", "scored", 0) for k in ORDER]))
         return tuple(out)
@@ -61,7 +57,7 @@ def track_paragraph(r) -> Paragraph:
                    is_(f"{path}.hits", h.hits, "track", f"{key} hits")]
         items.append({"key": key, "label": LABELS[key], "led": key != "stay_large"})
     # "led" and "trailed" name what counts as a hit for each kind of call, not a figure's direction
-    out.append(_say("hits", "track", facts, claims, relationship=True, items=items))
+    out.append(_say(r, "hits", "track", facts, claims, relationship=True, items=items))
 
     # the allocation that follows the calls, against holding either side, all history
     perf = lambda scope, side, what: Fact(f"{side}_{what}", f"track_record.{scope}.{side}.{what}",  # noqa: E731
@@ -70,7 +66,7 @@ def track_paragraph(r) -> Paragraph:
     a, longer = t.all, exceeds("track_record.all.calls", "track_record.recent.calls", "track", "span", 0)
     # a rate "a year" only once the record is longer than a year
     if a.allocation.annualised is not None and a.calls > t.recent.calls:
-        out.append(_say("allocation", subjects,
+        out.append(_say(r, "allocation", subjects,
                         [Fact("since", f"{base}.since", "track", "date")]
                         + [perf("all", side, what) for side in ("allocation", "small", "large")
                            for what in ("annualised", "max_drawdown")],
@@ -90,7 +86,7 @@ def track_paragraph(r) -> Paragraph:
             facts += [Fact("hits", f"{path}.hits", "track", "count"), Fact("scored", f"{path}.calls", "track",
                                                                           "count")]
             claims += [is_(f"{path}.calls", scored_recent.calls, "track", "recent scored")]
-        out.append(_say("recent_scored" if scored_recent.calls else "recent", subjects, facts, claims))
+        out.append(_say(r, "recent_scored" if scored_recent.calls else "recent", subjects, facts, claims))
 
     # the latest call whose 13 weeks have closed: what the rules said then, and what followed
     last = t.latest.get(HORIZON)
@@ -108,5 +104,5 @@ def track_paragraph(r) -> Paragraph:
         else:
             key, claim = "latest_trailed", negative(f"{path}.forward.{HORIZON}", small, "after call")
         # the first sentence to give way when the issue runs long (generator.commentary.words.MAX_WORDS)
-        out.append(_say(key, ("track", small, large), facts, [stance, claim], label=last.label, optional=2))
+        out.append(_say(r, key, ("track", small, large), facts, [stance, claim], label=last.label, optional=2))
     return tuple(out)
