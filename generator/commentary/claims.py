@@ -167,6 +167,13 @@ class Sentence:
     words: str | None = None
     # Left out when the issue runs long (generator.commentary.words.MAX_WORDS): 0 never; higher goes first.
     optional: int = 0
+    # The market regimes (generator.metrics.regime) an interpretive sentence fits ("investors feel safe" fits
+    # "calm", not "shock"); empty for a plain statement of figures. The fact-check flags a sentence whose
+    # regimes do not include the week's.
+    regimes: tuple[str, ...] = ()
+    # "prose" is the column; "note" is housekeeping (a missing series, a method caveat, a universe date),
+    # printed in the section's "Data notes" box, not counted as prose.
+    kind: str = "prose"
 
     @property
     def subject(self) -> str:
