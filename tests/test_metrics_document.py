@@ -27,6 +27,8 @@ def _generic(path: str) -> str:
         parts[2 if parts[0] == "provenance" else 1] = "<TICKER>"
     if parts[0] == "ratios":
         parts[1] = "<KIND>"
+    if parts[:2] == ["news", "items"] and len(parts) > 2:
+        parts[2] = "<KEY>"
     out = []
     for part in parts:
         if part in PERIODS and parts[0] in ("returns", "relative_to_large", "return_bases", "spread"):

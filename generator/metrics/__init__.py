@@ -6,7 +6,7 @@ Nothing here reads files, draws or formats: numbers are decimal fractions
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Mapping
 
@@ -21,6 +21,7 @@ from generator.metrics.crowding import Crowding, crowding_at
 from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, leadership, rate_sensitivity, sector_point
 from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, breakout_history
 from generator.metrics.events import WeekEvents, week_events
+from generator.metrics.news import News, week_news
 from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_history, stance_path
 from generator.metrics.stance import ORDER, Stance, StanceWeek
 from generator.metrics.track import TrackRecord, track_at
@@ -160,6 +161,7 @@ class WeeklyMetrics:
     signals: Signals
     crowding: Crowding | None = None
     track: TrackRecord | None = None   # the stance's record as known this week (generator/metrics/track.py)
+    news: News | None = None           # the week's facts ranked by rarity (generator/metrics/news.py)
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -242,7 +244,7 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
     sensitivity = None
     if t.long_yield and t.long_yield in market:
         sensitivity = rate_sensitivity(ratio, market[t.long_yield].quoted * 0.01, session)
-    return WeeklyMetrics(
+    metrics = WeeklyMetrics(
         as_of=day, week_start=week_start(day), small=small, large=large,
         returns=returns,
         return_bases={p: period_target(day, p) for p in PERIODS},
@@ -260,3 +262,5 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         crowding=crowding_at(market, settings, session),
         track=track_at(market, settings, session),
     )
+    # news ranks the stance's change and the ratio's cross too, so it comes last
+    return replace(metrics, news=week_news(market, settings, session, metrics))

@@ -64,6 +64,18 @@ def _track(metrics: WeeklyMetrics) -> dict[str, Any] | None:
             "latest": {h: asdict(c) if c is not None else None for h, c in t.latest.items()}}
 
 
+def _news(metrics: WeeklyMetrics) -> dict[str, Any] | None:
+    """The week's candidate facts by key, and their ranking (generator/metrics/news.py)."""
+    from generator.metrics.news import BIG_SESSION, NEWSWORTHY, SINCE_YEARS, VIX_JUMP, YIELD_MOVE
+
+    news = metrics.news
+    if news is None:
+        return None
+    return {"ranked": list(news.ranked), "items": {k: asdict(i) for k, i in news.items.items()},
+            "bar": {"big_session": BIG_SESSION, "vix_jump": VIX_JUMP, "yield_move": YIELD_MOVE,
+                    "since_years": SINCE_YEARS, "newsworthy": NEWSWORTHY}}
+
+
 def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headline: str = "") -> dict[str, Any]:
     lb = settings.lookbacks
     r = metrics.ratio
@@ -117,6 +129,7 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "record": asdict(metrics.stance_record),
         },
         "events": asdict(metrics.events),
+        "news": _news(metrics),
         "breadth": _breadth(metrics, settings, market),
         "rate_sensitivity": asdict(metrics.rate_sensitivity) if metrics.rate_sensitivity else None,
         "sectors": {p.ticker: {"trend": p.trend, "momentum": p.momentum, "quadrant": p.quadrant,
