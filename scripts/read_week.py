@@ -39,7 +39,10 @@ def main() -> None:
         m = compute_metrics(cut, settings, session)
         _, w, _ = write_words(m, cut, settings, env,
                               previous_headline=previous_headline(market, settings, env, session))
-        print(f"=== week ending {m.as_of} ===\n# {w.headline}\n{plain(w.standfirst)}\n")
+        print(f"=== week ending {m.as_of} ===\n# {w.headline}\n")
+        if w.brief:
+            print("The week in brief:\n" + "\n".join(f"- {plain(b)}" for b in w.brief) + "\n")
+        print(f"{plain(w.standfirst)}\n")
         for name in SECTIONS:
             if name in w.headings:
                 print(f"## {plain(w.headings[name])}")
@@ -47,6 +50,9 @@ def main() -> None:
                 print(f"## {name}")
             for p in w.sections.get(name, ()):
                 print(plain(p) + "\n")
+        prose = sum(len(plain(t).split()) for t in [w.headline, w.standfirst, *w.brief, *w.headings.values()]
+                    ) + sum(len(plain(p).split()) for ps in w.sections.values() for p in ps)
+        print(f"[{prose} words of commentary]")
         for f in w.flags:
             print(f"FLAG [{f.cls}] {f.section}: {f.detail}\n    {f.sentence}")
         print()

@@ -43,6 +43,7 @@ class Commentary:
     headings: Mapping[str, Sentence]
     sections: Mapping[str, tuple[Paragraph, ...]]
     ranked: tuple[tuple[str, float], ...] = ()   # sectors by 13-week return relative to large caps
+    brief: Paragraph = ()                          # "The week in brief": three lines for skimmers
 
     def keys(self, section: str) -> list[str]:
         """The words keys a section uses, in order ("headline" and "lede" included), for tests and tools."""
@@ -50,6 +51,8 @@ class Commentary:
             return [self.headline.key]
         if section == "lede":
             return [s.key for s in self.standfirst]
+        if section == "brief":
+            return [s.key for s in self.brief]
         found = [self.headings[section].key] if section in self.headings else []
         return found + [s.key for p in self.sections.get(section, ()) for s in p]
 
@@ -117,10 +120,9 @@ CRASH_GAP = 0.015
 BIG_DAY = 0.02
 
 
-def week_story(r: _Rules) -> tuple[str, list[Claim]]:
-    """The week's dominant story, by priority: a market event (a large-cap sell-off, a volatility spike, a
-    yen shock), then a big relative week read with the market's direction, then a change of stance, then
-    the trend. Returns the story and what naming it claims."""
+def _event_stories(r: _Rules) -> list[tuple[str, list[Claim], str]]:
+    """The market events a headline could lead with this week: (story, what naming it claims, the news fact
+    whose rarity ranks it, generator/metrics/news.py)."""
     m, rs, ev = r.m, r.settings.risk, r.m.events
     pair, small, large = f"{r.small}-{r.large}", r.small, r.large
     spread = m.spread.get("1w")
@@ -128,60 +130,94 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
     vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
     leaning = m.stance.key != "stay_large"
     lean_claim = (is_not if leaning else is_)("stance.key", "stay_large", "stance", "stance")
+    out: list[tuple[str, list[Claim], str]] = []
     if ev.large_week is not None and ev.large_week <= rs.stress_week_drop and spread is not None:
         drop = at_most("events.large_week", rs.stress_week_drop, large, "week")
         # "hits small caps hardest" or "small caps held up better" needs a gap a reader would call one
         if spread >= CRASH_GAP:
-            return "crash_better", [drop, at_least("spread.1w", CRASH_GAP, pair, "week", +1)]
-        if spread <= -CRASH_GAP:
-            return "crash_worse", [drop, at_most("spread.1w", -CRASH_GAP, pair, "week")]
-        return "crash_even", [drop, within("spread.1w", CRASH_GAP, pair, "week")]
+            out.append(("crash_better", [drop, at_least("spread.1w", CRASH_GAP, pair, "week", +1)], "large_week"))
+        elif spread <= -CRASH_GAP:
+            out.append(("crash_worse", [drop, at_most("spread.1w", -CRASH_GAP, pair, "week")], "large_week"))
+        else:
+            out.append(("crash_even", [drop, within("spread.1w", CRASH_GAP, pair, "week")], "large_week"))
     if ev.large_day_move is not None and abs(ev.large_day_move) >= HUGE_MARKET_DAY:
         if ev.large_day_move > 0:
-            return "market_day_up", [at_least("events.large_day_move", HUGE_MARKET_DAY, large, "day")]
-        return "market_day_down", [at_most("events.large_day_move", -HUGE_MARKET_DAY, large, "day")]
+            out.append(("market_day_up", [at_least("events.large_day_move", HUGE_MARKET_DAY, large, "day")],
+                        "large_day"))
+        else:
+            out.append(("market_day_down", [at_most("events.large_day_move", -HUGE_MARKET_DAY, large, "day")],
+                        "large_day"))
     if ev.vix_spike:
         # "tests the small-cap case" only when there is a case: the stance leans toward small caps
-        return ("vix_spike" if leaning else "vix_spike_large"), [is_("events.vix_spike", True, vix, "spike", +1),
-                                                                 lean_claim]
+        out.append((("vix_spike" if leaning else "vix_spike_large"),
+                    [is_("events.vix_spike", True, vix, "spike", +1), lean_claim], "vix_jump"))
     fx_week = m.risk.fx_week
     if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and fx_week is not None and fx_week < 0:
         # the yen must have strengthened this week too: a rally from the peak that is now fading is old news
-        return "yen_shock", [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
-                             at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
-                             negative("risk.fx_week", fx, "week"), Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)]
+        out.append(("yen_shock", [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
+                                  at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
+                                  negative("risk.fx_week", fx, "week"),
+                                  Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)], "fx_week"))
     ly = r.t.long_yield
     ten_week = m.levels[ly].changes.get("1w") if ly and ly in m.levels else None
     if ten_week is not None and abs(ten_week) >= YIELD_SHOCK:
         path = f"levels.{ly}.changes.1w"
         if ten_week > 0:
-            return "yield_jump", [at_least(path, YIELD_SHOCK, ly, "1w")]
-        return "yield_drop", [at_most(path, -YIELD_SHOCK, ly, "1w")]
+            out.append(("yield_jump", [at_least(path, YIELD_SHOCK, ly, "1w")], "long_yield_week"))
+        else:
+            out.append(("yield_drop", [at_most(path, -YIELD_SHOCK, ly, "1w")], "long_yield_week"))
     if spread is not None and s1 is not None and abs(spread) >= SURGE:
         if spread > 0 and s1 > 0:
             surge = [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small, "week")]
             if ev.previous_spread is not None and ev.previous_spread >= SURGE:
-                return "surge_again", surge + [at_least("events.previous_spread", SURGE, pair, "last week")]
-            if leaning and (m.spread.get("13w") or 0) > 0:
-                return "surge_in_trend", surge + [lean_claim, positive("spread.13w", pair, "13w")]
-            return "surge_up", surge
-        if spread > 0:
-            return "beat_in_down", [at_least("spread.1w", SURGE, pair, "week"),
-                                    at_most(f"returns.{small}.1w", 0, small, "week"),
-                                    negative(f"returns.{large}.1w", large, "week")]
-        if s1 > 0:
-            return "lag_in_up", [at_most("spread.1w", -SURGE, pair, "week"), positive(f"returns.{small}.1w", small,
-                                                                                      "week"),
-                                 positive(f"returns.{large}.1w", large, "week")]
-        return "slump_down", [at_most("spread.1w", -SURGE, pair, "week"), at_most(f"returns.{small}.1w", 0, small,
-                                                                                   "week")]
+                out.append(("surge_again", surge + [at_least("events.previous_spread", SURGE, pair, "last week")],
+                            "spread_week"))
+            elif leaning and (m.spread.get("13w") or 0) > 0:
+                out.append(("surge_in_trend", surge + [lean_claim, positive("spread.13w", pair, "13w")],
+                            "spread_week"))
+            else:
+                out.append(("surge_up", surge, "spread_week"))
+        elif spread > 0:
+            out.append(("beat_in_down", [at_least("spread.1w", SURGE, pair, "week"),
+                                         at_most(f"returns.{small}.1w", 0, small, "week"),
+                                         negative(f"returns.{large}.1w", large, "week")], "spread_week"))
+        elif s1 > 0:
+            out.append(("lag_in_up", [at_most("spread.1w", -SURGE, pair, "week"),
+                                      positive(f"returns.{small}.1w", small, "week"),
+                                      positive(f"returns.{large}.1w", large, "week")], "spread_week"))
+        else:
+            out.append(("slump_down", [at_most("spread.1w", -SURGE, pair, "week"),
+                                       at_most(f"returns.{small}.1w", 0, small, "week")], "spread_week"))
     rec = m.stance_record
     if rec.changed_weeks_ago == 1:
         if rec.direction == "up":
-            return "upgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                               is_("stance.record.direction", "up", "stance", "change", +1)]
-        return "downgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                             is_("stance.record.direction", "down", "stance", "change", -1)]
+            out.append(("upgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                                    is_("stance.record.direction", "up", "stance", "change", +1)], "stance_change"))
+        else:
+            out.append(("downgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                                      is_("stance.record.direction", "down", "stance", "change", -1)],
+                        "stance_change"))
+    return out
+
+
+def _news_score(m: WeeklyMetrics, key: str) -> float:
+    item = m.news.items.get(key) if m.news is not None else None
+    return item.score if item is not None else 0.0
+
+
+def week_story(r: _Rules) -> tuple[str, list[Claim]]:
+    """The week's dominant story: of the market events this week (a large-cap sell-off or huge session, a
+    volatility spike, a yen shock, a yield shock, a big relative week, a change of stance), the one whose fact
+    is rarest against the history known this week (generator/metrics/news.py) leads; with no event, the
+    trend's story. Returns the story and what naming it claims."""
+    m = r.m
+    pair = f"{r.small}-{r.large}"
+    spread = m.spread.get("1w")
+    events = _event_stories(r)
+    if events:
+        # ties keep the order above (a sell-off first): max() returns the first of equal scores
+        story, claims, _ = max(events, key=lambda e: _news_score(m, e[2]))
+        return story, claims
     key = m.stance.key
     band = r.settings.stance.flat_band
     if m.stance.held_back == "confirm":
@@ -235,7 +271,13 @@ def _standfirst(r: _Rules) -> Paragraph:
         out.append(say(f"week_level{tail}", (pair, small, large), facts,
                        [within("spread.1w", band, pair, "week")] + drop))
     # The week's events, which Friday-to-Friday returns hide.
-    if ev.vix_spike:
+    from generator.commentary.news import lead_is_news, news_lines, told
+
+    lines, told_keys = news_lines(r), {i.key for i in told(m)}
+    # the rarest fact opens the standfirst when it is not the week's returns; the week's line comes next
+    week_at = 1 if lead_is_news(r) else 0
+    out = lines[:week_at] + out + lines[week_at:]
+    if ev.vix_spike and "vix_jump" not in told_keys:
         friday = ev.vix_high_date == m.as_of
         out.append(say("event_vix_spike_friday" if friday else "event_vix_spike", vix, (Fact("high", "events.vix_high", vix, "level"),
                                                 Fact("day", "events.vix_high_date", vix, "date"),
@@ -244,13 +286,14 @@ def _standfirst(r: _Rules) -> Paragraph:
                                                 Fact("close", "risk.vix_level", vix, "level")),
                        [is_("events.vix_spike", True, vix, "spike", +1), positive("events.vix_jump", vix, "spike")]
                        + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else [])))
-    if ev.large_day_move is not None and abs(ev.large_day_move) >= BIG_MARKET_DAY:
+    if ev.large_day_move is not None and abs(ev.large_day_move) >= BIG_MARKET_DAY and "large_day" not in told_keys:
         up = ev.large_day_move > 0
         out.append(say("event_market_day_up" if up else "event_market_day_down", large,
                        (Fact("move", "events.large_day_move", large, "pct"), Fact("day", "events.large_day", large, "date")),
                        [at_least("events.large_day_move", BIG_MARKET_DAY, large, "day") if up
                         else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day")]))
-    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and (m.risk.fx_week or 0) < 0:
+    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and (m.risk.fx_week or 0) < 0 \
+            and "fx_week" not in told_keys:
         out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
                                                   Fact("peak", "events.fx_peak_4w", fx, "level"),
                                                   Fact("day", "events.fx_peak_date", fx, "date")),
@@ -274,6 +317,17 @@ def _standfirst(r: _Rules) -> Paragraph:
     out.append(thesis(r))
     out.append(_stance_line(r))
     return tuple(out)
+
+
+def _call_line(r: _Rules) -> Sentence:
+    """The brief's last line: the call, and how long it has stood."""
+    rec = r.m.stance_record
+    facts = (Fact("label", "stance.label", "stance", "text"), Fact("weeks", "stance.record.weeks_unchanged",
+                                                                   "stance", "count"))
+    claims = [is_("stance.key", r.m.stance.key, "stance", "stance"),
+              is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance", "run"),
+              is_("stance.record.capped", rec.capped, "stance", "run")]
+    return r.say("brief", "call", "stance", facts, claims, words="brief", capped=rec.capped)
 
 
 def _stance_line(r: _Rules) -> Sentence:
@@ -1402,8 +1456,10 @@ def _record(r: _Rules) -> list[Sentence]:
 def write_commentary(m: WeeklyMetrics, settings) -> Commentary:
     r = _Rules(m, settings)
     sectors, sector_map, ranked = _sectors(r)
+    from generator.commentary.news import brief
+
     return Commentary(
-        headline=_headline(r), standfirst=_standfirst(r),
+        headline=_headline(r), standfirst=_standfirst(r), brief=brief(r, _call_line(r)),
         headings={"long-view": _long_view_heading(r), "policy": _policy_heading(r)},
         sections={"divergence": _divergence(r), "rates": _rates(r), "long-view": _long_view(r), "sectors": sectors, "sectors-map": sector_map,
                   "policy": _policy(r), "junk": _junk(r), "risks": _risks(r), "positioning": _positioning(r)},

@@ -27,6 +27,7 @@ class Words:
     standfirst: Markup
     headings: Mapping[str, Markup]
     sections: Mapping[str, tuple[Markup, ...]]     # paragraphs per section
+    brief: tuple[Markup, ...] = ()                 # "The week in brief": three lines for skimmers
     rendered: tuple[Rendered, ...] = ()
     flags: tuple[Flag, ...] = ()
     overridden: frozenset[str] = field(default_factory=frozenset)
@@ -142,8 +143,10 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     # (paragraph number, place, sentence) in reading order; place is "headline", "standfirst",
     # ("heading", section) or ("section", section)
     slots: list[tuple[int, Any, Sentence]] = [(0, "headline", c.headline)]
-    slots += [(1, "standfirst", s) for s in c.standfirst]
-    number = 1
+    # each line of the brief stands alone (a paragraph of its own)
+    slots += [(1 + i, "brief", s) for i, s in enumerate(c.brief)]
+    number = 1 + len(c.brief)
+    slots += [(number, "standfirst", s) for s in c.standfirst]
     for name in SECTIONS:
         if name in c.headings:
             number += 1
@@ -156,6 +159,7 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots])
     rendered: list[Rendered] = []
     standfirst: list[Markup] = []
+    brief: list[Markup] = []
     headings: dict[str, Markup] = {}
     paragraphs: dict[str, dict[int, list[Markup]]] = {name: {} for name in SECTIONS}
     for i, (paragraph, place, s) in enumerate(slots):
@@ -164,6 +168,8 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
         rendered.append(Rendered(s, plain(texts[i]), paragraph))
         if place == "standfirst":
             standfirst.append(texts[i])
+        elif place == "brief":
+            brief.append(texts[i])
         elif place != "headline" and place[0] == "heading":
             headings[place[1]] = texts[i]
         elif place != "headline":
@@ -173,7 +179,7 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     # with every slot on its first phrasing (CAPWEEKLY_PHRASING=first) a story that lasts repeats its headline
     flags = fact_check(rendered, doc, names=[str(v) for v in names.values() if isinstance(v, str)],
                        headline=plain(headline), previous_headline=previous_headline if say.rotate else None)
-    return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(rendered),
+    return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(brief), tuple(rendered),
                  tuple(flags), overridden)
 
 

@@ -1,0 +1,117 @@
+"""The week's news in words: the standfirst's lead lines and "The week in brief", from the ranking in
+generator/metrics/news.py.
+
+What leads is decided by the numbers: the facts over the news bar (`must_tell`) are always told, then the
+next most newsworthy, up to `LEAD_LINES` in all. A fact's rarity is said only as the data show it: "the
+biggest since <Month Year>" when the comparison reaches back a year or more, "the biggest in our data, which
+start in <Month Year>" when nothing earlier was as big. There is no news feed: no sentence gives a cause.
+
+Each row of `TOLD` is one kind of fact: its subject in the words, the figures it quotes and whether a line of
+its own tells it (the week's returns are told by the standfirst's first line, so their rarity is a short
+line that quotes no figure again).
+"""
+
+from __future__ import annotations
+
+from generator.commentary.claims import Claim, Fact, Sentence, at_least, is_, sign_of
+from generator.metrics.news import SINCE_YEARS, NewsItem
+
+WORDS = "news"
+# The standfirst tells at most this many news lines, unless more facts are over the news bar.
+LEAD_LINES = 3
+# Facts the standfirst never tells as news lines: an event is told by the stance line and the long view; the
+# VIX's level goes with its jump.
+NOT_LEAD = {"stance_change", "trend_cross", "vix_level"}
+# The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
+WEEK_KEYS = {"small_week", "large_week", "spread_week"}
+
+
+def told(m) -> list[NewsItem]:
+    """The news items the standfirst tells, most newsworthy first."""
+    if m.news is None:
+        return []
+    items = [m.news.items[k] for k in m.news.ranked if k not in NOT_LEAD]
+    items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
+    must = [i for i in items if i.must_tell]
+    news = [i for i in items if i.newsworthy]
+    chosen = {i.key for i in must} | {i.key for i in news[:LEAD_LINES]}
+    # a week's rarity with nothing to say about it (no "since" of a year, no record) is not a line
+    return [i for i in items if i.key in chosen and not (i.key in WEEK_KEYS and _when(i) == "plain")]
+
+
+def _when(item: NewsItem) -> str:
+    """How the line states the fact's rarity: `since` (a date a year or more back), `record` or `plain`."""
+    if item.since_years is not None and item.since_years >= SINCE_YEARS:
+        return "since"
+    if item.record:
+        return "record"
+    return "plain"
+
+
+def _subject(r, item: NewsItem) -> str:
+    return {"small_day": r.small, "large_day": r.large, "small_week": r.small, "large_week": r.large,
+            "spread_week": f"{r.small}-{r.large}"}.get(item.key, item.subject)
+
+
+def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key: str | None = None) -> Sentence:
+    """One news fact as a sentence: its move (unless the week's line quotes it), its day, and its rarity."""
+    path = f"news.items.{item.key}"
+    subject = _subject(r, item)
+    when = _when(item)
+    facts = [Fact("day", f"{path}.day", subject, "date")]
+    claims: list[Claim] = []
+    unit = "bp" if item.unit == "bp" else "level" if item.unit == "level" else "pct"
+    if item.unit != "event" and (item.key not in WEEK_KEYS or section != "lede"):
+        facts.append(Fact("move", f"{path}.value", subject, unit))
+    # the direction the words give the move ("fell", "jumped"), and for the week's returns the same
+    direction = sign_of(f"{path}.value", item.value, subject, "news")
+    claims.extend(direction if isinstance(direction, tuple) else (direction,))
+    if when == "since":
+        facts.append(Fact("since", f"{path}.since", subject, "date"))
+        claims.append(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0))
+    elif when == "record":
+        facts.append(Fact("start", f"{path}.history_start", subject, "date"))
+        claims.append(is_(f"{path}.record", True, subject, "rarity"))
+    subjects = [subject]
+    if item.key == "fx_week":
+        # USD/JPY down is the yen up: "the yen strengthened"
+        subjects.append("yen")
+        claims.append(Claim(f"{path}.value", "<" if item.value < 0 else ">", 0.0, "yen", "news",
+                            +1 if item.value < 0 else -1))
+    if item.key == "vix_jump":
+        facts += [Fact("before", "events.vix_previous_close", subject, "level"),
+                  Fact("high", "events.vix_high", subject, "level")]
+    names = {"yield_name": "the 10-year Treasury yield" if item.key == "long_yield_week"
+             else "the 13-week Treasury bill yield", "fx": r.t.fx or "JPY=X",
+             "hy": r.t.high_yield, "ust": r.t.treasuries}
+    return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
+                 up=item.value > 0, label=item.label, **names)
+
+
+def news_lines(r) -> list[Sentence]:
+    return [news_line(r, i) for i in told(r.m)]
+
+
+def lead_is_news(r) -> bool:
+    """True when the week's top news is not the week's returns, so a news line opens the standfirst."""
+    items = told(r.m)
+    return bool(items) and items[0].key not in WEEK_KEYS
+
+
+# --- the week in brief -------------------------------------------------------------------------------------
+
+BRIEF_ITEMS = 3
+
+
+def brief(r, call: Sentence) -> tuple[Sentence, ...]:
+    """Three lines for skimmers, from the same ranking: the two most newsworthy facts (the week's spread when
+    fewer are newsworthy), and the call."""
+    m = r.m
+    items = [m.news.items[k] for k in m.news.ranked] if m.news is not None else []
+    picked = [i for i in items if i.newsworthy and i.key not in ("vix_level", "stance_change")
+              and not (i.key == "vix_jump" and i.value <= 0)][:BRIEF_ITEMS - 1]
+    if len(picked) < BRIEF_ITEMS - 1 and m.news is not None and "spread_week" in m.news.items \
+            and all(i.key != "spread_week" for i in picked):
+        picked.append(m.news.items["spread_week"])
+    lines = [news_line(r, i, section="brief", words="brief") for i in picked[:BRIEF_ITEMS - 1]]
+    return tuple(lines) + (call,)
