@@ -18,7 +18,7 @@ from datetime import date
 
 import pandas as pd
 
-from generator.commentary.factcheck import CLASSES, Flag
+from generator.commentary.factcheck import CLASSES, Flag, plain
 from generator.commentary.words import previous_headline, write_words
 from generator.data.model import MarketData
 from generator.metrics import compute_metrics
@@ -38,6 +38,8 @@ class WeekResult:
     sentences: tuple[str, ...]
     keys: tuple[str, ...]  # the words keys, in reading order ("section/key")
     stress: bool           # a week of market-wide stress
+    lead: str = ""         # the headline and standfirst as the reader sees them
+    must_tell: tuple[tuple[str, str | None], ...] = ()   # news over the bar: (key, its rarity phrase's date)
 
 
 def week_sessions(market: MarketData, settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -64,9 +66,25 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
         out.append(WeekResult(session.date(), w.headline, m.stance.key, m.stance_history[-1].raw_key, w.flags,
                               sum(len(t.split()) for t in texts), texts,
                               tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
-                              m.events.market_stress))
+                              m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
+                              must_tell=_must_tell(m)))
         before = w.headline
     return out
+
+
+def _must_tell(m) -> tuple[tuple[str, str | None], ...]:
+    """The week's news over the bar, each with the date its rarity phrase must give (Month Year of `since`
+    when it reaches back a year or more; "record" when nothing earlier in the data was as extreme)."""
+    from generator.metrics.news import SINCE_YEARS
+    from generator.render.filters import monthyear
+
+    out = []
+    for item in (m.news.items.values() if m.news is not None else ()):
+        if item.must_tell:
+            when = (monthyear(item.since) if item.since_years is not None and item.since_years >= SINCE_YEARS
+                    else "record" if item.record else None)
+            out.append((item.key, when))
+    return tuple(out)
 
 
 def run_history(market: MarketData, settings, start: date, end: date | None = None, *,

@@ -102,3 +102,25 @@ def test_every_issue_argues(request, which):
         assert any(k.split("/")[1].split("_")[0] in ("stress", "flat", "strong", "weak") for k in lede), w.session
         assert any(k.startswith("case_for") for k in keys) and any(k.startswith("case_against") for k in keys), \
             w.session
+
+
+# The news bar (generator/metrics/news.py): a session of 3% or more for either index, a VIX whose highest close of
+# the week is 50% above last week's close, a 25 bp week in the 10-year, small caps' best or worst week in a year.
+NEWS_WORDS = {"record": "in our data"}
+
+
+@pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
+def test_the_headline_or_standfirst_tells_every_fact_over_the_news_bar(request, which):
+    weeks = request.getfixturevalue(which)
+    told = missing = 0
+    failures = []
+    for w in weeks:
+        for key, when in w.must_tell:
+            phrase = NEWS_WORDS.get(when, when)
+            ok = f"lede/{key}" in w.keys and (phrase is None or phrase in w.lead)
+            told += ok
+            if not ok:
+                missing += 1
+                failures.append(f"{w.session} {key} ({when}): {w.lead[:200]}")
+    assert told > (200 if which == "real_weeks" else 100)  # the bar is met often: 2001-02, 2008-09, 2020, 2022
+    assert not failures, "\n".join(failures[:10])

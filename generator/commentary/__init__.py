@@ -511,7 +511,7 @@ def _breadth(r: _Rules) -> Paragraph:
     b = r.m.breadth
     say = lambda key, facts=(), claims=(), **x: r.say("divergence", key, "breadth", facts, claims, **x)  # noqa
     if b is None:
-        return (say("breadth_unavailable"),)
+        return (say("breadth_unavailable", kind="note"),)
     fact = lambda name, path, unit, transform=None: Fact(name, f"breadth.{path}", "breadth", unit, transform)  # noqa
     band = BREADTH_BAND
     out = []
@@ -523,7 +523,7 @@ def _breadth(r: _Rules) -> Paragraph:
     since = dated and r.m.as_of >= as_of
     out.append(say(("breadth_measured_since" if since else "breadth_measured") if dated else "breadth_measured_undated",
                    (fact("n", "with_data", "count"), fact("size", "members", "count"))
-                   + ((fact("as_of", "universe.as_of", "date"),) if dated else ())))
+                   + ((fact("as_of", "universe.as_of", "date"),) if dated else ()), kind="note"))
 
     def split(path: str, topic: str) -> tuple[str, list]:
         """A share read as most (55% or more), about half, or few (45% or less), and the claim that says so."""
@@ -775,7 +775,7 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
     second = []
     dist = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)
     if ratio.sma_long is None:
-        second.append(say("trend_short_history"))
+        second.append(say("trend_short_history", kind="note"))
     elif ratio.value > ratio.sma_long and ratio.sma_short is not None and ratio.sma_short > ratio.sma_long:
         second.append(say("trend_above_both", pair, dist, [positive("ratio.distance_from_sma_long", pair, "trend"),
                                                            exceeds("ratio.sma_short", "ratio.sma_long", pair,

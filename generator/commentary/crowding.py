@@ -222,5 +222,5 @@ def crowding_paragraph(r) -> Paragraph:
             missing.append("cot" if c.cot_loaded else "cot_cache" if settings.positioning.cot_download else "cot_file")
     if missing:
         out.append(_say(r, "crowding_unavailable", "crowding gauges", missing=tuple(missing),
-                        rvx_ticker=t.small_volatility, vix_ticker=t.volatility, small=r.small))
+                        rvx_ticker=t.small_volatility, vix_ticker=t.volatility, small=r.small, kind="note"))
     return tuple(out)

@@ -114,4 +114,12 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
             and all(i.key != "spread_week" for i in picked):
         picked.append(m.news.items["spread_week"])
     lines = [news_line(r, i, section="brief", words="brief") for i in picked[:BRIEF_ITEMS - 1]]
+    if len(lines) < BRIEF_ITEMS - 1 and m.ratio.distance_from_sma_long is not None:
+        # a quiet week: where the trend behind the call stands
+        pair = f"{r.small}/{r.large}"
+        d = m.ratio.distance_from_sma_long
+        sense = sign_of("ratio.distance_from_sma_long", d, pair, "trend", flat=0.0005)
+        lines.append(r.say("brief", "trend", pair, [Fact("distance", "ratio.distance_from_sma_long", pair, "pct")],
+                           list(sense) if isinstance(sense, tuple) else [sense], words="brief",
+                           side="above" if d >= 0.0005 else "below" if d <= -0.0005 else "level"))
     return tuple(lines) + (call,)

@@ -28,6 +28,7 @@ class Words:
     headings: Mapping[str, Markup]
     sections: Mapping[str, tuple[Markup, ...]]     # paragraphs per section
     brief: tuple[Markup, ...] = ()                 # "The week in brief": three lines for skimmers
+    notes: Mapping[str, tuple[Markup, ...]] = field(default_factory=dict)  # "Data notes" per section
     rendered: tuple[Rendered, ...] = ()
     flags: tuple[Flag, ...] = ()
     overridden: frozenset[str] = field(default_factory=frozenset)
@@ -35,6 +36,10 @@ class Words:
     @property
     def open_flags(self) -> tuple[Flag, ...]:
         return tuple(f for f in self.flags if f.section not in self.overridden)
+
+    def note_text(self, section: str) -> list[str]:
+        """A section's data notes as plain text (the text email)."""
+        return [plain(p) for p in self.notes.get(section, ())]
 
     def text(self, section: str) -> list[str]:
         """A section's paragraphs as plain text (the text email)."""
@@ -110,21 +115,60 @@ def _week_of(doc: Mapping[str, Any]) -> int:
     return week_number(day) if isinstance(day, date) else 0
 
 
-# The commentary's length (headline, standfirst, headings and sections, in words). A busy week says more, but
-# past MAX_WORDS the sentences marked optional (background a regular reader knows, bridges) give way, the
-# least needed first (the highest `optional`), until the issue fits.
-MAX_WORDS = 1120
+# The commentary's length (headline, brief, standfirst, headings and sections' prose, in words; data notes aside).
+# Space follows news: past MAX_WORDS, sentences give way, quiet sections first (those whose news facts are
+# ordinary this week, `section_news`), and within a section the least needed first: first the sentences marked
+# optional (the highest `optional` first), then, in a quiet section, everything after its opening two sentences,
+# so that a section whose gauges did not move says so briefly and leaves its figures to its table and chart;
+# last, in a week busy enough to need it, any section's sentences after its third.
+MAX_WORDS = 880
+# A section whose rarest fact this week scores below this is quiet.
+QUIET = 0.9
+# The news facts each section reads (generator/metrics/news.py); sections with none are quiet every week.
+SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day"),
+                "rates": ("long_yield_week",), "policy": ("short_yield_week",), "junk": ("credit_week",),
+                "risks": ("vix_jump", "vix_level", "fx_week"), "long-view": ("trend_cross",),
+                "positioning": ("stance_change",)}
+# Sections that always keep their opening sentences whole: the call is the column's point.
+KEEP = {"positioning"}
 
 
-def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int]) -> set[int]:
+def section_news(doc: Mapping[str, Any]) -> dict[str, float]:
+    """Each section's news this week: the highest score among its facts (0 when none is ranked)."""
+    items = (doc.get("news") or {}).get("items") or {}
+    return {name: max((items[k]["score"] for k in keys if k in items), default=0.0)
+            for name, keys in SECTION_NEWS.items()}
+
+
+def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int],
+          news: Mapping[str, float] | None = None, in_sections: set[int] | None = None) -> set[int]:
     """Which sentences (by position) to leave out so the commentary fits MAX_WORDS. A sentence the next one
     in its paragraph refers back to ("It sits 2% above...") stays."""
     from generator.commentary.factcheck import PRONOUN
 
-    total = sum(len(t.split()) for t in texts.values())
+    news = news or {}
+    total = sum(len(t.split()) for i, t in texts.items() if sentences[i].kind == "prose")
+    seen: dict[str, int] = {}
+    place: dict[int, int] = {}   # a section sentence's position within its section's prose
+    for i, s in enumerate(sentences):
+        if s.kind == "prose" and i in (in_sections or ()):
+            place[i] = seen.get(s.section, 0)
+            seen[s.section] = place[i] + 1
+
+    def quiet(s: Sentence) -> bool:
+        return news.get(s.section, 0.0) < QUIET
+
+    def rank(i: int):
+        s = sentences[i]
+        if s.optional:
+            return (0, not quiet(s), -s.optional, i)
+        # a quiet section's later sentences, the last first; in a busy week, any section's beyond its third
+        return (1 if quiet(s) else 2, -place.get(i, 0), i)
+
+    candidates = [i for i, s in enumerate(sentences) if s.kind == "prose" and (
+        s.optional or (i in place and s.section not in KEEP and place[i] >= (2 if quiet(s) else 3)))]
     dropped: set[int] = set()
-    for i in sorted((i for i, s in enumerate(sentences) if s.optional),
-                    key=lambda i: (-sentences[i].optional, i)):
+    for i in sorted(candidates, key=rank):
         if total <= MAX_WORDS:
             break
         after = next((j for j in range(i + 1, len(sentences)) if j not in dropped), None)
@@ -156,10 +200,13 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
             slots += [(number, ("section", name), s) for s in paragraph]
     sentences = [s for _, _, s in slots]
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
-    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots])
+    in_sections = {i for i, (_, place, _) in enumerate(slots) if isinstance(place, tuple) and place[0] == "section"}
+    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots], section_news(doc),
+                    in_sections)
     rendered: list[Rendered] = []
     standfirst: list[Markup] = []
     brief: list[Markup] = []
+    notes: dict[str, list[Markup]] = {}
     headings: dict[str, Markup] = {}
     paragraphs: dict[str, dict[int, list[Markup]]] = {name: {} for name in SECTIONS}
     for i, (paragraph, place, s) in enumerate(slots):
@@ -170,6 +217,8 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
             standfirst.append(texts[i])
         elif place == "brief":
             brief.append(texts[i])
+        elif s.kind == "note" and place != "headline" and place[0] == "section":
+            notes.setdefault(place[1], []).append(texts[i])
         elif place != "headline" and place[0] == "heading":
             headings[place[1]] = texts[i]
         elif place != "headline":
@@ -179,8 +228,8 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     # with every slot on its first phrasing (CAPWEEKLY_PHRASING=first) a story that lasts repeats its headline
     flags = fact_check(rendered, doc, names=[str(v) for v in names.values() if isinstance(v, str)],
                        headline=plain(headline), previous_headline=previous_headline if say.rotate else None)
-    return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(brief), tuple(rendered),
-                 tuple(flags), overridden)
+    return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(brief),
+                 {k: tuple(v) for k, v in notes.items()}, tuple(rendered), tuple(flags), overridden)
 
 
 def word_names(settings, m) -> dict[str, Any]:
