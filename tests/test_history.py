@@ -71,7 +71,7 @@ def test_the_stance_changes_less_often_than_the_raw_rules(real_weeks):
 def test_the_week_story_leads_the_issue(real_weeks):
     """Weeks with a market event put it in the lede: the events are not invisible any more."""
     by_day = {w.session: w for w in real_weeks}
-    assert "lede/event_vix_spike" in by_day[date(2024, 8, 9)].keys      # Monday Aug 5, 2024: VIX 38.6 intraweek
+    assert "lede/vix_jump" in by_day[date(2024, 8, 9)].keys      # Monday Aug 5, 2024: VIX 38.6 intraweek
     assert "lede/event_yen" in by_day[date(2024, 8, 9)].keys
     assert "risks/nothing_alarming" not in by_day[date(2024, 8, 9)].keys
     assert by_day[date(2008, 10, 10)].keys[0].startswith("headline/crash_better")

@@ -88,8 +88,53 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
                  up=item.value > 0, label=item.label, **names)
 
 
+# Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
+# line's key).
+PAIRS = (("small_week", "large_week", "both_week"), ("small_day", "large_day", "both_day"))
+
+
+def _both(r, small: NewsItem, large: NewsItem, key: str) -> Sentence:
+    """Both indices' rarest move of one kind, in one line: the later of the two "since" dates is true of both
+    (neither index moved as far after it)."""
+    later, other = (small, large) if (small.since or small.day) >= (large.since or large.day) else (large, small)
+    path, opath = f"news.items.{later.key}", f"news.items.{other.key}"
+    pair = f"{r.small}-{r.large}"
+    facts = [Fact("day", f"news.items.{small.key}.day", pair, "date")]
+    claims: list[Claim] = [Claim(f"news.items.{small.key}.value", "<" if small.value < 0 else ">", 0.0, pair, "news",
+                                 -1 if small.value < 0 else +1),
+                           Claim(f"news.items.{large.key}.value", "<" if large.value < 0 else ">", 0.0, pair,
+                                 "news", -1 if large.value < 0 else +1)]
+    if key == "both_day":
+        facts += [Fact("small", f"news.items.{small.key}.value", pair, "pct"),
+                  Fact("large", f"news.items.{large.key}.value", pair, "pct")]
+        claims.append(Claim(f"news.items.{small.key}.day", "==", None, pair, "same day", 0,
+                            f"news.items.{large.key}.day"))
+    facts.append(Fact("since", f"{path}.since", pair, "date"))
+    claims += [at_least(f"{path}.since_years", SINCE_YEARS, pair, "rarity", 0),
+               at_least(f"{opath}.since_years", SINCE_YEARS, pair, "rarity", 0),
+               Claim(f"{opath}.since", "<=", None, pair, "rarity", 0, f"{path}.since")]
+    return r.say("lede", key, pair, facts, claims, words=WORDS, up=small.value > 0)
+
+
 def news_lines(r) -> list[Sentence]:
-    return [news_line(r, i) for i in told(r.m)]
+    items = told(r.m)
+    by_key = {i.key: i for i in items}
+    merged: dict[str, tuple[str, str]] = {}
+    for s_key, l_key, key in PAIRS:
+        s_item, l_item = by_key.get(s_key), by_key.get(l_key)
+        if (s_item and l_item and _when(s_item) == _when(l_item) == "since" and (s_item.value > 0) == (l_item.value > 0)
+                and (key != "both_day" or s_item.day == l_item.day)):
+            merged[s_key] = merged[l_key] = (s_key, l_key, key)
+    out, done = [], set()
+    for i in items:
+        if i.key in merged:
+            s_key, l_key, key = merged[i.key]
+            if key not in done:
+                done.add(key)
+                out.append(_both(r, by_key[s_key], by_key[l_key], key))
+        else:
+            out.append(news_line(r, i))
+    return out
 
 
 def lead_is_news(r) -> bool:
