@@ -34,7 +34,7 @@ class WeekResult:
     stance: str          # published
     raw_stance: str      # what the unsteadied rules said
     flags: tuple[Flag, ...]
-    words: int           # words of commentary (headline, standfirst and sections)
+    words: int           # words of commentary's prose (headline, brief, standfirst, headings, sections; no data notes)
     sentences: tuple[str, ...]
     keys: tuple[str, ...]  # the words keys, in reading order ("section/key")
     stress: bool           # a week of market-wide stress
@@ -64,7 +64,7 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
         _, w, _ = write_words(m, cut, settings, env, previous_headline=before)
         texts = tuple(r.text for r in w.rendered)
         out.append(WeekResult(session.date(), w.headline, m.stance.key, m.stance_history[-1].raw_key, w.flags,
-                              sum(len(t.split()) for t in texts), texts,
+                              sum(len(r.text.split()) for r in w.rendered if r.sentence.kind == "prose"), texts,
                               tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
                               must_tell=_must_tell(m)))

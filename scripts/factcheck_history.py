@@ -41,6 +41,10 @@ def main() -> None:
     weeks = run_history(market, settings, date.fromisoformat(args.start),
                         date.fromisoformat(args.end) if args.end else None, jobs=args.jobs)
     print(history_report(weeks, show=args.show))
+    words = sorted(w.words for w in weeks)
+    if words:
+        print(f"prose words: min {words[0]}, median {words[len(words) // 2]}, max {words[-1]}; "
+              f"outside 500-900: {sum(1 for n in words if not 500 <= n <= 900)} weeks")
     print(f"{len(weeks)} weeks in {time.perf_counter() - started:.1f} s")
 
 

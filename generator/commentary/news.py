@@ -64,7 +64,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     if item.unit != "event" and (item.key not in WEEK_KEYS or section != "lede"):
         facts.append(Fact("move", f"{path}.value", subject, unit))
     # the direction the words give the move ("fell", "jumped"), and for the week's returns the same
-    direction = sign_of(f"{path}.value", item.value, subject, "news")
+    # a move that prints as zero is "level", never "up" (the flat band is what the unit rounds to zero)
+    flat = {"pct": 0.0005, "bp": 0.00005}.get(unit, 0.0) if item.unit != "event" else 0.0
+    direction = sign_of(f"{path}.value", item.value, subject, item.key, flat=flat)
     claims.extend(direction if isinstance(direction, tuple) else (direction,))
     if when == "since":
         facts.append(Fact("since", f"{path}.since", subject, "date"))
@@ -76,7 +78,7 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     if item.key == "fx_week":
         # USD/JPY down is the yen up: "the yen strengthened"
         subjects.append("yen")
-        claims.append(Claim(f"{path}.value", "<" if item.value < 0 else ">", 0.0, "yen", "news",
+        claims.append(Claim(f"{path}.value", "<" if item.value < 0 else ">", 0.0, "yen", item.key,
                             +1 if item.value < 0 else -1))
     if item.key == "vix_jump":
         facts += [Fact("before", "events.vix_previous_close", subject, "level"),
@@ -100,10 +102,10 @@ def _both(r, small: NewsItem, large: NewsItem, key: str) -> Sentence:
     path, opath = f"news.items.{later.key}", f"news.items.{other.key}"
     pair = f"{r.small}-{r.large}"
     facts = [Fact("day", f"news.items.{small.key}.day", pair, "date")]
-    claims: list[Claim] = [Claim(f"news.items.{small.key}.value", "<" if small.value < 0 else ">", 0.0, pair, "news",
+    claims: list[Claim] = [Claim(f"news.items.{small.key}.value", "<" if small.value < 0 else ">", 0.0, pair, key,
                                  -1 if small.value < 0 else +1),
                            Claim(f"news.items.{large.key}.value", "<" if large.value < 0 else ">", 0.0, pair,
-                                 "news", -1 if large.value < 0 else +1)]
+                                 key, -1 if large.value < 0 else +1)]
     if key == "both_day":
         facts += [Fact("small", f"news.items.{small.key}.value", pair, "pct"),
                   Fact("large", f"news.items.{large.key}.value", pair, "pct")]
@@ -167,4 +169,5 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
         lines.append(r.say("brief", "trend", pair, [Fact("distance", "ratio.distance_from_sma_long", pair, "pct")],
                            list(sense) if isinstance(sense, tuple) else [sense], words="brief",
                            side="above" if d >= 0.0005 else "below" if d <= -0.0005 else "level"))
+        # "above"/"below" are the trend's side, the same reading the long view gives
     return tuple(lines) + (call,)

@@ -116,12 +116,16 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 
 
 # The commentary's length (headline, brief, standfirst, headings and sections' prose, in words; data notes aside).
-# Space follows news: past MAX_WORDS, sentences give way, quiet sections first (those whose news facts are
+# Space follows news: the week's budget (`word_budget`) grows with its newsworthy facts, and past it sentences
+# give way, quiet sections first (those whose news facts are
 # ordinary this week, `section_news`), and within a section the least needed first: first the sentences marked
 # optional (the highest `optional` first), then, in a quiet section, everything after its opening two sentences,
 # so that a section whose gauges did not move says so briefly and leaves its figures to its table and chart;
 # last, in a week busy enough to need it, any section's sentences after its third.
 MAX_WORDS = 880
+# A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news.py) earns
+# WORDS_PER_FACT more, up to MAX_WORDS.
+QUIET_WORDS, WORDS_PER_FACT = 640, 80
 # A section whose rarest fact this week scores below this is quiet.
 QUIET = 0.9
 # The news facts each section reads (generator/metrics/news.py); sections with none are quiet every week.
@@ -133,6 +137,13 @@ SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small
 KEEP = {"positioning"}
 
 
+def word_budget(doc: Mapping[str, Any]) -> int:
+    """The issue's length in words of prose, earned by the week's news."""
+    items = (doc.get("news") or {}).get("items") or {}
+    newsworthy = sum(1 for i in items.values() if i.get("newsworthy"))
+    return min(MAX_WORDS, QUIET_WORDS + WORDS_PER_FACT * newsworthy)
+
+
 def section_news(doc: Mapping[str, Any]) -> dict[str, float]:
     """Each section's news this week: the highest score among its facts (0 when none is ranked)."""
     items = (doc.get("news") or {}).get("items") or {}
@@ -141,7 +152,8 @@ def section_news(doc: Mapping[str, Any]) -> dict[str, float]:
 
 
 def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int],
-          news: Mapping[str, float] | None = None, in_sections: set[int] | None = None) -> set[int]:
+          news: Mapping[str, float] | None = None, in_sections: set[int] | None = None,
+          budget: int = MAX_WORDS) -> set[int]:
     """Which sentences (by position) to leave out so the commentary fits MAX_WORDS. A sentence the next one
     in its paragraph refers back to ("It sits 2% above...") stays."""
     from generator.commentary.factcheck import PRONOUN
@@ -169,7 +181,7 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         s.optional or (i in place and s.section not in KEEP and place[i] >= (2 if quiet(s) else 3)))]
     dropped: set[int] = set()
     for i in sorted(candidates, key=rank):
-        if total <= MAX_WORDS:
+        if total <= budget:
             break
         after = next((j for j in range(i + 1, len(sentences)) if j not in dropped), None)
         if after is not None and paragraphs[after] == paragraphs[i] and PRONOUN.match(texts[after]):
@@ -202,7 +214,7 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
     in_sections = {i for i, (_, place, _) in enumerate(slots) if isinstance(place, tuple) and place[0] == "section"}
     dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots], section_news(doc),
-                    in_sections)
+                    in_sections, word_budget(doc))
     rendered: list[Rendered] = []
     standfirst: list[Markup] = []
     brief: list[Markup] = []
