@@ -124,8 +124,10 @@ def news_lines(r) -> list[Sentence]:
     merged: dict[str, tuple[str, str]] = {}
     for s_key, l_key, key in PAIRS:
         s_item, l_item = by_key.get(s_key), by_key.get(l_key)
+        # only when one "since" is true of both in the words: the same month (else each line gives its own)
         if (s_item and l_item and _when(s_item) == _when(l_item) == "since" and (s_item.value > 0) == (l_item.value > 0)
-                and (key != "both_day" or s_item.day == l_item.day)):
+                and (key != "both_day" or s_item.day == l_item.day)
+                and (s_item.since.year, s_item.since.month) == (l_item.since.year, l_item.since.month)):
             merged[s_key] = merged[l_key] = (s_key, l_key, key)
     out, done = [], set()
     for i in items:
