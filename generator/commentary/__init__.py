@@ -16,13 +16,12 @@ from typing import Mapping
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
                                          is_not, less_than, more_than, negative, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
+from generator.commentary.headline import CRASH_GAP
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import ZERO_RATE
 from generator.metrics.stance import FLAG_TEXT
 from generator.commentary.track import track_paragraph
 
-# A week's small-minus-large spread beyond this is a "big" week.
-SURGE = 0.03
 # A one-week yield move at least this large (7 bp) is worth its own sentence.
 RATE_WEEK_MOVE = 0.0007
 # |correlation| of weekly relative returns with yield changes: below WEAK it is noise, above STRONG it leads the story.
@@ -65,6 +64,16 @@ class _Rules:
         self.small, self.large = m.small, m.large
         self.pair = f"{m.small}/{m.large}"
         self.t = settings.tickers
+        self._view = None
+
+    @property
+    def view(self):
+        """The week's measures as metrics.json holds them: what decision tables test their claims on."""
+        if self._view is None:
+            from generator.metrics.document import measures_view
+
+            self._view = measures_view(self.m, self.settings)
+        return self._view
 
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
             words: str | None = None, optional: int = 0, regimes: tuple[str, ...] = (), kind: str = "prose",
@@ -88,10 +97,6 @@ class _Rules:
 SHARP_YEN = -0.025
 # USD/JPY this far above its 200-day average is a stretched carry position.
 FX_STRETCHED = 0.05
-# A single session this large for the large-cap index is the week's story (Oct 2008, Mar 2020, Apr 9, 2025).
-HUGE_MARKET_DAY = 0.05
-# A one-week move in the 10-year yield this large (25 bp) is the week's story (June 2013, April 2025).
-YIELD_SHOCK = 0.0025
 # A one-week move in the bill yield this large (20 bp) is news about policy expectations.
 BILL_WEEK_MOVE = 0.002
 # The ratio this far below its 200-day average has "cracked" its uptrend, not merely tested it.
@@ -114,131 +119,16 @@ QUIET_RANK, QUIET_DROP = 0.8, 0.04
 YOUNG_WEEKS = 4
 # A session in which the large-cap index itself moved this much gets a sentence in the lede.
 BIG_MARKET_DAY = 0.03
-# In a market sell-off, a gap this large lets a headline say one side held up better or was hit harder.
-CRASH_GAP = 0.015
 # A single session in which the pair moved this much against each other is worth a sentence.
 BIG_DAY = 0.02
 
 
-def _event_stories(r: _Rules) -> list[tuple[str, list[Claim], str]]:
-    """The market events a headline could lead with this week: (story, what naming it claims, the news fact
-    whose rarity ranks it, generator/metrics/news.py)."""
-    m, rs, ev = r.m, r.settings.risk, r.m.events
-    pair, small, large = f"{r.small}-{r.large}", r.small, r.large
-    spread = m.spread.get("1w")
-    s1 = m.returns[small].get("1w")
-    vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
-    leaning = m.stance.key != "stay_large"
-    lean_claim = (is_not if leaning else is_)("stance.key", "stay_large", "stance", "stance")
-    out: list[tuple[str, list[Claim], str]] = []
-    if ev.large_week is not None and ev.large_week <= rs.stress_week_drop and spread is not None:
-        drop = at_most("events.large_week", rs.stress_week_drop, large, "week")
-        # "hits small caps hardest" or "small caps held up better" needs a gap a reader would call one
-        if spread >= CRASH_GAP:
-            out.append(("crash_better", [drop, at_least("spread.1w", CRASH_GAP, pair, "week", +1)], "large_week"))
-        elif spread <= -CRASH_GAP:
-            out.append(("crash_worse", [drop, at_most("spread.1w", -CRASH_GAP, pair, "week")], "large_week"))
-        else:
-            out.append(("crash_even", [drop, within("spread.1w", CRASH_GAP, pair, "week")], "large_week"))
-    if ev.large_day_move is not None and abs(ev.large_day_move) >= HUGE_MARKET_DAY:
-        if ev.large_day_move > 0:
-            out.append(("market_day_up", [at_least("events.large_day_move", HUGE_MARKET_DAY, large, "day")],
-                        "large_day"))
-        else:
-            out.append(("market_day_down", [at_most("events.large_day_move", -HUGE_MARKET_DAY, large, "day")],
-                        "large_day"))
-    if ev.vix_spike:
-        # "tests the small-cap case" only when there is a case: the stance leans toward small caps
-        out.append((("vix_spike" if leaning else "vix_spike_large"),
-                    [is_("events.vix_spike", True, vix, "spike", +1), lean_claim], "vix_jump"))
-    fx_week = m.risk.fx_week
-    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and fx_week is not None and fx_week < 0:
-        # the yen must have strengthened this week too: a rally from the peak that is now fading is old news
-        out.append(("yen_shock", [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
-                                  at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
-                                  negative("risk.fx_week", fx, "week"),
-                                  Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)], "fx_week"))
-    ly = r.t.long_yield
-    ten_week = m.levels[ly].changes.get("1w") if ly and ly in m.levels else None
-    if ten_week is not None and abs(ten_week) >= YIELD_SHOCK:
-        path = f"levels.{ly}.changes.1w"
-        if ten_week > 0:
-            out.append(("yield_jump", [at_least(path, YIELD_SHOCK, ly, "1w")], "long_yield_week"))
-        else:
-            out.append(("yield_drop", [at_most(path, -YIELD_SHOCK, ly, "1w")], "long_yield_week"))
-    if spread is not None and s1 is not None and abs(spread) >= SURGE:
-        if spread > 0 and s1 > 0:
-            surge = [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small, "week")]
-            if ev.previous_spread is not None and ev.previous_spread >= SURGE:
-                out.append(("surge_again", surge + [at_least("events.previous_spread", SURGE, pair, "last week")],
-                            "spread_week"))
-            elif leaning and (m.spread.get("13w") or 0) > 0:
-                out.append(("surge_in_trend", surge + [lean_claim, positive("spread.13w", pair, "13w")],
-                            "spread_week"))
-            else:
-                out.append(("surge_up", surge, "spread_week"))
-        elif spread > 0:
-            out.append(("beat_in_down", [at_least("spread.1w", SURGE, pair, "week"),
-                                         at_most(f"returns.{small}.1w", 0, small, "week"),
-                                         negative(f"returns.{large}.1w", large, "week")], "spread_week"))
-        elif s1 > 0:
-            out.append(("lag_in_up", [at_most("spread.1w", -SURGE, pair, "week"),
-                                      positive(f"returns.{small}.1w", small, "week"),
-                                      positive(f"returns.{large}.1w", large, "week")], "spread_week"))
-        else:
-            out.append(("slump_down", [at_most("spread.1w", -SURGE, pair, "week"),
-                                       at_most(f"returns.{small}.1w", 0, small, "week")], "spread_week"))
-    rec = m.stance_record
-    if rec.changed_weeks_ago == 1:
-        if rec.direction == "up":
-            out.append(("upgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                                    is_("stance.record.direction", "up", "stance", "change", +1)], "stance_change"))
-        else:
-            out.append(("downgrade", [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                                      is_("stance.record.direction", "down", "stance", "change", -1)],
-                        "stance_change"))
-    return out
-
-
-def _news_score(m: WeeklyMetrics, key: str) -> float:
-    item = m.news.items.get(key) if m.news is not None else None
-    return item.score if item is not None else 0.0
-
-
 def week_story(r: _Rules) -> tuple[str, list[Claim]]:
-    """The week's dominant story: of the market events this week (a large-cap sell-off or huge session, a
-    volatility spike, a yen shock, a yield shock, a big relative week, a change of stance), the one whose fact
-    is rarest against the history known this week (generator/metrics/news.py) leads; with no event, the
-    trend's story. Returns the story and what naming it claims."""
-    m = r.m
-    pair = f"{r.small}-{r.large}"
-    spread = m.spread.get("1w")
-    events = _event_stories(r)
-    if events:
-        # ties keep the order above (a sell-off first): max() returns the first of equal scores
-        story, claims, _ = max(events, key=lambda e: _news_score(m, e[2]))
-        return story, claims
-    key = m.stance.key
-    band = r.settings.stance.flat_band
-    if m.stance.held_back == "confirm":
-        return "pending_upgrade", [is_("stance.held_back", "confirm", "stance", "stance")]
-    if m.stance.held_back == "confirm_downgrade":
-        return "wavering", [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]
-    if key in ("lean_further", "start_lean"):
-        story = "small_trend" if key == "lean_further" else "turning"
-        claims = [is_("stance.key", key, "stance", "stance"), positive("ratio.distance_from_sma_long", r.pair, "trend")]
-        if spread is not None and spread <= -band:
-            # small caps trailed this week: the trend holds, but no headline says they "lead"
-            return f"{story}_dip", claims + [at_most("spread.1w", -band, pair, "week")]
-        return story, claims + ([Claim("spread.1w", ">", -band, pair, "week", 0)] if spread is not None else [])
-    if spread is not None and spread >= band:
-        return "bounce_no_turn", [is_("stance.key", "stay_large", "stance", "stance"),
-                                  at_least("spread.1w", band, pair, "week")]
-    if m.stance.score <= -3:
-        return "large_trend", [is_("stance.key", "stay_large", "stance", "stance"),
-                               at_most("stance.score", -3, "stance", "stance")]
-    return "mixed", [is_("stance.key", "stay_large", "stance", "stance"),
-                     more_than("stance.score", -3, "stance", "stance", 0)]
+    """The week's dominant story and what naming it claims: the decision table in
+    generator/commentary/headline.py."""
+    from generator.commentary.headline import week_story as story
+
+    return story(r, r.view)
 
 
 def _headline(r: _Rules) -> Sentence:

@@ -77,9 +77,6 @@ def _news(metrics: WeeklyMetrics) -> dict[str, Any] | None:
 
 
 def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headline: str = "") -> dict[str, Any]:
-    lb = settings.lookbacks
-    r = metrics.ratio
-    stance = metrics.stance
     doc = {
         "schema_version": SCHEMA_VERSION,
         "generator": f"capweekly {__version__}",
@@ -96,6 +93,23 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "expected_session": market.expected_session,
             "universe": _universe(settings.universe(), market),
         },
+        **_measures(metrics, settings),
+        "breadth": _breadth(metrics, settings, market),
+    }
+    return _plain(doc)
+
+
+def measures_view(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
+    """The week's measures as metrics.json holds them (its paths and values), without the provenance and the
+    breadth universe that need the price data: what the commentary's decision tables test their claims on."""
+    return _plain({"as_of": metrics.as_of, **_measures(metrics, settings)})
+
+
+def _measures(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
+    lb = settings.lookbacks
+    r = metrics.ratio
+    stance = metrics.stance
+    return {
         "pair": {"small": metrics.small, "large": metrics.large,
                  "small_name": settings.pair.small_name, "large_name": settings.pair.large_name},
         "returns": metrics.returns,
@@ -130,7 +144,6 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
         },
         "events": asdict(metrics.events),
         "news": _news(metrics),
-        "breadth": _breadth(metrics, settings, market),
         "rate_sensitivity": asdict(metrics.rate_sensitivity) if metrics.rate_sensitivity else None,
         "sectors": {p.ticker: {"trend": p.trend, "momentum": p.momentum, "quadrant": p.quadrant,
                                "tail": [{"date": d, "trend": t, "momentum": m} for d, t, m in p.tail]}
@@ -156,7 +169,6 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
         "ratios": {k: {"numerator": v.numerator, "denominator": v.denominator, "value": v.value,
                        "momentum": v.momentum} for k, v in metrics.ratios.items()},
     }
-    return _plain(doc)
 
 
 def dump_metrics(doc: dict[str, Any]) -> str:

@@ -1,0 +1,171 @@
+"""The headline's story, as a decision table: each row's declared claims are its conditions.
+
+A row holds when every claim it declares holds on the week's measures (metrics.json's paths and values,
+generator/metrics/document.py `measures_view`), so what the headline claims and when it is chosen are written
+once. Rows of one group exclude each other: the first that holds is the group's candidate. The candidates of
+the event groups compete on news value (generator/metrics/news.py): the rarest fact leads. With no event, the
+first trend row that holds is the story.
+
+Thresholds are named once, here or in generator/metrics/news.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from generator.commentary.claims import Claim, at_least, at_most, is_, is_not, more_than, negative, positive, within
+
+# A week's small-minus-large spread beyond this is a "big" week.
+SURGE = 0.03
+# A single session this large for the large-cap index is the week's story (Oct 2008, Mar 2020, Apr 9, 2025).
+HUGE_MARKET_DAY = 0.05
+# A one-week move in the 10-year yield this large (25 bp) is the week's story (June 2013, April 2025).
+YIELD_SHOCK = 0.0025
+# In a market sell-off, a gap this large lets a headline say one side held up better or was hit harder.
+CRASH_GAP = 0.015
+
+
+@dataclass(frozen=True)
+class Row:
+    story: str                                   # the headline's words key (templates/words/headline.html)
+    group: str                                   # rows of a group exclude each other: the first that holds
+    claims: Callable[[Any], list[Claim]]         # its conditions, and what naming it claims (given the rules)
+    news: str | None = None                      # the news fact that ranks an event row; None for trend rows
+
+
+def _names(r) -> tuple[str, str, str, str]:
+    return f"{r.small}-{r.large}", r.small, r.large, "stance"
+
+
+def _drop(r) -> Claim:
+    return at_most("events.large_week", r.settings.risk.stress_week_drop, r.large, "week")
+
+
+def _lean(r, leaning: bool) -> Claim:
+    return (is_not if leaning else is_)("stance.key", "stay_large", "stance", "stance")
+
+
+def _surge(r) -> list[Claim]:
+    pair, small, _, _ = _names(r)
+    return [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small, "week")]
+
+
+def _ten(r) -> str:
+    return f"levels.{r.t.long_yield or '^TNX'}.changes.1w"
+
+
+def _yen(r) -> list[Claim]:
+    fx, edge = r.t.fx or "JPY=X", r.settings.risk.yen_from_peak
+    # the yen must have strengthened this week too: a rally from the peak that is now fading is old news
+    return [at_most("events.fx_from_peak", edge, fx, "peak"), at_most("events.fx_from_peak", edge, "yen", "peak", +1),
+            negative("risk.fx_week", fx, "week"), Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)]
+
+
+def _band(r) -> float:
+    return r.settings.stance.flat_band
+
+
+def _trend(r, key: str) -> list[Claim]:
+    return [is_("stance.key", key, "stance", "stance"), positive("ratio.distance_from_sma_long", r.pair, "trend")]
+
+
+# "hits small caps hardest" or "small caps held up better" needs a gap a reader would call one.
+EVENTS = (
+    Row("crash_better", "crash", lambda r: [_drop(r), at_least("spread.1w", CRASH_GAP, _names(r)[0], "week")],
+        "large_week"),
+    Row("crash_worse", "crash", lambda r: [_drop(r), at_most("spread.1w", -CRASH_GAP, _names(r)[0], "week")],
+        "large_week"),
+    Row("crash_even", "crash", lambda r: [_drop(r), *within("spread.1w", CRASH_GAP, _names(r)[0], "week")],
+        "large_week"),
+    Row("market_day_up", "market_day",
+        lambda r: [at_least("events.large_day_move", HUGE_MARKET_DAY, r.large, "day")], "large_day"),
+    Row("market_day_down", "market_day",
+        lambda r: [at_most("events.large_day_move", -HUGE_MARKET_DAY, r.large, "day")], "large_day"),
+    # "tests the small-cap case" only when there is a case: the stance leans toward small caps
+    Row("vix_spike", "vix", lambda r: [is_("events.vix_spike", True, r.t.volatility or "^VIX", "spike", +1),
+                                       _lean(r, True)], "vix_jump"),
+    Row("vix_spike_large", "vix", lambda r: [is_("events.vix_spike", True, r.t.volatility or "^VIX", "spike", +1),
+                                             _lean(r, False)], "vix_jump"),
+    Row("yen_shock", "yen", _yen, "fx_week"),
+    Row("yield_jump", "yield", lambda r: [at_least(_ten(r), YIELD_SHOCK, r.t.long_yield or "^TNX", "1w")],
+        "long_yield_week"),
+    Row("yield_drop", "yield", lambda r: [at_most(_ten(r), -YIELD_SHOCK, r.t.long_yield or "^TNX", "1w")],
+        "long_yield_week"),
+    Row("surge_again", "surge", lambda r: _surge(r) + [at_least("events.previous_spread", SURGE, _names(r)[0],
+                                                                "last week")], "spread_week"),
+    Row("surge_in_trend", "surge", lambda r: _surge(r) + [_lean(r, True), positive("spread.13w", _names(r)[0], "13w")],
+        "spread_week"),
+    Row("surge_up", "surge", _surge, "spread_week"),
+    Row("beat_in_down", "surge", lambda r: [at_least("spread.1w", SURGE, _names(r)[0], "week"),
+                                            at_most(f"returns.{r.small}.1w", 0, r.small, "week"),
+                                            negative(f"returns.{r.large}.1w", r.large, "week")], "spread_week"),
+    Row("lag_in_up", "surge", lambda r: [at_most("spread.1w", -SURGE, _names(r)[0], "week"),
+                                         positive(f"returns.{r.small}.1w", r.small, "week"),
+                                         positive(f"returns.{r.large}.1w", r.large, "week")], "spread_week"),
+    Row("slump_down", "surge", lambda r: [at_most("spread.1w", -SURGE, _names(r)[0], "week"),
+                                          at_most(f"returns.{r.small}.1w", 0, r.small, "week")], "spread_week"),
+    Row("upgrade", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                                        is_("stance.record.direction", "up", "stance", "change", +1)],
+        "stance_change"),
+    Row("downgrade", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                                          is_("stance.record.direction", "down", "stance", "change", -1)],
+        "stance_change"),
+)
+
+# With no event, the trend's story: the first row that holds. A lean's week that trailed by the flat band or more
+# never gets a headline saying small caps "lead" (the `_dip` rows).
+TREND = (
+    Row("pending_upgrade", "trend", lambda r: [is_("stance.held_back", "confirm", "stance", "stance")]),
+    Row("wavering", "trend", lambda r: [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]),
+    Row("small_trend_dip", "trend", lambda r: _trend(r, "lean_further") + [
+        at_most("spread.1w", -_band(r), _names(r)[0], "week")]),
+    Row("small_trend", "trend", lambda r: _trend(r, "lean_further") + [
+        Claim("spread.1w", ">", -_band(r), _names(r)[0], "week", 0)]),
+    Row("small_trend", "trend", lambda r: _trend(r, "lean_further") + [is_("spread.1w", None, _names(r)[0], "week")]),
+    Row("turning_dip", "trend", lambda r: _trend(r, "start_lean") + [
+        at_most("spread.1w", -_band(r), _names(r)[0], "week")]),
+    Row("turning", "trend", lambda r: _trend(r, "start_lean") + [
+        Claim("spread.1w", ">", -_band(r), _names(r)[0], "week", 0)]),
+    Row("turning", "trend", lambda r: _trend(r, "start_lean") + [is_("spread.1w", None, _names(r)[0], "week")]),
+    Row("bounce_no_turn", "trend", lambda r: [is_("stance.key", "stay_large", "stance", "stance"),
+                                              at_least("spread.1w", _band(r), _names(r)[0], "week")]),
+    Row("large_trend", "trend", lambda r: [is_("stance.key", "stay_large", "stance", "stance"),
+                                           at_most("stance.score", -3, "stance", "stance")]),
+    Row("mixed", "trend", lambda r: [is_("stance.key", "stay_large", "stance", "stance"),
+                                     more_than("stance.score", -3, "stance", "stance", 0)]),
+)
+
+
+def holds(claims: list[Claim], view: Mapping[str, Any]) -> bool:
+    return all(c.holds(view) for c in claims)
+
+
+def candidates(r, view: Mapping[str, Any], rows=EVENTS) -> list[tuple[Row, list[Claim]]]:
+    """Each group's first row that holds, with its claims, in table order."""
+    out, done = [], set()
+    for row in rows:
+        if row.group in done:
+            continue
+        claims = row.claims(r)
+        if holds(claims, view):
+            done.add(row.group)
+            out.append((row, claims))
+    return out
+
+
+def week_story(r, view: Mapping[str, Any]) -> tuple[str, list[Claim]]:
+    """The week's dominant story and what naming it claims: the rarest event this week (a sell-off, a huge
+    session, a volatility spike, a yen or yield shock, a big relative week, a change of stance), else the
+    trend's story."""
+    events = candidates(r, view, EVENTS)
+    if events:
+        scores = ((view.get("news") or {}).get("items") or {})
+        # max() keeps the table's order among equal scores (a sell-off first)
+        row, claims = max(events, key=lambda e: (scores.get(e[0].news) or {}).get("score", 0.0))
+        return row.story, claims
+    trend = candidates(r, view, TREND)
+    if not trend:
+        raise AssertionError(f"no headline row holds for the week of {view.get('as_of')}")
+    row, claims = trend[0]
+    return row.story, claims
