@@ -77,13 +77,13 @@ class _Rules:
 
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
             words: str | None = None, optional: int = 0, regimes: tuple[str, ...] = (), kind: str = "prose",
-            **extra) -> Sentence:
+            follows: bool = False, **extra) -> Sentence:
         subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
         flat: list[Claim] = []
         for c in claims:
             flat.extend(c if isinstance(c, tuple) else (c,))
         return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship, words, optional,
-                        tuple(regimes), kind)
+                        tuple(regimes), kind, follows)
 
     def ret(self, ticker: str, period: str, name: str | None = None) -> Fact:
         return Fact(name or f"{ticker}_{period}", f"returns.{ticker}.{period}", ticker, "pct")
@@ -780,28 +780,28 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
         recent = point.momentum if point is not None else None
         if abs(tech_rel) < TECH_LEVEL:
             first.append(say("tech_level", ("sectors", tech, large), (), [within(rel, TECH_LEVEL, tech, "relative 13w")],
-                             tech=tech))
+                             tech=tech, follows=True))
         elif tech_rel > 0 and recent is not None and recent <= 0:
             first.append(say("tech_leading_fading", ("sectors", tech, large), facts,
                              [positive(rel, tech, "relative 13w"), at_most(f"sectors.{tech}.momentum", 0, tech,
-                                                                           "relative 4w")], tech=tech))
+                                                                           "relative 4w")], tech=tech, follows=True))
         elif tech_rel > 0:
             first.append(say("tech_leading", ("sectors", tech, large), facts, [positive(rel, tech, "relative 13w")],
-                             tech=tech))
+                             tech=tech, follows=True))
         elif long_bust is not None:
             # "That may be starting" is false a year into a tech bust (2001-02): tech stopped leading long ago
             q = long_bust.ticker
             first.append(say("tech_lagging_long", ("sectors", tech, large, q),
                              facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
                              [at_most(rel, 0, tech, "relative 13w"),
-                              at_most(f"leadership.{q}.52w", -TECH_BUST, q, "relative 52w")], tech=tech, q=q))
+                              at_most(f"leadership.{q}.52w", -TECH_BUST, q, "relative 52w")], tech=tech, q=q, follows=True))
         elif recent is not None and recent > 0:
             first.append(say("tech_lagging_recovering", ("sectors", tech, large), facts,
                              [at_most(rel, 0, tech, "relative 13w"), positive(f"sectors.{tech}.momentum", tech,
-                                                                              "relative 4w")], tech=tech))
+                                                                              "relative 4w")], tech=tech, follows=True))
         else:
             first.append(say("tech_lagging", ("sectors", tech, large), facts, [at_most(rel, 0, tech, "relative 13w")],
-                             tech=tech))
+                             tech=tech, follows=True))
     leader, laggard = ranked[0][0], ranked[-1][0]
     if leader != laggard:
         lv, gv = m.relative_to_large[leader]["13w"], m.relative_to_large[laggard]["13w"]
@@ -1346,12 +1346,18 @@ def _record(r: _Rules) -> list[Sentence]:
 def write_commentary(m: WeeklyMetrics, settings) -> Commentary:
     r = _Rules(m, settings)
     sectors, sector_map, ranked = _sectors(r)
-    from generator.commentary.news import brief
+    from generator.commentary.news import brief, section_opening
 
+    sections = {"divergence": _divergence(r), "rates": _rates(r), "long-view": _long_view(r), "sectors": sectors,
+                "sectors-map": sector_map, "policy": _policy(r), "junk": _junk(r), "risks": _risks(r),
+                "positioning": _positioning(r)}
+    # each section opens with what changed this week, when its news is rare and the standfirst has not told it
+    for name, paragraphs in sections.items():
+        opening = section_opening(r, name)
+        if opening is not None:
+            sections[name] = ((opening,), *paragraphs)
     return Commentary(
         headline=_headline(r), standfirst=_standfirst(r), brief=brief(r, _call_line(r)),
         headings={"long-view": _long_view_heading(r), "policy": _policy_heading(r)},
-        sections={"divergence": _divergence(r), "rates": _rates(r), "long-view": _long_view(r), "sectors": sectors, "sectors-map": sector_map,
-                  "policy": _policy(r), "junk": _junk(r), "risks": _risks(r), "positioning": _positioning(r)},
-        ranked=ranked,
+        sections=sections, ranked=ranked,
     )

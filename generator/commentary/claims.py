@@ -174,6 +174,9 @@ class Sentence:
     # "prose" is the column; "note" is housekeeping (a missing series, a method caveat, a universe date),
     # printed in the section's "Data notes" box, not counted as prose.
     kind: str = "prose"
+    # True when the sentence answers or continues the one before it ("Not so far: ..."): that one is kept while
+    # this one is (the length budget never leaves it without its question).
+    follows: bool = False
 
     @property
     def subject(self) -> str:

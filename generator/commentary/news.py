@@ -22,6 +22,8 @@ LEAD_LINES = 3
 # Facts the standfirst never tells as news lines: an event is told by the stance line and the long view; the
 # VIX's level goes with its jump.
 NOT_LEAD = {"stance_change", "trend_cross", "vix_level"}
+# Levels at their highest or lowest since some date (generator/metrics/news.py `_level`).
+LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level"}
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
@@ -60,14 +62,19 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     when = _when(item)
     facts = [Fact("day", f"{path}.day", subject, "date")]
     claims: list[Claim] = []
-    unit = "bp" if item.unit == "bp" else "level" if item.unit == "level" else "pct"
+    unit = ("bp" if item.unit == "bp" else "yield" if item.key == "long_yield_level"
+            else "level" if item.unit == "level" else "pct")
     if item.unit != "event" and (item.key not in WEEK_KEYS or section != "lede"):
         facts.append(Fact("move", f"{path}.value", subject, unit))
-    # the direction the words give the move ("fell", "jumped"), and for the week's returns the same
-    # a move that prints as zero is "level", never "up" (the flat band is what the unit rounds to zero)
-    flat = {"pct": 0.0005, "bp": 0.00005}.get(unit, 0.0) if item.unit != "event" else 0.0
-    direction = sign_of(f"{path}.value", item.value, subject, item.key, flat=flat)
-    claims.extend(direction if isinstance(direction, tuple) else (direction,))
+    if item.key in LEVEL_KEYS:
+        # "its highest close since": the side is the claim
+        claims.append(is_(f"{path}.label", item.label, subject, item.key, +1 if item.label == "high" else -1))
+    else:
+        # the direction the words give the move ("fell", "jumped"); a move that prints as zero is "level",
+        # never "up" (the flat band is what the unit rounds to zero)
+        flat = {"pct": 0.0005, "bp": 0.00005}.get(unit, 0.0) if item.unit != "event" else 0.0
+        direction = sign_of(f"{path}.value", item.value, subject, item.key, flat=flat)
+        claims.extend(direction if isinstance(direction, tuple) else (direction,))
     if when == "since":
         facts.append(Fact("since", f"{path}.since", subject, "date"))
         claims.append(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0))
@@ -83,11 +90,11 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     if item.key == "vix_jump":
         facts += [Fact("before", "events.vix_previous_close", subject, "level"),
                   Fact("high", "events.vix_high", subject, "level")]
-    names = {"yield_name": "the 10-year Treasury yield" if item.key == "long_yield_week"
-             else "the 13-week Treasury bill yield", "fx": r.t.fx or "JPY=X",
+    names = {"yield_name": "the 10-year Treasury yield" if item.key in ("long_yield_week", "long_yield_level")
+             else "the 13-week Treasury bill yield", "fx": "USD/JPY" if (r.t.fx or "JPY=X") == "JPY=X" else r.t.fx,
              "hy": r.t.high_yield, "ust": r.t.treasuries}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
-                 up=item.value > 0, label=item.label, **names)
+                 up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label, **names)
 
 
 # Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
@@ -145,6 +152,32 @@ def lead_is_news(r) -> bool:
     """True when the week's top news is not the week's returns, so a news line opens the standfirst."""
     items = told(r.m)
     return bool(items) and items[0].key not in WEEK_KEYS
+
+
+# --- each section opens with its news ---------------------------------------------------------------------
+
+# The news facts each section reads; sections with none open as they always do.
+SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day", "small_level"),
+                "rates": ("long_yield_week", "long_yield_level"), "policy": ("short_yield_week",),
+                "junk": ("credit_week",), "risks": ("vix_jump", "vix_level", "fx_week"),
+                "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}
+# Told elsewhere in their sections (the stance line, the long view's cross) or as the week's returns.
+NOT_OPENING = {"stance_change", "trend_cross", "small_week", "large_week", "spread_week"}
+
+
+def section_opening(r, section: str) -> Sentence | None:
+    """The section's rarest newsworthy fact, when the standfirst has not told it: a line that opens the section
+    with what changed this week."""
+    m = r.m
+    if m.news is None:
+        return None
+    lead = {i.key for i in told(m)}
+    items = [m.news.items[k] for k in m.news.ranked if k in SECTION_NEWS.get(section, ())]
+    for item in items:
+        if item.newsworthy and item.key not in lead and item.key not in NOT_OPENING \
+                and not (item.key == "vix_jump" and item.value <= 0):
+            return news_line(r, item, section=section)
+    return None
 
 
 # --- the week in brief -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ email) places these rendered sentences; none words commentary of its own.
 
 from __future__ import annotations
 
+import collections
 import os
 import zlib
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from generator.commentary import SECTIONS, Commentary
 from generator.commentary.claims import MISSING, Sentence
 from generator.commentary.factcheck import Flag, Rendered, fact_check, plain
+from generator.commentary.news import SECTION_NEWS
 
 
 @dataclass(frozen=True)
@@ -119,20 +121,16 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 # Space follows news: the week's budget (`word_budget`) grows with its newsworthy facts, and past it sentences
 # give way, quiet sections first (those whose news facts are
 # ordinary this week, `section_news`), and within a section the least needed first: first the sentences marked
-# optional (the highest `optional` first), then, in a quiet section, everything after its opening two sentences,
-# so that a section whose gauges did not move says so briefly and leaves its figures to its table and chart;
-# last, in a week busy enough to need it, any section's sentences after its third.
+# optional (the highest `optional` first), then in quiet sections the sentences that quote no figure and then
+# everything after the opening sentence, so that a section whose gauges did not move says so briefly and leaves
+# its figures to its table and chart; last, in a week busy enough to need it, any section's background and its
+# sentences after the third. Every section keeps at least one sentence.
 MAX_WORDS = 880
 # A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news.py) earns
 # WORDS_PER_FACT more, up to MAX_WORDS.
 QUIET_WORDS, WORDS_PER_FACT = 640, 80
 # A section whose rarest fact this week scores below this is quiet.
 QUIET = 0.9
-# The news facts each section reads (generator/metrics/news.py); sections with none are quiet every week.
-SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day"),
-                "rates": ("long_yield_week",), "policy": ("short_yield_week",), "junk": ("credit_week",),
-                "risks": ("vix_jump", "vix_level", "fx_week"), "long-view": ("trend_cross",),
-                "positioning": ("stance_change",)}
 # Sections that always keep their opening sentences whole: the call is the column's point.
 KEEP = {"positioning"}
 
@@ -174,20 +172,44 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         s = sentences[i]
         if s.optional:
             return (0, not quiet(s), -s.optional, i)
-        # a quiet section's later sentences, the last first; in a busy week, any section's beyond its third
-        return (1 if quiet(s) else 2, -place.get(i, 0), i)
+        # then sentences that quote no figure (background a regular reader knows), then later sentences; quiet
+        # sections first, and among them the quietest
+        return (1 if quiet(s) else 3, bool(s.facts), news.get(s.section, 0.0), -place.get(i, 0), i)
 
-    candidates = [i for i, s in enumerate(sentences) if s.kind == "prose" and (
-        s.optional or (i in place and s.section not in KEEP and place[i] >= (2 if quiet(s) else 3)))]
+    def candidate(i: int, s: Sentence) -> bool:
+        if s.kind != "prose":
+            return False
+        if s.optional:
+            return True
+        if i not in place or s.section in KEEP:
+            return False
+        if not s.facts:
+            return True
+        return place[i] >= (1 if quiet(s) else 3)
+
+    candidates = {i for i, s in enumerate(sentences) if candidate(i, s)}
+    left = collections.Counter(sentences[i].section for i in place)
     dropped: set[int] = set()
     for i in sorted(candidates, key=rank):
         if total <= budget:
             break
         after = next((j for j in range(i + 1, len(sentences)) if j not in dropped), None)
-        if after is not None and paragraphs[after] == paragraphs[i] and PRONOUN.match(texts[after]):
+        if after is not None and paragraphs[after] == paragraphs[i] and (PRONOUN.match(texts[after])
+                                                                          or sentences[after].follows):
             continue
+        if i in place and left[sentences[i].section] <= (2 if sentences[i].follows else 1):
+            continue   # every section keeps a sentence (an answer with its question)
+        if i in place:
+            left[sentences[i].section] -= 1
         dropped.add(i)
         total -= len(texts[i].split())
+        # a sentence that answered the one before it goes with it when that one was only its question
+        before = next((j for j in range(i - 1, -1, -1) if j not in dropped), None)
+        if (sentences[i].follows and before is not None and before in candidates and paragraphs[before] == paragraphs[i]
+                and not sentences[before].facts and left[sentences[before].section] > 1):
+            left[sentences[before].section] -= 1
+            dropped.add(before)
+            total -= len(texts[before].split())
     return dropped
 
 

@@ -14,7 +14,9 @@ is measured against every earlier observation of the same kind in the data (neve
 
 The candidates: each index's biggest session and its week, the small-minus-large spread, the VIX's jump
 (the week's highest close over the previous week's last close) and its closing level, the 10-year and
-bill yields' weekly change, credit (high yield against Treasuries), USD/JPY, and two discrete events, a
+bill yields' weekly change, credit (high yield against Treasuries), USD/JPY, three levels at their highest or
+lowest since some earlier date (the 10-year yield, the small-cap index's price, the pair's ratio), and two
+discrete events, a
 change of the published stance and the pair's ratio crossing its long average. Items are ranked by
 `score`: rarity, plus a point per century of `since` years up to `SINCE_BONUS` (a move that is the biggest
 in ten years outranks one that is the biggest in ten weeks at the same percentile), less `SECONDARY` for the
@@ -46,7 +48,8 @@ MIN_OBSERVATIONS = 52
 # Facts the column reads in its own sections rather than leads with (the yen, credit, bills and the VIX's
 # level are risks and backdrop): their score is lowered by this much, so that a 30 bp move in the 10-year or a
 # 3% session outranks an equally rare move in USD/JPY.
-SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_level": 0.05}
+SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_level": 0.05,
+             "long_yield_level": 0.05, "small_level": 0.05}
 # "since" adds to the score a point per century of years, up to this much.
 SINCE_BONUS = 0.1
 # Discrete events have no distribution to rank against: a fixed score (a stance change comes about one week
@@ -174,6 +177,38 @@ def _vix(ticker: str, vix: pd.Series, session: pd.Timestamp) -> list[NewsItem]:
             _item("vix_level", ticker, float(vix.iloc[-1]), "level", vix.index[-1], weekly_last(earlier), earlier)]
 
 
+# A level's score: a fixed base plus the "since" bonus (prices trend, so a level's percentile says little).
+LEVEL_SCORE = 0.85
+
+
+def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """A level at its highest or lowest close since some earlier date (the 10-year yield, the small-cap index, the
+    pair's ratio): whichever side reaches further back. `label` is "high" or "low"; `rarity` is the share of
+    earlier closes less extreme on that side. Newsworthy when the "since" reaches back SINCE_YEARS or more."""
+    series = series.loc[:session].dropna()
+    start = pd.Timestamp(week_start(session.date()))
+    cut = int(series.index.searchsorted(start))
+    if cut < 2 or cut >= len(series):
+        return None
+    values, index = series.to_numpy(), series.index
+    earlier, value, day = values[:cut], float(values[-1]), index[-1]
+    above, below = np.flatnonzero(earlier >= value), np.flatnonzero(earlier <= value)
+    high_since = index[above[-1]] if len(above) else None
+    low_since = index[below[-1]] if len(below) else None
+    # the side with the older "since" (or none at all: the extreme of the data)
+    high = high_since is None or (low_since is not None and high_since < low_since)
+    since = high_since if high else low_since
+    enough = cut >= MIN_OBSERVATIONS * 5
+    rarity = float(np.mean(earlier < value) if high else np.mean(earlier > value)) if enough else None
+    years = (day - since).days / 365.25 if since is not None else None
+    record = enough and since is None
+    newsworthy = enough and (record or (years is not None and years >= SINCE_YEARS))
+    score = (LEVEL_SCORE + min((years if years is not None else 50.0) / 100, SINCE_BONUS)
+             - SECONDARY.get(key, 0.0)) if newsworthy else 0.0
+    return NewsItem(key, subject, value, "level", day.date(), rarity, since.date() if since is not None else None,
+                    years, record, index[0].date(), cut, False, newsworthy, float(score), "high" if high else "low")
+
+
 def _ratio_week(key: str, subject: str, num: pd.Series, den: pd.Series, session: pd.Timestamp) -> NewsItem | None:
     joined = pd.concat([num, den], axis=1, join="inner").dropna()
     if joined.empty:
@@ -225,6 +260,10 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
     if t.long_yield and t.long_yield in market:
         items.append(_week_move("long_yield_week", t.long_yield, market[t.long_yield].quoted * 0.01, session,
                                 absolute=True, must_tell=lambda v: abs(v) >= YIELD_MOVE - 1e-12))
+    if t.long_yield and t.long_yield in market:
+        items.append(_level("long_yield_level", t.long_yield, market[t.long_yield].quoted * 0.01, session))
+    items.append(_level("small_level", small, market[small].quoted, session))
+    items.append(_level("ratio_level", f"{small}/{large}", metrics.series.ratio, session))
     if t.short_yield and t.short_yield in market:
         items.append(_week_move("short_yield_week", t.short_yield, market[t.short_yield].quoted * 0.01, session,
                                 absolute=True))
@@ -244,4 +283,5 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
 
 
 KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vix_jump", "vix_level",
-        "long_yield_week", "short_yield_week", "credit_week", "fx_week", "stance_change", "trend_cross")
+        "long_yield_week", "short_yield_week", "credit_week", "fx_week", "long_yield_level", "small_level",
+        "ratio_level", "stance_change", "trend_cross")
