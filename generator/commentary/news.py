@@ -14,7 +14,7 @@ line that quotes no figure again).
 from __future__ import annotations
 
 from generator.commentary.claims import Claim, Fact, Sentence, at_least, is_, sign_of
-from generator.metrics.news import SINCE_YEARS, NewsItem
+from generator.metrics.news import NEWSWORTHY, SINCE_YEARS, NewsItem
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
@@ -22,6 +22,10 @@ LEAD_LINES = 3
 # Facts the standfirst never tells as news lines: an event is told by the stance line and the long view; the
 # VIX's level goes with its jump.
 NOT_LEAD = {"stance_change", "trend_cross", "vix_level"}
+# Weekly moves whose rarity can be told as a share of earlier weeks (a session's rarity is measured against
+# each week's biggest session, which does not read plainly; a level's share says little).
+SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
+              "credit_week", "fx_week"}
 # Levels at their highest or lowest since some date (generator/metrics/news.py `_level`).
 LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level"}
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
@@ -81,6 +85,12 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     elif when == "record":
         facts.append(Fact("start", f"{path}.history_start", subject, "date"))
         claims.append(is_(f"{path}.record", True, subject, "rarity"))
+    elif item.rarity is not None and item.rarity >= NEWSWORTHY and item.key in SHARE_KEYS:
+        # rare, though not the rarest in a year: "larger than in 97% of weeks since June 2000"
+        when = "share"
+        facts += [Fact("share", f"{path}.rarity", subject, "pct"), Fact("start", f"{path}.history_start", subject,
+                                                                         "date")]
+        claims.append(at_least(f"{path}.rarity", NEWSWORTHY, subject, "rarity", 0))
     subjects = [subject]
     if item.key == "fx_week":
         # USD/JPY down is the yen up: "the yen strengthened"
