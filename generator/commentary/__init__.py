@@ -882,7 +882,7 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
         path = f"levels.{sy}"
         facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
                  Fact("half", "events.regime.change_26w", sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
-        first = [say("bill_level", sy, facts)]
+        first = [say("bill_level", sy, facts, optional=1)]  # the level the next sentence reads; background
         key = _regime_key(regime)
         claims = _regime_claims(regime)
         week = level.changes.get("1w")

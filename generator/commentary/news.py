@@ -185,7 +185,8 @@ def section_opening(r, section: str) -> Sentence | None:
     items = [m.news.items[k] for k in m.news.ranked if k in SECTION_NEWS.get(section, ())]
     for item in items:
         if item.newsworthy and item.key not in lead and item.key not in NOT_OPENING \
-                and not (item.key == "vix_jump" and item.value <= 0):
+                and not (item.key == "vix_jump" and item.value <= 0) \
+                and not (item.key == "vix_level" and _when(item) == "plain"):
             return news_line(r, item, section=section)
     return None
 

@@ -197,7 +197,8 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         if after is not None and paragraphs[after] == paragraphs[i] and (PRONOUN.match(texts[after])
                                                                           or sentences[after].follows):
             continue
-        if i in place and left[sentences[i].section] <= (2 if sentences[i].follows else 1):
+        leans = sentences[i].follows or bool(PRONOUN.match(texts[i]))
+        if i in place and left[sentences[i].section] <= (2 if leans else 1):
             continue   # every section keeps a sentence (an answer with its question)
         if i in place:
             left[sentences[i].section] -= 1
