@@ -9,6 +9,7 @@ and reports the median messages per second and the email HTML size.
 
 from __future__ import annotations
 
+from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import argparse
 import os
 import subprocess
@@ -34,7 +35,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hosted", action="store_true", help="images hosted on the site instead of attached inline")
     args = parser.parse_args()
-    os.environ.setdefault("CAPWEEKLY_SECRET", "benchmark-secret-0123456789")
+    os.environ.setdefault("CAPWEEKLY_SECRET", token_urlsafe(32))
     settings = load_settings(ROOT / "settings.yaml")
     if args.hosted:
         settings = settings.model_copy(update={"site": settings.site.model_copy(

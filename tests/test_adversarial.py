@@ -9,6 +9,7 @@ note parser is at the end.
 
 from __future__ import annotations
 
+from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import hashlib
 import os
 import sqlite3
@@ -408,7 +409,7 @@ def test_subscribers_add_and_import_agree_on_who_left(tmp_path):
 
 # --- HTTP requests to `serve`: tokens, bodies, content types, methods, X-Forwarded-For -----------------------------
 
-WEB_SECRET = "adversarial-secret-0123456789"
+WEB_SECRET = token_urlsafe(32)
 
 
 @pytest.fixture()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import mailbox
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
@@ -15,7 +16,7 @@ from generator.publish.mail import Issue, send_issue
 from generator.publish.subscribers import SubscriberStore
 from tests.smtp_server import SmtpServer
 
-SECRET = "test-secret-0123456789abcdef"
+SECRET = token_urlsafe(32)
 
 
 @pytest.fixture(autouse=True)

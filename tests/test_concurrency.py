@@ -5,6 +5,7 @@ Every run here is a real `capweekly` process; the server counts what it receives
 
 from __future__ import annotations
 
+from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import os
 import signal
 import subprocess
@@ -26,7 +27,7 @@ from tests.conftest import ROOT, SETTINGS
 from tests.smtp_server import SmtpServer
 
 READERS = 30
-SECRET = "concurrency-secret-0123456789"
+SECRET = token_urlsafe(32)
 RISK = ["--allow-sample-data", "--allow-stale-data"]  # the issue is built from the sample, months ago
 
 

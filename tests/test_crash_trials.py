@@ -12,6 +12,7 @@ The seeds are fixed so a failure can be replayed; CAPWEEKLY_CRASH_SEED changes t
 
 from __future__ import annotations
 
+from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ from generator.publish.mail import Issue, send_issue
 from generator.publish.subscribers import SubscriberStore
 from tests.smtp_server import SmtpServer
 
-SECRET = "crash-secret-0123456789abcdef"
+SECRET = token_urlsafe(32)
 SEED = int(os.environ.get("CAPWEEKLY_CRASH_SEED", "16"))
 READERS = 80
 KILLS = 20

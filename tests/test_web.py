@@ -1,5 +1,6 @@
 """The subscription app as a real HTTP server on loopback, with a real SMTP server behind it."""
 
+from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import re
 import shutil
 import threading
@@ -20,7 +21,7 @@ from generator.publish.tokens import TokenError, make_confirm_token, make_token
 from generator.web import create_app
 from tests.smtp_server import SmtpServer
 
-SECRET = "web-secret-0123456789abcdef"
+SECRET = token_urlsafe(32)
 CHROMIUM = shutil.which("chromium")
 
 
