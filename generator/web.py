@@ -133,12 +133,13 @@ def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, .
             pool.give(taken)
 
     def cross_site() -> bool:
-        """A browser says where a POST comes from: Origin (every current browser on a POST) or, failing that,
-        Sec-Fetch-Site. A client that sends neither is no visitor's browser driven by another site."""
-        origin = request.headers.get("Origin")
-        if origin is not None:
-            return origin.lower() not in own_origins | {_origin(request.host_url)}
-        return request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site"
+        """A browser says where a POST comes from: Origin, or, when that is "null" (our own pages send no
+        referrer, so a browser hides the origin) or absent, Sec-Fetch-Site. A client that sends neither is no
+        visitor's browser driven by another site."""
+        origin = (request.headers.get("Origin") or "null").lower()
+        if origin != "null":
+            return origin not in own_origins | {_origin(request.host_url)}
+        return request.headers.get("Sec-Fetch-Site", "").lower() in ("cross-site", "same-site")
 
     limiter = RateLimiter(settings.web.signups_per_hour, store)
 

@@ -163,7 +163,7 @@ def test_hard_bounce_complaint_and_soft_bounces_suppress_the_right_readers(sent,
                 b"From: reader4@example.com\nTo: letters@example.com\nSubject: thanks!\n\nGreat issue.\n")
     summary = import_bounces(store, box, SECRET, s)
     assert (summary.messages, summary.hard, summary.soft, summary.complaints) == (6, 1, 2, 1)
-    assert summary.not_reports == 2 and summary.unmatched == []
+    assert summary.not_reports == 2 and summary.unverified == [] and summary.unreadable == []
     assert sorted(summary.suppressed) == ["reader0@example.com", "reader1@example.com"]
     status = {sub.email: sub.status for sub in store.list()}
     assert status == {"reader0@example.com": "bounced", "reader1@example.com": "unsubscribed",
@@ -190,18 +190,21 @@ def test_forged_or_foreign_reports_suppress_nobody(sent, tmp_path):
                 dsn("bounces@letters.example.com", "stranger@example.com", "5.1.1", msgid="<f2@mx>"),
                 arf("From: x@y\nX-Capweekly-Reader: 1-ffffffffffff\nMessage-ID: <nope@x>\n", msgid="<f3@fbl>"))
     summary = import_bounces(store, box, SECRET, s)
-    assert len(summary.unmatched) == 3 and summary.suppressed == []
+    assert len(summary.unverified) == 3 and summary.suppressed == []
     assert {sub.status for sub in store.list()} == {"confirmed"}
 
 
-def test_a_report_without_verp_is_matched_by_the_quoted_message_id_or_a_mailed_address(sent, tmp_path):
+def test_a_report_without_verp_is_matched_by_the_quoted_message_id_never_by_the_address_it_names(sent, tmp_path):
     store, s, out = sent
     _, msg3 = out["reader3@example.com"]
     quoted = f"From: letters@example.com\nMessage-ID: {msg3['Message-ID']}\n"
     box = _mbox(tmp_path, dsn("letters@example.com", "other@x.example", "5.1.1", quoted, msgid="<m1@mx>"),
                 dsn("letters@example.com", "reader4@example.com", "5.1.2", msgid="<m2@mx>"))
     summary = import_bounces(store, box, SECRET, s)
-    assert sorted(summary.suppressed) == ["reader3@example.com", "reader4@example.com"]
+    assert summary.suppressed == ["reader3@example.com"]
+    # Naming a reader we mailed proves nothing: anyone can write that report.
+    assert summary.unverified == ["<m2@mx> (names reader4@example.com)"]
+    assert store.get("reader4@example.com").status == "confirmed"
 
 
 def test_policy_refusals_and_full_mailboxes_are_soft(tmp_path):
