@@ -9,9 +9,9 @@ and reports the median messages per second and the email HTML size.
 
 from __future__ import annotations
 
-from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import argparse
 import os
+from secrets import token_urlsafe
 import subprocess
 import statistics
 import sys

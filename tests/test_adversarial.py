@@ -9,9 +9,9 @@ note parser is at the end.
 
 from __future__ import annotations
 
-from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import hashlib
 import os
+from secrets import token_urlsafe
 import sqlite3
 from pathlib import Path
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import mailbox
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
+from secrets import token_urlsafe
 
 import pytest
 from click.testing import CliRunner

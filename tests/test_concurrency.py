@@ -5,8 +5,8 @@ Every run here is a real `capweekly` process; the server counts what it receives
 
 from __future__ import annotations
 
-from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import os
+from secrets import token_urlsafe
 import signal
 import subprocess
 import sys

@@ -12,12 +12,12 @@ The seeds are fixed so a failure can be replayed; CAPWEEKLY_CRASH_SEED changes t
 
 from __future__ import annotations
 
-from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import hashlib
 import json
 import os
 import random
 import resource
+from secrets import token_urlsafe
 import shutil
 import signal
 import time

@@ -4,10 +4,10 @@ Tested with a real HTTP listener on loopback: a refused image must cause a build
 
 from __future__ import annotations
 
-from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import email
 import email.policy
 from pathlib import Path
+from secrets import token_urlsafe
 
 import pytest
 

@@ -1,7 +1,7 @@
 """Sending against a real SMTP server on loopback (aiosmtpd), reading back what it received."""
 
-from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 import re
+from secrets import token_urlsafe
 
 from datetime import date
 

@@ -1,7 +1,7 @@
 """`capweekly weekly`: update, build, publish, send, in order; safe to run twice; nothing sent on failure."""
 
-from secrets import token_urlsafe  # a fresh strong secret each run: no secret in the repo
 from datetime import date
+from secrets import token_urlsafe
 
 import yaml
 import yfinance
