@@ -54,6 +54,7 @@ import mailbox
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.header import Header
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
@@ -180,8 +181,10 @@ class UnreadableMessage(ValueError):
 def _text(value, where: str) -> str:
     """A header value as clean text. The parser keeps raw 8-bit bytes as lone surrogates, which no database,
     date parser or terminal accepts: such a message is not a report we can trust."""
+    if isinstance(value, Header):  # what the compat32 parser makes of a header holding raw 8-bit bytes
+        raise UnreadableMessage(f"raw 8-bit bytes in {where}")
     text = str(value or "")
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if any("\udc80" <= ch <= "\udcff" or ch == "\ufffd" for ch in text):
         raise UnreadableMessage(f"raw 8-bit bytes in {where}")
     return text
 
