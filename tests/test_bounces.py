@@ -359,3 +359,17 @@ def test_bounces_import_exits_0_when_every_report_is_read_and_verified(sent, tmp
     box = _mbox(tmp_path, dsn(env0, "reader0@example.com", "5.1.1"))
     result = CliRunner().invoke(main, ["bounces", "import", str(box), "--settings", str(_cli_settings(store, tmp_path))])
     assert result.exit_code == 0 and "0 reports unverified" in result.output and "0 messages unreadable" in result.output
+
+
+def test_a_reader_token_signed_before_a_rotation_still_proves_the_report(sent, tmp_path, monkeypatch):
+    from generator.publish.bounces import reader_token, verp_address
+    from generator.publish.tokens import verifying_secrets
+
+    store, s, _ = sent
+    old = token_urlsafe(32)
+    sub = store.get("reader0@example.com")
+    to = verp_address("bounces@letters.example.com", reader_token(old, sub.id, sub.email))
+    box = _mbox(tmp_path, dsn(to, "reader0@example.com", "5.1.1", msgid="<rotated@mx>"))
+    assert import_bounces(store, box, SECRET, s).unverified == ["<rotated@mx> (names reader0@example.com)"]
+    monkeypatch.setenv("CAPWEEKLY_SECRET_OLD", old)
+    assert import_bounces(store, box, verifying_secrets(), s).suppressed == ["reader0@example.com"]

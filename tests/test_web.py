@@ -585,3 +585,38 @@ def test_tokens_never_reach_the_access_log(stack, served, tmp_path):
     log = (tmp_path / "serve.log").read_text()
     assert "/unsubscribe?token=[redacted]" in log and "/confirm?token=[redacted]&x=1" in log, log
     assert unsubscribe not in log and confirm not in log and confirm[:20] not in log
+
+
+def test_links_signed_before_a_rotation_still_work_and_new_ones_use_the_new_secret(settings, tmp_path,
+                                                                                   monkeypatch):
+    from generator.publish.tokens import read_confirm_token
+
+    old = token_urlsafe(32)
+    monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
+    monkeypatch.setenv("CAPWEEKLY_SECRET_OLD", f"{token_urlsafe(32)},{old}")
+    stack = Stack(settings, tmp_path)
+    try:
+        sid = stack.store.add("kept@example.com")
+        old_link = stack.base + "unsubscribe?" + urlencode({"token": make_token(old, "unsubscribe", sid,
+                                                                                "kept@example.com")})
+        stranger = make_token(token_urlsafe(32), "unsubscribe", sid, "kept@example.com")
+        assert http("POST", stack.base + "unsubscribe?" + urlencode({"token": stranger}),
+                    {"List-Unsubscribe": "One-Click"})[0] == 400
+        assert http("GET", old_link)[0] == 200
+        assert http("POST", old_link, {"List-Unsubscribe": "One-Click"})[0] == 200
+        assert stack.store.get("kept@example.com").status == "unsubscribed"
+        # A confirmation link mailed before the rotation confirms; the one mailed now is signed with the new secret.
+        http("POST", stack.base + "subscribe", {"email": "new@example.com"})
+        link = confirm_link(stack, "new@example.com")
+        token = link.split("token=")[1]
+        from urllib.parse import unquote
+
+        assert read_confirm_token(SECRET, unquote(token), 3600)[0] == stack.store.get("new@example.com").id
+        with pytest.raises(TokenError):
+            read_confirm_token(old, unquote(token), 3600)
+        pending = stack.store.get("new@example.com")
+        before = make_confirm_token(old, pending.id, pending.email, pending.nonce)
+        assert http("GET", stack.base + "confirm?" + urlencode({"token": before}))[0] == 200
+        assert stack.store.get("new@example.com").status == "confirmed"
+    finally:
+        stack.close()
