@@ -35,9 +35,11 @@ def settings_file(tmp_path):
 
 
 @pytest.mark.parametrize("name", WEAK)
-def test_a_weak_or_published_secret_is_refused_in_one_line(name, settings_file, monkeypatch):
+def test_a_weak_or_published_secret_is_refused_in_one_line(name, settings_file, tmp_path, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", WEAK[name])
-    result = CliRunner().invoke(main, ["subscribers", "confirmations", "--settings", str(settings_file)])
+    (tmp_path / "empty.mbox").write_bytes(b"")
+    result = CliRunner().invoke(main, ["bounces", "import", str(tmp_path / "empty.mbox"), "--settings",
+                                       str(settings_file)])
     assert result.exit_code == EXIT_INPUT, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("settings error: CAPWEEKLY_SECRET "), result.output
