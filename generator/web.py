@@ -193,8 +193,8 @@ def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, .
         # Committed, with the consent record and the queued email, before the answer; no mail inside the request.
         queued = store().sign_up(address, ip=client, base_url=public_base(),
                                  per_day=settings.web.confirmations_per_day)
-        if queued is not None and on_queued is not None:
-            on_queued()
+        if on_queued is not None:
+            on_queued()  # whatever the address: a woken worker that finds nothing costs the same time
         return done  # the same answer whether or not the address was known
 
     @app.get("/confirm")

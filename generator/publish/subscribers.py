@@ -243,7 +243,12 @@ class SubscriberStore:
             row = db.execute(f"SELECT {COLUMNS} FROM subscribers WHERE email = ?", (email,)).fetchone()
             known = Subscriber(*row) if row else None
             if known is not None and (known.status == "confirmed" or known.blocked):
-                return None  # nothing is written: a bounced or complained address stays exactly as it was
+                # The row stays exactly as it was; the event is the audit trail, and gives this answer the same
+                # work (a write, a commit) as a new sign-up's, so its timing tells nothing.
+                why = f"{known.status} ({known.suppression})" if known.suppression else known.status
+                db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
+                           (known.id, f"sign-up form used while {why}: nothing sent", now_iso()))
+                return None
             if known is None:
                 sid = self._upsert(db, email, "", "pending", "signed up (awaiting confirmation)")
             else:
