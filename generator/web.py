@@ -21,7 +21,6 @@ site) is refused, so another site's page cannot drive sign-ups.
 from __future__ import annotations
 
 import ipaddress
-import logging
 import os
 import re
 import threading
@@ -36,7 +35,6 @@ from generator.publish.tokens import (TokenError, check_secret, load_token, old_
 from generator.render.environment import make_environment
 
 MAX_BODY = 4096  # bytes; a sign-up or unsubscribe never needs more
-log = logging.getLogger("capweekly.web")
 
 
 class RateLimiter:
@@ -278,20 +276,17 @@ class RedactingRequestHandler(WSGIRequestHandler):
         super().log(type, redact(message), *[redact(a) if isinstance(a, str) else a for a in args])
 
 
-def start_worker(settings, secret: str, **kwargs):
-    from generator.publish.confirmations import ConfirmationWorker
-
-    return ConfirmationWorker(settings, secret, **kwargs).start()
-
-
 def make_web_server(settings, host: str, port: int, *, secret: str | None = None, worker: bool = True):
     """The app behind werkzeug's threaded server, as `capweekly serve` runs it: (server, worker or None)."""
     from werkzeug.serving import make_server
 
+    from generator.publish.confirmations import ConfirmationWorker
+
     secret = check_secret(secret) if secret is not None else secret_from_env()
-    running = start_worker(settings, secret) if worker else None
-    app = create_app(settings, secret=secret, on_queued=running.wake if running else None)
-    return make_server(host, port, app, threaded=True, request_handler=RedactingRequestHandler), running
+    sender = ConfirmationWorker(settings, secret) if worker else None
+    app = create_app(settings, secret=secret, on_queued=sender.wake if sender else None)
+    server = make_server(host, port, app, threaded=True, request_handler=RedactingRequestHandler)
+    return server, sender.start() if sender else None
 
 
 def app_from_env() -> Flask:
@@ -299,7 +294,11 @@ def app_from_env() -> Flask:
     worker process also sends queued confirmations (rows are claimed, so never twice)."""
     from generator.settings import load_settings
 
+    from generator.publish.confirmations import ConfirmationWorker
+
     settings = load_settings(os.environ.get("CAPWEEKLY_SETTINGS", "settings.yaml"))
     secret = secret_from_env()
-    running = start_worker(settings, secret)
-    return create_app(settings, secret=secret, on_queued=running.wake)
+    sender = ConfirmationWorker(settings, secret)
+    app = create_app(settings, secret=secret, on_queued=sender.wake)
+    sender.start()
+    return app

@@ -34,7 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300, help="requests of each kind")
     args = parser.parse_args()
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
     secret = token_urlsafe(32)
     tmp = Path(tempfile.mkdtemp())
@@ -48,14 +48,17 @@ def main() -> None:
             for i in range(args.requests):
                 store.add(f"known{i}@example.com")
         try:  # since issue 25 the email is queued and sent by a worker thread, as `serve` runs it
-            from generator.web import start_worker
+            from generator.publish.confirmations import ConfirmationWorker
 
-            worker = start_worker(settings, secret, interval=0.5)
+            worker = ConfirmationWorker(settings, secret, interval=0.5).start()
             app = create_app(settings, secret=secret, on_queued=worker.wake)
         except ImportError:
             worker, app = None, create_app(settings, secret=secret)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        server.log_request = lambda *a, **k: None
+        class Quiet(WSGIRequestHandler):
+            def log_request(self, *args) -> None:
+                pass
+
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_port}/subscribe"
         times: dict[str, list[float]] = {"new": [], "known": []}

@@ -44,3 +44,9 @@ def test_a_list_file_from_before_keeps_its_complaints_and_bounces_final(tmp_path
         assert queued == {"angry@example.com": False, "hard@example.com": False, "full@example.com": True,
                           "left@example.com": True, "reader@example.com": False}
         assert store.get("left@example.com").status == "unsubscribed"  # until the reader's click
+        for address in ("left@example.com", "full@example.com"):  # a mailbox that was full may come back too
+            found = store.get(address)
+            assert store.confirm(found.id, found.nonce) == "confirmed"
+            assert store.consents(found.id)[-1][1] == "confirmation link (double opt-in)"
+        hard = store.get("hard@example.com")
+        assert store.confirm(hard.id, hard.nonce) == "used"

@@ -99,8 +99,7 @@ def send_due(store: SubscriberStore, settings, secret: str, *, mailer=None, now:
         if not _claim(store, row_id, now, until):
             continue  # another worker has it
         subscriber = store.by_id(sid)
-        if (subscriber is None or subscriber.blocked or not subscriber.nonce
-                or subscriber.status not in ("pending", "unsubscribed")):
+        if subscriber is None or subscriber.blocked or not subscriber.nonce or subscriber.status == "confirmed":
             _finish(store, row_id, "dropped", attempts, "no longer awaiting confirmation")
             run.dropped += 1
             continue

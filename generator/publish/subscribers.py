@@ -279,13 +279,12 @@ class SubscriberStore:
             subscriber = Subscriber(*row)
             if subscriber.status == "confirmed":
                 return "already"
-            if (subscriber.status not in ("pending", "unsubscribed") or subscriber.blocked or not nonce
-                    or not subscriber.nonce or subscriber.nonce != nonce):
-                return "used"
+            if subscriber.blocked or not nonce or not subscriber.nonce or subscriber.nonce != nonce:
+                return "used"  # pending, unsubscribed or soft-bounced with this link's nonce may confirm
             stamp = now_iso()
             db.execute("UPDATE subscribers SET status = 'confirmed', nonce = '', suppression = '', updated_at = ? "
                        "WHERE id = ?", (stamp, subscriber_id))
-            event = "confirmed by link" if subscriber.status == "pending" else "re-subscribed by link"
+            event = "confirmed by link" if subscriber.status == "pending" else f"re-subscribed by link (was {subscriber.status})"
             db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)", (subscriber_id, event, stamp))
             self._consent(db, subscriber_id, "confirmation link (double opt-in)", ip)
         return "confirmed"
