@@ -98,7 +98,8 @@ class StorePool:
 
 def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, ...] | None = None,
                on_queued=None) -> Flask:
-    """`on_queued()` is called after a sign-up queued a confirmation email (serve wakes its worker with it)."""
+    """`on_queued()` is called after every accepted sign-up, whether or not it queued a confirmation email (serve
+    wakes its worker with it). `old_secrets`: verify-only secrets (default: CAPWEEKLY_SECRET_OLD)."""
     secret = check_secret(secret) if secret is not None else secret_from_env()
     keys = (secret, *[s for s in (old_secrets_from_env() if old_secrets is None else old_secrets) if s != secret])
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
@@ -189,8 +190,7 @@ def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, .
         except SubscriberError:
             return message("That does not look like an email address", "Go back and check it.", status=400)
         # Committed, with the consent record and the queued email, before the answer; no mail inside the request.
-        queued = store().sign_up(address, ip=client, base_url=public_base(),
-                                 per_day=settings.web.confirmations_per_day)
+        store().sign_up(address, ip=client, base_url=public_base(), per_day=settings.web.confirmations_per_day)
         if on_queued is not None:
             on_queued()  # whatever the address: a woken worker that finds nothing costs the same time
         return done  # the same answer whether or not the address was known
@@ -298,7 +298,17 @@ def app_from_env() -> Flask:
 
     settings = load_settings(os.environ.get("CAPWEEKLY_SETTINGS", "settings.yaml"))
     secret = secret_from_env()
-    sender = ConfirmationWorker(settings, secret)
-    app = create_app(settings, secret=secret, on_queued=sender.wake)
-    sender.start()
+    running: dict[int, ConfirmationWorker] = {}
+    lock = threading.Lock()
+
+    def wake() -> None:
+        # One worker per process: with `gunicorn --preload` this runs before the fork, and threads do not
+        # survive a fork, so each worker process starts its own on its first sign-up.
+        with lock:
+            if os.getpid() not in running:
+                running[os.getpid()] = ConfirmationWorker(settings, secret).start()
+        running[os.getpid()].wake()
+
+    app = create_app(settings, secret=secret, on_queued=wake)
+    wake()
     return app
