@@ -4,16 +4,21 @@ Statuses: pending (signed up, not yet confirmed), confirmed (receives issues),
 unsubscribed, bounced. Every status change is written with a timestamp to
 `events`; every act of consent (a sign-up and its confirmation with the
 client's IP, an import, an address added by the publisher) to `consents`.
-An unsubscribed or bounced address is suppressed, and so is a pending one as
-far as the publisher is concerned: neither `subscribers add` nor an import
-changes it; only the reader's own click on a new confirmation link does, or
-`add --consent` naming the reader's request. A hard bounce (`bounced`) or a
-complaint (`unsubscribed`, with `suppression = 'complaint'`) is final for the
-sign-up form too: it answers as always and mails nothing. A confirmation
-email is queued in `confirmations` and sent by generator.publish.confirmations. The ledger has one row per (issue, subscriber): its `state` is
+An unsubscribed or bounced address (a complaint unsubscribes) is suppressed:
+neither `subscribers add` nor an import re-subscribes it; only the reader's
+own new sign-up does, or `add --consent` naming the reader's request. The ledger has one row per (issue, subscriber): its `state` is
 `sending` while a message is in the server's hands, then `sent`, `failed`
 (permanent refusal) or `unknown` (the connection died after the message
 was handed over, so it may or may not have been delivered).
+
+Suppression in detail: for the publisher a pending address is as fixed as a
+suppressed one (an import or `add` never confirms it); the reader's own click
+on a confirmation link is what confirms a sign-up and what brings back a
+reader who left and signed up again (they stay `unsubscribed` until then). A
+hard bounce, or a complaint (`unsubscribed` with `suppression = 'complaint'`),
+is final for the sign-up form too: it answers as always and mails nothing.
+Confirmation emails are queued in `confirmations` and sent by
+generator.publish.confirmations.
 """
 
 from __future__ import annotations
