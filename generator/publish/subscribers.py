@@ -10,15 +10,6 @@ own new sign-up does, or `add --consent` naming the reader's request. The ledger
 `sending` while a message is in the server's hands, then `sent`, `failed`
 (permanent refusal) or `unknown` (the connection died after the message
 was handed over, so it may or may not have been delivered).
-
-Suppression in detail: for the publisher a pending address is as fixed as a
-suppressed one (an import or `add` never confirms it); the reader's own click
-on a confirmation link is what confirms a sign-up and what brings back a
-reader who left and signed up again (they stay `unsubscribed` until then). A
-hard bounce, or a complaint (`unsubscribed` with `suppression = 'complaint'`),
-is final for the sign-up form too: it answers as always and mails nothing.
-Confirmation emails are queued in `confirmations` and sent by
-generator.publish.confirmations.
 """
 
 from __future__ import annotations
@@ -77,6 +68,11 @@ CREATE INDEX IF NOT EXISTS confirmations_due ON confirmations (state, due);
 CREATE INDEX IF NOT EXISTS confirmations_subscriber ON confirmations (subscriber_id, queued);
 """
 COLUMNS = "id, email, name, status, created_at, updated_at, nonce, suppression"
+# Suppression in detail: for the publisher a pending address is as fixed as a suppressed one (an import or `add`
+# never confirms it); the reader's own click on a confirmation link is what confirms a sign-up and what brings back
+# a reader who left and signed up again (they stay `unsubscribed` until then). A hard bounce, or a complaint
+# (`unsubscribed` with `suppression = 'complaint'`), is final for the sign-up form too: it answers as always and
+# mails nothing. Confirmation emails are queued in `confirmations`, sent by generator.publish.confirmations.
 SUPPRESSED = ("unsubscribed", "bounced")  # never mailed again; back only through a new double opt-in
 FINAL = ("hard bounce", "complaint")  # suppressions the sign-up form cannot lift either
 
