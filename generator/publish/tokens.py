@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import math
 import os
+import re
 import string
 import zlib
 from typing import Sequence
@@ -30,6 +31,7 @@ SECRET_ENV = "CAPWEEKLY_SECRET"
 OLD_SECRETS_ENV = "CAPWEEKLY_SECRET_OLD"
 MIN_LENGTH = 32
 MIN_BITS = 128
+WORD_BITS = 16  # a word from a list of about 65,000
 MAKE_ONE = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 # Values printed in capweekly's README, settings, docs, scripts and (before 0.3) its tests: public, so no secret.
 PUBLISHED = frozenset({
@@ -53,17 +55,23 @@ class SecretError(TokenError):
 
 def estimated_bits(value: str) -> float:
     """A cautious guess at a secret's strength: each character is worth the alphabet its kinds of character
-    span, except one that continues a run (the third a of aaa, the 3 of 123), worth 1 bit; never more than the
-    value compresses to, so a repeated pattern ("Ab1!Ab1!...") counts once."""
+    span, except one that continues a run (the third a of aaa, the 3 of 123), worth 1 bit, and a word (three or
+    more lowercase letters, perhaps capitalised: "secret", "Weekly") is worth 16 bits at most, a guess from a
+    dictionary; never more than the value compresses to, so a repeated pattern ("Ab1!Ab1!...") counts once."""
     pool = sum(len(chars) for chars in _CLASSES if any(c in chars for c in value)) or 1
     per_char = math.log2(max(pool, 2))
-    bits, previous, step = 0.0, None, None
+    bits, previous, step = [], None, None
     for ch in value:
         new_step = ord(ch) - ord(previous) if previous is not None else None
-        bits += 1.0 if new_step is not None and abs(new_step) <= 1 and new_step == step else per_char
+        bits.append(1.0 if new_step is not None and abs(new_step) <= 1 and new_step == step else per_char)
         previous, step = ch, new_step
+    total = sum(bits)
+    for word in re.finditer(r"[A-Z]?[a-z]{3,}", value):
+        if len(word.group()) >= 3:
+            worth = sum(bits[word.start():word.end()])
+            total -= worth - min(worth, WORD_BITS)
     compressed = len(zlib.compress(value.encode("utf-8"), 9)) - 8  # zlib's header and checksum
-    return min(bits, 8.0 * max(compressed, 0))
+    return min(total, 8.0 * max(compressed, 0))
 
 
 def secret_problem(value: str, *, old: bool = False) -> str | None:
