@@ -307,7 +307,8 @@ def subscribers_import(settings_path, csv_file, status) -> None:
         added, updated = store.import_csv(Path(csv_file), status)
         kept = store.kept_suppressed
     click.echo(f"imported {added} new and {updated} updated subscribers from {csv_file}"
-               + (f"; {kept} left unsubscribed or bounced (they rejoin only by signing up)" if kept else ""))
+               + (f"; {kept} left as they were: pending, unsubscribed or bounced (only the reader's own "
+                  "confirmation click changes them)" if kept else ""))
 
 
 @subscribers.command("add")
@@ -344,12 +345,44 @@ def subscribers_remove(settings_path, email) -> None:
 @click.option("--status", type=click.Choice(["pending", "confirmed", "unsubscribed", "bounced"]))
 @expected_errors
 def subscribers_list(settings_path, status) -> None:
-    """List subscribers (optionally one status)."""
+    """List subscribers (optionally one status), with each one's latest confirmation email when it is not sent."""
+    from generator.publish.confirmations import latest_confirmations
+
     with _store(_settings(settings_path)) as store:
         rows = store.list(status)
+        waiting = latest_confirmations(store)
     for r in rows:
-        click.echo(f"{r.email}\t{r.status}\t{r.name}\t{r.updated_at}")
+        mail = waiting.get(r.id)
+        shown = mail.describe() if mail is not None and mail.state in ("queued", "sending", "failed") else ""
+        suppression = f" ({r.suppression})" if r.suppression else ""
+        click.echo(f"{r.email}\t{r.status}{suppression}\t{r.name}\t{r.updated_at}" + (f"\t{shown}" if shown else ""))
     click.echo(f"{len(rows)} subscribers", err=True)
+    failed = [w for w in waiting.values() if w.state == "failed"]
+    retrying = [w for w in waiting.values() if w.state == "queued" and w.attempts]
+    if failed or retrying:
+        click.echo(f"confirmation emails: {len(failed)} failed for good, {len(retrying)} retrying; check the SMTP "
+                   "settings, then `capweekly subscribers confirmations --retry-failed`", err=True)
+
+
+@subscribers.command("confirmations")
+@SETTINGS_OPTION
+@click.option("--retry-failed", is_flag=True, help="Queue again the confirmation emails that gave up.")
+@expected_errors
+def subscribers_confirmations(settings_path, retry_failed) -> None:
+    """Send every queued confirmation email now (what `serve` does in the background), retries included.
+    Exits 5 when one failed (it stays queued and is retried with back-off)."""
+    from generator.publish.confirmations import retry_failed as requeue, send_due
+    from generator.publish.tokens import secret_from_env
+
+    settings = _settings(settings_path)
+    secret = secret_from_env()
+    with _store(settings) as store:
+        if retry_failed:
+            info(f"{requeue(store)} failed confirmation emails queued again")
+        run = send_due(store, settings, secret, everything=True)
+    click.echo(run.line())
+    if run.failed:
+        sys.exit(EXIT_SERVICE)
 
 
 def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
@@ -631,15 +664,20 @@ def factcheck(settings_path, start, end, source, data_dir, jobs, show) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @expected_errors
 def serve(settings_path, host, port) -> None:
-    """Run the sign-up / confirm / one-click unsubscribe app (needs CAPWEEKLY_SECRET)."""
-    from werkzeug.serving import run_simple
+    """Run the sign-up / confirm / one-click unsubscribe app (needs CAPWEEKLY_SECRET), and the worker that sends
+    the queued confirmation emails. The access log never shows a link's token."""
+    from generator.web import make_web_server
 
-    from generator.web import create_app
-
-    app = create_app(_settings(settings_path))
+    server, worker = make_web_server(_settings(settings_path), host, port)
     click.echo(f"capweekly serve: http://{host}:{port}/ (health: /health); for production see README, 'Deploying'",
                err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        worker.stop()
 
 
 def _list_health(store) -> str:
@@ -660,20 +698,26 @@ def bounces() -> None:
 def bounces_import(settings_path, mailbox_path) -> None:
     """Read delivery reports (RFC 3464) and complaints (ARF) from an mbox file or Maildir folder;
     suppress hard bounces and complainers, count soft bounces. Safe to run again on the same mailbox.
+    Exit 0: all read and verified; 3: some messages unreadable (set aside, named); 4: some reports unverified.
 
     For IMAP, sync the box into a Maildir first (mbsync, getmail, fetchmail)."""
     from generator.publish.bounces import import_bounces, list_health
-    from generator.publish.tokens import secret_from_env
+    from generator.publish.tokens import verifying_secrets
 
     settings = _settings(settings_path)
-    secret = secret_from_env()  # reader tokens are verified with it
+    secrets = verifying_secrets()  # reader tokens are verified with the current secret and the old ones
     with _store(settings) as store:
-        summary = import_bounces(store, Path(mailbox_path), secret, settings)
+        summary = import_bounces(store, Path(mailbox_path), secrets, settings)
         health = list_health(store)
     click.echo(summary.line())
     for address in summary.suppressed[:50]:
         click.echo(f"  suppressed: {address}", err=True)
+    for name in summary.unreadable[:50]:
+        click.echo(f"  set aside, unreadable: {name}", err=True)
+    for key in summary.unverified[:50]:
+        click.echo(f"  unverified, nobody suppressed: {key}", err=True)
     click.echo(health)
+    sys.exit(summary.exit_code)
 
 
 @main.command()

@@ -335,7 +335,11 @@ class Web(_Model):
                                                      "e.g. https://example.com/letters/; the site's sign-up form and "
                                                      "the email's unsubscribe links point there.")
     confirm_hours: int = Field(48, ge=1, le=24 * 14, description="Hours a confirmation link stays valid.")
-    signups_per_hour: int = Field(10, ge=1, le=10000, description="Sign-up requests allowed per client per hour.")
+    signups_per_hour: int = Field(10, ge=1, le=10000, description="Sign-up requests allowed per client per hour "
+                                                                  "(an IPv6 client counts as its /64).")
+    confirmations_per_day: int = Field(3, ge=1, le=20, description="Confirmation emails one address may be sent in "
+                                                                   "24 hours, whatever client asks; further sign-ups "
+                                                                   "get the same answer and no email.")
     trusted_proxies: int = Field(0, ge=0, le=5, description="Reverse proxies in front of the app whose "
                                                             "X-Forwarded-For may be trusted for the client address.")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from secrets import token_urlsafe
 import subprocess
 import statistics
 import sys
@@ -34,7 +35,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hosted", action="store_true", help="images hosted on the site instead of attached inline")
     args = parser.parse_args()
-    os.environ.setdefault("CAPWEEKLY_SECRET", "benchmark-secret-0123456789")
+    os.environ.setdefault("CAPWEEKLY_SECRET", token_urlsafe(32))
     settings = load_settings(ROOT / "settings.yaml")
     if args.hosted:
         settings = settings.model_copy(update={"site": settings.site.model_copy(

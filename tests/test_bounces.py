@@ -5,17 +5,18 @@ from __future__ import annotations
 import mailbox
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
+from secrets import token_urlsafe
 
 import pytest
 from click.testing import CliRunner
 
-from generator.errors import EXIT_INPUT
+from generator.errors import EXIT_INPUT, EXIT_REFUSED
 from generator.publish.bounces import import_bounces, list_health, parse_report
 from generator.publish.mail import Issue, send_issue
 from generator.publish.subscribers import SubscriberStore
 from tests.smtp_server import SmtpServer
 
-SECRET = "test-secret-0123456789abcdef"
+SECRET = token_urlsafe(32)
 
 
 @pytest.fixture(autouse=True)
@@ -162,7 +163,7 @@ def test_hard_bounce_complaint_and_soft_bounces_suppress_the_right_readers(sent,
                 b"From: reader4@example.com\nTo: letters@example.com\nSubject: thanks!\n\nGreat issue.\n")
     summary = import_bounces(store, box, SECRET, s)
     assert (summary.messages, summary.hard, summary.soft, summary.complaints) == (6, 1, 2, 1)
-    assert summary.not_reports == 2 and summary.unmatched == []
+    assert summary.not_reports == 2 and summary.unverified == [] and summary.unreadable == []
     assert sorted(summary.suppressed) == ["reader0@example.com", "reader1@example.com"]
     status = {sub.email: sub.status for sub in store.list()}
     assert status == {"reader0@example.com": "bounced", "reader1@example.com": "unsubscribed",
@@ -189,18 +190,21 @@ def test_forged_or_foreign_reports_suppress_nobody(sent, tmp_path):
                 dsn("bounces@letters.example.com", "stranger@example.com", "5.1.1", msgid="<f2@mx>"),
                 arf("From: x@y\nX-Capweekly-Reader: 1-ffffffffffff\nMessage-ID: <nope@x>\n", msgid="<f3@fbl>"))
     summary = import_bounces(store, box, SECRET, s)
-    assert len(summary.unmatched) == 3 and summary.suppressed == []
+    assert len(summary.unverified) == 3 and summary.suppressed == []
     assert {sub.status for sub in store.list()} == {"confirmed"}
 
 
-def test_a_report_without_verp_is_matched_by_the_quoted_message_id_or_a_mailed_address(sent, tmp_path):
+def test_a_report_without_verp_is_matched_by_the_quoted_message_id_never_by_the_address_it_names(sent, tmp_path):
     store, s, out = sent
     _, msg3 = out["reader3@example.com"]
     quoted = f"From: letters@example.com\nMessage-ID: {msg3['Message-ID']}\n"
     box = _mbox(tmp_path, dsn("letters@example.com", "other@x.example", "5.1.1", quoted, msgid="<m1@mx>"),
                 dsn("letters@example.com", "reader4@example.com", "5.1.2", msgid="<m2@mx>"))
     summary = import_bounces(store, box, SECRET, s)
-    assert sorted(summary.suppressed) == ["reader3@example.com", "reader4@example.com"]
+    assert summary.suppressed == ["reader3@example.com"]
+    # Naming a reader we mailed proves nothing: anyone can write that report.
+    assert summary.unverified == ["<m2@mx> (names reader4@example.com)"]
+    assert store.get("reader4@example.com").status == "confirmed"
 
 
 def test_policy_refusals_and_full_mailboxes_are_soft(tmp_path):
@@ -246,3 +250,126 @@ def test_cli_bounces_import_reads_a_maildir_and_refuses_what_is_not_a_mailbox(se
         result = runner.invoke(main, ["bounces", "import", str(tmp_path / bad), "--settings", str(settings_file)])
         assert result.exit_code == EXIT_INPUT and says in result.output, result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+# --- issue 25: bounces that cannot be forged or poisoned --------------------------------------------------------------
+
+def _cli_settings(store, tmp_path):
+    import yaml
+
+    from tests.conftest import SETTINGS
+
+    raw = yaml.safe_load(SETTINGS.read_text())
+    raw["email"] = {**raw.get("email", {}), "database": str(store.path), "bounce_address": "bounces@letters.example.com"}
+    path = tmp_path / "settings.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+def test_forged_reports_and_complaints_naming_real_readers_suppress_nobody(sent, tmp_path):
+    from generator.cli import main
+
+    store, s, out = sent
+    _, msg4 = out["reader4@example.com"]
+    sid1 = store.get("reader1@example.com").id
+    box = _mbox(tmp_path,
+                # no token, names a reader we mailed (the old recipient-address fallback)
+                dsn("bounces@letters.example.com", "reader0@example.com", "5.1.1", msgid="<forged1@mx>"),
+                # a forged VERP token with the right id
+                dsn(f"bounces+{sid1}-0123456789ab@letters.example.com", "reader1@example.com", "5.1.1",
+                    msgid="<forged2@mx>"),
+                # a forged complaint: a made-up token and Message-ID, the reader's address
+                arf(f"From: letters@example.com\nX-Capweekly-Reader: {store.get('reader2@example.com').id}-"
+                    "deadbeefdead\nMessage-ID: <made-up@letters.example.com>\nTo: reader2@example.com\n",
+                    msgid="<forged3@fbl>").replace(b"Reported-Domain", b"Original-Rcpt-To: <reader2@example.com>\n"
+                                                                        b"Reported-Domain"),
+                # a real reader's token but another reader's Message-ID: the proofs disagree
+                dsn(out["reader3@example.com"][0], "reader3@example.com", "5.1.1",
+                    f"From: letters@example.com\nMessage-ID: {msg4['Message-ID']}\n", msgid="<forged4@mx>"))
+    result = CliRunner().invoke(main, ["bounces", "import", str(box), "--settings", str(_cli_settings(store, tmp_path))])
+    assert result.exit_code == EXIT_REFUSED, result.output
+    assert "0 readers newly suppressed" in result.output and "4 reports unverified" in result.output
+    for line in ["unverified, nobody suppressed: <forged1@mx> (names reader0@example.com)",
+                 "unverified, nobody suppressed: <forged2@mx> (names reader1@example.com)",
+                 "unverified, nobody suppressed: <forged3@fbl> (names reader2@example.com)",
+                 "unverified, nobody suppressed: <forged4@mx> (names reader3@example.com)"]:
+        assert line in result.output, result.output
+    assert {sub.status for sub in store.list()} == {"confirmed"}
+
+
+def _poison(kind: str, report: bytes) -> bytes:
+    """A real delivery report spoiled the way a hostile or broken mail system would."""
+    if kind == "message-id":
+        return report.replace(b"Message-ID: <", b"Message-ID: <\xff\xfe-", 1)
+    if kind == "date":
+        return report.replace(b"Date: ", b"Date: Fri, 27 Nov 2026 2\xe91:30:01 +0000\r\nX-Old-Date: ", 1)
+    if kind == "status":
+        return report.replace(b"Status: 5.1.1", b"Status: 5.1.1 \xc3\x28\xa0", 1)
+    if kind == "quoted":
+        return report.replace(b"X-Capweekly-Reader: ", b"X-Capweekly-Reader: \xff", 1)
+    if kind == "nested":
+        depth = 3000
+        opening = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+                           for i in range(depth))
+        closing = b"".join(b"\r\n--b%d--\r\n" % i for i in reversed(range(depth)))
+        return (b"From: MAILER-DAEMON@mx.example\r\nMessage-ID: <nested@mx>\r\nMIME-Version: 1.0\r\n" + opening
+                + b"Content-Type: text/plain\r\n\r\nhello" + closing)
+    raise ValueError(kind)
+
+
+POISONS = ("message-id", "date", "status", "quoted", "nested")
+
+
+def test_a_message_that_cannot_be_read_is_set_aside_and_the_import_goes_on(sent, tmp_path):
+    from generator.cli import main
+
+    store, s, out = sent
+    env0, _ = out["reader0@example.com"]
+    _, msg1 = out["reader1@example.com"]
+    _, msg2 = out["reader2@example.com"]
+    good_first = dsn(env0, "reader0@example.com", "5.1.1", msgid="<good1@mx>")
+    spoiled = [_poison(kind, dsn("bounces@letters.example.com", "reader2@example.com", "5.1.1", _headers(msg2),
+                                 msgid=f"<{kind}@mx>")) for kind in POISONS]
+    good_last = arf(_headers(msg1), msgid="<good2@fbl>")
+    box = _mbox(tmp_path, good_first, *spoiled, good_last)
+    settings_file = _cli_settings(store, tmp_path)
+    for run in range(2):  # a re-run meets the same messages and does not die on them either
+        result = CliRunner().invoke(main, ["bounces", "import", str(box), "--settings", str(settings_file)])
+        assert result.exit_code == EXIT_INPUT, result.output
+        assert isinstance(result.exception, SystemExit)  # an exit code, not a traceback
+        assert "read 7 messages" in result.output and "5 messages unreadable (set aside)" in result.output
+        aside = [line for line in result.output.splitlines() if line.startswith("  set aside, unreadable: ")]
+        assert len(aside) == 5, result.output
+        assert "message 2 (<\\xff\\xfe-message-id@mx>): raw 8-bit bytes in the Message-ID" in aside[0]
+        assert "message 3 (<date@mx>): raw 8-bit bytes in the Date" in aside[1]
+        assert "message 4 (<status@mx>): raw 8-bit bytes in the Status line" in aside[2]
+        assert "message 5 (<quoted@mx>): raw 8-bit bytes in the quoted X-Capweekly-Reader" in aside[3]
+        assert "message 6 (<nested@mx>): " in aside[4] and ("deep" in aside[4] or "RecursionError" in aside[4])
+        assert ("2 readers newly suppressed" if run == 0 else "2 already imported") in result.output
+    status = {sub.email: sub.status for sub in store.list()}
+    assert (status["reader0@example.com"], status["reader1@example.com"]) == ("bounced", "unsubscribed")
+    assert status["reader2@example.com"] == "confirmed"  # only named in unreadable messages
+
+
+def test_bounces_import_exits_0_when_every_report_is_read_and_verified(sent, tmp_path):
+    from generator.cli import main
+
+    store, s, out = sent
+    env0, _ = out["reader0@example.com"]
+    box = _mbox(tmp_path, dsn(env0, "reader0@example.com", "5.1.1"))
+    result = CliRunner().invoke(main, ["bounces", "import", str(box), "--settings", str(_cli_settings(store, tmp_path))])
+    assert result.exit_code == 0 and "0 reports unverified" in result.output and "0 messages unreadable" in result.output
+
+
+def test_a_reader_token_signed_before_a_rotation_still_proves_the_report(sent, tmp_path, monkeypatch):
+    from generator.publish.bounces import reader_token, verp_address
+    from generator.publish.tokens import verifying_secrets
+
+    store, s, _ = sent
+    old = token_urlsafe(32)
+    sub = store.get("reader0@example.com")
+    to = verp_address("bounces@letters.example.com", reader_token(old, sub.id, sub.email))
+    box = _mbox(tmp_path, dsn(to, "reader0@example.com", "5.1.1", msgid="<rotated@mx>"))
+    assert import_bounces(store, box, SECRET, s).unverified == ["<rotated@mx> (names reader0@example.com)"]
+    monkeypatch.setenv("CAPWEEKLY_SECRET_OLD", old)
+    assert import_bounces(store, box, verifying_secrets(), s).suppressed == ["reader0@example.com"]

@@ -6,6 +6,7 @@ Every run here is a real `capweekly` process; the server counts what it receives
 from __future__ import annotations
 
 import os
+from secrets import token_urlsafe
 import signal
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from tests.conftest import ROOT, SETTINGS
 from tests.smtp_server import SmtpServer
 
 READERS = 30
-SECRET = "concurrency-secret-0123456789"
+SECRET = token_urlsafe(32)
 RISK = ["--allow-sample-data", "--allow-stale-data"]  # the issue is built from the sample, months ago
 
 

@@ -17,6 +17,7 @@ import json
 import os
 import random
 import resource
+from secrets import token_urlsafe
 import shutil
 import signal
 import time
@@ -29,7 +30,7 @@ from generator.publish.mail import Issue, send_issue
 from generator.publish.subscribers import SubscriberStore
 from tests.smtp_server import SmtpServer
 
-SECRET = "crash-secret-0123456789abcdef"
+SECRET = token_urlsafe(32)
 SEED = int(os.environ.get("CAPWEEKLY_CRASH_SEED", "16"))
 READERS = 80
 KILLS = 20

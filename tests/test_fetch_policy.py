@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 from pathlib import Path
+from secrets import token_urlsafe
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_a_local_note_image_is_copied_into_the_issue_and_every_edition_uses_the_
     from generator.publish.mail import build_message, load_issue
     from generator.publish.subscribers import Subscriber
 
-    monkeypatch.setenv("CAPWEEKLY_SECRET", "test-secret-0123456789abcdef")
+    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
     s = settings.model_copy(update={"email": settings.email.model_copy(update={"unsubscribe_url": "https://example.com/u"})})
 
     class built:
@@ -133,7 +134,7 @@ def test_a_local_note_image_is_copied_into_the_issue_and_every_edition_uses_the_
     assert srcs and all(src.startswith("cid:") for src in srcs), srcs
     issue = load_issue(built.folder)
     assert {src[4:] for src in srcs} <= set(issue.images)
-    msg = build_message(s, issue, Subscriber(1, "r@example.com", "", "confirmed", "", ""), "test-secret-0123456789abcdef",
+    msg = build_message(s, issue, Subscriber(1, "r@example.com", "", "confirmed", "", ""), token_urlsafe(32),
                         now=__import__("datetime").datetime.now())
     parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
     cids = {p["Content-ID"] for p in parsed.walk() if p.get_content_maintype() == "image"}

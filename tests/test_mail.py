@@ -1,6 +1,7 @@
 """Sending against a real SMTP server on loopback (aiosmtpd), reading back what it received."""
 
 import re
+from secrets import token_urlsafe
 
 from datetime import date
 
@@ -14,7 +15,7 @@ from generator.publish.tokens import read_token
 from generator.render.email import MAX_HTML_BYTES
 from tests.smtp_server import SmtpServer, refuse_all_logins
 
-SECRET = "test-secret-0123456789abcdef"
+SECRET = token_urlsafe(32)
 
 
 @pytest.fixture(autouse=True)

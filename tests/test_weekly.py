@@ -1,6 +1,7 @@
 """`capweekly weekly`: update, build, publish, send, in order; safe to run twice; nothing sent on failure."""
 
 from datetime import date
+from secrets import token_urlsafe
 
 import yaml
 import yfinance
@@ -30,7 +31,7 @@ def _settings(tmp_path, port):
 
 
 def test_weekly_runs_in_order_and_twice_safely(tmp_path, monkeypatch):
-    monkeypatch.setenv("CAPWEEKLY_SECRET", "weekly-secret-0123456789")
+    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
     monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS, end=date.today())))
     runner = CliRunner()
     with SmtpServer() as server:
@@ -48,7 +49,7 @@ def test_weekly_runs_in_order_and_twice_safely(tmp_path, monkeypatch):
 
 
 def test_weekly_sends_nothing_when_the_data_is_stale(tmp_path, monkeypatch):
-    monkeypatch.setenv("CAPWEEKLY_SECRET", "weekly-secret-0123456789")
+    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
     monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS, end=date(2025, 10, 31))))
     with SmtpServer() as server:
         settings = _settings(tmp_path, server.port)

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS subscribers (
     status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    nonce TEXT NOT NULL DEFAULT '');
+    nonce TEXT NOT NULL DEFAULT '',
+    suppression TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, event TEXT NOT NULL, at TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT '');
@@ -58,8 +59,22 @@ CREATE INDEX IF NOT EXISTS rate_hits_client ON rate_hits (client, at);
 CREATE TABLE IF NOT EXISTS consents (
     id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL,
     ip TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS confirmations (
+    id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, base_url TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'dropped')),
+    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+    queued REAL NOT NULL, due REAL NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS confirmations_due ON confirmations (state, due);
+CREATE INDEX IF NOT EXISTS confirmations_subscriber ON confirmations (subscriber_id, queued);
 """
+COLUMNS = "id, email, name, status, created_at, updated_at, nonce, suppression"
+# Suppression in detail: for the publisher a pending address is as fixed as a suppressed one (an import or `add`
+# never confirms it); the reader's own click on a confirmation link is what confirms a sign-up and what brings back
+# a reader who left and signed up again (they stay `unsubscribed` until then). A hard bounce, or a complaint
+# (`unsubscribed` with `suppression = 'complaint'`), is final for the sign-up form too: it answers as always and
+# mails nothing. Confirmation emails are queued in `confirmations`, sent by generator.publish.confirmations.
 SUPPRESSED = ("unsubscribed", "bounced")  # never mailed again; back only through a new double opt-in
+FINAL = ("hard bounce", "complaint")  # suppressions the sign-up form cannot lift either
 
 
 class SubscriberError(CapweeklyError):
@@ -75,6 +90,13 @@ class Subscriber:
     created_at: str
     updated_at: str
     nonce: str = ""  # one-time value a pending sign-up's confirmation link must carry
+    suppression: str = ""  # why a suppressed reader is: 'hard bounce', 'soft bounces', 'complaint' ('' otherwise)
+
+    @property
+    def blocked(self) -> bool:
+        """A hard-bounced or complained address: no mail at all, a confirmation included. (A reader suppressed
+        for soft bounces, a full mailbox, may sign up again.)"""
+        return self.suppression in FINAL or (self.status == "bounced" and self.suppression != "soft bounces")
 
 
 def now_iso() -> str:
@@ -106,11 +128,23 @@ class SubscriberStore:
             # crash-safety is about); only a power cut could lose the last few ledger rows.
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
-            columns = {row[1] for row in self.db.execute("PRAGMA table_info(subscribers)")}
-            if "nonce" not in columns:  # databases made before sign-up existed
-                self.db.execute("ALTER TABLE subscribers ADD COLUMN nonce TEXT NOT NULL DEFAULT ''")
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise SubscriberError(f"{self.path}: not a usable subscriber database ({exc})") from None
+
+    def _migrate(self) -> None:
+        """Bring a list file made by an older capweekly up to this schema (only ever adding)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(subscribers)")}
+        if "nonce" not in columns:  # databases made before sign-up existed
+            self.db.execute("ALTER TABLE subscribers ADD COLUMN nonce TEXT NOT NULL DEFAULT ''")
+        if "suppression" not in columns:  # before 0.3 a complaint left only an event behind
+            with self.transaction() as db:
+                db.execute("ALTER TABLE subscribers ADD COLUMN suppression TEXT NOT NULL DEFAULT ''")
+                db.execute("UPDATE subscribers SET suppression = 'complaint' WHERE status = 'unsubscribed' AND id IN "
+                           "(SELECT subscriber_id FROM events WHERE event LIKE 'unsubscribed: complaint%')")
+                db.execute("UPDATE subscribers SET suppression = CASE WHEN id IN (SELECT subscriber_id FROM events "
+                           "WHERE event LIKE 'bounced: % soft bounces %') THEN 'soft bounces' ELSE 'hard bounce' END "
+                           "WHERE status = 'bounced'")
 
     def close(self) -> None:
         self.db.close()
@@ -127,18 +161,19 @@ class SubscriberStore:
     # --- subscribers -----------------------------------------------------------------
 
     def get(self, email: str) -> Subscriber | None:
-        row = self.db.execute("SELECT * FROM subscribers WHERE email = ?", (email.strip(),)).fetchone()
+        row = self.db.execute(f"SELECT {COLUMNS} FROM subscribers WHERE email = ?", (email.strip(),)).fetchone()
         return Subscriber(*row) if row else None
 
     def by_id(self, subscriber_id: int) -> Subscriber | None:
-        row = self.db.execute("SELECT * FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
+        row = self.db.execute(f"SELECT {COLUMNS} FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
         return Subscriber(*row) if row else None
 
     def list(self, status: str | None = None) -> list[Subscriber]:
         if status:
-            rows = self.db.execute("SELECT * FROM subscribers WHERE status = ? ORDER BY id", (status,)).fetchall()
+            rows = self.db.execute(f"SELECT {COLUMNS} FROM subscribers WHERE status = ? ORDER BY id",
+                                   (status,)).fetchall()
         else:
-            rows = self.db.execute("SELECT * FROM subscribers ORDER BY id").fetchall()
+            rows = self.db.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY id").fetchall()
         return [Subscriber(*r) for r in rows]
 
     def _upsert(self, db, email: str, name: str, status: str, event: str) -> int:
@@ -150,8 +185,9 @@ class SubscriberStore:
             sid = cur.lastrowid
         else:
             sid = row[0]
-            db.execute("UPDATE subscribers SET status = ?, name = COALESCE(NULLIF(?, ''), name), updated_at = ? "
-                       "WHERE id = ?", (status, name, stamp, sid))
+            db.execute("UPDATE subscribers SET status = ?, name = COALESCE(NULLIF(?, ''), name), updated_at = ?, "
+                       "suppression = CASE WHEN ? IN ('unsubscribed', 'bounced') THEN suppression ELSE '' END "
+                       "WHERE id = ?", (status, name, stamp, status, sid))
         db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)", (sid, event, stamp))
         return sid
 
@@ -166,8 +202,9 @@ class SubscriberStore:
                                (subscriber_id,)).fetchall()
 
     def add(self, raw_email: str, name: str = "", status: str = "confirmed", consent: str | None = None) -> int:
-        """Add or update one subscriber. An unsubscribed or bounced address is not re-subscribed unless
-        `consent` says how the reader asked to come back (it is recorded)."""
+        """Add or update one subscriber. A pending, unsubscribed or bounced address is left as it is unless
+        `consent` says how the reader asked (it is recorded): a pending sign-up becomes a reader only by their
+        own click, a reader who left or bounced comes back only by asking."""
         if status not in STATUSES:
             raise SubscriberError(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
         email = normalise_address(raw_email)
@@ -175,10 +212,12 @@ class SubscriberStore:
             raise SubscriberError(f"{email}: the name must be one line of at most 200 characters")
         with self.transaction() as db:
             row = db.execute("SELECT status, updated_at FROM subscribers WHERE email = ?", (email,)).fetchone()
-            if row and row[0] in SUPPRESSED and status not in SUPPRESSED and not consent:
-                raise SubscriberError(f"{email} is {row[0]} (since {row[1]}); not re-subscribed, nothing changed",
-                                      "a reader who left comes back by signing up again; if they asked you "
-                                      "directly, pass --consent 'how and when they asked'")
+            if row and row[0] in (*SUPPRESSED, "pending") and row[0] != status and not consent:
+                what = "not confirmed" if row[0] == "pending" else "not re-subscribed"
+                raise SubscriberError(f"{email} is {row[0]} (since {row[1]}); {what}, nothing changed",
+                                      "a reader who left comes back by signing up again, a pending sign-up is "
+                                      "confirmed by the reader's click; if they asked you directly, pass "
+                                      "--consent 'how and when they asked'")
             sid = self._upsert(db, email, name, status, f"added as {status}")
             if status in ("confirmed", "pending"):
                 self._consent(db, sid, "added by the publisher", detail=consent or "")
@@ -191,36 +230,63 @@ class SubscriberStore:
             db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
                        (subscriber_id, event, now_iso()))
 
-    def sign_up(self, email: str, ip: str = "") -> Subscriber | None:
-        """Record a sign-up. Returns the subscriber (with a fresh nonce) when a confirmation email is due,
-        None when the address is already confirmed (nothing to do, and nothing to reveal)."""
+    def sign_up(self, email: str, ip: str = "", *, base_url: str = "", per_day: int = 3,
+                now: float | None = None) -> Subscriber | None:
+        """Record a sign-up and queue a confirmation email. Returns the subscriber (with the nonce its link will
+        carry) when one is queued or already waiting; None when nothing will be sent: the address is confirmed
+        (nothing to do), hard-bounced or complained (final), or had `per_day` confirmations in the last day.
+        A reader who unsubscribed stays unsubscribed, and a pending one pending, until the link is opened."""
         import secrets
+        import time
 
+        now = time.time() if now is None else now
         with self.transaction() as db:
-            row = db.execute("SELECT id, status FROM subscribers WHERE email = ?", (email,)).fetchone()
-            if row is not None and row[1] == "confirmed":
+            row = db.execute(f"SELECT {COLUMNS} FROM subscribers WHERE email = ?", (email,)).fetchone()
+            known = Subscriber(*row) if row else None
+            if known is not None and (known.status == "confirmed" or known.blocked):
+                # The row stays exactly as it was; the event is the audit trail, and gives this answer the same
+                # work (a write, a commit) as a new sign-up's, so its timing tells nothing.
+                why = f"{known.status} ({known.suppression})" if known.suppression else known.status
+                db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
+                           (known.id, f"sign-up form used while {why}: nothing sent", now_iso()))
                 return None
-            nonce = secrets.token_urlsafe(12)
-            sid = self._upsert(db, email, "", "pending", "signed up (awaiting confirmation)")
-            db.execute("UPDATE subscribers SET nonce = ? WHERE id = ?", (nonce, sid))
+            if known is None:
+                sid = self._upsert(db, email, "", "pending", "signed up (awaiting confirmation)")
+            else:
+                sid = known.id
+                db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)",
+                           (sid, f"signed up again while {known.status} (awaiting confirmation)", now_iso()))
             self._consent(db, sid, "web sign-up form", ip)
+            waiting = db.execute("SELECT 1 FROM confirmations WHERE subscriber_id = ? AND state IN ('queued', 'sending')",
+                                 (sid,)).fetchone()
+            if waiting is None:
+                (recent,) = db.execute("SELECT COUNT(*) FROM confirmations WHERE subscriber_id = ? AND queued > ?",
+                                       (sid, now - 86400)).fetchone()
+                if recent >= per_day:
+                    return None  # the earlier links still work: the nonce is kept
+                db.execute("UPDATE subscribers SET nonce = ? WHERE id = ?", (secrets.token_urlsafe(12), sid))
+                db.execute("INSERT INTO confirmations (subscriber_id, base_url, queued, due, updated_at) "
+                           "VALUES (?, ?, ?, ?, ?)", (sid, base_url, now, now, now_iso()))
         return self.by_id(sid)
 
     def confirm(self, subscriber_id: int, nonce: str, ip: str = "") -> str:
-        """'confirmed', 'already' (confirmed before) or 'used' (link replayed, superseded or withdrawn)."""
+        """'confirmed', 'already' (confirmed before) or 'used' (link replayed, superseded or withdrawn).
+        The click is the reader's consent: a pending sign-up, or a reader who unsubscribed and signed up again,
+        becomes confirmed, and the consent is recorded."""
         with self.transaction() as db:
-            row = db.execute("SELECT status, nonce FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
+            row = db.execute(f"SELECT {COLUMNS} FROM subscribers WHERE id = ?", (subscriber_id,)).fetchone()
             if row is None:
                 return "used"
-            if row[0] == "confirmed":
+            subscriber = Subscriber(*row)
+            if subscriber.status == "confirmed":
                 return "already"
-            if row[0] != "pending" or not nonce or row[1] != nonce:
-                return "used"
+            if subscriber.blocked or not nonce or not subscriber.nonce or subscriber.nonce != nonce:
+                return "used"  # pending, unsubscribed or soft-bounced with this link's nonce may confirm
             stamp = now_iso()
-            db.execute("UPDATE subscribers SET status = 'confirmed', nonce = '', updated_at = ? WHERE id = ?",
-                       (stamp, subscriber_id))
-            db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, 'confirmed by link', ?)",
-                       (subscriber_id, stamp))
+            db.execute("UPDATE subscribers SET status = 'confirmed', nonce = '', suppression = '', updated_at = ? "
+                       "WHERE id = ?", (stamp, subscriber_id))
+            event = "confirmed by link" if subscriber.status == "pending" else f"re-subscribed by link (was {subscriber.status})"
+            db.execute("INSERT INTO events (subscriber_id, event, at) VALUES (?, ?, ?)", (subscriber_id, event, stamp))
             self._consent(db, subscriber_id, "confirmation link (double opt-in)", ip)
         return "confirmed"
 
@@ -311,13 +377,13 @@ class SubscriberStore:
             raise SubscriberError(f"{path}: {shown}", "fix the file and import again; nothing was imported")
         added = updated = 0
         source = f"imported from {Path(path).name}"
-        self.kept_suppressed = 0  # rows left unsubscribed or bounced (an import never re-subscribes)
+        self.kept_suppressed = 0  # pending, unsubscribed or bounced rows left as they were
         with self.transaction() as db:
             for email, name, row_status in rows:
                 existing = db.execute("SELECT status FROM subscribers WHERE email = ?", (email,)).fetchone()
-                if existing and existing[0] in SUPPRESSED and row_status not in SUPPRESSED:
+                if existing and existing[0] in (*SUPPRESSED, "pending"):
                     self.kept_suppressed += 1
-                    continue  # never re-subscribe someone who left or bounced through an import
+                    continue  # an import never confirms a sign-up nor changes a reader who left or bounced
                 sid = self._upsert(db, email, name, row_status, source)
                 if row_status in ("confirmed", "pending"):
                     self._consent(db, sid, source)
@@ -327,13 +393,16 @@ class SubscriberStore:
     # --- bounces and complaints (generator.publish.bounces) -------------------------------
 
     def by_message_id(self, message_id: str) -> Subscriber | None:
-        row = self.db.execute("SELECT subscriber_id FROM ledger WHERE message_id = ? LIMIT 1",
-                              (message_id.strip(),)).fetchone()
-        return self.by_id(row[0]) if row else None
-
-    def was_mailed(self, subscriber_id: int) -> bool:
-        return self.db.execute("SELECT 1 FROM ledger WHERE subscriber_id = ? AND state IN ('sent', 'unknown') "
-                               "LIMIT 1", (subscriber_id,)).fetchone() is not None
+        """The reader the ledger recorded this Message-ID for (a message handed over, not refused), while the
+        reader still has the address it went to; None otherwise."""
+        if not message_id.strip():
+            return None
+        rows = self.db.execute("SELECT subscriber_id, email FROM ledger WHERE message_id = ? AND state != 'failed'",
+                               (message_id.strip(),)).fetchall()
+        if len({r[0] for r in rows}) != 1:
+            return None
+        found = self.by_id(rows[0][0])
+        return found if found is not None and found.email.lower() == rows[0][1].lower() else None
 
     def record_bounce(self, report: str, subscriber: Subscriber, events, at, *, soft_limit: int,
                       soft_days: int) -> tuple[list[str], bool] | None:
@@ -357,21 +426,24 @@ class SubscriberStore:
                 if cur.rowcount:
                     kinds.append(e.kind)
             status = db.execute("SELECT status FROM subscribers WHERE id = ?", (subscriber.id,)).fetchone()[0]
-            new, why = None, ""
+            new, why, reason = None, "", ""
             if "complaint" in kinds:
-                new, why = "unsubscribed", "complaint (feedback report) from the reader's mail provider"
+                new, why, reason = "unsubscribed", "complaint (feedback report) from the reader's mail provider", \
+                    "complaint"
             elif "hard" in kinds:
-                new, why = "bounced", f"hard bounce ({next(e.status for e in events if e.kind == 'hard')})"
+                new, why, reason = "bounced", f"hard bounce ({next(e.status for e in events if e.kind == 'hard')})", \
+                    "hard bounce"
             elif "soft" in kinds:
                 since = (datetime.now(timezone.utc) - timedelta(days=soft_days)).isoformat(timespec="seconds")
                 (soft,) = db.execute("SELECT COUNT(*) FROM bounces WHERE subscriber_id = ? AND kind = 'soft' "
                                      "AND at >= ?", (subscriber.id, since)).fetchone()
                 if soft >= soft_limit:
-                    new, why = "bounced", f"{soft} soft bounces in {soft_days} days"
+                    new, why, reason = "bounced", f"{soft} soft bounces in {soft_days} days", "soft bounces"
             suppressed = new is not None and status not in SUPPRESSED
+            if suppressed or reason == "complaint":  # a complaint is final even from a reader who had left
+                db.execute("UPDATE subscribers SET status = ?, nonce = '', suppression = ?, updated_at = ? WHERE id = ?",
+                           (new if suppressed else status, reason, stamp, subscriber.id))
             if suppressed:
-                db.execute("UPDATE subscribers SET status = ?, nonce = '', updated_at = ? WHERE id = ?",
-                           (new, stamp, subscriber.id))
                 db.execute("INSERT INTO events (subscriber_id, event, at, detail) VALUES (?, ?, ?, ?)",
                            (subscriber.id, f"{new}: {why}", stamp, report[:200]))
         return kinds, suppressed
