@@ -431,7 +431,7 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
             click.echo(f"sending {issue.as_of} to {total} confirmed readers", err=True)
 
         def line(s):
-            done = s.sent + s.skipped + s.failed + s.unknown
+            done = s.done
             if _verbosity and done >= marks["next"]:
                 marks["next"] = (done // step + 1) * step
                 click.echo(f"sending {issue.as_of}: {done}/{total} done (sent {s.sent}, failed {s.failed}, "
@@ -443,7 +443,7 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
         task = bar.add_task("", total=total)
 
         def tick(s):
-            bar.update(task, completed=s.sent + s.skipped + s.failed + s.unknown,
+            bar.update(task, completed=s.done,
                        description=f"sent {s.sent}, failed {s.failed}")
 
         return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=tick)
@@ -458,7 +458,7 @@ def _send_report(summary, resend_unknown: bool = False, health: str = "") -> Non
     if summary.unknown and not resend_unknown:
         info(f"  {summary.unknown} readers have an unknown outcome from an interrupted send and were not "
              "re-sent; --resend-unknown sends to them again (some may get two copies)")
-    if summary.stopped or summary.failed:
+    if summary.stopped or summary.failed or summary.deferred:
         sys.exit(EXIT_SERVICE)
 
 
