@@ -486,7 +486,9 @@ def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow
     if not result.changed:
         click.echo(f"{target}: up to date ({result.total} issues); nothing to publish")
     else:
-        click.echo(f"{target}: published {len(result.added)} new issue(s), {result.total} in all")
+        again = f", republished {len(result.republished)} rebuilt ({', '.join(result.republished)})" \
+            if result.republished else ""
+        click.echo(f"{target}: published {len(result.added)} new issue(s){again}, {result.total} in all")
 
 
 @main.command()
@@ -525,7 +527,8 @@ def _weekly(settings, skip_send: bool, allow_flagged: bool) -> None:
                              "or pass --allow-flagged")
     result = publish_site(settings, settings.resolve(settings.output.dir), settings.resolve(settings.site.dir),
                           settings.site.base_url, allow_flagged=allow_flagged)
-    click.echo(f"site: {len(result.added)} new issue(s)" if result.changed else "site: up to date")
+    click.echo(f"site: {len(result.added)} new issue(s)" + (f", {len(result.republished)} republished"
+               if result.republished else "") if result.changed else "site: up to date")
     if skip_send:
         return
     issue = load_issue(built.folder)
