@@ -122,12 +122,7 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
         settings = _settings(settings_path)
         built = build_issue(settings, source=source, data_dir=data_dir, as_of=as_of, out_dir=out_dir,
                             offline=offline, printer=printer)
-    for note in built.notes:
-        info(f"warning: {note}")
-    from generator.preview import week_note_warnings
-
-    for warning in settings_warnings(settings, built.folder) + week_note_warnings(
-            settings.resolve(settings.notes_dir) if settings.notes_dir else None, built.as_of):
+    for warning in build_warnings(settings, built):
         info(f"warning: {warning}")
     if built.source == "sample":
         info("note: built from SAMPLE DATA (synthetic, not market data); never publish it")
@@ -137,6 +132,15 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
         for stage, seconds in built.timings.items():
             click.echo(f"{stage:>12}: {seconds * 1000:7.0f} ms", err=True)
     click.echo(str(built.folder))
+
+
+def build_warnings(settings, built) -> list[str]:
+    """Everything a build warns about: the data's notes (a missing ticker, a short week), optional tickers
+    absent from the issue, editor's notes dated in the week but not on its day."""
+    from generator.preview import week_note_warnings
+
+    return [*built.notes, *settings_warnings(settings, built.folder), *week_note_warnings(
+        settings.resolve(settings.notes_dir) if settings.notes_dir else None, built.as_of)]
 
 
 def build_summary(folder: Path) -> str:
@@ -495,20 +499,19 @@ def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow
 @SETTINGS_OPTION
 @click.option("--skip-send", is_flag=True, help="Run update, build and publish only.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: publish and send even if the fact-check has open flags.")
+@click.option("--strict", is_flag=True, help="Treat the build's warnings as errors: nothing published or sent.")
 @WAIT_OPTION
 @expected_errors
-def weekly(settings_path, skip_send, allow_flagged, wait) -> None:
+def weekly(settings_path, skip_send, allow_flagged, strict, wait) -> None:
     """The Friday job: data update, build, publish, send; stops at the first failure with nothing sent."""
-    from datetime import datetime, timezone
-
     settings = _settings(settings_path)
     if settings.data.source == "sample":
         raise RefusedError("the weekly job never runs on sample data", "set data.source to yfinance or csv")
     with _lock(settings, "weekly", wait):
-        _weekly(settings, skip_send, allow_flagged)
+        _weekly(settings, skip_send, allow_flagged, strict)
 
 
-def _weekly(settings, skip_send: bool, allow_flagged: bool) -> None:
+def _weekly(settings, skip_send: bool, allow_flagged: bool, strict: bool = False) -> None:
     from datetime import datetime, timezone
 
     from generator.pipeline import build_issue
@@ -518,8 +521,15 @@ def _weekly(settings, skip_send: bool, allow_flagged: bool) -> None:
     with _printer() as printer:  # the build refreshes the yfinance cache first; stale or bad data stops here
         built = build_issue(settings, printer=printer)
     click.echo(f"built {built.folder}")
+    warnings = build_warnings(settings, built)
+    for warning in warnings:
+        # Printed whatever the verbosity but --quiet: from cron this is the only place they show.
+        info(f"warning: {warning}")
     _report_flags(built)
     info(build_summary(built.folder))
+    if warnings and strict:
+        raise RefusedError(f"issue {built.as_of}: {len(warnings)} build warning(s) and --strict; nothing published "
+                           "or sent", "fix what the warnings name and run again, or run without --strict")
     if built.open_flags and not allow_flagged:
         raise RefusedError(f"issue {built.as_of} has {len(built.open_flags)} open fact-check flag(s); "
                              "nothing published or sent",
