@@ -356,7 +356,9 @@ def subscribers_list(settings_path, status) -> None:
     click.echo(f"{len(rows)} subscribers", err=True)
 
 
-def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
+def _issue_folder(settings, out_dir, as_of: date | None, allow_sample: bool = False) -> Path:
+    """The issue named by --as-of, or the latest built from real data (a sample build, such as the README's
+    first one, is never "the latest issue" unless --allow-sample-data); says which one it picked."""
     reports = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
     if as_of is not None:
         folder = reports / as_of.isoformat()
@@ -368,7 +370,27 @@ def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
     built = issue_folders(reports)  # YYYY-MM-DD folders only: a stray folder is never the latest issue
     if not built:
         raise CapweeklyError(f"{reports}: no issue built yet", "run `capweekly build` first")
-    return built[-1]
+    samples = []
+    for folder in reversed(built):
+        if _built_from(folder) == "sample" and not allow_sample:
+            samples.append(folder.name)
+            continue
+        passed = f" (passing over sample build{'s' if len(samples) > 1 else ''} {', '.join(samples)})" if samples else ""
+        info(f"issue: {folder.name}, the latest built{'' if allow_sample else ' from real data'}{passed}")
+        return folder
+    raise CapweeklyError(f"{reports}: no sendable issue: the only builds are from sample data ({', '.join(samples)})",
+                         "build from real data (`capweekly build`), or name an issue with --as-of")
+
+
+def _built_from(folder: Path) -> str | None:
+    """metrics.json's source of a built issue (None when unreadable: load_issue then says what is wrong)."""
+    import json
+
+    try:
+        doc = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        return doc.get("source") if isinstance(doc, dict) else None
+    except (OSError, ValueError):
+        return None
 
 
 @main.command()
@@ -391,11 +413,12 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
     """Email an issue to every confirmed subscriber, once each."""
     from datetime import datetime, timezone
 
-    from generator.publish.mail import check_sendable, load_issue, send_test_copy, write_outbox
+    from generator.publish.mail import (check_sendable, load_issue, require_footer, require_postal_address,
+                                        send_test_copy, write_outbox)
     from generator.publish.subscribers import normalise_address
 
     settings = _settings(settings_path)
-    issue = load_issue(_issue_folder(settings, out_dir, as_of))
+    issue = load_issue(_issue_folder(settings, out_dir, as_of, allow_sample_data))
     if to_address:
         to_address = normalise_address(to_address)
     if dry_run:
@@ -404,6 +427,8 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
             count = write_outbox(settings, issue, None if to_address else store, folder, to_address)
         click.echo(f"dry run: wrote {count} messages to {folder}; nothing sent")
         return
+    require_postal_address(settings, settings_path)  # every real send, the test copy included
+    require_footer(issue, settings, settings_path)
     if to_address:
         send_test_copy(settings, issue, to_address)
         click.echo(f"test copy of {issue.as_of} sent to {to_address}")
@@ -507,6 +532,10 @@ def weekly(settings_path, skip_send, allow_flagged, strict, wait) -> None:
     settings = _settings(settings_path)
     if settings.data.source == "sample":
         raise RefusedError("the weekly job never runs on sample data", "set data.source to yfinance or csv")
+    if not skip_send:
+        from generator.publish.mail import require_postal_address
+
+        require_postal_address(settings, settings_path)  # before the build: nothing done without it
     with _lock(settings, "weekly", wait):
         _weekly(settings, skip_send, allow_flagged, strict)
 

@@ -43,7 +43,9 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from generator.errors import CapweeklyError, RefusedError, ServiceError
+from markupsafe import escape
+
+from generator.errors import CapweeklyError, RefusedError, ServiceError, SettingsError
 from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
 from generator.notes import IMAGE_TYPES
@@ -189,6 +191,24 @@ def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age
                         "pass --allow-older-issue to send an out-of-date issue after a newer one")
 
 
+def require_postal_address(settings, where: str = "settings.yaml") -> None:
+    """No real send without the publisher's postal address, which every email prints (US CAN-SPAM)."""
+    if not settings.branding.postal_address:
+        raise SettingsError(where, ["branding.postal_address: required before sending: the publisher's postal "
+                                    "address, printed in every email's footer (US CAN-SPAM); set it, then rebuild "
+                                    "the issue"])
+
+
+def require_footer(issue: "Issue", settings, where: str = "settings.yaml") -> None:
+    """The issue must have been built with the address (email.html and email.txt are rendered at build time)."""
+    address = " ".join(settings.branding.postal_address.split())
+    flat = lambda text: " ".join(text.split())  # noqa: E731 - the text part is wrapped at 72 columns
+    if address and not (address in flat(issue.text) and str(escape(address)) in flat(issue.html)):
+        raise SettingsError(where, [f"branding.postal_address: issue {issue.as_of} was built before the postal "
+                                    f"address was set, so its emails lack it; rebuild it "
+                                    f"(capweekly build --as-of {issue.as_of})"])
+
+
 def unsubscribe_links(settings, secret: str, subscriber: Subscriber) -> tuple[str, str]:
     base = settings.email.unsubscribe_url or (f"{settings.web.public_url}unsubscribe" if settings.web.public_url
                                               else f"{settings.site.base_url}unsubscribe" if settings.site.base_url
@@ -299,6 +319,7 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                progress: Callable[[SendSummary], None] = lambda s: None,
                deadline: float = MESSAGE_DEADLINE) -> SendSummary:
     e = settings.email
+    require_postal_address(settings)
     secret = secret_from_env()
     summary = SendSummary(issue.as_of)
     done = store.ledger(issue.as_of)
@@ -461,6 +482,7 @@ def send_confirmation(settings, to: str, link: str) -> None:
 
 def send_test_copy(settings, issue: Issue, to: str) -> None:
     """--to: one copy to one address, outside the ledger."""
+    require_postal_address(settings)
     secret = secret_from_env()
     msg = build_message(settings, issue, Subscriber(0, to, "", "confirmed", "", ""), secret,
                         now=datetime.now(timezone.utc))
