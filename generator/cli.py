@@ -50,15 +50,40 @@ def _as_of(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived (systemd stopping the unit, `kill`, a container shutting down).
+
+    Raised where the command is, like KeyboardInterrupt, so every `finally` runs: the forked build
+    helpers are stopped, a staging folder is removed, the run lock is released, an SMTP session is
+    closed. Not a CapweeklyError, so no stage mistakes it for one of its own failures."""
+
+
+def _terminate(signum, frame) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once is enough: let the clean-up finish
+    raise Terminated()
+
+
 def expected_errors(func):
-    """Turn the project's own errors into one line on stderr and their kind's exit code."""
+    """Turn the project's own errors into one line on stderr and their kind's exit code; SIGTERM into a
+    clean stop (exit code 143, as a shell reports a process ended by SIGTERM)."""
     @wraps(func)
     def wrapper(*args, **kwargs):
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminate)
         try:
             return func(*args, **kwargs)
         except CapweeklyError as exc:
             click.echo(exc.one_line(), err=True)
             sys.exit(exc.exit_code)
+        except Terminated:
+            click.echo(f"stopped: SIGTERM received; capweekly {func.__name__.replace('_', ' ')} stopped cleanly",
+                       err=True)
+            sys.exit(143)
     return wrapper
 
 
