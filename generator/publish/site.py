@@ -86,24 +86,34 @@ class PublishResult:
     republished: tuple[str, ...] = ()  # issues whose build changed since they were published
 
 
-def _verbatim(folder: Path) -> list[Path]:
-    """The files an issue folder shares with its build, byte for byte."""
-    files = [folder / name for name in ISSUE_FILES]
+def _content_digest(folder: Path, with_page: bool = True) -> str:
+    """What readers read in an issue folder: its page (the build's site.html), metrics.json, charts and note
+    images. Left out: the time the data was downloaded, which a re-run of `weekly` changes and nothing
+    else (it is blanked in the page and metrics.json), and the PDF, whose compressed bytes carry that time
+    too and whose words are the page's."""
+    try:
+        retrieved = (json.loads((folder / "metrics.json").read_text(encoding="utf-8")).get("provenance") or {}) \
+            .get("retrieved_at") or ""
+    except (OSError, ValueError, AttributeError):
+        retrieved = ""
+    files = [folder / "site.html"] if with_page else []
+    files += [folder / "metrics.json"]
     files += sorted((folder / "charts").glob("*.png")) if (folder / "charts").is_dir() else []
     files += sorted(p for p in (folder / "notes").rglob("*") if p.is_file()) if (folder / "notes").is_dir() else []
-    return [p for p in files if p.is_file()]
-
-
-def _digest(folder: Path, files: list[Path]) -> str:
     h = hashlib.sha256()
     for path in files:
-        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if retrieved and path.name in ("site.html", "metrics.json"):
+            data = data.replace(str(retrieved).encode(), b"")
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
     return h.hexdigest()
 
 
 def build_digest(build: Path) -> str:
-    """What a published issue was made from: its site.html and every file copied as it is."""
-    return _digest(build, [build / "site.html", *_verbatim(build)])
+    """What a published issue was made from (stored in its published.json)."""
+    return _content_digest(build)
 
 
 def _stamp(live: Path) -> dict:
@@ -120,7 +130,7 @@ def rebuilt(summary: IssueSummary, live: Path) -> bool:
     if "digest" in stamp:
         return stamp["digest"] != build_digest(summary.folder)
     # Published before the stamp existed: compare what was copied as it is (the page was filled in).
-    return _digest(live, _verbatim(live)) != _digest(summary.folder, _verbatim(summary.folder))
+    return _content_digest(live, with_page=False) != _content_digest(summary.folder, with_page=False)
 
 
 def _updated(live: Path, as_of: date) -> datetime:
