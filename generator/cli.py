@@ -9,6 +9,8 @@ the settings and the run lock are.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 import time
 from datetime import date
@@ -65,6 +67,25 @@ def _terminate(signum, frame) -> None:
     raise Terminated()
 
 
+# What the machine, not the program, gets wrong: a full disk, a folder this user cannot write.
+_ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
+_SQLITE_ENVIRONMENT = ("database or disk is full", "readonly database", "unable to open database file",
+                       "disk i/o error")
+
+
+def environment_error(exc: BaseException) -> CapweeklyError | None:
+    """A full disk or an unwritable folder as one line (output error, exit 3); None for anything else."""
+    from generator.errors import OutputError
+
+    hint = "free disk space, or let this user write there; then run the command again (a send resumes where it stopped)"
+    if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return OutputError(f"{where}{exc.strerror or exc}", hint)
+    if isinstance(exc, sqlite3.Error) and any(m in str(exc).lower() for m in _SQLITE_ENVIRONMENT):
+        return OutputError(f"the subscriber database (email.database): {exc}", hint)
+    return None
+
+
 def expected_errors(func):
     """Turn the project's own errors into one line on stderr and their kind's exit code; SIGTERM into a
     clean stop (exit code 143, as a shell reports a process ended by SIGTERM)."""
@@ -80,6 +101,12 @@ def expected_errors(func):
         except CapweeklyError as exc:
             click.echo(exc.one_line(), err=True)
             sys.exit(exc.exit_code)
+        except (OSError, sqlite3.Error) as exc:
+            error = environment_error(exc)
+            if error is None:
+                raise  # anything else is a bug: keep its traceback
+            click.echo(error.one_line(), err=True)
+            sys.exit(error.exit_code)
         except Terminated:
             click.echo(f"stopped: SIGTERM received; capweekly {func.__name__.replace('_', ' ')} stopped cleanly",
                        err=True)

@@ -33,7 +33,9 @@ import os
 import re
 import smtplib
 import socket
+import sqlite3
 import ssl
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -423,11 +425,16 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
             summary.stopped = wide
         return summary
     finally:
-        if not summary.stopped:  # a stopped run leaves held readers waiting: the next run asks again
-            refusals.settle(store, issue.as_of, summary)
         _drop(smtp)
-        store.finish_run(run, summary.sent, summary.skipped, summary.failed + summary.deferred, summary.unknown,
-                         summary.stopped)
+        failing = sys.exc_info()[0] is not None
+        try:
+            if not summary.stopped and not failing:  # a stopped run leaves held readers waiting for the next
+                refusals.settle(store, issue.as_of, summary)
+            store.finish_run(run, summary.sent, summary.skipped, summary.failed + summary.deferred, summary.unknown,
+                             summary.stopped)
+        except sqlite3.Error:
+            if not failing:  # a full disk says so once, as the error already on its way
+                raise
 
 
 def _drop(smtp: smtplib.SMTP | None) -> None:
