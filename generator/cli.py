@@ -431,7 +431,8 @@ def _issue_folder(settings, out_dir, as_of: date | None, allow_sample: bool = Fa
         info(f"issue: {folder.name}, the latest built{'' if allow_sample else ' from real data'}{passed}")
         return folder
     raise CapweeklyError(f"{reports}: no sendable issue: the only builds are from sample data ({', '.join(samples)})",
-                         "build from real data (`capweekly build`), or name an issue with --as-of")
+                         "build from real data (`capweekly build`), name an issue with --as-of, or pass "
+                         "--allow-sample-data to use a sample build")
 
 
 def _built_from(folder: Path) -> str | None:
