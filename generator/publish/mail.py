@@ -358,7 +358,7 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                 wait = last_sent_at + interval - clock()
                 if wait > 0:
                     sleep(wait)
-                if attempt and not still_confirmed(reader):
+                if not still_confirmed(reader):  # after any wait: an unsubscribe may have landed meanwhile
                     summary.skipped += 1
                     break
                 flown = []
