@@ -315,7 +315,10 @@ class Email(_Model):
     retries: int = Field(3, ge=0, le=10, description="Retries of a message after a temporary (4xx) refusal.")
     backoff_seconds: float = Field(2.0, ge=0, le=300, description="First retry wait; doubles on each retry.")
     max_consecutive_failures: int = Field(5, ge=1, le=1000,
-                                          description="Stop the run after this many failures in a row.")
+                                          description="Stop the run after this many temporary failures (or "
+                                                      "unknown outcomes) in a row; twice this many readers refused "
+                                                      "in a row with one 5xx is a relay-wide refusal, which also "
+                                                      "stops it, with no reader marked failed.")
     attach_pdf: bool = Field(False, description="Attach report.pdf to every message.")
     unsubscribe_url: str | None = Field(None, description="https URL of the unsubscribe endpoint (the `serve` app); "
                                                           "default: <site.base_url>unsubscribe")

@@ -120,6 +120,21 @@ def test_a_relay_refusing_every_reader_stops_the_run_and_blames_no_one(settings,
     assert second.sent == 10 and sorted(server.handler.recipients()) == readers
 
 
+def test_a_few_bad_addresses_in_a_row_are_marked_failed_and_the_run_goes_on(settings, store, issue):
+    bad = [f"gone{i}@example.com" for i in range(5)]
+    for r in ["first@example.com", *bad, "after@example.com", "last@example.com"]:
+        store.add(r)
+    with SmtpServer() as server:
+        server.handler.refuse.update({r: "550 5.1.1 No such user" for r in bad})
+        s = send_issue(mail_settings(settings, server.port, max_consecutive_failures=4), store, issue)
+        again = send_issue(mail_settings(settings, server.port, max_consecutive_failures=4), store, issue)
+    assert not s.stopped and (s.sent, s.failed) == (3, 5)
+    assert sorted(server.handler.recipients()) == ["after@example.com", "first@example.com", "last@example.com"]
+    ledger = store.ledger(issue.as_of)
+    assert all(ledger[store.get(r).id] == "failed" for r in bad)
+    assert (again.sent, again.skipped, again.stopped) == (0, 8, "")  # 5xx are not retried
+
+
 def test_a_small_list_refused_whole_with_one_code_is_a_relay_failure_too(settings, store, issue):
     for r in ("a@example.com", "b@example.com"):
         store.add(r)

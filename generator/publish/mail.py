@@ -285,19 +285,24 @@ class _Refusals:
     A relay that refuses everyone (relaying denied, a blocked sender) answers every RCPT
     with the same 5xx; marking those readers `failed` would drop them from the issue for
     good. So refusals wait here: a delivery, or a refusal with another code, shows the
-    relay works and marks them failed; `limit` in a row with one code is the relay's fault."""
+    relay works and marks them failed. `streak` in a row with one code is the relay's fault.
+    The streak is twice max_consecutive_failures, so a few bad addresses next to each other
+    (all "550 no such user") do not stop every run at the same place: the reader after them
+    is tried, and a delivery settles them."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
+    def __init__(self, max_consecutive: int) -> None:
+        self.streak = 2 * max_consecutive
         self.held: list[tuple[Subscriber, Permanent]] = []
 
     def add(self, reader: Subscriber, exc: Permanent) -> None:
         self.held.append((reader, exc))
 
     def relay_wide(self, at_end: bool = False) -> str:
+        """Why the held refusals are the relay's, or "". `at_end`: the run is over and no reader has ever
+        had this issue (then two refusals with one code, every reader tried, are enough)."""
         codes = {exc.code for _, exc in self.held}
         count = len(self.held)
-        if len(codes) == 1 and (count >= self.limit or (at_end and count >= 2)):
+        if len(codes) == 1 and (count >= self.streak or (at_end and count >= 2)):
             return (f"the relay refused {count} readers in a row with the same reply ({self.held[-1][1]}); "
                     "a relay-wide refusal, so none was marked failed")
         return ""
@@ -384,12 +389,11 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                     summary.failures.append(f"{reader.email}: {exc} (tried again on the next run)")
                     consecutive += 1
                     break
-                except Permanent as exc:
+                except Permanent as exc:  # counted by `refusals`, not `consecutive`
                     if flown:
                         store.unmark(issue.as_of, reader)  # held as waiting until the refusal is known to be the reader's
                     refusals.settle(store, issue.as_of, summary, keep=exc)
                     refusals.add(reader, exc)
-                    consecutive += 1
                     break
                 except Unknown as exc:
                     store.mark(issue.as_of, reader, "unknown", str(exc))
@@ -416,11 +420,10 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                 summary.stopped = wide
                 return summary
             if consecutive >= e.max_consecutive_failures:
-                last = summary.failures[-1] if summary.failures else (
-                    str(refusals.held[-1][1]) if refusals.held else "unknown outcome")
+                last = summary.failures[-1] if summary.failures else "unknown outcome"
                 summary.stopped = f"{consecutive} failures in a row (last: {last})"
                 return summary
-        wide = refusals.relay_wide(at_end=summary.sent == 0)
+        wide = refusals.relay_wide(at_end=summary.sent == 0 and "sent" not in done.values())
         if wide:
             summary.stopped = wide
         return summary
