@@ -9,6 +9,8 @@ the settings and the run lock are.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 import time
 from datetime import date
@@ -50,15 +52,65 @@ def _as_of(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived (systemd stopping the unit, `kill`, a container shutting down).
+
+    Raised where the command is, like KeyboardInterrupt, so every `finally` runs: the forked build
+    helpers are stopped, a staging folder is removed, the run lock is released, an SMTP session is
+    closed. Not a CapweeklyError, so no stage mistakes it for one of its own failures."""
+
+
+def _terminate(signum, frame) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once is enough: let the clean-up finish
+    raise Terminated()
+
+
+# What the machine, not the program, gets wrong: a full disk, a folder this user cannot write.
+_ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
+_SQLITE_ENVIRONMENT = ("database or disk is full", "readonly database", "unable to open database file",
+                       "disk i/o error")
+
+
+def environment_error(exc: BaseException) -> CapweeklyError | None:
+    """A full disk or an unwritable folder as one line (output error, exit 3); None for anything else."""
+    from generator.errors import OutputError
+
+    hint = "free disk space, or let this user write there; then run the command again (a send resumes where it stopped)"
+    if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return OutputError(f"{where}{exc.strerror or exc}", hint)
+    if isinstance(exc, sqlite3.Error) and any(m in str(exc).lower() for m in _SQLITE_ENVIRONMENT):
+        return OutputError(f"the subscriber database (email.database): {exc}", hint)
+    return None
+
+
 def expected_errors(func):
-    """Turn the project's own errors into one line on stderr and their kind's exit code."""
+    """Turn the project's own errors into one line on stderr and their kind's exit code; SIGTERM into a
+    clean stop (exit code 143, as a shell reports a process ended by SIGTERM)."""
     @wraps(func)
     def wrapper(*args, **kwargs):
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminate)
         try:
             return func(*args, **kwargs)
         except CapweeklyError as exc:
             click.echo(exc.one_line(), err=True)
             sys.exit(exc.exit_code)
+        except (OSError, sqlite3.Error) as exc:
+            error = environment_error(exc)
+            if error is None:
+                raise  # anything else is a bug: keep its traceback
+            click.echo(error.one_line(), err=True)
+            sys.exit(error.exit_code)
+        except Terminated:
+            click.echo(f"stopped: SIGTERM received; capweekly {func.__name__.replace('_', ' ')} stopped cleanly",
+                       err=True)
+            sys.exit(143)
     return wrapper
 
 
@@ -122,12 +174,7 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
         settings = _settings(settings_path)
         built = build_issue(settings, source=source, data_dir=data_dir, as_of=as_of, out_dir=out_dir,
                             offline=offline, printer=printer)
-    for note in built.notes:
-        info(f"warning: {note}")
-    from generator.preview import week_note_warnings
-
-    for warning in settings_warnings(settings, built.folder) + week_note_warnings(
-            settings.resolve(settings.notes_dir) if settings.notes_dir else None, built.as_of):
+    for warning in build_warnings(settings, built):
         info(f"warning: {warning}")
     if built.source == "sample":
         info("note: built from SAMPLE DATA (synthetic, not market data); never publish it")
@@ -137,6 +184,15 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
         for stage, seconds in built.timings.items():
             click.echo(f"{stage:>12}: {seconds * 1000:7.0f} ms", err=True)
     click.echo(str(built.folder))
+
+
+def build_warnings(settings, built) -> list[str]:
+    """Everything a build warns about: the data's notes (a missing ticker, a short week), optional tickers
+    absent from the issue, editor's notes dated in the week but not on its day."""
+    from generator.preview import week_note_warnings
+
+    return [*built.notes, *settings_warnings(settings, built.folder), *week_note_warnings(
+        settings.resolve(settings.notes_dir) if settings.notes_dir else None, built.as_of)]
 
 
 def build_summary(folder: Path) -> str:
@@ -385,7 +441,9 @@ def subscribers_confirmations(settings_path, retry_failed) -> None:
         sys.exit(EXIT_SERVICE)
 
 
-def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
+def _issue_folder(settings, out_dir, as_of: date | None, allow_sample: bool = False) -> Path:
+    """The issue named by --as-of, or the latest built from real data (a sample build, such as the README's
+    first one, is never "the latest issue" unless --allow-sample-data); says which one it picked."""
     reports = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
     if as_of is not None:
         folder = reports / as_of.isoformat()
@@ -397,7 +455,28 @@ def _issue_folder(settings, out_dir, as_of: date | None) -> Path:
     built = issue_folders(reports)  # YYYY-MM-DD folders only: a stray folder is never the latest issue
     if not built:
         raise CapweeklyError(f"{reports}: no issue built yet", "run `capweekly build` first")
-    return built[-1]
+    samples = []
+    for folder in reversed(built):
+        if _built_from(folder) == "sample" and not allow_sample:
+            samples.append(folder.name)
+            continue
+        passed = f" (passing over sample build{'s' if len(samples) > 1 else ''} {', '.join(samples)})" if samples else ""
+        info(f"issue: {folder.name}, the latest built{'' if allow_sample else ' from real data'}{passed}")
+        return folder
+    raise CapweeklyError(f"{reports}: no sendable issue: the only builds are from sample data ({', '.join(samples)})",
+                         "build from real data (`capweekly build`), name an issue with --as-of, or pass "
+                         "--allow-sample-data to use a sample build")
+
+
+def _built_from(folder: Path) -> str | None:
+    """metrics.json's source of a built issue (None when unreadable: load_issue then says what is wrong)."""
+    import json
+
+    try:
+        doc = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        return doc.get("source") if isinstance(doc, dict) else None
+    except (OSError, ValueError):
+        return None
 
 
 @main.command()
@@ -420,11 +499,12 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
     """Email an issue to every confirmed subscriber, once each."""
     from datetime import datetime, timezone
 
-    from generator.publish.mail import check_sendable, load_issue, send_test_copy, write_outbox
+    from generator.publish.mail import (check_sendable, load_issue, require_footer, require_postal_address,
+                                        send_test_copy, write_outbox)
     from generator.publish.subscribers import normalise_address
 
     settings = _settings(settings_path)
-    issue = load_issue(_issue_folder(settings, out_dir, as_of))
+    issue = load_issue(_issue_folder(settings, out_dir, as_of, allow_sample_data))
     if to_address:
         to_address = normalise_address(to_address)
     if dry_run:
@@ -433,6 +513,8 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
             count = write_outbox(settings, issue, None if to_address else store, folder, to_address)
         click.echo(f"dry run: wrote {count} messages to {folder}; nothing sent")
         return
+    require_postal_address(settings, settings_path)  # every real send, the test copy included
+    require_footer(issue, settings, settings_path)
     if to_address:
         send_test_copy(settings, issue, to_address)
         click.echo(f"test copy of {issue.as_of} sent to {to_address}")
@@ -464,7 +546,7 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
             click.echo(f"sending {issue.as_of} to {total} confirmed readers", err=True)
 
         def line(s):
-            done = s.sent + s.skipped + s.failed + s.unknown
+            done = s.done
             if _verbosity and done >= marks["next"]:
                 marks["next"] = (done // step + 1) * step
                 click.echo(f"sending {issue.as_of}: {done}/{total} done (sent {s.sent}, failed {s.failed}, "
@@ -476,7 +558,7 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
         task = bar.add_task("", total=total)
 
         def tick(s):
-            bar.update(task, completed=s.sent + s.skipped + s.failed + s.unknown,
+            bar.update(task, completed=s.done,
                        description=f"sent {s.sent}, failed {s.failed}")
 
         return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=tick)
@@ -491,7 +573,7 @@ def _send_report(summary, resend_unknown: bool = False, health: str = "") -> Non
     if summary.unknown and not resend_unknown:
         info(f"  {summary.unknown} readers have an unknown outcome from an interrupted send and were not "
              "re-sent; --resend-unknown sends to them again (some may get two copies)")
-    if summary.stopped or summary.failed:
+    if summary.stopped or summary.failed or summary.deferred:
         sys.exit(EXIT_SERVICE)
 
 
@@ -519,27 +601,32 @@ def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow
     if not result.changed:
         click.echo(f"{target}: up to date ({result.total} issues); nothing to publish")
     else:
-        click.echo(f"{target}: published {len(result.added)} new issue(s), {result.total} in all")
+        again = f", republished {len(result.republished)} rebuilt ({', '.join(result.republished)})" \
+            if result.republished else ""
+        click.echo(f"{target}: published {len(result.added)} new issue(s){again}, {result.total} in all")
 
 
 @main.command()
 @SETTINGS_OPTION
 @click.option("--skip-send", is_flag=True, help="Run update, build and publish only.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: publish and send even if the fact-check has open flags.")
+@click.option("--strict", is_flag=True, help="Treat the build's warnings as errors: nothing published or sent.")
 @WAIT_OPTION
 @expected_errors
-def weekly(settings_path, skip_send, allow_flagged, wait) -> None:
+def weekly(settings_path, skip_send, allow_flagged, strict, wait) -> None:
     """The Friday job: data update, build, publish, send; stops at the first failure with nothing sent."""
-    from datetime import datetime, timezone
-
     settings = _settings(settings_path)
     if settings.data.source == "sample":
         raise RefusedError("the weekly job never runs on sample data", "set data.source to yfinance or csv")
+    if not skip_send:
+        from generator.publish.mail import require_postal_address
+
+        require_postal_address(settings, settings_path)  # before the build: nothing done without it
     with _lock(settings, "weekly", wait):
-        _weekly(settings, skip_send, allow_flagged)
+        _weekly(settings, skip_send, allow_flagged, strict)
 
 
-def _weekly(settings, skip_send: bool, allow_flagged: bool) -> None:
+def _weekly(settings, skip_send: bool, allow_flagged: bool, strict: bool = False) -> None:
     from datetime import datetime, timezone
 
     from generator.pipeline import build_issue
@@ -549,8 +636,15 @@ def _weekly(settings, skip_send: bool, allow_flagged: bool) -> None:
     with _printer() as printer:  # the build refreshes the yfinance cache first; stale or bad data stops here
         built = build_issue(settings, printer=printer)
     click.echo(f"built {built.folder}")
+    warnings = build_warnings(settings, built)
+    for warning in warnings:
+        # Printed whatever the verbosity but --quiet: from cron this is the only place they show.
+        info(f"warning: {warning}")
     _report_flags(built)
     info(build_summary(built.folder))
+    if warnings and strict:
+        raise RefusedError(f"issue {built.as_of}: {len(warnings)} build warning(s) and --strict; nothing published "
+                           "or sent", "fix what the warnings name and run again, or run without --strict")
     if built.open_flags and not allow_flagged:
         raise RefusedError(f"issue {built.as_of} has {len(built.open_flags)} open fact-check flag(s); "
                              "nothing published or sent",
@@ -558,7 +652,8 @@ def _weekly(settings, skip_send: bool, allow_flagged: bool) -> None:
                              "or pass --allow-flagged")
     result = publish_site(settings, settings.resolve(settings.output.dir), settings.resolve(settings.site.dir),
                           settings.site.base_url, allow_flagged=allow_flagged)
-    click.echo(f"site: {len(result.added)} new issue(s)" if result.changed else "site: up to date")
+    click.echo(f"site: {len(result.added)} new issue(s)" + (f", {len(result.republished)} republished"
+               if result.republished else "") if result.changed else "site: up to date")
     if skip_send:
         return
     issue = load_issue(built.folder)

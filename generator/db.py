@@ -19,5 +19,8 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         yield db
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (a full disk: SQLITE_FULL); a second ROLLBACK would
+        # fail and hide the error that matters.
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise

@@ -60,14 +60,19 @@ def run_lock(settings, command: str, wait: float = 0.0) -> Iterator[Path]:
         held = _owner(path)
         raise LockHeld(f"{held} holds {path}; one send, publish, weekly or backfill runs at a time",
                        f"wait for it to finish, or pass --wait SECONDS to queue behind it") from None
-    except PermissionError as exc:
-        raise OutputError(f"{path}: cannot open the run lock ({exc.strerror})", "check the folder's permissions") \
-            from None
+    except OSError as exc:  # a folder the user cannot write, a read-only or full file system
+        raise OutputError(f"{path}: cannot open the run lock ({exc.strerror or exc})",
+                          "check that this user can write the folder of email.database, and that its disk "
+                          "is not full") from None
     owner = path.with_name(path.name + ".owner")
     try:
-        owner.write_text(json.dumps({"command": command, "pid": os.getpid(), "host": socket.gethostname(),
-                                     "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}),
-                         encoding="utf-8")
+        try:
+            owner.write_text(json.dumps({"command": command, "pid": os.getpid(), "host": socket.gethostname(),
+                                         "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}),
+                             encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"{owner}: cannot write who holds the run lock ({exc.strerror or exc})",
+                              "check the folder's permissions and free disk space") from None
         yield path
     finally:
         try:

@@ -175,8 +175,19 @@ def _render(markdown: str, numbers: list[int], images: _Images) -> Markup:
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
     # The renderer escapes raw HTML (html=False) and refuses javascript:/vbscript:/file:/data: links.
-    tokens = md.parse(markdown)
     lines = markdown.split("\n")
+    # It would also leave an image with such a source as literal text (`![x](file:///etc/hostname)` shown to
+    # readers): a first pass that accepts every source puts each image before the fetch policy, which stops
+    # the build at the note's file and line.
+    loose = MarkdownIt("commonmark", {"html": False, "linkify": False})
+    loose.validateLink = lambda url: True
+    _check_images(loose.parse(markdown), lines, numbers, images)
+    tokens = md.parse(markdown)
+    _check_images(tokens, lines, numbers, images)
+    return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+def _check_images(tokens, lines: list[str], numbers: list[int], images: _Images) -> None:
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -187,7 +198,6 @@ def _render(markdown: str, numbers: list[int], images: _Images) -> Markup:
                 raw = unquote(src)
                 at = next((i for i in range(start, end) if raw in lines[i] or src in lines[i]), start)
                 child.attrSet("src", images.check(src, numbers[min(at, len(numbers) - 1)]))
-    return Markup(md.renderer.render(tokens, md.options, {}))
 
 
 def parse_note(text: str, path: str, folder: Path | None = None, allowed_hosts: Iterable[str] = ()) -> EditorNote:

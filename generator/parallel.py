@@ -9,6 +9,8 @@ the pipe; the data, figures and imports are inherited by the fork.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import sys
 import traceback
 from contextlib import contextmanager
@@ -47,10 +49,34 @@ def receive(conn, process, failed: type[ChildFailed]) -> Any:
     return value
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel send this process SIGTERM when its parent dies, however it dies (SIGKILL
+    included), so a helper never outlives the build it works for. Elsewhere, a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(target: Callable[..., None], args: tuple, parent: int) -> None:
+    # The parent's SIGTERM handler (a clean shutdown of the command, generator.cli) is not the child's:
+    # the parent stops its children itself, and a child asked to stop just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(0)
+    target(*args)
+
+
 def start_forked(target: Callable[..., None], args: tuple, name: str):
-    """Fork and start a daemon process running target(*args)."""
+    """Fork and start a daemon process running target(*args); it ends when its parent dies."""
     context = multiprocessing.get_context("fork")
-    process = context.Process(target=target, args=args, name=name, daemon=True)
+    process = context.Process(target=_child, args=(target, args, os.getpid()), name=name, daemon=True)
     sys.stdout.flush()  # or the child would write out what the parent had buffered a second time
     sys.stderr.flush()
     process.start()

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 import os
+import re
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -49,8 +50,11 @@ class Branding(_Model):
     author: str = Field(min_length=1, description="Writer named in the byline and PDF metadata.")
     editor: str = Field(min_length=1, description="Editor named in the disclosures.")
     publisher: str = Field(min_length=1, description="Publisher named in the disclosures and copyright.")
+    postal_address: str = Field("", description="The publisher's postal address, on one line, printed in the footer "
+                                                "of both parts of every email (US CAN-SPAM requires a valid physical "
+                                                "postal address in commercial email). Required before any real send.")
 
-    _one_line = field_validator("title", "subtitle", "author", "editor", "publisher")(
+    _one_line = field_validator("title", "subtitle", "author", "editor", "publisher", "postal_address")(
         classmethod(lambda cls, value: _one_line(value)))
 
 
@@ -298,7 +302,9 @@ class Email(_Model):
     """Sending to subscribers. Credentials and the token secret come from the environment only:
     CAPWEEKLY_SMTP_USER, CAPWEEKLY_SMTP_PASSWORD, CAPWEEKLY_SECRET."""
 
-    database: str = Field("subscribers.sqlite", min_length=1, description="SQLite file of subscribers and the send ledger.")
+    database: str = Field("subscribers.sqlite", min_length=1,
+                          description="SQLite file of subscribers and the send ledger: a file path (a URL such as "
+                                      "postgresql://... is refused; only SQLite is supported).")
     from_address: str = Field("Small Caps Weekly <letters@example.com>", description="From header.")
     reply_to: str | None = Field(None, description="Optional Reply-To header.")
     smtp_host: str = Field("localhost", min_length=1, description="SMTP server host.")
@@ -309,7 +315,10 @@ class Email(_Model):
     retries: int = Field(3, ge=0, le=10, description="Retries of a message after a temporary (4xx) refusal.")
     backoff_seconds: float = Field(2.0, ge=0, le=300, description="First retry wait; doubles on each retry.")
     max_consecutive_failures: int = Field(5, ge=1, le=1000,
-                                          description="Stop the run after this many failures in a row.")
+                                          description="Stop the run after this many temporary failures (or "
+                                                      "unknown outcomes) in a row; twice this many readers refused "
+                                                      "in a row with one 5xx is a relay-wide refusal, which also "
+                                                      "stops it, with no reader marked failed.")
     attach_pdf: bool = Field(False, description="Attach report.pdf to every message.")
     unsubscribe_url: str | None = Field(None, description="https URL of the unsubscribe endpoint (the `serve` app); "
                                                           "default: <site.base_url>unsubscribe")
@@ -326,6 +335,16 @@ class Email(_Model):
 
     _header_values = field_validator("from_address", "reply_to", "unsubscribe_mailto", "list_id", "smtp_host",
                                      "unsubscribe_url")(classmethod(lambda cls, value: _one_line(value)))
+
+    @field_validator("database")
+    @classmethod
+    def _a_file_path(cls, value: str) -> str:
+        # A URL would otherwise be taken for a relative file name: `postgresql://u@h/db` creates `postgresql:/`.
+        scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", value)
+        if scheme and not re.match(r"^[A-Za-z]:[\\/]", value):  # C:\ or C:/ is a Windows path, not a scheme
+            raise ValueError(f"{scheme.group(1)}: URLs are not supported: only a SQLite file path is (for example "
+                             "subscribers.sqlite or /var/lib/capweekly/subscribers.sqlite)")
+        return value
 
 
 class Web(_Model):

@@ -19,7 +19,11 @@ def free_port() -> int:
 class Recorder:
     """Keeps every accepted message. `drop_after` closes the connection at the MAIL command of the
     message after that many, then answers 421 to everything until `down` is cleared; `refuse`
-    maps a recipient to an SMTP reply (e.g. '550 ...' or '451 ...'), `refuse_once` to a reply given once."""
+    maps a recipient to an SMTP reply (e.g. '550 ...' or '451 ...'), `refuse_once` to a reply given once;
+    `refuse_mail` is the reply to every MAIL FROM; `refuse_data` maps a recipient to the reply after the final
+    dot of DATA (the message is then not kept); `trickle` names a stage ('MAIL', 'RCPT' or 'DATA', the reply to
+    the final dot) at which the server sends an endless reply one byte at a time. `raw` keeps the bytes of each
+    accepted message as received (envelope.content), for tests of the wire format."""
 
     def __init__(self) -> None:
         self.messages = []
@@ -29,10 +33,26 @@ class Recorder:
         self.down = False
         self.refuse: dict[str, str] = {}
         self.refuse_once: dict[str, str] = {}
+        self.refuse_mail: str | None = None
+        self.refuse_data: dict[str, str] = {}
+        self.trickle: str | None = None
+        self.raw: list[bytes] = []
+        self.data_seen = 0  # transactions whose final dot arrived, accepted or not
+
+    async def _trickle(self, server) -> None:
+        import asyncio
+
+        while not server.transport.is_closing():  # never a whole line: a per-read timeout never fires
+            server.transport.write(b"2")
+            await asyncio.sleep(0.05)
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.down:
             return "421 4.3.2 Service not available"
+        if self.trickle == "MAIL":
+            await self._trickle(server)
+        if self.refuse_mail:
+            return self.refuse_mail
         if self.drop_after is not None and len(self.messages) >= self.drop_after:
             self.down = True
             server.transport.close()
@@ -41,6 +61,8 @@ class Recorder:
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.trickle == "RCPT":
+            await self._trickle(server)
         if address in self.refuse:
             return self.refuse[address]
         if address in self.refuse_once:
@@ -49,7 +71,14 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.data_seen += 1
+        if self.trickle == "DATA":
+            await self._trickle(server)
+        for rcpt in envelope.rcpt_tos:
+            if rcpt in self.refuse_data:
+                return self.refuse_data[rcpt]
         with self.lock:
+            self.raw.append(envelope.content)
             self.messages.append((envelope.rcpt_tos[:], message_from_bytes(envelope.content, policy=policy.default)))
             self.senders.append(envelope.mail_from)
         return "250 Message accepted"

@@ -655,7 +655,8 @@ def test_e2e_damaged_metrics_and_stray_folders_are_never_sent(built, tmp_path, m
                 assert "Traceback" not in result.output
         finally:
             (latest / "metrics.json").write_bytes(saved)
-        result = _cli("send", "--settings", str(local), "--dry-run")  # the stray folder is not "the latest issue"
+        # The stray folder is not "the latest issue" (the sample build is only with --allow-sample-data: issue 25).
+        result = _cli("send", "--settings", str(local), "--dry-run", "--allow-sample-data")
         stray_chosen = "zz-backup" in result.output
         import shutil
 

@@ -1,7 +1,8 @@
 """Crash trials (issue 16): a process killed (SIGKILL) at random points, then restarted.
 
 - send: killed at 20 random points against a real local SMTP server (aiosmtpd), restarted each time; the server's
-  count per reader must show no duplicate, and no reader skipped except those the ledger reports as unknown.
+  count per reader must show no duplicate and no reader left without a copy (issue 25: the ledger's in-flight mark
+  is written only immediately before the final dot, so `unknown` means the server had the message).
 - publish: killed at random points; the live site is always the previous one, whole, or the new one, whole.
 - build: killed at random points, and run against a full disk (RLIMIT_FSIZE); the previous issue stays
   byte-identical and no partial folder is left in its place.
@@ -126,12 +127,12 @@ def test_send_killed_at_20_random_points_never_duplicates_or_skips(settings, tmp
                if ledger.get(sid) == "unknown"}
     everyone = {f"reader{i:02d}@example.com" for i in range(READERS)}
     duplicates = {a: n for a, n in delivered.items() if n > 1}
-    skipped = everyone - set(delivered) - unknown
+    stranded = everyone - set(delivered)  # no copy, whatever the ledger says (unknown included)
     print(f"\ncrash trial send: {kills} kills in {runs} runs, {READERS} readers, {sum(delivered.values())} delivered, "
           f"{len(unknown)} reported unknown ({len(unknown & set(delivered))} of them delivered), "
-          f"{len(duplicates)} duplicates, {len(skipped)} skipped (seed {SEED})")
+          f"{len(duplicates)} duplicates, {len(stranded)} stranded (seed {SEED})")
     assert duplicates == {}
-    assert skipped == set()
+    assert stranded == set()
     assert set(ledger.values()) <= {"sent", "unknown"} and len(ledger) == READERS
     assert all(ledger[i + 1] == "sent" for i in range(READERS) if f"reader{i:02d}@example.com" not in unknown)
 

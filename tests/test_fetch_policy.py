@@ -46,13 +46,22 @@ def test_image_sources_outside_the_policy_are_refused_naming_file_and_line(tmp_p
     notes = tmp_path / "notes"
     notes.mkdir()
     text = f"# H\n\npara\n\n![alt]({src})\n"
-    try:
-        note = parse_note(text, "n.md", notes)
-    except NotesError as exc:
-        assert exc.one_line().startswith("notes error: n.md: line 5: image ")
-        return
-    # markdown-it itself refuses some schemes as link targets: then the text is shown, never an <img>
-    assert "<img" not in note.sections["lede"], note.sections["lede"]
+    # Every one stops the build (issue 25: file: and data: images used to pass as literal Markdown shown to readers).
+    with pytest.raises(NotesError) as caught:
+        parse_note(text, "n.md", notes)
+    assert caught.value.one_line().startswith("notes error: n.md: line 5: image ")
+
+
+def test_a_file_url_image_stops_the_build_with_the_notes_file_and_line(settings, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "2025-10-31.md").write_text("Opening.\n\n## risks\nThe machine's name:\n![x](file:///etc/hostname)\n")
+    out = tmp_path / "reports"
+    with pytest.raises(NotesError) as caught:
+        build_issue(_note_settings(settings, notes), source="sample", out_dir=out)
+    line = caught.value.one_line()
+    assert f"{notes / '2025-10-31.md'}: line 5: image 'file:///etc/hostname' uses file: source" in line, line
+    assert not out.exists() or list(out.iterdir()) == []
 
 
 def test_local_images_are_checked_for_type_size_and_place(tmp_path):

@@ -252,3 +252,39 @@ def test_pages_in_chromium(browser, served, site, mode, width, tmp_path):
         if mode == "http":
             page.screenshot(path=str(tmp_path / (path.replace("/", "_") + f"-{width}.png")), full_page=False)
         page.close()
+
+
+def test_a_rebuilt_issue_is_republished_with_a_later_updated_time(settings, reports, tmp_path):
+    """Issue 25: fix a typo, rebuild, publish: the issue is republished and its feed entry says when."""
+    from datetime import datetime, timezone
+
+    own = tmp_path / "reports"
+    for day in ("2024-06-28", "2024-07-05"):
+        shutil.copytree(reports / day, own / day)
+    target = tmp_path / "site"
+    publish_site(settings, own, target, BASE)
+    assert not publish_site(settings, own, target, BASE).changed  # unchanged: still up to date
+    # The rebuild after a typo fix: new words in the page and the PDF (a build is byte-identical otherwise).
+    page = own / "2024-06-28" / "site.html"
+    html = page.read_text()
+    word = re.search(r"<p>([A-Z][a-z]+) ", html).group(1)
+    page.write_text(html.replace(f"<p>{word} ", f"<p>{word}, corrected, ", 1))
+    (own / "2024-06-28" / "report.pdf").write_bytes((own / "2024-06-28" / "report.pdf").read_bytes() + b"\n% fixed\n")
+    fixed_at = datetime(2024, 7, 9, 8, 30, tzinfo=timezone.utc)
+    result = publish_site(settings, own, target, BASE, now=fixed_at)
+    assert result.changed and result.republished == ("2024-06-28",) and result.added == ()
+    assert f"<p>{word}, corrected, " in (target / "issues" / "2024-06-28" / "index.html").read_text()
+    assert (target / "issues" / "2024-06-28" / "report.pdf").read_bytes().endswith(b"% fixed\n")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring((target / "feed.xml").read_bytes())
+    entries = {e.find("a:id", ns).text.rsplit("/", 1)[1]: e for e in feed.findall("a:entry", ns)}
+    fixed, other = entries["2024-06-28"], entries["2024-07-05"]
+    assert fixed.find("a:published", ns).text.startswith("2024-06-28T21:00:00")  # kept
+    assert fixed.find("a:updated", ns).text.startswith("2024-07-09T08:30:00")  # when it was corrected
+    assert other.find("a:updated", ns).text == other.find("a:published", ns).text
+    assert feed.find("a:updated", ns).text.startswith("2024-07-09T08:30:00")
+    # Published again with nothing rebuilt: up to date, and the correction time stays.
+    again = publish_site(settings, own, target, BASE, now=datetime(2024, 7, 10, tzinfo=timezone.utc))
+    assert not again.changed
+    feed = ET.fromstring((target / "feed.xml").read_bytes())
+    assert feed.find("a:updated", ns).text.startswith("2024-07-09T08:30:00")

@@ -57,3 +57,34 @@ def test_weekly_sends_nothing_when_the_data_is_stale(tmp_path, monkeypatch):
         result = CliRunner().invoke(main, ["weekly", "--settings", settings])
     assert result.exit_code == 3 and "stale data" in result.output
     assert server.handler.messages == [] and not (tmp_path / "site").exists()
+
+
+def test_weekly_prints_the_build_warnings_and_strict_fails_on_them(tmp_path, monkeypatch):
+    """Issue 25: from cron the build's warnings were lost; --strict makes them stop the run."""
+    from datetime import datetime, timedelta, timezone
+
+    from generator.data.calendar import MarketClock
+
+    monkeypatch.setenv("CAPWEEKLY_SECRET", "weekly-secret-0123456789")
+    monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS, end=date.today())))
+    session = MarketClock().last_completed_session(datetime.now(timezone.utc))
+    saturday = session + timedelta(days=5 - session.weekday())  # the same week's Saturday: no issue is dated so
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / f"{saturday}.md").write_text("A note for the week, dated on the Saturday by mistake.\n")
+    runner = CliRunner()
+    with SmtpServer() as server:
+        settings = _settings(tmp_path, server.port)
+        data = yaml.safe_load(open(settings))
+        data["notes_dir"] = str(notes)
+        open(settings, "w").write(yaml.safe_dump(data))
+        runner.invoke(main, ["subscribers", "add", "r@example.com", "--settings", settings])
+        strict = runner.invoke(main, ["weekly", "--strict", "--settings", settings])
+        assert server.handler.messages == [] and not (tmp_path / "site").exists()
+        lenient = runner.invoke(main, ["weekly", "--settings", settings])
+    warning = f"warning: {notes / f'{saturday}.md'}: matches no issue: this week's issue is dated {session}"
+    assert strict.exit_code == 4, strict.output
+    assert warning in strict.output
+    assert f"refused: issue {session}: 1 build warning(s) and --strict; nothing published or sent" in strict.output
+    assert lenient.exit_code == 0, lenient.output
+    assert warning in lenient.output and "sent 1" in lenient.output

@@ -1,12 +1,28 @@
 """Sending an issue to confirmed subscribers over SMTP, safely re-runnable.
 
-The ledger (one row per issue and reader) makes a send idempotent and
-crash-safe: a reader is marked `sending` just before the message body is
-handed to the server and `sent` when the server accepts it. A run that dies
-in between leaves `sending`, which a restart reports as outcome unknown and
-does not re-send unless asked (--resend-unknown). Permanent refusals (5xx)
-are recorded and not retried; temporary ones (4xx) are retried with backoff;
-after `max_consecutive_failures` failures in a row the run stops.
+The ledger (one row per issue and reader) makes a send idempotent and crash-safe.
+A reader's delivery for one issue is in one of these states:
+
+    waiting    no ledger row: never tried, or every try so far failed temporarily.
+               Tried on every run (and retried with backoff within a run).
+    in flight  row `sending`: written immediately before the final dot of DATA, the one
+               moment after which the server may hold the message. A run that dies (or
+               whose connection drops, or whose deadline passes) before the reply is read
+               leaves it here.
+    sent       row `sent`: the server answered 2xx to the final dot. Never sent again.
+    failed     row `failed`: a 5xx for this reader (RCPT, DATA or after the dot). Never retried.
+    unknown    row `unknown`: a later run found the reader in flight. Not re-sent unless
+               --resend-unknown (the reader may then get two copies); this is the only way
+               a reader can lack a copy without a recorded refusal.
+
+Transitions: waiting -> in flight -> sent | failed | unknown; a 4xx after the dot puts the
+reader back to waiting (the server said it did not take the message). Before the dot nothing
+is recorded, so a temporary failure at MAIL, RCPT or DATA, or a dropped connection, leaves the
+reader waiting. A relay-wide failure (the relay refuses the sender, the login, or every reader
+in a row with the same 5xx) stops the run and blames no reader: they stay waiting. The
+reader's status is read again immediately before every attempt, so an unsubscribe that lands
+while a retry waits is honoured. Each message has a wall-clock deadline
+(generator.publish.delivery), so a relay that trickles its reply cannot hang the run.
 """
 
 from __future__ import annotations
@@ -14,9 +30,12 @@ from __future__ import annotations
 import email.policy
 import json
 import os
+import re
 import smtplib
 import socket
+import sqlite3
 import ssl
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -26,16 +45,44 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from generator.errors import CapweeklyError, RefusedError, ServiceError
+from markupsafe import escape
+
+from generator.errors import CapweeklyError, RefusedError, ServiceError, SettingsError
 from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
 from generator.notes import IMAGE_TYPES
 from generator.publish.bounces import READER_HEADER, reader_token, verp_address
+from generator.publish.delivery import (MESSAGE_DEADLINE, READ_TIMEOUT, Permanent, RelayRefused, Transient,
+                                         Unknown, deliver, open_connection)
 from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, chart_file, note_image_cid
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-# smtplib's data() sends bytes as they are: lines must already end in CRLF (RFC 5321).
-SMTP_POLICY = email.policy.SMTP
+# Headers whose value is a list of <URI>s (RFC 2369, 8058) or an opaque token: written as they are.
+RAW_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", READER_HEADER.lower()})
+
+
+class _WirePolicy(email.policy.EmailPolicy):
+    """The email package's policy, except for RAW_HEADERS: Python would turn a URI longer than a
+    line into RFC 2047 encoded-words (`=?utf-8?q?=3Chttps...`), which mailbox providers do not
+    decode in List-Unsubscribe. These are ASCII by construction; they are folded only between
+    list items (after a comma), never inside a URI; RFC 5322's 998-octet line limit is far off."""
+
+    def _fold(self, name, value, refold_binary=False):
+        if name.lower() not in RAW_HEADERS:
+            return super()._fold(name, value, refold_binary)
+        text = str(value)
+        if "\r" in text or "\n" in text or not text.isascii():
+            raise ValueError(f"{name}: a raw header must be one line of ASCII")
+        if len(name) + 2 + len(text) <= 78 or not text.startswith("<"):
+            return f"{name}: {text}{self.linesep}"
+        items = re.split(r",\s*(?=<)", text)  # between "<uri>, <uri>": never inside a URI
+        return f"{name}: " + ("," + self.linesep + " ").join(items) + self.linesep
+
+
+# smtplib sends bytes as they are: lines must already end in CRLF (RFC 5321). The outbox (--dry-run)
+# writes the same message with the platform's own line ends.
+SMTP_POLICY = _WirePolicy(linesep="\r\n")
+FILE_POLICY = _WirePolicy()
 
 
 class SendError(CapweeklyError):
@@ -59,12 +106,19 @@ class SendSummary:
     skipped: int = 0
     failed: int = 0
     unknown: int = 0
+    deferred: int = 0  # temporary failures after every retry: waiting, tried again on the next run
     stopped: str = ""
     failures: list[str] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.skipped + self.failed + self.unknown + self.deferred
 
     def line(self) -> str:
         text = (f"issue {self.issue}: sent {self.sent}, skipped {self.skipped} (already done), "
                 f"failed {self.failed}, outcome unknown {self.unknown}")
+        if self.deferred:
+            text += f", deferred {self.deferred} (tried again on the next run)"
         return text + (f"; stopped: {self.stopped}" if self.stopped else "")
 
 
@@ -139,6 +193,24 @@ def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age
                         "pass --allow-older-issue to send an out-of-date issue after a newer one")
 
 
+def require_postal_address(settings, where: str = "settings.yaml") -> None:
+    """No real send without the publisher's postal address, which every email prints (US CAN-SPAM)."""
+    if not settings.branding.postal_address:
+        raise SettingsError(where, ["branding.postal_address: required before sending: the publisher's postal "
+                                    "address, printed in every email's footer (US CAN-SPAM); set it, then rebuild "
+                                    "the issue"])
+
+
+def require_footer(issue: "Issue", settings, where: str = "settings.yaml") -> None:
+    """The issue must have been built with the address (email.html and email.txt are rendered at build time)."""
+    address = " ".join(settings.branding.postal_address.split())
+    flat = lambda text: " ".join(text.split())  # noqa: E731 - the text part is wrapped at 72 columns
+    if address and not (address in flat(issue.text) and str(escape(address)) in flat(issue.html)):
+        raise SettingsError(where, [f"branding.postal_address: issue {issue.as_of} was built before the postal "
+                                    f"address was set, so its emails lack it; rebuild it "
+                                    f"(capweekly build --as-of {issue.as_of})"])
+
+
 def unsubscribe_links(settings, secret: str, subscriber: Subscriber) -> tuple[str, str]:
     base = settings.email.unsubscribe_url or (f"{settings.web.public_url}unsubscribe" if settings.web.public_url
                                               else f"{settings.site.base_url}unsubscribe" if settings.site.base_url
@@ -155,7 +227,7 @@ def unsubscribe_links(settings, secret: str, subscriber: Subscriber) -> tuple[st
 def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *, now: datetime) -> EmailMessage:
     http, mailto = unsubscribe_links(settings, secret, subscriber)
     domain = parseaddr(settings.email.from_address)[1].rpartition("@")[2] or "capweekly.invalid"
-    msg = EmailMessage()
+    msg = EmailMessage(policy=FILE_POLICY)
     msg["From"] = settings.email.from_address
     msg["To"] = subscriber.email
     msg["Subject"] = issue.subject
@@ -181,23 +253,24 @@ def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *
     return msg
 
 
-def connect(settings) -> smtplib.SMTP:
+def connect(settings, deadline: float = MESSAGE_DEADLINE) -> smtplib.SMTP:
     e = settings.email
     if e.security == "none" and e.smtp_host not in LOCAL_HOSTS:
         raise SendRefused(f"email.security is none for {e.smtp_host}", "use starttls or tls for any remote server")
     context = ssl.create_default_context()  # verifies the certificate and the host name
-    try:
-        if e.security == "tls":
-            smtp = smtplib.SMTP_SSL(e.smtp_host, e.smtp_port, timeout=30, context=context)
-        else:
-            smtp = smtplib.SMTP(e.smtp_host, e.smtp_port, timeout=30)
-            if e.security == "starttls":
-                smtp.starttls(context=context)
+
+    def setup(smtp: smtplib.SMTP) -> None:
+        if e.security == "starttls":
+            smtp.starttls(context=context)
         user, password = os.environ.get("CAPWEEKLY_SMTP_USER"), os.environ.get("CAPWEEKLY_SMTP_PASSWORD")
         if user:
             smtp.login(user, password or "")
-        smtp.ehlo_or_helo_if_needed()  # mail()/rcpt()/data() do not greet by themselves, unlike sendmail()
-        return smtp
+        smtp.ehlo_or_helo_if_needed()  # mail()/rcpt() do not greet by themselves, unlike sendmail()
+
+    factory = ((lambda: smtplib.SMTP_SSL(timeout=READ_TIMEOUT, context=context)) if e.security == "tls"
+               else (lambda: smtplib.SMTP(timeout=READ_TIMEOUT)))
+    try:
+        return open_connection(factory, e.smtp_host, e.smtp_port, setup, deadline)
     except smtplib.SMTPAuthenticationError as exc:
         raise SMTPUnavailable(f"SMTP login to {e.smtp_host} refused ({exc.smtp_code})",
                         "check CAPWEEKLY_SMTP_USER and CAPWEEKLY_SMTP_PASSWORD") from None
@@ -206,51 +279,54 @@ def connect(settings) -> smtplib.SMTP:
                         "check email.smtp_host, smtp_port and security") from None
 
 
-class _Transient(Exception):
-    pass
+class _Refusals:
+    """5xx refusals held back until they are known to concern readers, not the relay.
 
+    A relay that refuses everyone (relaying denied, a blocked sender) answers every RCPT
+    with the same 5xx; marking those readers `failed` would drop them from the issue for
+    good. So refusals wait here: a delivery, or a refusal with another code, shows the
+    relay works and marks them failed. `streak` in a row with one code is the relay's fault.
+    The streak is twice max_consecutive_failures, so a few bad addresses next to each other
+    (all "550 no such user") do not stop every run at the same place: the reader after them
+    is tried, and a delivery settles them."""
 
-class _Permanent(Exception):
-    pass
+    def __init__(self, max_consecutive: int) -> None:
+        self.streak = 2 * max_consecutive
+        self.held: list[tuple[Subscriber, Permanent]] = []
 
+    def add(self, reader: Subscriber, exc: Permanent) -> None:
+        self.held.append((reader, exc))
 
-class _Unknown(Exception):
-    pass
+    def relay_wide(self, at_end: bool = False) -> str:
+        """Why the held refusals are the relay's, or "". `at_end`: the run is over and no reader has ever
+        had this issue (then two refusals with one code, every reader tried, are enough)."""
+        codes = {exc.code for _, exc in self.held}
+        count = len(self.held)
+        if len(codes) == 1 and (count >= self.streak or (at_end and count >= 2)):
+            return (f"the relay refused {count} readers in a row with the same reply ({self.held[-1][1]}); "
+                    "a relay-wide refusal, so none was marked failed")
+        return ""
 
-
-def _deliver(smtp: smtplib.SMTP, sender: str, recipient: str, body: bytes, before_data: Callable[[], None]) -> str:
-    """One SMTP transaction. Raises _Transient (nothing delivered), _Permanent or _Unknown."""
-    try:
-        code, reply = smtp.mail(sender)
-        if code >= 400:
-            smtp.rset()
-            raise (_Permanent if code >= 500 else _Transient)(f"MAIL FROM {code} {reply!r}")
-        code, reply = smtp.rcpt(recipient)
-        if code >= 400:
-            smtp.rset()
-            raise (_Permanent if code >= 500 else _Transient)(f"RCPT TO {code} {reply!r}")
-    except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        raise _Transient(f"connection lost before the message was sent ({exc})") from None
-    before_data()
-    try:
-        code, reply = smtp.data(body)
-    except smtplib.SMTPDataError as exc:  # refused at DATA, before the body was sent
-        raise (_Permanent if exc.smtp_code >= 500 else _Transient)(f"DATA {exc.smtp_code} {exc.smtp_error!r}") \
-            from None
-    except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        raise _Unknown(f"connection lost while the server had the message ({exc})") from None
-    if code >= 500:
-        raise _Permanent(f"DATA {code} {reply!r}")
-    if code >= 400:
-        raise _Transient(f"DATA {code} {reply!r}")
-    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+    def settle(self, store: SubscriberStore, issue: str, summary: "SendSummary", keep: Permanent | None = None) -> None:
+        """Mark the held readers failed, except a trailing run of `keep`'s code (it may be starting a streak)."""
+        hold = []
+        if keep is not None:
+            while self.held and self.held[-1][1].code == keep.code:
+                hold.insert(0, self.held.pop())
+        for reader, exc in self.held:
+            store.mark(issue, reader, "failed", str(exc))
+            summary.failed += 1
+            summary.failures.append(f"{reader.email}: {exc}")
+        self.held = hold
 
 
 def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown: bool = False,
                sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-               progress: Callable[[SendSummary], None] = lambda s: None) -> SendSummary:
+               progress: Callable[[SendSummary], None] = lambda s: None,
+               deadline: float = MESSAGE_DEADLINE) -> SendSummary:
     e = settings.email
+    require_postal_address(settings)
     secret = secret_from_env()
     summary = SendSummary(issue.as_of)
     done = store.ledger(issue.as_of)
@@ -259,19 +335,20 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
     sender = parseaddr(e.from_address)[1]
     smtp = None
     consecutive = 0
+    refusals = _Refusals(e.max_consecutive_failures)
     interval = 1.0 / e.rate_per_second
     last_sent_at = -1e9
+
+    def still_confirmed(reader: Subscriber) -> bool:
+        current = store.by_id(reader.id)  # read again before every attempt: an unsubscribe takes effect at once
+        return current is not None and current.status == "confirmed"
+
     try:
         for reader in readers:
             state = done.get(reader.id)
-            if state in ("sent", "failed"):
+            if state in ("sent", "failed") or not still_confirmed(reader):
                 summary.skipped += 1
                 progress(summary)  # every reader counts, skipped ones too, so progress reaches the total
-                continue
-            current = store.by_id(reader.id)  # an unsubscribe during the run takes effect at once
-            if current is None or current.status != "confirmed":
-                summary.skipped += 1
-                progress(summary)
                 continue
             if state in ("sending", "unknown") and not resend_unknown:
                 store.mark(issue.as_of, reader, "unknown", "outcome unknown after an interrupted send; not re-sent")
@@ -280,43 +357,54 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                 continue
             msg = build_message(settings, issue, reader, secret, now=now())
             body = msg.as_bytes(policy=SMTP_POLICY)
+            envelope = verp_address(e.bounce_address, msg[READER_HEADER]) if e.bounce_address else sender
             attempt = 0
             while True:
                 wait = last_sent_at + interval - clock()
                 if wait > 0:
                     sleep(wait)
+                if not still_confirmed(reader):  # after any wait: an unsubscribe may have landed meanwhile
+                    summary.skipped += 1
+                    break
+                flown = []
+
+                def in_flight(r=reader, m=msg) -> None:
+                    store.mark(issue.as_of, r, "sending", message_id=m["Message-ID"])
+                    flown.append(True)
+
                 try:
                     if smtp is None:
-                        smtp = connect(settings)
-                    envelope = (verp_address(e.bounce_address, msg[READER_HEADER]) if e.bounce_address
-                                else sender)
-                    _deliver(smtp, envelope, reader.email, body,
-                             lambda r=reader, m=msg: store.mark(issue.as_of, r, "sending", message_id=m["Message-ID"]))
-                except _Transient as exc:
+                        smtp = connect(settings, deadline)
+                    deliver(smtp, envelope, reader.email, body, in_flight=in_flight, deadline=deadline)
+                except Transient as exc:
+                    if flown:  # a 4xx after the dot: the server did not take it
+                        store.unmark(issue.as_of, reader)
                     if "connection lost" in str(exc):
                         smtp = _drop(smtp)
                     attempt += 1
                     if attempt <= e.retries:
                         sleep(e.backoff_seconds * 2 ** (attempt - 1))
                         continue
-                    summary.failed += 1
-                    summary.failures.append(f"{reader.email}: {exc}")
-                    # Temporary refusal after every retry: left unmarked, so the next run tries again.
+                    summary.deferred += 1  # left waiting: the next run tries again
+                    summary.failures.append(f"{reader.email}: {exc} (tried again on the next run)")
                     consecutive += 1
                     break
-                except _Permanent as exc:
-                    store.mark(issue.as_of, reader, "failed", str(exc))
-                    summary.failed += 1
-                    summary.failures.append(f"{reader.email}: {exc}")
-                    consecutive += 1
+                except Permanent as exc:  # counted by `refusals`, not `consecutive`
+                    if flown:
+                        store.unmark(issue.as_of, reader)  # held as waiting until the refusal is known to be the reader's
+                    refusals.settle(store, issue.as_of, summary, keep=exc)
+                    refusals.add(reader, exc)
                     break
-                except _Unknown as exc:
+                except Unknown as exc:
                     store.mark(issue.as_of, reader, "unknown", str(exc))
                     summary.unknown += 1
                     smtp = _drop(smtp)
                     consecutive += 1
                     break
-                except SendError as exc:  # could not (re)connect
+                except RelayRefused as exc:
+                    summary.stopped = f"the relay refuses the sender ({exc}); no reader was marked failed"
+                    return summary
+                except SendError as exc:  # could not (re)connect or log in
                     summary.stopped = exc.message
                     return summary
                 else:
@@ -324,15 +412,32 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                     store.mark(issue.as_of, reader, "sent", message_id=msg["Message-ID"])
                     summary.sent += 1
                     consecutive = 0
+                    refusals.settle(store, issue.as_of, summary)
                     break
             progress(summary)
-            if consecutive >= e.max_consecutive_failures:
-                summary.stopped = f"{consecutive} failures in a row (last: {summary.failures[-1] if summary.failures else 'unknown outcome'})"
+            wide = refusals.relay_wide()
+            if wide:
+                summary.stopped = wide
                 return summary
+            if consecutive >= e.max_consecutive_failures:
+                last = summary.failures[-1] if summary.failures else "unknown outcome"
+                summary.stopped = f"{consecutive} failures in a row (last: {last})"
+                return summary
+        wide = refusals.relay_wide(at_end=summary.sent == 0 and "sent" not in done.values())
+        if wide:
+            summary.stopped = wide
         return summary
     finally:
         _drop(smtp)
-        store.finish_run(run, summary.sent, summary.skipped, summary.failed, summary.unknown, summary.stopped)
+        failing = sys.exc_info()[0] is not None
+        try:
+            if not summary.stopped and not failing:  # a stopped run leaves held readers waiting for the next
+                refusals.settle(store, issue.as_of, summary)
+            store.finish_run(run, summary.sent, summary.skipped, summary.failed + summary.deferred, summary.unknown,
+                             summary.stopped)
+        except sqlite3.Error:
+            if not failing:  # a full disk says so once, as the error already on its way
+                raise
 
 
 def _drop(smtp: smtplib.SMTP | None) -> None:
@@ -352,7 +457,7 @@ def write_outbox(settings, issue: Issue, store: SubscriberStore | None, folder: 
     for reader in readers:
         msg = build_message(settings, issue, reader, secret, now=datetime.now(timezone.utc))
         safe = "".join(ch if ch.isalnum() or ch in "@._-" else "_" for ch in reader.email)
-        (folder / f"{issue.as_of}-{safe}.eml").write_bytes(msg.as_bytes())
+        (folder / f"{issue.as_of}-{safe}.eml").write_bytes(msg.as_bytes(policy=FILE_POLICY))
     return len(readers)
 
 
@@ -378,8 +483,8 @@ def send_confirmation(settings, to: str, link: str) -> None:
                         "will be sent.</p>", subtype="html")
     smtp = connect(settings)
     try:
-        _deliver(smtp, parseaddr(settings.email.from_address)[1], to, msg.as_bytes(policy=SMTP_POLICY), lambda: None)
-    except (_Transient, _Permanent, _Unknown) as exc:
+        deliver(smtp, parseaddr(settings.email.from_address)[1], to, msg.as_bytes(policy=SMTP_POLICY))
+    except (Transient, Permanent, Unknown, RelayRefused) as exc:
         raise SendError(f"confirmation email to {to} failed: {exc}") from None
     finally:
         _drop(smtp)
@@ -387,13 +492,14 @@ def send_confirmation(settings, to: str, link: str) -> None:
 
 def send_test_copy(settings, issue: Issue, to: str) -> None:
     """--to: one copy to one address, outside the ledger."""
+    require_postal_address(settings)
     secret = secret_from_env()
     msg = build_message(settings, issue, Subscriber(0, to, "", "confirmed", "", ""), secret,
                         now=datetime.now(timezone.utc))
     smtp = connect(settings)
     try:
-        _deliver(smtp, parseaddr(settings.email.from_address)[1], to, msg.as_bytes(policy=SMTP_POLICY), lambda: None)
-    except (_Transient, _Permanent, _Unknown) as exc:
+        deliver(smtp, parseaddr(settings.email.from_address)[1], to, msg.as_bytes(policy=SMTP_POLICY))
+    except (Transient, Permanent, Unknown, RelayRefused) as exc:
         raise SendError(f"test copy to {to} failed: {exc}") from None
     finally:
         _drop(smtp)

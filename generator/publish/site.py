@@ -11,12 +11,20 @@ and Twitter, which must be absolute) carry absolute URLs, from site.base_url.
 
 An issue page is the build's site.html with two markers filled in here: the
 head's canonical and share-card meta, and the previous/next links. So an
-issue page is rewritten only when a neighbour appears (a new week, or a
+issue page is rewritten when a neighbour appears (a new week, or a
 backfilled one beside it); otherwise it is hard-linked as before.
+
+A rebuilt issue (a typo fixed, a note corrected) is republished whole: each
+published issue folder holds `published.json`, the digest of the build files it
+came from and its `updated` time. When the build's digest differs, the issue is
+copied afresh and its feed entry's `updated` becomes the time of republishing;
+its `published` time (the week's close) never changes. An unchanged issue is
+left alone, so publishing twice is still a no-op.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -34,6 +42,7 @@ from generator.render.environment import make_environment
 from generator.render.filters import longdate
 
 ISSUE_FILES = ("report.pdf", "metrics.json")
+STAMP = "published.json"  # in each published issue folder: the build's digest and the entry's `updated` time
 
 
 class PublishError(CapweeklyError):
@@ -74,6 +83,65 @@ class PublishResult:
     skipped: tuple[str, ...]  # built issues not published (sample data, incomplete)
     changed: bool
     total: int
+    republished: tuple[str, ...] = ()  # issues whose build changed since they were published
+
+
+def _content_digest(folder: Path, with_page: bool = True) -> str:
+    """What readers read in an issue folder: its page (the build's site.html), metrics.json, charts and note
+    images. Left out: the time the data was downloaded, which a re-run of `weekly` changes and nothing
+    else (it is blanked in the page and metrics.json), and the PDF, whose compressed bytes carry that time
+    too and whose words are the page's."""
+    try:
+        retrieved = (json.loads((folder / "metrics.json").read_text(encoding="utf-8")).get("provenance") or {}) \
+            .get("retrieved_at") or ""
+    except (OSError, ValueError, AttributeError):
+        retrieved = ""
+    files = [folder / "site.html"] if with_page else []
+    files += [folder / "metrics.json"]
+    files += sorted((folder / "charts").glob("*.png")) if (folder / "charts").is_dir() else []
+    files += sorted(p for p in (folder / "notes").rglob("*") if p.is_file()) if (folder / "notes").is_dir() else []
+    h = hashlib.sha256()
+    for path in files:
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if retrieved and path.name in ("site.html", "metrics.json"):
+            data = data.replace(str(retrieved).encode(), b"")
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+def build_digest(build: Path) -> str:
+    """What a published issue was made from (stored in its published.json)."""
+    return _content_digest(build)
+
+
+def _stamp(live: Path) -> dict:
+    try:
+        doc = json.loads((live / STAMP).read_text(encoding="utf-8"))
+        return doc if isinstance(doc, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def rebuilt(summary: IssueSummary, live: Path) -> bool:
+    """Has the issue been rebuilt with different content since `live` was published?"""
+    stamp = _stamp(live)
+    if "digest" in stamp:
+        return stamp["digest"] != build_digest(summary.folder)
+    # Published before the stamp existed: compare what was copied as it is (the page was filled in).
+    return _content_digest(live, with_page=False) != _content_digest(summary.folder, with_page=False)
+
+
+def _updated(live: Path, as_of: date) -> datetime:
+    try:
+        return datetime.fromisoformat(_stamp(live)["updated"])
+    except (KeyError, TypeError, ValueError):
+        return _close(as_of)
+
+
+def _close(day: date) -> datetime:
+    return datetime.combine(day, time(21, 0), tzinfo=timezone.utc)  # after the US close
 
 
 def read_summary(folder: Path, first_issue: date | None = None) -> IssueSummary | None:
@@ -110,9 +178,12 @@ def open_flags(doc: dict) -> int:
     return int((doc.get("fact_check") or {}).get("open", 0))
 
 
-def _copy_issue(summary: IssueSummary, target: Path, page: bytes) -> None:
+def _copy_issue(summary: IssueSummary, target: Path, page: bytes, updated: datetime) -> None:
     target.mkdir(parents=True)
     (target / "index.html").write_bytes(page)
+    (target / STAMP).write_text(json.dumps({"digest": build_digest(summary.folder),
+                                            "updated": updated.isoformat(timespec="seconds")}) + "\n",
+                                encoding="utf-8")
     for name in ISSUE_FILES:
         shutil.copyfile(summary.folder / name, target / name)
     (target / "charts").mkdir()
@@ -134,7 +205,8 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(Path(root) / name, target / rel / name)
 
 
-def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes]) -> bytes:
+def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes],
+          updated: dict[str, datetime]) -> bytes:
     from feedgen.feed import FeedGenerator
 
     host = urlparse(base_url).hostname or "capweekly.invalid"
@@ -147,16 +219,16 @@ def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[s
     fg.link(href=f"{base_url}feed.xml", rel="self")
     fg.language("en")
     fg.rights(settings.disclosures.copyright.replace("{year}", str(issues[0].as_of.year)))
-    stamp = lambda d: datetime.combine(d, time(21, 0), tzinfo=timezone.utc)  # after the US close
-    fg.updated(stamp(issues[0].as_of))
-    for issue in reversed(issues[: settings.site.feed_entries]):
+    shown = issues[: settings.site.feed_entries]
+    fg.updated(max(updated[i.as_of.isoformat()] for i in shown))
+    for issue in reversed(shown):
         entry = fg.add_entry()
         # A tag URI built from the host and the issue date never changes, whatever the site's path becomes.
         entry.id(f"tag:{host},{issue.as_of.isoformat()}:issue/{issue.as_of.isoformat()}")
         entry.title(issue.headline)
         entry.link(href=f"{base_url}issues/{issue.as_of.isoformat()}/", rel="alternate")
-        entry.published(stamp(issue.as_of))
-        entry.updated(stamp(issue.as_of))
+        entry.published(_close(issue.as_of))
+        entry.updated(updated[issue.as_of.isoformat()])  # later than published once the issue was corrected
         entry.summary(f"{'No. ' + str(issue.number) + ', w' if issue.number else 'W'}eek ending "
                       f"{issue.as_of.isoformat()}. Stance: {issue.stance}. {issue.excerpt}".strip())
         entry.content(feed_content(published[issue.as_of.isoformat()].decode("utf-8"),
@@ -182,9 +254,9 @@ def feed_content(page: str, url: str) -> str:
     return banner + body
 
 
-def _sitemap(issues: list[IssueSummary], base_url: str) -> bytes:
+def _sitemap(issues: list[IssueSummary], base_url: str, updated: dict[str, datetime]) -> bytes:
     urls = [(f"{base_url}{page}", issues[0].as_of) for page in ("", "archive/", "about/", "methodology/")]
-    urls += [(f"{base_url}issues/{i.as_of.isoformat()}/", i.as_of) for i in issues]
+    urls += [(f"{base_url}issues/{i.as_of.isoformat()}/", updated[i.as_of.isoformat()].date()) for i in issues]
     body = "".join(f"<url><loc>{u}</loc><lastmod>{d.isoformat()}</lastmod></url>\n" for u, d in urls)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + body + "</urlset>\n").encode()
@@ -228,7 +300,8 @@ def repager(env, page: bytes, older: IssueSummary | None, newer: IssueSummary | 
     return PAGER.sub(lambda _: pager, page, count=1)
 
 
-def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes]) -> dict[str, bytes]:
+def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes],
+           updated: dict[str, datetime]) -> dict[str, bytes]:
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     d = settings.disclosures
     latest = issues[0]
@@ -259,8 +332,8 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
                                  og_title=f"{title}: about the data"),
         # Served for any missing path, so its links are absolute paths on the site's host.
         "404.html": page("site/404.html", root=site_path, url=f"{base_url}404.html", og_title=title),
-        "feed.xml": _feed(settings, issues, base_url, published),
-        "sitemap.xml": _sitemap(issues, base_url),
+        "feed.xml": _feed(settings, issues, base_url, published, updated),
+        "sitemap.xml": _sitemap(issues, base_url, updated),
     }
 
 
@@ -281,7 +354,8 @@ def _methodology(env, settings, common: dict, latest: IssueSummary, base_url: st
 
 
 def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | None, *,
-                 allow_sample: bool = False, allow_flagged: bool = False) -> PublishResult:
+                 allow_sample: bool = False, allow_flagged: bool = False,
+                 now: datetime | None = None) -> PublishResult:
     if not base_url:
         raise PublishError("no site URL: the Atom feed and sitemap need absolute links",
                            "set site.base_url in settings.yaml or pass --base-url https://...")
@@ -305,23 +379,29 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     existing_issues = site_dir / "issues"
     present = {p.name for p in existing_issues.iterdir()} if existing_issues.is_dir() else set()
     new = [s for s in issues if s.as_of.isoformat() not in present]
+    changed = [s for s in issues if s.as_of.isoformat() in present and rebuilt(s, existing_issues / s.as_of.isoformat())]
+    fresh = {s.as_of.isoformat() for s in new + changed}
+    revised_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    revised = {s.as_of.isoformat() for s in changed}
+    updated = {day: revised_at if day in revised else _close(s.as_of) if day not in present
+               else _updated(existing_issues / day, s.as_of) for s in issues for day in [s.as_of.isoformat()]}
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     issue_pages, rewritten, published = {}, set(), {}
     for i, s in enumerate(issues):
         day = s.as_of.isoformat()
         older, newer = issues[i + 1] if i + 1 < len(issues) else None, issues[i - 1] if i else None
-        if day not in present:
+        if day in fresh:
             issue_pages[day] = published[day] = issue_page(env, settings, s, older, newer, base_url)
             continue
-        # A published page keeps its words (a rebuilt issue is not republished); only its pager follows the site.
+        # An unchanged published page keeps its bytes; only its pager follows the site.
         live = (existing_issues / day / "index.html").read_bytes()
         data = repager(env, live, older, newer)
         if data != live:
             issue_pages[day] = data
             rewritten.add(day)
         published[day] = data
-    pages = _pages(settings, issues, base_url, published)
-    unchanged = not new and not rewritten and all(
+    pages = _pages(settings, issues, base_url, published, updated)
+    unchanged = not fresh and not rewritten and all(
         (site_dir / name).is_file() and (site_dir / name).read_bytes() == data for name, data in pages.items())
     from generator.writer import remove_abandoned
 
@@ -337,13 +417,13 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
         for s in issues:
             target = staging / "issues" / s.as_of.isoformat()
             day = s.as_of.isoformat()
-            if day in present:
+            if day in fresh:
+                _copy_issue(s, target, issue_pages[day], updated[day])
+            else:
                 _link_tree(existing_issues / day, target)
                 if day in rewritten:  # a new neighbour: a fresh file, never a write through the shared link
                     (target / "index.html").unlink()
                     (target / "index.html").write_bytes(issue_pages[day])
-            else:
-                _copy_issue(s, target, issue_pages[day])
         for name, data in pages.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
@@ -357,4 +437,5 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
     from generator.writer import swap_in
 
     swap_in(staging, site_dir)  # one atomic exchange where the system can: a kill leaves the old site or the new
-    return PublishResult(tuple(s.as_of.isoformat() for s in new), tuple(skipped), True, len(issues))
+    return PublishResult(tuple(s.as_of.isoformat() for s in new), tuple(skipped), True, len(issues),
+                         tuple(s.as_of.isoformat() for s in changed))

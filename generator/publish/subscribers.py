@@ -6,10 +6,11 @@ unsubscribed, bounced. Every status change is written with a timestamp to
 client's IP, an import, an address added by the publisher) to `consents`.
 An unsubscribed or bounced address (a complaint unsubscribes) is suppressed:
 neither `subscribers add` nor an import re-subscribes it; only the reader's
-own new sign-up does, or `add --consent` naming the reader's request. The ledger has one row per (issue, subscriber): its `state` is
-`sending` while a message is in the server's hands, then `sent`, `failed`
+own new sign-up does, or `add --consent` naming the reader's request. The ledger has one row per (issue, subscriber) once a message is in flight: its `state` is
+`sending` from just before the final dot of DATA until the reply, then `sent`, `failed`
 (permanent refusal) or `unknown` (the connection died after the message
-was handed over, so it may or may not have been delivered).
+was handed over, so it may or may not have been delivered). No row means waiting
+(see generator.publish.mail for the whole state machine).
 """
 
 from __future__ import annotations
@@ -487,6 +488,11 @@ class SubscriberStore:
             "message_id = CASE WHEN excluded.message_id != '' THEN excluded.message_id ELSE message_id END, "
             "updated_at = excluded.updated_at",
             (issue, subscriber.id, subscriber.email, state, error, message_id, now_iso()))
+
+    def unmark(self, issue: str, subscriber: Subscriber) -> None:
+        """Back to waiting (no row): the server said it did not take the message that was in flight."""
+        self.db.execute("DELETE FROM ledger WHERE issue = ? AND subscriber_id = ? AND state = 'sending'",
+                        (issue, subscriber.id))
 
     def last_sent_issue(self) -> str | None:
         row = self.db.execute("SELECT MAX(issue) FROM ledger WHERE state = 'sent'").fetchone()

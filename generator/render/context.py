@@ -60,6 +60,8 @@ class ReportContext:
     author: str = _help("Writer's name for the byline and PDF metadata.")
     editor: str = _help("Editor's name.")
     publisher: str = _help("Publisher's name.")
+    postal_address: str = _help("The publisher's postal address (settings branding.postal_address), in the email's "
+                                "footer; empty until set, and `send` refuses to send without it.")
     small: str = _help("Small-cap ticker of the pair, e.g. IWM.")
     large: str = _help("Large-cap ticker of the pair, e.g. SPY.")
     small_name: str = _help("How the text names the small-cap side.")
@@ -137,6 +139,7 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
     ranked = [t for t, _ in c.ranked]
     return ReportContext(
         title=b.title, subtitle=b.subtitle, author=b.author, editor=b.editor, publisher=b.publisher,
+        postal_address=b.postal_address,
         small=m.small, large=m.large, small_name=settings.pair.small_name, large_name=settings.pair.large_name,
         as_of=m.as_of, week_start=m.week_start, source=market.source, source_description=market.description,
         data_source=reader_source(market.source, market.description),

@@ -17,6 +17,7 @@ import html as html_lib
 import re
 from dataclasses import replace
 from datetime import date
+from html.parser import HTMLParser
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -55,17 +56,79 @@ def email_charts(context: ReportContext, base_url: str | None) -> dict[str, Char
     return out
 
 
-def plain_paragraphs(markup: Markup | str) -> list[str]:
-    """Safe note HTML as plain paragraphs: one per <p> or list item, tags dropped, entities decoded."""
-    chunks = re.split(r"</(?:p|li|h\d|blockquote|pre)>", str(markup))
-    out = []
-    for chunk in chunks:
-        bullet = "- " if re.search(r"<li\b", chunk) else ""
-        chunk = re.sub(r"<(?:br|/?(?:ul|ol|p|li|h\d|blockquote|pre))\b[^>]*>", " ", chunk)  # blocks part words
-        text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", chunk)).split())
+class _PlainText(HTMLParser):
+    """Note HTML as plain paragraphs: a link keeps its target (`text (https://...)`), an image its
+    alternative text and, when it has one a mail reader can open, its address; ordered lists keep
+    their numbers."""
+
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.words: list[str] = []
+        self.lists: list[int | None] = []  # the next number of each open <ol>, None for <ul>
+        self.links: list[tuple[str, int]] = []  # (href, where its text starts in self.words)
+
+    def _end(self) -> None:
+        text = " ".join("".join(self.words).split())
         if text:
-            out.append(bullet + text)
-    return out
+            self.paragraphs.append(text)
+        self.words = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in self.BLOCKS:
+            self._end()
+        if tag == "ol":
+            try:
+                self.lists.append(int(a.get("start") or 1))
+            except ValueError:
+                self.lists.append(1)
+        elif tag == "ul":
+            self.lists.append(None)
+        elif tag == "li":
+            number = self.lists[-1] if self.lists else None
+            if number is None:
+                self.words.append("- ")
+            else:
+                self.words.append(f"{number}. ")
+                self.lists[-1] = number + 1
+        elif tag == "a":
+            self.links.append((a.get("href") or "", len(self.words)))
+        elif tag == "img":
+            src = a.get("src") or ""
+            where = f" ({src})" if src.startswith(("https://", "http://")) else ""
+            self.words.append(f" [image: {a.get('alt') or 'picture'}]{where} ")
+        elif tag == "br":
+            self.words.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self._end()
+        elif tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            text = " ".join("".join(self.words[start:]).split())
+            if href and not href.startswith("#") and href not in (text, f"mailto:{text}"):
+                self.words.append(f" ({href})")
+
+    def handle_data(self, data):
+        self.words.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._end()
+
+
+def plain_paragraphs(markup: Markup | str) -> list[str]:
+    """Safe note HTML as plain paragraphs: one per <p> or list item, entities decoded, link targets and
+    image addresses kept, ordered lists numbered."""
+    parser = _PlainText()
+    parser.feed(str(markup))
+    parser.close()
+    return parser.paragraphs
 
 
 def preheader(context: ReportContext) -> str:
