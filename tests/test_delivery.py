@@ -14,8 +14,9 @@ import pytest
 from generator.publish.mail import Issue, send_issue, write_outbox
 from generator.publish.subscribers import SubscriberStore
 from tests.smtp_server import SmtpServer
+from secrets import token_urlsafe
 
-SECRET = "delivery-secret-0123456789abcdef"
+SECRET = token_urlsafe(32)
 LONG_URL = "https://newsletter.example.com/a/rather/long/path/to/the/one-click/unsubscribe/endpoint"
 
 

@@ -21,13 +21,14 @@ from generator.pipeline import build_issue
 from generator.publish.subscribers import SubscriberStore
 from tests.conftest import SETTINGS
 from tests.smtp_server import SmtpServer
+from secrets import token_urlsafe
 
 READERS = 40
 
 
 @pytest.fixture(autouse=True)
 def secret(monkeypatch):
-    monkeypatch.setenv("CAPWEEKLY_SECRET", "disk-secret-0123456789abcdef")
+    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
     monkeypatch.delenv("CAPWEEKLY_SMTP_USER", raising=False)
 
 

@@ -16,13 +16,14 @@ from generator.pipeline import build_issue
 from generator.settings import load_settings
 from tests.conftest import SETTINGS
 from tests.smtp_server import SmtpServer
+from secrets import token_urlsafe
 
 ADDRESS = "100 Example Street, Suite 2, Springfield, IL 62701, USA"
 
 
 @pytest.fixture(autouse=True)
 def secret(monkeypatch):
-    monkeypatch.setenv("CAPWEEKLY_SECRET", "send-cli-secret-0123456789abcdef")
+    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
     monkeypatch.delenv("CAPWEEKLY_SMTP_USER", raising=False)
 
 

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, SETTINGS
+from secrets import token_urlsafe
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc (Linux)")
 
@@ -46,7 +47,7 @@ def test_sigterm_during_the_weekly_build_stops_cleanly_and_leaves_no_process(mar
     data["email"] = {"database": str(tmp_path / "subs.sqlite")}
     settings = tmp_path / "settings.yaml"
     settings.write_text(yaml.safe_dump(data))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CAPWEEKLY_SECRET": "sigterm-secret-0123456789abcdef"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CAPWEEKLY_SECRET": token_urlsafe(32)}
     weekly = subprocess.Popen([sys.executable, "-m", "generator.cli", "weekly", "--skip-send", "--settings",
                                str(settings)], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

@@ -65,7 +65,7 @@ def test_weekly_prints_the_build_warnings_and_strict_fails_on_them(tmp_path, mon
 
     from generator.data.calendar import MarketClock
 
-    monkeypatch.setenv("CAPWEEKLY_SECRET", "weekly-secret-0123456789")
+    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
     monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS, end=date.today())))
     session = MarketClock().last_completed_session(datetime.now(timezone.utc))
     saturday = session + timedelta(days=5 - session.weekday())  # the same week's Saturday: no issue is dated so
