@@ -46,6 +46,10 @@ def _environment(user_dir: str | None) -> Environment:
         bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
+    from generator.metrics.track import COIN_WIDTH, Z
+
+    # the track record's confidence thresholds, named once (generator/metrics/track.py), for its table's note
+    env.globals["track_confidence"] = {"z": Z, "coin_width": COIN_WIDTH}
     return env
 
 
