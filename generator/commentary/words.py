@@ -154,13 +154,14 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     sentences = [s for _, _, s in slots]
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
     dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots])
+    printed = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots) if i not in dropped],
+                       say, doc, names)
     rendered: list[Rendered] = []
     standfirst: list[Markup] = []
     headings: dict[str, Markup] = {}
     paragraphs: dict[str, dict[int, list[Markup]]] = {name: {} for name in SECTIONS}
-    for i, (paragraph, place, s) in enumerate(slots):
-        if i in dropped:
-            continue
+    texts = dict(enumerate(text for _, _, _, text in printed))
+    for i, (paragraph, place, s, _) in enumerate(printed):
         rendered.append(Rendered(s, plain(texts[i]), paragraph))
         if place == "standfirst":
             standfirst.append(texts[i])
@@ -175,6 +176,25 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
                        headline=plain(headline), previous_headline=previous_headline if say.rotate else None)
     return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(rendered),
                  tuple(flags), overridden)
+
+
+def _glossed(printed: list, say, doc: Mapping[str, Any], names: Mapping[str, Any]) -> list:
+    """The printed sentences (paragraph, place, sentence, text) with each jargon term's gloss after its first
+    use in the prose (generator/commentary/glossary.py)."""
+    from generator.commentary.glossary import place
+
+    plain_texts = [plain(t) for _, _, _, t in printed]
+    prose = [where == "standfirst" or (where != "headline" and where[0] == "section") for _, where, _, _ in printed]
+    sections = [s.section for _, _, s, _ in printed]
+    after: dict[int, list] = {}
+    for i, g in place(plain_texts, sections, [p for p, _, _, _ in printed], prose, names):
+        after.setdefault(i, []).append(g)
+    out = []
+    for i, row in enumerate(printed):
+        out.append(row)
+        for g in after.get(i, ()):
+            out.append((row[0], row[1], g, say(g, doc)))
+    return out
 
 
 def word_names(settings, m) -> dict[str, Any]:
