@@ -140,7 +140,7 @@ def track_paragraph(r) -> Paragraph:
     # how much weight we give this week's call
     w = weight(h.verdict, beaten)
     claims = [this] + verdict_claims(path, h.verdict, f"{key} rate")
-    if beaten and h.verdict == "trust":        # "some": a side beaten
+    if beaten:        # "some", or "even so" after calls that beat a side: a side beaten
         side = "small" if compare(edge["small"]) == "beat" else "large"
         claims += edge_claims(f"{base}.edge.{side}", "beat", small if side == "small" else large)
     elif h.verdict == "trust" and beaten is False:   # trusted, yet neither side beaten: "lightly"

@@ -115,12 +115,13 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 MAX_WORDS = 1120
 
 
-def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int]) -> set[int]:
-    """Which sentences (by position) to leave out so the commentary fits MAX_WORDS. A sentence the next one
-    in its paragraph refers back to ("It sits 2% above...") stays."""
+def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int], reserve: int = 0) -> set[int]:
+    """Which sentences (by position) to leave out so the commentary fits MAX_WORDS, `reserve` words of it kept
+    for the jargon glosses placed after trimming. A sentence the next one in its paragraph refers back to
+    ("It sits 2% above...") stays."""
     from generator.commentary.factcheck import PRONOUN
 
-    total = sum(len(t.split()) for t in texts.values())
+    total = sum(len(t.split()) for t in texts.values()) + reserve
     dropped: set[int] = set()
     for i in sorted((i for i, s in enumerate(sentences) if s.optional),
                     key=lambda i: (-sentences[i].optional, i)):
@@ -153,7 +154,10 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
             slots += [(number, ("section", name), s) for s in paragraph]
     sentences = [s for _, _, s in slots]
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
-    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots])
+    # the glosses the untrimmed issue would carry: their words count against the length budget
+    glosses = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots)], say, doc, names)
+    reserve = sum(len(plain(t).split()) for _, _, s, t in glosses if s.words == "glossary")
+    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots], reserve)
     printed = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots) if i not in dropped],
                        say, doc, names)
     rendered: list[Rendered] = []
