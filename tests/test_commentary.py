@@ -175,3 +175,73 @@ def test_the_case_for_and_against_names_each_sides_strongest_items(settings, poi
     weighing = c.sections["positioning"][0]
     found = [(s.key, s.extra["a"], s.extra["b"]) for s in weighing if s.key.startswith("case_")]
     assert found == [for_side, against_side]
+
+
+# --- jargon explained at first use (generator/commentary/glossary.py) ----------------------------------------
+
+def test_a_gloss_follows_the_first_printed_use_and_skips_a_pronoun_chain():
+    from generator.commentary.glossary import place
+
+    names = {"small": "IWM", "large": "SPY"}
+    texts = ["Small caps had a good week.",                          # standfirst: no term
+             "The headline is not prose: the ratio.",                 # not glossable (e.g. a heading)
+             "The ratio is 3% below its 200-day average.",            # first prose use of both terms
+             "It has been below for months.",                         # refers back: the gloss comes after it
+             "The score is +2.",
+             "The ratio and the score again; a false move."]
+    sections = ["standfirst", "long-view", "long-view", "long-view", "positioning", "positioning"]
+    paragraphs = [1, 2, 3, 3, 4, 4]
+    prose = [True, False, True, True, True, True]
+    placed = place(texts, sections, paragraphs, prose, names)
+    assert [(i, g.key, g.section) for i, g in placed] == [
+        (3, "gloss_ratio", "long-view"), (3, "gloss_sma_long", "long-view"), (4, "gloss_score", "positioning"),
+        (5, "gloss_false_move", "positioning")]
+    # a sentence left out of the issue is not "first": the gloss moves to the first use actually printed
+    placed = place(texts[:2] + texts[4:], sections[:2] + sections[4:], paragraphs[:2] + paragraphs[4:],
+                   prose[:2] + prose[4:], names)
+    assert [(i, g.key) for i, g in placed] == [(2, "gloss_score"), (3, "gloss_ratio"), (3, "gloss_false_move")]
+    # "we score them" is a verb, not the stance's score
+    assert place(["Calls need 13 weeks before we score them."], ["positioning"], [1], [True], names) == []
+
+
+REAL_WEEKS = ("2002-07-26", "2008-10-10", "2013-06-21", "2020-03-20", "2024-07-12")
+
+
+@pytest.mark.parametrize("day", REAL_WEEKS)
+def test_each_term_is_glossed_once_right_after_its_first_use(day):
+    """On real weeks, as printed: every term the prose uses is explained once, in the sentence after its first
+    use (or after the sentences that refer back to it), never before it; the issue passes the fact-check."""
+    from generator.commentary.factcheck import PRONOUN
+    from generator.commentary.glossary import terms
+    from generator.data import load_prices
+    from generator.settings import load_settings
+    from tests.conftest import MARKET_DIR, SETTINGS
+
+    if not (MARKET_DIR / "IWM.csv").is_file():
+        pytest.skip("real market data not found")
+    settings = load_settings(SETTINGS)
+    market = load_prices(settings, "csv", MARKET_DIR, offline=True)
+    session = pick_session(market, settings, pd.Timestamp(day).date())
+    cut = cut_at(market, session)
+    m = compute_metrics(cut, settings, session)
+    _, w, _ = write_words(m, cut, settings, make_environment())
+    assert not w.flags, w.flags
+    from generator.commentary.factcheck import plain
+
+    titles = {w.headline} | {plain(h) for h in w.headings.values()}
+    prose = [r for r in w.rendered if r.text not in titles]          # the headline and headings are not prose
+    glossed = {}
+    for key, pattern, _ in terms({"small": m.small, "large": m.large}):
+        hosts = [i for i, r in enumerate(prose) if r.sentence.words != "glossary" and pattern.search(r.text)]
+        gloss = [i for i, r in enumerate(prose) if r.sentence.key == f"gloss_{key}"]
+        if not hosts:
+            assert not gloss, (key, "glossed but never used")
+            continue
+        assert len(gloss) == 1, (key, gloss)
+        # the gloss comes after the first use, with only back-references or other glosses between them
+        first = hosts[0]
+        between = prose[first + 1:gloss[0]]
+        assert gloss[0] > first and all(PRONOUN.match(r.text) or r.sentence.words == "glossary" for r in between), \
+            (key, [r.text for r in between])
+        glossed[key] = prose[first].text
+    assert {"ratio", "sma_long", "score"} <= set(glossed), glossed

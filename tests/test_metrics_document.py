@@ -68,3 +68,25 @@ def test_required_contract_keys(settings, tmp_path):
     assert {"value", "sma50", "sma200", "peak_date", "peak_value", "drawdown_from_peak"} <= set(doc["ratio"])
     assert set(doc["ratio"]["momentum"]) == {"4w", "13w", "26w", "52w"}
     assert {"label", "score"} <= set(doc["stance"])
+
+
+def test_track_record_confidence_fields(settings, tmp_path):
+    """Each hit rate carries its effective sample, 95% Wilson interval and verdict; the thresholds are written
+    once under track_record.confidence; the five-year scope and the edges against either side are there."""
+    from generator.metrics.track import COIN_WIDTH, LATELY_WEEKS, VERDICTS, Z
+
+    doc = json.loads((build_issue(settings, source="sample", out_dir=tmp_path).folder / "metrics.json").read_text())
+    t = doc["track_record"]
+    assert t["confidence"] == {"z": Z, "coin_width": COIN_WIDTH} and t["lately_weeks"] == LATELY_WEEKS
+    for scope in ("all", "recent", "lately"):
+        for by in [*t[scope]["by_stance"].values(), t[scope]["overall"]]:
+            for weeks, h in by.items():
+                if not h["calls"]:
+                    assert h["verdict"] is None
+                    continue
+                assert h["effective"] == round(h["calls"] / int(weeks[:-1]), 2)
+                assert h["low"] <= h["rate"] <= h["high"] and h["half_width"] == (h["high"] - h["low"]) / 2
+                assert h["verdict"] in VERDICTS
+        assert set(t[scope]["edge"]) == {"small", "large"}
+    a = t["all"]
+    assert a["edge"]["small"] == a["allocation"]["annualised"] - a["small"]["annualised"]

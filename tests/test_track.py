@@ -289,7 +289,7 @@ def test_breadth_is_read_as_of_each_week_even_when_a_member_gap_is_still_open(re
 # --- the passage -----------------------------------------------------------------------------------------
 
 def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
-    """How our call has done, placed in the positioning section: every sentence in each of its three
+    """The record, argued, placed at the end of the positioning section: every sentence in each of its three
     phrasings quotes only metrics.json's figures, and its claims hold, across eras."""
     from generator.commentary.factcheck import Rendered, fact_check, plain
     from generator.commentary.words import _Speaker, word_names, write_words
@@ -298,15 +298,17 @@ def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
     settings, market = real
     env = make_environment(None)
     seen = set()
-    for day in ("2001-06-01", "2002-03-01", "2008-10-10", "2013-06-21", "2020-03-20", "2024-07-12", "2025-09-26"):
+    for day in ("2001-06-01", "2002-03-01", "2003-06-06", "2008-10-10", "2013-06-21", "2020-03-20", "2024-07-12",
+                "2025-09-26"):
         session = _session(market, settings, day)
         cut = cut_at(market, session)
         m = compute_metrics(cut, settings, session)
         c, words, doc = write_words(m, cut, settings, env)
         placed = [s for p in c.sections["positioning"] for s in p if s.words == "track"]
-        assert placed and placed[0].key in ("young", "hits"), day
+        assert placed and placed[0].key.split("_")[0] in ("young", "base"), day
+        assert placed[-1].key.startswith(("weight_", "young")), day
         texts = [r.text for r in words.rendered if r.sentence.words == "track"]
-        assert texts[0].startswith("How our call has done") and texts[0] in plain(words.sections["positioning"][-1])
+        assert texts[0] in plain(words.sections["positioning"][-1])
         assert not [f for f in words.flags if f.sentence in texts], day
         say = _Speaker(env, word_names(settings, m))
         for s in placed:
@@ -316,14 +318,51 @@ def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
                 flags = fact_check([Rendered(variant, text, 1)], doc, names=[m.small, m.large])
                 assert not flags, (day, variant.key, text, flags)
                 seen.add(variant.key)
-    assert {"young", "hits__3", "allocation__2", "recent_scored__3"} <= seen
-    assert seen & {"latest_led", "latest_trailed"}
+    assert {"base_coin", "base_few__2", "rules__3", "weight_lightly", "lately_better", "lately_worse__2"} <= seen
 
 
-def test_the_passage_says_what_the_rules_said_at_the_time(real, monkeypatch):
-    import generator.commentary.words as words_module
+def test_the_passage_is_short_and_in_our_voice(real):
+    """At most 100 words, first person plural, and the figures left to the tables below it."""
+    from generator.commentary.words import write_words
+    from generator.render.environment import make_environment
 
-    monkeypatch.setattr(words_module, "MAX_WORDS", 10_000)  # the whole passage, none of it trimmed for length
+    settings, market = real
+    env = make_environment(None)
+    for day in ("2003-06-06", "2008-10-10", "2013-06-21", "2020-03-20", "2024-07-12", "2025-09-26"):
+        session = _session(market, settings, day)
+        cut = cut_at(market, session)
+        m = compute_metrics(cut, settings, session)
+        _, words, _ = write_words(m, cut, settings, env)
+        text = " ".join(r.text for r in words.rendered if r.sentence.words == "track")
+        assert len(text.split()) <= 100, (day, len(text.split()), text)
+        assert " our " in f" {text.lower()} " and " we " in f" {text.lower()} ", text
+
+
+def test_each_stance_gets_its_own_base_rate(real):
+    """Whatever the week's call, the passage quotes the hit rate of that kind of call, not another's."""
+    from generator.commentary.track import track_paragraph
+    from generator.commentary import _Rules
+    from generator.metrics.stance import LABELS
+
+    settings, market = real
+    session = _session(market, settings, "2024-07-12")
+    m = compute_metrics(cut_at(market, session), settings, session)
+    for key in ORDER:
+        stance = replace(m.stance, key=key, label=LABELS[key])
+        sentences = track_paragraph(_Rules(replace(m, stance=stance), settings))
+        base = sentences[0]
+        assert base.extra["label"] == LABELS[key]
+        paths = {f.name: f.path for f in base.facts}
+        assert paths["rate"] == f"track_record.all.by_stance.{key}.13w.rate", key
+        assert paths["calls"] == f"track_record.all.by_stance.{key}.13w.calls", key
+        h = m.track.all.by_stance[key]["13w"]
+        assert base.key == f"base_{h.verdict}", key
+        assert ("stance.key", key) in {(c.path, c.bound) for c in base.claims}, key
+
+
+def test_the_passage_says_what_the_rules_said_at_the_time(real):
+    """The latest scored call is the stance its issue printed; the passage never says what the rules "should"
+    have said."""
     settings, market = real
     session = _session(market, settings, "2024-07-12")
     from generator.commentary.words import write_words
@@ -336,9 +375,76 @@ def test_the_passage_says_what_the_rules_said_at_the_time(real, monkeypatch):
     then = pd.Timestamp(latest["session"])
     assert (session - then).days == 14 * 7
     assert compute_metrics(cut_at(market, then), settings, then).stance.key == latest["key"]
-    text = [r.text for r in words.rendered if r.sentence.key.startswith("latest_")][0]
-    from generator.metrics.stance import LABELS
+    assert "should" not in " ".join(r.text for r in words.rendered if r.sentence.words == "track")
 
-    # every phrasing states the call as the rules made it that week, never what they "should" have said
-    assert LABELS[latest["key"]] in text and "should" not in " ".join(r.text for r in words.rendered
-                                                             if r.sentence.words == "track")
+
+# --- how much a hit rate says: the thresholds behind the confidence words ---------------------------------
+
+@pytest.mark.parametrize("calls, hits, weeks, expected", [
+    (1300, 845, 13, "trust"),     # 65% of 100 independent windows: the interval [55%, 74%] is above 50%
+    (1300, 455, 13, "wrong"),     # 35% of 100: [26%, 45%] is below 50%
+    (1300, 624, 13, "coin"),      # 48% of 100: [38%, 58%], half-width 0.10
+    (673, 320, 13, "coin"),       # 48% of 52: [35%, 61%], half-width 0.13
+    (336, 125, 13, "coin"),       # 37% of 26: [21%, 56%], half-width 0.17
+    (195, 97, 13, "few"),         # 50% of 15: [27%, 72%], half-width 0.23
+    (192, 119, 13, "few"),        # 62% of 15 is not enough to clear 50%
+    (60, 45, 4, "few"),           # 75% of 15 four-week windows: [49.7%, 90%] just reaches below 50%
+    (80, 60, 4, "trust"),         # 75% of 20 four-week windows: [53%, 89%]
+    (26, 26, 13, "few"),          # 100% of 2 windows: the interval still reaches below 50%
+])
+def test_the_verdict_follows_the_thresholds(calls, hits, weeks, expected):
+    h = track.hit_rate(calls, hits, None, weeks)
+    low, high = track.wilson(hits / calls, calls / weeks)
+    assert (h.low, h.high) == pytest.approx((low, high))
+    assert h.effective == pytest.approx(round(calls / weeks, 2))
+    # the verdict is exactly the documented rule, and the rule gives the expected reading
+    rule = ("trust" if low > 0.5 else "wrong" if high < 0.5 else
+            "coin" if (high - low) / 2 <= track.COIN_WIDTH else "few")
+    assert h.verdict == rule == expected, (h, low, high)
+
+
+def test_the_wilson_interval_matches_the_textbook_formula():
+    # Wilson (1927) for 40 successes in 100 trials at z = 1.96: [0.3094, 0.4980]
+    low, high = track.wilson(0.4, 100)
+    assert (low, high) == pytest.approx((0.3094, 0.4980), abs=5e-4)
+    assert track.Z == 1.96 and track.COIN_WIDTH == 0.2
+    # a coin toss on a large sample and too few calls on a small one, at the same 50% rate
+    assert track.hit_rate(1300, 650, None, 13).verdict == "coin"
+    assert track.hit_rate(130, 65, None, 13).verdict == "few"
+    # the boundary: "coin" needs an interval at most +/-COIN_WIDTH wide, which at 50% takes about 24 windows
+    assert track.verdict(0.3, 0.7) == "coin" and track.verdict(0.29, 0.71) == "few"
+    assert track.verdict(0.5001, 0.9) == "trust" and track.verdict(0.1, 0.4999) == "wrong"
+
+
+@pytest.mark.parametrize("verdict, beaten, expected", [
+    ("trust", True, "some"), ("trust", None, "some"), ("trust", False, "lightly"),
+    ("coin", True, "lightly"), ("coin", False, "lightly"), ("few", True, "lightly"), ("wrong", True, "lightly"),
+])
+def test_the_weight_we_give_the_call(verdict, beaten, expected):
+    from generator.commentary.track import weight
+
+    assert weight(verdict, beaten) == expected
+
+
+@pytest.mark.parametrize("edge, expected", [(0.01, "beat"), (0.0026, "beat"), (0.0025, "level"), (0.0, "level"),
+                                            (-0.0025, "level"), (-0.0026, "lag"), (-0.02, "lag")])
+def test_the_calls_against_holding_one_side(edge, expected):
+    from generator.commentary.track import compare, edge_claims
+
+    assert compare(edge) == expected
+    doc = {"e": edge}
+    assert all(c.holds(doc) for c in edge_claims("e", expected, "IWM"))
+    for other in {"beat", "lag", "level"} - {expected}:
+        assert not all(c.holds(doc) for c in edge_claims("e", other, "IWM")), (edge, other)
+
+
+@pytest.mark.parametrize("verdict", track.VERDICTS)
+def test_the_verdict_words_are_claims_the_fact_check_verifies(verdict):
+    """Each verdict's claims hold for an interval with that verdict and fail for every other verdict's."""
+    from generator.commentary.track import verdict_claims
+
+    intervals = {"trust": (0.55, 0.74), "wrong": (0.26, 0.45), "coin": (0.35, 0.61), "few": (0.27, 0.72)}
+    for name, (low, high) in intervals.items():
+        assert track.verdict(low, high) == name
+        doc = {"h": {"low": low, "high": high, "half_width": (high - low) / 2}}
+        assert all(c.holds(doc) for c in verdict_claims("h", verdict, "t")) == (name == verdict), (verdict, name)

@@ -1,29 +1,74 @@
-"""How our call has done: the stance's track record in a few declared sentences (positioning section).
+"""The record, argued: what our past calls say about this week's call (the end of the positioning section).
 
-The sentences belong to the positioning section and are worded in templates/words/track.html
-(Sentence.words). Every figure is a path into metrics.json's
-`track_record` block (generator/metrics/track.py), so the fact-check reads the numbers the reader sees.
-The record is stated as what the rules said at the time and what followed: never what they "should"
-have said.
+Three or four short sentences, worded in templates/words/track.html (Sentence.words):
+
+1. the base rate of THIS week's call: how often calls of this kind were right over the following 13 weeks,
+   with the sample size, and the verdict of generator.metrics.track (trust / wrong / coin / few) in words;
+2. the last five years, only when the rate there differs materially (LATELY_GAP) from all history;
+3. whether following the calls has beaten simply holding either side, annualised since the first call;
+4. how much weight we would give the call: "some" only when this kind of call has earned trust and the calls
+   have beaten holding at least one side; otherwise "lightly".
+
+Every figure is a path into metrics.json's `track_record` block (generator/metrics/track.py), and every
+confidence word is a declared claim over the interval and edges there, so the fact-check verifies the words.
+The full tables (every stance, every horizon, the last 52 weeks, the latest scored call) are printed below
+the passage (templates/sections/_09_positioning.html). The record is stated as what the rules said at the
+time and what followed: never what they "should" have said.
 """
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Fact, Paragraph, Sentence, at_least, exceeds, is_, less_than, more_than,
-                                         negative, positive)
+from generator.commentary.claims import Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_, less_than, more_than
 from generator.metrics.stance import LABELS, ORDER
+from generator.metrics.track import COIN_WIDTH, LATELY_WEEKS
 
 WORDS = "track"
 HORIZON = "13w"            # the horizon the passage quotes (metrics.json has 4, 13 and 26 weeks)
-# A forward small-minus-large this small prints as 0.0%: the words say the two sides were level.
-SHOWN_ZERO = 0.0005
-# The passage needs this many scored calls before it quotes a hit rate.
+# The passage needs this many scored calls of a kind before it quotes their hit rate.
 MIN_SCORED = 8
+# The last five years are worth a clause only when their hit rate differs from all history's by this much
+# (ten points) and they hold at least this many scored calls (two independent 13-week windows).
+LATELY_GAP, LATELY_MIN = 0.10, 26
+# Following the calls within this of holding one side (a quarter point a year) has "matched" it; beyond it,
+# "beaten" or "trailed".
+EDGE_BAND = 0.0025
 
 
 def _say(r, key: str, subjects, facts=(), claims=(), **kw) -> Sentence:
     """A positioning sentence worded in templates/words/track.html (the commentary's own `say`)."""
     return r.say("positioning", key, subjects, facts, claims, words=WORDS, **kw)
+
+
+def verdict_claims(path: str, verdict: str, topic: str) -> list:
+    """The claims behind a verdict's words, over a hit rate's interval at `path` (generator.metrics.track)."""
+    if verdict == "trust":
+        return [more_than(f"{path}.low", 0.5, "track", topic, 0)]
+    if verdict == "wrong":
+        return [less_than(f"{path}.high", 0.5, "track", topic, 0)]
+    holds_half = [at_most(f"{path}.low", 0.5, "track", topic, 0), at_least(f"{path}.high", 0.5, "track", topic, 0)]
+    if verdict == "coin":
+        return holds_half + [at_most(f"{path}.half_width", COIN_WIDTH, "track", topic, 0)]
+    return holds_half + [more_than(f"{path}.half_width", COIN_WIDTH, "track", topic, 0)]
+
+
+def compare(edge: float) -> str:
+    """How following the calls did against holding one side, from the allocation's annualised edge."""
+    return "beat" if edge > EDGE_BAND else "lag" if edge < -EDGE_BAND else "level"
+
+
+def edge_claims(path: str, how: str, subject: str) -> list:
+    if how == "beat":
+        return [more_than(path, EDGE_BAND, subject, "calls against holding", +1)]
+    if how == "lag":
+        return [less_than(path, -EDGE_BAND, subject, "calls against holding", -1)]
+    return [at_least(path, -EDGE_BAND, subject, "calls against holding", 0),
+            at_most(path, EDGE_BAND, subject, "calls against holding", 0)]
+
+
+def weight(verdict: str | None, beaten: bool | None) -> str:
+    """How much weight we give this week's call: "some" only for a kind of call that has earned trust from
+    calls that have also beaten holding at least one side (unknown when the record is too short to tell)."""
+    return "some" if verdict == "trust" and beaten is not False else "lightly"
 
 
 def track_paragraph(r) -> Paragraph:
@@ -33,76 +78,74 @@ def track_paragraph(r) -> Paragraph:
     if t is None or t.all.calls == 0:
         return ()
     small, large = m.small, m.large
+    key, label = m.stance.key, m.stance.label
     base = "track_record.all"
-    subjects = ("track", small, large)
-    out = []
+    path = f"{base}.by_stance.{key}.{HORIZON}"
+    this = is_("stance.key", key, "stance", "stance")
+    h = t.all.by_stance[key][HORIZON]
     start = Fact("start", f"{base}.start", "track", "date")
-    calls = Fact("calls", f"{base}.calls", "track", "count")
-    if max(t.all.by_stance[k][HORIZON].calls for k in ORDER) < MIN_SCORED:
-        out.append(_say(r, "young", "track", (start, calls, Fact("scored", f"{base}.overall.{HORIZON}.calls", "track",
-                                                              "count")),
-                        [less_than(f"{base}.by_stance.{k}.{HORIZON}.calls", MIN_SCORED, "track", "scored", 0) for k in ORDER]))
+    out: list[Sentence] = []
+    if h.calls < MIN_SCORED:
+        # too few calls of this kind have had 13 weeks to run: say so, and weigh the call lightly
+        out.append(_say(r, "young", ("track", "stance"),
+                        (start, Fact("scored", f"{path}.calls", "track", "count")),
+                        [this, less_than(f"{path}.calls", MIN_SCORED, "track", "scored", 0)], label=label))
         return tuple(out)
-    # what followed each kind of call, over the following 13 weeks
-    facts, claims, items = [start, calls], [], []
-    for key in reversed(ORDER):  # the leans first, then "stay with large caps"
-        h = t.all.by_stance[key][HORIZON]
-        if h.calls < MIN_SCORED:  # a rate over a handful of calls says nothing
-            continue
-        path = f"{base}.by_stance.{key}.{HORIZON}"
-        facts += [Fact(f"{key}_hits", f"{path}.hits", "track", "count"),
-                  Fact(f"{key}_calls", f"{path}.calls", "track", "count"),
-                  Fact(f"{key}_rate", f"{path}.rate", "track", "pct")]
-        claims += [at_least(f"{path}.calls", MIN_SCORED, "track", f"{key} calls", 0),
-                   is_(f"{path}.hits", h.hits, "track", f"{key} hits")]
-        items.append({"key": key, "label": LABELS[key], "led": key != "stay_large"})
-    # "led" and "trailed" name what counts as a hit for each kind of call, not a figure's direction
-    out.append(_say(r, "hits", "track", facts, claims, relationship=True, items=items))
+    out.append(_say(r, f"base_{h.verdict}", ("track", "stance"),
+                    (start, Fact("hits", f"{path}.hits", "track", "count"),
+                     Fact("calls", f"{path}.calls", "track", "count"), Fact("rate", f"{path}.rate", "track", "pct")),
+                    [this, at_least(f"{path}.calls", MIN_SCORED, "track", "scored", 0),
+                     is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, h.verdict, f"{key} rate"),
+                    label=label))
 
-    # the allocation that follows the calls, against holding either side, all history
-    perf = lambda scope, side, what: Fact(f"{side}_{what}", f"track_record.{scope}.{side}.{what}",  # noqa: E731
-                                          "track" if side == "allocation" else small if side == "small" else large,
-                                          "pct")
-    a, longer = t.all, exceeds("track_record.all.calls", "track_record.recent.calls", "track", "span", 0)
-    # a rate "a year" only once the record is longer than a year
-    if a.allocation.annualised is not None and a.calls > t.recent.calls:
-        out.append(_say(r, "allocation", subjects,
-                        [Fact("since", f"{base}.since", "track", "date")]
-                        + [perf("all", side, what) for side in ("allocation", "small", "large")
-                           for what in ("annualised", "max_drawdown")],
-                        [longer, is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
-                         is_("track_record.small_weight.start_lean", 0.5, "track", "weights"),
-                         is_("track_record.small_weight.stay_large", 0.0, "track", "weights")], optional=1))
+    # the last five years, when they tell a materially different story
+    lately = t.lately.by_stance[key][HORIZON]
+    lpath = f"track_record.lately.by_stance.{key}.{HORIZON}"
+    if (t.all.calls > t.lately.calls and lately.calls >= LATELY_MIN and lately.rate is not None
+            and abs(lately.rate - h.rate) >= LATELY_GAP):
+        better = lately.rate > h.rate
+        gap = (at_least(f"{lpath}.rate", h.rate + LATELY_GAP, "track", "lately rate", +1) if better
+               else at_most(f"{lpath}.rate", h.rate - LATELY_GAP, "track", "lately rate", -1))
+        few = lately.verdict == "few"
+        out.append(_say(r, f"lately_{'better' if better else 'worse'}", "track",
+                        (Fact("hits", f"{lpath}.hits", "track", "count"),
+                         Fact("calls", f"{lpath}.calls", "track", "count"),
+                         Fact("rate", f"{lpath}.rate", "track", "pct")),
+                        [is_("track_record.lately_weeks", LATELY_WEEKS, "track", "window"),
+                         exceeds("track_record.all.calls", "track_record.lately.calls", "track", "span", 0),
+                         at_least(f"{lpath}.calls", LATELY_MIN, "track", "lately scored", 0), gap]
+                        + (verdict_claims(lpath, "few", "lately verdict") if few else
+                           [is_(f"{lpath}.verdict", lately.verdict, "track", "lately verdict")]),
+                        few=few))
 
-    # the last 52 weeks
-    rc = t.recent
-    # only once the record is longer than the 52 weeks (else "the last 52 weeks" would be all of it)
-    if rc.calls and rc.allocation.total is not None and t.all.calls > rc.calls:
-        scored_recent = rc.overall[HORIZON]
-        facts = [perf("recent", side, "total") for side in ("allocation", "small", "large")]
-        claims = [longer]
-        if scored_recent.calls:
-            path = f"track_record.recent.overall.{HORIZON}"
-            facts += [Fact("hits", f"{path}.hits", "track", "count"), Fact("scored", f"{path}.calls", "track",
-                                                                          "count")]
-            claims += [is_(f"{path}.calls", scored_recent.calls, "track", "recent scored")]
-        out.append(_say(r, "recent_scored" if scored_recent.calls else "recent", subjects, facts, claims))
+    # following the calls against holding either side, annualised since the first call
+    a, beaten = t.all, None
+    edge = a.edge or {}
+    if (a.allocation.annualised is not None and a.calls > t.recent.calls
+            and edge.get("small") is not None and edge.get("large") is not None):
+        how = {side: compare(edge[side]) for side in ("small", "large")}
+        beaten = "beat" in how.values()
+        perf = lambda side: Fact(side, f"{base}.{side}.annualised",  # noqa: E731
+                                 "track" if side == "allocation" else small if side == "small" else large, "pct")
+        out.append(_say(r, "rules", ("track", small, large),
+                        (Fact("since", f"{base}.since", "track", "date"), perf("allocation"), perf("small"),
+                         perf("large")),
+                        [exceeds("track_record.all.calls", "track_record.recent.calls", "track", "span", 0),
+                         is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
+                         is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]
+                        + edge_claims(f"{base}.edge.small", how["small"], small)
+                        + edge_claims(f"{base}.edge.large", how["large"], large),
+                        small_vs=how["small"], large_vs=how["large"]))
 
-    # the latest call whose 13 weeks have closed: what the rules said then, and what followed
-    last = t.latest.get(HORIZON)
-    if last is not None and last.forward.get(HORIZON) is not None:
-        v = last.forward[HORIZON]
-        path = f"track_record.latest.{HORIZON}"
-        facts = [Fact("session", f"{path}.session", "track", "date"),
-                 Fact("forward", f"{path}.forward.{HORIZON}", small, "pct")]
-        stance = is_(f"{path}.key", last.key, "track", "latest call")
-        if abs(v) < SHOWN_ZERO:
-            key, claim = "latest_level", (more_than(f"{path}.forward.{HORIZON}", -SHOWN_ZERO, small, "after call", 0),
-                                          less_than(f"{path}.forward.{HORIZON}", SHOWN_ZERO, small, "after call", 0))
-        elif v > 0:
-            key, claim = "latest_led", positive(f"{path}.forward.{HORIZON}", small, "after call")
-        else:
-            key, claim = "latest_trailed", negative(f"{path}.forward.{HORIZON}", small, "after call")
-        # the first sentence to give way when the issue runs long (generator.commentary.words.MAX_WORDS)
-        out.append(_say(r, key, ("track", small, large), facts, [stance, claim], label=last.label, optional=2))
+    # how much weight we give this week's call
+    w = weight(h.verdict, beaten)
+    claims = [this] + verdict_claims(path, h.verdict, f"{key} rate")
+    if beaten:        # "some", or "even so" after calls that beat a side: a side beaten
+        side = "small" if compare(edge["small"]) == "beat" else "large"
+        claims += edge_claims(f"{base}.edge.{side}", "beat", small if side == "small" else large)
+    elif h.verdict == "trust" and beaten is False:   # trusted, yet neither side beaten: "lightly"
+        claims += [at_most(f"{base}.edge.small", EDGE_BAND, small, "calls against holding", 0),
+                   at_most(f"{base}.edge.large", EDGE_BAND, large, "calls against holding", 0)]
+    out.append(_say(r, f"weight_{w}", ("track", "stance", small, large), (), claims,
+                    verdict=h.verdict, beaten=beaten))
     return tuple(out)

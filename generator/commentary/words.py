@@ -151,13 +151,14 @@ def section_news(doc: Mapping[str, Any]) -> dict[str, float]:
 
 def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int],
           news: Mapping[str, float] | None = None, in_sections: set[int] | None = None,
-          budget: int = MAX_WORDS) -> set[int]:
-    """Which sentences (by position) to leave out so the commentary fits MAX_WORDS. A sentence the next one
-    in its paragraph refers back to ("It sits 2% above...") stays."""
+          budget: int = MAX_WORDS, reserve: int = 0) -> set[int]:
+    """Which sentences (by position) to leave out so the commentary fits the week's budget, `reserve` words of it
+    kept for the jargon glosses placed after trimming. A sentence the next one in its paragraph refers back to
+    ("It sits 2% above...") stays."""
     from generator.commentary.factcheck import PRONOUN
 
     news = news or {}
-    total = sum(len(t.split()) for i, t in texts.items() if sentences[i].kind == "prose")
+    total = sum(len(t.split()) for i, t in texts.items() if sentences[i].kind == "prose") + reserve
     seen: dict[str, int] = {}
     place: dict[int, int] = {}   # a section sentence's position within its section's prose
     for i, s in enumerate(sentences):
@@ -236,17 +237,21 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     sentences = [s for _, _, s in slots]
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
     in_sections = {i for i, (_, place, _) in enumerate(slots) if isinstance(place, tuple) and place[0] == "section"}
+    # the glosses the untrimmed issue would carry: their words count against the length budget
+    glosses = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots)], say, doc, names)
+    reserve = sum(len(plain(t).split()) for _, _, s, t in glosses if s.words == "glossary")
     dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots], section_news(doc),
-                    in_sections, word_budget(doc))
+                    in_sections, word_budget(doc), reserve)
+    printed = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots) if i not in dropped],
+                       say, doc, names)
     rendered: list[Rendered] = []
     standfirst: list[Markup] = []
     brief: list[Markup] = []
     notes: dict[str, list[Markup]] = {}
     headings: dict[str, Markup] = {}
     paragraphs: dict[str, dict[int, list[Markup]]] = {name: {} for name in SECTIONS}
-    for i, (paragraph, place, s) in enumerate(slots):
-        if i in dropped:
-            continue
+    texts = dict(enumerate(text for _, _, _, text in printed))
+    for i, (paragraph, place, s, _) in enumerate(printed):
         rendered.append(Rendered(s, plain(texts[i]), paragraph))
         if place == "standfirst":
             standfirst.append(texts[i])
@@ -265,6 +270,25 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
                        headline=plain(headline), previous_headline=previous_headline if say.rotate else None)
     return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(brief),
                  {k: tuple(v) for k, v in notes.items()}, tuple(rendered), tuple(flags), overridden)
+
+
+def _glossed(printed: list, say, doc: Mapping[str, Any], names: Mapping[str, Any]) -> list:
+    """The printed sentences (paragraph, place, sentence, text) with each jargon term's gloss after its first
+    use in the prose (generator/commentary/glossary.py)."""
+    from generator.commentary.glossary import place
+
+    plain_texts = [plain(t) for _, _, _, t in printed]
+    prose = [where == "standfirst" or (where != "headline" and where[0] == "section") for _, where, _, _ in printed]
+    sections = [s.section for _, _, s, _ in printed]
+    after: dict[int, list] = {}
+    for i, g in place(plain_texts, sections, [p for p, _, _, _ in printed], prose, names):
+        after.setdefault(i, []).append(g)
+    out = []
+    for i, row in enumerate(printed):
+        out.append(row)
+        for g in after.get(i, ()):
+            out.append((row[0], row[1], g, say(g, doc)))
+    return out
 
 
 def word_names(settings, m) -> dict[str, Any]:

@@ -54,13 +54,15 @@ def _breadth(metrics: WeeklyMetrics, settings, market: MarketData) -> dict[str, 
 
 def _track(metrics: WeeklyMetrics) -> dict[str, Any] | None:
     """The stance's track record as known this week (generator/metrics/track.py)."""
-    from generator.metrics.track import HORIZONS, METHOD, RECENT_WEEKS, WEIGHTS
+    from generator.metrics.track import COIN_WIDTH, HORIZONS, LATELY_WEEKS, METHOD, RECENT_WEEKS, WEIGHTS, Z
 
     t = metrics.track
     if t is None:
         return None
     return {"method": METHOD, "horizons_weeks": list(HORIZONS), "recent_weeks": RECENT_WEEKS,
+            "lately_weeks": LATELY_WEEKS, "confidence": {"z": Z, "coin_width": COIN_WIDTH},
             "small_weight": dict(WEIGHTS), "all": asdict(t.all), "recent": asdict(t.recent),
+            "lately": asdict(t.lately),
             "latest": {h: asdict(c) if c is not None else None for h, c in t.latest.items()}}
 
 

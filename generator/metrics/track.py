@@ -29,6 +29,13 @@ no taxes. It is valued every session and compared with holding small caps only a
 the same span: total return, annualised return and the maximum drawdown (deepest fall from a previous
 high, on daily closes).
 
+**How much a hit rate says.** Weekly calls overlap: two 13-week windows a week apart share 12 weeks, so N
+weekly calls hold about N / h independent h-week outcomes (the *effective* sample). Each hit rate carries a 95%
+Wilson score interval on that effective sample and a verdict against a coin toss: "trust" when the interval
+lies wholly above 50%, "wrong" when wholly below, "coin" when it holds 50% and its half-width is at most
+COIN_WIDTH (enough calls to call them no better than a coin toss), "few" otherwise (too few to judge). The
+commentary's confidence words follow the verdict (generator/commentary/track.py).
+
 **As known at a session.** `track_at(market, settings, session)` gives the record as an issue of that week
 can state it: calls of the weeks before the issue's week, windows closed by the session, the allocation
 valued to the session. The full computation is cached per data hash (the full market's fingerprint and the
@@ -60,6 +67,21 @@ HORIZONS = (4, 13, 26)
 # The share of the allocation in small caps for each call (the rest is in large caps).
 WEIGHTS = {"stay_large": 0.0, "start_lean": 0.5, "lean_further": 1.0}
 RECENT_WEEKS = 52
+# The "last few years" window the passage compares a stance's hit rate with: the calls of the last five years.
+LATELY_WEEKS = 260
+
+# --- how much a hit rate says: the thresholds behind the passage's confidence words ------------------------
+# Weekly calls share most of their forward window with the next week's call (two 13-week windows a week apart
+# overlap by 12 weeks), so N weekly calls hold about N / h independent h-week outcomes. A hit rate is judged on
+# that effective sample with a 95% Wilson score interval for a proportion (Z = 1.96):
+#   "trust" - the interval lies wholly above 50%: right more often than a coin, beyond chance;
+#   "wrong" - the interval lies wholly below 50%: wrong more often than right, beyond chance;
+#   "coin"  - the interval holds 50% and is narrow (half-width at most COIN_WIDTH, about 24 or more
+#             independent windows): enough calls to say they are no better than a coin toss;
+#   "few"   - the interval holds 50% and is wider: too few calls to judge.
+Z = 1.96
+COIN_WIDTH = 0.2
+VERDICTS = ("trust", "wrong", "coin", "few")
 CACHE_VERSION = 1
 METHOD = ("Each week's call is the published stance an issue of that week printed, from data to that week's "
           "last close only. A call is acted on one session later: small-minus-large over 4, 13 and 26 weeks is "
@@ -68,7 +90,8 @@ METHOD = ("Each week's call is the published stance an issue of that week printe
           "closed. A 'Stay with large caps' call is a hit when small caps then trailed; a lean toward small caps "
           "is a hit when they then led. The allocation holds 100% small caps at 'Lean in further', 50/50 at "
           "'Start to lean in' and 100% large caps at 'Stay with large caps', rebalanced a session after each "
-          "call, with no costs or taxes; drawdowns are on daily closes.")
+          "call, with no costs or taxes; drawdowns are on daily closes. A hit rate is judged on its effective sample "
+          "(calls divided by the horizon in weeks, as overlapping windows share weeks) with a 95% Wilson interval.")
 
 
 # --- the calls, for every week of the data ---------------------------------------------------------------
@@ -325,6 +348,41 @@ class HitRate:
     hits: int
     rate: float | None    # hits / calls
     average: float | None  # mean small-minus-large over the window after these calls
+    effective: float = 0.0          # calls / horizon weeks: independent windows (overlapping windows share weeks)
+    low: float | None = None        # 95% Wilson interval of the rate on the effective sample
+    high: float | None = None
+    half_width: float | None = None  # (high - low) / 2
+    verdict: str | None = None      # VERDICTS: what the rate says (see the thresholds above); None without calls
+
+
+def wilson(rate: float, n: float, z: float = Z) -> tuple[float, float]:
+    """The Wilson score interval of a proportion `rate` observed on `n` trials (n may be fractional)."""
+    if n <= 0:
+        return 0.0, 1.0
+    d = 1 + z * z / n
+    centre = (rate + z * z / (2 * n)) / d
+    half = z * np.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n)) / d
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
+
+
+def verdict(low: float, high: float) -> str:
+    """What a hit rate's interval says against a coin toss (see the thresholds above)."""
+    if low > 0.5:
+        return "trust"
+    if high < 0.5:
+        return "wrong"
+    return "coin" if (high - low) / 2 <= COIN_WIDTH else "few"
+
+
+def hit_rate(count: int, hits: int, average: float | None, weeks: int) -> HitRate:
+    """A HitRate with its effective sample, Wilson interval and verdict, for windows of `weeks` weeks."""
+    if not count:
+        return HitRate(0, 0, None, None)
+    rate = hits / count
+    effective = count / weeks
+    low, high = wilson(rate, effective)
+    return HitRate(count, hits, rate, average, round(effective, 2), low, high, (high - low) / 2,
+                   verdict(low, high))
 
 
 @dataclass(frozen=True)
@@ -346,6 +404,9 @@ class Scope:
     small: Performance
     large: Performance
     since: date | None           # the close the allocation's span starts from
+    # the allocation's annualised return minus each side's ("small", "large"): above zero, the calls beat holding
+    # that side alone over the span; None when a figure is missing
+    edge: Mapping[str, float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -371,6 +432,7 @@ class TrackRecord:
     as_of: date
     all: Scope
     recent: Scope                         # the calls of the last RECENT_WEEKS weeks
+    lately: Scope                         # the calls of the last LATELY_WEEKS weeks (five years)
     latest: Mapping[str, Call | None]     # per horizon: the latest call whose window has closed
     curve: "Curve"                        # the chart's series (not in metrics.json)
 
@@ -394,11 +456,9 @@ def _hits(forward: np.ndarray, keys: np.ndarray, closed: np.ndarray) -> tuple[di
         for level, key in enumerate(ORDER):
             sel = ok & (keys == level)
             count = int(sel.sum())
-            by_stance[key][name] = HitRate(count, int(hit[sel].sum()), float(hit[sel].sum()) / count if count else None,
-                                           float(f[sel].mean()) if count else None)
+            by_stance[key][name] = hit_rate(count, int(hit[sel].sum()), float(f[sel].mean()) if count else None, h)
         count = int(ok.sum())
-        overall[name] = HitRate(count, int(hit[ok].sum()), float(hit[ok].sum()) / count if count else None,
-                                float(f[ok].mean()) if count else None)
+        overall[name] = hit_rate(count, int(hit[ok].sum()), float(f[ok].mean()) if count else None, h)
     return by_stance, overall
 
 
@@ -495,12 +555,17 @@ def record_at(calls: Calls, prices: Prices, session: pd.Timestamp) -> TrackRecor
         at = int(entry[picked[0]] - entry[live[0]]) if len(picked) else len(curve.days)
         days = curve.days[at:]
         perf = [_perf(v[at:], days) for v in (curve.allocation, curve.small, curve.large)]
+        a = perf[0].annualised
+        edge = {side: (a - p.annualised if a is not None and p.annualised is not None else None)
+                for side, p in zip(("small", "large"), perf[1:])}
         return Scope(start, int(mask.sum()), by_stance, overall, *perf,
-                     since=days[0].date() if len(days) else None)
+                     since=days[0].date() if len(days) else None, edge=edge)
 
     recent_from = pd.Timestamp(issue_week) - pd.Timedelta(weeks=RECENT_WEEKS)
     everything = np.ones(n, bool)
     recent = np.asarray(ends >= recent_from) if n else np.zeros(0, bool)
+    lately_from = pd.Timestamp(issue_week) - pd.Timedelta(weeks=LATELY_WEEKS)
+    lately = np.asarray(ends >= lately_from) if n else np.zeros(0, bool)
     latest = {}
     for i, h in enumerate(HORIZONS):
         done = np.flatnonzero(closed[i])
@@ -512,7 +577,7 @@ def record_at(calls: Calls, prices: Prices, session: pd.Timestamp) -> TrackRecor
                                     for ii, hh in enumerate(HORIZONS)})
         else:
             latest[f"{h}w"] = None
-    return TrackRecord(session.date(), scope(everything), scope(recent), latest, curve)
+    return TrackRecord(session.date(), scope(everything), scope(recent), scope(lately), latest, curve)
 
 
 _PRICES: dict[str, Prices] = {}

@@ -46,6 +46,12 @@ def _environment(user_dir: str | None) -> Environment:
         bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
+    from generator.commentary.track import EDGE_BAND
+    from generator.metrics.track import COIN_WIDTH, Z
+
+    # the track record's confidence thresholds, named once (generator/metrics/track.py and
+    # generator/commentary/track.py), for the positioning table's note and the methodology page
+    env.globals["track_confidence"] = {"z": Z, "coin_width": COIN_WIDTH, "edge_band": EDGE_BAND}
     return env
 
 

@@ -1,0 +1,70 @@
+"""Jargon explained the first time it appears in an issue.
+
+A regular reader knows what "the ratio" or "a false move" means; a new one does not. Each term below gets a
+short plain-words gloss, a sentence worded in templates/words/glossary.html, placed right after the first
+sentence of the issue *as printed* that uses the term: "first" is decided on the rendered words, in reading
+order (standfirst, then the sections), after the sentences a long issue gives up have been left out, so a
+trimmed or reordered section never leaves a term unexplained or explains it twice. Later uses stay plain. The
+headline and the section headings are not prose and carry no gloss.
+
+A gloss is a declared sentence like any other: the figures it quotes (the number of tests behind the score,
+the 200 sessions of the long average, the weeks that make a breakout "failed") are paths into metrics.json,
+so the fact-check reads them. It states a definition, not this week's direction (`relationship`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+from generator.commentary.claims import Fact, Sentence
+from generator.commentary.factcheck import PRONOUN
+
+WORDS = "glossary"
+
+
+def terms(names: Mapping[str, str]) -> tuple[tuple[str, re.Pattern, tuple[Fact, ...]], ...]:
+    """(key, what finds the term in a printed sentence, the figures its gloss quotes), in no particular order:
+    each term is glossed where it first appears."""
+    pair = re.escape(f"{names.get('small', '')}/{names.get('large', '')}")
+    return (
+        ("ratio", re.compile(rf"\bthe ratio\b|\b{pair} ratio\b|\brelative strength\b", re.I), ()),
+        ("sma_long", re.compile(r"\b200-day\b"), (Fact("sessions", "ratio.sma_windows.long", "glossary", "count"),)),
+        ("score", re.compile(r"(?:\b(?:the|a) |\()score\b", re.I),
+         (Fact("tests", "stance.max_score", "glossary", "count"),)),
+        ("false_move", re.compile(r"\bfalse[- ]moves?\b", re.I), ()),
+        ("longer_advances", re.compile(r"\blonger advances?\b", re.I),
+         (Fact("limit", "breakouts.limit_weeks", "glossary", "count"),)),
+        ("carry_trade", re.compile(r"\bcarry[- ]trades?\b", re.I), ()),
+    )
+
+
+def gloss(section: str, key: str, facts: tuple[Fact, ...]) -> Sentence:
+    """The gloss of term `key`, placed in `section` (its macro in glossary.html is gloss_<key>)."""
+    return Sentence(section, f"gloss_{key}", ("glossary",), facts, (), {}, True, WORDS)
+
+
+def place(texts: Sequence[str], sections: Sequence[str], paragraphs: Sequence[int], glossable: Sequence[bool],
+          names: Mapping[str, str]) -> list[tuple[int, Sentence]]:
+    """Where each term's gloss goes: (the position of the printed sentence it follows, the gloss), in reading
+    order. `texts` are the printed sentences in reading order (plain text); `glossable` marks the prose ones.
+    A gloss follows the first sentence that uses its term, after any sentences that refer back to that one
+    ("It ...", "That ..."), so it never comes between a sentence and its pronoun."""
+    found: dict[str, int] = {}
+    at: dict[str, int] = {}
+    for key, pattern, _ in terms(names):
+        for i, text in enumerate(texts):
+            if glossable[i]:
+                match = pattern.search(text)
+                if match:
+                    found[key], at[key] = i, match.start()
+                    break
+    facts = {key: f for key, _, f in terms(names)}
+    out = []
+    for key in sorted(found, key=lambda k: (found[k], at[k])):
+        i = found[key]
+        j = i
+        while j + 1 < len(texts) and paragraphs[j + 1] == paragraphs[i] and PRONOUN.match(texts[j + 1]):
+            j += 1
+        out.append((j, gloss(sections[i], key, facts[key])))
+    return out
