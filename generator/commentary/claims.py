@@ -27,6 +27,11 @@ from typing import Any, Mapping
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
        "!=": operator.ne}
 MISSING = object()
+# "is the largest of", "is the smallest of", "is the largest in size of" a list of figures at another path
+EXTREMES = {"max of": lambda v, xs: v >= max(xs) - 1e-12, "min of": lambda v, xs: v <= min(xs) + 1e-12,
+            "max size of": lambda v, xs: abs(v) >= max(abs(x) for x in xs) - 1e-12}
+
+
 def lookup(doc: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path in metrics.json ("returns.IWM.1w", "stance.history.-2.key")."""
     value: Any = doc
@@ -47,7 +52,8 @@ def lookup(doc: Mapping[str, Any], path: str) -> Any:
 class Fact:
     """A figure a sentence quotes: where it comes from and whose it is.
 
-    unit: pct (a decimal shown as a percentage), bp (a yield change shown in basis points),
+    unit: pct (a decimal shown as a percentage), pp (a change in a share or a percentile, a decimal shown in
+    percentage points: "19.6 points", never "%"), bp (a yield change shown in basis points),
     yield (a decimal yield shown as a percentage), level (a plain number), count, year,
     years (a span in years, shown in words), date, text (a name or label, not a number).
     transform: None, "abs" (the size of the figure) or "complement" (1 - the figure)."""
@@ -57,6 +63,9 @@ class Fact:
     subject: str
     unit: str
     transform: str | None = None
+    # The period the figure measures when its path does not say it ("stance.tests.3.value" is a 52-week
+    # change): 1w, 4w, 13w, 26w, 52w, ytd, 3y. The fact-check reads the words for that period against it.
+    horizon: str | None = None
 
     def value(self, doc: Mapping[str, Any]) -> Any:
         raw = lookup(doc, self.path)
@@ -76,9 +85,18 @@ class Claim:
     topic: str
     sense: int
     other: str | None = None
+    # True when the claim says the figure is an extreme (the biggest, the highest, a record, a new high): a
+    # sentence with a superlative needs one (generator.commentary.factcheck, class "superlative").
+    extreme: bool = False
 
     def holds(self, doc: Mapping[str, Any]) -> bool:
         value = lookup(doc, self.path)
+        if self.op in EXTREMES:
+            among = lookup(doc, self.other) if self.other else MISSING
+            if value is MISSING or value is None or among is MISSING or not isinstance(among, list):
+                return False
+            known = [v for v in among if isinstance(v, (int, float))]
+            return bool(known) and EXTREMES[self.op](value, known)
         bound = lookup(doc, self.other) if self.other else self.bound
         if value is MISSING or bound is MISSING:
             return False
@@ -121,6 +139,34 @@ def less_than(path: str, bound: float, subject: str, topic: str, sense: int = -1
 def exceeds(path: str, other: str, subject: str, topic: str, sense: int = +1) -> Claim:
     """One figure is above another (the 50-day average above the 200-day)."""
     return Claim(path, ">", None, subject, topic, sense, other)
+
+
+def extreme(path: str, among: str, subject: str, topic: str, sense: int = +1, by: str = "max size of") -> Claim:
+    """The figure is the extreme of the figures listed at `among` in metrics.json: "the week's biggest
+    session" is the largest in size of the week's daily moves (by="max size of"), "the highest close" the
+    largest (by="max of"), "the lowest" the smallest (by="min of")."""
+    return Claim(path, by, None, subject, topic, sense, among, True)
+
+
+def at_extreme(claim: Claim) -> Claim:
+    """A claim that itself says the figure is an extreme ("the VIX's percentile of its year is 100%": its highest
+    close of the year; "0% below its closing high": a new high)."""
+    from dataclasses import replace
+
+    return replace(claim, extreme=True)
+
+
+def history_since(ticker: str, as_of: Any, years: int, subject: str) -> Claim:
+    """The ticker's history (its first date in the data) reaches back at least `years` before `as_of`: what
+    "a record", "all-time" or "a new high" need (class "history")."""
+    from datetime import date
+
+    day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)[:10])
+    try:
+        bound = day.replace(year=day.year - years)
+    except ValueError:  # Feb 29
+        bound = day.replace(year=day.year - years, day=28)
+    return Claim(f"provenance.tickers.{ticker}.first", "<=", bound.isoformat(), subject, "history", 0)
 
 
 def is_(path: str, value: Any, subject: str, topic: str, sense: int = 0) -> Claim:
