@@ -335,7 +335,7 @@ def directions(r: Rendered, roles: Mapping[str, str], doc: Mapping[str, Any]) ->
             continue
         if c.path == "events.regime.key":
             sense = {"hiking": +1, "cutting": -1, "on_hold": 0}.get(c.bound)
-            if sense is not None and c.op == "==":
+            if sense is not None and c.op == "==" and (sense or FLAT_WORDS.search(r.text)):
                 found.setdefault(q, set()).add((h, sense))
             continue
         if c.sense and not c.other:
@@ -343,7 +343,7 @@ def directions(r: Rendered, roles: Mapping[str, str], doc: Mapping[str, Any]) ->
         elif c.sense == 0 and c.op == ">" and isinstance(c.bound, (int, float)) and c.bound < 0:
             lows[c.path] = c.bound
         elif c.sense == 0 and c.op == "<" and isinstance(c.bound, (int, float)) and c.bound > 0 \
-                and c.path in lows:
+                and c.path in lows and FLAT_WORDS.search(r.text):
             found.setdefault(q, set()).add((h, 0))
     return found
 
@@ -363,7 +363,16 @@ HORIZON_WORDS = {
 }
 
 
+# Words that tell a quantity is flat (a `within` claim is "flat" only when its words say so: "without a big
+# move" is not "level").
+FLAT_WORDS = re.compile(r"\b(?:level|flat|little changed|unchanged|steady|sideways|holding|on hold|held|"
+                        r"in line|nowhere|roughly the same|stable|stalled)\b", re.I)
+
+
 def names_horizon(text: str, horizon: str) -> bool:
+    """Does the sentence name the period? A weekly column's sentence that names none is read as this week's."""
+    if horizon == "1w":
+        return True
     pattern = HORIZON_WORDS.get(horizon)
     return bool(pattern and re.search(pattern, text, re.I))
 
@@ -627,10 +636,10 @@ def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Itera
                                              f"but an earlier sentence says the opposite: {other.text!r}")
                 senses.setdefault(claim.sense, r)
         previous = r
-    seen_pairs: set[tuple[int, str]] = set()
+    seen_pairs: set[tuple[str, str]] = set()
     for cls, r, detail in check_quantities(rendered, roles, doc):
-        if (id(r), detail) not in seen_pairs:
-            seen_pairs.add((id(r), detail))
+        if (r.text, detail) not in seen_pairs:
+            seen_pairs.add((r.text, detail))
             flag(cls, r, detail)
     if headline and previous_headline and headline == previous_headline:
         flags.append(Flag("repeat", "headline", headline, "the same headline as last week's issue"))
