@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
-                                         is_not, less_than, more_than, negative, positive, sign_of, within)
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, exceeds,
+                                         extreme, history_since, is_, is_not, less_than, more_than, negative, positive,
+                                         sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import ZERO_RATE
@@ -130,12 +131,16 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
     lean_claim = (is_not if leaning else is_)("stance.key", "stay_large", "stance", "stance")
     if ev.large_week is not None and ev.large_week <= rs.stress_week_drop and spread is not None:
         drop = at_most("events.large_week", rs.stress_week_drop, large, "week")
+        # the headlines name what the market did ("Stocks slide", "a week of heavy selling"): the large-cap week
+        # is also a return; and "small caps slide further" or "fall together" says what small caps did
+        market = [negative(f"returns.{large}.1w", large, "week")] if (m.returns[large].get("1w") or 0) < 0 else []
+        small_way = [sign_of(f"returns.{small}.1w", s1, small, "week")] if s1 is not None else []
         # "hits small caps hardest" or "small caps held up better" needs a gap a reader would call one
         if spread >= CRASH_GAP:
-            return "crash_better", [drop, at_least("spread.1w", CRASH_GAP, pair, "week", +1)]
+            return "crash_better", [drop, at_least("spread.1w", CRASH_GAP, pair, "week", +1)] + market
         if spread <= -CRASH_GAP:
-            return "crash_worse", [drop, at_most("spread.1w", -CRASH_GAP, pair, "week")]
-        return "crash_even", [drop, within("spread.1w", CRASH_GAP, pair, "week")]
+            return "crash_worse", [drop, at_most("spread.1w", -CRASH_GAP, pair, "week")] + market + small_way
+        return "crash_even", [drop, within("spread.1w", CRASH_GAP, pair, "week")] + market + small_way
     if ev.large_day_move is not None and abs(ev.large_day_move) >= HUGE_MARKET_DAY:
         if ev.large_day_move > 0:
             return "market_day_up", [at_least("events.large_day_move", HUGE_MARKET_DAY, large, "day")]
@@ -249,7 +254,9 @@ def _standfirst(r: _Rules) -> Paragraph:
         out.append(say("event_market_day_up" if up else "event_market_day_down", large,
                        (Fact("move", "events.large_day_move", large, "pct"), Fact("day", "events.large_day", large, "date")),
                        [at_least("events.large_day_move", BIG_MARKET_DAY, large, "day") if up
-                        else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day")]))
+                        else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day"),
+                        # "the week's biggest session"
+                        extreme("events.large_day_move", "events.large_day_moves", large, "day", 0)]))
     if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and (m.risk.fx_week or 0) < 0:
         out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
                                                   Fact("peak", "events.fx_peak_4w", fx, "level"),
@@ -266,7 +273,9 @@ def _standfirst(r: _Rules) -> Paragraph:
                        (Fact("move", "events.biggest_day_move", pair, "pct"),
                         Fact("day", "events.biggest_day", pair, "date")),
                        [at_least("events.biggest_day_move", BIG_DAY, pair, "day") if ev.biggest_day_move > 0
-                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day")]
+                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day"),
+                        # "the widest gap between the two indices this week": the largest of the week's sessions
+                        extreme("events.biggest_day_move", "events.day_moves", pair, "day", 0)]
                        + ([Claim("events.biggest_day", "==", None, pair, "same day", 0, "events.large_day")] if same
                           else [])))
     from generator.commentary.argument import thesis
@@ -868,7 +877,14 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
                          (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pct"),
                           Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pct")),
                          [Claim(f"relative_to_large.{leader}.13w", ">=", None, leader, "rank", 0,
-                                f"relative_to_large.{laggard}.13w")]
+                                f"relative_to_large.{laggard}.13w"),
+                          # "the strongest sector", "the weakest": the extremes of the sectors ranked
+                          extreme(f"relative_to_large.{leader}.13w",
+                                  "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), leader, "rank", 0,
+                                  "max of"),
+                          extreme(f"relative_to_large.{laggard}.13w",
+                                  "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), laggard, "rank", 0,
+                                  "min of")]
                          + ([at_most(f"relative_to_large.{leader}.13w", -SHOWN_ZERO, "sectors", "all")]
                             if word.endswith("behind") else
                             [at_least(f"relative_to_large.{laggard}.13w", SHOWN_ZERO, "sectors", "all")]
@@ -1194,7 +1210,8 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
             return [say("vix_stressed_but_lower", vix, rank, [level, low_rank("rank 1y")])]
         out = [say("vix_stressed", vix, (vix_fact,), [level])]
         if p is not None and p >= 1:
-            out.append(say("vix_rank_top_that", vix, rank, [at_least("risk.vix_percentile_1y", 1, vix, "level")]))
+            out.append(say("vix_rank_top_that", vix, rank, [at_extreme(at_least("risk.vix_percentile_1y", 1, vix,
+                                                                                "level"))]))
         elif p is not None and p >= ALMOST_ALL:
             # "higher than on 100% of days" would be false: a higher close exists, the share just rounds up
             out.append(say("vix_rank_almost_top_that", vix, rank, [at_least("risk.vix_percentile_1y", ALMOST_ALL, vix,
@@ -1240,7 +1257,8 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
                                                                 less_than("risk.vix_percentile_1y", 1, vix, "rank top",
                                                                           0)]))
     elif p is not None and p >= 1:
-        out.append(say("vix_rank_top_named", vix, rank, [at_least("risk.vix_percentile_1y", 1, vix, "level")]))
+        out.append(say("vix_rank_top_named", vix, rank, [at_extreme(at_least("risk.vix_percentile_1y", 1, vix,
+                                                                             "level"))]))
     elif p is not None and p <= 1 - ALMOST_ALL:
         out.append(say("vix_rank_almost_bottom_named", vix, rank, [at_most("risk.vix_percentile_1y", 1 - ALMOST_ALL,
                                                                            vix, "level")]))

@@ -48,6 +48,22 @@ def lookup(doc: Mapping[str, Any], path: str) -> Any:
     return value
 
 
+def lookup_all(doc: Mapping[str, Any], path: str) -> Any:
+    """The figures at a path with "*" for every key of a mapping ("relative_to_large.*.13w": every sector's
+    13-week figure), or at several paths joined by "|", as a list; a single path is `lookup`."""
+    if "|" in path:
+        found = [lookup(doc, p) for p in path.split("|")]
+        return [v for v in found if v is not MISSING and v is not None]
+    if "*" not in path:
+        return lookup(doc, path)
+    head, _, tail = path.partition(".*")
+    base = lookup(doc, head)
+    if not isinstance(base, Mapping):
+        return MISSING
+    found = [lookup(v, tail.lstrip(".")) if tail else v for v in base.values()]
+    return [v for v in found if v is not MISSING and v is not None]
+
+
 @dataclass(frozen=True)
 class Fact:
     """A figure a sentence quotes: where it comes from and whose it is.
@@ -92,8 +108,8 @@ class Claim:
     def holds(self, doc: Mapping[str, Any]) -> bool:
         value = lookup(doc, self.path)
         if self.op in EXTREMES:
-            among = lookup(doc, self.other) if self.other else MISSING
-            if value is MISSING or value is None or among is MISSING or not isinstance(among, list):
+            among = lookup_all(doc, self.other) if self.other else MISSING
+            if value is MISSING or value is None or among is MISSING or not isinstance(among, (list, tuple)):
                 return False
             known = [v for v in among if isinstance(v, (int, float))]
             return bool(known) and EXTREMES[self.op](value, known)
@@ -154,6 +170,12 @@ def at_extreme(claim: Claim) -> Claim:
     from dataclasses import replace
 
     return replace(claim, extreme=True)
+
+
+def by_definition(path: str, subject: str, topic: str = "extreme") -> Claim:
+    """The figure at `path` is an extreme by what metrics.json defines it to be (a maximum drawdown, a peak,
+    the session of the week's largest move): "the worst fall from a high" quotes it."""
+    return Claim(path, "!=", None, subject, topic, 0, None, True)
 
 
 def history_since(ticker: str, as_of: Any, years: int, subject: str) -> Claim:

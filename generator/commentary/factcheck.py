@@ -459,18 +459,23 @@ def check_history(r: Rendered) -> list[str]:
 
 # --- what a headline says each side did -------------------------------------------------------------------
 
-_SIDE = re.compile(r"\b(?P<both>both indices|large and small(?: caps)?|small and large(?: caps)?|"
+_SIDE = re.compile(r"\b(?P<both>both indices|both-sides|large and small(?: caps)?|small and large(?: caps)?|"
                    r"big and small)\b|"
                    r"\b(?P<small>small caps?|small-cap|the smaller end(?: of the market)?)\b|"
                    r"\b(?P<large>large caps?|large-cap|the giants|giants|the big names|big names|stocks|"
                    r"the (?:broad |whole )?market|market|the large-cap index)\b", re.I)
 _UP_VERB = re.compile(r"\b(?:rise|rises|rising|rose|rally|rallies|rallied|gain|gains|gained|climb|climbs|"
-                      r"climbed|surge|surges|surged|soar|soars|jump|jumps|leap|leaps|lifts|lift|higher|up week|"
-                      r"strong week for stocks|good week for stocks|rising market|strong market|buying)\b", re.I)
-_DOWN_VERB = re.compile(r"\b(?:fall|falls|falling|fell|slide|slides|slid|slip|slips|sink|sinks|sank|tumble|"
-                        r"tumbles|plunge|plunges|drop|drops|dropped|lose|loses|lost|losses|retreat|retreats|"
-                        r"sell-off|sells off|selling|rout|down week|losing week|falling market|weak week for "
-                        r"stocks|bruising week|heavy losses|take a beating|wipes)\b", re.I)
+                      r"climbed|surge|surges|surged|soar|soars|jump|jumps|leap|leaps|lifts|lift)\b", re.I)
+_DOWN_VERB = re.compile(r"\b(?:fall|falls|fell|slide|slides|slid|slip|slips|sink|sinks|sank|tumble|tumbles|"
+                        r"plunge|plunges|drop|drops|dropped|lose|loses|lost|retreat|retreats|sells off|wipes)\b", re.I)
+# What the market did, in a noun phrase ("a week of heavy selling", "in a rising market"): the large-cap side,
+# whichever side the clause is about.
+_MARKET_UP = re.compile(r"\b(?:up week|strong week for stocks|good week for stocks|rising market|strong market|"
+                        r"the rally|a rally|heavy buying|buyers pour in|one-day rally|one-day surge)\b", re.I)
+_MARKET_DOWN = re.compile(r"\b(?:sell-off|selling|heavy losses|down week|losing week|falling market|weak week for "
+                          r"stocks|bruising week|rout|one-day fall)\b", re.I)
+# Verbs that take the side as their object ("lifts the whole market", "wipes a slice off stocks").
+_TRANSITIVE = re.compile(r"\b(?:lifts|lift|wipes)\b", re.I)
 # Relative idioms: what one side did against the other, not its own direction.
 _RELATIVE = re.compile(r"\b(?:lose|loses|lost|gain|gains|gained|give|gives|cede|cedes|make up|lose heavy) "
                        r"(?:\w+ )?ground\b|\bgain on\b|\b(?:slip|slips|lose|loses|fall|falls) (?:further )?"
@@ -494,14 +499,24 @@ def headline_sides(text: str) -> dict[str, set[int]]:
     are the large-cap side."""
     sides: dict[str, set[int]] = {}
     previous: tuple[str, ...] = ()
+    text = re.sub(r"\b(?:large and small|small and large)(?: caps)?\b", "both-sides", text, flags=re.I)
     for clause in _CLAUSES.split(_RELATIVE.sub(" ", text)):
+        for pattern, sense in ((_MARKET_UP, +1), (_MARKET_DOWN, -1)):
+            for m in pattern.finditer(clause):
+                # "a losing week for small caps" is small caps' week; otherwise the market's
+                owner = re.match(r"\s+for\s+(.*)", clause[m.end():])
+                who = _SIDE.match(owner.group(1)) if owner else None
+                for side in (_side_of(who) if who else ("large",)):
+                    sides.setdefault(side, set()).add(sense)
+        clause = _MARKET_DOWN.sub(" ", _MARKET_UP.sub(" ", clause))
         named = [(m.start(), _side_of(m)) for m in _SIDE.finditer(clause)]
         verbs = [(m.start(), +1) for m in _UP_VERB.finditer(clause)] + \
                 [(m.start(), -1) for m in _DOWN_VERB.finditer(clause)]
         for at, sense in verbs:
             before = [s for pos, s in named if pos < at]
             after = [s for pos, s in named if pos > at]
-            who = before[-1] if before else previous or (after[0] if after else ())
+            transitive = _TRANSITIVE.match(clause, at)
+            who = before[-1] if before else previous or (after[0] if after and transitive else ())
             for side in who:
                 sides.setdefault(side, set()).add(sense)
             than = _THAN.search(clause, at)

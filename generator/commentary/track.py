@@ -39,7 +39,7 @@ def track_paragraph(r) -> Paragraph:
     start = Fact("start", f"{base}.start", "track", "date")
     calls = Fact("calls", f"{base}.calls", "track", "count")
     if max(t.all.by_stance[k][HORIZON].calls for k in ORDER) < MIN_SCORED:
-        out.append(_say(r, "young", "track", (start, calls, Fact("scored", f"{base}.overall.{HORIZON}.calls", "track",
+        out.append(_say(r, "young", ("track", r.pair), (start, calls, Fact("scored", f"{base}.overall.{HORIZON}.calls", "track",
                                                               "count")),
                         [less_than(f"{base}.by_stance.{k}.{HORIZON}.calls", MIN_SCORED, "track", "scored", 0) for k in ORDER]))
         return tuple(out)
@@ -57,7 +57,8 @@ def track_paragraph(r) -> Paragraph:
                    is_(f"{path}.hits", h.hits, "track", f"{key} hits")]
         items.append({"key": key, "label": LABELS[key], "led": key != "stay_large"})
     # "led" and "trailed" name what counts as a hit for each kind of call, not a figure's direction
-    out.append(_say(r, "hits", "track", facts, claims, relationship=True, items=items))
+    # "the rules have called the pair": the sentence is about IWM/SPY too
+    out.append(_say(r, "hits", ("track", r.pair), facts, claims, relationship=True, items=items))
 
     # the allocation that follows the calls, against holding either side, all history
     perf = lambda scope, side, what: Fact(f"{side}_{what}", f"track_record.{scope}.{side}.{what}",  # noqa: E731
