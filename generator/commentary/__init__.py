@@ -768,7 +768,8 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
                                           Fact("n", "ratio.momentum_known", pair, "count")),
                               [sign_of(f"ratio.momentum.{shortest}", short, pair, f"momentum {shortest}"),
                                at_least("ratio.momentum_up", 1, pair, "momentum count", +1),
-                               is_("ratio.momentum_up", ups, pair, "momentum count")]))
+                               is_("ratio.momentum_up", ups, pair, "momentum count")],
+                              weeks=int(shortest[:-1])))
     paragraphs.append(tuple(second))
 
     b = m.breakouts

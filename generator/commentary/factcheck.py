@@ -406,7 +406,7 @@ SUPERLATIVE = re.compile(r"\b(?:biggest|largest|highest|lowest|worst|best|heavie
 # the peak" (a track record), "the strongest points" (of the column's own case, ranked by construction).
 _NOT_SUPERLATIVE = re.compile(
     r"\b(?:the )?weakest(?:,)? (?:most indebted )?(?:borrowers|names|companies|holders)\b|"
-    r"\bthe weakest(?=, most indebted)|\bthe weakest may\b|"
+    r"\bthe weakest(?=, most indebted)|\bthe weakest may\b|\bfor the weakest,|"
     r"\bthe biggest (?:names|winners)\b|\bat best\b|\bsecond best\b|\bstrongest points\b|"
     r"\b(?:track|sobering|the|that|a word on the|for the) record\b(?! (?:high|low|close|level))|"
     r"\brecord (?:since|should|matters|shows?)\b", re.I)
@@ -557,14 +557,45 @@ def check_pair(r: Rendered, roles: Mapping[str, str]) -> list[str]:
     return [f"'the pair' means {roles.get('pair')}, but the sentence is about {', '.join(r.sentence.subjects)}"]
 
 
+# Direction vocabulary: a sentence that declares a direction claim but neither quotes a figure of that quantity nor
+# uses a word of direction ("The rates argument is there, but the market is not acting on it") tells the
+# reader no direction, so it cannot contradict one.
+_TELLS = re.compile(r"\b(?:" + "|".join(sorted(UP_WORDS | DOWN_WORDS)) + r"|rising|falling|climbing|climb|"
+                    r"coming down|easing|eased|tightening|hiking|hikes|cutting|cuts|cut|lower|higher|steady|level|"
+                    r"holding|held|flat|unchanged|little changed|sideways|leading|lead|trailing|surge|surged|"
+                    r"tumbled|slumped|plunged|soared|positive|negative|peaked)\b", re.I)
+# Regime words name a period of months by themselves: "an easing cycle", "short rates had been climbing".
+_LONG_WORDS = re.compile(r"\bcycle\b|\bhad been\b|\bmonths\b|\bquarter\b", re.I)
+
+
+def _tells(r: Rendered, q: tuple[str, str], roles: Mapping[str, str], doc: Mapping[str, Any]) -> bool:
+    if any(quantity(f, roles, doc) == q for f in r.sentence.facts):
+        return True
+    return bool(_TELLS.search(r.text))
+
+
+def _names(r: Rendered, horizon: str) -> bool:
+    if names_horizon(r.text, horizon):
+        return True
+    return horizon in ("13w", "26w") and bool(_LONG_WORDS.search(r.text))
+
+
+def _is_title(r: Rendered) -> bool:
+    """A headline or a section heading: too short to name periods; the sentences beneath them do."""
+    return r.sentence.section == "headline" or r.sentence.key.startswith("heading")
+
+
 def check_quantities(rendered: list[Rendered], roles: Mapping[str, str], doc: Mapping[str, Any]) -> list[tuple]:
     """One direction per quantity per issue: (class, sentence, detail) for each sentence that tells a quantity
     in a direction another sentence contradicts over the same period ("contradiction"), or over another
-    period without naming its own ("horizon")."""
+    period without both naming their periods ("horizon"; a sentence that names none is about the week, and
+    a title need not name one)."""
     told: dict[tuple, list[tuple[Rendered, str, int]]] = {}
     out = []
     for r in rendered:
         for q, said in directions(r, roles, doc).items():
+            if not _tells(r, q, roles, doc):
+                continue
             for h, sense in sorted(said, key=str):
                 for other, oh, osense in told.get(q, []):
                     if other is r or osense == sense:
@@ -574,7 +605,7 @@ def check_quantities(rendered: list[Rendered], roles: Mapping[str, str], doc: Ma
                                                         f"{_dir(sense)}, but an earlier sentence says {_dir(osense)}: "
                                                         f"{other.text!r}"))
                     else:
-                        missing = [x for x, hz in ((r, h), (other, oh)) if not names_horizon(x.text, hz)]
+                        missing = [x for x, hz in ((r, h), (other, oh)) if not _is_title(x) and not _names(x, hz)]
                         if missing:
                             out.append(("horizon", r, f"says {q[0]} ({q[1]}) is {_dir(sense)} over {h} and an earlier "
                                                       f"sentence says {_dir(osense)} over {oh}; "

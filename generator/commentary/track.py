@@ -9,7 +9,7 @@ have said.
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Fact, Paragraph, Sentence, at_least, exceeds, is_, less_than, more_than,
+from generator.commentary.claims import (by_definition, Fact, Paragraph, Sentence, at_least, exceeds, is_, less_than, more_than,
                                          negative, positive)
 from generator.metrics.stance import LABELS, ORDER
 
@@ -71,7 +71,10 @@ def track_paragraph(r) -> Paragraph:
                         [Fact("since", f"{base}.since", "track", "date")]
                         + [perf("all", side, what) for side in ("allocation", "small", "large")
                            for what in ("annualised", "max_drawdown")],
-                        [longer, is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
+                        # "its worst (deepest) fall from a high": each is a maximum drawdown, an extreme by definition
+                        [by_definition(f"track_record.all.{side}.max_drawdown", "track") for side in
+                         ("allocation", "small", "large")]
+                        + [longer, is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
                          is_("track_record.small_weight.start_lean", 0.5, "track", "weights"),
                          is_("track_record.small_weight.stay_large", 0.0, "track", "weights")], optional=1))
 
