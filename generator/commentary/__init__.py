@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, exceeds,
-                                         extreme, history_since, is_, is_not, less_than, more_than, negative, positive,
+                                         by_definition, extreme, history_since, is_, is_not, less_than, more_than, negative, positive,
                                          sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
 from generator.metrics import WeeklyMetrics
@@ -116,6 +116,19 @@ BIG_MARKET_DAY = 0.03
 CRASH_GAP = 0.015
 # A single session in which the pair moved this much against each other is worth a sentence.
 BIG_DAY = 0.02
+# "A record", "a new high", "all-time" need this many years of history; with less the words say "the highest
+# since <start>".
+RECORD_YEARS = 10
+
+
+def _record_history(r: "_Rules", path: str, start, subject: str) -> tuple[bool, list[Claim]]:
+    """Whether the history at `path` (a first date) backs "a record" or "a new high", and the claim that says so."""
+    from generator.commentary.claims import years_before
+
+    bound = years_before(r.m.as_of, RECORD_YEARS)
+    if start is not None and start.isoformat() <= bound:
+        return True, [history_since(path, r.m.as_of, RECORD_YEARS, subject)]
+    return False, [Claim(path, ">", bound, subject, "short history", 0)]
 
 
 def week_story(r: _Rules) -> tuple[str, list[Claim]]:
@@ -442,18 +455,23 @@ def _large_high(r: _Rules) -> Sentence | None:
         return None
     facts = (Fact("distance", "events.large_from_high", large, "pct"),
              Fact("day", "events.large_high_date", large, "date"))
+    # "a record" (or "the top of their range since <start>" on a shorter history); the closing high is the
+    # highest close in the data by definition
+    long, history = _record_history(r, "events.large_start", ev.large_start, large)
+    facts += (Fact("start", "events.large_start", large, "date"),)
+    high = [by_definition("events.large_high_date", large)] + history
     if ev.large_from_high == 0:
         return r.say("divergence", "large_record", large, facts,
-                     [is_("events.large_from_high", 0.0, large, "high", +1)])
+                     [at_extreme(is_("events.large_from_high", 0.0, large, "high", +1))] + history, long=long)
     if ev.large_from_high >= -0.005:
         return r.say("divergence", "large_at_high", large, facts,
                      [at_least("events.large_from_high", -0.005, large, "high", +1),
-                      negative("events.large_from_high", large, "distance")],
-                     tiny=abs(ev.large_from_high) < SHOWN_ZERO)
+                      negative("events.large_from_high", large, "distance")] + high,
+                     tiny=abs(ev.large_from_high) < SHOWN_ZERO, long=long)
     if ev.large_from_high >= -0.05:
         return r.say("divergence", "large_near_high", large, facts,
                      [at_least("events.large_from_high", -0.05, large, "high", +1),
-                      negative("events.large_from_high", large, "distance")])
+                      negative("events.large_from_high", large, "distance")] + high, long=long)
     return r.say("divergence", "large_below_high", large, facts,
                  [less_than("events.large_from_high", -0.05, large, "high", -1)])
 
@@ -685,8 +703,10 @@ def _long_view_heading(r: _Rules) -> Sentence:
     years = r.m.ratio.years_since_peak
     fact = (Fact("years", "ratio.years_since_peak", r.pair, "years"),)
     if r.m.ratio.drawdown_from_peak == 0:
-        return r.say("long-view", "heading_new_high", r.pair, (), [is_("ratio.drawdown_from_peak", 0.0, r.pair,
-                                                                      "peak", +1)])
+        long, history = _record_history(r, "ratio.start", r.m.ratio.start, r.pair)
+        return r.say("long-view", "heading_new_high" if long else "heading_new_high_short", r.pair,
+                     () if long else (Fact("start", "ratio.start", r.pair, "date"),),
+                     [at_extreme(is_("ratio.drawdown_from_peak", 0.0, r.pair, "peak", +1))] + history)
     if years < 1:
         return r.say("long-view", "heading_recent", r.pair, fact, [less_than("ratio.years_since_peak", 1, r.pair,
                                                                             "age", 0)])
@@ -705,7 +725,10 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
             Fact("years", "ratio.years_since_peak", pair, "years"), Fact("value", "ratio.value", pair, "level"),
             Fact("drawdown", "ratio.drawdown_from_peak", pair, "pct"))
     if ratio.drawdown_from_peak == 0:
-        first = [say("peak_today", pair, peak, [is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1)])]
+        long, history = _record_history(r, "ratio.start", ratio.start, pair)
+        first = [say("peak_today" if long else "peak_today_short", pair,
+                     peak + (Fact("start", "ratio.start", pair, "date"),),
+                     [at_extreme(is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1))] + history)]
     else:
         first = [say("peak", pair, peak)]
         below = negative("ratio.drawdown_from_peak", pair, "distance")

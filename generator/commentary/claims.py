@@ -178,17 +178,21 @@ def by_definition(path: str, subject: str, topic: str = "extreme") -> Claim:
     return Claim(path, "!=", None, subject, topic, 0, None, True)
 
 
-def history_since(ticker: str, as_of: Any, years: int, subject: str) -> Claim:
-    """The ticker's history (its first date in the data) reaches back at least `years` before `as_of`: what
-    "a record", "all-time" or "a new high" need (class "history")."""
+def history_since(path: str, as_of: Any, years: int, subject: str) -> Claim:
+    """The series' history reaches back at least `years` before `as_of`: the date at `path` (a first date in the
+    data: "provenance.tickers.SPY.first", "ratio.start") is that early. What "a record", "all-time" or "a new
+    high" need (class "history"); with less, the words say "the highest since <start>"."""
+    return Claim(path, "<=", years_before(as_of, years), subject, "history", 0)
+
+
+def years_before(as_of: Any, years: int) -> str:
     from datetime import date
 
     day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)[:10])
     try:
-        bound = day.replace(year=day.year - years)
+        return day.replace(year=day.year - years).isoformat()
     except ValueError:  # Feb 29
-        bound = day.replace(year=day.year - years, day=28)
-    return Claim(f"provenance.tickers.{ticker}.first", "<=", bound.isoformat(), subject, "history", 0)
+        return day.replace(year=day.year - years, day=28).isoformat()
 
 
 def is_(path: str, value: Any, subject: str, topic: str, sense: int = 0) -> Claim:

@@ -451,7 +451,7 @@ def check_history(r: Rendered) -> list[str]:
     m = _HISTORY.search(r.text)
     if not m or _SHORT_HORIZON.search(r.text):
         return []
-    if any(c.path.startswith("provenance.tickers.") and c.path.endswith(".first") for c in r.sentence.claims):
+    if any(c.topic == "history" and c.op == "<=" for c in r.sentence.claims):
         return []
     return [f"{m.group(0)!r} needs a history long enough to back it: declare claims.history_since, or say "
             "'the highest since <start>'"]
@@ -568,9 +568,18 @@ _TELLS = re.compile(r"\b(?:" + "|".join(sorted(UP_WORDS | DOWN_WORDS)) + r"|risi
 _LONG_WORDS = re.compile(r"\bcycle\b|\bhad been\b|\bmonths\b|\bquarter\b", re.I)
 
 
+_YIELD_DIR = re.compile(r"\b(?:rising|rise|risen|rose|falling|fall|fallen|fell|climbing|climbed|climb|coming down|"
+                        r"easing|eased|tightening|hiking|cutting|cut|cuts|hikes|higher|lower|up|down|cheaper|dearer|"
+                        r"holding|held|steady|on hold|drop|dropped|dropping|jump|jumped|peaked)\b", re.I)
+
+
 def _tells(r: Rendered, q: tuple[str, str], roles: Mapping[str, str], doc: Mapping[str, Any]) -> bool:
+    """Does the sentence tell the reader the quantity's direction: a figure of it, or a word of direction (for a
+    yield, a word of a yield's direction: "the rates argument is there, but credit is not leading" tells none)?"""
     if any(quantity(f, roles, doc) == q for f in r.sentence.facts):
         return True
+    if q[1] == "yield":
+        return bool(_YIELD_DIR.search(r.text))
     return bool(_TELLS.search(r.text))
 
 

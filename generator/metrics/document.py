@@ -101,6 +101,7 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "peak_value": r.peak_value,
             "drawdown_from_peak": r.drawdown_from_peak,
             "years_since_peak": r.years_since_peak,
+            "start": r.start,
             "momentum": r.momentum,
             "momentum_up": sum(1 for v in r.momentum.values() if v is not None and v > 0),
             "momentum_known": sum(1 for v in r.momentum.values() if v is not None),

@@ -80,6 +80,7 @@ class WeekEvents:
     # every session of the week, in order: what "the week's biggest session" is checked against
     day_moves: tuple[float, ...] = ()   # small-cap daily return minus large-cap daily return
     large_day_moves: tuple[float, ...] = ()  # the large-cap index's daily returns
+    large_start: date | None = None     # the large-cap index's first session in the data ("a record" needs 10 years)
 
 
 def _previous_week_end(index: pd.DatetimeIndex, session: pd.Timestamp) -> pd.Timestamp | None:
@@ -209,7 +210,8 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
     return WeekEvents(previous_spread, small_from_high, small_high_date, large_from_high, large_high_date,
                       biggest_day, biggest_move, vix_high, vix_high_date, vix_prev, vix_jump, vix_spike,
                       fx_peak, fx_peak_date, fx_from_peak, large_week, stress, regime, large_day, large_day_move,
-                      streak, day_moves, large_day_moves)
+                      streak, day_moves, large_day_moves,
+                      market[large].quoted.index[0].date() if len(market[large].quoted) else None)
 
 
 def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, most: int = 26) -> int:
