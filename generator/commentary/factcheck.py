@@ -599,16 +599,18 @@ def check_quantities(rendered: list[Rendered], roles: Mapping[str, str], doc: Ma
     in a direction another sentence contradicts over the same period ("contradiction"), or over another
     period without both naming their periods ("horizon"; a sentence that names none is about the week, and
     a title need not name one)."""
-    told: dict[tuple, list[tuple[Rendered, str, int]]] = {}
+    told: dict[tuple, list[tuple[Rendered, str, int, set]]] = {}
     out = []
     for r in rendered:
         for q, said in directions(r, roles, doc).items():
             if not _tells(r, q, roles, doc):
                 continue
             for h, sense in sorted(said, key=str):
-                for other, oh, osense in told.get(q, []):
+                for other, oh, osense, osaid in told.get(q, []):
                     if other is r or osense == sense:
                         continue
+                    if oh != h and ((oh, osense) in said or (h, sense) in osaid):
+                        continue  # both sentences tell both periods alike: no two sentences disagree
                     if oh == h:
                         out.append(("contradiction", r, f"says {q[0]} ({q[1]}, {h}) is "
                                                         f"{_dir(sense)}, but an earlier sentence says {_dir(osense)}: "
@@ -620,7 +622,7 @@ def check_quantities(rendered: list[Rendered], roles: Mapping[str, str], doc: Ma
                                                       f"sentence says {_dir(osense)} over {oh}; "
                                                       + " and ".join(f"{x.text!r} does not name its period"
                                                                      for x in missing)))
-                told.setdefault(q, []).append((r, h, sense))
+                told.setdefault(q, []).append((r, h, sense, said))
     return out
 
 
