@@ -148,12 +148,14 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
         # is also a return; and "small caps slide further" or "fall together" says what small caps did
         market = [negative(f"returns.{large}.1w", large, "week")] if (m.returns[large].get("1w") or 0) < 0 else []
         small_way = [sign_of(f"returns.{small}.1w", s1, small, "week")] if s1 is not None else []
-        # "hits small caps hardest" or "small caps held up better" needs a gap a reader would call one
-        if spread >= CRASH_GAP:
-            return "crash_better", [drop, at_least("spread.1w", CRASH_GAP, pair, "week", +1)] + market
-        if spread <= -CRASH_GAP:
-            return "crash_worse", [drop, at_most("spread.1w", -CRASH_GAP, pair, "week")] + market + small_way
-        return "crash_even", [drop, within("spread.1w", CRASH_GAP, pair, "week")] + market + small_way
+        # "small caps held up better" or "hits small caps hardest" with the gap the lede calls ahead or behind
+        # (the flat band): "alike" or "nowhere to hide" beside "small caps finished 1.3% behind" disagree
+        band = r.settings.stance.flat_band
+        if spread >= band:
+            return "crash_better", [drop, at_least("spread.1w", band, pair, "week", +1)] + market
+        if spread <= -band:
+            return "crash_worse", [drop, at_most("spread.1w", -band, pair, "week")] + market + small_way
+        return "crash_even", [drop, within("spread.1w", band, pair, "week")] + market + small_way
     if ev.large_day_move is not None and abs(ev.large_day_move) >= HUGE_MARKET_DAY:
         if ev.large_day_move > 0:
             return "market_day_up", [at_least("events.large_day_move", HUGE_MARKET_DAY, large, "day")]

@@ -366,7 +366,7 @@ HORIZON_WORDS = {
 # Words that tell a quantity is flat (a `within` claim is "flat" only when its words say so: "without a big
 # move" is not "level").
 FLAT_WORDS = re.compile(r"\b(?:level|flat|little changed|unchanged|steady|sideways|holding|on hold|held|"
-                        r"in line|nowhere|roughly the same|stable|stalled)\b", re.I)
+                        r"in line|(?:went|going|gone|go) nowhere|roughly the same|stable|stalled)\b", re.I)
 
 
 def names_horizon(text: str, horizon: str) -> bool:
