@@ -560,17 +560,17 @@ def check_pair(r: Rendered, roles: Mapping[str, str]) -> list[str]:
 # Direction vocabulary: a sentence that declares a direction claim but neither quotes a figure of that quantity nor
 # uses a word of direction ("The rates argument is there, but the market is not acting on it") tells the
 # reader no direction, so it cannot contradict one.
-_TELLS = re.compile(r"\b(?:" + "|".join(sorted(UP_WORDS | DOWN_WORDS)) + r"|rising|falling|climbing|climb|"
+_TELLS = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(UP_WORDS | DOWN_WORDS)) + r"|rising|falling|climbing|climb|"
                     r"coming down|easing|eased|tightening|hiking|hikes|cutting|cuts|cut|lower|higher|steady|level|"
                     r"holding|held|flat|unchanged|little changed|sideways|leading|lead|trailing|surge|surged|"
-                    r"tumbled|slumped|plunged|soared|positive|negative|peaked)\b", re.I)
+                    r"tumbled|slumped|plunged|soared|positive|negative|peaked)(?![\w-])", re.I)
 # Regime words name a period of months by themselves: "an easing cycle", "short rates had been climbing".
 _LONG_WORDS = re.compile(r"\bcycle\b|\bhad been\b|\bmonths\b|\bquarter\b", re.I)
 
 
-_YIELD_DIR = re.compile(r"\b(?:rising|rise|risen|rose|falling|fall|fallen|fell|climbing|climbed|climb|coming down|"
+_YIELD_DIR = re.compile(r"(?<![\w-])(?:rising|rise|risen|rose|falling|fall|fallen|fell|climbing|climbed|climb|coming down|"
                         r"easing|eased|tightening|hiking|cutting|cut|cuts|hikes|higher|lower|up|down|cheaper|dearer|"
-                        r"holding|held|steady|on hold|drop|dropped|dropping|jump|jumped|peaked)\b", re.I)
+                        r"holding|held|steady|on hold|drop|dropped|dropping|jump|jumped|peaked)(?![\w-])", re.I)
 
 
 def _tells(r: Rendered, q: tuple[str, str], roles: Mapping[str, str], doc: Mapping[str, Any]) -> bool:
