@@ -109,8 +109,258 @@ def test_a_stock_phrase_is_a_claim_too():
     # "Large caps have spent much of the time since making new highs" when SPY was far below its high
     doc_far = {"events": {"large_from_high": -0.23}}
     s = Sentence("divergence", "k", ("SPY",), claims=(at_least("events.large_from_high", -0.05, "SPY", "high"),))
-    assert _classes(fact_check([Rendered(s, "Large caps have been making new highs.", 0)], doc_far)) == ["claim"]
+    # (and "new highs" needs a declared history long enough to call them that: class "history")
+    assert _classes(fact_check([Rendered(s, "Large caps have been making new highs.", 0)], doc_far)) == ["claim",
+                                                                                                        "history"]
     assert is_("events.regime.key", "zero", "policy", "regime").holds({"events": {"regime": {"key": "zero"}}})
+
+
+# --- checks across sentences (issue 26, item 4): each class on hand-made sentences, table-driven ---------
+
+from generator.commentary.claims import (Claim, at_extreme, by_definition, extreme, history_since,  # noqa: E402
+                                         within)
+from generator.commentary.factcheck import headline_sides  # noqa: E402
+
+ROLES = {"small": "IWM", "large": "SPY", "short_yield": "^IRX"}
+X = {"returns": {"IWM": {"1w": 0.021, "13w": -0.04, "52w": 0.118, "ytd": -0.012}, "SPY": {"1w": -0.012}},
+     "spread": {"1w": 0.033, "13w": -0.05},
+     "levels": {"^IRX": {"value": 0.052, "changes": {"1w": -0.0025, "13w": 0.0003}}},
+     "events": {"regime": {"key": "on_hold", "high": True, "change_13w": 0.0003},
+                "biggest_day_move": 0.021, "day_moves": [0.004, 0.021, -0.012, -0.026, 0.003],
+                "large_day_move": -0.031, "large_day_moves": [0.01, -0.031, 0.004], "large_from_high": 0.0,
+                "relative_streak": 3},
+     "stance": {"tests": [{"name": "momentum_52w", "value": 0.118, "points": 1},
+                          {"name": "breadth", "value": 0.196, "points": 1}]},
+     "ratio": {"start": "2000-05-26"}, "as_of": "2001-01-05",
+     "provenance": {"tickers": {"SPY": {"first": "1993-01-29"}, "IWM": {"first": "2000-05-26"}}},
+     "risk": {"fx_distance_200d": -0.047}}
+
+
+def _x(*sentences, doc=X, paragraphs=None):
+    rendered = [Rendered(s, text, paragraphs[i] if paragraphs else i) for i, (s, text) in enumerate(sentences)]
+    return sorted({f.cls for f in fact_check(rendered, doc, roles=ROLES)})
+
+
+_bill_week_down = Sentence("policy", "bill_week_down", ("^IRX",),
+                           (Fact("week", "levels.^IRX.changes.1w", "^IRX", "bp"),),
+                           (at_most("levels.^IRX.changes.1w", -0.002, "^IRX", "1w"),))
+_hold = Sentence("junk", "backdrop_high_hold", ("policy",),
+                 claims=(is_("events.regime.key", "on_hold", "policy", "regime"),
+                         is_("events.regime.high", True, "policy", "regime level")))
+_small_up = Sentence("lede", "a", ("IWM",), (Fact("w", "returns.IWM.1w", "IWM", "pct"),),
+                     (positive("returns.IWM.1w", "IWM", "week"),))
+_small_down_13 = Sentence("divergence", "b", ("IWM",), (Fact("q", "returns.IWM.13w", "IWM", "pct"),),
+                          (negative("returns.IWM.13w", "IWM", "13w"),))
+_small_down_1w = Sentence("risks", "c", ("IWM",), claims=(negative("returns.IWM.1w", "IWM", "week"),))
+
+
+@pytest.mark.parametrize("sentences, expected", [
+    # the reader's case: short rates "falling" in one paragraph, "high and holding" in the next
+    (((_bill_week_down, "The bill yield fell 25 bp this week."),
+      (_hold, "Short rates are high and holding there, and some of the weakest may not survive.")), ["horizon"]),
+    (((_bill_week_down, "The bill yield fell 25 bp this week."),
+      (_hold, "Short rates are high and have held there for months.")), []),
+    # a ticker up in one sentence and down in another about the same period
+    (((_small_up, "Small caps rose 2.1%."), (_small_down_1w, "Small caps lost ground in a falling market.")),
+     ["claim", "contradiction"]),
+    # different periods: the longer one must name its period
+    (((_small_up, "Small caps rose 2.1%."), (_small_down_13, "Small caps are down 4.0%.")), ["horizon"]),
+    (((_small_up, "Small caps rose 2.1%."), (_small_down_13, "Small caps are down 4.0% over 13 weeks.")), []),
+])
+def test_one_direction_per_quantity_per_issue(sentences, expected):
+    assert _x(*sentences) == expected
+
+
+@pytest.mark.parametrize("fact, text, expected", [
+    # "up 11.8% on the year" for a 52-week change while the year to date was negative
+    (Fact("a", "returns.IWM.52w", "IWM", "pct"), "Small caps returned 11.8% on the year.", ["horizon"]),
+    (Fact("a", "returns.IWM.52w", "IWM", "pct"), "Small caps returned 11.8% over 52 weeks.", []),
+    (Fact("a", "stance.tests.0.value", "IWM", "pct"), "The ratio returned 11.8% this year.", ["horizon"]),
+    (Fact("a", "stance.tests.0.value", "IWM", "pct"), "The ratio returned 11.8% over the past year.", []),
+    (Fact("a", "returns.IWM.ytd", "IWM", "pct"), "Small caps returned \u22121.2% over the past year.", ["horizon"]),
+    (Fact("a", "returns.IWM.ytd", "IWM", "pct"), "Small caps returned \u22121.2% this year.", []),
+])
+def test_a_52_week_figure_is_not_the_year(fact, text, expected):
+    assert _x((Sentence("divergence", "k", ("IWM",), (fact,)), text)) == expected
+
+
+def _day(claims):
+    return Sentence("lede", "event_big_day_up", ("IWM-SPY",),
+                    (Fact("move", "events.biggest_day_move", "IWM-SPY", "pct"),),
+                    (at_least("events.biggest_day_move", 0.02, "IWM-SPY", "day"), *claims))
+
+
+@pytest.mark.parametrize("sentence, text, expected", [
+    # a superlative with no declared extreme
+    (_day([]), "The week's biggest single-day swing: small caps beat large caps by 2.1%.", ["superlative"]),
+    # declared, and true: 2.1% is the widest gap of the week's sessions... it is not (Thursday's -2.6% is)
+    (_day([extreme("events.biggest_day_move", "events.day_moves", "IWM-SPY", "day")]),
+     "The widest gap of the week: small caps beat large caps by 2.1%.", ["claim"]),
+    (_day([extreme("events.biggest_day_move", "events.day_moves", "IWM-SPY", "day", by="max of")]),
+     "Small caps had their best day of the week against large caps, beating them by 2.1%.", []),
+    (Sentence("lede", "m", ("SPY",), (Fact("move", "events.large_day_move", "SPY", "pct"),),
+              (extreme("events.large_day_move", "events.large_day_moves", "SPY", "day", 0),)),
+     "The S&P 500's biggest session of the week: a move of 3.1%.", []),
+    (Sentence("risks", "v", ("^VIX",), claims=(at_least("risk.fx_distance_200d", -1, "^VIX", "level"),)),
+     "The VIX closed at its highest of the past year.", ["superlative"]),
+    (Sentence("risks", "v", ("^VIX",), claims=(at_extreme(at_least("risk.fx_distance_200d", -1, "^VIX", "level")),)),
+     "The VIX closed at its highest of the past year.", []),
+    (Sentence("track", "t", ("track",), (Fact("dd", "events.large_day_move", "track", "pct"),),
+              (by_definition("events.large_day_move", "track"),)),
+     "The worst fall from a high was 3.1%.", []),
+    (Sentence("track", "t", ("track",), (Fact("dd", "events.large_day_move", "track", "pct"),)),
+     "The worst fall from a high was 3.1%.", ["superlative"]),
+    # "third straight": the count must be a declared figure of that size
+    (Sentence("divergence", "s", ("IWM-SPY",), (Fact("n", "events.relative_streak", "IWM-SPY", "count"),)),
+     "Small caps are in a third straight week of it.", []),
+    (Sentence("divergence", "s", ("IWM-SPY",), (Fact("n", "events.relative_streak", "IWM-SPY", "count"),)),
+     "Small caps are in a fourth straight week of it.", ["superlative"]),
+    (Sentence("divergence", "s", ("IWM-SPY",), (Fact("n", "events.relative_streak", "IWM-SPY", "count"),)),
+     "Small caps are in a 3rd straight week of it.", []),
+    # stock phrases are not superlatives
+    (Sentence("junk", "j", ("junk",)), "The weakest borrowers suffer most; the biggest names are steady.", []),
+])
+def test_every_superlative_is_verified(sentence, text, expected):
+    assert _x((sentence, text)) == expected
+
+
+def _headline(*claims):
+    return Sentence("headline", "surge_up", ("IWM-SPY", "IWM", "SPY", "stance"), claims=tuple(claims))
+
+
+@pytest.mark.parametrize("sentence, text, expected", [
+    # the reader's case: "rise much faster than large caps" in a week large caps fell
+    (_headline(at_least("spread.1w", 0.03, "IWM-SPY", "week"), positive("returns.IWM.1w", "IWM", "week")),
+     "Small caps rise, and rise much faster than large caps", ["headline"]),
+    (_headline(at_least("spread.1w", 0.03, "IWM-SPY", "week"), positive("returns.IWM.1w", "IWM", "week")),
+     "Small caps rise and far outpace large caps", []),
+    (_headline(at_least("spread.1w", 0.03, "IWM-SPY", "week"), negative("returns.SPY.1w", "SPY", "week")),
+     "Stocks slide, but small caps lose less than large caps", ["headline"]),
+    (_headline(at_least("spread.1w", 0.03, "IWM-SPY", "week"), negative("returns.SPY.1w", "SPY", "week")),
+     "Stocks slide, but small caps hold up better than large caps", []),
+    (_headline(at_least("spread.1w", 0.03, "IWM-SPY", "week")), "Small caps gain ground on large caps", []),
+])
+def test_a_headline_covers_each_side_it_names(sentence, text, expected):
+    assert _x((sentence, text)) == expected
+
+
+@pytest.mark.parametrize("text, sides", [
+    ("Small caps rise, and rise much faster than large caps", {"small": {1}, "large": {1}}),
+    ("Stocks slide, and small caps slide further", {"small": {-1}, "large": {-1}}),
+    ("A market sell-off, and small caps held up better", {"large": {-1}}),
+    ("One huge day lifts the whole market", {"large": {1}}),
+    ("Small caps lose ground this week, but the trend stands", {}),
+    ("A rising yen puts small caps and the carry trade on alert", {}),
+    ("Small caps end a losing week for small caps", {"small": {-1}}),
+    ("Heavy losses for large and small caps in step", {"small": {-1}, "large": {-1}}),
+])
+def test_what_a_headline_says_each_side_did(text, sides):
+    assert headline_sides(text) == sides
+
+
+@pytest.mark.parametrize("fact, text, expected", [
+    # breadth "risen by 19.6% of the universe": a change in a share is percentage points
+    (Fact("a", "stance.tests.1.value", "breadth", "pct"), "The share has risen by 19.6% of the universe.", ["unit"]),
+    (Fact("a", "stance.tests.1.value", "breadth", "pp"), "The share has risen by 19.6% of the universe.", ["unit"]),
+    (Fact("a", "stance.tests.1.value", "breadth", "pp"), "The share has risen by 19.6 percentage points.", []),
+    (Fact("a", "breadth.share_above_200d_change_4w", "breadth", "pct"), "The share moved 19.6% in four weeks.", ["unit"]),
+    (Fact("a", "stance.tests.0.value", "breadth", "pct"), "The ratio moved 11.8% over 52 weeks.", []),  # not a share
+])
+def test_percentage_points_are_never_printed_as_percent(fact, text, expected):
+    doc = {**X, "breadth": {"share_above_200d_change_4w": 0.196}}
+    assert _x((Sentence("divergence", "k", ("breadth",), (fact,)), text), doc=doc) == expected
+
+
+def test_the_pp_filter():
+    from generator.render.filters import pp
+
+    assert pp(0.196) == "19.6 percentage points" and pp(-0.196, short=True) == "19.6 pts" and pp(None) == "\u2013"
+
+
+@pytest.mark.parametrize("claims, text, expected", [
+    # "all-time high" on seven months of IWM history
+    ((), "Small caps closed at an all-time high.", ["history"]),
+    ((history_since("provenance.tickers.IWM.first", "2001-01-05", 10, "IWM"),),
+     "Small caps closed at an all-time high.", ["claim"]),
+    ((history_since("provenance.tickers.SPY.first", "2001-01-05", 5, "IWM"),),
+     "Large caps closed the week at a record: SPY set a new closing high.", []),
+    ((), "The ratio closed at a new high.", ["history"]),
+    ((), "Breadth: new 52-week highs outnumber new lows.", []),
+])
+def test_all_time_and_record_need_the_history(claims, text, expected):
+    assert _x((Sentence("divergence", "k", ("IWM",), claims=claims), text)) == expected
+
+
+@pytest.mark.parametrize("subjects, text, expected", [
+    # USD/JPY's figures after "the pair" (the column's name for IWM/SPY)
+    (("JPY=X",), "The pair now trades 4.7% below its 200-day average.", ["subject"]),
+    (("JPY=X",), "The dollar-yen rate now trades 4.7% below its 200-day average.", []),
+    (("track", "IWM/SPY"), "The rules have called the pair every week.", []),
+])
+def test_the_pair_is_small_against_large_caps(subjects, text, expected):
+    s = Sentence("risks", "k", subjects, (Fact("d", "risk.fx_distance_200d", subjects[0], "pct"),),
+                 (negative("risk.fx_distance_200d", subjects[0], "trend"),))
+    assert _x((s, text)) == expected
+
+
+# Every headline story, each of its 12 phrasings: the story's declared claims cover each side's direction its
+# words give. The stories are made by week_story from hand-made weeks.
+
+def _stub_rules(settings, *, small=0.0, large=0.0, spread=None, large_week=None, large_day=None, vix_spike=False,
+                fx_from_peak=None, fx_week=None, ten_week=None, previous=None, changed=None, direction=None,
+                key="stay_large", held=None, score=-1, q=0.0):
+    from types import SimpleNamespace as N
+
+    spread = small - large if spread is None else spread
+    m = N(spread={"1w": spread, "13w": q}, returns={"IWM": {"1w": small}, "SPY": {"1w": large}},
+          events=N(large_week=large if large_week is None else large_week, large_day_move=large_day,
+                   vix_spike=vix_spike, fx_from_peak=fx_from_peak, previous_spread=previous),
+          risk=N(fx_week=fx_week), levels={"^TNX": N(changes={"1w": ten_week})} if ten_week is not None else {},
+          stance_record=N(changed_weeks_ago=changed, direction=direction),
+          stance=N(key=key, held_back=held, score=score))
+    return N(m=m, settings=settings, small="IWM", large="SPY", pair="IWM/SPY",
+             t=N(volatility="^VIX", fx="JPY=X", long_yield="^TNX"))
+
+
+STORIES = [  # (story, the week)
+    ("crash_better", dict(small=-0.03, large=-0.06)), ("crash_better", dict(small=0.004, large=-0.05)),
+    ("crash_worse", dict(small=-0.08, large=-0.05)), ("crash_even", dict(small=-0.052, large=-0.05)),
+    ("market_day_up", dict(small=0.02, large=0.01, large_day=0.055)),
+    ("market_day_down", dict(small=-0.02, large=-0.01, large_day=-0.055)),
+    ("vix_spike", dict(vix_spike=True, key="start_lean")), ("vix_spike_large", dict(vix_spike=True)),
+    ("yen_shock", dict(fx_from_peak=-0.08, fx_week=-0.03)),
+    ("yield_jump", dict(ten_week=0.003)), ("yield_drop", dict(ten_week=-0.003)),
+    ("surge_up", dict(small=0.02, large=-0.015)), ("surge_up", dict(small=0.05, large=0.01)),
+    ("surge_again", dict(small=0.04, large=0.0, previous=0.035)),
+    ("surge_in_trend", dict(small=0.02, large=-0.015, key="start_lean", q=0.02)),
+    ("beat_in_down", dict(small=-0.001, large=-0.035)), ("lag_in_up", dict(small=0.001, large=0.035)),
+    ("slump_down", dict(small=-0.01, large=0.025)), ("slump_down", dict(small=-0.05, large=-0.015)),
+    ("upgrade", dict(changed=1, direction="up")), ("downgrade", dict(changed=1, direction="down")),
+    ("pending_upgrade", dict(held="confirm")), ("wavering", dict(held="confirm_downgrade", key="lean_further")),
+    ("small_trend", dict(key="lean_further", small=0.01, large=0.012)),
+    ("small_trend_dip", dict(key="lean_further", small=0.02, large=0.03)),
+    ("turning", dict(key="start_lean")), ("turning_dip", dict(key="start_lean", small=-0.02, large=-0.005)),
+    ("bounce_no_turn", dict(small=0.01, large=0.0)), ("large_trend", dict(score=-4)), ("mixed", dict(score=-1)),
+]
+
+
+@pytest.mark.parametrize("story, week", STORIES)
+def test_every_headline_phrasing_is_covered_by_its_story(settings, story, week):
+    from generator.commentary import week_story
+    from generator.commentary.factcheck import check_headline
+    from generator.commentary.words import VARIANT
+    from generator.render.environment import make_environment
+
+    got, claims = week_story(_stub_rules(settings, **week))
+    assert got == story
+    flat = [c for claim in claims for c in (claim if isinstance(claim, tuple) else (claim,))]
+    s = Sentence("headline", story, ("IWM-SPY", "IWM", "SPY", "stance", "IWM/SPY"), claims=tuple(flat))
+    module = make_environment(None).get_template("words/headline.html").make_module(
+        {"small": "IWM", "large": "SPY", "small_name": "Small caps", "large_name": "Large caps"})
+    names = [story] + [f"{story}{VARIANT}{n}" for n in range(2, 13)]
+    wrong = [(n, str(getattr(module, n)({}, {})), p) for n in names
+             for p in check_headline(Rendered(s, str(getattr(module, n)({}, {})), 0), ROLES)]
+    assert not wrong, wrong
 
 
 # --- real weeks where the old rules went wrong ---------------------------------------------------------

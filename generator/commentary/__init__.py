@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
-                                         is_not, less_than, more_than, negative, positive, sign_of, within)
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, exceeds,
+                                         by_definition, extreme, history_since, is_, is_not, less_than, more_than, negative, positive,
+                                         sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
 from generator.commentary.headline import CRASH_GAP
 from generator.metrics import WeeklyMetrics
@@ -121,6 +122,19 @@ YOUNG_WEEKS = 4
 BIG_MARKET_DAY = 0.03
 # A single session in which the pair moved this much against each other is worth a sentence.
 BIG_DAY = 0.02
+# "A record", "a new high", "all-time" need this many years of history; with less the words say "the highest
+# since <start>".
+RECORD_YEARS = 10
+
+
+def _record_history(r: "_Rules", path: str, start, subject: str) -> tuple[bool, list[Claim]]:
+    """Whether the history at `path` (a first date) backs "a record" or "a new high", and the claim that says so."""
+    from generator.commentary.claims import years_before
+
+    bound = years_before(r.m.as_of, RECORD_YEARS)
+    if start is not None and start.isoformat() <= bound:
+        return True, [history_since(path, r.m.as_of, RECORD_YEARS, subject)]
+    return False, [Claim(path, ">", bound, subject, "short history", 0)]
 
 
 def week_story(r: _Rules) -> tuple[str, list[Claim]]:
@@ -181,7 +195,9 @@ def _standfirst(r: _Rules) -> Paragraph:
         out.append(say("event_market_day_up" if up else "event_market_day_down", large,
                        (Fact("move", "events.large_day_move", large, "pct"), Fact("day", "events.large_day", large, "date")),
                        [at_least("events.large_day_move", BIG_MARKET_DAY, large, "day") if up
-                        else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day")]))
+                        else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day"),
+                        # "the week's biggest session"
+                        extreme("events.large_day_move", "events.large_day_moves", large, "day", 0)]))
     if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and (m.risk.fx_week or 0) < 0 \
             and "fx_week" not in told_keys:
         out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
@@ -199,7 +215,9 @@ def _standfirst(r: _Rules) -> Paragraph:
                        (Fact("move", "events.biggest_day_move", pair, "pct"),
                         Fact("day", "events.biggest_day", pair, "date")),
                        [at_least("events.biggest_day_move", BIG_DAY, pair, "day") if ev.biggest_day_move > 0
-                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day")]
+                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day"),
+                        # "the widest gap between the two indices this week": the largest of the week's sessions
+                        extreme("events.biggest_day_move", "events.day_moves", pair, "day", 0)]
                        + ([Claim("events.biggest_day", "==", None, pair, "same day", 0, "events.large_day")] if same
                           else [])))
     from generator.commentary.argument import thesis
@@ -377,18 +395,23 @@ def _large_high(r: _Rules) -> Sentence | None:
         return None
     facts = (Fact("distance", "events.large_from_high", large, "pct"),
              Fact("day", "events.large_high_date", large, "date"))
+    # "a record" (or "the top of their range since <start>" on a shorter history); the closing high is the
+    # highest close in the data by definition
+    long, history = _record_history(r, "events.large_start", ev.large_start, large)
+    facts += (Fact("start", "events.large_start", large, "date"),)
+    high = [by_definition("events.large_high_date", large)] + history
     if ev.large_from_high == 0:
         return r.say("divergence", "large_record", large, facts,
-                     [is_("events.large_from_high", 0.0, large, "high", +1)])
+                     [at_extreme(is_("events.large_from_high", 0.0, large, "high", +1))] + history, long=long)
     if ev.large_from_high >= -0.005:
         return r.say("divergence", "large_at_high", large, facts,
                      [at_least("events.large_from_high", -0.005, large, "high", +1),
-                      negative("events.large_from_high", large, "distance")],
-                     tiny=abs(ev.large_from_high) < SHOWN_ZERO)
+                      negative("events.large_from_high", large, "distance")] + high,
+                     tiny=abs(ev.large_from_high) < SHOWN_ZERO, long=long)
     if ev.large_from_high >= -0.05:
         return r.say("divergence", "large_near_high", large, facts,
                      [at_least("events.large_from_high", -0.05, large, "high", +1),
-                      negative("events.large_from_high", large, "distance")])
+                      negative("events.large_from_high", large, "distance")] + high, long=long)
     return r.say("divergence", "large_below_high", large, facts,
                  [less_than("events.large_from_high", -0.05, large, "high", -1)])
 
@@ -620,8 +643,10 @@ def _long_view_heading(r: _Rules) -> Sentence:
     years = r.m.ratio.years_since_peak
     fact = (Fact("years", "ratio.years_since_peak", r.pair, "years"),)
     if r.m.ratio.drawdown_from_peak == 0:
-        return r.say("long-view", "heading_new_high", r.pair, (), [is_("ratio.drawdown_from_peak", 0.0, r.pair,
-                                                                      "peak", +1)])
+        long, history = _record_history(r, "ratio.start", r.m.ratio.start, r.pair)
+        return r.say("long-view", "heading_new_high" if long else "heading_new_high_short", r.pair,
+                     () if long else (Fact("start", "ratio.start", r.pair, "date"),),
+                     [at_extreme(is_("ratio.drawdown_from_peak", 0.0, r.pair, "peak", +1))] + history)
     if years < 1:
         return r.say("long-view", "heading_recent", r.pair, fact, [less_than("ratio.years_since_peak", 1, r.pair,
                                                                             "age", 0)])
@@ -640,7 +665,10 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
             Fact("years", "ratio.years_since_peak", pair, "years"), Fact("value", "ratio.value", pair, "level"),
             Fact("drawdown", "ratio.drawdown_from_peak", pair, "pct"))
     if ratio.drawdown_from_peak == 0:
-        first = [say("peak_today", pair, peak, [is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1)])]
+        long, history = _record_history(r, "ratio.start", ratio.start, pair)
+        first = [say("peak_today" if long else "peak_today_short", pair,
+                     peak + (Fact("start", "ratio.start", pair, "date"),),
+                     [at_extreme(is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1))] + history)]
     else:
         first = [say("peak", pair, peak)]
         below = negative("ratio.drawdown_from_peak", pair, "distance")
@@ -703,7 +731,8 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
                                           Fact("n", "ratio.momentum_known", pair, "count")),
                               [sign_of(f"ratio.momentum.{shortest}", short, pair, f"momentum {shortest}"),
                                at_least("ratio.momentum_up", 1, pair, "momentum count", +1),
-                               is_("ratio.momentum_up", ups, pair, "momentum count")]))
+                               is_("ratio.momentum_up", ups, pair, "momentum count")],
+                              weeks=int(shortest[:-1])))
     paragraphs.append(tuple(second))
 
     b = m.breakouts
@@ -812,7 +841,14 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
                          (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pct"),
                           Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pct")),
                          [Claim(f"relative_to_large.{leader}.13w", ">=", None, leader, "rank", 0,
-                                f"relative_to_large.{laggard}.13w")]
+                                f"relative_to_large.{laggard}.13w"),
+                          # "the strongest sector", "the weakest": the extremes of the sectors ranked
+                          extreme(f"relative_to_large.{leader}.13w",
+                                  "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), leader, "rank", 0,
+                                  "max of"),
+                          extreme(f"relative_to_large.{laggard}.13w",
+                                  "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), laggard, "rank", 0,
+                                  "min of")]
                          + ([at_most(f"relative_to_large.{leader}.13w", -SHOWN_ZERO, "sectors", "all")]
                             if word.endswith("behind") else
                             [at_least(f"relative_to_large.{laggard}.13w", SHOWN_ZERO, "sectors", "all")]
@@ -1138,7 +1174,8 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
             return [say("vix_stressed_but_lower", vix, rank, [level, low_rank("rank 1y")])]
         out = [say("vix_stressed", vix, (vix_fact,), [level])]
         if p is not None and p >= 1:
-            out.append(say("vix_rank_top_that", vix, rank, [at_least("risk.vix_percentile_1y", 1, vix, "level")]))
+            out.append(say("vix_rank_top_that", vix, rank, [at_extreme(at_least("risk.vix_percentile_1y", 1, vix,
+                                                                                "level"))]))
         elif p is not None and p >= ALMOST_ALL:
             # "higher than on 100% of days" would be false: a higher close exists, the share just rounds up
             out.append(say("vix_rank_almost_top_that", vix, rank, [at_least("risk.vix_percentile_1y", ALMOST_ALL, vix,
@@ -1184,7 +1221,8 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
                                                                 less_than("risk.vix_percentile_1y", 1, vix, "rank top",
                                                                           0)]))
     elif p is not None and p >= 1:
-        out.append(say("vix_rank_top_named", vix, rank, [at_least("risk.vix_percentile_1y", 1, vix, "level")]))
+        out.append(say("vix_rank_top_named", vix, rank, [at_extreme(at_least("risk.vix_percentile_1y", 1, vix,
+                                                                             "level"))]))
     elif p is not None and p <= 1 - ALMOST_ALL:
         out.append(say("vix_rank_almost_bottom_named", vix, rank, [at_most("risk.vix_percentile_1y", 1 - ALMOST_ALL,
                                                                            vix, "level")]))

@@ -51,7 +51,8 @@ def _test_items(r) -> list[Item]:
                           "momentum_13w": (pair, "momentum 13w"), "momentum_52w": (pair, "momentum 52w"),
                           "breadth": ("breadth", "share_above_200d_change_4w"), "rates": (ly, "13w")}[t.name]
         sign = positive(value_path, subject, topic) if up else negative(value_path, subject, topic)
-        unit = "bp" if t.name == "rates" else "pct"
+        # the breadth test's value is a change in a share: percentage points, not %
+        unit = "bp" if t.name == "rates" else "pp" if t.name == "breadth" else "pct"
         items.append(Item(f"{t.name}_{'up' if up else 'down'}", side,
                           min(abs(t.value) / STRENGTH_SCALE[t.name], 2.0), (value_path, subject, unit),
                           (points, sign), subject))

@@ -27,6 +27,11 @@ from typing import Any, Mapping
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
        "!=": operator.ne}
 MISSING = object()
+# "is the largest of", "is the smallest of", "is the largest in size of" a list of figures at another path
+EXTREMES = {"max of": lambda v, xs: v >= max(xs) - 1e-12, "min of": lambda v, xs: v <= min(xs) + 1e-12,
+            "max size of": lambda v, xs: abs(v) >= max(abs(x) for x in xs) - 1e-12}
+
+
 def lookup(doc: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path in metrics.json ("returns.IWM.1w", "stance.history.-2.key")."""
     value: Any = doc
@@ -43,11 +48,28 @@ def lookup(doc: Mapping[str, Any], path: str) -> Any:
     return value
 
 
+def lookup_all(doc: Mapping[str, Any], path: str) -> Any:
+    """The figures at a path with "*" for every key of a mapping ("relative_to_large.*.13w": every sector's
+    13-week figure), or at several paths joined by "|", as a list; a single path is `lookup`."""
+    if "|" in path:
+        found = [lookup(doc, p) for p in path.split("|")]
+        return [v for v in found if v is not MISSING and v is not None]
+    if "*" not in path:
+        return lookup(doc, path)
+    head, _, tail = path.partition(".*")
+    base = lookup(doc, head)
+    if not isinstance(base, Mapping):
+        return MISSING
+    found = [lookup(v, tail.lstrip(".")) if tail else v for v in base.values()]
+    return [v for v in found if v is not MISSING and v is not None]
+
+
 @dataclass(frozen=True)
 class Fact:
     """A figure a sentence quotes: where it comes from and whose it is.
 
-    unit: pct (a decimal shown as a percentage), bp (a yield change shown in basis points),
+    unit: pct (a decimal shown as a percentage), pp (a change in a share or a percentile, a decimal shown in
+    percentage points: "19.6 points", never "%"), bp (a yield change shown in basis points),
     yield (a decimal yield shown as a percentage), level (a plain number), count, year,
     years (a span in years, shown in words), date, text (a name or label, not a number).
     transform: None, "abs" (the size of the figure) or "complement" (1 - the figure)."""
@@ -57,6 +79,9 @@ class Fact:
     subject: str
     unit: str
     transform: str | None = None
+    # The period the figure measures when its path does not say it ("stance.tests.3.value" is a 52-week
+    # change): 1w, 4w, 13w, 26w, 52w, ytd, 3y. The fact-check reads the words for that period against it.
+    horizon: str | None = None
 
     def value(self, doc: Mapping[str, Any]) -> Any:
         raw = lookup(doc, self.path)
@@ -76,9 +101,18 @@ class Claim:
     topic: str
     sense: int
     other: str | None = None
+    # True when the claim says the figure is an extreme (the biggest, the highest, a record, a new high): a
+    # sentence with a superlative needs one (generator.commentary.factcheck, class "superlative").
+    extreme: bool = False
 
     def holds(self, doc: Mapping[str, Any]) -> bool:
         value = lookup(doc, self.path)
+        if self.op in EXTREMES:
+            among = lookup_all(doc, self.other) if self.other else MISSING
+            if value is MISSING or value is None or among is MISSING or not isinstance(among, (list, tuple)):
+                return False
+            known = [v for v in among if isinstance(v, (int, float))]
+            return bool(known) and EXTREMES[self.op](value, known)
         bound = lookup(doc, self.other) if self.other else self.bound
         if value is MISSING or bound is MISSING:
             return False
@@ -121,6 +155,44 @@ def less_than(path: str, bound: float, subject: str, topic: str, sense: int = -1
 def exceeds(path: str, other: str, subject: str, topic: str, sense: int = +1) -> Claim:
     """One figure is above another (the 50-day average above the 200-day)."""
     return Claim(path, ">", None, subject, topic, sense, other)
+
+
+def extreme(path: str, among: str, subject: str, topic: str, sense: int = +1, by: str = "max size of") -> Claim:
+    """The figure is the extreme of the figures listed at `among` in metrics.json: "the week's biggest
+    session" is the largest in size of the week's daily moves (by="max size of"), "the highest close" the
+    largest (by="max of"), "the lowest" the smallest (by="min of")."""
+    return Claim(path, by, None, subject, topic, sense, among, True)
+
+
+def at_extreme(claim: Claim) -> Claim:
+    """A claim that itself says the figure is an extreme ("the VIX's percentile of its year is 100%": its highest
+    close of the year; "0% below its closing high": a new high)."""
+    from dataclasses import replace
+
+    return replace(claim, extreme=True)
+
+
+def by_definition(path: str, subject: str, topic: str = "extreme") -> Claim:
+    """The figure at `path` is an extreme by what metrics.json defines it to be (a maximum drawdown, a peak,
+    the session of the week's largest move): "the worst fall from a high" quotes it."""
+    return Claim(path, "!=", None, subject, topic, 0, None, True)
+
+
+def history_since(path: str, as_of: Any, years: int, subject: str) -> Claim:
+    """The series' history reaches back at least `years` before `as_of`: the date at `path` (a first date in the
+    data: "provenance.tickers.SPY.first", "ratio.start") is that early. What "a record", "all-time" or "a new
+    high" need (class "history"); with less, the words say "the highest since <start>"."""
+    return Claim(path, "<=", years_before(as_of, years), subject, "history", 0)
+
+
+def years_before(as_of: Any, years: int) -> str:
+    from datetime import date
+
+    day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)[:10])
+    try:
+        return day.replace(year=day.year - years).isoformat()
+    except ValueError:  # Feb 29
+        return day.replace(year=day.year - years, day=28).isoformat()
 
 
 def is_(path: str, value: Any, subject: str, topic: str, sense: int = 0) -> Claim:

@@ -20,7 +20,7 @@ Each direction or extreme word is a Claim over the figure it describes (threshol
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, less_than,
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, less_than,
                                          more_than, negative, positive, within)
 
 SECTION = "crowding"
@@ -55,7 +55,7 @@ def _say(r, key: str, subjects, facts=(), claims=(), **extra) -> Sentence:
 def _rank_high(path: str, p: float, subject: str, topic: str) -> tuple[str, list[Claim]]:
     """How a percentile in the top of its range is said: 'top' (the highest), 'almost' or 'share'."""
     if p >= 1:
-        return "top", [at_least(path, 1.0, subject, topic, +1)]
+        return "top", [at_extreme(at_least(path, 1.0, subject, topic, +1))]   # "the widest", "the heaviest"
     if p >= ALMOST_ALL:
         return "almost", [at_least(path, ALMOST_ALL, subject, topic, +1), less_than(path, 1.0, subject, topic, 0)]
     return "share", [at_least(path, 0.5, subject, topic, +1)]
@@ -65,7 +65,7 @@ def _rank_low(path: str, p: float, window: int, subject: str, topic: str) -> tup
     """How a percentile at the bottom is said: 'bottom' (no other value at or below it), 'almost' or 'share'."""
     lowest = 1.0 / window + 1e-9
     if p <= lowest:
-        return "bottom", [at_most(path, lowest, subject, topic, -1)]
+        return "bottom", [at_extreme(at_most(path, lowest, subject, topic, -1))]
     if 1 - p >= ALMOST_ALL:
         return "almost", [at_most(path, 1 - ALMOST_ALL, subject, topic, -1), more_than(path, lowest, subject, topic, 0)]
     return "share", [less_than(path, 0.5, subject, topic, -1)]

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from generator.commentary.claims import Claim, at_least, at_most, is_, is_not, more_than, negative, positive, within
+from generator.commentary.claims import (Claim, at_least, at_most, is_, is_not, more_than, negative, positive,
+                                         sign_of, within)
 
 # A week's small-minus-large spread beyond this is a "big" week.
 SURGE = 0.03
@@ -22,7 +23,7 @@ SURGE = 0.03
 HUGE_MARKET_DAY = 0.05
 # A one-week move in the 10-year yield this large (25 bp) is the week's story (June 2013, April 2025).
 YIELD_SHOCK = 0.0025
-# In a market sell-off, a gap this large lets a headline say one side held up better or was hit harder.
+# In a market sell-off, a gap this large (in the lede and sections) says one side held up better or was hit harder.
 CRASH_GAP = 0.015
 
 
@@ -70,14 +71,30 @@ def _trend(r, key: str) -> list[Claim]:
     return [is_("stance.key", key, "stance", "stance"), positive("ratio.distance_from_sma_long", r.pair, "trend")]
 
 
-# "hits small caps hardest" or "small caps held up better" needs a gap a reader would call one.
+def _crash(r) -> list[Claim]:
+    """A sell-off's claims: the large-cap week at or below the stress drop, which the headlines call what "the
+    market" or "stocks" did (a negative return)."""
+    return [_drop(r), negative(f"returns.{r.large}.1w", r.large, "week")]
+
+
+def _small_way(r) -> list[Claim]:
+    """What small caps did ("slide further", "fall together"): the direction of their week."""
+    s1 = r.m.returns[r.small].get("1w")
+    if s1 is None:
+        return [Claim(f"returns.{r.small}.1w", "!=", None, r.small, "week", 0)]
+    way = sign_of(f"returns.{r.small}.1w", s1, r.small, "week")
+    return list(way) if isinstance(way, tuple) else [way]
+
+
+# "small caps held up better" or "hits small caps hardest" with the gap the lede calls ahead or behind (the
+# flat band): "alike" or "nowhere to hide" beside "small caps finished 1.3% behind" would disagree.
 EVENTS = (
-    Row("crash_better", "crash", lambda r: [_drop(r), at_least("spread.1w", CRASH_GAP, _names(r)[0], "week")],
+    Row("crash_better", "crash", lambda r: _crash(r) + [at_least("spread.1w", _band(r), _names(r)[0], "week")],
         "large_week"),
-    Row("crash_worse", "crash", lambda r: [_drop(r), at_most("spread.1w", -CRASH_GAP, _names(r)[0], "week")],
-        "large_week"),
-    Row("crash_even", "crash", lambda r: [_drop(r), *within("spread.1w", CRASH_GAP, _names(r)[0], "week")],
-        "large_week"),
+    Row("crash_worse", "crash", lambda r: _crash(r) + [at_most("spread.1w", -_band(r), _names(r)[0], "week")]
+        + _small_way(r), "large_week"),
+    Row("crash_even", "crash", lambda r: _crash(r) + [*within("spread.1w", _band(r), _names(r)[0], "week")]
+        + _small_way(r), "large_week"),
     Row("market_day_up", "market_day",
         lambda r: [at_least("events.large_day_move", HUGE_MARKET_DAY, r.large, "day")], "large_day"),
     Row("market_day_down", "market_day",

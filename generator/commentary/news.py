@@ -13,7 +13,7 @@ line that quotes no figure again).
 
 from __future__ import annotations
 
-from generator.commentary.claims import Claim, Fact, Sentence, at_least, is_, sign_of
+from generator.commentary.claims import Claim, Fact, Sentence, at_extreme, at_least, is_, sign_of
 from generator.metrics.news import NEWSWORTHY, SINCE_YEARS, NewsItem
 
 WORDS = "news"
@@ -81,10 +81,11 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
         claims.extend(direction if isinstance(direction, tuple) else (direction,))
     if when == "since":
         facts.append(Fact("since", f"{path}.since", subject, "date"))
-        claims.append(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0))
+        # "the biggest since <Month Year>": the last as extreme was that long ago
+        claims.append(at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)))
     elif when == "record":
         facts.append(Fact("start", f"{path}.history_start", subject, "date"))
-        claims.append(is_(f"{path}.record", True, subject, "rarity"))
+        claims.append(at_extreme(is_(f"{path}.record", True, subject, "rarity")))
     elif item.rarity is not None and item.rarity >= NEWSWORTHY and item.key in SHARE_KEYS:
         # rare, though not the rarest in a year: "larger than in 97% of weeks since June 2000"
         when = "share"
@@ -129,8 +130,8 @@ def _both(r, small: NewsItem, large: NewsItem, key: str) -> Sentence:
         claims.append(Claim(f"news.items.{small.key}.day", "==", None, pair, "same day", 0,
                             f"news.items.{large.key}.day"))
     facts.append(Fact("since", f"{path}.since", pair, "date"))
-    claims += [at_least(f"{path}.since_years", SINCE_YEARS, pair, "rarity", 0),
-               at_least(f"{opath}.since_years", SINCE_YEARS, pair, "rarity", 0),
+    claims += [at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, pair, "rarity", 0)),
+               at_extreme(at_least(f"{opath}.since_years", SINCE_YEARS, pair, "rarity", 0)),
                Claim(f"{opath}.since", "<=", None, pair, "rarity", 0, f"{path}.since")]
     return r.say("lede", key, pair, facts, claims, words=WORDS, up=small.value > 0)
 

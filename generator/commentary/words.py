@@ -266,8 +266,10 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     sections = {name: tuple(Markup(" ").join(p) for p in by.values()) for name, by in paragraphs.items()}
     headline = texts[0]
     # with every slot on its first phrasing (CAPWEEKLY_PHRASING=first) a story that lasts repeats its headline
+    roles = {k: names[k] for k in ("small", "large", "short_yield") if isinstance(names.get(k), str)}
     flags = fact_check(rendered, doc, names=[str(v) for v in names.values() if isinstance(v, str)],
-                       headline=plain(headline), previous_headline=previous_headline if say.rotate else None)
+                       headline=plain(headline), previous_headline=previous_headline if say.rotate else None,
+                       roles=roles)
     return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(brief),
                  {k: tuple(v) for k, v in notes.items()}, tuple(rendered), tuple(flags), overridden)
 
@@ -294,7 +296,8 @@ def _glossed(printed: list, say, doc: Mapping[str, Any], names: Mapping[str, Any
 def word_names(settings, m) -> dict[str, Any]:
     """The names every words template may use."""
     return {"small": m.small, "large": m.large, "small_name": settings.pair.small_name,
-            "large_name": settings.pair.large_name, "reference_year": settings.lookbacks.reference_high_year}
+            "large_name": settings.pair.large_name, "reference_year": settings.lookbacks.reference_high_year,
+            "short_yield": settings.tickers.short_yield or ""}
 
 
 def write_words(m, market, settings, env, *, note=None, previous_headline: str | None = None):

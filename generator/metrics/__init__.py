@@ -40,6 +40,7 @@ class RatioMetrics:
     drawdown_from_peak: float
     years_since_peak: float
     momentum: Mapping[str, float | None]
+    start: date | None = None           # the ratio's first session in the data: how far back "a new high" reaches
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         drawdown_from_peak=value / peak_value - 1,
         years_since_peak=(session - peak_at).days / 365.25,
         momentum=momentum,
+        start=ratio.index[0].date() if len(ratio) else None,
     )
     breakouts = breakout_history(ratio, sma_l, peak_at, session, settings.history.failed_breakout_weeks)
     path = stance_path(signals, settings, session, breakouts, settings.stance.history_weeks)

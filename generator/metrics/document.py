@@ -129,6 +129,7 @@ def _measures(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
             "peak_value": r.peak_value,
             "drawdown_from_peak": r.drawdown_from_peak,
             "years_since_peak": r.years_since_peak,
+            "start": r.start,
             "momentum": r.momentum,
             "momentum_up": sum(1 for v in r.momentum.values() if v is not None and v > 0),
             "momentum_known": sum(1 for v in r.momentum.values() if v is not None),

@@ -77,6 +77,10 @@ class WeekEvents:
     large_day_move: float | None = None
     relative_streak: int = 0            # consecutive weeks, this one included, of a spread beyond the flat band
                                         # in this week's direction (+: small caps ahead, -: behind, 0: level)
+    # every session of the week, in order: what "the week's biggest session" is checked against
+    day_moves: tuple[float, ...] = ()   # small-cap daily return minus large-cap daily return
+    large_day_moves: tuple[float, ...] = ()  # the large-cap index's daily returns
+    large_start: date | None = None     # the large-cap index's first session in the data ("a record" needs 10 years)
 
 
 def _previous_week_end(index: pd.DatetimeIndex, session: pd.Timestamp) -> pd.Timestamp | None:
@@ -163,6 +167,8 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
 
     large_week = None
     biggest_day = biggest_move = large_day = large_day_move = None
+    day_moves: tuple[float, ...] = ()
+    large_day_moves: tuple[float, ...] = ()
     if prev_end is not None:
         window = joined.loc[prev_end:session]
         daily = window.pct_change().iloc[1:]
@@ -170,6 +176,8 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
             relative = daily.iloc[:, 0] - daily.iloc[:, 1]
             at = relative.abs().idxmax()
             biggest_day, biggest_move = at.date(), float(relative.loc[at])
+            day_moves = tuple(float(v) for v in relative)
+            large_day_moves = tuple(float(v) for v in daily.iloc[:, 1])
         large_week = float(window.iloc[-1, 1] / window.iloc[0, 1] - 1)
         if not daily.empty:
             at = daily.iloc[:, 1].abs().idxmax()
@@ -202,7 +210,8 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
     return WeekEvents(previous_spread, small_from_high, small_high_date, large_from_high, large_high_date,
                       biggest_day, biggest_move, vix_high, vix_high_date, vix_prev, vix_jump, vix_spike,
                       fx_peak, fx_peak_date, fx_from_peak, large_week, stress, regime, large_day, large_day_move,
-                      streak)
+                      streak, day_moves, large_day_moves,
+                      market[large].quoted.index[0].date() if len(market[large].quoted) else None)
 
 
 def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, most: int = 26) -> int:

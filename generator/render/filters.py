@@ -40,6 +40,14 @@ def pct_abs(value: float | None, digits: int = 1) -> str:
     return MISSING if value is None else f"{abs(value) * 100:.{digits}f}%"
 
 
+def pp(value: float | None, digits: int = 1, short: bool = False) -> str:
+    """A change in a share or a percentile (a decimal) in percentage points, never "%": 0.196 -> '19.6
+    percentage points' ('19.6 pts' when short). The size only: the words say whether it rose or fell."""
+    if value is None:
+        return MISSING
+    return f"{abs(value) * 100:.{digits}f} {'pts' if short else 'percentage points'}"
+
+
 def bp(value: float | None, digits: int = 0) -> str:
     """A change in a yield (decimal) as basis points: 0.00087 -> '+9 bp'."""
     if value is None:
@@ -160,7 +168,7 @@ FILTERS = {
     "capfirst": capfirst,
     "join_and": join_and,
     "updown": updown,
-    "pct": pct, "pct_abs": pct_abs, "bp": bp, "bp_abs": bp_abs, "yield_pct": yield_pct, "num": num,
+    "pct": pct, "pct_abs": pct_abs, "pp": pp, "bp": bp, "bp_abs": bp_abs, "yield_pct": yield_pct, "num": num,
     "signed": signed, "longdate": longdate, "shortdate": shortdate, "monthyear": monthyear, "weekday": weekday,
     "years": years, "direction": direction,
 }
