@@ -125,7 +125,7 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 # everything after the opening sentence, so that a section whose gauges did not move says so briefly and leaves
 # its figures to its table and chart; last, in a week busy enough to need it, any section's background and its
 # sentences after the third. Every section keeps at least one sentence.
-MAX_WORDS = 880
+MAX_WORDS = 860
 # A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news.py) earns
 # WORDS_PER_FACT more, up to MAX_WORDS.
 QUIET_WORDS, WORDS_PER_FACT = 640, 80
