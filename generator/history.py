@@ -39,7 +39,8 @@ class WeekResult:
     keys: tuple[str, ...]  # the words keys, in reading order ("section/key")
     stress: bool           # a week of market-wide stress
     lead: str = ""         # the headline and standfirst as the reader sees them
-    must_tell: tuple[tuple[str, str | None], ...] = ()   # news over the bar: (key, its rarity phrase's date)
+    # news over the bar: (key, its rarity phrase's date or "record", its size as the words print it)
+    must_tell: tuple[tuple[str, str | None, str], ...] = ()
 
 
 def week_sessions(market: MarketData, settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -72,7 +73,7 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
     return out
 
 
-def _must_tell(m) -> tuple[tuple[str, str | None], ...]:
+def _must_tell(m) -> tuple[tuple[str, str | None, str], ...]:
     """The week's news over the bar, each with the date its rarity phrase must give (Month Year of `since`
     when it reaches back a year or more; "record" when nothing earlier in the data was as extreme)."""
     from generator.metrics.news import SINCE_YEARS
@@ -83,7 +84,9 @@ def _must_tell(m) -> tuple[tuple[str, str | None], ...]:
         if item.must_tell:
             when = (monthyear(item.since) if item.since_years is not None and item.since_years >= SINCE_YEARS
                     else "record" if item.record else None)
-            out.append((item.key, when))
+            size = (f"{abs(item.value) * 1e4:.0f}" if item.unit == "bp" else f"{abs(item.value) * 100:.0f}%"
+                    if item.key == "vix_jump" else f"{abs(item.value) * 100:.1f}%")
+            out.append((item.key, when, size))
     return tuple(out)
 
 

@@ -32,6 +32,8 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--raw-stance", action="store_true", help="publish the raw rules' stance (stance.steady: false)")
+    ap.add_argument("--dump", help="write each week's headline and standfirst, prose words and news over the bar "
+                                   "to this JSON file (scripts/news_coverage.py reads it)")
     args = ap.parse_args()
     settings = load_settings(args.settings)
     if args.raw_stance:
@@ -41,6 +43,11 @@ def main() -> None:
     weeks = run_history(market, settings, date.fromisoformat(args.start),
                         date.fromisoformat(args.end) if args.end else None, jobs=args.jobs)
     print(history_report(weeks, show=args.show))
+    if args.dump:
+        import json
+
+        Path(args.dump).write_text(json.dumps({str(w.session): {"lead": w.lead, "words": w.words,
+                                                                "must_tell": w.must_tell} for w in weeks}))
     words = sorted(w.words for w in weeks)
     if words:
         print(f"prose words: min {words[0]}, median {words[len(words) // 2]}, max {words[-1]}; "
