@@ -116,7 +116,7 @@ def track_paragraph(r) -> Paragraph:
                          at_least(f"{lpath}.calls", LATELY_MIN, "track", "lately scored", 0), gap]
                         + (verdict_claims(lpath, "few", "lately verdict") if few else
                            [is_(f"{lpath}.verdict", lately.verdict, "track", "lately verdict")]),
-                        few=few))
+                        few=few, optional=1))  # the recent years give way first when an issue runs long
 
     # following the calls against holding either side, annualised since the first call
     a, beaten = t.all, None
