@@ -12,7 +12,11 @@ site show), sentence by sentence, and raises a flag when:
                 with "It"/"That" when the sentence before it was about something else;
 * contradiction two sentences claim opposite things about the same subject and topic;
 * ordinal       an ordinal written in digits is wrong ("2th");
-* repeat        a sentence appears twice in the issue, or the headline is last week's headline.
+* repeat        a sentence appears twice in the issue, or the headline is last week's headline;
+* regime        an interpretive sentence (one that reads a gauge as a mood or a cause: "investors feel safe",
+                "policy is easing", "a crowd piling in") declares the market regimes it fits
+                (Sentence.regimes), and this week's regime (metrics.json `regime.key`,
+                generator/metrics/regime.py) is not one of them.
 
 The rules are pure; so is this: text and metrics in, flags out.
 """
@@ -28,7 +32,7 @@ from typing import Any, Iterable, Mapping
 from generator.commentary.claims import MISSING, Sentence
 from generator.render.filters import longdate, monthyear, shortdate, weekday
 
-CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat")
+CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat", "regime")
 
 UP_WORDS = {"gained", "gain", "gains", "rose", "rallied", "climbed", "up", "ahead", "beat", "outpaced",
             "higher", "above", "mending", "widening", "jumped", "spiked", "rebounded", "recovered", "strengthened"}
@@ -207,6 +211,17 @@ def check_ordinals(text: str) -> list[str]:
             if ordinal(int(m.group(1))) != m.group(0)]
 
 
+def check_regime(r: Rendered, doc: Mapping[str, Any]) -> list[str]:
+    """An interpretation must fit the week: its declared regimes must include this week's regime."""
+    fits = r.sentence.regimes
+    regime = doc.get("regime") if isinstance(doc, Mapping) else None
+    if not fits or not isinstance(regime, Mapping) or regime.get("key") is None or regime["key"] in fits:
+        return []
+    decided = ", ".join(regime.get("decided_by") or ()) or "no rule (the default)"
+    return [f"reads the week as {' or '.join(fits)}, but the week's regime is {regime['key']} "
+            f"(decided by {decided})"]
+
+
 def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Iterable[str] = (),
                headline: str | None = None, previous_headline: str | None = None) -> list[Flag]:
     """Every flag for one issue's rendered commentary, in reading order."""
@@ -232,6 +247,8 @@ def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Itera
             flag("subject", r, problem)
         for problem in check_ordinals(r.text):
             flag("ordinal", r, problem)
+        for problem in check_regime(r, doc):
+            flag("regime", r, problem)
         if r.text in seen and r.text:
             flag("repeat", r, "the same sentence appears earlier in the issue")
         seen.setdefault(r.text, r)

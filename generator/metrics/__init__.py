@@ -21,6 +21,7 @@ from generator.metrics.crowding import Crowding, crowding_at
 from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, leadership, rate_sensitivity, sector_point
 from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, breakout_history
 from generator.metrics.events import WeekEvents, week_events
+from generator.metrics.regime import Regime, regime_at
 from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_history, stance_path
 from generator.metrics.stance import ORDER, Stance, StanceWeek
 from generator.metrics.track import TrackRecord, track_at
@@ -160,6 +161,7 @@ class WeeklyMetrics:
     signals: Signals
     crowding: Crowding | None = None
     track: TrackRecord | None = None   # the stance's record as known this week (generator/metrics/track.py)
+    regime: Regime | None = None       # the week's market regime, several gauges read together (metrics/regime.py)
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -239,6 +241,9 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
                                 for s in t.sectors if s in market) if p is not None)
     leaders = tuple(leadership(market[s].total_return, benchmark, session, s, lb.momentum_weeks)
                     for s in dict.fromkeys([t.tech_sector, t.tech]) if s and s in market)
+    events = week_events(market, settings, session)
+    risk = risk_at(signals, settings, session)
+    crowding = crowding_at(market, settings, session)
     sensitivity = None
     if t.long_yield and t.long_yield in market:
         sensitivity = rate_sensitivity(ratio, market[t.long_yield].quoted * 0.01, session)
@@ -252,11 +257,12 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         breadth=breadth_at(signals.breadth, market.members, settings.universe().size, session, week_start(day),
                            settings.breadth.min_members),
         rate_sensitivity=sensitivity, sectors=sectors, leadership=leaders,
-        risk=risk_at(signals, settings, session), breakouts=breakouts,
+        risk=risk, breakouts=breakouts,
         analogue=analogue_run(ratio, settings.history.analogue_start, settings.history.analogue_end, session),
         stance_history=history, stance_record=stance_record(history, ratio, session),
-        events=week_events(market, settings, session),
+        events=events,
         series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
-        crowding=crowding_at(market, settings, session),
+        crowding=crowding,
         track=track_at(market, settings, session),
+        regime=regime_at(market, settings, session, returns, events, risk, levels, crowding, signals.vix_pct),
     )

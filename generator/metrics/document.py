@@ -117,6 +117,8 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
             "record": asdict(metrics.stance_record),
         },
         "events": asdict(metrics.events),
+        "regime": ({"key": metrics.regime.key, "decided_by": list(metrics.regime.decided_by),
+                    "gauges": asdict(metrics.regime.gauges)} if metrics.regime else None),
         "breadth": _breadth(metrics, settings, market),
         "rate_sensitivity": asdict(metrics.rate_sensitivity) if metrics.rate_sensitivity else None,
         "sectors": {p.ticker: {"trend": p.trend, "momentum": p.momentum, "quadrant": p.quadrant,
