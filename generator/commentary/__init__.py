@@ -18,6 +18,7 @@ from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_le
 from generator.commentary.crowding import crowding_paragraph
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import ZERO_RATE
+from generator.metrics.regime import FEAR, SETTLED, UNEASY, all_but
 from generator.metrics.stance import FLAG_TEXT
 from generator.commentary.track import track_paragraph
 
@@ -560,8 +561,9 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     regime = m.events.regime
     if regime is not None:
         reversal = _bill_reversal(r)
-        first.append(say("backdrop_hiking_reversal" if reversal else f"backdrop_{_regime_key(regime)}",
-                         ("rates", "policy"), (), _regime_claims(regime) + reversal))
+        backdrop = "backdrop_hiking_reversal" if reversal else f"backdrop_{_regime_key(regime)}"
+        first.append(say(backdrop, ("rates", "policy"), (), _regime_claims(regime) + reversal,
+                         regimes=_POLICY_READS.get(backdrop.split("backdrop_")[1], ())))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
@@ -609,11 +611,14 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
                     first.append(say("ten_week_down_flight" if worst else "ten_week_down_no_relief", (ly, r.small, pair),
                                      facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
                                      [move, at_most(f"returns.{r.small}.1w", -FLIGHT_DROP, r.small, "week") if worst
-                                      else at_most("spread.1w", -CRASH_GAP, pair, "week")]))
+                                      else at_most("spread.1w", -CRASH_GAP, pair, "week")],
+                                     regimes=UNEASY if worst else ()))  # "as investors ran for safety"
                 elif zero:
                     first.append(say("ten_week_down_plain", ly, facts, [move]))
                 else:
-                    first.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim]))
+                    # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear
+                    first.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim],
+                                     regimes=all_but(*FEAR) if trend != "rising" else ()))
             elif zero and not growth:
                 first.append(say("ten_week_up_growth", ly, facts,
                                  [at_least(f"{path}.changes.1w", RATE_WEEK_MOVE, ly, "1w")]))
@@ -642,10 +647,16 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
             paragraphs.append((say("unrelated_lagging" if lagging else "unrelated", ("rates", pair),
                                    facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging else ()),
                                    [within(c, CORR_WEAK, "rates", "link")]
-                                   + ([at_most("spread.13w", -LAGGING, pair, "13w")] if lagging else [])),))
+                                   + ([at_most("spread.13w", -LAGGING, pair, "13w")] if lagging else []),
+                                   regimes=all_but("rate_move")),))  # "yields have not been the driver"
         else:
             paragraphs.append((say("loose", "rates", facts, [within(c, CORR_STRONG, "rates", "link")]),))
     return tuple(paragraphs)
+
+
+# The policy readings that a week of fear contradicts: bill yields that fall in a flight to safety say nothing
+# about easier policy ("policy is easing", "cut to the floor", "markets expect the tightening to end").
+_POLICY_READS = {"hiking_reversal": all_but(*FEAR), "cutting": all_but(*FEAR), "cut_to_zero": all_but(*FEAR)}
 
 
 def _regime_key(regime) -> str:
@@ -913,8 +924,9 @@ def _policy_heading(r: _Rules) -> Sentence:
     if regime is None:
         return r.say("policy", "heading_plain", "policy")
     reversal = _bill_reversal(r)
-    return r.say("policy", "heading_hiking_reversal" if reversal else f"heading_{_regime_key(regime)}", "policy", (),
-                 _regime_claims(regime) + reversal)
+    key = "hiking_reversal" if reversal else _regime_key(regime)
+    return r.say("policy", f"heading_{key}", "policy", (), _regime_claims(regime) + reversal,
+                 regimes=_POLICY_READS.get(key, ()))
 
 
 def _bill_reversal(r: _Rules) -> list[Claim]:
@@ -946,7 +958,7 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
             # a hiking regime by the quarter, but the bill yield fell hard this week (March 2023): say both
             first.append(say("bill_hiking_reversal", (sy, "policy"), facts, claims + [
                 positive("events.regime.change_13w", sy, "change"),
-                at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")]))
+                at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")], regimes=_POLICY_READS["hiking_reversal"]))
         elif key == "hiking":
             by_half = regime.change_13w < 0.0025
             claims.append(positive("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
@@ -957,13 +969,16 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
             claims.append(negative("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
                                    "change"))
             word = "bill_cut_to_zero" if key == "cut_to_zero" else "bill_cutting"
-            first.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims))
+            first.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
+                             regimes=_POLICY_READS[key]))  # "policy is easing", "cut as far as it can go"
         else:
             first.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
         if week is not None and abs(week) >= BILL_WEEK_MOVE and not (key == "hiking" and week < 0):
             first.append(say("bill_week_up" if week > 0 else "bill_week_down", sy, facts,
                              [at_least(f"{path}.changes.1w", BILL_WEEK_MOVE, sy, "1w") if week > 0
-                              else at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")]))
+                              else at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")],
+                             # "as markets priced in easier (tighter) policy"
+                             regimes=all_but(*FEAR) if week > 0 else all_but(*UNEASY)))
         paragraphs.append(tuple(first))
     if m.analogue is not None:
         high = regime is not None and _regime_key(regime) in ("hiking", "high_hold")
@@ -1208,7 +1223,7 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         level = less_than("risk.vix_level", rs.vix_calm, vix, "level", -1)
         if p is not None and p >= 0.5:
             return [say("vix_calm_but_higher", vix, rank, [level, high_rank("rank 1y")])]
-        out = [say("vix_complacent", vix, (vix_fact,), [level])]
+        out = [say("vix_complacent", vix, (vix_fact,), [level], regimes=SETTLED)]  # "calm can be a risk"
         if p is not None and p <= 1 - ALMOST_ALL:
             out.append(say("vix_rank_almost_bottom_that", vix, rank, [at_most("risk.vix_percentile_1y",
                                                                               1 - ALMOST_ALL, vix, "level")]))
@@ -1233,7 +1248,8 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
              else []) +
             ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
              else []) +
-            ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])))
+            ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else []),
+            regimes=all_but(*UNEASY)))
     if p is not None and ALMOST_ALL <= p < 1:
         out.append(say("vix_rank_almost_top_named", vix, rank, [at_least("risk.vix_percentile_1y", ALMOST_ALL, vix,
                                                                          "level"),
@@ -1326,7 +1342,9 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
     elif s.risk_level == "elevated":
         second.append(say("risk_elevated", subjects, (), flag_claims, flags=flag_texts))
     else:
-        second.append(say("risk_low", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")]))
+        # "warning signs of a false move are few": not in a week of fear or just after one
+        second.append(say("risk_low", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")],
+                          regimes=SETTLED))
     if s.false_move_risk:
         # "It is early" only while the call is young; an established lean can still be a false move.
         young = m.stance_record.weeks_unchanged <= YOUNG_WEEKS

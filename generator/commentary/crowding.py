@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, less_than,
                                          more_than, negative, positive, within)
+from generator.metrics.regime import FEAR, RALLY, SETTLED, all_but
 
 SECTION = "crowding"
 # The RVX-VIX spread in the top fifth of its year: investors pay up to hedge small caps.
@@ -96,8 +97,10 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
             # volatility is high everywhere: a narrow premium is no sign of complacency
             return [_say(r, "hedge_cheap_stressed", HEDGE, facts,
                          base + [at_least("crowding.vix_level", vix_stressed, HEDGE, "vix", +1)], rank=rank, **names)]
+        # "complacency", "investors feel safe": only in a week without fear in it or just behind it
         return [_say(r, "hedge_cheap", HEDGE, facts,
-                     base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank, **names)]
+                     base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank,
+                     regimes=SETTLED, **names)]
     above = p >= 0.5
     claims = [spread_side, more_than(path, HEDGE_CHEAP, HEDGE, "cost", 0),
               less_than(path, HEDGE_DEAR, HEDGE, "cost", 0),
@@ -109,7 +112,7 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
                      rank="higher" if above else "lower", **names)]
     return [_say(r, "hedge_normal", HEDGE, facts,
                  claims + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)],
-                 rank="higher" if above else "lower", optional=1, **names)]
+                 rank="higher" if above else "lower", optional=1, regimes=all_but(*FEAR), **names)]  # "no panic"
 
 
 def _volume(r, c) -> list[Sentence]:
@@ -126,22 +129,28 @@ def _volume(r, c) -> list[Sentence]:
         surge = [at_least(path, VOLUME_SURGE, subject, "volume", +1), *rank_claims]
         if week <= -BIG_MOVE:
             return [_say(r, "volume_surge_selling", subjects, facts,
-                         surge + [at_most(f"returns.{small}.1w", -BIG_MOVE, small, "week", -1)], rank=rank)]
+                         surge + [at_most(f"returns.{small}.1w", -BIG_MOVE, small, "week", -1)], rank=rank,
+                         regimes=all_but("calm", *RALLY))]  # "a crowd heading for the exit", "forced selling"
         if week >= BIG_MOVE:
             return [_say(r, "volume_surge_buying", subjects, facts,
-                         surge + [at_least(f"returns.{small}.1w", BIG_MOVE, small, "week", +1)], rank=rank)]
+                         surge + [at_least(f"returns.{small}.1w", BIG_MOVE, small, "week", +1)], rank=rank,
+                         regimes=all_but(*FEAR, *RALLY))]  # "investors are piling in": not covering or a rebound
         return [_say(r, "volume_surge_flat", subjects, facts,
-                     surge + [within(f"returns.{small}.1w", BIG_MOVE, small, "week")], rank=rank)]
+                     surge + [within(f"returns.{small}.1w", BIG_MOVE, small, "week")], rank=rank,
+                     regimes=all_but(*FEAR, *RALLY))]  # "little net change", "repositioning, not rushing out"
     if ratio <= VOLUME_THIN:
-        return [_say(r, "volume_thin", subject, facts[:2], [at_most(path, VOLUME_THIN, subject, "volume", -1)])]
+        return [_say(r, "volume_thin", subject, facts[:2], [at_most(path, VOLUME_THIN, subject, "volume", -1)],
+                     regimes=all_but(*FEAR))]  # "little conviction"
     if ratio >= VOLUME_BUSY:
-        return [_say(r, "volume_busy", subject, facts[:2], [at_least(path, VOLUME_BUSY, subject, "volume", +1)])]
+        return [_say(r, "volume_busy", subject, facts[:2], [at_least(path, VOLUME_BUSY, subject, "volume", +1)],
+                     regimes=all_but(*FEAR))]  # "short of a crowd rushing in or out"
     band = [more_than(path, VOLUME_THIN, subject, "volume", 0), less_than(path, VOLUME_BUSY, subject, "volume", 0)]
     if abs(ratio) < SHOWN_ZERO:
-        return [_say(r, "volume_normal", subject, facts[:2], band, side="flat", optional=2)]
+        return [_say(r, "volume_normal", subject, facts[:2], band, side="flat", optional=2,
+                     regimes=all_but(*FEAR, *RALLY))]  # "no sign of a crowd rushing in or out"
     side = positive(path, subject, "volume") if ratio > 0 else negative(path, subject, "volume")
     return [_say(r, "volume_normal", subject, facts[:2], band + [side], side="up" if ratio > 0 else "down",
-                  optional=2)]
+                  optional=2, regimes=all_but(*FEAR, *RALLY))]
 
 
 def _net_claims(path: str, net: float, subject: str) -> tuple[str, list]:

@@ -33,10 +33,15 @@ from generator.metrics.periods import last_on_or_before, week_start
 
 REGIMES = ("shock", "flight_to_safety", "rate_move", "squeeze", "relief_rally", "tense", "calm", "grind")
 # Groups the commentary uses when it declares the regimes a sentence fits.
-STRESSED = ("shock", "flight_to_safety", "tense")                 # fear is high: no "investors feel safe"
-QUIET = ("calm", "grind")                                         # nothing unusual this week
-RALLY = ("relief_rally", "squeeze")                               # a sharp rise after a fall or on covering
-ALL = REGIMES
+FEAR = ("shock", "flight_to_safety")        # fear drove the week: falling yields are a flight, not easier policy
+UNEASY = FEAR + ("tense",)                  # ... or the VIX is high for its year: no "investors feel safe"
+SETTLED = ("calm", "grind", "rate_move", "squeeze")   # no fear in the week or just behind it: "few warning signs"
+RALLY = ("relief_rally", "squeeze")         # a sharp rise after a fall or on covering: not a crowd "piling in"
+
+
+def all_but(*excluded: str) -> tuple[str, ...]:
+    """Every regime except these (what a sentence fits when only a few weeks contradict it)."""
+    return tuple(k for k in REGIMES if k not in excluded)
 
 # shock
 BIG_SESSION = 0.03        # a one-day move of 3% or more in either index
