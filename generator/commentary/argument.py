@@ -223,7 +223,7 @@ def bridge_sectors(r) -> Sentence | None:
             [at_most(c, -CORR_STRONG, "rates", "link", 0)]
         return r.say("sectors", "from_rates_strong", ("sectors", "rates"), (), claims, relationship=True,
                      words="bridge", optional=1)
-    if abs(s.correlation) < CORR_WEAK:
+    if abs(s.correlation) < CORR_WEAK and r.regime != "rate_move":
         return r.say("sectors", "from_rates_weak", ("sectors", "rates"), (),
                      [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0)],
                      relationship=True, words="bridge", optional=1,
