@@ -567,11 +567,13 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     if regime is not None:
         reversal = _bill_reversal(r)
         key = "hiking_reversal" if reversal else _regime_key(regime)
-        # In a week of fear, bill yields at zero or falling this week say less about policy: other words.
-        fearful = r.fear() and key in _BACKDROP_READS
-        first.append(say(f"backdrop_{key}{'_fear' if fearful else ''}", ("rates", "policy"), (),
-                         _regime_claims(regime) + reversal,
-                         regimes=FEAR if fearful else _BACKDROP_READS.get(key, ())))
+        # In a week of fear, bill yields at zero or falling this week say less about policy: other words. In a week
+        # the 10-year drove the pair, steady short rates are still "a backdrop", but the cost of money is the story.
+        variant = "_fear" if r.fear() and key in _BACKDROP_READS else \
+            "_rate_move" if r.regime == "rate_move" and key == "on_hold" else ""
+        fits = FEAR if variant == "_fear" else ("rate_move",) if variant else _BACKDROP_READS.get(key, ())
+        first.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), _regime_claims(regime) + reversal,
+                         regimes=fits))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
@@ -676,7 +678,8 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
 # week the rules pick the `_fear` words instead, which say the fall may be money hiding in bills.
 _POLICY_READS = {"hiking_reversal": all_but(*FEAR), "cutting": all_but(*FEAR), "cut_to_zero": all_but(*FEAR)}
 _HEADING_READS = {"cutting": all_but(*FEAR), "cut_to_zero": all_but(*FEAR)}      # "An easing cycle"
-_BACKDROP_READS = {"hiking_reversal": all_but(*FEAR), "cut_to_zero": all_but(*FEAR)}   # "cut to near zero"
+_BACKDROP_READS = {"hiking_reversal": all_but(*FEAR), "cut_to_zero": all_but(*FEAR),   # "cut to near zero"
+                   "on_hold": all_but("rate_move")}       # "the cost of money is a backdrop rather than the story"
 
 
 def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:
@@ -1137,9 +1140,13 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
             agrees = (key == "risk_on") == (RATE_CASE_SENSE[case[0]] > 0)
             key = f"{key}_{'agrees' if agrees else 'against'}_{'easing' if RATE_CASE_SENSE[case[0]] > 0 else 'tight'}"
             extra = case[1]
+        # "credit markets are calm", "lenders are relaxed": over the quarter, and not in a week of fear
+        fits = ()
+        if key == "credit_only":
+            key, fits = ("credit_only_fear", FEAR) if r.fear() else ("credit_only", all_but(*FEAR))
         out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator, "policy", r.t.long_yield or "^TNX"), (),
                        [cc("ratios.credit.momentum.13w", credit.numerator, "credit"),
-                        jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra))
+                        jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra, regimes=fits))
     return (tuple(out),)
 
 
