@@ -52,6 +52,7 @@ def test_stocks_down_vix_up_and_both_yields_lower_is_a_flight_to_safety():
     assert _week(QUIET, **flight) == "flight_to_safety"
     assert _week(QUIET, **{**flight, "short_yield_week": 0.0}) != "flight_to_safety"   # bills did not move
     assert _week(QUIET, **{**flight, "vix_change": -0.01}) != "flight_to_safety"       # no fear in the VIX
+    assert _week(QUIET, **{**flight, "vix_change": 0.03}) != "flight_to_safety"        # too little of it
 
 
 def test_a_big_yield_move_with_a_big_relative_move_is_a_rate_move():

@@ -11,7 +11,7 @@ the first that holds is the week's regime:
 | regime            | when (thresholds named below)                                                           |
 |-------------------|-----------------------------------------------------------------------------------------|
 | shock             | a session of `BIG_SESSION` (3%) or worse in either index, or a VIX high `VIX_JUMP` (25%) above last week's close, in a week one of the indices lost `FALLING_WEEK` (2%) or more; or a 3% down session together with a 25% VIX jump, however the week ended; or a large-cap week of `CRASH_LARGE` (-4%) or a small-cap week of `CRASH_SMALL` (-6%) or worse |
-| flight_to_safety  | stocks down (large caps lower, one index down `DOWN_WEEK` (1%) or more), the VIX closing above last week's close, and both the 10-year yield (`LONG_FALL`, 10 bp) and the bill yield (`BILL_FALL`, 5 bp) lower on the week: money leaving stocks for Treasuries |
+| flight_to_safety  | stocks down (large caps lower, one index down `DOWN_WEEK` (1%) or more), the VIX closing `FLIGHT_VIX` (5%) or more above last week's close, and both the 10-year yield (`LONG_FALL`, 10 bp) and the bill yield (`BILL_FALL`, 5 bp) lower on the week: money leaving stocks for Treasuries |
 | rate_move         | the 10-year yield moved `RATE_MOVE` (25 bp) or more on the week and small caps beat or trailed large caps by `RATE_SPREAD` (2 points) or more: rates drove the relative trade |
 | squeeze           | small caps up `SMALL_SURGE` (3%) or more and ahead of large caps by `SQUEEZE_SPREAD` (3 points) with the VIX lower on the week; or up 3% and ahead by `COVER_SPREAD` (1.5 points) after a fall of `PRIOR_FALL` (5%) or more over the four weeks before, on volume `HEAVY_VOLUME` (20%) above its average: short covering |
 | relief_rally      | large caps up `RALLY_LARGE` (3%) or small caps up `RALLY_SMALL` (4%), the VIX lower on the week, after a VIX that stood at `risk.vix_stressed` (25) or in the top `TENSE_PERCENTILE` (tenth) of its year during the four weeks before |
@@ -51,6 +51,7 @@ CRASH_LARGE = -0.04       # a large-cap week this bad is a shock whatever else h
 CRASH_SMALL = -0.06       # ... and a small-cap week this bad
 # flight to safety
 DOWN_WEEK = -0.01         # the weaker index's week at or below this
+FLIGHT_VIX = 0.05         # the VIX's close this far above last week's close
 LONG_FALL = -0.0010       # the 10-year yield down 10 bp or more on the week
 BILL_FALL = -0.0005       # the 13-week bill yield down 5 bp or more on the week
 # rate move
@@ -123,7 +124,7 @@ def classify(g: RegimeGauges, vix_stressed: float) -> tuple[str, tuple[str, ...]
         return "shock", ("small_week",)
     if (weaker is not None and weaker <= DOWN_WEEK and g.large_week < 0 and _ok(g.vix_change, g.long_yield_week,
                                                                                   g.short_yield_week)
-            and g.vix_change > 0 and g.long_yield_week <= LONG_FALL and g.short_yield_week <= BILL_FALL):
+            and g.vix_change >= FLIGHT_VIX and g.long_yield_week <= LONG_FALL and g.short_yield_week <= BILL_FALL):
         return "flight_to_safety", ("small_week", "large_week", "vix_change", "long_yield_week", "short_yield_week")
     if (_ok(g.long_yield_week, g.spread_week) and abs(g.long_yield_week) >= RATE_MOVE
             and abs(g.spread_week) >= RATE_SPREAD):
