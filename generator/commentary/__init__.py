@@ -569,7 +569,7 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
         key = "hiking_reversal" if reversal else _regime_key(regime)
         # In a week of fear, bill yields at zero or falling this week say less about policy: other words. In a week
         # the 10-year drove the pair, steady short rates are still "a backdrop", but the cost of money is the story.
-        variant = "_fear" if r.fear() and key in _BACKDROP_READS else \
+        variant = "_fear" if r.fear() and key in ("hiking_reversal", "cut_to_zero") else \
             "_rate_move" if r.regime == "rate_move" and key == "on_hold" else ""
         fits = FEAR if variant == "_fear" else ("rate_move",) if variant else _BACKDROP_READS.get(key, ())
         first.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), _regime_claims(regime) + reversal,
