@@ -18,7 +18,7 @@ from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_le
 from generator.commentary.crowding import crowding_paragraph
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import ZERO_RATE
-from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, SETTLED, UNEASY, all_but
+from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, SETTLED, TENSE_PERCENTILE, UNEASY, all_but
 from generator.metrics.stance import FLAG_TEXT
 from generator.commentary.track import track_paragraph
 
@@ -1402,13 +1402,18 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
     elif s.risk_level == "elevated":
         second.append(say("risk_elevated", subjects, (), flag_claims, flags=flag_texts))
     else:
-        # "warning signs of a false move are few": not in a week of fear or just after one
-        if r.regime in SETTLED or r.regime is None:
-            second.append(say("risk_low", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")],
-                              regimes=SETTLED))
+        # "warning signs of a false move are few": not in a week of fear or just after one, nor beside a VIX in the
+        # top tenth of its year (a squeeze or a rate move can have one)
+        pct = m.risk.vix_percentile_1y
+        if (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE):
+            second.append(say("risk_low", ("stance", r.t.volatility or "^VIX"), (),
+                              [is_("stance.risk_level", "low", "stance", "risk")]
+                              + ([less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, r.t.volatility or "^VIX",
+                                            "rank", 0)] if pct is not None else []), regimes=SETTLED))
         else:
             second.append(say("risk_low_uneasy", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")],
-                              regimes=all_but(*SETTLED), mood="rebound" if r.regime == "relief_rally" else "stress"))
+                              regimes=all_but("calm", "grind"),
+                              mood="rebound" if r.regime == "relief_rally" else "stress"))
     if s.false_move_risk:
         # "It is early" only while the call is young; an established lean can still be a false move.
         young = m.stance_record.weeks_unchanged <= YOUNG_WEEKS

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, less_than,
                                          more_than, negative, positive, within)
-from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, all_but
+from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, TENSE_PERCENTILE, all_but
 
 SECTION = "crowding"
 # The RVX-VIX spread in the top fifth of its year: investors pay up to hedge small caps.
@@ -100,10 +100,15 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
         # "complacency", "investors feel safe": only in a week without fear in it or just behind it (the VIX in
         # the top tenth of its year, a shock, a relief rally); otherwise cheap small-cap protection only says that
         # small caps are not singled out
-        settled = r.regime in SETTLED or r.regime is None
+        # (a squeeze or a rate move can come with a VIX in the top tenth of its year: no "feel safe" beside it)
+        pct = r.m.risk.vix_percentile_1y
+        settled = (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE)
+        calm_vix = [less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, HEDGE, "vix rank", 0)] if pct is not None \
+            else []
         return [_say(r, "hedge_cheap" if settled else "hedge_cheap_uneasy", HEDGE, facts,
-                     base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank,
-                     regimes=SETTLED if settled else all_but(*SETTLED), **names)]
+                     base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)]
+                     + (calm_vix if settled else []), rank=rank,
+                     regimes=SETTLED if settled else all_but("calm", "grind"), **names)]
     above = p >= 0.5
     claims = [spread_side, more_than(path, HEDGE_CHEAP, HEDGE, "cost", 0),
               less_than(path, HEDGE_DEAR, HEDGE, "cost", 0),
