@@ -105,6 +105,20 @@ def test_repeats_are_flagged():
     assert _classes(_check((t, "The same words."), (t, "The same words."))) == ["repeat"]
 
 
+def test_an_interpretation_must_fit_the_weeks_regime():
+    # "Hardly anyone is hedging ... investors feel safe" fits a calm week, not a shock
+    s = Sentence("risks", "hedge_cheap", ("small-cap hedging",), regimes=("calm", "grind"))
+    text = "Hardly anyone is hedging small caps: the price of protection says investors feel safe."
+    shock = {**DOC, "regime": {"key": "shock", "decided_by": ["small_week", "large_week", "worst_session"]}}
+    calm = {**DOC, "regime": {"key": "calm", "decided_by": []}}
+    flags = fact_check([Rendered(s, text, 0)], shock)
+    assert _classes(flags) == ["regime"] and "shock" in flags[0].detail and "worst_session" in flags[0].detail
+    assert not fact_check([Rendered(s, text, 0)], calm)
+    # a plain statement of figures declares no regimes and fits every week; a document without a regime checks none
+    assert not fact_check([Rendered(Sentence("risks", "k", ("x",)), text, 0)], shock)
+    assert not fact_check([Rendered(s, text, 0)], DOC)
+
+
 def test_a_stock_phrase_is_a_claim_too():
     # "Large caps have spent much of the time since making new highs" when SPY was far below its high
     doc_far = {"events": {"large_from_high": -0.23}}
@@ -510,8 +524,11 @@ def test_cuts_that_reach_zero_are_not_an_easing_that_can_continue_2020_03_20(set
     """Read as a reader: bills at -0.03% and 'If that continues, refinancing fears ... should fade'."""
     m, c, w = _week(settings, real, date(2020, 3, 20))
     assert m.events.regime.key == "cutting" and m.events.regime.level < 0.005
-    assert "bill_cut_to_zero" in c.keys("policy") and "If that continues" not in _text(w, "policy")
-    assert c.headings["policy"].key == "heading_cut_to_zero"
+    # a shock week (generator/metrics/regime.py): bills near zero are read as policy or fear, not policy alone
+    assert m.regime.key == "shock"
+    assert "bill_falling_fear" in c.keys("policy") and "If that continues" not in _text(w, "policy")
+    assert "close to zero" in _text(w, "policy") and "hiding in Treasury bills" in _text(w, "policy")
+    assert c.headings["policy"].key == "heading_cut_to_zero_fear"
 
 
 def test_tech_level_with_the_index_is_not_ahead_2016_11_11(settings, real):

@@ -20,6 +20,7 @@ from generator.commentary.crowding import crowding_paragraph
 from generator.commentary.headline import CRASH_GAP
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import ZERO_RATE
+from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, SETTLED, TENSE_PERCENTILE, UNEASY, all_but
 from generator.metrics.stance import FLAG_TEXT
 from generator.commentary.track import track_paragraph
 
@@ -66,6 +67,7 @@ class _Rules:
         self.pair = f"{m.small}/{m.large}"
         self.t = settings.tickers
         self._view = None
+        self.regime = m.regime.key if m.regime is not None else None   # the week's market regime
 
     @property
     def view(self):
@@ -75,6 +77,10 @@ class _Rules:
 
             self._view = measures_view(self.m, self.settings)
         return self._view
+
+    def fear(self) -> bool:
+        """A week of fear (a shock or a flight to safety): falling yields are money hiding, not easier policy."""
+        return self.regime in FEAR
 
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
             words: str | None = None, optional: int = 0, regimes: tuple[str, ...] = (), kind: str = "prose",
@@ -527,8 +533,14 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     regime = m.events.regime
     if regime is not None:
         reversal = _bill_reversal(r)
-        first.append(say("backdrop_hiking_reversal" if reversal else f"backdrop_{_regime_key(regime)}",
-                         ("rates", "policy"), (), _regime_claims(regime) + reversal))
+        key = "hiking_reversal" if reversal else _regime_key(regime)
+        # In a week of fear, bill yields at zero or falling this week say less about policy: other words. In a week
+        # the 10-year drove the pair, steady short rates are still "a backdrop", but the cost of money is the story.
+        variant = "_fear" if r.fear() and key in ("hiking_reversal", "cut_to_zero") else \
+            "_rate_move" if r.regime == "rate_move" and key == "on_hold" else ""
+        fits = FEAR if variant == "_fear" else ("rate_move",) if variant else _BACKDROP_READS.get(key, ())
+        first.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), _regime_claims(regime) + reversal,
+                         regimes=fits))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
@@ -573,14 +585,22 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
                     # falling yields in a week small caps fell hard or trailed: no relief for them
                     pair = f"{r.small}-{r.large}"
                     worst = small_week is not None and small_week <= -FLIGHT_DROP
-                    first.append(say("ten_week_down_flight" if worst else "ten_week_down_no_relief", (ly, r.small, pair),
+                    # "as investors ran for safety" only in a week of fear or a VIX high for its year; otherwise the
+                    # figures alone (small caps fell hard with yields: cheaper money was no help)
+                    flight = worst and r.regime in UNEASY
+                    first.append(say("ten_week_down_flight" if flight else "ten_week_down_small_fell" if worst
+                                     else "ten_week_down_no_relief", (ly, r.small, pair),
                                      facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
                                      [move, at_most(f"returns.{r.small}.1w", -FLIGHT_DROP, r.small, "week") if worst
-                                      else at_most("spread.1w", -CRASH_GAP, pair, "week")]))
-                elif zero:
+                                      else at_most("spread.1w", -CRASH_GAP, pair, "week")],
+                                     regimes=UNEASY if flight else ()))
+                elif zero or (r.fear() and trend != "rising"):
+                    # at zero rates, or in a week of fear, a falling yield is not easier borrowing: the figure alone
                     first.append(say("ten_week_down_plain", ly, facts, [move]))
                 else:
-                    first.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim]))
+                    # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear
+                    first.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim],
+                                     regimes=all_but(*FEAR) if trend != "rising" else ()))
             elif zero and not growth:
                 first.append(say("ten_week_up_growth", ly, facts,
                                  [at_least(f"{path}.changes.1w", RATE_WEEK_MOVE, ly, "1w")]))
@@ -606,13 +626,42 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
         elif abs(s.correlation) < CORR_WEAK:
             lagging = m.spread.get("13w") is not None and m.spread["13w"] <= -LAGGING
             pair = f"{r.small}-{r.large}"
-            paragraphs.append((say("unrelated_lagging" if lagging else "unrelated", ("rates", pair),
-                                   facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging else ()),
-                                   [within(c, CORR_WEAK, "rates", "link")]
-                                   + ([at_most("spread.13w", -LAGGING, pair, "13w")] if lagging else [])),))
+            if r.regime == "rate_move":
+                # "yields have not been the driver" is false in a week the 10-year moved 25 bp and the pair 2 points
+                paragraphs.append((_unrelated_this_week(r, say, facts, c),))
+            else:
+                paragraphs.append((say("unrelated_lagging" if lagging else "unrelated", ("rates", pair),
+                                       facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging else ()),
+                                       [within(c, CORR_WEAK, "rates", "link")]
+                                       + ([at_most("spread.13w", -LAGGING, pair, "13w")] if lagging else []),
+                                       regimes=all_but("rate_move")),))  # "yields have not been the driver"
         else:
             paragraphs.append((say("loose", "rates", facts, [within(c, CORR_STRONG, "rates", "link")]),))
     return tuple(paragraphs)
+
+
+# The policy readings that a week of fear contradicts: bill yields that fall in a flight to safety say little
+# about easier policy ("policy is easing", "cut to the floor", "markets expect the tightening to end"). In such a
+# week the rules pick the `_fear` words instead, which say the fall may be money hiding in bills.
+_POLICY_READS = {"hiking_reversal": all_but(*FEAR), "cutting": all_but(*FEAR), "cut_to_zero": all_but(*FEAR)}
+_HEADING_READS = {"cutting": all_but(*FEAR), "cut_to_zero": all_but(*FEAR)}      # "An easing cycle"
+_BACKDROP_READS = {"hiking_reversal": all_but(*FEAR), "cut_to_zero": all_but(*FEAR),   # "cut to near zero"
+                   "on_hold": all_but("rate_move")}       # "the cost of money is a backdrop rather than the story"
+
+
+def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:
+    """The year's loose link between yields and the pair, and this week's exception (a rate_move week)."""
+    ly, pair = r.t.long_yield, f"{r.small}-{r.large}"
+    week, spread = r.m.levels[ly].changes["1w"], r.m.spread["1w"]
+    path = f"levels.{ly}.changes.1w"
+    return say("unrelated_this_week", ("rates", ly, pair),
+               facts + (Fact("move", path, ly, "bp", "abs"), Fact("gap", "spread.1w", pair, "pct", "abs")),
+               [within(c, CORR_WEAK, "rates", "link"),
+                at_least(path, RATE_MOVE, ly, "1w") if week > 0 else at_most(path, -RATE_MOVE, ly, "1w"),
+                at_least("spread.1w", RATE_SPREAD, pair, "week") if spread > 0
+                else at_most("spread.1w", -RATE_SPREAD, pair, "week")],
+               regimes=("rate_move",), yield_side="up" if week > 0 else "down",
+               pair_side="ahead" if spread > 0 else "behind")
 
 
 def _regime_key(regime) -> str:
@@ -893,8 +942,10 @@ def _policy_heading(r: _Rules) -> Sentence:
     if regime is None:
         return r.say("policy", "heading_plain", "policy")
     reversal = _bill_reversal(r)
-    return r.say("policy", "heading_hiking_reversal" if reversal else f"heading_{_regime_key(regime)}", "policy", (),
-                 _regime_claims(regime) + reversal)
+    key = "hiking_reversal" if reversal else _regime_key(regime)
+    fearful = r.fear() and key in _HEADING_READS
+    return r.say("policy", f"heading_{key}{'_fear' if fearful else ''}", "policy", (), _regime_claims(regime) + reversal,
+                 regimes=FEAR if fearful else _HEADING_READS.get(key, ()))
 
 
 def _bill_reversal(r: _Rules) -> list[Claim]:
@@ -924,9 +975,11 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
         week = level.changes.get("1w")
         if key == "hiking" and week is not None and week <= -BILL_WEEK_MOVE:
             # a hiking regime by the quarter, but the bill yield fell hard this week (March 2023): say both
-            first.append(say("bill_hiking_reversal", (sy, "policy"), facts, claims + [
-                positive("events.regime.change_13w", sy, "change"),
-                at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")]))
+            # "markets have started to price an end to the tightening"; in a week of fear, maybe only a flight
+            first.append(say("bill_hiking_reversal_fear" if r.fear() else "bill_hiking_reversal", (sy, "policy"),
+                             facts, claims + [positive("events.regime.change_13w", sy, "change"),
+                                              at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")],
+                             regimes=FEAR if r.fear() else _POLICY_READS["hiking_reversal"]))
         elif key == "hiking":
             by_half = regime.change_13w < 0.0025
             claims.append(positive("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
@@ -937,13 +990,26 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
             claims.append(negative("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
                                    "change"))
             word = "bill_cut_to_zero" if key == "cut_to_zero" else "bill_cutting"
-            first.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims))
+            if r.fear():
+                # a week of fear: part of the fall may be money hiding in bills, not policy
+                first.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
+                                 span="26w" if by_half else "13w", zero=key == "cut_to_zero"))
+            else:
+                first.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
+                                 regimes=_POLICY_READS[key]))  # "policy is easing", "cut as far as it can go"
         else:
             first.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
         if week is not None and abs(week) >= BILL_WEEK_MOVE and not (key == "hiking" and week < 0):
-            first.append(say("bill_week_up" if week > 0 else "bill_week_down", sy, facts,
+            # "as markets priced in easier (tighter) policy": not when the move may be money running into bills
+            # (falling in a week of fear or a VIX high for its year) or out of them again (rising in a week of fear)
+            if week > 0:
+                key, fits = ("bill_week_up_plain", ()) if r.fear() else ("bill_week_up", all_but(*FEAR))
+            else:
+                key, fits = ("bill_week_down_fear", UNEASY) if r.regime in UNEASY else ("bill_week_down",
+                                                                                       all_but(*UNEASY))
+            first.append(say(key, sy, facts,
                              [at_least(f"{path}.changes.1w", BILL_WEEK_MOVE, sy, "1w") if week > 0
-                              else at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")]))
+                              else at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")], regimes=fits))
         paragraphs.append(tuple(first))
     if m.analogue is not None:
         high = regime is not None and _regime_key(regime) in ("hiking", "high_hold")
@@ -1054,9 +1120,13 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
             agrees = (key == "risk_on") == (RATE_CASE_SENSE[case[0]] > 0)
             key = f"{key}_{'agrees' if agrees else 'against'}_{'easing' if RATE_CASE_SENSE[case[0]] > 0 else 'tight'}"
             extra = case[1]
+        # "credit markets are calm", "lenders are relaxed": over the quarter, and not in a week of fear
+        fits = ()
+        if key == "credit_only":
+            key, fits = ("credit_only_fear", FEAR) if r.fear() else ("credit_only", all_but(*FEAR))
         out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator, "policy", r.t.long_yield or "^TNX"), (),
                        [cc("ratios.credit.momentum.13w", credit.numerator, "credit"),
-                        jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra))
+                        jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra, regimes=fits))
     return (tuple(out),)
 
 
@@ -1189,7 +1259,12 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         level = less_than("risk.vix_level", rs.vix_calm, vix, "level", -1)
         if p is not None and p >= 0.5:
             return [say("vix_calm_but_higher", vix, rank, [level, high_rank("rank 1y")])]
-        out = [say("vix_complacent", vix, (vix_fact,), [level])]
+        if r.regime in SETTLED or r.regime is None:
+            out = [say("vix_complacent", vix, (vix_fact,), [level], regimes=SETTLED)]  # "calm can be a risk"
+        else:
+            # a low VIX in a week of fear or just after a scare is not complacency: calm can end fast
+            out = [say("vix_low_uneasy", vix, (vix_fact,), [level], regimes=all_but(*SETTLED),
+                       when="this week" if r.regime in UNEASY else "recent weeks")]
         if p is not None and p <= 1 - ALMOST_ALL:
             out.append(say("vix_rank_almost_bottom_that", vix, rank, [at_most("risk.vix_percentile_1y",
                                                                               1 - ALMOST_ALL, vix, "level")]))
@@ -1204,7 +1279,7 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         and (ev.fx_from_peak is None or ev.fx_from_peak > rs.yen_from_peak) and not ev.market_stress \
         and (p is None or p < QUIET_RANK) and (small_week is None or small_week > -QUIET_DROP) \
         and (ev.large_day_move is None or abs(ev.large_day_move) < BIG_MARKET_DAY)
-    if quiet:
+    if quiet and r.regime not in UNEASY:
         out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), [
             is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week"),
             is_("events.market_stress", False, "risks", "stress")] +
@@ -1214,7 +1289,8 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
              else []) +
             ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
              else []) +
-            ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])))
+            ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else []),
+            regimes=all_but(*UNEASY)))
     if p is not None and ALMOST_ALL <= p < 1:
         out.append(say("vix_rank_almost_top_named", vix, rank, [at_least("risk.vix_percentile_1y", ALMOST_ALL, vix,
                                                                          "level"),
@@ -1308,7 +1384,18 @@ def _positioning(r: _Rules) -> tuple[Paragraph, ...]:
     elif s.risk_level == "elevated":
         second.append(say("risk_elevated", subjects, (), flag_claims, flags=flag_texts))
     else:
-        second.append(say("risk_low", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")]))
+        # "warning signs of a false move are few": not in a week of fear or just after one, nor beside a VIX in the
+        # top tenth of its year (a squeeze or a rate move can have one)
+        pct = m.risk.vix_percentile_1y
+        if (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE):
+            second.append(say("risk_low", ("stance", r.t.volatility or "^VIX"), (),
+                              [is_("stance.risk_level", "low", "stance", "risk")]
+                              + ([less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, r.t.volatility or "^VIX",
+                                            "rank", 0)] if pct is not None else []), regimes=SETTLED))
+        else:
+            second.append(say("risk_low_uneasy", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")],
+                              regimes=all_but("calm", "grind"),
+                              mood="rebound" if r.regime == "relief_rally" else "stress"))
     if s.false_move_risk:
         # "It is early" only while the call is young; an established lean can still be a false move.
         young = m.stance_record.weeks_unchanged <= YOUNG_WEEKS

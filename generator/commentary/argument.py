@@ -213,6 +213,7 @@ def is_not_large() -> Claim:
 def bridge_sectors(r) -> Sentence | None:
     """From rates to the sector mix: how much of the gap rates explain decides how the sector section opens."""
     from generator.commentary import CORR_STRONG, CORR_WEAK
+    from generator.metrics.regime import all_but
 
     s = r.m.rate_sensitivity
     if s is None or s.correlation is None:
@@ -223,10 +224,11 @@ def bridge_sectors(r) -> Sentence | None:
             [at_most(c, -CORR_STRONG, "rates", "link", 0)]
         return r.say("sectors", "from_rates_strong", ("sectors", "rates"), (), claims, relationship=True,
                      words="bridge", optional=1)
-    if abs(s.correlation) < CORR_WEAK:
+    if abs(s.correlation) < CORR_WEAK and r.regime != "rate_move":
         return r.say("sectors", "from_rates_weak", ("sectors", "rates"), (),
                      [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0)],
-                     relationship=True, words="bridge", optional=1)
+                     relationship=True, words="bridge", optional=1,
+                     regimes=all_but("rate_move"))  # "rates have had little to do with the relative trade"
     return r.say("sectors", "from_rates_loose", ("sectors", "rates"), (),
                  [more_than(c, -CORR_STRONG, "rates", "link", 0), less_than(c, CORR_STRONG, "rates", "link", 0)],
                  relationship=True, words="bridge", optional=1)

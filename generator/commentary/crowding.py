@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, less_than,
                                          more_than, negative, positive, within)
+from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, TENSE_PERCENTILE, all_but
 
 SECTION = "crowding"
 # The RVX-VIX spread in the top fifth of its year: investors pay up to hedge small caps.
@@ -96,8 +97,18 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
             # volatility is high everywhere: a narrow premium is no sign of complacency
             return [_say(r, "hedge_cheap_stressed", HEDGE, facts,
                          base + [at_least("crowding.vix_level", vix_stressed, HEDGE, "vix", +1)], rank=rank, **names)]
-        return [_say(r, "hedge_cheap", HEDGE, facts,
-                     base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank, **names)]
+        # "complacency", "investors feel safe": only in a week without fear in it or just behind it (the VIX in
+        # the top tenth of its year, a shock, a relief rally); otherwise cheap small-cap protection only says that
+        # small caps are not singled out
+        # (a squeeze or a rate move can come with a VIX in the top tenth of its year: no "feel safe" beside it)
+        pct = r.m.risk.vix_percentile_1y
+        settled = (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE)
+        calm_vix = [less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, HEDGE, "vix rank", 0)] if pct is not None \
+            else []
+        return [_say(r, "hedge_cheap" if settled else "hedge_cheap_uneasy", HEDGE, facts,
+                     base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)]
+                     + (calm_vix if settled else []), rank=rank,
+                     regimes=SETTLED if settled else all_but("calm", "grind"), **names)]
     above = p >= 0.5
     claims = [spread_side, more_than(path, HEDGE_CHEAP, HEDGE, "cost", 0),
               less_than(path, HEDGE_DEAR, HEDGE, "cost", 0),
@@ -107,9 +118,22 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
         return [_say(r, "hedge_normal_stressed", HEDGE, facts,
                      claims + [at_least("crowding.vix_level", vix_stressed, HEDGE, "vix", +1)],
                      rank="higher" if above else "lower", **names)]
-    return [_say(r, "hedge_normal", HEDGE, facts,
+    fear = r.regime in FEAR
+    return [_say(r, "hedge_normal_fear" if fear else "hedge_normal", HEDGE, facts,
                  claims + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)],
-                 rank="higher" if above else "lower", optional=1, **names)]
+                 rank="higher" if above else "lower", optional=0 if fear else 1,
+                 regimes=FEAR if fear else all_but(*FEAR), **names)]  # "no sign of complacency or panic"
+
+
+def _eventful(r, subject: str) -> tuple[bool, list[Claim]]:
+    """Whether the week had big moves (fear, a sharp rally or a 3% session in either index), and the claims that it
+    had no 3% session, for the words that read ordinary volume as 'no crowd' or 'little net change'."""
+    g = r.m.regime.gauges if r.m.regime is not None else None
+    if g is None or g.worst_session is None or g.best_session is None:
+        return r.regime in FEAR + RALLY, []
+    big = g.worst_session <= -BIG_SESSION or g.best_session >= BIG_SESSION
+    return big or r.regime in FEAR + RALLY, [more_than("regime.gauges.worst_session", -BIG_SESSION, subject, "sessions", 0),
+                                             less_than("regime.gauges.best_session", BIG_SESSION, subject, "sessions", 0)]
 
 
 def _volume(r, c) -> list[Sentence]:
@@ -121,27 +145,52 @@ def _volume(r, c) -> list[Sentence]:
              Fact("share", rank_path, subject, "pct"), Fact("move", f"returns.{small}.1w", small, "pct", "abs"))
     subjects = (subject, small)
     p = c.volume_percentile
+    # Volume is read with the week's other gauges: ordinary or thin trading beside 3% sessions is never "no crowd"
+    # or "little conviction", and a surge into a rally after a scare or a short squeeze is not a crowd piling in.
+    eventful, quiet_sessions = _eventful(r, subject)
     if ratio >= VOLUME_SURGE and week is not None and p is not None:
         rank, rank_claims = _rank_high(rank_path, p, subject, "rank")
         surge = [at_least(path, VOLUME_SURGE, subject, "volume", +1), *rank_claims]
         if week <= -BIG_MOVE:
             return [_say(r, "volume_surge_selling", subjects, facts,
-                         surge + [at_most(f"returns.{small}.1w", -BIG_MOVE, small, "week", -1)], rank=rank)]
+                         surge + [at_most(f"returns.{small}.1w", -BIG_MOVE, small, "week", -1)], rank=rank,
+                         regimes=all_but("calm", *RALLY))]  # "a crowd heading for the exit", "forced selling"
         if week >= BIG_MOVE:
-            return [_say(r, "volume_surge_buying", subjects, facts,
-                         surge + [at_least(f"returns.{small}.1w", BIG_MOVE, small, "week", +1)], rank=rank)]
-        return [_say(r, "volume_surge_flat", subjects, facts,
-                     surge + [within(f"returns.{small}.1w", BIG_MOVE, small, "week")], rank=rank)]
+            up = surge + [at_least(f"returns.{small}.1w", BIG_MOVE, small, "week", +1)]
+            if r.regime == "squeeze":
+                return [_say(r, "volume_surge_covering", subjects, facts, up, rank=rank, regimes=("squeeze",))]
+            if r.regime in FEAR + ("relief_rally",):
+                return [_say(r, "volume_surge_rebound", subjects, facts, up, rank=rank,
+                             regimes=FEAR + ("relief_rally",))]
+            return [_say(r, "volume_surge_buying", subjects, facts, up, rank=rank,
+                         regimes=all_but(*FEAR, *RALLY))]  # "investors are piling in"
+        flat = surge + [within(f"returns.{small}.1w", BIG_MOVE, small, "week")]
+        if eventful:
+            return [_say(r, "volume_surge_swings", subjects, facts, flat, rank=rank)]
+        return [_say(r, "volume_surge_flat", subjects, facts, flat + quiet_sessions, rank=rank,
+                     regimes=all_but(*FEAR, *RALLY))]  # "little net change", "repositioning, not rushing out"
     if ratio <= VOLUME_THIN:
-        return [_say(r, "volume_thin", subject, facts[:2], [at_most(path, VOLUME_THIN, subject, "volume", -1)])]
+        thin = [at_most(path, VOLUME_THIN, subject, "volume", -1)]
+        if eventful:
+            return [_say(r, "volume_thin_eventful", subject, facts[:2], thin)]
+        return [_say(r, "volume_thin", subject, facts[:2], thin + quiet_sessions,
+                     regimes=all_but(*FEAR, *RALLY))]  # "little conviction"
     if ratio >= VOLUME_BUSY:
-        return [_say(r, "volume_busy", subject, facts[:2], [at_least(path, VOLUME_BUSY, subject, "volume", +1)])]
+        busy = [at_least(path, VOLUME_BUSY, subject, "volume", +1)]
+        if eventful:
+            return [_say(r, "volume_busy_eventful", subject, facts[:2], busy)]
+        return [_say(r, "volume_busy", subject, facts[:2], busy + quiet_sessions,
+                     regimes=all_but(*FEAR, *RALLY))]  # "short of a crowd rushing in or out"
     band = [more_than(path, VOLUME_THIN, subject, "volume", 0), less_than(path, VOLUME_BUSY, subject, "volume", 0)]
     if abs(ratio) < SHOWN_ZERO:
-        return [_say(r, "volume_normal", subject, facts[:2], band, side="flat", optional=2)]
-    side = positive(path, subject, "volume") if ratio > 0 else negative(path, subject, "volume")
-    return [_say(r, "volume_normal", subject, facts[:2], band + [side], side="up" if ratio > 0 else "down",
-                  optional=2)]
+        side, side_claims = "flat", []
+    else:
+        side = "up" if ratio > 0 else "down"
+        side_claims = [positive(path, subject, "volume") if ratio > 0 else negative(path, subject, "volume")]
+    if eventful:
+        return [_say(r, "volume_normal_eventful", subject, facts[:2], band + side_claims, side=side)]
+    return [_say(r, "volume_normal", subject, facts[:2], band + side_claims + quiet_sessions, side=side, optional=2,
+                 regimes=all_but(*FEAR, *RALLY))]  # "no sign of a crowd rushing in or out"
 
 
 def _net_claims(path: str, net: float, subject: str) -> tuple[str, list]:

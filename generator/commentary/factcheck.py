@@ -28,6 +28,10 @@ site show), sentence by sentence, and raises a flag when:
 
 Contradiction covers both a (subject, topic) said to be up and down, and one quantity (see `quantity`) said
 to move in opposite directions over the same period.
+* regime        an interpretive sentence (one that reads a gauge as a mood or a cause: "investors feel safe",
+                "policy is easing", "a crowd piling in") declares the market regimes it fits
+                (Sentence.regimes), and this week's regime (metrics.json `regime.key`,
+                generator/metrics/regime.py) is not one of them.
 
 The rules are pure; so is this: text and metrics in, flags out.
 """
@@ -44,7 +48,7 @@ from generator.commentary.claims import MISSING, Sentence
 from generator.render.filters import longdate, monthyear, shortdate, weekday
 
 CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat", "horizon", "superlative",
-           "headline", "unit", "history")
+           "headline", "unit", "history", "regime")
 
 UP_WORDS = {"gained", "gain", "gains", "rose", "rallied", "climbed", "up", "ahead", "beat", "outpaced",
             "higher", "above", "mending", "widening", "jumped", "spiked", "rebounded", "recovered", "strengthened"}
@@ -628,6 +632,15 @@ def check_quantities(rendered: list[Rendered], roles: Mapping[str, str], doc: Ma
 
 def _dir(sense: int) -> str:
     return {1: "up", -1: "down", 0: "flat"}[sense]
+def check_regime(r: Rendered, doc: Mapping[str, Any]) -> list[str]:
+    """An interpretation must fit the week: its declared regimes must include this week's regime."""
+    fits = r.sentence.regimes
+    regime = doc.get("regime") if isinstance(doc, Mapping) else None
+    if not fits or not isinstance(regime, Mapping) or regime.get("key") is None or regime["key"] in fits:
+        return []
+    decided = ", ".join(regime.get("decided_by") or ()) or "no rule (the default)"
+    return [f"reads the week as {' or '.join(fits)}, but the week's regime is {regime['key']} "
+            f"(decided by {decided})"]
 
 
 def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Iterable[str] = (),
@@ -680,6 +693,8 @@ def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Itera
             flag("subject", r, problem)
         for problem in check_ordinals(r.text):
             flag("ordinal", r, problem)
+        for problem in check_regime(r, doc):
+            flag("regime", r, problem)
         if r.text in seen and r.text:
             flag("repeat", r, "the same sentence appears earlier in the issue")
         seen.setdefault(r.text, r)

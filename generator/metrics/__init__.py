@@ -22,6 +22,7 @@ from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, le
 from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, breakout_history
 from generator.metrics.events import WeekEvents, week_events
 from generator.metrics.news import News, week_news
+from generator.metrics.regime import Regime, regime_at
 from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_history, stance_path
 from generator.metrics.stance import ORDER, Stance, StanceWeek
 from generator.metrics.track import TrackRecord, track_at
@@ -163,6 +164,7 @@ class WeeklyMetrics:
     crowding: Crowding | None = None
     track: TrackRecord | None = None   # the stance's record as known this week (generator/metrics/track.py)
     news: News | None = None           # the week's facts ranked by rarity (generator/metrics/news.py)
+    regime: Regime | None = None       # the week's market regime, several gauges read together (metrics/regime.py)
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -243,6 +245,9 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
                                 for s in t.sectors if s in market) if p is not None)
     leaders = tuple(leadership(market[s].total_return, benchmark, session, s, lb.momentum_weeks)
                     for s in dict.fromkeys([t.tech_sector, t.tech]) if s and s in market)
+    events = week_events(market, settings, session)
+    risk = risk_at(signals, settings, session)
+    crowding = crowding_at(market, settings, session)
     sensitivity = None
     if t.long_yield and t.long_yield in market:
         sensitivity = rate_sensitivity(ratio, market[t.long_yield].quoted * 0.01, session)
@@ -256,13 +261,14 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         breadth=breadth_at(signals.breadth, market.members, settings.universe().size, session, week_start(day),
                            settings.breadth.min_members),
         rate_sensitivity=sensitivity, sectors=sectors, leadership=leaders,
-        risk=risk_at(signals, settings, session), breakouts=breakouts,
+        risk=risk, breakouts=breakouts,
         analogue=analogue_run(ratio, settings.history.analogue_start, settings.history.analogue_end, session),
         stance_history=history, stance_record=stance_record(history, ratio, session),
-        events=week_events(market, settings, session),
+        events=events,
         series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
-        crowding=crowding_at(market, settings, session),
+        crowding=crowding,
         track=track_at(market, settings, session),
+        regime=regime_at(market, settings, session, returns, events, risk, levels, crowding, signals.vix_pct),
     )
     # news ranks the stance's change and the ratio's cross too, so it comes last
     return replace(metrics, news=week_news(market, settings, session, metrics))

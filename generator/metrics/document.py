@@ -147,6 +147,8 @@ def _measures(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
         },
         "events": asdict(metrics.events),
         "news": _news(metrics),
+        "regime": ({"key": metrics.regime.key, "decided_by": list(metrics.regime.decided_by),
+                    "gauges": asdict(metrics.regime.gauges)} if metrics.regime else None),
         "rate_sensitivity": asdict(metrics.rate_sensitivity) if metrics.rate_sensitivity else None,
         "sectors": {p.ticker: {"trend": p.trend, "momentum": p.momentum, "quadrant": p.quadrant,
                                "tail": [{"date": d, "trend": t, "momentum": m} for d, t, m in p.tail]}
