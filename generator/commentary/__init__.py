@@ -545,7 +545,9 @@ def _rates(r: _Rules) -> tuple[Paragraph, ...]:
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
         paragraphs.append(tuple(first))
-        paragraphs.append((say("rates_unavailable", "rates"),))
+        # housekeeping: no yield series at all, or too short a one for its thirteen-week change
+        paragraphs.append((say("rates_unavailable" if level is None else "rates_short_history", "rates",
+                               kind="note"),))
     else:
         path = f"levels.{ly}"
         facts = (Fact("level", f"{path}.value", ly, "yield"), Fact("change", f"{path}.changes.13w", ly, "bp"),
@@ -722,7 +724,8 @@ def _long_view(r: _Rules) -> tuple[Paragraph, ...]:
         first = [say("peak", pair, peak)]
         below = negative("ratio.drawdown_from_peak", pair, "distance")
         if ratio.years_since_peak >= 1:
-            first.append(say("peak_age", pair, peak, [at_least("ratio.years_since_peak", 1, pair, "age", 0)]))
+            first.append(say("peak_age", pair, peak, [at_least("ratio.years_since_peak", 1, pair, "age", 0)],
+                             optional=2))  # the heading already gives the age
             if ratio.drawdown_from_peak < -0.25 and m.breakouts.current is None:
                 first.append(say("peak_far", pair, peak, [less_than("ratio.drawdown_from_peak", -0.25, pair, "peak"),
                                                            is_("breakouts.current", None, pair, "current breakout",
@@ -969,7 +972,7 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
         path = f"levels.{sy}"
         facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
                  Fact("half", "events.regime.change_26w", sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
-        first = [say("bill_level", sy, facts, optional=1)]  # the level the next sentence reads; background
+        first = [say("bill_level", sy, facts)]
         key = _regime_key(regime)
         claims = _regime_claims(regime)
         week = level.changes.get("1w")

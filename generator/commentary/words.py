@@ -122,13 +122,13 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 # give way, quiet sections first (those whose news facts are
 # ordinary this week, `section_news`), and within a section the least needed first: first the sentences marked
 # optional (the highest `optional` first), then in quiet sections the sentences that quote no figure and then
-# everything after the opening sentence, so that a section whose gauges did not move says so briefly and leaves
+# everything after the opening two sentences, so that a section whose gauges did not move says so briefly and leaves
 # its figures to its table and chart; last, in a week busy enough to need it, any section's background and its
 # sentences after the third. Every section keeps at least one sentence.
 MAX_WORDS = 860
 # A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news.py) earns
 # WORDS_PER_FACT more, up to MAX_WORDS.
-QUIET_WORDS, WORDS_PER_FACT = 640, 80
+QUIET_WORDS, WORDS_PER_FACT = 680, 60
 # A section whose rarest fact this week scores below this is quiet.
 QUIET = 0.9
 # Sections that always keep their opening sentences whole: the call is the column's point.
@@ -164,7 +164,8 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
     for i, s in enumerate(sentences):
         if s.kind == "prose" and i in (in_sections or ()):
             place[i] = seen.get(s.section, 0)
-            seen[s.section] = place[i] + 1
+            # optional sentences do not count: "the opening two" are two that stay when the optional go
+            seen[s.section] = place[i] + (0 if s.optional else 1)
 
     def quiet(s: Sentence) -> bool:
         return news.get(s.section, 0.0) < QUIET
@@ -186,7 +187,7 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
             return False
         if not s.facts:
             return True
-        return place[i] >= (1 if quiet(s) else 3)
+        return place[i] >= (2 if quiet(s) else 3)
 
     candidates = {i for i, s in enumerate(sentences) if candidate(i, s)}
     left = collections.Counter(sentences[i].section for i in place)

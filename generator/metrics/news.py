@@ -43,6 +43,11 @@ YIELD_MOVE = 0.0025         # the 10-year yield moved this much (25 bp) over the
 SINCE_YEARS = 1.0           # small caps had their best or worst week in at least this long
 # A fact at least this rare (or with a "since" of SINCE_YEARS or more) is news worth a line of its own.
 NEWSWORTHY = 0.95
+# A move smaller than this is never news, however rare it is against its own history (a 6 bp bill move while
+# bills sit near zero, a 1% week in USD/JPY in a quiet decade).
+FLOOR = {"short_yield_week": 0.001, "long_yield_week": 0.001, "fx_week": 0.015, "credit_week": 0.01,
+         "spread_week": 0.01, "small_week": 0.02, "large_week": 0.015, "small_day": 0.015, "large_day": 0.01,
+         "vix_jump": 0.15}
 # Too few earlier observations to rank against: no rarity, never news.
 MIN_OBSERVATIONS = 52
 # Facts the column reads in its own sections rather than leads with (the yen, credit, bills and the VIX's
@@ -110,8 +115,8 @@ def _item(key: str, subject: str, value: float, unit: str, day: pd.Timestamp, ra
     since, years = _since(since_against, value, day)
     enough = rarity is not None
     record = enough and since is None and value != 0
-    newsworthy = enough and value != 0 and (rarity >= NEWSWORTHY or (years is not None and years >= SINCE_YEARS)
-                                            or record)
+    newsworthy = enough and abs(value) >= FLOOR.get(key, 0.0) and value != 0 and (
+        rarity >= NEWSWORTHY or (years is not None and years >= SINCE_YEARS) or record)
     score = ((rarity or 0.0) + min((years if years is not None else (50.0 if record else 0.0)) / 100, SINCE_BONUS)
              - SECONDARY.get(key, 0.0))
     first = since_against.index[0].date() if len(since_against) else None
@@ -191,7 +196,9 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp) -> 
     if cut < 2 or cut >= len(series):
         return None
     values, index = series.to_numpy(), series.index
-    earlier, value, day = values[:cut], float(values[-1]), index[-1]
+    # "its lowest close since": against every earlier close, this week's earlier sessions included (a Wednesday
+    # below Friday's close makes Friday's no record); the percentile is against closes before the week
+    earlier, value, day = values[:-1], float(values[-1]), index[-1]
     above, below = np.flatnonzero(earlier >= value), np.flatnonzero(earlier <= value)
     high_since = index[above[-1]] if len(above) else None
     low_since = index[below[-1]] if len(below) else None
@@ -199,7 +206,8 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp) -> 
     high = high_since is None or (low_since is not None and high_since < low_since)
     since = high_since if high else low_since
     enough = cut >= MIN_OBSERVATIONS * 5
-    rarity = float(np.mean(earlier < value) if high else np.mean(earlier > value)) if enough else None
+    before = values[:cut]
+    rarity = float(np.mean(before < value) if high else np.mean(before > value)) if enough else None
     years = (day - since).days / 365.25 if since is not None else None
     record = enough and since is None
     newsworthy = enough and (record or (years is not None and years >= SINCE_YEARS))
