@@ -332,7 +332,15 @@ def _stub_rules(settings, *, small=0.0, large=0.0, spread=None, large_week=None,
           risk=N(fx_week=fx_week), levels={"^TNX": N(changes={"1w": ten_week})} if ten_week is not None else {},
           stance_record=N(changed_weeks_ago=changed, direction=direction),
           stance=N(key=key, held_back=held, score=score))
-    return N(m=m, settings=settings, small="IWM", large="SPY", pair="IWM/SPY",
+    # the same week as metrics.json holds it: what the headline's decision table tests its rows' claims on
+    view = {"spread": {"1w": spread, "13w": q}, "returns": {"IWM": {"1w": small}, "SPY": {"1w": large}},
+            "events": {"large_week": m.events.large_week, "large_day_move": large_day, "vix_spike": vix_spike,
+                       "fx_from_peak": fx_from_peak, "previous_spread": previous},
+            "risk": {"fx_week": fx_week}, "levels": {"^TNX": {"changes": {"1w": ten_week}}} if ten_week is not None
+            else {}, "stance": {"key": key, "held_back": held, "score": score,
+                                "record": {"changed_weeks_ago": changed, "direction": direction}},
+            "ratio": {"distance_from_sma_long": -0.01 if key == "stay_large" else 0.01}, "news": {"items": {}}}
+    return N(m=m, settings=settings, small="IWM", large="SPY", pair="IWM/SPY", view=view,
              t=N(volatility="^VIX", fx="JPY=X", long_yield="^TNX"))
 
 
