@@ -175,7 +175,7 @@ class Variety:
     repeated: tuple[tuple[str, int], ...]   # sentences (masked) by the number of windows where they are in all ten
 
 
-TARGET_SHARE, TARGET_HEADLINES, TARGET_WORDS = 0.10, 8, (700, 1200)
+TARGET_SHARE, TARGET_HEADLINES, TARGET_WORDS = 0.10, 8, (500, 900)  # words: issue 26
 
 
 def _body(w: WeekResult) -> list[str]:

@@ -101,3 +101,13 @@ def sample_issue(settings, tmp_path_factory) -> Path:
     (notes / "2025-10-31.md").write_text("Opening.\n\n## risks\n![Our chart](my%20chart.png)\n")
     noted = settings.model_copy(update={"notes_dir": str(notes)})
     return build_issue(noted, source="sample", out_dir=root / "reports").folder
+
+
+@pytest.fixture
+def no_length_budget(monkeypatch):
+    """Lift the week's word budget (generator.commentary.words.word_budget), for tests that read a sentence a quiet
+    week's budget would cut: its wording, not its place in a short issue, is what they check."""
+    import generator.commentary.words as words
+
+    monkeypatch.setattr(words, "QUIET_WORDS", 10_000)
+    monkeypatch.setattr(words, "MAX_WORDS", 10_000)

@@ -306,7 +306,7 @@ def test_settings_forms_of_the_universe(tmp_path):
     (tmp_path / "bad.txt").write_text("AIT\n$$$\n", encoding="utf-8")
     with pytest.raises(SettingsError) as err:
         load_settings(_settings_file(tmp_path, universe="bad.txt"))
-    assert err.value.one_line() == (f"settings error: {tmp_path / 'settings.yaml'}: line 13, column 13: breadth.universe: "
+    assert err.value.one_line() == (f"settings error: {tmp_path / 'settings.yaml'}: line 14, column 13: breadth.universe: "
                                     f"{tmp_path / 'bad.txt'}: line 2: '$$$' is not a ticker (one Yahoo symbol a "
                                     "line, e.g. MOG-A; '#' starts a comment)")
     with pytest.raises(SettingsError, match="breadth.symbols: Value error|breadth.symbols: not a ticker"):
@@ -615,14 +615,15 @@ def test_fewer_real_members_than_min_members_is_unavailable_with_its_sentence(re
     session, cut, m = _week(strict, market, date(2024, 7, 12))
     assert m.breadth is None and m.signals.breadth is None  # 418 members have data, fewer than 419
     _, words, doc = write_words(m, cut, strict, make_environment())
-    text = " ".join(words.text("divergence"))
-    assert doc["breadth"] is None and "Breadth readings need single-stock prices" in text
+    text = " ".join(words.text("divergence") + words.note_text("divergence"))  # the caveat is a data note
+    assert doc["breadth"] is None and "Breadth readings need single-stock prices" in " ".join(
+        words.note_text("divergence"))
     assert "small caps in our universe" not in text and not words.flags
     stance = {t.name: t for t in m.stance.tests}["breadth"]
     assert stance.value is None and stance.points == 0
 
 
-def test_a_real_week_prints_breadth_figures_and_the_chart(real, market_dir, tmp_path, breadth_dir):
+def test_a_real_week_prints_breadth_figures_and_the_chart(real, market_dir, tmp_path, breadth_dir, no_length_budget):
     settings, _ = real
     built = build_issue(settings, source="csv", data_dir=market_dir, as_of=date(2024, 7, 12), out_dir=tmp_path)
     doc = json.loads((built.folder / "metrics.json").read_text())
@@ -649,7 +650,7 @@ def test_a_real_week_prints_breadth_figures_and_the_chart(real, market_dir, tmp_
     assert doc["fact_check"]["passed"], doc["fact_check"]["flags"]
 
 
-def test_fact_check_passes_every_week_2016_to_2025_with_real_breadth(real):
+def test_fact_check_passes_every_week_2016_to_2025_with_real_breadth(real, no_length_budget):
     from generator.history import history_report, run_history
 
     settings, market = real

@@ -40,13 +40,8 @@ WEEKS = ["2020-03-20", "2021-02-12", "2024-07-19"]
 
 
 @pytest.fixture(autouse=True)
-def _no_length_budget(monkeypatch):
-    """These tests read every crowding sentence; the length budget (generator.commentary.words.word_budget) cuts
-    them in a quiet week, as it should in an issue, so here the budget is lifted."""
-    import generator.commentary.words as words
-
-    monkeypatch.setattr(words, "QUIET_WORDS", 10_000)
-    monkeypatch.setattr(words, "MAX_WORDS", 10_000)
+def _lifted(no_length_budget):
+    """These tests read every crowding sentence, which a quiet week's budget cuts, as it should in an issue."""
 
 
 def _need(*paths: Path) -> None:

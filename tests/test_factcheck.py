@@ -461,7 +461,7 @@ def test_vix_low_but_high_for_the_year_is_one_sentence_2005_08_19(settings, real
     assert "vix_calm_but_higher" in c.keys("risks") and "vix_complacent" not in c.keys("risks")
 
 
-def test_the_fx_sentence_names_its_subject_after_the_vix_2001_02_16(settings, real):
+def test_the_fx_sentence_names_its_subject_after_the_vix_2001_02_16(settings, real, no_length_budget):
     """Old: a VIX sentence followed by 'It sits 5.5% above its 200-day average' (USD/JPY's distance)."""
     m, c, w = _week(settings, real, date(2001, 2, 16))
     assert m.risk.yen_rally

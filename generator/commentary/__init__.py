@@ -849,7 +849,7 @@ def _sectors(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], t
     paragraphs = []
     if not ranked:
         paragraphs.append(tuple(first))
-        paragraphs.append((say("sectors_unavailable", "sectors"),))
+        paragraphs.append((say("sectors_unavailable", "sectors", kind="note"),))
         return tuple(paragraphs), (), ranked
     tech_rel = m.relative_to_large.get(tech, {}).get("13w") if tech else None
     points = {p.ticker: p for p in m.sectors}
@@ -967,7 +967,7 @@ def _policy(r: _Rules) -> tuple[Paragraph, ...]:
     level, regime = (m.levels.get(sy) if sy else None), m.events.regime
     paragraphs = []
     if level is None or regime is None:
-        paragraphs.append((say("policy_unavailable", "policy"),))
+        paragraphs.append((say("policy_unavailable", "policy", kind="note"),))
     else:
         path = f"levels.{sy}"
         facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
@@ -1083,7 +1083,7 @@ def _junk(r: _Rules) -> tuple[Paragraph, ...]:
     cv = credit.momentum.get("13w") if credit is not None else None
     qv = quality.momentum.get("13w") if quality is not None and quality.numerator != quality.denominator else None
     if cv is None and qv is None:
-        return ((say("junk_unavailable", "junk"),),)
+        return ((say("junk_unavailable", "junk", kind="note"),),)
     case = _rate_case(r)
     if case is None:
         out = [say("why_junk", "junk", optional=3)]
@@ -1151,7 +1151,7 @@ def _risks(r: _Rules) -> tuple[Paragraph, ...]:
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("risks", key, subjects, facts, claims, **x)  # noqa
     paragraphs = []
     if risk.vix_level is None and risk.fx_level is None:
-        paragraphs.append((say("risks_unavailable", "risks"),))
+        paragraphs.append((say("risks_unavailable", "risks", kind="note"),))
     else:
         from generator.commentary.argument import bridge_risks
 
