@@ -175,16 +175,19 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         if s.optional:
             return (0, not quiet(s), -s.optional, i)
         # then sentences that quote no figure (background a regular reader knows), then later sentences; quiet
-        # sections first, and among them the quietest
-        return (1 if quiet(s) else 3, bool(s.facts), news.get(s.section, 0.0), -place.get(i, 0), i)
+        # sections first, and among them the quietest; the call's section last
+        tier = 4 if s.section in KEEP else 1 if quiet(s) else 3
+        return (tier, bool(s.facts), news.get(s.section, 0.0), -place.get(i, 0), i)
 
     def candidate(i: int, s: Sentence) -> bool:
         if s.kind != "prose":
             return False
         if s.optional:
             return True
-        if i not in place or s.section in KEEP:
+        if i not in place:
             return False
+        if s.section in KEEP:
+            return place[i] >= 4   # the case, the verdict, the stance and the advice always stay
         if not s.facts:
             return True
         return place[i] >= (2 if quiet(s) else 3)
