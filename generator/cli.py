@@ -94,8 +94,9 @@ def expected_errors(func):
         import signal
         import threading
 
+        previous = None
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, _terminate)
+            previous = signal.signal(signal.SIGTERM, _terminate)
         try:
             return func(*args, **kwargs)
         except CapweeklyError as exc:
@@ -111,6 +112,11 @@ def expected_errors(func):
             click.echo(f"stopped: SIGTERM received; capweekly {func.__name__.replace('_', ' ')} stopped cleanly",
                        err=True)
             sys.exit(143)
+        finally:
+            # a command run inside another program (a test, a scheduler) leaves its SIGTERM handling as it was:
+            # forked helpers started later would otherwise inherit ours until they reset it
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
     return wrapper
 
 
