@@ -187,7 +187,9 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         if i not in place:
             return False
         if s.section in KEEP:
-            return place[i] >= 4   # the case, the verdict, the stance and the advice always stay
+            # the case, the verdict, the stance and the advice always stay, and so does the record's lesson
+            return (place[i] >= 4 and s.words != "track"
+                    and not s.key.startswith(("case", "verdict", "stance", "advice")))
         if not s.facts:
             return True
         return place[i] >= (2 if quiet(s) else 3)
