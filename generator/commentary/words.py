@@ -189,7 +189,7 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         if s.section in KEEP:
             # the case, the verdict, the stance and the advice always stay, and so does the record's lesson
             return (place[i] >= 4 and s.words != "track"
-                    and not s.key.startswith(("case", "verdict", "stance", "advice")))
+                    and not s.key.startswith(("case", "verdict", "stance", "advice", "call_failed")))
         if not s.facts:
             return True
         return place[i] >= (2 if quiet(s) else 3)
