@@ -7,7 +7,6 @@ a missing value never crashes a template or reads as zero.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 MISSING = "\u2013"
 MINUS = "\u2212"  # a real minus sign, so -1.2% does not wrap or read as a hyphen
@@ -135,32 +134,100 @@ def join_and(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-@lru_cache(maxsize=1)
-def _inflect():
-    import inflect
+# Ordinals, number words and plurals, written out here rather than imported from inflect: importing inflect took
+# about 1.4 s (it type-checks itself with typeguard at import), paid by every command. The outputs are inflect's
+# (7.x, non-classical) for everything the templates and the fact-check ask of them; tests/test_filters.py pins them.
 
-    return inflect.engine()
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_GROUPS = ("", " thousand", " million", " billion", " trillion", " quadrillion", " quintillion")
+_ORDINAL_WORDS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+                  "nine": "ninth", "twelve": "twelfth"}
+
+
+def _under_thousand(n: int) -> str:
+    """1 <= n < 1000 -> 'one hundred and twenty-one' (British 'and', as inflect writes it)."""
+    hundreds, rest = divmod(n, 100)
+    if rest < 20:
+        tail = _ONES[rest] if rest else ""
+    else:
+        tens, ones = divmod(rest, 10)
+        tail = _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    if not hundreds:
+        return tail
+    return f"{_ONES[hundreds]} hundred" + (f" and {tail}" if tail else "")
+
+
+def _cardinal_words(n: int) -> str:
+    """Any integer in words: 1234 -> 'one thousand, two hundred and thirty-four', -3 -> 'minus three'."""
+    if n < 0:
+        return "minus " + _cardinal_words(-n)
+    if n == 0:
+        return "zero"
+    groups, rest = [], n
+    while rest:
+        rest, group = divmod(rest, 1000)
+        groups.append(group)
+    if len(groups) > len(_GROUPS):
+        return str(n)  # beyond quintillions: no words worth writing
+    parts = [(_under_thousand(g) + _GROUPS[i]) for i, g in reversed(list(enumerate(groups))) if g]
+    if len(parts) > 1 and groups[0] and groups[0] < 100:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]  # 'one thousand and first', 'two million and ten'
+    return ", ".join(parts)
+
+
+def _ordinal_suffix(n: int) -> str:
+    n = abs(n)
+    if 11 <= n % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 def ordinal(n: int) -> str:
-    """2 -> '2nd'."""
-    return _inflect().ordinal(int(n))
+    """2 -> '2nd', 11 -> '11th', 101 -> '101st'."""
+    n = int(n)
+    return f"{n}{_ordinal_suffix(n)}"
 
 
 def ordinal_word(n: int) -> str:
-    """2 -> 'second'."""
-    return _inflect().number_to_words(_inflect().ordinal(int(n)))
+    """2 -> 'second', 21 -> 'twenty-first', 100 -> 'one hundredth'."""
+    words = _cardinal_words(int(n))
+    head, sep, last = words.rpartition("-") if "-" in words.rsplit(" ", 1)[-1] else words.rpartition(" ")
+    if last in _ORDINAL_WORDS:
+        last = _ORDINAL_WORDS[last]
+    elif last.endswith("y"):
+        last = last[:-1] + "ieth"  # twenty -> twentieth
+    else:
+        last += "th"
+    return head + sep + last
 
 
 def number_word(n: int) -> str:
     """Numbers up to ten in words, larger ones in digits (house style): 3 -> 'three', 14 -> '14'."""
     n = int(n)
-    return _inflect().number_to_words(n) if 0 <= n <= 10 else str(n)
+    return _ONES[n] if 0 <= n <= 10 else str(n)
+
+
+# Nouns whose plural no rule below gives (inflect's non-classical plurals).
+_IRREGULAR_PLURALS = {"index": "indexes", "series": "series", "analysis": "analyses", "crisis": "crises",
+                      "criterion": "criteria", "datum": "data", "child": "children", "person": "people",
+                      "man": "men", "half": "halves", "leaf": "leaves", "life": "lives", "quiz": "quizzes",
+                      "echo": "echoes", "hero": "heroes", "wife": "wives", "money": "monies"}
 
 
 def plural(word: str, n: int) -> str:
-    """('week', 1) -> 'week'; ('week', 3) -> 'weeks'."""
-    return _inflect().plural(word, int(n))
+    """('week', 1) -> 'week'; ('week', 3) -> 'weeks'; ('company', 2) -> 'companies'. Only 1 is singular
+    (0 weeks, -1 weeks), as inflect has it. Regular nouns by rule, the rest from _IRREGULAR_PLURALS."""
+    if int(n) == 1:
+        return word
+    if word in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[word]
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 FILTERS = {
