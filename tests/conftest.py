@@ -103,6 +103,24 @@ def sample_issue(settings, tmp_path_factory) -> Path:
     return build_issue(noted, source="sample", out_dir=root / "reports").folder
 
 
+@pytest.fixture(scope="session")
+def sample_build(settings, tmp_path_factory) -> Path:
+    """One plain issue built from the sample (no editor's note), once per test session (once per worker under
+    xdist), alone in its reports folder. Tests copy it, or point `send` at its folder; never write into it."""
+    from generator.pipeline import build_issue
+
+    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("sample-build")).folder
+
+
+@pytest.fixture
+def send_secret(monkeypatch):
+    """A fresh CAPWEEKLY_SECRET for this test, and no SMTP user from the developer's environment."""
+    from secrets import token_urlsafe
+
+    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
+    monkeypatch.delenv("CAPWEEKLY_SMTP_USER", raising=False)
+
+
 @pytest.fixture
 def no_length_budget(monkeypatch):
     """Lift the week's word budget (generator.commentary.words.word_budget), for tests that read a sentence a quiet

@@ -17,24 +17,14 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.pipeline import build_issue
 from generator.publish.subscribers import SubscriberStore
 from tests.conftest import SETTINGS
 from tests.smtp_server import SmtpServer
-from secrets import token_urlsafe
 
 READERS = 40
 
 
-@pytest.fixture(autouse=True)
-def secret(monkeypatch):
-    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
-    monkeypatch.delenv("CAPWEEKLY_SMTP_USER", raising=False)
-
-
-@pytest.fixture(scope="module")
-def sample(settings, tmp_path_factory):
-    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("reports")).folder
+pytestmark = pytest.mark.usefixtures("send_secret")  # tests/conftest.py
 
 
 def _mount(folder: Path, size: str) -> None:
@@ -73,7 +63,7 @@ def one_line_error(result) -> str:
     return errors[0]
 
 
-def test_a_full_disk_during_send_is_one_line_and_the_next_run_finishes_the_list(sample, small_disk, tmp_path):
+def test_a_full_disk_during_send_is_one_line_and_the_next_run_finishes_the_list(sample_build, small_disk, tmp_path):
     database = small_disk / "subs.sqlite"
     with SubscriberStore(database) as store:
         for i in range(READERS):
@@ -88,7 +78,7 @@ def test_a_full_disk_during_send_is_one_line_and_the_next_run_finishes_the_list(
     os.truncate(filler, max(0, filler.stat().st_size - 72 * 1024))
     runner = CliRunner()
     with SmtpServer() as server:
-        settings = write_settings(tmp_path, sample.parent, database, server.port)
+        settings = write_settings(tmp_path, sample_build.parent, database, server.port)
         full = runner.invoke(main, ["send", "--settings", settings, "--allow-sample-data", "--allow-stale-data"])
         delivered_while_full = len(server.handler.recipients())
         filler.unlink()  # room again
@@ -104,7 +94,7 @@ def test_a_full_disk_during_send_is_one_line_and_the_next_run_finishes_the_list(
     assert set(counts) == everyone  # nobody left out
 
 
-def test_a_lock_folder_this_user_cannot_write_is_one_line(sample, tmp_path):
+def test_a_lock_folder_this_user_cannot_write_is_one_line(sample_build, tmp_path):
     locked = tmp_path / "locked"
     if os.geteuid() == 0:  # permissions do not stop root: a read-only mount does
         _mount(locked, "64k")
@@ -114,7 +104,7 @@ def test_a_lock_folder_this_user_cannot_write_is_one_line(sample, tmp_path):
         locked.chmod(0o555)
     try:
         with SmtpServer() as server:
-            settings = write_settings(tmp_path, sample.parent, locked / "subs.sqlite", server.port)
+            settings = write_settings(tmp_path, sample_build.parent, locked / "subs.sqlite", server.port)
             result = CliRunner().invoke(main, ["send", "--settings", settings, "--allow-sample-data",
                                                "--allow-stale-data"])
             listed = CliRunner().invoke(main, ["subscribers", "list", "--settings", settings])

@@ -16,20 +16,11 @@ from generator.pipeline import build_issue
 from generator.settings import load_settings
 from tests.conftest import SETTINGS
 from tests.smtp_server import SmtpServer
-from secrets import token_urlsafe
 
 ADDRESS = "100 Example Street, Suite 2, Springfield, IL 62701, USA"
 
 
-@pytest.fixture(autouse=True)
-def secret(monkeypatch):
-    monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
-    monkeypatch.delenv("CAPWEEKLY_SMTP_USER", raising=False)
-
-
-@pytest.fixture(scope="module")
-def sample(settings, tmp_path_factory):
-    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("built")).folder
+pytestmark = pytest.mark.usefixtures("send_secret")  # tests/conftest.py
 
 
 def write_settings(tmp_path, port, **branding) -> str:
@@ -43,19 +34,19 @@ def write_settings(tmp_path, port, **branding) -> str:
     return str(path)
 
 
-def real_copy(sample, reports, as_of: str) -> None:
+def real_copy(sample_build, reports, as_of: str) -> None:
     """The sample build, relabelled as an issue built from real data on an earlier week."""
     target = reports / as_of
-    shutil.copytree(sample, target)
+    shutil.copytree(sample_build, target)
     doc = json.loads((target / "metrics.json").read_text())
     doc.update({"as_of": as_of, "source": "csv"})
     (target / "metrics.json").write_text(json.dumps(doc))
 
 
-def test_a_sample_build_is_never_the_latest_issue_for_a_test_copy(sample, tmp_path):
+def test_a_sample_build_is_never_the_latest_issue_for_a_test_copy(sample_build, tmp_path):
     reports = tmp_path / "reports"
-    shutil.copytree(sample, reports / sample.name)  # the README's first step: capweekly build --source sample
-    real_copy(sample, reports, "2025-10-24")
+    shutil.copytree(sample_build, reports / sample_build.name)  # the README's first step: build --source sample
+    real_copy(sample_build, reports, "2025-10-24")
     runner = CliRunner()
     with SmtpServer() as server:
         settings = write_settings(tmp_path, server.port)
@@ -71,9 +62,9 @@ def test_a_sample_build_is_never_the_latest_issue_for_a_test_copy(sample, tmp_pa
     assert len(server.handler.messages) == 1
 
 
-def test_no_real_send_without_a_postal_address_and_both_parts_print_it(sample, tmp_path):
+def test_no_real_send_without_a_postal_address_and_both_parts_print_it(sample_build, tmp_path):
     reports = tmp_path / "reports"
-    real_copy(sample, reports, "2025-10-24")
+    real_copy(sample_build, reports, "2025-10-24")
     runner = CliRunner()
     with SmtpServer() as server:
         bare = write_settings(tmp_path, server.port, postal_address="")
@@ -97,7 +88,7 @@ def test_no_real_send_without_a_postal_address_and_both_parts_print_it(sample, t
     assert f"Capweekly Research, {ADDRESS}" in text and f"Capweekly Research, {ADDRESS}" in html
 
 
-def test_an_issue_built_before_the_address_was_set_is_refused(settings, sample, tmp_path):
+def test_an_issue_built_before_the_address_was_set_is_refused(settings, sample_build, tmp_path):
     bare = settings.model_copy(update={"branding": settings.branding.model_copy(update={"postal_address": ""})})
     old = build_issue(bare, source="sample", out_dir=tmp_path / "built").folder
     reports = tmp_path / "reports"
