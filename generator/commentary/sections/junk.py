@@ -3,14 +3,34 @@ evidence agrees with the rates (issue 15)."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Claim, Fact, Paragraph, at_least, at_most, is_, less_than, more_than, negative,
-                                         positive, within)
+from generator.commentary.claims import Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
 from generator.commentary.rules import _Rules
+from generator.commentary.sections.rates import YIELD_TREND
+from generator.commentary.table import Row, choose, first
 from generator.commentary.sections.policy import regime_claims, regime_key
 from generator.metrics.regime import FEAR, all_but
 
 # Credit or quality ratios within this over 13 weeks read as level.
 JUNK_BAND = 0.005
+
+
+# A ratio's 13-week move: level inside JUNK_BAND (a 0.2% edge is not "outpacing"), else its sign.
+SIDE = (
+    Row("flat", lambda path, subject, topic: [within(path, JUNK_BAND, subject, topic)]),
+    Row("up", lambda path, subject, topic: [positive(path, subject, topic)]),
+    Row("down", lambda path, subject, topic: [negative(path, subject, topic)]),
+)
+
+_C, _Q = "ratios.credit.momentum.13w", "ratios.quality.momentum.13w"
+# Credit (HYG/IEF) and quality (IWM/IJR) together, each past JUNK_BAND: junk_<key>.
+EVIDENCE = (
+    Row("risk_on_stress", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_least(_Q, JUNK_BAND, q, "junk"),
+                                        is_("events.market_stress", True, "junk", "stress")]),
+    Row("risk_on", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_least(_Q, JUNK_BAND, q, "junk")]),
+    Row("risk_off", lambda c, q: [at_most(_C, -JUNK_BAND, c, "credit"), at_most(_Q, -JUNK_BAND, q, "junk")]),
+    Row("credit_only", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_most(_Q, -JUNK_BAND, q, "junk")]),
+    Row("junk_only", lambda c, q: [at_most(_C, -JUNK_BAND, c, "credit"), at_least(_Q, JUNK_BAND, q, "junk")]),
+)
 
 
 def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
@@ -30,12 +50,7 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
         return None
     path = f"levels.{ly}.changes.13w"
     facts = (Fact("long", path, ly, "bp"),)
-    if change > band:
-        trend, claim = "rising", more_than(path, band, ly, "13w")
-    elif change < -band:
-        trend, claim = "falling", less_than(path, -band, ly, "13w")
-    else:
-        trend, claim = "steady", within(path, band + 1e-12, ly, "13w")
+    trend, (claim,) = choose(YIELD_TREND, r.view, path, band, ly)
     key = regime_key(regime)
     claims = regime_claims(regime)
     if key in ("zero", "cut_to_zero"):
@@ -78,44 +93,31 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     else:
         out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX"), case[2], case[1],
                    short=_short_word(r))]
-    # moves inside JUNK_BAND read as level: a 0.2% edge is not "outpacing"
-    side = lambda v: "flat" if abs(v) < JUNK_BAND else "up" if v > 0 else "down"  # noqa: E731
-
-    def claim(path, v, subject, topic):
-        if abs(v) < JUNK_BAND:
-            return within(path, JUNK_BAND, subject, topic)
-        return positive(path, subject, topic) if v > 0 else negative(path, subject, topic)
-
     if cv is not None:
-        out.append(say(f"credit_{side(cv)}", credit.numerator,
-                       (Fact("move", "ratios.credit.momentum.13w", credit.numerator, "pct"),),
-                       [claim("ratios.credit.momentum.13w", cv, credit.numerator, "credit")],
+        move, claims = choose(SIDE, r.view, "ratios.credit.momentum.13w", credit.numerator, "credit")
+        out.append(say(f"credit_{move}", credit.numerator,
+                       (Fact("move", "ratios.credit.momentum.13w", credit.numerator, "pct"),), claims,
                        num=credit.numerator, den=credit.denominator))
     if qv is not None:
         alone = "" if cv is not None else "_alone"  # "over the same span" needs a span named before it
-        out.append(say(f"quality_{side(qv)}{alone}", quality.numerator,
-                       (Fact("move", "ratios.quality.momentum.13w", quality.numerator, "pct"),),
-                       [claim("ratios.quality.momentum.13w", qv, quality.numerator, "junk")],
+        move, claims = choose(SIDE, r.view, "ratios.quality.momentum.13w", quality.numerator, "junk")
+        out.append(say(f"quality_{move}{alone}", quality.numerator,
+                       (Fact("move", "ratios.quality.momentum.13w", quality.numerator, "pct"),), claims,
                        num=quality.numerator, den=quality.denominator))
-    if cv is not None and qv is not None and abs(cv) >= JUNK_BAND and abs(qv) >= JUNK_BAND:
-        up_c, up_q = cv >= JUNK_BAND, qv >= JUNK_BAND
-        key = {(True, True): "risk_on", (False, False): "risk_off", (True, False): "credit_only"}.get(
-            (up_c, up_q), "junk_only")
-        cc = (lambda p, s_, t: at_least(p, JUNK_BAND, s_, t)) if up_c else (lambda p, s_, t: at_most(p, -JUNK_BAND, s_, t))
-        jc = (lambda p, s_, t: at_least(p, JUNK_BAND, s_, t)) if up_q else (lambda p, s_, t: at_most(p, -JUNK_BAND, s_, t))
-        extra = []
-        if key == "risk_on" and m.events.market_stress:
-            key, extra = "risk_on_stress", [is_("events.market_stress", True, "junk", "stress")]
-        elif key in ("risk_on", "risk_off") and case is not None and RATE_CASE_SENSE[case[0]]:
+    # both past the band: what credit and quality say together (nothing when either is level)
+    verdict = first(EVIDENCE, r.view, credit.numerator, quality.numerator) if cv is not None and qv is not None \
+        else None
+    if verdict is not None:
+        key, claims = verdict
+        if key in ("risk_on", "risk_off") and case is not None and RATE_CASE_SENSE[case[0]]:
             # the evidence read against the rates: agreeing, or running ahead of (or behind) them
             agrees = (key == "risk_on") == (RATE_CASE_SENSE[case[0]] > 0)
             key = f"{key}_{'agrees' if agrees else 'against'}_{'easing' if RATE_CASE_SENSE[case[0]] > 0 else 'tight'}"
-            extra = case[1]
+            claims = claims + case[1]
         # "credit markets are calm", "lenders are relaxed": over the quarter, and not in a week of fear
         fits = ()
         if key == "credit_only":
             key, fits = ("credit_only_fear", FEAR) if r.fear() else ("credit_only", all_but(*FEAR))
         out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator, "policy", r.t.long_yield or "^TNX"), (),
-                       [cc("ratios.credit.momentum.13w", credit.numerator, "credit"),
-                        jc("ratios.quality.momentum.13w", quality.numerator, "junk")] + extra, regimes=fits))
+                       claims, regimes=fits))
     return (tuple(out),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from generator.commentary.claims import Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, within
 from generator.commentary.headline import CRASH_GAP
 from generator.commentary.rules import _Rules
+from generator.commentary.table import Row, choose, first
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
 
@@ -17,11 +18,41 @@ FLIGHT_DROP = 0.04
 # Small caps this far behind over 13 weeks have "been kept behind".
 LAGGING = 0.02
 
+# The 10-year yield's 13-week trend against the stance's rate band (the junk section reads it too).
+YIELD_TREND = (
+    Row("rising", lambda path, band, ly: [more_than(path, band, ly, "13w")]),
+    Row("falling", lambda path, band, ly: [less_than(path, -band, ly, "13w")]),
+    # a change of exactly the band is steady: the rows above take only what lies beyond it
+    Row("steady", lambda path, band, ly: [within(path, band + 1e-12, ly, "13w")]),
+)
+# The 10-year's week, when it moved RATE_WEEK_MOVE or more.
+WEEK_MOVE = (
+    Row("down", lambda path, ly: [at_most(path, -RATE_WEEK_MOVE, ly, "1w")]),
+    Row("up", lambda path, ly: [at_least(path, RATE_WEEK_MOVE, ly, "1w")]),
+)
+# A small-cap rout, in which falling yields are no relief: small caps fell hard, or trailed by CRASH_GAP.
+ROUT = (
+    Row("small_fell", lambda small, pair: [at_most(f"returns.{small}.1w", -FLIGHT_DROP, small, "week")]),
+    Row("no_relief", lambda small, pair: [at_most("spread.1w", -CRASH_GAP, pair, "week")]),
+)
+# The year's link between the pair's weekly relative return and the 10-year's weekly change.
+LINK = (
+    Row("hurt_by_rising", lambda c: [at_most(c, -CORR_STRONG, "rates", "link")]),
+    Row("helped_by_rising", lambda c: [at_least(c, CORR_STRONG, "rates", "link")]),
+    Row("unrelated", lambda c: [within(c, CORR_WEAK, "rates", "link")]),
+    Row("loose", lambda c: [within(c, CORR_STRONG, "rates", "link")]),
+)
+UNRELATED = (
+    Row("unrelated_lagging", lambda c, pair: [within(c, CORR_WEAK, "rates", "link"),
+                                              at_most("spread.13w", -LAGGING, pair, "13w")]),
+    Row("unrelated", lambda c, pair: [within(c, CORR_WEAK, "rates", "link")]),
+)
+
 
 def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("rates", key, subjects, facts, claims, **x)  # noqa
-    first = [say("why_rates", "rates", optional=3)]
+    opening = [say("why_rates", "rates", optional=3)]
     regime = m.events.regime
     if regime is not None:
         reversal = bill_reversal(r)
@@ -31,12 +62,12 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         variant = "_fear" if r.fear() and key in ("hiking_reversal", "cut_to_zero") else \
             "_rate_move" if r.regime == "rate_move" and key == "on_hold" else ""
         fits = FEAR if variant == "_fear" else ("rate_move",) if variant else BACKDROP_READS.get(key, ())
-        first.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
+        opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
                          regimes=fits))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
-        paragraphs.append(tuple(first))
+        paragraphs.append(tuple(opening))
         # housekeeping: no yield series at all, or too short a one for its thirteen-week change
         paragraphs.append((say("rates_unavailable" if level is None else "rates_short_history", "rates",
                                kind="note"),))
@@ -44,93 +75,70 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         path = f"levels.{ly}"
         facts = (Fact("level", f"{path}.value", ly, "yield"), Fact("change", f"{path}.changes.13w", ly, "bp"),
                  Fact("week", f"{path}.changes.1w", ly, "bp"))
-        change = level.changes["13w"]
-        if change > band:
-            trend, trend_claim = "rising", more_than(f"{path}.changes.13w", band, ly, "13w")
-        elif change < -band:
-            trend, trend_claim = "falling", less_than(f"{path}.changes.13w", -band, ly, "13w")
-        else:
-            trend, trend_claim = "steady", within(f"{path}.changes.13w", band + 1e-12, ly, "13w")
+        trend, (trend_claim,) = choose(YIELD_TREND, r.view, f"{path}.changes.13w", band, ly)
         # When small caps have done better in weeks of rising yields, a rise is not "a headwind" for them.
-        sens = m.rate_sensitivity
-        growth = sens is not None and sens.correlation is not None and sens.correlation >= CORR_STRONG
         growth_claim = at_least("rate_sensitivity.correlation", CORR_STRONG, "rates", "link")
+        growth = growth_claim.holds(r.view)
         # With short rates at zero the cost of money is not the story (the sentence before says so): the
         # 10-year's moves read as growth expectations, not as pressure on borrowers.
         zero = regime is not None and regime_key(regime) in ("zero", "cut_to_zero")
         zero_claims = regime_claims(regime) if zero else []
         if trend == "rising" and growth:
-            first.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
+            opening.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
         elif zero and trend != "steady":
-            first.append(say(f"ten_{trend}_zero", (ly, "policy"), facts, [trend_claim] + zero_claims))
+            opening.append(say(f"ten_{trend}_zero", (ly, "policy"), facts, [trend_claim] + zero_claims))
         else:
-            first.append(say(f"ten_{trend}", ly, facts, [trend_claim]))
-        week = level.changes.get("1w")
-        small_week = m.returns[r.small].get("1w")
-        rout = (small_week is not None and small_week <= -FLIGHT_DROP) or (
-            m.spread.get("1w") is not None and m.spread["1w"] <= -CRASH_GAP)
-        if week is not None and abs(week) >= RATE_WEEK_MOVE:
+            opening.append(say(f"ten_{trend}", ly, facts, [trend_claim]))
+        week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly)
+        if week is not None:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
             # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause. In a small-cap
             # rout, falling yields are a flight to safety, not relief; at zero rates, no word on pressure.
-            if week < 0:
-                move = at_most(f"{path}.changes.1w", -RATE_WEEK_MOVE, ly, "1w")
-                if rout:
-                    # falling yields in a week small caps fell hard or trailed: no relief for them
-                    pair = f"{r.small}-{r.large}"
-                    worst = small_week is not None and small_week <= -FLIGHT_DROP
-                    # "as investors ran for safety" only in a week of fear or a VIX high for its year; otherwise the
-                    # figures alone (small caps fell hard with yields: cheaper money was no help)
-                    flight = worst and r.regime in UNEASY
-                    first.append(say("ten_week_down_flight" if flight else "ten_week_down_small_fell" if worst
-                                     else "ten_week_down_no_relief", (ly, r.small, pair),
-                                     facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
-                                     [move, at_most(f"returns.{r.small}.1w", -FLIGHT_DROP, r.small, "week") if worst
-                                      else at_most("spread.1w", -CRASH_GAP, pair, "week")],
-                                     regimes=UNEASY if flight else ()))
-                elif zero or (r.fear() and trend != "rising"):
-                    # at zero rates, or in a week of fear, a falling yield is not easier borrowing: the figure alone
-                    first.append(say("ten_week_down_plain", ly, facts, [move]))
-                else:
-                    # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear
-                    first.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim],
-                                     regimes=all_but(*FEAR) if trend != "rising" else ()))
+            way, (move,) = week
+            pair = f"{r.small}-{r.large}"
+            rout = first(ROUT, r.view, r.small, pair)
+            if way == "down" and rout is not None:
+                # falling yields in a week small caps fell hard or trailed: no relief for them. "As investors ran
+                # for safety" only in a week of fear or a VIX high for its year; otherwise the figures alone
+                # (small caps fell hard with yields: cheaper money was no help)
+                key, claims = rout
+                flight = key == "small_fell" and r.regime in UNEASY
+                opening.append(say("ten_week_down_flight" if flight else f"ten_week_down_{key}", (ly, r.small, pair),
+                                   facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
+                                   [move] + claims, regimes=UNEASY if flight else ()))
+            elif way == "down" and (zero or (r.fear() and trend != "rising")):
+                # at zero rates, or in a week of fear, a falling yield is not easier borrowing: the figure alone
+                opening.append(say("ten_week_down_plain", ly, facts, [move]))
+            elif way == "down":
+                # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear
+                opening.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim],
+                                   regimes=all_but(*FEAR) if trend != "rising" else ()))
             elif zero and not growth:
-                first.append(say("ten_week_up_growth", ly, facts,
-                                 [at_least(f"{path}.changes.1w", RATE_WEEK_MOVE, ly, "1w")]))
+                opening.append(say("ten_week_up_growth", ly, facts, [move]))
+            elif growth:
+                opening.append(say("ten_week_up_growth", (ly, "rates"), facts, [move, growth_claim]))
             else:
-                move = at_least(f"{path}.changes.1w", RATE_WEEK_MOVE, ly, "1w")
-                if growth:
-                    first.append(say("ten_week_up_growth", (ly, "rates"), facts, [move, growth_claim]))
-                else:
-                    first.append(say(f"ten_week_up_{trend}", ly, facts, [move, trend_claim]))
-        paragraphs.append(tuple(first))
+                opening.append(say(f"ten_week_up_{trend}", ly, facts, [move, trend_claim]))
+        paragraphs.append(tuple(opening))
     s = m.rate_sensitivity
     if s is not None and s.correlation is not None:
         facts = (Fact("corr", "rate_sensitivity.correlation", "rates", "level"),
                  Fact("weeks", "rate_sensitivity.observations", "rates", "count"),
                  Fact("beta", "rate_sensitivity.beta_per_100bp", "rates", "pct"))
         c = "rate_sensitivity.correlation"
-        if s.correlation <= -CORR_STRONG:
-            paragraphs.append((say("hurt_by_rising", "rates", facts, [at_most(c, -CORR_STRONG, "rates", "link")],
-                                   relationship=True),))
-        elif s.correlation >= CORR_STRONG:
-            paragraphs.append((say("helped_by_rising", "rates", facts, [at_least(c, CORR_STRONG, "rates", "link")],
-                                   relationship=True),))
-        elif abs(s.correlation) < CORR_WEAK:
-            lagging = m.spread.get("13w") is not None and m.spread["13w"] <= -LAGGING
-            pair = f"{r.small}-{r.large}"
-            if r.regime == "rate_move":
-                # "yields have not been the driver" is false in a week the 10-year moved 25 bp and the pair 2 points
-                paragraphs.append((_unrelated_this_week(r, say, facts, c),))
-            else:
-                paragraphs.append((say("unrelated_lagging" if lagging else "unrelated", ("rates", pair),
-                                       facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging else ()),
-                                       [within(c, CORR_WEAK, "rates", "link")]
-                                       + ([at_most("spread.13w", -LAGGING, pair, "13w")] if lagging else []),
-                                       regimes=all_but("rate_move")),))  # "yields have not been the driver"
+        key, claims = choose(LINK, r.view, c)
+        pair = f"{r.small}-{r.large}"
+        if key == "unrelated" and r.regime == "rate_move":
+            # "yields have not been the driver" is false in a week the 10-year moved 25 bp and the pair 2 points
+            paragraphs.append((_unrelated_this_week(r, say, facts, c),))
+        elif key == "unrelated":
+            key, claims = choose(UNRELATED, r.view, c, pair)
+            lagging = key == "unrelated_lagging"
+            paragraphs.append((say(key, ("rates", pair), facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging
+                                                                  else ()),
+                                   claims, regimes=all_but("rate_move")),))  # "yields have not been the driver"
         else:
-            paragraphs.append((say("loose", "rates", facts, [within(c, CORR_STRONG, "rates", "link")]),))
+            paragraphs.append((say(key, "rates", facts, claims, relationship=key != "loose"),))
     return tuple(paragraphs)
 
 

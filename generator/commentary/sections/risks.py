@@ -6,6 +6,7 @@ from __future__ import annotations
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, is_,
                                          less_than, more_than, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
+from generator.commentary.table import Row, choose, first, holds
 from generator.commentary.rules import BIG_MARKET_DAY, SHOWN_ZERO, _Rules, sense
 from generator.metrics.regime import SETTLED, UNEASY, all_but
 
@@ -17,6 +18,58 @@ FX_STRETCHED = 0.05
 ALMOST_ALL = 0.995
 # "Nothing alarming" only with the VIX below this percentile of its year and small caps not down this much.
 QUIET_RANK, QUIET_DROP = 0.8, 0.04
+# The VIX higher than on this share of its year's days is "higher than on most days" (below it, "lower").
+MOST_DAYS = 0.5
+# Small caps this far below their 50-day average read as oversold only while their RSI is under this.
+OVERSOLD_RSI = 40
+
+_P = "risk.vix_percentile_1y"
+# The VIX against its fixed thresholds (settings.risk), and against its own year when the two disagree.
+VIX_LEVEL = (
+    Row("vix_stressed_but_lower", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+                                                   less_than(_P, MOST_DAYS, vix, "rank 1y", -1)]),
+    Row("vix_stressed", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1)]),
+    Row("vix_calm_but_higher", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+                                                at_least(_P, MOST_DAYS, vix, "rank 1y", +1)]),
+    Row("vix_calm", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1)]),
+    Row("vix_between", lambda vix, rs: []),
+)
+# Its rank after a stressed level ("... that is higher than on ..."): none without a percentile.
+RANK_THAT = (
+    Row("vix_rank_top_that", lambda vix: [at_extreme(at_least(_P, 1, vix, "level"))]),
+    # "higher than on 100% of days" would be false: a higher close exists, the share just rounds up
+    Row("vix_rank_almost_top_that", lambda vix: [at_least(_P, ALMOST_ALL, vix, "level"),
+                                                 less_than(_P, 1, vix, "rank top", 0)]),
+    Row("vix_rank_higher_that", lambda vix: [at_least(_P, MOST_DAYS, vix, "level", +1)]),
+)
+# Its rank after a calm level.
+RANK_LOW_THAT = (
+    Row("vix_rank_almost_bottom_that", lambda vix: [at_most(_P, 1 - ALMOST_ALL, vix, "level")]),
+    Row("vix_rank_lower_that", lambda vix: [less_than(_P, MOST_DAYS, vix, "level", -1)]),
+)
+# Between the thresholds, the rank names the VIX itself; without a percentile, its level alone.
+RANK_NAMED = (
+    Row("vix_rank_almost_top_named", lambda vix: [at_least(_P, ALMOST_ALL, vix, "level"),
+                                                  less_than(_P, 1, vix, "rank top", 0)]),
+    Row("vix_rank_top_named", lambda vix: [at_extreme(at_least(_P, 1, vix, "level"))]),
+    Row("vix_rank_almost_bottom_named", lambda vix: [at_most(_P, 1 - ALMOST_ALL, vix, "level")]),
+    Row("vix_rank_higher_named", lambda vix: [at_least(_P, MOST_DAYS, vix, "level", +1)]),
+    Row("vix_rank_lower_named", lambda vix: [less_than(_P, MOST_DAYS, vix, "level", -1)]),
+    Row("vix_level_named", lambda vix: []),
+)
+# Small caps against their 50-day average and their RSI: stretched (generator.metrics.signals), oversold, or
+# neither. Far below the 50-day is not "oversold" once a bounce has lifted the RSI back toward the middle.
+STRETCH = (
+    Row("stretched", lambda small, side, rs: [side, is_("risk.stretched", True, small, "stretch", +1)]),
+    Row("oversold", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
+                                             less_than("risk.small_rsi_14", 100 - rs.rsi_stretched, small,
+                                                       "oversold", 0)]),
+    Row("oversold", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
+                                             at_most("risk.small_distance_50d", -rs.stretch_from_50d, small,
+                                                     "oversold", 0),
+                                             less_than("risk.small_rsi_14", OVERSOLD_RSI, small, "oversold", 0)]),
+    Row("not_stretched", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch")]),
+)
 
 
 def section(r: _Rules) -> tuple[Paragraph, ...]:
@@ -88,17 +141,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                  Fact("rsi", "risk.small_rsi_14", small, "level"))
         d = risk.small_distance_50d
         side = sign_of("risk.small_distance_50d", d, small, "short run", SHOWN_ZERO)
-        if risk.stretched:
-            paragraphs.append((say("stretched", small, facts, [side, is_("risk.stretched", True, small, "stretch",
-                                                                         +1)], side=sense(d, SHOWN_ZERO)),))
-        elif risk.small_rsi_14 < 100 - rs.rsi_stretched or (d <= -rs.stretch_from_50d and risk.small_rsi_14 < 40):
-            # far below the 50-day is not "oversold" once a bounce has lifted the RSI back toward the middle
-            paragraphs.append((say("oversold", small, facts, [side, is_("risk.stretched", False, small, "stretch")],
-                                   side=sense(d, SHOWN_ZERO)),))
-        else:
-            paragraphs.append((say("not_stretched", small, facts, [side, is_("risk.stretched", False, small,
-                                                                             "stretch")], side=sense(d, SHOWN_ZERO),
-                                   optional=2),))
+        key, claims = choose(STRETCH, r.view, small, side, rs)
+        paragraphs.append((say(key, small, facts, claims, side=sense(d, SHOWN_ZERO),
+                               **({"optional": 2} if key == "not_stretched" else {})),))
     paragraphs += [p for p in (crowding_paragraph(r),) if p]
     return tuple(paragraphs)
 
@@ -114,75 +159,42 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     p = risk.vix_percentile_1y
     rank = (Fact("share", "risk.vix_percentile_1y", vix, "pct"),
             Fact("share_lower", "risk.vix_percentile_1y", vix, "pct", "complement"), vix_fact)
-    high_rank = lambda topic: at_least("risk.vix_percentile_1y", 0.5, vix, topic, +1)  # noqa: E731
-    low_rank = lambda topic: less_than("risk.vix_percentile_1y", 0.5, vix, topic, -1)  # noqa: E731
-    if risk.vix_level >= rs.vix_stressed:
-        level = at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1)
-        if p is not None and p < 0.5:
-            return [say("vix_stressed_but_lower", vix, rank, [level, low_rank("rank 1y")])]
-        out = [say("vix_stressed", vix, (vix_fact,), [level])]
-        if p is not None and p >= 1:
-            out.append(say("vix_rank_top_that", vix, rank, [at_extreme(at_least("risk.vix_percentile_1y", 1, vix,
-                                                                                "level"))]))
-        elif p is not None and p >= ALMOST_ALL:
-            # "higher than on 100% of days" would be false: a higher close exists, the share just rounds up
-            out.append(say("vix_rank_almost_top_that", vix, rank, [at_least("risk.vix_percentile_1y", ALMOST_ALL, vix,
-                                                                            "level"),
-                                                                   less_than("risk.vix_percentile_1y", 1, vix,
-                                                                             "rank top", 0)]))
-        elif p is not None:
-            out.append(say("vix_rank_higher_that", vix, rank, [high_rank("level")]))
-        return out
-    if risk.vix_level < rs.vix_calm:
-        level = less_than("risk.vix_level", rs.vix_calm, vix, "level", -1)
-        if p is not None and p >= 0.5:
-            return [say("vix_calm_but_higher", vix, rank, [level, high_rank("rank 1y")])]
+    level, claims = choose(VIX_LEVEL, r.view, vix, rs)
+    if level.endswith("_but_lower") or level.endswith("_but_higher"):
+        return [say(level, vix, rank, claims)]      # the two readings disagree: one sentence says both
+    if level == "vix_stressed":
+        out = [say(level, vix, (vix_fact,), claims)]
+        return out + _rank(RANK_THAT, r, say, vix, rank)
+    if level == "vix_calm":
         if r.regime in SETTLED or r.regime is None:
-            out = [say("vix_complacent", vix, (vix_fact,), [level], regimes=SETTLED)]  # "calm can be a risk"
+            out = [say("vix_complacent", vix, (vix_fact,), claims, regimes=SETTLED)]  # "calm can be a risk"
         else:
             # a low VIX in a week of fear or just after a scare is not complacency: calm can end fast
-            out = [say("vix_low_uneasy", vix, (vix_fact,), [level], regimes=all_but(*SETTLED),
+            out = [say("vix_low_uneasy", vix, (vix_fact,), claims, regimes=all_but(*SETTLED),
                        when="this week" if r.regime in UNEASY else "recent weeks")]
-        if p is not None and p <= 1 - ALMOST_ALL:
-            out.append(say("vix_rank_almost_bottom_that", vix, rank, [at_most("risk.vix_percentile_1y",
-                                                                              1 - ALMOST_ALL, vix, "level")]))
-        elif p is not None:
-            out.append(say("vix_rank_lower_that", vix, rank, [low_rank("level")]))
-        return out
+        return out + _rank(RANK_LOW_THAT, r, say, vix, rank)
     out = []
     small_week = m.returns[r.small].get("1w")
     # "Nothing alarming" needs every gauge quiet: no spike, no yen move, a VIX not high for its year, no
-    # market-wide stress and no small-cap rout (the week of SVB's failure had a VIX under 25).
-    quiet = not ev.vix_spike and (ev.vix_high is None or ev.vix_high < rs.vix_stressed) and not risk.yen_rally \
-        and (ev.fx_from_peak is None or ev.fx_from_peak > rs.yen_from_peak) and not ev.market_stress \
-        and (p is None or p < QUIET_RANK) and (small_week is None or small_week > -QUIET_DROP) \
-        and (ev.large_day_move is None or abs(ev.large_day_move) < BIG_MARKET_DAY)
-    if quiet and r.regime not in UNEASY:
-        out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), [
-            is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week"),
-            is_("events.market_stress", False, "risks", "stress")] +
-            ([less_than("risk.vix_percentile_1y", QUIET_RANK, vix, "rank", 0)] if p is not None else []) +
-            ([more_than(f"returns.{r.small}.1w", -QUIET_DROP, r.small, "rout", 0)] if small_week is not None else []) +
-            (list(within("events.large_day_move", BIG_MARKET_DAY, r.large, "big day")) if ev.large_day_move is not None
-             else []) +
-            ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
-             else []) +
-            ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else []),
-            regimes=all_but(*UNEASY)))
-    if p is not None and ALMOST_ALL <= p < 1:
-        out.append(say("vix_rank_almost_top_named", vix, rank, [at_least("risk.vix_percentile_1y", ALMOST_ALL, vix,
-                                                                         "level"),
-                                                                less_than("risk.vix_percentile_1y", 1, vix, "rank top",
-                                                                          0)]))
-    elif p is not None and p >= 1:
-        out.append(say("vix_rank_top_named", vix, rank, [at_extreme(at_least("risk.vix_percentile_1y", 1, vix,
-                                                                             "level"))]))
-    elif p is not None and p <= 1 - ALMOST_ALL:
-        out.append(say("vix_rank_almost_bottom_named", vix, rank, [at_most("risk.vix_percentile_1y", 1 - ALMOST_ALL,
-                                                                           vix, "level")]))
-    elif p is not None:
-        out.append(say(f"vix_rank_{'higher' if p >= 0.5 else 'lower'}_named", vix, rank,
-                       [high_rank("level") if p >= 0.5 else low_rank("level")]))
-    else:
-        out.append(say("vix_level_named", vix, (vix_fact,)))
+    # market-wide stress and no small-cap rout (the week of SVB's failure had a VIX under 25). A gauge the data
+    # lacks is left out.
+    quiet = [is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week"),
+             is_("events.market_stress", False, "risks", "stress")] + \
+        ([less_than("risk.vix_percentile_1y", QUIET_RANK, vix, "rank", 0)] if p is not None else []) + \
+        ([more_than(f"returns.{r.small}.1w", -QUIET_DROP, r.small, "rout", 0)] if small_week is not None else []) + \
+        (list(within("events.large_day_move", BIG_MARKET_DAY, r.large, "big day")) if ev.large_day_move is not None
+         else []) + \
+        ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
+         else []) + \
+        ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])
+    if holds(quiet, r.view) and r.regime not in UNEASY:
+        out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), quiet, regimes=all_but(*UNEASY)))
+    key, claims = choose(RANK_NAMED, r.view, vix)
+    out.append(say(key, vix, rank if claims else (vix_fact,), claims))
     return out
+
+
+def _rank(rows, r: _Rules, say, vix: str, rank) -> list[Sentence]:
+    """The VIX's rank in its year beside a level sentence ("higher than on 96% of days"): none without one."""
+    found = first(rows, r.view, vix)
+    return [say(found[0], vix, rank, found[1])] if found is not None else []
