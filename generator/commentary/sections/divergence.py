@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, by_definition,
                                          exceeds, is_, less_than, more_than, negative, positive, within)
+from generator.commentary.table import Row, choose, first, holds
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 
 # Three-year returns within this of each other are "about the same".
@@ -15,6 +16,103 @@ GAP_LEVEL = 0.005
 NARROW_BAND = 0.005
 # A change in the share of the universe below its reference high smaller than this is "unchanged".
 BREADTH_BAND = 0.02
+# Small caps this far behind over three years: a wide gap, "a generation of underperformance".
+WIDE_GAP = 0.25
+# The large-cap index within this of its closing high is "at" it; within NEAR_HIGH, "near" it.
+AT_HIGH, NEAR_HIGH = 0.005, 0.05
+# A breadth share at least MOST is "most", at most FEW is "few", between them "about half".
+MOST, FEW = 0.55, 0.45
+# The share of the universe below its reference-year high reads "most" from half up.
+HALF = 0.5
+
+
+def _week(path: str, small: str, large: str, way: str):
+    """A week's return as it prints: up, down, or flat (a return shown as 0.0% "went nowhere", never "gained")."""
+    subject = small if path.startswith(f"returns.{small}.") else large
+    if way == "up":
+        return at_least(path, SHOWN_ZERO, subject, "week")
+    if way == "down":
+        return at_most(path, -SHOWN_ZERO, subject, "week")
+    return within(path, SHOWN_ZERO, subject, "week")
+
+
+def _sides(ahead: bool, *ways: tuple[str, str]):
+    """A WEEK row's claims: the pair's week ahead (or behind) by the flat band, then each return's way."""
+    def claims(small, large, pair, band, drop):
+        gap = at_least("spread.1w", band, pair, "week") if ahead else at_most("spread.1w", -band, pair, "week")
+        return [gap] + [_week(f"returns.{small if who == 'S' else large}.1w", small, large, way) for who, way in ways]
+    return claims
+
+
+# The week's relative move and which way each index went: small caps ahead by the flat band or more, behind by
+# it, or level (a sell-off week named as one).
+WEEK = (
+    Row("week_rally_up", _sides(True, ("S", "up"), ("L", "up"))),
+    Row("week_rally_flat_market", _sides(True, ("S", "up"), ("L", "flat"))),
+    Row("week_rally_against", _sides(True, ("S", "up"), ("L", "down"))),
+    Row("week_rally_held", _sides(True, ("S", "flat"), ("L", "down"))),
+    Row("week_rally_down", _sides(True, ("S", "down"), ("L", "down"))),
+    Row("week_slump_down", _sides(False, ("L", "down"), ("S", "down"))),
+    Row("week_slump_flat_market", _sides(False, ("L", "flat"), ("S", "down"))),
+    Row("week_slump_up_streak", lambda small, large, pair, band, drop: _sides(False, ("L", "up"))(
+        small, large, pair, band, drop) + [Claim("events.relative_streak", "<=", -2, pair, "streak", 0)]),
+    Row("week_slump_up", lambda small, large, pair, band, drop: _sides(False, ("L", "up"))(
+        small, large, pair, band, drop) + [Claim("events.relative_streak", ">", -2, pair, "streak", 0)]),
+    Row("week_flat_selloff", lambda small, large, pair, band, drop: [
+        within("spread.1w", band, pair, "week"), at_most("events.large_week", drop, large, "week")]),
+    Row("week_flat", lambda small, large, pair, band, drop: [within("spread.1w", band, pair, "week")]),
+)
+# The three-year gap.
+GAP = (
+    Row("gap_wide", lambda pair: [at_most("spread.3y", -WIDE_GAP, pair, "long run")]),
+    Row("gap_level", lambda pair: [within("spread.3y", GAP_LEVEL, pair, "long run")]),
+    Row("gap_moderate", lambda pair: [negative("spread.3y", pair, "long run")]),
+    Row("gap_small_ahead", lambda pair: [at_least("spread.3y", 0, pair, "long run")]),
+)
+# Small caps against their reference-year high.
+REFERENCE = (
+    Row("ref_below", lambda small: [negative("reference_high.distance", small, "price")]),
+    Row("ref_above", lambda small: [at_least("reference_high.distance", 0, small, "price")]),
+)
+_LH = "events.large_from_high"
+# The large-cap index against its own closing high.
+LARGE_HIGH = (
+    Row("large_record", lambda large: [at_extreme(is_(_LH, 0.0, large, "high", +1))]),
+    Row("large_at_high", lambda large: [at_least(_LH, -AT_HIGH, large, "high", +1), negative(_LH, large, "distance")]),
+    Row("large_near_high", lambda large: [at_least(_LH, -NEAR_HIGH, large, "high", +1),
+                                          negative(_LH, large, "distance")]),
+    Row("large_below_high", lambda large: [less_than(_LH, -NEAR_HIGH, large, "high", -1)]),
+)
+_N = "ratios.narrowness.momentum.13w"
+# Equal- against cap-weight large caps over 13 weeks: a few tenths of a point either way is no story about
+# participation. Narrowing while the index fell says nothing when the index has no 13-week return.
+NARROWNESS = (
+    Row("narrow_level", lambda ew, den: [within(_N, NARROW_BAND, ew, "relative")]),
+    Row("narrow", lambda ew, den: [negative(_N, ew, "relative"), positive(f"returns.{den}.13w", den, "13w")]),
+    Row("narrow_falling", lambda ew, den: [negative(_N, ew, "relative"), Claim(_N, "<", 0.0, den, "relative", +1),
+                                           at_most(f"returns.{den}.13w", 0, den, "13w")]),
+    Row("broadening", lambda ew, den: [at_least(_N, 0, ew, "relative")]),
+)
+# A breadth share read as most, about half, or few.
+SHARE = (
+    Row("most", lambda path, topic: [at_least(path, MOST, "breadth", topic, +1)]),
+    Row("few", lambda path, topic: [at_most(path, FEW, "breadth", topic, -1)]),
+    Row("half", lambda path, topic: [more_than(path, FEW, "breadth", topic, 0), less_than(path, MOST, "breadth", topic, 0)]),
+)
+# The share below the reference-year high, when any member is still below it.
+REFERENCE_SHARE = (
+    Row("most", lambda: [at_least("breadth.share_below", HALF, "breadth", "reference", -1)]),
+    Row("few", lambda: [less_than("breadth.share_below", HALF, "breadth", "reference", +1),
+                        more_than("breadth.below_reference_high", 0, "breadth", "reference_count", -1)]),
+)
+# The week's new 52-week highs against new lows across the universe.
+HIGHS_LOWS = (
+    Row("none", lambda: [is_("breadth.new_highs", 0, "breadth", "highs_lows"),
+                         is_("breadth.new_lows", 0, "breadth", "highs_lows")]),
+    Row("more_highs", lambda: [exceeds("breadth.new_highs", "breadth.new_lows", "breadth", "highs_lows", +1)]),
+    Row("more_lows", lambda: [exceeds("breadth.new_lows", "breadth.new_highs", "breadth", "highs_lows", -1)]),
+    Row("even", lambda: [is_("breadth.net_new_highs", 0, "breadth", "highs_lows")]),
+)
 
 
 def section(r: _Rules) -> tuple[Paragraph, ...]:
@@ -28,44 +126,13 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if spread is None:
         week.append(say("week_unknown", pair))
     else:
-        s1, l1 = m.returns[small]["1w"], m.returns[large]["1w"]
-        streak = m.events.relative_streak
-        S, L = f"returns.{small}.1w", f"returns.{large}.1w"
-        flat = lambda path: within(path, SHOWN_ZERO, small if path == S else large, "week")  # noqa: E731
-        up = lambda path: at_least(path, SHOWN_ZERO, small if path == S else large, "week")  # noqa: E731
-        down = lambda path: at_most(path, -SHOWN_ZERO, small if path == S else large, "week")  # noqa: E731
-        # a return that prints as 0.0% is "went nowhere", never "gained" or "fell"
-        side = lambda v: "flat" if abs(v) < SHOWN_ZERO else "up" if v > 0 else "down"  # noqa: E731
-        ahead = at_least("spread.1w", band, pair, "week")
-        behind = at_most("spread.1w", -band, pair, "week")
-        if spread >= band:
-            key, claims = {
-                ("up", "up"): ("week_rally_up", [up(S), up(L)]),
-                ("up", "flat"): ("week_rally_flat_market", [up(S), flat(L)]),
-                ("up", "down"): ("week_rally_against", [up(S), down(L)]),
-                ("flat", "down"): ("week_rally_held", [flat(S), down(L)]),
-                ("down", "down"): ("week_rally_down", [down(S), down(L)]),
-            }[(side(s1), side(l1))]
-            week.append(say(key, subjects, rets, [ahead] + claims))
-        elif spread <= -band:
-            if side(l1) == "down":
-                week.append(say("week_slump_down", subjects, rets, [behind, down(L), down(S)]))
-            elif side(l1) == "flat":
-                week.append(say("week_slump_flat_market", subjects, rets, [behind, flat(L), down(S)]))
-            elif streak <= -2:
-                week.append(say("week_slump_up_streak", subjects, rets + (Fact("streak", "events.relative_streak",
-                                                                               pair, "count", "abs"),),
-                                [behind, up(L), is_("events.relative_streak", streak, pair, "streak", -1)]))
-            else:
-                week.append(say("week_slump_up", subjects, rets, [behind, up(L)]
-                                + [Claim("events.relative_streak", ">", -2, pair, "streak", 0)]))
-        elif m.events.large_week is not None and m.events.large_week <= r.settings.risk.stress_week_drop:
-            week.append(say("week_flat_selloff", subjects, rets, [within("spread.1w", band, pair, "week"),
-                                                                  at_most("events.large_week",
-                                                                          r.settings.risk.stress_week_drop, large,
-                                                                          "week")]))
-        else:
-            week.append(say("week_flat", subjects, rets, [within("spread.1w", band, pair, "week")]))
+        key, claims = choose(WEEK, r.view, small, large, pair, band, r.settings.risk.stress_week_drop)
+        streak = ()
+        if key == "week_slump_up_streak":
+            # the streak is written in words, which the number check cannot read: claim it exactly
+            streak = (Fact("streak", "events.relative_streak", pair, "count", "abs"),)
+            claims = claims + [is_("events.relative_streak", m.events.relative_streak, pair, "streak", -1)]
+        week.append(say(key, subjects, rets + streak, claims))
     if m.spread.get("13w") is not None:
         if m.spread.get("ytd") is not None and m.as_of.month > 3:
             week.append(say("spread_13w_ytd", pair, (Fact("q", "spread.13w", pair, "pct"),
@@ -79,20 +146,13 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if three is None:
         if m.spread.get("52w") is not None:
             paragraphs.append((say("gap_short_history", pair, (Fact("one_year", "spread.52w", pair, "pct"),)),))
-    elif three <= -0.25:
-        gap = [say("gap_wide", (pair, small, large), ret3, [at_most("spread.3y", -0.25, pair, "long run")])]
-        if spread is not None and spread >= band:
-            gap.append(say("gap_one_week", pair, claims=[at_least("spread.1w", band, pair, "week")], optional=1))
-        paragraphs.append(tuple(gap))
-    elif abs(three) < GAP_LEVEL:
-        paragraphs.append((say("gap_level", (pair, small, large), ret3,
-                               [within("spread.3y", GAP_LEVEL, pair, "long run")]),))
-    elif three < 0:
-        paragraphs.append((say("gap_moderate", (pair, small, large), ret3,
-                               [negative("spread.3y", pair, "long run")]),))
     else:
-        paragraphs.append((say("gap_small_ahead", (pair, small, large), ret3,
-                               [at_least("spread.3y", 0, pair, "long run")]),))
+        key, claims = choose(GAP, r.view, pair)
+        gap = [say(key, (pair, small, large), ret3, claims)]
+        one_week = [at_least("spread.1w", band, pair, "week")]
+        if key == "gap_wide" and holds(one_week, r.view):
+            gap.append(say("gap_one_week", pair, claims=one_week, optional=1))
+        paragraphs.append(tuple(gap))
 
     ref = m.reference_high
     if ref is not None:
@@ -101,11 +161,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                  Fact("year", "reference_high.year", small, "year"),
                  Fact("high", "reference_high.high", small, "level"),
                  Fact("high_date", "reference_high.high_date", small, "date"))
-        para = []
-        if ref.distance < 0:
-            para.append(say("ref_below", small, facts, [negative("reference_high.distance", small, "price")]))
-        else:
-            para.append(say("ref_above", small, facts, [at_least("reference_high.distance", 0, small, "price")]))
+        key, claims = choose(REFERENCE, r.view, small)
+        para = [say(key, small, facts, claims)]
         para.append(_large_high(r))
         paragraphs.append(tuple(p for p in para if p is not None))
 
@@ -113,25 +170,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if trend is not None and trend.momentum.get("13w") is not None:
         ew, den = trend.numerator, trend.denominator
         facts = (Fact("move", "ratios.narrowness.momentum.13w", ew, "pct"), r.ret(den, "13w", "den"))
-        den13 = m.returns.get(den, {}).get("13w")
-        if abs(trend.momentum["13w"]) < NARROW_BAND:
-            # a few tenths of a point either way is no story about participation
-            paragraphs.append((say("narrow_level", (ew, den), facts, [within("ratios.narrowness.momentum.13w",
-                                                                             NARROW_BAND, ew, "relative")],
-                                   ew=ew, den=den),))
-        elif trend.momentum["13w"] < 0 and den13 is not None and den13 > 0:
-            paragraphs.append((say("narrow", (ew, den), facts, [negative("ratios.narrowness.momentum.13w", ew,
-                                                                         "relative"),
-                                                                positive(f"returns.{den}.13w", den, "13w")],
-                                   ew=ew, den=den),))
-        elif trend.momentum["13w"] < 0 and den13 is not None:
-            paragraphs.append((say("narrow_falling", (ew, den), facts,
-                                   [negative("ratios.narrowness.momentum.13w", ew, "relative"),
-                                    Claim("ratios.narrowness.momentum.13w", "<", 0.0, den, "relative", +1),
-                                    at_most(f"returns.{den}.13w", 0, den, "13w")], ew=ew, den=den),))
-        elif trend.momentum["13w"] >= 0:
-            paragraphs.append((say("broadening", (ew, den), facts, [at_least("ratios.narrowness.momentum.13w", 0, ew,
-                                                                             "relative")], ew=ew, den=den),))
+        found = first(NARROWNESS, r.view, ew, den)
+        if found is not None:
+            paragraphs.append((say(found[0], (ew, den), facts, found[1], ew=ew, den=den),))
 
     paragraphs.append(_breadth(r))
     return tuple(paragraphs)
@@ -149,20 +190,15 @@ def _large_high(r: _Rules) -> Sentence | None:
     long, history = record_history(r, "events.large_start", ev.large_start, large)
     facts += (Fact("start", "events.large_start", large, "date"),)
     high = [by_definition("events.large_high_date", large)] + history
-    if ev.large_from_high == 0:
-        return r.say("divergence", "large_record", large, facts,
-                     [at_extreme(is_("events.large_from_high", 0.0, large, "high", +1))] + history, long=long)
-    if ev.large_from_high >= -0.005:
-        return r.say("divergence", "large_at_high", large, facts,
-                     [at_least("events.large_from_high", -0.005, large, "high", +1),
-                      negative("events.large_from_high", large, "distance")] + high,
-                     tiny=abs(ev.large_from_high) < SHOWN_ZERO, long=long)
-    if ev.large_from_high >= -0.05:
-        return r.say("divergence", "large_near_high", large, facts,
-                     [at_least("events.large_from_high", -0.05, large, "high", +1),
-                      negative("events.large_from_high", large, "distance")] + high, long=long)
-    return r.say("divergence", "large_below_high", large, facts,
-                 [less_than("events.large_from_high", -0.05, large, "high", -1)])
+    key, claims = choose(LARGE_HIGH, r.view, large)
+    if key == "large_below_high":
+        return r.say("divergence", key, large, facts, claims)
+    if key == "large_record":
+        return r.say("divergence", key, large, facts, claims + history, long=long)
+    if key == "large_at_high":
+        return r.say("divergence", key, large, facts, claims + high, tiny=abs(ev.large_from_high) < SHOWN_ZERO,
+                     long=long)
+    return r.say("divergence", key, large, facts, claims + high, long=long)
 
 
 def _breadth(r: _Rules) -> Paragraph:
@@ -187,15 +223,6 @@ def _breadth(r: _Rules) -> Paragraph:
                    (fact("n", "with_data", "count"), fact("size", "members", "count"))
                    + ((fact("as_of", "universe.as_of", "date"),) if dated else ()), kind="note"))
 
-    def split(path: str, topic: str) -> tuple[str, list]:
-        """A share read as most (55% or more), about half, or few (45% or less), and the claim that says so."""
-        share = getattr(b, path.split(".")[1])
-        if share >= 0.55:
-            return "most", [at_least(path, 0.55, "breadth", topic, +1)]
-        if share <= 0.45:
-            return "few", [at_most(path, 0.45, "breadth", topic, -1)]
-        return "half", [more_than(path, 0.45, "breadth", topic, 0), less_than(path, 0.55, "breadth", topic, 0)]
-
     def trend(path: str, sense_falling: int) -> tuple[str, list]:
         """How a share moved over four weeks, and the claim that says so (`sense_falling`: the sense of a fall)."""
         change = getattr(b, path)
@@ -217,13 +244,8 @@ def _breadth(r: _Rules) -> Paragraph:
                            [is_("breadth.below_reference_high", 0, "breadth", "reference", +1)]))
         else:
             move, claims = trend("share_below_change_4w", +1)  # fewer below is better
-            if b.share_below >= 0.5:
-                level = "most"
-                claims.append(at_least("breadth.share_below", 0.5, "breadth", "reference", -1))
-            else:
-                level = "few"
-                claims += [less_than("breadth.share_below", 0.5, "breadth", "reference", +1),
-                           more_than("breadth.below_reference_high", 0, "breadth", "reference_count", -1)]
+            level, level_claims = choose(REFERENCE_SHARE, r.view)
+            claims += level_claims
             out.append(say(f"breadth_ref_{level}_{move}", facts, claims))
 
     if b.share_above_200d is not None:
@@ -234,25 +256,15 @@ def _breadth(r: _Rules) -> Paragraph:
         else:
             move, claims = trend("share_above_200d_change_4w", -1)
             claims.append(more_than("breadth.above_200d", 0, "breadth", "200d_count", +1))
-            level, level_claims = split("breadth.share_above_200d", "200d")
+            level, level_claims = choose(SHARE, r.view, "breadth.share_above_200d", "200d")
             out.append(say(f"breadth_200d_{level}_{move}", facts, claims + level_claims))
 
     extras = len(out)  # highs and lows, and the 13-week count: the first breadth sentences to give way
     if b.measured_52w:
         facts = (fact("highs", "new_highs", "count"), fact("lows", "new_lows", "count"),
                  fact("net", "net_new_highs", "count", "abs"), fact("measured", "measured_52w", "count"))
-        if b.new_highs == b.new_lows == 0:
-            out.append(say("breadth_highs_lows_none", facts, [is_("breadth.new_highs", 0, "breadth", "highs_lows"),
-                                                              is_("breadth.new_lows", 0, "breadth", "highs_lows")]))
-        elif b.new_highs > b.new_lows:
-            out.append(say("breadth_highs_lows_more_highs", facts,
-                           [exceeds("breadth.new_highs", "breadth.new_lows", "breadth", "highs_lows", +1)]))
-        elif b.new_lows > b.new_highs:
-            out.append(say("breadth_highs_lows_more_lows", facts,
-                           [exceeds("breadth.new_lows", "breadth.new_highs", "breadth", "highs_lows", -1)]))
-        else:
-            out.append(say("breadth_highs_lows_even", facts, [is_("breadth.net_new_highs", 0, "breadth",
-                                                                  "highs_lows")]))
+        key, claims = choose(HIGHS_LOWS, r.view)
+        out.append(say(f"breadth_highs_lows_{key}", facts, claims))
 
     if b.share_beat_large_13w is not None:
         facts = (fact("beat", "beat_large_13w", "count"), fact("measured", "measured_13w", "count"),
@@ -260,7 +272,7 @@ def _breadth(r: _Rules) -> Paragraph:
         if b.beat_large_13w == 0:
             out.append(say("breadth_13w_none", facts, [is_("breadth.beat_large_13w", 0, "breadth", "13w", -1)]))
         else:
-            level, claims = split("breadth.share_beat_large_13w", "13w")
+            level, claims = choose(SHARE, r.view, "breadth.share_beat_large_13w", "13w")
             out.append(say(f"breadth_13w_{level}", facts,
                            claims + [more_than("breadth.beat_large_13w", 0, "breadth", "13w_count", +1)]))
     out[extras:] = [replace(s, optional=1) for s in out[extras:]]

@@ -5,24 +5,70 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, exceeds, is_,
                                          is_not, less_than, more_than, negative, positive, sign_of)
+from generator.commentary.table import Row, choose, holds
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 
 # The ratio this far below its 200-day average has "cracked" its uptrend, not merely tested it.
 CRACKED = 0.03
 
+# The ratio more than this below its peak is far from it ("a long way below").
+FAR_FROM_PEAK = 0.25
+
+
+def _new_high(pair: str) -> list[Claim]:
+    return [at_extreme(is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1))]
+
+
+def _below(pair: str) -> Claim:
+    return negative("ratio.drawdown_from_peak", pair, "distance")
+
+
+# The heading: a new high today, a peak within the year, or the years since it.
+HEADING = (
+    Row("heading_new_high", _new_high),
+    Row("heading_recent", lambda pair: [less_than("ratio.years_since_peak", 1, pair, "age", 0)]),
+    Row("heading", lambda pair: [at_least("ratio.years_since_peak", 1, pair, "age", 0)]),
+)
+# Below the peak: how long ago it was.
+AGE = (
+    Row("peak_age", lambda pair: [at_least("ratio.years_since_peak", 1, pair, "age", 0)]),
+    Row("peak_recent", lambda pair: [less_than("ratio.years_since_peak", 1, pair, "age", 0), _below(pair)]),
+)
+# A peak a year or more ago: how far below it the ratio is, and whether a breakout is under way.
+DISTANCE = (
+    Row("peak_far", lambda pair: [less_than("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak"),
+                                  is_("breakouts.current", None, pair, "current breakout", -1), _below(pair)]),
+    Row("peak_far_trying", lambda pair: [less_than("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak"),
+                                         _below(pair), is_not("breakouts.current", None, pair, "current breakout", +1)]),
+    Row("peak_near", lambda pair: [at_least("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak", +1),
+                                   _below(pair)]),
+)
+_D = "ratio.distance_from_sma_long"
+# The ratio against its 200-day average, and the 50-day against the 200-day.
+TREND = (
+    Row("trend_above_both", lambda pair: [positive(_D, pair, "trend"),
+                                          exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]),
+    Row("trend_above_long", lambda pair: [positive(_D, pair, "trend"),
+                                          Claim("ratio.sma_short", "<=", None, pair, "averages", -1,
+                                                "ratio.sma_long")]),
+    Row("trend_above_long_only", lambda pair: [positive(_D, pair, "trend")]),
+    Row("trend_below_long_cracked", lambda pair: [at_most(_D, -CRACKED, pair, "trend"),
+                                                  exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]),
+    Row("trend_below_long_crossed", lambda pair: [at_most(_D, 0, pair, "trend"),
+                                                  exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages"),
+                                                  more_than(_D, -CRACKED, pair, "trend depth", 0)]),
+    Row("trend_below_long", lambda pair: [at_most(_D, 0, pair, "trend")]),
+)
+
 
 def heading(r: _Rules) -> Sentence:
-    years = r.m.ratio.years_since_peak
     fact = (Fact("years", "ratio.years_since_peak", r.pair, "years"),)
-    if r.m.ratio.drawdown_from_peak == 0:
+    key, claims = choose(HEADING, r.view, r.pair)
+    if key == "heading_new_high":
         long, history = record_history(r, "ratio.start", r.m.ratio.start, r.pair)
-        return r.say("long-view", "heading_new_high" if long else "heading_new_high_short", r.pair,
-                     () if long else (Fact("start", "ratio.start", r.pair, "date"),),
-                     [at_extreme(is_("ratio.drawdown_from_peak", 0.0, r.pair, "peak", +1))] + history)
-    if years < 1:
-        return r.say("long-view", "heading_recent", r.pair, fact, [less_than("ratio.years_since_peak", 1, r.pair,
-                                                                            "age", 0)])
-    return r.say("long-view", "heading", r.pair, fact, [at_least("ratio.years_since_peak", 1, r.pair, "age", 0)])
+        return r.say("long-view", key if long else "heading_new_high_short", r.pair,
+                     () if long else (Fact("start", "ratio.start", r.pair, "date"),), claims + history)
+    return r.say("long-view", key, r.pair, fact, claims)
 
 
 def section(r: _Rules) -> tuple[Paragraph, ...]:
@@ -36,57 +82,29 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     peak = (Fact("peak", "ratio.peak_value", pair, "level"), Fact("peak_date", "ratio.peak_date", pair, "date"),
             Fact("years", "ratio.years_since_peak", pair, "years"), Fact("value", "ratio.value", pair, "level"),
             Fact("drawdown", "ratio.drawdown_from_peak", pair, "pct"))
-    if ratio.drawdown_from_peak == 0:
+    new_high = _new_high(pair)
+    if holds(new_high, r.view):
         long, history = record_history(r, "ratio.start", ratio.start, pair)
         first = [say("peak_today" if long else "peak_today_short", pair,
-                     peak + (Fact("start", "ratio.start", pair, "date"),),
-                     [at_extreme(is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1))] + history)]
+                     peak + (Fact("start", "ratio.start", pair, "date"),), new_high + history)]
     else:
         first = [say("peak", pair, peak)]
-        below = negative("ratio.drawdown_from_peak", pair, "distance")
-        if ratio.years_since_peak >= 1:
-            first.append(say("peak_age", pair, peak, [at_least("ratio.years_since_peak", 1, pair, "age", 0)],
-                             optional=2))  # the heading already gives the age
-            if ratio.drawdown_from_peak < -0.25 and m.breakouts.current is None:
-                first.append(say("peak_far", pair, peak, [less_than("ratio.drawdown_from_peak", -0.25, pair, "peak"),
-                                                           is_("breakouts.current", None, pair, "current breakout",
-                                                               -1), below]))
-            elif ratio.drawdown_from_peak < -0.25:
-                first.append(say("peak_far_trying", pair, peak, [
-                    less_than("ratio.drawdown_from_peak", -0.25, pair, "peak"), below,
-                    is_not("breakouts.current", None, pair, "current breakout", +1)]))
-            else:
-                first.append(say("peak_near", pair, peak, [at_least("ratio.drawdown_from_peak", -0.25, pair, "peak",
-                                                                    +1), below]))
+        age, claims = choose(AGE, r.view, pair)
+        if age == "peak_age":
+            first.append(say("peak_age", pair, peak, claims, optional=2))  # the heading already gives the age
+            key, claims = choose(DISTANCE, r.view, pair)
+            first.append(say(key, pair, peak, claims))
         else:
-            first.append(say("peak_recent", pair, peak, [less_than("ratio.years_since_peak", 1, pair, "age", 0),
-                                                          below]))
+            first.append(say(age, pair, peak, claims))
     paragraphs = [tuple(first)]
 
     second = []
     dist = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)
     if ratio.sma_long is None:
         second.append(say("trend_short_history", kind="note"))
-    elif ratio.value > ratio.sma_long and ratio.sma_short is not None and ratio.sma_short > ratio.sma_long:
-        second.append(say("trend_above_both", pair, dist, [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                                           exceeds("ratio.sma_short", "ratio.sma_long", pair,
-                                                                   "averages")]))
-    elif ratio.value > ratio.sma_long and ratio.sma_short is not None:
-        second.append(say("trend_above_long", pair, dist, [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                                           Claim("ratio.sma_short", "<=", None, pair, "averages", -1,
-                                                                 "ratio.sma_long")]))
-    elif ratio.value > ratio.sma_long:
-        second.append(say("trend_above_long_only", pair, dist, [positive("ratio.distance_from_sma_long", pair,
-                                                                         "trend")]))
-    elif ratio.sma_short is not None and ratio.sma_short > ratio.sma_long:
-        cracked = ratio.distance_from_sma_long is not None and ratio.distance_from_sma_long <= -CRACKED
-        second.append(say("trend_below_long_cracked" if cracked else "trend_below_long_crossed", pair, dist, [
-            at_most("ratio.distance_from_sma_long", -CRACKED if cracked else 0, pair, "trend"),
-            exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]
-            + ([] if cracked else [more_than("ratio.distance_from_sma_long", -CRACKED, pair, "trend depth", 0)])))
     else:
-        second.append(say("trend_below_long", pair, dist, [at_most("ratio.distance_from_sma_long", 0, pair,
-                                                                   "trend")]))
+        key, claims = choose(TREND, r.view, pair)
+        second.append(say(key, pair, dist, claims))
     known = {k: v for k, v in ratio.momentum.items() if v is not None}
     if known:
         ups = sum(v > 0 for v in known.values())

@@ -5,10 +5,39 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, is_not, less_than,
                                          more_than, positive, sign_of)
+from generator.commentary.table import Row, choose
 from generator.commentary.rules import SHOWN_ZERO, YOUNG_WEEKS, _Rules, label, sense
 from generator.commentary.track import track_paragraph
 from generator.metrics.regime import SETTLED, TENSE_PERCENTILE, all_but
 from generator.metrics.stance import FLAG_TEXT
+
+
+def _stance(key: str) -> Claim:
+    return is_("stance.key", key, "stance", "stance")
+
+
+def _stress(on: bool) -> Claim:
+    return is_("events.market_stress", on, "stance", "stress")
+
+
+# The advice under each stance: what the call tells a reader to do this week.
+ADVICE = (
+    Row("advice_stay_large_confirm", lambda pair, vix, rs: [_stance("stay_large"),
+                                                             is_("stance.held_back", "confirm", "stance", "stance")]),
+    Row("advice_stay_large_short_history", lambda pair, vix, rs: [
+        _stance("stay_large"), is_("ratio.distance_from_sma_long", None, pair, "trend")]),
+    Row("advice_stay_large_weak", lambda pair, vix, rs: [_stance("stay_large"),
+                                                          positive("ratio.distance_from_sma_long", pair, "trend")]),
+    Row("advice_stay_large", lambda pair, vix, rs: [_stance("stay_large"),
+                                                     at_most("ratio.distance_from_sma_long", 0, pair, "trend")]),
+    Row("advice_start_lean_stress", lambda pair, vix, rs: [_stance("start_lean"), _stress(True)]),
+    Row("advice_start_lean", lambda pair, vix, rs: [_stance("start_lean")]),
+    Row("advice_lean_further_stress", lambda pair, vix, rs: [_stance("lean_further"), _stress(True)]),
+    Row("advice_lean_further_vix", lambda pair, vix, rs: [_stance("lean_further"), _stress(False),
+                                                           at_least("risk.vix_level", rs.vix_stressed, vix, "level",
+                                                                    +1)]),
+    Row("advice_lean_further", lambda pair, vix, rs: [_stance("lean_further"), _stress(False)]),
+)
 
 
 def _flag_claim(flag: str, pair: str, vix: str, rs) -> Claim | None:
@@ -27,44 +56,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, pair = r.m, r.pair
     s, ev = m.stance, m.events
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("positioning", key, subjects, facts, claims, **x)  # noqa
-    stance = lambda key: is_("stance.key", key, "stance", "stance")  # noqa: E731
     first = [say("stance", "stance", (Fact("score", "stance.score", "stance", "level"),
                                       Fact("max", "stance.max_score", "stance", "count")), label=s.label)]
-    if s.key == "stay_large":
-        if s.held_back == "confirm":
-            first.append(say("advice_stay_large_confirm", ("stance", pair), (), [
-                stance("stay_large"), is_("stance.held_back", "confirm", "stance", "stance")],
-                raw=label(m.stance_history[-1].raw_key)))
-        elif m.ratio.distance_from_sma_long is None:
-            first.append(say("advice_stay_large_short_history", ("stance", pair), (), [
-                stance("stay_large"), is_("ratio.distance_from_sma_long", None, pair, "trend")]))
-        elif m.ratio.distance_from_sma_long > 0:
-            first.append(say("advice_stay_large_weak", ("stance", pair), (), [
-                stance("stay_large"), positive("ratio.distance_from_sma_long", pair, "trend")]))
-        else:
-            first.append(say("advice_stay_large", ("stance", pair), (), [
-                stance("stay_large"), at_most("ratio.distance_from_sma_long", 0, pair, "trend")]))
-    elif s.key == "start_lean":
-        if ev.market_stress:
-            first.append(say("advice_start_lean_stress", "stance", (), [stance("start_lean"),
-                                                                        is_("events.market_stress", True, "stance",
-                                                                            "stress")]))
-        else:
-            first.append(say("advice_start_lean", "stance", (), [stance("start_lean")]))
-    elif ev.market_stress:
-        first.append(say("advice_lean_further_stress", "stance", (), [stance("lean_further"),
-                                                                      is_("events.market_stress", True, "stance",
-                                                                          "stress")]))
-    elif m.risk.vix_level is not None and m.risk.vix_level >= r.settings.risk.vix_stressed:
-        first.append(say("advice_lean_further_vix", ("stance", r.t.volatility or "^VIX"),
-                         (Fact("vix", "risk.vix_level", r.t.volatility or "^VIX", "level"),),
-                         [stance("lean_further"), is_("events.market_stress", False, "stance", "stress"),
-                          at_least("risk.vix_level", r.settings.risk.vix_stressed, r.t.volatility or "^VIX", "level",
-                                   +1)]))
-    else:
-        first.append(say("advice_lean_further", "stance", (), [stance("lean_further"),
-                                                               is_("events.market_stress", False, "stance",
-                                                                   "stress")]))
+    vix = r.t.volatility or "^VIX"
+    key, claims = choose(ADVICE, r.view, pair, vix, r.settings.risk)
+    first.append(say(key, ("stance", pair) if key.startswith("advice_stay_large") else
+                     ("stance", vix) if key == "advice_lean_further_vix" else "stance",
+                     (Fact("vix", "risk.vix_level", vix, "level"),) if key == "advice_lean_further_vix" else (),
+                     claims, **({"raw": label(m.stance_history[-1].raw_key)} if key == "advice_stay_large_confirm"
+                                else {})))
     if s.held_back in ("stress", "confirm_downgrade"):
         # "we never lean further in" reads oddly when the stance has not leaned at all
         word = "held_stress_start" if s.held_back == "stress" and s.key == "stay_large" else f"held_{s.held_back}"

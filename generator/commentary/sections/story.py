@@ -9,12 +9,41 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
                                          positive, within)
+from generator.commentary.table import Row, choose, holds
 from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules
 
 # Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
 # by the week's number, so a story that lasts several weeks never repeats last week's headline.
 # A single session in which the pair moved this much against each other is worth a sentence.
 BIG_DAY = 0.02
+
+# The week's relative move, as the lede's first line tells it (the flat band from settings.stance).
+WEEK = (
+    Row("week_beat", lambda pair, band: [at_least("spread.1w", band, pair, "week")]),
+    Row("week_trailed", lambda pair, band: [at_most("spread.1w", -band, pair, "week", -1)]),
+    Row("week_level", lambda pair, band: [within("spread.1w", band, pair, "week")]),
+)
+
+
+def _stance(key: str) -> Claim:
+    return is_("stance.key", key, "stance", "stance")
+
+
+# Where the rules stand, the lede's last line.
+STANCE_LINE = (
+    Row("rules_large_waiting", lambda: [_stance("stay_large"), is_("stance.held_back", "confirm", "stance", "stance")]),
+    # "still" would be false the week the rules step back from small caps
+    Row("rules_large_back", lambda: [_stance("stay_large"),
+                                     is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                                     is_("stance.record.direction", "down", "stance", "change", -1)]),
+    Row("rules_large", lambda: [_stance("stay_large"), at_least("stance.record.weeks_unchanged", 2, "stance", "run", 0)]),
+    Row("rules_large_plain", lambda: [_stance("stay_large")]),
+    Row("rules_turned", lambda: [_stance("start_lean"),
+                                 at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "stance", 0)]),
+    Row("rules_leaning", lambda: [_stance("start_lean")]),
+    Row("rules_wavering", lambda: [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]),
+    Row("rules_small", lambda: [_stance("lean_further"), at_least("stance.score", 3, "stance", "stance")]),
+)
 
 
 def week_story(r: _Rules) -> tuple[str, list[Claim]]:
@@ -40,20 +69,14 @@ def standfirst(r: _Rules) -> Paragraph:
     facts = (Fact("spread", "spread.1w", pair, "pct"), r.ret(small, "1w", "small"), r.ret(large, "1w", "large"))
     out = []
     vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
-    selloff = ev.large_week is not None and ev.large_week <= rs.stress_week_drop
-    tail = "_selloff" if selloff else ""
-    drop = [at_most("events.large_week", rs.stress_week_drop, large, "week")] if selloff else []
+    drop = [at_most("events.large_week", rs.stress_week_drop, large, "week")]
+    selloff = holds(drop, r.view)
     if spread is None:
         out.append(say("week_unknown", pair))
-    elif spread >= band:
-        out.append(say(f"week_beat{tail}", (pair, small, large), facts,
-                       [at_least("spread.1w", band, pair, "week")] + drop))
-    elif spread <= -band:
-        out.append(say(f"week_trailed{tail}", (pair, small, large), facts,
-                       [at_most("spread.1w", -band, pair, "week", -1)] + drop))
     else:
-        out.append(say(f"week_level{tail}", (pair, small, large), facts,
-                       [within("spread.1w", band, pair, "week")] + drop))
+        key, claims = choose(WEEK, r.view, pair, band)
+        out.append(say(f"{key}{'_selloff' if selloff else ''}", (pair, small, large), facts,
+                       claims + (drop if selloff else [])))
     # The week's events, which Friday-to-Friday returns hide.
     from generator.commentary.news import lead_is_news, news_lines, told
 
@@ -119,28 +142,7 @@ def call_line(r: _Rules) -> Sentence:
 
 
 def _stance_line(r: _Rules) -> Sentence:
-    m = r.m
-    st, rec = m.stance, m.stance_record
-    say = lambda key, claims=(), facts=(), **x: r.say("lede", key, "stance", facts, claims, **x)  # noqa
-    weeks = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
-    young = at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "stance", 0)
-    if st.key == "stay_large":
-        if st.held_back == "confirm":
-            return say("rules_large_waiting", [is_("stance.held_back", "confirm", "stance", "stance")])
-        if rec.changed_weeks_ago == 1:
-            # "still" would be false the week the rules step back from small caps
-            return say("rules_large_back", [is_("stance.key", "stay_large", "stance", "stance"),
-                                            is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                                            is_("stance.record.direction", "down", "stance", "change", -1)])
-        if rec.weeks_unchanged >= 2:
-            return say("rules_large", [is_("stance.key", "stay_large", "stance", "stance"),
-                                       at_least("stance.record.weeks_unchanged", 2, "stance", "run", 0)])
-        return say("rules_large_plain", [is_("stance.key", "stay_large", "stance", "stance")])
-    if st.key == "start_lean":
-        if rec.weeks_unchanged <= YOUNG_WEEKS:
-            return say("rules_turned", [is_("stance.key", "start_lean", "stance", "stance"), young], (weeks,))
-        return say("rules_leaning", [is_("stance.key", "start_lean", "stance", "stance")])
-    if st.held_back == "confirm_downgrade":
-        return say("rules_wavering", [is_("stance.held_back", "confirm_downgrade", "stance", "stance")])
-    return say("rules_small", [is_("stance.key", "lean_further", "stance", "stance"),
-                               at_least("stance.score", 3, "stance", "stance")])
+    """Where the rules stand (STANCE_LINE); a young turn quotes how many weeks it has stood."""
+    key, claims = choose(STANCE_LINE, r.view)
+    weeks = (Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"),) if key == "rules_turned" else ()
+    return r.say("lede", key, "stance", weeks, claims)
