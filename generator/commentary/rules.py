@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from generator.commentary.claims import SHOWN_ZERO, Claim, Fact, Sentence, history_since
 from generator.metrics import WeeklyMetrics
+from generator.metrics.events import BIG_MARKET_DAY  # a large-cap session this big is one of the week's events
 from generator.metrics.regime import FEAR
 
 # A call at most this many weeks old is "young" ("the evidence is young", "It is early").
 YOUNG_WEEKS = 4
-# A session in which the large-cap index itself moved this much gets a sentence in the lede.
-BIG_MARKET_DAY = 0.03
+# A small-cap week down this much is a rout: a fall in yields beside it is a flight to safety (rates), and
+# nothing is "alarming"-free (risks).
+ROUT_DROP = 0.04
 # "A record", "a new high", "all-time" need this many years of history; with less the words say "the highest
 # since <start>".
 RECORD_YEARS = 10
 
-__all__ = ["BIG_MARKET_DAY", "RECORD_YEARS", "SHOWN_ZERO", "YOUNG_WEEKS", "_Rules", "label", "record_history", "sense"]
+__all__ = ["BIG_MARKET_DAY", "RECORD_YEARS", "ROUT_DROP", "SHOWN_ZERO", "YOUNG_WEEKS", "_Rules", "label", "record_history",
+           "sense"]
 
 
 class _Rules:

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, by_definition,
                                          exceeds, is_, less_than, more_than, negative, positive, within)
-from generator.commentary.table import Row, choose, first, holds
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
+from generator.commentary.table import Row, choose, first, holds
 
 # Three-year returns within this of each other are "about the same".
 GAP_LEVEL = 0.005
@@ -97,7 +97,8 @@ NARROWNESS = (
 SHARE = (
     Row("most", lambda path, topic: [at_least(path, MOST, "breadth", topic, +1)]),
     Row("few", lambda path, topic: [at_most(path, FEW, "breadth", topic, -1)]),
-    Row("half", lambda path, topic: [more_than(path, FEW, "breadth", topic, 0), less_than(path, MOST, "breadth", topic, 0)]),
+    Row("half", lambda path, topic: [more_than(path, FEW, "breadth", topic, 0),
+                                     less_than(path, MOST, "breadth", topic, 0)]),
 )
 # The share below the reference-year high, when any member is still below it.
 REFERENCE_SHARE = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from generator.commentary.claims import Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
 from generator.commentary.rules import _Rules
+from generator.commentary.sections.policy import regime_claims, regime_key
 from generator.commentary.sections.rates import YIELD_TREND
 from generator.commentary.table import Row, choose, first
-from generator.commentary.sections.policy import regime_claims, regime_key
 from generator.metrics.regime import FEAR, all_but
 
 # Credit or quality ratios within this over 13 weeks read as level.

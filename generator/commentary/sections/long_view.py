@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, exceeds, is_,
                                          is_not, less_than, more_than, negative, positive, sign_of)
-from generator.commentary.table import Row, choose, holds
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
+from generator.commentary.table import Row, choose, holds
 
 # The ratio this far below its 200-day average has "cracked" its uptrend, not merely tested it.
 CRACKED = 0.03
@@ -39,7 +39,8 @@ DISTANCE = (
     Row("peak_far", lambda pair: [less_than("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak"),
                                   is_("breakouts.current", None, pair, "current breakout", -1), _below(pair)]),
     Row("peak_far_trying", lambda pair: [less_than("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak"),
-                                         _below(pair), is_not("breakouts.current", None, pair, "current breakout", +1)]),
+                                         _below(pair),
+                                         is_not("breakouts.current", None, pair, "current breakout", +1)]),
     Row("peak_near", lambda pair: [at_least("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak", +1),
                                    _below(pair)]),
 )

@@ -3,13 +3,32 @@ sections share), and the historical analogue."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, negative, positive
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than, more_than,
+                                         negative, positive)
 from generator.commentary.rules import _Rules
-from generator.metrics.events import ZERO_RATE
+from generator.commentary.table import Row, choose, first, holds
+from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE
 from generator.metrics.regime import FEAR, UNEASY, all_but
 
 # A one-week move in the bill yield this large (20 bp) is news about policy expectations.
 BILL_WEEK_MOVE = 0.002
+
+_C13, _C26 = "events.regime.change_13w", "events.regime.change_26w"
+# Which span a hiking (cutting) regime is told over: the quarter when the bill yield moved REGIME_MOVE_13W in it
+# (generator.metrics.events), else the half-year, whose move made the regime.
+HIKING = (
+    Row("_26w", lambda sy: [less_than(_C13, REGIME_MOVE_13W, sy, "span", 0), positive(_C26, sy, "change")]),
+    Row("", lambda sy: [positive(_C13, sy, "change")]),
+)
+CUTTING = (
+    Row("_26w", lambda sy: [more_than(_C13, -REGIME_MOVE_13W, sy, "span", 0), negative(_C26, sy, "change")]),
+    Row("", lambda sy: [negative(_C13, sy, "change")]),
+)
+# The bill yield's week, when it moved BILL_WEEK_MOVE or more.
+BILL_WEEK = (
+    Row("up", lambda path, sy: [at_least(path, BILL_WEEK_MOVE, sy, "1w")]),
+    Row("down", lambda path, sy: [at_most(path, -BILL_WEEK_MOVE, sy, "1w")]),
+)
 
 # The policy readings that a week of fear contradicts: bill yields that fall in a flight to safety say little
 # about easier policy ("policy is easing", "cut to the floor", "markets expect the tightening to end"). In such a
@@ -34,11 +53,10 @@ def heading(r: _Rules) -> Sentence:
 def bill_reversal(r: _Rules) -> list[Claim]:
     """A hiking regime by the quarter whose bill yield fell hard this week (March 2023): its claims, or []."""
     regime, sy = r.m.events.regime, r.t.short_yield
-    level = r.m.levels.get(sy) if sy else None
-    week = level.changes.get("1w") if level is not None else None
-    if regime is None or regime.key != "hiking" or week is None or week > -BILL_WEEK_MOVE:
+    fell = [at_most(f"levels.{sy}.changes.1w", -BILL_WEEK_MOVE, "policy", "1w", -1)]
+    if regime is None or regime.key != "hiking" or not sy or not holds(fell, r.view):
         return []
-    return [at_most(f"levels.{sy}.changes.1w", -BILL_WEEK_MOVE, "policy", "1w", -1)]
+    return fell
 
 
 def section(r: _Rules) -> tuple[Paragraph, ...]:
@@ -52,48 +70,45 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         path = f"levels.{sy}"
         facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
                  Fact("half", "events.regime.change_26w", sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
-        first = [say("bill_level", sy, facts)]
+        opening = [say("bill_level", sy, facts)]
         key = regime_key(regime)
         claims = regime_claims(regime)
-        week = level.changes.get("1w")
-        if key == "hiking" and week is not None and week <= -BILL_WEEK_MOVE:
+        if bill_reversal(r):
             # a hiking regime by the quarter, but the bill yield fell hard this week (March 2023): say both
             # "markets have started to price an end to the tightening"; in a week of fear, maybe only a flight
-            first.append(say("bill_hiking_reversal_fear" if r.fear() else "bill_hiking_reversal", (sy, "policy"),
+            opening.append(say("bill_hiking_reversal_fear" if r.fear() else "bill_hiking_reversal", (sy, "policy"),
                              facts, claims + [positive("events.regime.change_13w", sy, "change"),
                                               at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")],
                              regimes=FEAR if r.fear() else POLICY_READS["hiking_reversal"]))
         elif key == "hiking":
-            by_half = regime.change_13w < 0.0025
-            claims.append(positive("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
-                                   "change"))
-            first.append(say("bill_hiking_26w" if by_half else "bill_hiking", (sy, "policy"), facts, claims))
+            span, span_claims = choose(HIKING, r.view, sy)
+            opening.append(say(f"bill_hiking{span}", (sy, "policy"), facts, claims + span_claims))
         elif key in ("cutting", "cut_to_zero"):
-            by_half = regime.change_13w > -0.0025
-            claims.append(negative("events.regime.change_26w" if by_half else "events.regime.change_13w", sy,
-                                   "change"))
+            span, span_claims = choose(CUTTING, r.view, sy)
+            claims += span_claims
+            by_half = span == "_26w"
             word = "bill_cut_to_zero" if key == "cut_to_zero" else "bill_cutting"
             if r.fear():
                 # a week of fear: part of the fall may be money hiding in bills, not policy
-                first.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
+                opening.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
                                  span="26w" if by_half else "13w", zero=key == "cut_to_zero"))
             else:
-                first.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
+                opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
                                  regimes=POLICY_READS[key]))  # "policy is easing", "cut as far as it can go"
         else:
-            first.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
-        if week is not None and abs(week) >= BILL_WEEK_MOVE and not (key == "hiking" and week < 0):
+            opening.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
+        moved = first(BILL_WEEK, r.view, f"{path}.changes.1w", sy)
+        if moved is not None and not (key == "hiking" and moved[0] == "down"):   # a hiking fall is told above
             # "as markets priced in easier (tighter) policy": not when the move may be money running into bills
             # (falling in a week of fear or a VIX high for its year) or out of them again (rising in a week of fear)
-            if week > 0:
+            way, move = moved
+            if way == "up":
                 key, fits = ("bill_week_up_plain", ()) if r.fear() else ("bill_week_up", all_but(*FEAR))
             else:
                 key, fits = ("bill_week_down_fear", UNEASY) if r.regime in UNEASY else ("bill_week_down",
                                                                                        all_but(*UNEASY))
-            first.append(say(key, sy, facts,
-                             [at_least(f"{path}.changes.1w", BILL_WEEK_MOVE, sy, "1w") if week > 0
-                              else at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")], regimes=fits))
-        paragraphs.append(tuple(first))
+            opening.append(say(key, sy, facts, move, regimes=fits))
+        paragraphs.append(tuple(opening))
     if m.analogue is not None:
         high = regime is not None and regime_key(regime) in ("hiking", "high_hold")
         paragraphs.append((say("analogue_rates" if high else "analogue", (r.pair, "policy"), (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, is_not, less_than,
                                          more_than, positive, sign_of)
-from generator.commentary.table import Row, choose
 from generator.commentary.rules import SHOWN_ZERO, YOUNG_WEEKS, _Rules, label, sense
+from generator.commentary.table import Row, choose
 from generator.commentary.track import track_paragraph
 from generator.metrics.regime import SETTLED, TENSE_PERCENTILE, all_but
 from generator.metrics.stance import FLAG_TEXT

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from generator.commentary.claims import Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, within
 from generator.commentary.headline import CRASH_GAP
-from generator.commentary.rules import _Rules
-from generator.commentary.table import Row, choose, first
+from generator.commentary.rules import ROUT_DROP, _Rules
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
+from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
 
 # A one-week yield move at least this large (7 bp) is worth its own sentence.
 RATE_WEEK_MOVE = 0.0007
 # |correlation| of weekly relative returns with yield changes: below WEAK it is noise, above STRONG it leads the story.
 CORR_WEAK, CORR_STRONG = 0.15, 0.3
-# A small-cap week this bad makes a fall in yields a flight to safety.
-FLIGHT_DROP = 0.04
 # Small caps this far behind over 13 weeks have "been kept behind".
 LAGGING = 0.02
 
@@ -30,9 +28,10 @@ WEEK_MOVE = (
     Row("down", lambda path, ly: [at_most(path, -RATE_WEEK_MOVE, ly, "1w")]),
     Row("up", lambda path, ly: [at_least(path, RATE_WEEK_MOVE, ly, "1w")]),
 )
-# A small-cap rout, in which falling yields are no relief: small caps fell hard, or trailed by CRASH_GAP.
+# A small-cap rout, in which falling yields are a flight to safety, not relief: small caps fell by ROUT_DROP or
+# more, or trailed by CRASH_GAP.
 ROUT = (
-    Row("small_fell", lambda small, pair: [at_most(f"returns.{small}.1w", -FLIGHT_DROP, small, "week")]),
+    Row("small_fell", lambda small, pair: [at_most(f"returns.{small}.1w", -ROUT_DROP, small, "week")]),
     Row("no_relief", lambda small, pair: [at_most("spread.1w", -CRASH_GAP, pair, "week")]),
 )
 # The year's link between the pair's weekly relative return and the 10-year's weekly change.

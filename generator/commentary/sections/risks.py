@@ -3,21 +3,19 @@ the yen's trend, how stretched small caps are, and crowding."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, is_,
-                                         less_than, more_than, positive, sign_of, within)
+from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
+                                         is_, less_than, more_than, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
+from generator.commentary.rules import BIG_MARKET_DAY, ROUT_DROP, SHOWN_ZERO, _Rules, sense
 from generator.commentary.table import Row, choose, first, holds
-from generator.commentary.rules import BIG_MARKET_DAY, SHOWN_ZERO, _Rules, sense
 from generator.metrics.regime import SETTLED, UNEASY, all_but
 
 # A weekly USD/JPY fall at least this large is "sharp".
 SHARP_YEN = -0.025
 # USD/JPY this far above its 200-day average is a stretched carry position.
 FX_STRETCHED = 0.05
-# A VIX percentile this close to the top (or bottom) prints as "100%" (or "0%"): say "almost every day".
-ALMOST_ALL = 0.995
-# "Nothing alarming" only with the VIX below this percentile of its year and small caps not down this much.
-QUIET_RANK, QUIET_DROP = 0.8, 0.04
+# "Nothing alarming" only with the VIX below this percentile of its year (and no small-cap rout, ROUT_DROP).
+QUIET_RANK = 0.8
 # The VIX higher than on this share of its year's days is "higher than on most days" (below it, "lower").
 MOST_DAYS = 0.5
 # Small caps this far below their 50-day average read as oversold only while their RSI is under this.
@@ -181,7 +179,7 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     quiet = [is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week"),
              is_("events.market_stress", False, "risks", "stress")] + \
         ([less_than("risk.vix_percentile_1y", QUIET_RANK, vix, "rank", 0)] if p is not None else []) + \
-        ([more_than(f"returns.{r.small}.1w", -QUIET_DROP, r.small, "rout", 0)] if small_week is not None else []) + \
+        ([more_than(f"returns.{r.small}.1w", -ROUT_DROP, r.small, "rout", 0)] if small_week is not None else []) + \
         (list(within("events.large_day_move", BIG_MARKET_DAY, r.large, "big day")) if ev.large_day_move is not None
          else []) + \
         ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None

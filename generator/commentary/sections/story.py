@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
                                          positive, within)
-from generator.commentary.table import Row, choose, holds
 from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules
+from generator.commentary.table import Row, choose, holds
 
 # Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
 # by the week's number, so a story that lasts several weeks never repeats last week's headline.
@@ -36,7 +36,8 @@ STANCE_LINE = (
     Row("rules_large_back", lambda: [_stance("stay_large"),
                                      is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
                                      is_("stance.record.direction", "down", "stance", "change", -1)]),
-    Row("rules_large", lambda: [_stance("stay_large"), at_least("stance.record.weeks_unchanged", 2, "stance", "run", 0)]),
+    Row("rules_large", lambda: [_stance("stay_large"),
+                                at_least("stance.record.weeks_unchanged", 2, "stance", "run", 0)]),
     Row("rules_large_plain", lambda: [_stance("stay_large")]),
     Row("rules_turned", lambda: [_stance("start_lean"),
                                  at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "stance", 0)]),
