@@ -5,12 +5,38 @@ from __future__ import annotations
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, at_least, at_most, extreme, is_, positive, sign_of,
                                          within)
+from generator.commentary.table import Row, choose
 from generator.commentary.rules import SHOWN_ZERO, _Rules
 
 # Tech's ratio to the large-cap index down this much over 52 weeks: tech stopped leading long ago.
 TECH_BUST = 0.15
 # Technology within this of the large-cap index over 13 weeks has moved "roughly in line" with it.
 TECH_LEVEL = 0.005
+
+
+def _rel(tech: str) -> str:
+    return f"relative_to_large.{tech}.13w"
+
+
+# Technology against the large-cap index over 13 weeks, and its last four weeks (the sector's momentum).
+TECH = (
+    Row("tech_level", lambda tech, q: [within(_rel(tech), TECH_LEVEL, tech, "relative 13w")]),
+    Row("tech_leading_fading", lambda tech, q: [positive(_rel(tech), tech, "relative 13w"),
+                                                at_most(f"sectors.{tech}.momentum", 0, tech, "relative 4w")]),
+    Row("tech_leading", lambda tech, q: [positive(_rel(tech), tech, "relative 13w")]),
+    # q: the first leadership ratio down TECH_BUST or more over 52 weeks (None: no tech bust)
+    Row("tech_lagging_long", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w"),
+                                              at_most(f"leadership.{q}.52w", -TECH_BUST, q, "relative 52w")]),
+    Row("tech_lagging_recovering", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w"),
+                                                    positive(f"sectors.{tech}.momentum", tech, "relative 4w")]),
+    Row("tech_lagging", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w")]),
+)
+# The strongest and weakest sectors: every sector behind the index (or ahead of it) is said so.
+LEADER_LAGGARD = (
+    Row("leader_laggard_all_behind", lambda leader, laggard: [at_most(_rel(leader), -SHOWN_ZERO, "sectors", "all")]),
+    Row("leader_laggard_all_ahead", lambda leader, laggard: [at_least(_rel(laggard), SHOWN_ZERO, "sectors", "all")]),
+    Row("leader_laggard", lambda leader, laggard: []),
+)
 
 
 def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tuple[tuple[str, float], ...]]:
@@ -28,43 +54,22 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
         paragraphs.append((say("sectors_unavailable", "sectors", kind="note"),))
         return tuple(paragraphs), (), ranked
     tech_rel = m.relative_to_large.get(tech, {}).get("13w") if tech else None
-    points = {p.ticker: p for p in m.sectors}
     long_bust = next((item for item in m.leadership if (item.momentum.get("52w") or 0) <= -TECH_BUST), None)
     if tech_rel is not None:
         facts = (Fact("tech", f"relative_to_large.{tech}.13w", tech, "pct"),)
-        rel = f"relative_to_large.{tech}.13w"
-        point = points.get(tech)
-        recent = point.momentum if point is not None else None
-        if abs(tech_rel) < TECH_LEVEL:
-            first.append(say("tech_level", ("sectors", tech, large), (), [within(rel, TECH_LEVEL, tech, "relative 13w")],
-                             tech=tech, follows=True))
-        elif tech_rel > 0 and recent is not None and recent <= 0:
-            first.append(say("tech_leading_fading", ("sectors", tech, large), facts,
-                             [positive(rel, tech, "relative 13w"), at_most(f"sectors.{tech}.momentum", 0, tech,
-                                                                           "relative 4w")], tech=tech, follows=True))
-        elif tech_rel > 0:
-            first.append(say("tech_leading", ("sectors", tech, large), facts, [positive(rel, tech, "relative 13w")],
-                             tech=tech, follows=True))
-        elif long_bust is not None:
-            # "That may be starting" is false a year into a tech bust (2001-02): tech stopped leading long ago
-            q = long_bust.ticker
-            first.append(say("tech_lagging_long", ("sectors", tech, large, q),
-                             facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
-                             [at_most(rel, 0, tech, "relative 13w"),
-                              at_most(f"leadership.{q}.52w", -TECH_BUST, q, "relative 52w")], tech=tech, q=q, follows=True))
-        elif recent is not None and recent > 0:
-            first.append(say("tech_lagging_recovering", ("sectors", tech, large), facts,
-                             [at_most(rel, 0, tech, "relative 13w"), positive(f"sectors.{tech}.momentum", tech,
-                                                                              "relative 4w")], tech=tech, follows=True))
+        # "That may be starting" is false a year into a tech bust (2001-02): tech stopped leading long ago
+        q = long_bust.ticker if long_bust is not None else None
+        key, claims = choose(TECH, r.view, tech, q)
+        if key == "tech_lagging_long":
+            first.append(say(key, ("sectors", tech, large, q), facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
+                             claims, tech=tech, q=q, follows=True))
         else:
-            first.append(say("tech_lagging", ("sectors", tech, large), facts, [at_most(rel, 0, tech, "relative 13w")],
-                             tech=tech, follows=True))
+            first.append(say(key, ("sectors", tech, large), () if key == "tech_level" else facts, claims, tech=tech,
+                             follows=True))
     leader, laggard = ranked[0][0], ranked[-1][0]
     if leader != laggard:
-        lv, gv = m.relative_to_large[leader]["13w"], m.relative_to_large[laggard]["13w"]
         # "the strongest sector (-0.1%)" reads oddly: say when every sector lagged (or beat) the index
-        word = ("leader_laggard_all_behind" if lv <= -SHOWN_ZERO else "leader_laggard_all_ahead" if gv >= SHOWN_ZERO
-                else "leader_laggard")
+        word, all_claims = choose(LEADER_LAGGARD, r.view, leader, laggard)
         first.append(say(word, ("sectors", leader, laggard),
                          (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pct"),
                           Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pct")),
@@ -76,11 +81,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
                                   "max of"),
                           extreme(f"relative_to_large.{laggard}.13w",
                                   "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), laggard, "rank", 0,
-                                  "min of")]
-                         + ([at_most(f"relative_to_large.{leader}.13w", -SHOWN_ZERO, "sectors", "all")]
-                            if word.endswith("behind") else
-                            [at_least(f"relative_to_large.{laggard}.13w", SHOWN_ZERO, "sectors", "all")]
-                            if word.endswith("ahead") else []), leader=leader, laggard=laggard))
+                                  "min of")] + all_claims, leader=leader, laggard=laggard))
     paragraphs.append(tuple(first))
     lead = []
     for item in m.leadership:
