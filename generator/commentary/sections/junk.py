@@ -13,7 +13,6 @@ from generator.metrics.regime import FEAR, all_but
 # Credit or quality ratios within this over 13 weeks read as level.
 JUNK_BAND = 0.005
 
-
 # A ratio's 13-week move: level inside JUNK_BAND (a 0.2% edge is not "outpacing"), else its sign.
 SIDE = (
     Row("flat", lambda path, subject, topic: [within(path, JUNK_BAND, subject, topic)]),
