@@ -20,7 +20,7 @@ BREADTH_BAND = 0.02
 WIDE_GAP = 0.25
 # The large-cap index within this of its closing high is "at" it; within NEAR_HIGH, "near" it.
 AT_HIGH, NEAR_HIGH = 0.005, 0.05
-# A breadth share at least MOST is "most", at most FEW is "few", between them "about half".
+# A breadth share at least MOST is "most", at most FEW is "few", between them "about half" (_breadth).
 MOST, FEW = 0.55, 0.45
 # The share of the universe below its reference-year high reads "most" from half up.
 HALF = 0.5
@@ -92,27 +92,6 @@ NARROWNESS = (
     Row("narrow_falling", lambda ew, den: [negative(_N, ew, "relative"), Claim(_N, "<", 0.0, den, "relative", +1),
                                            at_most(f"returns.{den}.13w", 0, den, "13w")]),
     Row("broadening", lambda ew, den: [at_least(_N, 0, ew, "relative")]),
-)
-# A breadth share read as most, about half, or few.
-SHARE = (
-    Row("most", lambda path, topic: [at_least(path, MOST, "breadth", topic, +1)]),
-    Row("few", lambda path, topic: [at_most(path, FEW, "breadth", topic, -1)]),
-    Row("half", lambda path, topic: [more_than(path, FEW, "breadth", topic, 0),
-                                     less_than(path, MOST, "breadth", topic, 0)]),
-)
-# The share below the reference-year high, when any member is still below it.
-REFERENCE_SHARE = (
-    Row("most", lambda: [at_least("breadth.share_below", HALF, "breadth", "reference", -1)]),
-    Row("few", lambda: [less_than("breadth.share_below", HALF, "breadth", "reference", +1),
-                        more_than("breadth.below_reference_high", 0, "breadth", "reference_count", -1)]),
-)
-# The week's new 52-week highs against new lows across the universe.
-HIGHS_LOWS = (
-    Row("none", lambda: [is_("breadth.new_highs", 0, "breadth", "highs_lows"),
-                         is_("breadth.new_lows", 0, "breadth", "highs_lows")]),
-    Row("more_highs", lambda: [exceeds("breadth.new_highs", "breadth.new_lows", "breadth", "highs_lows", +1)]),
-    Row("more_lows", lambda: [exceeds("breadth.new_lows", "breadth.new_highs", "breadth", "highs_lows", -1)]),
-    Row("even", lambda: [is_("breadth.net_new_highs", 0, "breadth", "highs_lows")]),
 )
 
 
@@ -206,7 +185,10 @@ def _breadth(r: _Rules) -> Paragraph:
     """Breadth beneath the index: how many members were measured (and the survivorship caveat), the share below
     their reference-year high, the share above their 200-day average, the week's new highs against new lows,
     and the share that beat the large cap over 13 weeks. Each measure has its own topic, so a broad reading on
-    one and a narrow one on another never read as a contradiction."""
+    one and a narrow one on another never read as a contradiction.
+
+    Its choices stay plain `if`s: the view the decision tables test (generator.metrics.document.measures_view)
+    has no breadth block, which metrics.json builds with the universe and needs the price data for."""
     b = r.m.breadth
     say = lambda key, facts=(), claims=(), **x: r.say("divergence", key, "breadth", facts, claims, **x)  # noqa
     if b is None:
@@ -223,6 +205,15 @@ def _breadth(r: _Rules) -> Paragraph:
     out.append(say(("breadth_measured_since" if since else "breadth_measured") if dated else "breadth_measured_undated",
                    (fact("n", "with_data", "count"), fact("size", "members", "count"))
                    + ((fact("as_of", "universe.as_of", "date"),) if dated else ()), kind="note"))
+
+    def split(path: str, topic: str) -> tuple[str, list]:
+        """A share read as most (55% or more), about half, or few (45% or less), and the claim that says so."""
+        share = getattr(b, path.split(".")[1])
+        if share >= MOST:
+            return "most", [at_least(path, MOST, "breadth", topic, +1)]
+        if share <= FEW:
+            return "few", [at_most(path, FEW, "breadth", topic, -1)]
+        return "half", [more_than(path, FEW, "breadth", topic, 0), less_than(path, MOST, "breadth", topic, 0)]
 
     def trend(path: str, sense_falling: int) -> tuple[str, list]:
         """How a share moved over four weeks, and the claim that says so (`sense_falling`: the sense of a fall)."""
@@ -245,8 +236,13 @@ def _breadth(r: _Rules) -> Paragraph:
                            [is_("breadth.below_reference_high", 0, "breadth", "reference", +1)]))
         else:
             move, claims = trend("share_below_change_4w", +1)  # fewer below is better
-            level, level_claims = choose(REFERENCE_SHARE, r.view)
-            claims += level_claims
+            if b.share_below >= HALF:
+                level = "most"
+                claims.append(at_least("breadth.share_below", HALF, "breadth", "reference", -1))
+            else:
+                level = "few"
+                claims += [less_than("breadth.share_below", HALF, "breadth", "reference", +1),
+                           more_than("breadth.below_reference_high", 0, "breadth", "reference_count", -1)]
             out.append(say(f"breadth_ref_{level}_{move}", facts, claims))
 
     if b.share_above_200d is not None:
@@ -257,15 +253,25 @@ def _breadth(r: _Rules) -> Paragraph:
         else:
             move, claims = trend("share_above_200d_change_4w", -1)
             claims.append(more_than("breadth.above_200d", 0, "breadth", "200d_count", +1))
-            level, level_claims = choose(SHARE, r.view, "breadth.share_above_200d", "200d")
+            level, level_claims = split("breadth.share_above_200d", "200d")
             out.append(say(f"breadth_200d_{level}_{move}", facts, claims + level_claims))
 
     extras = len(out)  # highs and lows, and the 13-week count: the first breadth sentences to give way
     if b.measured_52w:
         facts = (fact("highs", "new_highs", "count"), fact("lows", "new_lows", "count"),
                  fact("net", "net_new_highs", "count", "abs"), fact("measured", "measured_52w", "count"))
-        key, claims = choose(HIGHS_LOWS, r.view)
-        out.append(say(f"breadth_highs_lows_{key}", facts, claims))
+        if b.new_highs == b.new_lows == 0:
+            out.append(say("breadth_highs_lows_none", facts, [is_("breadth.new_highs", 0, "breadth", "highs_lows"),
+                                                              is_("breadth.new_lows", 0, "breadth", "highs_lows")]))
+        elif b.new_highs > b.new_lows:
+            out.append(say("breadth_highs_lows_more_highs", facts,
+                           [exceeds("breadth.new_highs", "breadth.new_lows", "breadth", "highs_lows", +1)]))
+        elif b.new_lows > b.new_highs:
+            out.append(say("breadth_highs_lows_more_lows", facts,
+                           [exceeds("breadth.new_lows", "breadth.new_highs", "breadth", "highs_lows", -1)]))
+        else:
+            out.append(say("breadth_highs_lows_even", facts, [is_("breadth.net_new_highs", 0, "breadth",
+                                                                  "highs_lows")]))
 
     if b.share_beat_large_13w is not None:
         facts = (fact("beat", "beat_large_13w", "count"), fact("measured", "measured_13w", "count"),
@@ -273,7 +279,7 @@ def _breadth(r: _Rules) -> Paragraph:
         if b.beat_large_13w == 0:
             out.append(say("breadth_13w_none", facts, [is_("breadth.beat_large_13w", 0, "breadth", "13w", -1)]))
         else:
-            level, claims = choose(SHARE, r.view, "breadth.share_beat_large_13w", "13w")
+            level, claims = split("breadth.share_beat_large_13w", "13w")
             out.append(say(f"breadth_13w_{level}", facts,
                            claims + [more_than("breadth.beat_large_13w", 0, "breadth", "13w_count", +1)]))
     out[extras:] = [replace(s, optional=1) for s in out[extras:]]
