@@ -368,7 +368,7 @@ STORIES = [  # (story, the week)
 
 @pytest.mark.parametrize("story, week", STORIES)
 def test_every_headline_phrasing_is_covered_by_its_story(settings, story, week):
-    from generator.commentary import week_story
+    from generator.commentary.sections.story import week_story
     from generator.commentary.factcheck import check_headline
     from generator.commentary.words import VARIANT
     from generator.render.environment import make_environment

@@ -341,7 +341,7 @@ def test_the_passage_is_short_and_in_our_voice(real):
 def test_each_stance_gets_its_own_base_rate(real):
     """Whatever the week's call, the passage quotes the hit rate of that kind of call, not another's."""
     from generator.commentary.track import track_paragraph
-    from generator.commentary import _Rules
+    from generator.commentary.rules import _Rules
     from generator.metrics.stance import LABELS
 
     settings, market = real

@@ -82,7 +82,7 @@ def _flag_items(r) -> list[Item]:
 
 
 def _junk_item(r) -> list[Item]:
-    from generator.commentary import JUNK_BAND
+    from generator.commentary.sections.junk import JUNK_BAND
 
     credit, quality = r.m.ratios.get("credit"), r.m.ratios.get("quality")
     if credit is None or quality is None or quality.numerator == quality.denominator:
@@ -212,7 +212,7 @@ def is_not_large() -> Claim:
 
 def bridge_sectors(r) -> Sentence | None:
     """From rates to the sector mix: how much of the gap rates explain decides how the sector section opens."""
-    from generator.commentary import CORR_STRONG, CORR_WEAK
+    from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK
     from generator.metrics.regime import all_but
 
     s = r.m.rate_sensitivity

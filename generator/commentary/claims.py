@@ -209,6 +209,16 @@ def within(path: str, size: float, subject: str, topic: str) -> tuple[Claim, Cla
     return (Claim(path, ">", -size, subject, topic, 0), Claim(path, "<", size, subject, topic, 0))
 
 
+# A percentage below this prints as 0.0% (the `pct` filter's one decimal): its sentence says "level" or "little
+# changed", never up or down; a distance this small is "just above" or "just below", never "0.0% above".
+SHOWN_ZERO = 0.0005
+# A yield change below this (half a basis point) prints as 0 bp.
+SHOWN_ZERO_BP = 0.00005
+# A percentile this close to the top (or its complement to the bottom) prints as 100% (or 0%): the words say
+# "almost every day", "almost the widest", never "every".
+ALMOST_ALL = 0.995
+
+
 def sign_of(path: str, value: float | None, subject: str, topic: str, flat: float = 0.0) -> Claim | tuple:
     """The claim a sentence makes when its direction word follows the figure's sign ('up 3%', 'down 2%');
     inside +/- `flat` (what prints as zero) the words must say 'level' and the claim is `within`."""

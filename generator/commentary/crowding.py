@@ -20,8 +20,8 @@ Each direction or extreme word is a Claim over the figure it describes (threshol
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, less_than,
-                                         more_than, negative, positive, within)
+from generator.commentary.claims import (ALMOST_ALL, SHOWN_ZERO, Claim, Fact, Paragraph, Sentence, at_extreme, at_least,
+                                         at_most, less_than, more_than, negative, positive, within)
 from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, TENSE_PERCENTILE, all_but
 
 SECTION = "crowding"
@@ -29,8 +29,6 @@ SECTION = "crowding"
 HEDGE_DEAR = 0.8
 # In the bottom fifth: small-cap protection is cheap next to large caps' (complacent).
 HEDGE_CHEAP = 0.2
-# A percentile this close to the top (or its complement to the bottom) prints as 100%: say "almost the widest".
-ALMOST_ALL = 0.995
 # The last five sessions' volume this far above the 50-day average (decimal) is a surge ...
 VOLUME_SURGE = 0.5
 # ... this far above it, busier than usual ...
@@ -41,8 +39,6 @@ VOLUME_THIN = -0.3
 BIG_MOVE = 0.03
 # Net positions in the top (bottom) tenth of the reports of the window are a crowded extreme.
 COT_HIGH, COT_LOW = 0.9, 0.1
-# A decimal this small prints as 0.0%: no "above" or "below" for it.
-SHOWN_ZERO = 0.0005
 # A net position smaller than this share of open interest is "roughly flat" (neither long nor short).
 COT_FLAT = 0.005
 

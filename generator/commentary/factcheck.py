@@ -44,7 +44,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from generator.commentary.claims import MISSING, Sentence
+from generator.commentary.claims import MISSING, SHOWN_ZERO, SHOWN_ZERO_BP, Sentence
 from generator.render.filters import longdate, monthyear, shortdate, weekday
 
 CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat", "horizon", "superlative",
@@ -202,7 +202,7 @@ def check_direction(r: Rendered) -> list[str]:
 
 
 # The size below which a figure prints as zero, by unit (pct with one decimal, bp whole, levels with two).
-_ZERO_AT = {"pct": 0.0005, "bp": 0.00005, "level": 0.005}
+_ZERO_AT = {"pct": SHOWN_ZERO, "bp": SHOWN_ZERO_BP, "level": 0.005}
 _ZERO_TOKEN = re.compile(r"(?<![\w.])[+\-\u2212]?0(?:\.0+)?(?:[\s\u00a0]?%|[\s\u00a0]?bp\b)?(?![\d.])")
 
 

@@ -1,6 +1,7 @@
 """The headline's story, as a decision table: each row's declared claims are its conditions.
 
-A row holds when every claim it declares holds on the week's measures (metrics.json's paths and values,
+A row holds (generator/commentary/table.py, whose `Row` and `first` the sections use for their own choices) when
+every claim it declares holds on the week's measures (metrics.json's paths and values,
 generator/metrics/document.py `measures_view`), so what the headline claims and when it is chosen are written
 once. Rows of one group exclude each other: the first that holds is the group's candidate. The candidates of
 the event groups compete on news value (generator/metrics/news.py): the rarest fact leads. With no event, the
@@ -16,6 +17,7 @@ from typing import Any, Callable, Mapping
 
 from generator.commentary.claims import (Claim, at_least, at_most, is_, is_not, more_than, negative, positive,
                                          sign_of, within)
+from generator.commentary.table import holds
 
 # A week's small-minus-large spread beyond this is a "big" week.
 SURGE = 0.03
@@ -152,10 +154,6 @@ TREND = (
     Row("mixed", "trend", lambda r: [is_("stance.key", "stay_large", "stance", "stance"),
                                      more_than("stance.score", -3, "stance", "stance", 0)]),
 )
-
-
-def holds(claims: list[Claim], view: Mapping[str, Any]) -> bool:
-    return all(c.holds(view) for c in claims)
 
 
 def candidates(r, view: Mapping[str, Any], rows=EVENTS) -> list[tuple[Row, list[Claim]]]:

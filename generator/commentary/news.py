@@ -13,7 +13,8 @@ line that quotes no figure again).
 
 from __future__ import annotations
 
-from generator.commentary.claims import Claim, Fact, Sentence, at_extreme, at_least, is_, sign_of
+from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least, is_,
+                                         sign_of)
 from generator.metrics.news import NEWSWORTHY, SINCE_YEARS, NewsItem
 
 WORDS = "news"
@@ -76,7 +77,7 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     else:
         # the direction the words give the move ("fell", "jumped"); a move that prints as zero is "level",
         # never "up" (the flat band is what the unit rounds to zero)
-        flat = {"pct": 0.0005, "bp": 0.00005}.get(unit, 0.0) if item.unit != "event" else 0.0
+        flat = {"pct": SHOWN_ZERO, "bp": SHOWN_ZERO_BP}.get(unit, 0.0) if item.unit != "event" else 0.0
         direction = sign_of(f"{path}.value", item.value, subject, item.key, flat=flat)
         claims.extend(direction if isinstance(direction, tuple) else (direction,))
     if when == "since":
@@ -212,9 +213,9 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
         # a quiet week: where the trend behind the call stands
         pair = f"{r.small}/{r.large}"
         d = m.ratio.distance_from_sma_long
-        sense = sign_of("ratio.distance_from_sma_long", d, pair, "trend", flat=0.0005)
+        sense = sign_of("ratio.distance_from_sma_long", d, pair, "trend", flat=SHOWN_ZERO)
         lines.append(r.say("brief", "trend", pair, [Fact("distance", "ratio.distance_from_sma_long", pair, "pct")],
                            list(sense) if isinstance(sense, tuple) else [sense], words="brief",
-                           side="above" if d >= 0.0005 else "below" if d <= -0.0005 else "level"))
+                           side="above" if d >= SHOWN_ZERO else "below" if d <= -SHOWN_ZERO else "level"))
         # "above"/"below" are the trend's side, the same reading the long view gives
     return tuple(lines) + (call,)

@@ -52,6 +52,10 @@ def _environment(user_dir: str | None) -> Environment:
     # the track record's confidence thresholds, named once (generator/metrics/track.py and
     # generator/commentary/track.py), for the positioning table's note and the methodology page
     env.globals["track_confidence"] = {"z": Z, "coin_width": COIN_WIDTH, "edge_band": EDGE_BAND}
+    from generator.commentary.claims import SHOWN_ZERO
+
+    # a percentage below this prints as 0.0%: the words say "edged above", "fractionally up" (templates/words/)
+    env.globals["shown_zero"] = SHOWN_ZERO
     return env
 
 

@@ -1,0 +1,81 @@
+"""The names every section's rules share: `_Rules` (one issue's metrics, settings and the paths into
+metrics.json, with `say` to declare a sentence and `view` to test a decision table's claims), and the
+thresholds more than one section reads."""
+
+from __future__ import annotations
+
+from generator.commentary.claims import SHOWN_ZERO, Claim, Fact, Sentence, history_since
+from generator.metrics import WeeklyMetrics
+from generator.metrics.events import BIG_MARKET_DAY  # a large-cap session this big is one of the week's events
+from generator.metrics.regime import FEAR
+
+# A call at most this many weeks old is "young" ("the evidence is young", "It is early").
+YOUNG_WEEKS = 4
+# A small-cap week down this much is a rout: a fall in yields beside it is a flight to safety (rates), and
+# nothing is "alarming"-free (risks).
+ROUT_DROP = 0.04
+# "A record", "a new high", "all-time" need this many years of history; with less the words say "the highest
+# since <start>".
+RECORD_YEARS = 10
+
+__all__ = ["BIG_MARKET_DAY", "RECORD_YEARS", "ROUT_DROP", "SHOWN_ZERO", "YOUNG_WEEKS", "_Rules", "label", "record_history",
+           "sense"]
+
+
+class _Rules:
+    """Names and paths shared by every rule of one issue."""
+
+    def __init__(self, m: WeeklyMetrics, settings):
+        self.m, self.settings = m, settings
+        self.small, self.large = m.small, m.large
+        self.pair = f"{m.small}/{m.large}"
+        self.t = settings.tickers
+        self._view = None
+        self.regime = m.regime.key if m.regime is not None else None   # the week's market regime
+
+    @property
+    def view(self):
+        """The week's measures as metrics.json holds them: what decision tables test their claims on."""
+        if self._view is None:
+            from generator.metrics.document import measures_view
+
+            self._view = measures_view(self.m, self.settings)
+        return self._view
+
+    def fear(self) -> bool:
+        """A week of fear (a shock or a flight to safety): falling yields are money hiding, not easier policy."""
+        return self.regime in FEAR
+
+    def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
+            words: str | None = None, optional: int = 0, regimes: tuple[str, ...] = (), kind: str = "prose",
+            follows: bool = False, **extra) -> Sentence:
+        subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
+        flat: list[Claim] = []
+        for c in claims:
+            flat.extend(c if isinstance(c, tuple) else (c,))
+        return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship, words, optional,
+                        tuple(regimes), kind, follows)
+
+    def ret(self, ticker: str, period: str, name: str | None = None) -> Fact:
+        return Fact(name or f"{ticker}_{period}", f"returns.{ticker}.{period}", ticker, "pct")
+
+
+def record_history(r: _Rules, path: str, start, subject: str) -> tuple[bool, list[Claim]]:
+    """Whether the history at `path` (a first date) backs "a record" or "a new high", and the claim that says so."""
+    from generator.commentary.claims import years_before
+
+    bound = years_before(r.m.as_of, RECORD_YEARS)
+    if start is not None and start.isoformat() <= bound:
+        return True, [history_since(path, r.m.as_of, RECORD_YEARS, subject)]
+    return False, [Claim(path, ">", bound, subject, "short history", 0)]
+
+
+def sense(v: float | None, flat: float = 0.0) -> str:
+    """'up', 'down' or 'flat' (inside +/- flat: a figure that prints as zero)."""
+    return "flat" if not v or abs(v) < flat else "up" if v > 0 else "down"
+
+
+def label(key: str) -> str:
+    from generator.metrics.stance import LABELS
+
+    return LABELS[key]

@@ -1,0 +1,122 @@
+"""Junk: what rates imply for the weakest borrowers, credit and quality as the evidence, and whether the
+evidence agrees with the rates (issue 15)."""
+
+from __future__ import annotations
+
+from generator.commentary.claims import Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
+from generator.commentary.rules import _Rules
+from generator.commentary.sections.policy import regime_claims, regime_key
+from generator.commentary.sections.rates import YIELD_TREND
+from generator.commentary.table import Row, choose, first
+from generator.metrics.regime import FEAR, all_but
+
+# Credit or quality ratios within this over 13 weeks read as level.
+JUNK_BAND = 0.005
+
+# A ratio's 13-week move: level inside JUNK_BAND (a 0.2% edge is not "outpacing"), else its sign.
+SIDE = (
+    Row("flat", lambda path, subject, topic: [within(path, JUNK_BAND, subject, topic)]),
+    Row("up", lambda path, subject, topic: [positive(path, subject, topic)]),
+    Row("down", lambda path, subject, topic: [negative(path, subject, topic)]),
+)
+
+_C, _Q = "ratios.credit.momentum.13w", "ratios.quality.momentum.13w"
+# Credit (HYG/IEF) and quality (IWM/IJR) together, each past JUNK_BAND: junk_<key>.
+EVIDENCE = (
+    Row("risk_on_stress", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_least(_Q, JUNK_BAND, q, "junk"),
+                                        is_("events.market_stress", True, "junk", "stress")]),
+    Row("risk_on", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_least(_Q, JUNK_BAND, q, "junk")]),
+    Row("risk_off", lambda c, q: [at_most(_C, -JUNK_BAND, c, "credit"), at_most(_Q, -JUNK_BAND, q, "junk")]),
+    Row("credit_only", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_most(_Q, -JUNK_BAND, q, "junk")]),
+    Row("junk_only", lambda c, q: [at_most(_C, -JUNK_BAND, c, "credit"), at_least(_Q, JUNK_BAND, q, "junk")]),
+)
+
+
+def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
+    """Where rates point for the weakest borrowers, as the junk argument needs it: (case, claims, facts).
+
+    The short end is the policy regime (generator.metrics.events); the long end the 10-year yield's 13-week
+    trend, with the stance's rate band. Cases: easing (cuts and a falling 10-year), cuts_long_up (cuts, the
+    10-year not following), tight_rising (hiking or held high, the 10-year rising), tight_long_down (hiking or
+    held high, the 10-year falling), tight_steady, zero (money at zero: the cost is not the question),
+    hold_rising / hold_falling / hold_steady (policy on hold at a modest level). None without the data.
+    The tight cases' words say "rising" for a hiking regime and "high" for rates held high."""
+    m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
+    regime = m.events.regime
+    level = m.levels.get(ly) if ly else None
+    change = level.changes.get("13w") if level is not None else None
+    if regime is None or change is None:
+        return None
+    path = f"levels.{ly}.changes.13w"
+    facts = (Fact("long", path, ly, "bp"),)
+    trend, (claim,) = choose(YIELD_TREND, r.view, path, band, ly)
+    key = regime_key(regime)
+    claims = regime_claims(regime)
+    if key in ("zero", "cut_to_zero"):
+        return "zero", claims, ()
+    if key == "cutting":
+        return ("easing" if trend == "falling" else "cuts_long_up" if trend == "rising" else "cuts_long_steady"), \
+            claims + [claim], facts
+    if key in ("hiking", "high_hold"):
+        return {"rising": "tight_rising", "falling": "tight_long_down", "steady": "tight_steady"}[trend], \
+            claims + [claim], facts
+    return f"hold_{trend}", claims + [claim], facts
+
+
+def _short_word(r: _Rules) -> str:
+    """'hiking' or 'high' for the tight cases' words: short rates rising, or held high."""
+    regime = r.m.events.regime
+    return "hiking" if regime is not None and regime.key == "hiking" else "high"
+
+
+# Which way each rates case points for a junk rally: +1 toward one, -1 against, 0 neither.
+RATE_CASE_SENSE = {"easing": +1, "tight_long_down": +1, "hold_falling": +1, "tight_rising": -1,
+                   "hold_rising": -1, "cuts_long_up": 0, "cuts_long_steady": 0, "tight_steady": -1,
+                   "hold_steady": 0, "zero": 0}
+
+
+def section(r: _Rules) -> tuple[Paragraph, ...]:
+    """The junk argument, made conditionally in the direction rates actually point (issue 15): first what
+    rates imply for the weakest borrowers, then credit (HYG/IEF) and quality (IWM/IJR) as the evidence, then
+    whether the evidence agrees with the rates."""
+    m = r.m
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("junk", key, subjects, facts, claims, **x)  # noqa
+    credit, quality = m.ratios.get("credit"), m.ratios.get("quality")
+    cv = credit.momentum.get("13w") if credit is not None else None
+    qv = quality.momentum.get("13w") if quality is not None and quality.numerator != quality.denominator else None
+    if cv is None and qv is None:
+        return ((say("junk_unavailable", "junk", kind="note"),),)
+    case = _rate_case(r)
+    if case is None:
+        out = [say("why_junk", "junk", optional=3)]
+    else:
+        out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX"), case[2], case[1],
+                   short=_short_word(r))]
+    if cv is not None:
+        move, claims = choose(SIDE, r.view, "ratios.credit.momentum.13w", credit.numerator, "credit")
+        out.append(say(f"credit_{move}", credit.numerator,
+                       (Fact("move", "ratios.credit.momentum.13w", credit.numerator, "pct"),), claims,
+                       num=credit.numerator, den=credit.denominator))
+    if qv is not None:
+        alone = "" if cv is not None else "_alone"  # "over the same span" needs a span named before it
+        move, claims = choose(SIDE, r.view, "ratios.quality.momentum.13w", quality.numerator, "junk")
+        out.append(say(f"quality_{move}{alone}", quality.numerator,
+                       (Fact("move", "ratios.quality.momentum.13w", quality.numerator, "pct"),), claims,
+                       num=quality.numerator, den=quality.denominator))
+    # both past the band: what credit and quality say together (nothing when either is level)
+    verdict = first(EVIDENCE, r.view, credit.numerator, quality.numerator) if cv is not None and qv is not None \
+        else None
+    if verdict is not None:
+        key, claims = verdict
+        if key in ("risk_on", "risk_off") and case is not None and RATE_CASE_SENSE[case[0]]:
+            # the evidence read against the rates: agreeing, or running ahead of (or behind) them
+            agrees = (key == "risk_on") == (RATE_CASE_SENSE[case[0]] > 0)
+            key = f"{key}_{'agrees' if agrees else 'against'}_{'easing' if RATE_CASE_SENSE[case[0]] > 0 else 'tight'}"
+            claims = claims + case[1]
+        # "credit markets are calm", "lenders are relaxed": over the quarter, and not in a week of fear
+        fits = ()
+        if key == "credit_only":
+            key, fits = ("credit_only_fear", FEAR) if r.fear() else ("credit_only", all_but(*FEAR))
+        out.append(say(f"junk_{key}", ("junk", credit.numerator, quality.numerator, "policy", r.t.long_yield or "^TNX"), (),
+                       claims, regimes=fits))
+    return (tuple(out),)

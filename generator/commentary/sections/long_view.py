@@ -1,0 +1,175 @@
+"""The long view: the ratio against its peak, its trend against the moving averages, momentum, and the
+history of breakouts."""
+
+from __future__ import annotations
+
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, exceeds, is_,
+                                         is_not, less_than, more_than, negative, positive, sign_of)
+from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
+from generator.commentary.table import Row, choose, holds
+
+# The ratio this far below its 200-day average has "cracked" its uptrend, not merely tested it.
+CRACKED = 0.03
+
+# The ratio more than this below its peak is far from it ("a long way below").
+FAR_FROM_PEAK = 0.25
+
+
+def _new_high(pair: str) -> list[Claim]:
+    return [at_extreme(is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1))]
+
+
+def _below(pair: str) -> Claim:
+    return negative("ratio.drawdown_from_peak", pair, "distance")
+
+
+# The heading: a new high today, a peak within the year, or the years since it.
+HEADING = (
+    Row("heading_new_high", _new_high),
+    Row("heading_recent", lambda pair: [less_than("ratio.years_since_peak", 1, pair, "age", 0)]),
+    Row("heading", lambda pair: [at_least("ratio.years_since_peak", 1, pair, "age", 0)]),
+)
+# Below the peak: how long ago it was.
+AGE = (
+    Row("peak_age", lambda pair: [at_least("ratio.years_since_peak", 1, pair, "age", 0)]),
+    Row("peak_recent", lambda pair: [less_than("ratio.years_since_peak", 1, pair, "age", 0), _below(pair)]),
+)
+# A peak a year or more ago: how far below it the ratio is, and whether a breakout is under way.
+DISTANCE = (
+    Row("peak_far", lambda pair: [less_than("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak"),
+                                  is_("breakouts.current", None, pair, "current breakout", -1), _below(pair)]),
+    Row("peak_far_trying", lambda pair: [less_than("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak"),
+                                         _below(pair),
+                                         is_not("breakouts.current", None, pair, "current breakout", +1)]),
+    Row("peak_near", lambda pair: [at_least("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak", +1),
+                                   _below(pair)]),
+)
+_D = "ratio.distance_from_sma_long"
+# The ratio against its 200-day average, and the 50-day against the 200-day.
+TREND = (
+    Row("trend_above_both", lambda pair: [positive(_D, pair, "trend"),
+                                          exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]),
+    Row("trend_above_long", lambda pair: [positive(_D, pair, "trend"),
+                                          Claim("ratio.sma_short", "<=", None, pair, "averages", -1,
+                                                "ratio.sma_long")]),
+    Row("trend_above_long_only", lambda pair: [positive(_D, pair, "trend")]),
+    Row("trend_below_long_cracked", lambda pair: [at_most(_D, -CRACKED, pair, "trend"),
+                                                  exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]),
+    Row("trend_below_long_crossed", lambda pair: [at_most(_D, 0, pair, "trend"),
+                                                  exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages"),
+                                                  more_than(_D, -CRACKED, pair, "trend depth", 0)]),
+    Row("trend_below_long", lambda pair: [at_most(_D, 0, pair, "trend")]),
+)
+
+
+def heading(r: _Rules) -> Sentence:
+    fact = (Fact("years", "ratio.years_since_peak", r.pair, "years"),)
+    key, claims = choose(HEADING, r.view, r.pair)
+    if key == "heading_new_high":
+        long, history = record_history(r, "ratio.start", r.m.ratio.start, r.pair)
+        return r.say("long-view", key if long else "heading_new_high_short", r.pair,
+                     () if long else (Fact("start", "ratio.start", r.pair, "date"),), claims + history)
+    return r.say("long-view", key, r.pair, fact, claims)
+
+
+def section(r: _Rules) -> tuple[Paragraph, ...]:
+    m, pair = r.m, r.pair
+    # a distance that prints as 0.0% is written "just above/below" (x.tiny), never "0.0% above"
+    tiny_dd = abs(m.ratio.drawdown_from_peak or 0) < SHOWN_ZERO
+    tiny_d = m.ratio.distance_from_sma_long is not None and abs(m.ratio.distance_from_sma_long) < SHOWN_ZERO
+    say = lambda key, subjects=pair, facts=(), claims=(), **x: r.say(  # noqa: E731
+        "long-view", key, subjects, facts, claims, **{"tiny": tiny_d if key.startswith("trend") else tiny_dd, **x})
+    ratio = m.ratio
+    peak = (Fact("peak", "ratio.peak_value", pair, "level"), Fact("peak_date", "ratio.peak_date", pair, "date"),
+            Fact("years", "ratio.years_since_peak", pair, "years"), Fact("value", "ratio.value", pair, "level"),
+            Fact("drawdown", "ratio.drawdown_from_peak", pair, "pct"))
+    new_high = _new_high(pair)
+    if holds(new_high, r.view):
+        long, history = record_history(r, "ratio.start", ratio.start, pair)
+        first = [say("peak_today" if long else "peak_today_short", pair,
+                     peak + (Fact("start", "ratio.start", pair, "date"),), new_high + history)]
+    else:
+        first = [say("peak", pair, peak)]
+        age, claims = choose(AGE, r.view, pair)
+        if age == "peak_age":
+            first.append(say("peak_age", pair, peak, claims, optional=2))  # the heading already gives the age
+            key, claims = choose(DISTANCE, r.view, pair)
+            first.append(say(key, pair, peak, claims))
+        else:
+            first.append(say(age, pair, peak, claims))
+    paragraphs = [tuple(first)]
+
+    second = []
+    dist = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)
+    if ratio.sma_long is None:
+        second.append(say("trend_short_history", kind="note"))
+    else:
+        key, claims = choose(TREND, r.view, pair)
+        second.append(say(key, pair, dist, claims))
+    known = {k: v for k, v in ratio.momentum.items() if v is not None}
+    if known:
+        ups = sum(v > 0 for v in known.values())
+        shortest = f"{min(int(k[:-1]) for k in known)}w"
+        if ups == len(known):
+            second.append(say("momentum_all_up", pair, (), [positive(f"ratio.momentum.{k}", pair, f"momentum {k}")
+                                                            for k in known]))
+        elif ups == 0:
+            second.append(say("momentum_all_down", pair, (), [at_most(f"ratio.momentum.{k}", 0, pair, f"momentum {k}")
+                                                              for k in known]))
+        else:
+            short = known[shortest]
+            key = "momentum_short_up" if short > 0 else "momentum_short_down"
+            second.append(say(key, pair, (Fact("ups", "ratio.momentum_up", pair, "count"),
+                                          Fact("n", "ratio.momentum_known", pair, "count")),
+                              [sign_of(f"ratio.momentum.{shortest}", short, pair, f"momentum {shortest}"),
+                               at_least("ratio.momentum_up", 1, pair, "momentum count", +1),
+                               is_("ratio.momentum_up", ups, pair, "momentum count")],
+                              weeks=int(shortest[:-1])))
+    paragraphs.append(tuple(second))
+
+    b = m.breakouts
+    failed, sustained = len(b.failed), len(b.sustained)
+    counts = (Fact("failed", "breakouts.failed_count", pair, "count"),
+              Fact("sustained", "breakouts.sustained_count", pair, "count"),
+              Fact("total", "breakouts.episodes", pair, "count"),
+              Fact("limit", "breakouts.limit_weeks", pair, "count"))
+    # Counts up to ten are written in words, which the number check cannot read: claim them exactly.
+    exact = [is_("breakouts.failed_count", failed, pair, "failed count"),
+             is_("breakouts.sustained_count", sustained, pair, "sustained count")]
+    if b.current is not None:
+        start = (Fact("start", "breakouts.current.start", pair, "date"),)
+        if failed + sustained == 0:
+            paragraphs.append((say("breakout_first", pair, counts + start,
+                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                    is_("breakouts.episodes", 0, pair, "breakouts")]),))
+        elif sustained == 0:
+            paragraphs.append((say("breakout_in_progress_all_failed", pair, counts + start,
+                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                    at_least("breakouts.episodes", 1, pair, "breakouts", 0),
+                                    Claim("breakouts.failed_count", ">=", 1, pair, "failed breakouts", -1)] + exact),))
+        else:
+            paragraphs.append((say("breakout_in_progress", pair, counts + start,
+                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                    at_least("breakouts.episodes", 1, pair, "breakouts", 0),
+                                    Claim("breakouts.failed_count", ">=", 0, pair, "failed breakouts", -1)] + exact),))
+    elif b.failed:
+        last = f"breakouts.failed.{failed - 1}"
+        paragraphs.append((say("breakouts_failed", pair,
+                               counts + (Fact("start", f"{last}.start", pair, "date"),
+                                         Fact("excess", f"{last}.peak_excess", pair, "pct")),
+                               [at_least("breakouts.failed_count", 1, pair, "breakouts", 0),
+                                positive(f"{last}.peak_excess", pair, "failed breakout")] + exact),))
+    elif b.sustained:
+        paragraphs.append((say("breakouts_sustained_only", pair, counts,
+                               [is_("breakouts.failed_count", 0, pair, "breakouts"),
+                                at_least("breakouts.sustained_count", 1, pair, "breakouts", +1)] + exact),))
+    elif b.above_since_peak:
+        paragraphs.append((say("above_since_peak", pair, (), [is_("breakouts.above_since_peak", True, pair,
+                                                                  "breakouts"),
+                                                              positive("ratio.distance_from_sma_long", pair,
+                                                                       "trend")]),))
+    else:
+        paragraphs.append((say("breakouts_none", pair, (), [is_("breakouts.episodes", 0, pair, "breakouts"),
+                                                            is_("breakouts.above_since_peak", False, pair,
+                                                                "breakouts")]),))
+    return tuple(paragraphs)

@@ -1,0 +1,140 @@
+"""Policy: the bill yield and the policy regime it implies (also the regime readings the rates and junk
+sections share), and the historical analogue."""
+
+from __future__ import annotations
+
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than, more_than,
+                                         negative, positive)
+from generator.commentary.rules import _Rules
+from generator.commentary.table import Row, choose, first, holds
+from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE
+from generator.metrics.regime import FEAR, UNEASY, all_but
+
+# A one-week move in the bill yield this large (20 bp) is news about policy expectations.
+BILL_WEEK_MOVE = 0.002
+
+_C13, _C26 = "events.regime.change_13w", "events.regime.change_26w"
+# Which span a hiking (cutting) regime is told over: the quarter when the bill yield moved REGIME_MOVE_13W in it
+# (generator.metrics.events), else the half-year, whose move made the regime.
+HIKING = (
+    Row("_26w", lambda sy: [less_than(_C13, REGIME_MOVE_13W, sy, "span", 0), positive(_C26, sy, "change")]),
+    Row("", lambda sy: [positive(_C13, sy, "change")]),
+)
+CUTTING = (
+    Row("_26w", lambda sy: [more_than(_C13, -REGIME_MOVE_13W, sy, "span", 0), negative(_C26, sy, "change")]),
+    Row("", lambda sy: [negative(_C13, sy, "change")]),
+)
+# The bill yield's week, when it moved BILL_WEEK_MOVE or more.
+BILL_WEEK = (
+    Row("up", lambda path, sy: [at_least(path, BILL_WEEK_MOVE, sy, "1w")]),
+    Row("down", lambda path, sy: [at_most(path, -BILL_WEEK_MOVE, sy, "1w")]),
+)
+
+# The policy readings that a week of fear contradicts: bill yields that fall in a flight to safety say little
+# about easier policy ("policy is easing", "cut to the floor", "markets expect the tightening to end"). In such a
+# week the rules pick the `_fear` words instead, which say the fall may be money hiding in bills.
+POLICY_READS = {"hiking_reversal": all_but(*FEAR), "cutting": all_but(*FEAR), "cut_to_zero": all_but(*FEAR)}
+HEADING_READS = {"cutting": all_but(*FEAR), "cut_to_zero": all_but(*FEAR)}      # "An easing cycle"
+BACKDROP_READS = {"hiking_reversal": all_but(*FEAR), "cut_to_zero": all_but(*FEAR),   # "cut to near zero"
+                   "on_hold": all_but("rate_move")}       # "the cost of money is a backdrop rather than the story"
+
+
+def heading(r: _Rules) -> Sentence:
+    regime = r.m.events.regime
+    if regime is None:
+        return r.say("policy", "heading_plain", "policy")
+    reversal = bill_reversal(r)
+    key = "hiking_reversal" if reversal else regime_key(regime)
+    fearful = r.fear() and key in HEADING_READS
+    return r.say("policy", f"heading_{key}{'_fear' if fearful else ''}", "policy", (), regime_claims(regime) + reversal,
+                 regimes=FEAR if fearful else HEADING_READS.get(key, ()))
+
+
+def bill_reversal(r: _Rules) -> list[Claim]:
+    """A hiking regime by the quarter whose bill yield fell hard this week (March 2023): its claims, or []."""
+    regime, sy = r.m.events.regime, r.t.short_yield
+    fell = [at_most(f"levels.{sy}.changes.1w", -BILL_WEEK_MOVE, "policy", "1w", -1)]
+    if regime is None or regime.key != "hiking" or not sy or not holds(fell, r.view):
+        return []
+    return fell
+
+
+def section(r: _Rules) -> tuple[Paragraph, ...]:
+    m, sy = r.m, r.t.short_yield
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("policy", key, subjects, facts, claims, **x)  # noqa
+    level, regime = (m.levels.get(sy) if sy else None), m.events.regime
+    paragraphs = []
+    if level is None or regime is None:
+        paragraphs.append((say("policy_unavailable", "policy", kind="note"),))
+    else:
+        path = f"levels.{sy}"
+        facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
+                 Fact("half", "events.regime.change_26w", sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
+        opening = [say("bill_level", sy, facts)]
+        key = regime_key(regime)
+        claims = regime_claims(regime)
+        if bill_reversal(r):
+            # a hiking regime by the quarter, but the bill yield fell hard this week (March 2023): say both
+            # "markets have started to price an end to the tightening"; in a week of fear, maybe only a flight
+            opening.append(say("bill_hiking_reversal_fear" if r.fear() else "bill_hiking_reversal", (sy, "policy"),
+                             facts, claims + [positive("events.regime.change_13w", sy, "change"),
+                                              at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")],
+                             regimes=FEAR if r.fear() else POLICY_READS["hiking_reversal"]))
+        elif key == "hiking":
+            span, span_claims = choose(HIKING, r.view, sy)
+            opening.append(say(f"bill_hiking{span}", (sy, "policy"), facts, claims + span_claims))
+        elif key in ("cutting", "cut_to_zero"):
+            span, span_claims = choose(CUTTING, r.view, sy)
+            claims += span_claims
+            by_half = span == "_26w"
+            word = "bill_cut_to_zero" if key == "cut_to_zero" else "bill_cutting"
+            if r.fear():
+                # a week of fear: part of the fall may be money hiding in bills, not policy
+                opening.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
+                                 span="26w" if by_half else "13w", zero=key == "cut_to_zero"))
+            else:
+                opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
+                                 regimes=POLICY_READS[key]))  # "policy is easing", "cut as far as it can go"
+        else:
+            opening.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
+        moved = first(BILL_WEEK, r.view, f"{path}.changes.1w", sy)
+        if moved is not None and not (key == "hiking" and moved[0] == "down"):   # a hiking fall is told above
+            # "as markets priced in easier (tighter) policy": not when the move may be money running into bills
+            # (falling in a week of fear or a VIX high for its year) or out of them again (rising in a week of fear)
+            way, move = moved
+            if way == "up":
+                key, fits = ("bill_week_up_plain", ()) if r.fear() else ("bill_week_up", all_but(*FEAR))
+            else:
+                key, fits = ("bill_week_down_fear", UNEASY) if r.regime in UNEASY else ("bill_week_down",
+                                                                                       all_but(*UNEASY))
+            opening.append(say(key, sy, facts, move, regimes=fits))
+        paragraphs.append(tuple(opening))
+    if m.analogue is not None:
+        high = regime is not None and regime_key(regime) in ("hiking", "high_hold")
+        paragraphs.append((say("analogue_rates" if high else "analogue", (r.pair, "policy"), (
+            Fact("low_date", "analogue.low_date", r.pair, "date"), Fact("high_date", "analogue.high_date", r.pair, "date"),
+            Fact("run", "analogue.run", r.pair, "pct"), Fact("weeks", "analogue.weeks", r.pair, "count")),
+            [positive("analogue.run", r.pair, "analogue")] + (regime_claims(regime) if high else []), optional=1),))
+    return tuple(paragraphs)
+
+
+def regime_key(regime) -> str:
+    """hiking | cutting | cut_to_zero | zero | high_hold | on_hold: which era's words the rates and policy
+    sections use. Cuts that have taken the bill yield to near zero (late 2008, March 2020) are not an easing
+    that "could continue": there is no room left."""
+    if regime.key == "on_hold" and regime.high:
+        return "high_hold"
+    if regime.key == "cutting" and regime.level < ZERO_RATE:
+        return "cut_to_zero"
+    return regime.key
+
+
+def regime_claims(regime) -> list[Claim]:
+    claims = [is_("events.regime.key", regime.key, "policy", "regime",
+                  {"hiking": +1, "cutting": -1}.get(regime.key, 0))]
+    if regime.key == "on_hold":
+        claims.append(is_("events.regime.high", regime.high, "policy", "regime level"))
+    if regime.key == "cutting":
+        claims.append(Claim("events.regime.level", "<" if regime.level < ZERO_RATE else ">=", ZERO_RATE, "policy",
+                            "regime level", 0))
+    return claims

@@ -1,0 +1,163 @@
+"""Positioning: the stance and its advice, what held it back, what the stance did lately (the record), the
+risk of a false move, and the track record."""
+
+from __future__ import annotations
+
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, is_not, less_than,
+                                         more_than, positive, sign_of)
+from generator.commentary.rules import SHOWN_ZERO, YOUNG_WEEKS, _Rules, label, sense
+from generator.commentary.table import Row, choose
+from generator.commentary.track import track_paragraph
+from generator.metrics.regime import SETTLED, TENSE_PERCENTILE, all_but
+from generator.metrics.stance import FLAG_TEXT
+
+
+def _stance(key: str) -> Claim:
+    return is_("stance.key", key, "stance", "stance")
+
+
+def _stress(on: bool) -> Claim:
+    return is_("events.market_stress", on, "stance", "stress")
+
+
+# The advice under each stance: what the call tells a reader to do this week.
+ADVICE = (
+    Row("advice_stay_large_confirm", lambda pair, vix, rs: [_stance("stay_large"),
+                                                             is_("stance.held_back", "confirm", "stance", "stance")]),
+    Row("advice_stay_large_short_history", lambda pair, vix, rs: [
+        _stance("stay_large"), is_("ratio.distance_from_sma_long", None, pair, "trend")]),
+    Row("advice_stay_large_weak", lambda pair, vix, rs: [_stance("stay_large"),
+                                                          positive("ratio.distance_from_sma_long", pair, "trend")]),
+    Row("advice_stay_large", lambda pair, vix, rs: [_stance("stay_large"),
+                                                     at_most("ratio.distance_from_sma_long", 0, pair, "trend")]),
+    Row("advice_start_lean_stress", lambda pair, vix, rs: [_stance("start_lean"), _stress(True)]),
+    Row("advice_start_lean", lambda pair, vix, rs: [_stance("start_lean")]),
+    Row("advice_lean_further_stress", lambda pair, vix, rs: [_stance("lean_further"), _stress(True)]),
+    Row("advice_lean_further_vix", lambda pair, vix, rs: [_stance("lean_further"), _stress(False),
+                                                           at_least("risk.vix_level", rs.vix_stressed, vix, "level",
+                                                                    +1)]),
+    Row("advice_lean_further", lambda pair, vix, rs: [_stance("lean_further"), _stress(False)]),
+)
+
+
+def _flag_claim(flag: str, pair: str, vix: str, rs) -> Claim | None:
+    """What each false-move warning (generator.metrics.stance.FLAG_TEXT) says about the numbers."""
+    return {
+        "averages_not_crossed": Claim("ratio.sma_short", "<=", None, pair, "averages", -1, "ratio.sma_long"),
+        "long_momentum_negative": at_most("ratio.momentum.52w", 0, pair, "momentum 52w"),
+        "stretched": is_("risk.stretched", True, pair, "stretch", +1),
+        "vix_stressed": at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+        "yen_rally": is_("risk.yen_rally", True, pair, "yen"),
+        "recent_failures": at_least("breakouts.failed_count", 2, pair, "breakouts", 0),
+    }.get(flag)
+
+
+def section(r: _Rules) -> tuple[Paragraph, ...]:
+    m, pair = r.m, r.pair
+    s, ev = m.stance, m.events
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("positioning", key, subjects, facts, claims, **x)  # noqa
+    first = [say("stance", "stance", (Fact("score", "stance.score", "stance", "level"),
+                                      Fact("max", "stance.max_score", "stance", "count")), label=s.label)]
+    vix = r.t.volatility or "^VIX"
+    key, claims = choose(ADVICE, r.view, pair, vix, r.settings.risk)
+    first.append(say(key, ("stance", pair) if key.startswith("advice_stay_large") else
+                     ("stance", vix) if key == "advice_lean_further_vix" else "stance",
+                     (Fact("vix", "risk.vix_level", vix, "level"),) if key == "advice_lean_further_vix" else (),
+                     claims, **({"raw": label(m.stance_history[-1].raw_key)} if key == "advice_stay_large_confirm"
+                                else {})))
+    if s.held_back in ("stress", "confirm_downgrade"):
+        # "we never lean further in" reads oddly when the stance has not leaned at all
+        word = "held_stress_start" if s.held_back == "stress" and s.key == "stay_large" else f"held_{s.held_back}"
+        first.append(say(word, "stance", (), [is_("stance.held_back", s.held_back, "stance", "stance"),
+                                              is_("stance.key", s.key, "stance", "stance")],
+                         raw=label(m.stance_history[-1].raw_key)))
+    first += _record(r)
+    from generator.commentary.argument import case_paragraph
+
+    paragraphs = [case_paragraph(r), tuple(first)]
+    second: list[Sentence] = []
+    flag_texts = [FLAG_TEXT[f] for f in s.risk_flags]
+    flag_claims = [c for c in (_flag_claim(f, pair, r.t.volatility or "^VIX", r.settings.risk) for f in s.risk_flags)
+                   if c is not None]
+    subjects = ("stance", pair, r.t.volatility or "^VIX")
+    if s.risk_level == "high":
+        second.append(say("risk_high", subjects, (), flag_claims, flags=flag_texts))
+    elif s.risk_level == "elevated":
+        second.append(say("risk_elevated", subjects, (), flag_claims, flags=flag_texts))
+    else:
+        # "warning signs of a false move are few": not in a week of fear or just after one, nor beside a VIX in the
+        # top tenth of its year (a squeeze or a rate move can have one)
+        pct = m.risk.vix_percentile_1y
+        if (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE):
+            second.append(say("risk_low", ("stance", r.t.volatility or "^VIX"), (),
+                              [is_("stance.risk_level", "low", "stance", "risk")]
+                              + ([less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, r.t.volatility or "^VIX",
+                                            "rank", 0)] if pct is not None else []), regimes=SETTLED))
+        else:
+            second.append(say("risk_low_uneasy", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")],
+                              regimes=all_but("calm", "grind"),
+                              mood="rebound" if r.regime == "relief_rally" else "stress"))
+    if s.false_move_risk:
+        # "It is early" only while the call is young; an established lean can still be a false move.
+        young = m.stance_record.weeks_unchanged <= YOUNG_WEEKS
+        second.append(say("false_move" if young else "false_move_established", "stance",
+                          (Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"),) if not young else (),
+                          [is_not("stance.key", "stay_large", "stance", "stance"),
+                           at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "age", 0) if young
+                           else more_than("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "age", 0)]
+                          + ([is_("stance.record.capped", m.stance_record.capped, "stance", "age")] if not young
+                             else []), capped=m.stance_record.capped))
+    paragraphs.append(tuple(second))
+    paragraphs += [p for p in (track_paragraph(r),) if p]   # how our call has done (generator/commentary/track.py)
+    return tuple(paragraphs)
+
+
+def _record(r: _Rules) -> list[Sentence]:
+    """What the stance did lately: this week's change, a change in the last four weeks and how the ratio
+    has moved since, a call toward small caps that failed, or how long the stance has held."""
+    m = r.m
+    rec, weeks = m.stance_record, m.stance_history
+    say = lambda key, facts=(), claims=(), **x: r.say("positioning", key, ("stance", r.pair), facts, claims, **x)  # noqa
+    if len(weeks) < 2:
+        return []
+    ago = Fact("weeks", "stance.record.weeks_since_change", "stance", "count")
+    since = Fact("since", "stance.record.ratio_since_change", r.pair, "pct")
+    failed_call = None
+    if (rec.upgrade_weeks_ago is not None and rec.ratio_since_upgrade is not None
+            and rec.ratio_since_upgrade <= -SHOWN_ZERO and rec.weeks_since_upgrade):
+        facts = (Fact("weeks", "stance.record.weeks_since_upgrade", "stance", "count"),
+                 Fact("since", "stance.record.ratio_since_upgrade", r.pair, "pct"))
+        claims = [at_most("stance.record.ratio_since_upgrade", -SHOWN_ZERO, r.pair, "since upgrade"),
+                  is_not("stance.record.upgrade_to", None, "stance", "upgrade", +1),
+                  is_("stance.record.weeks_since_upgrade", rec.weeks_since_upgrade, "stance", "upgrade age")]
+        if rec.upgrade_undone:
+            failed_call = say("call_failed", facts, claims + [is_("stance.record.upgrade_undone", True, "stance",
+                                                                  "call")], to=label(rec.upgrade_to))
+        else:
+            failed_call = say("call_struggling", facts, claims + [is_("stance.record.upgrade_undone", False, "stance",
+                                                                      "call")], to=label(rec.upgrade_to))
+    if rec.changed_weeks_ago == 1:
+        change = say(f"{'upgraded' if rec.direction == 'up' else 'downgraded'}", (), [
+            is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+            is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1)],
+            previous=label(rec.changed_from))
+        # a downgrade that undoes a call toward small caps owns it in the same breath
+        return [change] + ([failed_call] if rec.direction == "down" and failed_call is not None else [])
+    if rec.changed_weeks_ago is not None and rec.changed_weeks_ago <= 5 and rec.ratio_since_change is not None:
+        v = rec.ratio_since_change
+        claims = [is_("stance.record.weeks_since_change", rec.weeks_since_change, "stance", "change age"),
+                  is_("stance.record.changed_weeks_ago", rec.changed_weeks_ago, "stance", "change"),
+                  is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1),
+                  sign_of("stance.record.ratio_since_change", v, r.pair, "since change", SHOWN_ZERO)]
+        recent = [say(f"changed_recently_{rec.direction}_{sense(v, SHOWN_ZERO)}", (ago, since), claims,
+                    to=label(rec.changed_to), previous=label(rec.changed_from))]
+        # a step back that undid a call toward small caps still owns that call
+        return recent + ([failed_call] if rec.direction == "down" and failed_call is not None else [])
+    if failed_call is not None:
+        return [failed_call]
+    run = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
+    if rec.weeks_unchanged >= len(weeks):
+        return [say("unchanged_all", (run,), [at_least("stance.record.weeks_unchanged", len(weeks), "stance", "run",
+                                                       0)], optional=2)]
+    return [say("unchanged_run", (run,), [is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance",
+                                              "run")])]

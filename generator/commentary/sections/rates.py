@@ -1,0 +1,156 @@
+"""Rates: the policy backdrop, the 10-year yield's trend and week, and how the pair has moved with yields."""
+
+from __future__ import annotations
+
+from generator.commentary.claims import Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, within
+from generator.commentary.headline import CRASH_GAP
+from generator.commentary.rules import ROUT_DROP, _Rules
+from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
+from generator.commentary.table import Row, choose, first
+from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
+
+# A one-week yield move at least this large (7 bp) is worth its own sentence.
+RATE_WEEK_MOVE = 0.0007
+# |correlation| of weekly relative returns with yield changes: below WEAK it is noise, above STRONG it leads the story.
+CORR_WEAK, CORR_STRONG = 0.15, 0.3
+# Small caps this far behind over 13 weeks have "been kept behind".
+LAGGING = 0.02
+
+# The 10-year yield's 13-week trend against the stance's rate band (the junk section reads it too).
+YIELD_TREND = (
+    Row("rising", lambda path, band, ly: [more_than(path, band, ly, "13w")]),
+    Row("falling", lambda path, band, ly: [less_than(path, -band, ly, "13w")]),
+    # a change of exactly the band is steady: the rows above take only what lies beyond it
+    Row("steady", lambda path, band, ly: [within(path, band + 1e-12, ly, "13w")]),
+)
+# The 10-year's week, when it moved RATE_WEEK_MOVE or more.
+WEEK_MOVE = (
+    Row("down", lambda path, ly: [at_most(path, -RATE_WEEK_MOVE, ly, "1w")]),
+    Row("up", lambda path, ly: [at_least(path, RATE_WEEK_MOVE, ly, "1w")]),
+)
+# A small-cap rout, in which falling yields are a flight to safety, not relief: small caps fell by ROUT_DROP or
+# more, or trailed by CRASH_GAP.
+ROUT = (
+    Row("small_fell", lambda small, pair: [at_most(f"returns.{small}.1w", -ROUT_DROP, small, "week")]),
+    Row("no_relief", lambda small, pair: [at_most("spread.1w", -CRASH_GAP, pair, "week")]),
+)
+# The year's link between the pair's weekly relative return and the 10-year's weekly change.
+LINK = (
+    Row("hurt_by_rising", lambda c: [at_most(c, -CORR_STRONG, "rates", "link")]),
+    Row("helped_by_rising", lambda c: [at_least(c, CORR_STRONG, "rates", "link")]),
+    Row("unrelated", lambda c: [within(c, CORR_WEAK, "rates", "link")]),
+    Row("loose", lambda c: [within(c, CORR_STRONG, "rates", "link")]),
+)
+UNRELATED = (
+    Row("unrelated_lagging", lambda c, pair: [within(c, CORR_WEAK, "rates", "link"),
+                                              at_most("spread.13w", -LAGGING, pair, "13w")]),
+    Row("unrelated", lambda c, pair: [within(c, CORR_WEAK, "rates", "link")]),
+)
+
+
+def section(r: _Rules) -> tuple[Paragraph, ...]:
+    m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("rates", key, subjects, facts, claims, **x)  # noqa
+    opening = [say("why_rates", "rates", optional=3)]
+    regime = m.events.regime
+    if regime is not None:
+        reversal = bill_reversal(r)
+        key = "hiking_reversal" if reversal else regime_key(regime)
+        # In a week of fear, bill yields at zero or falling this week say less about policy: other words. In a week
+        # the 10-year drove the pair, steady short rates are still "a backdrop", but the cost of money is the story.
+        variant = "_fear" if r.fear() and key in ("hiking_reversal", "cut_to_zero") else \
+            "_rate_move" if r.regime == "rate_move" and key == "on_hold" else ""
+        fits = FEAR if variant == "_fear" else ("rate_move",) if variant else BACKDROP_READS.get(key, ())
+        opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
+                         regimes=fits))
+    level = m.levels.get(ly) if ly else None
+    paragraphs = []
+    if level is None or level.changes.get("13w") is None:
+        paragraphs.append(tuple(opening))
+        # housekeeping: no yield series at all, or too short a one for its thirteen-week change
+        paragraphs.append((say("rates_unavailable" if level is None else "rates_short_history", "rates",
+                               kind="note"),))
+    else:
+        path = f"levels.{ly}"
+        facts = (Fact("level", f"{path}.value", ly, "yield"), Fact("change", f"{path}.changes.13w", ly, "bp"),
+                 Fact("week", f"{path}.changes.1w", ly, "bp"))
+        trend, (trend_claim,) = choose(YIELD_TREND, r.view, f"{path}.changes.13w", band, ly)
+        # When small caps have done better in weeks of rising yields, a rise is not "a headwind" for them.
+        growth_claim = at_least("rate_sensitivity.correlation", CORR_STRONG, "rates", "link")
+        growth = growth_claim.holds(r.view)
+        # With short rates at zero the cost of money is not the story (the sentence before says so): the
+        # 10-year's moves read as growth expectations, not as pressure on borrowers.
+        zero = regime is not None and regime_key(regime) in ("zero", "cut_to_zero")
+        zero_claims = regime_claims(regime) if zero else []
+        if trend == "rising" and growth:
+            opening.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
+        elif zero and trend != "steady":
+            opening.append(say(f"ten_{trend}_zero", (ly, "policy"), facts, [trend_claim] + zero_claims))
+        else:
+            opening.append(say(f"ten_{trend}", ly, facts, [trend_claim]))
+        week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly)
+        if week is not None:
+            # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
+            # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause. In a small-cap
+            # rout, falling yields are a flight to safety, not relief; at zero rates, no word on pressure.
+            way, (move,) = week
+            pair = f"{r.small}-{r.large}"
+            rout = first(ROUT, r.view, r.small, pair)
+            if way == "down" and rout is not None:
+                # falling yields in a week small caps fell hard or trailed: no relief for them. "As investors ran
+                # for safety" only in a week of fear or a VIX high for its year; otherwise the figures alone
+                # (small caps fell hard with yields: cheaper money was no help)
+                key, claims = rout
+                flight = key == "small_fell" and r.regime in UNEASY
+                opening.append(say("ten_week_down_flight" if flight else f"ten_week_down_{key}", (ly, r.small, pair),
+                                   facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
+                                   [move] + claims, regimes=UNEASY if flight else ()))
+            elif way == "down" and (zero or (r.fear() and trend != "rising")):
+                # at zero rates, or in a week of fear, a falling yield is not easier borrowing: the figure alone
+                opening.append(say("ten_week_down_plain", ly, facts, [move]))
+            elif way == "down":
+                # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear
+                opening.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim],
+                                   regimes=all_but(*FEAR) if trend != "rising" else ()))
+            elif zero and not growth:
+                opening.append(say("ten_week_up_growth", ly, facts, [move]))
+            elif growth:
+                opening.append(say("ten_week_up_growth", (ly, "rates"), facts, [move, growth_claim]))
+            else:
+                opening.append(say(f"ten_week_up_{trend}", ly, facts, [move, trend_claim]))
+        paragraphs.append(tuple(opening))
+    s = m.rate_sensitivity
+    if s is not None and s.correlation is not None:
+        facts = (Fact("corr", "rate_sensitivity.correlation", "rates", "level"),
+                 Fact("weeks", "rate_sensitivity.observations", "rates", "count"),
+                 Fact("beta", "rate_sensitivity.beta_per_100bp", "rates", "pct"))
+        c = "rate_sensitivity.correlation"
+        key, claims = choose(LINK, r.view, c)
+        pair = f"{r.small}-{r.large}"
+        if key == "unrelated" and r.regime == "rate_move":
+            # "yields have not been the driver" is false in a week the 10-year moved 25 bp and the pair 2 points
+            paragraphs.append((_unrelated_this_week(r, say, facts, c),))
+        elif key == "unrelated":
+            key, claims = choose(UNRELATED, r.view, c, pair)
+            lagging = key == "unrelated_lagging"
+            paragraphs.append((say(key, ("rates", pair), facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging
+                                                                  else ()),
+                                   claims, regimes=all_but("rate_move")),))  # "yields have not been the driver"
+        else:
+            paragraphs.append((say(key, "rates", facts, claims, relationship=key != "loose"),))
+    return tuple(paragraphs)
+
+
+def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:
+    """The year's loose link between yields and the pair, and this week's exception (a rate_move week)."""
+    ly, pair = r.t.long_yield, f"{r.small}-{r.large}"
+    week, spread = r.m.levels[ly].changes["1w"], r.m.spread["1w"]
+    path = f"levels.{ly}.changes.1w"
+    return say("unrelated_this_week", ("rates", ly, pair),
+               facts + (Fact("move", path, ly, "bp", "abs"), Fact("gap", "spread.1w", pair, "pct", "abs")),
+               [within(c, CORR_WEAK, "rates", "link"),
+                at_least(path, RATE_MOVE, ly, "1w") if week > 0 else at_most(path, -RATE_MOVE, ly, "1w"),
+                at_least("spread.1w", RATE_SPREAD, pair, "week") if spread > 0
+                else at_most("spread.1w", -RATE_SPREAD, pair, "week")],
+               regimes=("rate_move",), yield_side="up" if week > 0 else "down",
+               pair_side="ahead" if spread > 0 else "behind")

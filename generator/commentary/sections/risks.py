@@ -1,0 +1,198 @@
+"""Risks: the week's VIX spike and yen moves, the VIX's level against fixed thresholds and its own year,
+the yen's trend, how stretched small caps are, and crowding."""
+
+from __future__ import annotations
+
+from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
+                                         is_, less_than, more_than, positive, sign_of, within)
+from generator.commentary.crowding import crowding_paragraph
+from generator.commentary.rules import BIG_MARKET_DAY, ROUT_DROP, SHOWN_ZERO, _Rules, sense
+from generator.commentary.table import Row, choose, first, holds
+from generator.metrics.regime import SETTLED, UNEASY, all_but
+
+# A weekly USD/JPY fall at least this large is "sharp".
+SHARP_YEN = -0.025
+# USD/JPY this far above its 200-day average is a stretched carry position.
+FX_STRETCHED = 0.05
+# "Nothing alarming" only with the VIX below this percentile of its year (and no small-cap rout, ROUT_DROP).
+QUIET_RANK = 0.8
+# The VIX higher than on this share of its year's days is "higher than on most days" (below it, "lower").
+MOST_DAYS = 0.5
+# Small caps this far below their 50-day average read as oversold only while their RSI is under this.
+OVERSOLD_RSI = 40
+
+_P = "risk.vix_percentile_1y"
+# The VIX against its fixed thresholds (settings.risk), and against its own year when the two disagree.
+VIX_LEVEL = (
+    Row("vix_stressed_but_lower", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+                                                   less_than(_P, MOST_DAYS, vix, "rank 1y", -1)]),
+    Row("vix_stressed", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1)]),
+    Row("vix_calm_but_higher", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+                                                at_least(_P, MOST_DAYS, vix, "rank 1y", +1)]),
+    Row("vix_calm", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1)]),
+    Row("vix_between", lambda vix, rs: []),
+)
+# Its rank after a stressed level ("... that is higher than on ..."): none without a percentile.
+RANK_THAT = (
+    Row("vix_rank_top_that", lambda vix: [at_extreme(at_least(_P, 1, vix, "level"))]),
+    # "higher than on 100% of days" would be false: a higher close exists, the share just rounds up
+    Row("vix_rank_almost_top_that", lambda vix: [at_least(_P, ALMOST_ALL, vix, "level"),
+                                                 less_than(_P, 1, vix, "rank top", 0)]),
+    Row("vix_rank_higher_that", lambda vix: [at_least(_P, MOST_DAYS, vix, "level", +1)]),
+)
+# Its rank after a calm level.
+RANK_LOW_THAT = (
+    Row("vix_rank_almost_bottom_that", lambda vix: [at_most(_P, 1 - ALMOST_ALL, vix, "level")]),
+    Row("vix_rank_lower_that", lambda vix: [less_than(_P, MOST_DAYS, vix, "level", -1)]),
+)
+# Between the thresholds, the rank names the VIX itself; without a percentile, its level alone.
+RANK_NAMED = (
+    Row("vix_rank_almost_top_named", lambda vix: [at_least(_P, ALMOST_ALL, vix, "level"),
+                                                  less_than(_P, 1, vix, "rank top", 0)]),
+    Row("vix_rank_top_named", lambda vix: [at_extreme(at_least(_P, 1, vix, "level"))]),
+    Row("vix_rank_almost_bottom_named", lambda vix: [at_most(_P, 1 - ALMOST_ALL, vix, "level")]),
+    Row("vix_rank_higher_named", lambda vix: [at_least(_P, MOST_DAYS, vix, "level", +1)]),
+    Row("vix_rank_lower_named", lambda vix: [less_than(_P, MOST_DAYS, vix, "level", -1)]),
+    Row("vix_level_named", lambda vix: []),
+)
+# Small caps against their 50-day average and their RSI: stretched (generator.metrics.signals), oversold, or
+# neither. Far below the 50-day is not "oversold" once a bounce has lifted the RSI back toward the middle.
+STRETCH = (
+    Row("stretched", lambda small, side, rs: [side, is_("risk.stretched", True, small, "stretch", +1)]),
+    Row("oversold", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
+                                             less_than("risk.small_rsi_14", 100 - rs.rsi_stretched, small,
+                                                       "oversold", 0)]),
+    Row("oversold", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
+                                             at_most("risk.small_distance_50d", -rs.stretch_from_50d, small,
+                                                     "oversold", 0),
+                                             less_than("risk.small_rsi_14", OVERSOLD_RSI, small, "oversold", 0)]),
+    Row("not_stretched", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch")]),
+)
+
+
+def section(r: _Rules) -> tuple[Paragraph, ...]:
+    m, rs, ev = r.m, r.settings.risk, r.m.events
+    risk = m.risk
+    vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("risks", key, subjects, facts, claims, **x)  # noqa
+    paragraphs = []
+    if risk.vix_level is None and risk.fx_level is None:
+        paragraphs.append((say("risks_unavailable", "risks", kind="note"),))
+    else:
+        from generator.commentary.argument import bridge_risks
+
+        out: list[Sentence] = [bridge_risks(r)]
+        vix_fact = Fact("vix", "risk.vix_level", vix, "level")
+        yen_peak = ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak
+        # What happened inside the week comes first: a Friday close can hide it.
+        if ev.vix_spike:
+            friday = ev.vix_high_date == m.as_of
+            out.append(say("vix_spike_friday" if friday else "vix_spike", vix,
+                           (Fact("high", "events.vix_high", vix, "level"),
+                            Fact("day", "events.vix_high_date", vix, "date"), vix_fact,
+                            Fact("before", "events.vix_previous_close", vix, "level")),
+                           [is_("events.vix_spike", True, vix, "spike", +1)]
+                           + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else
+                              [Claim("risk.vix_level", "<", None, vix, "close", 0, "events.vix_high")])))
+        if risk.yen_rally:
+            sharp = risk.fx_week <= SHARP_YEN
+            out.append(say("yen_rally_sharp" if sharp else "yen_rally", (fx, "yen"),
+                           (Fact("move", "risk.fx_week", fx, "pct"),),
+                           [at_most("risk.fx_week", SHARP_YEN if sharp else rs.yen_rally_week, fx, "week"),
+                            at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
+        if yen_peak:
+            larger = risk.yen_rally and ev.fx_from_peak < risk.fx_week
+            fading = risk.fx_week is not None and risk.fx_week > 0
+            out.append(say("yen_from_peak_larger" if larger else "yen_from_peak_fading" if fading else "yen_from_peak",
+                           (fx, "yen"),
+                           (Fact("move", "events.fx_from_peak", fx, "pct"),
+                            Fact("day", "events.fx_peak_date", fx, "date"), Fact("peak", "events.fx_peak_4w", fx,
+                                                                                 "level")),
+                           [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
+                            at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]
+                           + ([Claim("events.fx_from_peak", "<", None, fx, "peak", 0, "risk.fx_week")] if larger
+                              else [])
+                           + ([positive("risk.fx_week", fx, "week"), Claim("risk.fx_week", ">", 0.0, "yen", "week",
+                                                                            -1)] if fading else [])))
+        if risk.yen_rally or yen_peak:
+            out.append(say("carry_unwind", "carry trades", optional=2))
+        out += _vix_level(r, vix_fact, vix, fx)
+        if risk.fx_week is not None and not risk.yen_rally:
+            out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
+                           (Fact("move", "risk.fx_week", fx, "pct"),),
+                           [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else [],
+                           optional=2))
+        if risk.fx_distance_200d is not None:
+            d = risk.fx_distance_200d
+            named = not out or out[-1].subject != fx
+            out.append(say(f"fx_trend{'_stretched' if d > FX_STRETCHED else ''}_{'named' if named else 'it'}", fx,
+                           (Fact("distance", "risk.fx_distance_200d", fx, "pct"),
+                            Fact("vol", "risk.fx_vol_20d", fx, "pct")),
+                           [sign_of("risk.fx_distance_200d", d, fx, "trend", SHOWN_ZERO)] +
+                           ([more_than("risk.fx_distance_200d", FX_STRETCHED, fx, "trend")] if d > FX_STRETCHED
+                            else []),
+                           side=sense(d, SHOWN_ZERO), optional=2))
+        paragraphs.append(tuple(out))
+    if risk.small_rsi_14 is not None and risk.small_distance_50d is not None:
+        small = r.small
+        facts = (Fact("distance", "risk.small_distance_50d", small, "pct"),
+                 Fact("rsi", "risk.small_rsi_14", small, "level"))
+        d = risk.small_distance_50d
+        side = sign_of("risk.small_distance_50d", d, small, "short run", SHOWN_ZERO)
+        key, claims = choose(STRETCH, r.view, small, side, rs)
+        paragraphs.append((say(key, small, facts, claims, side=sense(d, SHOWN_ZERO),
+                               **({"optional": 2} if key == "not_stretched" else {})),))
+    paragraphs += [p for p in (crowding_paragraph(r),) if p]
+    return tuple(paragraphs)
+
+
+def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
+    """The VIX's level, read against fixed thresholds and against its own past year; when the two
+    readings disagree, one sentence says both, so no two sentences contradict each other."""
+    m, rs, ev = r.m, r.settings.risk, r.m.events
+    risk = m.risk
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("risks", key, subjects, facts, claims, **x)  # noqa
+    if risk.vix_level is None:
+        return []
+    p = risk.vix_percentile_1y
+    rank = (Fact("share", "risk.vix_percentile_1y", vix, "pct"),
+            Fact("share_lower", "risk.vix_percentile_1y", vix, "pct", "complement"), vix_fact)
+    level, claims = choose(VIX_LEVEL, r.view, vix, rs)
+    if level.endswith("_but_lower") or level.endswith("_but_higher"):
+        return [say(level, vix, rank, claims)]      # the two readings disagree: one sentence says both
+    if level == "vix_stressed":
+        out = [say(level, vix, (vix_fact,), claims)]
+        return out + _rank(RANK_THAT, r, say, vix, rank)
+    if level == "vix_calm":
+        if r.regime in SETTLED or r.regime is None:
+            out = [say("vix_complacent", vix, (vix_fact,), claims, regimes=SETTLED)]  # "calm can be a risk"
+        else:
+            # a low VIX in a week of fear or just after a scare is not complacency: calm can end fast
+            out = [say("vix_low_uneasy", vix, (vix_fact,), claims, regimes=all_but(*SETTLED),
+                       when="this week" if r.regime in UNEASY else "recent weeks")]
+        return out + _rank(RANK_LOW_THAT, r, say, vix, rank)
+    out = []
+    small_week = m.returns[r.small].get("1w")
+    # "Nothing alarming" needs every gauge quiet: no spike, no yen move, a VIX not high for its year, no
+    # market-wide stress and no small-cap rout (the week of SVB's failure had a VIX under 25). A gauge the data
+    # lacks is left out.
+    quiet = [is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week"),
+             is_("events.market_stress", False, "risks", "stress")] + \
+        ([less_than("risk.vix_percentile_1y", QUIET_RANK, vix, "rank", 0)] if p is not None else []) + \
+        ([more_than(f"returns.{r.small}.1w", -ROUT_DROP, r.small, "rout", 0)] if small_week is not None else []) + \
+        (list(within("events.large_day_move", BIG_MARKET_DAY, r.large, "big day")) if ev.large_day_move is not None
+         else []) + \
+        ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
+         else []) + \
+        ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])
+    if holds(quiet, r.view) and r.regime not in UNEASY:
+        out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), quiet, regimes=all_but(*UNEASY)))
+    key, claims = choose(RANK_NAMED, r.view, vix)
+    out.append(say(key, vix, rank if claims else (vix_fact,), claims))
+    return out
+
+
+def _rank(rows, r: _Rules, say, vix: str, rank) -> list[Sentence]:
+    """The VIX's rank in its year beside a level sentence ("higher than on 96% of days"): none without one."""
+    found = first(rows, r.view, vix)
+    return [say(found[0], vix, rank, found[1])] if found is not None else []

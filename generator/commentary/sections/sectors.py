@@ -1,0 +1,115 @@
+"""Sectors: technology against the large-cap index, the leader and laggard, leadership ratios and the
+rotation quadrants."""
+
+from __future__ import annotations
+
+from generator.commentary.claims import (Claim, Fact, Paragraph, at_least, at_most, extreme, is_, positive, sign_of,
+                                         within)
+from generator.commentary.table import Row, choose
+from generator.commentary.rules import SHOWN_ZERO, _Rules
+
+# Tech's ratio to the large-cap index down this much over 52 weeks: tech stopped leading long ago.
+TECH_BUST = 0.15
+# Technology within this of the large-cap index over 13 weeks has moved "roughly in line" with it.
+TECH_LEVEL = 0.005
+
+
+def _rel(tech: str) -> str:
+    return f"relative_to_large.{tech}.13w"
+
+
+# Technology against the large-cap index over 13 weeks, and its last four weeks (the sector's momentum).
+TECH = (
+    Row("tech_level", lambda tech, q: [within(_rel(tech), TECH_LEVEL, tech, "relative 13w")]),
+    Row("tech_leading_fading", lambda tech, q: [positive(_rel(tech), tech, "relative 13w"),
+                                                at_most(f"sectors.{tech}.momentum", 0, tech, "relative 4w")]),
+    Row("tech_leading", lambda tech, q: [positive(_rel(tech), tech, "relative 13w")]),
+    # q: the first leadership ratio down TECH_BUST or more over 52 weeks (None: no tech bust)
+    Row("tech_lagging_long", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w"),
+                                              at_most(f"leadership.{q}.52w", -TECH_BUST, q, "relative 52w")]),
+    Row("tech_lagging_recovering", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w"),
+                                                    positive(f"sectors.{tech}.momentum", tech, "relative 4w")]),
+    Row("tech_lagging", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w")]),
+)
+# The strongest and weakest sectors: every sector behind the index (or ahead of it) is said so.
+LEADER_LAGGARD = (
+    Row("leader_laggard_all_behind", lambda leader, laggard: [at_most(_rel(leader), -SHOWN_ZERO, "sectors", "all")]),
+    Row("leader_laggard_all_ahead", lambda leader, laggard: [at_least(_rel(laggard), SHOWN_ZERO, "sectors", "all")]),
+    Row("leader_laggard", lambda leader, laggard: []),
+)
+
+
+def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tuple[tuple[str, float], ...]]:
+    m, large = r.m, r.large
+    tech = r.t.tech_sector or r.t.tech
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("sectors", key, subjects, facts, claims, **x)  # noqa
+    ranked = tuple(sorted(((t, v["13w"]) for t, v in m.relative_to_large.items()
+                           if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
+    from generator.commentary.argument import bridge_sectors
+
+    first = [bridge_sectors(r), say("why_sectors", "sectors")]
+    paragraphs = []
+    if not ranked:
+        paragraphs.append(tuple(first))
+        paragraphs.append((say("sectors_unavailable", "sectors", kind="note"),))
+        return tuple(paragraphs), (), ranked
+    tech_rel = m.relative_to_large.get(tech, {}).get("13w") if tech else None
+    long_bust = next((item for item in m.leadership if (item.momentum.get("52w") or 0) <= -TECH_BUST), None)
+    if tech_rel is not None:
+        facts = (Fact("tech", f"relative_to_large.{tech}.13w", tech, "pct"),)
+        # "That may be starting" is false a year into a tech bust (2001-02): tech stopped leading long ago
+        q = long_bust.ticker if long_bust is not None else None
+        key, claims = choose(TECH, r.view, tech, q)
+        if key == "tech_lagging_long":
+            first.append(say(key, ("sectors", tech, large, q), facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
+                             claims, tech=tech, q=q, follows=True))
+        else:
+            first.append(say(key, ("sectors", tech, large), () if key == "tech_level" else facts, claims, tech=tech,
+                             follows=True))
+    leader, laggard = ranked[0][0], ranked[-1][0]
+    if leader != laggard:
+        # "the strongest sector (-0.1%)" reads oddly: say when every sector lagged (or beat) the index
+        word, all_claims = choose(LEADER_LAGGARD, r.view, leader, laggard)
+        first.append(say(word, ("sectors", leader, laggard),
+                         (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pct"),
+                          Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pct")),
+                         [Claim(f"relative_to_large.{leader}.13w", ">=", None, leader, "rank", 0,
+                                f"relative_to_large.{laggard}.13w"),
+                          # "the strongest sector", "the weakest": the extremes of the sectors ranked
+                          extreme(f"relative_to_large.{leader}.13w",
+                                  "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), leader, "rank", 0,
+                                  "max of"),
+                          extreme(f"relative_to_large.{laggard}.13w",
+                                  "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), laggard, "rank", 0,
+                                  "min of")] + all_claims, leader=leader, laggard=laggard))
+    paragraphs.append(tuple(first))
+    lead = []
+    for item in m.leadership:
+        t = item.ticker
+        if t == tech:
+            continue  # its 13-week standing is already in the sentence above
+        lead.append(say("leadership", t, (Fact("q", f"leadership.{t}.13w", t, "pct"),
+                                          Fact("y", f"leadership.{t}.52w", t, "pct")),
+                        [sign_of(f"leadership.{t}.13w", item.momentum.get("13w"), t, "relative 13w"),
+                         sign_of(f"leadership.{t}.52w", item.momentum.get("52w"), t, "relative 52w")], ticker=t,
+                        optional=2))
+    if lead:
+        paragraphs.append(tuple(lead))
+    if not m.sectors:
+        return tuple(paragraphs), (), ranked
+    groups = {q: [p.ticker for p in m.sectors if p.quadrant == q] for q in ("leading", "improving", "weakening",
+                                                                           "lagging")}
+    quad = [say("quadrant_intro", "sectors", optional=3)]
+    not_up = lambda path, subject, topic: at_most(path, 0, subject, topic)  # noqa: E731
+    sides = {"leading": (positive, positive), "improving": (not_up, positive),
+             "weakening": (positive, not_up), "lagging": (not_up, not_up)}
+    for q, names in groups.items():
+        if names:
+            trend, moving = sides[q]
+            claims = []
+            for t in names:
+                claims += [is_(f"sectors.{t}.quadrant", q, t, "quadrant"),
+                           trend(f"sectors.{t}.trend", t, "relative trend"),
+                           moving(f"sectors.{t}.momentum", t, "relative 4w")]
+            quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names, optional=1))
+    return tuple(paragraphs), (tuple(quad),), ranked

@@ -1,0 +1,149 @@
+"""The week's story: the headline, the standfirst (the lede), and the brief's call line.
+
+The headline's story is the decision table in generator/commentary/headline.py; the standfirst tells the
+week's returns, the week's events that Friday-to-Friday returns hide, the thesis and where the rules stand.
+"""
+
+from __future__ import annotations
+
+
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
+                                         positive, within)
+from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules
+from generator.commentary.table import Row, choose, holds
+
+# Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
+# by the week's number, so a story that lasts several weeks never repeats last week's headline.
+# A single session in which the pair moved this much against each other is worth a sentence.
+BIG_DAY = 0.02
+
+# The week's relative move, as the lede's first line tells it (the flat band from settings.stance).
+WEEK = (
+    Row("week_beat", lambda pair, band: [at_least("spread.1w", band, pair, "week")]),
+    Row("week_trailed", lambda pair, band: [at_most("spread.1w", -band, pair, "week", -1)]),
+    Row("week_level", lambda pair, band: [within("spread.1w", band, pair, "week")]),
+)
+
+
+def _stance(key: str) -> Claim:
+    return is_("stance.key", key, "stance", "stance")
+
+
+# Where the rules stand, the lede's last line.
+STANCE_LINE = (
+    Row("rules_large_waiting", lambda: [_stance("stay_large"), is_("stance.held_back", "confirm", "stance", "stance")]),
+    # "still" would be false the week the rules step back from small caps
+    Row("rules_large_back", lambda: [_stance("stay_large"),
+                                     is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                                     is_("stance.record.direction", "down", "stance", "change", -1)]),
+    Row("rules_large", lambda: [_stance("stay_large"),
+                                at_least("stance.record.weeks_unchanged", 2, "stance", "run", 0)]),
+    Row("rules_large_plain", lambda: [_stance("stay_large")]),
+    Row("rules_turned", lambda: [_stance("start_lean"),
+                                 at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "stance", 0)]),
+    Row("rules_leaning", lambda: [_stance("start_lean")]),
+    Row("rules_wavering", lambda: [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]),
+    Row("rules_small", lambda: [_stance("lean_further"), at_least("stance.score", 3, "stance", "stance")]),
+)
+
+
+def week_story(r: _Rules) -> tuple[str, list[Claim]]:
+    """The week's dominant story and what naming it claims: the decision table in
+    generator/commentary/headline.py."""
+    from generator.commentary.headline import week_story as story
+
+    return story(r, r.view)
+
+
+def headline(r: _Rules) -> Sentence:
+    story, claims = week_story(r)
+    subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
+                r.t.fx or "JPY=X", "yen", r.t.long_yield or "^TNX")
+    return r.say("headline", story, subjects, claims=claims)
+
+
+def standfirst(r: _Rules) -> Paragraph:
+    m, band, rs, ev = r.m, r.settings.stance.flat_band, r.settings.risk, r.m.events
+    pair, small, large = f"{r.small}-{r.large}", r.small, r.large
+    spread = m.spread.get("1w")
+    say = lambda key, subjects, facts=(), claims=(), **x: r.say("lede", key, subjects, facts, claims, **x)  # noqa
+    facts = (Fact("spread", "spread.1w", pair, "pct"), r.ret(small, "1w", "small"), r.ret(large, "1w", "large"))
+    out = []
+    vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
+    drop = [at_most("events.large_week", rs.stress_week_drop, large, "week")]
+    selloff = holds(drop, r.view)
+    if spread is None:
+        out.append(say("week_unknown", pair))
+    else:
+        key, claims = choose(WEEK, r.view, pair, band)
+        out.append(say(f"{key}{'_selloff' if selloff else ''}", (pair, small, large), facts,
+                       claims + (drop if selloff else [])))
+    # The week's events, which Friday-to-Friday returns hide.
+    from generator.commentary.news import lead_is_news, news_lines, told
+
+    lines, told_keys = news_lines(r), {i.key for i in told(m)}
+    # the rarest fact opens the standfirst when it is not the week's returns; the week's line comes next
+    week_at = 1 if lead_is_news(r) else 0
+    out = lines[:week_at] + out + lines[week_at:]
+    if ev.vix_spike and "vix_jump" not in told_keys:
+        friday = ev.vix_high_date == m.as_of
+        out.append(say("event_vix_spike_friday" if friday else "event_vix_spike", vix, (Fact("high", "events.vix_high", vix, "level"),
+                                                Fact("day", "events.vix_high_date", vix, "date"),
+                                                Fact("jump", "events.vix_jump", vix, "pct"),
+                                                Fact("before", "events.vix_previous_close", vix, "level"),
+                                                Fact("close", "risk.vix_level", vix, "level")),
+                       [is_("events.vix_spike", True, vix, "spike", +1), positive("events.vix_jump", vix, "spike")]
+                       + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else [])))
+    if ev.large_day_move is not None and abs(ev.large_day_move) >= BIG_MARKET_DAY and "large_day" not in told_keys:
+        up = ev.large_day_move > 0
+        out.append(say("event_market_day_up" if up else "event_market_day_down", large,
+                       (Fact("move", "events.large_day_move", large, "pct"), Fact("day", "events.large_day", large, "date")),
+                       [at_least("events.large_day_move", BIG_MARKET_DAY, large, "day") if up
+                        else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day"),
+                        # "the week's biggest session"
+                        extreme("events.large_day_move", "events.large_day_moves", large, "day", 0)]))
+    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and (m.risk.fx_week or 0) < 0 \
+            and "fx_week" not in told_keys:
+        out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
+                                                  Fact("peak", "events.fx_peak_4w", fx, "level"),
+                                                  Fact("day", "events.fx_peak_date", fx, "date")),
+                       [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
+                        at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
+                        negative("risk.fx_week", fx, "week")]))
+    if ev.biggest_day_move is not None and abs(ev.biggest_day_move) >= BIG_DAY:
+        # the same session as the market's big day is told as part of it, not as a second story
+        same = (ev.large_day == ev.biggest_day and ev.large_day_move is not None
+                and abs(ev.large_day_move) >= BIG_MARKET_DAY)
+        word = "event_big_day_same" if same else "event_big_day"
+        out.append(say(f"{word}_{'up' if ev.biggest_day_move > 0 else 'down'}", (pair,),
+                       (Fact("move", "events.biggest_day_move", pair, "pct"),
+                        Fact("day", "events.biggest_day", pair, "date")),
+                       [at_least("events.biggest_day_move", BIG_DAY, pair, "day") if ev.biggest_day_move > 0
+                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day"),
+                        # "the widest gap between the two indices this week": the largest of the week's sessions
+                        extreme("events.biggest_day_move", "events.day_moves", pair, "day", 0)]
+                       + ([Claim("events.biggest_day", "==", None, pair, "same day", 0, "events.large_day")] if same
+                          else [])))
+    from generator.commentary.argument import thesis
+
+    out.append(thesis(r))
+    out.append(_stance_line(r))
+    return tuple(out)
+
+
+def call_line(r: _Rules) -> Sentence:
+    """The brief's last line: the call, and how long it has stood."""
+    rec = r.m.stance_record
+    facts = (Fact("label", "stance.label", "stance", "text"), Fact("weeks", "stance.record.weeks_unchanged",
+                                                                   "stance", "count"))
+    claims = [is_("stance.key", r.m.stance.key, "stance", "stance"),
+              is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance", "run"),
+              is_("stance.record.capped", rec.capped, "stance", "run")]
+    return r.say("brief", "call", "stance", facts, claims, words="brief", capped=rec.capped)
+
+
+def _stance_line(r: _Rules) -> Sentence:
+    """Where the rules stand (STANCE_LINE); a young turn quotes how many weeks it has stood."""
+    key, claims = choose(STANCE_LINE, r.view)
+    weeks = (Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"),) if key == "rules_turned" else ()
+    return r.say("lede", key, "stance", weeks, claims)
