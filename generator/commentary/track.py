@@ -125,7 +125,9 @@ def track_paragraph(r) -> Paragraph:
                     (start, Fact("calls", f"{path}.calls", "track", "count"), Fact("rate", f"{path}.rate", "track", "pct")),
                     [this, at_least(f"{path}.calls", MIN_SCORED, "track", "scored", 0),
                      is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, h.verdict, topic)
-                    + lean_claims(path, face, topic), label=label))
+                    + lean_claims(path, face, topic)
+                    + ([less_than(f"{path}.rate", 0.5, "track", topic, -1)] if h.verdict == "wrong" else []),
+                    label=label))
     if face:
         # the doubt: overlapping weeks make the sample smaller than it looks, and the interval still holds 50%
         out.append(_say(r, f"interval_{face}", "track",
