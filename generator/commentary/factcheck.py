@@ -244,7 +244,8 @@ _OTHER_OPENER = re.compile(r"^(?:(?:In|On|Over|For|By|With|At|After|Since|Until|
                            r"Few investors|Everyone)\b")
 # "This"/"That" as determiners ("This week", "That call") are not pronouns; "It is early" is an expletive.
 _PRONOUN_ONLY = re.compile(r"^(?:It|Its|They|Their|These|Those)\b(?! (?:is|was) (?:a|an|the|early|not|too|worth|hard)\b)|"
-                           r"^(?:This|That)\b(?= (?:is|was|has|had|says|leaves|puts|keeps|makes|means|could|may|might|"
+                           r"^(?:This|That)\b(?! (?:is|was) (?:a|an|the|early|not|too|worth|hard)\b)"
+                           r"(?= (?:is|was|has|had|says|leaves|puts|keeps|makes|means|could|may|might|"
                            r"would|will|can|matters|suggests|points|argues|reads|tells|shows)\b)")
 
 

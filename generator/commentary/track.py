@@ -32,11 +32,11 @@ LATELY_GAP, LATELY_MIN = 0.10, 26
 # Following the calls within this of holding one side (a quarter point a year) has "matched" it; beyond it,
 # "beaten" or "trailed".
 EDGE_BAND = 0.0025
-# The record's face value: a hit rate at least LEAN_GAP (five points) from 50% over at least MANY scored calls (a
+# The record's face value: a hit rate at least LEAN_GAP (eight points) from 50% over at least MANY scored calls (a
 # year of weekly calls) is said plainly, "on its face worse (better) than a coin toss", even when its interval
 # still holds 50% (verdicts "coin" and "few"); the next sentence then gives the interval, the doubt. A rate nearer
 # 50%, or fewer calls, keeps the verdict's words ("a coin toss", "too few to judge").
-LEAN_GAP, MANY = 0.05, 52
+LEAN_GAP, MANY = 0.08, 52
 
 
 def _say(r, key: str, subjects, facts=(), claims=(), **kw) -> Sentence:
@@ -122,7 +122,8 @@ def track_paragraph(r) -> Paragraph:
     face = lean(h)
     topic = f"{key} rate"
     out.append(_say(r, f"base_{face}" if face else f"base_{h.verdict}", ("track", "stance"),
-                    (start, Fact("calls", f"{path}.calls", "track", "count"), Fact("rate", f"{path}.rate", "track", "pct")),
+                    # two figures: the rate and the weeks behind it (the first call's date is told with the returns)
+                    (Fact("calls", f"{path}.calls", "track", "count"), Fact("rate", f"{path}.rate", "track", "pct")),
                     [this, at_least(f"{path}.calls", MIN_SCORED, "track", "scored", 0),
                      is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, h.verdict, topic)
                     + lean_claims(path, face, topic)
