@@ -356,7 +356,7 @@ def test_each_stance_gets_its_own_base_rate(real):
         assert paths["rate"] == f"track_record.all.by_stance.{key}.13w.rate", key
         assert paths["calls"] == f"track_record.all.by_stance.{key}.13w.calls", key
         h = m.track.all.by_stance[key]["13w"]
-        assert base.key == f"base_{h.verdict}", key
+        assert base.key in (f"base_{h.verdict}", "base_worse", "base_better"), key
         assert ("stance.key", key) in {(c.path, c.bound) for c in base.claims}, key
 
 
@@ -418,7 +418,7 @@ def test_the_wilson_interval_matches_the_textbook_formula():
 
 @pytest.mark.parametrize("verdict, beaten, expected", [
     ("trust", True, "some"), ("trust", None, "some"), ("trust", False, "lightly"),
-    ("coin", True, "lightly"), ("coin", False, "lightly"), ("few", True, "lightly"), ("wrong", True, "lightly"),
+    ("coin", True, "lightly"), ("coin", False, "lightly"), ("few", True, "lightly"), ("wrong", True, "little"),
 ])
 def test_the_weight_we_give_the_call(verdict, beaten, expected):
     from generator.commentary.track import weight
@@ -448,3 +448,26 @@ def test_the_verdict_words_are_claims_the_fact_check_verifies(verdict):
         assert track.verdict(low, high) == name
         doc = {"h": {"low": low, "high": high, "half_width": (high - low) / 2}}
         assert all(c.holds(doc) for c in verdict_claims("h", verdict, "t")) == (name == verdict), (verdict, name)
+
+
+@pytest.mark.parametrize("calls, hits, expected_verdict, expected_face, expected_weight", [
+    (240, 84, "coin", "worse", "little"),     # 35% of 240 weeks: on its face worse than a coin toss
+    (1300, 624, "coin", None, "lightly"),     # 48% of 1,300: a coin toss
+    (40, 14, "few", None, "lightly"),         # 35% of 40: too few to say even on its face
+    (240, 156, "coin", "better", "lightly"),   # 65% of 240: better on its face, not proven
+    (1300, 455, "wrong", None, "little"),     # 35% of 1,300: wrong beyond chance
+    (1300, 845, "trust", None, "some"),
+])
+def test_the_record_is_said_at_face_value_then_with_its_doubt(calls, hits, expected_verdict, expected_face,
+                                                               expected_weight):
+    """A big sample with a hit rate well off 50% is said plainly ("on its face worse than a coin toss"), and
+    the words' claims hold for it; the weight follows the rate and the sample."""
+    from generator.commentary.track import lean, lean_claims, weight, verdict_claims
+
+    h = track.hit_rate(calls, hits, None, 13)
+    assert h.verdict == expected_verdict and lean(h) == expected_face
+    doc = {"h": {"calls": h.calls, "rate": h.rate, "low": h.low, "high": h.high, "half_width": h.half_width}}
+    assert all(c.holds(doc) for c in verdict_claims("h", h.verdict, "t") + lean_claims("h", lean(h), "t"))
+    for other in ({"worse", "better"} - {expected_face} if expected_face else ()):
+        assert not all(c.holds(doc) for c in lean_claims("h", other, "t"))
+    assert weight(h.verdict, None, lean(h)) == expected_weight

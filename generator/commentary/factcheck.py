@@ -8,8 +8,7 @@ site show), sentence by sentence, and raises a flag when:
                 shown), or a figure the sentence quotes is missing;
 * direction     a direction word (rose, fell, ahead, behind, above, below...) has no declared claim
                 of that sense in its sentence, or its claim is about a figure shown as zero ("gained 0.0%");
-* subject       a figure or claim belongs to a subject the sentence is not about, or a sentence opens
-                with "It"/"That" when the sentence before it was about something else;
+* subject       a figure or claim belongs to a subject the sentence is not about;
 * contradiction two sentences claim opposite things about the same subject and topic;
 * ordinal       an ordinal written in digits is wrong ("2th");
 * repeat        a sentence appears twice in the issue, or the headline is last week's headline;
@@ -28,6 +27,14 @@ site show), sentence by sentence, and raises a flag when:
 
 Contradiction covers both a (subject, topic) said to be up and down, and one quantity (see `quantity`) said
 to move in opposite directions over the same period.
+* intensity     a strength word ("sharp", "surge", "plunge", "soar", "crash", "collapse", "stress", "panic", "calm",
+                "quiet", "slump", "tumble", "spike", "huge", "rout"...) in a sentence whose declared claims do not
+                bound the move: no threshold claim (a bound other than zero), no extreme, no event flag
+                (events.vix_spike, events.market_stress...) and no declared regime; or whose only thresholds are
+                below the strength the word needs on that gauge (INTENSITY_FLOOR: a "sharp" yen week is 2.5%);
+* pronoun       a sentence opens with a pronoun ("It", "Its", "They", or "This"/"That" as a pronoun) with no sentence
+                before it in its paragraph, after a sentence about another subject, or after a sentence that opens
+                with another grammatical subject ("Policy is tightening: ... ." then "It has risen ...");
 * regime        an interpretive sentence (one that reads a gauge as a mood or a cause: "investors feel safe",
                 "policy is easing", "a crowd piling in") declares the market regimes it fits
                 (Sentence.regimes), and this week's regime (metrics.json `regime.key`,
@@ -48,7 +55,7 @@ from generator.commentary.claims import MISSING, SHOWN_ZERO, SHOWN_ZERO_BP, Sent
 from generator.render.filters import longdate, monthyear, shortdate, weekday
 
 CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat", "horizon", "superlative",
-           "headline", "unit", "history", "regime")
+           "headline", "unit", "history", "regime", "intensity", "pronoun")
 
 UP_WORDS = {"gained", "gain", "gains", "rose", "rallied", "climbed", "up", "ahead", "beat", "outpaced",
             "higher", "above", "mending", "widening", "jumped", "spiked", "rebounded", "recovered", "strengthened"}
@@ -222,17 +229,76 @@ def check_zero_moves(r: Rendered, doc: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def check_subjects(r: Rendered, previous: Rendered | None) -> list[str]:
+def check_subjects(r: Rendered) -> list[str]:
     s = r.sentence
     problems = [f"{x.path} belongs to {x.subject}, not to {', '.join(s.subjects)}"
                 for x in (*s.facts, *s.claims) if x.subject not in s.subjects]
-    if PRONOUN.match(r.text):
-        if previous is None or previous.paragraph != r.paragraph:
-            problems.append("opens with a pronoun but follows no sentence in its paragraph")
-        elif previous.sentence.subject != s.subject:
-            problems.append(f"opens with a pronoun meaning {previous.sentence.subject}, "
-                            f"but is about {s.subject}")
-    return problems
+    return problems  # a sentence opening with a pronoun is read by check_pronoun (class "pronoun")
+
+
+# What a sentence that opens with a pronoun may follow: a sentence whose grammatical subject is the thing the
+# pronoun stands for. A previous sentence that opens with one of these names another subject (the reader's "it"
+# would land on policy, on us, on investors), whatever the rule declared.
+_OTHER_OPENER = re.compile(r"^(?:(?:In|On|Over|For|By|With|At|After|Since|Until|As)\b[^,:;]{0,60}, )?"
+                           r"(?:We|Our|Us|Policy|Markets?|Money|Investors|Long-term investors|Nobody|No one|"
+                           r"Few investors|Everyone)\b")
+# "This"/"That" as determiners ("This week", "That call") are not pronouns; "It is early" is an expletive.
+_PRONOUN_ONLY = re.compile(r"^(?:It|Its|They|Their|These|Those)\b(?! (?:is|was) (?:a|an|the|early|not|too|worth|hard)\b)|"
+                           r"^(?:This|That)\b(?! (?:is|was) (?:a|an|the|early|not|too|worth|hard)\b)"
+                           r"(?= (?:is|was|has|had|says|leaves|puts|keeps|makes|means|could|may|might|"
+                           r"would|will|can|matters|suggests|points|argues|reads|tells|shows)\b)")
+
+
+def check_pronoun(r: Rendered, previous: Rendered | None) -> list[str]:
+    """A dangling pronoun at the start of a sentence (class "pronoun")."""
+    if not (PRONOUN.match(r.text) or _PRONOUN_ONLY.match(r.text)):
+        return []
+    if previous is None or previous.paragraph != r.paragraph:
+        return ["opens with a pronoun but follows no sentence in its paragraph"]
+    if previous.sentence.subject != r.sentence.subject:
+        return [f"opens with a pronoun meaning {previous.sentence.subject}, but is about {r.sentence.subject}"]
+    m = _OTHER_OPENER.match(previous.text)
+    if m and _PRONOUN_ONLY.match(r.text) and not _PRONOUN_ONLY.match(previous.text):
+        return [f"opens with a pronoun, but the sentence before it is about {m.group(0).split()[-1]!r}"]
+    return []
+
+
+# Strength words: each needs a declared claim that bounds the move (a threshold other than zero, an extreme, an
+# event flag, a declared regime). Stock phrases that are not a reading of this week's move are left out.
+INTENSITY = re.compile(r"\b(?:sharp|sharply|surge[sd]?|surging|plunge[sd]?|plunging|soar(?:s|ed|ing)?|crash(?:es|ed)?|"
+                       r"collapse[sd]?|stress(?:ed)?|panic(?:ked)?|calm|quiet|slump(?:s|ed)?|tumble[sd]?|spike[sd]?|"
+                       r"spiking|huge|massive|rout|turmoil|violent(?:ly)?|dramatic(?:ally)?|steep(?:ly)?)\b", re.I)
+_NOT_INTENSITY = re.compile(r"\bstress test\b|\bcalmer\b|\b(?:markets?|conditions) (?:calm|steady)\b|"
+                            r"\bcalm can end\b|\bcalm can be\b|\ba calm that\b|\bfragile calm\b|"
+                            r"\bif (?:a|the) \w+ (?:crash|surge|spike)", re.I)
+# Flags in metrics.json that are thresholds themselves (generator/metrics/events.py).
+_FLAGS = ("events.vix_spike", "events.market_stress", "regime.key", "stance.held_back")
+# The least a threshold must say on a gauge for a strength word: a weekly USD/JPY move of 1.5% is a yen rally,
+# not a "sharp" one or a "surge" (the risks section's own "sharp" is 2.5%, generator.commentary.SHARP_YEN).
+INTENSITY_FLOOR = {"risk.fx_week": 0.025}
+
+
+def _bounds(c) -> bool:
+    if getattr(c, "extreme", False):
+        return True
+    if c.op in ("==", "!=") and any(c.path.startswith(f) for f in _FLAGS):
+        return c.op == "==" and c.bound not in (False, None)
+    if c.op in ("<", "<=", ">", ">=") and c.other is None and isinstance(c.bound, (int, float)) \
+            and not isinstance(c.bound, bool) and c.bound != 0:
+        floor = INTENSITY_FLOOR.get(c.path)
+        return floor is None or abs(c.bound) >= floor - 1e-12
+    return False
+
+
+def check_intensity(r: Rendered) -> list[str]:
+    text = _NOT_INTENSITY.sub(" ", r.text)
+    m = INTENSITY.search(text)
+    if not m or r.sentence.regimes or any(_bounds(c) for c in r.sentence.claims):
+        return []
+    weak = [c.describe() for c in r.sentence.claims if c.path in INTENSITY_FLOOR]
+    why = (f"its thresholds ({', '.join(weak)}) are below what the word needs" if weak
+           else "the sentence declares no claim that bounds the move (a threshold, an extreme, an event flag)")
+    return [f"{m.group(0)!r}: {why}"]
 
 
 def check_ordinals(text: str) -> list[str]:
@@ -688,9 +754,13 @@ def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Itera
             flag("subject", r, problem)
         for problem in check_direction(r) + check_zero_moves(r, doc):
             flag("direction", r, problem)
-        for problem in check_subjects(r, previous if previous and previous.sentence.section == r.sentence.section
-                                      else None):
+        for problem in check_subjects(r):
             flag("subject", r, problem)
+        for problem in check_pronoun(r, previous if previous and previous.sentence.section == r.sentence.section
+                                     else None):
+            flag("pronoun", r, problem)
+        for problem in check_intensity(r):
+            flag("intensity", r, problem)
         for problem in check_ordinals(r.text):
             flag("ordinal", r, problem)
         for problem in check_regime(r, doc):

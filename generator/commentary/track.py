@@ -32,6 +32,11 @@ LATELY_GAP, LATELY_MIN = 0.10, 26
 # Following the calls within this of holding one side (a quarter point a year) has "matched" it; beyond it,
 # "beaten" or "trailed".
 EDGE_BAND = 0.0025
+# The record's face value: a hit rate at least LEAN_GAP (eight points) from 50% over at least MANY scored calls (a
+# year of weekly calls) is said plainly, "on its face worse (better) than a coin toss", even when its interval
+# still holds 50% (verdicts "coin" and "few"); the next sentence then gives the interval, the doubt. A rate nearer
+# 50%, or fewer calls, keeps the verdict's words ("a coin toss", "too few to judge").
+LEAN_GAP, MANY = 0.08, 52
 
 
 def _say(r, key: str, subjects, facts=(), claims=(), **kw) -> Sentence:
@@ -51,6 +56,25 @@ def verdict_claims(path: str, verdict: str, topic: str) -> list:
     return holds_half + [more_than(f"{path}.half_width", COIN_WIDTH, "track", topic, 0)]
 
 
+def lean(h) -> str | None:
+    """What a hit rate says on its face when its interval holds 50% ("coin", "few"): "worse" or "better" than a
+    coin toss for a rate LEAN_GAP or more from 50% over MANY or more calls; None otherwise (and for "trust" and
+    "wrong", whose words already say it beyond chance)."""
+    if h.verdict not in ("coin", "few") or h.rate is None or h.calls < MANY:
+        return None
+    return "worse" if h.rate <= 0.5 - LEAN_GAP else "better" if h.rate >= 0.5 + LEAN_GAP else None
+
+
+def lean_claims(path: str, side: str | None, topic: str) -> list:
+    """The claims behind "on its face worse (better) than a coin toss" (`lean`)."""
+    if side is None:
+        return []
+    enough = at_least(f"{path}.calls", MANY, "track", "scored", 0)
+    if side == "worse":
+        return [enough, at_most(f"{path}.rate", 0.5 - LEAN_GAP, "track", topic, -1)]
+    return [enough, at_least(f"{path}.rate", 0.5 + LEAN_GAP, "track", topic, +1)]
+
+
 def compare(edge: float) -> str:
     """How following the calls did against holding one side, from the allocation's annualised edge."""
     return "beat" if edge > EDGE_BAND else "lag" if edge < -EDGE_BAND else "level"
@@ -65,9 +89,13 @@ def edge_claims(path: str, how: str, subject: str) -> list:
             at_most(path, EDGE_BAND, subject, "calls against holding", 0)]
 
 
-def weight(verdict: str | None, beaten: bool | None) -> str:
+def weight(verdict: str | None, beaten: bool | None, side: str | None = None) -> str:
     """How much weight we give this week's call: "some" only for a kind of call that has earned trust from
-    calls that have also beaten holding at least one side (unknown when the record is too short to tell)."""
+    calls that have also beaten holding at least one side (unknown when the record is too short to tell);
+    "little" for a kind of call that has been wrong more often than right, beyond chance ("wrong") or on its
+    face (`lean` "worse"); "lightly" otherwise."""
+    if verdict == "wrong" or side == "worse":
+        return "little"
     return "some" if verdict == "trust" and beaten is not False else "lightly"
 
 
@@ -91,12 +119,21 @@ def track_paragraph(r) -> Paragraph:
                         (start, Fact("scored", f"{path}.calls", "track", "count")),
                         [this, less_than(f"{path}.calls", MIN_SCORED, "track", "scored", 0)], label=label))
         return tuple(out)
-    out.append(_say(r, f"base_{h.verdict}", ("track", "stance"),
-                    (start, Fact("hits", f"{path}.hits", "track", "count"),
-                     Fact("calls", f"{path}.calls", "track", "count"), Fact("rate", f"{path}.rate", "track", "pct")),
+    face = lean(h)
+    topic = f"{key} rate"
+    out.append(_say(r, f"base_{face}" if face else f"base_{h.verdict}", ("track", "stance"),
+                    # two figures: the rate and the weeks behind it (the first call's date is told with the returns)
+                    (Fact("calls", f"{path}.calls", "track", "count"), Fact("rate", f"{path}.rate", "track", "pct")),
                     [this, at_least(f"{path}.calls", MIN_SCORED, "track", "scored", 0),
-                     is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, h.verdict, f"{key} rate"),
+                     is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, h.verdict, topic)
+                    + lean_claims(path, face, topic)
+                    + ([less_than(f"{path}.rate", 0.5, "track", topic, -1)] if h.verdict == "wrong" else []),
                     label=label))
+    if face:
+        # the doubt: overlapping weeks make the sample smaller than it looks, and the interval still holds 50%
+        out.append(_say(r, f"interval_{face}", "track",
+                        (Fact("low", f"{path}.low", "track", "pct"), Fact("high", f"{path}.high", "track", "pct")),
+                        verdict_claims(path, h.verdict, topic), follows=True))
 
     # the last five years, when they tell a materially different story
     lately = t.lately.by_stance[key][HORIZON]
@@ -127,19 +164,19 @@ def track_paragraph(r) -> Paragraph:
         beaten = "beat" in how.values()
         perf = lambda side: Fact(side, f"{base}.{side}.annualised",  # noqa: E731
                                  "track" if side == "allocation" else small if side == "small" else large, "pct")
-        out.append(_say(r, "rules", ("track", small, large),
-                        (Fact("since", f"{base}.since", "track", "date"), perf("allocation"), perf("small"),
-                         perf("large")),
-                        [exceeds("track_record.all.calls", "track_record.recent.calls", "track", "span", 0),
-                         is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
-                         is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]
-                        + edge_claims(f"{base}.edge.small", how["small"], small)
+        span = exceeds("track_record.all.calls", "track_record.recent.calls", "track", "span", 0)
+        # two sentences, one or two figures each: what following the calls made, then against either side held
+        out.append(_say(r, "rules", "track", (Fact("since", f"{base}.since", "track", "date"), perf("allocation")),
+                        [span, is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
+                         is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]))
+        out.append(_say(r, "versus", ("track", small, large), (perf("small"), perf("large")),
+                        [span] + edge_claims(f"{base}.edge.small", how["small"], small)
                         + edge_claims(f"{base}.edge.large", how["large"], large),
-                        small_vs=how["small"], large_vs=how["large"]))
+                        small_vs=how["small"], large_vs=how["large"], follows=True))
 
     # how much weight we give this week's call
-    w = weight(h.verdict, beaten)
-    claims = [this] + verdict_claims(path, h.verdict, f"{key} rate")
+    w = weight(h.verdict, beaten, face)
+    claims = [this] + verdict_claims(path, h.verdict, f"{key} rate") + lean_claims(path, face, f"{key} rate")
     if beaten:        # "some", or "even so" after calls that beat a side: a side beaten
         side = "small" if compare(edge["small"]) == "beat" else "large"
         claims += edge_claims(f"{base}.edge.{side}", "beat", small if side == "small" else large)
@@ -147,5 +184,5 @@ def track_paragraph(r) -> Paragraph:
         claims += [at_most(f"{base}.edge.small", EDGE_BAND, small, "calls against holding", 0),
                    at_most(f"{base}.edge.large", EDGE_BAND, large, "calls against holding", 0)]
     out.append(_say(r, f"weight_{w}", ("track", "stance", small, large), (), claims,
-                    verdict=h.verdict, beaten=beaten))
+                    verdict=h.verdict, beaten=beaten, face=face, label=label))
     return tuple(out)
