@@ -142,7 +142,7 @@ class Risk(_Model):
     vix_calm: float = Field(15.0, gt=0, description="A VIX below this reads as complacent.")
     vix_stressed: float = Field(25.0, gt=0, description="A VIX at or above this reads as stressed.")
     yen_rally_week: float = Field(-0.015, lt=0, gt=-0.5,
-                                  description="A one-week USD/JPY change at or below this (decimal) is a sharp yen rally.")
+                                  description="A one-week USD/JPY change at or below this (decimal) is a yen rally.")
     yen_from_peak: float = Field(-0.05, lt=0, gt=-0.5,
                                  description="USD/JPY this far below its highest close of the last four weeks (decimal) "
                                              "is a yen rally worth a sentence even when the week's own move is small.")

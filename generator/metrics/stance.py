@@ -32,7 +32,7 @@ when the ratio hovers around an average. The *published* stance is steadied:
 
 The false-move risk level counts warning flags: the averages not yet crossed,
 52-week momentum still negative, small caps stretched (RSI or distance from the
-50-day), a stressed VIX, a sharp yen rally, and two or more failed relative
+50-day), a stressed VIX, a yen rally, and two or more failed relative
 breakouts in the last three years. None: "low"; one or two: "elevated"; three
 or more: "high". ``false_move_risk`` is true when the stance leans toward small
 caps and the level is not low: the call "could be a false move".
@@ -55,7 +55,7 @@ FLAG_TEXT = {
     "long_momentum_negative": "52-week relative momentum is still negative",
     "stretched": "small caps look stretched after a fast run",
     "vix_stressed": "volatility is elevated",
-    "yen_rally": "a sharp yen rally threatens carry-trade selling",
+    "yen_rally": "a yen rally threatens carry-trade selling",
     "recent_failures": "several relative breakouts have failed in the last three years",
 }
 
