@@ -13,9 +13,11 @@ line that quotes no figure again).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.commentary.claims import Claim, Fact, Sentence, at_extreme, at_least, at_most, is_, sign_of
-from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, NEAR_EXTREME, NEWSWORTHY, SINCE_YEARS,
-                                    NewsItem)
+from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, NEAR_EXTREME, NEWSWORTHY, SECONDARY,
+                                    SINCE_YEARS, NewsItem)
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
@@ -29,6 +31,9 @@ NOT_LEAD = {"stance_change", "trend_cross", "vix_level"}
 # session against large caps in years.
 RATIO_LEAD_YEARS = 5
 SPREAD_DAY_LEAD_YEARS = 2
+# A week with this many facts over the news bar is crowded: the standfirst adds only the rarest of the `leads`
+# (a 900-word issue has room for about eight lead lines).
+CROWDED = 6
 # A one-session gap this wide already has the standfirst's own line (generator/commentary `event_big_day`, the
 # week's widest session): its rarity is told by the brief and the divergence section's opening instead.
 BIG_GAP_DAY = 0.02
@@ -62,6 +67,11 @@ def leads(item: NewsItem) -> bool:
     return False
 
 
+def crowded(m) -> bool:
+    """A week with CROWDED facts or more over the news bar."""
+    return m.news is not None and sum(1 for i in m.news.items.values() if i.must_tell) >= CROWDED
+
+
 def told(m) -> list[NewsItem]:
     """The news items the standfirst tells, most newsworthy first."""
     if m.news is None:
@@ -71,7 +81,14 @@ def told(m) -> list[NewsItem]:
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
     # a gap the standfirst's own line tells (the week's widest session) is not told twice
     items = [i for i in items if not (i.key == "spread_day" and abs(i.value) >= BIG_GAP_DAY)]
-    must = [i for i in items if i.must_tell or leads(i)]
+    bar = [i for i in items if i.must_tell]
+    busy = crowded(m)
+    keys = {i.key for i in items}
+    # in a crowded week only the rarest of them: the ratio at (or a hair from) its extreme in the data, and the VIX's
+    # level when its jump is told with it on the same session (one line)
+    must = bar + [i for i in items if not i.must_tell and leads(i) and (
+        not busy or (i.key == "ratio_level" and (i.record or i.label.startswith("near")))
+        or (i.key == "vix_level" and "vix_jump" in keys and m.news.items["vix_jump"].day == i.day))]
     # the VIX at its highest close in years in a week the standfirst would call a spike: its jump is told with it
     # (one line when the same close), never the spike line beside the level's
     if any(i.key == "vix_level" for i in must) and m.events.vix_spike:
@@ -204,6 +221,22 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
 PAIRS = (("small_week", "large_week", "both_week"), ("small_day", "large_day", "both_day"))
 
 
+def _each_day(r, small: NewsItem, large: NewsItem) -> Sentence:
+    """Both indices' rarest sessions of the week, on different days or with different "since" dates, in one line."""
+    pair = f"{r.small}-{r.large}"
+    facts, claims = [], []
+    for item, name in ((small, "small"), (large, "large")):
+        path, subject = f"news.items.{item.key}", _subject(r, item)
+        facts += [Fact(f"{name}_day", f"{path}.day", subject, "date"), Fact(name, f"{path}.value", subject, "pct")]
+        claims.append(Claim(f"{path}.value", "<" if item.value < 0 else ">", 0.0, subject, item.key,
+                            -1 if item.value < 0 else +1))
+        if _when(item) == "since":
+            facts.append(Fact(f"{name}_since", f"{path}.since", subject, "date"))
+            claims.append(at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)))
+    return r.say("lede", "each_day", (pair, r.small, r.large), facts, claims, words=WORDS, up=small.value > 0,
+                 small_when=_when(small), large_when=_when(large))
+
+
 def _both(r, small: NewsItem, large: NewsItem, key: str) -> Sentence:
     """Both indices' rarest move of one kind, in one line: the later of the two "since" dates is true of both
     (neither index moved as far after it)."""
@@ -240,8 +273,12 @@ def _both_drawdown(r, small: NewsItem, large: NewsItem) -> Sentence:
         f, c, _ = _drawdown_claims(r, item)
         facts += [Fact(f"{name}_{x.name}", x.path, x.subject, x.unit) for x in f]
         claims += c
-    return r.say("lede", "both_drawdown", (pair, r.small, r.large), facts, claims, words=WORDS, label=large.label,
-                 when=_dd_when(large))
+    same = small.label == large.label and _dd_when(small) == _dd_when(large) and (
+        _dd_when(small) == "plain" or (small.since.year, small.since.month) == (large.since.year, large.since.month))
+    # one line for both when one label and one "since" are true of both, else each index's own in one sentence
+    return r.say("lede", "both_drawdown" if same else "each_drawdown", (pair, r.small, r.large), facts, claims,
+                 words=WORDS, label=large.label, small_label=small.label, when=_dd_when(large),
+                 small_when=_dd_when(small))
 
 
 def _vix_jump_level(r, jump: NewsItem, level: NewsItem) -> Sentence:
@@ -263,10 +300,7 @@ def news_lines(r) -> list[Sentence]:
     by_key = {i.key: i for i in items}
     # both indices into correction (or a bear market) the same week: one line
     s_dd, l_dd = by_key.get("small_drawdown"), by_key.get("large_drawdown")
-    # (when one "since" is true of both in the words, or neither has one)
-    both_dd = bool(s_dd and l_dd and s_dd.label == l_dd.label and _dd_when(s_dd) == _dd_when(l_dd)
-                   and (_dd_when(s_dd) == "plain" or (s_dd.since.year, s_dd.since.month) == (l_dd.since.year,
-                                                                                          l_dd.since.month)))
+    both_dd = bool(s_dd and l_dd)
     # the VIX's jump and its highest close in years on the same session: one line
     jump, level = by_key.get("vix_jump"), by_key.get("vix_level")
     vix_one = bool(jump and level and jump.day == level.day and _when(level) != "plain"
@@ -279,6 +313,11 @@ def news_lines(r) -> list[Sentence]:
                 and (key != "both_day" or s_item.day == l_item.day)
                 and (s_item.since.year, s_item.since.month) == (l_item.since.year, l_item.since.month)):
             merged[s_key] = merged[l_key] = (s_key, l_key, key)
+        elif (key == "both_day" and crowded(r.m) and s_item and l_item and {_when(s_item), _when(l_item)} <= {"since",
+                                                                                                       "plain"}
+              and "since" in {_when(s_item), _when(l_item)} and (s_item.value > 0) == (l_item.value > 0)):
+            # a crowded week: both indices' rarest sessions in one line, each with its day and its "since"
+            merged[s_key] = merged[l_key] = (s_key, l_key, "each_day")
     out, done = [], set()
     for i in items:
         if both_dd and i.key in DRAWDOWN_KEYS:
@@ -293,7 +332,12 @@ def news_lines(r) -> list[Sentence]:
             s_key, l_key, key = merged[i.key]
             if key not in done:
                 done.add(key)
-                out.append(_both(r, by_key[s_key], by_key[l_key], key))
+                out.append(_each_day(r, by_key[s_key], by_key[l_key]) if key == "each_day"
+                           else _both(r, by_key[s_key], by_key[l_key], key))
+        elif i.key == "ratio_level" and crowded(r.m):
+            # a crowded week's standfirst may run long: the ratio's line goes first if it must (the brief tells it)
+            line = news_line(r, i)
+            out.append(replace(line, optional=1))
         else:
             out.append(news_line(r, i))
     return out
@@ -325,6 +369,10 @@ def section_opening(r, section: str) -> Sentence | None:
         return None
     lead = {i.key for i in told(m)}
     items = [m.news.items[k] for k in m.news.ranked if k in SECTION_NEWS.get(section, ())]
+    if crowded(m):
+        # a crowded week's standfirst is long: the sections do not open with the backdrop's news (the yen, credit,
+        # bills, levels), which their own paragraphs read anyway
+        items = [i for i in items if i.key not in SECONDARY]
     for item in items:
         if item.newsworthy and item.key not in lead and item.key not in NOT_OPENING \
                 and not (item.key == "vix_jump" and item.value <= 0) \
@@ -343,6 +391,9 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
     fewer are newsworthy), and the call."""
     m = r.m
     items = [m.news.items[k] for k in m.news.ranked] if m.news is not None else []
+    if m.news is not None and crowded(m):
+        # a crowded week's standfirst may leave the ratio's line out: the brief tells it first
+        items = sorted(items, key=lambda i: 0 if i.key == "ratio_level" and i.key in {t.key for t in told(m)} else 1)
     picked = [i for i in items if i.newsworthy and i.key != "stance_change"
               and not (i.key == "vix_level" and not leads(i))
               and not (i.key == "vix_jump" and i.value <= 0)][:BRIEF_ITEMS - 1]
