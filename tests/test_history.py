@@ -120,7 +120,7 @@ def test_the_headline_or_standfirst_tells_every_fact_over_the_news_bar(request, 
             both = {"small_week": "both_week", "large_week": "both_week", "small_day": "both_day",
                     "large_day": "both_day", "small_drawdown": "both_drawdown",
                     "large_drawdown": "both_drawdown"}.get(key)
-            each = {"small_day": "each_day", "large_day": "each_day", "small_drawdown": "each_drawdown",
+            each = {"vix_jump": "vix_jump_level", "small_day": "each_day", "large_day": "each_day", "small_drawdown": "each_drawdown",
                     "large_drawdown": "each_drawdown"}.get(key)
             ok = (f"lede/{key}" in w.keys or f"lede/{both}" in w.keys or f"lede/{each}" in w.keys) and (
                 phrase is None or phrase in w.lead)
