@@ -118,11 +118,100 @@ def test_the_headline_or_standfirst_tells_every_fact_over_the_news_bar(request, 
         for key, when, _ in w.must_tell:
             phrase = NEWS_WORDS.get(when, when)
             both = {"small_week": "both_week", "large_week": "both_week", "small_day": "both_day",
-                    "large_day": "both_day"}.get(key)
-            ok = (f"lede/{key}" in w.keys or f"lede/{both}" in w.keys) and (phrase is None or phrase in w.lead)
+                    "large_day": "both_day", "small_drawdown": "both_drawdown",
+                    "large_drawdown": "both_drawdown"}.get(key)
+            each = {"vix_jump": "vix_jump_level", "small_day": "each_day", "large_day": "each_day", "small_drawdown": "each_drawdown",
+                    "large_drawdown": "each_drawdown"}.get(key)
+            ok = (f"lede/{key}" in w.keys or f"lede/{both}" in w.keys or f"lede/{each}" in w.keys) and (
+                phrase is None or phrase in w.lead)
             told += ok
             if not ok:
                 missing += 1
                 failures.append(f"{w.session} {key} ({when}): {w.lead[:200]}")
     assert told > (200 if which == "real_weeks" else 100)  # the bar is met often: 2001-02, 2008-09, 2020, 2022
     assert not failures, "\n".join(failures[:10])
+
+
+def test_issue26_rare_levels_and_sessions_reach_the_top_of_the_issue(real_weeks, market_dir):
+    """Issue 26, over every real week, against our own pandas reading of the CSVs: an index's first week-end in a
+    correction or a bear market since its 52-week high, its first 52-week high in six months or more, the VIX's
+    highest close in a year or more, the IWM/SPY ratio's lowest or highest close in our data (on any session of the
+    week) and small caps' best or worst session against large caps in two years or more are told at the top of the
+    issue (headline, standfirst or, for a session gap the standfirst's own line already quotes, the brief) with
+    their "since"."""
+    import pandas as pd
+
+    from generator.render.filters import monthyear
+    from tests.test_news_events import _csv, _expected_crossings
+
+    by_day = {w.session: w for w in real_weeks}
+    spy, iwm, vix = (_csv(market_dir, t) for t in ("SPY", "IWM", "^VIX"))
+    missed, told = [], collections.Counter()
+
+    def week_of(day):
+        return by_day.get(day.date() if hasattr(day, "date") else day)
+
+    # corrections and bear markets: the words every reporter uses, with the high's date
+    for name, s in (("SPY", spy), ("IWM", iwm)):
+        crossed = {**_expected_crossings(s, 0.10), **_expected_crossings(s, 0.20)}
+        for day, (_, peak) in crossed.items():
+            w = week_of(day)
+            if w is None:
+                continue
+            ok = name in w.lead and f"{peak:%b} {peak.day}, {peak:%Y}" in w.lead and (
+                "correction" in w.lead or "bear market" in w.lead)
+            told["drawdown"] += ok
+            if not ok:
+                missed.append(f"{day} {name} from its high of {peak}: {w.lead[:160]}")
+    # the VIX's highest close in a year or more
+    for day in vix.groupby(vix.index.to_period("W-FRI")).tail(1).index:
+        w = week_of(day)
+        if w is None:
+            continue
+        earlier = vix.loc[:day].iloc[:-1]
+        hits = earlier[earlier >= vix.loc[day]]
+        if len(hits) and (day - hits.index[-1]).days / 365.25 < 1:
+            continue
+        phrase = monthyear(hits.index[-1].date()) if len(hits) else "in our data"
+        ok = "VIX" in w.lead and phrase in w.lead
+        told["vix_level"] += ok
+        if not ok:
+            missed.append(f"{day.date()} VIX {vix.loc[day]:.1f} highest since {phrase}: {w.lead[:160]}")
+    # the ratio's lowest or highest close in our data, on any session of the week
+    tr = pd.concat([_csv(market_dir, "IWM", "Adj Close"), _csv(market_dir, "SPY", "Adj Close")], axis=1,
+                   join="inner").dropna()
+    ratio = tr.iloc[:, 0] / tr.iloc[:, 1]
+    for day in ratio.groupby(ratio.index.to_period("W-FRI")).tail(1).index:
+        w = week_of(day)
+        start = day - pd.Timedelta(days=day.weekday())
+        week, before = ratio.loc[start:day], ratio.loc[:start - pd.Timedelta(days=1)]
+        if w is None or len(before) < 261 or not (week.min() < before.min() or week.max() > before.max()):
+            continue
+        # (a crowded week's standfirst may leave it to the brief)
+        top = w.lead + " " + " ".join(t for t, k in zip(w.sentences, w.keys) if k.startswith("brief/"))
+        ok = "IWM/SPY ratio" in top and "in our data" in top
+        told["ratio_record"] += ok
+        if not ok:
+            missed.append(f"{day.date()} ratio record: {w.lead[:160]}")
+    # small caps' best or worst session against large caps in two years or more
+    gap = tr.pct_change().dropna()
+    gap = gap.iloc[:, 0] - gap.iloc[:, 1]
+    for day in gap.groupby(gap.index.to_period("W-FRI")).tail(1).index:
+        w = week_of(day)
+        start = day - pd.Timedelta(days=day.weekday())
+        week, earlier = gap.loc[start:day], gap.loc[:start - pd.Timedelta(days=1)]
+        if w is None or week.empty:
+            continue
+        move = week.loc[week.abs().idxmax()]
+        hits = earlier[earlier >= move] if move > 0 else earlier[earlier <= move]
+        if len(hits) and (week.abs().idxmax() - hits.index[-1]).days / 365.25 < 2:
+            continue
+        phrase = monthyear(hits.index[-1].date()) if len(hits) else "in our data"
+        top = w.lead + " " + " ".join(t for t, k in zip(w.sentences, w.keys) if k.startswith("brief/"))
+        ok = phrase in top and ("against" in top or "Small minus large" in top)
+        told["spread_day"] += ok
+        if not ok:
+            missed.append(f"{day.date()} gap {move:+.2%} since {phrase}: {top[:160]}")
+    assert not missed, "\n".join(missed[:12])
+    assert told["drawdown"] >= 30 and told["vix_level"] >= 12 and told["ratio_record"] >= 5 \
+        and told["spread_day"] >= 20, told

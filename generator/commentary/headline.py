@@ -88,6 +88,13 @@ def _small_way(r) -> list[Claim]:
     return list(way) if isinstance(way, tuple) else [way]
 
 
+def _from_high(r, key: str, label: str) -> Claim:
+    """The index crossed into a correction or a bear market this week, or made its first 52-week high in months:
+    the side's direction is the claim's sense."""
+    subject = r.large if key.startswith("large") else r.small
+    return is_(f"news.items.{key}.label", label, subject, "from high", +1 if label == "high" else -1)
+
+
 # "small caps held up better" or "hits small caps hardest" with the gap the lede calls ahead or behind (the
 # flat band): "alike" or "nowhere to hide" beside "small caps finished 1.3% behind" would disagree.
 EVENTS = (
@@ -124,6 +131,15 @@ EVENTS = (
                                          positive(f"returns.{r.large}.1w", r.large, "week")], "spread_week"),
     Row("slump_down", "surge", lambda r: [at_most("spread.1w", -SURGE, _names(r)[0], "week"),
                                           at_most(f"returns.{r.small}.1w", 0, r.small, "week")], "spread_week"),
+    # an index closing the week in a correction or a bear market for the first time since its 52-week high, or at
+    # its first 52-week high in months (generator/metrics/news.py `_from_high`)
+    Row("bear_market", "drawdown", lambda r: [_from_high(r, "large_drawdown", "bear")], "large_drawdown"),
+    Row("correction", "drawdown", lambda r: [_from_high(r, "large_drawdown", "correction")], "large_drawdown"),
+    Row("small_bear_market", "small_drawdown", lambda r: [_from_high(r, "small_drawdown", "bear")], "small_drawdown"),
+    Row("small_correction", "small_drawdown", lambda r: [_from_high(r, "small_drawdown", "correction")],
+        "small_drawdown"),
+    Row("first_high", "high", lambda r: [_from_high(r, "large_high", "high")], "large_high"),
+    Row("small_first_high", "small_high", lambda r: [_from_high(r, "small_high", "high")], "small_high"),
     Row("upgrade", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
                                         is_("stance.record.direction", "up", "stance", "change", +1)],
         "stance_change"),

@@ -13,16 +13,35 @@ line that quotes no figure again).
 
 from __future__ import annotations
 
-from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least, is_,
-                                         sign_of)
-from generator.metrics.news import NEWSWORTHY, SINCE_YEARS, NewsItem
+from dataclasses import replace
+
+from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
+                                         at_most, is_, sign_of)
+from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, NEAR_EXTREME, NEWSWORTHY, SECONDARY,
+                                    SINCE_YEARS, NewsItem)
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
 LEAD_LINES = 3
 # Facts the standfirst never tells as news lines: an event is told by the stance line and the long view; the
-# VIX's level goes with its jump.
+# VIX's level goes with its jump, unless it is the highest close in a year or more (`leads`).
 NOT_LEAD = {"stance_change", "trend_cross", "vix_level"}
+# The standfirst always tells, beside the facts over the news bar (`must_tell`), these rarities whose size the bar
+# does not measure (a level, a first high in months): the VIX's or the pair ratio's highest or lowest close in years,
+# the ratio a hair from its extreme in the data, an index's first 52-week high in months, small caps' best or worst
+# session against large caps in years.
+RATIO_LEAD_YEARS = 5
+SPREAD_DAY_LEAD_YEARS = 2
+# A week with this many facts over the news bar is crowded: the standfirst adds only the rarest of the `leads`
+# (a 900-word issue has room for about eight lead lines).
+CROWDED = 6
+# A one-session gap this wide already has the standfirst's own line (generator/commentary `event_big_day`, the
+# week's widest session): its rarity is told by the brief and the divergence section's opening instead.
+BIG_GAP_DAY = 0.02
+# Drawdown lines: the line crossed, by label.
+LINES = {"correction": CORRECTION, "bear": BEAR}
+DRAWDOWN_KEYS = {"large_drawdown", "small_drawdown"}
+HIGH_KEYS = {"large_high", "small_high"}
 # Weekly moves whose rarity can be told as a share of earlier weeks (a session's rarity is measured against
 # each week's biggest session, which does not read plainly; a level's share says little).
 SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
@@ -33,13 +52,48 @@ LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level"}
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
 
+def leads(item: NewsItem) -> bool:
+    """A rarity the standfirst always tells though the news bar does not measure its size (see `RATIO_LEAD_YEARS`)."""
+    if not item.newsworthy:
+        return False
+    years = item.since_years or 0.0
+    if item.key == "vix_level":
+        return item.record or years >= SINCE_YEARS
+    if item.key == "ratio_level":
+        return item.record or years >= RATIO_LEAD_YEARS or item.label.startswith("near")
+    if item.key in HIGH_KEYS:
+        return True
+    if item.key == "spread_day":
+        return (item.record or years >= SPREAD_DAY_LEAD_YEARS) and abs(item.value) < BIG_GAP_DAY
+    return False
+
+
+def crowded(m) -> bool:
+    """A week with CROWDED facts or more over the news bar."""
+    return m.news is not None and sum(1 for i in m.news.items.values() if i.must_tell) >= CROWDED
+
+
 def told(m) -> list[NewsItem]:
     """The news items the standfirst tells, most newsworthy first."""
     if m.news is None:
         return []
-    items = [m.news.items[k] for k in m.news.ranked if k not in NOT_LEAD]
+    items = [m.news.items[k] for k in m.news.ranked
+             if k not in NOT_LEAD or (k == "vix_level" and leads(m.news.items[k]))]
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
-    must = [i for i in items if i.must_tell]
+    # a gap the standfirst's own line tells (the week's widest session) is not told twice
+    items = [i for i in items if not (i.key == "spread_day" and abs(i.value) >= BIG_GAP_DAY)]
+    bar = [i for i in items if i.must_tell]
+    busy = crowded(m)
+    keys = {i.key for i in items}
+    # in a crowded week only the rarest of them: the ratio at (or a hair from) its extreme in the data, and the VIX's
+    # level when its jump is told with it on the same session (one line)
+    must = bar + [i for i in items if not i.must_tell and leads(i) and (
+        not busy or (i.key == "ratio_level" and (i.record or i.label.startswith("near")))
+        or (i.key == "vix_level" and "vix_jump" in keys and m.news.items["vix_jump"].day == i.day))]
+    # the VIX at its highest close in years in a week the standfirst would call a spike: its jump is told with it
+    # (one line when the same close), never the spike line beside the level's
+    if any(i.key == "vix_level" for i in must) and m.events.vix_spike:
+        must += [i for i in items if i.key == "vix_jump" and i not in must]
     news = [i for i in items if i.newsworthy]
     chosen = {i.key for i in must} | {i.key for i in news[:LEAD_LINES]}
     # a week's rarity with nothing to say about it (no "since" of a year, no record) is not a line
@@ -57,11 +111,61 @@ def _when(item: NewsItem) -> str:
 
 def _subject(r, item: NewsItem) -> str:
     return {"small_day": r.small, "large_day": r.large, "small_week": r.small, "large_week": r.large,
-            "spread_week": f"{r.small}-{r.large}"}.get(item.key, item.subject)
+            "spread_week": f"{r.small}-{r.large}", "spread_day": f"{r.small}-{r.large}", "small_drawdown": r.small,
+            "large_drawdown": r.large, "small_high": r.small, "large_high": r.large}.get(item.key, item.subject)
+
+
+def _drawdown_claims(r, item: NewsItem) -> tuple[list[Fact], list[Claim], str]:
+    """An index closing the week beyond the correction (or bear-market) line of its 52-week high: the fall, the
+    high and its day, and "for the first time since <Month Year>" when the last week that far below a high was a
+    year or more before."""
+    path, subject = f"news.items.{item.key}", _subject(r, item)
+    line = LINES[item.label]
+    facts = [Fact("move", f"{path}.value", subject, "pct"), Fact("peak", f"{path}.ref_day", subject, "date"),
+             Fact("line", f"news.bar.{item.label}", subject, "pct")]
+    claims: list[Claim] = [at_most(f"{path}.value", -line, subject, "from high"),
+                           is_(f"{path}.label", item.label, subject, "from high", -1)]
+    when = "plain"
+    if item.since_years is not None and item.since_years >= SINCE_YEARS:
+        when = "since"
+        facts.append(Fact("since", f"{path}.since", subject, "date"))
+        claims.append(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0))
+    return facts, claims, when
+
+
+def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) -> Sentence | None:
+    """The lines of the facts measured from a reference (a 52-week high, the data's extreme close)."""
+    path, subject = f"news.items.{item.key}", _subject(r, item)
+    if item.key in DRAWDOWN_KEYS:
+        facts, claims, when = _drawdown_claims(r, item)
+        return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, label=item.label)
+    if item.key in HIGH_KEYS:
+        # "its first 52-week high since <Month Year>": the last one was that long ago
+        facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
+                 Fact("since", f"{path}.since", subject, "date")]
+        claims = [at_extreme(is_(f"{path}.label", "high", subject, "from high", +1)),
+                  at_least(f"{path}.since_years", HIGH_GAP_YEARS, subject, "rarity", 0)]
+        if item.day == r.m.as_of:
+            claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
+        return r.say(section, key or item.key, subject, facts, claims, words=words,
+                     last=item.day == r.m.as_of)
+    if item.key == "ratio_level" and item.label.startswith("near"):
+        low = item.label == "near_low"
+        facts = [Fact("gap", f"{path}.value", subject, "pct"), Fact("peak", f"{path}.ref_day", subject, "date"),
+                 Fact("start", f"{path}.history_start", subject, "date")]
+        # "within 0.3% of its lowest close in our data": the reference is the data's extreme, the close is that near
+        claims = [at_extreme(is_(f"{path}.label", item.label, subject, item.key, -1 if low else +1)),
+                  at_most(f"{path}.value", NEAR_EXTREME, subject, "near", 0) if low
+                  else at_least(f"{path}.value", -NEAR_EXTREME, subject, "near", 0)]
+        return r.say(section, key or "ratio_near", subject, facts, claims, words=words, up=not low)
+    return None
 
 
 def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key: str | None = None) -> Sentence:
     """One news fact as a sentence: its move (unless the week's line quotes it), its day, and its rarity."""
+    special = _special_line(r, item, section, words, key)
+    if special is not None:
+        return special
     path = f"news.items.{item.key}"
     subject = _subject(r, item)
     when = _when(item)
@@ -72,8 +176,11 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     if item.unit != "event" and (item.key not in WEEK_KEYS or section != "lede"):
         facts.append(Fact("move", f"{path}.value", subject, unit))
     if item.key in LEVEL_KEYS:
-        # "its highest close since": the side is the claim
+        # "its highest close since": the side is the claim; "closed the week at" only when the week's last session
+        # made it (else the words name the session)
         claims.append(is_(f"{path}.label", item.label, subject, item.key, +1 if item.label == "high" else -1))
+        if item.day == r.m.as_of:
+            claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
     else:
         # the direction the words give the move ("fell", "jumped"); a move that prints as zero is "level",
         # never "up" (the flat band is what the unit rounds to zero)
@@ -106,12 +213,29 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              else "the 13-week Treasury bill yield", "fx": "USD/JPY" if (r.t.fx or "JPY=X") == "JPY=X" else r.t.fx,
              "hy": r.t.high_yield, "ust": r.t.treasuries}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
-                 up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label, **names)
+                 up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
+                 last=item.day == r.m.as_of, **names)
 
 
 # Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
 # line's key).
 PAIRS = (("small_week", "large_week", "both_week"), ("small_day", "large_day", "both_day"))
+
+
+def _each_day(r, small: NewsItem, large: NewsItem) -> Sentence:
+    """Both indices' rarest sessions of the week, on different days or with different "since" dates, in one line."""
+    pair = f"{r.small}-{r.large}"
+    facts, claims = [], []
+    for item, name in ((small, "small"), (large, "large")):
+        path, subject = f"news.items.{item.key}", _subject(r, item)
+        facts += [Fact(f"{name}_day", f"{path}.day", subject, "date"), Fact(name, f"{path}.value", subject, "pct")]
+        claims.append(Claim(f"{path}.value", "<" if item.value < 0 else ">", 0.0, subject, item.key,
+                            -1 if item.value < 0 else +1))
+        if _when(item) == "since":
+            facts.append(Fact(f"{name}_since", f"{path}.since", subject, "date"))
+            claims.append(at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)))
+    return r.say("lede", "each_day", (pair, r.small, r.large), facts, claims, words=WORDS, up=small.value > 0,
+                 small_when=_when(small), large_when=_when(large))
 
 
 def _both(r, small: NewsItem, large: NewsItem, key: str) -> Sentence:
@@ -137,9 +261,51 @@ def _both(r, small: NewsItem, large: NewsItem, key: str) -> Sentence:
     return r.say("lede", key, pair, facts, claims, words=WORDS, up=small.value > 0)
 
 
+def _dd_when(item: NewsItem) -> str:
+    return "since" if item.since_years is not None and item.since_years >= SINCE_YEARS else "plain"
+
+
+def _both_drawdown(r, small: NewsItem, large: NewsItem) -> Sentence:
+    """Both indices crossed the same line of their 52-week highs this week: one line, each with its own high (and
+    the month of their last week that far below a high, when it is the same for both)."""
+    pair = f"{r.small}-{r.large}"
+    facts, claims = [], []
+    for item, name in ((small, "small"), (large, "large")):
+        f, c, _ = _drawdown_claims(r, item)
+        facts += [Fact(f"{name}_{x.name}", x.path, x.subject, x.unit) for x in f]
+        claims += c
+    same = small.label == large.label and _dd_when(small) == _dd_when(large) and (
+        _dd_when(small) == "plain" or (small.since.year, small.since.month) == (large.since.year, large.since.month))
+    # one line for both when one label and one "since" are true of both, else each index's own in one sentence
+    return r.say("lede", "both_drawdown" if same else "each_drawdown", (pair, r.small, r.large), facts, claims,
+                 words=WORDS, label=large.label, small_label=small.label, when=_dd_when(large),
+                 small_when=_dd_when(small))
+
+
+def _vix_jump_level(r, jump: NewsItem, level: NewsItem) -> Sentence:
+    """The VIX's jump and its close at the highest in a year or more, on the same session: one line."""
+    line = news_line(r, jump)
+    path, subject = "news.items.vix_level", level.subject
+    facts = [Fact("level_since", f"{path}.since", subject, "date")] if _when(level) == "since" else \
+        [Fact("level_start", f"{path}.history_start", subject, "date")]
+    claims = [at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)) if _when(level) == "since"
+              else at_extreme(is_(f"{path}.record", True, subject, "rarity")),
+              Claim(f"{path}.day", "==", None, subject, "same day", 0, "news.items.vix_jump.day"),
+              Claim(f"{path}.value", "==", None, subject, "same close", 0, "events.vix_high")]
+    return r.say("lede", "vix_jump_level", line.subjects, line.facts + tuple(facts), line.claims + tuple(claims),
+                 words=WORDS, level_when=_when(level), **{k: v for k, v in line.extra.items()})
+
+
 def news_lines(r) -> list[Sentence]:
     items = told(r.m)
     by_key = {i.key: i for i in items}
+    # both indices into correction (or a bear market) the same week: one line
+    s_dd, l_dd = by_key.get("small_drawdown"), by_key.get("large_drawdown")
+    both_dd = bool(s_dd and l_dd)
+    # the VIX's jump and its highest close in years on the same session: one line
+    jump, level = by_key.get("vix_jump"), by_key.get("vix_level")
+    vix_one = bool(jump and level and jump.day == level.day and _when(level) != "plain"
+                   and r.m.events.vix_high is not None and abs(r.m.events.vix_high - level.value) < 1e-9)
     merged: dict[str, tuple[str, str]] = {}
     for s_key, l_key, key in PAIRS:
         s_item, l_item = by_key.get(s_key), by_key.get(l_key)
@@ -148,13 +314,31 @@ def news_lines(r) -> list[Sentence]:
                 and (key != "both_day" or s_item.day == l_item.day)
                 and (s_item.since.year, s_item.since.month) == (l_item.since.year, l_item.since.month)):
             merged[s_key] = merged[l_key] = (s_key, l_key, key)
+        elif (key == "both_day" and crowded(r.m) and s_item and l_item and {_when(s_item), _when(l_item)} <= {"since",
+                                                                                                       "plain"}
+              and "since" in {_when(s_item), _when(l_item)} and (s_item.value > 0) == (l_item.value > 0)):
+            # a crowded week: both indices' rarest sessions in one line, each with its day and its "since"
+            merged[s_key] = merged[l_key] = (s_key, l_key, "each_day")
     out, done = [], set()
     for i in items:
-        if i.key in merged:
+        if both_dd and i.key in DRAWDOWN_KEYS:
+            if "both_drawdown" not in done:
+                done.add("both_drawdown")
+                out.append(_both_drawdown(r, s_dd, l_dd))
+        elif vix_one and i.key in ("vix_jump", "vix_level"):
+            if "vix_jump_level" not in done:
+                done.add("vix_jump_level")
+                out.append(_vix_jump_level(r, jump, level))
+        elif i.key in merged:
             s_key, l_key, key = merged[i.key]
             if key not in done:
                 done.add(key)
-                out.append(_both(r, by_key[s_key], by_key[l_key], key))
+                out.append(_each_day(r, by_key[s_key], by_key[l_key]) if key == "each_day"
+                           else _both(r, by_key[s_key], by_key[l_key], key))
+        elif i.key == "ratio_level" and crowded(r.m):
+            # a crowded week's standfirst may run long: the ratio's line goes first if it must (the brief tells it)
+            line = news_line(r, i)
+            out.append(replace(line, optional=1))
         else:
             out.append(news_line(r, i))
     return out
@@ -169,7 +353,8 @@ def lead_is_news(r) -> bool:
 # --- each section opens with its news ---------------------------------------------------------------------
 
 # The news facts each section reads; sections with none open as they always do.
-SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day", "small_level"),
+SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day", "small_level",
+                               "spread_day", "large_drawdown", "small_drawdown", "large_high", "small_high"),
                 "rates": ("long_yield_week", "long_yield_level"), "policy": ("short_yield_week",),
                 "junk": ("credit_week",), "risks": ("vix_jump", "vix_level", "fx_week"),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}
@@ -185,6 +370,10 @@ def section_opening(r, section: str) -> Sentence | None:
         return None
     lead = {i.key for i in told(m)}
     items = [m.news.items[k] for k in m.news.ranked if k in SECTION_NEWS.get(section, ())]
+    if crowded(m):
+        # a crowded week's standfirst is long: the sections do not open with the backdrop's news (the yen, credit,
+        # bills, levels), which their own paragraphs read anyway
+        items = [i for i in items if i.key not in SECONDARY]
     for item in items:
         if item.newsworthy and item.key not in lead and item.key not in NOT_OPENING \
                 and not (item.key == "vix_jump" and item.value <= 0) \
@@ -203,7 +392,11 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
     fewer are newsworthy), and the call."""
     m = r.m
     items = [m.news.items[k] for k in m.news.ranked] if m.news is not None else []
-    picked = [i for i in items if i.newsworthy and i.key not in ("vix_level", "stance_change")
+    if m.news is not None and crowded(m):
+        # a crowded week's standfirst may leave the ratio's line out: the brief tells it first
+        items = sorted(items, key=lambda i: 0 if i.key == "ratio_level" and i.key in {t.key for t in told(m)} else 1)
+    picked = [i for i in items if i.newsworthy and i.key != "stance_change"
+              and not (i.key == "vix_level" and not leads(i))
               and not (i.key == "vix_jump" and i.value <= 0)][:BRIEF_ITEMS - 1]
     if len(picked) < BRIEF_ITEMS - 1 and m.news is not None and "spread_week" in m.news.items \
             and all(i.key != "spread_week" for i in picked):

@@ -68,14 +68,14 @@ def _track(metrics: WeeklyMetrics) -> dict[str, Any] | None:
 
 def _news(metrics: WeeklyMetrics) -> dict[str, Any] | None:
     """The week's candidate facts by key, and their ranking (generator/metrics/news.py)."""
-    from generator.metrics.news import BIG_SESSION, NEWSWORTHY, SINCE_YEARS, VIX_JUMP, YIELD_MOVE
+    from generator.metrics.news import BEAR, BIG_SESSION, CORRECTION, NEWSWORTHY, SINCE_YEARS, VIX_JUMP, YIELD_MOVE
 
     news = metrics.news
     if news is None:
         return None
     return {"ranked": list(news.ranked), "items": {k: asdict(i) for k, i in news.items.items()},
             "bar": {"big_session": BIG_SESSION, "vix_jump": VIX_JUMP, "yield_move": YIELD_MOVE,
-                    "since_years": SINCE_YEARS, "newsworthy": NEWSWORTHY}}
+                    "since_years": SINCE_YEARS, "newsworthy": NEWSWORTHY, "correction": CORRECTION, "bear": BEAR}}
 
 
 def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headline: str = "") -> dict[str, Any]:

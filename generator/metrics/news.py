@@ -15,8 +15,10 @@ is measured against every earlier observation of the same kind in the data (neve
 The candidates: each index's biggest session and its week, the small-minus-large spread, the VIX's jump
 (the week's highest close over the previous week's last close) and its closing level, the 10-year and
 bill yields' weekly change, credit (high yield against Treasuries), USD/JPY, three levels at their highest or
-lowest since some earlier date (the 10-year yield, the small-cap index's price, the pair's ratio), and two
-discrete events, a
+lowest close of the week since some earlier date (the 10-year yield, the small-cap index's price, the pair's ratio;
+the ratio also when it ends the week within 1% of its extreme in the data), small caps' widest one-session gap
+against large caps, each index's first week-end in a correction (10% below its 52-week closing high) or a bear
+market (20%) since that high, and its first 52-week high in six months or more, and two discrete events, a
 change of the published stance and the pair's ratio crossing its long average. Items are ranked by
 `score`: rarity, plus a point per century of `since` years up to `SINCE_BONUS` (a move that is the biggest
 in ten years outranks one that is the biggest in ten weeks at the same percentile), less `SECONDARY` for the
@@ -47,7 +49,7 @@ NEWSWORTHY = 0.95
 # bills sit near zero, a 1% week in USD/JPY in a quiet decade).
 FLOOR = {"short_yield_week": 0.001, "long_yield_week": 0.001, "fx_week": 0.015, "credit_week": 0.01,
          "spread_week": 0.01, "small_week": 0.02, "large_week": 0.015, "small_day": 0.015, "large_day": 0.01,
-         "vix_jump": 0.15}
+         "vix_jump": 0.15, "spread_day": 0.01}
 # Too few earlier observations to rank against: no rarity, never news.
 MIN_OBSERVATIONS = 52
 # Facts the column reads in its own sections rather than leads with (the yen, credit, bills and the VIX's
@@ -59,7 +61,10 @@ SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_l
 SINCE_BONUS = 0.1
 # Discrete events have no distribution to rank against: a fixed score (a stance change comes about one week
 # in twenty; a cross of the long average about as often).
-EVENT_SCORE = {"stance_change": 0.9, "trend_cross": 0.85}
+EVENT_SCORE = {"stance_change": 0.9, "trend_cross": 0.85,
+               # an index crossing into a correction or a bear market (a few times a decade), or making its first
+               # 52-week high in months, outranks all but the rarest moves
+               "correction": 0.97, "bear": 1.0, "high": 0.95}
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,10 @@ class NewsItem:
     must_tell: bool
     newsworthy: bool
     score: float
-    label: str = ""             # for events: the new stance or the direction of the cross
+    label: str = ""             # for events: the new stance or the direction of the cross; for levels "high"/"low"
+    ref_value: float | None = None  # the reference the fact is measured from: the 52-week high a drawdown is from,
+                                    # the extreme close a level is near
+    ref_day: date | None = None     # that reference's session
 
 
 @dataclass(frozen=True)
@@ -179,42 +187,144 @@ def _vix(ticker: str, vix: pd.Series, session: pd.Timestamp) -> list[NewsItem]:
     earlier, _ = _split(vix, session)
     return [_item("vix_jump", ticker, jump, "pct", week.idxmax(), jumps.iloc[:-1], jumps.iloc[:-1],
                   jump >= VIX_JUMP),
-            _item("vix_level", ticker, float(vix.iloc[-1]), "level", vix.index[-1], weekly_last(earlier), earlier)]
+            # "its highest close since": against every earlier close, this week's earlier sessions included
+            _item("vix_level", ticker, float(vix.iloc[-1]), "level", vix.index[-1], weekly_last(earlier), vix.iloc[:-1])]
 
 
 # A level's score: a fixed base plus the "since" bonus (prices trend, so a level's percentile says little).
 LEVEL_SCORE = 0.85
+# A close within this of the data's most extreme earlier close (the pair's ratio a hair above its lowest in 25 years)
+# is news though not itself the extreme: "within 0.1% of its lowest close in our data".
+NEAR_EXTREME = 0.01
 
 
-def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *, near: float = 0.0) -> NewsItem | None:
     """A level at its highest or lowest close since some earlier date (the 10-year yield, the small-cap index, the
-    pair's ratio): whichever side reaches further back. `label` is "high" or "low"; `rarity` is the share of
-    earlier closes less extreme on that side. Newsworthy when the "since" reaches back SINCE_YEARS or more."""
+    pair's ratio): the week's highest or lowest close, whichever side reaches further back. `day` is that close's
+    session (a Wednesday's 25-year low is the week's news though Friday closed a hair above it); `label` is "high"
+    or "low"; `rarity` is the share of closes before the week less extreme on that side. Newsworthy when the
+    "since" reaches back SINCE_YEARS or more.
+
+    With `near`, a week-end close within that share of the most extreme earlier close in the data (on either side),
+    when the week's own extreme is not news: `label` "near_low"/"near_high", `value` the distance (decimal, from
+    the extreme), `ref_value`/`ref_day` the extreme close and its session."""
     series = series.loc[:session].dropna()
     start = pd.Timestamp(week_start(session.date()))
     cut = int(series.index.searchsorted(start))
     if cut < 2 or cut >= len(series):
         return None
     values, index = series.to_numpy(), series.index
-    # "its lowest close since": against every earlier close, this week's earlier sessions included (a Wednesday
-    # below Friday's close makes Friday's no record); the percentile is against closes before the week
-    earlier, value, day = values[:-1], float(values[-1]), index[-1]
-    above, below = np.flatnonzero(earlier >= value), np.flatnonzero(earlier <= value)
-    high_since = index[above[-1]] if len(above) else None
-    low_since = index[below[-1]] if len(below) else None
+    week = values[cut:]
+
+    def side(high: bool) -> tuple[int, pd.Timestamp | None]:
+        # "its lowest close since": the week's lowest close against every earlier close, this week's earlier
+        # sessions included
+        at = cut + int(np.argmax(week) if high else np.argmin(week))
+        earlier = values[:at]
+        hits = np.flatnonzero(earlier >= values[at]) if high else np.flatnonzero(earlier <= values[at])
+        return at, (index[hits[-1]] if len(hits) else None)
+
+    high_at, high_since = side(True)
+    low_at, low_since = side(False)
     # the side with the older "since" (or none at all: the extreme of the data)
     high = high_since is None or (low_since is not None and high_since < low_since)
-    since = high_since if high else low_since
+    at, since = (high_at, high_since) if high else (low_at, low_since)
+    value, day = float(values[at]), index[at]
     enough = cut >= MIN_OBSERVATIONS * 5
     before = values[:cut]
     rarity = float(np.mean(before < value) if high else np.mean(before > value)) if enough else None
     years = (day - since).days / 365.25 if since is not None else None
     record = enough and since is None
     newsworthy = enough and (record or (years is not None and years >= SINCE_YEARS))
+    if not newsworthy and near and enough:
+        close, earlier = float(values[-1]), values[:-1]
+        for label, ref_at in (("near_low", int(np.argmin(earlier))), ("near_high", int(np.argmax(earlier)))):
+            gap = close / float(earlier[ref_at]) - 1
+            if (0 <= gap <= near) if label == "near_low" else (-near <= gap <= 0):
+                return NewsItem(key, subject, gap, "pct", index[-1].date(), None, None, None, False, index[0].date(),
+                                cut, False, True, LEVEL_SCORE - SECONDARY.get(key, 0.0), label,
+                                float(earlier[ref_at]), index[ref_at].date())
     score = (LEVEL_SCORE + min((years if years is not None else 50.0) / 100, SINCE_BONUS)
              - SECONDARY.get(key, 0.0)) if newsworthy else 0.0
     return NewsItem(key, subject, value, "level", day.date(), rarity, since.date() if since is not None else None,
                     years, record, index[0].date(), cut, False, newsworthy, float(score), "high" if high else "low")
+
+
+# A fall from the 52-week closing high this deep is a correction, this deep a bear market (the words every market
+# reporter uses): told the first week the index closes the week beyond the line since that high.
+CORRECTION, BEAR = 0.10, 0.20
+# A 52-week closing high is news when the index's last one came at least this long before (the first in months).
+HIGH_GAP_YEARS = 0.5
+# A year of sessions, by the calendar: a close is its "52-week high" when no close in the 364 days to it is higher.
+YEAR = pd.Timedelta(days=364)
+
+
+def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> list[NewsItem]:
+    """The index against its 52-week closing high (the quoted price, as reporters measure it):
+
+    * `<prefix>_drawdown`: the week's last close is 10% (`label` "correction") or 20% ("bear") or more below the
+      highest close of the 52 weeks to it (`ref_value`, on `ref_day`), and no earlier week closed that far below
+      that high: the index crossed the line this week. `value` is the fall (a negative decimal); `since` the last
+      earlier week that closed that far below its own 52-week high ("for the first time since <Month Year>").
+      Always told (`must_tell`).
+    * `<prefix>_high`: a close this week (`day`, the first such; `value` its level) is a 52-week closing high, and
+      the index's last 52-week closing high before this week (`since`) is HIGH_GAP_YEARS or more before it: "its
+      first 52-week high since <Month Year>"."""
+    prices = prices.loc[:session].dropna()
+    start = pd.Timestamp(week_start(session.date()))
+    if len(prices) < 2 or prices.index[-1] < start or prices.index[0] > session - YEAR:
+        return []
+    out: list[NewsItem] = []
+    first = prices.index[0]
+    yearly_high = prices.rolling(YEAR).max()
+    ends = weekly_last(prices)
+    earlier_ends = ends.loc[:start - pd.Timedelta(days=1)]
+    window = prices.loc[session - YEAR + pd.Timedelta(days=1):]
+    peak_day, peak = window.idxmax(), float(window.max())
+    fall = float(prices.iloc[-1]) / peak - 1
+    drawdowns = (weekly_last(prices / yearly_high - 1)).loc[:start - pd.Timedelta(days=1)]
+    drawdowns = drawdowns.loc[first + YEAR:]   # a drawdown needs a full year behind it
+    for line, label in ((BEAR, "bear"), (CORRECTION, "correction")):
+        if fall > -line:
+            continue
+        if (earlier_ends.loc[peak_day:] / peak - 1 <= -line).any():
+            break   # crossed before, since the same high: old news (and the shallower line too)
+        hits = drawdowns[drawdowns <= -line]
+        since = hits.index[-1] if len(hits) else None
+        years = (session - since).days / 365.25 if since is not None else None
+        out.append(NewsItem(f"{prefix}_drawdown", ticker, fall, "pct", session.date(), None,
+                            since.date() if since is not None else None, years, False, first.date(),
+                            int(drawdowns.size), True, True,
+                            EVENT_SCORE[label] + min((years or 0.0) / 100, SINCE_BONUS), label, peak, peak_day.date()))
+        break
+    at_high = (prices >= yearly_high - 1e-12) & (prices.index >= first + YEAR)
+    week = at_high.loc[start:]
+    before = at_high.loc[:start - pd.Timedelta(days=1)]
+    if week.any() and before.any():
+        day, previous = week[week].index[0], before[before].index[-1]
+        years = (day - previous).days / 365.25
+        if years >= HIGH_GAP_YEARS:
+            out.append(NewsItem(f"{prefix}_high", ticker, float(prices.loc[day]), "level", day.date(), None,
+                                previous.date(), years, False, first.date(), int(before.size), False, True,
+                                EVENT_SCORE["high"] + min(years / 100, SINCE_BONUS), "high"))
+    return out
+
+
+def _spread_session(key: str, subject: str, small: pd.Series, large: pd.Series,
+                    session: pd.Timestamp) -> NewsItem | None:
+    """The week's widest one-session gap between the two indices (small's daily total return minus large's), ranked
+    like a session's move: against each earlier week's widest gap; "since" is the last earlier session with a gap
+    at least as wide that way ("small caps' best day against large caps since <Month Year>")."""
+    joined = pd.concat([small, large], axis=1, join="inner").loc[:session].dropna()
+    daily = joined.pct_change().dropna()
+    spread = daily.iloc[:, 0] - daily.iloc[:, 1]
+    earlier, week = _split(spread, session)
+    if week.empty or earlier.empty:
+        return None
+    at = week.abs().idxmax()
+    absolute = earlier.abs()
+    weekly_max = absolute.groupby(absolute.index.to_period("W-SUN")).max()
+    return _item(key, subject, float(week.loc[at]), "pct", at, weekly_max, earlier)
 
 
 def _ratio_week(key: str, subject: str, num: pd.Series, den: pd.Series, session: pd.Timestamp) -> NewsItem | None:
@@ -271,7 +381,10 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
     if t.long_yield and t.long_yield in market:
         items.append(_level("long_yield_level", t.long_yield, market[t.long_yield].quoted * 0.01, session))
     items.append(_level("small_level", small, market[small].quoted, session))
-    items.append(_level("ratio_level", f"{small}/{large}", metrics.series.ratio, session))
+    items.append(_level("ratio_level", f"{small}/{large}", metrics.series.ratio, session, near=NEAR_EXTREME))
+    items.append(_spread_session("spread_day", f"{small}-{large}", s_tr, l_tr, session))
+    items += _from_high("large", large, market[large].quoted, session)
+    items += _from_high("small", small, market[small].quoted, session)
     if t.short_yield and t.short_yield in market:
         items.append(_week_move("short_yield_week", t.short_yield, market[t.short_yield].quoted * 0.01, session,
                                 absolute=True))
@@ -292,4 +405,5 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
 
 KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vix_jump", "vix_level",
         "long_yield_week", "short_yield_week", "credit_week", "fx_week", "long_yield_level", "small_level",
-        "ratio_level", "stance_change", "trend_cross")
+        "ratio_level", "stance_change", "trend_cross", "spread_day", "large_drawdown", "small_drawdown",
+        "large_high", "small_high")
