@@ -15,7 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than,
-                                         more_than, negative, positive)
+                                         more_than, negative, positive, reads)
+from generator.commentary.sections.junk import JUNK_BAND
+from generator.commentary.sections.policy import regime_claims, regime_key
+from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK
+from generator.metrics.regime import all_but
 
 # A test's figure this far from neutral counts as full strength (1.0); items are ranked by strength.
 STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "momentum_52w": 0.15, "breadth": 0.10,
@@ -23,6 +27,8 @@ STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "moment
 # Warnings that are not tests, and the credit/quality evidence: fixed strengths, below a clear test reading.
 FLAG_STRENGTH = {"stretched": 0.6, "vix_stressed": 0.7, "yen_rally": 0.7, "recent_failures": 0.5}
 JUNK_STRENGTH = 0.55
+# A rates item the rates section reads otherwise (see _rates_reading) counts at this share of its strength.
+QUALIFIED = 0.5
 # Warnings already told by a test item (the averages, 52-week momentum) are not told twice.
 TOLD_BY_TESTS = {"averages_not_crossed", "long_momentum_negative"}
 
@@ -53,10 +59,34 @@ def _test_items(r) -> list[Item]:
         sign = positive(value_path, subject, topic) if up else negative(value_path, subject, topic)
         # the breadth test's value is a change in a share: percentage points, not %
         unit = "bp" if t.name == "rates" else "pp" if t.name == "breadth" else "pct"
-        items.append(Item(f"{t.name}_{'up' if up else 'down'}", side,
-                          min(abs(t.value) / STRENGTH_SCALE[t.name], 2.0), (value_path, subject, unit),
-                          (points, sign), subject))
+        kind, strength, claims = f"{t.name}_{'up' if up else 'down'}", min(abs(t.value) / STRENGTH_SCALE[t.name], 2.0), \
+            (points, sign)
+        if t.name == "rates":
+            variant, qualified = _rates_reading(r, value_path, side, up)
+            kind, claims = kind + variant, claims + tuple(qualified)
+            strength *= QUALIFIED if variant else 1.0
+        items.append(Item(kind, side, strength, (value_path, subject, unit), claims, subject))
     return items
+
+
+def _rates_reading(r, value_path: str, side: int, up: bool) -> tuple[str, list[Claim]]:
+    """How the case reads the rates test, so that it agrees with the rates section: plainly (a lower 10-year
+    yield is a point for small caps, a higher one against them), or qualified when the rates section reads the
+    move otherwise: at zero short rates ("_zero": a fall may be weaker growth, a rise hope for growth), when
+    small caps have done better in weeks of rising yields ("_growth"), or when yields have said little about
+    the pair this past year ("_loose", outside a week in which the 10-year drove the pair)."""
+    ly, c = r.t.long_yield or "^TNX", "rate_sensitivity.correlation"
+    regime = r.m.events.regime
+    if regime is not None and regime_key(regime) in ("zero", "cut_to_zero"):
+        return "_zero", regime_claims(regime)
+    sens = r.m.rate_sensitivity
+    corr = sens.correlation if sens is not None else None
+    if up and corr is not None and corr >= CORR_STRONG:
+        return "_growth", [at_least(c, CORR_STRONG, "rates", "link")]
+    if corr is not None and abs(corr) < CORR_WEAK and r.regime != "rate_move":
+        return "_loose", [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0)]
+    # read plainly: the move counts for (or against) small caps, and yields as something that drives the pair
+    return "", [reads(value_path, ly, side), reads(value_path, "rates", +1, "driver")]
 
 
 def _flag_items(r) -> list[Item]:
@@ -82,8 +112,6 @@ def _flag_items(r) -> list[Item]:
 
 
 def _junk_item(r) -> list[Item]:
-    from generator.commentary.sections.junk import JUNK_BAND
-
     credit, quality = r.m.ratios.get("credit"), r.m.ratios.get("quality")
     if credit is None or quality is None or quality.numerator == quality.denominator:
         return []
@@ -111,7 +139,7 @@ def case_items(r) -> tuple[list[Item], list[Item]]:
 
 def _subjects(r) -> tuple[str, ...]:
     t = r.t
-    return ("case", "stance", r.pair, "breadth", t.long_yield or "^TNX", t.volatility or "^VIX",
+    return ("case", "stance", r.pair, "breadth", t.long_yield or "^TNX", "rates", "policy", t.volatility or "^VIX",
             *(x for x in (t.high_yield, r.small) if x))
 
 
@@ -212,9 +240,6 @@ def is_not_large() -> Claim:
 
 def bridge_sectors(r) -> Sentence | None:
     """From rates to the sector mix: how much of the gap rates explain decides how the sector section opens."""
-    from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK
-    from generator.metrics.regime import all_but
-
     s = r.m.rate_sensitivity
     if s is None or s.correlation is None:
         return r.say("sectors", "from_rates_unknown", ("sectors",), words="bridge", optional=1)
@@ -226,7 +251,8 @@ def bridge_sectors(r) -> Sentence | None:
                      words="bridge", optional=1)
     if abs(s.correlation) < CORR_WEAK and r.regime != "rate_move":
         return r.say("sectors", "from_rates_weak", ("sectors", "rates"), (),
-                     [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0)],
+                     [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0),
+                      reads(c, "rates", -1, "driver")],
                      relationship=True, words="bridge", optional=1,
                      regimes=all_but("rate_move"))  # "rates have had little to do with the relative trade"
     return r.say("sectors", "from_rates_loose", ("sectors", "rates"), (),

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
-       "!=": operator.ne}
+       "!=": operator.ne, "reads": lambda value, _: value is not None}
+# A claim with this op is a reading (`reads`): what a figure means for small caps, not a direction of the figure.
+READS = "reads"
 MISSING = object()
 # "is the largest of", "is the smallest of", "is the largest in size of" a list of figures at another path
 EXTREMES = {"max of": lambda v, xs: v >= max(xs) - 1e-12, "min of": lambda v, xs: v <= min(xs) + 1e-12,
@@ -116,7 +118,7 @@ class Claim:
         bound = lookup(doc, self.other) if self.other else self.bound
         if value is MISSING or bound is MISSING:
             return False
-        if self.op in ("==", "!="):
+        if self.op in ("==", "!=", READS):
             return OPS[self.op](value, bound)
         if value is None or bound is None:
             return False
@@ -183,6 +185,15 @@ def history_since(path: str, as_of: Any, years: int, subject: str) -> Claim:
     data: "provenance.tickers.SPY.first", "ratio.start") is that early. What "a record", "all-time" or "a new
     high" need (class "history"); with less, the words say "the highest since <start>"."""
     return Claim(path, "<=", years_before(as_of, years), subject, "history", 0)
+
+
+def reads(path: str, subject: str, sense: int, topic: str = "for small caps") -> Claim:
+    """What a sentence makes of a figure for small caps: +1 good for them ("eases the pressure on indebted
+    firms", a point in their favour), -1 bad ("a headwind", "weaker growth"). The figure itself is not bounded
+    (the sentence's other claims do that); two sentences of one issue that read the same subject's figure in
+    opposite ways contradict each other (class "contradiction") even when both figures are right: "the lower
+    10-year yield counts for small caps" beside "at zero rates, a falling 10-year says weaker growth"."""
+    return Claim(path, READS, None, subject, topic, sense)
 
 
 def years_before(as_of: Any, years: int) -> str:

@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from generator.commentary.claims import MISSING, SHOWN_ZERO, SHOWN_ZERO_BP, Sentence
+from generator.commentary.claims import MISSING, READS, SHOWN_ZERO, SHOWN_ZERO_BP, Sentence
 from generator.render.filters import longdate, monthyear, shortdate, weekday
 
 CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat", "horizon", "superlative",
@@ -194,7 +194,7 @@ def check_direction(r: Rendered) -> list[str]:
     earlier ("has not managed a move above") and layout words ("shown below") are not claims."""
     if r.sentence.relationship:
         return []
-    senses = {c.sense for c in r.sentence.claims}
+    senses = {c.sense for c in r.sentence.claims if c.op != READS}
     problems = []
     words = _WORD.findall(_LAYOUT.sub(" ", r.text))
     for i, word in enumerate(words):
@@ -232,7 +232,7 @@ def check_zero_moves(r: Rendered, doc: Mapping[str, Any]) -> list[str]:
 def check_subjects(r: Rendered) -> list[str]:
     s = r.sentence
     problems = [f"{x.path} belongs to {x.subject}, not to {', '.join(s.subjects)}"
-                for x in (*s.facts, *s.claims) if x.subject not in s.subjects]
+                for x in (*s.facts, *s.claims) if x.subject not in s.subjects and getattr(x, "op", None) != READS]
     return problems  # a sentence opening with a pronoun is read by check_pronoun (class "pronoun")
 
 
@@ -399,6 +399,8 @@ def directions(r: Rendered, roles: Mapping[str, str], doc: Mapping[str, Any]) ->
     found: dict[tuple, set[tuple[str, int]]] = {}
     lows: dict[str, Any] = {}
     for c in r.sentence.claims:
+        if c.op == READS:
+            continue  # a reading of the figure, not its direction: checked as a "contradiction" by topic
         q = quantity(c, roles, doc)
         h = horizon_of(c.path, doc)
         if q is None or h is None:

@@ -3,6 +3,7 @@ risk of a false move, and the track record."""
 
 from __future__ import annotations
 
+from generator.commentary.argument import case_paragraph
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, is_not, less_than,
                                          more_than, positive, sign_of)
 from generator.commentary.rules import SHOWN_ZERO, YOUNG_WEEKS, _Rules, label, sense
@@ -72,8 +73,6 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                               is_("stance.key", s.key, "stance", "stance")],
                          raw=label(m.stance_history[-1].raw_key)))
     first += _record(r)
-    from generator.commentary.argument import case_paragraph
-
     paragraphs = [case_paragraph(r), tuple(first)]
     second: list[Sentence] = []
     flag_texts = [FLAG_TEXT[f] for f in s.risk_flags]

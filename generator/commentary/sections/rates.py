@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from generator.commentary.claims import Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, within
+from generator.commentary.claims import (Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, reads,
+                                         within)
 from generator.commentary.headline import CRASH_GAP
 from generator.commentary.rules import ROUT_DROP, _Rules
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
@@ -41,10 +42,20 @@ LINK = (
     Row("unrelated", lambda c: [within(c, CORR_WEAK, "rates", "link")]),
     Row("loose", lambda c: [within(c, CORR_STRONG, "rates", "link")]),
 )
+def not_the_driver(c: str):
+    """"Yields have not been the driver": a reading the case for and against must not contradict by arguing
+    from the 10-year yield as if it were one."""
+    return reads(c, "rates", -1, "driver")
+
+
+# What the 10-year's thirteen-week move means for small caps in each reading of the rates section: a rise is a
+# headwind and a fall a relief, but with short rates at zero a rise reads as hope for growth and a fall as a
+# warning about it.
+READS = {"rising": -1, "falling": +1, "rising_zero": +1, "falling_zero": -1}
 UNRELATED = (
     Row("unrelated_lagging", lambda c, pair: [within(c, CORR_WEAK, "rates", "link"),
-                                              at_most("spread.13w", -LAGGING, pair, "13w")]),
-    Row("unrelated", lambda c, pair: [within(c, CORR_WEAK, "rates", "link")]),
+                                              at_most("spread.13w", -LAGGING, pair, "13w"), not_the_driver(c)]),
+    Row("unrelated", lambda c, pair: [within(c, CORR_WEAK, "rates", "link"), not_the_driver(c)]),
 )
 
 
@@ -82,12 +93,17 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # 10-year's moves read as growth expectations, not as pressure on borrowers.
         zero = regime is not None and regime_key(regime) in ("zero", "cut_to_zero")
         zero_claims = regime_claims(regime) if zero else []
+        # What each reading makes of the quarter's move for small caps (READS): the case for and against
+        # (generator/commentary/argument.py) must not read the same move the other way.
+        change = f"{path}.changes.13w"
         if trend == "rising" and growth:
             opening.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
         elif zero and trend != "steady":
-            opening.append(say(f"ten_{trend}_zero", (ly, "policy"), facts, [trend_claim] + zero_claims))
+            opening.append(say(f"ten_{trend}_zero", (ly, "policy"), facts,
+                               [trend_claim, reads(change, ly, READS[f"{trend}_zero"])] + zero_claims))
         else:
-            opening.append(say(f"ten_{trend}", ly, facts, [trend_claim]))
+            opening.append(say(f"ten_{trend}", ly, facts,
+                               [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])))
         week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly)
         if week is not None:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,

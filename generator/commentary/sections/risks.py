@@ -3,6 +3,7 @@ the yen's trend, how stretched small caps are, and crowding."""
 
 from __future__ import annotations
 
+from generator.commentary.argument import bridge_risks
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          is_, less_than, more_than, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
@@ -79,8 +80,6 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if risk.vix_level is None and risk.fx_level is None:
         paragraphs.append((say("risks_unavailable", "risks", kind="note"),))
     else:
-        from generator.commentary.argument import bridge_risks
-
         out: list[Sentence] = [bridge_risks(r)]
         vix_fact = Fact("vix", "risk.vix_level", vix, "level")
         yen_peak = ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak

@@ -3,6 +3,7 @@ rotation quadrants."""
 
 from __future__ import annotations
 
+from generator.commentary.argument import bridge_sectors
 from generator.commentary.claims import (Claim, Fact, Paragraph, at_least, at_most, extreme, is_, positive, sign_of,
                                          within)
 from generator.commentary.table import Row, choose
@@ -45,8 +46,6 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("sectors", key, subjects, facts, claims, **x)  # noqa
     ranked = tuple(sorted(((t, v["13w"]) for t, v in m.relative_to_large.items()
                            if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
-    from generator.commentary.argument import bridge_sectors
-
     first = [bridge_sectors(r), say("why_sectors", "sectors")]
     paragraphs = []
     if not ranked:

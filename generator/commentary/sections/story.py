@@ -7,8 +7,10 @@ week's returns, the week's events that Friday-to-Friday returns hide, the thesis
 from __future__ import annotations
 
 
+from generator.commentary.argument import thesis
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
                                          positive, within)
+from generator.commentary.news import lead_is_news, news_lines, told
 from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules
 from generator.commentary.table import Row, choose, holds
 
@@ -79,8 +81,6 @@ def standfirst(r: _Rules) -> Paragraph:
         out.append(say(f"{key}{'_selloff' if selloff else ''}", (pair, small, large), facts,
                        claims + (drop if selloff else [])))
     # The week's events, which Friday-to-Friday returns hide.
-    from generator.commentary.news import lead_is_news, news_lines, told
-
     lines, told_keys = news_lines(r), {i.key for i in told(m)}
     # the rarest fact opens the standfirst when it is not the week's returns; the week's line comes next
     week_at = 1 if lead_is_news(r) else 0
@@ -110,7 +110,7 @@ def standfirst(r: _Rules) -> Paragraph:
                        [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
                         at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
                         negative("risk.fx_week", fx, "week")]))
-    if ev.biggest_day_move is not None and abs(ev.biggest_day_move) >= BIG_DAY:
+    if ev.biggest_day_move is not None and abs(ev.biggest_day_move) >= BIG_DAY and "spread_day" not in told_keys:
         # the same session as the market's big day is told as part of it, not as a second story
         same = (ev.large_day == ev.biggest_day and ev.large_day_move is not None
                 and abs(ev.large_day_move) >= BIG_MARKET_DAY)
@@ -124,8 +124,6 @@ def standfirst(r: _Rules) -> Paragraph:
                         extreme("events.biggest_day_move", "events.day_moves", pair, "day", 0)]
                        + ([Claim("events.biggest_day", "==", None, pair, "same day", 0, "events.large_day")] if same
                           else [])))
-    from generator.commentary.argument import thesis
-
     out.append(thesis(r))
     out.append(_stance_line(r))
     return tuple(out)
