@@ -232,8 +232,13 @@ def test_each_term_is_glossed_once_right_after_its_first_use(day):
     prose = [r for r in w.rendered if r.text not in titles]          # the headline and headings are not prose
     glossed = {}
     for key, pattern, _ in terms({"small": m.small, "large": m.large}):
-        hosts = [i for i, r in enumerate(prose) if r.sentence.words != "glossary" and pattern.search(r.text)]
+        # the standfirst and the brief summarize: a term is explained in the section that reads it
+        hosts = [i for i, r in enumerate(prose) if r.sentence.words != "glossary" and r.sentence.kind == "prose"
+                 and r.sentence.section not in ("lede", "brief") and pattern.search(r.text)]
         gloss = [i for i, r in enumerate(prose) if r.sentence.key == f"gloss_{key}"]
+        # a note at the foot of that section, out of the prose
+        assert all(prose[i].sentence.kind == "note" and prose[i].text in map(plain, w.notes[prose[i].sentence.section])
+                   for i in gloss), key
         if not hosts:
             assert not gloss, (key, "glossed but never used")
             continue

@@ -27,6 +27,8 @@ STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "moment
 # Warnings that are not tests, and the credit/quality evidence: fixed strengths, below a clear test reading.
 FLAG_STRENGTH = {"stretched": 0.6, "vix_stressed": 0.7, "yen_rally": 0.7, "recent_failures": 0.5}
 JUNK_STRENGTH = 0.55
+# The VIX "signals stress" only at or above this percentile of its past year (readers found "stress" at the 61st).
+STRESSED_RANK = 0.8
 # A rates item the rates section reads otherwise (see _rates_reading) counts at this share of its strength.
 QUALIFIED = 0.5
 # Warnings already told by a test item (the averages, 52-week momentum) are not told twice.
@@ -100,8 +102,15 @@ def _flag_items(r) -> list[Item]:
             items.append(Item("stretched", -1, FLAG_STRENGTH[flag], None,
                               (is_("risk.stretched", True, pair, "stretch", +1),), pair))
         elif flag == "vix_stressed":
-            items.append(Item("vix_stressed", -1, FLAG_STRENGTH[flag], ("risk.vix_level", vix, "level"),
-                              (at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),), vix))
+            # "a level that signals stress" only when the VIX is also high for its year; otherwise the rule's line
+            rank = m.risk.vix_percentile_1y
+            high = rank is None or rank >= STRESSED_RANK
+            items.append(Item("vix_stressed" if high else "vix_over_line", -1,
+                              FLAG_STRENGTH[flag] * (1.0 if high else QUALIFIED), ("risk.vix_level", vix, "level"),
+                              (at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+                               *(() if rank is None else
+                                 (at_least("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank", +1) if high
+                                  else less_than("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank", 0),))), vix))
         elif flag == "yen_rally":
             items.append(Item("yen_rally", -1, FLAG_STRENGTH[flag], None,
                               (is_("risk.yen_rally", True, pair, "yen"),), pair))

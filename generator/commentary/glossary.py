@@ -1,11 +1,13 @@
 """Jargon explained the first time it appears in an issue.
 
 A regular reader knows what "the ratio" or "a false move" means; a new one does not. Each term below gets a
-short plain-words gloss, a sentence worded in templates/words/glossary.html, placed right after the first
-sentence of the issue *as printed* that uses the term: "first" is decided on the rendered words, in reading
-order (standfirst, then the sections), after the sentences a long issue gives up have been left out, so a
-trimmed or reordered section never leaves a term unexplained or explains it twice. Later uses stay plain. The
-headline and the section headings are not prose and carry no gloss.
+short plain-words gloss, a sentence worded in templates/words/glossary.html, printed in the notes at the foot
+of the section whose prose first uses the term (readers found the same definitions in the prose every week: a
+regular reader skips a note, a new one finds it where the term first appears). "First" is decided on the
+rendered words, in reading order, after the sentences a long issue gives up have been left out, so a trimmed
+or reordered section never leaves a term unexplained or explains it twice. The standfirst, the brief, the
+headline and the section headings are summaries and titles: a term they use is explained in the section that
+reads it.
 
 A gloss is a declared sentence like any other: the figures it quotes (the number of tests behind the score,
 the 200 sessions of the long average, the weeks that make a breakout "failed") are paths into metrics.json,
@@ -41,7 +43,7 @@ def terms(names: Mapping[str, str]) -> tuple[tuple[str, re.Pattern, tuple[Fact, 
 
 def gloss(section: str, key: str, facts: tuple[Fact, ...]) -> Sentence:
     """The gloss of term `key`, placed in `section` (its macro in glossary.html is gloss_<key>)."""
-    return Sentence(section, f"gloss_{key}", ("glossary",), facts, (), {}, True, WORDS)
+    return Sentence(section, f"gloss_{key}", ("glossary",), facts, (), {}, True, WORDS, kind="note")
 
 
 def place(texts: Sequence[str], sections: Sequence[str], paragraphs: Sequence[int], glossable: Sequence[bool],

@@ -243,11 +243,8 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     sentences = [s for _, _, s in slots]
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
     in_sections = {i for i, (_, place, _) in enumerate(slots) if isinstance(place, tuple) and place[0] == "section"}
-    # the glosses the untrimmed issue would carry: their words count against the length budget
-    glosses = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots)], say, doc, names)
-    reserve = sum(len(plain(t).split()) for _, _, s, t in glosses if s.words == "glossary")
     dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots], section_news(doc),
-                    in_sections, word_budget(doc), reserve)
+                    in_sections, word_budget(doc))
     printed = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots) if i not in dropped],
                        say, doc, names)
     rendered: list[Rendered] = []
@@ -281,12 +278,14 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
 
 
 def _glossed(printed: list, say, doc: Mapping[str, Any], names: Mapping[str, Any]) -> list:
-    """The printed sentences (paragraph, place, sentence, text) with each jargon term's gloss after its first
-    use in the prose (generator/commentary/glossary.py)."""
+    """The printed sentences (paragraph, place, sentence, text) with each jargon term's gloss, a note, after its
+    first use in a section's prose (generator/commentary/glossary.py)."""
     from generator.commentary.glossary import place
 
     plain_texts = [plain(t) for _, _, _, t in printed]
-    prose = [where == "standfirst" or (where != "headline" and where[0] == "section") for _, where, _, _ in printed]
+    # a term is explained in the notes of the section that first uses it (the standfirst and brief summarize)
+    prose = [where not in ("headline", "standfirst", "brief") and where[0] == "section" and s.kind == "prose"
+             for _, where, s, _ in printed]
     sections = [s.section for _, _, s, _ in printed]
     after: dict[int, list] = {}
     for i, g in place(plain_texts, sections, [p for p, _, _, _ in printed], prose, names):

@@ -105,6 +105,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             opening.append(say(f"ten_{trend}", ly, facts,
                                [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])))
         week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly)
+        # a year in which yields have said little about the pair (the link paragraph below says so)
+        sens = m.rate_sensitivity
+        loose = (sens is not None and sens.correlation is not None and abs(sens.correlation) < CORR_WEAK
+                 and r.regime != "rate_move")
         if week is not None:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
             # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause. In a small-cap
@@ -121,12 +125,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 opening.append(say("ten_week_down_flight" if flight else f"ten_week_down_{key}", (ly, r.small, pair),
                                    facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
                                    [move] + claims, regimes=UNEASY if flight else ()))
-            elif way == "down" and (zero or (r.fear() and trend != "rising")):
-                # at zero rates, or in a week of fear, a falling yield is not easier borrowing: the figure alone
+            elif way == "down" and (zero or (r.fear() or loose) and trend != "rising"):
+                # at zero rates, or in a week of fear, a falling yield is not easier borrowing; in a year when yields
+                # have said little about the pair, not something small caps "notice first": the figure alone
                 opening.append(say("ten_week_down_plain", ly, facts, [move]))
             elif way == "down":
                 # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear
-                opening.append(say(f"ten_week_down_{trend}", ly, facts, [move, trend_claim],
+                opening.append(say(f"ten_week_down_{trend}", ly, facts,
+                                   [move, trend_claim] + ([reads(f"{path}.changes.1w", "rates", +1, "driver")]
+                                                          if trend != "rising" else []),
                                    regimes=all_but(*FEAR) if trend != "rising" else ()))
             elif zero and not growth:
                 opening.append(say("ten_week_up_growth", ly, facts, [move]))
