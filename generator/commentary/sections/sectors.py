@@ -13,6 +13,9 @@ from generator.commentary.rules import SHOWN_ZERO, _Rules
 TECH_BUST = 0.15
 # Technology within this of the large-cap index over 13 weeks has moved "roughly in line" with it.
 TECH_LEVEL = 0.005
+# Technology's four-week move against the index at least this large before the words say it "may be tiring" or is
+# "gaining ground" (readers found "tiring" on a 0.2% move).
+TECH_TURN = 0.01
 
 
 def _rel(tech: str) -> str:
@@ -23,13 +26,13 @@ def _rel(tech: str) -> str:
 TECH = (
     Row("tech_level", lambda tech, q: [within(_rel(tech), TECH_LEVEL, tech, "relative 13w")]),
     Row("tech_leading_fading", lambda tech, q: [positive(_rel(tech), tech, "relative 13w"),
-                                                at_most(f"sectors.{tech}.momentum", 0, tech, "relative 4w")]),
+                                                at_most(f"sectors.{tech}.momentum", -TECH_TURN, tech, "relative 4w")]),
     Row("tech_leading", lambda tech, q: [positive(_rel(tech), tech, "relative 13w")]),
     # q: the first leadership ratio down TECH_BUST or more over 52 weeks (None: no tech bust)
     Row("tech_lagging_long", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w"),
                                               at_most(f"leadership.{q}.52w", -TECH_BUST, q, "relative 52w")]),
     Row("tech_lagging_recovering", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w"),
-                                                    positive(f"sectors.{tech}.momentum", tech, "relative 4w")]),
+                                                    at_least(f"sectors.{tech}.momentum", TECH_TURN, tech, "relative 4w")]),
     Row("tech_lagging", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w")]),
 )
 # The strongest and weakest sectors: every sector behind the index (or ahead of it) is said so.
