@@ -215,8 +215,10 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
 
 
 def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, most: int = 26) -> int:
-    """How many weeks running, this one included, small caps beat (+n) or trailed (-n) large caps by at least
-    `band`; 0 when this week was within the band."""
+    """How many weeks running, this one included, small caps beat (+n) or trailed (-n) large caps: this week by
+    at least `band` (0 when it was within the band), the weeks before it by any amount of the same sign, as a
+    reader counts "the third straight week" (readers found "second" where the week before had trailed by less
+    than the band)."""
     from generator.metrics.indicators import weekly_last
 
     ends = weekly_last(joined.loc[:session].iloc[-(most + 2) * 5:]).iloc[-(most + 1):]
@@ -229,7 +231,7 @@ def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, mo
     sign = 1 if spreads[0] > 0 else -1
     run = 0
     for value in spreads:
-        if value * sign < band:
+        if value * sign <= 0:
             break
         run += 1
     return sign * run
