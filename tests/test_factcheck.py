@@ -679,7 +679,10 @@ def _all(w) -> str:
     (date(2011, 8, 12), lambda m, c, w: "Two weeks ago the rules stepped back" in _text(w, "positioning")),
     (date(2013, 6, 21), lambda m, c, w: "evidence is young" not in str(w.standfirst)),
     (date(2007, 3, 2), lambda m, c, w: "never lean further in" not in _text(w, "positioning")),
-    (date(2001, 9, 21), lambda m, c, w: "we would not act on it yet" in _text(w, "positioning")),
+    # in a stressed week the strongest call is held, not added to (the words no longer say "not act on it")
+    (date(2001, 9, 21), lambda m, c, w: any(p in _text(w, "positioning") for p in (
+        "holding the position and adding only once markets steady", "hold the position and leave new money",
+        "a reason to hold it, not to add"))),
     # counts, ranks and zero figures
     (date(2024, 8, 16), lambda m, c, w: m.events.relative_streak == -3 and "third straight week" in _text(w, "divergence")),
     (date(2011, 8, 19), lambda m, c, w: "100%" not in _text(w, "risks")),
