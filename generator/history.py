@@ -77,7 +77,7 @@ def _must_tell(m) -> tuple[tuple[str, str | None, str], ...]:
     """The week's news over the bar, each with the date its rarity phrase must give (Month Year of `since`
     when it reaches back a year or more; "record" when nothing earlier in the data was as extreme)."""
     from generator.metrics.news import SINCE_YEARS
-    from generator.render.filters import monthyear
+    from generator.formats import monthyear
 
     out = []
     for item in (m.news.items.values() if m.news is not None else ()):

@@ -194,7 +194,7 @@ def write_site_card(context, headline: str, folder: Path) -> None:
 
     from generator.charts.social import draw_social_card
     from generator.render.email import preheader
-    from generator.render.filters import longdate
+    from generator.formats import longdate
     from markupsafe import Markup
 
     striptags = lambda m: Markup(m).striptags()

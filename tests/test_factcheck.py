@@ -286,7 +286,7 @@ def test_percentage_points_are_never_printed_as_percent(fact, text, expected):
 
 
 def test_the_pp_filter():
-    from generator.render.filters import pp
+    from generator.formats import pp
 
     assert pp(0.196) == "19.6 percentage points" and pp(-0.196, short=True) == "19.6 pts" and pp(None) == "\u2013"
 
@@ -478,7 +478,7 @@ def test_ordinals_in_words(settings, real):
     """Old, 2001-03-30 and many more: 'It is the 2th straight week at this stance.'"""
     import re
 
-    from generator.render.filters import ordinal_word
+    from generator.formats import ordinal_word
 
     runs = 0
     for day in (date(2001, 3, 30), date(2001, 7, 20), date(2002, 9, 20), date(2004, 6, 4), date(2013, 1, 11)):

@@ -1,7 +1,7 @@
 
 import pytest
 
-from generator.render.filters import (bp, join_and, number_word, ordinal, ordinal_word, pct, plural, times, updown,
+from generator.formats import (bp, join_and, number_word, ordinal, ordinal_word, pct, plural, times, updown,
                                       years, yield_pct)
 
 

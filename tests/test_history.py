@@ -141,7 +141,7 @@ def test_issue26_rare_levels_and_sessions_reach_the_top_of_the_issue(real_weeks,
     their "since"."""
     import pandas as pd
 
-    from generator.render.filters import monthyear
+    from generator.formats import monthyear
     from tests.test_news_events import _csv, _expected_crossings
 
     by_day = {w.session: w for w in real_weeks}

@@ -52,7 +52,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 
 from generator.commentary.claims import MISSING, READS, SHOWN_ZERO, SHOWN_ZERO_BP, Sentence
-from generator.render.filters import longdate, monthyear, shortdate, weekday
+from generator.formats import longdate, monthyear, ordinal, shortdate, weekday
 
 CLASSES = ("claim", "number", "direction", "subject", "contradiction", "ordinal", "repeat", "horizon", "superlative",
            "headline", "unit", "history", "regime", "intensity", "pronoun")
@@ -302,8 +302,6 @@ def check_intensity(r: Rendered) -> list[str]:
 
 
 def check_ordinals(text: str) -> list[str]:
-    from generator.render.filters import ordinal
-
     return [f"{m.group(0)!r} should read {ordinal(int(m.group(1)))!r}" for m in _ORDINAL.finditer(text)
             if ordinal(int(m.group(1))) != m.group(0)]
 

@@ -39,7 +39,7 @@ from urllib.parse import urlparse
 from generator.errors import CapweeklyError
 from generator.render.context import issue_number, reader_source
 from generator.render.environment import make_environment
-from generator.render.filters import longdate
+from generator.formats import longdate
 
 ISSUE_FILES = ("report.pdf", "metrics.json")
 STAMP = "published.json"  # in each published issue folder: the build's digest and the entry's `updated` time

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
                     StrictUndefined, select_autoescape)
 
-from generator.render.filters import FILTERS
+from generator.formats import FILTERS
 
 
 def builtin_templates_dir() -> Path:

@@ -1,4 +1,5 @@
-"""Every number format the templates use, in one place.
+"""Every number format the words and the templates use, in one place: pure functions below every layer (the
+fact-check reads printed figures with them; the Jinja environment registers them as filters).
 
 Inputs are decimal fractions (0.0123 is 1.23 %); None prints as an en dash so
 a missing value never crashes a template or reads as zero.
