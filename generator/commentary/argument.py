@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than,
-                                         more_than, negative, positive, reads)
+                                         more_than, negative, positive, reads, within)
 from generator.commentary.sections.junk import JUNK_BAND
-from generator.commentary.sections.policy import regime_claims, regime_key
-from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK
+from generator.commentary.sections.policy import regime_claims
+from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK, yields_loose, zero_rates
 from generator.metrics.regime import all_but
 
 # A test's figure this far from neutral counts as full strength (1.0); items are ranked by strength.
@@ -78,15 +78,13 @@ def _rates_reading(r, value_path: str, side: int, up: bool) -> tuple[str, list[C
     small caps have done better in weeks of rising yields ("_growth"), or when yields have said little about
     the pair this past year ("_loose", outside a week in which the 10-year drove the pair)."""
     ly, c = r.t.long_yield or "^TNX", "rate_sensitivity.correlation"
-    regime = r.m.events.regime
-    if regime is not None and regime_key(regime) in ("zero", "cut_to_zero"):
-        return "_zero", regime_claims(regime)
-    sens = r.m.rate_sensitivity
-    corr = sens.correlation if sens is not None else None
-    if up and corr is not None and corr >= CORR_STRONG:
-        return "_growth", [at_least(c, CORR_STRONG, "rates", "link")]
-    if corr is not None and abs(corr) < CORR_WEAK and r.regime != "rate_move":
-        return "_loose", [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0)]
+    if zero_rates(r):
+        return "_zero", regime_claims(r.m.events.regime)
+    growth = at_least(c, CORR_STRONG, "rates", "link")
+    if up and growth.holds(r.view):
+        return "_growth", [growth]
+    if yields_loose(r):
+        return "_loose", [*within(c, CORR_WEAK, "rates", "link")]
     # read plainly: the move counts for (or against) small caps, and yields as something that drives the pair
     return "", [reads(value_path, ly, side), reads(value_path, "rates", +1, "driver")]
 
@@ -258,10 +256,9 @@ def bridge_sectors(r) -> Sentence | None:
             [at_most(c, -CORR_STRONG, "rates", "link", 0)]
         return r.say("sectors", "from_rates_strong", ("sectors", "rates"), (), claims, relationship=True,
                      words="bridge", optional=1)
-    if abs(s.correlation) < CORR_WEAK and r.regime != "rate_move":
+    if yields_loose(r):
         return r.say("sectors", "from_rates_weak", ("sectors", "rates"), (),
-                     [more_than(c, -CORR_WEAK, "rates", "link", 0), less_than(c, CORR_WEAK, "rates", "link", 0),
-                      reads(c, "rates", -1, "driver")],
+                     [*within(c, CORR_WEAK, "rates", "link"), reads(c, "rates", -1, "driver")],
                      relationship=True, words="bridge", optional=1,
                      regimes=all_but("rate_move"))  # "rates have had little to do with the relative trade"
     return r.say("sectors", "from_rates_loose", ("sectors", "rates"), (),

@@ -42,6 +42,21 @@ LINK = (
     Row("unrelated", lambda c: [within(c, CORR_WEAK, "rates", "link")]),
     Row("loose", lambda c: [within(c, CORR_STRONG, "rates", "link")]),
 )
+def zero_rates(r: _Rules) -> bool:
+    """Short rates at or cut to near zero: the 10-year's moves read as growth expectations, not as the cost of
+    money (the rates section and the case for and against read them alike)."""
+    regime = r.m.events.regime
+    return regime is not None and regime_key(regime) in ("zero", "cut_to_zero")
+
+
+def yields_loose(r: _Rules) -> bool:
+    """A year in which yields have said little about the pair (|correlation| under CORR_WEAK), outside a week the
+    10-year drove it: what "yields have not been the driver" says, and what every other reading must respect."""
+    sens = r.m.rate_sensitivity
+    return (sens is not None and sens.correlation is not None and abs(sens.correlation) < CORR_WEAK
+            and r.regime != "rate_move")
+
+
 def not_the_driver(c: str):
     """"Yields have not been the driver": a reading the case for and against must not contradict by arguing
     from the 10-year yield as if it were one."""
@@ -91,7 +106,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         growth = growth_claim.holds(r.view)
         # With short rates at zero the cost of money is not the story (the sentence before says so): the
         # 10-year's moves read as growth expectations, not as pressure on borrowers.
-        zero = regime is not None and regime_key(regime) in ("zero", "cut_to_zero")
+        zero = zero_rates(r)
         zero_claims = regime_claims(regime) if zero else []
         # What each reading makes of the quarter's move for small caps (READS): the case for and against
         # (generator/commentary/argument.py) must not read the same move the other way.
@@ -105,10 +120,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             opening.append(say(f"ten_{trend}", ly, facts,
                                [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])))
         week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly)
-        # a year in which yields have said little about the pair (the link paragraph below says so)
-        sens = m.rate_sensitivity
-        loose = (sens is not None and sens.correlation is not None and abs(sens.correlation) < CORR_WEAK
-                 and r.regime != "rate_move")
+        loose = yields_loose(r)   # the link paragraph below says yields have not been the driver
         if week is not None:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
             # a rise in a rising quarter adds to it; a fall in a rising quarter is only a pause. In a small-cap
