@@ -185,7 +185,7 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
     if built.source == "sample":
         info("note: built from SAMPLE DATA (synthetic, not market data); never publish it")
     _report_flags(built)
-    info(build_summary(built.folder))
+    info(build_summary(built.folder, built.gaps))
     if timings or _verbosity >= 2:
         for stage, seconds in built.timings.items():
             click.echo(f"{stage:>12}: {seconds * 1000:7.0f} ms", err=True)
@@ -194,15 +194,17 @@ def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> 
 
 def build_warnings(settings, built) -> list[str]:
     """Everything a build warns about: the data's notes (a missing ticker, a short week), optional tickers
-    absent from the issue, editor's notes dated in the week but not on its day."""
+    absent from the issue, sections readers will see without data (generator.coverage), editor's notes dated
+    in the week but not on its day."""
     from generator.preview import week_note_warnings
 
-    return [*built.notes, *settings_warnings(settings, built.folder), *week_note_warnings(
+    return [*built.notes, *settings_warnings(settings, built.folder), *(g.line() for g in built.gaps),
+            *week_note_warnings(
         settings.resolve(settings.notes_dir) if settings.notes_dir else None, built.as_of)]
 
 
-def build_summary(folder: Path) -> str:
-    """A few lines about a built issue: week, headline, stance, files, fact-check."""
+def build_summary(folder: Path, gaps: tuple = ()) -> str:
+    """A few lines about a built issue: week, headline, stance, files, sections without data, fact-check."""
     import json
 
     doc = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
@@ -218,6 +220,8 @@ def build_summary(folder: Path) -> str:
         f"stance:    {stance.get('label', '?')} (score {stance.get('score', '?')} of {stance.get('max_score', '?')}, "
         f"risk {stance.get('risk_level', '?')})",
         f"files:     {', '.join(files)}, {charts} charts",
+        f"no data:   {', '.join(g.section for g in gaps)} (see the warnings above)" if gaps else
+        "no data:   none (every section has its data)",
         f"fact-check: {flags}",
     ])
 
@@ -647,7 +651,7 @@ def _weekly(settings, skip_send: bool, allow_flagged: bool, strict: bool = False
         # Printed whatever the verbosity but --quiet: from cron this is the only place they show.
         info(f"warning: {warning}")
     _report_flags(built)
-    info(build_summary(built.folder))
+    info(build_summary(built.folder, built.gaps))
     if warnings and strict:
         raise RefusedError(f"issue {built.as_of}: {len(warnings)} build warning(s) and --strict; nothing published "
                            "or sent", "fix what the warnings name and run again, or run without --strict")

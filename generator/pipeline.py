@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.coverage import data_gaps
 from generator.charts import CHARTS, ChartOutput, draw_charts, draw_phone_charts
 from generator.commentary.words import previous_headline, write_words
 from generator.data import MarketData, load_prices
@@ -63,6 +64,7 @@ class BuiltIssue:
     timings: dict[str, float]
     notes: tuple[str, ...] = ()
     open_flags: tuple = ()  # fact-check flags not overridden by the editor's note (generator.commentary.factcheck)
+    gaps: tuple = ()        # sections readers will see without data (generator.coverage.Gap)
 
 
 def pick_session(market: MarketData, settings, as_of: date | None) -> pd.Timestamp:
@@ -153,7 +155,7 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                 printer.stop()  # before the staging folder is removed
             raise
     return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes,
-                      words.open_flags)
+                      words.open_flags, data_gaps(words.rendered, settings, doc))
 
 
 def fetch_policy(settings, folder: Path) -> FetchPolicy:
