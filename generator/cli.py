@@ -587,6 +587,19 @@ def _send_report(summary, resend_unknown: bool = False, health: str = "") -> Non
         sys.exit(EXIT_SERVICE)
 
 
+def unstable_feed_ids(settings, base_url: str) -> str | None:
+    """A publish whose feed ids will change later: no site.feed_id and a host that is not the real one."""
+    from urllib.parse import urlparse
+
+    host = urlparse(base_url).hostname or ""
+    if settings.site.feed_id or not (host in ("localhost", "::1") or host.startswith("127.")
+                                     or host.endswith((".local", ".test", ".invalid", ".localhost"))):
+        return None
+    return (f"site.feed_id is unset, so the feed's ids come from the host {host}: when the real site.base_url "
+            "is set they change and feed readers show every issue again; set site.feed_id to a urn:uuid "
+            "(python3 -c 'import uuid; print(uuid.uuid4().urn)') before the real publish")
+
+
 @main.command()
 @SETTINGS_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Reports folder (default: output.dir).")
@@ -608,6 +621,9 @@ def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow
                               allow_sample=allow_sample_data, allow_flagged=allow_flagged)
     if result.skipped:
         info(f"not published (sample data, incomplete, or open fact-check flags): {', '.join(result.skipped)}")
+    feed_warning = unstable_feed_ids(settings, base_url or settings.site.base_url)
+    if feed_warning:
+        info(f"warning: {feed_warning}")
     if not result.changed:
         click.echo(f"{target}: up to date ({result.total} issues); nothing to publish")
     else:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from generator.errors import RefusedError
@@ -66,6 +67,9 @@ def _settings_for_new_folder() -> str:
     # The new folder's templates/ is the override folder.
     text = text.replace("\ntemplates_dir: null                     # e.g. templates (relative to this file)",
                         "\ntemplates_dir: templates                # this folder's templates/ (empty: the built-in design)", 1)
+    # The feed's permanent id, made once here so a test publish on a local URL and the real site share it.
+    text = text.replace("\n  feed_id: null                         #",
+                        f"\n  feed_id: {uuid.uuid4().urn}  #", 1)
     # yaml-language-server (VS Code's YAML extension, Neovim, Helix...) reads this line.
     return "# yaml-language-server: $schema=./settings.schema.json\n" + text
 

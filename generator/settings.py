@@ -288,7 +288,25 @@ class Site(_Model):
                                                        "cover counted from it, so backfilling never renumbers; "
                                                        "unset: no issue numbers.")
 
+    feed_id: str | None = Field(None, description="The feed's permanent id, a urn:uuid:... (`capweekly init` writes "
+                                                   "one): the Atom feed's and its entries' ids derive from it, so "
+                                                   "they never change with the host. Unset: ids from the "
+                                                   "base_url's host (they change when the host does).")
+
     _url = field_validator("base_url")(classmethod(lambda cls, value: _base_url(value)))
+
+    @field_validator("feed_id")
+    @classmethod
+    def _feed_id(cls, value):
+        if value is None:
+            return value
+        import uuid
+
+        try:
+            return f"urn:uuid:{uuid.UUID(value.removeprefix('urn:uuid:'))}"
+        except ValueError:
+            raise ValueError("must be a urn:uuid:... id (capweekly init writes one; python3 -c 'import uuid; "
+                             "print(uuid.uuid4().urn)' makes one)") from None
 
 
 def _one_line(value):

@@ -209,9 +209,8 @@ def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[s
           updated: dict[str, datetime]) -> bytes:
     from feedgen.feed import FeedGenerator
 
-    host = urlparse(base_url).hostname or "capweekly.invalid"
     fg = FeedGenerator()
-    fg.id(f"tag:{host},2024:capweekly-feed")
+    fg.id(feed_ids(settings, base_url)(None))
     fg.title(settings.branding.title)
     fg.subtitle(settings.branding.subtitle or settings.branding.title)
     fg.author({"name": settings.branding.author})
@@ -223,8 +222,7 @@ def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[s
     fg.updated(max(updated[i.as_of.isoformat()] for i in shown))
     for issue in reversed(shown):
         entry = fg.add_entry()
-        # A tag URI built from the host and the issue date never changes, whatever the site's path becomes.
-        entry.id(f"tag:{host},{issue.as_of.isoformat()}:issue/{issue.as_of.isoformat()}")
+        entry.id(feed_ids(settings, base_url)(issue.as_of))
         entry.title(issue.headline)
         entry.link(href=f"{base_url}issues/{issue.as_of.isoformat()}/", rel="alternate")
         entry.published(_close(issue.as_of))
@@ -234,6 +232,20 @@ def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[s
         entry.content(feed_content(published[issue.as_of.isoformat()].decode("utf-8"),
                                    f"{base_url}issues/{issue.as_of.isoformat()}/"), type="html")
     return fg.atom_str(pretty=True)
+
+
+def feed_ids(settings, base_url: str):
+    """The feed's id (for None) and each issue's, as a function of the issue's date. With site.feed_id (init
+    writes one) they derive from it alone, so a test publish on 127.0.0.1 and the real site give the same ids;
+    without it, tag URIs from the host as before, kept so that existing feeds do not show every issue twice."""
+    import uuid
+
+    if settings.site.feed_id:
+        root = uuid.UUID(settings.site.feed_id.removeprefix("urn:uuid:"))
+        return lambda day: root.urn if day is None else uuid.uuid5(root, f"issue/{day.isoformat()}").urn
+    host = urlparse(base_url).hostname or "capweekly.invalid"
+    return lambda day: (f"tag:{host},2024:capweekly-feed" if day is None
+                        else f"tag:{host},{day.isoformat()}:issue/{day.isoformat()}")
 
 
 def feed_content(page: str, url: str) -> str:
