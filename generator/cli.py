@@ -211,7 +211,8 @@ def build_summary(folder: Path, gaps: tuple = ()) -> str:
     stance = doc.get("stance") or {}
     check = doc.get("fact_check") or {}
     files = sorted(p.name for p in folder.iterdir() if p.is_file())
-    charts = len(list((folder / "charts").glob("*.png"))) if (folder / "charts").is_dir() else 0
+    # one SVG per chart (the print edition's); the PNGs also hold phone renditions and the share card
+    charts = len(list((folder / "charts").glob("*.svg"))) if (folder / "charts").is_dir() else 0
     flags = (f"{check.get('open', 0)} open flag(s), {check.get('overridden', 0)} overridden"
              if check.get("open") or check.get("overridden") else "passed")
     return "\n".join([

@@ -61,5 +61,7 @@ def test_csv_build_warns_that_breadth_is_empty_and_says_how_to_fill_it(market_di
     assert "readers will see \u201c" in breadth and "breadth readings" in breadth.lower()
     assert "0 of the 600 members of breadth.universe have prices, and breadth needs 50" in breadth
     assert f"CSV folder {market_dir}" in breadth and "(breadth.data_dir)" in breadth
+    svgs = len(list((letter / "reports" / "2024-07-12" / "charts").glob("*.svg")))
+    assert f", {svgs} charts" in build.stderr and 9 <= svgs <= 11  # charts, not every PNG rendition
     (summary,) = [line for line in lines if line.startswith("no data:")]
     assert summary.split(":", 1)[1].split("(")[0].split(", ")[0].strip() == "breadth"
