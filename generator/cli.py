@@ -198,7 +198,7 @@ def build_warnings(settings, built) -> list[str]:
     in the week but not on its day."""
     from generator.preview import week_note_warnings
 
-    return [*built.notes, *settings_warnings(settings, built.folder), *(g.line() for g in built.gaps),
+    return [*built.notes, *settings_warnings(settings, built.folder), *(g.line() for g in built.gaps if not g.chosen),
             *week_note_warnings(
         settings.resolve(settings.notes_dir) if settings.notes_dir else None, built.as_of)]
 
@@ -221,8 +221,8 @@ def build_summary(folder: Path, gaps: tuple = ()) -> str:
         f"stance:    {stance.get('label', '?')} (score {stance.get('score', '?')} of {stance.get('max_score', '?')}, "
         f"risk {stance.get('risk_level', '?')})",
         f"files:     {', '.join(files)}, {charts} charts",
-        f"no data:   {', '.join(g.section for g in gaps)} (see the warnings above)" if gaps else
-        "no data:   none (every section has its data)",
+        f"no data:   {', '.join(g.section + (' (off in settings)' if g.chosen else '') for g in gaps)}" if gaps
+        else "no data:   none (every section has its data)",
         f"fact-check: {flags}",
     ])
 

@@ -6,6 +6,9 @@ fails; with csv data and the packaged breadth list, breadth was silently empty a
 without it. So every such note the issue prints becomes a warning on the terminal that quotes what
 readers will see and names the setting that would fill the section, and the build summary lists them.
 
+A section the writer turned off (every ticker it needs set to null) is listed in the summary but is
+not a warning, so `weekly --strict` can still run on a letter that chose to leave it out.
+
 The trigger is the rendered note itself (`words.rendered`), not a second copy of each section's
 condition: a gap is reported exactly when readers see one.
 """
@@ -21,6 +24,7 @@ class Gap:
     section: str      # where readers see it ("breadth", "junk", ...)
     said: str         # the sentence readers see
     fill: str         # what would fill it: the setting to change or the command to run
+    chosen: bool = False  # the writer turned its series off (every ticker it needs set to null): no warning
 
     def line(self) -> str:
         return f"{self.section}: readers will see \u201c{self.said}\u201d; {self.fill}"
@@ -54,7 +58,7 @@ def data_gaps(rendered: Iterable, settings, doc: dict) -> tuple[Gap, ...]:
             named = [f"{f} ({_ticker(settings, f)})" for f in fields if _ticker(settings, f)]
             fill = (f"add the data for {', '.join(named)} or correct the ticker" if named
                     else f"set {' and '.join(fields)} in settings.yaml")
-            out.append(Gap(section, r.text, fill))
+            out.append(Gap(section, r.text, fill, chosen=not named))
         elif key == "breadth_unavailable":
             out.append(Gap("breadth", r.text, _breadth_fill(settings, doc)))
         elif key == "crowding_unavailable":
@@ -75,7 +79,8 @@ def _breadth_fill(settings, doc: dict) -> str:
     universe = (doc.get("provenance") or {}).get("universe") or {}
     have, size = universe.get("with_data", 0), universe.get("size", "?")
     need = settings.breadth.min_members
-    counted = f"{have} of the {size} members of breadth.universe have prices, and breadth needs {need}"
+    counted = (f"{have} of the {size} members of breadth.universe have prices, and breadth needs {need}" if size
+               else "breadth.universe lists no members")
     source = doc.get("source")
     if source == "csv":
         where = ((doc.get("provenance") or {}).get("description") or "the csv data folder")

@@ -41,6 +41,7 @@ def test_each_missing_series_names_its_setting_and_what_readers_see(tmp_path):
     assert {"rates", "policy", "junk", "sectors"} <= set(by_section), [g.line() for g in gaps]
     assert "tickers.long_yield (^TNXX)" in by_section["rates"].fill
     assert "set tickers.short_yield in settings.yaml" == by_section["policy"].fill
+    assert by_section["policy"].chosen and not by_section["rates"].chosen  # turned off, or missing by mistake
     assert "tickers.high_yield (HYGG)" in by_section["junk"].fill
     for gap in gaps:  # the quote is a sentence of the issue, as printed
         assert gap.said.endswith(".") and gap.line().startswith(f"{gap.section}: readers will see \u201c")
