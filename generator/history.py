@@ -20,7 +20,7 @@ import pandas as pd
 
 from generator.commentary.factcheck import CLASSES, Flag, plain
 from generator.commentary.words import previous_headline, write_words
-from generator.data.model import MarketData
+from generator.data.model import MarketData, cut_at
 from generator.metrics import compute_metrics
 from generator.metrics.indicators import weekly_last
 from generator.metrics.track import record_calls
@@ -54,7 +54,6 @@ def week_sessions(market: MarketData, settings, start: date, end: date | None) -
 
 
 def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[WeekResult]:
-    from generator.pipeline import cut_at
 
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     out: list[WeekResult] = []

@@ -13,7 +13,7 @@ import base64
 import shutil
 import time
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,7 @@ import pandas as pd
 from generator.coverage import data_gaps
 from generator.charts import CHARTS, ChartOutput, draw_charts, draw_phone_charts
 from generator.commentary.words import previous_headline, write_words
-from generator.data import MarketData, load_prices
+from generator.data import MarketData, cut_at, load_prices
 from generator.errors import DataError
 from generator.metrics import compute_metrics
 from generator.commentary.factcheck import flags_document, review_text
@@ -40,7 +40,6 @@ from generator.writer import staged_folder, write_text
 
 # An optional ticker whose last session is this much older than the issue's is
 # treated as unavailable for the week rather than quoted stale.
-STALE_AFTER = timedelta(days=7)
 # Drawn by the helper process in a parallel build: about half the chart work.
 HELPER_CHARTS = ("breadth_history", "sector_bars", "sector_quadrant", "credit_quality", "risk_panel")
 
@@ -78,17 +77,6 @@ def pick_session(market: MarketData, settings, as_of: date | None) -> pd.Timesta
                         f"session is {expected}",
                         f"run `capweekly data update`, or pass --as-of {session.date()} to build that week")
     return session
-
-
-def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
-    """The market as of the session's close, with stale optional tickers dropped."""
-    cut = market.upto(session)
-    stale = [t for t, h in cut.histories.items() if h.frame.index[-1] < session - STALE_AFTER]
-    if not stale:
-        return cut
-    kept = {t: h for t, h in cut.histories.items() if t not in stale}
-    return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale),
-                      cut.notes, cut.expected_session, cut.members, cut.cot).cut_from(market)
 
 
 def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,

@@ -123,7 +123,8 @@ class Preview:
         from generator.data import load_prices
         from generator.metrics import compute_metrics
         from generator.notes import load_note
-        from generator.pipeline import cut_at, pick_session
+        from generator.data import cut_at
+        from generator.pipeline import pick_session
         from generator.settings import load_settings
 
         settings = load_settings(self.settings_path)

@@ -21,6 +21,7 @@ from generator.commentary import SECTIONS, Commentary
 from generator.commentary.claims import MISSING, Sentence
 from generator.commentary.factcheck import Flag, Rendered, fact_check, plain
 from generator.commentary.news import SECTION_NEWS
+from generator.data import cut_at
 
 
 @dataclass(frozen=True)
@@ -334,7 +335,6 @@ def previous_headline(market, settings, env, session) -> str | None:
     before = last_on_or_before(index, week_start(session.date()) - timedelta(days=1))
     if before is None or index.get_loc(before) < 2:
         return None
-    from generator.pipeline import cut_at
 
     cut = cut_at(market, before)
     m = compute_metrics(cut, settings, before)

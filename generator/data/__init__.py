@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, Sequence
 
-from generator.data.model import MarketData, TickerHistory
+from generator.data.model import MarketData, TickerHistory, cut_at
 from generator.errors import DataError
 
-__all__ = ["MarketData", "TickerHistory", "PriceSource", "load_prices", "make_source"]
+__all__ = ["MarketData", "TickerHistory", "cut_at", "PriceSource", "load_prices", "make_source"]
 
 
 class PriceSource(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Mapping
 
@@ -171,3 +171,18 @@ class MarketData:
             digest.update(self.cot.index.asi8.tobytes())
             digest.update(self.cot.drop(columns="release").to_numpy(dtype="float64").tobytes())
         return digest.hexdigest()
+
+
+STALE_AFTER = timedelta(days=7)
+
+
+def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
+    """The market as of the session's close, with stale optional tickers dropped (a series whose last bar is
+    more than STALE_AFTER before the session says nothing about that week)."""
+    cut = market.upto(session)
+    stale = [t for t, h in cut.histories.items() if h.frame.index[-1] < session - STALE_AFTER]
+    if not stale:
+        return cut
+    kept = {t: h for t, h in cut.histories.items() if t not in stale}
+    return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale),
+                      cut.notes, cut.expected_session, cut.members, cut.cot).cut_from(market)
