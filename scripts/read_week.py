@@ -7,6 +7,7 @@ any fact-check flags. The commentary path only: no charts, no PDF.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -19,8 +20,18 @@ from generator.commentary.words import previous_headline, write_words  # noqa: E
 from generator.data import load_prices  # noqa: E402
 from generator.metrics import compute_metrics  # noqa: E402
 from generator.pipeline import cut_at, pick_session  # noqa: E402
-from generator.render.environment import make_environment  # noqa: E402
+from generator.render.environment import builtin_templates_dir, make_environment  # noqa: E402
 from generator.settings import load_settings  # noqa: E402
+
+
+def fixed_headings() -> dict[str, str]:
+    """The sections' printed headings, as the report's partials write them (templates/sections/_NN_<name>.html)."""
+    out = {}
+    for path in sorted(builtin_templates_dir().joinpath("sections").glob("_[0-9][0-9]_*.html")):
+        found = re.search(r"<h2>([^<{]+)</h2>", path.read_text())
+        if found:
+            out[path.stem[4:].replace("_", "-")] = found.group(1)
+    return out
 
 
 def main() -> None:
@@ -33,6 +44,7 @@ def main() -> None:
     settings = load_settings(args.settings)
     market = load_prices(settings, args.source, args.data_dir if args.source == "csv" else None, offline=True)
     env = make_environment()
+    headings = fixed_headings()
     for day in args.dates:
         session = pick_session(market, settings, date.fromisoformat(day))
         cut = cut_at(market, session)
@@ -47,9 +59,11 @@ def main() -> None:
             if name in w.headings:
                 print(f"## {plain(w.headings[name])}")
             elif name != "sectors-map":
-                print(f"## {name}")
+                print(f"## {headings.get(name, name)}")
             for p in w.sections.get(name, ()):
                 print(plain(p) + "\n")
+            for note in w.notes.get(name, ()):
+                print(f"(Notes box) {plain(note)}\n")
         prose = sum(len(plain(t).split()) for t in [w.headline, w.standfirst, *w.brief, *w.headings.values()]
                     ) + sum(len(plain(p).split()) for ps in w.sections.values() for p in ps)
         print(f"[{prose} words of commentary]")
