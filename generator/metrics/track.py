@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,6 +55,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from generator.data.arrays import ArrayCache
 from generator.data.model import MarketData
 from generator.metrics.breadth import SMA_LONG, breadth_history, closes_matrix, reference_highs
 from generator.metrics.events import VIX_SURGE
@@ -298,30 +298,24 @@ def cache_folder(settings) -> Path:
 KEEP_FILES = 8  # cached records kept on disk (one per data hash: a weekly data update makes a new one)
 
 
-def _read(path: Path) -> Calls | None:
-    """A cached record, or None when the file is missing, damaged or of the wrong shape (then it is rebuilt)."""
+def _disk(settings) -> ArrayCache:
+    return ArrayCache(cache_folder(settings), "calls", KEEP_FILES)
+
+
+def _read(stored: dict | None) -> Calls | None:
+    """A cached record, or None when missing or of the wrong shape (then it is rebuilt)."""
     try:
-        with np.load(path, allow_pickle=False) as z:
-            ends, raw, published, first = z["ends"], z["raw"], z["published"], int(z["first"])
-    except Exception:  # noqa: BLE001 - any unreadable cache file (a bad zip, a short array) is only a cache miss
+        ends, raw, published, first = stored["ends"], stored["raw"], stored["published"], int(stored["first"])
+    except (TypeError, KeyError, ValueError):
         return None
     if not (ends.dtype == np.int64 and len(ends) == len(raw) == len(published) and 0 <= first <= len(ends)):
         return None
     return Calls(pd.DatetimeIndex(ends.view("M8[ns]")), raw.astype(np.int8), published.astype(np.int8), first)
 
 
-def _write(path: Path, calls: Calls) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(partial, ends=calls.ends.as_unit("ns").asi8, raw=calls.raw, published=calls.published,
-                 first=np.int64(calls.first))
-        os.replace(partial, path)
-        old = sorted(path.parent.glob("calls-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_FILES:]
-        for stale in old:
-            stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only cache folder only costs the next build the computation
+def _arrays(calls: Calls) -> dict[str, np.ndarray]:
+    return {"ends": calls.ends.as_unit("ns").asi8, "raw": calls.raw, "published": calls.published,
+            "first": np.int64(calls.first)}
 
 
 def record_calls(market: MarketData, settings, *, disk: bool = True, key: str | None = None) -> Calls:
@@ -330,12 +324,11 @@ def record_calls(market: MarketData, settings, *, disk: bool = True, key: str | 
     key = key or cache_key(full, settings)
     calls = _MEMORY.get(key)
     if calls is None:
-        path = cache_folder(settings) / f"calls-{key}.npz"
-        calls = _read(path) if disk and path.is_file() else None
+        calls = _read(_disk(settings).read(key)) if disk else None
         if calls is None:
             calls = compute_calls(full, settings)
             if disk:
-                _write(path, calls)
+                _disk(settings).write(key, _arrays(calls))
         _MEMORY[key] = calls
     return calls
 
