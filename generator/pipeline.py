@@ -184,8 +184,15 @@ def _print_html(settings, env, market: MarketData, metrics, commentary, words, n
     """The report rendered for print, its charts as the SVG files in the issue folder."""
     printed = build_context(settings, market, metrics, commentary, words,
                             {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption) for s in specs},
-                            note.with_images(lambda name: f"notes/{name}"))
+                            note.with_images(lambda name: f"notes/{name}"), number=_number(settings, metrics.as_of))
     return render_html(env, printed, medium="print")
+
+
+def _number(settings, as_of: date) -> int | None:
+    """The issue number the build prints: the recorded or next publication number (generator.publish.numbers)."""
+    from generator.publish.numbers import build_number
+
+    return build_number(as_of, settings.site.first_issue, settings.resolve(settings.site.dir) / "issues")
 
 
 def write_site_card(context, headline: str, folder: Path) -> None:
@@ -220,7 +227,8 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
     write_text(folder / "review.txt", review_text(words, metrics.as_of))
     screen = build_context(settings, market, metrics, commentary, words,
                            {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs},
-                           note.with_images(_note_data_uri(folder, note)))  # self-contained, like its charts
+                           note.with_images(_note_data_uri(folder, note)),  # self-contained, like its charts
+                           number=_number(settings, metrics.as_of))
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
     phone = lambda s: f"charts/{s.id}.phone.png" if (folder / "charts" / f"{s.id}.phone.png").is_file() else None
     site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,

@@ -284,9 +284,12 @@ class Site(_Model):
     base_url: str | None = Field(None, description="Public URL of the site (https://.../); needed for the feed, "
                                                    "sitemap, email links and hosted email images.")
     feed_entries: int = Field(30, ge=1, le=500, description="Most recent issues listed in the Atom feed.")
-    first_issue: date | None = Field(None, description="Week of issue No. 1: issues are numbered by the week they "
-                                                       "cover counted from it, so backfilling never renumbers; "
-                                                       "unset: no issue numbers.")
+    first_issue: date | None = Field(None, description="Unset (the default): the first issue published is "
+                                                       "No. 1 and each later week takes the next number, recorded "
+                                                       "at publish time; older weeks published later are "
+                                                       "unnumbered. A date: the week of No. 1, issues numbered by "
+                                                       "the week they cover. Either way a published number never "
+                                                       "changes.")
 
     _url = field_validator("base_url")(classmethod(lambda cls, value: _base_url(value)))
 

@@ -134,6 +134,30 @@ def test_issue_numbers_pager_and_archive(site, settings):
     assert archive.count('class="excerpt"') == 2 and archive.count('class="badge ') == 2
 
 
+def test_numbers_start_at_one_and_a_backfill_never_renumbers(settings, reports, tmp_path):
+    """With site.first_issue unset (the shipped default) the first issue published is No. 1; a week
+    published later but older than it is a back issue, unnumbered; the number is kept in published.json."""
+    unset = settings.model_copy(update={"site": settings.site.model_copy(update={"first_issue": None})})
+    only = tmp_path / "reports"
+    shutil.copytree(reports / "2024-07-05", only / "2024-07-05")
+    target = tmp_path / "site"
+    publish_site(unset, only, target, BASE)
+    page = lambda day: (target / "issues" / day / "index.html").read_text()  # noqa: E731
+    assert '<span class="run-number">No. 1</span>' in page("2024-07-05") and "No. 1" in (target / "index.html").read_text()
+    assert json.loads((target / "issues/2024-07-05/published.json").read_text())["number"] == 1
+    shutil.copytree(reports / "2024-06-28", only / "2024-06-28")  # a backfilled older week
+    publish_site(unset, only, target, BASE)
+    assert '<span class="run-number">No. 1</span>' in page("2024-07-05")
+    assert 'class="run-number"' not in page("2024-06-28") and "capweekly:number" not in page("2024-06-28")
+    archive = (target / "archive/index.html").read_text()
+    assert archive.count("No. ") == 1 and "2 issues" in archive
+    fresh = tmp_path / "fresh"  # both weeks in a first publish: numbered in date order
+    publish_site(unset, only, fresh, BASE)
+    numbers = {d: json.loads((fresh / "issues" / d / "published.json").read_text())["number"]
+               for d in ("2024-06-28", "2024-07-05")}
+    assert numbers == {"2024-06-28": 1, "2024-07-05": 2}
+
+
 def test_publish_is_incremental_atomic_and_idempotent(settings, reports, market_dir, tmp_path):
     target = tmp_path / "site"
     publish_site(settings, reports, target, BASE)

@@ -30,13 +30,14 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
 from generator.errors import CapweeklyError
+from generator.publish.numbers import assign, recorded
 from generator.render.context import issue_number, reader_source
 from generator.render.environment import make_environment
 from generator.formats import longdate
@@ -178,12 +179,15 @@ def open_flags(doc: dict) -> int:
     return int((doc.get("fact_check") or {}).get("open", 0))
 
 
+def _write_stamp(target: Path, digest: str, updated: str, number: int | None) -> None:
+    doc = {"digest": digest, "updated": updated, **({"number": number} if number else {})}
+    (target / STAMP).write_text(json.dumps(doc) + "\n", encoding="utf-8")
+
+
 def _copy_issue(summary: IssueSummary, target: Path, page: bytes, updated: datetime) -> None:
     target.mkdir(parents=True)
     (target / "index.html").write_bytes(page)
-    (target / STAMP).write_text(json.dumps({"digest": build_digest(summary.folder),
-                                            "updated": updated.isoformat(timespec="seconds")}) + "\n",
-                                encoding="utf-8")
+    _write_stamp(target, build_digest(summary.folder), updated.isoformat(timespec="seconds"), summary.number)
     for name in ISSUE_FILES:
         shutil.copyfile(summary.folder / name, target / name)
     (target / "charts").mkdir()
@@ -286,8 +290,10 @@ def issue_page(env, settings, issue: IssueSummary, older: IssueSummary | None, n
                  image=_card(issue, base_url), image_alt=_card_alt(issue),
                  published=f"{issue.as_of.isoformat()}T21:00:00Z")
     pager = env.get_template("site/_pager.html").render(older=older, newer=newer)
+    number = f'<span class="run-number">No. {issue.number}</span> &middot; ' if issue.number else ""
     page = (issue.folder / "site.html").read_text(encoding="utf-8")
-    return page.replace("<!--capweekly:meta-->", meta, 1).replace("<!--capweekly:pager-->", pager, 1).encode()
+    return page.replace("<!--capweekly:meta-->", meta, 1).replace("<!--capweekly:pager-->", pager, 1) \
+        .replace("<!--capweekly:number-->", number, 1).encode()
 
 
 PAGER = re.compile(rb'<nav class="pager".*?</nav>\n?', flags=re.S)
@@ -377,10 +383,17 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
                            "override it in the editor's note, or pass --allow-flagged")
     issues = sorted(summaries, key=lambda s: s.as_of, reverse=True)
     existing_issues = site_dir / "issues"
+    known = recorded(existing_issues)
+    if settings.site.first_issue is None:  # numbered as published (generator.publish.numbers)
+        numbers = assign(known, [s.as_of for s in issues])
+        issues = [replace(s, number=numbers.get(s.as_of)) for s in issues]
     present = {p.name for p in existing_issues.iterdir()} if existing_issues.is_dir() else set()
     new = [s for s in issues if s.as_of.isoformat() not in present]
     changed = [s for s in issues if s.as_of.isoformat() in present and rebuilt(s, existing_issues / s.as_of.isoformat())]
     fresh = {s.as_of.isoformat() for s in new + changed}
+    # Published before numbers were recorded: their published.json gets the number now, once.
+    restamp = {s.as_of.isoformat() for s in issues if s.number and s.as_of.isoformat() not in fresh
+               and s.as_of.isoformat() in present and known.get(s.as_of) != s.number}
     revised_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     revised = {s.as_of.isoformat() for s in changed}
     updated = {day: revised_at if day in revised else _close(s.as_of) if day not in present
@@ -401,7 +414,7 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
             rewritten.add(day)
         published[day] = data
     pages = _pages(settings, issues, base_url, published, updated)
-    unchanged = not fresh and not rewritten and all(
+    unchanged = not fresh and not rewritten and not restamp and all(
         (site_dir / name).is_file() and (site_dir / name).read_bytes() == data for name, data in pages.items())
     from generator.writer import remove_abandoned
 
@@ -424,6 +437,11 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
                 if day in rewritten:  # a new neighbour: a fresh file, never a write through the shared link
                     (target / "index.html").unlink()
                     (target / "index.html").write_bytes(issue_pages[day])
+                if day in restamp:
+                    stamp = _stamp(existing_issues / day)
+                    (target / STAMP).unlink(missing_ok=True)
+                    _write_stamp(target, stamp.get("digest") or build_digest(s.folder),
+                                 stamp.get("updated") or _close(s.as_of).isoformat(), s.number)
         for name, data in pages.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)

@@ -88,8 +88,9 @@ class ReportContext:
     reference_year: int = _help("Year whose highs small caps are compared with (lookbacks.reference_high_year).")
     note: EditorNote = _help("The editor's note for this issue: optional headline and safe HTML per section.")
     subscribe_url: str | None = _help("Where the site's sign-up form posts (web.public_url + subscribe), if set.")
-    issue_number: int | None = _help("The issue's number: weeks since site.first_issue, counting that week as No. 1 "
-                                     "(None when unset or before it).")
+    issue_number: int | None = _help("The issue's number: No. 1 is the first issue published (numbers recorded at "
+                                     "publish time), or the week-count from site.first_issue when set; None "
+                                     "where not yet known.")
     site_url: str | None = _help("The public site's base URL (site.base_url), if set, ending in '/'.")
     toc: tuple[tuple[str, str], ...] = _help("(section id, short title) of every section, in order, for the contents.")
 
@@ -132,7 +133,10 @@ def relative_src(spec: ChartSpec, folder, kind: str) -> str:
 
 
 def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary, w: Words,
-                  charts: Mapping[str, ChartView], note: EditorNote | None = None) -> ReportContext:
+                  charts: Mapping[str, ChartView], note: EditorNote | None = None, *,
+                  number: int | None | bool = True) -> ReportContext:
+    """`number`: the issue number to print (None: none); left True, the week-count from site.first_issue
+    (the build passes the publication number, generator.publish.numbers)."""
     b, d = settings.branding, settings.disclosures
     disclosures = d.model_dump()
     disclosures["copyright"] = d.copyright.replace("{year}", str(m.as_of.year))
@@ -155,7 +159,7 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
         reference_year=settings.lookbacks.reference_high_year,
         note=note or EditorNote(),
         subscribe_url=f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
-        issue_number=issue_number(m.as_of, settings.site.first_issue),
+        issue_number=issue_number(m.as_of, settings.site.first_issue) if number is True else number,
         site_url=settings.site.base_url,
         toc=TOC_TITLES,
     )
