@@ -114,6 +114,8 @@ def test_email_holds_the_whole_issue_and_the_whole_note(issue):
     assert "An editor's headline for the week" in html and "An editor's headline for the week" in text
     assert "No. " in html and "No. " in text  # the issue number
     assert "Forward this" in html and "Forward this" in text
+    # web.public_url unset: no "subscribe here" to a page without a form (the sign-up link needs `serve`)
+    assert "subscribe here" not in html and "Subscribe:" not in text
     assert "/work/" not in html and "/work/" not in text and "CSV folder" not in text  # no local path
     assert re.search(r'class="preheader"[^>]*>[^<]{40,}', html)  # the inbox preview: the standfirst
     for heading in HEADINGS:

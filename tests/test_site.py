@@ -134,6 +134,27 @@ def test_issue_numbers_pager_and_archive(site, settings):
     assert archive.count('class="excerpt"') == 2 and archive.count('class="badge ') == 2
 
 
+def test_signup_forms_where_they_can_work_and_the_feed_where_not(settings, reports, site, tmp_path):
+    """web.public_url set: a form in the home hero, after the issue and at the foot of every page, each
+    posting to `capweekly serve`. Unset: no form and no invitation to subscribe; the follow box offers the feed."""
+    pages = ("index.html", "archive/index.html", "about/index.html", "methodology/index.html",
+             "issues/2024-07-05/index.html")
+    for page in pages:
+        text = (site / page).read_text()
+        assert "<form" not in text and "ubscribe" not in text and "feed.xml\">Atom feed</a>" in text, page
+    signup = "https://example.com/letters/"
+    on = settings.model_copy(update={"web": settings.web.model_copy(update={"public_url": signup})})
+    target = tmp_path / "site"
+    publish_site(on, reports, target, BASE)
+    for page in pages:
+        text = (target / page).read_text()
+        assert text.count(f'<form method="post" action="{signup}subscribe">') == (2 if page == "index.html" else 1)
+        ids = re.findall(r'\bid="([^"]+)"', text)
+        assert len(ids) == len(set(ids)), page  # the hero's form and the footer's do not share ids
+    home = (target / "index.html").read_text()
+    assert home.index("signup-box") < home.index("Recent issues")  # the hero's form, above the list
+
+
 def test_numbers_start_at_one_and_a_backfill_never_renumbers(settings, reports, tmp_path):
     """With site.first_issue unset (the shipped default) the first issue published is No. 1; a week
     published later but older than it is a back issue, unnumbered; the number is kept in published.json."""

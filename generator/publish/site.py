@@ -9,8 +9,10 @@ is relative, so the site works under any base URL and opened as local files;
 only the feed, the sitemap, canonical links and share-card meta (Open Graph
 and Twitter, which must be absolute) carry absolute URLs, from site.base_url.
 
-An issue page is the build's site.html with two markers filled in here: the
-head's canonical and share-card meta, and the previous/next links. So an
+An issue page is the build's site.html with markers filled in here: the
+head's canonical and share-card meta, the previous/next links, the issue
+number (generator.publish.numbers) and the sign-up box (a form where
+web.public_url is set, else the feed). So an
 issue page is rewritten when a neighbour appears (a new week, or a
 backfilled one beside it); otherwise it is hard-linked as before.
 
@@ -291,9 +293,16 @@ def issue_page(env, settings, issue: IssueSummary, older: IssueSummary | None, n
                  published=f"{issue.as_of.isoformat()}T21:00:00Z")
     pager = env.get_template("site/_pager.html").render(older=older, newer=newer)
     number = f'<span class="run-number">No. {issue.number}</span> &middot; ' if issue.number else ""
+    signup = env.get_template("site/_signup.html").render(title=settings.branding.title, root="../../",
+                                                          subscribe_url=_subscribe_url(settings))
     page = (issue.folder / "site.html").read_text(encoding="utf-8")
     return page.replace("<!--capweekly:meta-->", meta, 1).replace("<!--capweekly:pager-->", pager, 1) \
-        .replace("<!--capweekly:number-->", number, 1).encode()
+        .replace("<!--capweekly:number-->", number, 1).replace("<!--capweekly:signup-->", signup, 1).encode()
+
+
+def _subscribe_url(settings) -> str | None:
+    """Where the sign-up forms post: `capweekly serve`'s /subscribe, when its public URL is set."""
+    return f"{settings.web.public_url}subscribe" if settings.web.public_url else None
 
 
 PAGER = re.compile(rb'<nav class="pager".*?</nav>\n?', flags=re.S)
@@ -314,7 +323,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
     title = settings.branding.title
     description = settings.branding.subtitle or f"{title}: small caps against large caps, every week."
     common = {"title": title, "subtitle": settings.branding.subtitle, "short_form": d.short_form,
-              "subscribe_url": f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
+              "subscribe_url": _subscribe_url(settings),
               "data_line": f"Data: {latest.data_source}, to the close of {longdate(latest.as_of)}.",
               "copyright": d.copyright.replace("{year}", str(latest.as_of.year)),
               "image": _card(latest, base_url), "image_alt": _card_alt(latest), "og_type": "website",
