@@ -53,6 +53,10 @@ class Branding(_Model):
     postal_address: str = Field("", description="The publisher's postal address, on one line, printed in the footer "
                                                 "of both parts of every email (US CAN-SPAM requires a valid physical "
                                                 "postal address in commercial email). Required before any real send.")
+    about: str = Field("", max_length=5000,
+                       description="The about page's opening, in Markdown (raw HTML is shown as text): who writes, "
+                                   "what the newsletter argues and how often it comes. Empty: the page opens with "
+                                   "the data.")
 
     _one_line = field_validator("title", "subtitle", "author", "editor", "publisher", "postal_address")(
         classmethod(lambda cls, value: _one_line(value)))

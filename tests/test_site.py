@@ -155,6 +155,35 @@ def test_signup_forms_where_they_can_work_and_the_feed_where_not(settings, repor
     assert home.index("signup-box") < home.index("Recent issues")  # the hero's form, above the list
 
 
+def test_the_smaller_things(site, settings):
+    """Issue 21's list: a <main>, a favicon, the share description from the brief, the stance pill by label,
+    runs of the stance history collapsed, the disclosure line once, charts with their size, the postal
+    address in every footer and the about text above the data."""
+    pages = {p: (site / p).read_text() for p in ("index.html", "archive/index.html", "about/index.html",
+                                                 "issues/2024-07-05/index.html", "issues/2024-06-28/index.html")}
+    for name, text in pages.items():
+        assert text.count("<main>") == 1 and 'rel="icon" type="image/svg+xml"' in text, name
+        assert text.count("Full disclosures at the end") <= 1, name
+        assert settings.branding.postal_address in text.split('class="sitefooter"')[1], name
+    issue = pages["issues/2024-07-05/index.html"]
+    card = json.loads((site / "issues/2024-07-05/metrics.json").read_text())
+    description = _meta(issue)["og:description"]
+    assert description.split(":")[0] in " ".join(re.sub(r"<[^>]+>", "", li) for li in
+                                                  re.findall(r'<li>(.*?)</li>', issue.split('class="brief"')[1]))
+    for img in re.findall(r"<img [^>]*>", issue):
+        assert re.search(r'width="\d+" height="\d+"', img), img
+    badges = re.findall(r'class="badge ([a-z-]+)">([^<]+)<', pages["archive/index.html"])
+    for cls, label in badges:
+        assert cls == ("favours-large" if label == "Stay with large caps" else "favours-small"), (cls, label)
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>",
+                      issue.split('class="compact history"')[1].split("</table>")[0])
+    assert rows and all(a[1:] != b[1:] for a, b in zip(rows, rows[1:]))  # no two neighbouring rows alike
+    history = card["stance"]["history"]
+    assert sum(int(m.group(1)) if (m := re.search(r"\((\d+) weeks\)", r[0])) else 1 for r in rows) == len(history)
+    about = pages["about/index.html"]
+    assert about.index("<strong>Small Caps Weekly</strong> asks one question") < about.index("<table")
+
+
 def test_numbers_start_at_one_and_a_backfill_never_renumbers(settings, reports, tmp_path):
     """With site.first_issue unset (the shipped default) the first issue published is No. 1; a week
     published later but older than it is a back issue, unnumbered; the number is kept in published.json."""

@@ -73,11 +73,21 @@ class IssueSummary:
 
     stance_score: int = 0
     standfirst: str = ""    # in full, for the home page's lead (site.json)
+    stance_key: str = ""    # lean_further, start_lean or stay_large
+    brief: tuple[str, ...] = ()  # "the week in brief", plain text (site.json): the share cards' description
 
     @property
     def stance_class(self) -> str:
-        """CSS class of the stance badge: which side the stance's score leans to."""
-        return "favours-small" if self.stance_score > 0 else "favours-large" if self.stance_score < 0 else "neutral"
+        """CSS class of the stance badge: the side the call favours, from its label (never the score, which
+        moves within one label and would paint the same call two colours)."""
+        return {"stay_large": "favours-large", "start_lean": "favours-small",
+                "lean_further": "favours-small"}.get(self.stance_key, "neutral")
+
+    @property
+    def description(self) -> str:
+        """What a share card says of the issue: the week in brief, else the standfirst's opening."""
+        text = " ".join(self.brief) or self.excerpt
+        return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "..."
 
 
 @dataclass(frozen=True)
@@ -173,7 +183,8 @@ def _summary(doc: dict, folder: Path, first_issue: date | None) -> IssueSummary:
                         doc["pair"]["large"], doc["spread"].get("1w"), doc["ratio"].get("distance_from_sma_long"),
                         doc["source"], description, folder, open_flags(doc), issue_number(as_of, first_issue),
                         card.get("excerpt", ""), image, reader_source(doc["source"], description),
-                        int(doc["stance"].get("score") or 0), card.get("standfirst", card.get("excerpt", "")))
+                        int(doc["stance"].get("score") or 0), card.get("standfirst", card.get("excerpt", "")),
+                        doc["stance"].get("key", ""), tuple(card.get("brief") or ()))
 
 
 def open_flags(doc: dict) -> int:
@@ -288,7 +299,7 @@ def issue_page(env, settings, issue: IssueSummary, older: IssueSummary | None, n
     """The published issue page: the built site.html with its share-card meta and previous/next links."""
     url = f"{base_url}issues/{issue.as_of.isoformat()}/"
     meta = _meta(env, settings, url=url, og_title=issue.headline, og_type="article",
-                 description=issue.excerpt or f"{settings.branding.title}, week ending {issue.as_of.isoformat()}.",
+                 description=issue.description or f"{settings.branding.title}, week ending {issue.as_of.isoformat()}.",
                  image=_card(issue, base_url), image_alt=_card_alt(issue),
                  published=f"{issue.as_of.isoformat()}T21:00:00Z")
     pager = env.get_template("site/_pager.html").render(older=older, newer=newer)
@@ -323,6 +334,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
     title = settings.branding.title
     description = settings.branding.subtitle or f"{title}: small caps against large caps, every week."
     common = {"title": title, "subtitle": settings.branding.subtitle, "short_form": d.short_form,
+              "publisher": settings.branding.publisher, "postal_address": settings.branding.postal_address,
               "subscribe_url": _subscribe_url(settings),
               "data_line": f"Data: {latest.data_source}, to the close of {longdate(latest.as_of)}.",
               "copyright": d.copyright.replace("{year}", str(latest.as_of.year)),
@@ -343,6 +355,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
         "archive/index.html": page("site/archive.html", root="../", years=years, issues_count=len(issues),
                                    url=f"{base_url}archive/", og_title=f"{title}: archive"),
         "about/index.html": page("site/about.html", root="../", latest=latest, tickers=tickers,
+                                 about=about_html(settings.branding.about),
                                  latest_sha=provenance.get("data_sha256", "n/a"), url=f"{base_url}about/",
                                  og_title=f"{title}: about the data"),
         # Served for any missing path, so its links are absolute paths on the site's host.
@@ -350,6 +363,14 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
         "feed.xml": _feed(settings, issues, base_url, published, updated),
         "sitemap.xml": _sitemap(issues, base_url, updated),
     }
+
+
+def about_html(text: str):
+    """branding.about as HTML: CommonMark, raw HTML shown as text, unsafe links refused (as in notes)."""
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+
+    return Markup(MarkdownIt("commonmark", {"html": False, "typographer": True}).render(text)) if text.strip() else ""
 
 
 def _methodology(env, settings, common: dict, latest: IssueSummary, base_url: str) -> dict[str, bytes]:

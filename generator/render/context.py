@@ -34,6 +34,19 @@ class ChartView:
     alt: str
     caption: str
     phone_src: str | None = None  # a phone-drawn version (narrower, larger type), where the medium has one
+    size: tuple[int, int] | None = None  # the image's pixel width and height: the page keeps its place while it loads
+
+
+def png_size(path) -> tuple[int, int] | None:
+    """Width and height from a PNG's header (its IHDR chunk), without decoding it."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+    except OSError:
+        return None
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,30 @@ class ReturnRow:
     small: float | None
     large: float | None
     spread: float | None
+
+
+@dataclass(frozen=True)
+class StanceRun:
+    """Consecutive weeks with the same stance, score and false-move risk: one row of the stance history."""
+    first: date
+    last: date
+    weeks: int
+    label: str
+    score: int
+    risk_level: str
+
+
+def stance_runs(history) -> tuple[StanceRun, ...]:
+    """The stance history newest first, each run of identical weeks one row: twelve weeks of the same call
+    read as one line, not twelve."""
+    runs: list[StanceRun] = []
+    for week in reversed(history):
+        run = runs[-1] if runs else None
+        if run and (run.label, run.score, run.risk_level) == (week.label, week.score, week.risk_level):
+            runs[-1] = StanceRun(week.session, run.last, run.weeks + 1, run.label, run.score, run.risk_level)
+        else:
+            runs.append(StanceRun(week.session, week.session, 1, week.label, week.score, week.risk_level))
+    return tuple(runs)
 
 
 @dataclass(frozen=True)
@@ -92,6 +129,8 @@ class ReportContext:
                                      "publish time), or the week-count from site.first_issue when set; None "
                                      "where not yet known.")
     site_url: str | None = _help("The public site's base URL (site.base_url), if set, ending in '/'.")
+    stance_runs: tuple[StanceRun, ...] = _help("The stance history newest first, runs of identical weeks as one "
+                                               "row (first and last week, how many).")
     toc: tuple[tuple[str, str], ...] = _help("(section id, short title) of every section, in order, for the contents.")
 
 
@@ -162,4 +201,5 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
         issue_number=issue_number(m.as_of, settings.site.first_issue) if number is True else number,
         site_url=settings.site.base_url,
         toc=TOC_TITLES,
+        stance_runs=stance_runs(m.stance_history),
     )

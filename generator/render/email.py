@@ -52,7 +52,8 @@ def email_charts(context: ReportContext, base_url: str | None) -> dict[str, Char
             continue
         src = (f"{base_url}issues/{context.as_of.isoformat()}/{chart_file(chart_id)}" if base_url
                else f"cid:{chart_cid(chart_id, context.as_of)}")
-        out[chart_id] = replace(view, src=src)
+        # No width/height attributes: mail clients that ignore CSS would draw the chart at its full pixel width.
+        out[chart_id] = replace(view, src=src, size=None)
     return out
 
 
