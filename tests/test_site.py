@@ -316,6 +316,15 @@ def test_pages_in_chromium(browser, served, site, mode, width, tmp_path):
             assert _resolves(target.split("#")[0]), (url, target)
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{url} scrolls sideways at {width}px ({scroll}px)"
+        # axe's landmark rules (landmark-one-main, region): one <main>, and no text outside a landmark
+        outside = page.evaluate("""() => {
+            const marks = 'header, nav, main, aside, footer, [role=alert], [role=banner], [role=contentinfo]';
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const out = [];
+            for (let n = walker.nextNode(); n; n = walker.nextNode())
+                if (n.textContent.trim() && !n.parentElement.closest(marks)) out.push(n.textContent.trim());
+            return out; }""")
+        assert page.eval_on_selector_all("main", "els => els.length") == 1 and outside == [], (url, outside)
         if path.startswith("issues/"):  # the pager's links are real pages, the contents' anchors real sections
             pager = page.eval_on_selector_all(".pager a", "els => els.map(e => e.href)")
             assert len(pager) == 1 and all(_resolves(u) for u in pager), pager
