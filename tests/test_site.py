@@ -177,7 +177,8 @@ def test_the_smaller_things(site, settings):
         assert cls == ("favours-large" if label == "Stay with large caps" else "favours-small"), (cls, label)
     rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>",
                       issue.split('class="compact history"')[1].split("</table>")[0])
-    assert rows and all(a[1:] != b[1:] for a, b in zip(rows, rows[1:]))  # no two neighbouring rows alike
+    # no two neighbouring rows with the same call and risk
+    assert rows and all((a[1], a[3]) != (b[1], b[3]) for a, b in zip(rows, rows[1:]))
     history = card["stance"]["history"]
     assert sum(int(m.group(1)) if (m := re.search(r"\((\d+) weeks\)", r[0])) else 1 for r in rows) == len(history)
     about = pages["about/index.html"]

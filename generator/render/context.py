@@ -59,25 +59,29 @@ class ReturnRow:
 
 @dataclass(frozen=True)
 class StanceRun:
-    """Consecutive weeks with the same stance, score and false-move risk: one row of the stance history."""
+    """Consecutive weeks with the same call and false-move risk: one row of the stance history, with the
+    range its score moved in."""
     first: date
     last: date
     weeks: int
     label: str
-    score: int
+    low: int
+    high: int
     risk_level: str
 
 
 def stance_runs(history) -> tuple[StanceRun, ...]:
-    """The stance history newest first, each run of identical weeks one row: twelve weeks of the same call
-    read as one line, not twelve."""
+    """The stance history newest first, each run of weeks with the same call and risk one row: twelve weeks
+    of "Stay with large caps" read as one line, not twelve."""
     runs: list[StanceRun] = []
     for week in reversed(history):
         run = runs[-1] if runs else None
-        if run and (run.label, run.score, run.risk_level) == (week.label, week.score, week.risk_level):
-            runs[-1] = StanceRun(week.session, run.last, run.weeks + 1, run.label, run.score, run.risk_level)
+        if run and (run.label, run.risk_level) == (week.label, week.risk_level):
+            runs[-1] = StanceRun(week.session, run.last, run.weeks + 1, run.label, min(run.low, week.score),
+                                 max(run.high, week.score), run.risk_level)
         else:
-            runs.append(StanceRun(week.session, week.session, 1, week.label, week.score, week.risk_level))
+            runs.append(StanceRun(week.session, week.session, 1, week.label, week.score, week.score,
+                                  week.risk_level))
     return tuple(runs)
 
 
