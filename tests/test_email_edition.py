@@ -133,3 +133,20 @@ def test_read_on_the_web_whenever_the_site_is_known(settings, tmp_path):
     assert "Read on the web: https://ex.com/n/issues/2025-10-31/" in text
     assert 'src="https://ex.com/n/issues/2025-10-31/charts/ratio_history.phone.png"' in html
     assert "SAMPLE DATA" in html and "SAMPLE DATA" in text
+
+
+@pytest.mark.parametrize("public_url", ["https://example.com/letters/", None])
+def test_forwarded_readers_are_sent_where_they_can_subscribe(settings, market_dir, tmp_path, public_url):
+    """'Subscribe here' goes to `capweekly serve`'s sign-up form; without one, the email points to the site
+    and its feed instead of inviting a subscription that leads nowhere."""
+    site = "https://example.com/sc/"
+    own = settings.model_copy(update={"site": settings.site.model_copy(update={"base_url": site}),
+                                      "web": settings.web.model_copy(update={"public_url": public_url})})
+    folder = build_issue(own, source="csv", data_dir=market_dir, as_of=date(2024, 7, 12), out_dir=tmp_path).folder
+    html, text = (folder / "email.html").read_text(), (folder / "email.txt").read_text()
+    if public_url:
+        assert re.search(rf'<a href="{public_url}subscribe"[^>]*>subscribe here</a>', html)
+        assert f"Subscribe: {public_url}subscribe" in text
+    else:
+        assert "subscribe here" not in html and "Subscribe:" not in text
+        assert re.search(rf'every issue is at <a href="{site}"', html) and f"{site}feed.xml" in text
