@@ -144,7 +144,11 @@ def test_forwarded_readers_are_sent_where_they_can_subscribe(settings, market_di
                                       "web": settings.web.model_copy(update={"public_url": public_url})})
     folder = build_issue(own, source="csv", data_dir=market_dir, as_of=date(2024, 7, 12), out_dir=tmp_path).folder
     html, text = (folder / "email.html").read_text(), (folder / "email.txt").read_text()
-    if public_url:
+    if public_url:  # the PDF links to the web edition when site.base_url is known (once is enough)
+        import pypdf
+
+        pdf = "".join(p.extract_text() for p in pypdf.PdfReader(folder / "report.pdf").pages[:1])
+        assert f"Web edition: {site}issues/2024-07-12/" in pdf
         assert re.search(rf'<a href="{public_url}subscribe"[^>]*>subscribe here</a>', html)
         assert f"Subscribe: {public_url}subscribe" in text
     else:

@@ -185,6 +185,22 @@ def test_the_smaller_things(site, settings):
     assert about.index("<strong>Small Caps Weekly</strong> asks one question") < about.index("<table")
 
 
+def test_a_build_prints_a_number_only_where_it_is_known(tmp_path):
+    """generator.publish.numbers.build_number: nothing published, no number; a week after the newest
+    published one, the next; a published week, its own; an older unpublished week, none."""
+    from generator.publish.numbers import build_number
+
+    issues = tmp_path / "issues"
+    assert build_number(date(2024, 7, 5), None, issues) is None
+    for day, number in (("2024-06-28", 1), ("2024-07-05", 2)):
+        (issues / day).mkdir(parents=True)
+        (issues / day / "published.json").write_text(json.dumps({"digest": "x", "number": number}))
+    assert build_number(date(2024, 7, 12), None, issues) == 3
+    assert build_number(date(2024, 6, 28), None, issues) == 1
+    assert build_number(date(2024, 6, 21), None, issues) is None
+    assert build_number(date(2016, 1, 15), date(2016, 1, 8), issues) == 2  # the week-count scheme
+
+
 def test_numbers_start_at_one_and_a_backfill_never_renumbers(settings, reports, tmp_path):
     """With site.first_issue unset (the shipped default) the first issue published is No. 1; a week
     published later but older than it is a back issue, unnumbered; the number is kept in published.json."""
