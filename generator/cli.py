@@ -890,19 +890,23 @@ def preview(settings_path, as_of, source, data_dir, offline, host, port, pdf) ->
 
 @main.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--site-url", help="Public URL of the site (site.base_url), e.g. https://example.com/smallcaps/.")
+@click.option("--signup-url", help="Public URL of `capweekly serve` (web.public_url): turns on the sign-up forms.")
 @expected_errors
-def init(directory) -> None:
+def init(directory, site_url, signup_url) -> None:
     """Start a new newsletter in DIRECTORY (default: here): settings.yaml with every key commented,
     notes/ with an example note, an empty templates/ override folder, a JSON schema and .gitignore."""
-    from generator.init import new_newsletter
+    from generator.init import SIGNUP_HELP, new_newsletter
 
     target = Path(directory)
-    written = new_newsletter(target)
+    written = new_newsletter(target, site_url, signup_url)
     for path in written:
         info(f"  wrote {path}")
     where = "" if target.resolve() == Path.cwd().resolve() else f"cd {directory} && "
     click.echo(f"new newsletter in {target.resolve()}; next: {where}capweekly build --source sample "
                "(then edit settings.yaml: branding, disclosures, data.source)")
+    if not signup_url:
+        info(SIGNUP_HELP)
 
 
 @main.group("settings")

@@ -62,8 +62,33 @@ def default_settings_text() -> str:
     raise RuntimeError("capweekly's default settings.yaml is missing from the installation")  # a broken install
 
 
-def _settings_for_new_folder() -> str:
-    text = default_settings_text()
+SIGNUP_HELP = """\
+Readers subscribe through `capweekly serve` (sign-up, confirmation, one-click unsubscribe). Once it runs
+behind your web server, set web.public_url in settings.yaml (or pass --signup-url to init): the site then
+shows a sign-up form on the home page, after every issue and in every page's footer, and the email's
+"subscribe here" link goes to it. Until then the site offers its Atom feed, and nothing invites readers
+to subscribe where they cannot. site.base_url (--site-url) is where `publish` puts the site."""
+
+
+def _url_line(text: str, key: str, url: str | None) -> str:
+    """Set `key: null` (the first such line) to `url`, keeping its comment."""
+    if not url:
+        return text
+    from generator.settings import _base_url
+
+    try:
+        url = _base_url(url)
+    except ValueError as exc:
+        raise RefusedError(f"{url}: {exc}", "give the full address, e.g. https://example.com/letters/") from None
+    old = f"\n  {key}: null"
+    at = text.index(old)
+    end = text.index("#", at)
+    new = f"\n  {key}: {url}"
+    return text[:at] + new.ljust(end - at - 1) + " " + text[end:]
+
+
+def _settings_for_new_folder(site_url: str | None = None, signup_url: str | None = None) -> str:
+    text = _url_line(_url_line(default_settings_text(), "base_url", site_url), "public_url", signup_url)
     # The new folder's templates/ is the override folder.
     text = text.replace("\ntemplates_dir: null                     # e.g. templates (relative to this file)",
                         "\ntemplates_dir: templates                # this folder's templates/ (empty: the built-in design)", 1)
@@ -88,10 +113,11 @@ def _umask() -> int:
     return mask
 
 
-def new_newsletter(target: Path) -> list[Path]:
-    """Create the folder's files; return them. Refuses (RefusedError) to overwrite anything."""
+def new_newsletter(target: Path, site_url: str | None = None, signup_url: str | None = None) -> list[Path]:
+    """Create the folder's files; return them. Refuses (RefusedError) to overwrite anything.
+    `site_url`, `signup_url`: site.base_url and web.public_url, written into settings.yaml."""
     files = {
-        Path("settings.yaml"): _settings_for_new_folder(),
+        Path("settings.yaml"): _settings_for_new_folder(site_url, signup_url),
         Path("settings.schema.json"): schema_text(),
         Path(".gitignore"): GITIGNORE,
         Path("notes") / f"{SAMPLE_WEEK}.md": EXAMPLE_NOTE.format(week=SAMPLE_WEEK),

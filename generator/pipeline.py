@@ -29,7 +29,7 @@ from generator.metrics.document import dump_metrics
 from generator.metrics.periods import resolve_session
 from generator.notes import load_note
 from generator.parallel import helper
-from generator.render.context import ChartView, build_context, data_uri, relative_src
+from generator.render.context import ChartView, build_context, data_uri, png_size, relative_src
 from generator.render.email import render_email
 from generator.render.email import note_image_cid
 from generator.render.environment import builtin_templates_dir, make_environment
@@ -174,8 +174,15 @@ def _print_html(settings, env, market: MarketData, metrics, commentary, words, n
     """The report rendered for print, its charts as the SVG files in the issue folder."""
     printed = build_context(settings, market, metrics, commentary, words,
                             {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption) for s in specs},
-                            note.with_images(lambda name: f"notes/{name}"))
+                            note.with_images(lambda name: f"notes/{name}"), number=_number(settings, metrics.as_of))
     return render_html(env, printed, medium="print")
+
+
+def _number(settings, as_of: date) -> int | None:
+    """The issue number the build prints: the recorded or next publication number (generator.publish.numbers)."""
+    from generator.publish.numbers import build_number
+
+    return build_number(as_of, settings.site.first_issue, settings.resolve(settings.site.dir) / "issues")
 
 
 def write_site_card(context, headline: str, folder: Path) -> None:
@@ -194,7 +201,8 @@ def write_site_card(context, headline: str, folder: Path) -> None:
                      issue_line=f"{number}Week ending {longdate(context.as_of)}",
                      target=folder / "charts" / "social.png")
     standfirst = "" if "lede" in context.w.overridden else " ".join(striptags(context.w.standfirst).split())
-    card = {"headline": headline, "excerpt": preheader(context), "standfirst": standfirst,
+    brief = [] if "lede" in context.w.overridden else [" ".join(striptags(line).split()) for line in context.w.brief]
+    card = {"headline": headline, "excerpt": preheader(context), "standfirst": standfirst, "brief": brief,
             "issue_number": context.issue_number,
             "image": "charts/social.png", "data_source": context.data_source}
     write_text(folder / "site.json", json.dumps(card, indent=1, ensure_ascii=False) + "\n")
@@ -209,12 +217,13 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
     write_text(folder / "metrics.json", dump_metrics(doc))
     write_text(folder / "review.txt", review_text(words, metrics.as_of))
     screen = build_context(settings, market, metrics, commentary, words,
-                           {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption) for s in specs},
-                           note.with_images(_note_data_uri(folder, note)))  # self-contained, like its charts
+                           {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption, size=png_size(s.png)) for s in specs},
+                           note.with_images(_note_data_uri(folder, note)),  # self-contained, like its charts
+                           number=_number(settings, metrics.as_of))
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
     phone = lambda s: f"charts/{s.id}.phone.png" if (folder / "charts" / f"{s.id}.phone.png").is_file() else None
     site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,
-                                                        phone(s)) for s in specs},
+                                                        phone(s), png_size(s.png)) for s in specs},
                         note=note.with_images(lambda name: f"notes/{name}"))
     write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
     write_site_card(screen, doc["headline"], folder)

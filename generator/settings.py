@@ -53,6 +53,10 @@ class Branding(_Model):
     postal_address: str = Field("", description="The publisher's postal address, on one line, printed in the footer "
                                                 "of both parts of every email (US CAN-SPAM requires a valid physical "
                                                 "postal address in commercial email). Required before any real send.")
+    about: str = Field("", max_length=5000,
+                       description="The about page's opening, in Markdown (raw HTML is shown as text): who writes, "
+                                   "what the newsletter argues and how often it comes. Empty: the page opens with "
+                                   "the data.")
 
     _one_line = field_validator("title", "subtitle", "author", "editor", "publisher", "postal_address")(
         classmethod(lambda cls, value: _one_line(value)))
@@ -284,9 +288,12 @@ class Site(_Model):
     base_url: str | None = Field(None, description="Public URL of the site (https://.../); needed for the feed, "
                                                    "sitemap, email links and hosted email images.")
     feed_entries: int = Field(30, ge=1, le=500, description="Most recent issues listed in the Atom feed.")
-    first_issue: date | None = Field(None, description="Week of issue No. 1: issues are numbered by the week they "
-                                                       "cover counted from it, so backfilling never renumbers; "
-                                                       "unset: no issue numbers.")
+    first_issue: date | None = Field(None, description="Unset (the default): the first issue published is "
+                                                       "No. 1 and each later week takes the next number, recorded "
+                                                       "at publish time; older weeks published later are "
+                                                       "unnumbered. A date: the week of No. 1, issues numbered by "
+                                                       "the week they cover. Either way a published number never "
+                                                       "changes.")
 
     feed_id: str | None = Field(None, description="The feed's permanent id, a urn:uuid:... (`capweekly init` writes "
                                                    "one): the Atom feed's and its entries' ids derive from it, so "

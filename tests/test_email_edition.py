@@ -114,6 +114,8 @@ def test_email_holds_the_whole_issue_and_the_whole_note(issue):
     assert "An editor's headline for the week" in html and "An editor's headline for the week" in text
     assert "No. " in html and "No. " in text  # the issue number
     assert "Forward this" in html and "Forward this" in text
+    # web.public_url unset: no "subscribe here" to a page without a form (the sign-up link needs `serve`)
+    assert "subscribe here" not in html and "Subscribe:" not in text
     assert "/work/" not in html and "/work/" not in text and "CSV folder" not in text  # no local path
     assert re.search(r'class="preheader"[^>]*>[^<]{40,}', html)  # the inbox preview: the standfirst
     for heading in HEADINGS:
@@ -131,3 +133,24 @@ def test_read_on_the_web_whenever_the_site_is_known(settings, tmp_path):
     assert "Read on the web: https://ex.com/n/issues/2025-10-31/" in text
     assert 'src="https://ex.com/n/issues/2025-10-31/charts/ratio_history.phone.png"' in html
     assert "SAMPLE DATA" in html and "SAMPLE DATA" in text
+
+
+@pytest.mark.parametrize("public_url", ["https://example.com/letters/", None])
+def test_forwarded_readers_are_sent_where_they_can_subscribe(settings, market_dir, tmp_path, public_url):
+    """'Subscribe here' goes to `capweekly serve`'s sign-up form; without one, the email points to the site
+    and its feed instead of inviting a subscription that leads nowhere."""
+    site = "https://example.com/sc/"
+    own = settings.model_copy(update={"site": settings.site.model_copy(update={"base_url": site}),
+                                      "web": settings.web.model_copy(update={"public_url": public_url})})
+    folder = build_issue(own, source="csv", data_dir=market_dir, as_of=date(2024, 7, 12), out_dir=tmp_path).folder
+    html, text = (folder / "email.html").read_text(), (folder / "email.txt").read_text()
+    if public_url:  # the PDF links to the web edition when site.base_url is known (once is enough)
+        import pypdf
+
+        pdf = "".join(p.extract_text() for p in pypdf.PdfReader(folder / "report.pdf").pages[:1])
+        assert f"Web edition: {site}issues/2024-07-12/" in pdf
+        assert re.search(rf'<a href="{public_url}subscribe"[^>]*>subscribe here</a>', html)
+        assert f"Subscribe: {public_url}subscribe" in text
+    else:
+        assert "subscribe here" not in html and "Subscribe:" not in text
+        assert re.search(rf'every issue is at <a href="{site}"', html) and f"{site}feed.xml" in text

@@ -51,6 +51,21 @@ def test_init_makes_a_newsletter_folder_that_loads(tmp_path):
     assert (letter / "settings.schema.json").read_text().count('"Pair"') >= 1
 
 
+def test_init_explains_or_takes_the_signup_url(tmp_path):
+    """Without --signup-url init says how sign-up is turned on; with it, settings.yaml holds both URLs."""
+    plain = CliRunner().invoke(main, ["init", str(tmp_path / "a")])
+    assert plain.exit_code == 0 and "web.public_url" in plain.stderr and "Atom feed" in plain.stderr
+    given = CliRunner().invoke(main, ["init", str(tmp_path / "b"), "--site-url", "https://example.com/sc",
+                                      "--signup-url", "https://example.com/letters/"])
+    assert given.exit_code == 0, given.output
+    settings = load_settings(tmp_path / "b" / "settings.yaml")
+    assert settings.site.base_url == "https://example.com/sc/"
+    assert settings.web.public_url == "https://example.com/letters/"
+    assert "web.public_url" not in given.stderr
+    bad = CliRunner().invoke(main, ["init", str(tmp_path / "c"), "--signup-url", "example.com"])
+    assert bad.exit_code != 0 and not (tmp_path / "c" / "settings.yaml").exists()
+
+
 def test_init_never_overwrites(tmp_path):
     (tmp_path / "settings.yaml").write_text("mine: true\n")
     result = CliRunner().invoke(main, ["init", str(tmp_path)])

@@ -1,6 +1,7 @@
 """The print PDF flows: over several real weeks no page before the last is left much emptier than two-thirds,
 measured as ink on the rendered page (pdftoppm), not as the layout engine's idea of its boxes."""
 
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -59,3 +60,37 @@ def test_the_ink_measure_sees_an_empty_page(tmp_path):
     HTML(string=html).write_pdf(pdf)
     first, second = ink_fill(pdf)
     assert first < 0.1 and second > 0.95
+
+
+def _structure(node, seen=None) -> list:
+    """The structure types of a tagged PDF's tree, depth first (pypdf: a test-only dependency)."""
+    seen = set() if seen is None else seen
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        return [t for child in node for t in _structure(child, seen)]
+    if not hasattr(node, "get") or id(node) in seen:
+        return []
+    seen.add(id(node))
+    kind = [(str(node["/S"]), node.get("/Alt"))] if "/S" in node else []
+    return kind + _structure(node.get("/K", []), seen)
+
+
+@pytest.mark.parametrize("day", WEEKS, ids=str)
+def test_the_pdf_is_tagged_for_screen_readers(real_pdfs, day):
+    """A screen reader needs the structure tree: marked content, a language, headings in order, each chart a
+    Figure with its alt text, the tables as tables; and the research-note parts are in the text."""
+    import pypdf
+
+    reader = pypdf.PdfReader(real_pdfs[day])
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and str(root["/Lang"]).startswith("en")
+    kinds = _structure(root["/StructTreeRoot"]["/K"])
+    names = [k for k, _ in kinds]
+    assert names.count("/H1") == 1 and names.count("/H2") >= 8 and "/Table" in names and "/L" in names
+    figures = [alt for k, alt in kinds if k == "/Figure"]
+    assert len(figures) >= 8 and all(alt and len(str(alt)) > 20 for alt in figures), figures
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "The week in brief".upper() in text.upper() and "The call".upper() in text.upper()
+    numbers = [int(n) for n in re.findall(r"Figure (\d+)\.", text)]
+    assert numbers == list(range(1, len(figures) + 1))  # every chart numbered, in order
+    assert text.count("Source: ") == len(figures)

@@ -134,6 +134,98 @@ def test_issue_numbers_pager_and_archive(site, settings):
     assert archive.count('class="excerpt"') == 2 and archive.count('class="badge ') == 2
 
 
+def test_signup_forms_where_they_can_work_and_the_feed_where_not(settings, reports, site, tmp_path):
+    """web.public_url set: a form in the home hero, after the issue and at the foot of every page, each
+    posting to `capweekly serve`. Unset: no form and no invitation to subscribe; the follow box offers the feed."""
+    pages = ("index.html", "archive/index.html", "about/index.html", "methodology/index.html",
+             "issues/2024-07-05/index.html")
+    for page in pages:
+        text = (site / page).read_text()
+        assert "<form" not in text and "ubscribe" not in text and "feed.xml\">Atom feed</a>" in text, page
+    signup = "https://example.com/letters/"
+    on = settings.model_copy(update={"web": settings.web.model_copy(update={"public_url": signup})})
+    target = tmp_path / "site"
+    publish_site(on, reports, target, BASE)
+    for page in pages:
+        text = (target / page).read_text()
+        assert text.count(f'<form method="post" action="{signup}subscribe">') == (2 if page == "index.html" else 1)
+        ids = re.findall(r'\bid="([^"]+)"', text)
+        assert len(ids) == len(set(ids)), page  # the hero's form and the footer's do not share ids
+    home = (target / "index.html").read_text()
+    assert home.index("signup-box") < home.index("Recent issues")  # the hero's form, above the list
+
+
+def test_the_smaller_things(site, settings):
+    """Issue 21's list: a <main>, a favicon, the share description from the brief, the stance pill by label,
+    runs of the stance history collapsed, the disclosure line once, charts with their size, the postal
+    address in every footer and the about text above the data."""
+    pages = {p: (site / p).read_text() for p in ("index.html", "archive/index.html", "about/index.html",
+                                                 "issues/2024-07-05/index.html", "issues/2024-06-28/index.html")}
+    for name, text in pages.items():
+        assert text.count("<main>") == 1 and 'rel="icon" type="image/svg+xml"' in text, name
+        assert text.count("Full disclosures at the end") <= 1, name
+        assert settings.branding.postal_address in text.split('class="sitefooter"')[1], name
+    issue = pages["issues/2024-07-05/index.html"]
+    card = json.loads((site / "issues/2024-07-05/metrics.json").read_text())
+    description = _meta(issue)["og:description"]
+    assert description.split(":")[0] in " ".join(re.sub(r"<[^>]+>", "", li) for li in
+                                                  re.findall(r'<li>(.*?)</li>', issue.split('class="brief"')[1]))
+    for img in re.findall(r"<img [^>]*>", issue):
+        assert re.search(r'width="\d+" height="\d+"', img), img
+    badges = re.findall(r'class="badge ([a-z-]+)">([^<]+)<', pages["archive/index.html"])
+    for cls, label in badges:
+        assert cls == ("favours-large" if label == "Stay with large caps" else "favours-small"), (cls, label)
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>",
+                      issue.split('class="compact history"')[1].split("</table>")[0])
+    # no two neighbouring rows with the same call and risk
+    assert rows and all((a[1], a[3]) != (b[1], b[3]) for a, b in zip(rows, rows[1:]))
+    history = card["stance"]["history"]
+    assert sum(int(m.group(1)) if (m := re.search(r"\((\d+) weeks\)", r[0])) else 1 for r in rows) == len(history)
+    about = pages["about/index.html"]
+    assert about.index("<strong>Small Caps Weekly</strong> asks one question") < about.index("<table")
+
+
+def test_a_build_prints_a_number_only_where_it_is_known(tmp_path):
+    """generator.publish.numbers.build_number: nothing published, no number; a week after the newest
+    published one, the next; a published week, its own; an older unpublished week, none."""
+    from generator.publish.numbers import build_number
+
+    issues = tmp_path / "issues"
+    assert build_number(date(2024, 7, 5), None, issues) is None
+    for day, number in (("2024-06-28", 1), ("2024-07-05", 2)):
+        (issues / day).mkdir(parents=True)
+        (issues / day / "published.json").write_text(json.dumps({"digest": "x", "number": number}))
+    assert build_number(date(2024, 7, 12), None, issues) == 3
+    assert build_number(date(2024, 6, 28), None, issues) == 1
+    assert build_number(date(2024, 6, 21), None, issues) is None
+    assert build_number(date(2016, 1, 15), date(2016, 1, 8), issues) == 2  # the week-count scheme
+
+
+def test_numbers_start_at_one_and_a_backfill_never_renumbers(settings, reports, tmp_path):
+    """With site.first_issue unset (the shipped default) the first issue published is No. 1; a week
+    published later but older than it is a back issue, unnumbered; the number is kept in published.json."""
+    unset = settings.model_copy(update={"site": settings.site.model_copy(update={"first_issue": None})})
+    only = tmp_path / "reports"
+    shutil.copytree(reports / "2024-07-05", only / "2024-07-05")
+    target = tmp_path / "site"
+    publish_site(unset, only, target, BASE)
+    page = lambda day: (target / "issues" / day / "index.html").read_text()  # noqa: E731
+    assert '<span class="run-number">No. 1</span>' in page("2024-07-05")
+    assert "No. 1" in (target / "index.html").read_text()
+    assert json.loads((target / "issues/2024-07-05/published.json").read_text())["number"] == 1
+    shutil.copytree(reports / "2024-06-28", only / "2024-06-28")  # a backfilled older week
+    publish_site(unset, only, target, BASE)
+    assert '<span class="run-number">No. 1</span>' in page("2024-07-05")
+    assert 'class="run-number"' not in page("2024-06-28") and "capweekly:number" not in page("2024-06-28")
+    archive = (target / "archive/index.html").read_text()
+    assert archive.count("No. ") == 1 and "2 issues" in archive
+    fresh = tmp_path / "fresh"  # both weeks in a first publish: numbered in date order
+    publish_site(unset, only, fresh, BASE)
+    numbers = {d: json.loads((fresh / "issues" / d / "published.json").read_text())["number"]
+               for d in ("2024-06-28", "2024-07-05")}
+    assert numbers == {"2024-06-28": 1, "2024-07-05": 2}
+
+
 def test_publish_is_incremental_atomic_and_idempotent(settings, reports, market_dir, tmp_path):
     target = tmp_path / "site"
     publish_site(settings, reports, target, BASE)
@@ -242,6 +334,15 @@ def test_pages_in_chromium(browser, served, site, mode, width, tmp_path):
             assert _resolves(target.split("#")[0]), (url, target)
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"{url} scrolls sideways at {width}px ({scroll}px)"
+        # axe's landmark rules (landmark-one-main, region): one <main>, and no text outside a landmark
+        outside = page.evaluate("""() => {
+            const marks = 'header, nav, main, aside, footer, [role=alert], [role=banner], [role=contentinfo]';
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const out = [];
+            for (let n = walker.nextNode(); n; n = walker.nextNode())
+                if (n.textContent.trim() && !n.parentElement.closest(marks)) out.push(n.textContent.trim());
+            return out; }""")
+        assert page.eval_on_selector_all("main", "els => els.length") == 1 and outside == [], (url, outside)
         if path.startswith("issues/"):  # the pager's links are real pages, the contents' anchors real sections
             pager = page.eval_on_selector_all(".pager a", "els => els.map(e => e.href)")
             assert len(pager) == 1 and all(_resolves(u) for u in pager), pager

@@ -9,8 +9,10 @@ is relative, so the site works under any base URL and opened as local files;
 only the feed, the sitemap, canonical links and share-card meta (Open Graph
 and Twitter, which must be absolute) carry absolute URLs, from site.base_url.
 
-An issue page is the build's site.html with two markers filled in here: the
-head's canonical and share-card meta, and the previous/next links. So an
+An issue page is the build's site.html with markers filled in here: the
+head's canonical and share-card meta, the previous/next links, the issue
+number (generator.publish.numbers) and the sign-up box (a form where
+web.public_url is set, else the feed). So an
 issue page is rewritten when a neighbour appears (a new week, or a
 backfilled one beside it); otherwise it is hard-linked as before.
 
@@ -30,13 +32,14 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
 from generator.errors import CapweeklyError
+from generator.publish.numbers import assign, recorded
 from generator.render.context import issue_number, reader_source
 from generator.render.environment import make_environment
 from generator.formats import longdate
@@ -70,11 +73,21 @@ class IssueSummary:
 
     stance_score: int = 0
     standfirst: str = ""    # in full, for the home page's lead (site.json)
+    stance_key: str = ""    # lean_further, start_lean or stay_large
+    brief: tuple[str, ...] = ()  # "the week in brief", plain text (site.json): the share cards' description
 
     @property
     def stance_class(self) -> str:
-        """CSS class of the stance badge: which side the stance's score leans to."""
-        return "favours-small" if self.stance_score > 0 else "favours-large" if self.stance_score < 0 else "neutral"
+        """CSS class of the stance badge: the side the call favours, from its label (never the score, which
+        moves within one label and would paint the same call two colours)."""
+        return {"stay_large": "favours-large", "start_lean": "favours-small",
+                "lean_further": "favours-small"}.get(self.stance_key, "neutral")
+
+    @property
+    def description(self) -> str:
+        """What a share card says of the issue: the week in brief, else the standfirst's opening."""
+        text = " ".join(self.brief) or self.excerpt
+        return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "..."
 
 
 @dataclass(frozen=True)
@@ -170,7 +183,8 @@ def _summary(doc: dict, folder: Path, first_issue: date | None) -> IssueSummary:
                         doc["pair"]["large"], doc["spread"].get("1w"), doc["ratio"].get("distance_from_sma_long"),
                         doc["source"], description, folder, open_flags(doc), issue_number(as_of, first_issue),
                         card.get("excerpt", ""), image, reader_source(doc["source"], description),
-                        int(doc["stance"].get("score") or 0), card.get("standfirst", card.get("excerpt", "")))
+                        int(doc["stance"].get("score") or 0), card.get("standfirst", card.get("excerpt", "")),
+                        doc["stance"].get("key", ""), tuple(card.get("brief") or ()))
 
 
 def open_flags(doc: dict) -> int:
@@ -178,12 +192,15 @@ def open_flags(doc: dict) -> int:
     return int((doc.get("fact_check") or {}).get("open", 0))
 
 
+def _write_stamp(target: Path, digest: str, updated: str, number: int | None) -> None:
+    doc = {"digest": digest, "updated": updated, **({"number": number} if number else {})}
+    (target / STAMP).write_text(json.dumps(doc) + "\n", encoding="utf-8")
+
+
 def _copy_issue(summary: IssueSummary, target: Path, page: bytes, updated: datetime) -> None:
     target.mkdir(parents=True)
     (target / "index.html").write_bytes(page)
-    (target / STAMP).write_text(json.dumps({"digest": build_digest(summary.folder),
-                                            "updated": updated.isoformat(timespec="seconds")}) + "\n",
-                                encoding="utf-8")
+    _write_stamp(target, build_digest(summary.folder), updated.isoformat(timespec="seconds"), summary.number)
     for name in ISSUE_FILES:
         shutil.copyfile(summary.folder / name, target / name)
     (target / "charts").mkdir()
@@ -294,12 +311,21 @@ def issue_page(env, settings, issue: IssueSummary, older: IssueSummary | None, n
     """The published issue page: the built site.html with its share-card meta and previous/next links."""
     url = f"{base_url}issues/{issue.as_of.isoformat()}/"
     meta = _meta(env, settings, url=url, og_title=issue.headline, og_type="article",
-                 description=issue.excerpt or f"{settings.branding.title}, week ending {issue.as_of.isoformat()}.",
+                 description=issue.description or f"{settings.branding.title}, week ending {issue.as_of.isoformat()}.",
                  image=_card(issue, base_url), image_alt=_card_alt(issue),
                  published=f"{issue.as_of.isoformat()}T21:00:00Z")
     pager = env.get_template("site/_pager.html").render(older=older, newer=newer)
+    number = f'<span class="run-number">No. {issue.number}</span> &middot; ' if issue.number else ""
+    signup = env.get_template("site/_signup.html").render(title=settings.branding.title, root="../../",
+                                                          subscribe_url=_subscribe_url(settings))
     page = (issue.folder / "site.html").read_text(encoding="utf-8")
-    return page.replace("<!--capweekly:meta-->", meta, 1).replace("<!--capweekly:pager-->", pager, 1).encode()
+    return page.replace("<!--capweekly:meta-->", meta, 1).replace("<!--capweekly:pager-->", pager, 1) \
+        .replace("<!--capweekly:number-->", number, 1).replace("<!--capweekly:signup-->", signup, 1).encode()
+
+
+def _subscribe_url(settings) -> str | None:
+    """Where the sign-up forms post: `capweekly serve`'s /subscribe, when its public URL is set."""
+    return f"{settings.web.public_url}subscribe" if settings.web.public_url else None
 
 
 PAGER = re.compile(rb'<nav class="pager".*?</nav>\n?', flags=re.S)
@@ -320,7 +346,8 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
     title = settings.branding.title
     description = settings.branding.subtitle or f"{title}: small caps against large caps, every week."
     common = {"title": title, "subtitle": settings.branding.subtitle, "short_form": d.short_form,
-              "subscribe_url": f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
+              "publisher": settings.branding.publisher, "postal_address": settings.branding.postal_address,
+              "subscribe_url": _subscribe_url(settings),
               "data_line": f"Data: {latest.data_source}, to the close of {longdate(latest.as_of)}.",
               "copyright": d.copyright.replace("{year}", str(latest.as_of.year)),
               "image": _card(latest, base_url), "image_alt": _card_alt(latest), "og_type": "website",
@@ -340,6 +367,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
         "archive/index.html": page("site/archive.html", root="../", years=years, issues_count=len(issues),
                                    url=f"{base_url}archive/", og_title=f"{title}: archive"),
         "about/index.html": page("site/about.html", root="../", latest=latest, tickers=tickers,
+                                 about=about_html(settings.branding.about),
                                  latest_sha=provenance.get("data_sha256", "n/a"), url=f"{base_url}about/",
                                  og_title=f"{title}: about the data"),
         # Served for any missing path, so its links are absolute paths on the site's host.
@@ -347,6 +375,14 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
         "feed.xml": _feed(settings, issues, base_url, published, updated),
         "sitemap.xml": _sitemap(issues, base_url, updated),
     }
+
+
+def about_html(text: str):
+    """branding.about as HTML: CommonMark, raw HTML shown as text, unsafe links refused (as in notes)."""
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+
+    return Markup(MarkdownIt("commonmark", {"html": False, "typographer": True}).render(text)) if text.strip() else ""
 
 
 def _methodology(env, settings, common: dict, latest: IssueSummary, base_url: str) -> dict[str, bytes]:
@@ -389,10 +425,17 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
                            "override it in the editor's note, or pass --allow-flagged")
     issues = sorted(summaries, key=lambda s: s.as_of, reverse=True)
     existing_issues = site_dir / "issues"
+    known = recorded(existing_issues)
+    if settings.site.first_issue is None:  # numbered as published (generator.publish.numbers)
+        numbers = assign(known, [s.as_of for s in issues])
+        issues = [replace(s, number=numbers.get(s.as_of)) for s in issues]
     present = {p.name for p in existing_issues.iterdir()} if existing_issues.is_dir() else set()
     new = [s for s in issues if s.as_of.isoformat() not in present]
     changed = [s for s in issues if s.as_of.isoformat() in present and rebuilt(s, existing_issues / s.as_of.isoformat())]
     fresh = {s.as_of.isoformat() for s in new + changed}
+    # Published before numbers were recorded: their published.json gets the number now, once.
+    restamp = {s.as_of.isoformat() for s in issues if s.number and s.as_of.isoformat() not in fresh
+               and s.as_of.isoformat() in present and known.get(s.as_of) != s.number}
     revised_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     revised = {s.as_of.isoformat() for s in changed}
     updated = {day: revised_at if day in revised else _close(s.as_of) if day not in present
@@ -413,7 +456,7 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
             rewritten.add(day)
         published[day] = data
     pages = _pages(settings, issues, base_url, published, updated)
-    unchanged = not fresh and not rewritten and all(
+    unchanged = not fresh and not rewritten and not restamp and all(
         (site_dir / name).is_file() and (site_dir / name).read_bytes() == data for name, data in pages.items())
     from generator.writer import remove_abandoned
 
@@ -436,6 +479,11 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
                 if day in rewritten:  # a new neighbour: a fresh file, never a write through the shared link
                     (target / "index.html").unlink()
                     (target / "index.html").write_bytes(issue_pages[day])
+                if day in restamp:
+                    stamp = _stamp(existing_issues / day)
+                    (target / STAMP).unlink(missing_ok=True)
+                    _write_stamp(target, stamp.get("digest") or build_digest(s.folder),
+                                 stamp.get("updated") or _close(s.as_of).isoformat(), s.number)
         for name, data in pages.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)

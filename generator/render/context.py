@@ -34,6 +34,19 @@ class ChartView:
     alt: str
     caption: str
     phone_src: str | None = None  # a phone-drawn version (narrower, larger type), where the medium has one
+    size: tuple[int, int] | None = None  # the image's pixel width and height: the page keeps its place while it loads
+
+
+def png_size(path) -> tuple[int, int] | None:
+    """Width and height from a PNG's header (its IHDR chunk), without decoding it."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+    except OSError:
+        return None
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,34 @@ class ReturnRow:
     small: float | None
     large: float | None
     spread: float | None
+
+
+@dataclass(frozen=True)
+class StanceRun:
+    """Consecutive weeks with the same call and false-move risk: one row of the stance history, with the
+    range its score moved in."""
+    first: date
+    last: date
+    weeks: int
+    label: str
+    low: int
+    high: int
+    risk_level: str
+
+
+def stance_runs(history) -> tuple[StanceRun, ...]:
+    """The stance history newest first, each run of weeks with the same call and risk one row: twelve weeks
+    of "Stay with large caps" read as one line, not twelve."""
+    runs: list[StanceRun] = []
+    for week in reversed(history):
+        run = runs[-1] if runs else None
+        if run and (run.label, run.risk_level) == (week.label, week.risk_level):
+            runs[-1] = StanceRun(week.session, run.last, run.weeks + 1, run.label, min(run.low, week.score),
+                                 max(run.high, week.score), run.risk_level)
+        else:
+            runs.append(StanceRun(week.session, week.session, 1, week.label, week.score, week.score,
+                                  week.risk_level))
+    return tuple(runs)
 
 
 @dataclass(frozen=True)
@@ -88,9 +129,12 @@ class ReportContext:
     reference_year: int = _help("Year whose highs small caps are compared with (lookbacks.reference_high_year).")
     note: EditorNote = _help("The editor's note for this issue: optional headline and safe HTML per section.")
     subscribe_url: str | None = _help("Where the site's sign-up form posts (web.public_url + subscribe), if set.")
-    issue_number: int | None = _help("The issue's number: weeks since site.first_issue, counting that week as No. 1 "
-                                     "(None when unset or before it).")
+    issue_number: int | None = _help("The issue's number: No. 1 is the first issue published (numbers recorded at "
+                                     "publish time), or the week-count from site.first_issue when set; None "
+                                     "where not yet known.")
     site_url: str | None = _help("The public site's base URL (site.base_url), if set, ending in '/'.")
+    stance_runs: tuple[StanceRun, ...] = _help("The stance history newest first, runs of identical weeks as one "
+                                               "row (first and last week, how many).")
     toc: tuple[tuple[str, str], ...] = _help("(section id, short title) of every section, in order, for the contents.")
 
 
@@ -132,7 +176,10 @@ def relative_src(spec: ChartSpec, folder, kind: str) -> str:
 
 
 def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary, w: Words,
-                  charts: Mapping[str, ChartView], note: EditorNote | None = None) -> ReportContext:
+                  charts: Mapping[str, ChartView], note: EditorNote | None = None, *,
+                  number: int | None | bool = True) -> ReportContext:
+    """`number`: the issue number to print (None: none); left True, the week-count from site.first_issue
+    (the build passes the publication number, generator.publish.numbers)."""
     b, d = settings.branding, settings.disclosures
     disclosures = d.model_dump()
     disclosures["copyright"] = d.copyright.replace("{year}", str(m.as_of.year))
@@ -155,7 +202,8 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
         reference_year=settings.lookbacks.reference_high_year,
         note=note or EditorNote(),
         subscribe_url=f"{settings.web.public_url}subscribe" if settings.web.public_url else None,
-        issue_number=issue_number(m.as_of, settings.site.first_issue),
+        issue_number=issue_number(m.as_of, settings.site.first_issue) if number is True else number,
         site_url=settings.site.base_url,
         toc=TOC_TITLES,
+        stance_runs=stance_runs(m.stance_history),
     )

@@ -52,7 +52,8 @@ def email_charts(context: ReportContext, base_url: str | None) -> dict[str, Char
             continue
         src = (f"{base_url}issues/{context.as_of.isoformat()}/{chart_file(chart_id)}" if base_url
                else f"cid:{chart_cid(chart_id, context.as_of)}")
-        out[chart_id] = replace(view, src=src)
+        # No width/height attributes: mail clients that ignore CSS would draw the chart at its full pixel width.
+        out[chart_id] = replace(view, src=src, size=None)
     return out
 
 
@@ -150,7 +151,9 @@ def render_email(env: Environment, context: ReportContext, base_url: str | None)
     issue_url = f"{base_url}issues/{context.as_of.isoformat()}/" if base_url else None
     extra = {"medium": "email", "issue_url": issue_url, "pdf_url": f"{issue_url}report.pdf" if issue_url else None,
              "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER, "preheader": preheader(context),
-             "signup_url": context.subscribe_url or base_url,
+             # The sign-up form of `capweekly serve` (GET <public_url>subscribe), where there is one; else the
+             # site and its feed: never "subscribe here" to a page that has no way to subscribe.
+             "signup_url": context.subscribe_url, "site_home": base_url,
              "note_text": {name: plain_paragraphs(body) for name, body in context.note.sections.items()}}
     html = env.get_template("email.html").render(**values, **extra)
     html = css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=True).inline(html)

@@ -126,7 +126,9 @@ def write_pdf(html: str, base_dir: Path, target: Path, policy: FetchPolicy | Non
     refused: list[str] = []
     try:
         document, _ = fit_pages(html, base_dir, make_fetcher(policy, refused))
-        document.write_pdf(target)
+        # Tagged (PDF/UA-1): a structure tree of headings, paragraphs, lists, tables and figures with their
+        # alt text, so a screen reader follows the note in reading order.
+        document.write_pdf(target, pdf_variant="pdf/ua-1")
     except FatalURLFetchingError:
         pass
     except OSError as exc:  # writing the file: a full disk or a file size limit
