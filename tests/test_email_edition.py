@@ -6,10 +6,12 @@ import re
 import shutil
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
-from generator.charts.style import PHONE_FONT_PT, PNG_DPI
+from generator.charts import EMAIL_CHARTS
+from generator.charts.style import shown_type_px
 from generator.pipeline import build_issue
 from generator.render.email import MAX_HTML_BYTES
 
@@ -93,11 +95,11 @@ def test_email_in_chromium(browser, issue, width):
     if width == 375:
         small = [(size, text) for size, text in page.evaluate(TEXT_SIZES) if size < 11]
         assert not small, f"text under 11 px at 375 px: {small[:5]}"
-        # The charts are pictures: their smallest type (matplotlib's 'small' of the phone base size), as shown.
-        images = page.eval_on_selector_all("figure img", "els => els.map(e => [e.clientWidth, e.naturalWidth])")
-        assert len(images) == 2
-        for shown, natural in images:
-            assert natural and PHONE_FONT_PT * 0.833 / 72 * PNG_DPI * shown / natural >= 11
+        # The charts are pictures: their smallest type (stored in each PNG when drawn), as shown.
+        images = page.eval_on_selector_all("figure img", "els => els.map(e => [e.currentSrc, e.clientWidth])")
+        assert len(images) == len(EMAIL_CHARTS)
+        for src, shown in images:
+            assert shown_type_px(Path(urlparse(src).path), shown) >= 11, src
     broken = page.eval_on_selector_all("img", "els => els.filter(e => !e.complete || !e.naturalWidth).length")
     assert broken == 0
     page.screenshot(path=str(issue / f"email-{width}.png"), full_page=True)

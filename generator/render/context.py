@@ -34,6 +34,7 @@ class ChartView:
     alt: str
     caption: str
     phone_src: str | None = None  # a phone-drawn version (narrower, larger type), where the medium has one
+    full_href: str | None = None  # where a phone reader opens the full-size chart, where the medium has one
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,17 @@ def context_fields_help() -> dict[str, str]:
 
 def data_uri(spec: ChartSpec) -> str:
     return "data:image/png;base64," + base64.b64encode(spec.png.read_bytes()).decode("ascii")
+
+
+def phone_png(spec: ChartSpec):
+    """The chart's phone version (<id>.phone.png beside its PNG), or None where it was not drawn."""
+    path = spec.png.with_name(f"{spec.id}.phone.png")
+    return path if path.is_file() else None
+
+
+def phone_data_uri(spec: ChartSpec) -> str | None:
+    path = phone_png(spec)
+    return None if path is None else "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def relative_src(spec: ChartSpec, folder, kind: str) -> str:
