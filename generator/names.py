@@ -53,12 +53,18 @@ def label(symbol: str) -> str:
 
 
 def named(symbol: str) -> str:
-    """The name with the symbol in brackets, "energy (XLE)"; for a sector, "energy stocks (XLE)". A symbol with
-    no name is shown alone."""
+    """The name with the symbol in brackets, "the VIX (^VIX)"; for a sector, "energy stocks (XLE)" (but
+    "financials (XLF)"). A symbol with no name is shown alone."""
     if symbol not in NAMES:
         return symbol
-    stocks = " stocks" if symbol in SECTORS else ""
+    stocks = " stocks" if symbol in SECTORS and not NAMES[symbol].endswith("s") else ""  # not "financials stocks"
     return f"{NAMES[symbol]}{stocks} ({symbol})"
+
+
+def row_label(symbol: str) -> str:
+    """A table row's or a chart's label: the name, capitalised, with the symbol in brackets ("Energy (XLE)",
+    "10-year Treasury yield (^TNX)"); a symbol with no name, alone."""
+    return f"{label(symbol)} ({symbol})" if symbol in NAMES else symbol
 
 
 def short(symbol: str) -> str:

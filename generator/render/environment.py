@@ -47,7 +47,8 @@ def _environment(user_dir: str | None) -> Environment:
         bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
-    env.filters.update(named=names.named, plain_name=names.plain, name_label=names.label)  # generator/names.py
+    env.filters.update(named=names.named, plain_name=names.plain, name_label=names.label,
+                       row_label=names.row_label)  # generator/names.py
     from generator.commentary.track import EDGE_BAND
     from generator.metrics.track import COIN_WIDTH, Z
 
