@@ -130,9 +130,9 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
 
                 mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
                 own = [c for c in CHARTS if c not in HELPER_CHARTS]
+                phones = lambda: draw_phone_charts(metrics, market, settings, ranked, charts, HELPER_CHARTS)  # noqa: E731
                 with helper(lambda: draw_charts(metrics, market, settings, ranked, theirs, HELPER_CHARTS),
-                            theirs.finish,
-                            lambda: draw_phone_charts(metrics, market, settings, ranked, charts, HELPER_CHARTS)) as other:
+                            theirs.finish, phones) as other:
                     specs = draw_charts(metrics, market, settings, ranked, mine, own)
                     specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
                     clock.lap("charts svg")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from generator.charts.style import (ACCENT, INK, MUTED, SMALL, ChartOutput, ChartSpec, figsize, legend_below,
+from generator.charts.style import (ACCENT, INK, MUTED, SMALL, ChartOutput, ChartSpec, figsize, is_phone, legend_below,
                                     legend_room, margins, save, style, title, type_pt)
-from generator.charts.style import is_phone
 from generator.metrics import WeeklyMetrics
 from generator.metrics.breadth import CHART_YEARS, BreadthHistory, member_history
 from generator.metrics.indicators import weekly_last

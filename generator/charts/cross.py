@@ -149,7 +149,8 @@ def draw_quadrant(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec | None:
         svg, png = save(fig, out, "sector_quadrant")
     alt = (f"Scatter chart placing each sector by relative trend against {m.large} (horizontal) and 4-week relative "
            "momentum (vertical), with a five-week tail: "
-           + "; ".join(f"{named(p.ticker)} {p.quadrant} (trend {pct(p.trend)}, momentum {pct(p.momentum)})" for p in m.sectors)
+           + "; ".join(f"{named(p.ticker)} {p.quadrant} (trend {pct(p.trend)}, momentum {pct(p.momentum)})"
+                       for p in m.sectors)
            + ".")
     return ChartSpec("sector_quadrant", svg, png, alt,
                      f"Right of centre: the sector's ratio to {m.large} is above its 200-day average; "
@@ -173,8 +174,8 @@ def draw_rates(m: WeeklyMetrics, out: ChartOutput, years: int = 3) -> ChartSpec 
               f"{m.small}/{m.large} ratio (top), 10-year Treasury yield % (bottom)")
         bottom.plot(yields.index, yields.to_numpy(), color=LARGE, linewidth=1.1)
         bottom.invert_yaxis()
-        bottom.text(0.01, 0.05, "inverted: up = lower yields" if is_phone() else "yield axis inverted: up = lower yields",
-                    transform=bottom.transAxes, fontsize=type_pt(7), color=MUTED)
+        note = "inverted: up = lower yields" if is_phone() else "yield axis inverted: up = lower yields"
+        bottom.text(0.01, 0.05, note, transform=bottom.transAxes, fontsize=type_pt(7), color=MUTED)
         top.margins(x=0.01)
         svg, png = save(fig, out, "rates")
     sens = m.rate_sensitivity
@@ -232,8 +233,8 @@ def draw_risk_panel(m: WeeklyMetrics, settings, out: ChartOutput, years: int = 2
                 fx, avg = s.fx.loc[start:], s.fx_sma200.loc[start:]
                 ax.plot(fx.index, fx.to_numpy(), color=LARGE, linewidth=0.9, label=label(FX))
                 ax.plot(avg.index, avg.to_numpy(), color=AVERAGE, linewidth=1, linestyle="--", label="200-day average")
-                title(ax, f"Carry: {plain(FX)}, yen per dollar (a fall is a stronger yen), and volatility: {plain(VIX)}",
-                      f"{label(FX)} (a fall is a stronger yen) and {plain(VIX)}")
+                title(ax, f"Carry: {plain(FX)}, yen per dollar (a fall is a stronger yen), and volatility: "
+                          f"{plain(VIX)}", f"{label(FX)} (a fall is a stronger yen) and {plain(VIX)}")
                 ax.legend(loc="best", ncols=2)
             else:
                 vix = s.vix.loc[start:]
@@ -246,11 +247,12 @@ def draw_risk_panel(m: WeeklyMetrics, settings, out: ChartOutput, years: int = 2
         svg, png = save(fig, out, "risk_panel")
     parts = []
     if r.fx_level is not None:
-        parts.append(f"{label(FX)} (USD/JPY) at {r.fx_level:.2f} yen, {pct(r.fx_week)} on the week and {pct(r.fx_distance_200d)} "
-                     "from its 200-day average")
+        parts.append(f"{label(FX)} (USD/JPY) at {r.fx_level:.2f} yen, {pct(r.fx_week)} on the week and "
+                     f"{pct(r.fx_distance_200d)} from its 200-day average")
     if r.vix_level is not None:
         parts.append(f"{plain(VIX)} at {r.vix_level:.1f}")
     alt = f"Line charts over {years} years of " + " and ".join(panels).replace("fx", plain(FX)).replace(
         "vix", plain(VIX)) + ": " + "; ".join(parts) + "."
     return ChartSpec("risk_panel", svg, png, alt,
-                     f"Shaded: {plain(VIX)} at or above {settings.risk.vix_stressed:g}; dotted: {settings.risk.vix_calm:g}.")
+                     f"Shaded: {plain(VIX)} at or above {settings.risk.vix_stressed:g}; "
+                     f"dotted: {settings.risk.vix_calm:g}.")

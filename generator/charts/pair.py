@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from generator.charts.style import (AVERAGE, CURRENT, INK, LARGE, MUTED, SHADE, SMALL, ChartOutput, ChartSpec,
-                                   bar_limits, figsize, is_phone, label_room, legend_below, legend_room, margins, pct, save, signed_label,
-                                   style, title, type_pt)
+                                   bar_limits, figsize, is_phone, label_room, legend_below, legend_room, margins, pct,
+                                   save, signed_label, style, title, type_pt)
 from generator.metrics import PERIODS, WeeklyMetrics
 from generator.metrics.indicators import weekly_last
 
@@ -145,7 +145,8 @@ def draw_breakouts(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
         ax.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=0.8, label=f"{m.small}/{m.large} ratio")
         ax.plot(average.index, average.to_numpy(), color=AVERAGE, linewidth=1.1, linestyle="--",
                 label="200-session average")
-        title(ax, f"Relative breakouts since the {b.since:%Y} peak: {len(b.failed)} failed within {b.limit_weeks} weeks",
+        title(ax, f"Relative breakouts since the {b.since:%Y} peak: {len(b.failed)} failed within "
+                  f"{b.limit_weeks} weeks",
               f"Breakouts since the {b.since:%Y} peak:\n{len(b.failed)} failed within {b.limit_weeks} weeks")
         if is_phone():
             from matplotlib.dates import YearLocator

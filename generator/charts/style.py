@@ -80,7 +80,7 @@ def bar_limits(ax, values: list[float], axis: str = "x", room: float = 0.45) -> 
     """Room beyond the longest bars for their value labels (on a phone the type is large for the width)."""
     low, high = min(values + [0.0]), max(values + [0.0])
     span = (high - low) or 1.0
-    limits = (low - room * span if low < 0 else low - 0.05 * span, high + room * span if high > 0 else high + 0.05 * span)
+    limits = (low - (room if low < 0 else 0.05) * span, high + (room if high > 0 else 0.05) * span)
     ax.set_xlim(*limits) if axis == "x" else ax.set_ylim(*limits)
 
 
