@@ -124,8 +124,8 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                 clock.lap("phone charts")
             else:
                 # Both cores: the SVG charts are split with a forked helper, so the printer process can start
-                # the PDF sooner; then the PNGs are drawn one process after the other (helper, then here), so
-                # the PDF keeps a core to itself; last, the phone versions, each process its own charts'.
+                # the PDF sooner. Then, while the helper draws its PNGs, this process draws its charts' phone
+                # versions (PNG only); then its own PNGs while the helper draws its phone versions.
                 import matplotlib.pyplot  # noqa: F401 - imported once, before the fork
 
                 mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
@@ -138,12 +138,12 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                     clock.lap("charts svg")
                     printer.submit(_print_html(settings, env, market, metrics, commentary, words, note, specs, folder),
                                    folder, folder / "report.pdf", policy)
+                    draw_phone_charts(metrics, market, settings, ranked, charts, own)  # while the helper draws PNGs
+                    clock.lap("phone charts")
                     other.next()
                     mine.finish()
-                    clock.lap("charts png")
-                    draw_phone_charts(metrics, market, settings, ranked, charts, own)
                     other.next()
-                clock.lap("phone charts")
+                clock.lap("charts png")
             write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder)
             clock.lap("html+email")
             if printer is None:
