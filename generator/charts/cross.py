@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, STRESS, WEAKENING,
-                                   ChartOutput, ChartSpec, bar_limits, figsize, is_phone, label_room, legend_below,
+                                   ChartOutput, ChartSpec, bar_values, figsize, is_phone, label_room, legend_below,
                                    legend_room, margins, pct, save, signed_label, style, title, type_pt)
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics, pair_ratio
@@ -28,18 +28,10 @@ def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], out: Cha
         fig, ax = plt.subplots(figsize=figsize(0.75 + 0.3 * len(names)))
         margins(fig, left=label_room(names))
         bars = ax.barh(names, values, color=[SMALL if v >= 0 else LARGE for v in values], height=0.6)
-        for bar, v in zip(bars, values):
-            ax.annotate(signed_label(v, "%"), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                        fontsize=type_pt(7.5),
-                        color=INK, va="center", ha="left" if v >= 0 else "right",
-                        xytext=(3 if v >= 0 else -3, 0), textcoords="offset points")
+        bar_values(ax, bars, values, [signed_label(v, "%") for v in values], margin=0.2)
         ax.axvline(0, color=MUTED, linewidth=0.8)
         ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.grid(axis="y", visible=False)
-        if is_phone():
-            bar_limits(ax, values, room=0.7)
-        else:
-            ax.margins(x=0.2)
         title(ax, f"Sector returns relative to {m.large}, last 13 weeks", f"Sectors against {m.large}, 13 weeks")
         svg, png = save(fig, out, "sector_bars")
     alt = (f"Bar chart ranking sector funds by 13-week return relative to {m.large}: "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.charts.style import (AVERAGE, CURRENT, INK, LARGE, MUTED, SHADE, SMALL, ChartOutput, ChartSpec,
-                                   bar_limits, figsize, is_phone, label_room, legend_below, legend_room, margins, pct,
+                                   bar_values, figsize, is_phone, label_room, legend_below, legend_room, margins, pct,
                                    save, signed_label, style, title, type_pt)
 from generator.metrics import PERIODS, WeeklyMetrics
 from generator.metrics.indicators import weekly_last
@@ -102,21 +102,14 @@ def draw_relative_momentum(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
         margins(fig, left=label_room(labels))
         colours = [SMALL if v >= 0 else LARGE for v in values]
         bars = ax.barh(labels[::-1], values[::-1], color=colours[::-1], height=0.55)
-        for bar, (_, v) in zip(bars, items[::-1]):
-            text = "n/a" if v is None else signed_label(v * 100, "%")
-            ha = "left" if (v or 0) >= 0 else "right"
-            ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), ha=ha, va="center",
-                        fontsize=type_pt(7.5), color=INK, xytext=(3 if ha == "left" else -3, 0),
-                        textcoords="offset points")
+        shown = [v for _, v in items[::-1]]
+        bar_values(ax, bars, [None if v is None else v * 100 for v in shown],
+                   ["n/a" if v is None else signed_label(v * 100, "%") for v in shown], margin=0.25)
         ax.axvline(0, color=MUTED, linewidth=0.8)
         ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.grid(axis="y", visible=False)
         title(ax, f"Relative momentum: change in the {m.small}/{m.large} ratio",
               f"Change in the {m.small}/{m.large} ratio")
-        if is_phone():
-            bar_limits(ax, values)
-        else:
-            ax.margins(x=0.25)
         svg, png = save(fig, out, "relative_momentum")
     parts = "; ".join(f"{k}: {pct(v)}" for k, v in items)
     alt = (f"Horizontal bar chart of the change in the {m.small} to {m.large} ratio over several lookbacks, "

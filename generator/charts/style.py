@@ -76,19 +76,33 @@ def title(ax, text: str, phone_text: str | None = None) -> None:
     ax.set_title(text, x=(0.1 / PHONE_WIDTH_IN - box.x0) / box.width, ha="left")
 
 
-def bar_limits(ax, values: list[float], axis: str = "x", room: float = 0.45) -> None:
-    """Room beyond the longest bars for their value labels (on a phone the type is large for the width)."""
-    low, high = min(values + [0.0]), max(values + [0.0])
-    span = (high - low) or 1.0
-    limits = (low - (room if low < 0 else 0.05) * span, high + (room if high > 0 else 0.05) * span)
-    ax.set_xlim(*limits) if axis == "x" else ax.set_ylim(*limits)
+def bar_values(ax, bars, values: list[float | None], texts: list[str], margin: float) -> None:
+    """Each horizontal bar's value beside it, and room for the labels. On the page a label sits at its bar's
+    end, outward; on a phone, where the type is large for the width, right of the bar or of the zero line,
+    so the labels need room on one side only and never run into the category names on the left."""
+    phone = is_phone()
+    for bar, v, text in zip(bars, values, texts):
+        right = phone or (v or 0) >= 0
+        x = max(bar.get_width(), 0.0) if phone else bar.get_width()
+        ax.annotate(text, (x, bar.get_y() + bar.get_height() / 2), ha="left" if right else "right", va="center",
+                    fontsize=type_pt(7.5), color=INK, xytext=(3 if right else -3, 0), textcoords="offset points")
+    if not phone:
+        ax.margins(x=margin)
+        return
+    shown = [v for v in values if v is not None]
+    width = ax.get_position().width * ax.figure.get_size_inches()[0]
+    room = (max(len(t) for t in texts) * 0.68 * type_pt(7.5) + 5) / 72  # the widest label and its offset, inches
+    low, high = min(shown + [0.0]), max(shown + [0.0])
+    left = 0.05 * width
+    span = ((high - low) or 1.0) / max(0.2, 1 - (left + room) / width)  # the whole axis, in data units
+    ax.set_xlim(low - left / width * span, high + room / width * span)
 
 
 def label_room(labels: list[str], pad: float = 0.15) -> float:
-    """The left margin, in inches, for horizontal bars' tick labels: DejaVu Sans averages about 0.58 em a
-    character at the tick labels' size."""
+    """The left margin, in inches, for horizontal bars' tick labels: DejaVu Sans averages about 0.54 em a
+    character at the tick labels' size (0.54 em measured on the sector names)."""
     size = PHONE_FONT_PT if is_phone() else BASE_PT
-    return pad + max(len(t) for t in labels) * 0.58 * size / 72
+    return pad + max(len(t) for t in labels) * 0.54 * size / 72
 
 
 def legend_below(fig, handles=None, labels=None, ncols: int = 2) -> None:
