@@ -1,7 +1,9 @@
 """The email edition is the issue, read in a real browser (Debian's chromium) at phone and desktop widths,
 and its text part read as a person would."""
 
+import base64
 import html as html_lib
+import io
 import re
 import shutil
 from datetime import date
@@ -103,6 +105,19 @@ def test_email_in_chromium(browser, issue, width):
     broken = page.eval_on_selector_all("img", "els => els.filter(e => !e.complete || !e.naturalWidth).length")
     assert broken == 0
     page.screenshot(path=str(issue / f"email-{width}.png"), full_page=True)
+    page.close()
+
+
+def test_report_html_serves_the_phone_charts_at_375_px(browser, issue):
+    """report.html is self-contained: its <picture>s carry the phone versions as data, chosen at 375 px."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto((issue / "report.html").as_uri())
+    shown = page.eval_on_selector_all("figure img", "els => els.map(e => [e.currentSrc, e.clientWidth])")
+    assert len(shown) >= 9
+    for src, width in shown:
+        png = io.BytesIO(base64.b64decode(src.split(",", 1)[1]))
+        assert shown_type_px(png, width) >= 11, src[:60]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.close()
 
 

@@ -246,9 +246,10 @@ def smallest_type(fig) -> float:
     return min(sizes)
 
 
-def shown_type_px(png: Path, shown_width: float) -> float:
+def shown_type_px(png, shown_width: float) -> float:
     """The smallest text of a chart PNG in CSS px as a browser shows it `shown_width` px wide: its smallest type
-    (stored in the PNG when drawn) at the PNG's dots per inch, scaled by the width shown over the PNG's width."""
+    (stored in the PNG when drawn) at the PNG's dots per inch, scaled by the width shown over the PNG's width.
+    `png` is a path or an open file."""
     from PIL import Image
 
     with Image.open(png) as image:
