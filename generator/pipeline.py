@@ -130,9 +130,11 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
 
                 mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
                 own = [c for c in CHARTS if c not in HELPER_CHARTS]
-                phones = lambda: draw_phone_charts(metrics, market, settings, ranked, charts, HELPER_CHARTS)  # noqa: E731
+                def their_phones():
+                    return draw_phone_charts(metrics, market, settings, ranked, charts, HELPER_CHARTS)
+
                 with helper(lambda: draw_charts(metrics, market, settings, ranked, theirs, HELPER_CHARTS),
-                            theirs.finish, phones) as other:
+                            theirs.finish, their_phones) as other:
                     specs = draw_charts(metrics, market, settings, ranked, mine, own)
                     specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
                     clock.lap("charts svg")
@@ -226,9 +228,10 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
                            {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption, phone_data_uri(s)) for s in specs},
                            note.with_images(_note_data_uri(folder, note)))  # self-contained, like its charts
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
-    phone = lambda s: phone_png(s) and phone_png(s).relative_to(folder).as_posix()  # noqa: E731
+    phone = {s.id: phone_png(s) for s in specs}
+    phone_src = lambda s: phone[s.id] and phone[s.id].relative_to(folder).as_posix()  # noqa: E731
     site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,
-                                                        phone(s), relative_src(s, folder, "png")) for s in specs},
+                                                        phone_src(s), relative_src(s, folder, "png")) for s in specs},
                         note=note.with_images(lambda name: f"notes/{name}"))
     write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
     write_site_card(screen, doc["headline"], folder)

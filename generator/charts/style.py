@@ -27,8 +27,8 @@ EXACT_COLOURS = (PAPER, TEXT, INK, MUTED, GRID, SMALL, LARGE, ACCENT, SHADE, WEA
 WIDTH_IN, HEIGHT_IN = 6.8, 2.9
 PNG_DPI = 160
 SMALLEST_TYPE_KEY = "capweekly:smallest-type-pt"  # a PNG text chunk: the chart's smallest type, for the tests
-# The email's phone charts: drawn narrow with larger type, so that shown 343 px wide (a 375 px phone less the
-# email's padding) the smallest text, 'small' of a 10 pt base, is 8.3 pt x 343 / 3.4 in / 72 = 11.6 px.
+# Every chart's phone version: drawn narrow with larger type, so that shown 340 px wide (a 375 px phone less the
+# page's or the email's padding) the smallest text, 8.2 pt (a 7 pt note scaled by type_pt), is 11.4 px.
 PHONE_WIDTH_IN, PHONE_FONT_PT = 3.4, 10.0
 BASE_PT = 8.5  # the page's base type size
 PHONE_TITLE_CHARS = 34  # a bold 11 pt title line that fits the phone chart's width
