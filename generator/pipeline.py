@@ -29,7 +29,8 @@ from generator.metrics.document import dump_metrics
 from generator.metrics.periods import resolve_session
 from generator.notes import load_note
 from generator.parallel import helper
-from generator.render.context import ChartView, build_context, data_uri, png_size, relative_src
+from generator.render.context import (ChartView, build_context, data_uri, phone_data_uri, phone_png, png_size,
+                                       relative_src)
 from generator.render.email import render_email
 from generator.render.email import note_image_cid
 from generator.render.environment import builtin_templates_dir, make_environment
@@ -105,31 +106,37 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
         try:
             copy_note_images(note, folder)
             policy = fetch_policy(settings, folder)
+            charts = folder / "charts"
             if printer is None:
-                specs = draw_charts(metrics, market, settings, ranked, ChartOutput(folder / "charts"))
+                specs = draw_charts(metrics, market, settings, ranked, ChartOutput(charts))
                 clock.lap("charts")
                 print_html = _print_html(settings, env, market, metrics, commentary, words, note, specs, folder)
+                draw_phone_charts(metrics, market, settings, ranked, charts)
+                clock.lap("phone charts")
             else:
                 # Both cores: the SVG charts are split with a forked helper, so the printer process can start
-                # the PDF sooner; then the PNGs are drawn one process after the other (helper, then here),
-                # never two at once, so the PDF keeps a core to itself.
+                # the PDF sooner. Then, while the helper draws its PNGs, this process draws its charts' phone
+                # versions (PNG only); then its own PNGs while the helper draws its phone versions.
                 import matplotlib.pyplot  # noqa: F401 - imported once, before the fork
 
-                mine, theirs = ChartOutput(folder / "charts", defer_png=True), ChartOutput(folder / "charts",
-                                                                                           defer_png=True)
+                mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
+                own = [c for c in CHARTS if c not in HELPER_CHARTS]
+                def their_phones():
+                    return draw_phone_charts(metrics, market, settings, ranked, charts, HELPER_CHARTS)
+
                 with helper(lambda: draw_charts(metrics, market, settings, ranked, theirs, HELPER_CHARTS),
-                            theirs.finish) as other:
-                    specs = draw_charts(metrics, market, settings, ranked, mine,
-                                        [c for c in CHARTS if c not in HELPER_CHARTS])
+                            theirs.finish, their_phones) as other:
+                    specs = draw_charts(metrics, market, settings, ranked, mine, own)
                     specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
                     clock.lap("charts svg")
                     printer.submit(_print_html(settings, env, market, metrics, commentary, words, note, specs, folder),
                                    folder, folder / "report.pdf", policy)
+                    draw_phone_charts(metrics, market, settings, ranked, charts, own)  # while the helper draws PNGs
+                    clock.lap("phone charts")
                     other.next()
                     mine.finish()
+                    other.next()
                 clock.lap("charts png")
-            draw_phone_charts(metrics, settings, folder / "charts")
-            clock.lap("phone charts")
             write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder)
             clock.lap("html+email")
             if printer is None:
@@ -217,13 +224,16 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
     write_text(folder / "metrics.json", dump_metrics(doc))
     write_text(folder / "review.txt", review_text(words, metrics.as_of))
     screen = build_context(settings, market, metrics, commentary, words,
-                           {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption, size=png_size(s.png)) for s in specs},
+                           {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption, phone_data_uri(s), size=png_size(s.png))
+                            for s in specs},
                            note.with_images(_note_data_uri(folder, note)),  # self-contained, like its charts
                            number=_number(settings, metrics.as_of))
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
-    phone = lambda s: f"charts/{s.id}.phone.png" if (folder / "charts" / f"{s.id}.phone.png").is_file() else None
+    phone = {s.id: phone_png(s) for s in specs}
+    phone_src = lambda s: phone[s.id] and phone[s.id].relative_to(folder).as_posix()  # noqa: E731
     site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,
-                                                        phone(s), png_size(s.png)) for s in specs},
+                                                        phone_src(s), size=png_size(s.png),
+                                                        full_href=relative_src(s, folder, "png")) for s in specs},
                         note=note.with_images(lambda name: f"notes/{name}"))
     write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
     write_site_card(screen, doc["headline"], folder)

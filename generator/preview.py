@@ -118,7 +118,7 @@ class Preview:
     # -- building ---------------------------------------------------------------------------
     def build(self) -> None:
         """Everything: settings, prices, the week's figures, charts; then the words and pages."""
-        from generator.charts import ChartOutput, draw_charts, draw_phone_charts
+        from generator.charts import EMAIL_CHARTS, ChartOutput, draw_charts, draw_phone_charts
         from generator.commentary.words import previous_headline, write_words
         from generator.data import load_prices
         from generator.metrics import compute_metrics
@@ -140,7 +140,7 @@ class Preview:
         charts = self.folder / "charts"
         shutil.rmtree(charts, ignore_errors=True)
         specs = draw_charts(metrics, cut, settings, commentary.ranked, ChartOutput(charts))
-        draw_phone_charts(metrics, settings, charts)  # the email edition's charts, drawn for a phone
+        draw_phone_charts(metrics, cut, settings, commentary.ranked, charts, EMAIL_CHARTS)  # the email's charts
         sessions = full[settings.pair.small].frame.index
         self.settings = settings
         self._week = (full, cut, metrics, before, specs, sessions)

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from generator.charts.cross import SECTOR_NAMES, place_labels
+from generator.charts.cross import place_labels
 from generator.charts.pair import draw_period_returns
-from generator.charts.style import PHONE_FONT_PT, PHONE_WIDTH_IN, PNG_DPI, ChartOutput, phone, style
+from generator.charts.style import PHONE_WIDTH_IN, PNG_DPI, ChartOutput, phone, shown_type_px, style
 from generator.metrics import PERIODS
 
 NAMES = ("the Russell 2000 (IWM)", "the S&P 500 (SPY)")
@@ -56,7 +56,6 @@ def test_quadrant_labels_do_not_collide_even_when_points_crowd():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not a.overlaps(b), (a, b)
-    assert SECTOR_NAMES["XLK"] == "Technology"
     plt.close(fig)
 
 
@@ -66,5 +65,40 @@ def test_phone_charts_are_narrow_with_type_for_a_phone(tmp_path):
     assert spec.png.name == "period_returns.phone.png" and not spec.svg.exists()
     width, _ = Image.open(spec.png).size
     assert width == round(PHONE_WIDTH_IN * PNG_DPI)
-    # Shown 343 px wide (a 375 px phone less the email's padding), the smallest type ('small') is >= 11 px.
-    assert PHONE_FONT_PT * 0.833 / 72 * PNG_DPI * 343 / width >= 11
+    # Shown 343 px wide (a 375 px phone less the page's padding), the smallest type is >= 11 px.
+    assert shown_type_px(spec.png, 343) >= 11
+
+
+@pytest.fixture(scope="module")
+def real(settings, market_dir):
+    from generator.data import load_prices
+
+    return load_prices(settings, "csv", market_dir)
+
+
+# Weeks across the real history: the first year of data, the 2008 crash, a calm year, the 2020 crash, the last.
+WEEKS = [date(2002, 3, 15), date(2008, 10, 10), date(2013, 6, 21), date(2020, 3, 20), None]
+
+
+@pytest.mark.parametrize("as_of", WEEKS, ids=[str(w or "latest") for w in WEEKS])
+def test_every_chart_has_a_phone_version_readable_at_375_px(settings, real, as_of, tmp_path):
+    """Every chart the week has (the page's PNGs), drawn again for a phone: 3.4 in wide, and its smallest type,
+    ticks and legends and notes included, 11 px or more shown 343 px wide; the page's charts, read the same way
+    at the page's width, are what a phone would otherwise show."""
+    from generator.charts import draw_charts, draw_phone_charts
+    from generator.commentary.words import write_words
+    from generator.metrics import compute_metrics
+    from generator.pipeline import cut_at, pick_session
+    from generator.render.environment import make_environment
+
+    session = pick_session(real, settings, as_of)
+    market = cut_at(real, session)
+    m = compute_metrics(market, settings, session)
+    commentary, _, _ = write_words(m, market, settings, make_environment(None))
+    page = draw_charts(m, market, settings, commentary.ranked, ChartOutput(tmp_path, png_only=True))
+    phones = draw_phone_charts(m, market, settings, commentary.ranked, tmp_path)
+    assert [s.id for s in phones] == [s.id for s in page] and len(page) >= 8
+    for spec in phones:
+        assert spec.png.name == f"{spec.id}.phone.png" and Image.open(spec.png).width == round(PHONE_WIDTH_IN * PNG_DPI)
+        assert shown_type_px(spec.png, 343) >= 11, spec.id
+    assert min(shown_type_px(s.png, 343) for s in page) < 8  # what a phone showed before: the page's chart, shrunk

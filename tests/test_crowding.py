@@ -247,7 +247,7 @@ def test_every_gauge_absent_says_so_and_the_build_succeeds(tmp_path):
     crowd = _crowding(w)
     assert list(crowd) == ["crowding_unavailable"]
     text = crowd["crowding_unavailable"]
-    assert "hedging gauge (^RVX against ^VIX" in text and "IWM’s trading volume" in text
+    assert "hedging gauge (small-cap VIX (^RVX) against the VIX (^VIX)" in text and "IWM’s trading volume" in text
     assert "CFTC file named in settings.yaml is missing" in text
     built = build_issue(s, market=bare, as_of=session.date(), out_dir=tmp_path / "out")
     html = (built.folder / "report.html").read_text()

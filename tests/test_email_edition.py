@@ -1,15 +1,19 @@
 """The email edition is the issue, read in a real browser (Debian's chromium) at phone and desktop widths,
 and its text part read as a person would."""
 
+import base64
 import html as html_lib
+import io
 import re
 import shutil
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
-from generator.charts.style import PHONE_FONT_PT, PNG_DPI
+from generator.charts import EMAIL_CHARTS
+from generator.charts.style import shown_type_px
 from generator.pipeline import build_issue
 from generator.render.email import MAX_HTML_BYTES
 
@@ -93,14 +97,27 @@ def test_email_in_chromium(browser, issue, width):
     if width == 375:
         small = [(size, text) for size, text in page.evaluate(TEXT_SIZES) if size < 11]
         assert not small, f"text under 11 px at 375 px: {small[:5]}"
-        # The charts are pictures: their smallest type (matplotlib's 'small' of the phone base size), as shown.
-        images = page.eval_on_selector_all("figure img", "els => els.map(e => [e.clientWidth, e.naturalWidth])")
-        assert len(images) == 2
-        for shown, natural in images:
-            assert natural and PHONE_FONT_PT * 0.833 / 72 * PNG_DPI * shown / natural >= 11
+        # The charts are pictures: their smallest type (stored in each PNG when drawn), as shown.
+        images = page.eval_on_selector_all("figure img", "els => els.map(e => [e.currentSrc, e.clientWidth])")
+        assert len(images) == len(EMAIL_CHARTS)
+        for src, shown in images:
+            assert shown_type_px(Path(urlparse(src).path), shown) >= 11, src
     broken = page.eval_on_selector_all("img", "els => els.filter(e => !e.complete || !e.naturalWidth).length")
     assert broken == 0
     page.screenshot(path=str(issue / f"email-{width}.png"), full_page=True)
+    page.close()
+
+
+def test_report_html_serves_the_phone_charts_at_375_px(browser, issue):
+    """report.html is self-contained: its <picture>s carry the phone versions as data, chosen at 375 px."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto((issue / "report.html").as_uri())
+    shown = page.eval_on_selector_all("figure img", "els => els.map(e => [e.currentSrc, e.clientWidth])")
+    assert len(shown) >= 9
+    for src, width in shown:
+        png = io.BytesIO(base64.b64decode(src.split(",", 1)[1]))
+        assert shown_type_px(png, width) >= 11, src[:60]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.close()
 
 
@@ -132,6 +149,7 @@ def test_read_on_the_web_whenever_the_site_is_known(settings, tmp_path):
     assert 'href="https://ex.com/n/issues/2025-10-31/"' in html and ">Read on the web<" in html
     assert "Read on the web: https://ex.com/n/issues/2025-10-31/" in text
     assert 'src="https://ex.com/n/issues/2025-10-31/charts/ratio_history.phone.png"' in html
+    assert re.search(r'href="https://ex\.com/n/issues/2025-10-31/charts/ratio_history\.png"[^>]*>Full-size chart<', html)
     assert "SAMPLE DATA" in html and "SAMPLE DATA" in text
 
 

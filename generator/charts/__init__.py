@@ -18,7 +18,7 @@ from generator.charts.track import draw_track_record
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
 
-__all__ = ["CHARTS", "PHONE_CHARTS", "ChartOutput", "ChartSpec", "draw_charts", "draw_phone_charts"]
+__all__ = ["CHARTS", "EMAIL_CHARTS", "ChartOutput", "ChartSpec", "draw_charts", "draw_phone_charts"]
 
 
 CHARTS = ("period_returns", "breadth_history", "rates", "ratio_history", "relative_momentum", "breakouts", "sector_bars",
@@ -46,12 +46,15 @@ def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: 
     return tuple(spec for spec in specs if spec is not None)
 
 
-# The email's charts, drawn again for a phone: narrower, larger type, PNG only (<id>.phone.png).
-PHONE_CHARTS = ("period_returns", "ratio_history")
+# The charts the email sends (drawn for a phone); the site and the HTML report have a phone version of every chart.
+EMAIL_CHARTS = ("period_returns", "ratio_history")
 
 
-def draw_phone_charts(m: WeeklyMetrics, settings, folder) -> tuple[ChartSpec, ...]:
-    names = (settings.pair.small_name, settings.pair.large_name)
-    out = ChartOutput(folder, suffix=".phone", png_only=True)
+def draw_phone_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: list[tuple[str, float]],
+                      folder, which: Collection[str] = CHARTS) -> tuple[ChartSpec, ...]:
+    """The charts again for a phone (narrower, larger type): <id>.phone.png beside the page's, no SVG (print never
+    shows them). A phone reader gets every chart this way: the site and the report in a <picture>, the email
+    the EMAIL_CHARTS."""
     with phone():
-        return (draw_period_returns(m, names, out), draw_ratio_history(m, names, out))
+        return draw_charts(m, market, settings, ranked_sectors, ChartOutput(folder, suffix=".phone", png_only=True),
+                           which)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from generator.charts.style import (ACCENT, HEIGHT_IN, INK, MUTED, SMALL, WIDTH_IN, ChartOutput, ChartSpec, margins,
-                                    save, style)
+from generator.charts.style import (ACCENT, INK, MUTED, SMALL, ChartOutput, ChartSpec, figsize, is_phone, legend_below,
+                                    legend_room, margins, save, style, title, type_pt)
 from generator.metrics import WeeklyMetrics
 from generator.metrics.breadth import CHART_YEARS, BreadthHistory, member_history
 from generator.metrics.indicators import weekly_last
@@ -32,14 +32,13 @@ def draw_breadth_history(m: WeeklyMetrics, market, settings, out: ChartOutput) -
     if b is None:
         return None
     year = settings.lookbacks.reference_high_year
-    h = member_history(market.members, market[settings.pair.large].total_return, year, settings.breadth.min_members,
-                       years=CHART_YEARS)
+    h = _history(market, settings, year)
     above, below = breadth_series(m, h, settings.breadth.min_members)
     as_of = settings.universe().as_of
     has_below = bool(below.notna().any())
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
-        margins(fig, bottom=0.55)
+        fig, ax = plt.subplots(figsize=figsize())
+        margins(fig, bottom=legend_room(1 + has_below, 2, 0.55))
         ax.axhline(50, color=MUTED, linewidth=0.8, linestyle=":")
         ax.plot(above.index, above.to_numpy() * 100, color=ACCENT, linewidth=1.0,
                 label="above their 200-day average")
@@ -48,10 +47,12 @@ def draw_breadth_history(m: WeeklyMetrics, market, settings, out: ChartOutput) -
                     label=f"below their {year} closing high")
         ax.set_ylim(0, 100)
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-        ax.set_title(f"Breadth: share of our small-cap universe ({b.members} stocks), weekly")
-        ax.annotate(f"{b.with_data} with data this week", (1.0, 1.0), xycoords="axes fraction", ha="right",
-                    va="bottom", fontsize=7.5, color=INK, xytext=(0, 2), textcoords="offset points")
-        fig.legend(loc="lower center", ncols=2, bbox_to_anchor=(0.5, 0.0))
+        title(ax, f"Breadth: share of our small-cap universe ({b.members} stocks), weekly",
+              f"Breadth: share of our {b.members} small caps")
+        ax.annotate(f"{b.with_data} with data this week", (1.0, 0.0 if is_phone() else 1.0), xycoords="axes fraction",
+                    ha="right", va="bottom", fontsize=type_pt(7.5), color=INK, xytext=(-2, 2),
+                    textcoords="offset points")
+        legend_below(fig, ncols=2)
         ax.margins(x=0.01)
         svg, png = save(fig, out, "breadth_history")
     span = f"{above.index[0]:%B %Y} to {m.as_of:%B %Y}" if len(above) else f"to {m.as_of:%B %Y}"
@@ -69,6 +70,23 @@ def draw_breadth_history(m: WeeklyMetrics, market, settings, out: ChartOutput) -
         bias = "stocks that left the index before then are missing"
     caption = f"Each share is of the members with data that week. The universe is {members}, so {bias} (survivorship)."
     return ChartSpec("breadth_history", svg, png, alt, caption)
+
+
+_LAST: list = []  # [(members, prices, year, min_members), history]: the last one computed
+
+
+def _history(market, settings, year: int) -> BreadthHistory:
+    """The members' weekly history, computed once for both versions of the chart (the page's and the phone's).
+    The cache holds the very objects it was computed from and compares them by identity, so a later week's
+    data (a backfill) is never served an earlier week's history."""
+    members, large, least = market.members, market[settings.pair.large], settings.breadth.min_members
+    if _LAST:
+        (m0, p0, y0, l0), history = _LAST
+        if m0 is members and p0 is large.frame and (y0, l0) == (year, least):
+            return history
+    history = member_history(members, large.total_return, year, least, years=CHART_YEARS)
+    _LAST[:] = [(members, large.frame, year, least), history]
+    return history
 
 
 def _pct(value: float | None) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.charts.style import (AVERAGE, CURRENT, HEIGHT_IN, INK, LARGE, MUTED, SHADE, SMALL, WIDTH_IN,
-                                   ChartOutput, ChartSpec, figsize, is_phone, margins, pct, save, signed_label,
-                                   style)
+from generator.charts.style import (AVERAGE, CURRENT, INK, LARGE, MUTED, SHADE, SMALL, ChartOutput, ChartSpec,
+                                   bar_values, figsize, is_phone, label_room, legend_below, legend_room, margins, pct,
+                                   save, signed_label, style, title, type_pt)
 from generator.metrics import PERIODS, WeeklyMetrics
 from generator.metrics.indicators import weekly_last
 
@@ -98,20 +98,18 @@ def draw_relative_momentum(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
     labels = [k.replace("w", " weeks") for k, _ in items]
     values = [v * 100 if v is not None else 0.0 for _, v in items]
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.2))
-        margins(fig, left=0.8)
+        fig, ax = plt.subplots(figsize=figsize(2.2))
+        margins(fig, left=label_room(labels))
         colours = [SMALL if v >= 0 else LARGE for v in values]
         bars = ax.barh(labels[::-1], values[::-1], color=colours[::-1], height=0.55)
-        for bar, (_, v) in zip(bars, items[::-1]):
-            text = "n/a" if v is None else signed_label(v * 100, "%")
-            ha = "left" if (v or 0) >= 0 else "right"
-            ax.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), ha=ha, va="center",
-                        fontsize=7.5, color=INK, xytext=(3 if ha == "left" else -3, 0), textcoords="offset points")
+        shown = [v for _, v in items[::-1]]
+        bar_values(ax, bars, [None if v is None else v * 100 for v in shown],
+                   ["n/a" if v is None else signed_label(v * 100, "%") for v in shown], margin=0.25)
         ax.axvline(0, color=MUTED, linewidth=0.8)
         ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.grid(axis="y", visible=False)
-        ax.set_title(f"Relative momentum: change in the {m.small}/{m.large} ratio")
-        ax.margins(x=0.25)
+        title(ax, f"Relative momentum: change in the {m.small}/{m.large} ratio",
+              f"Change in the {m.small}/{m.large} ratio")
         svg, png = save(fig, out, "relative_momentum")
     parts = "; ".join(f"{k}: {pct(v)}" for k, v in items)
     alt = (f"Horizontal bar chart of the change in the {m.small} to {m.large} ratio over several lookbacks, "
@@ -128,8 +126,9 @@ def draw_breakouts(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
     since = pd.Timestamp(b.since)
     ratio, average = weekly_last(m.series.ratio.loc[since:]), weekly_last(m.series.sma_long.loc[since:])
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
-        margins(fig, bottom=0.55)
+        fig, ax = plt.subplots(figsize=figsize())
+        entries = 2 + bool(b.failed) + (b.current is not None)
+        margins(fig, bottom=legend_room(entries, 4, 0.55))
         for i, episode in enumerate(b.failed):
             ax.axvspan(pd.Timestamp(episode.start), pd.Timestamp(episode.end), color=SHADE, linewidth=0,
                        label="failed breakout" if i == 0 else None)
@@ -139,9 +138,13 @@ def draw_breakouts(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec:
         ax.plot(ratio.index, ratio.to_numpy(), color=SMALL, linewidth=0.8, label=f"{m.small}/{m.large} ratio")
         ax.plot(average.index, average.to_numpy(), color=AVERAGE, linewidth=1.1, linestyle="--",
                 label="200-session average")
-        ax.set_title(f"Relative breakouts since the {b.since:%Y} peak: {len(b.failed)} failed within "
-                     f"{b.limit_weeks} weeks")
-        fig.legend(loc="lower center", ncols=4, bbox_to_anchor=(0.5, 0.0))
+        title(ax, f"Relative breakouts since the {b.since:%Y} peak: {len(b.failed)} failed within "
+                  f"{b.limit_weeks} weeks",
+              f"Breakouts since the {b.since:%Y} peak:\n{len(b.failed)} failed within {b.limit_weeks} weeks")
+        if is_phone():
+            from matplotlib.dates import YearLocator
+            ax.xaxis.set_major_locator(YearLocator(max(1, (m.as_of.year - b.since.year) // 3)))
+        legend_below(fig, ncols=4)
         ax.margins(x=0.01)
         svg, png = save(fig, out, "breakouts")
     listed = "; ".join(f"{e.start:%b %Y} (got {e.peak_excess * 100:.1f}% above the average)" for e in b.failed[-6:])

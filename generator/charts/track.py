@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.charts.style import (ACCENT, HEIGHT_IN, LARGE, SMALL, WIDTH_IN, ChartOutput, ChartSpec, margins, save,
-                                    style)
+from generator.charts.style import (ACCENT, LARGE, SMALL, ChartOutput, ChartSpec, figsize, legend_below, legend_room,
+                                    is_phone, margins, save, style, title)
 from generator.metrics import WeeklyMetrics
 from generator.metrics.indicators import weekly_last
 
@@ -23,19 +23,20 @@ def draw_track_record(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutput
                                      index=c.days))
     small_name, large_name = (n[:1].upper() + n[1:] for n in names)
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
-        margins(fig, bottom=0.55)
+        fig, ax = plt.subplots(figsize=figsize())
+        margins(fig, bottom=legend_room(3, 3, 0.55))
         ax.plot(frame.index, frame["large"].to_numpy(), color=LARGE, linewidth=0.9, label=f"{large_name} only")
         ax.plot(frame.index, frame["small"].to_numpy(), color=SMALL, linewidth=0.9, label=f"{small_name} only")
         ax.plot(frame.index, frame["allocation"].to_numpy(), color=ACCENT, linewidth=1.4,
-                label="following our calls (100/50/0% small caps)")
+                label="following our calls" if is_phone() else "following our calls (100/50/0% small caps)")
         ax.set_yscale("log")
         low, high = float(frame.min().min()), float(frame.max().max())
         ax.set_yticks([v for v in (0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32) if low / 1.2 <= v <= high * 1.2])
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.set_title(f"How our call has done: growth of 1 from {c.days[0]:%B %Y}, weekly, log scale")
-        fig.legend(loc="lower center", ncols=3, bbox_to_anchor=(0.5, 0.0))
+        title(ax, f"How our call has done: growth of 1 from {c.days[0]:%B %Y}, weekly, log scale",
+              f"Our call: growth of 1 since {c.days[0]:%Y}, log scale")
+        legend_below(fig, ncols=3)
         ax.margins(x=0.01)
         svg, png = save(fig, out, "track_record")
     a = t.all

@@ -35,6 +35,7 @@ class ChartView:
     caption: str
     phone_src: str | None = None  # a phone-drawn version (narrower, larger type), where the medium has one
     size: tuple[int, int] | None = None  # the image's pixel width and height: the page keeps its place while it loads
+    full_href: str | None = None  # where a phone reader opens the full-size chart, where the medium has one
 
 
 def png_size(path) -> tuple[int, int] | None:
@@ -168,6 +169,17 @@ def context_fields_help() -> dict[str, str]:
 
 def data_uri(spec: ChartSpec) -> str:
     return "data:image/png;base64," + base64.b64encode(spec.png.read_bytes()).decode("ascii")
+
+
+def phone_png(spec: ChartSpec):
+    """The chart's phone version (<id>.phone.png beside its PNG), or None where it was not drawn."""
+    path = spec.png.with_name(f"{spec.id}.phone.png")
+    return path if path.is_file() else None
+
+
+def phone_data_uri(spec: ChartSpec) -> str | None:
+    path = phone_png(spec)
+    return None if path is None else "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def relative_src(spec: ChartSpec, folder, kind: str) -> str:

@@ -3,7 +3,7 @@
 Rendered once per issue at build time into email.html and email.txt. The
 email is the issue, not a teaser: every section's text, its key table and the
 charts that matter, drawn for a phone (charts/<id>.phone.png, see
-generator.charts.PHONE_CHARTS), with the editor's note wherever it has one.
+generator.charts.EMAIL_CHARTS), with the editor's note wherever it has one.
 The per-reader unsubscribe link is a placeholder that `send` swaps for a
 signed URL. Charts are PNG: hosted on the site when site.base_url is set,
 otherwise referenced by Content-ID and attached inline by `send`. Never SVG
@@ -22,11 +22,10 @@ from html.parser import HTMLParser
 from jinja2 import Environment
 from markupsafe import Markup
 
-from generator.charts import PHONE_CHARTS
+from generator.charts import EMAIL_CHARTS
 from generator.render.context import ChartView, ReportContext
 
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/capweekly-token"
-EMAIL_CHARTS = PHONE_CHARTS
 MAX_HTML_BYTES = 95 * 1024  # Gmail clips messages over 102 KB of HTML; this leaves room for the signed links
 
 
@@ -52,8 +51,10 @@ def email_charts(context: ReportContext, base_url: str | None) -> dict[str, Char
             continue
         src = (f"{base_url}issues/{context.as_of.isoformat()}/{chart_file(chart_id)}" if base_url
                else f"cid:{chart_cid(chart_id, context.as_of)}")
-        # No width/height attributes: mail clients that ignore CSS would draw the chart at its full pixel width.
-        out[chart_id] = replace(view, src=src, size=None)
+        full = f"{base_url}issues/{context.as_of.isoformat()}/charts/{chart_id}.png" if base_url else None
+        # A phone picture already; no width/height attributes: mail clients that ignore CSS would draw the chart at
+        # its full pixel width.
+        out[chart_id] = replace(view, src=src, phone_src=None, full_href=full, size=None)
     return out
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
                     StrictUndefined, select_autoescape)
 
+from generator import names
 from generator.formats import FILTERS
 
 
@@ -46,6 +47,8 @@ def _environment(user_dir: str | None) -> Environment:
         bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
+    env.filters.update(named=names.named, plain_name=names.plain, name_label=names.label,
+                       row_label=names.row_label)  # generator/names.py
     from generator.commentary.track import EDGE_BAND
     from generator.metrics.track import COIN_WIDTH, Z
 
