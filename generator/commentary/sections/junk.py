@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from generator.commentary.claims import Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
 from generator.commentary.rules import _Rules
-from generator.commentary.sections.policy import regime_claims, regime_key
-from generator.commentary.sections.rates import YIELD_TREND
+from generator.commentary.rules import WEEK_AGAINST
+from generator.commentary.sections.policy import regime_claims, regime_key, short_rising
+from generator.commentary.sections.rates import YIELD_TREND, _still
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, all_but
 
@@ -63,10 +64,40 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
     return f"hold_{trend}", claims + [claim], facts
 
 
-def _short_word(r: _Rules) -> str:
-    """'hiking' or 'high' for the tight cases' words: short rates rising, or held high."""
-    regime = r.m.events.regime
-    return "hiking" if regime is not None and regime.key == "hiking" else "high"
+def _short_word(r: _Rules) -> tuple[str, list[Claim]]:
+    """'hiking' or 'high' for the tight cases' words: short rates rising, or held high; and the claims of
+    'rising'. The policy section's reading (policy.short_rising): a hiking regime whose bill yield fell this week
+    or over four weeks has short rates that are high, not rising (March 2023: "rising short rates" beside a 51 bp
+    fall in bills)."""
+    rising = short_rising(r)
+    return ("hiking", rising) if rising is not None else ("high", [])
+
+
+def _drift(r: _Rules, case: str) -> bool:
+    """A steady case whose 10-year moved YIELD_STILL or more: the rates section calls it a drift (rates._still),
+    so these words do not call it "steady" or "sideways"."""
+    ly = r.t.long_yield
+    return case.endswith("steady") and ly in r.m.levels and not _still(r.m.levels[ly])
+
+
+# The 10-year's thirteen-week direction in each rates case that tells it.
+LONG_SENSE = {"easing": -1, "cuts_long_up": +1, "tight_rising": +1, "tight_long_down": -1, "hold_rising": +1,
+              "hold_falling": -1}
+
+
+def _week_against(r: _Rules, case: str) -> list:
+    """The 10-year yield's week, when it ran WEEK_AGAINST or more against the thirteen-week move the rates case
+    reads (November 2023: "money is getting dearer" in a week the 10-year fell 29 bp): told right after it."""
+    ly = r.t.long_yield
+    level = r.m.levels.get(ly) if ly else None
+    trend = LONG_SENSE.get(case)
+    week = level.changes.get("1w") if level is not None else None
+    if trend is None or week is None or trend * week > -WEEK_AGAINST:
+        return []
+    path = f"levels.{ly}.changes.1w"
+    claim = at_most(path, -WEEK_AGAINST, ly, "1w") if week < 0 else at_least(path, WEEK_AGAINST, ly, "1w")
+    return [r.say("junk", "long_week_against", ly, (Fact("week", path, ly, "bp"),), [claim],
+                  side="down" if week < 0 else "up")]
 
 
 # Which way each rates case points for a junk rally: +1 toward one, -1 against, 0 neither.
@@ -90,8 +121,12 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if case is None:
         out = [say("why_junk", "junk", optional=3)]
     else:
-        out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX"), case[2], case[1],
-                   short=_short_word(r))]
+        short, rising = _short_word(r)
+        tight = case[0].startswith("tight")
+        out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX",
+                                     *((r.t.short_yield,) if tight and r.t.short_yield else ())), case[2],
+                   case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]))]
+        out += _week_against(r, case[0])
     if cv is not None:
         move, claims = choose(SIDE, r.view, "ratios.credit.momentum.13w", credit.numerator, "credit")
         out.append(say(f"credit_{move}", credit.numerator,

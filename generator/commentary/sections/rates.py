@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, reads,
-                                         within)
+from generator.commentary.claims import (Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, negative,
+                                         positive, reads, within)
 from generator.commentary.headline import CRASH_GAP
 from generator.commentary.rules import ROUT_DROP, _Rules
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
 
+# "Has not changed much", "going nowhere": a 13-week 10-year move inside the trend band (settings) and under
+# this (10 bp); a larger move inside the band is a drift, told with its direction (readers found "has not
+# changed much" for +23 bp on a 0.86% yield).
+YIELD_STILL = 0.001
 # A one-week yield move at least this large (7 bp) is worth its own sentence.
 RATE_WEEK_MOVE = 0.0007
 # |correlation| of weekly relative returns with yield changes: below WEAK it is noise, above STRONG it leads the story.
@@ -42,6 +46,12 @@ LINK = (
     Row("unrelated", lambda c: [within(c, CORR_WEAK, "rates", "link")]),
     Row("loose", lambda c: [within(c, CORR_STRONG, "rates", "link")]),
 )
+def _still(level) -> bool:
+    """Is the 10-year's thirteen-week move small enough for "has not changed much" (YIELD_STILL)?"""
+    v = level.changes.get("13w")
+    return v is not None and abs(v) < YIELD_STILL
+
+
 def zero_rates(r: _Rules) -> bool:
     """Short rates at or cut to near zero: the 10-year's moves read as growth expectations, not as the cost of
     money (the rates section and the case for and against read them alike)."""
@@ -116,9 +126,17 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         elif zero and trend != "steady":
             opening.append(say(f"ten_{trend}_zero", (ly, "policy"), facts,
                                [trend_claim, reads(change, ly, READS[f"{trend}_zero"])] + zero_claims))
+        elif trend == "steady" and not _still(level):
+            v = level.changes["13w"]
+            opening.append(say("ten_drift", ly, facts, [trend_claim, (positive if v > 0 else negative)(change, ly, "13w"),
+                                                        at_least(change, YIELD_STILL, ly, "13w size", 0) if v > 0
+                                                        else at_most(change, -YIELD_STILL, ly, "13w size", 0)],
+                               side="up" if v > 0 else "down"))
         else:
             opening.append(say(f"ten_{trend}", ly, facts,
-                               [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])))
+                               [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])
+                               + (list(within(change, YIELD_STILL, ly, "13w size")) if trend == "steady"
+                                  else [])))
         week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly)
         loose = yields_loose(r)   # the link paragraph below says yields have not been the driver
         if week is not None:
@@ -152,7 +170,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             elif growth:
                 opening.append(say("ten_week_up_growth", (ly, "rates"), facts, [move, growth_claim]))
             else:
-                opening.append(say(f"ten_week_up_{trend}", ly, facts, [move, trend_claim]))
+                opening.append(say(f"ten_week_up_{trend}", ly, facts, [move, trend_claim],
+                                   drift=trend == "steady" and not _still(level)))
         paragraphs.append(tuple(opening))
     s = m.rate_sensitivity
     if s is not None and s.correlation is not None:
