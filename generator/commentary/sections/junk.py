@@ -87,7 +87,7 @@ LONG_SENSE = {"easing": -1, "cuts_long_up": +1, "tight_rising": +1, "tight_long_
 
 def _week_against(r: _Rules, case: str) -> list:
     """The 10-year yield's week, when it ran WEEK_AGAINST or more against the thirteen-week move the rates case
-    reads (November 2023: "money is getting dearer" in a week the 10-year fell 29 bp): told right after it."""
+    reads (November 2023: "money is getting dearer" in a week the 10-year fell 29 bp): told before it."""
     ly = r.t.long_yield
     level = r.m.levels.get(ly) if ly else None
     trend = LONG_SENSE.get(case)
@@ -123,10 +123,12 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     else:
         short, rising = _short_word(r)
         tight = case[0].startswith("tight")
-        out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX",
+        # the week first when it ran against the quarter: the length budget trims from a section's end, and the
+        # quarter's reading must never stand without it
+        out = _week_against(r, case[0])
+        out += [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX",
                                      *((r.t.short_yield,) if tight and r.t.short_yield else ())), case[2],
                    case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]))]
-        out += _week_against(r, case[0])
     if cv is not None:
         move, claims = choose(SIDE, r.view, "ratios.credit.momentum.13w", credit.numerator, "credit")
         out.append(say(f"credit_{move}", credit.numerator,
