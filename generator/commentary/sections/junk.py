@@ -3,9 +3,9 @@ evidence agrees with the rates (issue 15)."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
+from generator.commentary.claims import ALMOST_ALL, Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
 from generator.commentary.rules import _Rules
-from generator.commentary.rules import WEEK_AGAINST
+from generator.commentary.rules import RARE_WEEK, WEEK_AGAINST
 from generator.commentary.sections.policy import regime_claims, regime_key, short_rising
 from generator.commentary.sections.rates import YIELD_TREND, _still
 from generator.commentary.table import Row, choose, first
@@ -80,6 +80,29 @@ def _drift(r: _Rules, case: str) -> bool:
     return case.endswith("steady") and ly in r.m.levels and not _still(r.m.levels[ly])
 
 
+def _credit_week_lead(r: _Rules, credit, quarter: float | None) -> list:
+    """Credit's week first, with its rarity, when it is RARE_WEEK-rare against its own weeks, runs against the
+    quarter's credit reading, and the section does not already open with it (commentary/news.py): the
+    quarter's figure must not lead in a week credit will be remembered for (issue 26, "stale horizon")."""
+    from generator.commentary.news import section_opening
+
+    item = r.m.news.items.get("credit_week") if r.m.news is not None else None
+    if item is None or item.rarity is None or item.rarity < RARE_WEEK or quarter is None \
+            or item.value * quarter >= 0 or abs(quarter) < JUNK_BAND or section_opening(r, "junk") is not None:
+        return []
+    p = "news.items.credit_week"
+    rank = ("almost", [at_least(f"{p}.rarity", ALMOST_ALL, credit.numerator, "rarity", 0)]) \
+        if item.rarity >= ALMOST_ALL else ("share", [at_least(f"{p}.rarity", RARE_WEEK, credit.numerator, "rarity", 0)])
+    return [r.say("junk", "credit_week_rare", credit.numerator,
+                  (Fact("week", f"{p}.value", credit.numerator, "pct"), Fact("share", f"{p}.rarity", credit.numerator,
+                                                                             "pct"),
+                   Fact("start", f"{p}.history_start", credit.numerator, "date")),
+                  [positive(f"{p}.value", credit.numerator, "credit week") if item.value > 0
+                   else negative(f"{p}.value", credit.numerator, "credit week"), *rank[1]],
+                  num=credit.numerator, den=credit.denominator, side="up" if item.value > 0 else "down",
+                  rank=rank[0])]
+
+
 # The 10-year's thirteen-week direction in each rates case that tells it.
 LONG_SENSE = {"easing": -1, "cuts_long_up": +1, "tight_rising": +1, "tight_long_down": -1, "hold_rising": +1,
               "hold_falling": -1}
@@ -129,6 +152,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         out += [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX",
                                      *((r.t.short_yield,) if tight and r.t.short_yield else ())), case[2],
                    case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]))]
+    lead = _credit_week_lead(r, credit, cv)
+    out = lead + out   # the week's credit move leads when it is rare and runs against the quarter
     if cv is not None:
         move, claims = choose(SIDE, r.view, "ratios.credit.momentum.13w", credit.numerator, "credit")
         out.append(say(f"credit_{move}", credit.numerator,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, negative,
+from generator.commentary.claims import (ALMOST_ALL, Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, negative,
                                          positive, reads, within)
 from generator.commentary.headline import CRASH_GAP
-from generator.commentary.rules import ROUT_DROP, _Rules
+from generator.commentary.rules import RARE_WEEK, ROUT_DROP, WEEK_AGAINST, _Rules
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
@@ -121,6 +121,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # What each reading makes of the quarter's move for small caps (READS): the case for and against
         # (generator/commentary/argument.py) must not read the same move the other way.
         change = f"{path}.changes.13w"
+        lead = _rare_week_lead(r, say, ly, trend)
+        opening += lead
         if trend == "rising" and growth:
             opening.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
         elif zero and trend != "steady":
@@ -137,7 +139,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])
                                + (list(within(change, YIELD_STILL, ly, "13w size")) if trend == "steady"
                                   else [])))
-        week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly)
+        # told first with its rarity (lead): not again after the quarter
+        week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly) if not lead else None
         loose = yields_loose(r)   # the link paragraph below says yields have not been the driver
         if week is not None:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
@@ -193,6 +196,29 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         else:
             paragraphs.append((say(key, "rates", facts, claims, relationship=key != "loose"),))
     return tuple(paragraphs)
+
+
+def _rare_week_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
+    """The 10-year's week first, with its rarity, when it is RARE_WEEK-rare against the yield's own weeks and runs
+    against the quarter's trend, and the section does not already open with it (generator/commentary/news.py's
+    section opening, which the standfirst may have taken): a stale thirteen-week reading must not lead
+    (April 2025: "down 28 bp over thirteen weeks" above a 51 bp rise, the most since 2001; issue 26)."""
+    from generator.commentary.news import section_opening
+
+    item = r.m.news.items.get("long_yield_week") if r.m.news is not None else None
+    week = r.m.levels[ly].changes.get("1w")
+    against = (trend == "rising" and week is not None and week <= -WEEK_AGAINST) or \
+        (trend == "falling" and week is not None and week >= WEEK_AGAINST)
+    if item is None or item.rarity is None or item.rarity < RARE_WEEK or not against \
+            or section_opening(r, "rates") is not None:
+        return []
+    p, w = "news.items.long_yield_week", f"levels.{ly}.changes.1w"
+    rank = ("almost", [at_least(f"{p}.rarity", ALMOST_ALL, ly, "rarity", 0)]) if item.rarity >= ALMOST_ALL else \
+        ("share", [at_least(f"{p}.rarity", RARE_WEEK, ly, "rarity", 0)])
+    return [say("ten_week_rare", ly, (Fact("week", w, ly, "bp"), Fact("share", f"{p}.rarity", ly, "pct"),
+                                      Fact("start", f"{p}.history_start", ly, "date")),
+                [at_least(w, WEEK_AGAINST, ly, "1w") if week > 0 else at_most(w, -WEEK_AGAINST, ly, "1w"),
+                 *rank[1]], side="up" if week > 0 else "down", rank=rank[0])]
 
 
 def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:
