@@ -214,8 +214,14 @@ def _side(r, name: str, items: list[Item]) -> Sentence:
             value_path, ly = f"stance.tests.{i}.value", r.t.long_yield or "^TNX"
             key += "_rates"
             facts.append(Fact("a", value_path, ly, "bp"))
-            claims += [(negative if read < 0 else positive)(value_path, ly, "13w"), reads(value_path, ly, read),
+            value = r.m.stance.tests[i].value
+            claims += [(negative if value < 0 else positive)(value_path, ly, "13w"), reads(value_path, ly, read),
                        *regime_claims(r.m.events.regime)]
+            against = week_against(r, value > 0)
+            if against is not None:
+                facts.append(Fact("aw", against[0], ly, "bp"))
+                claims.append(against[1])
+                extra["aw"] = True
     for label in "ab":
         extra.setdefault(label, "")
         extra.setdefault(f"{label}w", False)

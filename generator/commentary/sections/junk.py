@@ -51,6 +51,10 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
     path = f"levels.{ly}.changes.13w"
     facts = (Fact("long", path, ly, "bp"),)
     trend, (claim,) = choose(YIELD_TREND, r.view, path, band, ly)
+    if trend == "steady" and not _still(level):
+        # a drift (the rates section says which way): inside the band, but not "flat" (rates._still)
+        claim = ((positive if change > 0 else negative)(path, ly, "13w"),
+                 Claim(path, ">=", -band - 1e-12, ly, "13w band", 0), Claim(path, "<=", band + 1e-12, ly, "13w band", 0))
     key = regime_key(regime)
     claims = regime_claims(regime)
     if key in ("zero", "cut_to_zero"):
