@@ -36,7 +36,7 @@ def main() -> None:
     started = time.perf_counter()
     weeks = audit_history(market, settings, date.fromisoformat(args.start), jobs=args.jobs)
     print(f"{len(weeks)} weeks from {weeks[0][0]} to {weeks[-1][0]} ({time.perf_counter() - started:.0f} s)")
-    for cls in CLASSES:
+    for cls in (*CLASSES, "fact-check flags"):
         hit = [(day, found[cls]) for day, found in weeks if found[cls]]
         print(f"{cls}: {len(hit)} weeks")
         for day, details in hit[:args.show]:

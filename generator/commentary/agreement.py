@@ -31,7 +31,7 @@ CLASSES = ("contradictions", "stale horizon", "strength words", "false move")
 STRESSED_RANK, CALM_RANK = 0.8, 0.2
 RARE_WEEK = 0.95
 WEEK_AGAINST = 0.001          # 10 bp
-STILL = 0.001                 # "not changed much" only under 10 bp over thirteen weeks
+STILL = 0.001                 # "not changed much" only up to 10 bp over thirteen weeks
 TECH_TURN = 0.01
 SHOWN_ZERO, SHOWN_ZERO_BP = 0.0005, 0.00005
 SECTOR_WEEK_FLOOR = 0.02
@@ -125,7 +125,7 @@ def _strength(m, rendered, sections, t) -> list[str]:
     ly = t.long_yield if t is not None else "^TNX"
     ten = m.levels.get(ly)
     q = ten.changes.get("13w") if ten is not None else None
-    if q is not None and abs(q) >= STILL:
+    if q is not None and abs(q) > STILL + 1e-12:
         for name in ("rates", "junk"):
             for r in sections.get(name, ()):
                 if _STILL_WORDS.search(r.text) and ("10-year" in r.text or "curve" in r.text or
@@ -261,6 +261,8 @@ def _audit_run(market, settings, sessions):
         cut = cut_at(market, session)
         m = compute_metrics(cut, settings, session)
         _, w, _ = write_words(m, cut, settings, env, previous_headline=before)
-        out.append((session.date(), audit(m, w.rendered, measures_view(m, settings), cut, settings)))
+        found = audit(m, w.rendered, measures_view(m, settings), cut, settings)
+        found["fact-check flags"] = [f"[{f.cls}] {f.section}: {f.detail}" for f in w.flags]
+        out.append((session.date(), found))
         before = w.headline
     return out

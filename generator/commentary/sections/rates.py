@@ -10,8 +10,8 @@ from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, 
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
 
-# "Has not changed much", "going nowhere": a 13-week 10-year move inside the trend band (settings) and under
-# this (10 bp); a larger move inside the band is a drift, told with its direction (readers found "has not
+# "Has not changed much", "going nowhere": a 13-week 10-year move inside the trend band (settings) and no more
+# than this (10 bp); a larger move inside the band is a drift, told with its direction (readers found "has not
 # changed much" for +23 bp on a 0.86% yield).
 YIELD_STILL = 0.001
 # A one-week yield move at least this large (7 bp) is worth its own sentence.
@@ -49,7 +49,7 @@ LINK = (
 def _still(level) -> bool:
     """Is the 10-year's thirteen-week move small enough for "has not changed much" (YIELD_STILL)?"""
     v = level.changes.get("13w")
-    return v is not None and abs(v) < YIELD_STILL
+    return v is not None and abs(v) <= YIELD_STILL
 
 
 def zero_rates(r: _Rules) -> bool:
@@ -131,13 +131,13 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         elif trend == "steady" and not _still(level):
             v = level.changes["13w"]
             opening.append(say("ten_drift", ly, facts, [trend_claim, (positive if v > 0 else negative)(change, ly, "13w"),
-                                                        at_least(change, YIELD_STILL, ly, "13w size", 0) if v > 0
-                                                        else at_most(change, -YIELD_STILL, ly, "13w size", 0)],
+                                                        more_than(change, YIELD_STILL, ly, "13w size", 0) if v > 0
+                                                        else less_than(change, -YIELD_STILL, ly, "13w size", 0)],
                                side="up" if v > 0 else "down"))
         else:
             opening.append(say(f"ten_{trend}", ly, facts,
                                [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])
-                               + (list(within(change, YIELD_STILL, ly, "13w size")) if trend == "steady"
+                               + (list(within(change, YIELD_STILL + 1e-12, ly, "13w size")) if trend == "steady"
                                   else [])))
         # told first with its rarity (lead): not again after the quarter
         week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly) if not lead else None
