@@ -118,6 +118,8 @@ def _week_against(r: _Rules, case: str) -> list:
     ly = r.t.long_yield
     level = r.m.levels.get(ly) if ly else None
     trend = LONG_SENSE.get(case)
+    if trend is None and _drift(r, case):
+        trend = 1 if level.changes["13w"] > 0 else -1   # a drift has a direction too (rates._still)
     week = level.changes.get("1w") if level is not None else None
     if trend is None or week is None or trend * week > -WEEK_AGAINST:
         return []

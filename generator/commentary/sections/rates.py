@@ -209,9 +209,11 @@ def _rare_week_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
     week = r.m.levels[ly].changes.get("1w")
     against = (trend == "rising" and week is not None and week <= -WEEK_AGAINST) or \
         (trend == "falling" and week is not None and week >= WEEK_AGAINST)
-    if item is None or item.rarity is None or item.rarity < RARE_WEEK or not against \
-            or section_opening(r, "rates") is not None:
+    if item is None or item.rarity is None or item.rarity < RARE_WEEK or not against:
         return []
+    opening = section_opening(r, "rates")
+    if opening is not None and any("long_yield_week" in x.path for x in (*opening.facts, *opening.claims)):
+        return []   # the section's news line already opens with the week
     p, w = "news.items.long_yield_week", f"levels.{ly}.changes.1w"
     rank = ("almost", [at_least(f"{p}.rarity", ALMOST_ALL, ly, "rarity", 0)]) if item.rarity >= ALMOST_ALL else \
         ("share", [at_least(f"{p}.rarity", RARE_WEEK, ly, "rarity", 0)])

@@ -122,6 +122,27 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
     return tuple(paragraphs), (tuple(quad),), ranked
 
 
+# Besides the rarest, at most this many other rare sector weeks that run against their quarter are told.
+MORE_RARE_WEEKS = 2
+
+
+def rare_weeks(r: _Rules) -> list[tuple[str, float, float]]:
+    """The rarest sector week (rare_week), then up to MORE_RARE_WEEKS other sectors whose week is as rare and runs
+    against their thirteen-week standing (those are what a thirteen-week reading would misstate)."""
+    first = rare_week(r)
+    if first is None:
+        return []
+    others = []
+    for t, rarity in (r.m.sector_week_rarity or {}).items():
+        rel = r.m.relative_to_large.get(t, {})
+        week, quarter = rel.get("1w"), rel.get("13w")
+        if t == first[0] or t not in r.t.sectors or rarity is None or week is None or quarter is None:
+            continue
+        if rarity >= RARE_WEEK and abs(week) >= SECTOR_WEEK_FLOOR and week * quarter < 0:
+            others.append((rarity, abs(week), t, week))
+    return [first] + [(t, week, rarity) for rarity, _, t, week in sorted(others, reverse=True)[:MORE_RARE_WEEKS]]
+
+
 def rare_week(r: _Rules) -> tuple[str, float, float] | None:
     """The sector whose week against the large-cap index was the rarest, when at least RARE_WEEK rare against its
     own earlier weeks and SECTOR_WEEK_FLOOR in size: (ticker, its week, its rarity), else None. A section that
@@ -139,11 +160,11 @@ def rare_week(r: _Rules) -> tuple[str, float, float] | None:
 
 
 def _rare_week(r: _Rules, say) -> list[Sentence]:
-    """The rarest sector week first, with its rarity, then its thirteen-week standing (rare_week)."""
-    found = rare_week(r)
-    if found is None:
-        return []
-    t, week, rarity = found
+    """The rarest sector weeks first, each with its rarity, then its thirteen-week standing (rare_weeks)."""
+    return [_one_rare_week(r, say, t, week, rarity, i > 0) for i, (t, week, rarity) in enumerate(rare_weeks(r))]
+
+
+def _one_rare_week(r: _Rules, say, t: str, week: float, rarity: float, also: bool) -> Sentence:
     w, q, p = f"relative_to_large.{t}.1w", _rel(t), f"sector_week_rarity.{t}"
     quarter = r.m.relative_to_large[t].get("13w")
     rank = ("all", [at_extreme(at_least(p, 1, t, "rarity", 0))]) if rarity >= 1 else \
@@ -154,6 +175,6 @@ def _rare_week(r: _Rules, say) -> list[Sentence]:
     if quarter is not None and abs(quarter) >= SHOWN_ZERO:
         facts += (Fact("quarter", q, t, "pct"),)
         claims.append(sign_of(q, quarter, t, "relative 13w", SHOWN_ZERO))
-    return [say("sector_week", (t, r.large), facts, claims, ticker=t, large=r.large, rank=rank[0],
-                side="up" if week > 0 else "down", quarter=None if quarter is None or abs(quarter) < SHOWN_ZERO
-                else "up" if quarter > 0 else "down")]
+    return say("sector_week_also" if also else "sector_week", (t, r.large), facts, claims, ticker=t, large=r.large,
+               rank=rank[0], side="up" if week > 0 else "down",
+               quarter=None if quarter is None or abs(quarter) < SHOWN_ZERO else "up" if quarter > 0 else "down")
