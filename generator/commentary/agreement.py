@@ -17,7 +17,7 @@ counts the weeks each class affects).
                    "not changed much", "going nowhere", "steady", "sideways" for a 10-year that moved 10 bp or more
                    over the quarter; tech "tiring" on a four-week move under TECH_TURN;
 * false move       a false-move rating in a week with no rally to be false: the call with large caps and the
-                   ratio down this week and over four weeks.
+                   ratio up less than 0.5% this week and over four weeks.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ STILL = 0.001                 # "not changed much" only up to 10 bp over thirtee
 TECH_TURN = 0.01
 SHOWN_ZERO, SHOWN_ZERO_BP = 0.0005, 0.00005
 SECTOR_WEEK_FLOOR = 0.02
+RALLY = 0.005                 # a rise smaller than this in a week or four is no rally
 
 _RISING = re.compile(r"rising short rates|short rates (?:are |keep )?rising|still edging up|"
                      r"getting dearer at the short end|short rates keep rising", re.I)
@@ -140,10 +141,10 @@ def _strength(m, rendered, sections, t) -> list[str]:
 
 
 def no_rally(m) -> bool:
-    """The call is with large caps and the ratio fell this week and over four weeks: no rally to be false."""
+    """The call is with large caps and the ratio did not rise by RALLY (a flat week's band) this week or over
+    four weeks: no rally to be false."""
     four, week = m.ratio.momentum.get("4w"), m.spread.get("1w")
-    return m.stance.key == "stay_large" and (four is None or four < SHOWN_ZERO) and (week is None or
-                                                                                     week < SHOWN_ZERO)
+    return m.stance.key == "stay_large" and (four is None or four < RALLY) and (week is None or week < RALLY)
 
 
 def _false_move(m, sections) -> list[str]:
@@ -191,10 +192,29 @@ def _stale(m, sections, market, settings) -> list[str]:
                 continue
             told = [r for r in sections.get("sectors", ()) if t in r.text and re.search(r"\bweek\b", r.text)
                     and not re.search(r"four weeks|thirteen weeks|13 weeks|52 weeks", r.text.split(t, 1)[1][:60])]
-            if not told:
+            # the reading the section leads with: a sentence that gives the sector's thirteen-week standing, or
+            # the week's rarest sector move (which a thirteen-week section would otherwise never reach)
+            read = any(f"relative_to_large.{t}.13w" in {x.path for x in r.sentence.facts}
+                       for r in sections.get("sectors", ()))
+            if not told and (read or t == _rarest(m, market, settings, session)):
                 out.append(f"{t}'s week against {m.large} ({week:+.1%}, rarer than {rarity:.0%}) runs against its "
                            f"quarter ({quarter:+.1%}) and the sectors section does not tell it")
     return out
+
+
+def _rarest(m, market, settings, session):
+    """The sector with the rarest week against the large-cap index (2 points or more), if RARE_WEEK rare."""
+    from generator.metrics.rarity import relative_week_rarity
+
+    best = None
+    for t in settings.tickers.sectors:
+        week = m.relative_to_large.get(t, {}).get("1w")
+        if t not in market or week is None or abs(week) < SECTOR_WEEK_FLOOR:
+            continue
+        rarity = relative_week_rarity(market[t].total_return, market[m.large].total_return, session)
+        if rarity is not None and rarity >= RARE_WEEK and (best is None or (rarity, abs(week)) > best[:2]):
+            best = (rarity, abs(week), t)
+    return best[2] if best else None
 
 
 def _session(market, m):

@@ -76,18 +76,20 @@ def _flags(r: _Rules) -> tuple[list[str], list[Claim]]:
 
 def rally_to_test(r: _Rules) -> list[Claim] | None:
     """Is there a small-cap move that could prove false (issue 26, "false move without a rally")? Yes when the
-    stance leans toward small caps, or when the ratio rose this week or over the past four weeks; then the claims
+    stance leans toward small caps, or when the ratio rose this week or over the past four weeks by the stance's
+    flat band (settings.stance.flat_band, 0.5%) or more; then the claims
     that say so. None when there is no rally: the false-move paragraph is not printed (a warning that a rally
     may be false, in a week the ratio fell over every span and the call is with large caps, says nothing)."""
     m, pair = r.m, r.pair
+    band = r.settings.stance.flat_band   # a smaller move is a flat week (the thesis says so), not a rally
     if m.stance.key != "stay_large":
         return [is_not("stance.key", "stay_large", "stance", "stance")]
     four = m.ratio.momentum.get("4w")
-    if four is not None and four >= SHOWN_ZERO:
-        return [at_least("ratio.momentum.4w", SHOWN_ZERO, pair, "momentum 4w", +1)]
+    if four is not None and four >= band:
+        return [at_least("ratio.momentum.4w", band, pair, "momentum 4w", +1)]
     week = m.spread.get("1w")
-    if week is not None and week >= SHOWN_ZERO:
-        return [at_least("spread.1w", SHOWN_ZERO, f"{r.small}-{r.large}", "week", +1)]
+    if week is not None and week >= band:
+        return [at_least("spread.1w", band, f"{r.small}-{r.large}", "week", +1)]
     return None
 
 

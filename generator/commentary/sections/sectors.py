@@ -54,7 +54,9 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("sectors", key, subjects, facts, claims, **x)  # noqa
     ranked = tuple(sorted(((t, v["13w"]) for t, v in m.relative_to_large.items()
                            if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
-    first = [bridge_sectors(r), *_rare_week(r, say), say("why_sectors", "sectors")]
+    tech_or = tech if tech in m.relative_to_large else None
+    named = {x for x in (tech_or, ranked[0][0] if ranked else None, ranked[-1][0] if ranked else None) if x}
+    first = [bridge_sectors(r), *_rare_week(r, say, named), say("why_sectors", "sectors")]
     paragraphs = []
     if not ranked:
         paragraphs.append(tuple(first))
@@ -126,9 +128,10 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
 MORE_RARE_WEEKS = 2
 
 
-def rare_weeks(r: _Rules) -> list[tuple[str, float, float]]:
+def rare_weeks(r: _Rules, named=frozenset()) -> list[tuple[str, float, float]]:
     """The rarest sector week (rare_week), then up to MORE_RARE_WEEKS other sectors whose week is as rare and runs
-    against their thirteen-week standing (those are what a thirteen-week reading would misstate)."""
+    against their thirteen-week standing (those are what a thirteen-week reading would misstate), the ones the
+    section's thirteen-week sentences name (`named`: tech, the leader, the laggard) first."""
     first = rare_week(r)
     if first is None:
         return []
@@ -139,8 +142,8 @@ def rare_weeks(r: _Rules) -> list[tuple[str, float, float]]:
         if t == first[0] or t not in r.t.sectors or rarity is None or week is None or quarter is None:
             continue
         if rarity >= RARE_WEEK and abs(week) >= SECTOR_WEEK_FLOOR and week * quarter < 0:
-            others.append((rarity, abs(week), t, week))
-    return [first] + [(t, week, rarity) for rarity, _, t, week in sorted(others, reverse=True)[:MORE_RARE_WEEKS]]
+            others.append((t in named, rarity, abs(week), t, week))
+    return [first] + [(t, week, rarity) for _, rarity, _, t, week in sorted(others, reverse=True)[:MORE_RARE_WEEKS]]
 
 
 def rare_week(r: _Rules) -> tuple[str, float, float] | None:
@@ -159,9 +162,10 @@ def rare_week(r: _Rules) -> tuple[str, float, float] | None:
     return t, week, rarity
 
 
-def _rare_week(r: _Rules, say) -> list[Sentence]:
+def _rare_week(r: _Rules, say, named) -> list[Sentence]:
     """The rarest sector weeks first, each with its rarity, then its thirteen-week standing (rare_weeks)."""
-    return [_one_rare_week(r, say, t, week, rarity, i > 0) for i, (t, week, rarity) in enumerate(rare_weeks(r))]
+    return [_one_rare_week(r, say, t, week, rarity, i > 0)
+            for i, (t, week, rarity) in enumerate(rare_weeks(r, named))]
 
 
 def _one_rare_week(r: _Rules, say, t: str, week: float, rarity: float, also: bool) -> Sentence:
