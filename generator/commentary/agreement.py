@@ -203,13 +203,14 @@ def _stale(m, sections, market, settings) -> list[str]:
 
 
 def _rarest(m, market, settings, session):
-    """The sector with the rarest week against the large-cap index (2 points or more), if RARE_WEEK rare."""
+    """The sector with the rarest week against the large-cap index (2 points or more, against its quarter), if
+    RARE_WEEK rare."""
     from generator.metrics.rarity import relative_week_rarity
 
     best = None
     for t in settings.tickers.sectors:
-        week = m.relative_to_large.get(t, {}).get("1w")
-        if t not in market or week is None or abs(week) < SECTOR_WEEK_FLOOR:
+        week, quarter = m.relative_to_large.get(t, {}).get("1w"), m.relative_to_large.get(t, {}).get("13w")
+        if t not in market or week is None or quarter is None or abs(week) < SECTOR_WEEK_FLOOR or week * quarter >= 0:
             continue
         rarity = relative_week_rarity(market[t].total_return, market[m.large].total_return, session)
         if rarity is not None and rarity >= RARE_WEEK and (best is None or (rarity, abs(week)) > best[:2]):

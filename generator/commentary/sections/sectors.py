@@ -148,13 +148,16 @@ def rare_weeks(r: _Rules, named=frozenset()) -> list[tuple[str, float, float]]:
 
 def rare_week(r: _Rules) -> tuple[str, float, float] | None:
     """The sector whose week against the large-cap index was the rarest, when at least RARE_WEEK rare against its
-    own earlier weeks and SECTOR_WEEK_FLOOR in size: (ticker, its week, its rarity), else None. A section that
-    leads with thirteen-week standings would miss it (issue 26, "stale horizon")."""
+    own earlier weeks, SECTOR_WEEK_FLOOR in size and against its thirteen-week standing: (ticker, its week, its
+    rarity), else None. A section that leads with thirteen-week standings would misstate it (issue 26, "stale
+    horizon")."""
     found = []
     for t, rarity in (r.m.sector_week_rarity or {}).items():
         week = r.m.relative_to_large.get(t, {}).get("1w")
+        quarter = r.m.relative_to_large.get(t, {}).get("13w")
+        # only a week that runs against the sector's quarter: one that agrees adds to its thirteen-week figure
         if t in r.t.sectors and rarity is not None and week is not None and rarity >= RARE_WEEK \
-                and abs(week) >= SECTOR_WEEK_FLOOR:
+                and abs(week) >= SECTOR_WEEK_FLOOR and quarter is not None and week * quarter < 0:
             found.append((rarity, abs(week), t, week))
     if not found:
         return None
