@@ -7,7 +7,7 @@ from generator.pipeline import build_issue
 from tests.conftest import ROOT
 
 PERIODS = {"1w", "4w", "13w", "ytd", "52w", "3y"}
-PER_TICKER = {"returns", "relative_to_large", "levels", "sectors", "leadership"}
+PER_TICKER = {"returns", "relative_to_large", "levels", "sectors", "leadership", "sector_week_rarity"}
 
 
 def _paths(value, prefix=""):

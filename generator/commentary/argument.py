@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than,
                                          more_than, negative, positive, reads, within)
+from generator.commentary.rules import STRESSED_RANK, WEEK_AGAINST
 from generator.commentary.sections.junk import JUNK_BAND
 from generator.commentary.sections.policy import regime_claims
 from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK, yields_loose, zero_rates
@@ -27,8 +28,7 @@ STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "moment
 # Warnings that are not tests, and the credit/quality evidence: fixed strengths, below a clear test reading.
 FLAG_STRENGTH = {"stretched": 0.6, "vix_stressed": 0.7, "yen_rally": 0.7, "recent_failures": 0.5}
 JUNK_STRENGTH = 0.55
-# The VIX "signals stress" only at or above this percentile of its past year (readers found "stress" at the 61st).
-STRESSED_RANK = 0.8
+# The VIX "signals stress" only at or above STRESSED_RANK of its past year (readers found "stress" at the 61st).
 # A rates item the rates section reads otherwise (see _rates_reading) counts at this share of its strength.
 QUALIFIED = 0.5
 # Warnings already told by a test item (the averages, 52-week momentum) are not told twice.
@@ -43,6 +43,9 @@ class Item:
     fact: tuple[str, str, str] | None   # (path, subject, unit) of the figure the words quote
     claims: tuple[Claim, ...]
     subject: str
+    # the week's figure of the same gauge, told beside a thirteen-week one it runs against ("..., though it rose
+    # 51 bp this week"): (path, subject, unit), or None
+    week: tuple[str, str, str] | None = None
 
 
 def _test_items(r) -> list[Item]:
@@ -63,12 +66,47 @@ def _test_items(r) -> list[Item]:
         unit = "bp" if t.name == "rates" else "pp" if t.name == "breadth" else "pct"
         kind, strength, claims = f"{t.name}_{'up' if up else 'down'}", min(abs(t.value) / STRENGTH_SCALE[t.name], 2.0), \
             (points, sign)
+        week = None
         if t.name == "rates":
             variant, qualified = _rates_reading(r, value_path, side, up)
+            if variant == "_zero":
+                continue   # the rates section reads this move the other way: the ledger does not count it (_side)
             kind, claims = kind + variant, claims + tuple(qualified)
             strength *= QUALIFIED if variant else 1.0
-        items.append(Item(kind, side, strength, (value_path, subject, unit), claims, subject))
+            against = week_against(r, up)
+            if against is not None:
+                week, claims = (against[0], ly, "bp"), claims + (against[1],)
+        items.append(Item(kind, side, strength, (value_path, subject, unit), claims, subject, week))
     return items
+
+
+def week_against(r, up: bool) -> tuple[str, Claim] | None:
+    """The 10-year yield's week when it ran WEEK_AGAINST or more against its thirteen-week move (up: the
+    quarter's direction): (path, claim). A sentence that tells the quarter tells this week beside it
+    ("over 13 weeks ..., but this week ..."), or a reader takes the stale reading for the week's (issue 26)."""
+    ly = r.t.long_yield
+    level = r.m.levels.get(ly) if ly else None
+    week = level.changes.get("1w") if level is not None else None
+    if week is None:
+        return None
+    path = f"levels.{ly}.changes.1w"
+    if up and week <= -WEEK_AGAINST:
+        return path, at_most(path, -WEEK_AGAINST, ly, "1w")
+    if not up and week >= WEEK_AGAINST:
+        return path, at_least(path, WEEK_AGAINST, ly, "1w")
+    return None
+
+
+def rates_read_otherwise(r) -> tuple[int, int, str] | None:
+    """The rates test's vote when the rates section reads the yield's move the other way (zero short rates: a
+    fall is weaker growth, a rise hope for growth), so the ledger leaves it out: (test index, side, its
+    reading's sense for small caps), else None."""
+    if not zero_rates(r):
+        return None
+    for i, t in enumerate(r.m.stance.tests):
+        if t.name == "rates" and t.points and t.value is not None:
+            return i, (1 if t.points > 0 else -1), (-1 if t.value < 0 else +1)
+    return None
 
 
 def _rates_reading(r, value_path: str, side: int, up: bool) -> tuple[str, list[Claim]]:
@@ -158,14 +196,35 @@ def _side(r, name: str, items: list[Item]) -> Sentence:
         extra[label] = item.kind
         if item.fact is not None:
             facts.append(Fact(label, *item.fact))
+        if item.week is not None:
+            facts.append(Fact(f"{label}w", *item.week))
+            extra[f"{label}w"] = True
         claims.extend(item.claims)
+    left_out = rates_read_otherwise(r)
+    if left_out is not None and left_out[1] != (1 if name == "for" else -1):
+        left_out = None
     if not chosen:
-        # "none of our tests favours them" (or "argues against them"): every test says so
+        # "none of our tests favours them" (or "argues against them"): every test says so, but for a rates vote
+        # the rates section reads the other way ("beyond a lower 10-year yield, which ... we read as ...")
         op = "<=" if name == "for" else ">="
         claims.extend(Claim(f"stance.tests.{i}.points", op, 0, "stance", f"test {t.name}", 0)
-                      for i, t in enumerate(r.m.stance.tests))
+                      for i, t in enumerate(r.m.stance.tests) if left_out is None or i != left_out[0])
+        if left_out is not None:
+            i, _, read = left_out
+            value_path, ly = f"stance.tests.{i}.value", r.t.long_yield or "^TNX"
+            key += "_rates"
+            facts.append(Fact("a", value_path, ly, "bp"))
+            value = r.m.stance.tests[i].value
+            claims += [(negative if value < 0 else positive)(value_path, ly, "13w"), reads(value_path, ly, read),
+                       *regime_claims(r.m.events.regime)]
+            against = week_against(r, value > 0)
+            if against is not None:
+                facts.append(Fact("aw", against[0], ly, "bp"))
+                claims.append(against[1])
+                extra["aw"] = True
     for label in "ab":
         extra.setdefault(label, "")
+        extra.setdefault(f"{label}w", False)
     return r.say("positioning", key, _subjects(r), facts, claims, words="case", **extra)
 
 

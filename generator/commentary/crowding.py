@@ -21,7 +21,7 @@ Each direction or extreme word is a Claim over the figure it describes (threshol
 from __future__ import annotations
 
 from generator.commentary.claims import (ALMOST_ALL, SHOWN_ZERO, Claim, Fact, Paragraph, Sentence, at_extreme, at_least,
-                                         at_most, less_than, more_than, negative, positive, within)
+                                         at_most, less_than, more_than, negative, positive, reads, within)
 from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, TENSE_PERCENTILE, all_but
 
 SECTION = "crowding"
@@ -158,8 +158,10 @@ def _volume(r, c) -> list[Sentence]:
             if r.regime in FEAR + ("relief_rally",):
                 return [_say(r, "volume_surge_rebound", subjects, facts, up, rank=rank,
                              regimes=FEAR + ("relief_rally",))]
-            return [_say(r, "volume_surge_buying", subjects, facts, up, rank=rank,
-                         regimes=all_but(*FEAR, *RALLY))]  # "investors are piling in"
+            # "investors are piling in ... late buyers make for fragile support": a warning of a false move, which
+            # the positioning section must not call "few" (piling_in reads the same condition)
+            return [_say(r, "volume_surge_buying", subjects, facts, up + [crowd_warning()], rank=rank,
+                         regimes=all_but(*FEAR, *RALLY))]
         flat = surge + [within(f"returns.{small}.1w", BIG_MOVE, small, "week")]
         if eventful:
             return [_say(r, "volume_surge_swings", subjects, facts, flat, rank=rank)]
@@ -238,6 +240,24 @@ def _cot(r, c) -> list[Sentence]:
               more_than("crowding.lev_money_percentile", COT_LOW, COT_LM, "rank", 0),
               less_than("crowding.lev_money_percentile", COT_HIGH, COT_LM, "rank", 0)]
     return [_say(r, "cot_middle", (COT_AM, COT_LM), facts, am_claims + lm_claims + middle, am=am_pos, lm=lm_pos)]
+
+
+def crowd_warning() -> Claim:
+    """What "investors are piling in" reads for a small-cap rally: a warning sign of a false move. The
+    positioning section's "the warning signs are few" reads the opposite; the two never stand in one issue
+    (class "contradiction")."""
+    return reads("crowding.volume_ratio", "false-move warnings", -1, "false move")
+
+
+def piling_in(r) -> bool:
+    """Does the risks section read this week's volume as a crowd piling in (volume_surge_buying)? One reading
+    for the risks and positioning sections."""
+    c = r.m.crowding
+    if c is None or c.volume_ratio is None or c.volume_percentile is None:
+        return False
+    week = r.m.returns.get(c.volume_ticker, {}).get("1w")
+    return (c.volume_ratio >= VOLUME_SURGE and week is not None and week >= BIG_MOVE
+            and r.regime != "squeeze" and r.regime not in FEAR + ("relief_rally",))
 
 
 def is_true(path: str, subject: str) -> Claim:

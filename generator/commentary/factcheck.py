@@ -15,7 +15,9 @@ site show), sentence by sentence, and raises a flag when:
 * horizon       two sentences tell one quantity (a subject's returns, a yield, the spread) in different
                 directions (up, down, flat) over different periods and a sentence does not name its period
                 ("falling" in one paragraph, "high and holding" in the next); or a 52-week figure is called
-                "on the year" / "this year" (the year to date), or a year-to-date one "over 52 weeks";
+                "on the year" / "this year" (the year to date), or a year-to-date one "over 52 weeks"; or a
+                sentence tells a yield's direction over 4 weeks or more against a week's move of 10 bp or more
+                the other way, and nothing in its paragraph tells the week (check_against_week);
 * superlative   a superlative ("biggest", "highest", "worst", "widest"...) with no declared claim that the
                 figure is the extreme (claims.extreme, claims.at_extreme), or "third straight" / "in a row" with
                 no declared count of that size;
@@ -696,6 +698,50 @@ def check_quantities(rendered: list[Rendered], roles: Mapping[str, str], doc: Ma
     return out
 
 
+# A yield's week at least this large (10 bp; generator/commentary/rules.WEEK_AGAINST) against the direction a
+# sentence tells over a longer period must be told in the same paragraph.
+WEEK_AGAINST = 0.001
+_YIELD_CHANGE = re.compile(r"levels\.([^.]+)\.changes\.(4w|13w|26w)")
+
+
+def check_against_week(rendered: list[Rendered], roles: Mapping[str, str], doc: Mapping[str, Any]) -> list[tuple]:
+    """A stale horizon (issue 26): a sentence that tells a yield's direction over four weeks or more (its change,
+    or the stance's rates test) in a week when the yield moved WEEK_AGAINST or more the other way, in a paragraph
+    that never tells the week ("money is getting dearer" beside a 29 bp fall in the 10-year; the case for small
+    caps resting on a 13-week fall in a week of a 51 bp rise). The reader takes the quarter's reading for the
+    week's. (sentence, detail) for each."""
+    from generator.commentary.claims import lookup
+
+    week_paths: dict[tuple[str, int], set[str]] = {}
+    for r in rendered:
+        told = {x.path for x in (*r.sentence.facts, *r.sentence.claims)}
+        week_paths.setdefault((r.sentence.section, r.paragraph), set()).update(told)
+    out = []
+    for r in rendered:
+        if _is_title(r) or r.sentence.relationship:
+            continue
+        for c in r.sentence.claims:
+            if c.op == READS or not c.sense or c.other:
+                continue
+            m = _YIELD_CHANGE.fullmatch(c.path)
+            ticker = m.group(1) if m else None
+            if ticker is None and quantity(c, roles, doc) and quantity(c, roles, doc)[1] == "yield" \
+                    and c.path.startswith("stance.tests."):
+                ticker = c.subject
+            if ticker is None:
+                continue
+            path = f"levels.{ticker}.changes.1w"
+            week = lookup(doc, path)
+            if not isinstance(week, (int, float)) or c.sense * week > -WEEK_AGAINST:
+                continue
+            if path in week_paths.get((r.sentence.section, r.paragraph), ()):
+                continue
+            out.append((r, f"tells {ticker} {_dir(c.sense)} ({c.path}), but this week it moved {week * 1e4:+.0f} bp "
+                           f"and nothing in the paragraph says so"))
+            break
+    return out
+
+
 def _dir(sense: int) -> str:
     return {1: "up", -1: "down", 0: "flat"}[sense]
 def check_regime(r: Rendered, doc: Mapping[str, Any]) -> list[str]:
@@ -783,6 +829,8 @@ def fact_check(rendered: list[Rendered], doc: Mapping[str, Any], *, names: Itera
         if (r.text, detail) not in seen_pairs:
             seen_pairs.add((r.text, detail))
             flag(cls, r, detail)
+    for r, detail in check_against_week(rendered, roles, doc):
+        flag("horizon", r, detail)
     if headline and previous_headline and headline == previous_headline:
         flags.append(Flag("repeat", "headline", headline, "the same headline as last week's issue"))
     return flags

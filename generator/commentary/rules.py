@@ -17,9 +17,21 @@ ROUT_DROP = 0.04
 # "A record", "a new high", "all-time" need this many years of history; with less the words say "the highest
 # since <start>".
 RECORD_YEARS = 10
+# Strength words on a gauge come from its percentile of the past year (issue 26, "strength words"): the VIX
+# "signals stress", markets "are stressed", volatility "is elevated" or the VIX "is high" only at or above
+# STRESSED_RANK; it "is low", "only" so much, or few "are paying for protection" only at or below CALM_RANK.
+# Between them a VIX past a fixed line (settings.risk) is told against the line, not with a mood word.
+STRESSED_RANK = 0.8
+CALM_RANK = 0.2
+# A one-week move at least this rare against the gauge's own weekly history (known that week) is the news of
+# its section: the section tells it, with its rarity, before any thirteen-week reading of the same gauge.
+RARE_WEEK = 0.95
+# A yield's one-week move at least this large (10 bp) against the direction a longer reading tells is told in
+# the same paragraph ("over thirteen weeks ..., but this week ..."), or the reading goes (issue 26).
+WEEK_AGAINST = 0.001
 
-__all__ = ["BIG_MARKET_DAY", "RECORD_YEARS", "ROUT_DROP", "SHOWN_ZERO", "YOUNG_WEEKS", "_Rules", "label", "record_history",
-           "sense"]
+__all__ = ["BIG_MARKET_DAY", "CALM_RANK", "RARE_WEEK", "RECORD_YEARS", "ROUT_DROP", "SHOWN_ZERO", "STRESSED_RANK",
+           "WEEK_AGAINST", "YOUNG_WEEKS", "_Rules", "label", "record_history", "sense"]
 
 
 class _Rules:

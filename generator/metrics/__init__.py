@@ -22,6 +22,7 @@ from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, le
 from generator.metrics.history import Analogue, BreakoutHistory, analogue_run, breakout_history
 from generator.metrics.events import WeekEvents, week_events
 from generator.metrics.news import News, week_news
+from generator.metrics.rarity import relative_week_rarity
 from generator.metrics.regime import Regime, regime_at
 from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_history, stance_path
 from generator.metrics.stance import ORDER, Stance, StanceWeek
@@ -164,6 +165,8 @@ class WeeklyMetrics:
     crowding: Crowding | None = None
     track: TrackRecord | None = None   # the stance's record as known this week (generator/metrics/track.py)
     news: News | None = None           # the week's facts ranked by rarity (generator/metrics/news.py)
+    # each sector's week against the large-cap index, ranked among its own earlier weeks (generator/metrics/rarity.py)
+    sector_week_rarity: Mapping[str, float | None] | None = None
     regime: Regime | None = None       # the week's market regime, several gauges read together (metrics/regime.py)
 
 
@@ -269,6 +272,8 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         crowding=crowding,
         track=track_at(market, settings, session),
         regime=regime_at(market, settings, session, returns, events, risk, levels, crowding, signals.vix_pct),
+        sector_week_rarity={s: relative_week_rarity(market[s].total_return, market[large].total_return, session)
+                            for s in relative},
     )
     # news ranks the stance's change and the ratio's cross too, so it comes last
     return replace(metrics, news=week_news(market, settings, session, metrics))

@@ -169,6 +169,7 @@ def _measures(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
         "analogue": asdict(metrics.analogue) if metrics.analogue else None,
         "track_record": _track(metrics),
         "relative_to_large": metrics.relative_to_large,
+        "sector_week_rarity": metrics.sector_week_rarity or {},
         "levels": {t: {"value": lv.value, "changes": lv.changes, "absolute_changes": lv.absolute}
                    for t, lv in metrics.levels.items()},
         "ratios": {k: {"numerator": v.numerator, "denominator": v.denominator, "value": v.value,

@@ -3,10 +3,11 @@ evidence agrees with the rates (issue 15)."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
+from generator.commentary.claims import ALMOST_ALL, Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
 from generator.commentary.rules import _Rules
-from generator.commentary.sections.policy import regime_claims, regime_key
-from generator.commentary.sections.rates import YIELD_TREND
+from generator.commentary.rules import RARE_WEEK, WEEK_AGAINST
+from generator.commentary.sections.policy import regime_claims, regime_key, short_rising
+from generator.commentary.sections.rates import YIELD_TREND, _still
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, all_but
 
@@ -50,6 +51,10 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
     path = f"levels.{ly}.changes.13w"
     facts = (Fact("long", path, ly, "bp"),)
     trend, (claim,) = choose(YIELD_TREND, r.view, path, band, ly)
+    if trend == "steady" and not _still(level):
+        # a drift (the rates section says which way): inside the band, but not "flat" (rates._still)
+        claim = ((positive if change > 0 else negative)(path, ly, "13w"),
+                 Claim(path, ">=", -band - 1e-12, ly, "13w band", 0), Claim(path, "<=", band + 1e-12, ly, "13w band", 0))
     key = regime_key(regime)
     claims = regime_claims(regime)
     if key in ("zero", "cut_to_zero"):
@@ -63,10 +68,65 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
     return f"hold_{trend}", claims + [claim], facts
 
 
-def _short_word(r: _Rules) -> str:
-    """'hiking' or 'high' for the tight cases' words: short rates rising, or held high."""
-    regime = r.m.events.regime
-    return "hiking" if regime is not None and regime.key == "hiking" else "high"
+def _short_word(r: _Rules) -> tuple[str, list[Claim]]:
+    """'hiking' or 'high' for the tight cases' words: short rates rising, or held high; and the claims of
+    'rising'. The policy section's reading (policy.short_rising): a hiking regime whose bill yield fell this week
+    or over four weeks has short rates that are high, not rising (March 2023: "rising short rates" beside a 51 bp
+    fall in bills)."""
+    rising = short_rising(r)
+    return ("hiking", rising) if rising is not None else ("high", [])
+
+
+def _drift(r: _Rules, case: str) -> bool:
+    """A steady case whose 10-year moved YIELD_STILL or more: the rates section calls it a drift (rates._still),
+    so these words do not call it "steady" or "sideways"."""
+    ly = r.t.long_yield
+    return case.endswith("steady") and ly in r.m.levels and not _still(r.m.levels[ly])
+
+
+def _credit_week_lead(r: _Rules, credit, quarter: float | None) -> list:
+    """Credit's week first, with its rarity, when it is RARE_WEEK-rare against its own weeks, runs against the
+    quarter's credit reading, and the section does not already open with it (commentary/news.py): the
+    quarter's figure must not lead in a week credit will be remembered for (issue 26, "stale horizon")."""
+    from generator.commentary.news import section_opening
+
+    item = r.m.news.items.get("credit_week") if r.m.news is not None else None
+    if item is None or item.rarity is None or item.rarity < RARE_WEEK or quarter is None \
+            or item.value * quarter >= 0 or abs(quarter) < JUNK_BAND or section_opening(r, "junk") is not None:
+        return []
+    p = "news.items.credit_week"
+    rank = ("almost", [at_least(f"{p}.rarity", ALMOST_ALL, credit.numerator, "rarity", 0)]) \
+        if item.rarity >= ALMOST_ALL else ("share", [at_least(f"{p}.rarity", RARE_WEEK, credit.numerator, "rarity", 0)])
+    return [r.say("junk", "credit_week_rare", credit.numerator,
+                  (Fact("week", f"{p}.value", credit.numerator, "pct"), Fact("share", f"{p}.rarity", credit.numerator,
+                                                                             "pct"),
+                   Fact("start", f"{p}.history_start", credit.numerator, "date")),
+                  [positive(f"{p}.value", credit.numerator, "credit week") if item.value > 0
+                   else negative(f"{p}.value", credit.numerator, "credit week"), *rank[1]],
+                  num=credit.numerator, den=credit.denominator, side="up" if item.value > 0 else "down",
+                  rank=rank[0])]
+
+
+# The 10-year's thirteen-week direction in each rates case that tells it.
+LONG_SENSE = {"easing": -1, "cuts_long_up": +1, "tight_rising": +1, "tight_long_down": -1, "hold_rising": +1,
+              "hold_falling": -1}
+
+
+def _week_against(r: _Rules, case: str) -> list:
+    """The 10-year yield's week, when it ran WEEK_AGAINST or more against the thirteen-week move the rates case
+    reads (November 2023: "money is getting dearer" in a week the 10-year fell 29 bp): told before it."""
+    ly = r.t.long_yield
+    level = r.m.levels.get(ly) if ly else None
+    trend = LONG_SENSE.get(case)
+    if trend is None and _drift(r, case):
+        trend = 1 if level.changes["13w"] > 0 else -1   # a drift has a direction too (rates._still)
+    week = level.changes.get("1w") if level is not None else None
+    if trend is None or week is None or trend * week > -WEEK_AGAINST:
+        return []
+    path = f"levels.{ly}.changes.1w"
+    claim = at_most(path, -WEEK_AGAINST, ly, "1w") if week < 0 else at_least(path, WEEK_AGAINST, ly, "1w")
+    return [r.say("junk", "long_week_against", ly, (Fact("week", path, ly, "bp"),), [claim],
+                  side="down" if week < 0 else "up")]
 
 
 # Which way each rates case points for a junk rally: +1 toward one, -1 against, 0 neither.
@@ -90,8 +150,16 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if case is None:
         out = [say("why_junk", "junk", optional=3)]
     else:
-        out = [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX"), case[2], case[1],
-                   short=_short_word(r))]
+        short, rising = _short_word(r)
+        tight = case[0].startswith("tight")
+        # the week first when it ran against the quarter: the length budget trims from a section's end, and the
+        # quarter's reading must never stand without it
+        out = _week_against(r, case[0])
+        out += [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX",
+                                     *((r.t.short_yield,) if tight and r.t.short_yield else ())), case[2],
+                   case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]))]
+    lead = _credit_week_lead(r, credit, cv)
+    out = lead + out   # the week's credit move leads when it is rare and runs against the quarter
     if cv is not None:
         move, claims = choose(SIDE, r.view, "ratios.credit.momentum.13w", credit.numerator, "credit")
         out.append(say(f"credit_{move}", credit.numerator,

@@ -3,8 +3,8 @@ sections share), and the historical analogue."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than, more_than,
-                                         negative, positive)
+from generator.commentary.claims import (SHOWN_ZERO_BP, Claim, Fact, Paragraph, Sentence, at_least, at_most, is_,
+                                         less_than, more_than, negative, positive)
 from generator.commentary.rules import _Rules
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE
@@ -50,6 +50,43 @@ def heading(r: _Rules) -> Sentence:
                  regimes=FEAR if fearful else HEADING_READS.get(key, ()))
 
 
+def short_rising(r: _Rules) -> list[Claim] | None:
+    """Are short rates still rising now, as "short rates are rising", "keep rising", "still edging up" say? A
+    hiking regime (read over a quarter or half-year) whose bill yield fell this week or over four weeks is not
+    (December 2018: -4 bp on the week, -2 bp over four; March 2023: -51 bp): then its rates are "high". One
+    reading for the policy, rates and junk sections (issue 26). The claims that say so, or None."""
+    return _short_still(r, "hiking", +1)
+
+
+def short_falling(r: _Rules) -> list[Claim] | None:
+    """Are short rates still falling now ("still edging down")? Not in a cutting regime whose bill yield rose this
+    week or did not fall over four weeks (March 2003: +5 bp on the week). The claims that say so, or None."""
+    return _short_still(r, "cutting", -1)
+
+
+def _short_still(r: _Rules, regime_key_: str, sign: int) -> list[Claim] | None:
+    regime, sy = r.m.events.regime, r.t.short_yield
+    level = r.m.levels.get(sy) if sy else None
+    if regime is None or regime.key != regime_key_ or level is None:
+        return None
+    week, month = level.changes.get("1w"), level.changes.get("4w")
+    if week is None or month is None or sign * week <= -SHOWN_ZERO_BP or sign * month <= 0:
+        return None
+    w, m4 = f"levels.{sy}.changes.1w", f"levels.{sy}.changes.4w"
+    if sign > 0:
+        return [more_than(w, -SHOWN_ZERO_BP, sy, "1w", 0), positive(m4, sy, "4w")]
+    return [less_than(w, SHOWN_ZERO_BP, sy, "1w", 0), negative(m4, sy, "4w")]
+
+
+def _paused(r: _Rules, path: str, sign: int) -> tuple[list[Claim], bool]:
+    """Why a regime's short rates are not still moving its way: its four weeks (True) or only its week (False)."""
+    sy = r.t.short_yield
+    changes = r.m.levels[sy].changes
+    if sign * (changes.get("4w") or 0) <= 0:
+        return [Claim(f"{path}.changes.4w", "<=" if sign > 0 else ">=", 0, sy, "4w", -sign)], True
+    return [Claim(f"{path}.changes.1w", "<=" if sign > 0 else ">=", -sign * SHOWN_ZERO_BP, sy, "1w", -sign)], False
+
+
 def bill_reversal(r: _Rules) -> list[Claim]:
     """A hiking regime by the quarter whose bill yield fell hard this week (March 2023): its claims, or []."""
     regime, sy = r.m.events.regime, r.t.short_yield
@@ -82,7 +119,13 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                              regimes=FEAR if r.fear() else POLICY_READS["hiking_reversal"]))
         elif key == "hiking":
             span, span_claims = choose(HIKING, r.view, sy)
-            opening.append(say(f"bill_hiking{span}", (sy, "policy"), facts, claims + span_claims))
+            rising, paused = short_rising(r), False
+            if span == "_26w" and rising is None:
+                # "still edging up" is false when the bill yield fell this week or over four weeks
+                why, paused = _paused(r, path, +1)
+                span, span_claims = "_26w_paused", span_claims + why
+            opening.append(say(f"bill_hiking{span}", (sy, "policy"), facts, claims + span_claims
+                               + (rising if span == "_26w" else []), paused=paused))
         elif key in ("cutting", "cut_to_zero"):
             span, span_claims = choose(CUTTING, r.view, sy)
             claims += span_claims
@@ -93,8 +136,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 opening.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
                                  span="26w" if by_half else "13w", zero=key == "cut_to_zero"))
             else:
+                falling, paused = short_falling(r), False
+                if by_half and key == "cutting" and falling is None:
+                    # "still edging down" is false when the bill yield rose this week or not fell over four weeks
+                    why, paused = _paused(r, path, -1)
+                    word, claims = "bill_cutting_paused", claims + why
+                elif by_half and key == "cutting":
+                    claims = claims + falling
                 opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
-                                 regimes=POLICY_READS[key]))  # "policy is easing", "cut as far as it can go"
+                                 regimes=POLICY_READS[key], paused=paused))  # "policy is easing", "cut as far as it can go"
         else:
             opening.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
         moved = first(BILL_WEEK, r.view, f"{path}.changes.1w", sy)

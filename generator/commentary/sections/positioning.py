@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from generator.commentary.argument import case_paragraph
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, is_not, less_than,
-                                         more_than, positive, sign_of)
-from generator.commentary.rules import SHOWN_ZERO, YOUNG_WEEKS, _Rules, label, sense
+                                         more_than, positive, reads, sign_of)
+from generator.commentary.crowding import piling_in
+from generator.commentary.rules import SHOWN_ZERO, STRESSED_RANK, YOUNG_WEEKS, _Rules, label, sense
 from generator.commentary.table import Row, choose
 from generator.commentary.track import track_paragraph
 from generator.metrics.regime import SETTLED, TENSE_PERCENTILE, all_but
@@ -53,6 +54,45 @@ def _flag_claim(flag: str, pair: str, vix: str, rs) -> Claim | None:
     }.get(flag)
 
 
+def _flags(r: _Rules) -> tuple[list[str], list[Claim]]:
+    """The false-move warnings in words, and what they claim. "Volatility is elevated" needs the VIX past the
+    rules' line and at STRESSED_RANK of its year or above; past the line alone, the words name the line."""
+    s, vix, rs = r.m.stance, r.t.volatility or "^VIX", r.settings.risk
+    rank = r.m.risk.vix_percentile_1y
+    texts, claims = [], []
+    for f in s.risk_flags:
+        c = _flag_claim(f, r.pair, vix, rs)
+        if c is not None:
+            claims.append(c)
+        if f == "vix_stressed" and rank is not None:
+            high = rank >= STRESSED_RANK
+            claims.append(at_least("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank 1y", +1) if high
+                          else less_than("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank mood", 0))
+            texts.append(FLAG_TEXT["vix_stressed" if high else "vix_over_line"])
+        else:
+            texts.append(FLAG_TEXT[f])
+    return texts, claims
+
+
+def rally_to_test(r: _Rules) -> list[Claim] | None:
+    """Is there a small-cap move that could prove false (issue 26, "false move without a rally")? Yes when the
+    stance leans toward small caps, or when the ratio rose this week or over the past four weeks by the stance's
+    flat band (settings.stance.flat_band, 0.5%) or more; then the claims
+    that say so. None when there is no rally: the false-move paragraph is not printed (a warning that a rally
+    may be false, in a week the ratio fell over every span and the call is with large caps, says nothing)."""
+    m, pair = r.m, r.pair
+    band = r.settings.stance.flat_band   # a smaller move is a flat week (the thesis says so), not a rally
+    if m.stance.key != "stay_large":
+        return [is_not("stance.key", "stay_large", "stance", "stance")]
+    four = m.ratio.momentum.get("4w")
+    if four is not None and four >= band:
+        return [at_least("ratio.momentum.4w", band, pair, "momentum 4w", +1)]
+    week = m.spread.get("1w")
+    if week is not None and week >= band:
+        return [at_least("spread.1w", band, f"{r.small}-{r.large}", "week", +1)]
+    return None
+
+
 def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, pair = r.m, r.pair
     s, ev = m.stance, m.events
@@ -75,26 +115,31 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     first += _record(r)
     paragraphs = [case_paragraph(r), tuple(first)]
     second: list[Sentence] = []
-    flag_texts = [FLAG_TEXT[f] for f in s.risk_flags]
-    flag_claims = [c for c in (_flag_claim(f, pair, r.t.volatility or "^VIX", r.settings.risk) for f in s.risk_flags)
-                   if c is not None]
-    subjects = ("stance", pair, r.t.volatility or "^VIX")
-    if s.risk_level == "high":
-        second.append(say("risk_high", subjects, (), flag_claims, flags=flag_texts))
+    rally = rally_to_test(r)
+    flag_texts, flag_claims = _flags(r)
+    subjects = ("stance", pair, r.t.volatility or "^VIX", f"{r.small}-{r.large}")
+    if rally is None:
+        pass   # no rally to be false: no false-move rating (rally_to_test)
+    elif s.risk_level == "high":
+        second.append(say("risk_high", subjects, (), flag_claims + rally, flags=flag_texts))
     elif s.risk_level == "elevated":
-        second.append(say("risk_elevated", subjects, (), flag_claims, flags=flag_texts))
+        second.append(say("risk_elevated", subjects, (), flag_claims + rally, flags=flag_texts))
     else:
         # "warning signs of a false move are few": not in a week of fear or just after one, nor beside a VIX in the
-        # top tenth of its year (a squeeze or a rate move can have one)
+        # top tenth of its year (a squeeze or a rate move can have one), nor beside a crowd piling in (risks)
         pct = m.risk.vix_percentile_1y
-        if (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE):
-            second.append(say("risk_low", ("stance", r.t.volatility or "^VIX"), (),
-                              [is_("stance.risk_level", "low", "stance", "risk")]
+        few = reads("stance.risk_level", "false-move warnings", +1, "false move")
+        if piling_in(r):
+            second.append(say("risk_low_crowded", subjects, (), [is_("stance.risk_level", "low", "stance", "risk")]
+                              + rally))
+        elif (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE):
+            second.append(say("risk_low", subjects, (),
+                              [is_("stance.risk_level", "low", "stance", "risk"), few]
                               + ([less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, r.t.volatility or "^VIX",
-                                            "rank", 0)] if pct is not None else []), regimes=SETTLED))
+                                            "rank", 0)] if pct is not None else []) + rally, regimes=SETTLED))
         else:
-            second.append(say("risk_low_uneasy", "stance", (), [is_("stance.risk_level", "low", "stance", "risk")],
-                              regimes=all_but("calm", "grind"),
+            second.append(say("risk_low_uneasy", subjects, (), [is_("stance.risk_level", "low", "stance", "risk")]
+                              + rally, regimes=all_but("calm", "grind"),
                               mood="rebound" if r.regime == "relief_rally" else "stress"))
     if s.false_move_risk:
         # "It is early" only while the call is young; an established lean can still be a false move.
@@ -130,8 +175,16 @@ def _record(r: _Rules) -> list[Sentence]:
                   is_not("stance.record.upgrade_to", None, "stance", "upgrade", +1),
                   is_("stance.record.weeks_since_upgrade", rec.weeks_since_upgrade, "stance", "upgrade age")]
         if rec.upgrade_undone:
-            failed_call = say("call_failed", facts, claims + [is_("stance.record.upgrade_undone", True, "stance",
-                                                                  "call")], to=label(rec.upgrade_to))
+            # when the stance came down is told as the stance history has it: "this week", "last week", "N weeks
+            # ago" (the brief's "for the 9th week running" beside "has now been cut back" read as two histories)
+            cut = rec.direction == "down" and rec.weeks_since_change is not None
+            failed_call = say("call_failed", facts + ((Fact("cut", "stance.record.weeks_since_change", "stance",
+                                                            "count"),) if cut else ()),
+                              claims + [is_("stance.record.upgrade_undone", True, "stance", "call")]
+                              + ([is_("stance.record.direction", "down", "stance", "change", -1),
+                                  is_("stance.record.weeks_since_change", rec.weeks_since_change, "stance",
+                                      "change age")] if cut else []),
+                              to=label(rec.upgrade_to), cut=cut)
         else:
             failed_call = say("call_struggling", facts, claims + [is_("stance.record.upgrade_undone", False, "stance",
                                                                       "call")], to=label(rec.upgrade_to))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from generator.commentary.claims import (Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, reads,
-                                         within)
+from generator.commentary.claims import (ALMOST_ALL, Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, negative,
+                                         positive, reads, within)
 from generator.commentary.headline import CRASH_GAP
-from generator.commentary.rules import ROUT_DROP, _Rules
+from generator.commentary.rules import RARE_WEEK, ROUT_DROP, WEEK_AGAINST, _Rules
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
 
+# "Has not changed much", "going nowhere": a 13-week 10-year move inside the trend band (settings) and no more
+# than this (10 bp); a larger move inside the band is a drift, told with its direction (readers found "has not
+# changed much" for +23 bp on a 0.86% yield).
+YIELD_STILL = 0.001
 # A one-week yield move at least this large (7 bp) is worth its own sentence.
 RATE_WEEK_MOVE = 0.0007
 # |correlation| of weekly relative returns with yield changes: below WEAK it is noise, above STRONG it leads the story.
@@ -42,6 +46,12 @@ LINK = (
     Row("unrelated", lambda c: [within(c, CORR_WEAK, "rates", "link")]),
     Row("loose", lambda c: [within(c, CORR_STRONG, "rates", "link")]),
 )
+def _still(level) -> bool:
+    """Is the 10-year's thirteen-week move small enough for "has not changed much" (YIELD_STILL)?"""
+    v = level.changes.get("13w")
+    return v is not None and abs(v) <= YIELD_STILL
+
+
 def zero_rates(r: _Rules) -> bool:
     """Short rates at or cut to near zero: the 10-year's moves read as growth expectations, not as the cost of
     money (the rates section and the case for and against read them alike)."""
@@ -111,15 +121,26 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # What each reading makes of the quarter's move for small caps (READS): the case for and against
         # (generator/commentary/argument.py) must not read the same move the other way.
         change = f"{path}.changes.13w"
+        lead = _rare_week_lead(r, say, ly, trend)
+        opening += lead
         if trend == "rising" and growth:
             opening.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
         elif zero and trend != "steady":
             opening.append(say(f"ten_{trend}_zero", (ly, "policy"), facts,
                                [trend_claim, reads(change, ly, READS[f"{trend}_zero"])] + zero_claims))
+        elif trend == "steady" and not _still(level):
+            v = level.changes["13w"]
+            opening.append(say("ten_drift", ly, facts, [trend_claim, (positive if v > 0 else negative)(change, ly, "13w"),
+                                                        more_than(change, YIELD_STILL, ly, "13w size", 0) if v > 0
+                                                        else less_than(change, -YIELD_STILL, ly, "13w size", 0)],
+                               side="up" if v > 0 else "down"))
         else:
             opening.append(say(f"ten_{trend}", ly, facts,
-                               [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])))
-        week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly)
+                               [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])
+                               + (list(within(change, YIELD_STILL + 1e-12, ly, "13w size")) if trend == "steady"
+                                  else [])))
+        # told first with its rarity (lead): not again after the quarter
+        week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly) if not lead else None
         loose = yields_loose(r)   # the link paragraph below says yields have not been the driver
         if week is not None:
             # The week's move is read against the quarter's trend: a rise after a fall is pressure returning,
@@ -152,7 +173,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             elif growth:
                 opening.append(say("ten_week_up_growth", (ly, "rates"), facts, [move, growth_claim]))
             else:
-                opening.append(say(f"ten_week_up_{trend}", ly, facts, [move, trend_claim]))
+                opening.append(say(f"ten_week_up_{trend}", ly, facts, [move, trend_claim],
+                                   drift=trend == "steady" and not _still(level)))
         paragraphs.append(tuple(opening))
     s = m.rate_sensitivity
     if s is not None and s.correlation is not None:
@@ -174,6 +196,31 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         else:
             paragraphs.append((say(key, "rates", facts, claims, relationship=key != "loose"),))
     return tuple(paragraphs)
+
+
+def _rare_week_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
+    """The 10-year's week first, with its rarity, when it is RARE_WEEK-rare against the yield's own weeks and runs
+    against the quarter's trend, and the section does not already open with it (generator/commentary/news.py's
+    section opening, which the standfirst may have taken): a stale thirteen-week reading must not lead
+    (April 2025: "down 28 bp over thirteen weeks" above a 51 bp rise, the most since 2001; issue 26)."""
+    from generator.commentary.news import section_opening
+
+    item = r.m.news.items.get("long_yield_week") if r.m.news is not None else None
+    week = r.m.levels[ly].changes.get("1w")
+    against = (trend == "rising" and week is not None and week <= -WEEK_AGAINST) or \
+        (trend == "falling" and week is not None and week >= WEEK_AGAINST)
+    if item is None or item.rarity is None or item.rarity < RARE_WEEK or not against:
+        return []
+    opening = section_opening(r, "rates")
+    if opening is not None and any("long_yield_week" in x.path for x in (*opening.facts, *opening.claims)):
+        return []   # the section's news line already opens with the week
+    p, w = "news.items.long_yield_week", f"levels.{ly}.changes.1w"
+    rank = ("almost", [at_least(f"{p}.rarity", ALMOST_ALL, ly, "rarity", 0)]) if item.rarity >= ALMOST_ALL else \
+        ("share", [at_least(f"{p}.rarity", RARE_WEEK, ly, "rarity", 0)])
+    return [say("ten_week_rare", ly, (Fact("week", w, ly, "bp"), Fact("share", f"{p}.rarity", ly, "pct"),
+                                      Fact("start", f"{p}.history_start", ly, "date")),
+                [at_least(w, WEEK_AGAINST, ly, "1w") if week > 0 else at_most(w, -WEEK_AGAINST, ly, "1w"),
+                 *rank[1]], side="up" if week > 0 else "down", rank=rank[0])]
 
 
 def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:

@@ -7,7 +7,7 @@ from generator.commentary.argument import bridge_risks
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          is_, less_than, more_than, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
-from generator.commentary.rules import BIG_MARKET_DAY, ROUT_DROP, SHOWN_ZERO, _Rules, sense
+from generator.commentary.rules import BIG_MARKET_DAY, CALM_RANK, ROUT_DROP, SHOWN_ZERO, STRESSED_RANK, _Rules, sense
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.regime import SETTLED, UNEASY, all_but
 
@@ -23,14 +23,29 @@ MOST_DAYS = 0.5
 OVERSOLD_RSI = 40
 
 _P = "risk.vix_percentile_1y"
-# The VIX against its fixed thresholds (settings.risk), and against its own year when the two disagree.
+# The VIX against its fixed thresholds (settings.risk) and against its own year. A mood word ("markets are
+# stressed", "calm can be a risk", "the VIX is high / low") needs both: past the line and at or beyond
+# STRESSED_RANK (CALM_RANK) of its year. Past the line but ordinary for its year, one sentence tells the line
+# and the rank, with no mood word (a 61st-percentile VIX of 25.5 is not "stressed"; issue 26).
 VIX_LEVEL = (
     Row("vix_stressed_but_lower", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
                                                    less_than(_P, MOST_DAYS, vix, "rank 1y", -1)]),
-    Row("vix_stressed", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1)]),
+    Row("vix_over_line", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+                                          at_least(_P, MOST_DAYS, vix, "rank 1y", +1),
+                                          less_than(_P, STRESSED_RANK, vix, "rank mood", 0)]),
+    Row("vix_stressed", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+                                         at_least(_P, STRESSED_RANK, vix, "rank 1y", +1)]),
+    Row("vix_stressed", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+                                         is_(_P, None, vix, "rank 1y")]),
     Row("vix_calm_but_higher", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
                                                 at_least(_P, MOST_DAYS, vix, "rank 1y", +1)]),
-    Row("vix_calm", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1)]),
+    Row("vix_under_line", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+                                           less_than(_P, MOST_DAYS, vix, "rank 1y", -1),
+                                           more_than(_P, CALM_RANK, vix, "rank mood", 0)]),
+    Row("vix_calm", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+                                     at_most(_P, CALM_RANK, vix, "rank 1y", -1)]),
+    Row("vix_calm", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+                                     is_(_P, None, vix, "rank 1y")]),
     Row("vix_between", lambda vix, rs: []),
 )
 # Its rank after a stressed level ("... that is higher than on ..."): none without a percentile.
@@ -157,7 +172,7 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     rank = (Fact("share", "risk.vix_percentile_1y", vix, "pct"),
             Fact("share_lower", "risk.vix_percentile_1y", vix, "pct", "complement"), vix_fact)
     level, claims = choose(VIX_LEVEL, r.view, vix, rs)
-    if level.endswith("_but_lower") or level.endswith("_but_higher"):
+    if level.endswith(("_but_lower", "_but_higher", "_over_line", "_under_line")):
         return [say(level, vix, rank, claims)]      # the two readings disagree: one sentence says both
     if level == "vix_stressed":
         out = [say(level, vix, (vix_fact,), claims)]

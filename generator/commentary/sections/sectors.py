@@ -4,10 +4,10 @@ rotation quadrants."""
 from __future__ import annotations
 
 from generator.commentary.argument import bridge_sectors
-from generator.commentary.claims import (Claim, Fact, Paragraph, at_least, at_most, extreme, is_, positive, sign_of,
-                                         within)
+from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
+                                         extreme, is_, less_than, positive, sign_of, within)
 from generator.commentary.table import Row, choose
-from generator.commentary.rules import SHOWN_ZERO, _Rules
+from generator.commentary.rules import RARE_WEEK, SHOWN_ZERO, _Rules
 
 # Tech's ratio to the large-cap index down this much over 52 weeks: tech stopped leading long ago.
 TECH_BUST = 0.15
@@ -16,6 +16,11 @@ TECH_LEVEL = 0.005
 # Technology's four-week move against the index at least this large before the words say it "may be tiring" or is
 # "gaining ground" (readers found "tiring" on a 0.2% move).
 TECH_TURN = 0.01
+
+
+# A sector's week against the index must be at least this large (2 points) as well as RARE_WEEK-rare to lead
+# the section: a rare 0.8% week in a quiet sector is not news.
+SECTOR_WEEK_FLOOR = 0.02
 
 
 def _rel(tech: str) -> str:
@@ -49,7 +54,9 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("sectors", key, subjects, facts, claims, **x)  # noqa
     ranked = tuple(sorted(((t, v["13w"]) for t, v in m.relative_to_large.items()
                            if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
-    first = [bridge_sectors(r), say("why_sectors", "sectors")]
+    tech_or = tech if tech in m.relative_to_large else None
+    named = {x for x in (tech_or, ranked[0][0] if ranked else None, ranked[-1][0] if ranked else None) if x}
+    first = [bridge_sectors(r), *_rare_week(r, say, named), say("why_sectors", "sectors")]
     paragraphs = []
     if not ranked:
         paragraphs.append(tuple(first))
@@ -115,3 +122,66 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
                            moving(f"sectors.{t}.momentum", t, "relative 4w")]
             quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names, optional=1))
     return tuple(paragraphs), (tuple(quad),), ranked
+
+
+# Besides the rarest, at most this many other rare sector weeks that run against their quarter are told.
+MORE_RARE_WEEKS = 2
+
+
+def rare_weeks(r: _Rules, named=frozenset()) -> list[tuple[str, float, float]]:
+    """The rarest sector week (rare_week), then up to MORE_RARE_WEEKS other sectors whose week is as rare and runs
+    against their thirteen-week standing (those are what a thirteen-week reading would misstate), the ones the
+    section's thirteen-week sentences name (`named`: tech, the leader, the laggard) first."""
+    first = rare_week(r)
+    if first is None:
+        return []
+    others = []
+    for t, rarity in (r.m.sector_week_rarity or {}).items():
+        rel = r.m.relative_to_large.get(t, {})
+        week, quarter = rel.get("1w"), rel.get("13w")
+        if t == first[0] or t not in r.t.sectors or rarity is None or week is None or quarter is None:
+            continue
+        if rarity >= RARE_WEEK and abs(week) >= SECTOR_WEEK_FLOOR and week * quarter < 0:
+            others.append((t in named, rarity, abs(week), t, week))
+    return [first] + [(t, week, rarity) for _, rarity, _, t, week in sorted(others, reverse=True)[:MORE_RARE_WEEKS]]
+
+
+def rare_week(r: _Rules) -> tuple[str, float, float] | None:
+    """The sector whose week against the large-cap index was the rarest, when at least RARE_WEEK rare against its
+    own earlier weeks, SECTOR_WEEK_FLOOR in size and against its thirteen-week standing: (ticker, its week, its
+    rarity), else None. A section that leads with thirteen-week standings would misstate it (issue 26, "stale
+    horizon")."""
+    found = []
+    for t, rarity in (r.m.sector_week_rarity or {}).items():
+        week = r.m.relative_to_large.get(t, {}).get("1w")
+        quarter = r.m.relative_to_large.get(t, {}).get("13w")
+        # only a week that runs against the sector's quarter: one that agrees adds to its thirteen-week figure
+        if t in r.t.sectors and rarity is not None and week is not None and rarity >= RARE_WEEK \
+                and abs(week) >= SECTOR_WEEK_FLOOR and quarter is not None and week * quarter < 0:
+            found.append((rarity, abs(week), t, week))
+    if not found:
+        return None
+    rarity, _, t, week = max(found)
+    return t, week, rarity
+
+
+def _rare_week(r: _Rules, say, named) -> list[Sentence]:
+    """The rarest sector weeks first, each with its rarity, then its thirteen-week standing (rare_weeks)."""
+    return [_one_rare_week(r, say, t, week, rarity, i > 0)
+            for i, (t, week, rarity) in enumerate(rare_weeks(r, named))]
+
+
+def _one_rare_week(r: _Rules, say, t: str, week: float, rarity: float, also: bool) -> Sentence:
+    w, q, p = f"relative_to_large.{t}.1w", _rel(t), f"sector_week_rarity.{t}"
+    quarter = r.m.relative_to_large[t].get("13w")
+    rank = ("all", [at_extreme(at_least(p, 1, t, "rarity", 0))]) if rarity >= 1 else \
+        ("almost", [at_least(p, ALMOST_ALL, t, "rarity", 0), less_than(p, 1, t, "rarity top", 0)]) \
+        if rarity >= ALMOST_ALL else ("share", [at_least(p, RARE_WEEK, t, "rarity", 0)])
+    facts = (Fact("week", w, t, "pct"), Fact("rarity", p, t, "pct"))
+    claims = [sign_of(w, week, t, "relative 1w", SHOWN_ZERO), at_least(p, RARE_WEEK, t, "rarity", 0), *rank[1]]
+    if quarter is not None and abs(quarter) >= SHOWN_ZERO:
+        facts += (Fact("quarter", q, t, "pct"),)
+        claims.append(sign_of(q, quarter, t, "relative 13w", SHOWN_ZERO))
+    return say("sector_week_also" if also else "sector_week", (t, r.large), facts, claims, ticker=t, large=r.large,
+               rank=rank[0], side="up" if week > 0 else "down",
+               quarter=None if quarter is None or abs(quarter) < SHOWN_ZERO else "up" if quarter > 0 else "down")
