@@ -18,10 +18,12 @@ from datetime import date
 
 import pandas as pd
 
+from generator.commentary.agreement import audit
 from generator.commentary.factcheck import CLASSES, Flag, plain
 from generator.commentary.words import previous_headline, write_words
 from generator.data.model import MarketData, cut_at
 from generator.metrics import compute_metrics
+from generator.metrics.document import measures_view
 from generator.metrics.indicators import weekly_last
 from generator.metrics.track import record_calls
 from generator.render.environment import make_environment
@@ -41,6 +43,8 @@ class WeekResult:
     lead: str = ""         # the headline and standfirst as the reader sees them
     # news over the bar: (key, its rarity phrase's date or "record", its size as the words print it)
     must_tell: tuple[tuple[str, str | None, str], ...] = ()
+    # the sentences that disagree with each other or the week, by class (generator/commentary/agreement.py)
+    agreement: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def week_sessions(market: MarketData, settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -67,7 +71,9 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
                               sum(len(r.text.split()) for r in w.rendered if r.sentence.kind == "prose"), texts,
                               tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
-                              must_tell=_must_tell(m)))
+                              must_tell=_must_tell(m),
+                              agreement=tuple((cls, tuple(found)) for cls, found in
+                                              audit(m, w.rendered, measures_view(m, settings), cut, settings).items())))
         before = w.headline
     return out
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.commentary.agreement import CLASSES, audit_history  # noqa: E402
+from generator.commentary.agreement import CLASSES  # noqa: E402
 from generator.data import load_prices  # noqa: E402
+from generator.history import run_history  # noqa: E402
 from generator.settings import load_settings  # noqa: E402
 
 
@@ -34,7 +35,9 @@ def main() -> None:
     settings = load_settings(args.settings)
     market = load_prices(settings, args.source, args.data_dir if args.source == "csv" else None, offline=True)
     started = time.perf_counter()
-    weeks = audit_history(market, settings, date.fromisoformat(args.start), jobs=args.jobs)
+    weeks = [(w.session, {**dict(w.agreement), "fact-check flags": [f"[{f.cls}] {f.section}: {f.detail}"
+                                                                     for f in w.flags]})
+             for w in run_history(market, settings, date.fromisoformat(args.start), jobs=args.jobs)]
     print(f"{len(weeks)} weeks from {weeks[0][0]} to {weeks[-1][0]} ({time.perf_counter() - started:.0f} s)")
     for cls in (*CLASSES, "fact-check flags"):
         hit = [(day, found[cls]) for day, found in weeks if found[cls]]

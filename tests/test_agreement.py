@@ -1,19 +1,14 @@
 """Issue 26: the column's sentences agree with each other and with the week. Each class is a rule over the
-whole real history (generator/commentary/agreement.py reads every week's words against its figures), plus the
+whole real history (generator/commentary/agreement.py reads every week's words against its figures; the
+whole-history test is in tests/test_history.py, on the run it shares), plus the
 fact-check's share of it on hand-made sentences: a yield's quarter told against a week's move the other way,
 and readings of one gauge that disagree across sections."""
 
 from __future__ import annotations
 
-from datetime import date
 
-import pytest
-
-from generator.commentary.agreement import CLASSES, audit_history
 from generator.commentary.claims import Fact, Sentence, at_least, at_most, is_, negative, positive, reads
 from generator.commentary.factcheck import Rendered, fact_check
-from generator.data import load_prices
-from tests.conftest import rotating_phrasings
 
 DOC = {"levels": {"^TNX": {"value": 0.0456, "changes": {"1w": -0.0029, "13w": 0.0050}}},
        "stance": {"risk_level": "low"}, "crowding": {"volume_ratio": 1.51}}
@@ -62,17 +57,3 @@ def test_a_yield_fall_read_two_ways_contradicts():
     flags = fact_check([Rendered(rates, "Down over thirteen weeks, that says weaker growth.", 0),
                         Rendered(case, "The case for small caps rests on a lower yield.", 1)], doc)
     assert "contradiction" in [f.cls for f in flags]
-
-
-@pytest.fixture(scope="module")
-def audited(settings, market_dir):
-    market = load_prices(settings, "csv", market_dir)
-    with rotating_phrasings():  # as published: the week picks each slot's phrasing
-        return audit_history(market, settings, date(2001, 1, 1), jobs=2)
-
-
-@pytest.mark.parametrize("cls", CLASSES)
-def test_no_real_week_breaks_the_class(audited, cls):
-    assert len(audited) > 1250  # every week since 2001, not a sample of them
-    hit = [(day, found[cls]) for day, found in audited if found[cls]]
-    assert not hit, f"{len(hit)} weeks: " + "; ".join(f"{day}: {details[0][:200]}" for day, details in hit[:5])

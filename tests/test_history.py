@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from generator.commentary.agreement import CLASSES
 from generator.data import load_prices
 from generator.history import history_report, run_history, stance_changes_per_year
 from generator.metrics.stance import ORDER
@@ -223,3 +224,10 @@ def test_issue26_rare_levels_and_sessions_reach_the_top_of_the_issue(real_weeks,
     assert len(gaps_missed) <= 5, "\n".join(gaps_missed)
     assert told["drawdown"] >= 30 and told["vix_level"] >= 12 and told["ratio_record"] >= 5 \
         and told["spread_day"] >= 20, told
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_no_real_week_breaks_an_agreement_class(real_weeks, cls):
+    """Issue 26: sentences agree with each other and with the week (generator/commentary/agreement.py)."""
+    hit = [(w.session, dict(w.agreement)[cls]) for w in real_weeks if dict(w.agreement)[cls]]
+    assert not hit, f"{len(hit)} weeks: " + "; ".join(f"{day}: {details[0][:200]}" for day, details in hit[:5])
