@@ -6,7 +6,6 @@ and readings of one gauge that disagree across sections."""
 
 from __future__ import annotations
 
-
 from generator.commentary.claims import Fact, Sentence, at_least, at_most, is_, negative, positive, reads
 from generator.commentary.factcheck import Rendered, fact_check
 
