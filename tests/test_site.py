@@ -406,3 +406,26 @@ def test_a_rebuilt_issue_is_republished_with_a_later_updated_time(settings, repo
     assert not again.changed
     feed = ET.fromstring((target / "feed.xml").read_bytes())
     assert feed.find("a:updated", ns).text.startswith("2024-07-09T08:30:00")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_finds_no_violation(browser, site, reports, width):
+    """Issue 21: axe-core (its WCAG rules, best practices included) on every page of the site and on the email
+    edition, as chromium lays them out at a phone's and a desktop's width."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    pages = [site / p for p in ("index.html", "archive/index.html", "about/index.html", "methodology/index.html",
+                                "issues/2024-07-05/index.html", "issues/2024-06-28/index.html")]
+    pages.append(reports / "2024-07-05" / "email.html")
+    found = {}
+    for path in pages:
+        page = browser.new_page(viewport={"width": min(width, 600) if path.name == "email.html" else width,
+                                          "height": 844})
+        page.goto(path.as_uri())
+        violations = axe.run(page).response["violations"]
+        if violations:
+            found[str(path.relative_to(path.parents[2]))] = [
+                (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+        page.close()
+    assert found == {}
