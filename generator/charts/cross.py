@@ -6,7 +6,7 @@ import pandas as pd
 
 from generator.charts.style import (ACCENT, AVERAGE, HEIGHT_IN, INK, LARGE, MUTED, SMALL, STRESS, WEAKENING,
                                    ChartOutput, ChartSpec, bar_values, figsize, is_phone, label_room, legend_below,
-                                   legend_room, margins, pct, save, signed_label, style, title, type_pt)
+                                   legend_room, margins, pct, save, signed_label, style, title, type_pt, SMALL_PT)
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics, pair_ratio
 from generator.metrics.indicators import weekly_last
@@ -51,11 +51,12 @@ LABEL_SPOTS = ((5, 4, "left", "bottom"), (5, -4, "left", "top"), (-5, 4, "right"
                (9, 0, "left", "center"), (-9, 0, "right", "center"))
 
 
-def place_labels(ax, points: list[tuple[float, float, str]], fontsize="small") -> list:
+def place_labels(ax, points: list[tuple[float, float, str]], fontsize: float | None = None) -> list:
     """Label each point where the label overlaps no label placed before it, no other point and stays inside the
     axes: the first free spot of LABEL_SPOTS; if none is free, the spot that overlaps least. Deterministic."""
     from matplotlib.transforms import Bbox
 
+    fontsize = type_pt(SMALL_PT) if fontsize is None else fontsize
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     inside = ax.get_window_extent(renderer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.charts.style import (AVERAGE, CURRENT, INK, LARGE, MUTED, SHADE, SMALL, ChartOutput, ChartSpec,
                                    bar_values, figsize, is_phone, label_room, legend_below, legend_room, margins, pct,
-                                   save, signed_label, style, title, type_pt)
+                                   save, signed_label, style, title, type_pt, SMALL_PT)
 from generator.metrics import PERIODS, WeeklyMetrics
 from generator.metrics.indicators import weekly_last
 
@@ -25,7 +25,7 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutpu
         peak = m.ratio
         ax.scatter([peak.peak_date], [peak.peak_value], color=INK, s=18, zorder=3)
         ax.annotate(f"all-time high {peak.peak_date:%b %Y}", (peak.peak_date, peak.peak_value),
-                    xytext=(6, 4), textcoords="offset points", fontsize="small", color=INK)
+                    xytext=(6, 4), textcoords="offset points", fontsize=type_pt(SMALL_PT), color=INK)
         ax.scatter([m.as_of], [peak.value], color=SMALL, s=18, zorder=3)
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)))
@@ -73,7 +73,7 @@ def draw_period_returns(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutp
                 text = "n/a" if v is None else signed_label(v * 100)
                 va = "bottom" if (v or 0) >= 0 else "top"
                 ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va=va,
-                            fontsize="small", color=INK, xytext=(0, 2 if va == "bottom" else -2),
+                            fontsize=type_pt(SMALL_PT), color=INK, xytext=(0, 2 if va == "bottom" else -2),
                             textcoords="offset points")
         ax.axhline(0, color=MUTED, linewidth=0.8)
         short = {"1w": "1w", "4w": "4w", "13w": "13w", "ytd": "YTD", "52w": "52w", "3y": "3y"}

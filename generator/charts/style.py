@@ -55,9 +55,16 @@ def figsize(height: float = HEIGHT_IN) -> tuple[float, float]:
     return (PHONE_WIDTH_IN, height * 1.15) if is_phone() else (WIDTH_IN, height)
 
 
+# The smallest type on a page chart: the site shows the 6.8 in chart 704 px wide (1.44 px a point), so 7.7 pt is
+# 11 px there; the print edition's notes are no smaller.
+PAGE_MIN_PT = 7.7
+SMALL_PT = 8.5 / 1.2  # matplotlib's "small" at the page's base size, the annotations' size
+
+
 def type_pt(size: float) -> float:
-    """A fixed type size (an annotation's 7.5 pt) scaled with the phone's larger base, so it stays readable."""
-    return size * PHONE_FONT_PT / BASE_PT if is_phone() else size
+    """A fixed type size (an annotation's 7.5 pt) scaled with the phone's larger base, so it stays readable; on
+    the page, never under PAGE_MIN_PT."""
+    return size * PHONE_FONT_PT / BASE_PT if is_phone() else max(size, PAGE_MIN_PT)
 
 
 def title(ax, text: str, phone_text: str | None = None) -> None:
