@@ -41,6 +41,7 @@ class WeekResult:
     lead: str = ""         # the headline and standfirst as the reader sees them
     # news over the bar: (key, its rarity phrase's date or "record", its size as the words print it)
     must_tell: tuple[tuple[str, str | None, str], ...] = ()
+    rarest: str | None = None   # the week's rarest fact by years since last matched (metrics/news.py `News.rarest`)
 
 
 def week_sessions(market: MarketData, settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -68,9 +69,14 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
                               sum(len(r.text.split()) for r in w.rendered if r.sentence.kind == "prose"), texts,
                               tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
-                              must_tell=_must_tell(m)))
+                              must_tell=_must_tell(m), rarest=_rarest(m)))
         before = w.headline
     return out
+
+
+def _rarest(m) -> str | None:
+    top = m.news.rarest() if m.news is not None else None
+    return top.key if top is not None else None
 
 
 def _must_tell(m) -> tuple[tuple[str, str | None, str], ...]:

@@ -150,13 +150,21 @@ def _subjects(r) -> tuple[str, ...]:
             *(x for x in (t.high_yield, r.small) if x))
 
 
+def _told_by_rates(r, item: Item) -> bool:
+    """The rates item's figure, the 10-year's 13-week change, is the rates section's (and the junk section's): the
+    case refers back to it without the figure (a figure is told once beyond the brief)."""
+    ly = r.t.long_yield or "^TNX"
+    level = r.m.levels.get(ly)
+    return item.kind.startswith("rates_") and level is not None and level.changes.get("13w") is not None
+
+
 def _side(r, name: str, items: list[Item]) -> Sentence:
     chosen = items[:2]
     key = f"case_{name}" + {0: "_none", 1: "_one", 2: ""}[len(chosen)]
     facts, claims, extra = [], [], {}
     for label, item in zip("ab", chosen):
         extra[label] = item.kind
-        if item.fact is not None:
+        if item.fact is not None and not _told_by_rates(r, item):
             facts.append(Fact(label, *item.fact))
         claims.extend(item.claims)
     if not chosen:

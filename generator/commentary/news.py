@@ -76,6 +76,17 @@ def leads(item: NewsItem) -> bool:
     return False
 
 
+def same_vix_move(day: NewsItem | None, jump: NewsItem | None) -> bool:
+    """The VIX's one-session jump and its jump within the week are one move: the same close over the same close
+    (the spike came in the week's first session)."""
+    return (day is not None and jump is not None and day.day == jump.day
+            and abs(day.value - jump.value) < SAME_MOVE)
+
+
+# Two moves this close (in decimal) are the same move measured twice.
+SAME_MOVE = 1e-9
+
+
 def crowded(m) -> bool:
     """A week with CROWDED facts or more over the news bar."""
     return m.news is not None and sum(1 for i in m.news.items.values() if i.must_tell) >= CROWDED
@@ -88,14 +99,18 @@ def told(m) -> list[NewsItem]:
     items = [m.news.items[k] for k in m.news.ranked
              if k not in NOT_LEAD or (k == "vix_level" and leads(m.news.items[k]))]
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
-    # the VIX's jump in one session, when it leads, tells the week's jump on that day too (one fact, its own scope)
+    # the VIX's jump in one session, when it leads, tells the week's jump when they are one move (the week's first
+    # session: its own scope, "in a single session", never "weekly")
     day = m.news.items.get("vix_day")
     if day is not None and leads(day):
-        items = [i for i in items if not (i.key == "vix_jump" and i.day == day.day)]
+        items = [i for i in items if not (i.key == "vix_jump" and same_vix_move(day, i))]
     else:
         items = [i for i in items if i.key != "vix_day"]
     # a gap the standfirst's own line tells (the week's widest session) is not told twice
     items = [i for i in items if not (i.key == "spread_day" and abs(i.value) >= BIG_GAP_DAY)]
+    # an index's first 52-week high in months tells its close: the level's line on the same close is not told again
+    highs = {i.subject: i.day for i in items if i.key in HIGH_KEYS}
+    items = [i for i in items if not (i.key in ("small_level", "large_level") and highs.get(i.subject) == i.day)]
     bar = [i for i in items if i.must_tell]
     busy = crowded(m)
     keys = {i.key for i in items}
@@ -367,12 +382,26 @@ def told_keys(m, *, events: bool = True) -> set[str]:
     `events`, also the facts the standfirst's event lines tell (story.py): the sections' view of what is told."""
     keys = {i.key for i in told(m)}
     day, jump = (m.news.items.get("vix_day"), m.news.items.get("vix_jump")) if m.news is not None else (None, None)
-    if "vix_day" in keys and jump is not None and jump.day == day.day:
-        keys.add("vix_jump")
+    if {"vix_day", "vix_jump"} & keys and same_vix_move(day, jump):
+        keys |= {"vix_day", "vix_jump"}
     if events and m.events.vix_spike:
         # the standfirst's event line tells a spike its news lines leave out (story.py)
         keys.add("vix_jump")
     return keys
+
+
+def level_told(r, key: str, section: str, close: float | None, digits: int = 4) -> bool:
+    """A level's news line (the bill's lowest close in years) prints the same figure as the section's own reading of
+    the level (`close`, which prints to `digits` decimals of its decimal value): the section refers back to it
+    without the figure (told once beyond the brief). True when the standfirst or the section's opening tells it."""
+    m = r.m
+    item = m.news.items.get(key) if m.news is not None else None
+    if item is None or close is None or round(item.value, digits) != round(close, digits):
+        return False
+    if key in told_keys(m):
+        return True
+    opening = section_opening(r, section)
+    return opening is not None and opening.key == key
 
 
 def lead_is_news(r) -> bool:
@@ -438,7 +467,7 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
     picked = [i for i in items if i.newsworthy and i.key != "stance_change"
               and not (i.key == "vix_level" and not leads(i))
               and not (i.key == "vix_day" and not day_leads)
-              and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and i.day == vix_day.day)))
+              and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and same_vix_move(vix_day, i))))
               ][:BRIEF_ITEMS - 1]
     if len(picked) < BRIEF_ITEMS - 1 and m.news is not None and "spread_week" in m.news.items \
             and all(i.key != "spread_week" for i in picked):

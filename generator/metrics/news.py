@@ -103,7 +103,8 @@ class News:
         """The week's rarest fact by the years since it was last matched (see `years_rare`), when that reaches
         back MULTI_YEAR or more: the fact the headline or the brief's first line carries and the thesis asks
         about. A score mixes a percentile with the years; a reader remembers the years ("the lowest since 1996")."""
-        found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= MULTI_YEAR]
+        found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= MULTI_YEAR
+                 and not (i.key in UP_ONLY and i.value <= 0)]
         order = {k: n for n, k in enumerate(self.ranked)}
         return max(found, key=lambda i: (i.key not in BACKDROP, min(years_rare(i), YEARS_CAP), i.score,
                                          -order[i.key])) if found else None
@@ -118,6 +119,9 @@ NOT_RARE_BY_YEARS = {"stance_change", "trend_cross"}
 # the pair's own gauges (the two indices, their ratio and spread, the 10-year yield, the VIX): a bear market in the
 # S&P 500 is the week's story though energy's worst week against it reaches further back.
 BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_week", "short_yield_level"}
+# Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
+# is not a jump).
+UP_ONLY = {"vix_jump", "vix_day"}
 # Years beyond this rank alike: a record in data from 1998 is no rarer to a reader than one in data from 2000 (the
 # score breaks the tie).
 YEARS_CAP = 10.0
