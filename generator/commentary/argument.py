@@ -150,12 +150,19 @@ def _subjects(r) -> tuple[str, ...]:
             *(x for x in (t.high_yield, r.small) if x))
 
 
-def _told_by_rates(r, item: Item) -> bool:
-    """The rates item's figure, the 10-year's 13-week change, is the rates section's (and the junk section's): the
-    case refers back to it without the figure (a figure is told once beyond the brief)."""
-    ly = r.t.long_yield or "^TNX"
-    level = r.m.levels.get(ly)
-    return item.kind.startswith("rates_") and level is not None and level.changes.get("13w") is not None
+def _told_elsewhere(r, item: Item) -> bool:
+    """The item's figure is a section's own reading, told there: the 10-year's 13-week change (the rates section),
+    the ratio's distance from its 200-day average (the long view), the VIX's close (the risks). The case refers back
+    to it without the figure (a figure is told once beyond the brief)."""
+    m, ly = r.m, r.t.long_yield or "^TNX"
+    if item.kind.startswith("rates_"):
+        level = m.levels.get(ly)
+        return level is not None and level.changes.get("13w") is not None
+    if item.kind in ("trend_up", "trend_down"):
+        return m.ratio.distance_from_sma_long is not None
+    if item.kind in ("vix_stressed", "vix_over_line"):
+        return m.risk.vix_level is not None
+    return False
 
 
 def _side(r, name: str, items: list[Item]) -> Sentence:
@@ -164,7 +171,7 @@ def _side(r, name: str, items: list[Item]) -> Sentence:
     facts, claims, extra = [], [], {}
     for label, item in zip("ab", chosen):
         extra[label] = item.kind
-        if item.fact is not None and not _told_by_rates(r, item):
+        if item.fact is not None and not _told_elsewhere(r, item):
             facts.append(Fact(label, *item.fact))
         claims.extend(item.claims)
     if not chosen:
