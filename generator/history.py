@@ -45,6 +45,7 @@ class WeekResult:
     must_tell: tuple[tuple[str, str | None, str], ...] = ()
     # the sentences that disagree with each other or the week, by class (generator/commentary/agreement.py)
     agreement: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rarest: str | None = None   # the week's rarest fact by years since last matched (metrics/news.py `News.rarest`)
 
 
 def week_sessions(market: MarketData, settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -71,11 +72,16 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
                               sum(len(r.text.split()) for r in w.rendered if r.sentence.kind == "prose"), texts,
                               tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
-                              must_tell=_must_tell(m),
+                              must_tell=_must_tell(m), rarest=_rarest(m),
                               agreement=tuple((cls, tuple(found)) for cls, found in
                                               audit(m, w.rendered, measures_view(m, settings), cut, settings).items())))
         before = w.headline
     return out
+
+
+def _rarest(m) -> str | None:
+    top = m.news.rarest() if m.news is not None else None
+    return top.key if top is not None else None
 
 
 def _must_tell(m) -> tuple[tuple[str, str | None, str], ...]:

@@ -188,13 +188,28 @@ def _subjects(r) -> tuple[str, ...]:
             *(x for x in (t.high_yield, r.small) if x))
 
 
+def _told_elsewhere(r, item: Item) -> bool:
+    """The item's figure is a section's own reading, told there: the 10-year's 13-week change (the rates section),
+    the ratio's distance from its 200-day average (the long view), the VIX's close (the risks). The case refers back
+    to it without the figure (a figure is told once beyond the brief)."""
+    m, ly = r.m, r.t.long_yield or "^TNX"
+    if item.kind.startswith("rates_"):
+        level = m.levels.get(ly)
+        return level is not None and level.changes.get("13w") is not None
+    if item.kind in ("trend_up", "trend_down"):
+        return m.ratio.distance_from_sma_long is not None
+    if item.kind in ("vix_stressed", "vix_over_line"):
+        return m.risk.vix_level is not None
+    return False
+
+
 def _side(r, name: str, items: list[Item]) -> Sentence:
     chosen = items[:2]
     key = f"case_{name}" + {0: "_none", 1: "_one", 2: ""}[len(chosen)]
     facts, claims, extra = [], [], {}
     for label, item in zip("ab", chosen):
         extra[label] = item.kind
-        if item.fact is not None:
+        if item.fact is not None and not _told_elsewhere(r, item):
             facts.append(Fact(label, *item.fact))
         if item.week is not None:
             facts.append(Fact(f"{label}w", *item.week))
@@ -263,9 +278,53 @@ def case_paragraph(r) -> Paragraph:
 
 # --- the thesis ------------------------------------------------------------------------------------------
 
+# The question the week's rarest fact (generator/metrics/news.py `News.rarest`) puts to the small-versus-large call,
+# by the fact's kind: {key: topic}, the topic then split by the fact's direction (a level's side, a drawdown's line).
+TOPICS = {"large_drawdown": "drawdown", "small_drawdown": "drawdown", "large_high": "high", "small_high": "high",
+          "large_level": "index_level", "small_level": "index_level", "long_yield_week": "yields",
+          "long_yield_level": "yields", "short_yield_week": "bills", "short_yield_level": "bills",
+          "vix_day": "fear", "vix_jump": "fear", "vix_level": "fear", "ratio_level": "ratio", "sector_week": "sector",
+          "fx_week": "yen", "fx_level": "yen", "credit_week": "credit", "small_week": "market", "large_week": "market",
+          "small_day": "market", "large_day": "market", "spread_week": "gap", "spread_day": "gap"}
+
+
+def _top_fact_thesis(r, stance: Claim) -> Sentence | None:
+    """The question the week's rarest fact raises for the call, when one reaches back MULTI_YEAR or more: a bear
+    market asks whether small caps' fall makes them cheap or fragile, a 10-year plunge whether falling yields help
+    them this time. The words key is the topic and the fact's direction; the claims say the fact is the week's
+    rarest, that rare, and that way."""
+    from generator.metrics.news import MULTI_YEAR
+
+    news = r.m.news
+    top = news.rarest() if news is not None else None
+    if top is None or top.key not in TOPICS:
+        return None
+    path = f"news.items.{top.key}"
+    claims = [stance, is_("news.rarest", top.key, "thesis", "top fact"),
+              at_least("news.rarest_years", MULTI_YEAR, "thesis", "top fact", 0)]
+    topic = TOPICS[top.key]
+    if topic == "drawdown":
+        way = top.label                       # "bear" or "correction"
+        claims.append(is_(f"{path}.label", way, top.subject, "from high"))
+    elif top.unit == "level":
+        way = "up" if top.label == "high" else "down"
+        claims.append(is_(f"{path}.label", top.label, top.subject, top.key))
+    else:
+        way = "up" if top.value > 0 else "down"
+        claims.append(Claim(f"{path}.value", ">" if top.value > 0 else "<", 0.0, top.subject, top.key, 0))
+    if topic == "high":
+        way = "up"
+    subjects = ("thesis", top.subject, "stance")
+    leaning = r.m.stance.key != "stay_large"
+    return r.say("lede", f"top_{topic}_{way}", subjects, (), claims, words="thesis", leaning=leaning,
+                 index=r.large if top.key.startswith("large") else r.small,
+                 sector=top.subject if top.key == "sector_week" else "")
+
+
 def thesis(r) -> Sentence:
-    """The week's question, from the week's move and the call: a test of a turn, a setback inside a turn,
-    a week that adds to the call, one more week of a trend, or a market under stress."""
+    """The week's question: first the one the week's rarest fact raises (`_top_fact_thesis`); in a week with no
+    fact rare for years, from the week's move and the call: a test of a turn, a setback inside a turn, a week that
+    adds to the call, one more week of a trend, or a market under stress."""
     m, pair = r.m, f"{r.small}-{r.large}"
     band = r.settings.stance.flat_band
     spread = m.spread.get("1w")
@@ -273,6 +332,9 @@ def thesis(r) -> Sentence:
     stance = (is_not_large if leaning else is_large)()
     subjects = ("thesis", pair, "stance", r.pair, "market")
     say = lambda key, claims: r.say("lede", key, subjects, (), [stance, *claims], words="thesis")  # noqa
+    top = _top_fact_thesis(r, stance)
+    if top is not None:
+        return top
     if m.events.market_stress:
         return say("stress_lean" if leaning else "stress_large", [is_("events.market_stress", True, "market",
                                                                       "stress")])

@@ -17,8 +17,8 @@ from dataclasses import replace
 
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, is_, sign_of)
-from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, NEAR_EXTREME, NEWSWORTHY, SECONDARY,
-                                    SINCE_YEARS, NewsItem)
+from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
+                                    SECONDARY, SINCE_YEARS, NewsItem)
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
@@ -45,9 +45,14 @@ HIGH_KEYS = {"large_high", "small_high"}
 # Weekly moves whose rarity can be told as a share of earlier weeks (a session's rarity is measured against
 # each week's biggest session, which does not read plainly; a level's share says little).
 SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
-              "credit_week", "fx_week"}
+              "credit_week", "fx_week", "sector_week"}
 # Levels at their highest or lowest since some date (generator/metrics/news.py `_level`).
-LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level"}
+LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level"}
+YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
+# Sector ETFs by name, for the sector's week against the large-cap index ("financials (XLF)").
+SECTOR_NAMES = {"XLK": "technology", "XLI": "industrials", "XLY": "consumer discretionary", "XLV": "health care",
+                "XLF": "financials", "XLE": "energy", "XLP": "consumer staples", "XLU": "utilities",
+                "XLB": "materials", "XLRE": "real estate", "XLC": "communication services"}
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
@@ -65,7 +70,21 @@ def leads(item: NewsItem) -> bool:
         return True
     if item.key == "spread_day":
         return (item.record or years >= SPREAD_DAY_LEAD_YEARS) and abs(item.value) < BIG_GAP_DAY
+    if item.key == "vix_day":
+        # the VIX's one-session jump, told as a session's: when it is the biggest in years
+        return item.record or years >= MULTI_YEAR
     return False
+
+
+def same_vix_move(day: NewsItem | None, jump: NewsItem | None) -> bool:
+    """The VIX's one-session jump and its jump within the week are one move: the same close over the same close
+    (the spike came in the week's first session)."""
+    return (day is not None and jump is not None and day.day == jump.day
+            and abs(day.value - jump.value) < SAME_MOVE)
+
+
+# Two moves this close (in decimal) are the same move measured twice.
+SAME_MOVE = 1e-9
 
 
 def crowded(m) -> bool:
@@ -80,8 +99,18 @@ def told(m) -> list[NewsItem]:
     items = [m.news.items[k] for k in m.news.ranked
              if k not in NOT_LEAD or (k == "vix_level" and leads(m.news.items[k]))]
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
+    # the VIX's jump in one session, when it leads, tells the week's jump when they are one move (the week's first
+    # session: its own scope, "in a single session", never "weekly")
+    day = m.news.items.get("vix_day")
+    if day is not None and leads(day):
+        items = [i for i in items if not (i.key == "vix_jump" and same_vix_move(day, i))]
+    else:
+        items = [i for i in items if i.key != "vix_day"]
     # a gap the standfirst's own line tells (the week's widest session) is not told twice
     items = [i for i in items if not (i.key == "spread_day" and abs(i.value) >= BIG_GAP_DAY)]
+    # an index's first 52-week high in months tells its close: the level's line on the same close is not told again
+    highs = {i.subject: i.day for i in items if i.key in HIGH_KEYS}
+    items = [i for i in items if not (i.key in ("small_level", "large_level") and highs.get(i.subject) == i.day)]
     bar = [i for i in items if i.must_tell]
     busy = crowded(m)
     keys = {i.key for i in items}
@@ -112,7 +141,8 @@ def _when(item: NewsItem) -> str:
 def _subject(r, item: NewsItem) -> str:
     return {"small_day": r.small, "large_day": r.large, "small_week": r.small, "large_week": r.large,
             "spread_week": f"{r.small}-{r.large}", "spread_day": f"{r.small}-{r.large}", "small_drawdown": r.small,
-            "large_drawdown": r.large, "small_high": r.small, "large_high": r.large}.get(item.key, item.subject)
+            "large_drawdown": r.large, "small_high": r.small, "large_high": r.large,
+            "large_level": r.large}.get(item.key, item.subject)
 
 
 def _drawdown_claims(r, item: NewsItem) -> tuple[list[Fact], list[Claim], str]:
@@ -171,7 +201,7 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     when = _when(item)
     facts = [Fact("day", f"{path}.day", subject, "date")]
     claims: list[Claim] = []
-    unit = ("bp" if item.unit == "bp" else "yield" if item.key == "long_yield_level"
+    unit = ("bp" if item.unit == "bp" else "yield" if item.key in YIELD_LEVELS
             else "level" if item.unit == "level" else "pct")
     if item.unit != "event" and (item.key not in WEEK_KEYS or section != "lede"):
         facts.append(Fact("move", f"{path}.value", subject, unit))
@@ -211,7 +241,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
                   Fact("high", "events.vix_high", subject, "level")]
     names = {"yield_name": "the 10-year Treasury yield" if item.key in ("long_yield_week", "long_yield_level")
              else "the 13-week Treasury bill yield", "fx": "USD/JPY" if (r.t.fx or "JPY=X") == "JPY=X" else r.t.fx,
-             "hy": r.t.high_yield, "ust": r.t.treasuries}
+             "hy": r.t.high_yield, "ust": r.t.treasuries,
+             "sector": item.subject if item.key == "sector_week" else "",
+             "sector_name": SECTOR_NAMES.get(item.subject, item.subject) if item.key == "sector_week" else ""}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
                  last=item.day == r.m.as_of, **names)
@@ -344,6 +376,34 @@ def news_lines(r) -> list[Sentence]:
     return out
 
 
+def told_keys(m, *, events: bool = True) -> set[str]:
+    """The news keys the standfirst tells, with the facts a told line covers: the VIX's one-session jump tells the
+    week's jump on the same session (one fact; the sections refer back to it, they do not quote it again). With
+    `events`, also the facts the standfirst's event lines tell (story.py): the sections' view of what is told."""
+    keys = {i.key for i in told(m)}
+    day, jump = (m.news.items.get("vix_day"), m.news.items.get("vix_jump")) if m.news is not None else (None, None)
+    if {"vix_day", "vix_jump"} & keys and same_vix_move(day, jump):
+        keys |= {"vix_day", "vix_jump"}
+    if events and m.events.vix_spike:
+        # the standfirst's event line tells a spike its news lines leave out (story.py)
+        keys.add("vix_jump")
+    return keys
+
+
+def level_told(r, key: str, section: str, close: float | None, digits: int = 4) -> bool:
+    """A level's news line (the bill's lowest close in years) prints the same figure as the section's own reading of
+    the level (`close`, which prints to `digits` decimals of its decimal value): the section refers back to it
+    without the figure (told once beyond the brief). True when the standfirst or the section's opening tells it."""
+    m = r.m
+    item = m.news.items.get(key) if m.news is not None else None
+    if item is None or close is None or round(item.value, digits) != round(close, digits):
+        return False
+    if key in told_keys(m):
+        return True
+    opening = section_opening(r, section)
+    return opening is not None and opening.key == key
+
+
 def lead_is_news(r) -> bool:
     """True when the week's top news is not the week's returns, so a news line opens the standfirst."""
     items = told(r.m)
@@ -354,9 +414,11 @@ def lead_is_news(r) -> bool:
 
 # The news facts each section reads; sections with none open as they always do.
 SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day", "small_level",
-                               "spread_day", "large_drawdown", "small_drawdown", "large_high", "small_high"),
-                "rates": ("long_yield_week", "long_yield_level"), "policy": ("short_yield_week",),
-                "junk": ("credit_week",), "risks": ("vix_jump", "vix_level", "fx_week"),
+                               "spread_day", "large_drawdown", "small_drawdown", "large_high", "small_high",
+                               "large_level"),
+                "rates": ("long_yield_week", "long_yield_level"), "policy": ("short_yield_week", "short_yield_level"),
+                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "fx_week", "fx_level"),
+                "sectors": ("sector_week",),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}
 # Told elsewhere in their sections (the stance line, the long view's cross) or as the week's returns.
 NOT_OPENING = {"stance_change", "trend_cross", "small_week", "large_week", "spread_week"}
@@ -368,7 +430,7 @@ def section_opening(r, section: str) -> Sentence | None:
     m = r.m
     if m.news is None:
         return None
-    lead = {i.key for i in told(m)}
+    lead = told_keys(m)
     items = [m.news.items[k] for k in m.news.ranked if k in SECTION_NEWS.get(section, ())]
     if crowded(m):
         # a crowded week's standfirst is long: the sections do not open with the backdrop's news (the yen, credit,
@@ -395,9 +457,18 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
     if m.news is not None and crowded(m):
         # a crowded week's standfirst may leave the ratio's line out: the brief tells it first
         items = sorted(items, key=lambda i: 0 if i.key == "ratio_level" and i.key in {t.key for t in told(m)} else 1)
+    rarest = m.news.rarest() if m.news is not None else None
+    if rarest is not None:
+        # the week's rarest fact by the years since it was last matched opens the brief (the lowest close since 1996
+        # before a week's return that is the best in four months)
+        items = [rarest] + [i for i in items if i.key != rarest.key]
+    vix_day = m.news.items.get("vix_day") if m.news is not None else None
+    day_leads = vix_day is not None and leads(vix_day)
     picked = [i for i in items if i.newsworthy and i.key != "stance_change"
               and not (i.key == "vix_level" and not leads(i))
-              and not (i.key == "vix_jump" and i.value <= 0)][:BRIEF_ITEMS - 1]
+              and not (i.key == "vix_day" and not day_leads)
+              and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and same_vix_move(vix_day, i))))
+              ][:BRIEF_ITEMS - 1]
     if len(picked) < BRIEF_ITEMS - 1 and m.news is not None and "spread_week" in m.news.items \
             and all(i.key != "spread_week" for i in picked):
         picked.append(m.news.items["spread_week"])

@@ -68,14 +68,19 @@ def _track(metrics: WeeklyMetrics) -> dict[str, Any] | None:
 
 def _news(metrics: WeeklyMetrics) -> dict[str, Any] | None:
     """The week's candidate facts by key, and their ranking (generator/metrics/news.py)."""
-    from generator.metrics.news import BEAR, BIG_SESSION, CORRECTION, NEWSWORTHY, SINCE_YEARS, VIX_JUMP, YIELD_MOVE
+    from generator.metrics.news import (BEAR, BIG_SESSION, CORRECTION, MULTI_YEAR, NEWSWORTHY, SINCE_YEARS, VIX_JUMP,
+                                        YIELD_MOVE, years_rare)
 
     news = metrics.news
     if news is None:
         return None
+    rarest = news.rarest()
     return {"ranked": list(news.ranked), "items": {k: asdict(i) for k, i in news.items.items()},
+            "rarest": rarest.key if rarest is not None else None,
+            "rarest_years": years_rare(rarest) if rarest is not None else None,
             "bar": {"big_session": BIG_SESSION, "vix_jump": VIX_JUMP, "yield_move": YIELD_MOVE,
-                    "since_years": SINCE_YEARS, "newsworthy": NEWSWORTHY, "correction": CORRECTION, "bear": BEAR}}
+                    "since_years": SINCE_YEARS, "newsworthy": NEWSWORTHY, "correction": CORRECTION, "bear": BEAR,
+                    "multi_year": MULTI_YEAR}}
 
 
 def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headline: str = "") -> dict[str, Any]:

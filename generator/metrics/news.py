@@ -49,14 +49,15 @@ NEWSWORTHY = 0.95
 # bills sit near zero, a 1% week in USD/JPY in a quiet decade).
 FLOOR = {"short_yield_week": 0.001, "long_yield_week": 0.001, "fx_week": 0.015, "credit_week": 0.01,
          "spread_week": 0.01, "small_week": 0.02, "large_week": 0.015, "small_day": 0.015, "large_day": 0.01,
-         "vix_jump": 0.15, "spread_day": 0.01}
+         "vix_jump": 0.15, "spread_day": 0.01, "vix_day": 0.15, "sector_week": 0.02}
 # Too few earlier observations to rank against: no rarity, never news.
 MIN_OBSERVATIONS = 52
 # Facts the column reads in its own sections rather than leads with (the yen, credit, bills and the VIX's
 # level are risks and backdrop): their score is lowered by this much, so that a 30 bp move in the 10-year or a
 # 3% session outranks an equally rare move in USD/JPY.
 SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_level": 0.05,
-             "long_yield_level": 0.05, "small_level": 0.05}
+             "long_yield_level": 0.05, "small_level": 0.05, "large_level": 0.05, "short_yield_level": 0.1,
+             "fx_level": 0.1, "sector_week": 0.05}
 # "since" adds to the score a point per century of years, up to this much.
 SINCE_BONUS = 0.1
 # Discrete events have no distribution to rank against: a fixed score (a stance change comes about one week
@@ -97,6 +98,47 @@ class News:
     def top(self, n: int, *, newsworthy: bool = True) -> list[NewsItem]:
         out = [self.items[k] for k in self.ranked if self.items[k].newsworthy or not newsworthy]
         return out[:n]
+
+    def rarest(self) -> NewsItem | None:
+        """The week's rarest fact by the years since it was last matched (see `years_rare`), when that reaches
+        back MULTI_YEAR or more: the fact the headline or the brief's first line carries and the thesis asks
+        about. A score mixes a percentile with the years; a reader remembers the years ("the lowest since 1996")."""
+        found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= MULTI_YEAR
+                 and not (i.key in UP_ONLY and i.value <= 0)]
+        order = {k: n for n, k in enumerate(self.ranked)}
+        return max(found, key=lambda i: (i.key not in BACKDROP, min(years_rare(i), YEARS_CAP), i.score,
+                                         -order[i.key])) if found else None
+
+
+# A fact last matched this many years ago (or never, in data this long) is "multi-year rare": it leads the brief.
+MULTI_YEAR = 3.0
+# Facts whose rarity is not told by the years since they were last matched: the discrete events (a drawdown's or a
+# first high's "since" is the last time it happened, so they count).
+NOT_RARE_BY_YEARS = {"stance_change", "trend_cross"}
+# The backdrop's facts (a sector, the yen, credit, bills) lead the brief only in a week with no multi-year rarity in
+# the pair's own gauges (the two indices, their ratio and spread, the 10-year yield, the VIX): a bear market in the
+# S&P 500 is the week's story though energy's worst week against it reaches further back.
+BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_week", "short_yield_level"}
+# Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
+# is not a jump).
+UP_ONLY = {"vix_jump", "vix_day"}
+# Years beyond this rank alike: a record in data from 1998 is no rarer to a reader than one in data from 2000 (the
+# score breaks the tie).
+YEARS_CAP = 10.0
+
+
+def years_rare(item: NewsItem) -> float:
+    """Years since the fact was last matched: its "since", or for a record the whole history before it (the
+    data's start to the fact's day; for a level, the years since the previous record close). Zero for the facts in NOT_RARE_BY_YEARS and near-extreme lines."""
+    if item.key in NOT_RARE_BY_YEARS or item.label.startswith("near") or item.unit == "event":
+        return 0.0
+    if item.since_years is not None:
+        return item.since_years
+    if item.record and item.unit == "level" and item.ref_day is not None:
+        return (item.day - item.ref_day).days / 365.25
+    if item.record and item.history_start is not None:
+        return (item.day - item.history_start).days / 365.25
+    return 0.0
 
 
 def _since(history: pd.Series, value: float, day: pd.Timestamp) -> tuple[date | None, float | None]:
@@ -246,8 +288,15 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *, 
                                 float(earlier[ref_at]), index[ref_at].date())
     score = (LEVEL_SCORE + min((years if years is not None else 50.0) / 100, SINCE_BONUS)
              - SECONDARY.get(key, 0.0)) if newsworthy else 0.0
+    ref_value = ref_day = None
+    if record and at > 0:
+        # a record's previous record: the data's most extreme close before it (`years_rare` counts from there, so a
+        # fifth record in five weeks is not a multi-year rarity, the first in five years is)
+        prev = int(np.flatnonzero(values[:at] == (values[:at].max() if high else values[:at].min()))[-1])
+        ref_value, ref_day = float(values[prev]), index[prev].date()
     return NewsItem(key, subject, value, "level", day.date(), rarity, since.date() if since is not None else None,
-                    years, record, index[0].date(), cut, False, newsworthy, float(score), "high" if high else "low")
+                    years, record, index[0].date(), cut, False, newsworthy, float(score), "high" if high else "low",
+                    ref_value, ref_day)
 
 
 # A fall from the 52-week closing high this deep is a correction, this deep a bear market (the words every market
@@ -327,6 +376,37 @@ def _spread_session(key: str, subject: str, small: pd.Series, large: pd.Series,
     return _item(key, subject, float(week.loc[at]), "pct", at, weekly_max, earlier)
 
 
+def _vix_day(ticker: str, vix: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The VIX's biggest one-session rise of the week (the close over the previous session's close), ranked like an
+    index's session: against each earlier week's biggest session rise; "since" is the last earlier session that
+    rose as far. A session's jump is told as a session's, never as the week's (2018-02-05: +116% in one day)."""
+    daily = vix.loc[:session].dropna().pct_change().dropna()
+    earlier, week = _split(daily, session)
+    if week.empty or earlier.empty:
+        return None
+    at = week.idxmax()
+    move = float(week.loc[at])
+    if move <= 0:
+        return None
+    weekly_max = earlier.groupby(earlier.index.to_period("W-SUN")).max().clip(lower=0)
+    return _item("vix_day", ticker, move, "pct", at, weekly_max, earlier)
+
+
+def _sector_week(sectors: list[str], market: MarketData, large: str, session: pd.Timestamp) -> NewsItem | None:
+    """The sector ETF whose week against the large-cap index (total return over total return) reaches furthest
+    back: "financials (XLF) trailed SPY by 7.4%, their worst week against it since March 2009"."""
+    found = []
+    for ticker in sectors:
+        if ticker not in market:
+            continue
+        item = _ratio_week("sector_week", ticker, market[ticker].total_return, market[large].total_return, session)
+        if item is not None and item.rarity is not None:
+            found.append(item)
+    if not found:
+        return None
+    return max(found, key=lambda i: (years_rare(i), i.score, i.subject))
+
+
 def _ratio_week(key: str, subject: str, num: pd.Series, den: pd.Series, session: pd.Timestamp) -> NewsItem | None:
     joined = pd.concat([num, den], axis=1, join="inner").dropna()
     if joined.empty:
@@ -381,6 +461,15 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
     if t.long_yield and t.long_yield in market:
         items.append(_level("long_yield_level", t.long_yield, market[t.long_yield].quoted * 0.01, session))
     items.append(_level("small_level", small, market[small].quoted, session))
+    items.append(_level("large_level", large, market[large].quoted, session))
+    if t.volatility and t.volatility in market:
+        items.append(_vix_day(t.volatility, market[t.volatility].quoted, session))
+    if t.short_yield and t.short_yield in market:
+        items.append(_level("short_yield_level", t.short_yield, market[t.short_yield].quoted * 0.01, session))
+    if t.fx and t.fx in market:
+        items.append(_level("fx_level", t.fx, market[t.fx].quoted, session))
+    if t.sectors:
+        items.append(_sector_week(list(t.sectors), market, large, session))
     items.append(_level("ratio_level", f"{small}/{large}", metrics.series.ratio, session, near=NEAR_EXTREME))
     items.append(_spread_session("spread_day", f"{small}-{large}", s_tr, l_tr, session))
     items += _from_high("large", large, market[large].quoted, session)
@@ -406,4 +495,4 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
 KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vix_jump", "vix_level",
         "long_yield_week", "short_yield_week", "credit_week", "fx_week", "long_yield_level", "small_level",
         "ratio_level", "stance_change", "trend_cross", "spread_day", "large_drawdown", "small_drawdown",
-        "large_high", "small_high")
+        "large_high", "small_high", "large_level", "vix_day", "short_yield_level", "fx_level", "sector_week")

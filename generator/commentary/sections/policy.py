@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from generator.commentary.claims import (SHOWN_ZERO_BP, Claim, Fact, Paragraph, Sentence, at_least, at_most, is_,
                                          less_than, more_than, negative, positive)
+from generator.commentary.news import level_told
 from generator.commentary.rules import _Rules
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE
@@ -107,7 +108,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         path = f"levels.{sy}"
         facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
                  Fact("half", "events.regime.change_26w", sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
-        opening = [say("bill_level", sy, facts)]
+        # the bill's level, when its news line quotes it, is referred back to without the figure
+        opening = [say("bill_level_told", sy) if level_told(r, "short_yield_level", "policy", level.value)
+                   else say("bill_level", sy, facts)]
         key = regime_key(regime)
         claims = regime_claims(regime)
         if bill_reversal(r):

@@ -4,6 +4,7 @@ the yen's trend, how stretched small caps are, and crowding."""
 from __future__ import annotations
 
 from generator.commentary.argument import bridge_risks
+from generator.commentary.news import told_keys
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          is_, less_than, more_than, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
@@ -99,7 +100,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         vix_fact = Fact("vix", "risk.vix_level", vix, "level")
         yen_peak = ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak
         # What happened inside the week comes first: a Friday close can hide it.
-        if ev.vix_spike:
+        # the spike's figures are the standfirst's (its news line or its event line, story.py), told once: the
+        # section goes on to what the VIX's level means
+        if ev.vix_spike and "vix_jump" not in told_keys(r.m):
             friday = ev.vix_high_date == m.as_of
             out.append(say("vix_spike_friday" if friday else "vix_spike", vix,
                            (Fact("high", "events.vix_high", vix, "level"),

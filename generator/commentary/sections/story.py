@@ -10,7 +10,7 @@ from __future__ import annotations
 from generator.commentary.argument import thesis
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
                                          positive, within)
-from generator.commentary.news import lead_is_news, news_lines, told
+from generator.commentary.news import lead_is_news, news_lines, told_keys as told_news
 from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules
 from generator.commentary.table import Row, choose, holds
 
@@ -81,7 +81,7 @@ def standfirst(r: _Rules) -> Paragraph:
         out.append(say(f"{key}{'_selloff' if selloff else ''}", (pair, small, large), facts,
                        claims + (drop if selloff else [])))
     # The week's events, which Friday-to-Friday returns hide.
-    lines, told_keys = news_lines(r), {i.key for i in told(m)}
+    lines, told_keys = news_lines(r), told_news(m, events=False)
     # the rarest fact opens the standfirst when it is not the week's returns; the week's line comes next
     week_at = 1 if lead_is_news(r) else 0
     out = lines[:week_at] + out + lines[week_at:]
