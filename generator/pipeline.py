@@ -101,17 +101,16 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
     clock.lap("metrics")
 
     out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
-    ranked = commentary.ranked
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
         try:
             copy_note_images(note, folder)
             policy = fetch_policy(settings, folder)
             charts = folder / "charts"
             if printer is None:
-                specs = draw_charts(metrics, market, settings, ranked, ChartOutput(charts))
+                specs = draw_charts(metrics, market, settings, ChartOutput(charts))
                 clock.lap("charts")
                 print_html = _print_html(settings, env, market, metrics, commentary, words, note, specs, folder)
-                draw_phone_charts(metrics, market, settings, ranked, charts)
+                draw_phone_charts(metrics, market, settings, charts)
                 clock.lap("phone charts")
             else:
                 # Both cores: the SVG charts are split with a forked helper, so the printer process can start
@@ -122,16 +121,16 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                 mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
                 own = [c for c in CHARTS if c not in HELPER_CHARTS]
                 def their_phones():
-                    return draw_phone_charts(metrics, market, settings, ranked, charts, HELPER_CHARTS)
+                    return draw_phone_charts(metrics, market, settings, charts, HELPER_CHARTS)
 
-                with helper(lambda: draw_charts(metrics, market, settings, ranked, theirs, HELPER_CHARTS),
+                with helper(lambda: draw_charts(metrics, market, settings, theirs, HELPER_CHARTS),
                             theirs.finish, their_phones) as other:
-                    specs = draw_charts(metrics, market, settings, ranked, mine, own)
+                    specs = draw_charts(metrics, market, settings, mine, own)
                     specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
                     clock.lap("charts svg")
                     printer.submit(_print_html(settings, env, market, metrics, commentary, words, note, specs, folder),
                                    folder, folder / "report.pdf", policy)
-                    draw_phone_charts(metrics, market, settings, ranked, charts, own)  # while the helper draws PNGs
+                    draw_phone_charts(metrics, market, settings, charts, own)  # while the helper draws PNGs
                     clock.lap("phone charts")
                     other.next()
                     mine.finish()

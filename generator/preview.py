@@ -139,8 +139,8 @@ class Preview:
         commentary, _, _ = write_words(metrics, cut, settings, env, note=note, previous_headline=before)
         charts = self.folder / "charts"
         shutil.rmtree(charts, ignore_errors=True)
-        specs = draw_charts(metrics, cut, settings, commentary.ranked, ChartOutput(charts))
-        draw_phone_charts(metrics, cut, settings, commentary.ranked, charts, EMAIL_CHARTS)  # the email's charts
+        specs = draw_charts(metrics, cut, settings, ChartOutput(charts))
+        draw_phone_charts(metrics, cut, settings, charts, EMAIL_CHARTS)  # the email's charts
         sessions = full[settings.pair.small].frame.index
         self.settings = settings
         self._week = (full, cut, metrics, before, specs, sessions)

@@ -95,8 +95,8 @@ def test_every_chart_has_a_phone_version_readable_at_375_px(settings, real, as_o
     market = cut_at(real, session)
     m = compute_metrics(market, settings, session)
     commentary, _, _ = write_words(m, market, settings, make_environment(None))
-    page = draw_charts(m, market, settings, commentary.ranked, ChartOutput(tmp_path, png_only=True))
-    phones = draw_phone_charts(m, market, settings, commentary.ranked, tmp_path)
+    page = draw_charts(m, market, settings, ChartOutput(tmp_path, png_only=True))
+    phones = draw_phone_charts(m, market, settings, tmp_path)
     assert [s.id for s in phones] == [s.id for s in page] and len(page) >= 8
     for spec in phones:
         assert spec.png.name == f"{spec.id}.phone.png" and Image.open(spec.png).width == round(PHONE_WIDTH_IN * PNG_DPI)

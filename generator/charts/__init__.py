@@ -25,8 +25,8 @@ CHARTS = ("period_returns", "breadth_history", "rates", "ratio_history", "relati
           "sector_quadrant", "credit_quality", "risk_panel", "track_record")
 
 
-def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: list[tuple[str, float]],
-                out: ChartOutput, which: Collection[str] = CHARTS) -> tuple[ChartSpec, ...]:
+def draw_charts(m: WeeklyMetrics, market: MarketData, settings, out: ChartOutput,
+                which: Collection[str] = CHARTS) -> tuple[ChartSpec, ...]:
     """Draw the charts named in `which` (all by default), in CHARTS order."""
     names = (settings.pair.small_name, settings.pair.large_name)
     drawers: dict[str, Callable[[], ChartSpec | None]] = {
@@ -36,7 +36,7 @@ def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: 
         "ratio_history": lambda: draw_ratio_history(m, names, out),
         "relative_momentum": lambda: draw_relative_momentum(m, out),
         "breakouts": lambda: draw_breakouts(m, out),
-        "sector_bars": lambda: draw_sector_bars(m, ranked_sectors, out),
+        "sector_bars": lambda: draw_sector_bars(m, out),
         "sector_quadrant": lambda: draw_quadrant(m, out),
         "credit_quality": lambda: draw_credit_quality(m, market, out),
         "risk_panel": lambda: draw_risk_panel(m, settings, out),
@@ -50,11 +50,10 @@ def draw_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: 
 EMAIL_CHARTS = ("period_returns", "ratio_history")
 
 
-def draw_phone_charts(m: WeeklyMetrics, market: MarketData, settings, ranked_sectors: list[tuple[str, float]],
-                      folder, which: Collection[str] = CHARTS) -> tuple[ChartSpec, ...]:
+def draw_phone_charts(m: WeeklyMetrics, market: MarketData, settings, folder,
+                      which: Collection[str] = CHARTS) -> tuple[ChartSpec, ...]:
     """The charts again for a phone (narrower, larger type): <id>.phone.png beside the page's, no SVG (print never
     shows them). A phone reader gets every chart this way: the site and the report in a <picture>, the email
     the EMAIL_CHARTS."""
     with phone():
-        return draw_charts(m, market, settings, ranked_sectors, ChartOutput(folder, suffix=".phone", png_only=True),
-                           which)
+        return draw_charts(m, market, settings, ChartOutput(folder, suffix=".phone", png_only=True), which)

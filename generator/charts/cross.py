@@ -16,10 +16,11 @@ FX, VIX = "JPY=X", "^VIX"  # the risk panel's series, named as generator/names.p
 QUADRANT_COLOURS = {"leading": ACCENT, "weakening": WEAKENING, "lagging": LARGE, "improving": SMALL}
 
 
-def draw_sector_bars(m: WeeklyMetrics, ranked: list[tuple[str, float]], out: ChartOutput) -> ChartSpec | None:
+def draw_sector_bars(m: WeeklyMetrics, out: ChartOutput) -> ChartSpec | None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
+    ranked = m.sector_ranking  # strongest first (generator.metrics.rank_sectors)
     if not ranked:
         return None
     names = [label(t) if is_phone() else sector_label(t) for t, _ in ranked][::-1]

@@ -31,7 +31,6 @@ class Commentary:
     standfirst: Paragraph
     headings: Mapping[str, Sentence]
     sections: Mapping[str, tuple[Paragraph, ...]]
-    ranked: tuple[tuple[str, float], ...] = ()   # sectors by 13-week return relative to large caps
     brief: Paragraph = ()                          # "The week in brief": three lines for skimmers
 
     def keys(self, section: str) -> list[str]:
@@ -48,7 +47,7 @@ class Commentary:
 
 def write_commentary(m: WeeklyMetrics, settings) -> Commentary:
     r = _Rules(m, settings)
-    sector_paragraphs, sector_map, ranked = sectors.section(r)
+    sector_paragraphs, sector_map = sectors.section(r)
     from generator.commentary.news import brief, section_opening
 
     sections = {"divergence": divergence.section(r), "rates": rates.section(r), "long-view": long_view.section(r),
@@ -62,5 +61,5 @@ def write_commentary(m: WeeklyMetrics, settings) -> Commentary:
     return Commentary(
         headline=story.headline(r), standfirst=story.standfirst(r), brief=brief(r, story.call_line(r)),
         headings={"long-view": long_view.heading(r), "policy": policy.heading(r)},
-        sections=sections, ranked=ranked,
+        sections=sections,
     )

@@ -168,6 +168,9 @@ class WeeklyMetrics:
     # each sector's week against the large-cap index, ranked among its own earlier weeks (generator/metrics/rarity.py)
     sector_week_rarity: Mapping[str, float | None] | None = None
     regime: Regime | None = None       # the week's market regime, several gauges read together (metrics/regime.py)
+    # the configured sectors by 13-week return relative to the large cap, strongest first: the sectors section
+    # names the leader and laggard from it, the sector charts and table are drawn in its order
+    sector_ranking: tuple[tuple[str, float], ...] = ()
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
@@ -179,6 +182,12 @@ def pair_ratio(market: MarketData, numerator: str, denominator: str) -> pd.Serie
     num, den = market[numerator].total_return, market[denominator].total_return
     joined = pd.concat([num, den], axis=1, join="inner").dropna()
     return joined.iloc[:, 0] / joined.iloc[:, 1]
+
+
+def rank_sectors(relative: Mapping[str, Mapping[str, float | None]], sectors) -> tuple[tuple[str, float], ...]:
+    """(ticker, 13-week return relative to the large cap) for each sector with one, strongest first."""
+    return tuple(sorted(((t, v["13w"]) for t, v in relative.items() if t in sectors and v.get("13w") is not None),
+                        key=lambda item: item[1], reverse=True))
 
 
 def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> WeeklyMetrics:
@@ -260,7 +269,7 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         return_bases={p: period_target(day, p) for p in PERIODS},
         spread=_spread(returns[small], returns[large]),
         ratio=ratio_metrics, reference_high=ref, stance=stance,
-        relative_to_large=relative, levels=levels, ratios=ratios,
+        relative_to_large=relative, sector_ranking=rank_sectors(relative, t.sectors), levels=levels, ratios=ratios,
         breadth=breadth_at(signals.breadth, market.members, settings.universe().size, session, week_start(day),
                            settings.breadth.min_members),
         rate_sensitivity=sensitivity, sectors=sectors, leadership=leaders,

@@ -195,7 +195,7 @@ def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary,
     b, d = settings.branding, settings.disclosures
     disclosures = d.model_dump()
     disclosures["copyright"] = d.copyright.replace("{year}", str(m.as_of.year))
-    ranked = [t for t, _ in c.ranked]
+    ranked = [t for t, _ in m.sector_ranking]
     return ReportContext(
         title=b.title, subtitle=b.subtitle, author=b.author, editor=b.editor, publisher=b.publisher,
         postal_address=b.postal_address,

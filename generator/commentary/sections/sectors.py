@@ -48,12 +48,11 @@ LEADER_LAGGARD = (
 )
 
 
-def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tuple[tuple[str, float], ...]]:
+def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
     m, large = r.m, r.large
     tech = r.t.tech_sector or r.t.tech
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("sectors", key, subjects, facts, claims, **x)  # noqa
-    ranked = tuple(sorted(((t, v["13w"]) for t, v in m.relative_to_large.items()
-                           if t in r.t.sectors and v.get("13w") is not None), key=lambda item: item[1], reverse=True))
+    ranked = m.sector_ranking
     tech_or = tech if tech in m.relative_to_large else None
     named = {x for x in (tech_or, ranked[0][0] if ranked else None, ranked[-1][0] if ranked else None) if x}
     first = [bridge_sectors(r), *_rare_week(r, say, named), say("why_sectors", "sectors")]
@@ -61,7 +60,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
     if not ranked:
         paragraphs.append(tuple(first))
         paragraphs.append((say("sectors_unavailable", "sectors", kind="note"),))
-        return tuple(paragraphs), (), ranked
+        return tuple(paragraphs), ()
     tech_rel = m.relative_to_large.get(tech, {}).get("13w") if tech else None
     long_bust = next((item for item in m.leadership if (item.momentum.get("52w") or 0) <= -TECH_BUST), None)
     if tech_rel is not None:
@@ -105,7 +104,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
     if lead:
         paragraphs.append(tuple(lead))
     if not m.sectors:
-        return tuple(paragraphs), (), ranked
+        return tuple(paragraphs), ()
     groups = {q: [p.ticker for p in m.sectors if p.quadrant == q] for q in ("leading", "improving", "weakening",
                                                                            "lagging")}
     quad = [say("quadrant_intro", "sectors", optional=3)]
@@ -121,7 +120,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...], tu
                            trend(f"sectors.{t}.trend", t, "relative trend"),
                            moving(f"sectors.{t}.momentum", t, "relative 4w")]
             quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names, optional=1))
-    return tuple(paragraphs), (tuple(quad),), ranked
+    return tuple(paragraphs), (tuple(quad),)
 
 
 # Besides the rarest, at most this many other rare sector weeks that run against their quarter are told.
