@@ -82,6 +82,13 @@ def record_history(r: _Rules, path: str, start, subject: str) -> tuple[bool, lis
     return False, [Claim(path, ">", bound, subject, "short history", 0)]
 
 
+def yen_off_peak(r) -> bool:
+    """The yen has rallied this week, to at least risk.yen_from_peak off dollar-yen's four-week high: the
+    standfirst's yen event (story.py), which the risks section then does not tell again."""
+    ev, fx_week = r.m.events, r.m.risk.fx_week
+    return ev.fx_from_peak is not None and ev.fx_from_peak <= r.settings.risk.yen_from_peak and (fx_week or 0) < 0
+
+
 def sense(v: float | None, flat: float = 0.0) -> str:
     """'up', 'down' or 'flat' (inside +/- flat: a figure that prints as zero)."""
     return "flat" if not v or abs(v) < flat else "up" if v > 0 else "down"

@@ -393,18 +393,30 @@ def _vix_day(ticker: str, vix: pd.Series, session: pd.Timestamp) -> NewsItem | N
 
 
 def _sector_week(sectors: list[str], market: MarketData, large: str, session: pd.Timestamp) -> NewsItem | None:
-    """The sector ETF whose week against the large-cap index (total return over total return) reaches furthest
-    back: "financials (XLF) trailed SPY by 7.4%, their worst week against it since March 2009"."""
+    """The sector ETF whose week against the large-cap index (its weekly return less the index's, as the sector
+    table prints it) reaches furthest back: "financials (XLF) trailed SPY by 7.4%, their worst week against it
+    since March 2009"."""
     found = []
     for ticker in sectors:
         if ticker not in market:
             continue
-        item = _ratio_week("sector_week", ticker, market[ticker].total_return, market[large].total_return, session)
+        item = _spread_week("sector_week", ticker, market[ticker].total_return, market[large].total_return, session)
         if item is not None and item.rarity is not None:
             found.append(item)
     if not found:
         return None
     return max(found, key=lambda i: (years_rare(i), i.score, i.subject))
+
+
+def _spread_week(key: str, subject: str, a: pd.Series, b: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """`a`'s weekly return less `b`'s (the spread the sections and tables print), ranked against earlier weeks'."""
+    joined = pd.concat([a, b], axis=1, join="inner").dropna()
+    ends = weekly_last(joined.loc[:session])
+    if len(ends) < 2 or ends.index[-1] < pd.Timestamp(week_start(session.date())):
+        return None
+    growth = ends.pct_change().dropna()
+    spreads = growth.iloc[:, 0] - growth.iloc[:, 1]
+    return _item(key, subject, float(spreads.iloc[-1]), "pct", session, spreads.iloc[:-1], spreads.iloc[:-1])
 
 
 def _ratio_week(key: str, subject: str, num: pd.Series, den: pd.Series, session: pd.Timestamp) -> NewsItem | None:
@@ -446,13 +458,7 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
         _week_move("large_week", large, market[large].total_return, session),
     ]
     s_tr, l_tr = market[small].total_return, market[large].total_return
-    joined = pd.concat([s_tr, l_tr], axis=1, join="inner").dropna()
-    ends = weekly_last(joined.loc[:session])
-    if len(ends) >= 2 and ends.index[-1] >= pd.Timestamp(week_start(session.date())):
-        growth = ends.pct_change().dropna()
-        spreads = growth.iloc[:, 0] - growth.iloc[:, 1]
-        items.append(_item("spread_week", f"{small}-{large}", float(spreads.iloc[-1]), "pct", session,
-                           spreads.iloc[:-1], spreads.iloc[:-1]))
+    items.append(_spread_week("spread_week", f"{small}-{large}", s_tr, l_tr, session))
     if t.volatility and t.volatility in market:
         items += _vix(t.volatility, market[t.volatility].quoted, session)
     if t.long_yield and t.long_yield in market:

@@ -4,11 +4,12 @@ the yen's trend, how stretched small caps are, and crowding."""
 from __future__ import annotations
 
 from generator.commentary.argument import bridge_risks
-from generator.commentary.news import told_keys
+from generator.commentary.news import section_opening, told_keys
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          is_, less_than, more_than, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
-from generator.commentary.rules import BIG_MARKET_DAY, CALM_RANK, ROUT_DROP, SHOWN_ZERO, STRESSED_RANK, _Rules, sense
+from generator.commentary.rules import (BIG_MARKET_DAY, CALM_RANK, ROUT_DROP, SHOWN_ZERO, STRESSED_RANK, _Rules, sense,
+                                       yen_off_peak)
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.regime import SETTLED, UNEASY, all_but
 
@@ -111,13 +112,19 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                            [is_("events.vix_spike", True, vix, "spike", +1)]
                            + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else
                               [Claim("risk.vix_level", "<", None, vix, "close", 0, "events.vix_high")])))
-        if risk.yen_rally:
+        # the yen's week or its fall from the peak, when the standfirst or this section's news line told it, is
+        # not told again (one figure once beyond the brief)
+        told = told_keys(r.m, events=False)
+        opening = section_opening(r, "risks")
+        week_told = "fx_week" in told or (opening is not None and opening.key == "fx_week")
+        peak_told = yen_off_peak(r) and "fx_week" not in told
+        if risk.yen_rally and not week_told:
             sharp = risk.fx_week <= SHARP_YEN
             out.append(say("yen_rally_sharp" if sharp else "yen_rally", (fx, "yen"),
                            (Fact("move", "risk.fx_week", fx, "pct"),),
                            [at_most("risk.fx_week", SHARP_YEN if sharp else rs.yen_rally_week, fx, "week"),
                             at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
-        if yen_peak:
+        if yen_peak and not peak_told:
             larger = risk.yen_rally and ev.fx_from_peak < risk.fx_week
             fading = risk.fx_week is not None and risk.fx_week > 0
             out.append(say("yen_from_peak_larger" if larger else "yen_from_peak_fading" if fading else "yen_from_peak",
@@ -134,7 +141,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         if risk.yen_rally or yen_peak:
             out.append(say("carry_unwind", "carry trades", optional=2))
         out += _vix_level(r, vix_fact, vix, fx)
-        if risk.fx_week is not None and not risk.yen_rally:
+        if risk.fx_week is not None and not risk.yen_rally and not week_told:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
                            (Fact("move", "risk.fx_week", fx, "pct"),),
                            [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else [],

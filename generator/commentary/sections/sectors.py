@@ -6,6 +6,7 @@ from __future__ import annotations
 from generator.commentary.argument import bridge_sectors
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          extreme, is_, less_than, positive, sign_of, within)
+from generator.commentary.news import section_opening
 from generator.commentary.table import Row, choose
 from generator.commentary.rules import RARE_WEEK, SHOWN_ZERO, _Rules
 
@@ -134,15 +135,24 @@ def rare_weeks(r: _Rules, named=frozenset()) -> list[tuple[str, float, float]]:
     first = rare_week(r)
     if first is None:
         return []
+    told = news_sector(r)
     others = []
     for t, rarity in (r.m.sector_week_rarity or {}).items():
         rel = r.m.relative_to_large.get(t, {})
         week, quarter = rel.get("1w"), rel.get("13w")
-        if t == first[0] or t not in r.t.sectors or rarity is None or week is None or quarter is None:
+        if t in (first[0], told) or t not in r.t.sectors or rarity is None or week is None or quarter is None:
             continue
         if rarity >= RARE_WEEK and abs(week) >= SECTOR_WEEK_FLOOR and week * quarter < 0:
             others.append((t in named, rarity, abs(week), t, week))
     return [first] + [(t, week, rarity) for _, rarity, _, t, week in sorted(others, reverse=True)[:MORE_RARE_WEEKS]]
+
+
+def news_sector(r: _Rules) -> str | None:
+    """The sector whose week opens this section as its news line: its week is not told a second time below it.
+    (One the standfirst told is still read here against its quarter, or the quarter would stand alone.)"""
+    item = r.m.news.items.get("sector_week") if r.m.news is not None else None
+    opening = section_opening(r, "sectors") if item is not None else None
+    return item.subject if opening is not None and opening.key == "sector_week" else None
 
 
 def rare_week(r: _Rules) -> tuple[str, float, float] | None:
@@ -150,12 +160,13 @@ def rare_week(r: _Rules) -> tuple[str, float, float] | None:
     own earlier weeks, SECTOR_WEEK_FLOOR in size and against its thirteen-week standing: (ticker, its week, its
     rarity), else None. A section that leads with thirteen-week standings would misstate it (issue 26, "stale
     horizon")."""
+    told = news_sector(r)
     found = []
     for t, rarity in (r.m.sector_week_rarity or {}).items():
         week = r.m.relative_to_large.get(t, {}).get("1w")
         quarter = r.m.relative_to_large.get(t, {}).get("13w")
         # only a week that runs against the sector's quarter: one that agrees adds to its thirteen-week figure
-        if t in r.t.sectors and rarity is not None and week is not None and rarity >= RARE_WEEK \
+        if t in r.t.sectors and t != told and rarity is not None and week is not None and rarity >= RARE_WEEK \
                 and abs(week) >= SECTOR_WEEK_FLOOR and quarter is not None and week * quarter < 0:
             found.append((rarity, abs(week), t, week))
     if not found:

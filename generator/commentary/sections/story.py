@@ -11,7 +11,7 @@ from generator.commentary.argument import thesis
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
                                          positive, within)
 from generator.commentary.news import lead_is_news, news_lines, told_keys as told_news
-from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules
+from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak
 from generator.commentary.table import Row, choose, holds
 
 # Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
@@ -102,8 +102,7 @@ def standfirst(r: _Rules) -> Paragraph:
                         else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day"),
                         # "the week's biggest session"
                         extreme("events.large_day_move", "events.large_day_moves", large, "day", 0)]))
-    if ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak and (m.risk.fx_week or 0) < 0 \
-            and "fx_week" not in told_keys:
+    if yen_off_peak(r) and "fx_week" not in told_keys:
         out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
                                                   Fact("peak", "events.fx_peak_4w", fx, "level"),
                                                   Fact("day", "events.fx_peak_date", fx, "date")),
