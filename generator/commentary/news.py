@@ -49,10 +49,6 @@ SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield
 # Levels at their highest or lowest since some date (generator/metrics/news.py `_level`).
 LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level"}
 YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
-# Sector ETFs by name, for the sector's week against the large-cap index ("financials (XLF)").
-SECTOR_NAMES = {"XLK": "technology", "XLI": "industrials", "XLY": "consumer discretionary", "XLV": "health care",
-                "XLF": "financials", "XLE": "energy", "XLP": "consumer staples", "XLU": "utilities",
-                "XLB": "materials", "XLRE": "real estate", "XLC": "communication services"}
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
@@ -242,8 +238,8 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     names = {"yield_name": "the 10-year Treasury yield" if item.key in ("long_yield_week", "long_yield_level")
              else "the 13-week Treasury bill yield", "fx": "USD/JPY" if (r.t.fx or "JPY=X") == "JPY=X" else r.t.fx,
              "hy": r.t.high_yield, "ust": r.t.treasuries,
-             "sector": item.subject if item.key == "sector_week" else "",
-             "sector_name": SECTOR_NAMES.get(item.subject, item.subject) if item.key == "sector_week" else ""}
+             # the sector's symbol: the words name it from generator/names.py ("industrials (XLI)")
+             "sector": item.subject if item.key == "sector_week" else ""}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
                  last=item.day == r.m.as_of, **names)
