@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.commentary.claims import Fact, Sentence, at_least, at_most, is_, negative, positive
-from generator.commentary.factcheck import Rendered, fact_check
+from generator.commentary.factcheck import Rendered, fact_check, plain
 from generator.commentary.words import previous_headline, write_words
 from generator.data import load_prices
 from generator.metrics import compute_metrics
@@ -428,8 +428,10 @@ def test_yen_and_vix_week_2024_08_09_is_not_nothing_alarming(settings, real):
     m, c, w = _week(settings, real, date(2024, 8, 9))
     assert m.events.vix_high > 38 and m.events.fx_from_peak < -0.06
     keys = c.keys("risks")
-    assert "nothing_alarming" not in keys and "vix_spike" in keys and "yen_from_peak" in keys
-    assert "Monday, Aug 5" in _text(w, "risks")
+    # the spike and the yen's fall from its peak are the standfirst's, told once: risks goes on from them
+    assert "nothing_alarming" not in keys and "vix_spike" not in keys and "yen_from_peak" not in keys
+    assert "event_yen" in c.keys("lede") and "Monday, Aug 5" in plain(w.standfirst)
+    assert "higher than on 96% of trading days" in _text(w, "risks")
 
 
 def test_large_caps_below_their_high_2022_06_17(settings, real):
@@ -737,3 +739,20 @@ def test_a_strength_word_needs_a_claim_that_bounds_the_move():
     assert _classes(_check((flagged, "In a week of market-wide stress we would not add."))) == ["claim"]  # not bounded
     # stock phrases that read no move: "a stress test", "wait for calmer markets"
     assert not _check((stance, "Any new money can wait for calmer markets."))
+
+
+@pytest.mark.parametrize("day,small,large", [(date(2019, 1, 4), "bear", "correction"),
+                                             (date(2006, 8, 4), "correction", None),
+                                             (date(2010, 7, 2), "correction", "correction"),
+                                             (date(2022, 6, 17), "bear", None)])  # SPY's crossing is the news
+def test_a_standing_correction_or_bear_market_is_named(settings, real, day, small, large):
+    """Readers (issue 26): 'IWM is 20.7% below its 52-week high and the column never says bear market'."""
+    m, c, w = _week(settings, real, day)
+    keys = c.keys("divergence")
+    text = _text(w, "divergence")
+    for state, side in ((small, "small"), (large, "large")):
+        named = [k for k in keys if k.startswith(f"state_{state}")] if state else []
+        if state:
+            assert named, (day, side, keys)
+    assert ("bear market" in text) == ("bear" in (small, large)), text
+    assert not w.flags

@@ -270,6 +270,9 @@ class Sentence:
     # True when the sentence answers or continues the one before it ("Not so far: ..."): that one is kept while
     # this one is (the length budget never leaves it without its question).
     follows: bool = False
+    # True for the sentence that answers its section's heading ("Bill yields near zero: policy or fear?"): the
+    # length budget never leaves a heading's question without its answer.
+    answers: bool = False
 
     @property
     def subject(self) -> str:

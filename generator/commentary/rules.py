@@ -60,13 +60,13 @@ class _Rules:
 
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
             words: str | None = None, optional: int = 0, regimes: tuple[str, ...] = (), kind: str = "prose",
-            follows: bool = False, **extra) -> Sentence:
+            follows: bool = False, answers: bool = False, **extra) -> Sentence:
         subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
         flat: list[Claim] = []
         for c in claims:
             flat.extend(c if isinstance(c, tuple) else (c,))
         return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship, words, optional,
-                        tuple(regimes), kind, follows)
+                        tuple(regimes), kind, follows, answers)
 
     def ret(self, ticker: str, period: str, name: str | None = None) -> Fact:
         return Fact(name or f"{ticker}_{period}", f"returns.{ticker}.{period}", ticker, "pct")

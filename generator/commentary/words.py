@@ -181,7 +181,7 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         return (tier, bool(s.facts), news.get(s.section, 0.0), -place.get(i, 0), i)
 
     def candidate(i: int, s: Sentence) -> bool:
-        if s.kind != "prose":
+        if s.kind != "prose" or s.answers:
             return False
         if s.optional:
             return True

@@ -81,6 +81,12 @@ class WeekEvents:
     day_moves: tuple[float, ...] = ()   # small-cap daily return minus large-cap daily return
     large_day_moves: tuple[float, ...] = ()  # the large-cap index's daily returns
     large_start: date | None = None     # the large-cap index's first session in the data ("a record" needs 10 years)
+    # each index's last close against its highest close of the 52 weeks to it, minus 1 (quoted prices, as
+    # reporters measure a correction or a bear market), and that high's day; None with under a year of data
+    small_from_52w_high: float | None = None
+    small_52w_high_date: date | None = None
+    large_from_52w_high: float | None = None
+    large_52w_high_date: date | None = None
 
 
 def _previous_week_end(index: pd.DatetimeIndex, session: pd.Timestamp) -> pd.Timestamp | None:
@@ -92,6 +98,16 @@ def _from_high(series: pd.Series) -> tuple[float | None, date | None]:
         return None, None
     at = series.idxmax()
     return float(series.iloc[-1] / series.loc[at] - 1), at.date()
+
+
+def from_52w_high(prices: pd.Series) -> tuple[float | None, date | None]:
+    """The last close against the highest close of the 364 days to it, minus 1, and that high's day."""
+    prices = prices.dropna()
+    if prices.empty or prices.index[0] > prices.index[-1] - pd.Timedelta(days=364):
+        return None, None
+    window = prices.loc[prices.index[-1] - pd.Timedelta(days=363):]
+    at = window.idxmax()
+    return float(prices.iloc[-1] / window.loc[at] - 1), at.date()
 
 
 def vix_week(vix: pd.Series, session: pd.Timestamp) -> tuple[float | None, date | None, float | None,
@@ -211,7 +227,9 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
                       biggest_day, biggest_move, vix_high, vix_high_date, vix_prev, vix_jump, vix_spike,
                       fx_peak, fx_peak_date, fx_from_peak, large_week, stress, regime, large_day, large_day_move,
                       streak, day_moves, large_day_moves,
-                      market[large].quoted.index[0].date() if len(market[large].quoted) else None)
+                      market[large].quoted.index[0].date() if len(market[large].quoted) else None,
+                      *from_52w_high(market[small].quoted.loc[:session]),
+                      *from_52w_high(market[large].quoted.loc[:session]))
 
 
 def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, most: int = 26) -> int:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, by_definition,
                                          exceeds, is_, less_than, more_than, negative, positive, within)
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
+from generator.metrics.news import BEAR, CORRECTION
 from generator.commentary.table import Row, choose, first, holds
 
 # Three-year returns within this of each other are "about the same".
@@ -135,6 +136,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append(tuple(gap))
 
     ref = m.reference_high
+    states = _drawdown_states(r, large_high_told=ref is not None)
     if ref is not None:
         facts = (Fact("price", "reference_high.price", small, "level"),
                  Fact("distance", "reference_high.distance", small, "pct"),
@@ -142,9 +144,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                  Fact("high", "reference_high.high", small, "level"),
                  Fact("high_date", "reference_high.high_date", small, "date"))
         key, claims = choose(REFERENCE, r.view, small)
-        para = [say(key, small, facts, claims)]
-        para.append(_large_high(r))
+        para = [say(key, small, facts, claims), states.get("small"), _large_high(r), states.get("large")]
         paragraphs.append(tuple(p for p in para if p is not None))
+    elif states:
+        paragraphs.append(tuple(states.values()))
 
     trend = m.ratios.get("narrowness")
     if trend is not None and trend.momentum.get("13w") is not None:
@@ -156,6 +159,43 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
 
     paragraphs.append(_breadth(r))
     return tuple(paragraphs)
+
+
+# A standing correction or bear market, measured as reporters do: the last close against the 52-week closing high.
+DRAWDOWN_STATE = (
+    Row("bear", lambda path, who: [at_most(path, -BEAR, who, "from 52w high", -1)]),
+    Row("correction", lambda path, who: [at_most(path, -CORRECTION, who, "from 52w high", -1),
+                                         more_than(path, -BEAR, who, "from 52w high", 0)]),
+)
+
+
+def _drawdown_states(r: _Rules, large_high_told: bool) -> dict[str, Sentence]:
+    """Each index in a correction or a bear market names it, every week it stands there (a reader checks this
+    first), unless the news told it crossing the line this week (generator/commentary/news.py). Placed after the
+    sentence that gives the index's distance from its high: when that high is the 52-week one, the state refers
+    back to it ("That is a bear market...") rather than give the figure twice."""
+    out = {}
+    ev = r.m.events
+    told_high = {"small": r.m.reference_high.high_date if r.m.reference_high is not None else None,
+                 "large": ev.large_high_date if large_high_told else None}
+    for prefix, who in (("small", r.small), ("large", r.large)):
+        path = f"events.{prefix}_from_52w_high"
+        items = r.m.news.items if r.m.news is not None else {}
+        if f"{prefix}_drawdown" in items:
+            continue
+        found = first(DRAWDOWN_STATE, r.view, path, who)
+        if found is None:
+            continue
+        state, claims = found
+        day = getattr(ev, f"{prefix}_52w_high_date")
+        if day is not None and day == told_high[prefix]:
+            out[prefix] = r.say("divergence", f"state_{state}_same", who, (Fact("line", f"news.bar.{state}", who, "pct"),),
+                                claims, follows=True, side=prefix)
+        else:
+            out[prefix] = r.say("divergence", f"state_{state}", who,
+                                (Fact("fall", path, who, "pct"), Fact("day", f"events.{prefix}_52w_high_date", who,
+                                                                      "date")), claims, side=prefix)
+    return out
 
 
 def _large_high(r: _Rules) -> Sentence | None:

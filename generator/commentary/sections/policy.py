@@ -25,6 +25,19 @@ CUTTING = (
     Row("_26w", lambda sy: [more_than(_C13, -REGIME_MOVE_13W, sy, "span", 0), negative(_C26, sy, "change")]),
     Row("", lambda sy: [negative(_C13, sy, "change")]),
 )
+# Bill yields near zero that have risen this much over thirteen weeks are lifting off it (December 2015: +16 bp
+# in the Fed's first hike): "little room left to ease" would miss the week's policy story.
+LIFT_OFF = 0.001
+
+
+def lifting_off(r: _Rules) -> list[Claim] | None:
+    """The claims that say bill yields near zero are rising off it, or None."""
+    regime = r.m.events.regime
+    if regime is None or regime_key(regime) != "zero" or regime.change_13w is None or regime.change_13w < LIFT_OFF:
+        return None
+    return [at_least("events.regime.change_13w", LIFT_OFF, r.t.short_yield or "policy", "change", +1)]
+
+
 # The bill yield's week, when it moved BILL_WEEK_MOVE or more.
 BILL_WEEK = (
     Row("up", lambda path, sy: [at_least(path, BILL_WEEK_MOVE, sy, "1w")]),
@@ -44,11 +57,11 @@ def heading(r: _Rules) -> Sentence:
     regime = r.m.events.regime
     if regime is None:
         return r.say("policy", "heading_plain", "policy")
-    reversal = bill_reversal(r)
-    key = "hiking_reversal" if reversal else regime_key(regime)
+    reversal, lifting = bill_reversal(r), lifting_off(r)
+    key = "hiking_reversal" if reversal else "zero_lifting" if lifting else regime_key(regime)
     fearful = r.fear() and key in HEADING_READS
-    return r.say("policy", f"heading_{key}{'_fear' if fearful else ''}", "policy", (), regime_claims(regime) + reversal,
-                 regimes=FEAR if fearful else HEADING_READS.get(key, ()))
+    return r.say("policy", f"heading_{key}{'_fear' if fearful else ''}", "policy", (),
+                 regime_claims(regime) + reversal + (lifting or []), regimes=FEAR if fearful else HEADING_READS.get(key, ()))
 
 
 def short_rising(r: _Rules) -> list[Claim] | None:
@@ -119,7 +132,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             opening.append(say("bill_hiking_reversal_fear" if r.fear() else "bill_hiking_reversal", (sy, "policy"),
                              facts, claims + [positive("events.regime.change_13w", sy, "change"),
                                               at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")],
-                             regimes=FEAR if r.fear() else POLICY_READS["hiking_reversal"]))
+                             regimes=FEAR if r.fear() else POLICY_READS["hiking_reversal"], answers=True))
         elif key == "hiking":
             span, span_claims = choose(HIKING, r.view, sy)
             rising, paused = short_rising(r), False
@@ -128,7 +141,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 why, paused = _paused(r, path, +1)
                 span, span_claims = "_26w_paused", span_claims + why
             opening.append(say(f"bill_hiking{span}", (sy, "policy"), facts, claims + span_claims
-                               + (rising if span == "_26w" else []), paused=paused))
+                               + (rising if span == "_26w" else []), paused=paused, answers=True))
         elif key in ("cutting", "cut_to_zero"):
             span, span_claims = choose(CUTTING, r.view, sy)
             claims += span_claims
@@ -137,7 +150,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             if r.fear():
                 # a week of fear: part of the fall may be money hiding in bills, not policy
                 opening.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
-                                 span="26w" if by_half else "13w", zero=key == "cut_to_zero"))
+                                 span="26w" if by_half else "13w", zero=key == "cut_to_zero", answers=True))
             else:
                 falling, paused = short_falling(r), False
                 if by_half and key == "cutting" and falling is None:
@@ -147,9 +160,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 elif by_half and key == "cutting":
                     claims = claims + falling
                 opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
-                                 regimes=POLICY_READS[key], paused=paused))  # "policy is easing", "cut as far as it can go"
+                                 regimes=POLICY_READS[key], paused=paused, answers=True))  # "policy is easing"
+        elif lifting_off(r):
+            opening.append(say("bill_zero_lifting", (sy, "policy"), facts, claims + lifting_off(r), answers=True))
         else:
-            opening.append(say(f"bill_{key}", (sy, "policy"), facts, claims))
+            opening.append(say(f"bill_{key}", (sy, "policy"), facts, claims, answers=True))
         moved = first(BILL_WEEK, r.view, f"{path}.changes.1w", sy)
         if moved is not None and not (key == "hiking" and moved[0] == "down"):   # a hiking fall is told above
             # "as markets priced in easier (tighter) policy": not when the move may be money running into bills

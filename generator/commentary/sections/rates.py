@@ -158,14 +158,19 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 opening.append(say("ten_week_down_flight" if flight else f"ten_week_down_{key}", (ly, r.small, pair),
                                    facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
                                    [move] + claims, regimes=UNEASY if flight else ()))
-            elif way == "down" and (zero or (r.fear() or loose) and trend != "rising"):
+            elif way == "down" and (zero or (r.fear() or loose) and trend != "rising"
+                                    or trend != "rising" and (m.spread.get("1w") or 0) <= 0):
                 # at zero rates, or in a week of fear, a falling yield is not easier borrowing; in a year when yields
-                # have said little about the pair, not something small caps "notice first": the figure alone
+                # have said little about the pair, or a week small caps did not lead, not something small caps
+                # "notice first": the figure alone
                 opening.append(say("ten_week_down_plain", ly, facts, [move]))
             elif way == "down":
-                # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear
+                # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear, and
+                # only in a week they led (the week's own figures would contradict it otherwise)
+                pair = f"{r.small}-{r.large}"
                 opening.append(say(f"ten_week_down_{trend}", ly, facts,
-                                   [move, trend_claim] + ([reads(f"{path}.changes.1w", "rates", +1, "driver")]
+                                   [move, trend_claim] + ([reads(f"{path}.changes.1w", "rates", +1, "driver"),
+                                                           positive("spread.1w", pair, "week")]
                                                           if trend != "rising" else []),
                                    regimes=all_but(*FEAR) if trend != "rising" else ()))
             elif zero and not growth:

@@ -141,7 +141,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         if risk.yen_rally or yen_peak:
             out.append(say("carry_unwind", "carry trades", optional=2))
         out += _vix_level(r, vix_fact, vix, fx)
-        if risk.fx_week is not None and not risk.yen_rally and not week_told:
+        if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
                            (Fact("move", "risk.fx_week", fx, "pct"),),
                            [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else [],
@@ -185,7 +185,11 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     if level.endswith(("_but_lower", "_but_higher", "_over_line", "_under_line")):
         return [say(level, vix, rank, claims)]      # the two readings disagree: one sentence says both
     if level == "vix_stressed":
-        out = [say(level, vix, (vix_fact,), claims)]
+        # "smaller, more indebted companies usually suffer first": not in a week small caps held up better
+        held = (m.spread.get("1w") or 0) >= SHOWN_ZERO
+        pair = f"{r.small}-{r.large}"
+        out = [say("vix_stressed_held" if held else level, (vix, pair) if held else vix, (vix_fact,),
+                   claims + ([at_least("spread.1w", SHOWN_ZERO, pair, "week")] if held else []))]
         return out + _rank(RANK_THAT, r, say, vix, rank)
     if level == "vix_calm":
         if r.regime in SETTLED or r.regime is None:
