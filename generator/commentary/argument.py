@@ -307,11 +307,14 @@ def _top_fact_thesis(r, stance: Claim) -> Sentence | None:
         way = top.label                       # "bear" or "correction"
         claims.append(is_(f"{path}.label", way, top.subject, "from high"))
     elif top.unit == "level":
-        way = "up" if top.label == "high" else "down"
-        claims.append(is_(f"{path}.label", top.label, top.subject, top.key))
+        # a level's extreme: "high" or "low"; the VIX's level is only ranked as a high ("highest since"), label ""
+        low = top.label in ("low", "near_low")
+        way = "down" if low else "up"
+        claims.append(is_(f"{path}.label", top.label, top.subject, top.key, -1 if low else 1))
     else:
         way = "up" if top.value > 0 else "down"
-        claims.append(Claim(f"{path}.value", ">" if top.value > 0 else "<", 0.0, top.subject, top.key, 0))
+        claims.append(Claim(f"{path}.value", ">" if top.value > 0 else "<", 0.0, top.subject, top.key,
+                            1 if top.value > 0 else -1))   # "fear jumped", "falling yields"
     if topic == "high":
         way = "up"
     subjects = ("thesis", top.subject, "stance")

@@ -189,8 +189,11 @@ def _drawdown_states(r: _Rules, large_high_told: bool) -> dict[str, Sentence]:
         state, claims = found
         day = getattr(ev, f"{prefix}_52w_high_date")
         if day is not None and day == told_high[prefix]:
-            out[prefix] = r.say("divergence", f"state_{state}_same", who, (Fact("line", f"news.bar.{state}", who, "pct"),),
-                                claims, follows=True, side=prefix)
+            # the large cap in the same state by the same yardstick as the small cap's just told: "too"
+            too = "_too" if prefix == "large" and out.get("small") is not None \
+                and out["small"].key == f"state_{state}_same" else ""
+            out[prefix] = r.say("divergence", f"state_{state}_same{too}", who,
+                                (Fact("line", f"news.bar.{state}", who, "pct"),), claims, follows=True, side=prefix)
         else:
             out[prefix] = r.say("divergence", f"state_{state}", who,
                                 (Fact("fall", path, who, "pct"), Fact("day", f"events.{prefix}_52w_high_date", who,

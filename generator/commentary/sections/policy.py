@@ -30,12 +30,13 @@ CUTTING = (
 LIFT_OFF = 0.001
 
 
-def lifting_off(r: _Rules) -> list[Claim] | None:
-    """The claims that say bill yields near zero are rising off it, or None."""
+def lifting_off(r: _Rules, subject: str | None = None) -> list[Claim] | None:
+    """The claims that say bill yields near zero are rising off it (about `subject`: the bill, or "policy" for
+    the heading), or None."""
     regime = r.m.events.regime
     if regime is None or regime_key(regime) != "zero" or regime.change_13w is None or regime.change_13w < LIFT_OFF:
         return None
-    return [at_least("events.regime.change_13w", LIFT_OFF, r.t.short_yield or "policy", "change", +1)]
+    return [at_least("events.regime.change_13w", LIFT_OFF, subject or r.t.short_yield or "policy", "change", +1)]
 
 
 # The bill yield's week, when it moved BILL_WEEK_MOVE or more.
@@ -57,7 +58,7 @@ def heading(r: _Rules) -> Sentence:
     regime = r.m.events.regime
     if regime is None:
         return r.say("policy", "heading_plain", "policy")
-    reversal, lifting = bill_reversal(r), lifting_off(r)
+    reversal, lifting = bill_reversal(r), lifting_off(r, "policy")
     key = "hiking_reversal" if reversal else "zero_lifting" if lifting else regime_key(regime)
     fearful = r.fear() and key in HEADING_READS
     return r.say("policy", f"heading_{key}{'_fear' if fearful else ''}", "policy", (),

@@ -159,7 +159,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                    facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
                                    [move] + claims, regimes=UNEASY if flight else ()))
             elif way == "down" and (zero or (r.fear() or loose) and trend != "rising"
-                                    or trend != "rising" and (m.spread.get("1w") or 0) <= 0):
+                                    or trend != "rising" and (m.spread.get("1w") or 0) < r.settings.stance.flat_band):
                 # at zero rates, or in a week of fear, a falling yield is not easier borrowing; in a year when yields
                 # have said little about the pair, or a week small caps did not lead, not something small caps
                 # "notice first": the figure alone
@@ -168,9 +168,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear, and
                 # only in a week they led (the week's own figures would contradict it otherwise)
                 pair = f"{r.small}-{r.large}"
-                opening.append(say(f"ten_week_down_{trend}", ly, facts,
+                opening.append(say(f"ten_week_down_{trend}", (ly, pair) if trend != "rising" else ly, facts,
                                    [move, trend_claim] + ([reads(f"{path}.changes.1w", "rates", +1, "driver"),
-                                                           positive("spread.1w", pair, "week")]
+                                                           at_least("spread.1w", r.settings.stance.flat_band, pair,
+                                                                    "week")]
                                                           if trend != "rising" else []),
                                    regimes=all_but(*FEAR) if trend != "rising" else ()))
             elif zero and not growth:

@@ -186,10 +186,11 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         return [say(level, vix, rank, claims)]      # the two readings disagree: one sentence says both
     if level == "vix_stressed":
         # "smaller, more indebted companies usually suffer first": not in a week small caps held up better
-        held = (m.spread.get("1w") or 0) >= SHOWN_ZERO
+        band = r.settings.stance.flat_band       # a level week is not one small caps "held up better" in
+        held = (m.spread.get("1w") or 0) >= band
         pair = f"{r.small}-{r.large}"
         out = [say("vix_stressed_held" if held else level, (vix, pair) if held else vix, (vix_fact,),
-                   claims + ([at_least("spread.1w", SHOWN_ZERO, pair, "week")] if held else []))]
+                   claims + ([at_least("spread.1w", band, pair, "week")] if held else []))]
         return out + _rank(RANK_THAT, r, say, vix, rank)
     if level == "vix_calm":
         if r.regime in SETTLED or r.regime is None:
