@@ -17,9 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator.commentary.agreement import CLASSES  # noqa: E402
+from generator.data import load_prices  # noqa: E402
 from generator.history import history_report, run_history  # noqa: E402
 from generator.settings import load_settings  # noqa: E402
-from generator.data import load_prices  # noqa: E402
 
 
 def main() -> None:
@@ -43,6 +44,12 @@ def main() -> None:
     weeks = run_history(market, settings, date.fromisoformat(args.start),
                         date.fromisoformat(args.end) if args.end else None, jobs=args.jobs)
     print(history_report(weeks, show=args.show))
+    # issue 26's agreement classes (generator/commentary/agreement.py): the weeks each affects
+    for cls in CLASSES:
+        hit = [(w.session, dict(w.agreement)[cls]) for w in weeks if dict(w.agreement).get(cls)]
+        print(f"agreement, {cls}: {len(hit)} weeks")
+        for day, details in hit[:args.show]:
+            print(f"  {day}: {details[0][:300]}")
     if args.dump:
         import json
 

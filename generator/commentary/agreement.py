@@ -1,7 +1,7 @@
 """Do the column's sentences agree with each other and with the week? An audit of one rendered issue against
 its metrics, for the four classes of issue 26, written from what a reader sees (the words keys and the text)
 and the week's own figures rather than from the claims the rules declare, so that it measures the rules
-instead of repeating them (tests/test_agreement.py runs it over every real week; scripts/agree_history.py
+instead of repeating them (tests/test_history.py runs it over every real week; scripts/factcheck_history.py
 counts the weeks each class affects).
 
 * contradictions   short rates called rising (falling) when the bill yield fell (rose) this week or did not move
