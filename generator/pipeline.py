@@ -180,15 +180,18 @@ def _print_html(settings, env, market: MarketData, metrics, commentary, words, n
     """The report rendered for print, its charts as the SVG files in the issue folder."""
     printed = build_context(settings, market, metrics, commentary, words,
                             {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption) for s in specs},
-                            note.with_images(lambda name: f"notes/{name}"), number=_number(settings, metrics.as_of))
+                            note.with_images(lambda name: f"notes/{name}"),
+                            number=_number(settings, metrics.as_of, folder.parent, market.source))
     return render_html(env, printed, medium="print")
 
 
-def _number(settings, as_of: date) -> int | None:
-    """The issue number the build prints: the recorded or next publication number (generator.publish.numbers)."""
+def _number(settings, as_of: date, reports: Path, source: str) -> int | None:
+    """The issue number the build prints: the recorded or next publication number (generator.publish.numbers);
+    `reports` is the folder the issue is built into (its staging folder's parent)."""
     from generator.publish.numbers import build_number
 
-    return build_number(as_of, settings.site.first_issue, settings.resolve(settings.site.dir) / "issues")
+    return build_number(as_of, settings.site.first_issue, settings.resolve(settings.site.dir) / "issues",
+                        None if source == "sample" else reports)   # a sample build is never published
 
 
 def write_site_card(context, headline: str, folder: Path) -> None:
@@ -226,7 +229,7 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
                            {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption, phone_data_uri(s), size=png_size(s.png))
                             for s in specs},
                            note.with_images(_note_data_uri(folder, note)),  # self-contained, like its charts
-                           number=_number(settings, metrics.as_of))
+                           number=_number(settings, metrics.as_of, folder.parent, market.source))
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
     phone = {s.id: phone_png(s) for s in specs}
     phone_src = lambda s: phone[s.id] and phone[s.id].relative_to(folder).as_posix()  # noqa: E731

@@ -306,7 +306,9 @@ def test_settings_forms_of_the_universe(tmp_path):
     (tmp_path / "bad.txt").write_text("AIT\n$$$\n", encoding="utf-8")
     with pytest.raises(SettingsError) as err:
         load_settings(_settings_file(tmp_path, universe="bad.txt"))
-    assert err.value.one_line() == (f"settings error: {tmp_path / 'settings.yaml'}: line 14, column 13: breadth.universe: "
+    line = next(n for n, text in enumerate((tmp_path / "settings.yaml").read_text().splitlines(), 1)
+                if text.startswith("  universe:"))
+    assert err.value.one_line() == (f"settings error: {tmp_path / 'settings.yaml'}: line {line}, column 13: breadth.universe: "
                                     f"{tmp_path / 'bad.txt'}: line 2: '$$$' is not a ticker (one Yahoo symbol a "
                                     "line, e.g. MOG-A; '#' starts a comment)")
     with pytest.raises(SettingsError, match="breadth.symbols: Value error|breadth.symbols: not a ticker"):

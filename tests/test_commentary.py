@@ -142,7 +142,7 @@ def test_rates_rule(settings, changes, keys):
     (12.5, 0.2, -0.0196, ["yen_rally", "carry_unwind", "vix_complacent", "vix_rank_lower_that"]),
     (12.5, 0.2, -0.005, ["vix_complacent", "vix_rank_lower_that", "fx_week"]),
     (12.5, 0.61, -0.005, ["vix_calm_but_higher", "fx_week"]),      # low in absolute terms, high for the year
-    (31.0, 0.9, 0.001, ["vix_stressed", "vix_rank_higher_that", "fx_week"]),
+    (31.0, 0.9, 0.001, ["vix_stressed_held", "vix_rank_higher_that", "fx_week"]),  # small caps +1% on the week
     (31.0, 0.3, 0.001, ["vix_stressed_but_lower", "fx_week"]),
     (18.0, 0.5, 0.004, ["nothing_alarming", "vix_rank_higher_named", "fx_week"]),
 ])

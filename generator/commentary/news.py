@@ -97,10 +97,12 @@ def told(m) -> list[NewsItem]:
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
     # the VIX's jump in one session, when it leads, tells the week's jump when they are one move (the week's first
     # session: its own scope, "in a single session", never "weekly")
-    day = m.news.items.get("vix_day")
-    if day is not None and leads(day):
+    day, jump = m.news.items.get("vix_day"), m.news.items.get("vix_jump")
+    if day is not None and leads(day) and not (jump is not None and jump.must_tell and same_vix_move(day, jump)):
         items = [i for i in items if not (i.key == "vix_jump" and same_vix_move(day, i))]
     else:
+        # a jump over the news bar is told as the week's (from last week's close, with the week's "since"), which
+        # its words scope as such; the session's line would give a different "since" for the same move
         items = [i for i in items if i.key != "vix_day"]
     # a gap the standfirst's own line tells (the week's widest session) is not told twice
     items = [i for i in items if not (i.key == "spread_day" and abs(i.value) >= BIG_GAP_DAY)]

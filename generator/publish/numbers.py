@@ -12,8 +12,9 @@ Two schemes, chosen by settings:
 
 The build prints a number (PDF, email, share card) only where it is already known: the week's recorded
 number, or the next one for a week after the newest published issue. A build of a week nobody has
-published yet, on a site that has published nothing, prints none; the site page gets its number at
-publish time (the "<!--capweekly:number-->" marker).
+published yet, on a site that has published nothing, prints the number the first publish will give it (its
+place among the real-data weeks built so far); the site page gets its number at publish time (the
+"<!--capweekly:number-->" marker).
 """
 
 from __future__ import annotations
@@ -58,11 +59,28 @@ def assign(known: dict[date, int], weeks: Iterable[date]) -> dict[date, int]:
     return numbers
 
 
-def build_number(as_of: date, first_issue: date | None, issues_dir: Path) -> int | None:
-    """The number a build prints: see the module docstring (None where it is not yet known)."""
+def build_number(as_of: date, first_issue: date | None, issues_dir: Path, reports: Path | None = None) -> int | None:
+    """The number a build prints: see the module docstring (None where it is not yet known). On a site that has
+    published nothing, the number the first publish will give the week: its place among the real-data weeks
+    built in `reports`, so that building the same week again after that publish prints the same number (and
+    `weekly` run twice republishes nothing)."""
     if first_issue is not None:
         return week_count(as_of, first_issue)
     known = recorded(issues_dir)
     if not known:
-        return None
+        return assign({}, [*_built_weeks(reports), as_of]).get(as_of) if reports is not None else None
     return assign(known, [as_of]).get(as_of)
+
+
+def _built_weeks(reports: Path) -> list[date]:
+    """The weeks built from real data in `reports` (what a first publish would number; sample builds never)."""
+    out = []
+    for folder in reports.iterdir() if reports.is_dir() else ():
+        try:
+            day = date.fromisoformat(folder.name)
+            source = json.loads((folder / "metrics.json").read_text(encoding="utf-8")).get("source")
+        except (ValueError, OSError, AttributeError):
+            continue
+        if source != "sample":
+            out.append(day)
+    return out
