@@ -105,11 +105,12 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
         try:
             copy_note_images(note, folder)
             policy = fetch_policy(settings, folder)
+            number = _number(settings, metrics.as_of, out, market.source)  # one read of the published numbers
             charts = folder / "charts"
             if printer is None:
                 specs = draw_charts(metrics, market, settings, ChartOutput(charts))
                 clock.lap("charts")
-                print_html = _print_html(settings, env, market, metrics, commentary, words, note, specs, folder)
+                print_html = _print_html(settings, env, market, metrics, commentary, words, note, specs, folder, number)
                 draw_phone_charts(metrics, market, settings, charts)
                 clock.lap("phone charts")
             else:
@@ -128,7 +129,7 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                     specs = draw_charts(metrics, market, settings, mine, own)
                     specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
                     clock.lap("charts svg")
-                    printer.submit(_print_html(settings, env, market, metrics, commentary, words, note, specs, folder),
+                    printer.submit(_print_html(settings, env, market, metrics, commentary, words, note, specs, folder, number),
                                    folder, folder / "report.pdf", policy)
                     draw_phone_charts(metrics, market, settings, charts, own)  # while the helper draws PNGs
                     clock.lap("phone charts")
@@ -136,7 +137,7 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                     mine.finish()
                     other.next()
                 clock.lap("charts png")
-            write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder)
+            write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder, number)
             clock.lap("html+email")
             if printer is None:
                 write_pdf(print_html, folder, folder / "report.pdf", policy)
@@ -176,18 +177,18 @@ def _note_data_uri(folder: Path, note):
                          + base64.b64encode((folder / "notes" / name).read_bytes()).decode("ascii"))
 
 
-def _print_html(settings, env, market: MarketData, metrics, commentary, words, note, specs, folder: Path) -> str:
+def _print_html(settings, env, market: MarketData, metrics, commentary, words, note, specs, folder: Path,
+                number: int | None) -> str:
     """The report rendered for print, its charts as the SVG files in the issue folder."""
     printed = build_context(settings, market, metrics, commentary, words,
                             {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption) for s in specs},
-                            note.with_images(lambda name: f"notes/{name}"),
-                            number=_number(settings, metrics.as_of, folder.parent, market.source))
+                            note.with_images(lambda name: f"notes/{name}"), number=number)
     return render_html(env, printed, medium="print")
 
 
 def _number(settings, as_of: date, reports: Path, source: str) -> int | None:
     """The issue number the build prints: the recorded or next publication number (generator.publish.numbers);
-    `reports` is the folder the issue is built into (its staging folder's parent)."""
+    `reports` is the folder the issue is built into."""
     from generator.publish.numbers import build_number
 
     return build_number(as_of, settings.site.first_issue, settings.resolve(settings.site.dir) / "issues",
@@ -218,7 +219,7 @@ def write_site_card(context, headline: str, folder: Path) -> None:
 
 
 def write_screen_editions(settings, env, market: MarketData, metrics, commentary, words, doc, note, specs,
-                          folder: Path) -> None:
+                          folder: Path, number: int | None) -> None:
     """metrics.json (with the fact-check), review.txt, the self-contained report.html, the site page and
     the email edition."""
     doc = {**doc, "headline": note.headline or words.headline,
@@ -229,7 +230,7 @@ def write_screen_editions(settings, env, market: MarketData, metrics, commentary
                            {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption, phone_data_uri(s), size=png_size(s.png))
                             for s in specs},
                            note.with_images(_note_data_uri(folder, note)),  # self-contained, like its charts
-                           number=_number(settings, metrics.as_of, folder.parent, market.source))
+                           number=number)
     write_text(folder / "report.html", render_html(env, screen, medium="screen"))
     phone = {s.id: phone_png(s) for s in specs}
     phone_src = lambda s: phone[s.id] and phone[s.id].relative_to(folder).as_posix()  # noqa: E731

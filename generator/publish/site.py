@@ -227,7 +227,8 @@ def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[s
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
-    fg.id(feed_ids(settings, base_url)(None))
+    ids = feed_ids(settings, base_url)
+    fg.id(ids(None))
     fg.title(settings.branding.title)
     fg.subtitle(settings.branding.subtitle or settings.branding.title)
     fg.author({"name": settings.branding.author})
@@ -239,7 +240,7 @@ def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[s
     fg.updated(max(updated[i.as_of.isoformat()] for i in shown))
     for issue in reversed(shown):
         entry = fg.add_entry()
-        entry.id(feed_ids(settings, base_url)(issue.as_of))
+        entry.id(ids(issue.as_of))
         entry.title(issue.headline)
         entry.link(href=f"{base_url}issues/{issue.as_of.isoformat()}/", rel="alternate")
         entry.published(_close(issue.as_of))

@@ -176,11 +176,11 @@ def _drawdown_states(r: _Rules, large_high_told: bool) -> dict[str, Sentence]:
     back to it ("That is a bear market...") rather than give the figure twice."""
     out = {}
     ev = r.m.events
+    items = r.m.news.items if r.m.news is not None else {}
     told_high = {"small": r.m.reference_high.high_date if r.m.reference_high is not None else None,
                  "large": ev.large_high_date if large_high_told else None}
     for prefix, who in (("small", r.small), ("large", r.large)):
         path = f"events.{prefix}_from_52w_high"
-        items = r.m.news.items if r.m.news is not None else {}
         if f"{prefix}_drawdown" in items:
             continue
         found = first(DRAWDOWN_STATE, r.view, path, who)

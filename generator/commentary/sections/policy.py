@@ -127,6 +127,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                    else say("bill_level", sy, facts)]
         key = regime_key(regime)
         claims = regime_claims(regime)
+        lifting = lifting_off(r)
         if bill_reversal(r):
             # a hiking regime by the quarter, but the bill yield fell hard this week (March 2023): say both
             # "markets have started to price an end to the tightening"; in a week of fear, maybe only a flight
@@ -162,8 +163,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                     claims = claims + falling
                 opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
                                  regimes=POLICY_READS[key], paused=paused, answers=True))  # "policy is easing"
-        elif lifting_off(r):
-            opening.append(say("bill_zero_lifting", (sy, "policy"), facts, claims + lifting_off(r), answers=True))
+        elif lifting:
+            opening.append(say("bill_zero_lifting", (sy, "policy"), facts, claims + lifting, answers=True))
         else:
             opening.append(say(f"bill_{key}", (sy, "policy"), facts, claims, answers=True))
         moved = first(BILL_WEEK, r.view, f"{path}.changes.1w", sy)
