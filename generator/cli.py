@@ -174,10 +174,10 @@ def main(quiet: bool, verbose: bool) -> None:
 @expected_errors
 def build(settings_path, source, data_dir, as_of, out_dir, offline, timings) -> None:
     """Build one weekly issue: report.html, report.pdf, metrics.json and charts/."""
-    with _printer() as printer:  # forked first, so WeasyPrint loads while we import and compute
+    settings = _settings(settings_path)  # bad settings stop here, before a printer process is forked and killed
+    with _printer() as printer:  # forked before the imports, so WeasyPrint loads while we import and compute
         from generator.pipeline import build_issue
 
-        settings = _settings(settings_path)
         built = build_issue(settings, source=source, data_dir=data_dir, as_of=as_of, out_dir=out_dir,
                             offline=offline, printer=printer)
     for warning in build_warnings(settings, built):
