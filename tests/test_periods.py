@@ -65,3 +65,48 @@ def test_session_resolution_errors():
         resolve_session(pd.DatetimeIndex([]), None, "IWM/SPY")
     assert resolve_session(idx, None, "x") == pd.Timestamp("2024-03-29")
     assert resolve_session(idx, date(2024, 3, 31), "x") == pd.Timestamp("2024-03-29")
+
+
+def _real_closes(market_dir) -> dict[str, pd.Series]:
+    closes = {}
+    for path in sorted(market_dir.glob("*.csv")):
+        frame = pd.read_csv(path, index_col=0, parse_dates=True)
+        closes[path.stem] = frame["Adj Close" if "Adj Close" in frame else "Close"]
+    return closes
+
+
+def test_weekly_last_matches_pandas_calendar_weeks(market_dir):
+    """The fast week numbering (generator.metrics.indicators.week_numbers) gives exactly pandas' W-SUN weeks,
+    over every real series, a random calendar spanning 1969-2030 and a DataFrame."""
+    import numpy as np
+    from generator.metrics.indicators import weekly_last
+
+    def by_pandas(series):
+        weeks = series.index.to_period("W-SUN")
+        return series.loc[~pd.Series(weeks, index=series.index).duplicated(keep="last").to_numpy()]
+
+    days = pd.date_range("1969-12-20", "2030-01-10", freq="D")
+    random_days = pd.Series(np.arange(len(days)), index=days)[np.random.default_rng(7).random(len(days)) < 0.6]
+    for series in [*_real_closes(market_dir).values(), random_days]:
+        pd.testing.assert_series_equal(weekly_last(series), by_pandas(series))
+    frame = pd.concat(_real_closes(market_dir), axis=1)
+    pd.testing.assert_frame_equal(weekly_last(frame), by_pandas(frame))
+
+
+def test_inner_join_matches_pandas_concat(market_dir):
+    """`inner_join` (numpy alignment) equals pd.concat(join="inner").dropna() for every pair of real series,
+    with gaps, missing values and an empty side."""
+    import itertools
+
+    import numpy as np
+    from generator.metrics.series import inner_join
+
+    closes = _real_closes(market_dir)
+    holed = closes["SPY"].copy()
+    holed.iloc[::17] = np.nan
+    closes |= {"holed": holed, "thinned": closes["IWM"].iloc[::3], "empty": closes["SPY"].iloc[:0]}
+    for (_, a), (_, b) in itertools.product(closes.items(), repeat=2):
+        expected = pd.concat([a, b], axis=1, join="inner").dropna()
+        got = inner_join(a, b)
+        assert got.index.equals(expected.index)
+        assert np.array_equal(got.to_numpy(), expected.to_numpy(dtype=float), equal_nan=True)

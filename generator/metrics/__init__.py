@@ -14,7 +14,7 @@ import pandas as pd
 
 from generator.data.model import MarketData
 from generator.metrics.periods import PERIODS, period_target, week_start
-from generator.metrics.series import (period_returns, running_peak, value_at,
+from generator.metrics.series import (inner_join, period_returns, running_peak, value_at,
                                       weekly_changes, year_high)
 from generator.metrics.breadth import Breadth, breadth_at
 from generator.metrics.crowding import Crowding, crowding_at
@@ -180,7 +180,7 @@ def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dic
 def pair_ratio(market: MarketData, numerator: str, denominator: str) -> pd.Series:
     """numerator / denominator on total-return prices, on the sessions both have."""
     num, den = market[numerator].total_return, market[denominator].total_return
-    joined = pd.concat([num, den], axis=1, join="inner").dropna()
+    joined = inner_join(num, den)
     return joined.iloc[:, 0] / joined.iloc[:, 1]
 
 

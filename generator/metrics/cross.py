@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from generator.metrics.indicators import weekly_last
-from generator.metrics.series import weekly_changes
+from generator.metrics.series import inner_join, weekly_changes
 
 QUADRANTS = {(True, True): "leading", (True, False): "weakening", (False, False): "lagging", (False, True): "improving"}
 
@@ -49,7 +49,7 @@ class SectorPoint:
 
 def sector_point(price: pd.Series, benchmark: pd.Series, session: pd.Timestamp, ticker: str,
                  tail_weeks: int = 5) -> SectorPoint | None:
-    joined = pd.concat([price, benchmark], axis=1, join="inner").loc[:session].dropna()
+    joined = inner_join(price, benchmark).loc[:session]
     if len(joined) < 260:
         return None
     # The tail (5 weekly points of a 200-session average plus 4-week momentum) needs ~230 sessions;
@@ -77,6 +77,6 @@ class Leadership:
 
 def leadership(price: pd.Series, benchmark: pd.Series, session: pd.Timestamp, ticker: str,
                weeks: list[int]) -> Leadership:
-    joined = pd.concat([price, benchmark], axis=1, join="inner").loc[:session].dropna()
+    joined = inner_join(price, benchmark).loc[:session]
     ratio = joined.iloc[:, 0] / joined.iloc[:, 1]
     return Leadership(ticker, weekly_changes(ratio, ratio.index[-1], weeks) if len(ratio) else {})

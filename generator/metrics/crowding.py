@@ -23,6 +23,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from generator.metrics.series import inner_join
+
 # The week's volume is the last five sessions.
 VOLUME_WEEK = 5
 
@@ -70,7 +72,7 @@ def hedging(small_vol: pd.Series, vix: pd.Series, session: pd.Timestamp, window:
             ) -> tuple[float, float, float, float, float | None, date] | None:
     """(RVX, VIX, spread, ratio, percentile, date) at the last session both have, on or within a week before
     `session`; the percentile needs `window` common sessions. None without a common session."""
-    both = pd.concat([small_vol.loc[:session], vix.loc[:session]], axis=1, join="inner").dropna()
+    both = inner_join(small_vol, vix).loc[:session]
     if both.empty or both.index[-1] < session - timedelta(days=7):
         return None
     spread = (both.iloc[:, 0] - both.iloc[:, 1]).to_numpy()[-window:]

@@ -36,7 +36,7 @@ import pandas as pd
 
 from generator.data.model import MarketData
 from generator.metrics.periods import last_on_or_before, weeks_target, week_start
-from generator.metrics.series import change_since
+from generator.metrics.series import change_since, inner_join
 
 REGIME_MOVE_13W = 0.0025
 REGIME_MOVE_26W = 0.004
@@ -172,7 +172,7 @@ def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEven
     small, large = settings.pair.small, settings.pair.large
     t, risk = settings.tickers, settings.risk
     s_tr, l_tr = market[small].total_return, market[large].total_return
-    joined = pd.concat([s_tr, l_tr], axis=1, join="inner").dropna()
+    joined = inner_join(s_tr, l_tr)
 
     previous_spread = None
     prev_end = _previous_week_end(joined.index, session)

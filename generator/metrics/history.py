@@ -16,6 +16,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from generator.metrics.series import inner_join
+
 MIN_SESSIONS = 3
 MERGE_GAP = 5
 
@@ -72,7 +74,7 @@ def _runs(above: np.ndarray) -> list[tuple[int, int]]:
 
 def breakout_history(ratio: pd.Series, average: pd.Series, since: pd.Timestamp, session: pd.Timestamp,
                      limit_weeks: int) -> BreakoutHistory:
-    window = pd.concat([ratio, average], axis=1, join="inner").loc[since:session].dropna()
+    window = inner_join(ratio, average).loc[since:session]
     r, a = window.iloc[:, 0].to_numpy(), window.iloc[:, 1].to_numpy()
     dates = window.index
     failed, sustained, current, above_since_peak = [], [], None, False

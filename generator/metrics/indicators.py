@@ -40,10 +40,22 @@ def percentile_rank(series: pd.Series, window: int = 252) -> pd.Series:
     return pd.Series(out, index=series.index)
 
 
+def week_numbers(index: pd.DatetimeIndex) -> np.ndarray:
+    """Each day's calendar week (Monday to Sunday, as pandas' "W-SUN" periods) as an integer: the days since
+    1970-01-01 (a Thursday) plus three, over seven. Two orders of magnitude faster than `to_period`, which
+    the whole-history run calls some forty times a week (an index of sorted session dates, no time zone)."""
+    if index.tz is not None:
+        index = index.tz_localize(None)
+    days = index.as_unit("ns").asi8 // 86_400_000_000_000
+    return (days + 3) // 7
+
+
 def weekly_last(series: pd.Series) -> pd.Series:
-    """The value at each week's last session, indexed by that session."""
+    """The value at each week's last session, indexed by that session (the index is sorted)."""
     if series.empty:
         return series
-    weeks = series.index.to_period("W-SUN")
-    last = ~pd.Series(weeks, index=series.index).duplicated(keep="last").to_numpy()
-    return series.loc[last]
+    weeks = week_numbers(series.index)
+    last = np.empty(len(weeks), dtype=bool)
+    last[:-1] = weeks[1:] != weeks[:-1]
+    last[-1] = True
+    return series.take(np.flatnonzero(last))

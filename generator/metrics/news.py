@@ -37,6 +37,7 @@ import pandas as pd
 from generator.data.model import MarketData
 from generator.metrics.indicators import weekly_last
 from generator.metrics.periods import week_start
+from generator.metrics.series import inner_join
 
 # A fact must be told in the headline or standfirst when (the column's news bar):
 BIG_SESSION = 0.03          # either index moved this much in one session
@@ -364,7 +365,7 @@ def _spread_session(key: str, subject: str, small: pd.Series, large: pd.Series,
     """The week's widest one-session gap between the two indices (small's daily total return minus large's), ranked
     like a session's move: against each earlier week's widest gap; "since" is the last earlier session with a gap
     at least as wide that way ("small caps' best day against large caps since <Month Year>")."""
-    joined = pd.concat([small, large], axis=1, join="inner").loc[:session].dropna()
+    joined = inner_join(small, large).loc[:session]
     daily = joined.pct_change().dropna()
     spread = daily.iloc[:, 0] - daily.iloc[:, 1]
     earlier, week = _split(spread, session)
@@ -410,7 +411,7 @@ def _sector_week(sectors: list[str], market: MarketData, large: str, session: pd
 
 def _spread_week(key: str, subject: str, a: pd.Series, b: pd.Series, session: pd.Timestamp) -> NewsItem | None:
     """`a`'s weekly return less `b`'s (the spread the sections and tables print), ranked against earlier weeks'."""
-    joined = pd.concat([a, b], axis=1, join="inner").dropna()
+    joined = inner_join(a, b)
     ends = weekly_last(joined.loc[:session])
     if len(ends) < 2 or ends.index[-1] < pd.Timestamp(week_start(session.date())):
         return None
@@ -420,7 +421,7 @@ def _spread_week(key: str, subject: str, a: pd.Series, b: pd.Series, session: pd
 
 
 def _ratio_week(key: str, subject: str, num: pd.Series, den: pd.Series, session: pd.Timestamp) -> NewsItem | None:
-    joined = pd.concat([num, den], axis=1, join="inner").dropna()
+    joined = inner_join(num, den)
     if joined.empty:
         return None
     return _week_move(key, subject, joined.iloc[:, 0] / joined.iloc[:, 1], session)
@@ -435,7 +436,7 @@ def _events(metrics, session: pd.Timestamp) -> list[NewsItem]:
                             session.date(), None, None, None, False, None, 0, False, True,
                             EVENT_SCORE["stance_change"], rec.changed_to or ""))
     series = metrics.series
-    joined = pd.concat([series.ratio, series.sma_long], axis=1, join="inner").dropna()
+    joined = inner_join(series.ratio, series.sma_long)
     ends = weekly_last(joined.loc[:session])
     if len(ends) >= 2 and ends.index[-1] >= pd.Timestamp(week_start(session.date())):
         before, now = ends.iloc[-2], ends.iloc[-1]

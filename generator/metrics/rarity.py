@@ -13,6 +13,7 @@ import pandas as pd
 
 from generator.metrics.indicators import weekly_last
 from generator.metrics.periods import week_start
+from generator.metrics.series import inner_join
 
 # Too few earlier weeks to rank against: no rarity.
 MIN_WEEKS = 52
@@ -21,7 +22,7 @@ MIN_WEEKS = 52
 def relative_week_rarity(a: pd.Series, b: pd.Series, session: pd.Timestamp) -> float | None:
     """The share of earlier weeks in which `a`'s weekly return less `b`'s was smaller in size than this week's;
     None with fewer than MIN_WEEKS earlier weeks or no week-end this week."""
-    both = pd.concat([a.loc[:session], b.loc[:session]], axis=1, join="inner").dropna()
+    both = inner_join(a, b).loc[:session]
     if both.empty:
         return None
     ends = weekly_last(both)

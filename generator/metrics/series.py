@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from generator.metrics.periods import PERIODS, last_on_or_before, period_target, weeks_target
@@ -12,6 +13,26 @@ from generator.metrics.periods import PERIODS, last_on_or_before, period_target,
 
 def _clean(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
+
+
+def inner_join(a: pd.Series, b: pd.Series) -> pd.DataFrame:
+    """`a` and `b` side by side on the sessions both have, rows with a missing value dropped: what
+    `pd.concat([a, b], axis=1, join="inner").dropna()` gives (columns by position), without pandas' index set
+    operations, which cost a millisecond a pair, seven pairs a week, in a whole-history run. Price series
+    here have sorted, unique session indexes; anything else takes pandas' own route."""
+    ai, bi = a.index, b.index
+    if not (isinstance(ai, pd.DatetimeIndex) and isinstance(bi, pd.DatetimeIndex) and ai.tz == bi.tz
+            and ai.is_monotonic_increasing and bi.is_monotonic_increasing and ai.is_unique and bi.is_unique):
+        both = pd.concat([a, b], axis=1, join="inner").dropna()
+        both.columns = range(2)
+        return both
+    a8, b8 = ai.as_unit("ns").asi8, bi.as_unit("ns").asi8
+    at = np.minimum(np.searchsorted(a8, b8), max(len(a8) - 1, 0))
+    hit = (a8[at] == b8) if len(a8) else np.zeros(len(b8), dtype=bool)
+    in_b = np.flatnonzero(hit)
+    va, vb = a.to_numpy(dtype=float)[at[in_b]], b.to_numpy(dtype=float)[in_b]
+    keep = ~(np.isnan(va) | np.isnan(vb))
+    return pd.DataFrame({0: va[keep], 1: vb[keep]}, index=bi[in_b[keep]])
 
 
 def change_since(series: pd.Series, session: pd.Timestamp, target: date, *, absolute: bool = False) -> float | None:
