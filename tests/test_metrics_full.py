@@ -115,6 +115,8 @@ def test_breakouts_failed_sustained_and_current():
     assert got.failed[0].peak_excess == pytest.approx(0.05) and got.failed[1].peak_excess == pytest.approx(0.03)
     assert [(b.start, b.end) for b in got.sustained] == [(idx[150].date(), idx[300].date())]
     assert got.current.start == idx[380].date() and got.current.end is None
+    # the dip bridged inside the second failed move is counted, so "above since <start>" is never said of it
+    assert [b.dips for b in got.failed] == [0, 2] and got.sustained[0].dips == 0 and got.current.dips == 0
 
 
 def test_analogue_run():

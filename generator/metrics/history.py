@@ -29,6 +29,9 @@ class Breakout:
     weeks: float
     peak_excess: float     # highest ratio / average - 1 during the episode
     gain: float            # highest ratio during the episode / ratio at its start - 1
+    # closes below the average inside the episode: runs are merged across dips shorter than MERGE_GAP
+    # sessions, so "above since <start>" is true only when this is 0
+    dips: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,8 @@ def breakout_history(ratio: pd.Series, average: pd.Series, since: pd.Timestamp, 
         weeks = (span_end - dates[first]).days / 7
         episode = Breakout(dates[first].date(), end.date() if end is not None else None, weeks,
                            float(np.max(r[first:last + 1] / a[first:last + 1]) - 1),
-                           float(np.max(r[first:last + 1]) / r[first] - 1))
+                           float(np.max(r[first:last + 1]) / r[first] - 1),
+                           int(np.sum(r[first:last + 1] <= a[first:last + 1])))
         if not ended:
             current = episode
         elif weeks <= limit_weeks:

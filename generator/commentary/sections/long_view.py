@@ -137,11 +137,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     exact = [is_("breakouts.failed_count", failed, pair, "failed count"),
              is_("breakouts.sustained_count", sustained, pair, "sustained count")]
     if b.current is not None:
-        start = (Fact("start", "breakouts.current.start", pair, "date"),)
+        # "above since <start>" holds only without dips below inside the move (runs bridge short dips)
+        start = (Fact("start", "breakouts.current.start", pair, "date"),
+                 Fact("dips", "breakouts.current.dips", pair, "count"))
+        exact.append(is_("breakouts.current.dips", b.current.dips, pair, "dips below the average"))
+        dips = exact[-1]
         if failed + sustained == 0:
             paragraphs.append((say("breakout_first", pair, counts + start,
                                    [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                    is_("breakouts.episodes", 0, pair, "breakouts")]),))
+                                    is_("breakouts.episodes", 0, pair, "breakouts"), dips]),))
         elif sustained == 0:
             paragraphs.append((say("breakout_in_progress_all_failed", pair, counts + start,
                                    [positive("ratio.distance_from_sma_long", pair, "trend"),
