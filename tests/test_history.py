@@ -320,3 +320,12 @@ def test_no_figure_is_told_more_than_twice(real_weeks):
         if worst:
             over.append((w.session, worst))
     assert not over, f"{len(over)} weeks, e.g. {over[:5]}"
+
+
+@pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
+def test_no_sentence_prints_a_zero_gap_as_a_distance(request, which):
+    """'within 0 bp of where it stood' and 'within 0.0% of each other' are rendering slips a reader notices
+    (reader R2, 2018-07-27): a gap that rounds to nothing is said as none."""
+    zero = re.compile(r"\bwithin (?:0(?:\.0+)?\s?(?:bp|%)|[+-]?0(?:\.0+)?%)")
+    found = [(w.session, s) for w in request.getfixturevalue(which) for s in w.sentences if zero.search(s)]
+    assert not found, found[:5]

@@ -25,6 +25,9 @@ MOST_DAYS = 0.5
 OVERSOLD_RSI = 40
 
 _P = "risk.vix_percentile_1y"
+# The year's lowest close: its percentile (the share of the year's 252 closes at or below it) is 1/252, itself
+# only; the next lowest is 2/252. "Lower than on almost every day" would undersell it (reader R2, 2014-06-06).
+YEAR_LOW = 1.5 / 252
 # The VIX against its fixed thresholds (settings.risk) and against its own year. A mood word ("markets are
 # stressed", "calm can be a risk", "the VIX is high / low") needs both: past the line and at or beyond
 # STRESSED_RANK (CALM_RANK) of its year. Past the line but ordinary for its year, one sentence tells the line
@@ -60,6 +63,7 @@ RANK_THAT = (
 )
 # Its rank after a calm level.
 RANK_LOW_THAT = (
+    Row("vix_rank_bottom_that", lambda vix: [at_extreme(at_most(_P, YEAR_LOW, vix, "level"))]),
     Row("vix_rank_almost_bottom_that", lambda vix: [at_most(_P, 1 - ALMOST_ALL, vix, "level")]),
     Row("vix_rank_lower_that", lambda vix: [less_than(_P, MOST_DAYS, vix, "level", -1)]),
 )
@@ -68,6 +72,7 @@ RANK_NAMED = (
     Row("vix_rank_almost_top_named", lambda vix: [at_least(_P, ALMOST_ALL, vix, "level"),
                                                   less_than(_P, 1, vix, "rank top", 0)]),
     Row("vix_rank_top_named", lambda vix: [at_extreme(at_least(_P, 1, vix, "level"))]),
+    Row("vix_rank_bottom_named", lambda vix: [at_extreme(at_most(_P, YEAR_LOW, vix, "level"))]),
     Row("vix_rank_almost_bottom_named", lambda vix: [at_most(_P, 1 - ALMOST_ALL, vix, "level")]),
     Row("vix_rank_higher_named", lambda vix: [at_least(_P, MOST_DAYS, vix, "level", +1)]),
     Row("vix_rank_lower_named", lambda vix: [less_than(_P, MOST_DAYS, vix, "level", -1)]),
