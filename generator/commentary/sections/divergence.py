@@ -11,6 +11,9 @@ from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 from generator.metrics.news import BEAR, CORRECTION
 from generator.commentary.table import Row, choose, first, holds
 
+# A level week for the pair in which both indices moved at least this far the same way is a market week, not
+# "a week that did little to change the picture" (readers R1 and R2: 2011-12-16, 2024-04-19, both down ~3%).
+MARKET_WEEK = 0.02
 # Three-year returns within this of each other are "about the same".
 GAP_LEVEL = 0.005
 # Equal- versus cap-weight large caps within this over 13 weeks: participation is neither narrow nor widening.
@@ -61,6 +64,12 @@ WEEK = (
         small, large, pair, band, drop) + [Claim("events.relative_streak", ">", -2, pair, "streak", 0)]),
     Row("week_flat_selloff", lambda small, large, pair, band, drop: [
         within("spread.1w", band, pair, "week"), at_most("events.large_week", drop, large, "week")]),
+    Row("week_flat_down", lambda small, large, pair, band, drop: [
+        within("spread.1w", band, pair, "week"), at_most(f"returns.{large}.1w", -MARKET_WEEK, large, "week"),
+        at_most(f"returns.{small}.1w", -MARKET_WEEK + band, small, "week")]),
+    Row("week_flat_up", lambda small, large, pair, band, drop: [
+        within("spread.1w", band, pair, "week"), at_least(f"returns.{large}.1w", MARKET_WEEK, large, "week"),
+        at_least(f"returns.{small}.1w", MARKET_WEEK - band, small, "week")]),
     Row("week_flat", lambda small, large, pair, band, drop: [within("spread.1w", band, pair, "week")]),
 )
 # The three-year gap.
