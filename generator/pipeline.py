@@ -10,6 +10,7 @@ into a staging folder that replaces `<out>/<as_of>/` only when complete.
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -80,6 +81,17 @@ def pick_session(market: MarketData, settings, as_of: date | None) -> pd.Timesta
     return session
 
 
+def published_headline(reports: Path, day: date, source: str) -> str | None:
+    """The headline the issue of `day` printed, from its metrics.json in the reports folder, when it was built
+    from the same kind of data (a sample issue's headline says nothing about a real week); None otherwise."""
+    try:
+        doc = json.loads((reports / day.isoformat() / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    headline = doc.get("headline") if isinstance(doc, dict) else None
+    return headline if doc.get("source") == source and isinstance(headline, str) and headline.strip() else None
+
+
 def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,
                 as_of: date | None = None, out_dir: str | Path | None = None, offline: bool = False,
                 market: MarketData | None = None, printer: Printer | None = None) -> BuiltIssue:
@@ -96,11 +108,12 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
     note = load_note(settings.resolve(settings.notes_dir) if settings.notes_dir else None, metrics.as_of,
                      settings.notes.allowed_image_hosts)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
-    commentary, words, doc = write_words(metrics, market, settings, env, note=note,
-                                         previous_headline=previous_headline(full_market, settings, env, session))
+    out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
+    before = previous_headline(full_market, settings, env, session,
+                               published=lambda day: published_headline(out, day, market.source))
+    commentary, words, doc = write_words(metrics, market, settings, env, note=note, previous_headline=before)
     clock.lap("metrics")
 
-    out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
         try:
             copy_note_images(note, folder)

@@ -224,3 +224,26 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(which, request):
     joined = " ".join(" ".join(_body_lines(t)) for t in pages)
     for heading in HEADINGS:
         assert heading in joined
+
+
+def test_last_weeks_headline_is_read_from_its_issue_not_computed_again(settings, tmp_path, monkeypatch):
+    """Issue 24: a build needs last week's headline only to avoid repeating it; with last week's issue in the
+    reports folder it reads that issue's metrics.json instead of computing the week's metrics and words again
+    (~0.25 s a build). An issue from other data (a sample issue beside a real week) is not taken."""
+    import generator.metrics
+    from generator.pipeline import published_headline
+    from tests.conftest import rotating_phrasings
+
+    with rotating_phrasings():
+        last = build_issue(settings, source="sample", as_of=date(2025, 10, 24), out_dir=tmp_path)
+        told = json.loads((last.folder / "metrics.json").read_text())["headline"]
+        computed = []
+        real = generator.metrics.compute_metrics
+        monkeypatch.setattr(generator.metrics, "compute_metrics",
+                            lambda market, s, session: computed.append(session) or real(market, s, session))
+        this = build_issue(settings, source="sample", as_of=date(2025, 10, 31), out_dir=tmp_path)
+    assert computed == []
+    assert json.loads((this.folder / "metrics.json").read_text())["headline"] != told
+    assert published_headline(tmp_path, date(2025, 10, 24), "sample") == told
+    assert published_headline(tmp_path, date(2025, 10, 24), "csv") is None
+    assert published_headline(tmp_path, date(2025, 10, 17), "sample") is None

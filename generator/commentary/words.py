@@ -321,8 +321,10 @@ def write_words(m, market, settings, env, *, note=None, previous_headline: str |
                     overridden=overridden), doc
 
 
-def previous_headline(market, settings, env, session) -> str | None:
-    """The headline of the issue for the week before `session`'s (None when there is no such week)."""
+def previous_headline(market, settings, env, session, *, published=None) -> str | None:
+    """The headline of the issue for the week before `session`'s (None when there is no such week).
+    `published(day)` gives the headline an issue of that week already printed (the build reads it from that
+    issue's metrics.json), which is taken instead of computing that week's metrics and words again."""
     from generator.commentary import write_commentary
     from generator.metrics import compute_metrics
     from generator.metrics.document import metrics_document
@@ -336,6 +338,9 @@ def previous_headline(market, settings, env, session) -> str | None:
     if before is None or index.get_loc(before) < 2:
         return None
 
+    told = published(before.date()) if published is not None else None
+    if told:
+        return told
     cut = cut_at(market, before)
     m = compute_metrics(cut, settings, before)
     c = write_commentary(m, settings)
