@@ -140,7 +140,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # "above since <start>" holds only without dips below inside the move (runs bridge short dips)
         start = (Fact("start", "breakouts.current.start", pair, "date"),
                  Fact("dips", "breakouts.current.dips", pair, "count"))
-        exact.append(is_("breakouts.current.dips", b.current.dips, pair, "dips below the average"))
+        exact.append(is_("breakouts.current.dips", b.current.dips, pair, "dips below the average",
+                         -1 if b.current.dips else 0))
         dips = exact[-1]
         if failed + sustained == 0:
             paragraphs.append((say("breakout_first", pair, counts + start,
