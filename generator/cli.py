@@ -604,33 +604,99 @@ def unstable_feed_ids(settings, base_url: str) -> str | None:
 @main.command()
 @SETTINGS_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Reports folder (default: output.dir).")
-@click.option("--site-dir", type=click.Path(file_okay=False), help="Site folder (default: site.dir).")
+@click.option("--site-dir", type=click.Path(file_okay=False),
+              help="Site folder (default: site.dir); with --to, where the site is built before it is uploaded.")
 @click.option("--base-url", help="Public URL of the site (default: site.base_url).")
+@click.option("--to", "to", metavar="s3://BUCKET/PREFIX",
+              help="Also upload the site to S3-compatible object storage (endpoint from AWS_ENDPOINT_URL, "
+                   "credentials and region from the AWS_* variables or ~/.aws); only changed files are sent.")
+@click.option("--delete", is_flag=True, help="With --to: remove objects under the prefix that the site no longer has.")
+@click.option("--dry-run", is_flag=True, help="With --to: list what would be uploaded or deleted; change nothing.")
 @click.option("--allow-sample-data", is_flag=True, help="RISK: also publish issues built from synthetic sample data.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: also publish issues whose fact-check has open flags.")
 @WAIT_OPTION
 @expected_errors
-def publish(settings_path, out_dir, site_dir, base_url, allow_sample_data, allow_flagged, wait) -> None:
-    """Build or update the static site: issue pages, home, archive, Atom feed, sitemap."""
+def publish(settings_path, out_dir, site_dir, base_url, to, delete, dry_run, allow_sample_data, allow_flagged,
+            wait) -> None:
+    """Build or update the static site: issue pages, home, archive, Atom feed, sitemap (and upload it, --to)."""
     from generator.publish.site import publish_site
 
+    if (delete or dry_run) and not to:
+        raise click.UsageError("--delete and --dry-run go with --to s3://bucket/prefix")
     settings = _settings(settings_path)
     reports = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
     target = Path(site_dir) if site_dir else settings.resolve(settings.site.dir)
+    options = dict(allow_sample=allow_sample_data, allow_flagged=allow_flagged)
     with _lock(settings, "publish", wait):
-        result = publish_site(settings, reports, target, base_url or settings.site.base_url,
-                              allow_sample=allow_sample_data, allow_flagged=allow_flagged)
+        if to:
+            result = _publish_to_bucket(settings, reports, target, base_url or settings.site.base_url, to,
+                                        delete, dry_run, options)
+        else:
+            result = publish_site(settings, reports, target, base_url or settings.site.base_url, **options)
     if result.skipped:
         info(f"not published (sample data, incomplete, or open fact-check flags): {', '.join(result.skipped)}")
     feed_warning = unstable_feed_ids(settings, base_url or settings.site.base_url)
     if feed_warning:
         info(f"warning: {feed_warning}")
+    if dry_run:
+        return
     if not result.changed:
         click.echo(f"{target}: up to date ({result.total} issues); nothing to publish")
     else:
         again = f", republished {len(result.republished)} rebuilt ({', '.join(result.republished)})" \
             if result.republished else ""
         click.echo(f"{target}: published {len(result.added)} new issue(s){again}, {result.total} in all")
+
+
+def _publish_to_bucket(settings, reports: Path, site: Path, base_url, to: str, delete: bool, dry_run: bool,
+                       options: dict):
+    """Build the site in its folder as for a folder target, then sync the folder to the bucket. The bucket is
+    listed first, so a wrong setup stops before the folder or the bucket changes (generator.publish.s3)."""
+    import tempfile
+
+    from generator.publish import s3
+    from generator.publish.site import publish_site
+
+    bucket = s3.parse_target(to)
+    s3.require_boto3(bucket)
+    started = time.perf_counter()
+    store = s3.Store(bucket)
+    detail(f"{bucket}: endpoint {store.endpoint}, boto3 client ready in {time.perf_counter() - started:.2f}s")
+    remote = store.remote()
+    s3.refuse_a_lost_folder(site, remote, bucket)
+    if not dry_run:
+        result = publish_site(settings, reports, site, base_url, **options)
+        synced = s3.sync(store, site, remote, delete=delete, on_upload=lambda up: detail(f"  put {up.name}"))
+        _report_sync(bucket, synced, delete)
+        return result
+    with tempfile.TemporaryDirectory(prefix=".capweekly-dry-run-") as scratch:
+        copy = Path(scratch) / "site"
+        if site.is_dir():  # a hard-linked copy: publish_site never writes through an existing file
+            from generator.publish.site import link_tree
+
+            link_tree(site, copy)
+        result = publish_site(settings, reports, copy, base_url, **options)
+        todo = s3.plan(copy, remote)
+    for up in todo.uploads:
+        click.echo(f"would upload {'new' if up.new else 'changed'} {bucket.key(up.name)} "
+                   f"({up.content_type}; {up.cache_control}; {up.size:,} bytes)")
+    for name in todo.extra:
+        click.echo(f"would {'delete' if delete else 'keep (not in the site; --delete removes it)'} "
+                   f"{bucket.key(name)}")
+    click.echo(f"{bucket}: dry run: {len(todo.uploads)} to upload, {todo.unchanged} unchanged, "
+               f"{len(todo.extra) if delete else 0} to delete; nothing was changed")
+    return result
+
+
+def _report_sync(bucket, synced, delete: bool) -> None:
+    if not synced.uploaded and not synced.deleted:
+        click.echo(f"{bucket}: up to date ({synced.unchanged} files); nothing uploaded")
+    else:
+        click.echo(f"{bucket}: uploaded {len(synced.uploaded)} file(s) ({synced.bytes:,} bytes), "
+                   f"{synced.unchanged} unchanged, deleted {len(synced.deleted)}")
+    if synced.kept:
+        info(f"{bucket}: {len(synced.kept)} object(s) under the prefix are not in the site and were kept "
+             "(--delete removes them)")
 
 
 @main.command()
