@@ -323,7 +323,7 @@ def sync(store: Store, site: Path, remote: Remote, *, delete: bool = False, on_u
     """Upload what changed, in order; then the manifest; then, with `delete`, remove what the site no longer has."""
     todo = plan(site, remote)
     manifest = {n: v for n, v in remote.manifest.items() if n in remote.objects}
-    if todo.uploads or (delete and todo.extra):
+    if todo.uploads:
         # The write probe: the manifest as it was (or an empty one). Read-only credentials stop here, before
         # any page goes out.
         store.put_manifest(manifest)
