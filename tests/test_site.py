@@ -594,6 +594,12 @@ def test_an_unchanged_site_uploads_nothing_and_one_changed_issue_only_what_chang
     assert sorted(puts) == sorted(changed)
     objects = _objects(aws, bucket)
     assert all(objects[name]["Metadata"]["sha256"] == digest for name, digest in after.items())
+    # From a machine without the site folder (its numbers and correction times): refused, nothing changed.
+    calls.clear()
+    elsewhere = tmp_path / "elsewhere"
+    line = _one_line_error(_publish_to(own, elsewhere, f"s3://{bucket}/"), 4)
+    assert f"s3://{bucket}/ already holds a published site" in line and str(elsewhere) in line
+    assert calls == [] and not elsewhere.exists()
 
 
 def _links(html: str, key: str) -> set[str]:

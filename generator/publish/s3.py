@@ -21,14 +21,15 @@ by hand. The manifest is written after the uploads; a missing or damaged one mea
 once more, never that a change is missed.
 
 Order, so that no page ever links to an object not yet there: assets (charts, PDFs, metrics) first, then
-issue pages, then the other pages (archive, about, methodology, 404), the home page, feed and sitemap last;
-within each group new objects before replaced ones. Each PUT is atomic (a reader gets the old object or
-the new, never part of one), but a set of PUTs is not: what is guaranteed is that nothing is written until
-the bucket has been listed and a write has succeeded (the manifest, rewritten as it was), so no credentials,
-no bucket, access denied and an endpoint that is down all stop before the first file; a failure later
-leaves the bucket with the new assets and pages uploaded so far and the old home page and feed, and the
-next publish uploads the rest. Nothing is deleted unless asked (`--delete`), and then only under the
-prefix, after every upload succeeded.
+issue pages, then the other pages (archive, about, methodology, 404), then the sitemap, the feed and the
+home page last; within each group new objects before replaced ones. Each PUT is atomic (a reader gets the
+old object or the new, never part of one), but a set of PUTs is not. What is guaranteed: the bucket is
+listed before the site folder is built, and a write succeeds (the manifest, rewritten as it was) before
+the first file, so no credentials, no bucket, access denied and an endpoint that is down all stop with the
+bucket unchanged (all but a key that may read and not write stop before the site folder is touched too).
+A failure later leaves the bucket with the new assets and pages uploaded so far and the old home page and
+feed, and the next publish uploads the rest. Nothing is deleted unless asked (`--delete`), and then only
+under the prefix, after every upload succeeded.
 """
 
 from __future__ import annotations
