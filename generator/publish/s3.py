@@ -39,6 +39,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 from generator.errors import CapweeklyError, RefusedError, ServiceError
@@ -320,8 +321,13 @@ def refuse_a_lost_folder(site: Path, remote: Remote, target: Target) -> None:
                            "--site-dir with the folder last published from")
 
 
+UPLOAD_THREADS = 8  # a PUT mostly waits on the network; botocore keeps 10 connections per client
+
+
 def sync(store: Store, site: Path, remote: Remote, *, delete: bool = False, on_upload=None) -> SyncResult:
-    """Upload what changed, in order; then the manifest; then, with `delete`, remove what the site no longer has."""
+    """Upload what changed, in order; then the manifest; then, with `delete`, remove what the site no longer has.
+    Each group of the order (generator.publish.s3.stage, new before replaced) is uploaded on several threads and
+    finished before the next starts, so the order between groups holds."""
     todo = plan(site, remote)
     manifest = {n: v for n, v in remote.manifest.items() if n in remote.objects}
     if todo.uploads:
@@ -329,14 +335,17 @@ def sync(store: Store, site: Path, remote: Remote, *, delete: bool = False, on_u
         # any page goes out.
         store.put_manifest(manifest)
     sent = 0
-    for up in todo.uploads:
-        body = (site / up.name).read_bytes()
-        etag = store.put(up.name, body, up.content_type, up.cache_control, up.sha256)
-        manifest[up.name] = {"sha256": up.sha256, "etag": etag, "size": up.size, "content_type": up.content_type,
-                             "cache_control": up.cache_control}
-        sent += up.size
-        if on_upload:
-            on_upload(up)
+    try:
+        for _, group in groupby(todo.uploads, key=lambda u: (stage(u.name), not u.new)):
+            for up, etag in _put_all(store, site, list(group)):
+                manifest[up.name] = {"sha256": up.sha256, "etag": etag, "size": up.size,
+                                     "content_type": up.content_type, "cache_control": up.cache_control}
+                sent += up.size
+                if on_upload:
+                    on_upload(up)
+    except BaseException:
+        _try_manifest(store, manifest)  # what did go up is not sent again next time, if the store still answers
+        raise
     deleted = list(todo.extra) if delete else []
     for name in deleted:
         manifest.pop(name, None)
@@ -346,3 +355,25 @@ def sync(store: Store, site: Path, remote: Remote, *, delete: bool = False, on_u
         store.delete(deleted)
     return SyncResult(tuple(u.name for u in todo.uploads), tuple(deleted), todo.unchanged,
                       () if delete else todo.extra, sent)
+
+
+def _put_all(store: Store, site: Path, group: list[Upload]):
+    """Upload one group on a few threads; yield (upload, etag) in the group's order; stop at the first failure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    put = lambda up: store.put(up.name, (site / up.name).read_bytes(), up.content_type,  # noqa: E731
+                               up.cache_control, up.sha256)
+    pool = ThreadPoolExecutor(max_workers=min(UPLOAD_THREADS, len(group)))
+    try:
+        futures = [(up, pool.submit(put, up)) for up in group]
+        for up, future in futures:
+            yield up, future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _try_manifest(store: Store, manifest: dict) -> None:
+    try:
+        store.put_manifest({n: manifest[n] for n in sorted(manifest)})
+    except Exception:  # noqa: BLE001 - the first failure is the one to report
+        pass
