@@ -627,10 +627,11 @@ def publish(settings_path, out_dir, site_dir, base_url, to, delete, dry_run, all
     reports = Path(out_dir) if out_dir else settings.resolve(settings.output.dir)
     target = Path(site_dir) if site_dir else settings.resolve(settings.site.dir)
     options = dict(allow_sample=allow_sample_data, allow_flagged=allow_flagged)
+    synced = None
     with _lock(settings, "publish", wait):
         if to:
-            result = _publish_to_bucket(settings, reports, target, base_url or settings.site.base_url, to,
-                                        delete, dry_run, options)
+            result, synced = _publish_to_bucket(settings, reports, target, base_url or settings.site.base_url, to,
+                                                delete, dry_run, options)
         else:
             result = publish_site(settings, reports, target, base_url or settings.site.base_url, **options)
     if result.skipped:
@@ -646,12 +647,15 @@ def publish(settings_path, out_dir, site_dir, base_url, to, delete, dry_run, all
         again = f", republished {len(result.republished)} rebuilt ({', '.join(result.republished)})" \
             if result.republished else ""
         click.echo(f"{target}: published {len(result.added)} new issue(s){again}, {result.total} in all")
+    if synced:
+        _report_sync(synced, delete)
 
 
 def _publish_to_bucket(settings, reports: Path, site: Path, base_url, to: str, delete: bool, dry_run: bool,
                        options: dict):
     """Build the site in its folder as for a folder target, then sync the folder to the bucket. The bucket is
-    listed first, so a wrong setup stops before the folder or the bucket changes (generator.publish.s3)."""
+    listed first, so a wrong setup stops before the folder changes (all but a key that may read and not write)
+    and before the bucket does (generator.publish.s3). A dry run builds into a hard-linked copy of the folder."""
     import tempfile
 
     from generator.publish import s3
@@ -667,8 +671,7 @@ def _publish_to_bucket(settings, reports: Path, site: Path, base_url, to: str, d
     if not dry_run:
         result = publish_site(settings, reports, site, base_url, **options)
         synced = s3.sync(store, site, remote, delete=delete, on_upload=lambda up: detail(f"  put {up.name}"))
-        _report_sync(bucket, synced, delete)
-        return result
+        return result, (bucket, synced)
     with tempfile.TemporaryDirectory(prefix=".capweekly-dry-run-") as scratch:
         copy = Path(scratch) / "site"
         if site.is_dir():  # a hard-linked copy: publish_site never writes through an existing file
@@ -685,15 +688,16 @@ def _publish_to_bucket(settings, reports: Path, site: Path, base_url, to: str, d
                    f"{bucket.key(name)}")
     click.echo(f"{bucket}: dry run: {len(todo.uploads)} to upload, {todo.unchanged} unchanged, "
                f"{len(todo.extra) if delete else 0} to delete; nothing was changed")
-    return result
+    return result, None
 
 
-def _report_sync(bucket, synced, delete: bool) -> None:
+def _report_sync(sent, delete: bool) -> None:
+    bucket, synced = sent
     if not synced.uploaded and not synced.deleted:
         click.echo(f"{bucket}: up to date ({synced.unchanged} files); nothing uploaded")
     else:
         click.echo(f"{bucket}: uploaded {len(synced.uploaded)} file(s) ({synced.bytes:,} bytes), "
-                   f"{synced.unchanged} unchanged, deleted {len(synced.deleted)}")
+                   f"{synced.unchanged} unchanged" + (f", deleted {len(synced.deleted)}" if delete else ""))
     if synced.kept:
         info(f"{bucket}: {len(synced.kept)} object(s) under the prefix are not in the site and were kept "
              "(--delete removes them)")

@@ -539,6 +539,35 @@ def _own_reports(reports: Path, tmp_path: Path, *days: str) -> Path:
     return own
 
 
+@pytest.mark.parametrize("name, kind, cache", [
+    ("index.html", "text/html; charset=utf-8", "public, max-age=60"),
+    ("feed.xml", "application/atom+xml; charset=utf-8", "public, max-age=60"),
+    ("archive/index.html", "text/html; charset=utf-8", "public, max-age=300"),
+    ("issues/2024-07-05/charts/social.png", "image/png", "public, max-age=86400"),
+    ("issues/2024-07-05/report.pdf", "application/pdf", "public, max-age=86400"),
+    ("assets/logo.svg", "image/svg+xml", "public, max-age=86400"),
+    ("assets/site.3f9a1c2e7b.css", "text/css; charset=utf-8", "public, max-age=31536000, immutable"),
+    ("assets/serif-5d41402abc4b2a76.woff2", "font/woff2", "public, max-age=31536000, immutable"),
+    ("charts/ratio-20240628.png", "image/png", "public, max-age=86400"),  # a date, not a content hash
+    ("robots", "application/octet-stream", "public, max-age=86400"),
+])
+def test_content_type_and_cache_control_by_name(name, kind, cache):
+    from generator.publish.s3 import cache_control, content_type
+
+    assert (content_type(name), cache_control(name)) == (kind, cache)
+
+
+def test_s3_targets():
+    from generator.publish.s3 import Target, parse_target
+
+    assert parse_target("s3://my-bucket") == Target("my-bucket", "")
+    assert parse_target("s3://my-bucket//news//weekly/") == Target("my-bucket", "news/weekly/")
+    assert str(parse_target("s3://my-bucket/news")) == "s3://my-bucket/news/"
+    for bad in ("s3://My_Bucket/x", "https://my-bucket/x", "my-bucket/x", "s3://"):
+        with pytest.raises(PublishError):
+            parse_target(bad)
+
+
 def test_a_first_publish_uploads_every_file_typed_cached_and_in_order(reports, aws, bucket, calls, tmp_path):
     site = tmp_path / "site"
     result = _publish_to(reports, site, f"s3://{bucket}/www")

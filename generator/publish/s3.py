@@ -65,7 +65,8 @@ ISSUE_FILE = "public, max-age=86400"
 PAGE = "public, max-age=300"
 FRONT = "public, max-age=60"
 FRONT_PAGES = ("index.html", "feed.xml", "sitemap.xml")
-HASHED_NAME = re.compile(r"[.-][0-9a-f]{8,64}\.[a-z0-9]+$")
+# A hash has a letter in it: chart-20240628.png is a date, not a content hash.
+HASHED_NAME = re.compile(r"[.-](?=[0-9]*[a-f])[0-9a-f]{8,64}\.[a-z0-9]+$")
 
 
 def content_type(name: str) -> str:
