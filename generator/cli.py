@@ -661,13 +661,7 @@ def _publish_to_bucket(settings, reports: Path, site: Path, base_url, to: str, d
     from generator.publish import s3
     from generator.publish.site import publish_site
 
-    bucket = s3.parse_target(to)
-    s3.require_boto3(bucket)
-    started = time.perf_counter()
-    store = s3.Store(bucket)
-    detail(f"{bucket}: endpoint {store.endpoint}, boto3 client ready in {time.perf_counter() - started:.2f}s")
-    remote = store.remote()
-    s3.refuse_a_lost_folder(site, remote, bucket)
+    bucket, store, remote = _open_bucket(to, site)
     if not dry_run:
         result = publish_site(settings, reports, site, base_url, **options)
         synced = s3.sync(store, site, remote, delete=delete, on_upload=lambda up: detail(f"  put {up.name}"))
@@ -708,9 +702,11 @@ def _report_sync(sent, delete: bool) -> None:
 @click.option("--skip-send", is_flag=True, help="Run update, build and publish only.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: publish and send even if the fact-check has open flags.")
 @click.option("--strict", is_flag=True, help="Treat the build's warnings as errors: nothing published or sent.")
+@click.option("--to", "to", metavar="s3://BUCKET/PREFIX",
+              help="Also upload the site to object storage (as publish --to) before anything is sent.")
 @WAIT_OPTION
 @expected_errors
-def weekly(settings_path, skip_send, allow_flagged, strict, wait) -> None:
+def weekly(settings_path, skip_send, allow_flagged, strict, to, wait) -> None:
     """The Friday job: data update, build, publish, send; stops at the first failure with nothing sent."""
     settings = _settings(settings_path)
     if settings.data.source == "sample":
@@ -720,10 +716,26 @@ def weekly(settings_path, skip_send, allow_flagged, strict, wait) -> None:
 
         require_postal_address(settings, settings_path)  # before the build: nothing done without it
     with _lock(settings, "weekly", wait):
-        _weekly(settings, skip_send, allow_flagged, strict)
+        bucket = _open_bucket(to, settings.resolve(settings.site.dir)) if to else None  # a wrong setup stops here
+        _weekly(settings, skip_send, allow_flagged, strict, bucket)
 
 
-def _weekly(settings, skip_send: bool, allow_flagged: bool, strict: bool = False) -> None:
+def _open_bucket(to: str, site: Path):
+    """The bucket of --to, listed: no credentials, no bucket, access denied or an endpoint down stop here,
+    before anything is built or written (generator.publish.s3)."""
+    from generator.publish import s3
+
+    bucket = s3.parse_target(to)
+    s3.require_boto3(bucket)
+    started = time.perf_counter()
+    store = s3.Store(bucket)
+    detail(f"{bucket}: endpoint {store.endpoint}, boto3 client ready in {time.perf_counter() - started:.2f}s")
+    remote = store.remote()
+    s3.refuse_a_lost_folder(site, remote, bucket)
+    return bucket, store, remote
+
+
+def _weekly(settings, skip_send: bool, allow_flagged: bool, strict: bool = False, bucket=None) -> None:
     from datetime import datetime, timezone
 
     from generator.pipeline import build_issue
@@ -751,6 +763,11 @@ def _weekly(settings, skip_send: bool, allow_flagged: bool, strict: bool = False
                           settings.site.base_url, allow_flagged=allow_flagged)
     click.echo(f"site: {len(result.added)} new issue(s)" + (f", {len(result.republished)} republished"
                if result.republished else "") if result.changed else "site: up to date")
+    if bucket:  # the web edition is up before any email links to it
+        from generator.publish import s3
+
+        target, store, remote = bucket
+        _report_sync((target, s3.sync(store, settings.resolve(settings.site.dir), remote)), False)
     if skip_send:
         return
     issue = load_issue(built.folder)

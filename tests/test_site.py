@@ -18,6 +18,7 @@ from generator.charts.style import shown_type_px
 from generator.pipeline import build_issue
 from generator.publish.site import PublishError, publish_site
 from tests.conftest import ROOT
+from tests.s3_server import aws, bucket, bucket_objects, calls, s3_client, s3_endpoint  # noqa: F401 (fixtures)
 
 BASE = "https://example.com/smallcaps/"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -439,72 +440,6 @@ S3_TYPES = {".html": "text/html; charset=utf-8", ".png": "image/png", ".pdf": "a
             ".json": "application/json", ".xml": "application/xml; charset=utf-8"}
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """A real S3 server (moto's, werkzeug over HTTP) on a free loopback port, for this module's tests."""
-    import logging
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def aws(s3_endpoint, monkeypatch, tmp_path):
-    """The standard AWS_* chain pointed at the loopback server, and nothing of the developer's ~/.aws."""
-    for name in [n for n in __import__("os").environ if n.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-role probe on a developer's machine
-    return s3_endpoint
-
-
-def _s3(endpoint: str):
-    import boto3
-
-    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
-                        region_name="us-east-1")
-
-
-@pytest.fixture
-def bucket(aws, request):
-    """A fresh, empty bucket named after the test."""
-    name = re.sub(r"[^a-z0-9-]", "-", request.node.name.lower())[:50].strip("-")
-    _s3(aws).create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    """Every PutObject and DeleteObjects the publish makes, in order, from the client's own event hooks."""
-    from generator.publish import s3
-
-    seen: list[tuple[str, str]] = []
-    make = s3.make_client
-
-    def recording():
-        client = make()
-        client.meta.events.register("before-parameter-build.s3.PutObject",
-                                    lambda params, **_: seen.append(("put", params["Key"])))
-        client.meta.events.register(
-            "before-parameter-build.s3.DeleteObjects",
-            lambda params, **_: seen.extend(("delete", o["Key"]) for o in params["Delete"]["Objects"]))
-        return client
-
-    monkeypatch.setattr(s3, "make_client", recording)
-    return seen
-
-
 def _publish_to(reports_dir: Path, site_dir: Path, to: str, *extra: str):
     from click.testing import CliRunner
 
@@ -513,13 +448,6 @@ def _publish_to(reports_dir: Path, site_dir: Path, to: str, *extra: str):
 
     return CliRunner().invoke(main, ["publish", "--settings", str(SETTINGS), "--out", str(reports_dir),
                                      "--site-dir", str(site_dir), "--base-url", BASE, "--to", to, *extra])
-
-
-def _objects(endpoint: str, bucket: str, prefix: str = "") -> dict[str, dict]:
-    client = _s3(endpoint)
-    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-            for o in page.get("Contents", [])]
-    return {k: client.head_object(Bucket=bucket, Key=k) for k in keys}
 
 
 def _sha(path: Path) -> str:
@@ -573,7 +501,7 @@ def test_a_first_publish_uploads_every_file_typed_cached_and_in_order(reports, a
     result = _publish_to(reports, site, f"s3://{bucket}/www")
     assert result.exit_code == 0, result.output
     files = _tree(site)
-    objects = _objects(aws, bucket)
+    objects = bucket_objects(aws, bucket)
     assert set(objects) == {f"www/{name}" for name in files} | {"www/.capweekly-manifest.json"}
     for name, digest in files.items():
         head = objects[f"www/{name}"]
@@ -621,7 +549,7 @@ def test_an_unchanged_site_uploads_nothing_and_one_changed_issue_only_what_chang
     assert not any(n.startswith("issues/2024-07-05/") or n.endswith((".png", ".pdf")) for n in changed)
     puts = [key for kind, key in calls if kind == "put" and key != ".capweekly-manifest.json"]
     assert sorted(puts) == sorted(changed)
-    objects = _objects(aws, bucket)
+    objects = bucket_objects(aws, bucket)
     assert all(objects[name]["Metadata"]["sha256"] == digest for name, digest in after.items())
     # From a machine without the site folder (its numbers and correction times): refused, nothing changed.
     calls.clear()
@@ -667,7 +595,7 @@ def test_no_page_links_to_an_object_not_yet_uploaded(reports, aws, bucket, calls
 
 
 def test_delete_only_when_asked_only_under_the_prefix_and_after_the_uploads(reports, aws, bucket, calls, tmp_path):
-    client = _s3(aws)
+    client = s3_client(aws)
     for key in ("www/old-issue/index.html", "www-old/index.html", "other/index.html"):
         client.put_object(Bucket=bucket, Key=key, Body=b"<p>old</p>")
     site = tmp_path / "site"
@@ -677,13 +605,13 @@ def test_delete_only_when_asked_only_under_the_prefix_and_after_the_uploads(repo
     assert "www-old/" not in dry.stdout and "other/" not in dry.stdout
     assert calls == [] and not site.exists()  # a dry run changes neither the bucket nor the site folder
     kept = _publish_to(reports, site, f"s3://{bucket}/www")
-    assert kept.exit_code == 0 and "www/old-issue/index.html" in _objects(aws, bucket)
+    assert kept.exit_code == 0 and "www/old-issue/index.html" in bucket_objects(aws, bucket)
     assert "1 object(s) under the prefix are not in the site and were kept" in kept.stderr
     calls.clear()
     deleted = _publish_to(reports, site, f"s3://{bucket}/www", "--delete")
     assert deleted.exit_code == 0, deleted.output
     assert calls == [("put", "www/.capweekly-manifest.json"), ("delete", "www/old-issue/index.html")]
-    objects = _objects(aws, bucket)
+    objects = bucket_objects(aws, bucket)
     assert "www/old-issue/index.html" not in objects
     assert {"www-old/index.html", "other/index.html", "www/index.html"} <= set(objects)
 
@@ -694,7 +622,7 @@ def test_a_browser_gets_the_types_and_cache_headers(reports, aws, bucket, tmp_pa
 
     site = tmp_path / "site"
     assert _publish_to(reports, site, f"s3://{bucket}/www").exit_code == 0
-    _s3(aws).put_bucket_policy(Bucket=bucket, Policy=json.dumps({  # a public site's bucket (README)
+    s3_client(aws).put_bucket_policy(Bucket=bucket, Policy=json.dumps({  # a public site's bucket (README)
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                                                 "Resource": f"arn:aws:s3:::{bucket}/www/*"}]}))
     host, port = urlparse(aws).hostname, urlparse(aws).port
@@ -739,7 +667,7 @@ def test_errors_name_the_target_and_what_to_do_and_publish_nothing(reports, aws,
     assert f"s3://{bucket}/www/ (endpoint http://127.0.0.1:{closed})" in line and "cannot reach" in line
     assert "AWS_ENDPOINT_URL" in line
     assert calls == [] and not site.exists()  # stopped before the site folder or the bucket changed
-    assert _objects(aws, bucket) == {}
+    assert bucket_objects(aws, bucket) == {}
     line = _one_line_error(_publish_to(reports, site, "/var/www/site"), 3)
     assert "/var/www/site: not an S3 target" in line
     from click.testing import CliRunner
@@ -778,4 +706,4 @@ def test_read_only_credentials_stop_before_the_first_file(reports, aws, bucket, 
         assert "refused the credentials" in line and "AWS_SECRET_ACCESS_KEY" in line
     finally:
         auth(b"inf")
-    assert _objects(aws, bucket) == {}
+    assert bucket_objects(aws, bucket) == {}
