@@ -666,6 +666,9 @@ def test_errors_name_the_target_and_what_to_do_and_publish_nothing(reports, aws,
     line = _one_line_error(_publish_to(reports, site, f"s3://{bucket}/www"), 5)
     assert f"s3://{bucket}/www/ (endpoint http://127.0.0.1:{closed})" in line and "cannot reach" in line
     assert "AWS_ENDPOINT_URL" in line
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "minio.internal:9000")  # the scheme forgotten
+    line = _one_line_error(_publish_to(reports, site, f"s3://{bucket}/www"), 3)
+    assert f"s3://{bucket}/www/: Invalid endpoint" in line and "set AWS_ENDPOINT_URL" in line
     assert calls == [] and not site.exists()  # stopped before the site folder or the bucket changed
     assert bucket_objects(aws, bucket) == {}
     line = _one_line_error(_publish_to(reports, site, "/var/www/site"), 3)

@@ -188,7 +188,17 @@ class Store:
 
     def __init__(self, target: Target, client=None) -> None:
         self.target = target
-        self.client = client or make_client()
+        try:
+            self.client = client or make_client()
+        except ValueError as exc:  # botocore's word for a malformed AWS_ENDPOINT_URL
+            raise PublishError(f"{target}: {' '.join(str(exc).split())}",
+                               "set AWS_ENDPOINT_URL to the store's URL, e.g. https://host:9000, or unset it for "
+                               "AWS") from None
+        except Exception as exc:  # noqa: BLE001 - botocore's own errors, e.g. a broken ~/.aws/config
+            error = s3_error(exc, target, "reach", None)
+            if error is None:
+                raise
+            raise error from None
 
     @property
     def endpoint(self) -> str:
