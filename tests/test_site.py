@@ -18,6 +18,7 @@ from generator.charts.style import shown_type_px
 from generator.pipeline import build_issue
 from generator.publish.site import PublishError, publish_site
 from tests.conftest import ROOT
+from tests.s3_server import aws, bucket, bucket_objects, calls, s3_client, s3_endpoint  # noqa: F401 (fixtures)
 
 BASE = "https://example.com/smallcaps/"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -431,3 +432,281 @@ def test_axe_finds_no_violation(browser, site, reports, width):
                 (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
         page.close()
     assert found == {}
+
+
+# --- The site on object storage: `publish --to s3://...` against moto's S3 server on loopback -------------------
+
+S3_TYPES = {".html": "text/html; charset=utf-8", ".png": "image/png", ".pdf": "application/pdf",
+            ".json": "application/json", ".xml": "application/xml; charset=utf-8"}
+
+
+def _publish_to(reports_dir: Path, site_dir: Path, to: str, *extra: str):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from tests.conftest import SETTINGS
+
+    return CliRunner().invoke(main, ["publish", "--settings", str(SETTINGS), "--out", str(reports_dir),
+                                     "--site-dir", str(site_dir), "--base-url", BASE, "--to", to, *extra])
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): _sha(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _own_reports(reports: Path, tmp_path: Path, *days: str) -> Path:
+    own = tmp_path / "reports"
+    for day in days:
+        shutil.copytree(reports / day, own / day)
+    return own
+
+
+@pytest.mark.parametrize("name, kind, cache", [
+    ("index.html", "text/html; charset=utf-8", "public, max-age=60"),
+    ("feed.xml", "application/atom+xml; charset=utf-8", "public, max-age=60"),
+    ("archive/index.html", "text/html; charset=utf-8", "public, max-age=300"),
+    ("issues/2024-07-05/charts/social.png", "image/png", "public, max-age=86400"),
+    ("issues/2024-07-05/report.pdf", "application/pdf", "public, max-age=86400"),
+    ("assets/logo.svg", "image/svg+xml", "public, max-age=86400"),
+    ("assets/site.3f9a1c2e7b.css", "text/css; charset=utf-8", "public, max-age=31536000, immutable"),
+    ("assets/serif-5d41402abc4b2a76.woff2", "font/woff2", "public, max-age=31536000, immutable"),
+    ("charts/ratio-20240628.png", "image/png", "public, max-age=86400"),  # a date, not a content hash
+    ("robots", "application/octet-stream", "public, max-age=86400"),
+])
+def test_content_type_and_cache_control_by_name(name, kind, cache):
+    from generator.publish.s3 import cache_control, content_type
+
+    assert (content_type(name), cache_control(name)) == (kind, cache)
+
+
+def test_s3_targets():
+    from generator.publish.s3 import Target, parse_target
+
+    assert parse_target("s3://my-bucket") == Target("my-bucket", "")
+    assert parse_target("s3://my-bucket//news//weekly/") == Target("my-bucket", "news/weekly/")
+    assert str(parse_target("s3://my-bucket/news")) == "s3://my-bucket/news/"
+    for bad in ("s3://My_Bucket/x", "https://my-bucket/x", "my-bucket/x", "s3://"):
+        with pytest.raises(PublishError):
+            parse_target(bad)
+
+
+def test_a_first_publish_uploads_every_file_typed_cached_and_in_order(reports, aws, bucket, calls, tmp_path):
+    site = tmp_path / "site"
+    result = _publish_to(reports, site, f"s3://{bucket}/www")
+    assert result.exit_code == 0, result.output
+    files = _tree(site)
+    objects = bucket_objects(aws, bucket)
+    assert set(objects) == {f"www/{name}" for name in files} | {"www/.capweekly-manifest.json"}
+    for name, digest in files.items():
+        head = objects[f"www/{name}"]
+        expected = "application/atom+xml; charset=utf-8" if name == "feed.xml" else S3_TYPES[Path(name).suffix]
+        assert head["ContentType"] == expected, name
+        assert head["Metadata"]["sha256"] == digest, name
+        age = int(re.search(r"max-age=(\d+)", head["CacheControl"]).group(1))
+        if name in ("index.html", "feed.xml", "sitemap.xml"):
+            assert age <= 300, name  # the home page, feed and sitemap change every week
+        elif name.endswith(".html") or name.endswith("/published.json"):
+            assert age <= 3600, name  # a page changes when a neighbour appears, a stamp when it is rebuilt
+        else:
+            assert age >= 86400, name  # charts, PDFs, metrics: the same until the issue is rebuilt
+        assert "immutable" not in head["CacheControl"], name  # no name here carries its content's hash
+    puts = [key.removeprefix("www/") for kind, key in calls if kind == "put"]
+    assert puts[0] == puts[-1] == ".capweekly-manifest.json"  # the write probe first, the manifest last
+    site_puts = puts[1:-1]
+    assert sorted(site_puts) == sorted(files)  # each file once
+    group = lambda n: (0 if not n.endswith((".html", ".xml")) else 1 if n.startswith("issues/") else  # noqa: E731
+                       3 if n == "feed.xml" else 4 if n == "index.html" else 2)
+    assert [group(n) for n in site_puts] == sorted(group(n) for n in site_puts)
+    assert site_puts[-2:] == ["feed.xml", "index.html"]
+    assert f"s3://{bucket}/www/: uploaded {len(files)} file(s)" in result.stdout
+
+
+def test_an_unchanged_site_uploads_nothing_and_one_changed_issue_only_what_changed(reports, aws, bucket, calls,
+                                                                                  tmp_path):
+    own = _own_reports(reports, tmp_path, "2024-06-28", "2024-07-05")
+    site = tmp_path / "site"
+    assert _publish_to(own, site, f"s3://{bucket}/").exit_code == 0
+    calls.clear()
+    again = _publish_to(own, site, f"s3://{bucket}/")
+    assert again.exit_code == 0 and calls == []
+    assert f"s3://{bucket}/: up to date ({len(_tree(site))} files); nothing uploaded" in again.stdout
+    before = _tree(site)
+    page = own / "2024-06-28" / "site.html"  # a typo fixed and the issue rebuilt
+    html = page.read_text()
+    word = re.search(r"<p>([A-Z][a-z]+) ", html).group(1)
+    page.write_text(html.replace(f"<p>{word} ", f"<p>{word}, corrected, ", 1))
+    fixed = _publish_to(own, site, f"s3://{bucket}/")
+    assert fixed.exit_code == 0, fixed.output
+    after = _tree(site)
+    changed = {name for name, digest in after.items() if before.get(name) != digest}
+    assert "issues/2024-06-28/index.html" in changed and "feed.xml" in changed
+    assert not any(n.startswith("issues/2024-07-05/") or n.endswith((".png", ".pdf")) for n in changed)
+    puts = [key for kind, key in calls if kind == "put" and key != ".capweekly-manifest.json"]
+    assert sorted(puts) == sorted(changed)
+    objects = bucket_objects(aws, bucket)
+    assert all(objects[name]["Metadata"]["sha256"] == digest for name, digest in after.items())
+    # From a machine without the site folder (its numbers and correction times): refused, nothing changed.
+    calls.clear()
+    elsewhere = tmp_path / "elsewhere"
+    line = _one_line_error(_publish_to(own, elsewhere, f"s3://{bucket}/"), 4)
+    assert f"s3://{bucket}/ already holds a published site" in line and str(elsewhere) in line
+    assert calls == [] and not elsewhere.exists()
+
+
+def _links(html: str, key: str) -> set[str]:
+    """The objects a page links to or loads, as keys: relative links only (absolute ones leave the site)."""
+    import posixpath
+
+    folder = posixpath.dirname(key)
+    out = set()
+    for target in re.findall(r'(?:href|src)="([^"#?]+)', html):
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^/", target, flags=re.I):
+            continue
+        path = posixpath.normpath(posixpath.join(folder, target)) if folder else posixpath.normpath(target)
+        out.add(path + "/index.html" if target.endswith("/") or target in (".", "..") else path)
+    return {p.removeprefix("./") for p in out}
+
+
+def test_no_page_links_to_an_object_not_yet_uploaded(reports, aws, bucket, calls, tmp_path):
+    """A new week on a published site: at each page's PUT, everything it links to is already in the bucket."""
+    own = _own_reports(reports, tmp_path, "2024-06-28")
+    site = tmp_path / "site"
+    assert _publish_to(own, site, f"s3://{bucket}/").exit_code == 0
+    there = {name for name in _tree(site)}
+    calls.clear()
+    shutil.copytree(reports / "2024-07-05", own / "2024-07-05")
+    assert _publish_to(own, site, f"s3://{bucket}/").exit_code == 0
+    puts = [key for kind, key in calls if kind == "put" and key != ".capweekly-manifest.json"]
+    assert "issues/2024-07-05/index.html" in puts and "issues/2024-06-28/index.html" in puts  # its pager
+    checked = 0
+    for key in puts:
+        there.add(key)
+        if key.endswith(".html"):
+            missing = _links((site / key).read_text(), key) - there
+            assert not missing, (key, missing)
+            checked += 1
+    assert checked >= 5
+
+
+def test_delete_only_when_asked_only_under_the_prefix_and_after_the_uploads(reports, aws, bucket, calls, tmp_path):
+    client = s3_client(aws)
+    for key in ("www/old-issue/index.html", "www-old/index.html", "other/index.html"):
+        client.put_object(Bucket=bucket, Key=key, Body=b"<p>old</p>")
+    site = tmp_path / "site"
+    dry = _publish_to(reports, site, f"s3://{bucket}/www", "--delete", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"would delete www/old-issue/index.html" in dry.stdout and "would upload new www/index.html" in dry.stdout
+    assert "www-old/" not in dry.stdout and "other/" not in dry.stdout
+    assert calls == [] and not site.exists()  # a dry run changes neither the bucket nor the site folder
+    kept = _publish_to(reports, site, f"s3://{bucket}/www")
+    assert kept.exit_code == 0 and "www/old-issue/index.html" in bucket_objects(aws, bucket)
+    assert "1 object(s) under the prefix are not in the site and were kept" in kept.stderr
+    calls.clear()
+    deleted = _publish_to(reports, site, f"s3://{bucket}/www", "--delete")
+    assert deleted.exit_code == 0, deleted.output
+    assert calls == [("put", "www/.capweekly-manifest.json"), ("delete", "www/old-issue/index.html")]
+    objects = bucket_objects(aws, bucket)
+    assert "www/old-issue/index.html" not in objects
+    assert {"www-old/index.html", "other/index.html", "www/index.html"} <= set(objects)
+
+
+def test_a_browser_gets_the_types_and_cache_headers(reports, aws, bucket, tmp_path):
+    """The raw HTTP a browser (or a CDN in front of the bucket) gets from the store."""
+    import http.client
+
+    site = tmp_path / "site"
+    assert _publish_to(reports, site, f"s3://{bucket}/www").exit_code == 0
+    s3_client(aws).put_bucket_policy(Bucket=bucket, Policy=json.dumps({  # a public site's bucket (README)
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                                "Resource": f"arn:aws:s3:::{bucket}/www/*"}]}))
+    host, port = urlparse(aws).hostname, urlparse(aws).port
+    for name, kind in (("index.html", b"text/html; charset=utf-8"), ("feed.xml", b"application/atom+xml; charset=utf-8"),
+                       ("issues/2024-07-05/charts/social.png", b"image/png")):
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("GET", f"/{bucket}/www/{name}")
+        response = connection.getresponse()
+        body = response.read()
+        raw = {k.lower().encode(): v.encode("latin-1") for k, v in response.getheaders()}
+        connection.close()
+        assert response.status == 200 and body == (site / name).read_bytes()
+        assert raw[b"content-type"] == kind, name
+        assert raw[b"cache-control"].startswith(b"public, max-age="), name
+
+
+def _one_line_error(result, code: int) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == code and len(lines) == 1, (result.exit_code, result.output)
+    return lines[0]
+
+
+def test_errors_name_the_target_and_what_to_do_and_publish_nothing(reports, aws, bucket, calls, monkeypatch,
+                                                                   tmp_path):
+    site = tmp_path / "site"
+    line = _one_line_error(_publish_to(reports, site, "s3://no-such-bucket/www"), 3)
+    assert "s3://no-such-bucket/www/" in line and "no bucket named no-such-bucket" in line and "create it" in line
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    line = _one_line_error(_publish_to(reports, site, f"s3://{bucket}/www"), 3)
+    assert f"s3://{bucket}/www/" in line and "no credentials" in line and "AWS_ACCESS_KEY_ID" in line
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{closed}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    line = _one_line_error(_publish_to(reports, site, f"s3://{bucket}/www"), 5)
+    assert f"s3://{bucket}/www/ (endpoint http://127.0.0.1:{closed})" in line and "cannot reach" in line
+    assert "AWS_ENDPOINT_URL" in line
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "minio.internal:9000")  # the scheme forgotten
+    line = _one_line_error(_publish_to(reports, site, f"s3://{bucket}/www"), 3)
+    assert f"s3://{bucket}/www/: Invalid endpoint" in line and "set AWS_ENDPOINT_URL" in line
+    assert calls == [] and not site.exists()  # stopped before the site folder or the bucket changed
+    assert bucket_objects(aws, bucket) == {}
+    line = _one_line_error(_publish_to(reports, site, "/var/www/site"), 3)
+    assert "/var/www/site: not an S3 target" in line
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    assert CliRunner().invoke(main, ["publish", "--delete"]).exit_code == 2  # --delete goes with --to
+
+
+def test_read_only_credentials_stop_before_the_first_file(reports, aws, bucket, tmp_path, monkeypatch):
+    """With access control on (moto's IAM), keys that may list and read but not write: access denied at the
+    write probe, nothing in the bucket; unknown keys: the credentials are refused."""
+    import urllib.request
+
+    import boto3
+
+    iam = boto3.client("iam", endpoint_url=aws, aws_access_key_id="testing", aws_secret_access_key="testing",
+                       region_name="us-east-1")
+    iam.create_user(UserName="reader")
+    iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="reader")["AccessKey"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    auth = lambda count: urllib.request.urlopen(urllib.request.Request(  # noqa: E731
+        f"{aws}/moto-api/reset-auth", data=count, method="POST", headers={"Content-Type": "text/plain"}),
+        timeout=10).read()
+    auth(b"0")  # every request from here on is checked
+    try:
+        site = tmp_path / "site"
+        line = _one_line_error(_publish_to(reports, site, f"s3://{bucket}/www"), 3)
+        assert f"s3://{bucket}/www/" in line and "access denied" in line and "s3:PutObject" in line
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000000")
+        line = _one_line_error(_publish_to(reports, site, f"s3://{bucket}/www"), 3)
+        assert "refused the credentials" in line and "AWS_SECRET_ACCESS_KEY" in line
+    finally:
+        auth(b"inf")
+    assert bucket_objects(aws, bucket) == {}

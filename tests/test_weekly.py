@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from tests.conftest import SETTINGS
 from tests.fake_yahoo import FakeDownload, truth
+from tests.s3_server import aws, bucket, bucket_objects, s3_endpoint  # noqa: F401 (fixtures)
 from tests.smtp_server import SmtpServer
 
 TICKERS = ["IWM", "SPY", "XLK", "^TNX"]
@@ -30,22 +31,32 @@ def _settings(tmp_path, port):
     return str(path)
 
 
-def test_weekly_runs_in_order_and_twice_safely(tmp_path, monkeypatch):
+def test_weekly_runs_in_order_and_twice_safely(tmp_path, monkeypatch, aws, bucket):
+    """With --to, the site goes up to the bucket (moto's S3 server) after the build and before any email."""
+    from generator import cli
+
     monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
     monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS, end=date.today())))
+    in_bucket_at_send = []
+    send = cli._send_with_progress
+    monkeypatch.setattr(cli, "_send_with_progress",
+                        lambda *a, **k: in_bucket_at_send.append(set(bucket_objects(aws, bucket))) or send(*a, **k))
     runner = CliRunner()
     with SmtpServer() as server:
         settings = _settings(tmp_path, server.port)
         for i in range(3):
             assert runner.invoke(main, ["subscribers", "add", f"r{i}@example.com", "--settings", settings]).exit_code == 0
-        first = runner.invoke(main, ["weekly", "--settings", settings])
+        first = runner.invoke(main, ["weekly", "--settings", settings, "--to", f"s3://{bucket}/sc"])
         assert first.exit_code == 0, first.output
         assert "sent 3" in first.output
-        second = runner.invoke(main, ["weekly", "--settings", settings])
+        second = runner.invoke(main, ["weekly", "--settings", settings, "--to", f"s3://{bucket}/sc"])
         assert second.exit_code == 0, second.output
         assert "site: up to date" in second.output and "sent 0, skipped 3" in second.output
+        assert f"s3://{bucket}/sc/: up to date" in second.output
     assert sorted(server.handler.recipients()) == ["r0@example.com", "r1@example.com", "r2@example.com"]
     assert (tmp_path / "site" / "feed.xml").is_file()
+    site = {p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert in_bucket_at_send[0] == {f"sc/{name}" for name in site} | {"sc/.capweekly-manifest.json"}
 
 
 def test_weekly_sends_nothing_when_the_data_is_stale(tmp_path, monkeypatch):

@@ -210,7 +210,7 @@ def _copy_issue(summary: IssueSummary, target: Path, page: bytes, updated: datet
         shutil.copytree(summary.folder / "notes", target / "notes")
 
 
-def _link_tree(source: Path, target: Path) -> None:
+def link_tree(source: Path, target: Path) -> None:
     """Hard-link an existing issue folder into the staging site: same bytes, no rewrite."""
     for root, _dirs, files in os.walk(source):
         rel = Path(root).relative_to(source)
@@ -476,7 +476,7 @@ def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | No
             if day in fresh:
                 _copy_issue(s, target, issue_pages[day], updated[day])
             else:
-                _link_tree(existing_issues / day, target)
+                link_tree(existing_issues / day, target)
                 if day in rewritten:  # a new neighbour: a fresh file, never a write through the shared link
                     (target / "index.html").unlink()
                     (target / "index.html").write_bytes(issue_pages[day])
