@@ -101,6 +101,10 @@ NARROWNESS = (
     Row("narrow", lambda ew, den: [negative(_N, ew, "relative"), positive(f"returns.{den}.13w", den, "13w")]),
     Row("narrow_falling", lambda ew, den: [negative(_N, ew, "relative"), Claim(_N, "<", 0.0, den, "relative", +1),
                                            at_most(f"returns.{den}.13w", 0, den, "13w")]),
+    # equal weight ahead while the index fell: the giants fell harder, not "more of the market joining in"
+    # (reader R2, 2022-03-11)
+    Row("broadening_falling", lambda ew, den: [at_least(_N, 0, ew, "relative"),
+                                               at_most(f"returns.{den}.13w", 0, den, "13w")]),
     Row("broadening", lambda ew, den: [at_least(_N, 0, ew, "relative")]),
 )
 
