@@ -2,13 +2,20 @@
 any fact-check flags. The commentary path only: no charts, no PDF.
 
     .venv/bin/python scripts/read_week.py 2008-10-10 2024-08-09 [--source csv --data-dir ../shared/data/market]
+        [--with-shared]
+
+--with-shared reads what a yfinance user's cache would also hold: the small-cap VIX (^RVX, from
+../shared/data/positioning) beside the market files, and the breadth members (../shared/data/breadth), so
+the crowding and breadth readings are there from the weeks those data cover.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -34,15 +41,30 @@ def fixed_headings() -> dict[str, str]:
     return out
 
 
+def with_shared(market_dir: Path) -> tuple[str, str]:
+    """A folder of links to the market files plus ^RVX, and the breadth folder (both from ../shared/data)."""
+    shared = market_dir.resolve().parent
+    folder = Path(tempfile.mkdtemp(prefix="read_week_"))
+    for path in [*market_dir.glob("*.csv"), shared / "positioning" / "^RVX.csv"]:
+        if path.is_file():
+            (folder / path.name).symlink_to(path.resolve())
+    return str(folder), str((shared / "breadth").resolve())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("dates", nargs="+")
     ap.add_argument("--settings", default="settings.yaml")
     ap.add_argument("--source", default="csv")
     ap.add_argument("--data-dir", default="../shared/data/market")
+    ap.add_argument("--with-shared", action="store_true", help="add ^RVX and the breadth members from ../shared/data")
     args = ap.parse_args()
-    settings = load_settings(args.settings)
-    market = load_prices(settings, args.source, args.data_dir if args.source == "csv" else None, offline=True)
+    data_dir = args.data_dir
+    environ = dict(os.environ)
+    if args.with_shared:
+        data_dir, environ["CAPWEEKLY__BREADTH__DATA_DIR"] = with_shared(Path(args.data_dir))
+    settings = load_settings(args.settings, environ)
+    market = load_prices(settings, args.source, data_dir if args.source == "csv" else None, offline=True)
     env = make_environment()
     headings = fixed_headings()
     for day in args.dates:
