@@ -23,7 +23,6 @@ from generator.commentary.factcheck import CLASSES, Flag, plain
 from generator.commentary.words import previous_headline, write_words
 from generator.data.model import MarketData, cut_at
 from generator.metrics import compute_metrics
-from generator.metrics.document import measures_view
 from generator.metrics.indicators import weekly_last
 from generator.metrics.track import record_calls
 from generator.render.environment import make_environment
@@ -66,7 +65,7 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
     for session in sessions:
         cut = cut_at(market, session)
         m = compute_metrics(cut, settings, session)
-        _, w, _ = write_words(m, cut, settings, env, previous_headline=before)
+        _, w, doc = write_words(m, cut, settings, env, previous_headline=before)
         texts = tuple(r.text for r in w.rendered)
         out.append(WeekResult(session.date(), w.headline, m.stance.key, m.stance_history[-1].raw_key, w.flags,
                               sum(len(r.text.split()) for r in w.rendered if r.sentence.kind == "prose"), texts,
@@ -74,7 +73,7 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
                               must_tell=_must_tell(m), rarest=_rarest(m),
                               agreement=tuple((cls, tuple(found)) for cls, found in
-                                              audit(m, w.rendered, measures_view(m, settings), cut, settings).items())))
+                                              audit(m, w.rendered, doc, cut, settings).items())))
         before = w.headline
     return out
 
