@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from generator.metrics.periods import PERIODS, last_on_or_before, period_target, weeks_target
+from generator.metrics.periods import PERIODS, period_target, weeks_target
 
 
 def _clean(value: float) -> float | None:
@@ -40,12 +40,18 @@ def change_since(series: pd.Series, session: pd.Timestamp, target: date, *, abso
 
     Relative change (decimal fraction) by default; absolute difference for levels such as yields.
     """
-    if series.empty or session not in series.index:
+    if series.empty:
         return None
-    base_at = last_on_or_before(series.index, target)
-    if base_at is None or base_at >= session:
+    # positions by binary search on the sorted index: `in` and `.loc` would build a hash table for every new
+    # index, and a whole-history run cuts a new one every week
+    index = series.index
+    at = index.searchsorted(session)
+    if at >= len(index) or index[at] != session:
         return None
-    now, base = float(series.loc[session]), float(series.loc[base_at])
+    base = index.searchsorted(pd.Timestamp(target), side="right") - 1
+    if base < 0 or index[base] >= session:
+        return None
+    now, base = float(series.iat[at]), float(series.iat[base])
     if absolute:
         return _clean(now - base)
     return _clean(now / base - 1.0) if base > 0 else None

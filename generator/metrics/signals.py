@@ -6,6 +6,8 @@ so they can never disagree about how a week was scored.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -75,10 +77,11 @@ def build_signals(market: MarketData, settings, ratio: pd.Series) -> Signals:
 def _at(series: pd.Series | None, session: pd.Timestamp) -> float | None:
     if series is None or series.empty:
         return None
-    at = last_on_or_before(series.index, session.date())
-    if at is None or at < session - timedelta(days=7):
+    pos = series.index.searchsorted(pd.Timestamp(session.date()), side="right") - 1
+    if pos < 0 or series.index[pos] < session - timedelta(days=7):
         return None
-    return value_at(series, at)
+    value = float(series.iat[pos])   # the last value on or before the session, by position
+    return value if math.isfinite(value) else None
 
 
 def risk_at(s: Signals, settings, session: pd.Timestamp) -> RiskGauges:
