@@ -75,9 +75,12 @@ def moving_average(series: pd.Series, window: int) -> pd.Series:
 
 
 def value_at(series: pd.Series, session: pd.Timestamp) -> float | None:
-    if session not in series.index:
+    """The value on that session (a sorted index, as every series here), None without one."""
+    index = series.index
+    at = index.searchsorted(session)
+    if at >= len(index) or index[at] != session:
         return None
-    return _clean(float(series.loc[session]))
+    return _clean(float(series.iat[at]))
 
 
 def running_peak(series: pd.Series) -> tuple[pd.Timestamp, float] | None:
