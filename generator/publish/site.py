@@ -38,6 +38,7 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
+from generator import names
 from generator.errors import CapweeklyError
 from generator.publish.numbers import assign, recorded
 from generator.render.context import issue_number, reader_source
@@ -339,6 +340,19 @@ def repager(env, page: bytes, older: IssueSummary | None, newer: IssueSummary | 
     return PAGER.sub(lambda _: pager, page, count=1)
 
 
+def series_spans(provenance: dict) -> list[tuple[str, date | None, date | None]]:
+    """(symbol, first session, last session) of each series the latest issue used, by the reader's name."""
+    def day(value) -> date | None:
+        try:
+            return date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+
+    spans = provenance.get("tickers") or {}
+    return sorted(((t, day(s.get("first")), day(s.get("last"))) for t, s in spans.items() if isinstance(s, dict)),
+                  key=lambda row: names.label(row[0]).removeprefix("The ").lower())
+
+
 def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes],
            updated: dict[str, datetime]) -> dict[str, bytes]:
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
@@ -359,7 +373,7 @@ def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[
         provenance = doc.get("provenance", {})
     except (OSError, ValueError):
         provenance = {}
-    tickers = sorted((provenance.get("tickers") or {}).items())
+    tickers = series_spans(provenance)
     site_path = urlparse(base_url).path or "/"
     page = lambda name, **kw: env.get_template(name).render(**{**common, **kw}).encode()
     return {
