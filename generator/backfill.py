@@ -19,6 +19,7 @@ from typing import Callable
 
 from generator.data import MarketData
 from generator.metrics.indicators import weekly_last
+from generator.settings import Settings
 
 COMPLETE = ("metrics.json", "report.html", "report.pdf", "site.html", "email.html", "email.txt")
 # Workers are replaced after this many issues each. A worker's memory creeps up by about
@@ -37,7 +38,7 @@ class Built:
     pid: int  # the worker that built it
 
 
-def week_ends(market: MarketData, settings, start: date, end: date) -> list[date]:
+def week_ends(market: MarketData, settings: Settings, start: date, end: date) -> list[date]:
     small, large = settings.pair.small, settings.pair.large
     common = market[small].frame.index.intersection(market[large].frame.index)
     ends = weekly_last(common.to_series())
@@ -48,7 +49,7 @@ def is_complete(folder: Path) -> bool:
     return all((folder / name).is_file() for name in COMPLETE)
 
 
-def _init(settings, market: MarketData, out_dir: Path) -> None:
+def _init(settings: Settings, market: MarketData, out_dir: Path) -> None:
     _worker.update(settings=settings, market=market, out=out_dir)
 
 
@@ -64,7 +65,7 @@ def _build_one(as_of: date) -> Built:
     return Built(as_of, time.perf_counter() - start, rss, os.getpid())
 
 
-def backfill(settings, market: MarketData, out_dir: Path, start: date, end: date, *, jobs: int | None = None,
+def backfill(settings: Settings, market: MarketData, out_dir: Path, start: date, end: date, *, jobs: int | None = None,
              force: bool = False, progress: Callable[[Built, int, int], None] = lambda b, done, total: None
              ) -> tuple[list[Built], list[date]]:
     """Build the missing issues; returns (built, skipped)."""
@@ -84,7 +85,7 @@ def backfill(settings, market: MarketData, out_dir: Path, start: date, end: date
         gc.unfreeze()
 
 
-def _run(settings, market: MarketData, out_dir: Path, todo: list[date], jobs: int,
+def _run(settings: Settings, market: MarketData, out_dir: Path, todo: list[date], jobs: int,
          progress: Callable[[Built, int, int], None]) -> list[Built]:
     built: list[Built] = []
     if jobs == 1:

@@ -26,6 +26,7 @@ from generator.metrics import compute_metrics
 from generator.metrics.indicators import weekly_last
 from generator.metrics.track import record_calls
 from generator.render.environment import make_environment
+from generator.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class WeekResult:
     rarest: str | None = None   # the week's rarest fact by years since last matched (metrics/news.py `News.rarest`)
 
 
-def week_sessions(market: MarketData, settings, start: date, end: date | None) -> list[pd.Timestamp]:
+def week_sessions(market: MarketData, settings: Settings, start: date, end: date | None) -> list[pd.Timestamp]:
     small, large = settings.pair.small, settings.pair.large
     index = market[small].frame.index.intersection(market[large].frame.index)
     ends = weekly_last(pd.Series(index, index=index)).index
@@ -57,7 +58,7 @@ def week_sessions(market: MarketData, settings, start: date, end: date | None) -
     return list(ends)
 
 
-def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[WeekResult]:
+def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp]) -> list[WeekResult]:
 
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     out: list[WeekResult] = []
@@ -100,7 +101,7 @@ def _must_tell(m) -> tuple[tuple[str, str | None, str], ...]:
     return tuple(out)
 
 
-def run_history(market: MarketData, settings, start: date, end: date | None = None, *,
+def run_history(market: MarketData, settings: Settings, start: date, end: date | None = None, *,
                 jobs: int = 1) -> list[WeekResult]:
     """Every week whose last session is in [start, end], oldest first."""
     sessions = week_sessions(market, settings, start, end)

@@ -39,6 +39,7 @@ from generator.render.html import render_html
 from generator.render.pdf import FetchPolicy, write_pdf
 from generator.render.printer import Printer
 from generator.writer import staged_folder, write_text
+from generator.settings import Settings
 
 # An optional ticker whose last session is this much older than the issue's is
 # treated as unavailable for the week rather than quoted stale.
@@ -68,7 +69,7 @@ class BuiltIssue:
     gaps: tuple = ()        # sections readers will see without data (generator.coverage.Gap)
 
 
-def pick_session(market: MarketData, settings, as_of: date | None) -> pd.Timestamp:
+def pick_session(market: MarketData, settings: Settings, as_of: date | None) -> pd.Timestamp:
     small, large = settings.pair.small, settings.pair.large
     common = market[small].frame.index.intersection(market[large].frame.index)
     session = resolve_session(common, as_of, f"{small}/{large}")
@@ -92,7 +93,7 @@ def published_headline(reports: Path, day: date, source: str) -> str | None:
     return headline if doc.get("source") == source and isinstance(headline, str) and headline.strip() else None
 
 
-def build_issue(settings, *, source: str | None = None, data_dir: str | Path | None = None,
+def build_issue(settings: Settings, *, source: str | None = None, data_dir: str | Path | None = None,
                 as_of: date | None = None, out_dir: str | Path | None = None, offline: bool = False,
                 market: MarketData | None = None, printer: Printer | None = None) -> BuiltIssue:
     """Build one issue. Given a `printer` (generator.render.printer), the PDF is written in
@@ -166,7 +167,7 @@ def build_issue(settings, *, source: str | None = None, data_dir: str | Path | N
                       words.open_flags, data_gaps(words.rendered, settings, doc))
 
 
-def fetch_policy(settings, folder: Path) -> FetchPolicy:
+def fetch_policy(settings: Settings, folder: Path) -> FetchPolicy:
     """What the PDF renderer may read: the issue folder, the packaged templates, the user's templates folder,
     and hosts the user allowed for note images; nothing else (generator.render.pdf)."""
     roots = [folder, builtin_templates_dir()]
@@ -190,7 +191,7 @@ def _note_data_uri(folder: Path, note):
                          + base64.b64encode((folder / "notes" / name).read_bytes()).decode("ascii"))
 
 
-def _print_html(settings, env, market: MarketData, metrics, commentary, words, note, specs, folder: Path,
+def _print_html(settings: Settings, env, market: MarketData, metrics, commentary, words, note, specs, folder: Path,
                 number: int | None) -> str:
     """The report rendered for print, its charts as the SVG files in the issue folder."""
     printed = build_context(settings, market, metrics, commentary, words,
@@ -199,7 +200,7 @@ def _print_html(settings, env, market: MarketData, metrics, commentary, words, n
     return render_html(env, printed, medium="print")
 
 
-def _number(settings, as_of: date, reports: Path, source: str) -> int | None:
+def _number(settings: Settings, as_of: date, reports: Path, source: str) -> int | None:
     """The issue number the build prints: the recorded or next publication number (generator.publish.numbers);
     `reports` is the folder the issue is built into."""
     from generator.publish.numbers import build_number
@@ -231,7 +232,7 @@ def write_site_card(context, headline: str, folder: Path) -> None:
     write_text(folder / "site.json", json.dumps(card, indent=1, ensure_ascii=False) + "\n")
 
 
-def write_screen_editions(settings, env, market: MarketData, metrics, commentary, words, doc, note, specs,
+def write_screen_editions(settings: Settings, env, market: MarketData, metrics, commentary, words, doc, note, specs,
                           folder: Path, number: int | None) -> None:
     """metrics.json (with the fact-check), review.txt, the self-contained report.html, the site page and
     the email edition."""

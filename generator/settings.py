@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Mapping
 
 import os
 import re
@@ -520,7 +520,7 @@ def _location(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def _describe(error: dict) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "missing":
         return "is required but missing"
@@ -662,8 +662,8 @@ def load_settings(path: str | Path, environ=None) -> Settings:
         raise SettingsError(shown, ["nested too deeply to read"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise SettingsError(shown, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise SettingsError(shown, [f"{at}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
     if not isinstance(raw, dict):
         raise SettingsError(shown, ["must be a mapping of sections (branding, pair, disclosures, ...)"])
     if "base_dir" in raw:
@@ -695,6 +695,6 @@ def load_settings(path: str | Path, environ=None) -> Settings:
     try:
         settings.universe()  # a universe file that cannot be read is a settings problem, found now
     except SettingsError as exc:
-        where = _position(root, ("breadth", "universe")) if root is not None else ""
-        raise SettingsError(shown, [f"{where}breadth.universe: {exc.path}: {p}" for p in exc.problems]) from None
+        at = _position(root, ("breadth", "universe")) if root is not None else ""
+        raise SettingsError(shown, [f"{at}breadth.universe: {exc.path}: {p}" for p in exc.problems]) from None
     return settings

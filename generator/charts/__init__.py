@@ -17,6 +17,7 @@ from generator.charts.style import ChartOutput, ChartSpec, phone
 from generator.charts.track import draw_track_record
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
+from generator.settings import Settings
 
 __all__ = ["CHARTS", "EMAIL_CHARTS", "ChartOutput", "ChartSpec", "draw_charts", "draw_phone_charts"]
 
@@ -25,7 +26,7 @@ CHARTS = ("period_returns", "breadth_history", "rates", "ratio_history", "relati
           "sector_quadrant", "credit_quality", "risk_panel", "track_record")
 
 
-def draw_charts(m: WeeklyMetrics, market: MarketData, settings, out: ChartOutput,
+def draw_charts(m: WeeklyMetrics, market: MarketData, settings: Settings, out: ChartOutput,
                 which: Collection[str] = CHARTS) -> tuple[ChartSpec, ...]:
     """Draw the charts named in `which` (all by default), in CHARTS order."""
     names = (settings.pair.small_name, settings.pair.large_name)
@@ -50,7 +51,7 @@ def draw_charts(m: WeeklyMetrics, market: MarketData, settings, out: ChartOutput
 EMAIL_CHARTS = ("period_returns", "ratio_history")
 
 
-def draw_phone_charts(m: WeeklyMetrics, market: MarketData, settings, folder,
+def draw_phone_charts(m: WeeklyMetrics, market: MarketData, settings: Settings, folder,
                       which: Collection[str] = CHARTS) -> tuple[ChartSpec, ...]:
     """The charts again for a phone (narrower, larger type): <id>.phone.png beside the page's, no SVG (print never
     shows them). A phone reader gets every chart this way: the site and the report in a <picture>, the email

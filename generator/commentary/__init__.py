@@ -21,6 +21,7 @@ from generator.commentary.rules import _Rules
 from generator.commentary.sections import (divergence, junk, long_view, policy, positioning, rates, risks, sectors,
                                            story)
 from generator.metrics import WeeklyMetrics
+from generator.settings import Settings
 
 SECTIONS = ("divergence", "rates", "long-view", "sectors", "sectors-map", "policy", "junk", "risks", "positioning")
 
@@ -45,7 +46,7 @@ class Commentary:
         return found + [s.key for p in self.sections.get(section, ()) for s in p]
 
 
-def write_commentary(m: WeeklyMetrics, settings) -> Commentary:
+def write_commentary(m: WeeklyMetrics, settings: Settings) -> Commentary:
     r = _Rules(m, settings)
     sector_paragraphs, sector_map = sectors.section(r)
     from generator.commentary.news import brief, section_opening

@@ -8,6 +8,7 @@ from generator.commentary.claims import SHOWN_ZERO, Claim, Fact, Sentence, histo
 from generator.metrics import WeeklyMetrics
 from generator.metrics.events import BIG_MARKET_DAY  # a large-cap session this big is one of the week's events
 from generator.metrics.regime import FEAR
+from generator.settings import Settings
 
 # A call at most this many weeks old is "young" ("the evidence is young", "It is early").
 YOUNG_WEEKS = 4
@@ -37,7 +38,7 @@ __all__ = ["BIG_MARKET_DAY", "CALM_RANK", "RARE_WEEK", "RECORD_YEARS", "ROUT_DRO
 class _Rules:
     """Names and paths shared by every rule of one issue."""
 
-    def __init__(self, m: WeeklyMetrics, settings):
+    def __init__(self, m: WeeklyMetrics, settings: Settings):
         self.m, self.settings = m, settings
         self.small, self.large = m.small, m.large
         self.pair = f"{m.small}/{m.large}"

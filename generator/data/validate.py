@@ -78,7 +78,7 @@ def validate_history(h: TickerHistory, kind: Kind, *, splits: pd.Series | None =
         lo = f["low"] - tol > f[["open", "close"]].min(axis=1)
         bad = f.index[(hi | lo).to_numpy()]
         if len(bad):
-            severity = "warning" if kind == "fx" else "error"
+            severity: Literal["error", "warning"] = "warning" if kind == "fx" else "error"
             problems.append(Problem(h.ticker, severity,
                                     f"High/Low inconsistent with Open/Close on {len(bad)} rows ({_dates(bad)})"))
     if kind == "equity" and len(basis) > 1:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from generator.metrics.series import inner_join
+from generator.settings import Settings
 
 # The week's volume is the last five sessions.
 VOLUME_WEEK = 5
@@ -120,7 +121,7 @@ def cot_reading(cot: pd.DataFrame, session: pd.Timestamp, years: int, min_report
     return out
 
 
-def crowding_at(market, settings, session: pd.Timestamp) -> Crowding:
+def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
     """Every crowding gauge for the week ending at `session` (the market already cut there)."""
     t, p = settings.tickers, settings.positioning
     have = (lambda ticker: ticker is not None and ticker in market)

@@ -37,6 +37,7 @@ import pandas as pd
 from generator.data.model import MarketData
 from generator.metrics.periods import last_on_or_before, weeks_target, week_start
 from generator.metrics.series import change_since, inner_join
+from generator.settings import Settings
 
 REGIME_MOVE_13W = 0.0025
 REGIME_MOVE_26W = 0.004
@@ -167,7 +168,7 @@ def rate_regime(short_yield: pd.Series | None, session: pd.Timestamp) -> RateReg
     return RateRegime(key, level >= HIGH_RATE, level, c13, c26)
 
 
-def week_events(market: MarketData, settings, session: pd.Timestamp) -> WeekEvents:
+def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -> WeekEvents:
     """The week's events for the issue at `session` (market already cut there)."""
     small, large = settings.pair.small, settings.pair.large
     t, risk = settings.tickers, settings.risk

@@ -21,6 +21,7 @@ from generator.metrics.periods import last_on_or_before, weeks_target
 from generator.metrics.series import change_since, moving_average, value_at
 from generator.metrics.events import is_spike, is_stress, vix_week
 from generator.metrics.stance import Stance, StanceWeek, decide_stance, held_at
+from generator.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,17 @@ class Signals:
     breadth: BreadthHistory | None   # the universe's breadth, every session of the stance history's span
 
 
-def build_signals(market: MarketData, settings, ratio: pd.Series) -> Signals:
+def build_signals(market: MarketData, settings: Settings, ratio: pd.Series) -> Signals:
     lb, t = settings.lookbacks, settings.tickers
     small = market[settings.pair.small].quoted
-    have = (lambda ticker: ticker is not None and ticker in market)
-    vix = market[t.volatility].quoted if have(t.volatility) else None
-    fx = market[t.fx].quoted if have(t.fx) else None
+    def quoted(ticker: str | None) -> pd.Series | None:
+        return market[ticker].quoted if ticker is not None and ticker in market else None
+
+    vix, fx, long_yield = quoted(t.volatility), quoted(t.fx), quoted(t.long_yield)
     return Signals(
         ratio=ratio, sma_short=moving_average(ratio, lb.sma_short), sma_long=moving_average(ratio, lb.sma_long),
         small=small, large=market[settings.pair.large].total_return, small_sma50=moving_average(small, 50), small_rsi=rsi(small, 14),
-        long_yield=market[t.long_yield].quoted * 0.01 if have(t.long_yield) else None,
+        long_yield=long_yield * 0.01 if long_yield is not None else None,
         vix=vix, vix_pct=percentile_rank(vix.iloc[-400:], 252) if vix is not None else None,
         fx=fx, fx_sma200=moving_average(fx, 200) if fx is not None else None,
         fx_vol=realised_vol(fx, 20) if fx is not None else None,
@@ -84,7 +86,7 @@ def _at(series: pd.Series | None, session: pd.Timestamp) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def risk_at(s: Signals, settings, session: pd.Timestamp) -> RiskGauges:
+def risk_at(s: Signals, settings: Settings, session: pd.Timestamp) -> RiskGauges:
     r = settings.risk
     fx_level = _at(s.fx, session)
     fx_week = None
@@ -109,7 +111,7 @@ def risk_at(s: Signals, settings, session: pd.Timestamp) -> RiskGauges:
     )
 
 
-def stance_at(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHistory | None) -> Stance:
+def stance_at(s: Signals, settings: Settings, session: pd.Timestamp, breakouts: BreakoutHistory | None) -> Stance:
     day = session.date()
     value = value_at(s.ratio, session)
     long_avg, short_avg = value_at(s.sma_long, session), value_at(s.sma_short, session)
@@ -140,7 +142,7 @@ def stance_at(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHi
     )
 
 
-def week_stress(s: Signals, settings, session: pd.Timestamp) -> bool:
+def week_stress(s: Signals, settings: Settings, session: pd.Timestamp) -> bool:
     """Market-wide stress in the week ending at `session` (see generator.metrics.events)."""
     day = session.date()
     large_week = change_since(s.large, session, weeks_target(day, 1)) if session in s.large.index else None
@@ -154,7 +156,7 @@ def week_stress(s: Signals, settings, session: pd.Timestamp) -> bool:
 LEAD_WEEKS = 8
 
 
-def stance_path(s: Signals, settings, session: pd.Timestamp, breakouts: BreakoutHistory | None,
+def stance_path(s: Signals, settings: Settings, session: pd.Timestamp, breakouts: BreakoutHistory | None,
                 weeks: int) -> list[tuple[pd.Timestamp, Stance, Stance]]:
     """(week end, raw stance, published stance) for the last `weeks` weeks, oldest first.
 

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from generator.publish.subscribers import SubscriberStore, now_iso
 from generator.publish.tokens import make_confirm_token
+from generator.settings import Settings
 
 MAX_ATTEMPTS = 8
 LEASE_SECONDS = 600  # longer than any one SMTP conversation may take
@@ -85,7 +86,7 @@ def retry_failed(store: SubscriberStore, now: float | None = None) -> int:
                           "WHERE state = 'failed'", (now, now_iso())).rowcount
 
 
-def send_due(store: SubscriberStore, settings, secret: str, *, mailer=None, now: float | None = None,
+def send_due(store: SubscriberStore, settings: Settings, secret: str, *, mailer=None, now: float | None = None,
              everything: bool = False, first_backoff: float = 60.0) -> ConfirmationRun:
     """Send the queued confirmations that are due (`everything`: all queued, ignoring the back-off)."""
     if mailer is None:
@@ -144,7 +145,7 @@ def _finish(store: SubscriberStore, row_id: int, state: str, attempts: int, erro
 class ConfirmationWorker:
     """A daemon thread sending due confirmations: woken by `wake()` (every sign-up) and every `interval`."""
 
-    def __init__(self, settings, secret: str, *, interval: float = 5.0, first_backoff: float = 60.0,
+    def __init__(self, settings: Settings, secret: str, *, interval: float = 5.0, first_backoff: float = 60.0,
                  mailer=None) -> None:
         self.settings = settings
         self.secret = secret

@@ -31,7 +31,7 @@ STAMP = "published.json"
 
 def recorded(issues_dir: Path) -> dict[date, int]:
     """The numbers published issues carry, from their published.json (issues without one have none)."""
-    numbers = {}
+    numbers: dict[date, int] = {}
     if not issues_dir.is_dir():
         return numbers
     for folder in issues_dir.iterdir():

@@ -44,6 +44,7 @@ from generator.publish.numbers import assign, recorded
 from generator.render.context import issue_number, reader_source
 from generator.render.environment import make_environment
 from generator.formats import longdate
+from generator.settings import Settings
 
 ISSUE_FILES = ("report.pdf", "metrics.json")
 STAMP = "published.json"  # in each published issue folder: the build's digest and the entry's `updated` time
@@ -223,7 +224,7 @@ def link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(Path(root) / name, target / rel / name)
 
 
-def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes],
+def _feed(settings: Settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes],
           updated: dict[str, datetime]) -> bytes:
     from feedgen.feed import FeedGenerator
 
@@ -253,7 +254,7 @@ def _feed(settings, issues: list[IssueSummary], base_url: str, published: dict[s
     return fg.atom_str(pretty=True)
 
 
-def feed_ids(settings, base_url: str):
+def feed_ids(settings: Settings, base_url: str):
     """The feed's id (for None) and each issue's, as a function of the issue's date. With site.feed_id (init
     writes one) they derive from it alone, so a test publish on 127.0.0.1 and the real site give the same ids;
     without it, tag URIs from the host as before, kept so that existing feeds do not show every issue twice."""
@@ -293,7 +294,7 @@ def _sitemap(issues: list[IssueSummary], base_url: str, updated: dict[str, datet
             + body + "</urlset>\n").encode()
 
 
-def _meta(env, settings, *, url: str, og_title: str, description: str, image: str | None, image_alt: str,
+def _meta(env, settings: Settings, *, url: str, og_title: str, description: str, image: str | None, image_alt: str,
           og_type: str = "website", published: str | None = None) -> str:
     return env.get_template("site/_meta.html").render(
         title=settings.branding.title, url=url, og_title=og_title, description=description, image=image,
@@ -308,7 +309,7 @@ def _card_alt(issue: IssueSummary) -> str:
     return f"{issue.headline}. Stance: {issue.stance}. The {issue.small}/{issue.large} ratio over the last year."
 
 
-def issue_page(env, settings, issue: IssueSummary, older: IssueSummary | None, newer: IssueSummary | None,
+def issue_page(env, settings: Settings, issue: IssueSummary, older: IssueSummary | None, newer: IssueSummary | None,
                base_url: str) -> bytes:
     """The published issue page: the built site.html with its share-card meta and previous/next links."""
     url = f"{base_url}issues/{issue.as_of.isoformat()}/"
@@ -325,7 +326,7 @@ def issue_page(env, settings, issue: IssueSummary, older: IssueSummary | None, n
         .replace("<!--capweekly:number-->", number, 1).replace("<!--capweekly:signup-->", signup, 1).encode()
 
 
-def _subscribe_url(settings) -> str | None:
+def _subscribe_url(settings: Settings) -> str | None:
     """Where the sign-up forms post: `capweekly serve`'s /subscribe, when its public URL is set."""
     return f"{settings.web.public_url}subscribe" if settings.web.public_url else None
 
@@ -353,7 +354,7 @@ def series_spans(provenance: dict) -> list[tuple[str, date | None, date | None]]
                   key=lambda row: names.label(row[0]).removeprefix("The ").lower())
 
 
-def _pages(settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes],
+def _pages(settings: Settings, issues: list[IssueSummary], base_url: str, published: dict[str, bytes],
            updated: dict[str, datetime]) -> dict[str, bytes]:
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     d = settings.disclosures
@@ -400,7 +401,7 @@ def about_html(text: str):
     return Markup(MarkdownIt("commonmark", {"html": False, "typographer": True}).render(text)) if text.strip() else ""
 
 
-def _methodology(env, settings, common: dict, latest: IssueSummary, base_url: str) -> dict[str, bytes]:
+def _methodology(env, settings: Settings, common: dict, latest: IssueSummary, base_url: str) -> dict[str, bytes]:
     """methodology/index.html: how the stance's track record is kept, with the latest issue's figures
     (metrics.json track_record; the method alone for an issue built before it existed)."""
     doc = json.loads((latest.folder / "metrics.json").read_text(encoding="utf-8"))  # read_summary read it
@@ -416,7 +417,7 @@ def _methodology(env, settings, common: dict, latest: IssueSummary, base_url: st
     return {"methodology/index.html": page.encode()}
 
 
-def publish_site(settings, reports_dir: Path, site_dir: Path, base_url: str | None, *,
+def publish_site(settings: Settings, reports_dir: Path, site_dir: Path, base_url: str | None, *,
                  allow_sample: bool = False, allow_flagged: bool = False,
                  now: datetime | None = None) -> PublishResult:
     if not base_url:

@@ -62,7 +62,7 @@ def estimated_bits(value: str) -> float:
     per_char = math.log2(max(pool, 2))
     bits, previous, step = [], None, None
     for ch in value:
-        new_step = ord(ch) - ord(previous) if previous is not None else None
+        new_step: int | None = ord(ch) - ord(previous) if previous is not None else None
         bits.append(1.0 if new_step is not None and abs(new_step) <= 1 and new_step == step else per_char)
         previous, step = ch, new_step
     total = sum(bits)

@@ -18,6 +18,7 @@ from generator.commentary.words import Words
 from generator.data.model import MarketData
 from generator.metrics import PERIODS, WeeklyMetrics
 from generator.notes import EditorNote
+from generator.settings import Settings
 
 PERIOD_LABELS = {"1w": "1 week", "4w": "4 weeks", "13w": "13 weeks", "ytd": "Year to date",
                  "52w": "52 weeks", "3y": "3 years"}
@@ -187,7 +188,7 @@ def relative_src(spec: ChartSpec, folder, kind: str) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def build_context(settings, market: MarketData, m: WeeklyMetrics, c: Commentary, w: Words,
+def build_context(settings: Settings, market: MarketData, m: WeeklyMetrics, c: Commentary, w: Words,
                   charts: Mapping[str, ChartView], note: EditorNote | None = None, *,
                   number: int | None | bool = True) -> ReportContext:
     """`number`: the issue number to print (None: none); left True, the week-count from site.first_issue

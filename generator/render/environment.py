@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
+from jinja2 import (BaseLoader, ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PrefixLoader,
                     StrictUndefined, select_autoescape)
 
 from generator import names
@@ -35,7 +35,7 @@ def make_environment(user_dir: Path | None = None) -> Environment:
 @lru_cache(maxsize=8)
 def _environment(user_dir: str | None) -> Environment:
     builtin = FileSystemLoader(str(builtin_templates_dir()))
-    loaders = [FileSystemLoader(str(user_dir))] if user_dir else []
+    loaders: list[BaseLoader] = [FileSystemLoader(str(user_dir))] if user_dir else []
     loaders += [builtin, PrefixLoader({"default": builtin})]
     env = Environment(
         loader=ChoiceLoader(loaders),
