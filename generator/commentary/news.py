@@ -201,7 +201,8 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     claims: list[Claim] = []
     unit = ("bp" if item.unit == "bp" else "yield" if item.key in YIELD_LEVELS
             else "level" if item.unit == "level" else "pct")
-    if item.unit != "event" and (item.key not in WEEK_KEYS or section != "lede"):
+    # the standfirst's first line quotes the spread, not each index's week: a rare week is told with its size
+    if item.unit != "event" and (item.key != "spread_week" or section != "lede"):
         facts.append(Fact("move", f"{path}.value", subject, unit))
     if item.key in LEVEL_KEYS:
         # "its highest close since": the side is the claim; "closed the week at" only when the week's last session
@@ -215,6 +216,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
         flat = {"pct": SHOWN_ZERO, "bp": SHOWN_ZERO_BP}.get(unit, 0.0) if item.unit != "event" else 0.0
         direction = sign_of(f"{path}.value", item.value, subject, item.key, flat=flat)
         claims.extend(direction if isinstance(direction, tuple) else (direction,))
+        if item.key in ("vix_level", "vix_jump") and item.day == r.m.as_of:
+            # "closed the week at", "over the week": the week's last session made the close
+            claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
     if when == "since":
         facts.append(Fact("since", f"{path}.since", subject, "date"))
         # "the biggest since <Month Year>": the last as extreme was that long ago
@@ -244,7 +248,7 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              "sector": item.subject if item.key == "sector_week" else ""}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
-                 last=item.day == r.m.as_of, **names)
+                 last=item.day == r.m.as_of, fact=item.key, **names)
 
 
 # Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
@@ -279,9 +283,9 @@ def _both(r, small: NewsItem, large: NewsItem, key: str) -> Sentence:
                                  -1 if small.value < 0 else +1),
                            Claim(f"news.items.{large.key}.value", "<" if large.value < 0 else ">", 0.0, pair,
                                  key, -1 if large.value < 0 else +1)]
+    facts += [Fact("small", f"news.items.{small.key}.value", pair, "pct"),
+              Fact("large", f"news.items.{large.key}.value", pair, "pct")]
     if key == "both_day":
-        facts += [Fact("small", f"news.items.{small.key}.value", pair, "pct"),
-                  Fact("large", f"news.items.{large.key}.value", pair, "pct")]
         claims.append(Claim(f"news.items.{small.key}.day", "==", None, pair, "same day", 0,
                             f"news.items.{large.key}.day"))
     facts.append(Fact("since", f"{path}.since", pair, "date"))
@@ -455,17 +459,17 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
     if m.news is not None and crowded(m):
         # a crowded week's standfirst may leave the ratio's line out: the brief tells it first
         items = sorted(items, key=lambda i: 0 if i.key == "ratio_level" and i.key in {t.key for t in told(m)} else 1)
-    rarest = m.news.rarest() if m.news is not None else None
+    rarest = m.news.lead() if m.news is not None else None
     if rarest is not None:
         # the week's rarest fact by the years since it was last matched opens the brief (the lowest close since 1996
-        # before a week's return that is the best in four months)
+        # before a week's return that is the best in four months), as it heads the headline
         items = [rarest] + [i for i in items if i.key != rarest.key]
     vix_day = m.news.items.get("vix_day") if m.news is not None else None
-    day_leads = vix_day is not None and leads(vix_day)
-    picked = [i for i in items if i.newsworthy and i.key != "stance_change"
-              and not (i.key == "vix_level" and not leads(i))
+    day_leads = vix_day is not None and (leads(vix_day) or vix_day is rarest)
+    picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or (
+              not (i.key == "vix_level" and not leads(i))
               and not (i.key == "vix_day" and not day_leads)
-              and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and same_vix_move(vix_day, i))))
+              and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and same_vix_move(vix_day, i))))))
               ][:BRIEF_ITEMS - 1]
     if len(picked) < BRIEF_ITEMS - 1 and m.news is not None and "spread_week" in m.news.items \
             and all(i.key != "spread_week" for i in picked):
