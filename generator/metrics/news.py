@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from generator.data.model import MarketData
+from generator.metrics.events import fx_stale_week
 from generator.metrics.indicators import weekly_last
 from generator.metrics.periods import week_start
 
@@ -461,6 +462,26 @@ def _ratio_week(key: str, subject: str, num: pd.Series, den: pd.Series, session:
     return _week_move(key, subject, joined.iloc[:, 0] / joined.iloc[:, 1], session)
 
 
+def _fx_level(ticker: str, quoted: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """USD/JPY's highest or lowest close since some date, kept for metrics.json but never news: our data's yen "close"
+    is in some years the day's opening quote (PROVENANCE.md), and a day's high can pass the "record close" we hold
+    (October 2022's 151.9 against October 2023's "highest close in our data"). No headline rests on it."""
+    item = _level("fx_level", ticker, quoted, session)
+    if item is None:
+        return None
+    return NewsItem(**{**item.__dict__, "newsworthy": False, "score": 0.0})
+
+
+def _fx_week(ticker: str, history, session: pd.Timestamp) -> NewsItem | None:
+    """USD/JPY's week, not news when the quote at either end of it is stale (generator/metrics/events.py
+    `stale_fx_quote`): label "stale". 2025-08-01: the data's Friday quote is the open, 150.77, after which the yen
+    rallied 2% on the payrolls; the week read +2.6% where the market moved the other way."""
+    item = _week_move("fx_week", ticker, history.quoted, session)
+    if item is None or not fx_stale_week(history.frame.loc[:session], session):
+        return item
+    return NewsItem(**{**item.__dict__, "newsworthy": False, "must_tell": False, "score": 0.0, "label": "stale"})
+
+
 def _events(metrics, session: pd.Timestamp) -> list[NewsItem]:
     """A change of stance this week, and the ratio crossing its long average this week."""
     out = []
@@ -508,7 +529,7 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
     if t.short_yield and t.short_yield in market:
         items.append(_level("short_yield_level", t.short_yield, market[t.short_yield].quoted * 0.01, session))
     if t.fx and t.fx in market:
-        items.append(_level("fx_level", t.fx, market[t.fx].quoted, session))
+        items.append(_fx_level(t.fx, market[t.fx].quoted, session))
     if t.sectors:
         items.append(_sector_week(list(t.sectors), market, large, session))
     items.append(_level("ratio_level", f"{small}/{large}", metrics.series.ratio, session, near=NEAR_EXTREME))
@@ -522,7 +543,7 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
         items.append(_ratio_week("credit_week", f"{t.high_yield}/{t.treasuries}", market[t.high_yield].total_return,
                                  market[t.treasuries].total_return, session))
     if t.fx and t.fx in market:
-        items.append(_week_move("fx_week", t.fx, market[t.fx].quoted, session))
+        items.append(_fx_week(t.fx, market[t.fx], session))
     items += _events(metrics, session)
     found = [i for i in items if i is not None]
     # small caps' best or worst week in a year or more must be told

@@ -118,14 +118,16 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         opening = section_opening(r, "risks")
         week_told = "fx_week" in told or (opening is not None and opening.key == "fx_week")
         peak_told = yen_off_peak(r) and "fx_week" not in told
-        if risk.yen_rally and not week_told:
+        # a stale yen quote at either end of the week (events.fx_stale) carries no claim about the yen's week
+        yen_rally = risk.yen_rally and not ev.fx_stale
+        if yen_rally and not week_told:
             sharp = risk.fx_week <= SHARP_YEN
             out.append(say("yen_rally_sharp" if sharp else "yen_rally", (fx, "yen"),
                            (Fact("move", "risk.fx_week", fx, "pct"),),
                            [at_most("risk.fx_week", SHARP_YEN if sharp else rs.yen_rally_week, fx, "week"),
                             at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
         if yen_peak and not peak_told:
-            larger = risk.yen_rally and ev.fx_from_peak < risk.fx_week
+            larger = yen_rally and ev.fx_from_peak < risk.fx_week
             fading = risk.fx_week is not None and risk.fx_week > 0
             out.append(say("yen_from_peak_larger" if larger else "yen_from_peak_fading" if fading else "yen_from_peak",
                            (fx, "yen"),
@@ -138,15 +140,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                               else [])
                            + ([positive("risk.fx_week", fx, "week"), Claim("risk.fx_week", ">", 0.0, "yen", "week",
                                                                             -1)] if fading else [])))
-        if risk.yen_rally or yen_peak:
+        if yen_rally or yen_peak:
             out.append(say("carry_unwind", "carry trades", optional=2))
         out += _vix_level(r, vix_fact, vix, fx)
-        if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told:
+        if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told and not ev.fx_stale:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
                            (Fact("move", "risk.fx_week", fx, "pct"),),
                            [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else [],
                            optional=2))
-        if risk.fx_distance_200d is not None:
+        if risk.fx_distance_200d is not None and not ev.fx_stale:
             d = risk.fx_distance_200d
             named = not out or out[-1].subject != fx
             out.append(say(f"fx_trend{'_stretched' if d > FX_STRETCHED else ''}_{'named' if named else 'it'}", fx,
