@@ -53,6 +53,22 @@ YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
 
+# The news facts the headline can name with their figure and "since" (templates/words/headline.html `rare`); the
+# drawdowns and first highs have their own rows in the headline's table (generator/commentary/headline.py).
+RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_week", "spread_day", "vix_jump",
+                 "vix_day", "vix_level", "long_yield_week", "short_yield_week", "long_yield_level",
+                 "short_yield_level", "small_level", "large_level", "ratio_level", "credit_week", "fx_week",
+                 "sector_week"}
+
+
+def headline_fact(m) -> NewsItem | None:
+    """The week's rarest fact a year or more back (`News.lead`) when the headline names it, figure and "since"."""
+    lead = m.news.lead() if m.news is not None else None
+    if lead is None or lead.key not in RARE_HEADLINE or lead.label.startswith("near"):
+        return None
+    return lead
+
+
 def leads(item: NewsItem) -> bool:
     """A rarity the standfirst always tells though the news bar does not measure its size (see `RATIO_LEAD_YEARS`)."""
     if not item.newsworthy:
@@ -354,6 +370,7 @@ def news_lines(r) -> list[Sentence]:
             # a crowded week: both indices' rarest sessions in one line, each with its day and its "since"
             merged[s_key] = merged[l_key] = (s_key, l_key, "each_day")
     out, done = [], set()
+    headline = headline_fact(r.m)
     for i in items:
         if both_dd and i.key in DRAWDOWN_KEYS:
             if "both_drawdown" not in done:
@@ -373,6 +390,10 @@ def news_lines(r) -> list[Sentence]:
             # a crowded week's standfirst may run long: the ratio's line goes first if it must (the brief tells it)
             line = news_line(r, i)
             out.append(replace(line, optional=1))
+        elif headline is not None and i.key == headline.key:
+            # the headline told it, figure and "since", and the brief opens with it: the standfirst goes on to the
+            # rest of the week's news (a figure is told at most twice)
+            continue
         else:
             out.append(news_line(r, i))
     return out
