@@ -62,9 +62,14 @@ RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_w
 
 
 def headline_fact(m) -> NewsItem | None:
-    """The week's rarest fact a year or more back (`News.lead`) when the headline names it, figure and "since"."""
+    """The week's rarest fact a year or more back (`News.lead`) when the headline names it, figure and "since"; else
+    the pair's ratio a hair from its extreme in the data (2025-08-01: within 0.1% of its lowest close), which no
+    "since" measures but a reader would want named."""
     lead = m.news.lead() if m.news is not None else None
-    if lead is None or lead.key not in RARE_HEADLINE or lead.label.startswith("near"):
+    if lead is None:
+        near = m.news.items.get("ratio_level") if m.news is not None else None
+        return near if near is not None and near.newsworthy and near.label.startswith("near") else None
+    if lead.key not in RARE_HEADLINE or lead.label.startswith("near"):
         return None
     return lead
 
@@ -201,7 +206,8 @@ def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) 
         claims = [at_extreme(is_(f"{path}.label", item.label, subject, item.key, -1 if low else +1)),
                   at_most(f"{path}.value", NEAR_EXTREME, subject, "near", 0) if low
                   else at_least(f"{path}.value", -NEAR_EXTREME, subject, "near", 0)]
-        return r.say(section, key or "ratio_near", subject, facts, claims, words=words, up=not low)
+        return r.say(section, key or "ratio_near", subject, facts, claims, words=words, up=not low, fact=item.key,
+                     label=item.label)
     return None
 
 
@@ -370,7 +376,6 @@ def news_lines(r) -> list[Sentence]:
             # a crowded week: both indices' rarest sessions in one line, each with its day and its "since"
             merged[s_key] = merged[l_key] = (s_key, l_key, "each_day")
     out, done = [], set()
-    headline = headline_fact(r.m)
     for i in items:
         if both_dd and i.key in DRAWDOWN_KEYS:
             if "both_drawdown" not in done:
@@ -390,10 +395,6 @@ def news_lines(r) -> list[Sentence]:
             # a crowded week's standfirst may run long: the ratio's line goes first if it must (the brief tells it)
             line = news_line(r, i)
             out.append(replace(line, optional=1))
-        elif headline is not None and i.key == headline.key:
-            # the headline told it, figure and "since", and the brief opens with it: the standfirst goes on to the
-            # rest of the week's news (a figure is told at most twice)
-            continue
         else:
             out.append(news_line(r, i))
     return out

@@ -219,8 +219,25 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     if holds(quiet, r.view) and r.regime not in UNEASY:
         out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), quiet, regimes=all_but(*UNEASY)))
     key, claims = choose(RANK_NAMED, r.view, vix)
+    if _close_told(r):
+        # the standfirst printed the VIX's Friday close: its rank refers back to it without the figure (told twice
+        # at most, counting the brief); with no rank to add, nothing more is said
+        if key != "vix_level_named":
+            out.append(say(key.replace("_named", "_told"), vix, tuple(f for f in rank if f is not vix_fact), claims))
+        return out
     out.append(say(key, vix, rank if claims else (vix_fact,), claims))
     return out
+
+
+def _close_told(r: _Rules) -> bool:
+    """The standfirst printed the VIX's Friday close: its spike line ("ended the week at"), its jump to a high on the
+    week's last session, or its highest close in years on that session."""
+    m, ev = r.m, r.m.events
+    told = told_keys(m, events=False)
+    level = m.news.items.get("vix_level") if m.news is not None else None
+    return bool((ev.vix_spike and "vix_jump" not in told)
+                or ("vix_jump" in told and ev.vix_high_date == m.as_of)
+                or ("vix_level" in told and level is not None and level.day == m.as_of))
 
 
 def _rank(rows, r: _Rules, say, vix: str, rank) -> list[Sentence]:
