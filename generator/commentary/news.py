@@ -18,7 +18,7 @@ from dataclasses import replace
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, is_, sign_of)
 from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
-                                    SECONDARY, SINCE_YEARS, NewsItem)
+                                    RECORD_LEVELS, SECONDARY, SINCE_YEARS, NewsItem)
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
@@ -66,8 +66,14 @@ def headline_fact(m) -> NewsItem | None:
     the pair's ratio a hair from its extreme in the data (2025-08-01: within 0.1% of its lowest close), which no
     "since" measures but a reader would want named."""
     lead = m.news.lead() if m.news is not None else None
-    if lead is None:
-        near = m.news.items.get("ratio_level") if m.news is not None else None
+    if lead is None and m.news is not None:
+        # a level at its extreme in our data, though the last record came within the year (the 10-year's lowest close
+        # in our data on 2012-06-01, a few months after the one before), is still the week's headline
+        record = next((m.news.items[k] for k in m.news.ranked if k in RECORD_LEVELS
+                       and m.news.items[k].record and m.news.items[k].newsworthy), None)
+        if record is not None:
+            return record
+        near = m.news.items.get("ratio_level")
         return near if near is not None and near.newsworthy and near.label.startswith("near") else None
     if lead.key not in RARE_HEADLINE or lead.label.startswith("near"):
         return None
@@ -223,8 +229,11 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     claims: list[Claim] = []
     unit = ("bp" if item.unit == "bp" else "yield" if item.key in YIELD_LEVELS
             else "level" if item.unit == "level" else "pct")
+    # a yield's level the brief quotes is told here by its rarity alone: the rates or policy section reads the level
+    # again (a figure told at most twice, counting the brief)
+    bare = section == "lede" and item.key in BARE_LEVELS and any(i.key == item.key for i in brief_picks(r.m))
     # the standfirst's first line quotes the spread, not each index's week: a rare week is told with its size
-    if item.unit != "event" and (item.key != "spread_week" or section != "lede"):
+    if item.unit != "event" and (item.key != "spread_week" or section != "lede") and not bare:
         facts.append(Fact("move", f"{path}.value", subject, unit))
     if item.key in LEVEL_KEYS:
         # "its highest close since": the side is the claim; "closed the week at" only when the week's last session
@@ -270,7 +279,11 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              "sector": item.subject if item.key == "sector_week" else ""}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
-                 last=item.day == r.m.as_of, fact=item.key, **names)
+                 last=item.day == r.m.as_of, fact=item.key, bare=bare, **names)
+
+
+# The 10-year's level: the standfirst tells it without its figure when the brief quotes it (`news_line`).
+BARE_LEVELS = {"long_yield_level"}
 
 
 # Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
@@ -477,6 +490,23 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
     """Three lines for skimmers, from the same ranking: the two most newsworthy facts (the week's spread when
     fewer are newsworthy), and the call."""
     m = r.m
+    picked = brief_picks(m)
+    lines = [news_line(r, i, section="brief", words="brief") for i in picked[:BRIEF_ITEMS - 1]]
+    if len(lines) < BRIEF_ITEMS - 1 and m.ratio.distance_from_sma_long is not None:
+        # a quiet week: where the trend behind the call stands
+        pair = f"{r.small}/{r.large}"
+        d = m.ratio.distance_from_sma_long
+        sense = sign_of("ratio.distance_from_sma_long", d, pair, "trend", flat=SHOWN_ZERO)
+        lines.append(r.say("brief", "trend", pair, [Fact("distance", "ratio.distance_from_sma_long", pair, "pct")],
+                           list(sense) if isinstance(sense, tuple) else [sense], words="brief",
+                           side="above" if d >= SHOWN_ZERO else "below" if d <= -SHOWN_ZERO else "level"))
+        # "above"/"below" are the trend's side, the same reading the long view gives
+    return tuple(lines) + (call,)
+
+
+def brief_picks(m) -> list[NewsItem]:
+    """The news facts "The week in brief" tells, in order: the week's lead fact first (`News.lead`), then the most
+    newsworthy; the week's spread when fewer are newsworthy."""
     items = [m.news.items[k] for k in m.news.ranked] if m.news is not None else []
     if m.news is not None and crowded(m):
         # a crowded week's standfirst may leave the ratio's line out: the brief tells it first
@@ -496,14 +526,4 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
     if len(picked) < BRIEF_ITEMS - 1 and m.news is not None and "spread_week" in m.news.items \
             and all(i.key != "spread_week" for i in picked):
         picked.append(m.news.items["spread_week"])
-    lines = [news_line(r, i, section="brief", words="brief") for i in picked[:BRIEF_ITEMS - 1]]
-    if len(lines) < BRIEF_ITEMS - 1 and m.ratio.distance_from_sma_long is not None:
-        # a quiet week: where the trend behind the call stands
-        pair = f"{r.small}/{r.large}"
-        d = m.ratio.distance_from_sma_long
-        sense = sign_of("ratio.distance_from_sma_long", d, pair, "trend", flat=SHOWN_ZERO)
-        lines.append(r.say("brief", "trend", pair, [Fact("distance", "ratio.distance_from_sma_long", pair, "pct")],
-                           list(sense) if isinstance(sense, tuple) else [sense], words="brief",
-                           side="above" if d >= SHOWN_ZERO else "below" if d <= -SHOWN_ZERO else "level"))
-        # "above"/"below" are the trend's side, the same reading the long view gives
-    return tuple(lines) + (call,)
+    return picked[:BRIEF_ITEMS - 1]
