@@ -46,6 +46,9 @@ class WeekResult:
     # the sentences that disagree with each other or the week, by class (generator/commentary/agreement.py)
     agreement: tuple[tuple[str, tuple[str, ...]], ...] = ()
     rarest: str | None = None   # the week's rarest fact by years since last matched (metrics/news.py `News.rarest`)
+    # the fact the headline and the brief's first line carry (`News.lead`): its key and its rarity phrase ("<Month
+    # Year>" of its "since", or "in our data" for a record)
+    lead_fact: tuple[str, str] | None = None
 
 
 def week_sessions(market: MarketData, settings: Settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -72,7 +75,7 @@ def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp]) -
                               sum(len(r.text.split()) for r in w.rendered if r.sentence.kind == "prose"), texts,
                               tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
-                              must_tell=_must_tell(m), rarest=_rarest(m),
+                              must_tell=_must_tell(m), rarest=_rarest(m), lead_fact=_lead_fact(m),
                               agreement=tuple((cls, tuple(found)) for cls, found in
                                               audit(m, w.rendered, doc, cut, settings).items())))
         before = w.headline
@@ -82,6 +85,17 @@ def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp]) -
 def _rarest(m) -> str | None:
     top = m.news.rarest() if m.news is not None else None
     return top.key if top is not None else None
+
+
+def _lead_fact(m) -> tuple[str, str] | None:
+    from generator.formats import monthyear
+    from generator.metrics.news import SINCE_YEARS
+
+    top = m.news.lead() if m.news is not None else None
+    if top is None:
+        return None
+    return top.key, (monthyear(top.since) if top.since_years is not None and top.since_years >= SINCE_YEARS
+                     else "in our data")
 
 
 def _must_tell(m) -> tuple[tuple[str, str | None, str], ...]:

@@ -33,8 +33,9 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--raw-stance", action="store_true", help="publish the raw rules' stance (stance.steady: false)")
-    ap.add_argument("--dump", help="write each week's headline and standfirst, prose words and news over the bar "
-                                   "to this JSON file (scripts/news_coverage.py reads it)")
+    ap.add_argument("--dump", help="write each week's headline and standfirst, prose words, news over the bar and "
+                                   "every sentence with its words key to this JSON file (scripts/news_coverage.py "
+                                   "reads it)")
     args = ap.parse_args()
     settings = load_settings(args.settings)
     if args.raw_stance:
@@ -54,7 +55,9 @@ def main() -> None:
         import json
 
         Path(args.dump).write_text(json.dumps({str(w.session): {"lead": w.lead, "words": w.words,
-                                                                "must_tell": w.must_tell} for w in weeks}))
+                                                                "must_tell": w.must_tell, "headline": w.headline,
+                                                                "keys": w.keys, "sentences": w.sentences,
+                                                                "lead_fact": w.lead_fact} for w in weeks}))
     words = sorted(w.words for w in weeks)
     if words:
         print(f"prose words: min {words[0]}, median {words[len(words) // 2]}, max {words[-1]}; "

@@ -655,13 +655,16 @@ def _all(w) -> str:
     (date(2024, 8, 16), lambda m, c, w: m.risk.fx_week > 0 and "yen" not in w.headline.lower()),
     (date(2009, 2, 27), lambda m, c, w: "spares" not in w.headline),
     (date(2011, 7, 22), lambda m, c, w: m.spread["1w"] < 0 and "taken the lead" not in w.headline),
-    (date(2024, 7, 26), lambda m, c, w: m.events.previous_spread >= 0.03 and c.headline.key.startswith("surge_again")),
-    (date(2022, 9, 30), lambda m, c, w: c.headline.key.startswith("pending_upgrade")),
+    # (a week with a fact rare for a year or more names it: the VIX's biggest session since 2022, the 10-year's highest
+    # close since 2010)
+    (date(2024, 7, 26), lambda m, c, w: m.events.previous_spread >= 0.03 and c.headline.key == "rare"
+        and "VIX" in w.headline and "since June 2022" in w.headline),
+    (date(2022, 9, 30), lambda m, c, w: c.headline.key == "rare" and "since April 2010" in w.headline),
     (date(2011, 8, 12), lambda m, c, w: m.stance.key == "stay_large" and "small-cap case" not in w.headline),
     # SPY +10.5% on Apr 9 (the biggest since Oct 2008) and the 10-year +51 bp (the biggest since Nov 2001): the
     # longer "since" leads the headline, and the session opens the standfirst's next lines
-    (date(2025, 4, 11), lambda m, c, w: m.events.large_day_move > 0.1 and c.headline.key in ("yield_jump",
-                                                                                             "market_day_up")
+    (date(2025, 4, 11), lambda m, c, w: m.events.large_day_move > 0.1 and c.headline.key == "rare"
+        and "since November 2001" in w.headline
         and {"both_day", "large_day"} & set(c.keys("lede")) and "since October 2008" in str(w.standfirst)),
     (date(2013, 6, 14), lambda m, c, w: m.stance.key == "start_lean" and "Is it time" not in w.headline),
     # policy and rates words that contradicted the numbers

@@ -18,7 +18,7 @@ from dataclasses import replace
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, is_, sign_of)
 from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
-                                    SECONDARY, SINCE_YEARS, NewsItem)
+                                    RECORD_LEVELS, SECONDARY, SINCE_YEARS, NewsItem)
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
@@ -51,6 +51,33 @@ LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "
 YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
+
+
+# The news facts the headline can name with their figure and "since" (templates/words/headline.html `rare`); the
+# drawdowns and first highs have their own rows in the headline's table (generator/commentary/headline.py).
+RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_week", "spread_day", "vix_jump",
+                 "vix_day", "vix_level", "long_yield_week", "short_yield_week", "long_yield_level",
+                 "short_yield_level", "small_level", "large_level", "ratio_level", "credit_week", "fx_week",
+                 "sector_week"}
+
+
+def headline_fact(m) -> NewsItem | None:
+    """The week's rarest fact a year or more back (`News.lead`) when the headline names it, figure and "since"; else
+    the pair's ratio a hair from its extreme in the data (2025-08-01: within 0.1% of its lowest close), which no
+    "since" measures but a reader would want named."""
+    lead = m.news.lead() if m.news is not None else None
+    if lead is None and m.news is not None:
+        # a level at its extreme in our data, though the last record came within the year (the 10-year's lowest close
+        # in our data on 2012-06-01, a few months after the one before), is still the week's headline
+        record = next((m.news.items[k] for k in m.news.ranked if k in RECORD_LEVELS
+                       and m.news.items[k].record and m.news.items[k].newsworthy), None)
+        if record is not None:
+            return record
+        near = m.news.items.get("ratio_level")
+        return near if near is not None and near.newsworthy and near.label.startswith("near") else None
+    if lead.key not in RARE_HEADLINE or lead.label.startswith("near"):
+        return None
+    return lead
 
 
 def leads(item: NewsItem) -> bool:
@@ -185,7 +212,8 @@ def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) 
         claims = [at_extreme(is_(f"{path}.label", item.label, subject, item.key, -1 if low else +1)),
                   at_most(f"{path}.value", NEAR_EXTREME, subject, "near", 0) if low
                   else at_least(f"{path}.value", -NEAR_EXTREME, subject, "near", 0)]
-        return r.say(section, key or "ratio_near", subject, facts, claims, words=words, up=not low)
+        return r.say(section, key or "ratio_near", subject, facts, claims, words=words, up=not low, fact=item.key,
+                     label=item.label)
     return None
 
 
@@ -201,7 +229,11 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     claims: list[Claim] = []
     unit = ("bp" if item.unit == "bp" else "yield" if item.key in YIELD_LEVELS
             else "level" if item.unit == "level" else "pct")
-    if item.unit != "event" and (item.key not in WEEK_KEYS or section != "lede"):
+    # a yield's level the brief quotes is told here by its rarity alone: the rates or policy section reads the level
+    # again (a figure told at most twice, counting the brief)
+    bare = section == "lede" and item.key in BARE_LEVELS and any(i.key == item.key for i in brief_picks(r.m))
+    # the standfirst's first line quotes the spread, not each index's week: a rare week is told with its size
+    if item.unit != "event" and (item.key != "spread_week" or section != "lede") and not bare:
         facts.append(Fact("move", f"{path}.value", subject, unit))
     if item.key in LEVEL_KEYS:
         # "its highest close since": the side is the claim; "closed the week at" only when the week's last session
@@ -215,6 +247,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
         flat = {"pct": SHOWN_ZERO, "bp": SHOWN_ZERO_BP}.get(unit, 0.0) if item.unit != "event" else 0.0
         direction = sign_of(f"{path}.value", item.value, subject, item.key, flat=flat)
         claims.extend(direction if isinstance(direction, tuple) else (direction,))
+        if item.key in ("vix_level", "vix_jump") and item.day == r.m.as_of:
+            # "closed the week at", "over the week": the week's last session made the close
+            claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
     if when == "since":
         facts.append(Fact("since", f"{path}.since", subject, "date"))
         # "the biggest since <Month Year>": the last as extreme was that long ago
@@ -244,7 +279,11 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              "sector": item.subject if item.key == "sector_week" else ""}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
-                 last=item.day == r.m.as_of, **names)
+                 last=item.day == r.m.as_of, fact=item.key, bare=bare, **names)
+
+
+# The 10-year's level: the standfirst tells it without its figure when the brief quotes it (`news_line`).
+BARE_LEVELS = {"long_yield_level"}
 
 
 # Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
@@ -279,9 +318,9 @@ def _both(r, small: NewsItem, large: NewsItem, key: str) -> Sentence:
                                  -1 if small.value < 0 else +1),
                            Claim(f"news.items.{large.key}.value", "<" if large.value < 0 else ">", 0.0, pair,
                                  key, -1 if large.value < 0 else +1)]
+    facts += [Fact("small", f"news.items.{small.key}.value", pair, "pct"),
+              Fact("large", f"news.items.{large.key}.value", pair, "pct")]
     if key == "both_day":
-        facts += [Fact("small", f"news.items.{small.key}.value", pair, "pct"),
-                  Fact("large", f"news.items.{large.key}.value", pair, "pct")]
         claims.append(Claim(f"news.items.{small.key}.day", "==", None, pair, "same day", 0,
                             f"news.items.{large.key}.day"))
     facts.append(Fact("since", f"{path}.since", pair, "date"))
@@ -451,25 +490,7 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
     """Three lines for skimmers, from the same ranking: the two most newsworthy facts (the week's spread when
     fewer are newsworthy), and the call."""
     m = r.m
-    items = [m.news.items[k] for k in m.news.ranked] if m.news is not None else []
-    if m.news is not None and crowded(m):
-        # a crowded week's standfirst may leave the ratio's line out: the brief tells it first
-        items = sorted(items, key=lambda i: 0 if i.key == "ratio_level" and i.key in {t.key for t in told(m)} else 1)
-    rarest = m.news.rarest() if m.news is not None else None
-    if rarest is not None:
-        # the week's rarest fact by the years since it was last matched opens the brief (the lowest close since 1996
-        # before a week's return that is the best in four months)
-        items = [rarest] + [i for i in items if i.key != rarest.key]
-    vix_day = m.news.items.get("vix_day") if m.news is not None else None
-    day_leads = vix_day is not None and leads(vix_day)
-    picked = [i for i in items if i.newsworthy and i.key != "stance_change"
-              and not (i.key == "vix_level" and not leads(i))
-              and not (i.key == "vix_day" and not day_leads)
-              and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and same_vix_move(vix_day, i))))
-              ][:BRIEF_ITEMS - 1]
-    if len(picked) < BRIEF_ITEMS - 1 and m.news is not None and "spread_week" in m.news.items \
-            and all(i.key != "spread_week" for i in picked):
-        picked.append(m.news.items["spread_week"])
+    picked = brief_picks(m)
     lines = [news_line(r, i, section="brief", words="brief") for i in picked[:BRIEF_ITEMS - 1]]
     if len(lines) < BRIEF_ITEMS - 1 and m.ratio.distance_from_sma_long is not None:
         # a quiet week: where the trend behind the call stands
@@ -481,3 +502,28 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
                            side="above" if d >= SHOWN_ZERO else "below" if d <= -SHOWN_ZERO else "level"))
         # "above"/"below" are the trend's side, the same reading the long view gives
     return tuple(lines) + (call,)
+
+
+def brief_picks(m) -> list[NewsItem]:
+    """The news facts "The week in brief" tells, in order: the week's lead fact first (`News.lead`), then the most
+    newsworthy; the week's spread when fewer are newsworthy."""
+    items = [m.news.items[k] for k in m.news.ranked] if m.news is not None else []
+    if m.news is not None and crowded(m):
+        # a crowded week's standfirst may leave the ratio's line out: the brief tells it first
+        items = sorted(items, key=lambda i: 0 if i.key == "ratio_level" and i.key in {t.key for t in told(m)} else 1)
+    rarest = m.news.lead() if m.news is not None else None
+    if rarest is not None:
+        # the week's rarest fact by the years since it was last matched opens the brief (the lowest close since 1996
+        # before a week's return that is the best in four months), as it heads the headline
+        items = [rarest] + [i for i in items if i.key != rarest.key]
+    vix_day = m.news.items.get("vix_day") if m.news is not None else None
+    day_leads = vix_day is not None and (leads(vix_day) or vix_day is rarest)
+    picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or (
+              not (i.key == "vix_level" and not leads(i))
+              and not (i.key == "vix_day" and not day_leads)
+              and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and same_vix_move(vix_day, i))))))
+              ][:BRIEF_ITEMS - 1]
+    if len(picked) < BRIEF_ITEMS - 1 and m.news is not None and "spread_week" in m.news.items \
+            and all(i.key != "spread_week" for i in picked):
+        picked.append(m.news.items["spread_week"])
+    return picked[:BRIEF_ITEMS - 1]

@@ -134,6 +134,9 @@ QUIET_WORDS, WORDS_PER_FACT = 680, 60
 QUIET = 0.9
 # Sections that always keep their opening sentences whole: the call is the column's point.
 KEEP = {"positioning"}
+# Sentences that always stay, by (section, words key's first word): an index standing in a correction or a bear
+# market (a reader checks this first; 2020-03-20's budget once cut "in a bear market" from a week 32% off the high).
+KEEP_SENTENCES = {("divergence", "state")}
 
 
 def word_budget(doc: Mapping[str, Any]) -> int:
@@ -181,7 +184,7 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         return (tier, bool(s.facts), news.get(s.section, 0.0), -place.get(i, 0), i)
 
     def candidate(i: int, s: Sentence) -> bool:
-        if s.kind != "prose" or s.answers:
+        if s.kind != "prose" or s.answers or (s.section, s.key.split("_")[0]) in KEEP_SENTENCES:
             return False
         if s.optional:
             return True

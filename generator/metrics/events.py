@@ -88,6 +88,28 @@ class WeekEvents:
     small_52w_high_date: date | None = None
     large_from_52w_high: float | None = None
     large_52w_high_date: date | None = None
+    # the yen's quote at this week's end or last week's is stale (`stale_fx_quote`): no claim rests on the week's move
+    fx_stale: bool = False
+
+
+# USD/JPY's "close" in our data is, in some years (most of 2022-2025), the day's opening quote (PROVENANCE.md): a Friday
+# that moved 2% after the open keeps the morning's price. A quote is stale when it is within STALE_MATCH of the day's
+# open while the day's high or low strayed STALE_RANGE or more from it: the market moved away from the price we hold.
+STALE_MATCH, STALE_RANGE = 0.001, 0.01
+
+
+def stale_fx_quote(frame: pd.DataFrame, days: list[pd.Timestamp]) -> bool:
+    """True when the quote of any of `days` (the week's end and the previous week's) is stale; False without the
+    open, high and low to tell."""
+    if not {"open", "high", "low", "close"} <= set(frame.columns):
+        return False
+    for day in days:
+        if day not in frame.index:
+            continue
+        o, h, lo, c = (float(frame.at[day, k]) for k in ("open", "high", "low", "close"))
+        if c and abs(c / o - 1) <= STALE_MATCH and max(abs(h / c - 1), abs(lo / c - 1)) >= STALE_RANGE:
+            return True
+    return False
 
 
 def _previous_week_end(index: pd.DatetimeIndex, session: pd.Timestamp) -> pd.Timestamp | None:
@@ -210,9 +232,11 @@ def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -
     vix_spike = is_spike(vix_high, vix_jump, risk)
 
     fx_peak = fx_peak_date = fx_from_peak = None
+    fx_stale = False
     if t.fx and t.fx in market:
         fx = market[t.fx].quoted.loc[:session]
-        if not fx.empty and fx.index[-1] >= session - pd.Timedelta(days=7):
+        fx_stale = fx_stale_week(market[t.fx].frame.loc[:session], session)
+        if not fx.empty and fx.index[-1] >= session - pd.Timedelta(days=7) and not fx_stale:
             window = fx.loc[pd.Timestamp(weeks_target(session.date(), 4)) + pd.Timedelta(days=1):]
             if not window.empty:
                 at = window.idxmax()
@@ -230,7 +254,18 @@ def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -
                       streak, day_moves, large_day_moves,
                       market[large].quoted.index[0].date() if len(market[large].quoted) else None,
                       *from_52w_high(market[small].quoted.loc[:session]),
-                      *from_52w_high(market[large].quoted.loc[:session]))
+                      *from_52w_high(market[large].quoted.loc[:session]), fx_stale)
+
+
+def fx_stale_week(frame: pd.DataFrame, session: pd.Timestamp) -> bool:
+    """The yen's quote at this week's last session or the previous week's is stale (`stale_fx_quote`)."""
+    if frame.empty:
+        return False
+    days = [frame.index[-1]]
+    before = _previous_week_end(frame.index, session)
+    if before is not None:
+        days.append(before)
+    return stale_fx_quote(frame, days)
 
 
 def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, most: int = 26) -> int:

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from generator.data.model import MarketData
+from generator.metrics.events import fx_stale_week
 from generator.metrics.indicators import weekly_last
 from generator.metrics.periods import week_start
 from generator.metrics.series import inner_join
@@ -100,11 +101,18 @@ class News:
         out = [self.items[k] for k in self.ranked if self.items[k].newsworthy or not newsworthy]
         return out[:n]
 
-    def rarest(self) -> NewsItem | None:
+    def lead(self) -> NewsItem | None:
+        """The fact the headline and the brief's first line carry: the rarest (`rarest`), else, in a week with no
+        multi-year rarity, the rarest fact last matched SINCE_YEARS or more before (a year is rare enough to lead:
+        "the worst week since March 2009")."""
+        return self.rarest() or self.rarest(SINCE_YEARS)
+
+    def rarest(self, years: float | None = None) -> NewsItem | None:
         """The week's rarest fact by the years since it was last matched (see `years_rare`), when that reaches
         back MULTI_YEAR or more: the fact the headline or the brief's first line carries and the thesis asks
         about. A score mixes a percentile with the years; a reader remembers the years ("the lowest since 1996")."""
-        found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= MULTI_YEAR
+        floor = MULTI_YEAR if years is None else years
+        found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= floor
                  and not (i.key in UP_ONLY and i.value <= 0)]
         order = {k: n for n, k in enumerate(self.ranked)}
         return max(found, key=lambda i: (i.key not in BACKDROP, min(years_rare(i), YEARS_CAP), i.score,
@@ -230,10 +238,36 @@ def _vix(ticker: str, vix: pd.Series, session: pd.Timestamp) -> list[NewsItem]:
     earlier, _ = _split(vix, session)
     return [_item("vix_jump", ticker, jump, "pct", week.idxmax(), jumps.iloc[:-1], jumps.iloc[:-1],
                   jump >= VIX_JUMP),
-            # "its highest close since": against every earlier close, this week's earlier sessions included
-            _item("vix_level", ticker, float(vix.iloc[-1]), "level", vix.index[-1], weekly_last(earlier), vix.iloc[:-1])]
+            _vix_level(ticker, vix, session, weekly_last(earlier))]
 
 
+def _vix_level(ticker: str, vix: pd.Series, session: pd.Timestamp, earlier_ends: pd.Series) -> NewsItem:
+    """The VIX's highest close of the week (its session is `day`: a Monday's 82.7 is the week's news though Friday
+    closed at 66), against every earlier close, this week's earlier sessions included ("its highest close since");
+    ranked against earlier week-end closes. A close above every earlier one (with MIN_OBSERVATIONS weeks before it)
+    is a record in our data, which outranks the week's ordinary facts (`RECORD_LEVEL`)."""
+    week = vix.loc[pd.Timestamp(week_start(session.date())):]
+    at = week.idxmax()
+    item = _item("vix_level", ticker, float(week.loc[at]), "level", at, earlier_ends, vix.loc[:at].iloc[:-1])
+    return _record_level(item)
+
+
+def _record_level(item: NewsItem) -> NewsItem:
+    """A level at its most extreme close in our data outranks the week's ordinary facts: a record score."""
+    if not (item.record and item.newsworthy):
+        return item
+    return NewsItem(**{**item.__dict__, "score": max(item.score, RECORD_LEVEL)})
+
+
+# A level at its most extreme close in our data (the VIX's 80.9 of November 2008, the 10-year's 0.5% of August 2020,
+# the bill below zero, the pair's ratio at its lowest) scores this much: above any move short of a record itself
+# (a rarity of 1.0 plus the full "since" bonus).
+RECORD_LEVEL = 1.0 + SINCE_BONUS
+
+
+# Levels whose close at the extreme of our data outranks ordinary facts (a price index's record high is common in a
+# bull market: it keeps its level score).
+RECORD_LEVELS = {"long_yield_level", "short_yield_level", "ratio_level", "vix_level"}
 # A level's score: a fixed base plus the "since" bonus (prices trend, so a level's percentile says little).
 LEVEL_SCORE = 0.85
 # A close within this of the data's most extreme earlier close (the pair's ratio a hair above its lowest in 25 years)
@@ -289,6 +323,8 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *, 
                                 float(earlier[ref_at]), index[ref_at].date())
     score = (LEVEL_SCORE + min((years if years is not None else 50.0) / 100, SINCE_BONUS)
              - SECONDARY.get(key, 0.0)) if newsworthy else 0.0
+    if record and key in RECORD_LEVELS:
+        score = RECORD_LEVEL
     ref_value = ref_day = None
     if record and at > 0:
         # a record's previous record: the data's most extreme close before it (`years_rare` counts from there, so a
@@ -427,6 +463,26 @@ def _ratio_week(key: str, subject: str, num: pd.Series, den: pd.Series, session:
     return _week_move(key, subject, joined.iloc[:, 0] / joined.iloc[:, 1], session)
 
 
+def _fx_level(ticker: str, quoted: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """USD/JPY's highest or lowest close since some date, kept for metrics.json but never news: our data's yen "close"
+    is in some years the day's opening quote (PROVENANCE.md), and a day's high can pass the "record close" we hold
+    (October 2022's 151.9 against October 2023's "highest close in our data"). No headline rests on it."""
+    item = _level("fx_level", ticker, quoted, session)
+    if item is None:
+        return None
+    return NewsItem(**{**item.__dict__, "newsworthy": False, "score": 0.0})
+
+
+def _fx_week(ticker: str, history, session: pd.Timestamp) -> NewsItem | None:
+    """USD/JPY's week, not news when the quote at either end of it is stale (generator/metrics/events.py
+    `stale_fx_quote`): label "stale". 2025-08-01: the data's Friday quote is the open, 150.77, after which the yen
+    rallied 2% on the payrolls; the week read +2.6% where the market moved the other way."""
+    item = _week_move("fx_week", ticker, history.quoted, session)
+    if item is None or not fx_stale_week(history.frame.loc[:session], session):
+        return item
+    return NewsItem(**{**item.__dict__, "newsworthy": False, "must_tell": False, "score": 0.0, "label": "stale"})
+
+
 def _events(metrics, session: pd.Timestamp) -> list[NewsItem]:
     """A change of stance this week, and the ratio crossing its long average this week."""
     out = []
@@ -474,7 +530,7 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
     if t.short_yield and t.short_yield in market:
         items.append(_level("short_yield_level", t.short_yield, market[t.short_yield].quoted * 0.01, session))
     if t.fx and t.fx in market:
-        items.append(_level("fx_level", t.fx, market[t.fx].quoted, session))
+        items.append(_fx_level(t.fx, market[t.fx].quoted, session))
     if t.sectors:
         items.append(_sector_week(list(t.sectors), market, large, session))
     items.append(_level("ratio_level", f"{small}/{large}", metrics.series.ratio, session, near=NEAR_EXTREME))
@@ -488,7 +544,7 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
         items.append(_ratio_week("credit_week", f"{t.high_yield}/{t.treasuries}", market[t.high_yield].total_return,
                                  market[t.treasuries].total_return, session))
     if t.fx and t.fx in market:
-        items.append(_week_move("fx_week", t.fx, market[t.fx].quoted, session))
+        items.append(_fx_week(t.fx, market[t.fx], session))
     items += _events(metrics, session)
     found = [i for i in items if i is not None]
     # small caps' best or worst week in a year or more must be told

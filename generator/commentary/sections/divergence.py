@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, by_definition,
                                          exceeds, is_, less_than, more_than, negative, positive, within)
+from generator.commentary.news import told_keys
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 from generator.metrics.news import BEAR, CORRECTION
 from generator.commentary.table import Row, choose, first, holds
@@ -109,6 +110,10 @@ NARROWNESS = (
 )
 
 
+# Both indices' weeks, when the news lines tell them (generator/commentary/news.py), are not quoted again here.
+BOTH_WEEKS = {"small_week", "large_week"}
+
+
 def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, band = r.m, r.settings.stance.flat_band
     small, large, pair = r.small, r.large, f"{r.small}-{r.large}"
@@ -119,6 +124,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     subjects = (pair, small, large)
     if spread is None:
         week.append(say("week_unknown", pair))
+    elif BOTH_WEEKS <= told_keys(m, events=False):
+        # the standfirst (or the headline) told both indices' weeks with their rarity: not a third time here
+        pass
     else:
         key, claims = choose(WEEK, r.view, small, large, pair, band, r.settings.risk.stress_week_drop)
         streak = ()

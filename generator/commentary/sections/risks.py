@@ -123,14 +123,16 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         opening = section_opening(r, "risks")
         week_told = "fx_week" in told or (opening is not None and opening.key == "fx_week")
         peak_told = yen_off_peak(r) and "fx_week" not in told
-        if risk.yen_rally and not week_told:
+        # a stale yen quote at either end of the week (events.fx_stale) carries no claim about the yen's week
+        yen_rally = risk.yen_rally and not ev.fx_stale
+        if yen_rally and not week_told:
             sharp = risk.fx_week <= SHARP_YEN
             out.append(say("yen_rally_sharp" if sharp else "yen_rally", (fx, "yen"),
                            (Fact("move", "risk.fx_week", fx, "pct"),),
                            [at_most("risk.fx_week", SHARP_YEN if sharp else rs.yen_rally_week, fx, "week"),
                             at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
         if yen_peak and not peak_told:
-            larger = risk.yen_rally and ev.fx_from_peak < risk.fx_week
+            larger = yen_rally and ev.fx_from_peak < risk.fx_week
             fading = risk.fx_week is not None and risk.fx_week > 0
             out.append(say("yen_from_peak_larger" if larger else "yen_from_peak_fading" if fading else "yen_from_peak",
                            (fx, "yen"),
@@ -143,15 +145,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                               else [])
                            + ([positive("risk.fx_week", fx, "week"), Claim("risk.fx_week", ">", 0.0, "yen", "week",
                                                                             -1)] if fading else [])))
-        if risk.yen_rally or yen_peak:
+        if yen_rally or yen_peak:
             out.append(say("carry_unwind", "carry trades", optional=2))
         out += _vix_level(r, vix_fact, vix, fx)
-        if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told:
+        if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told and not ev.fx_stale:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
                            (Fact("move", "risk.fx_week", fx, "pct"),),
                            [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else [],
                            optional=2))
-        if risk.fx_distance_200d is not None:
+        if risk.fx_distance_200d is not None and not ev.fx_stale:
             d = risk.fx_distance_200d
             named = not out or out[-1].subject != fx
             out.append(say(f"fx_trend{'_stretched' if d > FX_STRETCHED else ''}_{'named' if named else 'it'}", fx,
@@ -222,8 +224,25 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     if holds(quiet, r.view) and r.regime not in UNEASY:
         out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), quiet, regimes=all_but(*UNEASY)))
     key, claims = choose(RANK_NAMED, r.view, vix)
+    if _close_told(r):
+        # the standfirst printed the VIX's Friday close: its rank refers back to it without the figure (told twice
+        # at most, counting the brief); with no rank to add, nothing more is said
+        if key != "vix_level_named":
+            out.append(say(key.replace("_named", "_told"), vix, tuple(f for f in rank if f is not vix_fact), claims))
+        return out
     out.append(say(key, vix, rank if claims else (vix_fact,), claims))
     return out
+
+
+def _close_told(r: _Rules) -> bool:
+    """The standfirst printed the VIX's Friday close: its spike line ("ended the week at"), its jump to a high on the
+    week's last session, or its highest close in years on that session."""
+    m, ev = r.m, r.m.events
+    told = told_keys(m, events=False)
+    level = m.news.items.get("vix_level") if m.news is not None else None
+    return bool((ev.vix_spike and "vix_jump" not in told)
+                or ("vix_jump" in told and ev.vix_high_date == m.as_of)
+                or ("vix_level" in told and level is not None and level.day == m.as_of))
 
 
 def _rank(rows, r: _Rules, say, vix: str, rank) -> list[Sentence]:

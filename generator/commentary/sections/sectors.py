@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.commentary.argument import bridge_sectors
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          extreme, is_, less_than, positive, sign_of, within)
-from generator.commentary.news import section_opening
+from generator.commentary.news import section_opening, told_keys
 from generator.commentary.table import Row, choose
 from generator.commentary.rules import RARE_WEEK, SHOWN_ZERO, _Rules
 
@@ -155,6 +155,12 @@ def news_sector(r: _Rules) -> str | None:
     return item.subject if opening is not None and opening.key == "sector_week" else None
 
 
+def _lede_told(r: _Rules, ticker: str) -> bool:
+    """The standfirst told this sector's week (its news line)."""
+    item = r.m.news.items.get("sector_week") if r.m.news is not None else None
+    return item is not None and item.subject == ticker and "sector_week" in told_keys(r.m, events=False)
+
+
 def rare_week(r: _Rules) -> tuple[str, float, float] | None:
     """The sector whose week against the large-cap index was the rarest, when at least RARE_WEEK rare against its
     own earlier weeks, SECTOR_WEEK_FLOOR in size and against its thirteen-week standing: (ticker, its week, its
@@ -192,6 +198,14 @@ def _one_rare_week(r: _Rules, say, t: str, week: float, rarity: float, also: boo
     if quarter is not None and abs(quarter) >= SHOWN_ZERO:
         facts += (Fact("quarter", q, t, "pct"),)
         claims.append(sign_of(q, quarter, t, "relative 13w", SHOWN_ZERO))
+        if not also and _lede_told(r, t):
+            # the standfirst told the week and its rarity: here only the quarter it ran against (figures told twice
+            # at most, counting the brief)
+            return say("sector_week_told", (t, r.large), (Fact("quarter", q, t, "pct"),),
+                       [sign_of(w, week, t, "relative 1w", SHOWN_ZERO), sign_of(q, quarter, t, "relative 13w",
+                                                                                 SHOWN_ZERO)],
+                       ticker=t, large=r.large, side="up" if week > 0 else "down",
+                       quarter="up" if quarter > 0 else "down")
     return say("sector_week_also" if also else "sector_week", (t, r.large), facts, claims, ticker=t, large=r.large,
                rank=rank[0], side="up" if week > 0 else "down",
                quarter=None if quarter is None or abs(quarter) < SHOWN_ZERO else "up" if quarter > 0 else "down")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from generator.commentary.argument import thesis
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
                                          positive, within)
-from generator.commentary.news import lead_is_news, news_lines, told_keys as told_news
+from generator.commentary.news import (headline_fact, lead_is_news, news_line, news_lines,
+                                      told_keys as told_news)
 from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak
 from generator.commentary.table import Row, choose, holds
 
@@ -58,6 +59,11 @@ def week_story(r: _Rules) -> tuple[str, list[Claim]]:
 
 
 def headline(r: _Rules) -> Sentence:
+    """The week's rarest fact when it reaches back a year or more (the brief's first line tells it too), with its
+    figure and its "since": a headline only this week could have. Else the headline's decision table."""
+    lead = headline_fact(r.m)
+    if lead is not None:
+        return news_line(r, lead, section="headline", words="headline", key="rare")
     story, claims = week_story(r)
     subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
                 r.t.fx or "JPY=X", "yen", r.t.long_yield or "^TNX")
