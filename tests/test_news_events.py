@@ -74,7 +74,7 @@ def test_every_first_close_in_correction_or_bear_territory_is_a_fact(closes, tic
     for d, item in found.items():
         fall, peak_day = (bear if item.label == "bear" else correction)[d]
         assert item.value == pytest.approx(fall) and item.ref_day == peak_day and item.must_tell
-        if item.since is not None:   # the last earlier week that far below its own 52-week high
+        if item.since is not None:   # the last earlier session that far below its own 52-week high
             assert item.since < d
     # the weeks every reporter wrote about
     if ticker == "SPY":
@@ -82,7 +82,9 @@ def test_every_first_close_in_correction_or_bear_territory_is_a_fact(closes, tic
                          (date(2020, 2, 28), "correction"), (date(2025, 4, 4), "correction"),
                          (date(2011, 8, 5), "correction")]:
             assert found[d].label == label, d
-        assert found[date(2022, 6, 17)].since == date(2020, 4, 3)
+        assert found[date(2022, 6, 17)].since == date(2020, 4, 7)   # a Tuesday: sessions, not week-ends
+        # in correction on Feb 22-24, 2022 (sessions), so March 11's week-end crossing is no first since 2020
+        assert found[date(2022, 3, 11)].since == date(2022, 2, 24)
         assert found[date(2022, 6, 17)].ref_day == date(2022, 1, 3)
     assert 8 <= len(found) <= 40   # a few times a decade, not every bad week
 

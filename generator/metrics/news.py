@@ -351,7 +351,7 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     * `<prefix>_drawdown`: the week's last close is 10% (`label` "correction") or 20% ("bear") or more below the
       highest close of the 52 weeks to it (`ref_value`, on `ref_day`), and no earlier week closed that far below
       that high: the index crossed the line this week. `value` is the fall (a negative decimal); `since` the last
-      earlier week that closed that far below its own 52-week high ("for the first time since <Month Year>").
+      earlier session that closed that far below its own 52-week high ("for the first time since <Month Year>").
       Always told (`must_tell`).
     * `<prefix>_high`: a close this week (`day`, the first such; `value` its level) is a 52-week closing high, and
       the index's last 52-week closing high before this week (`since`) is HIGH_GAP_YEARS or more before it: "its
@@ -368,7 +368,9 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     window = prices.loc[session - YEAR + pd.Timedelta(days=1):]
     peak_day, peak = window.idxmax(), float(window.max())
     fall = float(prices.iloc[-1]) / peak - 1
-    drawdowns = (weekly_last(prices / yearly_high - 1)).loc[:start - pd.Timedelta(days=1)]
+    # "for the first time since" reads sessions, not week-ends: an index that closed past the line on a Wednesday
+    # two weeks ago is not in correction "for the first time since 2020" (reader R2, 2022-03-11)
+    drawdowns = (prices / yearly_high - 1).loc[:start - pd.Timedelta(days=1)]
     drawdowns = drawdowns.loc[first + YEAR:]   # a drawdown needs a full year behind it
     for line, label in ((BEAR, "bear"), (CORRECTION, "correction")):
         if fall > -line:
