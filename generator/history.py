@@ -46,6 +46,17 @@ class WeekResult:
     # the sentences that disagree with each other or the week, by class (generator/commentary/agreement.py)
     agreement: tuple[tuple[str, tuple[str, ...]], ...] = ()
     rarest: str | None = None   # the week's rarest fact by years since last matched (metrics/news.py `News.rarest`)
+    # the week's figures the argument's rules read (MEASURES, and this week's call's 13-week record as "track.*"), so
+    # tests over the whole history can check the words against them: (path, value)
+    measures: tuple[tuple[str, object], ...] = ()
+
+
+# The metrics.json paths WeekResult.measures keeps (tests/test_argument_history.py reads them), besides the 10-year
+# yield's 13-week change ("long_yield.13w") and this week's call's record ("track.*").
+MEASURES = ("stance.key", "stance.score", "stance.held_back", "stance.record.changed_weeks_ago",
+            "stance.record.changed_from", "stance.record.changed_to", "stance.record.weeks_on_side",
+            "stance.record.weeks_unchanged", "ratio.sma_short", "ratio.sma_long", "ratio.momentum_up",
+            "ratio.momentum_known", "rate_sensitivity.correlation", "spread.13w")
 
 
 def week_sessions(market: MarketData, settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -68,15 +79,29 @@ def _run(market: MarketData, settings, sessions: list[pd.Timestamp]) -> list[Wee
         m = compute_metrics(cut, settings, session)
         _, w, _ = write_words(m, cut, settings, env, previous_headline=before)
         texts = tuple(r.text for r in w.rendered)
+        view = measures_view(m, settings)
         out.append(WeekResult(session.date(), w.headline, m.stance.key, m.stance_history[-1].raw_key, w.flags,
                               sum(len(r.text.split()) for r in w.rendered if r.sentence.kind == "prose"), texts,
                               tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
                               must_tell=_must_tell(m), rarest=_rarest(m),
                               agreement=tuple((cls, tuple(found)) for cls, found in
-                                              audit(m, w.rendered, measures_view(m, settings), cut, settings).items())))
+                                              audit(m, w.rendered, view, cut, settings).items()),
+                              measures=_measures(m, view, settings)))
         before = w.headline
     return out
+
+
+def _measures(m, view, settings) -> tuple[tuple[str, object], ...]:
+    from generator.commentary.claims import MISSING, lookup
+
+    out = [(p, None if (v := lookup(view, p)) is MISSING else v) for p in MEASURES]
+    ly = m.levels.get(settings.tickers.long_yield) if settings.tickers.long_yield else None
+    out.append(("long_yield.13w", ly.changes.get("13w") if ly is not None else None))
+    h = m.track.all.by_stance[m.stance.key]["13w"] if m.track is not None else None
+    if h is not None:
+        out += [("track.calls", h.calls), ("track.rate", h.rate), ("track.low", h.low), ("track.high", h.high)]
+    return tuple(out)
 
 
 def _rarest(m) -> str | None:
