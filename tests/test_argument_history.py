@@ -42,6 +42,14 @@ def _text(w, section: str) -> str:
     return " ".join(t for _, t in _said(w, section))
 
 
+# The record's passage at the end of positioning (generator/commentary/track.py), by its words keys.
+TRACK_KEYS = ("young", "base_", "interval_", "lately_", "rules", "versus", "conviction_")
+
+
+def _record(w) -> str:
+    return " ".join(t for k, t in _said(w, "positioning") if k.startswith(TRACK_KEYS))
+
+
 # --- 1. the record, argued ----------------------------------------------------------------------------------
 
 TOO_SOON_WORDS = re.compile(r"too soon|too thin|too few|cannot (yet )?(judge|grade)|too new", re.I)
@@ -59,7 +67,7 @@ def test_the_record_is_graded_from_its_interval_and_sample(weeks):
         calls, low, high = m.get("track.calls"), m.get("track.low"), m.get("track.high")
         if calls is None or calls < MIN_SCORED:
             continue
-        text = _text(w, "positioning")
+        text = _record(w)
         base = [k for k, _ in _said(w, "positioning", "base_")]
         assert len(base) == 1, (w.session, base)
         key = base[0].split("__")[0]
@@ -183,8 +191,8 @@ def test_momentum_is_labelled_by_count(weeks):
     for w in weeks:
         m = _m(w)
         ups, n = m["ratio.momentum_up"], m["ratio.momentum_known"]
-        text = _text(w, "long-view")
-        if not ups or ups == n:
+        text = " ".join(t for k, t in _said(w, "long-view", "momentum_"))
+        if not ups or ups == n or not text:   # all one way (told as such), or the sentence gave way to the budget
             continue
         labelled += 1
         if re.search(r"momentum is mixed|mixed momentum", text, re.I):

@@ -59,8 +59,8 @@ def grade(h) -> str:
 
 
 def verdict_claims(path: str, verdict: str, topic: str) -> list:
-    """The claims behind a grade's words (`grade`, or the metrics' verdict "few" for the last five years), over a
-    hit rate's interval and sample at `path` (generator.metrics.track)."""
+    """The claims behind a grade's words (`grade`), over a hit rate's interval and sample at `path`
+    (generator.metrics.track); the metrics' own "few" verdict is kept for its tests."""
     if verdict == "trust":
         return [more_than(f"{path}.low", 0.5, "track", topic, 0)]
     if verdict == "wrong":
@@ -152,7 +152,7 @@ def track_paragraph(r) -> Paragraph:
                      is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, g, topic)
                     + lean_claims(path, face, topic)
                     + ([less_than(f"{path}.rate", 0.5, "track", topic, -1)] if g == "wrong" else []),
-                    label=label, need=TOO_SOON))
+                    label=label))
     if face:
         # the doubt: overlapping weeks make the sample smaller than it looks, and the interval still holds 50%
         out.append(_say(r, f"interval_{face}", "track",
@@ -167,7 +167,7 @@ def track_paragraph(r) -> Paragraph:
         better = lately.rate > h.rate
         gap = (at_least(f"{lpath}.rate", h.rate + LATELY_GAP, "track", "lately rate", +1) if better
                else at_most(f"{lpath}.rate", h.rate - LATELY_GAP, "track", "lately rate", -1))
-        few = lately.verdict == "few"
+        few = grade(lately) == "coin"   # its interval holds 50%: not on its own beyond a coin toss
         out.append(_say(r, f"lately_{'better' if better else 'worse'}", "track",
                         (Fact("hits", f"{lpath}.hits", "track", "count"),
                          Fact("calls", f"{lpath}.calls", "track", "count"),
@@ -175,7 +175,7 @@ def track_paragraph(r) -> Paragraph:
                         [is_("track_record.lately_weeks", LATELY_WEEKS, "track", "window"),
                          exceeds("track_record.all.calls", "track_record.lately.calls", "track", "span", 0),
                          at_least(f"{lpath}.calls", LATELY_MIN, "track", "lately scored", 0), gap]
-                        + (verdict_claims(lpath, "few", "lately verdict") if few else
+                        + (verdict_claims(lpath, "coin", "lately verdict") if few else
                            [is_(f"{lpath}.verdict", lately.verdict, "track", "lately verdict")]),
                         few=few, optional=1))  # the recent years give way first when an issue runs long
 

@@ -131,8 +131,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             opening.append(say("backdrop_on_hold_long_end", ("rates", "policy", ly), (), regime_claims(regime)
                                + reversal + [claim], regimes=fits, way=way))
         else:
-            opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal
-                               + _long_end_steady(r, key, variant), regimes=fits))
+            opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
+                               regimes=fits))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
@@ -198,7 +198,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 else:
                     flight = key == "small_fell" and r.regime in UNEASY
                     opening.append(say("ten_week_down_flight" if flight else f"ten_week_down_{key}",
-                                       (ly, r.small, pair), rout_facts,
+                                       (ly, r.small, pair, "rates"), rout_facts,
                                        [move] + claims + _link_not_positive(r), regimes=UNEASY if flight else ()))
             elif way == "down" and (zero or (r.fear() or loose) and trend != "rising"
                                     or trend != "rising" and (m.spread.get("1w") or 0) < r.settings.stance.flat_band
@@ -211,7 +211,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear, and
                 # only in a week they led (the week's own figures would contradict it otherwise)
                 pair = f"{r.small}-{r.large}"
-                opening.append(say(f"ten_week_down_{trend}", (ly, pair) if trend != "rising" else ly, facts,
+                opening.append(say(f"ten_week_down_{trend}", (ly, pair, "rates") if trend != "rising" else ly, facts,
                                    [move, trend_claim] + ([reads(f"{path}.changes.1w", "rates", +1, "driver"),
                                                            at_least("spread.1w", r.settings.stance.flat_band, pair,
                                                                     "week"),
@@ -300,13 +300,3 @@ def _long_end_moved(r: _Rules):
         return None
     path = f"levels.{ly}.changes.13w"
     return ("up", more_than(path, band, ly, "13w")) if v > 0 else ("down", less_than(path, -band, ly, "13w"))
-
-
-def _long_end_steady(r: _Rules, key: str, variant: str) -> list:
-    """"The cost of money is a backdrop this quarter": the claim that the 10-year held within the rate band, when
-    it has a reading (the words speak of the cost of money, both ends)."""
-    ly = r.t.long_yield
-    level = r.m.levels.get(ly) if ly else None
-    if key != "on_hold" or variant or level is None or level.changes.get("13w") is None:
-        return []
-    return list(within(f"levels.{ly}.changes.13w", r.settings.stance.rate_band + 1e-12, ly, "13w"))
