@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from generator.commentary.rules import YOUNG_WEEKS
 from generator.commentary.sections.positioning import HELD_WEEKS, TRANSITIONS
 from generator.commentary.sections.rates import CORR_WEAK
 from generator.commentary.track import MIN_SCORED, TOO_SOON
@@ -26,6 +27,11 @@ def weeks(settings, market_dir):
         found = run_history(market, settings, date(2001, 1, 1), jobs=2)
     assert len(found) > 1250  # every week since 2001, not a sample of them
     return found
+
+
+def test_the_words_these_tests_read_pass_the_fact_check(weeks):
+    """The weeks read below raise no fact-check flag (tests/test_history.py checks the sample too)."""
+    assert not [(w.session, w.flags[0]) for w in weeks if w.flags][:5]
 
 
 def _m(w) -> dict:
@@ -127,12 +133,26 @@ def test_every_change_of_stance_is_told_from_its_transition(weeks):
 
 
 def test_a_lean_held_for_weeks_is_kept_not_added_to_again(weeks):
+    """The advice after weeks on the small-cap side (a modest lean's age counts from the turn, through any cut) or
+    at "Lean in further" is to keep the lean, not to start or add to it again."""
     for w in weeks:
         m = _m(w)
-        if m["stance.key"] == "stay_large" or m["stance.record.weeks_unchanged"] < HELD_WEEKS:
+        age = m["stance.record.weeks_on_side"] if m["stance.key"] == "start_lean" else m["stance.record.weeks_unchanged"]
+        if m["stance.key"] == "stay_large" or age < HELD_WEEKS:
             continue
         advice = [k.split("__")[0] for k, _ in _said(w, "positioning", "advice_")]
         assert not set(advice) & {"advice_start_lean", "advice_lean_further"}, (w.session, advice)
+
+
+def test_a_lean_is_young_only_by_its_age_on_the_small_cap_side(weeks):
+    """"It is early", "the lean is young" only in the lean's first weeks, counted across a cut (weeks_on_side)."""
+    young = 0
+    for w in weeks:
+        m = _m(w)
+        if [k for k, _ in _said(w, "positioning", "false_move") if k.split("__")[0] == "false_move"]:
+            young += 1
+            assert m["stance.record.weeks_on_side"] <= YOUNG_WEEKS, (w.session, m["stance.record.weeks_on_side"])
+    assert young > 10
 
 
 # --- 3. conditions already met are not listed as needed -------------------------------------------------------

@@ -28,8 +28,8 @@ def _changed(direction: str) -> list[Claim]:
             is_("stance.record.direction", direction, "stance", "change", +1 if direction == "up" else -1)]
 
 
-def _held(weeks: int) -> Claim:
-    return at_least("stance.record.weeks_unchanged", weeks, "stance", "run", 0)
+def _held(weeks: int, path: str = "stance.record.weeks_unchanged") -> Claim:
+    return at_least(path, weeks, "stance", "run", 0)
 
 
 # A lean held longer than the young weeks (rules.YOUNG_WEEKS) has been acted on: the advice is to hold it, not to
@@ -50,7 +50,9 @@ ADVICE = (
                                                      at_most("ratio.distance_from_sma_long", 0, pair, "trend")]),
     Row("advice_start_lean_stress", lambda pair, vix, rs: [_stance("start_lean"), _stress(True)]),
     Row("advice_start_lean_trimmed", lambda pair, vix, rs: [_stance("start_lean"), *_changed("down")]),
-    Row("advice_start_lean_held", lambda pair, vix, rs: [_stance("start_lean"), _held(HELD_WEEKS)]),
+    # a modest lean held for weeks, or left standing by a cut weeks ago: its age on the small-cap side
+    Row("advice_start_lean_held", lambda pair, vix, rs: [_stance("start_lean"),
+                                                          _held(HELD_WEEKS, "stance.record.weeks_on_side")]),
     Row("advice_start_lean", lambda pair, vix, rs: [_stance("start_lean")]),
     Row("advice_lean_further_stress", lambda pair, vix, rs: [_stance("lean_further"), _stress(True)]),
     Row("advice_lean_further_held", lambda pair, vix, rs: [_stance("lean_further"), _stress(False),
@@ -165,15 +167,18 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                               + rally, regimes=all_but("calm", "grind"),
                               mood="rebound" if r.regime == "relief_rally" else "stress"))
     if s.false_move_risk:
-        # "It is early" only while the call is young; an established lean can still be a false move.
-        young = m.stance_record.weeks_unchanged <= YOUNG_WEEKS
+        # "It is early" only while the lean is young: its age on the small-cap side, so a cut from "Lean in further"
+        # keeps the lean's weeks (readers met "the lean is young" the week a months-old lean was trimmed); an
+        # established lean can still be a false move.
+        side = m.stance_record.weeks_on_side
+        young, capped = side <= YOUNG_WEEKS, side >= len(m.stance_history)
         second.append(say("false_move" if young else "false_move_established", "stance",
-                          (Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"),) if not young else (),
+                          (Fact("weeks", "stance.record.weeks_on_side", "stance", "count"),) if not young else (),
                           [is_not("stance.key", "stay_large", "stance", "stance"),
-                           at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "age", 0) if young
-                           else more_than("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "age", 0)]
-                          + ([is_("stance.record.capped", m.stance_record.capped, "stance", "age")] if not young
-                             else []), capped=m.stance_record.capped))
+                           at_most("stance.record.weeks_on_side", YOUNG_WEEKS, "stance", "age", 0) if young
+                           else more_than("stance.record.weeks_on_side", YOUNG_WEEKS, "stance", "age", 0)]
+                          + ([at_least("stance.record.weeks_on_side", len(m.stance_history), "stance", "age", 0)]
+                             if capped and not young else []), capped=capped))
     paragraphs.append(tuple(second))
     paragraphs += [p for p in (track_paragraph(r),) if p]   # how our call has done (generator/commentary/track.py)
     return tuple(paragraphs)
