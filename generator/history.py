@@ -49,6 +49,17 @@ class WeekResult:
     # the fact the headline and the brief's first line carry (`News.lead`): its key and its rarity phrase ("<Month
     # Year>" of its "since", or "in our data" for a record)
     lead_fact: tuple[str, str] | None = None
+    # the week's figures the argument's rules read (MEASURES, and this week's call's 13-week record as "track.*"), so
+    # tests over the whole history can check the words against them: (path, value)
+    measures: tuple[tuple[str, object], ...] = ()
+
+
+# The metrics.json paths WeekResult.measures keeps (tests/test_argument_history.py reads them), besides the 10-year
+# yield's 13-week change ("long_yield.13w") and this week's call's record ("track.*").
+MEASURES = ("stance.key", "stance.score", "stance.held_back", "stance.record.changed_weeks_ago",
+            "stance.record.changed_from", "stance.record.changed_to", "stance.record.weeks_on_side",
+            "stance.record.weeks_unchanged", "ratio.sma_short", "ratio.sma_long", "ratio.momentum_up",
+            "ratio.momentum_known", "rate_sensitivity.correlation", "spread.13w")
 
 
 def week_sessions(market: MarketData, settings: Settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -77,9 +88,22 @@ def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp]) -
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
                               must_tell=_must_tell(m), rarest=_rarest(m), lead_fact=_lead_fact(m),
                               agreement=tuple((cls, tuple(found)) for cls, found in
-                                              audit(m, w.rendered, doc, cut, settings).items())))
+                                              audit(m, w.rendered, doc, cut, settings).items()),
+                              measures=_measures(m, doc, settings)))
         before = w.headline
     return out
+
+
+def _measures(m, view, settings: Settings) -> tuple[tuple[str, object], ...]:
+    from generator.commentary.claims import MISSING, lookup
+
+    out = [(p, None if (v := lookup(view, p)) is MISSING else v) for p in MEASURES]
+    ly = m.levels.get(settings.tickers.long_yield) if settings.tickers.long_yield else None
+    out.append(("long_yield.13w", ly.changes.get("13w") if ly is not None else None))
+    h = m.track.all.by_stance[m.stance.key]["13w"] if m.track is not None else None
+    if h is not None:
+        out += [("track.calls", h.calls), ("track.rate", h.rate), ("track.low", h.low), ("track.high", h.high)]
+    return tuple(out)
 
 
 def _rarest(m) -> str | None:

@@ -306,7 +306,7 @@ def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
         c, words, doc = write_words(m, cut, settings, env)
         placed = [s for p in c.sections["positioning"] for s in p if s.words == "track"]
         assert placed and placed[0].key.split("_")[0] in ("young", "base"), day
-        assert placed[-1].key.startswith(("weight_", "young")), day
+        assert placed[-1].key.startswith(("conviction_", "young", "versus", "base_")), day
         texts = [r.text for r in words.rendered if r.sentence.words == "track"]
         assert texts[0] in plain(words.sections["positioning"][-1])
         assert not [f for f in words.flags if f.sentence in texts], day
@@ -318,7 +318,7 @@ def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
                 flags = fact_check([Rendered(variant, text, 1)], doc, names=[m.small, m.large])
                 assert not flags, (day, variant.key, text, flags)
                 seen.add(variant.key)
-    assert {"base_coin", "base_few__2", "rules__3", "weight_lightly", "lately_better", "lately_worse__2"} <= seen
+    assert {"base_coin", "base_soon__2", "rules__3", "lately_better", "lately_worse__2"} <= seen
 
 
 def test_the_passage_is_short_and_in_our_voice(real):
@@ -416,14 +416,36 @@ def test_the_wilson_interval_matches_the_textbook_formula():
     assert track.verdict(0.5001, 0.9) == "trust" and track.verdict(0.1, 0.4999) == "wrong"
 
 
-@pytest.mark.parametrize("verdict, beaten, expected", [
-    ("trust", True, "some"), ("trust", None, "some"), ("trust", False, "lightly"),
-    ("coin", True, "lightly"), ("coin", False, "lightly"), ("few", True, "lightly"), ("wrong", True, "little"),
+@pytest.mark.parametrize("verdict, beaten, face, expected", [
+    ("trust", {"small": True, "large": True}, None, "firm"), ("trust", {"small": True, "large": False}, None, "some"),
+    ("trust", None, None, "some"), ("trust", {"small": False, "large": False}, None, "light"),
+    ("coin", {"small": True, "large": True}, None, None), ("coin", None, "better", "light"),
+    ("coin", None, "worse", "little"), ("soon", {"small": True, "large": True}, None, None),
+    ("wrong", {"small": True, "large": True}, None, "little"),
 ])
-def test_the_weight_we_give_the_call(verdict, beaten, expected):
-    from generator.commentary.track import weight
+def test_the_conviction_the_record_lends_the_call(verdict, beaten, face, expected):
+    """Conviction can be high as well as low, and a coin toss or a call too young to grade gets no closing line."""
+    from generator.commentary.track import conviction
 
-    assert weight(verdict, beaten) == expected
+    assert conviction(verdict, beaten, face) == expected
+
+
+@pytest.mark.parametrize("calls, low, high, expected", [
+    (25, 0.2, 0.8, "soon"), (26, 0.2, 0.8, "coin"), (190, 0.3, 0.62, "coin"), (62, 0.51, 0.9, "trust"),
+    (62, 0.1, 0.49, "wrong"), (8, 0.55, 0.95, "trust"),
+])
+def test_too_soon_only_below_the_named_sample(calls, low, high, expected):
+    """"Too soon to grade" below TOO_SOON scored calls only; from there an interval holding 50% is a coin toss
+    so far, whatever its width, and an interval that excludes 50% is said so at any sample."""
+    from generator.commentary.track import TOO_SOON, grade, verdict_claims
+
+    h = track.HitRate(calls, int(calls * (low + high) / 2), (low + high) / 2, None, calls / 13, low, high,
+                      (high - low) / 2, track.verdict(low, high))
+    assert grade(h) == expected and TOO_SOON == 26
+    doc = {"h": {"calls": calls, "low": low, "high": high, "half_width": h.half_width}}
+    assert all(c.holds(doc) for c in verdict_claims("h", expected, "t"))
+    for other in {"soon", "coin", "trust", "wrong"} - {expected}:
+        assert not all(c.holds(doc) for c in verdict_claims("h", other, "t")), other
 
 
 @pytest.mark.parametrize("edge, expected", [(0.01, "beat"), (0.0026, "beat"), (0.0025, "level"), (0.0, "level"),
@@ -452,9 +474,10 @@ def test_the_verdict_words_are_claims_the_fact_check_verifies(verdict):
 
 @pytest.mark.parametrize("calls, hits, expected_verdict, expected_face, expected_weight", [
     (240, 84, "coin", "worse", "little"),     # 35% of 240 weeks: on its face worse than a coin toss
-    (1300, 624, "coin", None, "lightly"),     # 48% of 1,300: a coin toss
-    (40, 14, "few", None, "lightly"),         # 35% of 40: too few to say even on its face
-    (240, 156, "coin", "better", "lightly"),   # 65% of 240: better on its face, not proven
+    (1300, 624, "coin", None, None),          # 48% of 1,300: a coin toss, which the grade says
+    (40, 14, "coin", "worse", "little"),      # 35% of 40: on its face worse, with its wide interval
+    (20, 7, "soon", None, None),              # 35% of 20: too soon to grade
+    (240, 156, "coin", "better", "light"),    # 65% of 240: better on its face, not proven
     (1300, 455, "wrong", None, "little"),     # 35% of 1,300: wrong beyond chance
     (1300, 845, "trust", None, "some"),
 ])
@@ -462,12 +485,12 @@ def test_the_record_is_said_at_face_value_then_with_its_doubt(calls, hits, expec
                                                                expected_weight):
     """A big sample with a hit rate well off 50% is said plainly ("on its face worse than a coin toss"), and
     the words' claims hold for it; the weight follows the rate and the sample."""
-    from generator.commentary.track import lean, lean_claims, weight, verdict_claims
+    from generator.commentary.track import conviction, grade, lean, lean_claims, verdict_claims
 
     h = track.hit_rate(calls, hits, None, 13)
-    assert h.verdict == expected_verdict and lean(h) == expected_face
+    assert grade(h) == expected_verdict and lean(h) == expected_face
     doc = {"h": {"calls": h.calls, "rate": h.rate, "low": h.low, "high": h.high, "half_width": h.half_width}}
-    assert all(c.holds(doc) for c in verdict_claims("h", h.verdict, "t") + lean_claims("h", lean(h), "t"))
+    assert all(c.holds(doc) for c in verdict_claims("h", grade(h), "t") + lean_claims("h", lean(h), "t"))
     for other in ({"worse", "better"} - {expected_face} if expected_face else ()):
         assert not all(c.holds(doc) for c in lean_claims("h", other, "t"))
-    assert weight(h.verdict, None, lean(h)) == expected_weight
+    assert conviction(grade(h), None, lean(h)) == expected_weight

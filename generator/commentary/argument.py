@@ -28,6 +28,8 @@ STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "moment
 # Warnings that are not tests, and the credit/quality evidence: fixed strengths, below a clear test reading.
 FLAG_STRENGTH = {"stretched": 0.6, "vix_stressed": 0.7, "yen_rally": 0.7, "recent_failures": 0.5}
 JUNK_STRENGTH = 0.55
+# The score "Lean in further" needs besides the trend and the averages (generator/metrics/stance.py decide_stance).
+FULLER_SCORE = 3
 # The VIX "signals stress" only at or above STRESSED_RANK of its past year (readers found "stress" at the 61st).
 # A rates item the rates section reads otherwise (see _rates_reading) counts at this share of its strength.
 QUALIFIED = 0.5
@@ -261,8 +263,20 @@ def _verdict(r) -> Sentence | None:
         return say("verdict_above_trend_weak", score, [positive("ratio.distance_from_sma_long", pair, "trend"),
                                                        less_than("stance.score", 0, "stance", "score", 0)])
     if s.key == "start_lean":
-        return say("verdict_start", score, [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                            at_least("stance.score", 0, "stance", "score", 0)])
+        # what a fuller lean still needs: only the conditions not yet met (readers met "needs the 50-day above the
+        # 200-day" beside a 50-day already 2% above it)
+        crossed = Claim("ratio.sma_short", ">", None, pair, "averages", +1, "ratio.sma_long")
+        uncrossed = Claim("ratio.sma_short", "<=", None, pair, "averages", -1, "ratio.sma_long")
+        short = less_than("stance.score", FULLER_SCORE, "stance", "score", 0)
+        needs = ("averages" if not crossed.holds(r.view) else "") + ("_score" if short.holds(r.view) else "")
+        needs = needs.lstrip("_")
+        if not needs:
+            return None   # both met: the raw rules say "Lean in further", so the stance is held back (said above)
+        claims = {"averages_score": [uncrossed, short], "averages": [uncrossed,
+                  at_least("stance.score", FULLER_SCORE, "stance", "score", 0)],
+                  "score": [crossed, short]}[needs]
+        return say(f"verdict_start_{needs}", score, [positive("ratio.distance_from_sma_long", pair, "trend"),
+                                                          at_least("stance.score", 0, "stance", "score", 0)] + claims)
     return say("verdict_further", score, [at_least("stance.score", 3, "stance", "score", 0)])
 
 

@@ -3,17 +3,21 @@
 Three or four short sentences, worded in templates/words/track.html (Sentence.words):
 
 1. the base rate of THIS week's call: how often calls of this kind were right over the following 13 weeks,
-   with the sample size, and the verdict of generator.metrics.track (trust / wrong / coin / few) in words;
+   with the sample size, graded from the interval generator.metrics.track computes (`grade`): beyond chance
+   for or against ("trust", "wrong") when the 95% interval excludes 50%; otherwise "no better than a coin
+   toss so far" from TOO_SOON scored calls on, and "too soon to grade" only below that (never with a rate);
 2. the last five years, only when the rate there differs materially (LATELY_GAP) from all history;
 3. whether following the calls has beaten simply holding either side, annualised since the first call;
-4. how much weight we would give the call: "some" only when this kind of call has earned trust and the calls
-   have beaten holding at least one side; otherwise "lightly".
+4. how much conviction the record lends this week's call (`conviction`), only when it adds to the grade:
+   "firm" when the call has earned trust and following the calls beat holding both sides, "some" when it beat
+   one, "light" when it beat neither or the rate is only better on its face, "little" when the record runs
+   against the call. A coin toss or a call too young to grade gets no closing line: the grade has said it.
 
 Every figure is a path into metrics.json's `track_record` block (generator/metrics/track.py), and every
-confidence word is a declared claim over the interval and edges there, so the fact-check verifies the words.
-The full tables (every stance, every horizon, the last 52 weeks, the latest scored call) are printed below
-the passage (templates/sections/_09_positioning.html). The record is stated as what the rules said at the
-time and what followed: never what they "should" have said.
+confidence word is a declared claim over the interval, the sample and the edges there, so the fact-check
+verifies the words. The full tables (every stance, every horizon, the last 52 weeks, the latest scored call)
+are printed below the passage (templates/sections/_09_positioning.html). The record is stated as what the
+rules said at the time and what followed: never what they "should" have said.
 """
 
 from __future__ import annotations
@@ -32,11 +36,13 @@ LATELY_GAP, LATELY_MIN = 0.10, 26
 # Following the calls within this of holding one side (a quarter point a year) has "matched" it; beyond it,
 # "beaten" or "trailed".
 EDGE_BAND = 0.0025
-# The record's face value: a hit rate at least LEAN_GAP (eight points) from 50% over at least MANY scored calls (a
-# year of weekly calls) is said plainly, "on its face worse (better) than a coin toss", even when its interval
-# still holds 50% (verdicts "coin" and "few"); the next sentence then gives the interval, the doubt. A rate nearer
-# 50%, or fewer calls, keeps the verdict's words ("a coin toss", "too few to judge").
-LEAN_GAP, MANY = 0.08, 52
+# "Too soon to grade" only below TOO_SOON scored calls (half a year of weekly calls, two independent 13-week
+# windows); readers met "too soon to grade" beside 62 and 190 weeks of calls. From TOO_SOON on, a rate whose interval
+# holds 50% is "no better than a coin toss so far", or, when it is at least LEAN_GAP (eight points) from 50% over
+# at least MANY calls, said plainly at face value ("on its face worse (better) than a coin toss"), with the interval,
+# the doubt, in the next sentence.
+TOO_SOON = 26
+LEAN_GAP, MANY = 0.08, TOO_SOON
 
 
 def _say(r, key: str, subjects, facts=(), claims=(), **kw) -> Sentence:
@@ -44,23 +50,34 @@ def _say(r, key: str, subjects, facts=(), claims=(), **kw) -> Sentence:
     return r.say("positioning", key, subjects, facts, claims, words=WORDS, **kw)
 
 
+def grade(h) -> str:
+    """The commentary's grade of a hit rate: the metrics' verdict when the interval excludes 50% ("trust",
+    "wrong"); otherwise "coin" (no better than a coin toss so far) from TOO_SOON scored calls, "soon" below."""
+    if h.verdict in ("trust", "wrong"):
+        return h.verdict
+    return "coin" if h.calls >= TOO_SOON else "soon"
+
+
 def verdict_claims(path: str, verdict: str, topic: str) -> list:
-    """The claims behind a verdict's words, over a hit rate's interval at `path` (generator.metrics.track)."""
+    """The claims behind a grade's words (`grade`), over a hit rate's interval and sample at `path`
+    (generator.metrics.track); the metrics' own "few" verdict is kept for its tests."""
     if verdict == "trust":
         return [more_than(f"{path}.low", 0.5, "track", topic, 0)]
     if verdict == "wrong":
         return [less_than(f"{path}.high", 0.5, "track", topic, 0)]
     holds_half = [at_most(f"{path}.low", 0.5, "track", topic, 0), at_least(f"{path}.high", 0.5, "track", topic, 0)]
     if verdict == "coin":
-        return holds_half + [at_most(f"{path}.half_width", COIN_WIDTH, "track", topic, 0)]
+        return holds_half + [at_least(f"{path}.calls", TOO_SOON, "track", "scored", 0)]
+    if verdict == "soon":
+        return holds_half + [less_than(f"{path}.calls", TOO_SOON, "track", "scored", 0)]
     return holds_half + [more_than(f"{path}.half_width", COIN_WIDTH, "track", topic, 0)]
 
 
 def lean(h) -> str | None:
-    """What a hit rate says on its face when its interval holds 50% ("coin", "few"): "worse" or "better" than a
+    """What a hit rate says on its face when its interval holds 50% (grade "coin"): "worse" or "better" than a
     coin toss for a rate LEAN_GAP or more from 50% over MANY or more calls; None otherwise (and for "trust" and
     "wrong", whose words already say it beyond chance)."""
-    if h.verdict not in ("coin", "few") or h.rate is None or h.calls < MANY:
+    if grade(h) != "coin" or h.rate is None or h.calls < MANY:
         return None
     return "worse" if h.rate <= 0.5 - LEAN_GAP else "better" if h.rate >= 0.5 + LEAN_GAP else None
 
@@ -89,14 +106,19 @@ def edge_claims(path: str, how: str, subject: str) -> list:
             at_most(path, EDGE_BAND, subject, "calls against holding", 0)]
 
 
-def weight(verdict: str | None, beaten: bool | None, side: str | None = None) -> str:
-    """How much weight we give this week's call: "some" only for a kind of call that has earned trust from
-    calls that have also beaten holding at least one side (unknown when the record is too short to tell);
-    "little" for a kind of call that has been wrong more often than right, beyond chance ("wrong") or on its
-    face (`lean` "worse"); "lightly" otherwise."""
+def conviction(verdict: str, beaten: dict | None, side: str | None = None) -> str | None:
+    """How much conviction the record lends this week's call, from its grade (`grade`), its face (`lean`) and
+    which sides following the calls beat (`beaten`: side -> bool; None when the record is too short to tell):
+    "firm" for a call that has earned trust from calls that also beat holding both sides, "some" for one side
+    (or no comparison yet), "light" for neither side or a rate only better on its face, "little" for a kind of
+    call the record runs against (beyond chance or on its face). None for a coin toss or a call too young to
+    grade: the grade's own words ("no better than a coin toss so far", "too soon") are the conviction."""
     if verdict == "wrong" or side == "worse":
         return "little"
-    return "some" if verdict == "trust" and beaten is not False else "lightly"
+    if verdict == "trust":
+        won = sum(beaten.values()) if beaten else None
+        return "firm" if won == 2 else "light" if won == 0 else "some"
+    return "light" if side == "better" else None
 
 
 def track_paragraph(r) -> Paragraph:
@@ -119,21 +141,23 @@ def track_paragraph(r) -> Paragraph:
                         (start, Fact("scored", f"{path}.calls", "track", "count")),
                         [this, less_than(f"{path}.calls", MIN_SCORED, "track", "scored", 0)], label=label))
         return tuple(out)
-    face = lean(h)
+    face, g = lean(h), grade(h)
     topic = f"{key} rate"
-    out.append(_say(r, f"base_{face}" if face else f"base_{h.verdict}", ("track", "stance"),
-                    # two figures: the rate and the weeks behind it (the first call's date is told with the returns)
-                    (Fact("calls", f"{path}.calls", "track", "count"), Fact("rate", f"{path}.rate", "track", "pct")),
+    # two figures: the rate and the weeks behind it (the first call's date is told with the returns); "too soon"
+    # quotes the weeks only, and grades nothing in the sentence that declines to grade
+    calls = Fact("calls", f"{path}.calls", "track", "count")
+    out.append(_say(r, f"base_{face}" if face else f"base_{g}", ("track", "stance"),
+                    (calls,) if g == "soon" else (calls, Fact("rate", f"{path}.rate", "track", "pct")),
                     [this, at_least(f"{path}.calls", MIN_SCORED, "track", "scored", 0),
-                     is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, h.verdict, topic)
+                     is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, g, topic)
                     + lean_claims(path, face, topic)
-                    + ([less_than(f"{path}.rate", 0.5, "track", topic, -1)] if h.verdict == "wrong" else []),
+                    + ([less_than(f"{path}.rate", 0.5, "track", topic, -1)] if g == "wrong" else []),
                     label=label))
     if face:
         # the doubt: overlapping weeks make the sample smaller than it looks, and the interval still holds 50%
         out.append(_say(r, f"interval_{face}", "track",
                         (Fact("low", f"{path}.low", "track", "pct"), Fact("high", f"{path}.high", "track", "pct")),
-                        verdict_claims(path, h.verdict, topic), follows=True))
+                        verdict_claims(path, g, topic), follows=True))
 
     # the last five years, when they tell a materially different story
     lately = t.lately.by_stance[key][HORIZON]
@@ -143,7 +167,7 @@ def track_paragraph(r) -> Paragraph:
         better = lately.rate > h.rate
         gap = (at_least(f"{lpath}.rate", h.rate + LATELY_GAP, "track", "lately rate", +1) if better
                else at_most(f"{lpath}.rate", h.rate - LATELY_GAP, "track", "lately rate", -1))
-        few = lately.verdict == "few"
+        few = grade(lately) == "coin"   # its interval holds 50%: not on its own beyond a coin toss
         out.append(_say(r, f"lately_{'better' if better else 'worse'}", "track",
                         (Fact("hits", f"{lpath}.hits", "track", "count"),
                          Fact("calls", f"{lpath}.calls", "track", "count"),
@@ -151,7 +175,7 @@ def track_paragraph(r) -> Paragraph:
                         [is_("track_record.lately_weeks", LATELY_WEEKS, "track", "window"),
                          exceeds("track_record.all.calls", "track_record.lately.calls", "track", "span", 0),
                          at_least(f"{lpath}.calls", LATELY_MIN, "track", "lately scored", 0), gap]
-                        + (verdict_claims(lpath, "few", "lately verdict") if few else
+                        + (verdict_claims(lpath, "coin", "lately verdict") if few else
                            [is_(f"{lpath}.verdict", lately.verdict, "track", "lately verdict")]),
                         few=few, optional=1))  # the recent years give way first when an issue runs long
 
@@ -161,7 +185,7 @@ def track_paragraph(r) -> Paragraph:
     if (a.allocation.annualised is not None and a.calls > t.recent.calls
             and edge.get("small") is not None and edge.get("large") is not None):
         how = {side: compare(edge[side]) for side in ("small", "large")}
-        beaten = "beat" in how.values()
+        beaten = {side: how[side] == "beat" for side in how}
         perf = lambda side: Fact(side, f"{base}.{side}.annualised",  # noqa: E731
                                  "track" if side == "allocation" else small if side == "small" else large, "pct")
         span = exceeds("track_record.all.calls", "track_record.recent.calls", "track", "span", 0)
@@ -174,15 +198,17 @@ def track_paragraph(r) -> Paragraph:
                         + edge_claims(f"{base}.edge.large", how["large"], large),
                         small_vs=how["small"], large_vs=how["large"], follows=True))
 
-    # how much weight we give this week's call
-    w = weight(h.verdict, beaten, face)
-    claims = [this] + verdict_claims(path, h.verdict, f"{key} rate") + lean_claims(path, face, f"{key} rate")
-    if beaten:        # "some", or "even so" after calls that beat a side: a side beaten
-        side = "small" if compare(edge["small"]) == "beat" else "large"
-        claims += edge_claims(f"{base}.edge.{side}", "beat", small if side == "small" else large)
-    elif h.verdict == "trust" and beaten is False:   # trusted, yet neither side beaten: "lightly"
-        claims += [at_most(f"{base}.edge.small", EDGE_BAND, small, "calls against holding", 0),
-                   at_most(f"{base}.edge.large", EDGE_BAND, large, "calls against holding", 0)]
-    out.append(_say(r, f"weight_{w}", ("track", "stance", small, large), (), claims,
-                    verdict=h.verdict, beaten=beaten, face=face, label=label))
+    # how much conviction the record lends this week's call, when it adds to the grade
+    w = conviction(g, beaten, face)
+    if w is None:
+        return tuple(out)
+    claims = [this] + verdict_claims(path, g, topic) + lean_claims(path, face, topic)
+    if g == "trust" and beaten is not None:
+        # "firm": both sides beaten; "some": one beaten, the other not; "light": neither
+        claims += edge_claims(f"{base}.edge.small", "beat", small) if beaten["small"] else \
+            [at_most(f"{base}.edge.small", EDGE_BAND, small, "calls against holding", 0)]
+        claims += edge_claims(f"{base}.edge.large", "beat", large) if beaten["large"] else \
+            [at_most(f"{base}.edge.large", EDGE_BAND, large, "calls against holding", 0)]
+    out.append(_say(r, f"conviction_{w}", ("track", "stance", small, large), (), claims,
+                    verdict=g, face=face, label=label))
     return tuple(out)

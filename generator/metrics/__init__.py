@@ -105,6 +105,12 @@ class StanceRecord:
     weeks_since_change: int | None = None   # changed_weeks_ago - 1: 0 this week, 1 last week ("N weeks ago")
     weeks_since_upgrade: int | None = None
     capped: bool = False                 # weeks_unchanged reached the history length (the run may be longer)
+    # the last change's size in steps of ORDER, signed (+2: "Stay with large caps" straight to "Lean in further"; a
+    # change of side, toward or away from small caps, is a reversal, not a step), None if none shown
+    notches: int | None = None
+    # weeks on the current side (leaning toward small caps, or with large caps), this one included: a cut from
+    # "Lean in further" to "Start to lean in" keeps the lean's age (readers met "one week old" for a months-old lean)
+    weeks_on_side: int = 1
 
 
 def _ratio_since(ratio: pd.Series, day: date, session: pd.Timestamp) -> float | None:
@@ -129,7 +135,12 @@ def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRec
             upgrade = (weeks_ago, keys[i], _ratio_since(ratio, history[i].session, session),
                        ORDER.index(keys[-1]) < ORDER.index(keys[i]))
             break
-    return StanceRecord(run, *change, *upgrade,
+    side = [k != ORDER[0] for k in keys]
+    on_side = 1
+    while on_side < len(side) and side[-on_side - 1] == side[-1]:
+        on_side += 1
+    notches = ORDER.index(change[2]) - ORDER.index(change[1]) if change[0] is not None else None
+    return StanceRecord(run, *change, *upgrade, notches=notches, weeks_on_side=on_side,
                         weeks_since_change=change[0] - 1 if change[0] is not None else None,
                         weeks_since_upgrade=upgrade[0] - 1 if upgrade[0] is not None else None,
                         capped=run >= len(keys))

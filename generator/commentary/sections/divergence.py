@@ -98,15 +98,19 @@ _N = "ratios.narrowness.momentum.13w"
 # Equal- against cap-weight large caps over 13 weeks: a few tenths of a point either way is no story about
 # participation. Narrowing while the index fell says nothing when the index has no 13-week return.
 NARROWNESS = (
-    Row("narrow_level", lambda ew, den: [within(_N, NARROW_BAND, ew, "relative")]),
-    Row("narrow", lambda ew, den: [negative(_N, ew, "relative"), positive(f"returns.{den}.13w", den, "13w")]),
-    Row("narrow_falling", lambda ew, den: [negative(_N, ew, "relative"), Claim(_N, "<", 0.0, den, "relative", +1),
+    Row("narrow_level", lambda ew, den, pair: [within(_N, NARROW_BAND, ew, "relative")]),
+    Row("narrow", lambda ew, den, pair: [negative(_N, ew, "relative"), positive(f"returns.{den}.13w", den, "13w")]),
+    Row("narrow_falling", lambda ew, den, pair: [negative(_N, ew, "relative"), Claim(_N, "<", 0.0, den, "relative", +1),
                                            at_most(f"returns.{den}.13w", 0, den, "13w")]),
     # equal weight ahead while the index fell: the giants fell harder, not "more of the market joining in"
     # (reader R2, 2022-03-11)
-    Row("broadening_falling", lambda ew, den: [at_least(_N, 0, ew, "relative"),
-                                               at_most(f"returns.{den}.13w", 0, den, "13w")]),
-    Row("broadening", lambda ew, den: [at_least(_N, 0, ew, "relative")]),
+    Row("broadening_falling", lambda ew, den, pair: [at_least(_N, 0, ew, "relative"),
+                                                     at_most(f"returns.{den}.13w", 0, den, "13w")]),
+    # "breadth like that is usually friendlier to smaller companies" only in a quarter small caps kept up; when
+    # they lagged over the same thirteen weeks the week's own figures contradict it, and the words say so
+    Row("broadening", lambda ew, den, pair: [at_least(_N, 0, ew, "relative"), at_least("spread.13w", 0, pair, "13w")]),
+    Row("broadening_without_small", lambda ew, den, pair: [at_least(_N, 0, ew, "relative"),
+                                                           negative("spread.13w", pair, "13w")]),
 )
 
 
@@ -174,9 +178,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if trend is not None and trend.momentum.get("13w") is not None:
         ew, den = trend.numerator, trend.denominator
         facts = (Fact("move", "ratios.narrowness.momentum.13w", ew, "pct"), r.ret(den, "13w", "den"))
-        found = first(NARROWNESS, r.view, ew, den)
+        found = first(NARROWNESS, r.view, ew, den, f"{r.small}-{r.large}")
         if found is not None:
-            paragraphs.append((say(found[0], (ew, den), facts, found[1], ew=ew, den=den),))
+            pair = f"{r.small}-{r.large}"
+            paragraphs.append((say(found[0], (ew, den, pair) if found[0].startswith("broadening") else (ew, den),
+                                   facts, found[1], ew=ew, den=den),))
 
     paragraphs.append(_breadth(r))
     return tuple(paragraphs)

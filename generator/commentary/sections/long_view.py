@@ -62,6 +62,12 @@ TREND = (
 )
 
 
+def momentum_label(ups: int, n: int) -> str:
+    """The momentum label for `ups` positive lookbacks of `n` known (neither none nor all): "mostly_up" when
+    more are up than down, "mixed" for an even split, "mostly_down" otherwise."""
+    return "mostly_up" if 2 * ups > n else "mixed" if 2 * ups == n else "mostly_down"
+
+
 def heading(r: _Rules) -> Sentence:
     fact = (Fact("years", "ratio.years_since_peak", r.pair, "years"),)
     key, claims = choose(HEADING, r.view, r.pair)
@@ -89,14 +95,14 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         first = [say("peak_today" if long else "peak_today_short", pair,
                      peak + (Fact("start", "ratio.start", pair, "date"),), new_high + history)]
     else:
-        first = [say("peak", pair, peak)]
         age, claims = choose(AGE, r.view, pair)
         if age == "peak_age":
-            first.append(say("peak_age", pair, peak, claims, optional=2))  # the heading already gives the age
+            # a peak a year or more old is the heading's, with its age: one sentence places the ratio against it
+            # (readers met the peak's value and date, then the distance, every week for years)
             key, claims = choose(DISTANCE, r.view, pair)
-            first.append(say(key, pair, peak, claims))
+            first = [say(key, pair, peak, claims)]
         else:
-            first.append(say(age, pair, peak, claims))
+            first = [say("peak", pair, peak), say(age, pair, peak, claims)]
     paragraphs = [tuple(first)]
 
     second = []
@@ -117,14 +123,17 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             second.append(say("momentum_all_down", pair, (), [at_most(f"ratio.momentum.{k}", 0, pair, f"momentum {k}")
                                                               for k in known]))
         else:
+            # labelled by count (readers met "mixed" for three of four and "up over only three"): more up than
+            # down is mostly positive, an even split mixed, fewer mostly negative; the shortest lookback is told
+            # as agreeing with the label or not
             short = known[shortest]
-            key = "momentum_short_up" if short > 0 else "momentum_short_down"
-            second.append(say(key, pair, (Fact("ups", "ratio.momentum_up", pair, "count"),
-                                          Fact("n", "ratio.momentum_known", pair, "count")),
-                              [sign_of(f"ratio.momentum.{shortest}", short, pair, f"momentum {shortest}"),
-                               at_least("ratio.momentum_up", 1, pair, "momentum count", +1),
-                               is_("ratio.momentum_up", ups, pair, "momentum count")],
-                              weeks=int(shortest[:-1])))
+            label_key = momentum_label(ups, len(known))
+            second.append(say(f"momentum_{label_key}", pair, (Fact("ups", "ratio.momentum_up", pair, "count"),
+                                                              Fact("n", "ratio.momentum_known", pair, "count")),
+                              [sign_of(f"ratio.momentum.{k}", v, pair, f"momentum {k}") for k, v in known.items()]
+                              + [is_("ratio.momentum_up", ups, pair, "momentum count"),
+                                 is_("ratio.momentum_known", len(known), pair, "momentum count")],
+                              weeks=int(shortest[:-1]), short="up" if short > 0 else "down"))
     paragraphs.append(tuple(second))
 
     b = m.breakouts

@@ -22,10 +22,26 @@ def _stress(on: bool) -> Claim:
     return is_("events.market_stress", on, "stance", "stress")
 
 
-# The advice under each stance: what the call tells a reader to do this week.
+def _changed(direction: str) -> list[Claim]:
+    """The stance changed this week, toward small caps ("up") or away ("down")."""
+    return [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+            is_("stance.record.direction", direction, "stance", "change", +1 if direction == "up" else -1)]
+
+
+def _held(weeks: int, path: str = "stance.record.weeks_unchanged") -> Claim:
+    return at_least(path, weeks, "stance", "run", 0)
+
+
+# A lean held longer than the young weeks (rules.YOUNG_WEEKS) has been acted on: the advice is to hold it, not to
+# start or add to it again every week.
+HELD_WEEKS = YOUNG_WEEKS + 1
+
+# The advice under each stance: what the call tells a reader to do this week. The verb follows the transition, not
+# the level: a cut says trim, a turn back says take the weight back, a lean held for weeks says keep it.
 ADVICE = (
     Row("advice_stay_large_confirm", lambda pair, vix, rs: [_stance("stay_large"),
                                                              is_("stance.held_back", "confirm", "stance", "stance")]),
+    Row("advice_stay_large_back", lambda pair, vix, rs: [_stance("stay_large"), *_changed("down")]),
     Row("advice_stay_large_short_history", lambda pair, vix, rs: [
         _stance("stay_large"), is_("ratio.distance_from_sma_long", None, pair, "trend")]),
     Row("advice_stay_large_weak", lambda pair, vix, rs: [_stance("stay_large"),
@@ -33,8 +49,14 @@ ADVICE = (
     Row("advice_stay_large", lambda pair, vix, rs: [_stance("stay_large"),
                                                      at_most("ratio.distance_from_sma_long", 0, pair, "trend")]),
     Row("advice_start_lean_stress", lambda pair, vix, rs: [_stance("start_lean"), _stress(True)]),
+    Row("advice_start_lean_trimmed", lambda pair, vix, rs: [_stance("start_lean"), *_changed("down")]),
+    # a modest lean held for weeks, or left standing by a cut weeks ago: its age on the small-cap side
+    Row("advice_start_lean_held", lambda pair, vix, rs: [_stance("start_lean"),
+                                                          _held(HELD_WEEKS, "stance.record.weeks_on_side")]),
     Row("advice_start_lean", lambda pair, vix, rs: [_stance("start_lean")]),
     Row("advice_lean_further_stress", lambda pair, vix, rs: [_stance("lean_further"), _stress(True)]),
+    Row("advice_lean_further_held", lambda pair, vix, rs: [_stance("lean_further"), _stress(False),
+                                                            _held(HELD_WEEKS)]),
     Row("advice_lean_further_vix", lambda pair, vix, rs: [_stance("lean_further"), _stress(False),
                                                            at_least("risk.vix_level", rs.vix_stressed, vix, "level",
                                                                     +1)]),
@@ -112,7 +134,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         first.append(say(word, "stance", (), [is_("stance.held_back", s.held_back, "stance", "stance"),
                                               is_("stance.key", s.key, "stance", "stance")],
                          raw=label(m.stance_history[-1].raw_key)))
-    first += _record(r)
+    record = _record(r)
+    if record and record[0].key in TRANSITIONS.values():
+        first.insert(1, record.pop(0))   # this week's change straight after the stance it changed to
+    first += record
     paragraphs = [case_paragraph(r), tuple(first)]
     second: list[Sentence] = []
     rally = rally_to_test(r)
@@ -142,15 +167,18 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                               + rally, regimes=all_but("calm", "grind"),
                               mood="rebound" if r.regime == "relief_rally" else "stress"))
     if s.false_move_risk:
-        # "It is early" only while the call is young; an established lean can still be a false move.
-        young = m.stance_record.weeks_unchanged <= YOUNG_WEEKS
+        # "It is early" only while the lean is young: its age on the small-cap side, so a cut from "Lean in further"
+        # keeps the lean's weeks (readers met "the lean is young" the week a months-old lean was trimmed); an
+        # established lean can still be a false move.
+        side = m.stance_record.weeks_on_side
+        young, capped = side <= YOUNG_WEEKS, side >= len(m.stance_history)
         second.append(say("false_move" if young else "false_move_established", "stance",
-                          (Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"),) if not young else (),
+                          (Fact("weeks", "stance.record.weeks_on_side", "stance", "count"),) if not young else (),
                           [is_not("stance.key", "stay_large", "stance", "stance"),
-                           at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "age", 0) if young
-                           else more_than("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "age", 0)]
-                          + ([is_("stance.record.capped", m.stance_record.capped, "stance", "age")] if not young
-                             else []), capped=m.stance_record.capped))
+                           at_most("stance.record.weeks_on_side", YOUNG_WEEKS, "stance", "age", 0) if young
+                           else more_than("stance.record.weeks_on_side", YOUNG_WEEKS, "stance", "age", 0)]
+                          + ([at_least("stance.record.weeks_on_side", len(m.stance_history), "stance", "age", 0)]
+                             if capped and not young else []), capped=capped))
     paragraphs.append(tuple(second))
     paragraphs += [p for p in (track_paragraph(r),) if p]   # how our call has done (generator/commentary/track.py)
     return tuple(paragraphs)
@@ -158,7 +186,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
 
 def _record(r: _Rules) -> list[Sentence]:
     """What the stance did lately: this week's change, a change in the last four weeks and how the ratio
-    has moved since, a call toward small caps that failed, or how long the stance has held."""
+    has moved since, or a call toward small caps that failed; nothing for a stance that has simply held."""
     m = r.m
     rec, weeks = m.stance_record, m.stance_history
     say = lambda key, facts=(), claims=(), **x: r.say("positioning", key, ("stance", r.pair), facts, claims, **x)  # noqa
@@ -189,10 +217,7 @@ def _record(r: _Rules) -> list[Sentence]:
             failed_call = say("call_struggling", facts, claims + [is_("stance.record.upgrade_undone", False, "stance",
                                                                       "call")], to=label(rec.upgrade_to))
     if rec.changed_weeks_ago == 1:
-        change = say(f"{'upgraded' if rec.direction == 'up' else 'downgraded'}", (), [
-            is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-            is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1)],
-            previous=label(rec.changed_from))
+        change = _change_sentence(r, say)
         # a downgrade that undoes a call toward small caps owns it in the same breath
         return [change] + ([failed_call] if rec.direction == "down" and failed_call is not None else [])
     if rec.changed_weeks_ago is not None and rec.changed_weeks_ago <= 5 and rec.ratio_since_change is not None:
@@ -207,9 +232,34 @@ def _record(r: _Rules) -> list[Sentence]:
         return recent + ([failed_call] if rec.direction == "down" and failed_call is not None else [])
     if failed_call is not None:
         return [failed_call]
-    run = Fact("weeks", "stance.record.weeks_unchanged", "stance", "count")
-    if rec.weeks_unchanged >= len(weeks):
-        return [say("unchanged_all", (run,), [at_least("stance.record.weeks_unchanged", len(weeks), "stance", "run",
-                                                       0)], optional=2)]
-    return [say("unchanged_run", (run,), [is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance",
-                                              "run")])]
+    # an unchanged stance is not restated here: the brief's call line gives its run, and the lede where the rules
+    # stand (readers met the same stance told three times in one issue)
+    return []
+
+
+# This week's change, told from (last week's stance, this week's, weeks on the current side): a step within the
+# lean is an addition or a cut (a cut keeps the lean's age), a change of side is a turn, two steps at once a leap
+# or a reversal (readers met "scaled back" for a two-notch flip and "one week old" for a months-old lean).
+TRANSITIONS = {("stay_large", "start_lean"): "changed_turn_up", ("start_lean", "lean_further"): "changed_add",
+               ("stay_large", "lean_further"): "changed_leap", ("lean_further", "start_lean"): "changed_cut",
+               ("start_lean", "stay_large"): "changed_turn_down", ("lean_further", "stay_large"): "changed_reversed"}
+
+
+def transition_key(before: str, after: str) -> str:
+    """The words key for a change from `before` to `after` (TRANSITIONS)."""
+    return TRANSITIONS[(before, after)]
+
+
+def _change_sentence(r: _Rules, say) -> Sentence:
+    """This week's change of stance (TRANSITIONS), with the lean's age when a cut leaves it standing."""
+    rec = r.m.stance_record
+    key = transition_key(rec.changed_from, rec.changed_to)
+    claims = [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+              is_("stance.record.changed_from", rec.changed_from, "stance", "change"),
+              is_("stance.record.changed_to", rec.changed_to, "stance", "change"),
+              is_("stance.record.notches", rec.notches, "stance", "change", 1 if rec.notches > 0 else -1)]
+    facts, capped = (), rec.weeks_on_side >= len(r.m.stance_history)   # the run may be longer than the history
+    if key == "changed_cut":
+        facts = (Fact("side", "stance.record.weeks_on_side", "stance", "count"),)
+        claims.append(is_("stance.record.weeks_on_side", rec.weeks_on_side, "stance", "lean age"))
+    return say(key, facts, claims, previous=label(rec.changed_from), capped=capped)

@@ -46,6 +46,32 @@ LINK = (
     Row("unrelated", lambda c: [within(c, CORR_WEAK, "rates", "link")]),
     Row("loose", lambda c: [within(c, CORR_STRONG, "rates", "link")]),
 )
+LINK_PATH = "rate_sensitivity.correlation"
+
+
+def _link(r: _Rules) -> float | None:
+    s = r.m.rate_sensitivity
+    return s.correlation if s is not None else None
+
+
+def _link_positive(r: _Rules) -> bool:
+    """Small caps have done better in weeks of rising yields over the past year (correlation CORR_WEAK or more):
+    a fall in yields is not something they would be spared by."""
+    c = _link(r)
+    return c is not None and c >= CORR_WEAK
+
+
+def _link_negative(r: _Rules) -> bool:
+    """Small caps have done better in weeks of falling yields over the past year (correlation at or below zero)."""
+    c = _link(r)
+    return c is not None and c <= 0
+
+
+def _link_not_positive(r: _Rules) -> list:
+    """The claim behind words that expect falling yields to help small caps: the year's link is not the other way."""
+    return [less_than(LINK_PATH, CORR_WEAK, "rates", "link", 0)] if _link(r) is not None else []
+
+
 def _still(level) -> bool:
     """Is the 10-year's thirteen-week move small enough for "has not changed much" (YIELD_STILL)?"""
     v = level.changes.get("13w")
@@ -96,9 +122,17 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # the 10-year drove the pair, steady short rates are still "a backdrop", but the cost of money is the story.
         variant = "_fear" if r.fear() and key in ("hiking_reversal", "cut_to_zero") else \
             "_rate_move" if r.regime == "rate_move" and key == "on_hold" else ""
+        long_end = _long_end_moved(r) if key == "on_hold" and not variant else None
         fits = FEAR if variant == "_fear" else ("rate_move",) if variant else BACKDROP_READS.get(key, ())
-        opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
-                         regimes=fits))
+        if long_end is not None:
+            # "a backdrop rather than the story" is false beside a 10-year up 74 bp in the quarter: say where the
+            # move was
+            variant, way, claim = "_long_end", *long_end
+            opening.append(say("backdrop_on_hold_long_end", ("rates", "policy", ly), (), regime_claims(regime)
+                               + reversal + [claim], regimes=fits, way=way))
+        else:
+            opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
+                               regimes=fits))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
@@ -154,12 +188,21 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # for safety" only in a week of fear or a VIX high for its year; otherwise the figures alone
                 # (small caps fell hard with yields: cheaper money was no help)
                 key, claims = rout
-                flight = key == "small_fell" and r.regime in UNEASY
-                opening.append(say("ten_week_down_flight" if flight else f"ten_week_down_{key}", (ly, r.small, pair),
-                                   facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct")),
-                                   [move] + claims, regimes=UNEASY if flight else ()))
+                rout_facts = facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct"))
+                if _link_positive(r):
+                    # "no help", "did nothing to spare" expect falling yields to help small caps; in a year when
+                    # they did better as yields rose, the week followed the pattern, and the words say so
+                    opening.append(say(f"ten_week_down_pattern_{key}", (ly, r.small, pair, "rates"),
+                                       rout_facts + (Fact("corr", "rate_sensitivity.correlation", "rates", "level"),),
+                                       [move] + claims + [at_least(LINK_PATH, CORR_WEAK, "rates", "link")]))
+                else:
+                    flight = key == "small_fell" and r.regime in UNEASY
+                    opening.append(say("ten_week_down_flight" if flight else f"ten_week_down_{key}",
+                                       (ly, r.small, pair, "rates"), rout_facts,
+                                       [move] + claims + _link_not_positive(r), regimes=UNEASY if flight else ()))
             elif way == "down" and (zero or (r.fear() or loose) and trend != "rising"
-                                    or trend != "rising" and (m.spread.get("1w") or 0) < r.settings.stance.flat_band):
+                                    or trend != "rising" and (m.spread.get("1w") or 0) < r.settings.stance.flat_band
+                                    or trend != "rising" and not _link_negative(r)):
                 # at zero rates, or in a week of fear, a falling yield is not easier borrowing; in a year when yields
                 # have said little about the pair, or a week small caps did not lead, not something small caps
                 # "notice first": the figure alone
@@ -168,10 +211,12 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # "small caps are usually the first to notice when borrowing costs ease": not in a week of fear, and
                 # only in a week they led (the week's own figures would contradict it otherwise)
                 pair = f"{r.small}-{r.large}"
-                opening.append(say(f"ten_week_down_{trend}", (ly, pair) if trend != "rising" else ly, facts,
+                opening.append(say(f"ten_week_down_{trend}", (ly, pair, "rates") if trend != "rising" else ly, facts,
                                    [move, trend_claim] + ([reads(f"{path}.changes.1w", "rates", +1, "driver"),
                                                            at_least("spread.1w", r.settings.stance.flat_band, pair,
-                                                                    "week")]
+                                                                    "week"),
+                                                           # "usually the first to notice": the year's link agrees
+                                                           at_most(LINK_PATH, 0, "rates", "link", -1)]
                                                           if trend != "rising" else []),
                                    regimes=all_but(*FEAR) if trend != "rising" else ()))
             elif zero and not growth:
@@ -242,3 +287,16 @@ def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:
                 else at_most("spread.1w", -RATE_SPREAD, pair, "week")],
                regimes=("rate_move",), yield_side="up" if week > 0 else "down",
                pair_side="ahead" if spread > 0 else "behind")
+
+
+def _long_end_moved(r: _Rules):
+    """("up" or "down", its claim) when the 10-year moved beyond the stance's rate band over thirteen weeks, so
+    steady short rates are not the whole rate story; None when it held within the band or has no reading."""
+    ly = r.t.long_yield
+    level = r.m.levels.get(ly) if ly else None
+    v = level.changes.get("13w") if level is not None else None
+    band = r.settings.stance.rate_band
+    if v is None or abs(v) <= band:
+        return None
+    path = f"levels.{ly}.changes.13w"
+    return ("up", more_than(path, band, ly, "13w")) if v > 0 else ("down", less_than(path, -band, ly, "13w"))
