@@ -122,9 +122,9 @@ def expected_errors(func):
 
 def _lock(settings, command: str, wait: float):
     """The newsletter's run lock (generator.locking), held for the life of the command."""
-    from generator.locking import lock_path, run_lock
+    from generator.locking import lock_name, run_lock
 
-    detail(f"run lock: {lock_path(settings)}")
+    detail(f"run lock: {lock_name(settings)}")
     return run_lock(settings, command, wait)
 
 
@@ -353,7 +353,7 @@ def status(settings_path) -> None:
 def _store(settings):
     from generator.publish.subscribers import SubscriberStore
 
-    return SubscriberStore(settings.resolve(settings.email.database))
+    return SubscriberStore(settings.list_database())
 
 
 @main.group()
@@ -800,6 +800,49 @@ def serve(settings_path, host, port) -> None:
     finally:
         server.server_close()
         worker.stop()
+
+
+@main.group()
+def db() -> None:
+    """The subscriber list's database (email.database: a SQLite file or a postgresql:// URL)."""
+
+
+@db.command("migrate")
+@SETTINGS_OPTION
+@expected_errors
+def db_migrate(settings_path) -> None:
+    """Bring the list's schema up to this capweekly's version (every command that opens the list does it too;
+    running it again changes nothing)."""
+    from generator.db import schema_version
+
+    settings = _settings(settings_path)
+    with _store(settings) as store:
+        version = schema_version(store.db)
+        applied = store.applied
+    done = f"applied {', '.join(map(str, applied))}" if applied else "already up to date"
+    click.echo(f"{settings.email.database}: schema version {version} ({store.backend}; {done})")
+
+
+@db.command("copy")
+@SETTINGS_OPTION
+@click.argument("sqlite_path", type=click.Path(dir_okay=False, exists=True))
+@expected_errors
+def db_copy(settings_path, sqlite_path) -> None:
+    """Copy a SQLite list (subscribers, ledger, consents, bounces, everything) into the empty PostgreSQL
+    database of email.database, then check the counts table by table. Exit 3 if any count differs."""
+    from generator.publish.schema import copy_sqlite
+    from generator.publish.subscribers import SubscriberStore
+
+    settings = _settings(settings_path)
+    with SubscriberStore(Path(sqlite_path)) as source, _store(settings) as target:
+        counts = copy_sqlite(source, target)
+    for table, before, after in counts:
+        click.echo(f"{table}: {after} rows" + ("" if before == after else f" (MISMATCH: {before} in {sqlite_path})"))
+    wrong = [t for t, before, after in counts if before != after]
+    if wrong:
+        click.echo(f"copy error: the counts differ for {', '.join(wrong)}", err=True)
+        sys.exit(3)
+    click.echo(f"copied {sqlite_path} into {settings.email.database}: every table's count matches", err=True)
 
 
 def _list_health(store) -> str:

@@ -112,7 +112,7 @@ def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, .
     secret = check_secret(secret) if secret is not None else secret_from_env()
     keys = (secret, *[s for s in (old_secrets_from_env() if old_secrets is None else old_secrets) if s != secret])
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
-    db_path = settings.resolve(settings.email.database)
+    db_path = settings.list_database()
     SubscriberStore(db_path).close()  # create the schema (and fail now, not on the first request)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY

@@ -168,7 +168,7 @@ class ConfirmationWorker:
         self._thread.join(timeout)
 
     def _loop(self) -> None:
-        store = SubscriberStore(self.settings.resolve(self.settings.email.database))
+        store = SubscriberStore(self.settings.list_database())
         try:
             while not self._stop.is_set():
                 self._wake.clear()

@@ -33,7 +33,6 @@ import os
 import re
 import smtplib
 import socket
-import sqlite3
 import ssl
 import sys
 import time
@@ -435,7 +434,7 @@ def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown
                 refusals.settle(store, issue.as_of, summary)
             store.finish_run(run, summary.sent, summary.skipped, summary.failed + summary.deferred, summary.unknown,
                              summary.stopped)
-        except sqlite3.Error:
+        except store.errors:
             if not failing:  # a full disk says so once, as the error already on its way
                 raise
 
