@@ -60,6 +60,16 @@ def _holder(command: str) -> str:
     return f"capweekly {command} (pid {os.getpid()} on {socket.gethostname()})"[:63]
 
 
+def _named(application_name: str, since: str) -> str:
+    """The holder as the file lock's refusal names it, from its connection's application_name."""
+    import re
+
+    found = re.match(r"^capweekly (\S+) \(pid (\d+) on (.*)\)$", application_name)
+    if not found:
+        return f"`{application_name}` (since {since})"
+    return f"`capweekly {found[1]}` (pid {found[2]} on {found[3]}, since {since})"
+
+
 @contextmanager
 def _advisory_lock(settings, command: str, wait: float) -> Iterator[str]:
     """The run lock as a PostgreSQL session advisory lock, held by a connection of its own."""
@@ -79,7 +89,7 @@ def _advisory_lock(settings, command: str, wait: float) -> Iterator[str]:
                                  "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
                                  "(SELECT oid FROM pg_database WHERE datname = current_database()) AND "
                                  "((l.classid::bigint << 32) | l.objid::bigint) = ?", (RUN_KEY,)).fetchone()
-                held = f"`{row[0]}` (since {row[1]})" if row and row[0] else "another capweekly run"
+                held = _named(row[0], row[1]) if row and row[0] else "another capweekly run"
                 raise LockHeld(f"{held} holds the run lock in {url}; one send, publish, weekly or backfill runs "
                                "at a time", "wait for it to finish, or pass --wait SECONDS to queue behind it")
             time.sleep(0.05)

@@ -71,11 +71,11 @@ def _tree(folder: Path) -> dict[str, str]:
 
 # --- send ------------------------------------------------------------------------------------------------------
 
-def test_send_killed_at_20_random_points_never_duplicates_or_skips(settings, tmp_path, monkeypatch):
+def test_send_killed_at_20_random_points_never_duplicates_or_skips(settings, tmp_path, monkeypatch, list_db):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
     monkeypatch.delenv("CAPWEEKLY_SMTP_USER", raising=False)
     rng = random.Random(SEED)
-    db = tmp_path / "subs.sqlite"
+    db = list_db  # a SQLite file, or a PostgreSQL database: the ledger's guarantees are the same
     with SubscriberStore(db) as store:
         for i in range(READERS):
             store.add(f"reader{i:02d}@example.com")

@@ -46,10 +46,10 @@ class Stack:
     """The app on a free loopback port, an SMTP server, settings pointing at both, and the confirmation worker
     as `serve` runs it (woken by each sign-up)."""
 
-    def __init__(self, settings, tmp_path, worker=True, smtp_port=None, **web):
+    def __init__(self, settings, database, worker=True, smtp_port=None, **web):
         self.smtp = SmtpServer().__enter__()
         e = settings.email.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp_port or self.smtp.port,
-                                              "security": "none", "database": str(tmp_path / "subs.sqlite"),
+                                              "security": "none", "database": str(database),
                                               "rate_per_second": 1000, "backoff_seconds": 0})
         self.settings = settings.model_copy(update={"email": e})
         app = create_app(self.settings.model_copy(update={"web": settings.web.model_copy(update=web)}), secret=SECRET)
@@ -64,7 +64,7 @@ class Stack:
         self.server.app = app2
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.store = SubscriberStore(tmp_path / "subs.sqlite")
+        self.store = SubscriberStore(database)
 
     def close(self):
         self.server.shutdown()
@@ -108,9 +108,10 @@ class Stack:
 
 
 @pytest.fixture()
-def stack(settings, tmp_path, monkeypatch):
+def stack(settings, list_db, monkeypatch):
+    """The stack on each backend (tests/conftest.py, list_db)."""
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    s = Stack(settings, tmp_path)
+    s = Stack(settings, list_db)
     yield s
     s.close()
 
@@ -169,9 +170,9 @@ def test_a_get_never_unsubscribes(stack):
     assert stack.store.get("c@example.com").status == "confirmed"
 
 
-def test_forged_expired_and_replayed_tokens(settings, tmp_path, monkeypatch):
+def test_forged_expired_and_replayed_tokens(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, confirm_hours=1)
+    stack = Stack(settings, list_db, confirm_hours=1)
     try:
         sid = stack.store.add("d@example.com")
         good = make_token(SECRET, "unsubscribe", sid, "d@example.com")
@@ -223,9 +224,9 @@ def test_malformed_and_oversized_requests(stack):
     assert stack.store.get("f@example.com").status == "confirmed"
 
 
-def test_signups_are_rate_limited_per_client(settings, tmp_path, monkeypatch):
+def test_signups_are_rate_limited_per_client(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, signups_per_hour=3)
+    stack = Stack(settings, list_db, signups_per_hour=3)
     try:
         codes = [http("POST", stack.base + "subscribe", {"email": f"u{i}@example.com"})[0] for i in range(5)]
         assert codes == [200, 200, 200, 429, 429]
@@ -275,6 +276,7 @@ def test_concurrent_unsubscribes_during_a_send(stack, issues):
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/test installs it)")
+@pytest.mark.parametrize("list_db", ["sqlite"], indirect=True)  # the browser, not the database, is tested
 def test_signup_and_unsubscribe_pages_in_chromium(stack):
     from playwright.sync_api import sync_playwright
 
@@ -372,9 +374,10 @@ def test_an_import_or_add_never_confirms_a_sign_up_nor_changes_a_suppressed_read
 
 # --- issue 25: sign-up with no abuse and no waiting ---------------------------------------------------------------
 
-def test_one_address_gets_at_most_three_confirmations_a_day_whatever_the_client(settings, tmp_path, monkeypatch):
+def test_one_address_gets_at_most_three_confirmations_a_day_whatever_the_client(settings, tmp_path, list_db,
+                                                                                 monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, trusted_proxies=1, signups_per_hour=10)
+    stack = Stack(settings, list_db, trusted_proxies=1, signups_per_hour=10)
     try:
         answers = set()
         for client in ("198.51.100.1", "198.51.100.2", "203.0.113.9"):
@@ -392,9 +395,9 @@ def test_one_address_gets_at_most_three_confirmations_a_day_whatever_the_client(
         stack.close()
 
 
-def test_ipv6_clients_are_limited_per_64(settings, tmp_path, monkeypatch):
+def test_ipv6_clients_are_limited_per_64(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, trusted_proxies=1, signups_per_hour=3, worker=False)
+    stack = Stack(settings, list_db, trusted_proxies=1, signups_per_hour=3, worker=False)
     try:
         same_64 = [f"2001:db8:1:2::{i:x}" for i in range(1, 7)] + ["2001:db8:1:2:ffff:ffff:ffff:ffff"]
         codes = [http("POST", stack.base + "subscribe", {"email": f"v6-{i}@example.com"},
@@ -425,6 +428,7 @@ def test_another_site_cannot_drive_a_visitors_browser_to_sign_up(stack):
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/test installs it)")
+@pytest.mark.parametrize("list_db", ["sqlite"], indirect=True)  # the browser, not the database, is tested
 def test_a_page_on_another_site_cannot_submit_the_form_in_chromium(stack):
     from playwright.sync_api import sync_playwright
 
@@ -458,10 +462,10 @@ class SilentRelay:
         self.sock.close()
 
 
-def test_a_sign_up_answers_at_once_even_when_the_relay_is_silent(settings, tmp_path, monkeypatch):
+def test_a_sign_up_answers_at_once_even_when_the_relay_is_silent(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
     relay = SilentRelay()
-    stack = Stack(settings, tmp_path, smtp_port=relay.port)  # the worker waits on the relay's greeting
+    stack = Stack(settings, list_db, smtp_port=relay.port)  # the worker waits on the relay's greeting
     try:
         stack.store.add("known@example.com")
         answers, took = [], []
@@ -479,9 +483,9 @@ def test_a_sign_up_answers_at_once_even_when_the_relay_is_silent(settings, tmp_p
         stack.close()
 
 
-def test_a_failed_confirmation_is_shown_to_the_writer_and_retried(settings, tmp_path, monkeypatch):
+def test_a_failed_confirmation_is_shown_to_the_writer_and_retried(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, worker=False)
+    stack = Stack(settings, list_db, worker=False)
     try:
         settings_file = stack.settings_file(tmp_path)
         stack.smtp.handler.refuse["late@example.com"] = "451 4.3.0 Try again later"
@@ -502,9 +506,9 @@ def test_a_failed_confirmation_is_shown_to_the_writer_and_retried(settings, tmp_
         stack.close()
 
 
-def test_the_worker_retries_with_back_off_until_the_relay_takes_it(settings, tmp_path, monkeypatch):
+def test_the_worker_retries_with_back_off_until_the_relay_takes_it(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path)
+    stack = Stack(settings, list_db)
     try:
         stack.smtp.handler.refuse_once["once@example.com"] = "451 4.3.0 Try again later"
         assert http("POST", stack.base + "subscribe", {"email": "once@example.com"})[0] == 200
@@ -552,6 +556,7 @@ def _fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+@pytest.mark.parametrize("list_db", ["sqlite"], indirect=True)  # SQLite's files (database, WAL, shared memory)
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc (Linux)")
 def test_serve_keeps_its_file_handles_over_thousands_of_requests(stack, served):
     base, process = served
@@ -592,14 +597,14 @@ def test_tokens_never_reach_the_access_log(stack, served, tmp_path):
     assert unsubscribe not in log and confirm not in log and confirm[:20] not in log
 
 
-def test_links_signed_before_a_rotation_still_work_and_new_ones_use_the_new_secret(settings, tmp_path,
+def test_links_signed_before_a_rotation_still_work_and_new_ones_use_the_new_secret(settings, tmp_path, list_db,
                                                                                    monkeypatch):
     from generator.publish.tokens import read_confirm_token
 
     old = token_urlsafe(32)
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
     monkeypatch.setenv("CAPWEEKLY_SECRET_OLD", f"{token_urlsafe(32)},{old}")
-    stack = Stack(settings, tmp_path)
+    stack = Stack(settings, list_db)
     try:
         sid = stack.store.add("kept@example.com")
         old_link = stack.base + "unsubscribe?" + urlencode({"token": make_token(old, "unsubscribe", sid,
