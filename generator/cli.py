@@ -503,10 +503,13 @@ def _built_from(folder: Path) -> str | None:
 @click.option("--allow-stale-data", is_flag=True, help="RISK: send an issue whose data is out of date.")
 @click.option("--allow-older-issue", is_flag=True, help="RISK: send an issue older than one already sent.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: send an issue whose fact-check has open flags.")
+@click.option("--connections", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="SMTP connections to deliver over at once (each reader still gets one copy; together they "
+                   "keep to email.rate_per_second).")
 @WAIT_OPTION
 @expected_errors
 def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unknown, allow_sample_data,
-         allow_stale_data, allow_older_issue, allow_flagged, wait) -> None:
+         allow_stale_data, allow_older_issue, allow_flagged, connections, wait) -> None:
     """Email an issue to every confirmed subscriber, once each."""
     from datetime import datetime, timezone
 
@@ -534,12 +537,12 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
         check_sendable(issue, store, today=datetime.now(timezone.utc).date(),
                        max_age_days=settings.email.max_age_days, allow_sample=allow_sample_data,
                        allow_stale=allow_stale_data, allow_older=allow_older_issue, allow_flagged=allow_flagged)
-        summary = _send_with_progress(settings, store, issue, resend_unknown)
+        summary = _send_with_progress(settings, store, issue, resend_unknown, connections)
         health = _list_health(store)
     _send_report(summary, resend_unknown, health)
 
 
-def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
+def _send_with_progress(settings, store, issue, resend_unknown: bool = False, connections: int = 1):
     """send_issue with a progress bar on stderr (readers done of all, sent, failed, time left)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -563,7 +566,8 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
                 click.echo(f"sending {issue.as_of}: {done}/{total} done (sent {s.sent}, failed {s.failed}, "
                            f"unknown {s.unknown}) after {time.monotonic() - started:.0f} s", err=True)
 
-        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=line)
+        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=line,
+                          connections=connections)
     with Progress(TextColumn(f"sending {issue.as_of}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task("", total=total)
@@ -572,7 +576,8 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
             bar.update(task, completed=s.done,
                        description=f"sent {s.sent}, failed {s.failed}")
 
-        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=tick)
+        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=tick,
+                          connections=connections)
 
 
 def _send_report(summary, resend_unknown: bool = False, health: str = "") -> None:
