@@ -358,7 +358,7 @@ def _store(settings):
 
 @main.group()
 def subscribers() -> None:
-    """Manage subscribers (SQLite database at email.database)."""
+    """Manage subscribers (the list at email.database: a SQLite file or a PostgreSQL URL)."""
 
 
 @subscribers.command("import")

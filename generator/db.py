@@ -101,6 +101,11 @@ class PgConnection:
                 self.execute("ROLLBACK")
             raise
 
+    @property
+    def broken(self) -> bool:
+        """The server went away (restarted, failed over): this connection will not work again."""
+        return self.conn.broken or self.conn.closed
+
     def close(self) -> None:
         self.conn.close()
 

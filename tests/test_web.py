@@ -1,5 +1,6 @@
 """The subscription app as a real HTTP server on loopback, with a real SMTP server behind it."""
 
+import json
 import re
 from secrets import token_urlsafe
 import shutil
@@ -25,6 +26,7 @@ from generator.publish.subscribers import SubscriberStore
 from generator.publish.confirmations import ConfirmationWorker
 from generator.publish.tokens import TokenError, make_confirm_token, make_token
 from generator.web import RedactingRequestHandler, create_app
+from generator.publish.schema import LATEST
 from tests.conftest import ROOT, SETTINGS
 from tests.smtp_server import SmtpServer, free_port
 
@@ -523,20 +525,22 @@ def test_the_worker_retries_with_back_off_until_the_relay_takes_it(settings, tmp
 
 # --- issue 25: operating `serve` ------------------------------------------------------------------------------------
 
-@pytest.fixture()
-def served(stack, tmp_path):
-    """`capweekly serve` as a real process on this stack's database and SMTP server: (base URL, process)."""
+def start_serve(stack, folder: Path, **web):
+    """`capweekly serve` as a real process, in its own folder, on this stack's list and SMTP server:
+    (base URL, process)."""
     import os
     import subprocess
     import sys
 
+    folder.mkdir(exist_ok=True)
     port = free_port()
-    settings_file = stack.settings_file(tmp_path, public_url=f"http://127.0.0.1:{port}/", signups_per_hour=10000)
+    settings_file = stack.settings_file(folder, **{"public_url": f"http://127.0.0.1:{port}/",
+                                                   "signups_per_hour": 10000, **web})
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAPWEEKLY")}
     env.update({"CAPWEEKLY_SECRET": SECRET, "PYTHONPATH": str(ROOT)})
-    with open(tmp_path / "serve.log", "w") as log:
+    with open(folder / "serve.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--settings", str(settings_file),
-                                    "--port", str(port)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=log)
+                                    "--port", str(port)], cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -545,6 +549,13 @@ def served(stack, tmp_path):
                 break
         except OSError:
             time.sleep(0.1)
+    return base, process
+
+
+@pytest.fixture()
+def served(stack, tmp_path):
+    """`capweekly serve` as a real process on this stack's database and SMTP server: (base URL, process)."""
+    base, process = start_serve(stack, tmp_path)
     yield base, process
     process.terminate()
     process.wait(10)
@@ -630,3 +641,46 @@ def test_links_signed_before_a_rotation_still_work_and_new_ones_use_the_new_secr
         assert stack.store.get("new@example.com").status == "confirmed"
     finally:
         stack.close()
+
+
+# --- issue 22: `serve` as a service: several processes (gunicorn workers, hosts) on one list -------------------------
+
+def test_two_serve_processes_share_one_sign_up_limit_and_one_confirmation_queue(stack, tmp_path):
+    """Two `capweekly serve` processes (two gunicorn workers, or two hosts behind a load balancer) on one list:
+    a client's sign-ups count against one limit whichever answers, and each queued confirmation email is sent
+    once, by whichever process's worker (or this stack's) claims it first."""
+    servers = [start_serve(stack, tmp_path / name, signups_per_hour=3) for name in ("one", "two")]
+    try:
+        codes = [http("POST", servers[i % 2][0] + "subscribe", {"email": f"u{i}@example.com"})[0] for i in range(6)]
+        assert codes == [200, 200, 200, 429, 429, 429]
+        for i in range(3):
+            assert len(stack.mails_to(f"u{i}@example.com", wait_for=1)) == 1
+        time.sleep(1.0)  # time for a second copy, were a row ever claimed twice
+        assert sorted(r for rcpts, _ in stack.smtp.handler.messages for r in rcpts) == [
+            "u0@example.com", "u1@example.com", "u2@example.com"]
+        assert [state for state, _ in stack.queued()] == ["sent"] * 3
+        for base, _ in servers:
+            status, body, _ = http("GET", base + "health")
+            assert status == 200 and json.loads(body) == {"status": "ok", "database": stack.store.backend,
+                                                          "schema_version": LATEST}
+    finally:
+        for _, process in servers:
+            process.terminate()
+            process.wait(10)
+
+
+@pytest.mark.parametrize("list_db", ["postgresql"], indirect=True)
+def test_health_says_503_while_the_database_is_gone_and_recovers_after(stack, pg_cluster):
+    """A health check that touches the database: a pooled connection whose server session ended (a restart, a
+    fail-over) answers 503 once, is dropped, and the next check reconnects."""
+    assert http("GET", stack.base + "health")[0] == 200
+    database = stack.settings.email.database.rsplit("/", 1)[1]
+    pg_cluster.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' "
+                     "AND pid != pg_backend_pid()")
+    status, body, _ = http("GET", stack.base + "health")
+    assert status == 503 and json.loads(body)["status"] == "database unavailable"
+    assert http("GET", stack.base + "health")[0] == 200
+    stack.store.close()
+    stack.store = SubscriberStore(stack.settings.email.database)  # the test's own connection was ended too
+    assert http("POST", stack.base + "subscribe", {"email": "after@example.com"})[0] == 200
+    assert len(stack.mails_to("after@example.com", wait_for=1)) == 1  # the worker reconnected as well
