@@ -74,8 +74,17 @@ _SQLITE_ENVIRONMENT = ("database or disk is full", "readonly database", "unable 
 
 
 def environment_error(exc: BaseException) -> CapweeklyError | None:
-    """A full disk or an unwritable folder as one line (output error, exit 3); None for anything else."""
+    """A full disk or an unwritable folder as one line (output error, exit 3), a PostgreSQL server lost
+    mid-run as one line (exit 5); None for anything else."""
     from generator.errors import OutputError
+
+    psycopg = sys.modules.get("psycopg")  # loaded only for a postgresql:// list
+    if psycopg is not None and isinstance(exc, psycopg.OperationalError):
+        from generator.db import DatabaseUnavailable
+
+        return DatabaseUnavailable(f"the subscriber database (email.database): {' '.join(str(exc).split())[:200]}",
+                                   "run the command again once the database answers (a send resumes where it "
+                                   "stopped)")
 
     hint = "free disk space, or let this user write there; then run the command again (a send resumes where it stopped)"
     if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
@@ -84,6 +93,12 @@ def environment_error(exc: BaseException) -> CapweeklyError | None:
     if isinstance(exc, sqlite3.Error) and any(m in str(exc).lower() for m in _SQLITE_ENVIRONMENT):
         return OutputError(f"the subscriber database (email.database): {exc}", hint)
     return None
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """psycopg's errors, when a postgresql:// list loaded it (never imported for this)."""
+    psycopg = sys.modules.get("psycopg")
+    return (psycopg.Error,) if psycopg is not None else ()
 
 
 def expected_errors(func):
@@ -102,7 +117,7 @@ def expected_errors(func):
         except CapweeklyError as exc:
             click.echo(exc.one_line(), err=True)
             sys.exit(exc.exit_code)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, sqlite3.Error, *_driver_errors()) as exc:
             error = environment_error(exc)
             if error is None:
                 raise  # anything else is a bug: keep its traceback

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from generator.errors import ServiceError
 
@@ -121,9 +121,6 @@ def backend_of(db) -> str:
 
 # --- versioned migrations ------------------------------------------------------------------------------------
 
-Step = "str | Callable[[object], None]"  # an SQL statement, or a function given the connection
-
-
 def schema_version(db) -> int:
     """The newest migration applied (0: none, or no schema_version table yet)."""
     try:
@@ -135,7 +132,8 @@ def schema_version(db) -> int:
 
 def migrate(db, migrations: list[tuple[int, str, dict[str, list]]]) -> list[int]:
     """Apply the migrations newer than the database's version, each in its own write transaction with its
-    `schema_version` row; returns the versions applied. Safe to run twice, and from two processes at once: the
+    `schema_version` row; returns the versions applied. A migration's steps, per backend, are SQL statements
+    or functions given the connection. Safe to run twice, and from two processes at once: the
     version is read again under the write lock, so the second finds the work done."""
     latest = max(v for v, _, _ in migrations)
     if schema_version(db) >= latest:  # the usual case: one read, no lock

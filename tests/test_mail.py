@@ -95,7 +95,7 @@ def test_hosted_images_when_the_site_has_a_url(settings, tmp_path):
 
 def test_connection_dropped_halfway_then_restart_sends_each_reader_exactly_once(settings, issue_folder, store,
                                                                                tmp_path):
-    count = 500 if store.backend == "sqlite" else 100  # the same ledger code: fewer readers prove it on PostgreSQL
+    count = 500 if store.backend == "sqlite" else 40  # the same ledger code: fewer readers prove it on PostgreSQL
     readers = [f"r{i:03d}@example.com" for i in range(count)]
     store.import_csv(_csv(tmp_path, readers))
     issue = load_issue(issue_folder)

@@ -224,3 +224,15 @@ def test_a_list_in_sqlite_never_loads_the_postgresql_driver(tmp_path):
 
 
 from generator.publish.bounces import Event as _Event  # noqa: E402
+
+
+def test_an_unreachable_postgresql_list_is_one_line_and_exit_5(tmp_path):
+    from generator.cli import main
+    from tests.smtp_server import free_port
+
+    path = _settings_file(tmp_path, f"postgresql://capweekly@127.0.0.1:{free_port()}/letters")
+    result = CliRunner().invoke(main, ["subscribers", "list", "--settings", str(path)])
+    assert result.exit_code == 5, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("database error: cannot connect to the subscriber database")
+    assert "PGPASSWORD or ~/.pgpass" in lines[0]

@@ -102,17 +102,19 @@ class SubscriberStore:
             self.applied = migrate(self.db, MIGRATIONS)  # every command that opens the list brings it up to date
         except sqlite3.DatabaseError as exc:
             raise SubscriberError(f"{self.path}: not a usable subscriber database ({exc})") from None
-        except BaseException:
+        except BaseException as exc:
             self.db.close()
+            if self.url and isinstance(exc, self.errors):  # a PostgreSQL user without the rights, say
+                raise SubscriberError(f"{self.url}: cannot bring the list's tables up to date "
+                                      f"({' '.join(str(exc).split())[:200]})",
+                                      "the database user needs the right to create tables in it, and "
+                                      "CREATE EXTENSION citext (or an administrator creates it once)") from None
             raise
 
     @property
     def errors(self) -> tuple[type[BaseException], ...]:
         """What this backend's driver raises (sqlite3.Error, or psycopg.Error)."""
         return errors_of(self.db)
-
-    def __str__(self) -> str:
-        return str(self.path)
 
     def close(self) -> None:
         self.db.close()
