@@ -57,7 +57,8 @@ class Cluster:
     def __init__(self, bin_dir: Path) -> None:
         self.bin = bin_dir
         self.user = _server_user()
-        self.root = Path(tempfile.mkdtemp(prefix="capweekly-pg-"))
+        # /tmp when the server runs as another user: a TMPDIR inside root's own folders would not let it in
+        self.root = Path(tempfile.mkdtemp(prefix="capweekly-pg-", dir="/tmp" if self.user else None))
         self.data = self.root / "data"
         self.port = _free_port()
         self._names = itertools.count(1)
