@@ -74,8 +74,17 @@ _SQLITE_ENVIRONMENT = ("database or disk is full", "readonly database", "unable 
 
 
 def environment_error(exc: BaseException) -> CapweeklyError | None:
-    """A full disk or an unwritable folder as one line (output error, exit 3); None for anything else."""
+    """A full disk or an unwritable folder as one line (output error, exit 3), a PostgreSQL server lost
+    mid-run as one line (exit 5); None for anything else."""
     from generator.errors import OutputError
+
+    psycopg = sys.modules.get("psycopg")  # loaded only for a postgresql:// list
+    if psycopg is not None and isinstance(exc, psycopg.OperationalError):
+        from generator.db import DatabaseUnavailable
+
+        return DatabaseUnavailable(f"the subscriber database (email.database): {' '.join(str(exc).split())[:200]}",
+                                   "run the command again once the database answers (a send resumes where it "
+                                   "stopped)")
 
     hint = "free disk space, or let this user write there; then run the command again (a send resumes where it stopped)"
     if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
@@ -84,6 +93,12 @@ def environment_error(exc: BaseException) -> CapweeklyError | None:
     if isinstance(exc, sqlite3.Error) and any(m in str(exc).lower() for m in _SQLITE_ENVIRONMENT):
         return OutputError(f"the subscriber database (email.database): {exc}", hint)
     return None
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """psycopg's errors, when a postgresql:// list loaded it (never imported for this)."""
+    psycopg = sys.modules.get("psycopg")
+    return (psycopg.Error,) if psycopg is not None else ()
 
 
 def expected_errors(func):
@@ -102,7 +117,7 @@ def expected_errors(func):
         except CapweeklyError as exc:
             click.echo(exc.one_line(), err=True)
             sys.exit(exc.exit_code)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, sqlite3.Error, *_driver_errors()) as exc:
             error = environment_error(exc)
             if error is None:
                 raise  # anything else is a bug: keep its traceback
@@ -122,9 +137,9 @@ def expected_errors(func):
 
 def _lock(settings, command: str, wait: float):
     """The newsletter's run lock (generator.locking), held for the life of the command."""
-    from generator.locking import lock_path, run_lock
+    from generator.locking import lock_name, run_lock
 
-    detail(f"run lock: {lock_path(settings)}")
+    detail(f"run lock: {lock_name(settings)}")
     return run_lock(settings, command, wait)
 
 
@@ -353,12 +368,12 @@ def status(settings_path) -> None:
 def _store(settings):
     from generator.publish.subscribers import SubscriberStore
 
-    return SubscriberStore(settings.resolve(settings.email.database))
+    return SubscriberStore(settings.list_database())
 
 
 @main.group()
 def subscribers() -> None:
-    """Manage subscribers (SQLite database at email.database)."""
+    """Manage subscribers (the list at email.database: a SQLite file or a PostgreSQL URL)."""
 
 
 @subscribers.command("import")
@@ -503,10 +518,13 @@ def _built_from(folder: Path) -> str | None:
 @click.option("--allow-stale-data", is_flag=True, help="RISK: send an issue whose data is out of date.")
 @click.option("--allow-older-issue", is_flag=True, help="RISK: send an issue older than one already sent.")
 @click.option("--allow-flagged", is_flag=True, help="RISK: send an issue whose fact-check has open flags.")
+@click.option("--connections", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="SMTP connections to deliver over at once (each reader still gets one copy; together they "
+                   "keep to email.rate_per_second).")
 @WAIT_OPTION
 @expected_errors
 def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unknown, allow_sample_data,
-         allow_stale_data, allow_older_issue, allow_flagged, wait) -> None:
+         allow_stale_data, allow_older_issue, allow_flagged, connections, wait) -> None:
     """Email an issue to every confirmed subscriber, once each."""
     from datetime import datetime, timezone
 
@@ -534,12 +552,12 @@ def send(settings_path, as_of, out_dir, dry_run, outbox, to_address, resend_unkn
         check_sendable(issue, store, today=datetime.now(timezone.utc).date(),
                        max_age_days=settings.email.max_age_days, allow_sample=allow_sample_data,
                        allow_stale=allow_stale_data, allow_older=allow_older_issue, allow_flagged=allow_flagged)
-        summary = _send_with_progress(settings, store, issue, resend_unknown)
+        summary = _send_with_progress(settings, store, issue, resend_unknown, connections)
         health = _list_health(store)
     _send_report(summary, resend_unknown, health)
 
 
-def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
+def _send_with_progress(settings, store, issue, resend_unknown: bool = False, connections: int = 1):
     """send_issue with a progress bar on stderr (readers done of all, sent, failed, time left)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -563,7 +581,8 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
                 click.echo(f"sending {issue.as_of}: {done}/{total} done (sent {s.sent}, failed {s.failed}, "
                            f"unknown {s.unknown}) after {time.monotonic() - started:.0f} s", err=True)
 
-        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=line)
+        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=line,
+                          connections=connections)
     with Progress(TextColumn(f"sending {issue.as_of}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   TextColumn("{task.description}"), console=console, transient=True) as bar:
         task = bar.add_task("", total=total)
@@ -572,7 +591,8 @@ def _send_with_progress(settings, store, issue, resend_unknown: bool = False):
             bar.update(task, completed=s.done,
                        description=f"sent {s.sent}, failed {s.failed}")
 
-        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=tick)
+        return send_issue(settings, store, issue, resend_unknown=resend_unknown, progress=tick,
+                          connections=connections)
 
 
 def _send_report(summary, resend_unknown: bool = False, health: str = "") -> None:
@@ -887,6 +907,49 @@ def serve(settings_path, host, port) -> None:
     finally:
         server.server_close()
         worker.stop()
+
+
+@main.group()
+def db() -> None:
+    """The subscriber list's database (email.database: a SQLite file or a postgresql:// URL)."""
+
+
+@db.command("migrate")
+@SETTINGS_OPTION
+@expected_errors
+def db_migrate(settings_path) -> None:
+    """Bring the list's schema up to this capweekly's version (every command that opens the list does it too;
+    running it again changes nothing)."""
+    from generator.db import schema_version
+
+    settings = _settings(settings_path)
+    with _store(settings) as store:
+        version = schema_version(store.db)
+        applied = store.applied
+    done = f"applied {', '.join(map(str, applied))}" if applied else "already up to date"
+    click.echo(f"{settings.email.database}: schema version {version} ({store.backend}; {done})")
+
+
+@db.command("copy")
+@SETTINGS_OPTION
+@click.argument("sqlite_path", type=click.Path(dir_okay=False, exists=True))
+@expected_errors
+def db_copy(settings_path, sqlite_path) -> None:
+    """Copy a SQLite list (subscribers, ledger, consents, bounces, everything) into the empty PostgreSQL
+    database of email.database, then check the counts table by table. Exit 3 if any count differs."""
+    from generator.publish.schema import copy_sqlite
+    from generator.publish.subscribers import SubscriberStore
+
+    settings = _settings(settings_path)
+    with SubscriberStore(Path(sqlite_path)) as source, _store(settings) as target:
+        counts = copy_sqlite(source, target)
+    for table, before, after in counts:
+        click.echo(f"{table}: {after} rows" + ("" if before == after else f" (MISMATCH: {before} in {sqlite_path})"))
+    wrong = [t for t, before, after in counts if before != after]
+    if wrong:
+        click.echo(f"copy error: the counts differ for {', '.join(wrong)}", err=True)
+        sys.exit(3)
+    click.echo(f"copied {sqlite_path} into {settings.email.database}: every table's count matches", err=True)
 
 
 def _list_health(store) -> str:

@@ -328,8 +328,9 @@ class Email(_Model):
     CAPWEEKLY_SMTP_USER, CAPWEEKLY_SMTP_PASSWORD, CAPWEEKLY_SECRET."""
 
     database: str = Field("subscribers.sqlite", min_length=1,
-                          description="SQLite file of subscribers and the send ledger: a file path (a URL such as "
-                                      "postgresql://... is refused; only SQLite is supported).")
+                          description="Subscribers and the send ledger: a SQLite file path, or a PostgreSQL URL "
+                                      "(postgresql://user@host:5432/dbname; the password comes from PGPASSWORD "
+                                      "or ~/.pgpass, never from this file).")
     from_address: str = Field("Small Caps Weekly <letters@example.com>", description="From header.")
     reply_to: str | None = Field(None, description="Optional Reply-To header.")
     smtp_host: str = Field("localhost", min_length=1, description="SMTP server host.")
@@ -363,12 +364,26 @@ class Email(_Model):
 
     @field_validator("database")
     @classmethod
-    def _a_file_path(cls, value: str) -> str:
-        # A URL would otherwise be taken for a relative file name: `postgresql://u@h/db` creates `postgresql:/`.
+    def _a_file_path_or_postgresql(cls, value: str) -> str:
+        # A URL would otherwise be taken for a relative file name: `mysql://u@h/db` creates `mysql:/`.
+        from urllib.parse import parse_qs, urlsplit
+
         scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", value)
+        if scheme and scheme.group(1).lower() in ("postgresql", "postgres"):
+            try:
+                parts = urlsplit(value)
+                parts.port  # noqa: B018 -- raises on a port that is not a number
+            except ValueError as exc:
+                raise ValueError(f"not a valid postgresql:// URL ({exc})") from None
+            if parts.password is not None or "password" in parse_qs(parts.query):
+                raise ValueError("a password in the database URL is refused (settings files get shared and "
+                                 "committed): remove it and set PGPASSWORD or put it in ~/.pgpass")
+            if not value.lower().startswith(("postgresql://", "postgres://")):
+                raise ValueError("write a PostgreSQL database as postgresql://user@host:port/dbname")
+            return value
         if scheme and not re.match(r"^[A-Za-z]:[\\/]", value):  # C:\ or C:/ is a Windows path, not a scheme
-            raise ValueError(f"{scheme.group(1)}: URLs are not supported: only a SQLite file path is (for example "
-                             "subscribers.sqlite or /var/lib/capweekly/subscribers.sqlite)")
+            raise ValueError(f"{scheme.group(1)}: URLs are not supported: only a SQLite file path (for example "
+                             "subscribers.sqlite or /var/lib/capweekly/subscribers.sqlite) or a postgresql:// URL is")
         return value
 
 
@@ -449,6 +464,12 @@ class Settings(_Model):
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()
         return p if p.is_absolute() else (self.base_dir / p)
+
+    def list_database(self) -> "str | Path":
+        """email.database as SubscriberStore takes it: a postgresql:// URL as it is, a file path resolved."""
+        from generator.db import is_url
+
+        return self.email.database if is_url(self.email.database) else self.resolve(self.email.database)
 
     def all_tickers(self) -> list[str]:
         """The pair and every optional ticker (not the breadth universe's members: see `member_tickers`)."""

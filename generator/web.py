@@ -3,7 +3,8 @@
     capweekly serve --host 127.0.0.1 --port 8000          # development / small sites
     gunicorn -w 2 -b 127.0.0.1:8000 'generator.web:app_from_env()'   # production, behind a reverse proxy
 
-It shares the SQLite database of `send` (email.database). Every state change
+It shares the list of `send` (email.database: a SQLite file, or a PostgreSQL
+database that the app's workers on several hosts share). Every state change
 is committed, with a timestamped event, before the response is written, so
 the next `send` (or the one running) respects it. Tokens are signed with
 CAPWEEKLY_SECRET (old ones in CAPWEEKLY_SECRET_OLD still verify); the app
@@ -95,7 +96,9 @@ class StorePool:
         return SubscriberStore(self.path)
 
     def give(self, store: SubscriberStore) -> None:
-        if store.db.in_transaction:  # never hand on a connection that a failed request left mid-transaction
+        # Never hand on a connection that a failed request left mid-transaction, nor one to a PostgreSQL server
+        # that has gone away (a restart, a fail-over): the next request opens a new one.
+        if store.db.in_transaction or getattr(store.db, "broken", False):
             store.close()
             return
         with self._lock:
@@ -112,7 +115,7 @@ def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, .
     secret = check_secret(secret) if secret is not None else secret_from_env()
     keys = (secret, *[s for s in (old_secrets_from_env() if old_secrets is None else old_secrets) if s != secret])
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
-    db_path = settings.resolve(settings.email.database)
+    db_path = settings.list_database()
     SubscriberStore(db_path).close()  # create the schema (and fail now, not on the first request)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
@@ -170,8 +173,19 @@ def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, .
 
     @app.get("/health")
     def health():
-        store().db.execute("SELECT 1").fetchone()
-        return {"status": "ok"}
+        """For the load balancer or proxy: 200 once the list's database answers a query on the list's own schema
+        (its migration version); 503 when it does not, so traffic goes to a host whose database answers."""
+        from generator.errors import CapweeklyError
+
+        try:
+            (version,) = store().db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        except CapweeklyError as exc:  # could not connect
+            return {"status": "database unavailable", "error": exc.message}, 503
+        except Exception as exc:  # noqa: BLE001 -- any driver error: the database is what is unwell
+            return {"status": "database unavailable", "error": " ".join(str(exc).split())[:200]}, 503
+        if not version:
+            return {"status": "database unavailable", "error": "the list's schema is missing"}, 503
+        return {"status": "ok", "database": store().backend, "schema_version": version}
 
     @app.get("/")
     @app.get("/subscribe")

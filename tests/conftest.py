@@ -129,3 +129,32 @@ def no_length_budget(monkeypatch):
 
     monkeypatch.setattr(words, "QUIET_WORDS", 10_000)
     monkeypatch.setattr(words, "MAX_WORDS", 10_000)
+
+
+# --- the subscriber list on both backends (issue 22) ---------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL cluster per test process (tests/postgres.py), started on first use."""
+    from tests.postgres import Cluster, binaries
+
+    found = binaries()
+    if found is None:
+        pytest.skip("no PostgreSQL binaries (initdb, pg_ctl in /usr/lib/postgresql/*/bin or on PATH): "
+                    "scripts/setup installs Debian's postgresql")
+    cluster = Cluster(found).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def list_db(request, tmp_path):
+    """The subscriber list's location (email.database) on each backend: a fresh SQLite file, or a fresh
+    PostgreSQL database (a copy of the migrated template, dropped afterwards)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "subs.sqlite")
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.fresh_database()
+    yield url
+    cluster.drop(url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -28,6 +29,8 @@ class Recorder:
     def __init__(self) -> None:
         self.messages = []
         self.senders = []  # the envelope sender (MAIL FROM) of each accepted message, in order
+        self.peers = []  # the client's (address, port) of each accepted message: one port per connection
+        self.delay = 0.0  # seconds to take before answering the final dot (a relay's own latency)
         self.lock = threading.Lock()
         self.drop_after: int | None = None
         self.down = False
@@ -77,7 +80,10 @@ class Recorder:
         for rcpt in envelope.rcpt_tos:
             if rcpt in self.refuse_data:
                 return self.refuse_data[rcpt]
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
+            self.peers.append(session.peer)
             self.raw.append(envelope.content)
             self.messages.append((envelope.rcpt_tos[:], message_from_bytes(envelope.content, policy=policy.default)))
             self.senders.append(envelope.mail_from)

@@ -119,9 +119,10 @@ def _headers(msg) -> str:
 
 
 @pytest.fixture()
-def sent(settings, tmp_path):
-    """Five readers sent one issue over a real SMTP server: (store, settings, {address: (envelope, message)})."""
-    store = SubscriberStore(tmp_path / "subs.sqlite")
+def sent(settings, tmp_path, list_db):
+    """Five readers sent one issue over a real SMTP server: (store, settings, {address: (envelope, message)}),
+    on each backend."""
+    store = SubscriberStore(list_db)
     for i in range(5):
         store.add(f"reader{i}@example.com")
     with SmtpServer() as server:

@@ -38,15 +38,15 @@ def reports(settings, tmp_path_factory) -> Path:
     return out
 
 
-def newsletter(tmp_path: Path, reports: Path, port: int, rate: float) -> Path:
+def newsletter(tmp_path: Path, reports: Path, port: int, rate: float, database: str) -> Path:
     raw = yaml.safe_load(SETTINGS.read_text())
     raw["output"]["dir"] = str(reports)
-    raw["email"].update({"database": str(tmp_path / "subscribers.sqlite"), "smtp_host": "127.0.0.1",
+    raw["email"].update({"database": database, "smtp_host": "127.0.0.1",
                          "smtp_port": port, "security": "none", "rate_per_second": rate, "backoff_seconds": 0,
                          "unsubscribe_url": "https://example.com/u"})
     path = tmp_path / "settings.yaml"
     path.write_text(yaml.safe_dump(raw))
-    with SubscriberStore(tmp_path / "subscribers.sqlite") as store:
+    with SubscriberStore(database) as store:
         for i in range(READERS):
             store.add(f"reader{i:02d}@example.com")
     return path
@@ -64,9 +64,11 @@ def finish(procs):
     return [(p.returncode, out, err) for p in procs for out, err in [p.communicate(timeout=120)]]
 
 
-def test_concurrent_sends_that_wait_deliver_one_copy_each(tmp_path, reports):
+# On PostgreSQL, the two-folder tests below prove the same with the advisory lock (queued and killed holders).
+@pytest.mark.parametrize("list_db", ["sqlite"], indirect=True)
+def test_concurrent_sends_that_wait_deliver_one_copy_each(tmp_path, reports, list_db):
     with SmtpServer() as server:
-        settings = newsletter(tmp_path, reports, server.port, rate=100)
+        settings = newsletter(tmp_path, reports, server.port, rate=100, database=list_db)
         procs = [start_send(settings, "--wait", "60") for _ in range(4)]
         results = finish(procs)
     assert [code for code, _, _ in results] == [0, 0, 0, 0], [err for _, _, err in results]
@@ -79,9 +81,9 @@ def test_concurrent_sends_that_wait_deliver_one_copy_each(tmp_path, reports):
         assert [x.split(": ")[1].split(" ")[0] for x in lines] == ["1/30"] + [f"{n}/30" for n in range(3, 31, 3)]
 
 
-def test_a_send_that_finds_the_lock_held_exits_4_and_names_the_holder(tmp_path, reports):
+def test_a_send_that_finds_the_lock_held_exits_4_and_names_the_holder(tmp_path, reports, list_db):
     with SmtpServer() as server:
-        settings = newsletter(tmp_path, reports, server.port, rate=15)  # about 2 s of sending
+        settings = newsletter(tmp_path, reports, server.port, rate=15, database=list_db)  # about 2 s
         procs = [start_send(settings) for _ in range(3)]
         results = finish(procs)
     codes = sorted(code for code, _, _ in results)
@@ -97,9 +99,10 @@ def test_a_send_that_finds_the_lock_held_exits_4_and_names_the_holder(tmp_path, 
     assert len(copies) == READERS and set(copies.values()) == {1}
 
 
-def test_a_killed_holder_does_not_block_the_next_run(tmp_path, reports):
+@pytest.mark.parametrize("list_db", ["sqlite"], indirect=True)
+def test_a_killed_holder_does_not_block_the_next_run(tmp_path, reports, list_db):
     with SmtpServer() as server:
-        settings = newsletter(tmp_path, reports, server.port, rate=4)
+        settings = newsletter(tmp_path, reports, server.port, rate=4, database=list_db)
         holder = start_send(settings)
         deadline = time.monotonic() + 60
         while len(server.handler.messages) < 3 and time.monotonic() < deadline:
@@ -123,9 +126,9 @@ def test_a_killed_holder_does_not_block_the_next_run(tmp_path, reports):
 @pytest.mark.parametrize("command", [["publish", "--base-url", "https://example.com/"], ["weekly"],
                                      ["backfill", "--source", "sample", "--from", "2025-10-01", "--to",
                                       "2025-10-31", "--no-publish"]])
-def test_publish_weekly_and_backfill_take_the_same_lock(tmp_path, reports, command):
+def test_publish_weekly_and_backfill_take_the_same_lock(tmp_path, reports, command, list_db):
     raw = yaml.safe_load(SETTINGS.read_text())
-    raw["email"]["database"] = str(tmp_path / "subscribers.sqlite")
+    raw["email"]["database"] = list_db
     raw["output"]["dir"] = str(tmp_path / "out")
     path = tmp_path / "settings.yaml"
     path.write_text(yaml.safe_dump(raw))
@@ -135,3 +138,80 @@ def test_publish_weekly_and_backfill_take_the_same_lock(tmp_path, reports, comma
     assert result.exit_code == 4, result.output
     assert "holds" in result.output and f"`capweekly send` (pid {os.getpid()}" in result.output
     assert not (tmp_path / "out").exists() and not (tmp_path / "site").exists()  # nothing was done
+
+
+# --- issue 22: several senders ----------------------------------------------------------------------------------
+
+def _copy_to_folder(settings: Path, folder: Path) -> Path:
+    """The same newsletter's settings in another folder (another host's checkout)."""
+    folder.mkdir()
+    copy = folder / "settings.yaml"
+    copy.write_text(settings.read_text())
+    return copy
+
+
+def test_two_senders_from_two_folders_on_one_postgresql_list_deliver_one_copy_each(tmp_path, reports, pg_cluster):
+    """Two hosts' checkouts share nothing but the PostgreSQL list: its advisory lock is the run lock, so one sends
+    (over four connections) while the other waits, then finds everyone done."""
+    with SmtpServer() as server:
+        settings = newsletter(tmp_path, reports, server.port, rate=200, database=pg_cluster.fresh_database())
+        first, second = (_copy_to_folder(settings, tmp_path / host) for host in ("host-a", "host-b"))
+        results = finish([start_send(first, "--connections", "4", "--wait", "60"),
+                          start_send(second, "--connections", "4", "--wait", "60")])
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+    copies = Counter(server.handler.recipients())
+    assert len(copies) == READERS and set(copies.values()) == {1}
+    assert sorted(int(out.split("sent ")[1].split(",")[0]) for _, out, _ in results) == [0, READERS]
+    assert len(set(server.handler.peers)) > 1  # it did deliver over several connections
+
+
+def test_a_sender_killed_mid_run_while_the_other_waits_leaves_no_duplicate_and_nobody_without_a_copy(
+        tmp_path, reports, pg_cluster):
+    with SmtpServer() as server:
+        settings = newsletter(tmp_path, reports, server.port, rate=10, database=pg_cluster.fresh_database())
+        first, second = (_copy_to_folder(settings, tmp_path / host) for host in ("host-a", "host-b"))
+        killed = start_send(first, "--connections", "4")
+        deadline = time.monotonic() + 60
+        while len(server.handler.messages) < 5 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        other = start_send(second, "--connections", "4", "--wait", "60")  # queued behind the lock
+        time.sleep(0.3)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=30)
+        code, out, err = finish([other])[0]
+    assert code == 0, err
+    copies = Counter(server.handler.recipients())
+    duplicates = {a: n for a, n in copies.items() if n > 1}
+    stranded = {f"reader{i:02d}@example.com" for i in range(READERS)} - set(copies)
+    assert 5 <= int(out.split("skipped ")[1].split(" ")[0]) < READERS  # the killed run had sent some already
+    assert duplicates == {} and stranded == set(), out
+
+
+def test_several_connections_deliver_each_reader_once_within_the_rate(settings, tmp_path, list_db, monkeypatch):
+    from generator.publish.mail import Issue, send_issue
+
+    monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
+    readers = 40
+    with SubscriberStore(list_db) as store:
+        for i in range(readers):
+            store.add(f"reader{i:02d}@example.com")
+        store.add("gone@example.com", status="unsubscribed")
+        issue = Issue(tmp_path, "2026-11-27", "csv", "Small Caps Weekly: the week", "<p>issue</p>", "issue", {})
+        with SmtpServer() as server:
+            server.handler.delay = 0.1  # a relay that takes its time: connections overlap
+            e = settings.email.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": server.port,
+                                                  "security": "none", "rate_per_second": 100, "backoff_seconds": 0,
+                                                  "unsubscribe_url": "https://example.com/u"})
+            s = settings.model_copy(update={"email": e})
+            started = time.monotonic()
+            summary = send_issue(s, store, issue, connections=4)
+            took = time.monotonic() - started
+            again = send_issue(s, store, issue, connections=4)
+        assert (summary.sent, summary.skipped, summary.failed, summary.unknown) == (readers, 0, 0, 0)
+        assert (again.sent, again.skipped) == (0, readers)
+        assert set(store.ledger(issue.as_of).values()) == {"sent"} and len(store.ledger(issue.as_of)) == readers
+    copies = Counter(server.handler.recipients())
+    assert len(copies) == readers and set(copies.values()) == {1}
+    assert len(set(server.handler.peers)) == 4
+    assert took >= (readers - 1) / 100  # never faster than email.rate_per_second, over all connections together
+    assert took < readers * 0.1  # and faster than one connection waiting on the relay for each message

@@ -71,11 +71,16 @@ def _tree(folder: Path) -> dict[str, str]:
 
 # --- send ------------------------------------------------------------------------------------------------------
 
-def test_send_killed_at_20_random_points_never_duplicates_or_skips(settings, tmp_path, monkeypatch):
+@pytest.mark.parametrize("list_db, connections", [("sqlite", 1), ("postgresql", 1), ("postgresql", 3)],
+                         indirect=["list_db"])
+def test_send_killed_at_20_random_points_never_duplicates_or_skips(settings, tmp_path, monkeypatch, list_db,
+                                                                  connections):
+    """On both backends, and over several connections at once (send --connections), where a kill finds up to
+    one reader per connection in flight."""
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
     monkeypatch.delenv("CAPWEEKLY_SMTP_USER", raising=False)
     rng = random.Random(SEED)
-    db = tmp_path / "subs.sqlite"
+    db = list_db  # a SQLite file, or a PostgreSQL database: the ledger's guarantees are the same
     with SubscriberStore(db) as store:
         for i in range(READERS):
             store.add(f"reader{i:02d}@example.com")
@@ -89,7 +94,7 @@ def test_send_killed_at_20_random_points_never_duplicates_or_skips(settings, tmp
 
         def run(write_fd):
             with SubscriberStore(db) as own:  # a fresh connection: the parent's is never used after the fork
-                send_issue(s, own, issue, progress=lambda summary: os.write(write_fd, b"."))
+                send_issue(s, own, issue, progress=lambda summary: os.write(write_fd, b"."), connections=connections)
             os.write(write_fd, b"D")
 
         kills = runs = 0
@@ -128,7 +133,8 @@ def test_send_killed_at_20_random_points_never_duplicates_or_skips(settings, tmp
     everyone = {f"reader{i:02d}@example.com" for i in range(READERS)}
     duplicates = {a: n for a, n in delivered.items() if n > 1}
     stranded = everyone - set(delivered)  # no copy, whatever the ledger says (unknown included)
-    print(f"\ncrash trial send: {kills} kills in {runs} runs, {READERS} readers, {sum(delivered.values())} delivered, "
+    print(f"\ncrash trial send ({connections} connections): {kills} kills in {runs} runs, {READERS} readers, "
+          f"{sum(delivered.values())} delivered, "
           f"{len(unknown)} reported unknown ({len(unknown & set(delivered))} of them delivered), "
           f"{len(duplicates)} duplicates, {len(stranded)} stranded (seed {SEED})")
     assert duplicates == {}

@@ -27,8 +27,8 @@ def secret(monkeypatch):
 
 
 @pytest.fixture()
-def store(tmp_path):
-    with SubscriberStore(tmp_path / "subs.sqlite") as s:
+def store(list_db):
+    with SubscriberStore(list_db) as s:
         yield s
 
 

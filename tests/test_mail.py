@@ -37,8 +37,8 @@ def mail_settings(settings, port, **email):
 
 
 @pytest.fixture()
-def store(tmp_path):
-    with SubscriberStore(tmp_path / "subs.sqlite") as s:
+def store(list_db):
+    with SubscriberStore(list_db) as s:
         yield s
 
 
@@ -93,14 +93,16 @@ def test_hosted_images_when_the_site_has_a_url(settings, tmp_path):
     assert 'src="https://ex.com/n/issues/2025-10-31/charts/ratio_history.phone.png"' in html and "cid:" not in html
 
 
-def test_connection_dropped_halfway_then_restart_sends_each_reader_exactly_once(settings, issue_folder, store):
-    readers = [f"r{i:03d}@example.com" for i in range(500)]
-    store.import_csv(_csv(store.path.parent, readers))
+def test_connection_dropped_halfway_then_restart_sends_each_reader_exactly_once(settings, issue_folder, store,
+                                                                               tmp_path):
+    count = 500 if store.backend == "sqlite" else 40  # the same ledger code: fewer readers prove it on PostgreSQL
+    readers = [f"r{i:03d}@example.com" for i in range(count)]
+    store.import_csv(_csv(tmp_path, readers))
     issue = load_issue(issue_folder)
     with SmtpServer() as server:
-        server.handler.drop_after = 250
+        server.handler.drop_after = count // 2
         first = send_issue(mail_settings(settings, server.port, max_consecutive_failures=3), store, issue)
-        assert first.stopped and first.sent == 250
+        assert first.stopped and first.sent == count // 2
         server.handler.down = False
         server.handler.drop_after = None
         second = send_issue(mail_settings(settings, server.port), store, issue)
@@ -108,7 +110,7 @@ def test_connection_dropped_halfway_then_restart_sends_each_reader_exactly_once(
     duplicates = len(received) - len(set(received))
     skipped = len(set(readers) - set(received))
     assert (duplicates, skipped) == (0, 0)
-    assert second.sent == 250 and second.skipped == 250
+    assert second.sent == count // 2 and second.skipped == count // 2
 
 
 def test_temporary_refusals_are_retried_and_permanent_ones_recorded(settings, issue_folder, store):

@@ -100,20 +100,28 @@ def test_an_issue_built_before_the_address_was_set_is_refused(settings, sample_b
     assert server.handler.messages == []
 
 
-@pytest.mark.parametrize("url", ["postgresql://capweekly@db.example.com/letters", "sqlite:///var/subs.sqlite",
-                                 "mysql://x/y"])
-def test_a_database_url_is_a_settings_error_naming_the_field(tmp_path, monkeypatch, url):
+@pytest.mark.parametrize("url, why", [
+    ("postgresql://capweekly:hunter2@db.example.com/letters", "PGPASSWORD or put it in ~/.pgpass"),
+    ("postgres://capweekly@db.example.com/letters?sslmode=require&password=hunter2", "PGPASSWORD or put it in"),
+    ("sqlite:///var/subs.sqlite", "URLs are not supported"), ("mysql://x/y", "URLs are not supported")])
+def test_a_database_url_is_a_settings_error_naming_the_field(tmp_path, monkeypatch, url, why):
+    """Any URL but postgresql:// is refused (it would make a file named `sqlite:`), and so is a PostgreSQL URL
+    holding a password: one line, naming the field and where the password goes, never the password itself."""
     path = tmp_path / "settings.yaml"
     data = yaml.safe_load(SETTINGS.read_text())
     data["email"]["database"] = url
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(SettingsError) as caught:
         load_settings(path)
-    assert "email.database" in caught.value.one_line() and "URLs are not supported" in caught.value.one_line()
+    assert "email.database" in caught.value.one_line() and why in caught.value.one_line()
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["subscribers", "list", "--settings", str(path)])
     assert result.exit_code == 3 and "email.database" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "hunter2" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.yaml"]  # no file named `postgresql:` or the like
     data["email"]["database"] = "C:/capweekly/subs.sqlite" if url.startswith("mysql") else "data/subs.sqlite"
     path.write_text(yaml.safe_dump(data))
     load_settings(path)  # paths, a Windows drive included, are still paths
+    data["email"]["database"] = "postgresql://capweekly@db.example.com:5432/letters?sslmode=require"
+    path.write_text(yaml.safe_dump(data))
+    assert load_settings(path).list_database() == data["email"]["database"]  # without a password: accepted

@@ -1,5 +1,6 @@
 """The subscription app as a real HTTP server on loopback, with a real SMTP server behind it."""
 
+import json
 import re
 from secrets import token_urlsafe
 import shutil
@@ -25,6 +26,7 @@ from generator.publish.subscribers import SubscriberStore
 from generator.publish.confirmations import ConfirmationWorker
 from generator.publish.tokens import TokenError, make_confirm_token, make_token
 from generator.web import RedactingRequestHandler, create_app
+from generator.publish.schema import LATEST
 from tests.conftest import ROOT, SETTINGS
 from tests.smtp_server import SmtpServer, free_port
 
@@ -46,10 +48,10 @@ class Stack:
     """The app on a free loopback port, an SMTP server, settings pointing at both, and the confirmation worker
     as `serve` runs it (woken by each sign-up)."""
 
-    def __init__(self, settings, tmp_path, worker=True, smtp_port=None, **web):
+    def __init__(self, settings, database, worker=True, smtp_port=None, **web):
         self.smtp = SmtpServer().__enter__()
         e = settings.email.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp_port or self.smtp.port,
-                                              "security": "none", "database": str(tmp_path / "subs.sqlite"),
+                                              "security": "none", "database": str(database),
                                               "rate_per_second": 1000, "backoff_seconds": 0})
         self.settings = settings.model_copy(update={"email": e})
         app = create_app(self.settings.model_copy(update={"web": settings.web.model_copy(update=web)}), secret=SECRET)
@@ -64,7 +66,7 @@ class Stack:
         self.server.app = app2
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.store = SubscriberStore(tmp_path / "subs.sqlite")
+        self.store = SubscriberStore(database)
 
     def close(self):
         self.server.shutdown()
@@ -108,9 +110,10 @@ class Stack:
 
 
 @pytest.fixture()
-def stack(settings, tmp_path, monkeypatch):
+def stack(settings, list_db, monkeypatch):
+    """The stack on each backend (tests/conftest.py, list_db)."""
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    s = Stack(settings, tmp_path)
+    s = Stack(settings, list_db)
     yield s
     s.close()
 
@@ -169,9 +172,9 @@ def test_a_get_never_unsubscribes(stack):
     assert stack.store.get("c@example.com").status == "confirmed"
 
 
-def test_forged_expired_and_replayed_tokens(settings, tmp_path, monkeypatch):
+def test_forged_expired_and_replayed_tokens(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, confirm_hours=1)
+    stack = Stack(settings, list_db, confirm_hours=1)
     try:
         sid = stack.store.add("d@example.com")
         good = make_token(SECRET, "unsubscribe", sid, "d@example.com")
@@ -223,9 +226,9 @@ def test_malformed_and_oversized_requests(stack):
     assert stack.store.get("f@example.com").status == "confirmed"
 
 
-def test_signups_are_rate_limited_per_client(settings, tmp_path, monkeypatch):
+def test_signups_are_rate_limited_per_client(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, signups_per_hour=3)
+    stack = Stack(settings, list_db, signups_per_hour=3)
     try:
         codes = [http("POST", stack.base + "subscribe", {"email": f"u{i}@example.com"})[0] for i in range(5)]
         assert codes == [200, 200, 200, 429, 429]
@@ -275,6 +278,7 @@ def test_concurrent_unsubscribes_during_a_send(stack, issues):
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/test installs it)")
+@pytest.mark.parametrize("list_db", ["sqlite"], indirect=True)  # the browser, not the database, is tested
 def test_signup_and_unsubscribe_pages_in_chromium(stack):
     from playwright.sync_api import sync_playwright
 
@@ -372,9 +376,10 @@ def test_an_import_or_add_never_confirms_a_sign_up_nor_changes_a_suppressed_read
 
 # --- issue 25: sign-up with no abuse and no waiting ---------------------------------------------------------------
 
-def test_one_address_gets_at_most_three_confirmations_a_day_whatever_the_client(settings, tmp_path, monkeypatch):
+def test_one_address_gets_at_most_three_confirmations_a_day_whatever_the_client(settings, tmp_path, list_db,
+                                                                                 monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, trusted_proxies=1, signups_per_hour=10)
+    stack = Stack(settings, list_db, trusted_proxies=1, signups_per_hour=10)
     try:
         answers = set()
         for client in ("198.51.100.1", "198.51.100.2", "203.0.113.9"):
@@ -392,9 +397,9 @@ def test_one_address_gets_at_most_three_confirmations_a_day_whatever_the_client(
         stack.close()
 
 
-def test_ipv6_clients_are_limited_per_64(settings, tmp_path, monkeypatch):
+def test_ipv6_clients_are_limited_per_64(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, trusted_proxies=1, signups_per_hour=3, worker=False)
+    stack = Stack(settings, list_db, trusted_proxies=1, signups_per_hour=3, worker=False)
     try:
         same_64 = [f"2001:db8:1:2::{i:x}" for i in range(1, 7)] + ["2001:db8:1:2:ffff:ffff:ffff:ffff"]
         codes = [http("POST", stack.base + "subscribe", {"email": f"v6-{i}@example.com"},
@@ -425,6 +430,7 @@ def test_another_site_cannot_drive_a_visitors_browser_to_sign_up(stack):
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/test installs it)")
+@pytest.mark.parametrize("list_db", ["sqlite"], indirect=True)  # the browser, not the database, is tested
 def test_a_page_on_another_site_cannot_submit_the_form_in_chromium(stack):
     from playwright.sync_api import sync_playwright
 
@@ -458,10 +464,10 @@ class SilentRelay:
         self.sock.close()
 
 
-def test_a_sign_up_answers_at_once_even_when_the_relay_is_silent(settings, tmp_path, monkeypatch):
+def test_a_sign_up_answers_at_once_even_when_the_relay_is_silent(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
     relay = SilentRelay()
-    stack = Stack(settings, tmp_path, smtp_port=relay.port)  # the worker waits on the relay's greeting
+    stack = Stack(settings, list_db, smtp_port=relay.port)  # the worker waits on the relay's greeting
     try:
         stack.store.add("known@example.com")
         answers, took = [], []
@@ -479,9 +485,9 @@ def test_a_sign_up_answers_at_once_even_when_the_relay_is_silent(settings, tmp_p
         stack.close()
 
 
-def test_a_failed_confirmation_is_shown_to_the_writer_and_retried(settings, tmp_path, monkeypatch):
+def test_a_failed_confirmation_is_shown_to_the_writer_and_retried(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path, worker=False)
+    stack = Stack(settings, list_db, worker=False)
     try:
         settings_file = stack.settings_file(tmp_path)
         stack.smtp.handler.refuse["late@example.com"] = "451 4.3.0 Try again later"
@@ -502,9 +508,9 @@ def test_a_failed_confirmation_is_shown_to_the_writer_and_retried(settings, tmp_
         stack.close()
 
 
-def test_the_worker_retries_with_back_off_until_the_relay_takes_it(settings, tmp_path, monkeypatch):
+def test_the_worker_retries_with_back_off_until_the_relay_takes_it(settings, tmp_path, list_db, monkeypatch):
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
-    stack = Stack(settings, tmp_path)
+    stack = Stack(settings, list_db)
     try:
         stack.smtp.handler.refuse_once["once@example.com"] = "451 4.3.0 Try again later"
         assert http("POST", stack.base + "subscribe", {"email": "once@example.com"})[0] == 200
@@ -519,20 +525,22 @@ def test_the_worker_retries_with_back_off_until_the_relay_takes_it(settings, tmp
 
 # --- issue 25: operating `serve` ------------------------------------------------------------------------------------
 
-@pytest.fixture()
-def served(stack, tmp_path):
-    """`capweekly serve` as a real process on this stack's database and SMTP server: (base URL, process)."""
+def start_serve(stack, folder: Path, **web):
+    """`capweekly serve` as a real process, in its own folder, on this stack's list and SMTP server:
+    (base URL, process)."""
     import os
     import subprocess
     import sys
 
+    folder.mkdir(exist_ok=True)
     port = free_port()
-    settings_file = stack.settings_file(tmp_path, public_url=f"http://127.0.0.1:{port}/", signups_per_hour=10000)
+    settings_file = stack.settings_file(folder, **{"public_url": f"http://127.0.0.1:{port}/",
+                                                   "signups_per_hour": 10000, **web})
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAPWEEKLY")}
     env.update({"CAPWEEKLY_SECRET": SECRET, "PYTHONPATH": str(ROOT)})
-    with open(tmp_path / "serve.log", "w") as log:
+    with open(folder / "serve.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--settings", str(settings_file),
-                                    "--port", str(port)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=log)
+                                    "--port", str(port)], cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -541,6 +549,13 @@ def served(stack, tmp_path):
                 break
         except OSError:
             time.sleep(0.1)
+    return base, process
+
+
+@pytest.fixture()
+def served(stack, tmp_path):
+    """`capweekly serve` as a real process on this stack's database and SMTP server: (base URL, process)."""
+    base, process = start_serve(stack, tmp_path)
     yield base, process
     process.terminate()
     process.wait(10)
@@ -552,6 +567,7 @@ def _fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+@pytest.mark.parametrize("list_db", ["sqlite"], indirect=True)  # SQLite's files (database, WAL, shared memory)
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc (Linux)")
 def test_serve_keeps_its_file_handles_over_thousands_of_requests(stack, served):
     base, process = served
@@ -592,14 +608,14 @@ def test_tokens_never_reach_the_access_log(stack, served, tmp_path):
     assert unsubscribe not in log and confirm not in log and confirm[:20] not in log
 
 
-def test_links_signed_before_a_rotation_still_work_and_new_ones_use_the_new_secret(settings, tmp_path,
+def test_links_signed_before_a_rotation_still_work_and_new_ones_use_the_new_secret(settings, tmp_path, list_db,
                                                                                    monkeypatch):
     from generator.publish.tokens import read_confirm_token
 
     old = token_urlsafe(32)
     monkeypatch.setenv("CAPWEEKLY_SECRET", SECRET)
     monkeypatch.setenv("CAPWEEKLY_SECRET_OLD", f"{token_urlsafe(32)},{old}")
-    stack = Stack(settings, tmp_path)
+    stack = Stack(settings, list_db)
     try:
         sid = stack.store.add("kept@example.com")
         old_link = stack.base + "unsubscribe?" + urlencode({"token": make_token(old, "unsubscribe", sid,
@@ -625,3 +641,46 @@ def test_links_signed_before_a_rotation_still_work_and_new_ones_use_the_new_secr
         assert stack.store.get("new@example.com").status == "confirmed"
     finally:
         stack.close()
+
+
+# --- issue 22: `serve` as a service: several processes (gunicorn workers, hosts) on one list -------------------------
+
+def test_two_serve_processes_share_one_sign_up_limit_and_one_confirmation_queue(stack, tmp_path):
+    """Two `capweekly serve` processes (two gunicorn workers, or two hosts behind a load balancer) on one list:
+    a client's sign-ups count against one limit whichever answers, and each queued confirmation email is sent
+    once, by whichever process's worker (or this stack's) claims it first."""
+    servers = [start_serve(stack, tmp_path / name, signups_per_hour=3) for name in ("one", "two")]
+    try:
+        codes = [http("POST", servers[i % 2][0] + "subscribe", {"email": f"u{i}@example.com"})[0] for i in range(6)]
+        assert codes == [200, 200, 200, 429, 429, 429]
+        for i in range(3):
+            assert len(stack.mails_to(f"u{i}@example.com", wait_for=1)) == 1
+        time.sleep(1.0)  # time for a second copy, were a row ever claimed twice
+        assert sorted(r for rcpts, _ in stack.smtp.handler.messages for r in rcpts) == [
+            "u0@example.com", "u1@example.com", "u2@example.com"]
+        assert [state for state, _ in stack.queued()] == ["sent"] * 3
+        for base, _ in servers:
+            status, body, _ = http("GET", base + "health")
+            assert status == 200 and json.loads(body) == {"status": "ok", "database": stack.store.backend,
+                                                          "schema_version": LATEST}
+    finally:
+        for _, process in servers:
+            process.terminate()
+            process.wait(10)
+
+
+@pytest.mark.parametrize("list_db", ["postgresql"], indirect=True)
+def test_health_says_503_while_the_database_is_gone_and_recovers_after(stack, pg_cluster):
+    """A health check that touches the database: a pooled connection whose server session ended (a restart, a
+    fail-over) answers 503 once, is dropped, and the next check reconnects."""
+    assert http("GET", stack.base + "health")[0] == 200
+    database = stack.settings.email.database.rsplit("/", 1)[1]
+    pg_cluster.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' "
+                     "AND pid != pg_backend_pid()")
+    status, body, _ = http("GET", stack.base + "health")
+    assert status == 503 and json.loads(body)["status"] == "database unavailable"
+    assert http("GET", stack.base + "health")[0] == 200
+    stack.store.close()
+    stack.store = SubscriberStore(stack.settings.email.database)  # the test's own connection was ended too
+    assert http("POST", stack.base + "subscribe", {"email": "after@example.com"})[0] == 200
+    assert len(stack.mails_to("after@example.com", wait_for=1)) == 1  # the worker reconnected as well

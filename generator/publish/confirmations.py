@@ -169,14 +169,21 @@ class ConfirmationWorker:
         self._thread.join(timeout)
 
     def _loop(self) -> None:
-        store = SubscriberStore(self.settings.resolve(self.settings.email.database))
+        store = None
         try:
             while not self._stop.is_set():
                 self._wake.clear()
                 try:
+                    if store is None or getattr(store.db, "broken", False):
+                        # first pass, or a PostgreSQL server that went away (a restart, a fail-over): reconnect
+                        if store is not None:
+                            store.close()
+                        store = None
+                        store = SubscriberStore(self.settings.list_database())
                     send_due(store, self.settings, self.secret, mailer=self.mailer, first_backoff=self.first_backoff)
                 except Exception:  # noqa: BLE001 -- a bug or a locked database must not end the worker
                     log.exception("confirmation worker: sending failed")
                 self._wake.wait(self.interval)
         finally:
-            store.close()
+            if store is not None:
+                store.close()

@@ -33,7 +33,6 @@ import os
 import re
 import smtplib
 import socket
-import sqlite3
 import ssl
 import sys
 import time
@@ -320,124 +319,216 @@ class _Refusals:
         self.held = hold
 
 
+class _Run:
+    """One send's shared state, for one connection or several at once (`send --connections N`).
+
+    Each connection is a worker with its own SMTP session and its own database connection. A worker claims
+    the next reader from one iterator under `lock`, so each reader is claimed once, by one worker; the run lock
+    (generator.locking) keeps any other process from sending the issue meanwhile. The ledger rules are those of
+    one connection, reader by reader: each worker writes its reader's in-flight mark immediately before the
+    final dot. `pace` reserves each message's start time across all workers, so together they start at most
+    email.rate_per_second messages a second. Counts, the failure streak and the held refusals change under
+    `lock`; the first reason to stop stops every worker after its current message."""
+
+    def __init__(self, settings, issue: Issue, secret: str, readers: list[Subscriber], done: dict[int, str], *,
+                 resend_unknown: bool, sleep, clock, now, progress, deadline: float) -> None:
+        import threading
+
+        self.settings, self.issue, self.secret, self.done = settings, issue, secret, done
+        self.resend_unknown, self.sleep, self.clock, self.now = resend_unknown, sleep, clock, now
+        self.progress, self.deadline = progress, deadline
+        self.summary = SendSummary(issue.as_of)
+        self.refusals = _Refusals(settings.email.max_consecutive_failures)
+        self.consecutive = 0
+        self.interval = 1.0 / settings.email.rate_per_second
+        self.next_start = -1e9
+        self.sender = parseaddr(settings.email.from_address)[1]
+        self.lock = threading.RLock()
+        self.halted = False  # a worker failed with an exception (a bug, a database gone): the others stop too
+        self._readers = iter(readers)
+
+    def claim(self) -> Subscriber | None:
+        with self.lock:
+            if self.summary.stopped or self.halted:
+                return None
+            return next(self._readers, None)
+
+    def stop(self, why: str) -> None:
+        with self.lock:
+            self.summary.stopped = self.summary.stopped or why
+
+    def pace(self) -> None:
+        """Wait for this message's turn: its start is reserved one interval after the previous one's."""
+        with self.lock:
+            start = max(self.clock(), self.next_start)
+            self.next_start = start + self.interval
+        wait = start - self.clock()
+        if wait > 0:
+            self.sleep(wait)
+
+    def work(self, store: SubscriberStore) -> None:
+        """A worker: claim readers and deliver them over one SMTP connection until none is left or the run stops."""
+        smtp = None
+        try:
+            while (reader := self.claim()) is not None:
+                smtp = self.deliver_to(store, reader, smtp)
+        finally:
+            _drop(smtp)
+
+    def deliver_to(self, store: SubscriberStore, reader: Subscriber, smtp):
+        e, issue, summary = self.settings.email, self.issue, self.summary
+
+        def still_confirmed() -> bool:
+            current = store.by_id(reader.id)  # read again before every attempt: an unsubscribe takes effect at once
+            return current is not None and current.status == "confirmed"
+
+        state = self.done.get(reader.id)
+        if state in ("sent", "failed") or not still_confirmed():
+            with self.lock:
+                summary.skipped += 1
+                self.progress(summary)  # every reader counts, skipped ones too, so progress reaches the total
+            return smtp
+        if state in ("sending", "unknown") and not self.resend_unknown:
+            store.mark(issue.as_of, reader, "unknown", "outcome unknown after an interrupted send; not re-sent")
+            with self.lock:
+                summary.unknown += 1
+                self.progress(summary)
+            return smtp
+        msg = build_message(self.settings, issue, reader, self.secret, now=self.now())
+        body = msg.as_bytes(policy=SMTP_POLICY)
+        envelope = verp_address(e.bounce_address, msg[READER_HEADER]) if e.bounce_address else self.sender
+        attempt = 0
+        while True:
+            self.pace()
+            if not still_confirmed():  # after any wait: an unsubscribe may have landed meanwhile
+                with self.lock:
+                    summary.skipped += 1
+                break
+            flown = []
+
+            def in_flight() -> None:
+                store.mark(issue.as_of, reader, "sending", message_id=msg["Message-ID"])
+                flown.append(True)
+
+            try:
+                if smtp is None:
+                    smtp = connect(self.settings, self.deadline)
+                deliver(smtp, envelope, reader.email, body, in_flight=in_flight, deadline=self.deadline)
+            except Transient as exc:
+                if flown:  # a 4xx after the dot: the server did not take it
+                    store.unmark(issue.as_of, reader)
+                if "connection lost" in str(exc):
+                    smtp = _drop(smtp)
+                attempt += 1
+                if attempt <= e.retries and not summary.stopped:
+                    self.sleep(e.backoff_seconds * 2 ** (attempt - 1))
+                    continue
+                with self.lock:
+                    summary.deferred += 1  # left waiting: the next run tries again
+                    summary.failures.append(f"{reader.email}: {exc} (tried again on the next run)")
+                    self.consecutive += 1
+                break
+            except Permanent as exc:  # counted by `refusals`, not `consecutive`
+                if flown:
+                    store.unmark(issue.as_of, reader)  # held as waiting until the refusal is known to be the reader's
+                with self.lock:
+                    self.refusals.settle(store, issue.as_of, summary, keep=exc)
+                    self.refusals.add(reader, exc)
+                break
+            except Unknown as exc:
+                store.mark(issue.as_of, reader, "unknown", str(exc))
+                smtp = _drop(smtp)
+                with self.lock:
+                    summary.unknown += 1
+                    self.consecutive += 1
+                break
+            except RelayRefused as exc:
+                self.stop(f"the relay refuses the sender ({exc}); no reader was marked failed")
+                return smtp
+            except SendError as exc:  # could not (re)connect or log in
+                self.stop(exc.message)
+                return smtp
+            else:
+                store.mark(issue.as_of, reader, "sent", message_id=msg["Message-ID"])
+                with self.lock:
+                    summary.sent += 1
+                    self.consecutive = 0
+                    self.refusals.settle(store, issue.as_of, summary)
+                break
+        with self.lock:
+            self.progress(summary)
+            wide = self.refusals.relay_wide()
+            if wide:
+                self.stop(wide)
+            elif self.consecutive >= e.max_consecutive_failures:
+                last = summary.failures[-1] if summary.failures else "unknown outcome"
+                self.stop(f"{self.consecutive} failures in a row (last: {last})")
+        return smtp
+
+
 def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown: bool = False,
                sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
                progress: Callable[[SendSummary], None] = lambda s: None,
-               deadline: float = MESSAGE_DEADLINE) -> SendSummary:
-    e = settings.email
+               deadline: float = MESSAGE_DEADLINE, connections: int = 1) -> SendSummary:
+    """Send the issue to every confirmed reader not yet done, over `connections` SMTP connections at once."""
     require_postal_address(settings)
     secret = secret_from_env()
-    summary = SendSummary(issue.as_of)
     done = store.ledger(issue.as_of)
-    readers = store.list("confirmed")
-    run = store.start_run(issue.as_of)
-    sender = parseaddr(e.from_address)[1]
-    smtp = None
-    consecutive = 0
-    refusals = _Refusals(e.max_consecutive_failures)
-    interval = 1.0 / e.rate_per_second
-    last_sent_at = -1e9
-
-    def still_confirmed(reader: Subscriber) -> bool:
-        current = store.by_id(reader.id)  # read again before every attempt: an unsubscribe takes effect at once
-        return current is not None and current.status == "confirmed"
-
+    run = _Run(settings, issue, secret, store.list("confirmed"), done, resend_unknown=resend_unknown, sleep=sleep,
+               clock=clock, now=now, progress=progress, deadline=deadline)
+    summary = run.summary
+    run_id = store.start_run(issue.as_of)
     try:
-        for reader in readers:
-            state = done.get(reader.id)
-            if state in ("sent", "failed") or not still_confirmed(reader):
-                summary.skipped += 1
-                progress(summary)  # every reader counts, skipped ones too, so progress reaches the total
-                continue
-            if state in ("sending", "unknown") and not resend_unknown:
-                store.mark(issue.as_of, reader, "unknown", "outcome unknown after an interrupted send; not re-sent")
-                summary.unknown += 1
-                progress(summary)
-                continue
-            msg = build_message(settings, issue, reader, secret, now=now())
-            body = msg.as_bytes(policy=SMTP_POLICY)
-            envelope = verp_address(e.bounce_address, msg[READER_HEADER]) if e.bounce_address else sender
-            attempt = 0
-            while True:
-                wait = last_sent_at + interval - clock()
-                if wait > 0:
-                    sleep(wait)
-                if not still_confirmed(reader):  # after any wait: an unsubscribe may have landed meanwhile
-                    summary.skipped += 1
-                    break
-                flown = []
-
-                def in_flight(r=reader, m=msg) -> None:
-                    store.mark(issue.as_of, r, "sending", message_id=m["Message-ID"])
-                    flown.append(True)
-
-                try:
-                    if smtp is None:
-                        smtp = connect(settings, deadline)
-                    deliver(smtp, envelope, reader.email, body, in_flight=in_flight, deadline=deadline)
-                except Transient as exc:
-                    if flown:  # a 4xx after the dot: the server did not take it
-                        store.unmark(issue.as_of, reader)
-                    if "connection lost" in str(exc):
-                        smtp = _drop(smtp)
-                    attempt += 1
-                    if attempt <= e.retries:
-                        sleep(e.backoff_seconds * 2 ** (attempt - 1))
-                        continue
-                    summary.deferred += 1  # left waiting: the next run tries again
-                    summary.failures.append(f"{reader.email}: {exc} (tried again on the next run)")
-                    consecutive += 1
-                    break
-                except Permanent as exc:  # counted by `refusals`, not `consecutive`
-                    if flown:
-                        store.unmark(issue.as_of, reader)  # held as waiting until the refusal is known to be the reader's
-                    refusals.settle(store, issue.as_of, summary, keep=exc)
-                    refusals.add(reader, exc)
-                    break
-                except Unknown as exc:
-                    store.mark(issue.as_of, reader, "unknown", str(exc))
-                    summary.unknown += 1
-                    smtp = _drop(smtp)
-                    consecutive += 1
-                    break
-                except RelayRefused as exc:
-                    summary.stopped = f"the relay refuses the sender ({exc}); no reader was marked failed"
-                    return summary
-                except SendError as exc:  # could not (re)connect or log in
-                    summary.stopped = exc.message
-                    return summary
-                else:
-                    last_sent_at = clock()
-                    store.mark(issue.as_of, reader, "sent", message_id=msg["Message-ID"])
-                    summary.sent += 1
-                    consecutive = 0
-                    refusals.settle(store, issue.as_of, summary)
-                    break
-            progress(summary)
-            wide = refusals.relay_wide()
-            if wide:
-                summary.stopped = wide
-                return summary
-            if consecutive >= e.max_consecutive_failures:
-                last = summary.failures[-1] if summary.failures else "unknown outcome"
-                summary.stopped = f"{consecutive} failures in a row (last: {last})"
-                return summary
-        wide = refusals.relay_wide(at_end=summary.sent == 0 and "sent" not in done.values())
-        if wide:
-            summary.stopped = wide
+        if connections <= 1:
+            run.work(store)
+        else:
+            _work_in_parallel(run, store, connections)
+        if not summary.stopped:
+            summary.stopped = run.refusals.relay_wide(at_end=summary.sent == 0 and "sent" not in done.values())
         return summary
     finally:
-        _drop(smtp)
         failing = sys.exc_info()[0] is not None
         try:
             if not summary.stopped and not failing:  # a stopped run leaves held readers waiting for the next
-                refusals.settle(store, issue.as_of, summary)
-            store.finish_run(run, summary.sent, summary.skipped, summary.failed + summary.deferred, summary.unknown,
-                             summary.stopped)
-        except sqlite3.Error:
+                run.refusals.settle(store, issue.as_of, summary)
+            store.finish_run(run_id, summary.sent, summary.skipped, summary.failed + summary.deferred,
+                             summary.unknown, summary.stopped)
+        except store.errors:
             if not failing:  # a full disk says so once, as the error already on its way
                 raise
+
+
+def _work_in_parallel(run: _Run, store: SubscriberStore, connections: int) -> None:
+    """`connections` workers, each with its own database connection; the first exception is raised here once
+    every worker has finished its current message (so does a SIGTERM arriving meanwhile)."""
+    import threading
+
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with SubscriberStore(store.url or store.path, application_name="capweekly send worker") as own:
+                run.work(own)
+        except BaseException as exc:  # noqa: BLE001 -- handed to the calling thread below
+            with run.lock:
+                run.halted = True
+                failures.append(exc)
+
+    threads = [threading.Thread(target=worker, name=f"capweekly-send-{n}", daemon=True) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)  # short waits: a SIGTERM's handler runs in this thread between them
+    finally:
+        with run.lock:
+            run.halted = True
+        for thread in threads:
+            thread.join(run.deadline + 5)
+    if failures:
+        raise failures[0]
 
 
 def _drop(smtp: smtplib.SMTP | None) -> None:

@@ -1,4 +1,6 @@
-"""Subscribers and the send ledger, in one SQLite database (path from settings: email.database).
+"""Subscribers and the send ledger, in one database: a SQLite file, or PostgreSQL when email.database is a
+postgresql:// URL (generator.db; the schema and its migrations: generator.publish.schema). The same SQL runs on
+both, with the same statuses, suppression, case-insensitive unique addresses and ledger states.
 
 Statuses: pending (signed up, not yet confirmed), confirmed (receives issues),
 unsubscribed, bounced. Every status change is written with a timestamp to
@@ -23,51 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import ContextManager
 
-from generator.db import transaction
+from generator.db import PgConnection, errors_of, is_url, migrate, transaction
 from generator.errors import CapweeklyError
 
 STATUSES = ("pending", "confirmed", "unsubscribed", "bounced")
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS subscribers (
-    id INTEGER PRIMARY KEY,
-    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    name TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    nonce TEXT NOT NULL DEFAULT '',
-    suppression TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, event TEXT NOT NULL, at TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS ledger (
-    issue TEXT NOT NULL, subscriber_id INTEGER NOT NULL, email TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'unknown')),
-    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', message_id TEXT NOT NULL DEFAULT '',
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (issue, subscriber_id));
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY, issue TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-    sent INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
-    unknown INTEGER NOT NULL DEFAULT 0, stopped TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS bounces (
-    report TEXT NOT NULL, subscriber_id INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('hard', 'soft', 'complaint')),
-    status TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '', at TEXT NOT NULL, imported_at TEXT NOT NULL,
-    PRIMARY KEY (report, subscriber_id, kind));
-CREATE INDEX IF NOT EXISTS ledger_message_id ON ledger (message_id);
-CREATE TABLE IF NOT EXISTS rate_hits (client TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS rate_hits_client ON rate_hits (client, at);
-CREATE TABLE IF NOT EXISTS consents (
-    id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL,
-    ip TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS confirmations (
-    id INTEGER PRIMARY KEY, subscriber_id INTEGER NOT NULL, base_url TEXT NOT NULL DEFAULT '',
-    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'dropped')),
-    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
-    queued REAL NOT NULL, due REAL NOT NULL, updated_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS confirmations_due ON confirmations (state, due);
-CREATE INDEX IF NOT EXISTS confirmations_subscriber ON confirmations (subscriber_id, queued);
-"""
 COLUMNS = "id, email, name, status, created_at, updated_at, nonce, suppression"
 # Suppression in detail: for the publisher a pending address is as fixed as a suppressed one (an import or `add`
 # never confirms it); the reader's own click on a confirmation link is what confirms a sign-up and what brings back
@@ -119,33 +80,41 @@ def normalise_address(raw: str) -> str:
 
 
 class SubscriberStore:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    """The list. `location` is a SQLite file path or a postgresql:// URL (settings.list_database())."""
+
+    def __init__(self, location, application_name: str = "capweekly") -> None:
+        from generator.publish.schema import MIGRATIONS
+
+        self.url = location if is_url(location) else None
+        self.path = location if self.url else Path(location)
+        self.backend = "postgresql" if self.url else "sqlite"
+        if self.url:
+            self.db = PgConnection(self.url, application_name)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # WAL with NORMAL: every commit survives the process being killed (what the ledger's
-            # crash-safety is about); only a power cut could lose the last few ledger rows.
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
-            self._migrate()
+            if not self.url:
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                # WAL with NORMAL: every commit survives the process being killed (what the ledger's
+                # crash-safety is about); only a power cut could lose the last few ledger rows.
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.applied = migrate(self.db, MIGRATIONS)  # every command that opens the list brings it up to date
         except sqlite3.DatabaseError as exc:
             raise SubscriberError(f"{self.path}: not a usable subscriber database ({exc})") from None
+        except BaseException as exc:
+            self.db.close()
+            if self.url and isinstance(exc, self.errors):  # a PostgreSQL user without the rights, say
+                raise SubscriberError(f"{self.url}: cannot bring the list's tables up to date "
+                                      f"({' '.join(str(exc).split())[:200]})",
+                                      "the database user needs the right to create tables in it, and "
+                                      "CREATE EXTENSION citext (or an administrator creates it once)") from None
+            raise
 
-    def _migrate(self) -> None:
-        """Bring a list file made by an older capweekly up to this schema (only ever adding)."""
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(subscribers)")}
-        if "nonce" not in columns:  # databases made before sign-up existed
-            self.db.execute("ALTER TABLE subscribers ADD COLUMN nonce TEXT NOT NULL DEFAULT ''")
-        if "suppression" not in columns:  # before 0.3 a complaint left only an event behind
-            with self.transaction() as db:
-                db.execute("ALTER TABLE subscribers ADD COLUMN suppression TEXT NOT NULL DEFAULT ''")
-                db.execute("UPDATE subscribers SET suppression = 'complaint' WHERE status = 'unsubscribed' AND id IN "
-                           "(SELECT subscriber_id FROM events WHERE event LIKE 'unsubscribed: complaint%')")
-                db.execute("UPDATE subscribers SET suppression = CASE WHEN id IN (SELECT subscriber_id FROM events "
-                           "WHERE event LIKE 'bounced: % soft bounces %') THEN 'soft bounces' ELSE 'hard bounce' END "
-                           "WHERE status = 'bounced'")
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        """What this backend's driver raises (sqlite3.Error, or psycopg.Error)."""
+        return errors_of(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -156,7 +125,7 @@ class SubscriberStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def transaction(self) -> ContextManager[sqlite3.Connection]:
+    def transaction(self) -> ContextManager:
         return transaction(self.db)
 
     # --- subscribers -----------------------------------------------------------------
@@ -181,9 +150,8 @@ class SubscriberStore:
         stamp = now_iso()
         row = db.execute("SELECT id, status FROM subscribers WHERE email = ?", (email,)).fetchone()
         if row is None:
-            cur = db.execute("INSERT INTO subscribers (email, name, status, created_at, updated_at) "
-                             "VALUES (?, ?, ?, ?, ?)", (email, name, status, stamp, stamp))
-            sid = cur.lastrowid
+            (sid,) = db.execute("INSERT INTO subscribers (email, name, status, created_at, updated_at) "
+                                "VALUES (?, ?, ?, ?, ?) RETURNING id", (email, name, status, stamp, stamp)).fetchone()
         else:
             sid = row[0]
             db.execute("UPDATE subscribers SET status = ?, name = COALESCE(NULLIF(?, ''), name), updated_at = ?, "
@@ -421,8 +389,8 @@ class SubscriberStore:
             for e in events:
                 if e.recipient and e.recipient != subscriber.email.lower() and len(events) > 1:
                     continue  # a report about several recipients: only this reader's lines
-                cur = db.execute("INSERT OR IGNORE INTO bounces (report, subscriber_id, kind, status, detail, at, "
-                                 "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                cur = db.execute("INSERT INTO bounces (report, subscriber_id, kind, status, detail, at, "
+                                 "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                                  (report, subscriber.id, e.kind, e.status, e.detail, when, stamp))
                 if cur.rowcount:
                     kinds.append(e.kind)
@@ -484,8 +452,9 @@ class SubscriberStore:
         self.db.execute(
             "INSERT INTO ledger (issue, subscriber_id, email, state, attempts, last_error, message_id, updated_at) "
             "VALUES (?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (issue, subscriber_id) DO UPDATE SET state = excluded.state, "
-            "attempts = attempts + (excluded.state = 'sending'), last_error = excluded.last_error, "
-            "message_id = CASE WHEN excluded.message_id != '' THEN excluded.message_id ELSE message_id END, "
+            "attempts = ledger.attempts + CASE WHEN excluded.state = 'sending' THEN 1 ELSE 0 END, "
+            "last_error = excluded.last_error, "
+            "message_id = CASE WHEN excluded.message_id != '' THEN excluded.message_id ELSE ledger.message_id END, "
             "updated_at = excluded.updated_at",
             (issue, subscriber.id, subscriber.email, state, error, message_id, now_iso()))
 
@@ -499,7 +468,8 @@ class SubscriberStore:
         return row[0]
 
     def start_run(self, issue: str) -> int:
-        return self.db.execute("INSERT INTO runs (issue, started_at) VALUES (?, ?)", (issue, now_iso())).lastrowid
+        return self.db.execute("INSERT INTO runs (issue, started_at) VALUES (?, ?) RETURNING id",
+                               (issue, now_iso())).fetchone()[0]
 
     def finish_run(self, run_id: int, sent: int, skipped: int, failed: int, unknown: int, stopped: str) -> None:
         self.db.execute("UPDATE runs SET finished_at = ?, sent = ?, skipped = ?, failed = ?, unknown = ?, stopped = ? "
