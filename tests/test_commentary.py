@@ -119,22 +119,29 @@ def test_names_are_escaped(settings):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
-def _with_levels(settings, **levels):
+def _with_levels(settings, link=None, **levels):
     from generator.metrics import Level
+    from generator.metrics.cross import RateSensitivity
 
     m, _, _ = _render(settings, "mixed", 0.01)
     made = {t: Level(t, value, changes, t.startswith("^T") or t.startswith("^I"))
             for t, (value, changes) in levels.items()}
-    return write_commentary(replace(m, levels=made), settings)
+    m = replace(m, levels=made)
+    if link is not None:   # the year's correlation of the pair's weekly relative return with the 10-year's change
+        m = replace(m, rate_sensitivity=RateSensitivity(52, 52, link, link * 0.1))
+    return write_commentary(m, settings)
 
 
-@pytest.mark.parametrize("changes, keys", [
-    ({"1w": -0.0008, "4w": -0.0002, "13w": -0.0031}, ["ten_falling", "ten_week_down_falling"]),   # the CPI week of July 2024
-    ({"1w": 0.0001, "4w": 0.0010, "13w": 0.0040}, ["ten_rising"]),
-    ({"1w": 0.0009, "4w": 0.0001, "13w": 0.0010}, ["ten_steady", "ten_week_up_steady"]),
+@pytest.mark.parametrize("changes, link, keys", [
+    # the CPI week of July 2024, in a year small caps did better as yields fell: "usually the first to notice"
+    ({"1w": -0.0008, "4w": -0.0002, "13w": -0.0031}, -0.2, ["ten_falling", "ten_week_down_falling"]),
+    # the same week in a year they did better as yields rose: the figure alone, no "first to notice"
+    ({"1w": -0.0008, "4w": -0.0002, "13w": -0.0031}, 0.2, ["ten_falling", "ten_week_down_plain"]),
+    ({"1w": 0.0001, "4w": 0.0010, "13w": 0.0040}, None, ["ten_rising"]),
+    ({"1w": 0.0009, "4w": 0.0001, "13w": 0.0010}, None, ["ten_steady", "ten_week_up_steady"]),
 ])
-def test_rates_rule(settings, changes, keys):
-    c = _with_levels(settings, **{"^TNX": (0.042, changes)})
+def test_rates_rule(settings, changes, link, keys):
+    c = _with_levels(settings, link=link, **{"^TNX": (0.042, changes)})
     assert [k for k in c.keys("rates") if k.startswith("ten_")] == keys
 
 
