@@ -314,8 +314,10 @@ def test_the_case_refers_back_to_figures_the_sections_told(real_weeks):
     assert all(sections[g] > 50 for g in TOLD_BY), sections
 
 
-@pytest.mark.xfail(strict=True, reason="issue 26, open: the rates, junk and positioning sections still repeat a "
-                                       "figure the news lines tell in 223 of 1,291 real weeks; strict, so the fix shows")
+@pytest.mark.xfail(strict=True, reason="issue 26, open: 213 of 1,291 real weeks (223 before the story branch) still "
+                                       "tell a figure three times, mostly the 10-year's weekly bp change quoted by "
+                                       "the rates, junk and positioning sections, the VIX's week quoted by the risks "
+                                       "section, and two different figures that print alike; strict, so the fix shows")
 def test_no_figure_is_told_more_than_twice(real_weeks):
     """A figure (the same printed number) appears at most twice in an issue's prose, counting the brief: once in
     the brief, once in the standfirst or a section; a later section refers back without it."""
@@ -424,7 +426,8 @@ def test_a_mid_week_vix_peak_is_never_called_weekly(real_weeks, market_dir):
 def _stale_yen_weeks(market_dir, sessions) -> set:
     """Our own reading of JPY=X: the weeks (by their last session) whose yen quote at that session, or at the last
     quote before the week, is within 0.1% of that day's open while the day's high or low is 1% or more away from it
-    (PROVENANCE.md: the yen's "close" is often the opening quote)."""
+    (PROVENANCE.md: the yen's "close" is often the opening quote), and whose move changes sign or falls under 1.5%
+    with that quote at its day's low or high."""
     f = pd.read_csv(market_dir / "JPY=X.csv", parse_dates=["Date"], index_col="Date").dropna()
     stale = ((f.Close / f.Open - 1).abs() <= 0.001) & (
         ((f.High / f.Close - 1).abs() >= 0.01) | ((f.Low / f.Close - 1).abs() >= 0.01))
@@ -432,8 +435,17 @@ def _stale_yen_weeks(market_dir, sessions) -> set:
     for day in sessions:
         end = pd.Timestamp(day)
         monday = end - pd.Timedelta(days=end.weekday())
-        now, before = stale.loc[:end], stale.loc[:monday - pd.Timedelta(days=1)]
-        if (len(now) and now.index[-1] >= monday and now.iloc[-1]) or (len(before) and before.iloc[-1]):
+        now, before = f.loc[:end], f.loc[:monday - pd.Timedelta(days=1)]
+        if not len(now) or not len(before) or now.index[-1] < monday:
+            continue
+        a, b = before.index[-1], now.index[-1]
+        if not (stale.loc[a] or stale.loc[b]):
+            continue
+        # a move that keeps its sign and 1.5% with each stale end at its day's low or high is still told
+        starts = [f.Close[a]] + ([f.Low[a], f.High[a]] if stale.loc[a] else [])
+        finals = [f.Close[b]] + ([f.Low[b], f.High[b]] if stale.loc[b] else [])
+        moves = [y / x - 1 for x in starts for y in finals]
+        if min(moves) * max(moves) <= 0 or min(abs(v) for v in moves) < 0.015:
             out.add(day)
     return out
 
@@ -453,7 +465,7 @@ def test_no_yen_claim_rests_on_a_stale_quote(real_weeks, market_dir):
             if week(w) in stale and yen and key.split("/")[0] in ("headline", "brief", "lede", "risks"):
                 told.append((w.session, text))
         due += week(w) in stale
-    assert due > 50, due
+    assert due > 20, due
     assert {date(2021, 11, 26), date(2025, 8, 1)} <= stale
     assert not told, told[:5]
     assert not highs, highs[:5]
