@@ -81,8 +81,10 @@ def test_the_week_story_leads_the_issue(real_weeks):
     """Weeks with a market event put it in the lede: the events are not invisible any more."""
     by_day = {w.session: w for w in real_weeks}
     # Monday Aug 5, 2024: VIX 38.6 intraweek, told as the session's jump or the week's
-    assert {"lede/vix_jump", "lede/vix_day"} & set(by_day[date(2024, 8, 9)].keys)
-    assert "lede/event_yen" in by_day[date(2024, 8, 9)].keys
+    assert {"lede/vix_jump", "lede/vix_day", "lede/vix_jump_level"} & set(by_day[date(2024, 8, 9)].keys)
+    # (the yen's week is not told: Friday Aug 2's quote, 149.20, is the day's open, and measured at that day's low,
+    # 146.42, the week to Aug 9 is a yen fall, not the rally the quote shows: events.fx_stale)
+    assert not any("yen" in t for t in by_day[date(2024, 8, 9)].sentences[:12])
     assert "risks/nothing_alarming" not in by_day[date(2024, 8, 9)].keys
     # the week's rarest fact heads the issue: SPY's worst week in the data, IWM's worst session in the data
     assert by_day[date(2008, 10, 10)].keys[0] == "headline/rare" and "worst week" in by_day[date(2008, 10, 10)].headline
@@ -317,8 +319,10 @@ def test_the_case_refers_back_to_figures_the_sections_told(real_weeks):
     assert all(sections[g] > 50 for g in TOLD_BY), sections
 
 
-@pytest.mark.xfail(strict=True, reason="issue 26, open: the rates, junk and positioning sections still repeat a "
-                                       "figure the news lines tell in 223 of 1,291 real weeks; strict, so the fix shows")
+@pytest.mark.xfail(strict=True, reason="issue 26, open: 213 of 1,291 real weeks (223 before the story branch) still "
+                                       "tell a figure three times, mostly the 10-year's weekly bp change quoted by "
+                                       "the rates, junk and positioning sections, the VIX's week quoted by the risks "
+                                       "section, and two different figures that print alike; strict, so the fix shows")
 def test_no_figure_is_told_more_than_twice(real_weeks):
     """A figure (the same printed number) appears at most twice in an issue's prose, counting the brief: once in
     the brief, once in the standfirst or a section; a later section refers back without it."""
@@ -360,7 +364,9 @@ def test_the_headline_and_the_brief_lead_with_the_rarest_fact(real_weeks):
         key, phrase = w.lead_fact
         due += 1
         head, brief = _head_and_brief(w)
-        ok = phrase in head and brief and FIGURE.search(brief[0][1]) is not None and brief[0][0] in (
+        # (the pair's ratio is told by its rarity alone: its level, 0.55, means nothing to a reader)
+        ok = phrase in head and brief and (key == "ratio_level" or FIGURE.search(brief[0][1]) is not None) \
+            and brief[0][0] in (
             key, {"small_day": "both_day", "large_day": "both_day"}.get(key))
         if not ok:
             missed += 1
@@ -387,8 +393,8 @@ def test_a_rare_weeks_headline_is_its_own(real_weeks):
 
 def test_the_vix_record_closes_are_told_at_the_top(real_weeks, market_dir):
     """Every week whose highest VIX close is above every earlier close in the data (since 1990; our own reading of
-    the CSV) tells it in the headline or the brief, with "in our data": 80.86 on 2008-11-20 and 82.69 on 2020-03-16
-    among them."""
+    the CSV) tells it at the top of the issue (headline, brief or standfirst), with "in our data": 80.86 on
+    2008-11-20 and 82.69 on 2020-03-16 among them."""
     from tests.test_news_events import _csv
 
     vix = _csv(market_dir, "^VIX")
@@ -401,7 +407,7 @@ def test_the_vix_record_closes_are_told_at_the_top(real_weeks, market_dir):
         if w is None or week.max() <= before.max():
             continue
         head, brief = _head_and_brief(w)
-        top = head + " " + " ".join(t for _, t in brief)
+        top = w.lead + " " + " ".join(t for _, t in brief)
         figure = f"{week.max():.1f}"
         (told if ("VIX" in top and figure in top and "in our data" in top) else missed).append(
             (day.date(), figure, top[:200]))
@@ -431,22 +437,39 @@ def test_a_mid_week_vix_peak_is_never_called_weekly(real_weeks, market_dir):
     assert not wrong, wrong[:5]
 
 
-def _stale_yen_weeks(market_dir) -> set:
-    """Our own reading of JPY=X: weeks whose last quote, or the previous week's, is within 0.1% of that day's open while
-    the day's high or low is 1% or more away from it (PROVENANCE.md: the yen's "close" is often the opening quote)."""
+def _stale_yen_weeks(market_dir, sessions) -> set:
+    """Our own reading of JPY=X: the weeks (by their last session) whose yen quote at that session, or at the last
+    quote before the week, is within 0.1% of that day's open while the day's high or low is 1% or more away from it
+    (PROVENANCE.md: the yen's "close" is often the opening quote), and whose move changes sign or falls under 1.5%
+    with that quote at its day's low or high."""
     f = pd.read_csv(market_dir / "JPY=X.csv", parse_dates=["Date"], index_col="Date").dropna()
     stale = ((f.Close / f.Open - 1).abs() <= 0.001) & (
         ((f.High / f.Close - 1).abs() >= 0.01) | ((f.Low / f.Close - 1).abs() >= 0.01))
-    ends = f.groupby(f.index.to_period("W-FRI")).tail(1).index
-    return {end.to_period("W-FRI") for before, end in zip(ends, ends[1:]) if stale.loc[end] or stale.loc[before]}
+    out = set()
+    for day in sessions:
+        end = pd.Timestamp(day)
+        monday = end - pd.Timedelta(days=end.weekday())
+        now, before = f.loc[:end], f.loc[:monday - pd.Timedelta(days=1)]
+        if not len(now) or not len(before) or now.index[-1] < monday:
+            continue
+        a, b = before.index[-1], now.index[-1]
+        if not (stale.loc[a] or stale.loc[b]):
+            continue
+        # a move that keeps its sign and 1.5% with each stale end at its day's low or high is still told
+        starts = [f.Close[a]] + ([f.Low[a], f.High[a]] if stale.loc[a] else [])
+        finals = [f.Close[b]] + ([f.Low[b], f.High[b]] if stale.loc[b] else [])
+        moves = [y / x - 1 for x in starts for y in finals]
+        if min(moves) * max(moves) <= 0 or min(abs(v) for v in moves) < 0.015:
+            out.add(day)
+    return out
 
 
 def test_no_yen_claim_rests_on_a_stale_quote(real_weeks, market_dir):
     """In a week whose yen quote (at either end) is stale, the headline, brief and standfirst say nothing about the yen
     (2021-11-26 and 2025-08-01 read a Friday yen rally as yen weakness); and no week calls a yen close a record or its
     highest since some date (a close that is the day's opening quote cannot back it)."""
-    stale = _stale_yen_weeks(market_dir)
-    week = lambda w: pd.Timestamp(w.session).to_period("W-FRI")  # noqa: E731
+    stale = _stale_yen_weeks(market_dir, [w.session for w in real_weeks])
+    week = lambda w: w.session  # noqa: E731
     told, highs, due = [], [], 0
     for w in real_weeks:
         for key, text in zip(w.keys, w.sentences):
@@ -456,8 +479,8 @@ def test_no_yen_claim_rests_on_a_stale_quote(real_weeks, market_dir):
             if week(w) in stale and yen and key.split("/")[0] in ("headline", "brief", "lede", "risks"):
                 told.append((w.session, text))
         due += week(w) in stale
-    assert due > 50, due
-    assert {pd.Timestamp(d).to_period("W-FRI") for d in ("2021-11-26", "2025-08-01")} <= stale
+    assert due > 20, due
+    assert {date(2021, 11, 26), date(2025, 8, 1)} <= stale
     assert not told, told[:5]
     assert not highs, highs[:5]
 

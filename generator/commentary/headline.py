@@ -7,6 +7,10 @@ once. Rows of one group exclude each other: the first that holds is the group's 
 the event groups compete on news value (generator/metrics/news.py): the rarest fact leads. With no event, the
 first trend row that holds is the story.
 
+Before the table: a week whose rarest fact reaches back a year or more (generator/metrics/news.py `News.lead`), or a
+level at its extreme in our data, is headlined by that fact, its subject and its "since" (sections/story.py
+`headline`, templates/words/headline.html `rare`); the table decides the other weeks.
+
 Thresholds are named once, here or in generator/metrics/news.py.
 """
 

@@ -207,7 +207,7 @@ def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) 
     if item.key == "ratio_level" and item.label.startswith("near"):
         low = item.label == "near_low"
         facts = [Fact("gap", f"{path}.value", subject, "pct"), Fact("peak", f"{path}.ref_day", subject, "date"),
-                 Fact("start", f"{path}.history_start", subject, "date")]
+                 Fact("start", f"{path}.history_start", subject, "date"), Fact("day", f"{path}.day", subject, "date")]
         # "within 0.3% of its lowest close in our data": the reference is the data's extreme, the close is that near
         claims = [at_extreme(is_(f"{path}.label", item.label, subject, item.key, -1 if low else +1)),
                   at_most(f"{path}.value", NEAR_EXTREME, subject, "near", 0) if low
