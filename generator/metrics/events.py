@@ -238,12 +238,20 @@ def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -
     if t.fx and t.fx in market:
         fx = market[t.fx].quoted.loc[:session]
         fx_stale = fx_stale_week(market[t.fx].frame.loc[:session], session)
-        if not fx.empty and fx.index[-1] >= session - pd.Timedelta(days=7) and not fx_stale:
+        if not fx.empty and fx.index[-1] >= session - pd.Timedelta(days=7):
             window = fx.loc[pd.Timestamp(weeks_target(session.date(), 4)) + pd.Timedelta(days=1):]
             if not window.empty:
                 at = window.idxmax()
-                fx_peak, fx_peak_date = float(window.loc[at]), at.date()
-                fx_from_peak = float(fx.iloc[-1] / fx_peak - 1)
+                peak = float(window.loc[at])
+                # a fall from the month's peak is told when it survives a stale last quote: measured at that
+                # day's low and high too, the same way and STALE_ROBUST or more (August 2024's yen surge, 12%)
+                ends = [float(fx.iloc[-1])]
+                frame = market[t.fx].frame
+                if fx_stale and stale_fx_quote(frame, [fx.index[-1]]):
+                    ends += [float(frame.at[fx.index[-1], "low"]), float(frame.at[fx.index[-1], "high"])]
+                falls = [e / peak - 1 for e in ends]
+                if not fx_stale or (min(falls) * max(falls) > 0 and min(abs(f) for f in falls) >= STALE_ROBUST):
+                    fx_peak, fx_peak_date, fx_from_peak = peak, at.date(), falls[0]
 
     regime = None
     if t.short_yield and t.short_yield in market:
