@@ -105,7 +105,7 @@ NARROWNESS = (
     # equal weight ahead while the index fell: the giants fell harder, not "more of the market joining in"
     # (reader R2, 2022-03-11)
     Row("broadening_falling", lambda ew, den, pair: [at_least(_N, 0, ew, "relative"),
-                                                     at_most(f"returns.{den}.13w", 0, den, "13w")]),
+                                                     at_most(f"returns.{den}.13w", -SHOWN_ZERO, den, "13w")]),
     # "breadth like that is usually friendlier to smaller companies" only in a quarter small caps kept up; when
     # they lagged over the same thirteen weeks the week's own figures contradict it, and the words say so
     Row("broadening", lambda ew, den, pair: [at_least(_N, 0, ew, "relative"), at_least("spread.13w", 0, pair, "13w")]),
