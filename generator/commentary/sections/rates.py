@@ -155,8 +155,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # What each reading makes of the quarter's move for small caps (READS): the case for and against
         # (generator/commentary/argument.py) must not read the same move the other way.
         change = f"{path}.changes.13w"
+        # a rare week against the quarter is told before anything that reads the quarter (the backdrop's "the cost
+        # of money has moved at the long end" included: the agreement audit's stale horizon, 2002-10-18)
         lead = _rare_week_lead(r, say, ly, trend)
-        opening += lead
+        opening[0:0] = lead
         if trend == "rising" and growth:
             opening.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
         elif zero and trend != "steady":
