@@ -763,3 +763,15 @@ def test_a_standing_correction_or_bear_market_is_named(settings, real, day, smal
             assert named, (day, side, keys)
     assert ("bear market" in text) == ("bear" in (small, large)), text
     assert not w.flags
+
+
+def test_a_bad_yen_print_is_no_four_week_high_2008_12_12(settings, real):
+    """Reader R3: JPY=X closes at 109.24 on 2008-12-08 between 92.8 and 92.3 (a bad print); read as the four-week
+    high, it put the yen 16.6% off its peak. Isolated one-day spikes are left out of the peak (events.without_bad_prints):
+    the high is 96.87 on Nov 24, and the yen stands 6.0% below it."""
+    from generator.metrics.events import without_bad_prints
+
+    jpy = real["JPY=X"].quoted
+    assert set(jpy.index.difference(without_bad_prints(jpy).index).date) >= {date(2008, 12, 8)}
+    m, c, w = _week(settings, real, date(2008, 12, 12))
+    assert m.events.fx_peak_date == date(2008, 11, 24) and m.events.fx_from_peak == pytest.approx(-0.060, abs=0.001)

@@ -147,6 +147,12 @@ EVENTS = (
     Row("upgrade", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
                                         is_("stance.record.direction", "up", "stance", "change", +1)],
         "stance_change"),
+    # a cut that keeps a lean toward small caps is a trim, not a step "back toward large caps" (reader R4,
+    # 2015-06-26: "The stance steps down from small caps" while the call still leaned in)
+    Row("downgrade_trim", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
+                                               is_("stance.record.direction", "down", "stance", "change", -1),
+                                               is_("stance.key", "start_lean", "stance", "stance")],
+        "stance_change"),
     Row("downgrade", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
                                           is_("stance.record.direction", "down", "stance", "change", -1)],
         "stance_change"),

@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from generator.data.model import MarketData
@@ -236,7 +237,7 @@ def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -
     fx_peak = fx_peak_date = fx_from_peak = None
     fx_stale = False
     if t.fx and t.fx in market:
-        fx = market[t.fx].quoted.loc[:session]
+        fx = without_bad_prints(market[t.fx].quoted.loc[:session])
         fx_stale = fx_stale_week(market[t.fx].frame.loc[:session], session)
         if not fx.empty and fx.index[-1] >= session - pd.Timedelta(days=7):
             window = fx.loc[pd.Timestamp(weeks_target(session.date(), 4)) + pd.Timedelta(days=1):]
@@ -265,6 +266,29 @@ def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -
                       market[large].quoted.index[0].date() if len(market[large].quoted) else None,
                       *from_52w_high(market[small].quoted.loc[:session]),
                       *from_52w_high(market[large].quoted.loc[:session]), fx_stale)
+
+
+# A quote this far from both its neighbours, the same way, while they agree with each other, is a bad print.
+BAD_PRINT = 0.05
+
+
+def without_bad_prints(series: pd.Series) -> pd.Series:
+    """The series without isolated one-day spikes: a value BAD_PRINT or more above (or below) both the day before
+    and the day after, which agree with each other within BAD_PRINT. JPY=X has one, 109.24 on 2008-12-08 between
+    92.8 and 92.3 (reader R3): a "four-week high" read on it put the yen 16.6% off its peak instead of 6%. The
+    last value has no day after and is kept."""
+    values = series.to_numpy(dtype=float)
+    if len(values) < 3:
+        return series
+    prev, mid, nxt = values[:-2], values[1:-1], values[2:]
+    up = (mid / prev - 1 >= BAD_PRINT) & (mid / nxt - 1 >= BAD_PRINT)
+    down = (mid / prev - 1 <= -BAD_PRINT) & (mid / nxt - 1 <= -BAD_PRINT)
+    spike = (up | down) & (abs(nxt / prev - 1) < BAD_PRINT)
+    if not spike.any():
+        return series
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:-1] = ~spike
+    return series[keep]
 
 
 def fx_stale_week(frame: pd.DataFrame, session: pd.Timestamp) -> bool:

@@ -42,8 +42,9 @@ STANCE_LINE = (
     Row("rules_large", lambda: [_stance("stay_large"),
                                 at_least("stance.record.weeks_unchanged", 2, "stance", "run", 0)]),
     Row("rules_large_plain", lambda: [_stance("stay_large")]),
+    # young by the lean's age on the small-cap side, counted across a cut (a trimmed months-old lean is not young)
     Row("rules_turned", lambda: [_stance("start_lean"),
-                                 at_most("stance.record.weeks_unchanged", YOUNG_WEEKS, "stance", "stance", 0)]),
+                                 at_most("stance.record.weeks_on_side", YOUNG_WEEKS, "stance", "stance", 0)]),
     Row("rules_leaning", lambda: [_stance("start_lean")]),
     Row("rules_wavering", lambda: [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]),
     Row("rules_small", lambda: [_stance("lean_further"), at_least("stance.score", 3, "stance", "stance")]),
@@ -148,5 +149,5 @@ def call_line(r: _Rules) -> Sentence:
 def _stance_line(r: _Rules) -> Sentence:
     """Where the rules stand (STANCE_LINE); a young turn quotes how many weeks it has stood."""
     key, claims = choose(STANCE_LINE, r.view)
-    weeks = (Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"),) if key == "rules_turned" else ()
+    weeks = (Fact("weeks", "stance.record.weeks_on_side", "stance", "count"),) if key == "rules_turned" else ()
     return r.say("lede", key, "stance", weeks, claims)
