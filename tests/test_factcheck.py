@@ -328,14 +328,14 @@ def _stub_rules(settings, *, small=0.0, large=0.0, spread=None, large_week=None,
     spread = small - large if spread is None else spread
     m = N(spread={"1w": spread, "13w": q}, returns={"IWM": {"1w": small}, "SPY": {"1w": large}},
           events=N(large_week=large if large_week is None else large_week, large_day_move=large_day,
-                   vix_spike=vix_spike, fx_from_peak=fx_from_peak, previous_spread=previous),
+                   vix_spike=vix_spike, fx_from_peak=fx_from_peak, previous_spread=previous, fx_stale=False),
           risk=N(fx_week=fx_week), levels={"^TNX": N(changes={"1w": ten_week})} if ten_week is not None else {},
           stance_record=N(changed_weeks_ago=changed, direction=direction),
           stance=N(key=key, held_back=held, score=score))
     # the same week as metrics.json holds it: what the headline's decision table tests its rows' claims on
     view = {"spread": {"1w": spread, "13w": q}, "returns": {"IWM": {"1w": small}, "SPY": {"1w": large}},
             "events": {"large_week": m.events.large_week, "large_day_move": large_day, "vix_spike": vix_spike,
-                       "fx_from_peak": fx_from_peak, "previous_spread": previous},
+                       "fx_from_peak": fx_from_peak, "previous_spread": previous, "fx_stale": False},
             "risk": {"fx_week": fx_week}, "levels": {"^TNX": {"changes": {"1w": ten_week}}} if ten_week is not None
             else {}, "stance": {"key": key, "held_back": held, "score": score,
                                 "record": {"changed_weeks_ago": changed, "direction": direction}},

@@ -62,7 +62,7 @@ def test_number_word(n, text):
 
 # Every word the templates pluralize (grep templates/ for '| plural'), then a few the rule must get right too.
 PLURALS = [
-    ("week", "weeks"), ("move", "moves"), ("one", "ones"), ("advance", "advances"), ("high", "highs"),
+    ("week", "weeks"), ("close", "closes"), ("move", "moves"), ("one", "ones"), ("advance", "advances"), ("high", "highs"),
     ("day", "days"), ("company", "companies"), ("index", "indexes"), ("year", "years"), ("month", "months"),
     ("rally", "rallies"), ("study", "studies"), ("key", "keys"), ("box", "boxes"), ("match", "matches"),
     ("dash", "dashes"), ("loss", "losses"), ("series", "series"), ("analysis", "analyses"),

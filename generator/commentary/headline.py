@@ -65,8 +65,11 @@ def _ten(r) -> str:
 def _yen(r) -> list[Claim]:
     fx, edge = r.t.fx or "JPY=X", r.settings.risk.yen_from_peak
     # the yen must have strengthened this week too: a rally from the peak that is now fading is old news
+    # and the week's move must not rest on a stale quote (events.fx_stale): its fall from the peak may be told
+    # lower down, but the headline claims the week
     return [at_most("events.fx_from_peak", edge, fx, "peak"), at_most("events.fx_from_peak", edge, "yen", "peak", +1),
-            negative("risk.fx_week", fx, "week"), Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)]
+            negative("risk.fx_week", fx, "week"), Claim("risk.fx_week", "<", 0.0, "yen", "week", +1),
+            is_("events.fx_stale", False, fx, "quote")]
 
 
 def _band(r) -> float:

@@ -55,10 +55,12 @@ WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
 # The news facts the headline can name with their figure and "since" (templates/words/headline.html `rare`); the
 # drawdowns and first highs have their own rows in the headline's table (generator/commentary/headline.py).
+# The backdrop's facts (a sector, the yen, credit, bills: metrics/news.py BACKDROP) are not among them: their rare
+# week opens the brief, and the headline tells the pair's week (reader R2, class 7: 2019-10-25 headlined energy,
+# 2024-04-19 financials, 2021-03-12 consumer discretionary while small caps rose 7%).
 RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_week", "spread_day", "vix_jump",
-                 "vix_day", "vix_level", "long_yield_week", "short_yield_week", "long_yield_level",
-                 "short_yield_level", "small_level", "large_level", "ratio_level", "credit_week", "fx_week",
-                 "sector_week"}
+                 "vix_day", "vix_level", "long_yield_week", "long_yield_level", "small_level", "large_level",
+                 "ratio_level"}
 
 
 def headline_fact(m) -> NewsItem | None:

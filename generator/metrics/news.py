@@ -104,12 +104,8 @@ class News:
     def lead(self) -> NewsItem | None:
         """The fact the headline and the brief's first line carry: the rarest (`rarest`), else, in a week with no
         multi-year rarity, the rarest fact last matched SINCE_YEARS or more before (a year is rare enough to lead:
-        "the worst week since March 2009"); none when that is a backdrop fact (BACKDROP): the headline's own table
-        then speaks for the pair."""
-        top = self.rarest() or self.rarest(SINCE_YEARS)
-        if top is not None and top.key in BACKDROP:
-            return None   # the pair's own story heads the issue (readers: "the lead is a sector or the yen")
-        return top
+        "the worst week since March 2009")."""
+        return self.rarest() or self.rarest(SINCE_YEARS)
 
     def rarest(self, years: float | None = None) -> NewsItem | None:
         """The week's rarest fact by the years since it was last matched (see `years_rare`), when that reaches
@@ -132,9 +128,6 @@ NOT_RARE_BY_YEARS = {"stance_change", "trend_cross"}
 # the pair's own gauges (the two indices, their ratio and spread, the 10-year yield, the VIX): a bear market in the
 # S&P 500 is the week's story though energy's worst week against it reaches further back.
 BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_week", "short_yield_level"}
-# They never head the issue (the headline and the brief's first line): a sector's or the yen's rare week is a line
-# in the brief, and the headline tells the pair's week (reader R2, class 7: 2019-10-25 led with energy, 2024-04-19
-# with financials, 2021-03-12 with consumer discretionary while small caps rose 7%).
 # Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
 # is not a jump).
 UP_ONLY = {"vix_jump", "vix_day"}
