@@ -441,14 +441,20 @@ def test_a_mid_week_vix_peak_is_never_called_weekly(real_weeks, market_dir):
     assert not wrong, wrong[:5]
 
 
+def _jpy(market_dir) -> tuple[pd.DataFrame, pd.Series]:
+    """JPY=X as the CSV holds it, and our own reading of which days' quote is stale: within 0.1% of that day's open
+    while the day's high or low is 1% or more away from it."""
+    f = pd.read_csv(market_dir / "JPY=X.csv", parse_dates=["Date"], index_col="Date").dropna()
+    return f, ((f.Close / f.Open - 1).abs() <= 0.001) & (
+        ((f.High / f.Close - 1).abs() >= 0.01) | ((f.Low / f.Close - 1).abs() >= 0.01))
+
+
 def _stale_yen_weeks(market_dir, sessions) -> set:
     """Our own reading of JPY=X: the weeks (by their last session) whose yen quote at that session, or at the last
     quote before the week, is within 0.1% of that day's open while the day's high or low is 1% or more away from it
     (PROVENANCE.md: the yen's "close" is often the opening quote), and whose move changes sign or falls under 1.5%
     with that quote at its day's low or high."""
-    f = pd.read_csv(market_dir / "JPY=X.csv", parse_dates=["Date"], index_col="Date").dropna()
-    stale = ((f.Close / f.Open - 1).abs() <= 0.001) & (
-        ((f.High / f.Close - 1).abs() >= 0.01) | ((f.Low / f.Close - 1).abs() >= 0.01))
+    f, stale = _jpy(market_dir)
     out = set()
     for day in sessions:
         end = pd.Timestamp(day)
@@ -472,9 +478,7 @@ def _robust_yen_falls(market_dir, sessions) -> set:
     """Our own reading: the weeks whose yen stands 1.5% or more below its highest close of the last four weeks
     whether its last quote is taken at the close or, when that quote is stale, at the day's low or high (the
     fall from the peak survives the stale quote: August 2024's 9% yen surge)."""
-    f = pd.read_csv(market_dir / "JPY=X.csv", parse_dates=["Date"], index_col="Date").dropna()
-    stale = ((f.Close / f.Open - 1).abs() <= 0.001) & (
-        ((f.High / f.Close - 1).abs() >= 0.01) | ((f.Low / f.Close - 1).abs() >= 0.01))
+    f, stale = _jpy(market_dir)
     out = set()
     for day in sessions:
         now = f.loc[:pd.Timestamp(day)]

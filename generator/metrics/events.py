@@ -246,12 +246,8 @@ def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -
                 peak = float(window.loc[at])
                 # a fall from the month's peak is told when it survives a stale last quote: measured at that
                 # day's low and high too, the same way and STALE_ROBUST or more (August 2024's yen surge, 12%)
-                ends = [float(fx.iloc[-1])]
-                frame = market[t.fx].frame
-                if fx_stale and stale_fx_quote(frame, [fx.index[-1]]):
-                    ends += [float(frame.at[fx.index[-1], "low"]), float(frame.at[fx.index[-1], "high"])]
-                falls = [e / peak - 1 for e in ends]
-                if not fx_stale or (min(falls) * max(falls) > 0 and min(abs(f) for f in falls) >= STALE_ROBUST):
+                falls = [e / peak - 1 for e in _quotes(market[t.fx].frame, fx.index[-1], float(fx.iloc[-1]))]
+                if not fx_stale or _robust(falls):
                     fx_peak, fx_peak_date, fx_from_peak = peak, at.date(), falls[0]
 
     regime = None
@@ -301,10 +297,21 @@ def fx_stale_week(frame: pd.DataFrame, session: pd.Timestamp) -> bool:
     end, before = frame.index[-1], _previous_week_end(frame.index, session)
     if before is None or not stale_fx_quote(frame, [end, before]):
         return False
-    ends = [[float(frame.at[d, "close"])] + ([float(frame.at[d, "low"]), float(frame.at[d, "high"])]
-                                              if stale_fx_quote(frame, [d]) else []) for d in (before, end)]
-    changes = [b / a - 1 for a in ends[0] for b in ends[1]]
-    return min(changes) * max(changes) <= 0 or min(abs(c) for c in changes) < STALE_ROBUST
+    return not _robust([b / a - 1 for a in _quotes(frame, before, float(frame.at[before, "close"]))
+                        for b in _quotes(frame, end, float(frame.at[end, "close"]))])
+
+
+def _quotes(frame: pd.DataFrame, day: pd.Timestamp, close: float) -> list[float]:
+    """The day's quote, and when it is stale (`stale_fx_quote`) the day's low and high too: the prices it may stand
+    for."""
+    if stale_fx_quote(frame, [day]):
+        return [close, float(frame.at[day, "low"]), float(frame.at[day, "high"])]
+    return [close]
+
+
+def _robust(changes: list[float]) -> bool:
+    """A move that keeps its sign and STALE_ROBUST or more whichever of a stale day's prices it is measured at."""
+    return min(changes) * max(changes) > 0 and min(abs(c) for c in changes) >= STALE_ROBUST
 
 
 def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, most: int = 26) -> int:
