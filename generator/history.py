@@ -2,7 +2,7 @@
 
 This is how the rules are tested against every era (tests/test_history.py) and
 how a writer checks a change of wording before it goes out
-(`capweekly factcheck --from 2001-01-01`, generator/cli.py). Weeks are split into contiguous
+(`capweekly factcheck --from 2001-01-01`, generator/cli/build.py). Weeks are split into contiguous
 chunks, one per forked worker; each chunk starts from the headline of the
 week before it, so "never the same headline two weeks running" is checked
 across chunk boundaries too.

@@ -69,7 +69,7 @@ def _child(target: Callable[..., None], args: tuple, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(0)
+        return
     target(*args)
 
 
@@ -98,6 +98,22 @@ class Helper:
     def next(self) -> Any:
         """Wait for the helper's next step; its result, or its error raised here."""
         return receive(self._conn, self._process, HelperFailed)
+
+
+class Inline:
+    """The same steps as a Helper's, run in this process when asked for: a build on one core."""
+
+    def __init__(self, steps: tuple[Callable[[], Any], ...]) -> None:
+        self._steps = iter(steps)
+
+    def next(self) -> Any:
+        return next(self._steps)()
+
+
+@contextmanager
+def inline(*steps: Callable[[], Any], name: str = "") -> Iterator[Inline]:
+    """`helper`'s interface without a process: each `next()` runs the next step here."""
+    yield Inline(steps)
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """build_issue: the one orchestrator, read top to bottom like a table of contents.
 
-    prices -> the week's session -> metrics -> commentary -> charts
-           -> report context -> metrics.json, report.html, report.pdf
+    prices -> the week's session -> metrics -> commentary (words, fact-check)
+           -> charts (draw_all_charts) -> report.pdf (printed as soon as the SVGs exist)
+           -> EDITIONS: metrics.json, review.txt, report.html, the site page, the email
 
 Each stage's result is passed explicitly to the next; all files are written
 into a staging folder that replaces `<out>/<as_of>/` only when complete.
@@ -15,34 +16,37 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
+from jinja2 import Environment
+from markupsafe import Markup
 
-from generator.coverage import data_gaps
 from generator.charts import CHARTS, ChartOutput, draw_charts, draw_phone_charts
+from generator.charts.social import draw_social_card
+from generator.commentary.factcheck import flags_document, review_text
 from generator.commentary.words import previous_headline, write_words
+from generator.coverage import data_gaps
 from generator.data import MarketData, cut_at, load_prices
 from generator.errors import DataError
+from generator.formats import longdate
 from generator.metrics import compute_metrics
-from generator.commentary.factcheck import flags_document, review_text
 from generator.metrics.document import dump_metrics
 from generator.metrics.periods import resolve_session
 from generator.notes import load_note
-from generator.parallel import helper
+from generator.parallel import helper, inline
 from generator.render.context import (ChartView, build_context, data_uri, phone_data_uri, phone_png, png_size,
-                                       relative_src)
-from generator.render.email import render_email
-from generator.render.email import note_image_cid
+                                      relative_src)
+from generator.render.email import note_image_cid, preheader, render_email
 from generator.render.environment import builtin_templates_dir, make_environment
 from generator.render.html import render_html
-from generator.render.pdf import FetchPolicy, write_pdf
-from generator.render.printer import Printer
-from generator.writer import staged_folder, write_text
+from generator.render.pdf import FetchPolicy
+from generator.render.printer import InlinePrinter, Printer
 from generator.settings import Settings
+from generator.writer import staged_folder, write_text
 
-# An optional ticker whose last session is this much older than the issue's is
-# treated as unavailable for the week rather than quoted stale.
 # Drawn by the helper process in a parallel build: about half the chart work.
 HELPER_CHARTS = ("breadth_history", "sector_bars", "sector_quadrant", "credit_quality", "risk_panel")
 
@@ -96,9 +100,9 @@ def published_headline(reports: Path, day: date, source: str) -> str | None:
 def build_issue(settings: Settings, *, source: str | None = None, data_dir: str | Path | None = None,
                 as_of: date | None = None, out_dir: str | Path | None = None, offline: bool = False,
                 market: MarketData | None = None, printer: Printer | None = None) -> BuiltIssue:
-    """Build one issue. Given a `printer` (generator.render.printer), the PDF is written in
-    that process while this one makes the PNG charts, HTML and email; the files are the
-    same either way."""
+    """Build one issue. Given a `printer` (generator.render.printer), the PDF is written in that process and a
+    forked helper draws half the charts, so the build uses two cores; without one, the same steps run here in
+    the same order. The files are the same either way."""
     clock = Timings()
     if market is None:
         market = load_prices(settings, source, data_dir, offline=offline)
@@ -115,56 +119,56 @@ def build_issue(settings: Settings, *, source: str | None = None, data_dir: str 
     commentary, words, doc = write_words(metrics, market, settings, env, note=note, previous_headline=before)
     clock.lap("metrics")
 
+    two_cores = printer is not None
+    pdf = printer if printer is not None else InlinePrinter()
     with staged_folder(out, metrics.as_of.isoformat()) as folder:
         try:
             copy_note_images(note, folder)
-            policy = fetch_policy(settings, folder)
             number = _number(settings, metrics.as_of, out, market.source)  # one read of the published numbers
-            charts = folder / "charts"
-            if printer is None:
-                specs = draw_charts(metrics, market, settings, ChartOutput(charts))
-                clock.lap("charts")
-                print_html = _print_html(settings, env, market, metrics, commentary, words, note, specs, folder, number)
-                draw_phone_charts(metrics, market, settings, charts)
-                clock.lap("phone charts")
-            else:
-                # Both cores: the SVG charts are split with a forked helper, so the printer process can start
-                # the PDF sooner. Then, while the helper draws its PNGs, this process draws its charts' phone
-                # versions (PNG only); then its own PNGs while the helper draws its phone versions.
-                import matplotlib.pyplot  # noqa: F401 - imported once, before the fork
+            issue = Issue(settings, env, market, metrics, commentary, words, doc, note, folder, number)
 
-                mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
-                own = [c for c in CHARTS if c not in HELPER_CHARTS]
-                def their_phones():
-                    return draw_phone_charts(metrics, market, settings, charts, HELPER_CHARTS)
+            def print_when_drawn(specs: tuple) -> None:  # the PDF needs only the SVGs: start it at once
+                pdf.submit(_print_html(issue, specs), folder, folder / "report.pdf", fetch_policy(settings, folder))
 
-                with helper(lambda: draw_charts(metrics, market, settings, theirs, HELPER_CHARTS),
-                            theirs.finish, their_phones) as other:
-                    specs = draw_charts(metrics, market, settings, mine, own)
-                    specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
-                    clock.lap("charts svg")
-                    printer.submit(_print_html(settings, env, market, metrics, commentary, words, note, specs, folder, number),
-                                   folder, folder / "report.pdf", policy)
-                    draw_phone_charts(metrics, market, settings, charts, own)  # while the helper draws PNGs
-                    clock.lap("phone charts")
-                    other.next()
-                    mine.finish()
-                    other.next()
-                clock.lap("charts png")
-            write_screen_editions(settings, env, market, metrics, commentary, words, doc, note, specs, folder, number)
+            issue.specs = draw_all_charts(metrics, market, settings, folder / "charts", two_cores, clock,
+                                          print_when_drawn)
+            for edition in EDITIONS:
+                edition(issue)
             clock.lap("html+email")
-            if printer is None:
-                write_pdf(print_html, folder, folder / "report.pdf", policy)
-                clock.lap("pdf")
-            else:
-                clock.stages.update(printer.result())
-                clock.lap("pdf wait")
+            clock.stages.update(pdf.result())
+            clock.lap("pdf wait" if two_cores else "pdf")
         except BaseException:
-            if printer is not None:
-                printer.stop()  # before the staging folder is removed
+            pdf.stop()  # before the staging folder is removed
             raise
     return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes,
                       words.open_flags, data_gaps(words.rendered, settings, doc))
+
+
+def draw_all_charts(metrics, market: MarketData, settings: Settings, charts: Path, two_cores: bool, clock: Timings,
+                    svgs_drawn: Callable[[tuple], None]) -> tuple:
+    """Every chart as SVG, PNG and phone PNG, in an order that keeps two cores busy when there are two: the
+    SVGs first (split with a forked helper), handed to `svgs_drawn` so the PDF can start; then this process
+    draws its charts' phone versions while the helper draws its PNGs; then its own PNGs while the helper draws
+    its phone versions. On one core the helper's steps run here, in the same order."""
+    if two_cores:
+        import matplotlib.pyplot  # noqa: F401 - imported once, before the fork
+
+    mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
+    own = [c for c in CHARTS if c not in HELPER_CHARTS]
+    with (helper if two_cores else inline)(
+            lambda: draw_charts(metrics, market, settings, theirs, HELPER_CHARTS), theirs.finish,
+            lambda: draw_phone_charts(metrics, market, settings, charts, HELPER_CHARTS)) as other:
+        specs = draw_charts(metrics, market, settings, mine, own)
+        specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
+        clock.lap("charts svg")
+        svgs_drawn(specs)
+        draw_phone_charts(metrics, market, settings, charts, own)
+        clock.lap("phone charts")
+        other.next()
+        mine.finish()
+        other.next()
+        clock.lap("charts png")
+    return specs
 
 
 def fetch_policy(settings: Settings, folder: Path) -> FetchPolicy:
@@ -191,13 +195,13 @@ def _note_data_uri(folder: Path, note):
                          + base64.b64encode((folder / "notes" / name).read_bytes()).decode("ascii"))
 
 
-def _print_html(settings: Settings, env, market: MarketData, metrics, commentary, words, note, specs, folder: Path,
-                number: int | None) -> str:
+def _print_html(issue: Issue, specs: tuple) -> str:
     """The report rendered for print, its charts as the SVG files in the issue folder."""
-    printed = build_context(settings, market, metrics, commentary, words,
+    folder = issue.folder
+    printed = build_context(issue.settings, issue.market, issue.metrics, issue.commentary, issue.words,
                             {s.id: ChartView(s.id, relative_src(s, folder, "svg"), s.alt, s.caption) for s in specs},
-                            note.with_images(lambda name: f"notes/{name}"), number=number)
-    return render_html(env, printed, medium="print")
+                            issue.note.with_images(lambda name: f"notes/{name}"), number=issue.number)
+    return render_html(issue.env, printed, medium="print")
 
 
 def _number(settings: Settings, as_of: date, reports: Path, source: str) -> int | None:
@@ -209,56 +213,93 @@ def _number(settings: Settings, as_of: date, reports: Path, source: str) -> int 
                         None if source == "sample" else reports)   # a sample build is never published
 
 
-def write_site_card(context, headline: str, folder: Path) -> None:
-    """site.json (what the archive, the feed and share cards say of the issue) and its 1200x630 share image."""
-    import json
+@dataclass
+class Issue:
+    """One week's issue as the editions see it: what was computed, where it goes, and (once drawn) its charts."""
+    settings: Settings
+    env: Environment
+    market: MarketData
+    metrics: Any
+    commentary: Any
+    words: Any
+    doc: dict
+    note: Any
+    folder: Path
+    number: int | None
+    specs: tuple = ()
 
-    from generator.charts.social import draw_social_card
-    from generator.render.email import preheader
-    from generator.formats import longdate
-    from markupsafe import Markup
+    @cached_property
+    def screen(self):
+        """The report's context for screens: charts as data URIs, note images inline (self-contained)."""
+        s = self
+        return build_context(s.settings, s.market, s.metrics, s.commentary, s.words,
+                             {c.id: ChartView(c.id, data_uri(c), c.alt, c.caption, phone_data_uri(c),
+                                              size=png_size(c.png)) for c in s.specs},
+                             s.note.with_images(_note_data_uri(s.folder, s.note)), number=s.number)
 
-    striptags = lambda m: Markup(m).striptags()
+    @property
+    def headline(self) -> str:
+        return self.note.headline or self.words.headline
 
-    number = f"No. {context.issue_number} \u00b7 " if context.issue_number else ""
-    draw_social_card(context.m, title=context.title, headline=headline, sample=context.is_sample,
-                     issue_line=f"{number}Week ending {longdate(context.as_of)}",
+
+def write_metrics_json(issue: Issue) -> None:
+    """metrics.json: every figure, the ranking behind the headline and the fact-check (docs/metrics.md)."""
+    doc = {**issue.doc, "headline": issue.headline,
+           "fact_check": flags_document(list(issue.words.flags), issue.words.overridden)}
+    write_text(issue.folder / "metrics.json", dump_metrics(doc))
+
+
+def write_review(issue: Issue) -> None:
+    """review.txt: the fact-check's flags and overrides, for the writer."""
+    write_text(issue.folder / "review.txt", review_text(issue.words, issue.metrics.as_of))
+
+
+def write_report_html(issue: Issue) -> None:
+    """report.html: the self-contained web edition (charts and note images inline)."""
+    write_text(issue.folder / "report.html", render_html(issue.env, issue.screen, medium="screen"))
+
+
+def write_site_page(issue: Issue) -> None:
+    """site.html (the page the static site publishes, charts as files with phone versions), site.json (what the
+    archive, the feed and share cards say of the issue) and its 1200x630 share image."""
+    folder, screen = issue.folder, issue.screen
+    phone = {s.id: phone_png(s) for s in issue.specs}
+    phone_src = lambda s: phone[s.id] and phone[s.id].relative_to(folder).as_posix()  # noqa: E731
+    page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,
+                                                   phone_src(s), size=png_size(s.png),
+                                                   full_href=relative_src(s, folder, "png")) for s in issue.specs},
+                   note=issue.note.with_images(lambda name: f"notes/{name}"))
+    write_text(folder / "site.html", render_html(issue.env, page, medium="screen", template="site/issue.html"))
+    number = f"No. {screen.issue_number} \u00b7 " if screen.issue_number else ""
+    draw_social_card(screen.m, title=screen.title, headline=issue.headline, sample=screen.is_sample,
+                     issue_line=f"{number}Week ending {longdate(screen.as_of)}",
                      target=folder / "charts" / "social.png")
-    standfirst = "" if "lede" in context.w.overridden else " ".join(striptags(context.w.standfirst).split())
-    brief = [] if "lede" in context.w.overridden else [" ".join(striptags(line).split()) for line in context.w.brief]
-    card = {"headline": headline, "excerpt": preheader(context), "standfirst": standfirst, "brief": brief,
-            "issue_number": context.issue_number,
-            "image": "charts/social.png", "data_source": context.data_source}
+    told = "lede" not in screen.w.overridden
+    card = {"headline": issue.headline, "excerpt": preheader(screen),
+            "standfirst": " ".join(Markup(screen.w.standfirst).striptags().split()) if told else "",
+            "brief": [" ".join(Markup(line).striptags().split()) for line in screen.w.brief] if told else [],
+            "issue_number": screen.issue_number, "image": "charts/social.png", "data_source": screen.data_source}
     write_text(folder / "site.json", json.dumps(card, indent=1, ensure_ascii=False) + "\n")
 
 
-def write_screen_editions(settings: Settings, env, market: MarketData, metrics, commentary, words, doc, note, specs,
-                          folder: Path, number: int | None) -> None:
-    """metrics.json (with the fact-check), review.txt, the self-contained report.html, the site page and
-    the email edition."""
-    doc = {**doc, "headline": note.headline or words.headline,
-           "fact_check": flags_document(list(words.flags), words.overridden)}
-    write_text(folder / "metrics.json", dump_metrics(doc))
-    write_text(folder / "review.txt", review_text(words, metrics.as_of))
-    screen = build_context(settings, market, metrics, commentary, words,
-                           {s.id: ChartView(s.id, data_uri(s), s.alt, s.caption, phone_data_uri(s), size=png_size(s.png))
-                            for s in specs},
-                           note.with_images(_note_data_uri(folder, note)),  # self-contained, like its charts
-                           number=number)
-    write_text(folder / "report.html", render_html(env, screen, medium="screen"))
-    phone = {s.id: phone_png(s) for s in specs}
-    phone_src = lambda s: phone[s.id] and phone[s.id].relative_to(folder).as_posix()  # noqa: E731
-    site_page = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, folder, "png"), s.alt, s.caption,
-                                                        phone_src(s), size=png_size(s.png),
-                                                        full_href=relative_src(s, folder, "png")) for s in specs},
-                        note=note.with_images(lambda name: f"notes/{name}"))
-    write_text(folder / "site.html", render_html(env, site_page, medium="screen", template="site/issue.html"))
-    write_site_card(screen, doc["headline"], folder)
-    base_url = settings.site.base_url
-    emailed = replace(screen, note=note.with_images(
-        (lambda name: f"{base_url}issues/{metrics.as_of.isoformat()}/notes/{name}") if base_url
-        else (lambda name: f"cid:{note_image_cid(name)}")))  # hosted on the site, or attached by `send`
-    subject, email_html, email_text = render_email(env, emailed, base_url)
-    write_text(folder / "email.html", email_html)
-    write_text(folder / "email.txt", email_text)
-    write_text(folder / "email-subject.txt", subject + "\n")
+def write_email(issue: Issue) -> None:
+    """email.html, email.txt and email-subject.txt; note images hosted on the site, or attached by `send`."""
+    base_url, as_of = issue.settings.site.base_url, issue.metrics.as_of.isoformat()
+    emailed = replace(issue.screen, note=issue.note.with_images(
+        (lambda name: f"{base_url}issues/{as_of}/notes/{name}") if base_url
+        else (lambda name: f"cid:{note_image_cid(name)}")))
+    subject, email_html, email_text = render_email(issue.env, emailed, base_url)
+    write_text(issue.folder / "email.html", email_html)
+    write_text(issue.folder / "email.txt", email_text)
+    write_text(issue.folder / "email-subject.txt", subject + "\n")
+
+
+# The issue's files, once its charts are drawn (draw_all_charts: charts/*.svg, *.png, phone PNGs), in the order
+# they are written. report.pdf is printed beside them (build_issue: _print_html, then the printer).
+EDITIONS: tuple[Callable[[Issue], None], ...] = (
+    write_metrics_json,
+    write_review,
+    write_report_html,
+    write_site_page,
+    write_email,
+)

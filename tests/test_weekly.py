@@ -38,8 +38,8 @@ def test_weekly_runs_in_order_and_twice_safely(tmp_path, monkeypatch, aws, bucke
     monkeypatch.setenv("CAPWEEKLY_SECRET", token_urlsafe(32))
     monkeypatch.setattr(yfinance, "download", FakeDownload(truth(TICKERS, end=date.today())))
     in_bucket_at_send = []
-    send = cli._send_with_progress
-    monkeypatch.setattr(cli, "_send_with_progress",
+    send = cli.site.send_with_progress
+    monkeypatch.setattr(cli.site, "send_with_progress",
                         lambda *a, **k: in_bucket_at_send.append(set(bucket_objects(aws, bucket))) or send(*a, **k))
     runner = CliRunner()
     with SmtpServer() as server:

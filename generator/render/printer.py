@@ -65,6 +65,28 @@ class Printer:
         return receive(self._conn, self._process, PrinterFailed)
 
 
+class InlinePrinter:
+    """The Printer's interface in this process: the PDF is written when its result is asked for (a build on
+    one core, or a backfill worker). Same job, same files."""
+
+    def __init__(self) -> None:
+        self._job: tuple | None = None
+
+    def submit(self, html: str, base_dir: Path, target: Path, policy=None) -> None:
+        self._job = (html, base_dir, target, policy)
+
+    def stop(self) -> None:
+        self._job = None
+
+    def result(self) -> dict[str, float]:
+        from generator.render.pdf import write_pdf
+
+        assert self._job is not None, "submit the PDF before asking for it"
+        start = time.perf_counter()
+        write_pdf(*self._job)
+        return {"pdf": time.perf_counter() - start}
+
+
 @contextmanager
 def pdf_printer() -> Iterator[Printer]:
     """Fork the printer; on leaving, make sure it has stopped (killed if the build failed),
