@@ -74,10 +74,10 @@ def _url_line(text: str, key: str, url: str | None) -> str:
     """Set `key: null` (the first such line) to `url`, keeping its comment."""
     if not url:
         return text
-    from generator.settings import _base_url
+    from generator.settings import absolute_url
 
     try:
-        url = _base_url(url)
+        url = absolute_url(url)
     except ValueError as exc:
         raise RefusedError(f"{url}: {exc}", "give the full address, e.g. https://example.com/letters/") from None
     old = f"\n  {key}: null"
