@@ -1,6 +1,12 @@
 """Benchmark `capweekly build`: whole-process wall time and a per-stage breakdown.
 
     .venv/bin/python scripts/bench.py [--runs 7] [--source sample|csv|cache] [--data-dir DIR] [--as-of DATE]
+    .venv/bin/python scripts/bench.py --source csv --data-dir ../shared/data/market --as-of 2024-07-12 --peer
+
+`--peer` alternates each build with a peer on the same data: QuantStats' HTML tearsheet of the small-cap ETF
+against the large-cap one (adjusted closes up to --as-of), as a whole process, and reports the ratio of the
+medians (issue 24's speed bar: a full issue, HTML, PDF, email, charts and metrics, at 0.35x or less of
+QuantStats' HTML alone). QuantStats is in the bench extra (`pip install -e .[bench]`).
 
 `--source cache` is the Friday case, "from cached data": the real CSV history in
 --data-dir is first written into a yfinance price cache (through the same refresh
@@ -57,13 +63,30 @@ def fill_cache(data_dir: str, folder: Path) -> Path:
     return path
 
 
+# The peer: QuantStats' HTML tearsheet, IWM against SPY, from the same CSV folder and the same last day.
+PEER = """
+import sys, warnings
+import pandas as pd
+import quantstats as qs
+warnings.simplefilter("ignore")
+folder, as_of, small, large, out = sys.argv[1:6]
+def returns(ticker):
+    closes = pd.read_csv(f"{folder}/{ticker}.csv", index_col="Date", parse_dates=True)["Adj Close"]
+    return closes.loc[:as_of].pct_change().dropna().rename(ticker)
+qs.reports.html(returns(small), benchmark=returns(large), output=out, title=f"{small} against {large}")
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--source", default="sample")
     parser.add_argument("--data-dir")
     parser.add_argument("--as-of")
+    parser.add_argument("--peer", action="store_true", help="Alternate with QuantStats' HTML tearsheet (csv source).")
     args = parser.parse_args()
+    if args.peer and not (args.source == "csv" and args.data_dir and args.as_of):
+        raise SystemExit("--peer needs --source csv, --data-dir and --as-of (the peer reads the same CSV files)")
     scratch = tempfile.TemporaryDirectory()
     if args.source == "cache":
         if not args.data_dir:
@@ -79,9 +102,15 @@ def main() -> None:
     capweekly = str(Path(sys.executable).with_name("capweekly"))
 
     walls: list[float] = []
+    peers: list[float] = []
     stages: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as out:
         for _ in range(args.runs):
+            if args.peer:
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-c", PEER, args.data_dir, args.as_of, "IWM", "SPY",
+                                str(Path(out) / "quantstats.html")], cwd=ROOT, capture_output=True, check=True)
+                peers.append(time.perf_counter() - start)
             start = time.perf_counter()
             result = subprocess.run([capweekly, "build", *extra, "--out", out, "--timings"],
                                     cwd=ROOT, capture_output=True, text=True, check=True)
@@ -104,6 +133,9 @@ def main() -> None:
 
     print(f"capweekly build {' '.join(extra)}  ({args.runs} runs)")
     print(f"  whole process     {_stats(walls)}")
+    if peers:
+        print(f"  QuantStats html   {_stats(peers)}")
+        print(f"  ratio (medians)   {statistics.median(walls) / statistics.median(peers):.2f}x QuantStats' time")
     print(f"  capweekly --help  {_stats(startup)}")
     print(f"  python + imports  {_stats(imports)}")
     for name, values in stages.items():
