@@ -652,6 +652,7 @@ def test_a_real_week_prints_breadth_figures_and_the_chart(real, market_dir, tmp_
     assert doc["fact_check"]["passed"], doc["fact_check"]["flags"]
 
 
+@pytest.mark.history
 def test_fact_check_passes_every_week_2016_to_2025_with_real_breadth(real, no_length_budget):
     from generator.history import history_report, run_history
 

@@ -288,6 +288,7 @@ def _variants_flags(env, s, m, doc, rendered: list[Rendered]) -> list[str]:
     return problems
 
 
+@pytest.mark.history
 def test_fact_check_passes_over_real_weeks_2010_2025(real):
     """About 85 real weeks spread over 2010-2025 (every tenth), plus the hand-picked ones: no flag on a
     crowding sentence, in any of its phrasings, and the gauges take every side over the history."""

@@ -22,6 +22,8 @@ from generator.history import history_report, run_history, stance_changes_per_ye
 from generator.metrics.stance import LABELS, ORDER
 from tests.conftest import rotating_phrasings
 
+pytestmark = pytest.mark.history
+
 
 @pytest.fixture(scope="module")
 def real_weeks(settings, market_dir):
