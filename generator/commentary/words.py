@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import os
+import weakref
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -77,6 +78,20 @@ def phrasing(key: str, count: int, week: int) -> int:
 PHRASING_ENV = "CAPWEEKLY_PHRASING"
 
 
+# A words template's module (its macros, bound to the names) is the same every week for the same template and
+# names: made once per process, not once per issue (a whole-history run speaks 1,300 weeks). Keyed by the
+# compiled template, so a template edited under `preview` (recompiled into a new object) is made afresh.
+_MODULES: "weakref.WeakKeyDictionary[Any, dict[tuple, Any]]" = weakref.WeakKeyDictionary()
+
+
+def _module(template, names: Mapping[str, Any]):
+    key = tuple(sorted(names.items()))
+    made = _MODULES.setdefault(template, {})
+    if key not in made:
+        made[key] = template.make_module(dict(names))
+    return made[key]
+
+
 class _Speaker:
     def __init__(self, env, names: Mapping[str, Any], week: int = 0):
         self.env, self.names, self.week, self.modules = env, names, week, {}
@@ -87,7 +102,7 @@ class _Speaker:
         module = self.modules.get(section)
         if module is None:
             template = self.env.get_template(f"words/{section.replace('-', '_')}.html")
-            module = self.modules[section] = template.make_module(dict(self.names))
+            module = self.modules[section] = _module(template, self.names)
         return module
 
     def macro(self, section: str, key: str):
