@@ -81,6 +81,25 @@ def market_of(*histories: TickerHistory, source: str = "csv") -> MarketData:
     return MarketData(source, "test data", {h.ticker: h for h in histories})
 
 
+def metrics_with(m, **changes):
+    """`m` (a Metrics, or any frozen dataclass) with fields replaced; a nested field is named with "__":
+    `metrics_with(m, risk__vix_level=31.0, events__vix_high=31.0)`. Rule tests make one metrics run and give
+    it the gauges of the week they need, instead of building a market for every case."""
+    from dataclasses import replace
+
+    nested: dict[str, dict] = {}
+    flat = {}
+    for path, value in changes.items():
+        head, _, rest = path.partition("__")
+        if rest:
+            nested.setdefault(head, {})[rest] = value
+        else:
+            flat[head] = value
+    for head, inner in nested.items():
+        flat[head] = metrics_with(flat.get(head, getattr(m, head)), **inner)
+    return replace(m, **flat)
+
+
 def write_csv(folder: Path, ticker: str, text: str) -> Path:
     path = folder / f"{ticker}.csv"
     path.write_text(text, encoding="utf-8")

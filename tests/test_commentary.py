@@ -1,7 +1,6 @@
 """Rules pick different sentences when the numbers differ, and the rendered words say so."""
 
 import re
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,7 @@ from generator.pipeline import cut_at, pick_session
 from generator.render.context import ChartView, build_context, context_fields_help
 from generator.render.environment import make_environment
 from generator.render.html import render_html
-from tests.conftest import history, market_of
+from tests.conftest import history, market_of, metrics_with
 
 SESSIONS = pd.bdate_range("2022-01-03", "2024-07-12")
 
@@ -124,16 +123,22 @@ def test_names_are_escaped(settings):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
 
-def _with_levels(settings, link=None, **levels):
+@pytest.fixture(scope="module")
+def mixed(settings):
+    """One metrics run (the mixed scenario) that the rule tests below give each case's gauges."""
+    m, _, _ = _render(settings, "mixed", 0.01)
+    return m
+
+
+def _with_levels(settings, m, link=None, **levels):
     from generator.metrics import Level
     from generator.metrics.cross import RateSensitivity
 
-    m, _, _ = _render(settings, "mixed", 0.01)
     made = {t: Level(t, value, changes, t.startswith("^T") or t.startswith("^I"))
             for t, (value, changes) in levels.items()}
-    m = replace(m, levels=made)
+    m = metrics_with(m, levels=made)
     if link is not None:   # the year's correlation of the pair's weekly relative return with the 10-year's change
-        m = replace(m, rate_sensitivity=RateSensitivity(52, 52, link, link * 0.1))
+        m = metrics_with(m, rate_sensitivity=RateSensitivity(52, 52, link, link * 0.1))
     return write_commentary(m, settings)
 
 
@@ -145,8 +150,8 @@ def _with_levels(settings, link=None, **levels):
     ({"1w": 0.0001, "4w": 0.0010, "13w": 0.0040}, None, ["ten_rising"]),
     ({"1w": 0.0009, "4w": 0.0001, "13w": 0.0010}, None, ["ten_steady", "ten_week_up_steady"]),
 ])
-def test_rates_rule(settings, changes, link, keys):
-    c = _with_levels(settings, link=link, **{"^TNX": (0.042, changes)})
+def test_rates_rule(settings, mixed, changes, link, keys):
+    c = _with_levels(settings, mixed, link=link, **{"^TNX": (0.042, changes)})
     assert [k for k in c.keys("rates") if k.startswith("ten_")] == keys
 
 
@@ -158,12 +163,11 @@ def test_rates_rule(settings, changes, link, keys):
     (31.0, 0.3, 0.001, ["vix_stressed_but_lower", "fx_week"]),
     (18.0, 0.5, 0.004, ["nothing_alarming", "vix_rank_higher_named", "fx_week"]),
 ])
-def test_risks_rule(settings, vix, pct, yen_week, expected):
-    m, _, _ = _render(settings, "mixed", 0.01)
-    risk = replace(m.risk, vix_level=vix, vix_percentile_1y=pct, fx_level=158.2, fx_week=yen_week,
-                   yen_rally=yen_week <= settings.risk.yen_rally_week)
-    events = replace(m.events, vix_high=vix, vix_spike=False, fx_from_peak=yen_week)
-    c = write_commentary(replace(m, risk=risk, events=events), settings)
+def test_risks_rule(settings, mixed, vix, pct, yen_week, expected):
+    m = metrics_with(mixed, risk__vix_level=vix, risk__vix_percentile_1y=pct, risk__fx_level=158.2,
+                     risk__fx_week=yen_week, risk__yen_rally=yen_week <= settings.risk.yen_rally_week,
+                     events__vix_high=vix, events__vix_spike=False, events__fx_from_peak=yen_week)
+    c = write_commentary(m, settings)
     assert [s.key for s in c.sections["risks"][0] if not s.key.startswith("into_risks")] == expected
 
 
@@ -173,16 +177,15 @@ def test_risks_rule(settings, vix, pct, yen_week, expected):
     ((1, -1, 0, 0, 0, 0), ("case_for_one", "trend_up", ""), ("case_against_one", "averages_down", "")),
     ((0, 0, 0, 0, 0, 0), ("case_for_none", "", ""), ("case_against_none", "", "")),
 ])
-def test_the_case_for_and_against_names_each_sides_strongest_items(settings, points, for_side, against_side):
+def test_the_case_for_and_against_names_each_sides_strongest_items(settings, mixed, points, for_side, against_side):
     """Each side of the weighing names its two strongest tests (strength: the figure against its scale in
     generator.commentary.argument.STRENGTH_SCALE), or says it has none."""
     from generator.metrics.stance import StanceTest
 
-    m, _, _ = _render(settings, "mixed", 0.01)
     # rates: +1 for small caps is a fall in the yield
     tests = tuple(StanceTest(t.name, 0.01 * p * (-1 if t.name == "rates" else 1), p)
-                  for t, p in zip(m.stance.tests, points))
-    m = replace(m, stance=replace(m.stance, tests=tests, risk_flags=()), ratios={})
+                  for t, p in zip(mixed.stance.tests, points))
+    m = metrics_with(mixed, stance__tests=tests, stance__risk_flags=(), ratios={})
     c = write_commentary(m, settings)
     weighing = c.sections["positioning"][0]
     found = [(s.key, s.extra["a"], s.extra["b"]) for s in weighing if s.key.startswith("case_")]
