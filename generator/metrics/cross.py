@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from generator.metrics.indicators import weekly_last
-from generator.metrics.series import inner_join, weekly_changes
+from generator.metrics.series import aligned, inner_join, weekly_changes
 
 QUADRANTS = {(True, True): "leading", (True, False): "weakening", (False, False): "lagging", (False, True): "improving"}
 
@@ -49,18 +49,18 @@ class SectorPoint:
 
 def sector_point(price: pd.Series, benchmark: pd.Series, session: pd.Timestamp, ticker: str,
                  tail_weeks: int = 5) -> SectorPoint | None:
-    joined = inner_join(price, benchmark).loc[:session]
-    if len(joined) < 260:
+    index, va, vb = aligned(price, benchmark, session)
+    if len(index) < 260:
         return None
     # The tail (5 weekly points of a 200-session average plus 4-week momentum) needs ~230 sessions;
     # with 400 the values match a full-history computation to floating-point rounding (~1e-16; pandas'
     # rolling mean keeps a running sum, so its last bit depends on where it starts).
-    ratio = joined.iloc[-400:, 0] / joined.iloc[-400:, 1]
+    ratio = pd.Series(va[-400:] / vb[-400:], index=index[-400:])
     trend = ratio / ratio.rolling(200, min_periods=200).mean() - 1
     weekly = weekly_last(ratio)
     momentum = weekly.pct_change(4)
     points = pd.concat([weekly_last(trend), momentum], axis=1).dropna().iloc[-tail_weeks:]
-    if points.empty or points.index[-1] != joined.index[-1]:
+    if points.empty or points.index[-1] != index[-1]:
         return None
     t, m = float(points.iloc[-1, 0]), float(points.iloc[-1, 1])
     tail = tuple((d.date(), float(a), float(b)) for d, (a, b) in zip(points.index, points.to_numpy()))

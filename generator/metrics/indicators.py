@@ -54,8 +54,13 @@ def weekly_last(series: pd.Series) -> pd.Series:
     """The value at each week's last session, indexed by that session (the index is sorted)."""
     if series.empty:
         return series
-    weeks = week_numbers(series.index)
+    return series.take(week_ends(series.index))
+
+
+def week_ends(index: pd.DatetimeIndex) -> np.ndarray:
+    """The positions of each week's last session in a sorted, non-empty session index."""
+    weeks = week_numbers(index)
     last = np.empty(len(weeks), dtype=bool)
     last[:-1] = weeks[1:] != weeks[:-1]
     last[-1] = True
-    return series.take(np.flatnonzero(last))
+    return np.flatnonzero(last)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from generator.metrics.indicators import weekly_last
+from generator.metrics.indicators import week_ends
 from generator.metrics.periods import week_start
-from generator.metrics.series import inner_join
+from generator.metrics.series import aligned
 
 # Too few earlier weeks to rank against: no rarity.
 MIN_WEEKS = 52
@@ -21,15 +21,16 @@ MIN_WEEKS = 52
 
 def relative_week_rarity(a: pd.Series, b: pd.Series, session: pd.Timestamp) -> float | None:
     """The share of earlier weeks in which `a`'s weekly return less `b`'s was smaller in size than this week's;
-    None with fewer than MIN_WEEKS earlier weeks or no week-end this week."""
-    both = inner_join(a, b).loc[:session]
-    if both.empty:
+    None with fewer than MIN_WEEKS earlier weeks or no week-end this week. On arrays: a whole-history run asks
+    this of every sector every week."""
+    index, va, vb = aligned(a, b, session)
+    if not len(index):
         return None
-    ends = weekly_last(both)
-    if len(ends) < MIN_WEEKS + 2 or ends.index[-1] < pd.Timestamp(week_start(session.date())):
+    ends = week_ends(index)
+    if len(ends) < MIN_WEEKS + 2 or index[ends[-1]] < pd.Timestamp(week_start(session.date())):
         return None
-    weekly = ends.pct_change().dropna()
-    spread = (weekly.iloc[:, 0] - weekly.iloc[:, 1]).to_numpy()
+    ea, eb = va[ends], vb[ends]
+    spread = (ea[1:] / ea[:-1] - 1) - (eb[1:] / eb[:-1] - 1)
     earlier, now = np.abs(spread[:-1]), abs(spread[-1])
     if len(earlier) < MIN_WEEKS:
         return None
