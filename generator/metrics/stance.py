@@ -394,7 +394,8 @@ def _breadth_change(market: MarketData, settings: Settings, ends: pd.DatetimeInd
 
 
 def _stress(market: MarketData, settings: Settings, ends: pd.DatetimeIndex) -> np.ndarray:
-    """signals.week_stress for every week end: the large cap down `stress_week_drop` or a VIX spike."""
+    """Market-wide stress in every week (generator.metrics.events): the large cap down `stress_week_drop` or more
+    over the week, or a VIX spike."""
     risk, t = settings.risk, settings.tickers
     large = market[settings.pair.large].total_return
     at = large.index.get_indexer(ends)
