@@ -46,7 +46,7 @@ starts `history_weeks + LEAD_WEEKS` weeks before the issue's week, from that wee
 is a trailing figure, so a table of the whole history read at a week equals the table of the data cut at
 that week (the one input a whole-history array could see ahead, a breadth member's open gap, is read as the
 cut data gives it: `_breadth_change`). A build and a whole-history run compute the table once and pass it to
-`compute_metrics`; the published call (`StanceTable.stance`, `StanceTable.history`) and the track record
+`compute_metrics`; the published call and its history (`StanceTable.history`) and the track record
 (generator/metrics/track.py) both read it. Only the "recent failures" flag is the issue's own: it counts the
 failed breakouts the issue's breakout history knows.
 """
@@ -285,14 +285,11 @@ class StanceTable:
         return _stance(level, reason, int(self.score[k]), self.values[k], self.points[k],
                        warning_flags(self.values[k], week_flags, recent >= 2))
 
-    def stance(self, session: pd.Timestamp, failed: Sequence[date] = ()) -> Stance:
-        """The published stance of the issue of `session`'s week; `failed`: the end dates of the failed
-        breakouts its breakout history knows."""
-        return self.history(session, 1, failed)[-1][1]
-
     def history(self, session: pd.Timestamp, weeks: int,
                 failed: Sequence[date] = ()) -> list[tuple[StanceWeek, Stance]]:
-        """The last `weeks` weeks of the steadied path the issue of `session`'s week prints, oldest first."""
+        """The last `weeks` weeks of the steadied path the issue of `session`'s week prints, oldest first: each
+        week's StanceWeek and published Stance (the last is the issue's call). `failed`: the end dates of the
+        failed breakouts the issue's breakout history knows (the "recent_failures" flag)."""
         k = self.row(session)
         span = self.levels.shape[1]
         out = []
