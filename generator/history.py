@@ -24,7 +24,7 @@ from generator.commentary.words import previous_headline, write_words
 from generator.data.model import MarketData, cut_at
 from generator.metrics import compute_metrics
 from generator.metrics.indicators import weekly_last
-from generator.metrics.track import record_calls
+from generator.metrics.stance import StanceTable, stance_table
 from generator.render.environment import make_environment
 from generator.settings import Settings
 
@@ -72,14 +72,15 @@ def week_sessions(market: MarketData, settings: Settings, start: date, end: date
     return list(ends)
 
 
-def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp]) -> list[WeekResult]:
+def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp],
+         calls: StanceTable) -> list[WeekResult]:
 
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     out: list[WeekResult] = []
-    before = previous_headline(market, settings, env, sessions[0]) if sessions else None
+    before = previous_headline(market, settings, env, sessions[0], calls=calls) if sessions else None
     for session in sessions:
         cut = cut_at(market, session)
-        m = compute_metrics(cut, settings, session)
+        m = compute_metrics(cut, settings, session, calls)
         _, w, doc = write_words(m, cut, settings, env, previous_headline=before)
         texts = tuple(r.text for r in w.rendered)
         out.append(WeekResult(session.date(), w.headline, m.stance.key, m.stance_history[-1].raw_key, w.flags,
@@ -143,16 +144,16 @@ def run_history(market: MarketData, settings: Settings, start: date, end: date |
                 jobs: int = 1) -> list[WeekResult]:
     """Every week whose last session is in [start, end], oldest first."""
     sessions = week_sessions(market, settings, start, end)
-    record_calls(market, settings)  # the track record's calls, once for every week and every forked worker
+    calls = stance_table(market, settings)  # the stance's weekly calls, once for every week and forked worker
     jobs = max(1, min(jobs, len(sessions) // 20 or 1))
     if jobs == 1 or not hasattr(os, "fork"):
-        return _run(market, settings, sessions)
+        return _run(market, settings, sessions, calls)
     import multiprocessing
 
     size = -(-len(sessions) // jobs)
     chunks = [sessions[i:i + size] for i in range(0, len(sessions), size)]
     global _JOB
-    _JOB = (market, settings)
+    _JOB = (market, settings, calls)
     with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
         parts = pool.map(_chunk, chunks)
     return [week for part in parts for week in part]
@@ -162,8 +163,8 @@ _JOB = None
 
 
 def _chunk(sessions):
-    market, settings = _JOB
-    return _run(market, settings, sessions)
+    market, settings, calls = _JOB
+    return _run(market, settings, sessions, calls)
 
 
 def stance_changes_per_year(weeks: list[WeekResult], raw: bool = False) -> dict[int, int]:

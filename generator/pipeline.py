@@ -34,6 +34,7 @@ from generator.errors import DataError
 from generator.formats import longdate
 from generator.metrics import compute_metrics
 from generator.metrics.document import dump_metrics
+from generator.metrics.stance import issue_table
 from generator.metrics.periods import resolve_session
 from generator.notes import load_note
 from generator.parallel import helper, inline
@@ -109,12 +110,13 @@ def build_issue(settings: Settings, *, source: str | None = None, data_dir: str 
     clock.lap("load")
     session = pick_session(market, settings, as_of)
     full_market, market = market, cut_at(market, session)
-    metrics = compute_metrics(market, settings, session)
+    calls = issue_table(full_market, market, settings, session)  # the stance's weekly calls, for both weeks' metrics
+    metrics = compute_metrics(market, settings, session, calls)
     note = load_note(settings.resolve(settings.notes_dir) if settings.notes_dir else None, metrics.as_of,
                      settings.notes.allowed_image_hosts)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
-    before = previous_headline(full_market, settings, env, session,
+    before = previous_headline(full_market, settings, env, session, calls=calls,
                                published=lambda day: published_headline(out, day, market.source))
     commentary, words, doc = write_words(metrics, market, settings, env, note=note, previous_headline=before)
     clock.lap("metrics")

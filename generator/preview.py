@@ -124,6 +124,7 @@ class Preview:
         from generator.metrics import compute_metrics
         from generator.notes import load_note
         from generator.data import cut_at
+        from generator.metrics.stance import issue_table
         from generator.pipeline import pick_session
         from generator.settings import load_settings
 
@@ -132,9 +133,10 @@ class Preview:
                              offline=self.options["offline"])
         session = pick_session(market, settings, self.options["as_of"])
         full, cut = market, cut_at(market, session)
-        metrics = compute_metrics(cut, settings, session)
+        calls = issue_table(full, cut, settings, session)
+        metrics = compute_metrics(cut, settings, session, calls)
         env = self._env(settings)
-        before = previous_headline(full, settings, env, session)
+        before = previous_headline(full, settings, env, session, calls=calls)
         note = load_note(self._notes(settings), metrics.as_of, settings.notes.allowed_image_hosts)
         commentary, _, _ = write_words(metrics, cut, settings, env, note=note, previous_headline=before)
         charts = self.folder / "charts"

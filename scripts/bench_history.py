@@ -29,7 +29,7 @@ import generator.metrics.indicators as indicators  # noqa: E402
 import generator.metrics.series as series  # noqa: E402
 from generator.data import load_prices  # noqa: E402
 from generator.history import _run, week_sessions  # noqa: E402
-from generator.metrics.track import record_calls  # noqa: E402
+from generator.metrics.stance import stance_table  # noqa: E402
 from generator.settings import load_settings  # noqa: E402
 
 
@@ -80,11 +80,11 @@ def main() -> None:
     args = ap.parse_args()
     settings = load_settings(ROOT / "tests" / "fixtures" / "settings.yaml")
     market = load_prices(settings, "csv", args.data_dir)
-    record_calls(market, settings)
+    calls = stance_table(market, settings)
     sessions = week_sessions(market, settings, date(2001, 1, 1), None)
     step = max(1, len(sessions) // args.weeks)
     weeks = sessions[::step][:args.weeks]   # spread over every era
-    _run(market, settings, weeks[:2])        # warm
+    _run(market, settings, weeks[:2], calls)        # warm
     fast, slow = [], []
     for round_ in range(args.rounds):
         # each arm on a fresh copy of the market (no index a previous arm already hashed), in alternating order
@@ -92,7 +92,7 @@ def main() -> None:
             fresh = load_prices(settings, "csv", args.data_dir)
             with pandas_baseline() if arm == "slow" else contextlib.nullcontext():
                 start = time.perf_counter()
-                words = [w.sentences for w in _run(fresh, settings, weeks)]
+                words = [w.sentences for w in _run(fresh, settings, weeks, calls)]
                 (slow if arm == "slow" else fast).append((time.perf_counter() - start) / len(weeks))
             if round_ == 0 and arm == "fast":
                 reference = words

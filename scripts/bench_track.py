@@ -4,9 +4,9 @@ record as known at one week, and what it adds to a build.
     .venv/bin/python scripts/bench_track.py [--runs 5] [--data-dir ../shared/data/market]
         [--breadth-dir ../shared/data/breadth] [--as-of 2024-07-12]
 
-1. `compute_calls` over all history (every week's raw and published call), with and without the breadth
-   universe's members; `record_calls` read back from the disk cache (memory cleared) and from memory.
-2. `track_at` for one week (the cost every week of a `capweekly factcheck` history run pays), over 50 weeks
+1. `stance.compute_table` over all history (every week's readings, raw and published call), with and without
+   the breadth universe's members; `stance_table` read back from the disk cache.
+2. `record_at` for one week (the cost every week of a `capweekly factcheck` history run pays), over 50 weeks
    spread across the history, and that cost times the history's weeks.
 3. What a build adds: `compute_metrics` with the record against the same call with the record switched off,
    and drawing the track-record chart (SVG and PNG).
@@ -58,7 +58,7 @@ def main() -> None:
     from generator.data import load_prices
     from generator.history import week_sessions
     import generator.metrics as metrics_module
-    from generator.metrics import compute_metrics, track
+    from generator.metrics import compute_metrics, stance, track
     from generator.pipeline import cut_at, pick_session
     from generator.settings import load_settings
 
@@ -75,25 +75,19 @@ def main() -> None:
     plain = settings_with()
     with_members = settings_with(data_dir=args.breadth_dir) if Path(args.breadth_dir).is_dir() else None
     market = load_prices(plain, "csv", args.data_dir)
-    print(f"data: {args.data_dir}, {len(track.compute_calls(market, plain).ends)} weeks; runs: {args.runs}")
+    print(f"data: {args.data_dir}, {len(stance.compute_table(market, plain).ends)} weeks; runs: {args.runs}")
 
     print("1. the full record")
-    _line("compute_calls, no breadth members", _timed(lambda: track.compute_calls(market, plain), args.runs))
+    _line("compute_table, no breadth members", _timed(lambda: stance.compute_table(market, plain), args.runs))
     if with_members is not None:
         full = load_prices(with_members, "csv", args.data_dir)
         print(f"   breadth members with data: {len(full.members.tickers) if full.members else 0}")
-        _line("compute_calls, with breadth members", _timed(lambda: track.compute_calls(full, with_members),
+        _line("compute_table, with breadth members", _timed(lambda: stance.compute_table(full, with_members),
                                                             args.runs))
     else:
         full, with_members = market, plain
-    track.record_calls(full, with_members)                            # writes the disk cache
-
-    def from_disk():
-        track._MEMORY.clear()
-        track.record_calls(full, with_members)
-
-    _line("record_calls from the disk cache (memory cleared)", _timed(from_disk, args.runs))
-    _line("record_calls from memory", _timed(lambda: track.record_calls(full, with_members), args.runs))
+    table = stance.stance_table(full, with_members)                   # writes the disk cache
+    _line("stance_table from the disk cache", _timed(lambda: stance.stance_table(full, with_members), args.runs))
     fresh = lambda: type(full)(full.source, full.description, full.histories, full.retrieved_at,  # noqa: E731
                                full.missing, full.notes, full.expected_session, full.members).fingerprint()
     _line("the data hash of the full market (once per process)", _timed(fresh, args.runs))
@@ -101,31 +95,35 @@ def main() -> None:
     print("2. the record as known at one week")
     weeks = week_sessions(full, with_members, pd.Timestamp("2001-06-01").date(), None)
     sample = weeks[:: max(1, len(weeks) // 50)]
-    per_week = _timed(lambda: [track.track_at(full, with_members, w) for w in sample], args.runs)
+    sessions = metrics_module.pair_ratio(full, with_members.pair.small, with_members.pair.large).index
+    per_week = _timed(lambda: [track.record_at(table, track.pair_prices(full, with_members, sessions), w)
+                               for w in sample], args.runs)
     per_week = (per_week[0] / len(sample), per_week[1] / len(sample))
-    _line(f"track_at, one week (mean over {len(sample)} weeks)", per_week)
+    _line(f"record_at, one week (mean over {len(sample)} weeks)", per_week)
     _line(f"   x {len(weeks)} weeks of a history run", (per_week[0] * len(weeks), per_week[1] * len(weeks)),
           scale=1, unit="s ")
 
     print("3. what a build adds")
     session = pick_session(full, with_members, pd.Timestamp(args.as_of).date())
     cut = cut_at(full, session)
-    original = metrics_module.track_at
-    compute_metrics(cut, with_members, session)                       # warm: imports, the full record
+    original = metrics_module.record_at
+    table = stance.stance_table(full, with_members) if stance.stance_table(full, with_members).covers(session) \
+        else stance.stance_table(cut, with_members)
+    compute_metrics(cut, with_members, session, table)                # warm: imports
     on, off = [], []
     for _ in range(args.runs):                                        # interleaved, so load hits both alike
-        on.append(_timed(lambda: compute_metrics(cut, with_members, session), 1))
-        metrics_module.track_at = lambda *a, **k: None
+        on.append(_timed(lambda: compute_metrics(cut, with_members, session, table), 1))
+        metrics_module.record_at = lambda *a, **k: None
         try:
-            off.append(_timed(lambda: compute_metrics(cut, with_members, session), 1))
+            off.append(_timed(lambda: compute_metrics(cut, with_members, session, table), 1))
         finally:
-            metrics_module.track_at = original
+            metrics_module.record_at = original
     median = lambda pairs: (statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs))  # noqa
     with_track, without = median(on), median(off)
     _line("compute_metrics with the record", with_track)
     _line("compute_metrics without it", without)
     _line("   added", (with_track[0] - without[0], with_track[1] - without[1]))
-    m = compute_metrics(cut, with_members, session)
+    m = compute_metrics(cut, with_members, session, table)
     names = (with_members.pair.small_name, with_members.pair.large_name)
     _line("track-record chart (SVG + PNG)", _timed(lambda: draw_track_record(m, names, ChartOutput(folder / "charts")),
                                                    args.runs))

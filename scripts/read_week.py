@@ -26,6 +26,7 @@ from generator.commentary.factcheck import plain  # noqa: E402
 from generator.commentary.words import previous_headline, write_words  # noqa: E402
 from generator.data import load_prices  # noqa: E402
 from generator.metrics import compute_metrics  # noqa: E402
+from generator.metrics.stance import issue_table  # noqa: E402
 from generator.pipeline import cut_at, pick_session  # noqa: E402
 from generator.render.environment import builtin_templates_dir, make_environment  # noqa: E402
 from generator.settings import load_settings  # noqa: E402
@@ -70,9 +71,10 @@ def main() -> None:
     for day in args.dates:
         session = pick_session(market, settings, date.fromisoformat(day))
         cut = cut_at(market, session)
-        m = compute_metrics(cut, settings, session)
+        calls = issue_table(market, cut, settings, session)
+        m = compute_metrics(cut, settings, session, calls)
         _, w, _ = write_words(m, cut, settings, env,
-                              previous_headline=previous_headline(market, settings, env, session))
+                              previous_headline=previous_headline(market, settings, env, session, calls=calls))
         print(f"=== week ending {m.as_of} ===\n# {w.headline}\n")
         if w.brief:
             print("The week in brief:\n" + "\n".join(f"- {plain(b)}" for b in w.brief) + "\n")

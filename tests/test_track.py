@@ -16,9 +16,11 @@ import yaml
 from generator.data import load_prices
 from generator.data.model import MarketData, TickerHistory
 from generator.metrics import compute_metrics, pair_ratio
-from generator.metrics import track
-from generator.metrics.signals import build_signals, stance_at
-from generator.metrics.stance import ORDER, decide_stance, held_at
+from generator.metrics import stance, track
+from generator.metrics.signals import build_signals, risk_at
+from generator.metrics.periods import last_on_or_before, weeks_target
+from generator.metrics.series import change_since, value_at
+from generator.metrics.stance import ORDER, REASONS, TESTS, WEEK_FLAGS, decide_stance, held_level, held_reason
 from generator.pipeline import cut_at
 from generator.settings import load_settings
 from tests.conftest import MARKET_DIR, ROOT, SETTINGS
@@ -61,40 +63,83 @@ def _session(market, settings, day: str) -> pd.Timestamp:
     return index[index.searchsorted(pd.Timestamp(day), side="right") - 1]
 
 
-def test_held_level_is_held_at_for_every_combination():
-    base = decide_stance(0.1, 0.1, 0.1, 0.1)
+@pytest.fixture(scope="module")
+def table(real):
+    """The stance table of the whole real history, computed once for the module."""
+    settings, market = real
+    return stance.compute_table(market, settings)
+
+
+def _prices(market: MarketData, settings) -> track.Prices:
+    return track.pair_prices(market, settings, pair_ratio(market, settings.pair.small, settings.pair.large).index)
+
+
+def test_the_steadying_follows_the_stated_rules_on_every_combination():
+    """held_level and held_reason against the module doc's rules, written out case by case: an upgrade waits
+    for a second week of the raw rules (and never comes in a stress week); a downgrade of two steps, in a stress
+    week or after last week's raw rules already called lower comes at once, a first one-step call waits."""
     for now, before, held, stress in itertools.product(range(3), range(3), range(3), (False, True)):
-        raw = replace(base, key=ORDER[now])
-        expected = ORDER.index(held_at(raw, ORDER[before], ORDER[held], stress).key)
-        got = track.held_level(np.array([now]), np.array([before]), np.array([held]), np.array([stress]))
-        assert int(got[0]) == expected, (now, before, held, stress)
+        if now == held:
+            expected, why = held, None
+        elif now > held:
+            expected = held if stress or before <= held else min(now, before)
+            why = None if expected == now else "stress" if stress else "confirm"
+        else:
+            expected = now if stress or held - now >= 2 or before < held else held
+            why = None if expected == now else "confirm_downgrade"
+        args = [np.array([v]) for v in (now, before, held, stress)]
+        level = held_level(*args)
+        assert int(level[0]) == expected, (now, before, held, stress)
+        assert REASONS[int(held_reason(args[0], args[2], args[3], level)[0])] == why, (now, before, held, stress)
 
 
-def test_raw_calls_are_stance_at_for_every_week(real):
-    """The array computation of the six tests gives what stance_at gives, week by week, over all history."""
+def _readings(signals, settings, end: pd.Timestamp) -> list[float | None]:
+    """The six readings at one week end from the daily signal series, one scalar at a time (what the rules
+    read before they were one table)."""
+    from generator.metrics.breadth import breadth_change_4w
+
+    day = end.date()
+    value, long_avg, short_avg = (value_at(x, end) for x in (signals.ratio, signals.sma_long, signals.sma_short))
+    rate = None
+    at = last_on_or_before(signals.long_yield.index, day) if signals.long_yield is not None else None
+    if at is not None and at >= end - pd.Timedelta(days=7):
+        rate = change_since(signals.long_yield, at, weeks_target(day, 13), absolute=True)
+    return [value / long_avg - 1 if value and long_avg else None,
+            short_avg / long_avg - 1 if short_avg and long_avg else None,
+            change_since(signals.ratio, end, weeks_target(day, 13)),
+            change_since(signals.ratio, end, weeks_target(day, 52)),
+            breadth_change_4w(signals.breadth, end, settings.breadth.min_members), rate]
+
+
+def test_the_table_reads_what_the_daily_series_give_for_every_week(real, table):
+    """Every week's six readings, its points, score and raw stance, and its risk flags are what the daily
+    signal series give one week at a time, to the last bit, over all history."""
     settings, market = real
     assert (market.members is not None) == (BREADTH_DIR / "PROVENANCE.md").is_file()
-    calls = track.compute_calls(market, settings)
     ratio = pair_ratio(market, settings.pair.small, settings.pair.large)
     signals = build_signals(market, settings, ratio)
     # build_signals keeps breadth for recent weeks only: check the breadth weeks with a full breadth history
     from generator.metrics.breadth import member_history
     signals = replace(signals, breadth=member_history(market.members, market[settings.pair.large].total_return,
                                                       settings.lookbacks.reference_high_year,
-                                                      settings.breadth.min_members, weeks=len(calls.ends) + 60))
-    expected = np.array([ORDER.index(stance_at(signals, settings, end, None).key) for end in calls.ends])
-    assert len(calls.ends) > 1200
-    assert (expected == calls.raw).all(), calls.ends[np.flatnonzero(expected != calls.raw)][:5]
-
-
-def test_each_call_is_the_stance_the_issue_of_that_week_published(real):
-    settings, market = real
-    calls = track.compute_calls(market, settings)
-    for day in ERAS:
-        session = _session(market, settings, day)
-        published = compute_metrics(cut_at(market, session), settings, session).stance.key
-        i = int(calls.ends.get_loc(session))
-        assert ORDER[calls.published[i]] == published, day
+                                                      settings.breadth.min_members, weeks=len(table.ends) + 60))
+    assert len(table.ends) > 1200 and table.levels.shape == (len(table.ends), settings.stance.history_weeks + 8)
+    counts = dict.fromkeys(ORDER, 0)
+    for k, end in enumerate(table.ends):
+        readings = _readings(signals, settings, end)
+        got = [None if np.isnan(v) else float(v) for v in table.values[k]]
+        assert got == readings, (end, got, readings)
+        risk = risk_at(signals, settings, end)
+        flags = [f for f, on in (("stretched", risk.stretched), ("vix_stressed", risk.vix_level is not None
+                                  and risk.vix_level >= settings.risk.vix_stressed), ("yen_rally", risk.yen_rally))
+                 if on]
+        assert [f for f, on in zip(WEEK_FLAGS, table.flags[k]) if on] == flags, end
+        alone = decide_stance(*readings, rate_band=settings.stance.rate_band)
+        assert (ORDER[table.raw[k]], int(table.score[k])) == (alone.key, alone.score), end
+        assert [t.points for t in alone.tests] == table.points[k].tolist(), end
+        counts[alone.key] += 1
+    assert min(counts.values()) > 100, counts       # every stance is called in the real history
+    assert np.isfinite(table.values[:, TESTS.index("breadth")]).sum() > 400
 
 
 def _record_dict(r: track.TrackRecord) -> dict:
@@ -104,30 +149,49 @@ def _record_dict(r: track.TrackRecord) -> dict:
                       r.curve.large.tolist()]}
 
 
-def test_truncating_the_data_after_a_week_changes_nothing_up_to_that_week(real):
-    """The record as known at t from the full data equals the record computed on data that ends at t:
-    calls, forward returns, hit rates, the allocation and its drawdowns, to the last bit."""
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+def test_truncating_the_data_after_a_week_changes_nothing_up_to_that_week(real, table):
+    """The table of the whole data read at week t equals the table computed on data that ends at t (every
+    reading, flag, call and steadied path), so the published call, its history and the record an issue prints
+    are the same either way, to the last bit."""
     settings, market = real
-    full = track.compute_calls(market, settings)
+    full = table
     for day in ("2003-05-16", "2008-10-10", "2013-06-21", "2017-11-10", "2020-03-20", "2024-07-12"):
         session = _session(market, settings, day)
         cut = _alone(market.upto(session))
-        alone = track.compute_calls(cut, settings)
+        alone = stance.compute_table(cut, settings)
         upto = int(full.ends.searchsorted(session, side="right"))
         assert alone.ends.equals(full.ends[:upto]) and alone.first == full.first
-        assert (alone.raw == full.raw[:upto]).all() and (alone.published == full.published[:upto]).all(), day
-        known = track.track_at(market, settings, session, disk=False)
-        fresh = track.record_at(alone, track.pair_prices(cut, settings), session)
+        for name in ("values", "points", "score", "raw", "flags", "stress", "levels", "reasons"):
+            assert _same(getattr(alone, name), getattr(full, name)[:upto]), (day, name)
+        known = track.record_at(full, _prices(market, settings), session)
+        fresh = track.record_at(alone, _prices(cut, settings), session)
         assert _record_dict(known) == _record_dict(fresh), day
         assert known.all.calls > 0 and known.as_of == session.date()
+        m = compute_metrics(cut_at(market, session), settings, session, full)
+        assert m.stance.key == ORDER[full.published[upto - 1]] == ORDER[alone.published[-1]], day
+        assert m.stance == compute_metrics(cut, settings, session, alone).stance, day
 
 
-def test_a_build_reads_the_record_of_the_data_it_was_cut_from(real):
+def test_a_build_reads_the_table_of_the_data_it_is_cut_from(real, table):
+    """At a week's last session a build reads the whole data's table; mid-week that week ends later in the
+    data, so the build reads the table of the data cut at its session, never a fuller week's row."""
     settings, market = real
     session = _session(market, settings, "2013-06-21")
-    m = compute_metrics(cut_at(market, session), settings, session)
-    assert _record_dict(m.track) == _record_dict(track.track_at(_alone(market.upto(session)), settings, session,
-                                                                disk=False))
+    cut = cut_at(market, session)
+    assert stance.issue_table(market, cut, settings, session).ends.equals(table.ends)
+    wednesday = _session(market, settings, "2013-06-19")
+    cut = cut_at(market, wednesday)
+    calls = stance.issue_table(market, cut, settings, wednesday)
+    assert calls.ends[-1] == wednesday and not table.covers(wednesday)
+    with pytest.raises(ValueError, match="no week ending 2013-06-19"):
+        compute_metrics(cut, settings, wednesday, table)
+    m = compute_metrics(cut, settings, wednesday, calls)
+    assert m.stance_history[-1].session == wednesday.date()
+    assert _record_dict(m.track) == _record_dict(track.record_at(table, _prices(market, settings), wednesday))
 
 
 # --- by hand, from the CSVs with plain pandas --------------------------------------------------------------
@@ -151,12 +215,12 @@ def _hand_forward(small, large, days, week_ends, end: pd.Timestamp, weeks: int) 
     return small[leave] / small[enter] - large[leave] / large[enter]
 
 
-def test_forward_returns_and_a_hit_rate_match_a_hand_count(real, by_hand):
+def test_forward_returns_and_a_hit_rate_match_a_hand_count(real, by_hand, table):
     settings, market = real
     small, large, days, week_ends = by_hand
     session = _session(market, settings, "2025-09-26")
-    calls = track.record_calls(market, settings, disk=False)
-    w = track.windows(calls, track.pair_prices(market, settings), session)
+    calls = table
+    w = track.windows(calls, _prices(market, settings), session)
     assert w.ends.equals(week_ends[(week_ends >= w.ends[0]) & (week_ends < pd.Timestamp("2025-09-22"))])
     # three calls: a lean in the 2003 recovery, the call of the 2008 crash week, a call of 2020
     for day, h in (("2003-06-13", 13), ("2008-10-10", 4), ("2020-11-13", 26)):
@@ -164,7 +228,7 @@ def test_forward_returns_and_a_hit_rate_match_a_hand_count(real, by_hand):
         i, n = int(w.ends.get_loc(end)), track.HORIZONS.index(h)
         assert w.forward[n, i] == pytest.approx(_hand_forward(small, large, days, week_ends, end, h), abs=1e-12)
     # the hit rate of "Lean in further" over 13 weeks, counted one call at a time
-    record = track.record_at(calls, track.pair_prices(market, settings), session)
+    record = track.record_at(calls, _prices(market, settings), session)
     count = hits = 0
     for end, key in zip(w.ends, w.keys):
         if ORDER[key] != "lean_further" or week_ends.get_loc(end) + 13 >= len(week_ends) \
@@ -180,14 +244,13 @@ def test_forward_returns_and_a_hit_rate_match_a_hand_count(real, by_hand):
     assert got.rate == pytest.approx(hits / count)
 
 
-def test_the_allocation_matches_a_week_by_week_loop(real, by_hand):
+def test_the_allocation_matches_a_week_by_week_loop(real, by_hand, table):
     """The last 52 weeks' allocation, valued with a plain loop over the weeks and the days."""
     settings, market = real
     small, large, days, week_ends = by_hand
     session = _session(market, settings, "2024-07-12")
-    record = track.track_at(market, settings, session, disk=False)
-    w = track.windows(track.record_calls(market, settings, disk=False), track.pair_prices(market, settings),
-                      session)
+    record = track.record_at(table, _prices(market, settings), session)
+    w = track.windows(table, _prices(market, settings), session)
     recent = w.ends >= pd.Timestamp("2023-07-10")
     value, peak, worst = 1.0, 1.0, 0.0
     points = []
@@ -222,36 +285,34 @@ def _with_bar(market: MarketData, ticker: str, day: str, factor: float) -> Marke
                       market.notes, market.expected_session, market.members)
 
 
-def test_the_cache_is_keyed_by_the_data_hash(real, tmp_path):
+def test_the_cache_is_keyed_by_the_data_hash(real, table, tmp_path):
     settings, market = real
     settings = settings.model_copy(update={"data": settings.data.model_copy(update={"cache_dir": str(tmp_path)})})
-    track._MEMORY.clear()
-    first = track.record_calls(market, settings)
-    assert track.record_calls(market, settings) is first                    # in memory
+    first = stance.stance_table(market, settings)                           # computed, written
     files = list((tmp_path / "track").glob("calls-*.npz"))
-    assert len(files) == 1 and track.cache_key(market, settings) in files[0].name
-    track._MEMORY.clear()
-    again = track.record_calls(market, settings)                            # from disk
-    assert again.ends.equals(first.ends) and (again.published == first.published).all()
+    assert len(files) == 1 and stance.cache_key(market, settings) in files[0].name
+    again = stance.stance_table(market, settings)                           # from disk
+    for name in ("values", "points", "score", "raw", "flags", "stress", "levels", "reasons"):
+        assert _same(getattr(again, name), getattr(table, name)) and _same(getattr(first, name), getattr(table, name))
+    assert again.ends.equals(first.ends) and again.first == first.first
     # one bar changed (a small-cap close in 2009) changes the hash, the calls and the record
     changed = _with_bar(market, settings.pair.small, "2009-03-09", 0.6)
-    assert track.cache_key(changed, settings) != track.cache_key(market, settings)
-    other = track.record_calls(changed, settings)
-    assert other is not first and len(list((tmp_path / "track").glob("calls-*.npz"))) == 2
+    assert stance.cache_key(changed, settings) != stance.cache_key(market, settings)
+    other = stance.stance_table(changed, settings)
+    assert len(list((tmp_path / "track").glob("calls-*.npz"))) == 2
     session = _session(market, settings, "2010-06-25")
-    a, b = (track.track_at(m, settings, session) for m in (market, changed))
+    a, b = (track.record_at(t, _prices(m, settings), session) for t, m in ((first, market), (other, changed)))
     assert _record_dict(a) != _record_dict(b)
     assert a.all.small.max_drawdown > b.all.small.max_drawdown      # the 40% lower close is the deepest point now
     # a damaged cache file is a cache miss, never an error or a wrong record
     files = sorted((tmp_path / "track").glob("calls-*.npz"))
     for f in files:
         f.write_bytes(f.read_bytes()[:100])
-    track._MEMORY.clear()
-    rebuilt = track.record_calls(market, settings)
+    rebuilt = stance.stance_table(market, settings)
     assert rebuilt.ends.equals(first.ends) and (rebuilt.published == first.published).all()
     # a change of the rules' settings is another key too
     looser = settings.model_copy(update={"stance": settings.stance.model_copy(update={"steady": False})})
-    assert track.cache_key(market, looser) != track.cache_key(market, settings)
+    assert stance.cache_key(market, looser) != stance.cache_key(market, settings)
 
 
 def test_breadth_is_read_as_of_each_week_even_when_a_member_gap_is_still_open(real):
@@ -272,7 +333,7 @@ def test_breadth_is_read_as_of_each_week_even_when_a_member_gap_is_still_open(re
         closes[row - 1:row + 1, chosen] = np.nan
     gapped = MarketData(market.source, market.description, market.histories, market.retrieved_at,
                         market.missing, market.notes, market.expected_session, replace(members, closes=closes))
-    got = track._breadth_change(gapped, settings, pd.DatetimeIndex(ends))
+    got = stance._breadth_change(gapped, settings, pd.DatetimeIndex(ends))
     min_members = settings.breadth.min_members
     for end, value in zip(ends, got):
         cut = gapped.upto(end)
@@ -288,7 +349,7 @@ def test_breadth_is_read_as_of_each_week_even_when_a_member_gap_is_still_open(re
 
 # --- the passage -----------------------------------------------------------------------------------------
 
-def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
+def test_the_passage_in_every_phrasing_passes_the_fact_check(real, table):
     """The record, argued, placed at the end of the positioning section: every sentence in each of its three
     phrasings quotes only metrics.json's figures, and its claims hold, across eras."""
     from generator.commentary.factcheck import Rendered, fact_check, plain
@@ -302,7 +363,7 @@ def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
                 "2025-09-26"):
         session = _session(market, settings, day)
         cut = cut_at(market, session)
-        m = compute_metrics(cut, settings, session)
+        m = compute_metrics(cut, settings, session, table)
         c, words, doc = write_words(m, cut, settings, env)
         placed = [s for p in c.sections["positioning"] for s in p if s.words == "track"]
         assert placed and placed[0].key.split("_")[0] in ("young", "base"), day
@@ -321,7 +382,7 @@ def test_the_passage_in_every_phrasing_passes_the_fact_check(real):
     assert {"base_coin", "base_coin__3", "rules__3", "lately_better", "lately_worse__2"} <= seen
 
 
-def test_the_passage_is_short_and_in_our_voice(real):
+def test_the_passage_is_short_and_in_our_voice(real, table):
     """At most 100 words, first person plural, and the figures left to the tables below it."""
     from generator.commentary.words import write_words
     from generator.render.environment import make_environment
@@ -331,14 +392,14 @@ def test_the_passage_is_short_and_in_our_voice(real):
     for day in ("2003-06-06", "2008-10-10", "2013-06-21", "2020-03-20", "2024-07-12", "2025-09-26"):
         session = _session(market, settings, day)
         cut = cut_at(market, session)
-        m = compute_metrics(cut, settings, session)
+        m = compute_metrics(cut, settings, session, table)
         _, words, _ = write_words(m, cut, settings, env)
         text = " ".join(r.text for r in words.rendered if r.sentence.words == "track")
         assert len(text.split()) <= 100, (day, len(text.split()), text)
         assert " our " in f" {text.lower()} " and " we " in f" {text.lower()} ", text
 
 
-def test_each_stance_gets_its_own_base_rate(real):
+def test_each_stance_gets_its_own_base_rate(real, table):
     """Whatever the week's call, the passage quotes the hit rate of that kind of call, not another's."""
     from generator.commentary.track import grade, track_paragraph
     from generator.commentary.rules import _Rules
@@ -346,7 +407,7 @@ def test_each_stance_gets_its_own_base_rate(real):
 
     settings, market = real
     session = _session(market, settings, "2024-07-12")
-    m = compute_metrics(cut_at(market, session), settings, session)
+    m = compute_metrics(cut_at(market, session), settings, session, table)
     for key in ORDER:
         stance = replace(m.stance, key=key, label=LABELS[key])
         sentences = track_paragraph(_Rules(replace(m, stance=stance), settings))
@@ -360,7 +421,7 @@ def test_each_stance_gets_its_own_base_rate(real):
         assert ("stance.key", key) in {(c.path, c.bound) for c in base.claims}, key
 
 
-def test_the_passage_says_what_the_rules_said_at_the_time(real):
+def test_the_passage_says_what_the_rules_said_at_the_time(real, table):
     """The latest scored call is the stance its issue printed; the passage never says what the rules "should"
     have said."""
     settings, market = real
@@ -368,7 +429,7 @@ def test_the_passage_says_what_the_rules_said_at_the_time(real):
     from generator.commentary.words import write_words
     from generator.render.environment import make_environment
 
-    m = compute_metrics(cut_at(market, session), settings, session)
+    m = compute_metrics(cut_at(market, session), settings, session, table)
     _, words, doc = write_words(m, cut_at(market, session), settings, make_environment(None))
     latest = doc["track_record"]["latest"]["13w"]
     # the latest call with 13 weeks behind it is the issue of 14 weeks before, and it is that issue's stance

@@ -339,10 +339,11 @@ def write_words(m, market, settings, env, *, note=None, previous_headline: str |
                     overridden=overridden), doc
 
 
-def previous_headline(market, settings, env, session, *, published=None) -> str | None:
+def previous_headline(market, settings, env, session, *, published=None, calls=None) -> str | None:
     """The headline of the issue for the week before `session`'s (None when there is no such week).
     `published(day)` gives the headline an issue of that week already printed (the build reads it from that
-    issue's metrics.json), which is taken instead of computing that week's metrics and words again."""
+    issue's metrics.json), which is taken instead of computing that week's metrics and words again; `calls`: the
+    stance table the caller computed (generator/metrics/stance.py)."""
     from generator.commentary import write_commentary
     from generator.metrics import compute_metrics
     from generator.metrics.document import metrics_document
@@ -360,7 +361,7 @@ def previous_headline(market, settings, env, session, *, published=None) -> str 
     if told:
         return told
     cut = cut_at(market, before)
-    m = compute_metrics(cut, settings, before)
+    m = compute_metrics(cut, settings, before, calls)
     c = write_commentary(m, settings)
     doc = metrics_document(m, cut, settings)
     say = _Speaker(env, word_names(settings, m), _week_of(doc))

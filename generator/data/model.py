@@ -138,17 +138,7 @@ class MarketData:
         return MarketData(self.source, self.description, kept, self.retrieved_at, self.missing + gone,
                           self.notes, self.expected_session,
                           self.members.upto(session) if self.members is not None else None,
-                          self.cot[self.cot["release"] <= session] if self.cot is not None else None).cut_from(self)
-
-    def cut_from(self, parent: "MarketData") -> "MarketData":
-        """Remember the full data this is a cut of (see `full`); returns self."""
-        self.__dict__["_full"] = parent.full()
-        return self
-
-    def full(self) -> "MarketData":
-        """The data this was cut from (itself when not a cut). Only what is computed once for the whole
-        history and then read as of a session uses it (generator/metrics/track.py), never a week's figures."""
-        return self.__dict__.get("_full", self)
+                          self.cot[self.cot["release"] <= session] if self.cot is not None else None)
 
     def fingerprint(self) -> str:
         """SHA-256 over exactly the rows and columns used, in a stable order (computed once per object)."""
@@ -185,4 +175,4 @@ def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
         return cut
     kept = {t: h for t, h in cut.histories.items() if t not in stale}
     return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale),
-                      cut.notes, cut.expected_session, cut.members, cut.cot).cut_from(market)
+                      cut.notes, cut.expected_session, cut.members, cut.cot)

@@ -14,8 +14,7 @@ import pandas as pd
 
 from generator.data.model import MarketData
 from generator.metrics.periods import PERIODS, period_target, week_start
-from generator.metrics.series import (inner_join, period_returns, running_peak, value_at,
-                                      weekly_changes, year_high)
+from generator.metrics.series import pair_ratio, period_returns, running_peak, value_at, weekly_changes, year_high
 from generator.metrics.breadth import Breadth, breadth_at
 from generator.metrics.crowding import Crowding, crowding_at
 from generator.metrics.cross import Leadership, RateSensitivity, SectorPoint, leadership, rate_sensitivity, sector_point
@@ -24,9 +23,9 @@ from generator.metrics.events import WeekEvents, week_events
 from generator.metrics.news import News, week_news
 from generator.metrics.rarity import relative_week_rarity
 from generator.metrics.regime import Regime, regime_at
-from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at, stance_history, stance_path
-from generator.metrics.stance import ORDER, Stance, StanceWeek
-from generator.metrics.track import TrackRecord, track_at
+from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at
+from generator.metrics.stance import ORDER, Stance, StanceTable, StanceWeek, stance_table
+from generator.metrics.track import TrackRecord, pair_prices, record_at
 
 __all__ = ["WeeklyMetrics", "compute_metrics", "PERIODS"]
 
@@ -188,21 +187,17 @@ def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dic
     return {k: (a[k] - b[k]) if a.get(k) is not None and b.get(k) is not None else None for k in a}
 
 
-def pair_ratio(market: MarketData, numerator: str, denominator: str) -> pd.Series:
-    """numerator / denominator on total-return prices, on the sessions both have."""
-    num, den = market[numerator].total_return, market[denominator].total_return
-    joined = inner_join(num, den)
-    return joined.iloc[:, 0] / joined.iloc[:, 1]
-
-
 def rank_sectors(relative: Mapping[str, Mapping[str, float | None]], sectors) -> tuple[tuple[str, float], ...]:
     """(ticker, 13-week return relative to the large cap) for each sector with one, strongest first."""
     return tuple(sorted(((t, v["13w"]) for t, v in relative.items() if t in sectors and v.get("13w") is not None),
                         key=lambda item: item[1], reverse=True))
 
 
-def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> WeeklyMetrics:
-    """Every number of the issue for the week ending at `session` (data already cut there)."""
+def compute_metrics(market: MarketData, settings, session: pd.Timestamp,
+                    calls: StanceTable | None = None) -> WeeklyMetrics:
+    """Every number of the issue for the week ending at `session` (data already cut there). `calls`: the
+    stance table of the data the issue is cut from (generator/metrics/stance.py), computed once by the build
+    or the whole-history run; without one it is the table of `market` (generator.metrics.stance.stance_table)."""
     lb = settings.lookbacks
     small, large = settings.pair.small, settings.pair.large
     tickers = [t for t in dict.fromkeys([small, large, *settings.tickers.optional()]) if t in market]
@@ -229,9 +224,11 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         start=ratio.index[0].date() if len(ratio) else None,
     )
     breakouts = breakout_history(ratio, sma_l, peak_at, session, settings.history.failed_breakout_weeks)
-    path = stance_path(signals, settings, session, breakouts, settings.stance.history_weeks)
-    stance = path[-1][2]
-    history = stance_history(path)
+    if calls is None:
+        calls = stance_table(market, settings)
+    path = calls.history(session, settings.stance.history_weeks, [b.end for b in breakouts.failed if b.end])
+    stance = path[-1][1]
+    history = tuple(week for week, _ in path)
 
     ref = None
     # Only once the reference year is over: mid-year, "its high so far" is just a recent price.
@@ -290,7 +287,7 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp) -> Week
         events=events,
         series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
         crowding=crowding,
-        track=track_at(market, settings, session),
+        track=record_at(calls, pair_prices(market, settings, ratio.index), session),
         regime=regime_at(market, settings, session, returns, events, risk, levels, crowding, signals.vix_pct),
         sector_week_rarity={s: relative_week_rarity(market[s].total_return, market[large].total_return, session)
                             for s in relative},

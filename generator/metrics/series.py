@@ -1,4 +1,4 @@
-"""Pure functions on one price or ratio series (empty or short in, None out)."""
+"""Pure functions on one price or ratio series (empty or short in, None out), and the ratio of a pair."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from generator.data.model import MarketData
 from generator.metrics.periods import PERIODS, period_target, weeks_target
 
 
@@ -78,6 +79,13 @@ def weekly_changes(series: pd.Series, session: pd.Timestamp, weeks: list[int], *
                    absolute: bool = False) -> dict[str, float | None]:
     day = session.date()
     return {f"{w}w": change_since(series, session, weeks_target(day, w), absolute=absolute) for w in weeks}
+
+
+def pair_ratio(market: MarketData, numerator: str, denominator: str) -> pd.Series:
+    """numerator / denominator on total-return prices, on the sessions both have."""
+    num, den = market[numerator].total_return, market[denominator].total_return
+    joined = inner_join(num, den)
+    return joined.iloc[:, 0] / joined.iloc[:, 1]
 
 
 def moving_average(series: pd.Series, window: int) -> pd.Series:

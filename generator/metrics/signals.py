@@ -1,7 +1,7 @@
 """Daily signal series computed once over the whole history, read at any session.
 
-The current week's stance and the stance history both come from `stance_at`,
-so they can never disagree about how a week was scored.
+The stance's rules read their own inputs as arrays over every week (generator/metrics/stance.py); the
+series here are the week's gauges and what the charts draw.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from datetime import timedelta
 import pandas as pd
 
 from generator.data.model import MarketData
-from generator.metrics.breadth import BreadthHistory, breadth_change_4w, member_history
-from generator.metrics.history import BreakoutHistory
-from generator.metrics.indicators import percentile_rank, realised_vol, rsi, weekly_last
+from generator.metrics.breadth import BreadthHistory, member_history
+from generator.metrics.indicators import percentile_rank, realised_vol, rsi
 from generator.metrics.periods import last_on_or_before, weeks_target
-from generator.metrics.series import change_since, moving_average, value_at
-from generator.metrics.events import is_spike, is_stress, vix_week
-from generator.metrics.stance import Stance, StanceWeek, decide_stance, held_at
+from generator.metrics.series import change_since, moving_average
+from generator.metrics.stance import LEAD_WEEKS
 from generator.settings import Settings
 
 
@@ -109,76 +107,3 @@ def risk_at(s: Signals, settings: Settings, session: pd.Timestamp) -> RiskGauges
         stretched=(small_rsi is not None and small_rsi > r.rsi_stretched)
         or (dist50 is not None and dist50 >= r.stretch_from_50d),
     )
-
-
-def stance_at(s: Signals, settings: Settings, session: pd.Timestamp, breakouts: BreakoutHistory | None) -> Stance:
-    day = session.date()
-    value = value_at(s.ratio, session)
-    long_avg, short_avg = value_at(s.sma_long, session), value_at(s.sma_short, session)
-    breadth_change = breadth_change_4w(s.breadth, session, settings.breadth.min_members)
-    rate_change = None
-    if s.long_yield is not None:
-        at = last_on_or_before(s.long_yield.index, day)
-        if at is not None and at >= session - timedelta(days=7):
-            rate_change = change_since(s.long_yield, at, weeks_target(day, 13), absolute=True)
-    risk = risk_at(s, settings, session)
-    flags = []
-    if risk.stretched:
-        flags.append("stretched")
-    if risk.vix_level is not None and risk.vix_level >= settings.risk.vix_stressed:
-        flags.append("vix_stressed")
-    if risk.yen_rally:
-        flags.append("yen_rally")
-    if breakouts is not None:
-        recent = [b for b in breakouts.failed if b.end and day - timedelta(days=3 * 365) <= b.end <= day]
-        if len(recent) >= 2:
-            flags.append("recent_failures")
-    return decide_stance(
-        value / long_avg - 1 if value and long_avg else None,
-        short_avg / long_avg - 1 if short_avg and long_avg else None,
-        change_since(s.ratio, session, weeks_target(day, 13)),
-        change_since(s.ratio, session, weeks_target(day, 52)),
-        breadth_change, rate_change, rate_band=settings.stance.rate_band, risk_flags=flags,
-    )
-
-
-def week_stress(s: Signals, settings: Settings, session: pd.Timestamp) -> bool:
-    """Market-wide stress in the week ending at `session` (see generator.metrics.events)."""
-    day = session.date()
-    large_week = change_since(s.large, session, weeks_target(day, 1)) if session in s.large.index else None
-    high = jump = None
-    if s.vix is not None:
-        high, _, _, jump = vix_week(s.vix, session)
-    return is_stress(large_week, is_spike(high, jump, settings.risk), settings.risk)
-
-
-# Weeks scored before the first shown one, so the steadying rule has a past to read.
-LEAD_WEEKS = 8
-
-
-def stance_path(s: Signals, settings: Settings, session: pd.Timestamp, breakouts: BreakoutHistory | None,
-                weeks: int) -> list[tuple[pd.Timestamp, Stance, Stance]]:
-    """(week end, raw stance, published stance) for the last `weeks` weeks, oldest first.
-
-    The published stance is steadied (see generator.metrics.stance): an upgrade counts only
-    once the raw rules have called it two weeks running, and in a week of market-wide stress
-    the stance never rises above last week's. Downgrades take effect at once."""
-    ends = weekly_last(s.ratio.loc[:session]).index[-(weeks + LEAD_WEEKS):]
-    out: list[tuple[pd.Timestamp, Stance, Stance]] = []
-    for end in ends:
-        raw = stance_at(s, settings, end, breakouts)
-        if not out:
-            out.append((end, raw, raw))
-            continue
-        _, prev_raw, prev_pub = out[-1]
-        if not settings.stance.steady:
-            out.append((end, raw, raw))
-            continue
-        out.append((end, raw, held_at(raw, prev_raw.key, prev_pub.key, week_stress(s, settings, end))))
-    return out[-weeks:]
-
-
-def stance_history(path: list[tuple[pd.Timestamp, Stance, Stance]]) -> tuple[StanceWeek, ...]:
-    """The published stance of each week of a stance path, oldest first."""
-    return tuple(StanceWeek(end.date(), pub.key, pub.label, pub.score, pub.risk_level, raw.key, pub.held_back)
-                 for end, raw, pub in path)
