@@ -5,7 +5,7 @@ claims.py): which words template says it, the figures it quotes (paths into
 metrics.json) and what it claims about them. The words live in
 templates/words/, so a writer can reword a sentence without touching code;
 what a sentence *claims* is decided here, where the fact-check can verify it
-(generator/commentary/factcheck.py).
+(generator/commentary/factcheck/).
 
 Each section's rules live in their own module (generator/commentary/sections/); the names they share in
 rules.py; the decision-table helper in table.py.
