@@ -33,6 +33,7 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
+from generator.db import RUN_KEY, PgConnection, is_url
 from generator.errors import OutputError, RefusedError
 
 
@@ -47,7 +48,6 @@ def lock_path(settings) -> Path:
 
 def lock_name(settings) -> str:
     """Where the run lock is, for --verbose."""
-    from generator.db import is_url
 
     if is_url(settings.email.database):
         return f"advisory lock in {settings.email.database}"
@@ -75,7 +75,6 @@ def _advisory_lock(settings, command: str, wait: float) -> Iterator[str]:
     """The run lock as a PostgreSQL session advisory lock, held by a connection of its own."""
     import time
 
-    from generator.db import RUN_KEY, PgConnection
 
     url = settings.email.database
     holder = _holder(command)
@@ -109,7 +108,6 @@ def _owner(path: Path) -> str:
 @contextmanager
 def run_lock(settings, command: str, wait: float = 0.0) -> Iterator[Path | str]:
     """Hold the newsletter's lock for the block; raise LockHeld if another run keeps it past `wait` s."""
-    from generator.db import is_url
 
     if is_url(settings.email.database):
         with _advisory_lock(settings, command, wait) as where:
@@ -126,7 +124,7 @@ def run_lock(settings, command: str, wait: float = 0.0) -> Iterator[Path | str]:
     except Timeout:
         held = _owner(path)
         raise LockHeld(f"{held} holds {path}; one send, publish, weekly or backfill runs at a time",
-                       f"wait for it to finish, or pass --wait SECONDS to queue behind it") from None
+                       "wait for it to finish, or pass --wait SECONDS to queue behind it") from None
     except OSError as exc:  # a folder the user cannot write, a read-only or full file system
         raise OutputError(f"{path}: cannot open the run lock ({exc.strerror or exc})",
                           "check that this user can write the folder of email.database, and that its disk "

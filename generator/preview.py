@@ -32,7 +32,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.charts import EMAIL_CHARTS, ChartOutput, draw_charts, draw_phone_charts
+from generator.commentary.words import previous_headline, write_words
+from generator.data import cut_at, load_prices
 from generator.errors import CapweeklyError
+from generator.metrics import compute_metrics
+from generator.metrics.stance import issue_table
+from generator.notes import load_note
+from generator.pipeline import fetch_policy, pick_session
+from generator.render.context import ChartView, build_context, relative_src
+from generator.render.email import render_email
+from generator.render.environment import builtin_templates_dir, make_environment
+from generator.render.html import render_html
+from generator.render.pdf import write_pdf
+from generator.settings import load_settings, missing_optional
 
 
 @dataclass
@@ -118,15 +131,6 @@ class Preview:
     # -- building ---------------------------------------------------------------------------
     def build(self) -> None:
         """Everything: settings, prices, the week's figures, charts; then the words and pages."""
-        from generator.charts import EMAIL_CHARTS, ChartOutput, draw_charts, draw_phone_charts
-        from generator.commentary.words import previous_headline, write_words
-        from generator.data import load_prices
-        from generator.metrics import compute_metrics
-        from generator.notes import load_note
-        from generator.data import cut_at
-        from generator.metrics.stance import issue_table
-        from generator.pipeline import pick_session
-        from generator.settings import load_settings
 
         settings = load_settings(self.settings_path)
         market = load_prices(settings, self.options["source"], self.options["data_dir"],
@@ -152,12 +156,6 @@ class Preview:
         """The words and the HTML editions again, from the figures and charts already made."""
         from dataclasses import replace
 
-        from generator.commentary.words import write_words
-        from generator.notes import load_note
-        from generator.render.context import ChartView, build_context, relative_src
-        from generator.render.email import render_email
-        from generator.render.html import render_html
-        from generator.settings import missing_optional
 
         started = time.perf_counter()
         settings = self.settings
@@ -170,8 +168,6 @@ class Preview:
         report = render_html(env, screen, medium="screen")
         subject, email_html, email_text = render_email(env, screen, self.base_url)
         if self.pdf:
-            from generator.pipeline import fetch_policy
-            from generator.render.pdf import write_pdf
 
             printed = replace(screen, charts={s.id: ChartView(s.id, relative_src(s, self.folder, "svg"), s.alt,
                                                               s.caption) for s in specs})
@@ -204,7 +200,6 @@ class Preview:
 
     @staticmethod
     def _env(settings):
-        from generator.render.environment import make_environment
 
         return make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
 
@@ -216,7 +211,6 @@ class Preview:
     def watched(self) -> list[Path]:
         """The folders watched recursively: notes and templates (the settings file's folder is watched
         alone, not recursively, so a clone's .venv or a big reports/ folder costs nothing)."""
-        from generator.render.environment import builtin_templates_dir
 
         paths = [builtin_templates_dir().resolve()]
         s = self.settings
@@ -233,7 +227,6 @@ class Preview:
         s = self.settings
         if any(p == self.settings_path.resolve() for p in changed):
             return "all"
-        from generator.render.environment import builtin_templates_dir
 
         templates = [builtin_templates_dir().resolve()]
         notes = []

@@ -31,10 +31,13 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, g, request
 from werkzeug.serving import WSGIRequestHandler
 
+from generator.errors import CapweeklyError
+from generator.publish.confirmations import ConfirmationWorker
 from generator.publish.subscribers import SubscriberError, SubscriberStore, normalise_address
 from generator.publish.tokens import (TokenError, check_secret, load_token, old_secrets_from_env, secret_from_env,
                                       tag_matches)
 from generator.render.environment import make_environment
+from generator.settings import load_settings
 
 MAX_BODY = 4096  # bytes; a sign-up or unsubscribe never needs more
 # A sign-up is answered no sooner than this after it arrived: a new address costs a few more database writes
@@ -175,7 +178,6 @@ def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, .
     def health():
         """For the load balancer or proxy: 200 once the list's database answers a query on the list's own schema
         (its migration version); 503 when it does not, so traffic goes to a host whose database answers."""
-        from generator.errors import CapweeklyError
 
         try:
             (version,) = store().db.execute("SELECT MAX(version) FROM schema_version").fetchone()
@@ -304,7 +306,6 @@ def make_web_server(settings, host: str, port: int, *, secret: str | None = None
     """The app behind werkzeug's threaded server, as `capweekly serve` runs it: (server, worker or None)."""
     from werkzeug.serving import make_server
 
-    from generator.publish.confirmations import ConfirmationWorker
 
     secret = check_secret(secret) if secret is not None else secret_from_env()
     sender = ConfirmationWorker(settings, secret) if worker else None
@@ -316,9 +317,7 @@ def make_web_server(settings, host: str, port: int, *, secret: str | None = None
 def app_from_env() -> Flask:
     """For gunicorn: settings from $CAPWEEKLY_SETTINGS (default settings.yaml in the working directory). Each
     worker process also sends queued confirmations (rows are claimed, so never twice)."""
-    from generator.settings import load_settings
 
-    from generator.publish.confirmations import ConfirmationWorker
 
     settings = load_settings(os.environ.get("CAPWEEKLY_SETTINGS", "settings.yaml"))
     secret = secret_from_env()

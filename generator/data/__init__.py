@@ -11,7 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, Sequence
 
+from generator.data.cot import read_cot_file
+from generator.data.cot_download import read_cot_cache, update_cot_cache
+from generator.data.csv_folder import CsvFolderSource
 from generator.data.model import MarketData, TickerHistory, cut_at
+from generator.data.sample import SampleSource
+from generator.data.yahoo import YFinanceSource
 from generator.errors import DataError
 
 __all__ = ["MarketData", "TickerHistory", "cut_at", "PriceSource", "load_prices", "make_source"]
@@ -33,19 +38,16 @@ class PriceSource(Protocol):
 
 def make_source(name: str, data_dir: str | Path | None, settings=None, offline: bool = False) -> PriceSource:
     if name == "sample":
-        from generator.data.sample import SampleSource
 
         return SampleSource()
     if name == "csv":
         if not data_dir:
             raise DataError("the csv source needs a folder", "pass --data-dir DIR or set data.data_dir in settings.yaml")
-        from generator.data.csv_folder import CsvFolderSource
 
         members = settings.resolve(settings.breadth.data_dir) if settings is not None and settings.breadth.data_dir \
             else None
         return CsvFolderSource(Path(data_dir), members)
     if name == "yfinance":
-        from generator.data.yahoo import YFinanceSource
 
         return YFinanceSource(settings, offline=offline)
     raise DataError(f"unknown data source {name!r}", "use sample, csv or yfinance")
@@ -77,10 +79,8 @@ def with_positioning(market: MarketData, settings, offline: bool = False) -> Mar
         return market
     import dataclasses
 
-    from generator.data.cot import read_cot_file
 
     if p.cot_download:
-        from generator.data.cot_download import read_cot_cache, update_cot_cache
 
         folder = settings.resolve(p.cot_cache_dir)
         notes = update_cot_cache(folder, p.cot_first_year, offline=offline)

@@ -26,8 +26,10 @@ import numpy as np
 import pandas as pd
 
 from generator.data.cache import CacheCorrupt, PriceCache
+from generator.data.calendar import MarketClock, StoredClock
 from generator.data.model import COLUMNS, MarketData, MemberPrices, TickerHistory
-from generator.data.validate import Kind, drop_partial, reconcile, validate_history
+from generator.data.validate import (Kind, drop_partial, kind_of, member_basis, member_problems, reconcile,
+                                     validate_history)
 from generator.errors import DataError
 
 DOWNLOAD_ARGS = dict(
@@ -291,8 +293,6 @@ class YFinanceSource:
                members: Sequence[str] = ()) -> list[TickerUpdate]:
         """Refresh `tickers` (one batched download) and then the breadth `members`, MEMBER_BATCH to a call, each
         batch committed on its own. A member that fails or is rejected is reported with member=True."""
-        from generator.data.calendar import MarketClock
-        from generator.data.validate import kind_of
 
         clock = clock or MarketClock()
         d, b = self.settings.data, self.settings.breadth
@@ -325,8 +325,6 @@ class YFinanceSource:
 
     def load(self, required: Sequence[str], optional: Sequence[str], levels: Sequence[str],
              members: Sequence[str] = ()) -> MarketData:
-        from generator.data.calendar import MarketClock, StoredClock
-        from generator.data.validate import kind_of
 
         wanted = list(dict.fromkeys([*required, *optional]))
         clock = None
@@ -402,7 +400,6 @@ def read_members(cache: PriceCache, members: Sequence[str], max_daily_move: floa
     """The breadth members from the cache as one matrix: one query per 500, checksums and validation on arrays
     (generator.data.validate.member_problems), never a DataFrame per member. Members not cached are missing;
     damaged or invalid ones are rejected. Neither is fatal."""
-    from generator.data.validate import member_basis, member_problems
 
     compact, stale, damaged = cache.read_closes(members)
     full, broken = cache.read_arrays(stale)  # a cache written before compact closes: frames, validated in full
