@@ -19,6 +19,7 @@ from typing import Callable
 
 from generator.data import MarketData
 from generator.metrics.indicators import weekly_last
+from generator.pipeline import build_issue
 from generator.settings import Settings
 
 COMPLETE = ("metrics.json", "report.html", "report.pdf", "site.html", "email.html", "email.txt")
@@ -56,7 +57,6 @@ def _init(settings: Settings, market: MarketData, out_dir: Path) -> None:
 def _build_one(as_of: date) -> Built:
     import time
 
-    from generator.pipeline import build_issue
 
     start = time.perf_counter()
     build_issue(_worker["settings"], market=_worker["market"], as_of=as_of, out_dir=_worker["out"])

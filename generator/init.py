@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 from generator.errors import RefusedError
+from generator.settings import absolute_url, settings_schema
 
 PACKAGE = Path(__file__).resolve().parent
 # The issue the embedded sample data ends on: the example note belongs to it, so
@@ -74,7 +75,6 @@ def _url_line(text: str, key: str, url: str | None) -> str:
     """Set `key: null` (the first such line) to `url`, keeping its comment."""
     if not url:
         return text
-    from generator.settings import absolute_url
 
     try:
         url = absolute_url(url)
@@ -102,7 +102,6 @@ def _settings_for_new_folder(site_url: str | None = None, signup_url: str | None
 def schema_text() -> str:
     import json
 
-    from generator.settings import settings_schema
 
     return json.dumps(settings_schema(), indent=2, sort_keys=True) + "\n"
 

@@ -34,10 +34,11 @@ from generator.errors import DataError
 from generator.formats import longdate
 from generator.metrics import compute_metrics
 from generator.metrics.document import dump_metrics
-from generator.metrics.stance import issue_table
 from generator.metrics.periods import resolve_session
+from generator.metrics.stance import issue_table
 from generator.notes import load_note
 from generator.parallel import helper, inline
+from generator.publish.numbers import build_number
 from generator.render.context import (ChartView, build_context, data_uri, phone_data_uri, phone_png, png_size,
                                       relative_src)
 from generator.render.email import note_image_cid, preheader, render_email
@@ -209,7 +210,6 @@ def _print_html(issue: Issue, specs: tuple) -> str:
 def _number(settings: Settings, as_of: date, reports: Path, source: str) -> int | None:
     """The issue number the build prints: the recorded or next publication number (generator.publish.numbers);
     `reports` is the folder the issue is built into."""
-    from generator.publish.numbers import build_number
 
     return build_number(as_of, settings.site.first_issue, settings.resolve(settings.site.dir) / "issues",
                         None if source == "sample" else reports)   # a sample build is never published

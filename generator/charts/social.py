@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 from generator.charts.style import AVERAGE, INK, LARGE, MUTED, SMALL, style
+from generator.metrics.indicators import weekly_last
 
 SIZE = (1200, 630)
 SAMPLE_STAMP = "SAMPLE DATA - not market data"
@@ -22,7 +23,6 @@ def draw_social_card(m, *, title: str, headline: str, issue_line: str, target: P
     import pandas as pd
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from generator.metrics.indicators import weekly_last
 
     since = pd.Timestamp(m.as_of) - pd.DateOffset(years=1)
     ratio = weekly_last(m.series.ratio.loc[since:])

@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from generator.data.model import MarketData
-from generator.metrics.periods import last_on_or_before, weeks_target, week_start
+from generator.metrics.indicators import weekly_last
+from generator.metrics.periods import last_on_or_before, week_start, weeks_target
 from generator.metrics.series import change_since, inner_join
 from generator.settings import Settings
 
@@ -319,7 +320,6 @@ def relative_streak(joined: pd.DataFrame, session: pd.Timestamp, band: float, mo
     at least `band` (0 when it was within the band), the weeks before it by any amount of the same sign, as a
     reader counts "the third straight week" (readers found "second" where the week before had trailed by less
     than the band)."""
-    from generator.metrics.indicators import weekly_last
 
     ends = weekly_last(joined.loc[:session].iloc[-(most + 2) * 5:]).iloc[-(most + 1):]
     if len(ends) < 2:

@@ -47,12 +47,13 @@ from urllib.parse import quote
 from markupsafe import escape
 
 from generator.errors import CapweeklyError, RefusedError, ServiceError, SettingsError
-from generator.publish.subscribers import Subscriber, SubscriberStore
-from generator.publish.tokens import make_token, secret_from_env
 from generator.notes import IMAGE_TYPES
 from generator.publish.bounces import READER_HEADER, reader_token, verp_address
-from generator.publish.delivery import (MESSAGE_DEADLINE, READ_TIMEOUT, Permanent, RelayRefused, Transient,
-                                         Unknown, deliver, open_connection)
+from generator.publish.delivery import (MESSAGE_DEADLINE, READ_TIMEOUT, Permanent, RelayRefused, Transient, Unknown,
+                                        deliver, open_connection)
+from generator.publish.site import open_flags
+from generator.publish.subscribers import Subscriber, SubscriberStore
+from generator.publish.tokens import make_token, secret_from_env
 from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, chart_file, note_image_cid
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -140,7 +141,6 @@ def load_issue(folder: Path) -> Issue:
         if not isinstance(metrics, dict) or not isinstance(metrics.get("source"), str):
             raise ValueError("not a metrics document")
         as_of = date.fromisoformat(metrics["as_of"])
-        from generator.publish.site import open_flags
 
         open_flags(metrics)  # readable, or the error below
         if not isinstance(metrics.get("provenance", {}), dict) or not isinstance(
@@ -170,7 +170,6 @@ def load_issue(folder: Path) -> Issue:
 
 def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age_days: int,
                    allow_sample: bool, allow_stale: bool, allow_older: bool, allow_flagged: bool = False) -> None:
-    from generator.publish.site import open_flags
 
     flags = open_flags(issue.metrics)
     if flags and not allow_flagged:

@@ -16,6 +16,7 @@ the list) applies what a database lacks.
 """
 
 from __future__ import annotations
+from generator.publish.subscribers import SubscriberError
 
 TABLES = ("subscribers", "events", "consents", "ledger", "runs", "bounces", "rate_hits", "confirmations")
 
@@ -135,7 +136,6 @@ def copy_sqlite(source, target) -> list[tuple[str, int, int]]:
     """Copy every table of the SQLite list `source` (a SubscriberStore) into the empty PostgreSQL list `target`,
     ids included, in one transaction; returns (table, rows in SQLite, rows in PostgreSQL) read back after the
     commit. Refuses a target that already holds any row: a copy never merges two lists."""
-    from generator.publish.subscribers import SubscriberError
 
     if target.backend != "postgresql" or source.backend != "sqlite":
         raise SubscriberError("db copy copies a SQLite list into PostgreSQL",

@@ -49,6 +49,8 @@ def _environment(user_dir: str | None) -> Environment:
     env.filters.update(FILTERS)
     env.filters.update(named=names.named, plain_name=names.plain, name_label=names.label,
                        row_label=names.row_label)  # generator/names.py
+    # Imported here, not at the top: `serve` renders its pages with this environment and must not load pandas
+    # (which the track record's modules need) to answer a sign-up.
     from generator.commentary.track import EDGE_BAND
     from generator.metrics.track import COIN_WIDTH, Z
 

@@ -30,7 +30,8 @@ from typing import Iterable
 from urllib.error import HTTPError
 from urllib.parse import unquote, urlsplit
 
-from generator.errors import RenderError
+from generator.errors import OutputError, RenderError
+from generator.render.environment import builtin_templates_dir
 
 MAX_REMOTE_BYTES = 5 * 1024 * 1024
 
@@ -117,7 +118,6 @@ def make_fetcher(policy: FetchPolicy, refused: list[str]):
 def write_pdf(html: str, base_dir: Path, target: Path, policy: FetchPolicy | None = None) -> None:
     from weasyprint.urls import FatalURLFetchingError
 
-    from generator.render.environment import builtin_templates_dir
 
     # WeasyPrint logs every unsupported CSS property at WARNING; those are ours to fix
     # at design time, not a reader's business at build time.
@@ -134,7 +134,6 @@ def write_pdf(html: str, base_dir: Path, target: Path, policy: FetchPolicy | Non
     except OSError as exc:  # writing the file: a full disk or a file size limit
         if refused or getattr(exc, "filename", None) not in (None, str(target)):
             raise
-        from generator.errors import OutputError
 
         raise OutputError(f"{target}: cannot write the PDF ({exc.strerror or exc}); the previous issue, if any, "
                           "is unchanged", "free disk space, then build again") from None
@@ -152,7 +151,6 @@ def _layout(html: str, base_dir: Path, scales: dict[str, float], fetcher=None):
                         for fid, scale in sorted(scales.items()))
         html = html.replace("</style>", f"@media print {{\n{rules}}}\n</style>", 1)
     if fetcher is None:  # the fetch policy's default: the folder itself and the packaged templates
-        from generator.render.environment import builtin_templates_dir
 
         fetcher = make_fetcher(FetchPolicy([base_dir, builtin_templates_dir()]), [])
     return HTML(string=html, base_url=str(base_dir), url_fetcher=fetcher).render()

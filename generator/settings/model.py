@@ -463,7 +463,7 @@ class Settings(_Model):
 
     def universe(self):
         """The breadth universe (generator.data.universe.Universe): its members, origin and as-of date."""
-        from generator.data.universe import resolve_universe
+        from generator.data.universe import resolve_universe  # here: loading settings must not load pandas
 
         b = self.breadth
         return resolve_universe(b.universe, self.base_dir, b.symbols, b.universe_as_of)
