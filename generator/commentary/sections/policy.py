@@ -111,6 +111,21 @@ def bill_reversal(r: _Rules) -> list[Claim]:
     return fell
 
 
+# A 10-year up this much over thirteen weeks while the bill falls: easing at the short end only (issue 26, "rates read
+# together": never "easing" and "refinancing fears should fade" while the long end rose a lot).
+LONG_END_UP = 0.0025
+
+
+def _long_end_up(r: _Rules) -> list[Claim] | None:
+    """The 10-year rose LONG_END_UP or more over thirteen weeks: the claim that says so, else None."""
+    ly = r.t.long_yield or "^TNX"
+    level = r.m.levels.get(ly)
+    q = level.changes.get("13w") if level is not None else None
+    if q is None or q < LONG_END_UP:
+        return None
+    return [at_least(f"levels.{ly}.changes.13w", LONG_END_UP, ly, "13w")]
+
+
 def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, sy = r.m, r.t.short_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("policy", key, subjects, facts, claims, **x)  # noqa
@@ -161,8 +176,19 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                     word, claims = "bill_cutting_paused", claims + why
                 elif by_half and key == "cutting":
                     claims = claims + falling
-                opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
-                                 regimes=POLICY_READS[key], paused=paused, answers=True))  # "policy is easing"
+                long_up = _long_end_up(r) if key == "cutting" and not paused else None
+                if long_up is not None:
+                    # the bill falls but the 10-year rose LONG_END_UP or more: easing at the short end only, and
+                    # refinancing is not getting cheaper (readers met "policy is easing ... refinancing fears should
+                    # fade" with the 10-year up 28 bp over the quarter)
+                    ly = r.t.long_yield or "^TNX"
+                    opening.append(say("bill_cutting_long_up", (sy, "policy", ly),
+                                       facts + (Fact("long", f"levels.{ly}.changes.13w", ly, "bp"),),
+                                       claims + long_up, regimes=POLICY_READS[key], span="26w" if by_half else "13w",
+                                       answers=True))
+                else:
+                    opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
+                                       regimes=POLICY_READS[key], paused=paused, answers=True))  # "policy is easing"
         elif lifting:
             opening.append(say("bill_zero_lifting", (sy, "policy"), facts, claims + lifting, answers=True))
         else:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.commentary.claims import (ALMOST_ALL, Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, negative,
-                                         positive, reads, within)
+from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_least, at_most, less_than,
+                                         more_than, negative, positive, reads, within)
 from generator.commentary.headline import CRASH_GAP
 from generator.commentary.rules import RARE_WEEK, ROUT_DROP, WEEK_AGAINST, _Rules
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
@@ -39,6 +39,22 @@ ROUT = (
     Row("small_fell", lambda small, pair: [at_most(f"returns.{small}.1w", -ROUT_DROP, small, "week")]),
     Row("no_relief", lambda small, pair: [at_most("spread.1w", -CRASH_GAP, pair, "week")]),
 )
+# Falling yields in a week small caps fell this much are a growth scare, not relief (issue 26, "rates read
+# together"): no sentence then reads the fall as easing the pressure on borrowers.
+GROWTH_SCARE = 0.02
+
+
+def scare(r: _Rules) -> list[Claim] | None:
+    """The 10-year fell this week and small caps fell GROWTH_SCARE or more: the claims that say so, else None."""
+    ly = r.t.long_yield or "^TNX"
+    level, small = r.m.levels.get(ly), r.m.returns[r.small].get("1w")
+    week = level.changes.get("1w") if level is not None else None
+    if week is None or small is None or not (week < 0 and small <= -GROWTH_SCARE):
+        return None
+    return [negative(f"levels.{ly}.changes.1w", ly, "1w"),
+            at_most(f"returns.{r.small}.1w", -GROWTH_SCARE, r.small, "week")]
+
+
 # The year's link between the pair's weekly relative return and the 10-year's weekly change.
 LINK = (
     Row("hurt_by_rising", lambda c: [at_most(c, -CORR_STRONG, "rates", "link")]),
@@ -170,6 +186,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                                         more_than(change, YIELD_STILL, ly, "13w size", 0) if v > 0
                                                         else less_than(change, -YIELD_STILL, ly, "13w size", 0)],
                                side="up" if v > 0 else "down"))
+        elif trend == "falling" and scare(r) is not None:
+            # falling yields in a week small caps fell GROWTH_SCARE or more: a growth scare, not relief for
+            # borrowers (readers met "easing some of the pressure on indebted smaller firms" in such weeks)
+            opening.append(say("ten_falling_scare", (ly, r.small), facts + (r.ret(r.small, "1w", "small"),),
+                               [trend_claim, *scare(r)]))
         else:
             opening.append(say(f"ten_{trend}", ly, facts,
                                [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])

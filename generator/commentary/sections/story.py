@@ -143,7 +143,24 @@ def call_line(r: _Rules) -> Sentence:
     claims = [is_("stance.key", r.m.stance.key, "stance", "stance"),
               is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance", "run"),
               is_("stance.record.capped", rec.capped, "stance", "run")]
-    return r.say("brief", "call", "stance", facts, claims, words="brief", capped=rec.capped)
+    # the call's run (weeks at its label) and the lean's age (weeks on the small-cap side, across a cut) are two
+    # figures: when they differ both are told, each named (readers met "2 weeks" and "10 weeks" of one stance)
+    aged = r.m.stance.key != "stay_large" and rec.weeks_on_side != rec.weeks_unchanged
+    if aged:
+        facts += (Fact("side", "stance.record.weeks_on_side", "stance", "count"),)
+        claims += [Claim("stance.key", "!=", "stay_large", "stance", "stance", 0),
+                   is_("stance.record.weeks_on_side", rec.weeks_on_side, "stance", "lean age")]
+    side_capped = aged and rec.weeks_on_side >= len(r.m.stance_history)
+    # the week's action (positioning.advice), so that a label such as "Lean in further" is never read as advice to
+    # add in a week the advice is to hold or trim
+    from generator.commentary.sections.positioning import action, advice
+
+    key, advice_claims = advice(r)
+    act = action(key)
+    if act in ("hold", "trim"):
+        claims += advice_claims
+    return r.say("brief", "call", "stance", facts, claims, words="brief", capped=rec.capped, aged=aged,
+                 side_capped=side_capped, action=act if act in ("hold", "trim") else "")
 
 
 def _stance_line(r: _Rules) -> Sentence:
