@@ -292,11 +292,12 @@ _FEEL_SAFE = re.compile(r"feel(?:s)? safe|quiet week on the risk|complacent crow
 _UNREMARKABLE_VIX = re.compile(r"reading is unremarkable", re.I)
 _POOR = re.compile(r"\bpoor week\b", re.I)
 _WINNING = re.compile(r"winning week", re.I)
-_RELIEF = re.compile(r"(?<!rather than )(?<!not )\brelief\b|easing what|easing some of the pressure|taking some of the "
-                     r"pressure off|helps? small caps|a tailwind", re.I)
+_RELIEF = re.compile(r"(?<!rather than )(?<!not )(?<!without )(?<!no )\brelief\b|easing what|easing some of the "
+                     r"pressure|taking some of the pressure off|helps? small caps|(?<!not )a tailwind", re.I)
 _EASING = re.compile(r"policy is easing|policy easing|policy has been easing|shows policy easing|priced in easier policy",
                      re.I)
-_DEARER = re.compile(r"getting dearer|dearer refinancing|refinancing dearer", re.I)
+_DEARER = re.compile(r"refinancing is getting dearer|dearer refinancing|refinancing dearer|pushing up what less "
+                     r"creditworthy", re.I)
 _CARRY = re.compile(r"forced selling|force[sd]? (?:it|them|leveraged carry trades)? ?to (?:unwind|sell)|"
                     r"forced to unwind|snap back|carry-trade (?:jitters|worries)|carry trades? (?:on watch|under)", re.I)
 _POINTS_AS_PCT = re.compile(r"(?:risen|fallen|rose|fell|up|down|grown|shrunk|gained|lost) (?:by )?[\d.]+% of the "
@@ -362,7 +363,8 @@ def _stance_words(m, rendered, sections) -> list[str]:
                        f"{brief[0].text!r}")
     s1, l1 = m.returns.get(m.small, {}).get("1w"), m.returns.get(m.large, {}).get("1w")
     for r in head:
-        if s1 is not None and s1 < 0 and re.search(r"small caps (?:rise|rally|gain|climb)", r.text, re.I):
+        if s1 is not None and s1 < 0 and re.search(r"small caps (?:rise|rally|climb|gain(?! ground| on))", r.text,
+                                                   re.I):
             out.append(f"the headline has small caps rising in a week they fell {s1:+.1%}: {r.text!r}")
         if l1 is not None and l1 < 0 and re.search(r"faster than large caps|large caps (?:rise|rally|gain|race)",
                                                    r.text, re.I):
@@ -375,7 +377,8 @@ def _empty_lists(m, sections) -> list[str]:
     pos = sections.get("positioning", ())
     empty = [r for r in pos if r.sentence.key.startswith("case_against_none")]
     if empty:
-        out += [f"the case against is empty, yet: {r.text!r}" for r in pos if _AGAINST_REF.search(r.text)]
+        out += [f"the case against is empty, yet: {r.text!r}" for r in pos if _AGAINST_REF.search(r.text)
+                and not r.sentence.key.startswith("case_against_none")]
         if m.stance.risk_flags:
             out += [f"'no warning' beside the warnings {list(m.stance.risk_flags)}: {r.text!r}" for r in empty
                     if _NO_WARNING.search(r.text)]
@@ -468,6 +471,15 @@ def _rates_together(m, rendered, settings) -> list[str]:
                 out.append(f"'easing' with the 10-year {tq * 1e4:+.0f} bp over the quarter: {text!r}")
         if _DEARER.search(text) and t4 is not None and t4 <= -STEEP:
             out.append(f"'dearer' with the 10-year {t4 * 1e4:+.0f} bp over four weeks: {text!r}")
+    # the quarter told alone when the four weeks ran the other way, by more (and 10 bp or more): no sentence of the
+    # issue gives the four weeks
+    ly = (t.long_yield if t is not None else None) or "^TNX"
+    if tq is not None and t4 is not None and tq * t4 < 0 and abs(t4) > abs(tq) and abs(t4) >= WEEK_AGAINST:
+        paths = [{x.path for x in r.sentence.facts} for r in rendered]
+        if not any(f"levels.{ly}.changes.4w" in p for p in paths):
+            told = [r for r, p in zip(rendered, paths) if f"levels.{ly}.changes.13w" in p]
+            out += [f"the 10-year's quarter ({tq * 1e4:+.0f} bp) told alone against four weeks of {t4 * 1e4:+.0f} bp: "
+                    f"{told[0].text!r}"] if told else []
     return out
 
 
@@ -483,7 +495,7 @@ def _carry(m, rendered) -> list[str]:
     if yen_threat(m):
         return []
     return [f"carry-trade threat words in a plain yen week: {r.text!r}" for r in rendered
-            if not r.sentence.key.startswith("gloss_") and _CARRY.search(r.text)]
+            if not r.sentence.key.startswith("gloss_") and _CARRY.search(r.text) and re.search(r"carry|yen", r.text)]
 
 
 def _units(m, rendered) -> list[str]:

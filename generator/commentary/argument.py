@@ -157,7 +157,8 @@ def _flag_items(r) -> list[Item]:
             threat = yen_threat(r, pair)
             items.append(Item("yen_rally" if threat else "yen_rally_plain", -1,
                               FLAG_STRENGTH[flag] * (1.0 if threat else QUALIFIED), None,
-                              (is_("risk.yen_rally", True, pair, "yen"), *(threat or ())), pair))
+                              (is_("risk.yen_rally", True, pair, "yen"), *(threat or ()),
+                               Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)), pair))
         elif flag == "recent_failures":
             items.append(Item("recent_failures", -1, FLAG_STRENGTH[flag], None,
                               (at_least("breakouts.failed_count", 2, pair, "breakouts", 0),), pair))
@@ -193,7 +194,7 @@ def case_items(r) -> tuple[list[Item], list[Item]]:
 def _subjects(r) -> tuple[str, ...]:
     t = r.t
     return ("case", "stance", r.pair, "breadth", t.long_yield or "^TNX", "rates", "policy", t.volatility or "^VIX",
-            *(x for x in (t.high_yield, r.small, t.fx) if x))
+            *(x for x in (t.high_yield, r.small, t.fx) if x), "yen")
 
 
 def _told_elsewhere(r, item: Item) -> bool:

@@ -68,6 +68,25 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
     return f"hold_{trend}", claims + [claim], facts
 
 
+# A 10-year down this much over four weeks, against a rising quarter: "refinancing is getting dearer" would be false
+# this month (readers met it with the 10-year down 43 bp in four weeks).
+MONTH_EASED = 0.0025
+
+
+def _eased(r: _Rules, case):
+    """A rising case (hold_rising, tight_rising) whose 10-year fell MONTH_EASED or more over the last four weeks
+    becomes `<case>_eased`: the quarter's rise and the month's fall, both told."""
+    if case is None or case[0] not in ("hold_rising", "tight_rising"):
+        return case
+    ly = r.t.long_yield
+    month = r.m.levels[ly].changes.get("4w")
+    if month is None or month > -MONTH_EASED:
+        return case
+    path = f"levels.{ly}.changes.4w"
+    return (f"{case[0]}_eased", case[1] + [at_most(path, -MONTH_EASED, ly, "4w")],
+            case[2] + (Fact("month", path, ly, "bp"),))
+
+
 def _short_word(r: _Rules) -> tuple[str, list[Claim]]:
     """'hiking' or 'high' for the tight cases' words: short rates rising, or held high; and the claims of
     'rising'. The policy section's reading (policy.short_rising): a hiking regime whose bill yield fell this week
@@ -109,7 +128,7 @@ def _credit_week_lead(r: _Rules, credit, quarter: float | None) -> list:
 
 # The 10-year's thirteen-week direction in each rates case that tells it.
 LONG_SENSE = {"easing": -1, "cuts_long_up": +1, "tight_rising": +1, "tight_long_down": -1, "hold_rising": +1,
-              "hold_falling": -1}
+              "hold_falling": -1, "tight_rising_eased": +1, "hold_rising_eased": +1}
 
 
 def _week_against(r: _Rules, case: str) -> list:
@@ -131,7 +150,7 @@ def _week_against(r: _Rules, case: str) -> list:
 
 # Which way each rates case points for a junk rally: +1 toward one, -1 against, 0 neither.
 RATE_CASE_SENSE = {"easing": +1, "tight_long_down": +1, "hold_falling": +1, "tight_rising": -1,
-                   "hold_rising": -1, "cuts_long_up": 0, "cuts_long_steady": 0, "tight_steady": -1,
+                   "hold_rising": -1, "tight_rising_eased": 0, "hold_rising_eased": 0, "cuts_long_up": 0, "cuts_long_steady": 0, "tight_steady": -1,
                    "hold_steady": 0, "zero": 0}
 
 
@@ -146,7 +165,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     qv = quality.momentum.get("13w") if quality is not None and quality.numerator != quality.denominator else None
     if cv is None and qv is None:
         return ((say("junk_unavailable", "junk", kind="note"),),)
-    case = _rate_case(r)
+    case = _eased(r, _rate_case(r))
     if case is None:
         out = [say("why_junk", "junk", optional=3)]
     else:

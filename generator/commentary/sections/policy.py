@@ -168,6 +168,14 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # a week of fear: part of the fall may be money hiding in bills, not policy
                 opening.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
                                  span="26w" if by_half else "13w", zero=key == "cut_to_zero", answers=True))
+            elif m.events.vix_spike and (level.changes.get("1w") or 0) < 0:
+                # a VIX spike with the bill falling this week: a flight to safety may be part of it, not easing
+                # (readers met "policy easing" for a bill plunge in a VIX spike)
+                vix = r.t.volatility or "^VIX"
+                opening.append(say("bill_falling_spike", (sy, "policy", vix), facts,
+                                   claims + [is_("events.vix_spike", True, vix, "spike", +1),
+                                             negative(f"{path}.changes.1w", sy, "1w")],
+                                   span="26w" if by_half else "13w", zero=key == "cut_to_zero", answers=True))
             else:
                 falling, paused = short_falling(r), False
                 if by_half and key == "cutting" and falling is None:
@@ -200,10 +208,18 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             way, move = moved
             if way == "up":
                 key, fits = ("bill_week_up_plain", ()) if r.fear() else ("bill_week_up", all_but(*FEAR))
+            elif r.regime in UNEASY:
+                key, fits = "bill_week_down_fear", UNEASY
+            elif m.events.vix_spike or _long_end_up(r) is not None:
+                # a bill plunge in a VIX spike may be a flight to safety, and with the 10-year up LONG_END_UP over
+                # the quarter nothing is easing at the long end: the figure alone
+                key, fits = "bill_week_down_plain", ()
+                move = [*move, *(_long_end_up(r) or [is_("events.vix_spike", True, r.t.volatility or "^VIX",
+                                                          "spike", +1)])]
             else:
-                key, fits = ("bill_week_down_fear", UNEASY) if r.regime in UNEASY else ("bill_week_down",
-                                                                                       all_but(*UNEASY))
-            opening.append(say(key, sy, facts, move, regimes=fits))
+                key, fits = "bill_week_down", all_but(*UNEASY)
+            opening.append(say(key, (sy, r.t.volatility or "^VIX", r.t.long_yield or "^TNX") if key.endswith("plain")
+                               else sy, facts, move, regimes=fits))
         paragraphs.append(tuple(opening))
     if m.analogue is not None:
         high = regime is not None and regime_key(regime) in ("hiking", "high_hold")
