@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than,
-                                         more_than, negative, positive, reads, within)
-from generator.commentary.rules import STRESSED_RANK, WEEK_AGAINST, yen_threat
+                                         more_than, negative, positive, reads, sign_of, within)
+from generator.commentary.rules import SHOWN_ZERO, STRESSED_RANK, WEEK_AGAINST, sense, yen_threat
 from generator.commentary.sections.junk import JUNK_BAND
 from generator.commentary.sections.policy import regime_claims
 from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK, yields_loose, zero_rates
@@ -379,13 +379,12 @@ def thesis(r) -> Sentence:
     # small caps rose (a relative win in a falling market is a week of losing less)
     small_week = m.returns[r.small].get("1w")
     poor = spread is not None and spread <= -POOR_WEEK
-    gain = small_week is not None and small_week > 0
+    way = sense(small_week, SHOWN_ZERO)   # small caps' own week: "a winning week" only when they rose
     words = [at_most("spread.1w", -POOR_WEEK, pair, "week")] if poor else []
     if spread is not None and spread > 0 and small_week is not None:
-        words.append(positive(f"returns.{r.small}.1w", r.small, "week") if gain
-                     else at_most(f"returns.{r.small}.1w", 0, r.small, "week"))
+        words.append(sign_of(f"returns.{r.small}.1w", small_week, r.small, "week", SHOWN_ZERO))
     say = lambda key, claims: r.say("lede", key, subjects, (), [stance, *claims, *words],  # noqa
-                                    words="thesis", poor=poor, gain=gain)
+                                    words="thesis", poor=poor, small_way=way)
     top = _top_fact_thesis(r, stance)
     if top is not None:
         return top
