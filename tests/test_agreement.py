@@ -98,7 +98,7 @@ def _found(m, *rendered) -> dict:
 
 
 def test_the_word_classes_pass_a_plain_week():
-    assert not _found(_week(), _said("risks", "nothing_alarming__3", "A quiet week on the risk gauges: nothing alarming."),
+    assert not _found(_week(), _said("risks", "nothing_alarming__3", "A quiet week on the risk gauges."),
                       _said("positioning", "advice_stay_large", "We see no reason to move."))
 
 
@@ -139,8 +139,8 @@ def test_labels_beyond_their_condition():
                                                      "relative uptrend.")
     down_year = _week(ratio=NS(drawdown_from_peak=-0.1, momentum={"52w": -0.04}, start=None))
     assert set(_found(down_year, uptrend)) == {"labels"}
-    told = _said("long-view", "trend_above_both", "The 50-day average is above the 200-day, the textbook sign of a "
-                                                  "relative uptrend, though over 52 weeks the ratio is still down 4.0%.")
+    told = _said("long-view", "trend_above_both", "The 50-day average is above the 200-day, a relative uptrend, "
+                                                  "though over 52 weeks the ratio is still down 4.0%.")
     assert not _found(down_year, told)
     crossed = _said("long-view", "trend_above_both", "The 50-day average has crossed above the 200-day.")
     assert not _found(_week(), crossed)   # above for all the series holds: no cross to date

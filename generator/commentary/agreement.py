@@ -288,18 +288,19 @@ _SINCE_PEAK = re.compile(r"since the (?:peak|high)|(?:after|on from) (?:its|the)
 _UPTREND = re.compile(r"\buptrend\b", re.I)
 _CROSSED = re.compile(r"has crossed above|crossed above the 200-day", re.I)
 _DOING_PART = re.compile(r"doing its part", re.I)
-_FEEL_SAFE = re.compile(r"feel(?:s)? safe|quiet week on the risk|complacent crowd", re.I)
+_FEEL_SAFE = re.compile(r"feel(?:s)? safe|quiet week (?:on the risk|for the VIX)|VIX had a quiet|complacent crowd", re.I)
 _UNREMARKABLE_VIX = re.compile(r"reading is unremarkable", re.I)
 _POOR = re.compile(r"\bpoor week\b", re.I)
 _WINNING = re.compile(r"winning week", re.I)
 _RELIEF = re.compile(r"(?<!rather than )(?<!not )(?<!without )(?<!no )\brelief\b|easing what|easing some of the "
                      r"pressure|taking some of the pressure off|helps? small caps|(?<!not )a tailwind", re.I)
-_EASING = re.compile(r"policy is easing|policy easing|policy has been easing|shows policy easing|priced in easier policy",
-                     re.I)
+_EASING = re.compile(r"policy is easing|policy easing|policy has been easing|shows policy easing|"
+                     r"priced in easier policy", re.I)
 _DEARER = re.compile(r"refinancing is getting dearer|dearer refinancing|refinancing dearer|pushing up what less "
                      r"creditworthy", re.I)
 _CARRY = re.compile(r"forced selling|force[sd]? (?:it|them|leveraged carry trades)? ?to (?:unwind|sell)|"
-                    r"forced to unwind|snap back|carry-trade (?:jitters|worries)|carry trades? (?:on watch|under)", re.I)
+                    r"forced to unwind|snap back|carry-trade (?:jitters|worries)|"
+                    r"carry trades? (?:on watch|under)", re.I)
 _POINTS_AS_PCT = re.compile(r"(?:risen|fallen|rose|fell|up|down|grown|shrunk|gained|lost) (?:by )?[\d.]+% of the "
                             r"(?:universe|index|members|stocks)", re.I)
 _RECORD = re.compile(r"all-time|\ba record\b|record high|record low|record close", re.I)

@@ -150,7 +150,8 @@ def _week_against(r: _Rules, case: str) -> list:
 
 # Which way each rates case points for a junk rally: +1 toward one, -1 against, 0 neither.
 RATE_CASE_SENSE = {"easing": +1, "tight_long_down": +1, "hold_falling": +1, "tight_rising": -1,
-                   "hold_rising": -1, "tight_rising_eased": 0, "hold_rising_eased": 0, "cuts_long_up": 0, "cuts_long_steady": 0, "tight_steady": -1,
+                   "hold_rising": -1, "tight_rising_eased": 0, "hold_rising_eased": 0, "cuts_long_up": 0,
+                   "cuts_long_steady": 0, "tight_steady": -1,
                    "hold_steady": 0, "zero": 0}
 
 

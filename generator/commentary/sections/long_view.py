@@ -111,7 +111,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     paragraphs = [tuple(first)]
 
     second = []
-    dist = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)
+    dist: tuple[Fact, ...] = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)
     if ratio.sma_long is None:
         second.append(say("trend_short_history", kind="note"))
     else:

@@ -138,8 +138,8 @@ def standfirst(r: _Rules) -> Paragraph:
 def call_line(r: _Rules) -> Sentence:
     """The brief's last line: the call, and how long it has stood."""
     rec = r.m.stance_record
-    facts = (Fact("label", "stance.label", "stance", "text"), Fact("weeks", "stance.record.weeks_unchanged",
-                                                                   "stance", "count"))
+    facts: tuple[Fact, ...] = (Fact("label", "stance.label", "stance", "text"),
+                               Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"))
     claims = [is_("stance.key", r.m.stance.key, "stance", "stance"),
               is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance", "run"),
               is_("stance.record.capped", rec.capped, "stance", "run")]
