@@ -495,8 +495,10 @@ def yen_threat(m) -> bool:
 def _carry(m, rendered) -> list[str]:
     if yen_threat(m):
         return []
-    return [f"carry-trade threat words in a plain yen week: {r.text!r}" for r in rendered
-            if not r.sentence.key.startswith("gloss_") and _CARRY.search(r.text) and re.search(r"carry|yen", r.text)]
+    return [f"carry-trade words in a headline of a plain yen week: {r.text!r}" for r in rendered
+            if r.sentence.section == "headline" and re.search(r"carry|crowded trades|borrowed-money", r.text, re.I)] + [f"carry-trade threat words in a plain yen week: {r.text!r}" for r in rendered
+            if not r.sentence.key.startswith("gloss_") and r.sentence.section != "headline" and _CARRY.search(r.text)
+            and re.search(r"carry|yen", r.text)]
 
 
 def _units(m, rendered) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.commentary.claims import (SHOWN_ZERO_BP, Claim, Fact, Paragraph, Sentence, at_least, at_most, is_,
                                          less_than, more_than, negative, positive)
 from generator.commentary.news import level_told
-from generator.commentary.rules import _Rules
+from generator.commentary.rules import WEEK_AGAINST, _Rules
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE
 from generator.metrics.regime import FEAR, UNEASY, all_but
@@ -184,16 +184,22 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                     word, claims = "bill_cutting_paused", claims + why
                 elif by_half and key == "cutting":
                     claims = claims + falling
-                long_up = _long_end_up(r) if key == "cutting" and not paused else None
+                long_up = _long_end_up(r) if key == "cutting" else None
                 if long_up is not None:
                     # the bill falls but the 10-year rose LONG_END_UP or more: easing at the short end only, and
                     # refinancing is not getting cheaper (readers met "policy is easing ... refinancing fears should
-                    # fade" with the 10-year up 28 bp over the quarter)
+                    # fade" with the 10-year up 28 bp over the quarter); a 10-year week of WEEK_AGAINST or more the
+                    # other way is told with it
                     ly = r.t.long_yield or "^TNX"
+                    lweek = r.m.levels[ly].changes.get("1w")
+                    against = lweek is not None and lweek <= -WEEK_AGAINST
                     opening.append(say("bill_cutting_long_up", (sy, "policy", ly),
-                                       facts + (Fact("long", f"levels.{ly}.changes.13w", ly, "bp"),),
-                                       claims + long_up, regimes=POLICY_READS[key], span="26w" if by_half else "13w",
-                                       answers=True))
+                                       facts + (Fact("long", f"levels.{ly}.changes.13w", ly, "bp"),
+                                                Fact("lweek", f"levels.{ly}.changes.1w", ly, "bp")),
+                                       claims + long_up + ([at_most(f"levels.{ly}.changes.1w", -WEEK_AGAINST, ly,
+                                                                    "1w")] if against else []),
+                                       regimes=POLICY_READS[key], span="26w" if by_half else "13w", paused=paused,
+                                       lweek=against, answers=True))
                 else:
                     opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
                                        regimes=POLICY_READS[key], paused=paused, answers=True))  # "policy is easing"
@@ -214,12 +220,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # a bill plunge in a VIX spike may be a flight to safety, and with the 10-year up LONG_END_UP over
                 # the quarter nothing is easing at the long end: the figure alone
                 key, fits = "bill_week_down_plain", ()
-                move = [*move, *(_long_end_up(r) or [is_("events.vix_spike", True, r.t.volatility or "^VIX",
-                                                          "spike", +1)])]
             else:
                 key, fits = "bill_week_down", all_but(*UNEASY)
-            opening.append(say(key, (sy, r.t.volatility or "^VIX", r.t.long_yield or "^TNX") if key.endswith("plain")
-                               else sy, facts, move, regimes=fits))
+            opening.append(say(key, sy, facts, move, regimes=fits))
         paragraphs.append(tuple(opening))
     if m.analogue is not None:
         high = regime is not None and regime_key(regime) in ("hiking", "high_hold")

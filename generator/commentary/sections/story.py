@@ -12,7 +12,7 @@ from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_le
                                          positive, within)
 from generator.commentary.news import (headline_fact, lead_is_news, news_line, news_lines,
                                       told_keys as told_news)
-from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak
+from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak, yen_threat
 from generator.commentary.table import Row, choose, holds
 
 # Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
@@ -68,7 +68,9 @@ def headline(r: _Rules) -> Sentence:
     story, claims = week_story(r)
     subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
                 r.t.fx or "JPY=X", "yen", r.t.long_yield or "^TNX")
-    return r.say("headline", story, subjects, claims=claims)
+    # a yen headline speaks of the carry trade only for a yen rally rare for its own history (rules.yen_threat)
+    threat = yen_threat(r) if story == "yen_shock" else None
+    return r.say("headline", story, subjects, claims=claims + (threat or []), threat=threat is not None)
 
 
 def standfirst(r: _Rules) -> Paragraph:
