@@ -103,8 +103,12 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
         # and "feel safe" needs the week calm by every gauge (rules.calm_claims: the VIX at or under its year's
         # median, not up 10% on the week, no bear market)
         calm = calm_claims(r, HEDGE)
-        settled = (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE) \
-            and calm is not None
+        quiet_regime = (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE)
+        if quiet_regime and calm is None:
+            # a settled week by its regime, but not calm by every gauge: cheap protection, with no mood word
+            return [_say(r, "hedge_cheap_plain", HEDGE, facts,
+                         base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank, **names)]
+        settled = quiet_regime and calm is not None
         calm_vix = ([less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, HEDGE, "vix rank", 0)] if pct is not None
                     else []) + (calm or [])
         return [_say(r, "hedge_cheap" if settled else "hedge_cheap_uneasy", HEDGE, facts,
