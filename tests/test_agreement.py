@@ -56,3 +56,147 @@ def test_a_yield_fall_read_two_ways_contradicts():
     flags = fact_check([Rendered(rates, "Down over thirteen weeks, that says weaker growth.", 0),
                         Rendered(case, "The case for small caps rests on a lower yield.", 1)], doc)
     assert "contradiction" in [f.cls for f in flags]
+
+
+# --- the seven word classes of the readers' second round (agreement.py WORD_CLASSES), on hand-made weeks --------
+
+from datetime import date  # noqa: E402
+from types import SimpleNamespace as NS  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from generator.commentary.agreement import WORD_CLASSES, audit_words  # noqa: E402
+
+
+def _week(**over):
+    """A plain week: small caps up 1%, large caps up 0.5%, a calm VIX, a ratio 5% under its peak."""
+    days = pd.date_range("2024-01-01", periods=300, freq="B")
+    m = NS(small="IWM", large="SPY", as_of=days[-1].date(),
+           returns={"IWM": {"1w": 0.01}, "SPY": {"1w": 0.005}, "HYG": {"1w": 0.002}}, spread={"1w": 0.005},
+           stance=NS(key="stay_large", risk_flags=()), stance_record=NS(changed_weeks_ago=None, changed_to=None,
+                                                                        weeks_on_side=3, weeks_unchanged=3),
+           ratio=NS(drawdown_from_peak=-0.05, momentum={"52w": 0.03}, start=None),
+           series=NS(sma_short=pd.Series(1.0, index=days), sma_long=pd.Series(0.9, index=days)),
+           risk=NS(vix_percentile_1y=0.3), events=NS(small_from_52w_high=-0.05, large_from_52w_high=-0.02,
+                                                     vix_spike=False, large_start=None),
+           levels={"^VIX": NS(changes={"1w": 0.02}), "^TNX": NS(changes={"1w": -0.0005, "4w": 0.0, "13w": 0.0}),
+                   "^IRX": NS(changes={"1w": 0.0})},
+           news=NS(items={}))
+    for k, v in over.items():
+        setattr(m, k, v)
+    return m
+
+
+def _said(section: str, key: str, text: str, facts=(), paragraph: int = 0) -> Rendered:
+    return Rendered(Sentence(section, key, (section,), tuple(facts), ()), text, paragraph)
+
+
+def _found(m, *rendered) -> dict:
+    out = audit_words(m, list(rendered))
+    assert set(out) == set(WORD_CLASSES)
+    return {k: v for k, v in out.items() if v}
+
+
+def test_the_word_classes_pass_a_plain_week():
+    assert not _found(_week(), _said("risks", "nothing_alarming__3", "A quiet week on the risk gauges."),
+                      _said("positioning", "advice_stay_large", "We see no reason to move."))
+
+
+def test_a_hold_beside_adding_words_and_a_flip_told_as_a_cut():
+    m = _week(stance=NS(key="lean_further", risk_flags=()),
+              stance_record=NS(changed_weeks_ago=None, changed_to=None, weeks_on_side=9, weeks_unchanged=9))
+    hold = _said("positioning", "advice_lean_further_held", "We keep our full lean; nothing to add, nothing to trim.")
+    verdict = _said("positioning", "verdict_further__3", "The evidence is strong; the warnings argue for adding "
+                                                         "gradually.")
+    call = _said("brief", "call", "Our call: Lean in further, for the 9th week running.")
+    assert set(_found(m, hold, verdict, call)) == {"stance words"}
+    named = _said("brief", "call", "Our call: Lean in further, for the 9th week running: we hold the lean and add "
+                                   "nothing this week.")
+    assert not _found(m, hold, named)          # the label is a name; the action is told beside it
+    flip = _week(stance_record=NS(changed_weeks_ago=1, changed_to="stay_large", weeks_on_side=1, weeks_unchanged=1))
+    assert set(_found(flip, _said("headline", "downgrade__3", "The small-cap call is scaled back"))) == \
+        {"stance words"}
+
+
+def test_clauses_on_an_empty_case_against():
+    none = _said("positioning", "case_against_none", "Nothing in our tests argues against them this week, and no "
+                                                     "warning is raised.")
+    pace = _said("positioning", "verdict_further", "The case against is why we would still add in steps.")
+    assert set(_found(_week(), none, pace)) == {"empty lists"}
+    assert not _found(_week(), none)
+
+
+def test_since_the_peak_in_a_week_at_the_peak():
+    line = _said("long-view", "breakouts_none", "Since the peak the ratio has not managed a lasting move above its "
+                                                "200-day average.")
+    assert set(_found(_week(ratio=NS(drawdown_from_peak=0.0, momentum={"52w": 0.03}, start=None)), line)) == \
+        {"new high"}
+    assert not _found(_week(), line)
+
+
+def test_labels_beyond_their_condition():
+    uptrend = _said("long-view", "trend_above_both", "The 50-day average is above the 200-day, the textbook sign of a "
+                                                     "relative uptrend.")
+    down_year = _week(ratio=NS(drawdown_from_peak=-0.1, momentum={"52w": -0.04}, start=None))
+    assert set(_found(down_year, uptrend)) == {"labels"}
+    told = _said("long-view", "trend_above_both", "The 50-day average is above the 200-day, a relative uptrend, "
+                                                  "though over 52 weeks the ratio is still down 4.0%.")
+    assert not _found(down_year, told)
+    crossed = _said("long-view", "trend_above_both", "The 50-day average has crossed above the 200-day.")
+    assert not _found(_week(), crossed)   # above for all the series holds: no cross to date
+    days = pd.date_range("2024-01-01", periods=300, freq="B")
+    late = _week(series=NS(sma_short=pd.Series([0.8] * 200 + [1.0] * 100, index=days),
+                           sma_long=pd.Series(0.9, index=days)))
+    assert set(_found(late, crossed)) == {"labels"}     # crossed 20 weeks ago
+    fell = _week(returns={"IWM": {"1w": -0.004}, "SPY": {"1w": -0.01}, "HYG": {"1w": -0.003}}, spread={"1w": 0.006})
+    assert set(_found(fell, _said("lede", "strong_large__2", "A winning week for small caps raises a question."))) \
+        == {"labels"}
+    assert set(_found(fell, _said("junk", "credit_up__3", "Credit is doing its part: HYG leads IEF."))) == {"labels"}
+    soft = _week(spread={"1w": -0.006})
+    assert set(_found(soft, _said("lede", "weak_lean", "A poor week inside a lean."))) == {"labels"}
+    tense = _week(risk=NS(vix_percentile_1y=0.75))
+    assert set(_found(tense, _said("risks", "nothing_alarming__3", "A quiet week on the risk gauges."))) == {"labels"}
+    assert set(_found(tense, _said("risks", "vix_under_line__3", "The VIX closed at 15; against its past year the "
+                                                                 "reading is unremarkable."))) == {"labels"}
+
+
+def test_rates_read_together():
+    scare = _week(returns={"IWM": {"1w": -0.03}, "SPY": {"1w": -0.02}, "HYG": {"1w": 0.0}})
+    relief = _said("rates", "ten_falling__2", "Down 40 bp over thirteen weeks, the 10-year yield stands at 4%, "
+                                              "easing some of the pressure on indebted smaller firms.")
+    assert set(_found(scare, relief)) == {"rates together"}
+    spike = _week(events=NS(small_from_52w_high=-0.05, large_from_52w_high=-0.02, vix_spike=True, large_start=None),
+                  levels={"^VIX": NS(changes={"1w": 0.02}), "^TNX": NS(changes={"1w": 0.0, "4w": 0.0, "13w": 0.0}),
+                          "^IRX": NS(changes={"1w": -0.003})})
+    easing = _said("policy", "bill_week_down", "The yield fell 30 bp this week alone as markets priced in easier "
+                                               "policy.")
+    assert set(_found(spike, easing)) == {"rates together"}
+    month = _week(levels={"^VIX": NS(changes={"1w": 0.02}), "^TNX": NS(changes={"1w": -0.001, "4w": -0.004,
+                                                                                "13w": 0.003}),
+                          "^IRX": NS(changes={"1w": 0.0})})
+    quarter = _said("junk", "if_hold_rising__3", "With the 10-year yield 30 bp higher over the quarter, refinancing is "
+                                                 "getting dearer.", (Fact("long", "levels.^TNX.changes.13w", "^TNX",
+                                                                          "bp"),))
+    found = _found(month, quarter)
+    assert set(found) == {"rates together"} and len(found["rates together"]) == 2   # dearer, and the quarter alone
+
+
+def test_carry_words_need_a_rare_yen_rally():
+    line = _said("positioning", "case_against_one", "Against them: a yen rally threatens forced selling of carry "
+                                                    "trades.")
+    assert set(_found(_week(), line)) == {"carry threat"}
+    rare = _week(news=NS(items={"fx_week": NS(rarity=0.97, label="", value=-0.03)}))
+    assert not _found(rare, line)
+    stale = _week(news=NS(items={"fx_week": NS(rarity=0.97, label="stale", value=-0.03)}))
+    assert set(_found(stale, line)) == {"carry threat"}
+
+
+def test_points_are_not_percent_and_records_need_history():
+    assert set(_found(_week(), _said("divergence", "breadth_up", "Breadth has risen by 19.6% of the universe."))) == \
+        {"units"}
+    assert not _found(_week(), _said("divergence", "breadth_up", "Breadth has risen by 19.6 points of the universe."))
+    young = _week(ratio=NS(drawdown_from_peak=0.0, momentum={"52w": 0.03}, start=date(2023, 6, 1)))
+    record = _said("divergence", "large_record", "SPY closed the week at an all-time high.")
+    assert set(_found(young, record)) == {"units"}
+    assert not _found(_week(ratio=NS(drawdown_from_peak=0.0, momentum={"52w": 0.03}, start=date(2001, 1, 2))),
+                      record)

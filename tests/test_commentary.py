@@ -155,18 +155,25 @@ def test_rates_rule(settings, mixed, changes, link, keys):
     assert [k for k in c.keys("rates") if k.startswith("ten_")] == keys
 
 
-@pytest.mark.parametrize("vix, pct, yen_week, expected", [
-    (12.5, 0.2, -0.0196, ["yen_rally", "carry_unwind", "vix_complacent", "vix_rank_lower_that"]),
-    (12.5, 0.2, -0.005, ["vix_complacent", "vix_rank_lower_that", "fx_week"]),
-    (12.5, 0.61, -0.005, ["vix_calm_but_higher", "fx_week"]),      # low in absolute terms, high for the year
-    (31.0, 0.9, 0.001, ["vix_stressed_held", "vix_rank_higher_that", "fx_week"]),  # small caps +1% on the week
-    (31.0, 0.3, 0.001, ["vix_stressed_but_lower", "fx_week"]),
-    (18.0, 0.5, 0.004, ["nothing_alarming", "vix_rank_higher_named", "fx_week"]),
+@pytest.mark.parametrize("vix, pct, yen_week, rarity, expected", [
+    # carry-trade unwinding only for a yen rally rare for its own history (rules.yen_threat)
+    (12.5, 0.2, -0.0196, 0.97, ["yen_rally", "carry_unwind", "vix_complacent", "vix_rank_lower_that"]),
+    (12.5, 0.2, -0.0196, 0.80, ["yen_rally", "vix_complacent", "vix_rank_lower_that"]),
+    (12.5, 0.2, -0.005, 0.5, ["vix_complacent", "vix_rank_lower_that", "fx_week"]),
+    (12.5, 0.61, -0.005, 0.5, ["vix_calm_but_higher", "fx_week"]),      # low in absolute terms, high for the year
+    (31.0, 0.9, 0.001, 0.5, ["vix_stressed_held", "vix_rank_higher_that", "fx_week"]),  # small caps +1% on the week
+    (31.0, 0.3, 0.001, 0.5, ["vix_stressed_but_lower", "fx_week"]),
+    (18.0, 0.5, 0.004, 0.5, ["nothing_alarming", "vix_rank_higher_named", "fx_week"]),
 ])
-def test_risks_rule(settings, mixed, vix, pct, yen_week, expected):
+def test_risks_rule(settings, mixed, vix, pct, yen_week, rarity, expected):
+    from generator.metrics.news import NewsItem
+
+    item = NewsItem("fx_week", "JPY=X", yen_week, "pct", mixed.as_of, rarity, None, None, False, None, 500, False,
+                    False, 0.0)
     m = metrics_with(mixed, risk__vix_level=vix, risk__vix_percentile_1y=pct, risk__fx_level=158.2,
                      risk__fx_week=yen_week, risk__yen_rally=yen_week <= settings.risk.yen_rally_week,
-                     events__vix_high=vix, events__vix_spike=False, events__fx_from_peak=yen_week)
+                     events__vix_high=vix, events__vix_spike=False, events__fx_from_peak=yen_week,
+                     news__items={**mixed.news.items, "fx_week": item})
     c = write_commentary(m, settings)
     assert [s.key for s in c.sections["risks"][0] if not s.key.startswith("into_risks")] == expected
 

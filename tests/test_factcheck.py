@@ -380,8 +380,9 @@ def test_every_headline_phrasing_is_covered_by_its_story(settings, story, week):
     module = make_environment(None).get_template("words/headline.html").make_module(
         {"small": "IWM", "large": "SPY", "small_name": "Small caps", "large_name": "Large caps"})
     names = [story] + [f"{story}{VARIANT}{n}" for n in range(2, 13)]
-    wrong = [(n, str(getattr(module, n)({}, {})), p) for n in names
-             for p in check_headline(Rendered(s, str(getattr(module, n)({}, {})), 0), ROLES)]
+    # every phrasing, in its plain words and (a yen headline) with the carry trade's threat (x.threat)
+    wrong = [(n, str(getattr(module, n)({}, x)), p) for n in names for x in ({}, {"threat": True})
+             for p in check_headline(Rendered(s, str(getattr(module, n)({}, x)), 0), ROLES)]
     assert not wrong, wrong
 
 

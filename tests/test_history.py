@@ -748,3 +748,28 @@ def test_no_rote_surprise_and_no_restated_stance_run(weeks):
     for w in weeks:
         assert not re.search(r"perhaps surprisingly|actually ahead", _text(w, "divergence")), w.session
         assert not re.search(r"straight week|consecutive week|weeks shown below", _text(w, "positioning")), w.session
+
+
+# --- 6. one stance, one action (issue 26 part 4, branch agree) ----------------------------------------------------
+
+HOLD_OR_TRIM = {"advice_lean_further_held": "hold", "advice_start_lean_held": "hold",
+                "advice_lean_further_stress": "hold", "advice_start_lean_stress": "hold",
+                "advice_start_lean_trimmed": "trim"}
+
+
+def test_every_stance_word_carries_the_weeks_action(weeks):
+    """The advice decides the action (add, hold, trim): in a week it holds or trims, the brief's call line says so
+    beside the call's name, and neither the verdict nor any other line of positioning tells the reader to add."""
+    checked = 0
+    for w in weeks:
+        advice = [k.split("__")[0] for k, _ in _said(w, "positioning", "advice_")]
+        act = HOLD_OR_TRIM.get(advice[0]) if advice else None
+        if act is None:
+            continue
+        checked += 1
+        call = " ".join(t for k, t in _said(w, "brief", "call"))
+        assert re.search(rf"\b{act}\b", call), (w.session, advice, call)
+        text = _text(w, "positioning")
+        assert not re.search(r"add in steps|adding gradually|pace of adding|the rules lean in further", text), \
+            (w.session, advice, text)
+    assert checked > 200, checked

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than,
-                                         more_than, negative, positive, reads, within)
-from generator.commentary.rules import STRESSED_RANK, WEEK_AGAINST
+                                         more_than, negative, positive, reads, sign_of, within)
+from generator.commentary.rules import SHOWN_ZERO, STRESSED_RANK, WEEK_AGAINST, sense, yen_threat
 from generator.commentary.sections.junk import JUNK_BAND
 from generator.commentary.sections.policy import regime_claims
 from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK, yields_loose, zero_rates
@@ -28,6 +28,8 @@ STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "moment
 # Warnings that are not tests, and the credit/quality evidence: fixed strengths, below a clear test reading.
 FLAG_STRENGTH = {"stretched": 0.6, "vix_stressed": 0.7, "yen_rally": 0.7, "recent_failures": 0.5}
 JUNK_STRENGTH = 0.55
+# A relative week at least this bad is "a poor week"; a smaller one is "soft" (readers met "poor week" for -0.6%).
+POOR_WEEK = 0.01
 # The score "Lean in further" needs besides the trend and the averages (generator/metrics/stance.py decide_stance).
 FULLER_SCORE = 3
 # The VIX "signals stress" only at or above STRESSED_RANK of its past year (readers found "stress" at the 61st).
@@ -150,8 +152,13 @@ def _flag_items(r) -> list[Item]:
                                  (at_least("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank", +1) if high
                                   else less_than("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank", 0),))), vix))
         elif flag == "yen_rally":
-            items.append(Item("yen_rally", -1, FLAG_STRENGTH[flag], None,
-                              (is_("risk.yen_rally", True, pair, "yen"),), pair))
+            # the carry-trade threat only with a yen rally rare for its own history (rules.yen_threat); otherwise the
+            # yen's rally is told plainly, at the strength of a qualified item
+            threat = yen_threat(r, pair)
+            items.append(Item("yen_rally" if threat else "yen_rally_plain", -1,
+                              FLAG_STRENGTH[flag] * (1.0 if threat else QUALIFIED), None,
+                              (is_("risk.yen_rally", True, pair, "yen"), *(threat or ()),
+                               Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)), pair))
         elif flag == "recent_failures":
             items.append(Item("recent_failures", -1, FLAG_STRENGTH[flag], None,
                               (at_least("breakouts.failed_count", 2, pair, "breakouts", 0),), pair))
@@ -187,7 +194,7 @@ def case_items(r) -> tuple[list[Item], list[Item]]:
 def _subjects(r) -> tuple[str, ...]:
     t = r.t
     return ("case", "stance", r.pair, "breadth", t.long_yield or "^TNX", "rates", "policy", t.volatility or "^VIX",
-            *(x for x in (t.high_yield, r.small) if x))
+            *(x for x in (t.high_yield, r.small, t.fx) if x), "yen")
 
 
 def _told_elsewhere(r, item: Item) -> bool:
@@ -245,9 +252,13 @@ def _side(r, name: str, items: list[Item]) -> Sentence:
     return r.say("positioning", key, _subjects(r), facts, claims, words="case", **extra)
 
 
-def _verdict(r) -> Sentence | None:
+def _verdict(r, advice: tuple[str, list[Claim]] | None = None, against: list[Item] | None = None) -> Sentence | None:
     """Which rule decides the call. None when the call is held back (the advice then says why) or the ratio
-    has too little history for its 200-day average."""
+    has too little history for its 200-day average. At "Lean in further" the verdict's verb is the advice's
+    (`advice`: its words key and claims, sections/positioning.py ADVICE): "add in steps" only when the advice adds,
+    the lean held as it is otherwise (readers met "lean in further" beside "neither add nor trim"); and the case
+    against is named only when it holds an item (`against`; readers met "the warnings argue for adding gradually"
+    beside "no warning is raised")."""
     m, pair = r.m, r.pair
     s = m.stance
     dist = m.ratio.distance_from_sma_long
@@ -277,14 +288,30 @@ def _verdict(r) -> Sentence | None:
                   "score": [crossed, short]}[needs]
         return say(f"verdict_start_{needs}", score, [positive("ratio.distance_from_sma_long", pair, "trend"),
                                                           at_least("stance.score", 0, "stance", "score", 0)] + claims)
-    return say("verdict_further", score, [at_least("stance.score", 3, "stance", "score", 0)])
+    key, claims = advice if advice is not None else ("", [])
+    adding = adds(key)
+    con = list(against or ())
+    return r.say("positioning", "verdict_further", ("case", "stance", pair, r.t.volatility or "^VIX"), score,
+                 [stance, at_least("stance.score", 3, "stance", "score", 0), *claims],
+                 words="case", adds=adding, against=bool(con))
 
 
-def case_paragraph(r) -> Paragraph:
-    """The case for small caps, the case against, and the verdict."""
+# The advice keys (sections/positioning.py ADVICE) that add to a lean: every other advice holds, trims, waits or
+# steps back, and no sentence of the issue may then say "lean in further" or "add" as this week's action.
+ADDING = ("advice_start_lean", "advice_lean_further", "advice_lean_further_vix")
+
+
+def adds(advice_key: str) -> bool:
+    """Whether the week's advice adds to the lean (ADDING)."""
+    return advice_key.split("__")[0] in ADDING
+
+
+def case_paragraph(r, advice: tuple[str, list[Claim]] | None = None) -> Paragraph:
+    """The case for small caps, the case against, and the verdict (whose verb follows `advice`, the week's ADVICE
+    row)."""
     pro, con = case_items(r)
     out = [_side(r, "for", pro), _side(r, "against", con)]
-    verdict = _verdict(r)
+    verdict = _verdict(r, advice, con[:2])
     if verdict is not None:
         out.append(verdict)
     return tuple(out)
@@ -347,8 +374,17 @@ def thesis(r) -> Sentence:
     spread = m.spread.get("1w")
     leaning = m.stance.key != "stay_large"
     stance = (is_not_large if leaning else is_large)()
-    subjects = ("thesis", pair, "stance", r.pair, "market")
-    say = lambda key, claims: r.say("lede", key, subjects, (), [stance, *claims], words="thesis")  # noqa
+    subjects = ("thesis", pair, "stance", r.pair, "market", r.small)
+    # "a poor week" only for a relative week of POOR_WEEK or worse ("soft" below it); "a winning week" only when
+    # small caps rose (a relative win in a falling market is a week of losing less)
+    small_week = m.returns[r.small].get("1w")
+    poor = spread is not None and spread <= -POOR_WEEK
+    way = sense(small_week, SHOWN_ZERO)   # small caps' own week: "a winning week" only when they rose
+    words = [at_most("spread.1w", -POOR_WEEK, pair, "week")] if poor else []
+    if spread is not None and spread > 0 and small_week is not None:
+        words.append(sign_of(f"returns.{r.small}.1w", small_week, r.small, "week", SHOWN_ZERO))
+    say = lambda key, claims: r.say("lede", key, subjects, (), [stance, *claims, *words],  # noqa
+                                    words="thesis", poor=poor, small_way=way)
     top = _top_fact_thesis(r, stance)
     if top is not None:
         return top

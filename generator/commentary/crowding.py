@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from generator.commentary.claims import (ALMOST_ALL, SHOWN_ZERO, Claim, Fact, Paragraph, Sentence, at_extreme, at_least,
                                          at_most, less_than, more_than, negative, positive, reads, within)
+from generator.commentary.rules import calm_claims
 from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, TENSE_PERCENTILE, all_but
 
 SECTION = "crowding"
@@ -99,9 +100,17 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
         # small caps are not singled out
         # (a squeeze or a rate move can come with a VIX in the top tenth of its year: no "feel safe" beside it)
         pct = r.m.risk.vix_percentile_1y
-        settled = (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE)
-        calm_vix = [less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, HEDGE, "vix rank", 0)] if pct is not None \
-            else []
+        # and "feel safe" needs the week calm by every gauge (rules.calm_claims: the VIX at or under its year's
+        # median, not up 10% on the week, no bear market)
+        calm = calm_claims(r, HEDGE)
+        quiet_regime = (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE)
+        if quiet_regime and calm is None:
+            # a settled week by its regime, but not calm by every gauge: cheap protection, with no mood word
+            return [_say(r, "hedge_cheap_plain", HEDGE, facts,
+                         base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank, **names)]
+        settled = quiet_regime and calm is not None
+        calm_vix = ([less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, HEDGE, "vix rank", 0)] if pct is not None
+                    else []) + (calm or [])
         return [_say(r, "hedge_cheap" if settled else "hedge_cheap_uneasy", HEDGE, facts,
                      base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)]
                      + (calm_vix if settled else []), rank=rank,

@@ -31,8 +31,19 @@ RARE_WEEK = 0.95
 # the same paragraph ("over thirteen weeks ..., but this week ..."), or the reading goes (issue 26).
 WEEK_AGAINST = 0.001
 
+# "Investors feel safe", "a quiet week on the risk gauges": only with the VIX at or under the median of its year
+# (CALM_MEDIAN), up less than CALM_VIX_WEEK on the week, and neither index BEAR_LINE or more under its 52-week high
+# (readers met "investors feel safe" one sentence after "the VIX is higher than on 98% of days").
+CALM_MEDIAN = 0.5
+CALM_VIX_WEEK = 0.10
+BEAR_LINE = -0.20
+# Carry-trade threat words ("forced selling", "unwind", "snap back") only when the yen's week is at least this rare
+# against its own weekly history (news.items.fx_week.rarity) and its quote is not stale; otherwise the yen is a plain
+# reading (readers met "a yen rally threatens forced selling" for an ordinary week).
+CARRY_RARE = 0.95
+
 __all__ = ["BIG_MARKET_DAY", "CALM_RANK", "RARE_WEEK", "RECORD_YEARS", "ROUT_DROP", "SHOWN_ZERO", "STRESSED_RANK",
-           "WEEK_AGAINST", "YOUNG_WEEKS", "_Rules", "label", "record_history", "sense"]
+           "WEEK_AGAINST", "YOUNG_WEEKS", "_Rules", "calm_claims", "label", "record_history", "sense", "yen_threat"]
 
 
 class _Rules:
@@ -99,3 +110,34 @@ def label(key: str) -> str:
     from generator.metrics.stance import LABELS
 
     return LABELS[key]
+
+
+def calm_claims(r, subject: str) -> list[Claim] | None:
+    """The claims a calm word ("feel safe", "quiet") makes about the week, when they all hold: the VIX at or under
+    its year's median (CALM_MEDIAN), up less than CALM_VIX_WEEK on the week, each index above BEAR_LINE from its
+    52-week high. None when any fails; a gauge the data lacks is left out."""
+    from generator.commentary.claims import at_most, less_than, more_than
+
+    m, vix = r.m, r.t.volatility or "^VIX"
+    claims = []
+    if m.risk.vix_percentile_1y is not None:
+        claims.append(at_most("risk.vix_percentile_1y", CALM_MEDIAN, subject, "vix rank", 0))
+    level = m.levels.get(vix)
+    if level is not None and level.changes.get("1w") is not None:
+        claims.append(less_than(f"levels.{vix}.changes.1w", CALM_VIX_WEEK, subject, "vix week", 0))
+    for side in ("small", "large"):
+        if getattr(m.events, f"{side}_from_52w_high") is not None:
+            claims.append(more_than(f"events.{side}_from_52w_high", BEAR_LINE, subject, "bear market", 0))
+    return claims if all(c.holds(r.view) for c in claims) else None
+
+
+def yen_threat(r, subject: str = "yen") -> list[Claim] | None:
+    """The claims carry-trade threat words make, when they hold: the yen's week (USD/JPY down) at CARRY_RARE or
+    rarer against its own history, on a quote that is not stale. None otherwise."""
+    from generator.commentary.claims import at_least, negative
+
+    item = r.m.news.items.get("fx_week") if r.m.news is not None else None
+    if item is None or item.rarity is None or item.rarity < CARRY_RARE or item.label == "stale" or item.value >= 0:
+        return None
+    return [at_least("news.items.fx_week.rarity", CARRY_RARE, subject, "yen rarity", 0),
+            negative("news.items.fx_week.value", r.t.fx or "JPY=X", "week")]

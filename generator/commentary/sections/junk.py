@@ -7,7 +7,7 @@ from generator.commentary.claims import ALMOST_ALL, Claim, Fact, Paragraph, at_l
 from generator.commentary.rules import _Rules
 from generator.commentary.rules import RARE_WEEK, WEEK_AGAINST
 from generator.commentary.sections.policy import regime_claims, regime_key, short_rising
-from generator.commentary.sections.rates import YIELD_TREND, _still
+from generator.commentary.sections.rates import YIELD_TREND, _still, scare
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, all_but
 
@@ -68,6 +68,36 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
     return f"hold_{trend}", claims + [claim], facts
 
 
+# A 10-year down this much over four weeks, against a rising quarter: "refinancing is getting dearer" would be false
+# this month (readers met it with the 10-year down 43 bp in four weeks).
+MONTH_EASED = 0.0025
+
+
+def _scared(r: _Rules, case):
+    """A falling case (easing, tight_long_down, hold_falling) in a week the 10-year fell and small caps fell
+    rates.GROWTH_SCARE or more becomes "scare": falling yields read as a growth scare, never as relief to come."""
+    if case is None or case[0] not in ("easing", "tight_long_down", "hold_falling"):
+        return case
+    claims = scare(r)
+    if claims is None:
+        return case
+    return ("scare", case[1] + claims, case[2] + (r.ret(r.small, "1w", "small"),))
+
+
+def _eased(r: _Rules, case):
+    """A rising case (hold_rising, tight_rising) whose 10-year fell MONTH_EASED or more over the last four weeks
+    becomes `<case>_eased`: the quarter's rise and the month's fall, both told."""
+    if case is None or case[0] not in ("hold_rising", "tight_rising"):
+        return case
+    ly = r.t.long_yield
+    month = r.m.levels[ly].changes.get("4w")
+    if month is None or month > -MONTH_EASED:
+        return case
+    path = f"levels.{ly}.changes.4w"
+    return (f"{case[0]}_eased", case[1] + [at_most(path, -MONTH_EASED, ly, "4w")],
+            case[2] + (Fact("month", path, ly, "bp"),))
+
+
 def _short_word(r: _Rules) -> tuple[str, list[Claim]]:
     """'hiking' or 'high' for the tight cases' words: short rates rising, or held high; and the claims of
     'rising'. The policy section's reading (policy.short_rising): a hiking regime whose bill yield fell this week
@@ -109,7 +139,7 @@ def _credit_week_lead(r: _Rules, credit, quarter: float | None) -> list:
 
 # The 10-year's thirteen-week direction in each rates case that tells it.
 LONG_SENSE = {"easing": -1, "cuts_long_up": +1, "tight_rising": +1, "tight_long_down": -1, "hold_rising": +1,
-              "hold_falling": -1}
+              "hold_falling": -1, "tight_rising_eased": +1, "hold_rising_eased": +1, "scare": -1}
 
 
 def _week_against(r: _Rules, case: str) -> list:
@@ -131,7 +161,8 @@ def _week_against(r: _Rules, case: str) -> list:
 
 # Which way each rates case points for a junk rally: +1 toward one, -1 against, 0 neither.
 RATE_CASE_SENSE = {"easing": +1, "tight_long_down": +1, "hold_falling": +1, "tight_rising": -1,
-                   "hold_rising": -1, "cuts_long_up": 0, "cuts_long_steady": 0, "tight_steady": -1,
+                   "hold_rising": -1, "tight_rising_eased": 0, "hold_rising_eased": 0, "scare": 0, "cuts_long_up": 0,
+                   "cuts_long_steady": 0, "tight_steady": -1,
                    "hold_steady": 0, "zero": 0}
 
 
@@ -146,7 +177,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     qv = quality.momentum.get("13w") if quality is not None and quality.numerator != quality.denominator else None
     if cv is None and qv is None:
         return ((say("junk_unavailable", "junk", kind="note"),),)
-    case = _rate_case(r)
+    case = _scared(r, _eased(r, _rate_case(r)))
     if case is None:
         out = [say("why_junk", "junk", optional=3)]
     else:
@@ -156,7 +187,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # quarter's reading must never stand without it
         out = _week_against(r, case[0])
         out += [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX",
-                                     *((r.t.short_yield,) if tight and r.t.short_yield else ())), case[2],
+                                     *((r.t.short_yield,) if tight and r.t.short_yield else ()),
+                                     *((r.small,) if case[0] == "scare" else ())), case[2],
                    case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]))]
     lead = _credit_week_lead(r, credit, cv)
     out = lead + out   # the week's credit move leads when it is rare and runs against the quarter

@@ -62,6 +62,10 @@ TREND = (
 )
 
 
+# The TREND rows whose words say "uptrend": with the ratio down over 52 weeks they say so too.
+UPTREND_ROWS = ("trend_above_both", "trend_below_long_crossed", "trend_below_long_cracked")
+
+
 def momentum_label(ups: int, n: int) -> str:
     """The momentum label for `ups` positive lookbacks of `n` known (neither none nor all): "mostly_up" when
     more are up than down, "mixed" for an even split, "mostly_down" otherwise."""
@@ -90,7 +94,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             Fact("years", "ratio.years_since_peak", pair, "years"), Fact("value", "ratio.value", pair, "level"),
             Fact("drawdown", "ratio.drawdown_from_peak", pair, "pct"))
     new_high = _new_high(pair)
-    if holds(new_high, r.view):
+    at_high = holds(new_high, r.view)
+    if at_high:
         long, history = record_history(r, "ratio.start", ratio.start, pair)
         first = [say("peak_today" if long else "peak_today_short", pair,
                      peak + (Fact("start", "ratio.start", pair, "date"),), new_high + history)]
@@ -106,12 +111,19 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     paragraphs = [tuple(first)]
 
     second = []
-    dist = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)
+    dist: tuple[Fact, ...] = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)
     if ratio.sma_long is None:
         second.append(say("trend_short_history", kind="note"))
     else:
         key, claims = choose(TREND, r.view, pair)
-        second.append(say(key, pair, dist, claims))
+        # "uptrend" (the 50-day above the 200-day) is said with the year beside it when the ratio is down over 52
+        # weeks (readers met "the textbook sign of a relative uptrend" with the ratio down on the year)
+        year = ratio.momentum.get("52w")
+        down_year = key in UPTREND_ROWS and year is not None and year <= -SHOWN_ZERO
+        if down_year:
+            dist += (Fact("year", "ratio.momentum.52w", pair, "pct"),)
+            claims = claims + [at_most("ratio.momentum.52w", -SHOWN_ZERO, pair, "momentum 52w")]
+        second.append(say(key, pair, dist, claims, down_year=down_year))
     known = {k: v for k, v in ratio.momentum.items() if v is not None}
     if known:
         ups = sum(v > 0 for v in known.values())
@@ -145,7 +157,13 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     # Counts up to ten are written in words, which the number check cannot read: claim them exactly.
     exact = [is_("breakouts.failed_count", failed, pair, "failed count"),
              is_("breakouts.sustained_count", sustained, pair, "sustained count")]
-    if b.current is not None:
+    if at_high:
+        # the peak is this week: nothing is "since the peak" (readers met "since the peak the ratio has not managed a
+        # lasting move above its 200-day average" in a week of a new high); the move that carried it there is told
+        if b.current is not None:
+            paragraphs.append((say("breakout_at_high", pair, (Fact("start", "breakouts.current.start", pair, "date"),),
+                                   new_high + [positive("ratio.distance_from_sma_long", pair, "trend")]),))
+    elif b.current is not None:
         # "above since <start>" holds only without dips below inside the move (runs bridge short dips)
         start = (Fact("start", "breakouts.current.start", pair, "date"),
                  Fact("dips", "breakouts.current.dips", pair, "count"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.commentary.claims import (SHOWN_ZERO_BP, Claim, Fact, Paragraph, Sentence, at_least, at_most, is_,
                                          less_than, more_than, negative, positive)
 from generator.commentary.news import level_told
-from generator.commentary.rules import _Rules
+from generator.commentary.rules import WEEK_AGAINST, _Rules
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE
 from generator.metrics.regime import FEAR, UNEASY, all_but
@@ -111,6 +111,21 @@ def bill_reversal(r: _Rules) -> list[Claim]:
     return fell
 
 
+# A 10-year up this much over thirteen weeks while the bill falls: easing at the short end only (issue 26, "rates read
+# together": never "easing" and "refinancing fears should fade" while the long end rose a lot).
+LONG_END_UP = 0.0025
+
+
+def _long_end_up(r: _Rules) -> list[Claim] | None:
+    """The 10-year rose LONG_END_UP or more over thirteen weeks: the claim that says so, else None."""
+    ly = r.t.long_yield or "^TNX"
+    level = r.m.levels.get(ly)
+    q = level.changes.get("13w") if level is not None else None
+    if q is None or q < LONG_END_UP:
+        return None
+    return [at_least(f"levels.{ly}.changes.13w", LONG_END_UP, ly, "13w")]
+
+
 def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, sy = r.m, r.t.short_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("policy", key, subjects, facts, claims, **x)  # noqa
@@ -153,6 +168,14 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # a week of fear: part of the fall may be money hiding in bills, not policy
                 opening.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
                                  span="26w" if by_half else "13w", zero=key == "cut_to_zero", answers=True))
+            elif m.events.vix_spike and (level.changes.get("1w") or 0) < 0:
+                # a VIX spike with the bill falling this week: a flight to safety may be part of it, not easing
+                # (readers met "policy easing" for a bill plunge in a VIX spike)
+                vix = r.t.volatility or "^VIX"
+                opening.append(say("bill_falling_spike", (sy, "policy", vix), facts,
+                                   claims + [is_("events.vix_spike", True, vix, "spike", +1),
+                                             negative(f"{path}.changes.1w", sy, "1w")],
+                                   span="26w" if by_half else "13w", zero=key == "cut_to_zero", answers=True))
             else:
                 falling, paused = short_falling(r), False
                 if by_half and key == "cutting" and falling is None:
@@ -161,8 +184,25 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                     word, claims = "bill_cutting_paused", claims + why
                 elif by_half and key == "cutting":
                     claims = claims + falling
-                opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
-                                 regimes=POLICY_READS[key], paused=paused, answers=True))  # "policy is easing"
+                long_up = _long_end_up(r) if key == "cutting" else None
+                if long_up is not None:
+                    # the bill falls but the 10-year rose LONG_END_UP or more: easing at the short end only, and
+                    # refinancing is not getting cheaper (readers met "policy is easing ... refinancing fears should
+                    # fade" with the 10-year up 28 bp over the quarter); a 10-year week of WEEK_AGAINST or more the
+                    # other way is told with it
+                    ly = r.t.long_yield or "^TNX"
+                    lweek = r.m.levels[ly].changes.get("1w")
+                    against = lweek is not None and lweek <= -WEEK_AGAINST
+                    opening.append(say("bill_cutting_long_up", (sy, "policy", ly),
+                                       facts + (Fact("long", f"levels.{ly}.changes.13w", ly, "bp"),
+                                                Fact("lweek", f"levels.{ly}.changes.1w", ly, "bp")),
+                                       claims + long_up + ([at_most(f"levels.{ly}.changes.1w", -WEEK_AGAINST, ly,
+                                                                    "1w")] if against else []),
+                                       regimes=POLICY_READS[key], span="26w" if by_half else "13w", paused=paused,
+                                       lweek=against, answers=True))
+                else:
+                    opening.append(say(f"{word}_26w" if by_half else word, (sy, "policy"), facts, claims,
+                                       regimes=POLICY_READS[key], paused=paused, answers=True))  # "policy is easing"
         elif lifting:
             opening.append(say("bill_zero_lifting", (sy, "policy"), facts, claims + lifting, answers=True))
         else:
@@ -174,9 +214,14 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             way, move = moved
             if way == "up":
                 key, fits = ("bill_week_up_plain", ()) if r.fear() else ("bill_week_up", all_but(*FEAR))
+            elif r.regime in UNEASY:
+                key, fits = "bill_week_down_fear", UNEASY
+            elif m.events.vix_spike or _long_end_up(r) is not None:
+                # a bill plunge in a VIX spike may be a flight to safety, and with the 10-year up LONG_END_UP over
+                # the quarter nothing is easing at the long end: the figure alone
+                key, fits = "bill_week_down_plain", ()
             else:
-                key, fits = ("bill_week_down_fear", UNEASY) if r.regime in UNEASY else ("bill_week_down",
-                                                                                       all_but(*UNEASY))
+                key, fits = "bill_week_down", all_but(*UNEASY)
             opening.append(say(key, sy, facts, move, regimes=fits))
         paragraphs.append(tuple(opening))
     if m.analogue is not None:

@@ -64,6 +64,26 @@ ADVICE = (
 )
 
 
+def advice(r: _Rules) -> tuple[str, list[Claim]]:
+    """The week's advice (ADVICE): its words key and claims. One choice, read by the advice sentence, the case's
+    verdict and the brief's call line, so that every stance word of the issue has the same action."""
+    return choose(ADVICE, r.view, r.pair, r.t.volatility or "^VIX", r.settings.risk)
+
+
+def action(key: str) -> str:
+    """The advice's action in one word: "add" (start or add to a lean), "hold" (keep it: held for weeks, or a week
+    of stress), "trim" (cut a full lean to a modest one), "back" (move the weight back to large caps), or "stay"
+    (with large caps)."""
+    key = key.split("__")[0]
+    if key in ("advice_start_lean", "advice_lean_further", "advice_lean_further_vix"):
+        return "add"
+    if key == "advice_start_lean_trimmed":
+        return "trim"
+    if key == "advice_stay_large_back":
+        return "back"
+    return "stay" if key.startswith("advice_stay_large") else "hold"
+
+
 def _flag_claim(flag: str, pair: str, vix: str, rs) -> Claim | None:
     """What each false-move warning (generator.metrics.stance.FLAG_TEXT) says about the numbers."""
     return {
@@ -122,7 +142,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     first = [say("stance", "stance", (Fact("score", "stance.score", "stance", "level"),
                                       Fact("max", "stance.max_score", "stance", "count")), label=s.label)]
     vix = r.t.volatility or "^VIX"
-    key, claims = choose(ADVICE, r.view, pair, vix, r.settings.risk)
+    key, claims = advice(r)
     first.append(say(key, ("stance", pair) if key.startswith("advice_stay_large") else
                      ("stance", vix) if key == "advice_lean_further_vix" else "stance",
                      (Fact("vix", "risk.vix_level", vix, "level"),) if key == "advice_lean_further_vix" else (),
@@ -138,7 +158,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if record and record[0].key in TRANSITIONS.values():
         first.insert(1, record.pop(0))   # this week's change straight after the stance it changed to
     first += record
-    paragraphs = [case_paragraph(r), tuple(first)]
+    paragraphs = [case_paragraph(r, (key, claims)), tuple(first)]
     second: list[Sentence] = []
     rally = rally_to_test(r)
     flag_texts, flag_claims = _flags(r)

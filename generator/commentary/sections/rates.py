@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.commentary.claims import (ALMOST_ALL, Fact, Paragraph, Sentence, at_least, at_most, less_than, more_than, negative,
-                                         positive, reads, within)
+from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_least, at_most, less_than,
+                                         more_than, negative, positive, reads, within)
 from generator.commentary.headline import CRASH_GAP
 from generator.commentary.rules import RARE_WEEK, ROUT_DROP, WEEK_AGAINST, _Rules
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
@@ -39,6 +39,34 @@ ROUT = (
     Row("small_fell", lambda small, pair: [at_most(f"returns.{small}.1w", -ROUT_DROP, small, "week")]),
     Row("no_relief", lambda small, pair: [at_most("spread.1w", -CRASH_GAP, pair, "week")]),
 )
+# Falling yields in a week small caps fell this much are a growth scare, not relief (issue 26, "rates read
+# together"): no sentence then reads the fall as easing the pressure on borrowers.
+GROWTH_SCARE = 0.02
+
+
+def scare(r: _Rules) -> list[Claim] | None:
+    """The 10-year fell this week and small caps fell GROWTH_SCARE or more: the claims that say so, else None."""
+    ly = r.t.long_yield or "^TNX"
+    level, small = r.m.levels.get(ly), r.m.returns[r.small].get("1w")
+    week = level.changes.get("1w") if level is not None else None
+    if week is None or small is None or not (week < 0 and small <= -GROWTH_SCARE):
+        return None
+    return [negative(f"levels.{ly}.changes.1w", ly, "1w"),
+            at_most(f"returns.{r.small}.1w", -GROWTH_SCARE, r.small, "week")]
+
+
+def month_against(r: _Rules, ly: str) -> list[Claim] | None:
+    """The 10-year's last four weeks ran against its quarter, by more than the quarter and by WEEK_AGAINST (10 bp)
+    or more: the claims that say so, else None."""
+    level = r.m.levels.get(ly)
+    q, m4 = (level.changes.get("13w"), level.changes.get("4w")) if level is not None else (None, None)
+    if q is None or m4 is None or q * m4 >= 0 or abs(m4) <= abs(q) or abs(m4) < WEEK_AGAINST:
+        return None
+    path = f"levels.{ly}.changes"
+    return [(at_least if m4 > 0 else at_most)(f"{path}.4w", WEEK_AGAINST if m4 > 0 else -WEEK_AGAINST, ly, "4w"),
+            Claim(f"{path}.13w", "<" if m4 > 0 else ">", 0.0, ly, "13w", 0)]
+
+
 # The year's link between the pair's weekly relative return and the 10-year's weekly change.
 LINK = (
     Row("hurt_by_rising", lambda c: [at_most(c, -CORR_STRONG, "rates", "link")]),
@@ -170,11 +198,23 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                                         more_than(change, YIELD_STILL, ly, "13w size", 0) if v > 0
                                                         else less_than(change, -YIELD_STILL, ly, "13w size", 0)],
                                side="up" if v > 0 else "down"))
+        elif trend == "falling" and scare(r) is not None:
+            # falling yields in a week small caps fell GROWTH_SCARE or more: a growth scare, not relief for
+            # borrowers (readers met "easing some of the pressure on indebted smaller firms" in such weeks)
+            opening.append(say("ten_falling_scare", (ly, r.small), facts + (r.ret(r.small, "1w", "small"),),
+                               [trend_claim, *scare(r)]))
         else:
             opening.append(say(f"ten_{trend}", ly, facts,
                                [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])
                                + (list(within(change, YIELD_STILL + 1e-12, ly, "13w size")) if trend == "steady"
                                   else [])))
+        month = month_against(r, ly)
+        if month is not None:
+            # the quarter is never told alone when the last four weeks ran the other way, and by more (readers met
+            # "refinancing is getting dearer" with the 10-year down 40 bp in four weeks)
+            # (never trimmed: the quarter must not stand without it)
+            opening.append(say("ten_month_against", ly, (Fact("month", f"{path}.changes.4w", ly, "bp"),), month,
+                               side="up" if level.changes["4w"] > 0 else "down", answers=True))
         # told first with its rarity (lead): not again after the quarter
         week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly) if not lead else None
         loose = yields_loose(r)   # the link paragraph below says yields have not been the driver
@@ -185,7 +225,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             way, (move,) = week
             pair = f"{r.small}-{r.large}"
             rout = first(ROUT, r.view, r.small, pair)
-            if way == "down" and rout is not None:
+            if month is not None:
+                # the four weeks ran against the quarter and were just told: the week is its figure alone (a reading
+                # of it against the quarter would tell the quarter's direction again without its period)
+                opening.append(say("ten_week_down_plain" if way == "down" else "ten_week_up_growth", ly, facts, [move]))
+            elif way == "down" and rout is not None:
                 # falling yields in a week small caps fell hard or trailed: no relief for them. "As investors ran
                 # for safety" only in a week of fear or a VIX high for its year; otherwise the figures alone
                 # (small caps fell hard with yields: cheaper money was no help)

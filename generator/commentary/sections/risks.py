@@ -8,8 +8,8 @@ from generator.commentary.news import section_opening, told_keys
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          is_, less_than, more_than, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph
-from generator.commentary.rules import (BIG_MARKET_DAY, CALM_RANK, ROUT_DROP, SHOWN_ZERO, STRESSED_RANK, _Rules, sense,
-                                       yen_off_peak)
+from generator.commentary.rules import (BIG_MARKET_DAY, CALM_RANK, ROUT_DROP, SHOWN_ZERO, STRESSED_RANK, _Rules,
+                                       calm_claims, sense, yen_off_peak, yen_threat)
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.regime import SETTLED, UNEASY, all_but
 
@@ -145,8 +145,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                               else [])
                            + ([positive("risk.fx_week", fx, "week"), Claim("risk.fx_week", ">", 0.0, "yen", "week",
                                                                             -1)] if fading else [])))
-        if yen_rally or yen_peak:
-            out.append(say("carry_unwind", "carry trades", optional=2))
+        threat = yen_threat(r)
+        if (yen_rally or yen_peak) and threat:
+            # the carry trade's unwinding only with a yen rally rare for its own history (rules.yen_threat)
+            out.append(say("carry_unwind", ("carry trades", "yen"), (), threat, optional=2))
         out += _vix_level(r, vix_fact, vix, fx)
         if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told and not ev.fx_stale:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
@@ -161,8 +163,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                             Fact("vol", "risk.fx_vol_20d", fx, "pct")),
                            [sign_of("risk.fx_distance_200d", d, fx, "trend", SHOWN_ZERO)] +
                            ([more_than("risk.fx_distance_200d", FX_STRETCHED, fx, "trend")] if d > FX_STRETCHED
-                            else []),
-                           side=sense(d, SHOWN_ZERO), optional=2))
+                            else []) + ((threat or []) if d > FX_STRETCHED else []),
+                           side=sense(d, SHOWN_ZERO), threat=threat is not None, optional=2))
         paragraphs.append(tuple(out))
     if risk.small_rsi_14 is not None and risk.small_distance_50d is not None:
         small = r.small
@@ -222,7 +224,10 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
          else []) + \
         ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])
     if holds(quiet, r.view) and r.regime not in UNEASY:
-        out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), quiet, regimes=all_but(*UNEASY)))
+        # "a quiet week" only when calm by every gauge (rules.calm_claims); else just "nothing alarming"
+        calm = calm_claims(r, "risks")
+        out.append(say("nothing_alarming", ("risks", vix, fx, r.small, r.large), (), quiet + (calm or []),
+                       regimes=all_but(*UNEASY), calm=calm is not None))
     key, claims = choose(RANK_NAMED, r.view, vix)
     if _close_told(r):
         # the standfirst printed the VIX's Friday close: its rank refers back to it without the figure (told twice

@@ -12,7 +12,7 @@ from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_le
                                          positive, within)
 from generator.commentary.news import (headline_fact, lead_is_news, news_line, news_lines,
                                       told_keys as told_news)
-from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak
+from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak, yen_threat
 from generator.commentary.table import Row, choose, holds
 
 # Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
@@ -68,7 +68,9 @@ def headline(r: _Rules) -> Sentence:
     story, claims = week_story(r)
     subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
                 r.t.fx or "JPY=X", "yen", r.t.long_yield or "^TNX")
-    return r.say("headline", story, subjects, claims=claims)
+    # a yen headline speaks of the carry trade only for a yen rally rare for its own history (rules.yen_threat)
+    threat = yen_threat(r) if story == "yen_shock" else None
+    return r.say("headline", story, subjects, claims=claims + (threat or []), threat=threat is not None)
 
 
 def standfirst(r: _Rules) -> Paragraph:
@@ -138,12 +140,29 @@ def standfirst(r: _Rules) -> Paragraph:
 def call_line(r: _Rules) -> Sentence:
     """The brief's last line: the call, and how long it has stood."""
     rec = r.m.stance_record
-    facts = (Fact("label", "stance.label", "stance", "text"), Fact("weeks", "stance.record.weeks_unchanged",
-                                                                   "stance", "count"))
+    facts: tuple[Fact, ...] = (Fact("label", "stance.label", "stance", "text"),
+                               Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"))
     claims = [is_("stance.key", r.m.stance.key, "stance", "stance"),
               is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance", "run"),
               is_("stance.record.capped", rec.capped, "stance", "run")]
-    return r.say("brief", "call", "stance", facts, claims, words="brief", capped=rec.capped)
+    # the call's run (weeks at its label) and the lean's age (weeks on the small-cap side, across a cut) are two
+    # figures: when they differ both are told, each named (readers met "2 weeks" and "10 weeks" of one stance)
+    aged = r.m.stance.key != "stay_large" and rec.weeks_on_side != rec.weeks_unchanged
+    if aged:
+        facts += (Fact("side", "stance.record.weeks_on_side", "stance", "count"),)
+        claims += [Claim("stance.key", "!=", "stay_large", "stance", "stance", 0),
+                   is_("stance.record.weeks_on_side", rec.weeks_on_side, "stance", "lean age")]
+    side_capped = aged and rec.weeks_on_side >= len(r.m.stance_history)
+    # the week's action (positioning.advice), so that a label such as "Lean in further" is never read as advice to
+    # add in a week the advice is to hold or trim
+    from generator.commentary.sections.positioning import action, advice
+
+    key, advice_claims = advice(r)
+    act = action(key)
+    if act in ("hold", "trim"):
+        claims += advice_claims
+    return r.say("brief", "call", "stance", facts, claims, words="brief", capped=rec.capped, aged=aged,
+                 side_capped=side_capped, action=act if act in ("hold", "trim") else "")
 
 
 def _stance_line(r: _Rules) -> Sentence:
