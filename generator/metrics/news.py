@@ -586,6 +586,10 @@ def _period_spread(key: str, subject: str, small: pd.Series, large: pd.Series,
                     int(earlier.size), False, bool(newsworthy), float(score), "quarter" if freq == "Q" else "year")
 
 
+# The curve's sign change is news when the curve had held the other side this many week-ends before it.
+CROSS_HOLD_WEEKS = 13
+
+
 def _curve(long: str, short: str, market: MarketData, session: pd.Timestamp) -> list[NewsItem]:
     """The 10-year yield less the 13-week bill's (decimal), the yield curve:
 
@@ -594,7 +598,7 @@ def _curve(long: str, short: str, market: MarketData, session: pd.Timestamp) -> 
     * `curve_cross`: the week-end curve changed sign this week (`label` "inverted": below zero, "uninverted": back
       above it); `value` the curve at the week's end; `since` the last earlier week-end that crossed the same way
       (never: `record`, none in the data). News when that was SINCE_YEARS or more before, so a curve that flips
-      back and forth near zero is told once."""
+      back and forth near zero is told once; and only after CROSS_HOLD_WEEKS on the other side."""
     joined = inner_join(market[long].quoted * 0.01, market[short].quoted * 0.01).loc[:session]
     if joined.empty:
         return []
@@ -608,7 +612,10 @@ def _curve(long: str, short: str, market: MarketData, session: pd.Timestamp) -> 
             crossed = np.flatnonzero((sign[1:-1] == now) & (sign[:-2] != now) & (sign[:-2] != 0)) + 1
             since = ends.index[crossed[-1]] if len(crossed) else None
             years = (session - since).days / 365.25 if since is not None else None
-            newsworthy = since is None or years >= SINCE_YEARS
+            # a curve that had not held the other side for CROSS_HOLD_WEEKS is flipping around zero (2024-11-22: back
+            # below zero a week after turning positive): not news
+            held = bool(len(sign) > CROSS_HOLD_WEEKS + 1 and (sign[-CROSS_HOLD_WEEKS - 1:-1] == before).all())
+            newsworthy = held and (since is None or years >= SINCE_YEARS)
             out.append(NewsItem("curve_cross", f"{long}-{short}", float(ends.iloc[-1]), "bp", session.date(), None,
                                 since.date() if since is not None else None, years, since is None,
                                 ends.index[0].date(), len(ends) - 1, False, bool(newsworthy),
