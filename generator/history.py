@@ -110,12 +110,14 @@ def _measures(m, view, settings: Settings) -> tuple[tuple[str, object], ...]:
 
 
 def _news(m) -> tuple[tuple[str, float, float, bool], ...]:
-    from generator.metrics.news import lead_years, years_rare
+    from generator.metrics.news import UP_ONLY, lead_years, years_rare
 
     if m.news is None:
         return ()
     items = (m.news.items[k] for k in m.news.ranked)
-    return tuple((i.key, years_rare(i), lead_years(i), i.streak) for i in items if i.newsworthy)
+    # (a fall of the VIX is not its jump: never news to lead with)
+    return tuple((i.key, years_rare(i), lead_years(i), i.streak) for i in items
+                 if i.newsworthy and not (i.key in UP_ONLY and i.value <= 0))
 
 
 def _rarest(m) -> str | None:

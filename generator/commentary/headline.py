@@ -188,8 +188,9 @@ TREND = (
 
 def _rare(item: Mapping[str, Any] | None) -> bool:
     """A news fact a year or more rare (generator/metrics/news.py SINCE_YEARS: its "since", or a record)."""
-    return bool(item) and bool(item.get("newsworthy")) and (
-        bool(item.get("record")) or (item.get("since_years") or 0.0) >= SINCE_YEARS)
+    if not item:
+        return False
+    return bool(item.get("newsworthy")) and (bool(item.get("record")) or (item.get("since_years") or 0.0) >= SINCE_YEARS)
 
 
 def candidates(r, view: Mapping[str, Any], rows=EVENTS) -> list[tuple[Row, list[Claim]]]:

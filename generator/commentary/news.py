@@ -17,8 +17,8 @@ from dataclasses import replace
 
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, is_, sign_of)
-from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
-                                    RECORD_LEVELS, SECONDARY, SINCE_YEARS, NewsItem)
+from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
+                                    RECORD_LEVELS, SECONDARY, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, years_rare)
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
@@ -35,6 +35,8 @@ SPREAD_DAY_LEAD_YEARS = 2
 # A week with this many facts over the news bar is crowded: the standfirst adds only the rarest of the `leads`
 # (a 900-word issue has room for about eight lead lines).
 CROWDED = 6
+# ... and tells, beside them, this many of the other newsworthy facts (and the week's lead, `News.lead`).
+CROWDED_LINES = 1
 # A one-session gap this wide already has the standfirst's own line (generator/commentary `event_big_day`, the
 # week's widest session): its rarity is told by the brief and the divergence section's opening instead.
 BIG_GAP_DAY = 0.02
@@ -86,6 +88,21 @@ def headline_fact(m) -> NewsItem | None:
     return lead
 
 
+# The headline's stories that tell a change of stance (templates/words/headline.html).
+STANCE_STORIES = {"upgrade", "downgrade", "downgrade_trim"}
+
+
+def stance_gives_way(m) -> NewsItem | None:
+    """The rarest fact the headline can name (RARE_HEADLINE) a year or more back, not one more close of a run: a week's
+    change of stance gives the headline to it (a week whose lead is the backdrop's, a sector or the yen, has no rare
+    headline of its own)."""
+    if m.news is None:
+        return None
+    found = [i for i in (m.news.items[k] for k in m.news.ranked) if i.key in RARE_HEADLINE and i.newsworthy
+             and not i.streak and years_rare(i) >= SINCE_YEARS and not (i.key in UP_ONLY and i.value <= 0)]
+    return max(found, key=lambda i: (lead_years(i), i.score)) if found else None
+
+
 def leads(item: NewsItem) -> bool:
     """A rarity the standfirst always tells though the news bar does not measure its size (see `RATIO_LEAD_YEARS`)."""
     if not item.newsworthy:
@@ -128,6 +145,10 @@ def told(m) -> list[NewsItem]:
     items = [m.news.items[k] for k in m.news.ranked
              if k not in NOT_LEAD or (k == "vix_level" and leads(m.news.items[k]))]
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
+    # a move over several sessions takes a line only when it is the week's lead (the brief and its section tell it
+    # otherwise): the day and the week inside it have their own lines
+    lead = m.news.lead()
+    items = [i for i in items if i.key not in CONTAINS or (lead is not None and i.key == lead.key)]
     # the VIX's jump in one session, when it leads, tells the week's jump when they are one move (the week's first
     # session: its own scope, "in a single session", never "weekly")
     day, jump = m.news.items.get("vix_day"), m.news.items.get("vix_jump")
@@ -155,7 +176,13 @@ def told(m) -> list[NewsItem]:
     if any(i.key == "vix_level" for i in must) and m.events.vix_spike:
         must += [i for i in items if i.key == "vix_jump" and i not in must]
     news = [i for i in items if i.newsworthy]
-    chosen = {i.key for i in must} | {i.key for i in news[:LEAD_LINES]}
+    # a crowded week's standfirst adds to the facts it must tell only the most newsworthy other one and the week's lead
+    # (the multi-session moves of 2008 and 2020 would run it past 900 words)
+    # (a multi-session lead is one line more than the day's and the week's own: it takes the place of another)
+    lines = LEAD_LINES - 1 if lead is not None and lead.key in CONTAINS else LEAD_LINES
+    extra = news[:CROWDED_LINES] + [i for i in news if lead is not None and i.key == lead.key] if busy \
+        else news[:lines]
+    chosen = {i.key for i in must} | {i.key for i in extra}
     # a week's rarity with nothing to say about it (no "since" of a year, no record) is not a line
     return [i for i in items if i.key in chosen and not (i.key in WEEK_KEYS and _when(i) == "plain")]
 
