@@ -536,13 +536,14 @@ CONTAINS = {"small_2d": ("small_day", "small_week"), "large_2d": ("large_day", "
 
 
 def _multi_day_news(items: list[NewsItem]) -> list[NewsItem]:
-    """Multi-session facts that reach back no further than the day or week they contain are not news (and score 0)."""
+    """Multi-session facts that reach back less than SINCE_YEARS, or no further than the day or week they contain, are
+    not news (and score 0)."""
     by_key = {i.key: i for i in items}
     out = []
     for item in items:
         inner = [by_key[k] for k in CONTAINS.get(item.key, ()) if k in by_key]
-        if item.key in CONTAINS and item.newsworthy and any(
-                years_rare(i) >= years_rare(item) and (i.value > 0) == (item.value > 0) for i in inner):
+        if item.key in CONTAINS and item.newsworthy and (years_rare(item) < SINCE_YEARS or any(
+                years_rare(i) >= years_rare(item) and (i.value > 0) == (item.value > 0) for i in inner)):
             item = NewsItem(**{**item.__dict__, "newsworthy": False, "score": 0.0})
         out.append(item)
     return out
@@ -572,7 +573,7 @@ def _period_spread(key: str, subject: str, small: pd.Series, large: pd.Series,
     ends = joined.groupby(joined.index.to_period(freq)).tail(1)
     growth = ends.pct_change().dropna()
     spreads = growth.iloc[:, 0] - growth.iloc[:, 1]
-    if len(spreads) < 2:
+    if spreads.empty:
         return None
     value, day = float(spreads.iloc[-1]), spreads.index[-1]
     earlier = spreads.iloc[:-1]
@@ -582,8 +583,8 @@ def _period_spread(key: str, subject: str, small: pd.Series, large: pd.Series,
     newsworthy = (rarity is not None and abs(value) >= FLOOR[key]
                   and (record or (years is not None and years >= PERIOD_SINCE_YEARS[key])))
     score = (rarity or 0.0) + min((years if years is not None else 50.0) / 100, SINCE_BONUS) if newsworthy else 0.0
-    return NewsItem(key, subject, value, "pct", day.date(), rarity, since, years, record, earlier.index[0].date(),
-                    int(earlier.size), False, bool(newsworthy), float(score), "quarter" if freq == "Q" else "year")
+    return NewsItem(key, subject, value, "pct", day.date(), rarity, since, years, record,
+                    earlier.index[0].date() if len(earlier) else None, int(earlier.size), False, bool(newsworthy), float(score), "quarter" if freq == "Q" else "year")
 
 
 # The curve's sign change is news when the curve had held the other side this many week-ends before it.
