@@ -296,7 +296,7 @@ def test_why_a_story_led_over_the_whole_history(real_weeks):
             # a subject fact multi-year rare loses only to a non-subject one SUBJECT_YEARS or more rarer
             for other, (years, _, streak) in facts.items():
                 if other in SUBJECT and not streak and years >= MULTI_YEAR and key not in SUBJECT \
-                        and key not in BACKDROP and min(facts[key][0], YEARS_CAP) < min(years, YEARS_CAP) + SUBJECT_YEARS:
+                        and key not in BACKDROP and min(facts[key][0], YEARS_CAP) < min(years + SUBJECT_YEARS, YEARS_CAP):
                     wrong.append((w.session, key, f"outranks the subject's {other}"))
         if w.keys[0] in STANCE_HEADLINES:
             rare = [k for k, (years, _, streak) in facts.items()

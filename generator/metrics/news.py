@@ -156,8 +156,9 @@ SUBJECT = {"ratio_level", "small_level", "spread_week", "spread_day", "small_wee
 
 
 def lead_years(item: NewsItem) -> float:
-    """The years a fact leads by: its `years_rare` (up to YEARS_CAP), plus SUBJECT_YEARS for the column's subject."""
-    return min(years_rare(item), YEARS_CAP) + (SUBJECT_YEARS if item.key in SUBJECT else 0.0)
+    """The years a fact leads by: its `years_rare`, plus SUBJECT_YEARS for the column's subject, up to YEARS_CAP (a
+    subject's record does not outrank the S&P 500's worst week in our data, 2008-10-10: the score decides)."""
+    return min(years_rare(item) + (SUBJECT_YEARS if item.key in SUBJECT else 0.0), YEARS_CAP)
 
 
 def years_rare(item: NewsItem) -> float:
