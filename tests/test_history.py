@@ -306,10 +306,13 @@ def test_why_a_story_led_over_the_whole_history(real_weeks):
     assert not wrong, wrong[:10]
     led = {k: leads[k] for k in NEW_CLASSES if leads[k]}
     assert {"small_2d", "large_2d", "long_yield_4w", "quarter_spread", "year_spread", "curve_cross"} <= set(led), led
-    # the curve's level is backdrop: the 10-year's own week tells the move first (2022-11-11)
+    # the curve's level is backdrop: the 10-year's own 34 bp fall heads the column and opens the standfirst, not the
+    # curve's "most inverted since September 2019" (2022-11-11, issue 26)
     by_day = {w.session: w for w in real_weeks}
-    assert by_day[date(2022, 11, 11)].lead_fact[0] == "long_yield_week"
+    nov = by_day[date(2022, 11, 11)]
+    assert nov.keys[0] == "headline/yield_drop" and "lede/long_yield_week" in nov.keys, nov.keys[:6]
     assert by_day[date(2020, 12, 31)].lead_fact[0] == "quarter_spread"
+    assert by_day[date(2019, 5, 31)].lead_fact[0] == "curve_cross"
 
 
 def test_the_thesis_asks_what_the_top_fact_raises(real_weeks):

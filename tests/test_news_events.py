@@ -305,6 +305,8 @@ def test_the_yield_curve_inverting_or_turning_positive(market_dir, settings):
             held = (sign.iloc[at - news.CROSS_HOLD_WEEKS:at] == sign.iloc[at - 1]).all()
             if item.newsworthy:
                 assert held and (item.since is None or item.since_years >= news.SINCE_YEARS), day
+                # the cross tells the curve's week: its level is not told beside it
+                assert not items["curve_level"].newsworthy, day
                 told[day.date()] = item.label
     assert told.get(date(2019, 5, 31)) == "inverted" and told.get(date(2022, 11, 11)) == "inverted"
     assert any(d.year == 2006 and v == "inverted" for d, v in told.items())

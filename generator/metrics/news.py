@@ -600,7 +600,8 @@ def _curve(long: str, short: str, market: MarketData, session: pd.Timestamp) -> 
     * `curve_cross`: the week-end curve changed sign this week (`label` "inverted": below zero, "uninverted": back
       above it); `value` the curve at the week's end; `since` the last earlier week-end that crossed the same way
       (never: `record`, none in the data). News when that was SINCE_YEARS or more before, so a curve that flips
-      back and forth near zero is told once; and only after CROSS_HOLD_WEEKS on the other side."""
+      back and forth near zero is told once; and only after CROSS_HOLD_WEEKS on the other side. A week with such a
+      cross does not tell `curve_level` too (not newsworthy)."""
     joined = inner_join(market[long].quoted * 0.01, market[short].quoted * 0.01).loc[:session]
     if joined.empty:
         return []
@@ -623,6 +624,11 @@ def _curve(long: str, short: str, market: MarketData, session: pd.Timestamp) -> 
                                 ends.index[0].date(), len(ends) - 1, False, bool(newsworthy),
                                 EVENT_SCORE["curve_cross"] + min((years or 0.0) / 100, SINCE_BONUS) if newsworthy
                                 else 0.0, "inverted" if now < 0 else "uninverted"))
+    level = out[0]
+    if level is not None and any(i.key == "curve_cross" and i.newsworthy for i in out):
+        # the sign change tells the curve's week (2019-05-31: "inverted for the first time since August 2006"); its
+        # level's "most inverted since April 2007" would tell the same close twice
+        out[0] = NewsItem(**{**level.__dict__, "newsworthy": False, "score": 0.0})
     return [i for i in out if i is not None]
 
 
