@@ -418,7 +418,9 @@ def test_the_headline_and_the_brief_lead_with_the_rarest_fact(real_weeks):
         if not ok:
             missed += 1
             failures.append(f"{w.session} {key} ({phrase}): {head} | {brief[:1]}")
-    assert due > 400, due
+    # (400 weeks: trending levels lead only on an unusual move or a fresh five-year reach, issue 26, and the new
+    # multi-session, quarter and curve facts lead weeks of their own)
+    assert due > 350, due
     assert not failures, "\n".join(failures[:10])
     by_day = {w.session: w for w in real_weeks}
     assert "1996" in by_day[date(2009, 3, 13)].headline
