@@ -52,6 +52,9 @@ class WeekResult:
     # the week's figures the argument's rules read (MEASURES, and this week's call's 13-week record as "track.*"), so
     # tests over the whole history can check the words against them: (path, value)
     measures: tuple[tuple[str, object], ...] = ()
+    # the week's newsworthy facts, most newsworthy first: (key, years since last matched, lead years with the subject's
+    # bonus, streak) (generator/metrics/news.py `years_rare`, `lead_years`), so tests can check why a story led
+    news: tuple[tuple[str, float, float, bool], ...] = ()
 
 
 # The metrics.json paths WeekResult.measures keeps (tests/test_argument_history.py reads them), besides the 10-year
@@ -90,7 +93,7 @@ def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp],
                               must_tell=_must_tell(m), rarest=_rarest(m), lead_fact=_lead_fact(m),
                               agreement=tuple((cls, tuple(found)) for cls, found in
                                               audit(m, w.rendered, doc, cut, settings).items()),
-                              measures=_measures(m, doc, settings)))
+                              measures=_measures(m, doc, settings), news=_news(m)))
         before = w.headline
     return out
 
@@ -105,6 +108,17 @@ def _measures(m, view, settings: Settings) -> tuple[tuple[str, object], ...]:
     if h is not None:
         out += [("track.calls", h.calls), ("track.rate", h.rate), ("track.low", h.low), ("track.high", h.high)]
     return tuple(out)
+
+
+def _news(m) -> tuple[tuple[str, float, float, bool], ...]:
+    from generator.metrics.news import UP_ONLY, lead_years, years_rare
+
+    if m.news is None:
+        return ()
+    items = (m.news.items[k] for k in m.news.ranked)
+    # (a fall of the VIX is not its jump: never news to lead with)
+    return tuple((i.key, years_rare(i), lead_years(i), i.streak) for i in items
+                 if i.newsworthy and not (i.key in UP_ONLY and i.value <= 0))
 
 
 def _rarest(m) -> str | None:

@@ -57,7 +57,8 @@ def main() -> None:
         Path(args.dump).write_text(json.dumps({str(w.session): {"lead": w.lead, "words": w.words,
                                                                 "must_tell": w.must_tell, "headline": w.headline,
                                                                 "keys": w.keys, "sentences": w.sentences,
-                                                                "lead_fact": w.lead_fact} for w in weeks}))
+                                                                "lead_fact": w.lead_fact, "rarest": w.rarest,
+                                                                "news": w.news} for w in weeks}))
     words = sorted(w.words for w in weeks)
     if words:
         print(f"prose words: min {words[0]}, median {words[len(words) // 2]}, max {words[-1]}; "

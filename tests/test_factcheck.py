@@ -532,7 +532,9 @@ def test_a_surge_inside_a_small_cap_trend_is_not_a_rare_week_2021_03_12(settings
     """Read as a reader: 'A rare week for small caps: is the rotation finally here?' five months into the run."""
     m, c, w = _week(settings, real, date(2021, 3, 12))
     assert m.spread["1w"] > 0.03 and m.spread["13w"] > 0.1 and m.stance.key != "stay_large"
-    assert c.headline.key.startswith("surge_in_trend") and "rare" not in w.headline.lower()
+    # (issue 26: the week's news is the 10-year's four-week climb, its biggest in years, which the headline names)
+    assert c.headline.key.startswith("surge_in_trend") or m.news.lead().key == "long_yield_4w"
+    assert "rare week" not in w.headline.lower() and "small caps' best week" not in w.headline.lower()
 
 
 def test_cuts_that_reach_zero_are_not_an_easing_that_can_continue_2020_03_20(settings, real):

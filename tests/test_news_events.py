@@ -178,3 +178,168 @@ def test_the_vix_at_its_highest_close_in_a_year_or_more(closes):
     # March 2020 and April 2025: the VIX's highest week-end closes in years
     assert news._vix("^VIX", vix, pd.Timestamp("2025-04-04"))[1].since == date(2020, 4, 21)
     assert np.isclose(news._vix("^VIX", vix, pd.Timestamp("2025-04-04"))[1].value, 45.31, atol=0.01)
+
+
+# --- issue 26, part 1: multi-session moves, a quarter's or a year's spread, the yield curve, trending levels -------
+
+@pytest.mark.parametrize("ticker", ["SPY", "IWM"])
+def test_every_weeks_biggest_two_session_move_and_its_since(returns, ticker):
+    """Our own reading of the week's biggest move over two sessions in a row, both in the week (close over the close
+    before the first), and the last earlier pair of sessions as big that way."""
+    s = returns[ticker]
+    two = (s / s.shift(2) - 1).dropna()
+    prev = pd.Series(s.index, index=s.index).shift(1).reindex(two.index)
+    checked = rare = 0
+    for day in _week_ends(s):
+        start = day - pd.Timedelta(days=day.weekday())
+        week = two[(two.index >= start) & (two.index <= day) & (prev >= start).to_numpy()]
+        earlier = two[two.index < start]
+        item = news._two_day("d2", ticker, s, day)
+        if week.empty:
+            assert item is None, day
+            continue
+        at = week.abs().idxmax()
+        hits = earlier[earlier >= week.loc[at]] if week.loc[at] > 0 else earlier[earlier <= week.loc[at]]
+        assert item.day == at.date() and item.value == pytest.approx(week.loc[at]), day
+        assert item.since == (hits.index[-1].date() if len(hits) else None), day
+        checked += 1
+        rare += bool(item.since_years is not None and item.since_years >= news.SINCE_YEARS)
+    assert checked > 1250 and 10 <= rare <= 300, (checked, rare)
+
+
+def test_a_multi_session_move_is_news_only_when_it_reaches_further_back_than_its_day_and_week(returns):
+    """Over every real week: a two-session move is news only when it is a year or more rare and rarer than the week's
+    biggest session and the week itself (else those tell it); some weeks have one."""
+    s = returns["IWM"]
+    found = []
+    for day in _week_ends(s):
+        items = [news._two_day("small_2d", "IWM", s, day), news._session_move("small_day", "IWM", s, day),
+                 news._week_move("small_week", "IWM", s, day)]
+        items = news._multi_day_news([i for i in items if i is not None])
+        by_key = {i.key: i for i in items}
+        two = by_key.get("small_2d")
+        if two is None or not two.newsworthy:
+            continue
+        years = news.years_rare(two)
+        assert years >= news.SINCE_YEARS, day
+        assert all(news.years_rare(by_key[k]) < years for k in ("small_day", "small_week") if k in by_key
+                   and (by_key[k].value > 0) == (two.value > 0)), day
+        found.append(day.date())
+    assert 3 <= len(found) <= 80, found
+
+
+def test_the_ten_years_four_week_moves(market_dir):
+    """The 10-year yield's change over the four weeks to each week-end, against our own reading; the autumn of 2024's
+    climb (no single week of which stood out) is news, the biggest four-week rise in a year or more."""
+    tnx = _csv(market_dir, "^TNX") * 0.01
+    ends = pd.Series(tnx.groupby(tnx.index.to_period("W-FRI")).tail(1))
+    change = ends.diff(4).dropna()
+    news_weeks = []
+    for day in _week_ends(tnx):
+        if day not in change.index or change.index.get_loc(day) < 1:
+            continue
+        item = news._four_week("long_yield_4w", "^TNX", tnx, day, absolute=True)
+        earlier = change.loc[:day].iloc[:-1]
+        hits = earlier[earlier >= change.loc[day]] if change.loc[day] >= 0 else earlier[earlier <= change.loc[day]]
+        assert item.value == pytest.approx(change.loc[day]) and item.unit == "bp", day
+        assert item.since == (hits.index[-1].date() if len(hits) else None), day
+        week = news._week_move("long_yield_week", "^TNX", tnx, day, absolute=True)
+        kept = news._multi_day_news([item, week])[0]
+        if kept.newsworthy:
+            news_weeks.append(day.date())
+    assert any(date(2024, 10, 1) <= d <= date(2024, 11, 15) for d in news_weeks), news_weeks
+    assert 5 <= len(news_weeks) <= 120, len(news_weeks)
+
+
+def test_a_quarter_or_a_years_spread_in_the_week_that_closes_it(returns):
+    """Every calendar quarter (and year) is told in the week holding its last session, and only then: small caps'
+    total return over it less large caps', against our own reading. Q4 2020 (+19%) is the best quarter in the data
+    and 2021 (-14%) the worst year."""
+    joined = pd.concat([returns["IWM"], returns["SPY"]], axis=1, join="inner").dropna()
+    seen = {"quarter_spread": {}, "year_spread": {}}
+    for key, freq in (("quarter_spread", "Q"), ("year_spread", "Y")):
+        ends = joined.groupby(joined.index.to_period(freq)).tail(1)
+        growth = ends.pct_change().dropna()
+        spreads = growth.iloc[:, 0] - growth.iloc[:, 1]
+        last = joined.index[-1]
+        if last.to_period(freq).end_time.normalize() > last - pd.Timedelta(days=last.weekday() - 6):
+            spreads = spreads.iloc[:-1]   # the data end inside a period: not a closed one
+        for day in _week_ends(joined.iloc[:, 0]):
+            item = news._period_spread(key, "IWM-SPY", returns["IWM"], returns["SPY"], day)
+            start = day - pd.Timedelta(days=day.weekday())
+            closes = [d for d in spreads.index if start <= d <= day]
+            if not closes:
+                assert item is None, (key, day)
+                continue
+            assert item is not None and item.day == closes[0].date(), (key, day)
+            assert item.value == pytest.approx(spreads.loc[closes[0]]), (key, day)
+            seen[key][item.day] = item
+        assert len(seen[key]) >= (95 if freq == "Q" else 24), (key, len(seen[key]))
+    q4 = seen["quarter_spread"][date(2020, 12, 31)]
+    assert q4.record and q4.newsworthy and q4.value > 0.15
+    y21 = seen["year_spread"][date(2021, 12, 31)]
+    assert y21.record and y21.newsworthy and y21.value < -0.10
+    assert 5 <= sum(i.newsworthy for i in seen["quarter_spread"].values()) <= 30
+
+
+def test_the_yield_curve_inverting_or_turning_positive(market_dir, settings):
+    """The 10-year less the bill at each week-end (our own reading): every week-end sign change is a `curve_cross`, news
+    when the curve had held the other side for CROSS_HOLD_WEEKS and the last such cross was a year or more before:
+    2006's first inversion, 2019's and 2022's, and late 2024's return above zero; never the flips around zero."""
+    from generator.data import load_prices
+
+    market = load_prices(settings, "csv", market_dir)
+    curve = (_csv(market_dir, "^TNX") - _csv(market_dir, "^IRX")).dropna() * 0.01
+    ends = pd.Series(curve.groupby(curve.index.to_period("W-FRI")).tail(1))
+    sign = np.sign(ends)
+    told = {}
+    for day in _week_ends(curve):
+        at = ends.index.get_loc(day)
+        items = {i.key: i for i in news._curve("^TNX", "^IRX", market, day)}
+        crossed = at + 1 >= news.MIN_OBSERVATIONS and sign.iloc[at] != sign.iloc[at - 1] and sign.iloc[at] != 0
+        assert ("curve_cross" in items) == bool(crossed), day
+        if crossed:
+            item = items["curve_cross"]
+            assert item.label == ("inverted" if ends.iloc[at] < 0 else "uninverted") and item.value == pytest.approx(
+                ends.iloc[at])
+            held = (sign.iloc[at - news.CROSS_HOLD_WEEKS:at] == sign.iloc[at - 1]).all()
+            if item.newsworthy:
+                assert held and (item.since is None or item.since_years >= news.SINCE_YEARS), day
+                # the cross tells the curve's week: its level is not told beside it
+                assert not items["curve_level"].newsworthy, day
+                told[day.date()] = item.label
+    assert told.get(date(2019, 5, 31)) == "inverted" and told.get(date(2022, 11, 11)) == "inverted"
+    assert any(d.year == 2006 and v == "inverted" for d, v in told.items())
+    assert any(d.year == 2024 and v == "uninverted" for d, v in told.items())
+    assert date(2024, 11, 22) not in told and len(told) <= 8, told
+
+
+@pytest.mark.parametrize("ticker,key", [("^IRX", "short_yield_level"), ("^TNX", "long_yield_level")])
+def test_a_trending_levels_highest_since_is_news_once_a_run(market_dir, ticker, key):
+    """A yield at its highest (or lowest) since some date is news only on an unusual week's move or a reach of five
+    years or more, and not as one more close of a run (`streak`): the bills of the 2022-2023 hiking cycle closed at
+    their highest since 2007 week after week and lead at most a few of those weeks. Our own reading of the streak:
+    a close within the four weeks before was already a year-or-more extreme that way."""
+    y = _csv(market_dir, ticker) * 0.01
+    newsworthy, streaks = [], 0
+    for day in _week_ends(y):
+        item = news._level(key, ticker, y, day)
+        if item is None or item.rarity is None:
+            continue
+        start = day - pd.Timedelta(days=day.weekday())
+        before = y.loc[:start - pd.Timedelta(days=1)]
+        window = before.loc[before.index[-1] - pd.Timedelta(weeks=news.STREAK_WEEKS):]
+        high = item.label == "high"
+        prior_at = window.idxmax() if high else window.idxmin()
+        earlier = y.loc[:prior_at].iloc[:-1]
+        hits = earlier[earlier >= y.loc[prior_at]] if high else earlier[earlier <= y.loc[prior_at]]
+        run = not len(hits) or (prior_at - hits.index[-1]).days / 365.25 >= news.SINCE_YEARS
+        unusual = item.move_rarity is not None and item.move_rarity >= news.LEVEL_MOVE
+        assert item.streak == (run and not unusual), day
+        if item.newsworthy:
+            assert not item.streak or item.record, day
+            assert item.record or unusual or item.since_years >= news.LEVEL_LONG_YEARS, day
+            newsworthy.append(day.date())
+        streaks += item.streak
+    hiking = [d for d in newsworthy if date(2022, 3, 1) <= d <= date(2023, 10, 31)]
+    assert streaks > 20 and len(hiking) <= 25, (streaks, hiking)

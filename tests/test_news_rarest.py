@@ -57,8 +57,13 @@ def test_the_large_cap_closing_level_matches_our_reading(market_dir):
     told = 0
     for day in _week_ends(spy):
         item = news._level("large_level", "SPY", spy, day)
-        if item is None or not item.newsworthy:
+        # (every close a year or more rare is checked; whether it is news is the trend rule's, issue 26: an unusual
+        # week's move or five years, never one more close of a run)
+        if item is None or item.rarity is None or not (item.record or (item.since_years or 0) >= news.SINCE_YEARS):
             continue
+        if item.newsworthy:
+            assert not item.streak and (item.record or item.move_rarity >= news.LEVEL_MOVE
+                                        or item.since_years >= news.LEVEL_LONG_YEARS), day
         cut = int(spy.index.searchsorted(pd.Timestamp(week_start(day.date()))))
         week = spy.iloc[cut:spy.index.searchsorted(day, side="right")]
         at = week.idxmax() if item.label == "high" else week.idxmin()

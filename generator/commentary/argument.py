@@ -326,7 +326,10 @@ TOPICS = {"large_drawdown": "drawdown", "small_drawdown": "drawdown", "large_hig
           "long_yield_level": "yields", "short_yield_week": "bills", "short_yield_level": "bills",
           "vix_day": "fear", "vix_jump": "fear", "vix_level": "fear", "ratio_level": "ratio", "sector_week": "sector",
           "fx_week": "yen", "fx_level": "yen", "credit_week": "credit", "small_week": "market", "large_week": "market",
-          "small_day": "market", "large_day": "market", "spread_week": "gap", "spread_day": "gap"}
+          "small_day": "market", "large_day": "market", "spread_week": "gap", "spread_day": "gap",
+          "small_2d": "market", "large_2d": "market", "small_4w": "market", "large_4w": "market",
+          "long_yield_4w": "yields", "quarter_spread": "period", "year_spread": "period", "curve_level": "curve",
+          "curve_cross": "curve"}
 
 
 def _top_fact_thesis(r, stance: Claim) -> Sentence | None:

@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping
 from generator.commentary.claims import (Claim, at_least, at_most, is_, is_not, more_than, negative, positive,
                                          sign_of, within)
 from generator.commentary.table import holds
+from generator.metrics.news import SINCE_YEARS
 
 # A week's small-minus-large spread beyond this is a "big" week.
 SURGE = 0.03
@@ -185,6 +186,13 @@ TREND = (
 )
 
 
+def _rare(item: Mapping[str, Any] | None) -> bool:
+    """A news fact a year or more rare (generator/metrics/news.py SINCE_YEARS: its "since", or a record)."""
+    if not item:
+        return False
+    return bool(item.get("newsworthy")) and (bool(item.get("record")) or (item.get("since_years") or 0.0) >= SINCE_YEARS)
+
+
 def candidates(r, view: Mapping[str, Any], rows=EVENTS) -> list[tuple[Row, list[Claim]]]:
     """Each group's first row that holds, with its claims, in table order."""
     out, done = [], set()
@@ -203,8 +211,12 @@ def week_story(r, view: Mapping[str, Any]) -> tuple[str, list[Claim]]:
     session, a volatility spike, a yen or yield shock, a big relative week, a change of stance), else the
     trend's story."""
     events = candidates(r, view, EVENTS)
+    scores = ((view.get("news") or {}).get("items") or {})
+    if any(_rare(scores.get(row.news)) for row, _ in events if row.group != "stance"):
+        # a change of stance heads the column only in a week with nothing rare: the rarest event leads and the stance
+        # line follows in the standfirst (readers: "Stance steps up" over a 10-year move not seen in two years)
+        events = [e for e in events if e[0].group != "stance"]
     if events:
-        scores = ((view.get("news") or {}).get("items") or {})
         # max() keeps the table's order among equal scores (a sell-off first)
         row, claims = max(events, key=lambda e: (scores.get(e[0].news) or {}).get("score", 0.0))
         return row.story, claims

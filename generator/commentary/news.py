@@ -17,8 +17,8 @@ from dataclasses import replace
 
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, is_, sign_of)
-from generator.metrics.news import (BEAR, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
-                                    RECORD_LEVELS, SECONDARY, SINCE_YEARS, NewsItem)
+from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
+                                    RECORD_LEVELS, SECONDARY, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, years_rare)
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
@@ -35,6 +35,8 @@ SPREAD_DAY_LEAD_YEARS = 2
 # A week with this many facts over the news bar is crowded: the standfirst adds only the rarest of the `leads`
 # (a 900-word issue has room for about eight lead lines).
 CROWDED = 6
+# ... and tells, beside them, this many of the other newsworthy facts (and the week's lead, `News.lead`).
+CROWDED_LINES = 1
 # A one-session gap this wide already has the standfirst's own line (generator/commentary `event_big_day`, the
 # week's widest session): its rarity is told by the brief and the divergence section's opening instead.
 BIG_GAP_DAY = 0.02
@@ -47,7 +49,10 @@ HIGH_KEYS = {"large_high", "small_high"}
 SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
               "credit_week", "fx_week", "sector_week"}
 # Levels at their highest or lowest since some date (generator/metrics/news.py `_level`).
-LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level"}
+LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level",
+              "curve_level"}
+# Levels printed in basis points (the yield curve: the 10-year less the bill).
+BP_LEVELS = {"curve_level"}
 YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
@@ -60,7 +65,8 @@ WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 # 2024-04-19 financials, 2021-03-12 consumer discretionary while small caps rose 7%).
 RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_week", "spread_day", "vix_jump",
                  "vix_day", "vix_level", "long_yield_week", "long_yield_level", "small_level", "large_level",
-                 "ratio_level"}
+                 "ratio_level", "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread",
+                 "year_spread", "curve_level", "curve_cross"}
 
 
 def headline_fact(m) -> NewsItem | None:
@@ -72,7 +78,7 @@ def headline_fact(m) -> NewsItem | None:
         # a level at its extreme in our data, though the last record came within the year (the 10-year's lowest close
         # in our data on 2012-06-01, a few months after the one before), is still the week's headline
         record = next((m.news.items[k] for k in m.news.ranked if k in RECORD_LEVELS
-                       and m.news.items[k].record and m.news.items[k].newsworthy), None)
+                       and m.news.items[k].record and m.news.items[k].newsworthy and not m.news.items[k].streak), None)
         if record is not None:
             return record
         near = m.news.items.get("ratio_level")
@@ -80,6 +86,21 @@ def headline_fact(m) -> NewsItem | None:
     if lead.key not in RARE_HEADLINE or lead.label.startswith("near"):
         return None
     return lead
+
+
+# The headline's stories that tell a change of stance (templates/words/headline.html).
+STANCE_STORIES = {"upgrade", "downgrade", "downgrade_trim"}
+
+
+def stance_gives_way(m) -> NewsItem | None:
+    """The rarest fact the headline can name (RARE_HEADLINE) a year or more back, not one more close of a run: a week's
+    change of stance gives the headline to it (a week whose lead is the backdrop's, a sector or the yen, has no rare
+    headline of its own)."""
+    if m.news is None:
+        return None
+    found = [i for i in (m.news.items[k] for k in m.news.ranked) if i.key in RARE_HEADLINE and i.newsworthy
+             and not i.streak and years_rare(i) >= SINCE_YEARS and not (i.key in UP_ONLY and i.value <= 0)]
+    return max(found, key=lambda i: (lead_years(i), i.score)) if found else None
 
 
 def leads(item: NewsItem) -> bool:
@@ -124,6 +145,10 @@ def told(m) -> list[NewsItem]:
     items = [m.news.items[k] for k in m.news.ranked
              if k not in NOT_LEAD or (k == "vix_level" and leads(m.news.items[k]))]
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
+    # a move over several sessions takes a line only when it is the week's lead (the brief and its section tell it
+    # otherwise): the day and the week inside it have their own lines
+    lead = m.news.lead()
+    items = [i for i in items if i.key not in CONTAINS or (lead is not None and i.key == lead.key)]
     # the VIX's jump in one session, when it leads, tells the week's jump when they are one move (the week's first
     # session: its own scope, "in a single session", never "weekly")
     day, jump = m.news.items.get("vix_day"), m.news.items.get("vix_jump")
@@ -151,7 +176,13 @@ def told(m) -> list[NewsItem]:
     if any(i.key == "vix_level" for i in must) and m.events.vix_spike:
         must += [i for i in items if i.key == "vix_jump" and i not in must]
     news = [i for i in items if i.newsworthy]
-    chosen = {i.key for i in must} | {i.key for i in news[:LEAD_LINES]}
+    # a crowded week's standfirst adds to the facts it must tell only the most newsworthy other one and the week's lead
+    # (the multi-session moves of 2008 and 2020 would run it past 900 words)
+    # (a multi-session lead is one line more than the day's and the week's own: it takes the place of another)
+    lines = LEAD_LINES - 1 if lead is not None and lead.key in CONTAINS else LEAD_LINES
+    extra = news[:CROWDED_LINES] + [i for i in news if lead is not None and i.key == lead.key] if busy \
+        else news[:lines]
+    chosen = {i.key for i in must} | {i.key for i in extra}
     # a week's rarity with nothing to say about it (no "since" of a year, no record) is not a line
     return [i for i in items if i.key in chosen and not (i.key in WEEK_KEYS and _when(i) == "plain")]
 
@@ -169,7 +200,9 @@ def _subject(r, item: NewsItem) -> str:
     return {"small_day": r.small, "large_day": r.large, "small_week": r.small, "large_week": r.large,
             "spread_week": f"{r.small}-{r.large}", "spread_day": f"{r.small}-{r.large}", "small_drawdown": r.small,
             "large_drawdown": r.large, "small_high": r.small, "large_high": r.large,
-            "large_level": r.large}.get(item.key, item.subject)
+            "large_level": r.large, "small_2d": r.small, "large_2d": r.large, "small_4w": r.small,
+            "large_4w": r.large, "quarter_spread": f"{r.small}-{r.large}",
+            "year_spread": f"{r.small}-{r.large}"}.get(item.key, item.subject)
 
 
 def _drawdown_claims(r, item: NewsItem) -> tuple[list[Fact], list[Claim], str]:
@@ -229,7 +262,7 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     when = _when(item)
     facts = [Fact("day", f"{path}.day", subject, "date")]
     claims: list[Claim] = []
-    unit = ("bp" if item.unit == "bp" else "yield" if item.key in YIELD_LEVELS
+    unit = ("bp" if item.unit == "bp" or item.key in BP_LEVELS else "yield" if item.key in YIELD_LEVELS
             else "level" if item.unit == "level" else "pct")
     # a yield's level the brief quotes is told here by its rarity alone: the rates or policy section reads the level
     # again (a figure told at most twice, counting the brief)
@@ -243,6 +276,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
         claims.append(is_(f"{path}.label", item.label, subject, item.key, +1 if item.label == "high" else -1))
         if item.day == r.m.as_of:
             claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
+        if item.key in BP_LEVELS:
+            # "most inverted" / "least inverted" (below zero) against "steepest" / "flattest": the curve's sign
+            claims.append(Claim(f"{path}.value", "<" if item.value < 0 else ">=", 0.0, subject, "curve", 0))
     else:
         # the direction the words give the move ("fell", "jumped"); a move that prints as zero is "level",
         # never "up" (the flat band is what the unit rounds to zero)
@@ -274,11 +310,13 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     if item.key == "vix_jump":
         facts += [Fact("before", "events.vix_previous_close", subject, "level"),
                   Fact("high", "events.vix_high", subject, "level")]
-    names = {"yield_name": "the 10-year Treasury yield" if item.key in ("long_yield_week", "long_yield_level")
+    names = {"yield_name": "the 10-year Treasury yield" if item.key in ("long_yield_week", "long_yield_level",
+                                                                                 "long_yield_4w")
              else "the 13-week Treasury bill yield", "fx": "USD/JPY" if (r.t.fx or "JPY=X") == "JPY=X" else r.t.fx,
              "hy": r.t.high_yield, "ust": r.t.treasuries,
              # the sector's symbol: the words name it from generator/names.py ("industrials (XLI)")
-             "sector": item.subject if item.key == "sector_week" else ""}
+             "sector": item.subject if item.key == "sector_week" else "",
+             "inverted": item.key in BP_LEVELS | {"curve_cross"} and item.value < 0}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
                  last=item.day == r.m.as_of, fact=item.key, bare=bare, **names)
@@ -454,8 +492,9 @@ def lead_is_news(r) -> bool:
 # The news facts each section reads; sections with none open as they always do.
 SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day", "small_level",
                                "spread_day", "large_drawdown", "small_drawdown", "large_high", "small_high",
-                               "large_level"),
-                "rates": ("long_yield_week", "long_yield_level"), "policy": ("short_yield_week", "short_yield_level"),
+                               "large_level", "small_2d", "large_2d", "small_4w", "large_4w", "quarter_spread",
+                               "year_spread"),
+                "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross"), "policy": ("short_yield_week", "short_yield_level"),
                 "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "fx_week", "fx_level"),
                 "sectors": ("sector_week",),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}

@@ -51,7 +51,10 @@ NEWSWORTHY = 0.95
 # bills sit near zero, a 1% week in USD/JPY in a quiet decade).
 FLOOR = {"short_yield_week": 0.001, "long_yield_week": 0.001, "fx_week": 0.015, "credit_week": 0.01,
          "spread_week": 0.01, "small_week": 0.02, "large_week": 0.015, "small_day": 0.015, "large_day": 0.01,
-         "vix_jump": 0.15, "spread_day": 0.01, "vix_day": 0.15, "sector_week": 0.02}
+         "vix_jump": 0.15, "spread_day": 0.01, "vix_day": 0.15, "sector_week": 0.02,
+         # multi-session moves (two sessions, four weeks) and a quarter's or a year's spread
+         "small_2d": 0.03, "large_2d": 0.02, "small_4w": 0.08, "large_4w": 0.06, "long_yield_4w": 0.003,
+         "quarter_spread": 0.03, "year_spread": 0.05}
 # Too few earlier observations to rank against: no rarity, never news.
 MIN_OBSERVATIONS = 52
 # Facts the column reads in its own sections rather than leads with (the yen, credit, bills and the VIX's
@@ -67,7 +70,9 @@ SINCE_BONUS = 0.1
 EVENT_SCORE = {"stance_change": 0.9, "trend_cross": 0.85,
                # an index crossing into a correction or a bear market (a few times a decade), or making its first
                # 52-week high in months, outranks all but the rarest moves
-               "correction": 0.97, "bear": 1.0, "high": 0.95}
+               "correction": 0.97, "bear": 1.0, "high": 0.95,
+               # the yield curve inverting (or turning positive again) for the first time in a year or more
+               "curve_cross": 0.95}
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,10 @@ class NewsItem:
     ref_value: float | None = None  # the reference the fact is measured from: the 52-week high a drawdown is from,
                                     # the extreme close a level is near
     ref_day: date | None = None     # that reference's session
+    move_rarity: float | None = None  # a level's: the week's move to it (from last week's close), ranked that way
+                                      # against earlier weeks' moves (generator/metrics/news.py `_level`)
+    streak: bool = False            # a level that extends a run (`STREAK_WEEKS`) on an ordinary week's move: never
+                                    # the week's lead
 
 
 @dataclass(frozen=True)
@@ -113,9 +122,9 @@ class News:
         about. A score mixes a percentile with the years; a reader remembers the years ("the lowest since 1996")."""
         floor = MULTI_YEAR if years is None else years
         found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= floor
-                 and not (i.key in UP_ONLY and i.value <= 0)]
+                 and not (i.key in UP_ONLY and i.value <= 0) and not i.streak]
         order = {k: n for n, k in enumerate(self.ranked)}
-        return max(found, key=lambda i: (i.key not in BACKDROP, min(years_rare(i), YEARS_CAP), i.score,
+        return max(found, key=lambda i: (i.key not in BACKDROP, lead_years(i), i.score,
                                          -order[i.key])) if found else None
 
 
@@ -127,13 +136,29 @@ NOT_RARE_BY_YEARS = {"stance_change", "trend_cross"}
 # The backdrop's facts (a sector, the yen, credit, bills) lead the brief only in a week with no multi-year rarity in
 # the pair's own gauges (the two indices, their ratio and spread, the 10-year yield, the VIX): a bear market in the
 # S&P 500 is the week's story though energy's worst week against it reaches further back.
-BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_week", "short_yield_level"}
+BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_week", "short_yield_level",
+            # the curve's level moves with the 10-year's week, which tells the same move first (2022-11-11)
+            "curve_level"}
 # Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
 # is not a jump).
 UP_ONLY = {"vix_jump", "vix_day"}
 # Years beyond this rank alike: a record in data from 1998 is no rarer to a reader than one in data from 2000 (the
 # score breaks the tie).
 YEARS_CAP = 10.0
+
+
+# The column's subject (small caps, their ratio and their spread against large caps) leads over an equally rare fact
+# elsewhere: its years count this much more, so the ratio at its lowest in three years outranks a 10-year yield at its
+# highest in 21 months or a yen week (readers: the subject lost its own column's headline).
+SUBJECT_YEARS = 2.0
+SUBJECT = {"ratio_level", "small_level", "spread_week", "spread_day", "small_week", "small_day", "small_2d",
+           "small_4w", "small_high", "small_drawdown", "quarter_spread", "year_spread"}
+
+
+def lead_years(item: NewsItem) -> float:
+    """The years a fact leads by: its `years_rare`, plus SUBJECT_YEARS for the column's subject, up to YEARS_CAP (a
+    subject's record does not outrank the S&P 500's worst week in our data, 2008-10-10: the score decides)."""
+    return min(years_rare(item) + (SUBJECT_YEARS if item.key in SUBJECT else 0.0), YEARS_CAP)
 
 
 def years_rare(item: NewsItem) -> float:
@@ -313,6 +338,17 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *, 
     years = (day - since).days / 365.25 if since is not None else None
     record = enough and since is None
     newsworthy = enough and (record or (years is not None and years >= SINCE_YEARS))
+    move_rarity, streak = _level_trend(series, cut, at, high, absolute=key in ABSOLUTE_LEVELS) if enough else (None,
+                                                                                                             False)
+    unusual = move_rarity is not None and move_rarity >= LEVEL_MOVE
+    if key in TREND_LEVELS and newsworthy and not record and not unusual and (years or 0.0) < LEVEL_LONG_YEARS:
+        # a "highest since" a trend reaches week after week on ordinary moves (bills in a hiking cycle) is not news
+        newsworthy = False
+    streak = streak and not unusual and key in TREND_LEVELS
+    if streak and not (record and key in RECORD_LEVELS):
+        # one more close in a run the column told when it began: not news (the ratio's, a yield's record still is,
+        # below the week's lead)
+        newsworthy = False
     if not newsworthy and near and enough:
         close, earlier = float(values[-1]), values[:-1]
         for label, ref_at in (("near_low", int(np.argmin(earlier))), ("near_high", int(np.argmax(earlier)))):
@@ -322,8 +358,8 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *, 
                                 cut, False, True, LEVEL_SCORE - SECONDARY.get(key, 0.0), label,
                                 float(earlier[ref_at]), index[ref_at].date())
     score = (LEVEL_SCORE + min((years if years is not None else 50.0) / 100, SINCE_BONUS)
-             - SECONDARY.get(key, 0.0)) if newsworthy else 0.0
-    if record and key in RECORD_LEVELS:
+             - SECONDARY.get(key, 0.0) - (STREAK_PENALTY if streak else 0.0)) if newsworthy else 0.0
+    if record and key in RECORD_LEVELS and not streak:
         score = RECORD_LEVEL
     ref_value = ref_day = None
     if record and at > 0:
@@ -333,7 +369,44 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *, 
         ref_value, ref_day = float(values[prev]), index[prev].date()
     return NewsItem(key, subject, value, "level", day.date(), rarity, since.date() if since is not None else None,
                     years, record, index[0].date(), cut, False, newsworthy, float(score), "high" if high else "low",
-                    ref_value, ref_day)
+                    ref_value, ref_day, move_rarity, streak)
+
+
+# Levels that trend (yields, prices, the pair's ratio, the curve): their "highest since" is news only when the week's
+# move to it is unusual (LEVEL_MOVE: rarer that way than this share of earlier weeks' moves) or it reaches back
+# LEVEL_LONG_YEARS or more. Bills in a hiking cycle close at "their highest since" week after week on 5 bp moves.
+TREND_LEVELS = {"long_yield_level", "short_yield_level", "small_level", "large_level", "ratio_level", "curve_level"}
+LEVEL_MOVE = 0.9
+LEVEL_LONG_YEARS = 5.0
+# A level that already closed at a year-or-more extreme that way in the STREAK_WEEKS before this week, and moved an
+# ordinary amount this week, extends a run: it is not news, save a record close of the ratio, a yield or the VIX
+# (RECORD_LEVELS), which never leads (`News.rarest`) and scores STREAK_PENALTY less: the same level does not head the
+# column week after week.
+STREAK_WEEKS = 4
+STREAK_PENALTY = 0.1
+# Levels whose week is a change in points (yields, the curve), not a return.
+ABSOLUTE_LEVELS = {"long_yield_level", "short_yield_level", "curve_level"}
+
+
+def _level_trend(series: pd.Series, cut: int, at: int, high: bool, *, absolute: bool) -> tuple[float | None, bool]:
+    """(the week's move to the level's close from last week's last close, ranked that way against earlier weeks'
+    week-end moves; whether the level extends a run: a close before this week, within STREAK_WEEKS, already at its
+    most extreme that way in a year or more)."""
+    values = series.to_numpy()
+    before = series.iloc[:cut]
+    ends = weekly_last(before)
+    changes = (ends.diff() if absolute else ends.pct_change()).dropna().to_numpy()
+    prev = float(values[cut - 1])
+    move = float(values[at]) - prev if absolute else float(values[at]) / prev - 1
+    rarity = (float(np.mean(changes < move) if high else np.mean(changes > move))
+              if len(changes) >= MIN_OBSERVATIONS else None)
+    window = before.loc[before.index[-1] - pd.Timedelta(weeks=STREAK_WEEKS):].to_numpy()
+    prior_at = cut - len(window) + int(np.argmax(window) if high else np.argmin(window))
+    earlier = values[:prior_at]
+    hits = np.flatnonzero(earlier >= values[prior_at]) if high else np.flatnonzero(earlier <= values[prior_at])
+    streak = len(earlier) > 0 and (not len(hits) or (series.index[prior_at] - series.index[hits[-1]]).days / 365.25
+                                   >= SINCE_YEARS)
+    return rarity, bool(streak)
 
 
 # A fall from the 52-week closing high this deep is a correction, this deep a bear market (the words every market
@@ -413,6 +486,150 @@ def _spread_session(key: str, subject: str, small: pd.Series, large: pd.Series,
     absolute = earlier.abs()
     weekly_max = absolute.groupby(absolute.index.to_period("W-SUN")).max()
     return _item(key, subject, float(week.loc[at]), "pct", at, weekly_max, earlier)
+
+
+def _two_day(key: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The index's biggest move over two sessions in a row, both this week (the second session's close over the close
+    before the first), ranked against each earlier week's biggest such move; "since" is the last earlier pair of
+    sessions (any) that moved as far that way. `day` is the second session. News only when rarer than the week's
+    biggest single session and the week itself (`_multi_day_news`): a Wednesday-Thursday rally no single day
+    matched."""
+    prices = prices.loc[:session].dropna()
+    two = (prices / prices.shift(2) - 1).dropna()
+    if two.empty:
+        return None
+    first = pd.Series(prices.index, index=prices.index).shift(1).reindex(two.index)
+    start = pd.Timestamp(week_start(session.date()))
+    inside = first.to_numpy() >= np.datetime64(start)
+    week = two[(two.index >= start) & inside]
+    earlier = two[two.index < start]
+    if week.empty or earlier.empty:
+        return None
+    at = week.abs().idxmax()
+    periods = earlier.index.to_period("W-SUN")
+    same_week = pd.Series(first.loc[earlier.index].to_numpy(), index=earlier.index).dt.to_period("W-SUN") == periods
+    within = earlier[same_week.to_numpy()].abs()
+    weekly_max = within.groupby(within.index.to_period("W-SUN")).max()
+    return _item(key, ticker, float(week.loc[at]), "pct", at, weekly_max, earlier)
+
+
+def _four_week(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *,
+               absolute: bool = False) -> NewsItem | None:
+    """The four weeks to this week's last close (week-end to week-end; points for a yield), ranked against every
+    earlier week's four weeks; "since" is the last earlier week-end four weeks as far that way. News only when rarer
+    than this week's own move (`_multi_day_news`): the 10-year's climb of 2024's autumn, no single week of which
+    stood out."""
+    ends = weekly_last(series.loc[:session].dropna())
+    if len(ends) < 6 or ends.index[-1] < pd.Timestamp(week_start(session.date())):
+        return None
+    changes = (ends.diff(FOUR_WEEKS) if absolute else ends.pct_change(FOUR_WEEKS)).dropna()
+    if len(changes) < 2:
+        return None
+    earlier = changes.iloc[:-1]
+    return _item(key, subject, float(changes.iloc[-1]), "bp" if absolute else "pct", session, earlier, earlier)
+
+
+FOUR_WEEKS = 4
+# A multi-session fact (`_two_day`, `_four_week`) is news only when it reaches back further than the single-period
+# fact it contains (the key here): else the day or the week already tells the story.
+CONTAINS = {"small_2d": ("small_day", "small_week"), "large_2d": ("large_day", "large_week"),
+            "small_4w": ("small_week",), "large_4w": ("large_week",), "long_yield_4w": ("long_yield_week",)}
+
+
+def _multi_day_news(items: list[NewsItem]) -> list[NewsItem]:
+    """Multi-session facts that reach back less than SINCE_YEARS, or no further than the day or week they contain, are
+    not news (and score 0)."""
+    by_key = {i.key: i for i in items}
+    out = []
+    for item in items:
+        inner = [by_key[k] for k in CONTAINS.get(item.key, ()) if k in by_key]
+        if item.key in CONTAINS and item.newsworthy and (years_rare(item) < SINCE_YEARS or any(
+                years_rare(i) >= years_rare(item) and (i.value > 0) == (item.value > 0) for i in inner)):
+            item = NewsItem(**{**item.__dict__, "newsworthy": False, "score": 0.0})
+        out.append(item)
+    return out
+
+
+# A quarter's (or a year's) spread is ranked once the data hold this many earlier ones.
+MIN_PERIODS = {"quarter_spread": 20, "year_spread": 10}
+# ... and is news when it is the widest that way in this many years (or in the data).
+PERIOD_SINCE_YEARS = {"quarter_spread": 3.0, "year_spread": 5.0}
+
+
+def _period_spread(key: str, subject: str, small: pd.Series, large: pd.Series,
+                   session: pd.Timestamp) -> NewsItem | None:
+    """When the week closes a calendar quarter (`quarter_spread`) or year (`year_spread`), small caps' total return
+    over it less large caps' (the quarter's last session is this week), ranked against every earlier complete one;
+    "since" is the end of the last earlier one as wide that way ("small caps' best quarter against large caps since
+    the quarter to December 2020"). `day` is the period's last session."""
+    freq = "Q" if key == "quarter_spread" else "Y"
+    start = pd.Timestamp(week_start(session.date()))
+    end = (start.to_period(freq).end_time.normalize() if start.to_period(freq).end_time.normalize()
+           <= start + pd.Timedelta(days=6) else None)
+    if end is None:
+        return None
+    joined = inner_join(small, large).loc[:min(end, session)]
+    if joined.empty or joined.index[-1] < start:
+        return None
+    ends = joined.groupby(joined.index.to_period(freq)).tail(1)
+    growth = ends.pct_change().dropna()
+    spreads = growth.iloc[:, 0] - growth.iloc[:, 1]
+    if spreads.empty:
+        return None
+    value, day = float(spreads.iloc[-1]), spreads.index[-1]
+    earlier = spreads.iloc[:-1]
+    rarity = float(np.mean(earlier.abs().to_numpy() < abs(value))) if len(earlier) >= MIN_PERIODS[key] else None
+    since, years = _since(earlier, value, day)
+    record = rarity is not None and since is None
+    newsworthy = (rarity is not None and abs(value) >= FLOOR[key]
+                  and (record or (years is not None and years >= PERIOD_SINCE_YEARS[key])))
+    score = (rarity or 0.0) + min((years if years is not None else 50.0) / 100, SINCE_BONUS) if newsworthy else 0.0
+    return NewsItem(key, subject, value, "pct", day.date(), rarity, since, years, record,
+                    earlier.index[0].date() if len(earlier) else None, int(earlier.size), False, bool(newsworthy), float(score), "quarter" if freq == "Q" else "year")
+
+
+# The curve's sign change is news when the curve had held the other side this many week-ends before it.
+CROSS_HOLD_WEEKS = 13
+
+
+def _curve(long: str, short: str, market: MarketData, session: pd.Timestamp) -> list[NewsItem]:
+    """The 10-year yield less the 13-week bill's (decimal), the yield curve:
+
+    * `curve_level`: its steepest (`label` "high") or flattest / most inverted ("low") close since some date, like
+      the other levels (`_level`, with the trend filter);
+    * `curve_cross`: the week-end curve changed sign this week (`label` "inverted": below zero, "uninverted": back
+      above it); `value` the curve at the week's end; `since` the last earlier week-end that crossed the same way
+      (never: `record`, none in the data). News when that was SINCE_YEARS or more before, so a curve that flips
+      back and forth near zero is told once; and only after CROSS_HOLD_WEEKS on the other side. A week with such a
+      cross does not tell `curve_level` too (not newsworthy)."""
+    joined = inner_join(market[long].quoted * 0.01, market[short].quoted * 0.01).loc[:session]
+    if joined.empty:
+        return []
+    curve = joined.iloc[:, 0] - joined.iloc[:, 1]
+    out = [_level("curve_level", f"{long}-{short}", curve, session)]
+    ends = weekly_last(curve)
+    if len(ends) >= MIN_OBSERVATIONS and ends.index[-1] >= pd.Timestamp(week_start(session.date())):
+        sign = np.sign(ends.to_numpy())
+        now, before = sign[-1], sign[-2]
+        if now != before and now != 0:
+            crossed = np.flatnonzero((sign[1:-1] == now) & (sign[:-2] != now) & (sign[:-2] != 0)) + 1
+            since = ends.index[crossed[-1]] if len(crossed) else None
+            years = (session - since).days / 365.25 if since is not None else None
+            # a curve that had not held the other side for CROSS_HOLD_WEEKS is flipping around zero (2024-11-22: back
+            # below zero a week after turning positive): not news
+            held = bool(len(sign) > CROSS_HOLD_WEEKS + 1 and (sign[-CROSS_HOLD_WEEKS - 1:-1] == before).all())
+            newsworthy = held and (since is None or years >= SINCE_YEARS)
+            out.append(NewsItem("curve_cross", f"{long}-{short}", float(ends.iloc[-1]), "bp", session.date(), None,
+                                since.date() if since is not None else None, years, since is None,
+                                ends.index[0].date(), len(ends) - 1, False, bool(newsworthy),
+                                EVENT_SCORE["curve_cross"] + min((years or 0.0) / 100, SINCE_BONUS) if newsworthy
+                                else 0.0, "inverted" if now < 0 else "uninverted"))
+    level = out[0]
+    if level is not None and any(i.key == "curve_cross" and i.newsworthy for i in out):
+        # the sign change tells the curve's week (2019-05-31: "inverted for the first time since August 2006"); its
+        # level's "most inverted since April 2007" would tell the same close twice
+        out[0] = NewsItem(**{**level.__dict__, "newsworthy": False, "score": 0.0})
+    return [i for i in out if i is not None]
 
 
 def _vix_day(ticker: str, vix: pd.Series, session: pd.Timestamp) -> NewsItem | None:
@@ -548,7 +765,17 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
     if t.fx and t.fx in market:
         items.append(_fx_week(t.fx, market[t.fx], session))
     items += _events(metrics, session)
-    found = [i for i in items if i is not None]
+    # multi-session moves, a quarter's or a year's spread, the yield curve
+    items += [_two_day("small_2d", small, s_tr, session), _two_day("large_2d", large, l_tr, session),
+              _four_week("small_4w", small, s_tr, session), _four_week("large_4w", large, l_tr, session),
+              _period_spread("quarter_spread", f"{small}-{large}", s_tr, l_tr, session),
+              _period_spread("year_spread", f"{small}-{large}", s_tr, l_tr, session)]
+    if t.long_yield and t.long_yield in market:
+        items.append(_four_week("long_yield_4w", t.long_yield, market[t.long_yield].quoted * 0.01, session,
+                                absolute=True))
+        if t.short_yield and t.short_yield in market:
+            items += _curve(t.long_yield, t.short_yield, market, session)
+    found = _multi_day_news([i for i in items if i is not None])
     # small caps' best or worst week in a year or more must be told
     found = [NewsItem(**{**i.__dict__, "must_tell": True})
              if i.key == "small_week" and (i.record or (i.since_years or 0) >= SINCE_YEARS) and i.rarity is not None
@@ -560,4 +787,6 @@ def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> N
 KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vix_jump", "vix_level",
         "long_yield_week", "short_yield_week", "credit_week", "fx_week", "long_yield_level", "small_level",
         "ratio_level", "stance_change", "trend_cross", "spread_day", "large_drawdown", "small_drawdown",
-        "large_high", "small_high", "large_level", "vix_day", "short_yield_level", "fx_level", "sector_week")
+        "large_high", "small_high", "large_level", "vix_day", "short_yield_level", "fx_level", "sector_week",
+        "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread", "year_spread", "curve_level",
+        "curve_cross")

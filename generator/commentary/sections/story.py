@@ -10,8 +10,8 @@ from __future__ import annotations
 from generator.commentary.argument import thesis
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
                                          positive, within)
-from generator.commentary.news import (headline_fact, lead_is_news, news_line, news_lines,
-                                      told_keys as told_news)
+from generator.commentary.news import (STANCE_STORIES, headline_fact, lead_is_news, news_line, news_lines,
+                                      stance_gives_way, told_keys as told_news)
 from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak, yen_threat
 from generator.commentary.table import Row, choose, holds
 
@@ -66,6 +66,11 @@ def headline(r: _Rules) -> Sentence:
     if lead is not None:
         return news_line(r, lead, section="headline", words="headline", key="rare")
     story, claims = week_story(r)
+    rare = stance_gives_way(r.m) if story in STANCE_STORIES else None
+    if rare is not None:
+        # a change of stance heads the column only in a week with nothing rare: the rare fact leads, the stance line
+        # follows in the standfirst
+        return news_line(r, rare, section="headline", words="headline", key="rare")
     subjects = (f"{r.small}-{r.large}", r.small, r.large, "stance", r.pair, r.t.volatility or "^VIX",
                 r.t.fx or "JPY=X", "yen", r.t.long_yield or "^TNX")
     # a yen headline speaks of the carry trade only for a yen rally rare for its own history (rules.yen_threat)
