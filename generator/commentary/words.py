@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -104,6 +105,16 @@ class _Speaker:
         if not self.rotate:
             return getattr(module, names[0])
         return getattr(module, names[phrasing(f"{section}/{key}", len(names), self.week)])
+
+    def refers_back(self, s: Sentence, again: set[str]) -> Sentence | None:
+        """The sentence worded to refer back to the facts `again` (told earlier) without their figures, when its
+        words file has a `<key>_told` macro; None otherwise."""
+        from dataclasses import replace
+
+        key = s.key.split(VARIANT)[0] + TOLD
+        if getattr(self.module(s.words or s.section), key, None) is None:
+            return None
+        return replace(s, key=key, facts=tuple(f for f in s.facts if f.path not in again))
 
     def __call__(self, s: Sentence, doc: Mapping[str, Any]) -> Markup:
         macro = self.macro(s.words or s.section, s.key)
@@ -225,6 +236,75 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
     return dropped
 
 
+# Figures a later sentence may quote again: dates and counts (a month, the number of tests) identify rather than
+# report, and a reader meets them in several sentences without reading the same news twice.
+RETOLD_UNITS = {"date", "count"}
+# A figure as the words print it (a percentage, basis points, a level with decimals): a declared fact counts as told
+# only when the sentence prints a figure the earlier one printed (some facts are declared and not printed).
+PRINTED = re.compile(r"(?<![\w.])[−+-]?\d+(?:\.\d+)?(?:%| bp)|(?<![\w.])\d+\.\d+(?![\w%])")
+# The phrasing of a sentence that refers back to a figure told earlier without quoting it again: the macro
+# `<key>_told` in the same words file, given the sentence's other figures.
+TOLD = "_told"
+# The call's own sentences, which no repeat removes: the stance, the advice and the verdict on it.
+KEPT_KEYS = ("stance", "advice", "verdict", "call_failed")
+
+
+def told(s: Sentence, doc: Mapping[str, Any]) -> dict[tuple, str]:
+    """The facts a sentence tells, {(subject, unit, value): path}, dates and counts aside (RETOLD_UNITS). A fact is
+    its subject's measure over a window; two paths may hold it (the 10-year's week is both
+    `levels.^TNX.changes.1w` and the news item `news.items.long_yield_week.value`), so it is known by its value."""
+    out = {}
+    for f in s.facts:
+        value = f.value(doc)
+        if f.unit not in RETOLD_UNITS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[(f.subject, f.unit, round(float(value), 9))] = f.path
+    return out
+
+
+def printed_figures(text: str) -> set[str]:
+    return {f.lstrip("+-−") for f in PRINTED.findall(text)}
+
+
+def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int], column: set[int],
+             dropped: set[int], refers_back, doc: Mapping[str, Any]) -> tuple[set[int], dict[int, Sentence]]:
+    """The sentences left out, and those that refer back instead (by position: the sentence without the figures
+    told before, worded by its `<key>_told` macro, when `refers_back(sentence)` finds one), because an earlier
+    sentence in the column (the standfirst and the sections' prose; the brief, a summary for skimmers, aside)
+    already told one of their facts: readers met the rates section's 10-year week told again in the junk and
+    positioning sections, a sector's figure twice. A fact is told once. A later sentence that repeats it refers
+    back without the figure, or gives way, unless it cannot (an answer to its heading, a sentence the next one
+    refers back to, a sentence the budget always keeps, or its section's last), and then it still tells it."""
+    from generator.commentary.factcheck import PRONOUN
+
+    out: set[int] = set()
+    back: dict[int, Sentence] = {}
+    seen: dict[tuple, set[str]] = {}   # a fact -> the figures printed by the sentence that first told it
+    kept = collections.Counter(sentences[i].section for i in column
+                               if i not in dropped and sentences[i].kind == "prose")
+    order = [i for i in sorted(column) if i not in dropped and sentences[i].kind == "prose"]
+    for n, i in enumerate(order):
+        s = sentences[i]
+        facts, figures = told(s, doc), printed_figures(texts[i])
+        again = {k for k in facts.keys() & seen.keys() if seen[k] & figures}
+        if again and not s.key.startswith(KEPT_KEYS):
+            shorter = refers_back(s, {facts[k] for k in again})
+            if shorter is not None:
+                back[i] = shorter
+                facts = {k: p for k, p in facts.items() if k not in again}
+            else:
+                after = order[n + 1] if n + 1 < len(order) else None
+                leaned_on = after is not None and paragraphs[after] == paragraphs[i] and (
+                    PRONOUN.match(texts[after]) is not None or sentences[after].follows)
+                if (not s.answers and not leaned_on and kept[s.section] > 1
+                        and (s.section, s.key.split("_")[0]) not in KEEP_SENTENCES):
+                    out.add(i)
+                    kept[s.section] -= 1
+                    continue
+        for p in facts:
+            seen.setdefault(p, figures)
+    return out, back
+
+
 def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], *,
           previous_headline: str | None = None, overridden: frozenset[str] = frozenset()) -> Words:
     """Render every declared sentence, trim the optional ones if the issue runs long, and fact-check the
@@ -249,6 +329,28 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     in_sections = {i for i, (_, place, _) in enumerate(slots) if isinstance(place, tuple) and place[0] == "section"}
     dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots], section_news(doc),
                     in_sections, word_budget(doc))
+    repeats, back = _repeats({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots],
+                             {i for i, (_, place, _) in enumerate(slots) if place == "standfirst"} | in_sections,
+                             dropped, say.refers_back, doc)
+    told = dict(texts)
+    told.update({i: say(s, doc) for i, s in back.items()})
+    told_slots = [(p, place, back.get(i, s)) for i, (p, place, s) in enumerate(slots)]
+    words = _assemble(told_slots, told, dropped | repeats, say, doc, names, previous_headline, overridden)
+    # a repeat whose leaving raises a flag (a thirteen-week move told without the week that ran against it, which
+    # the left-out sentence gave) stays in its section, as first written
+    flagged = {f.section for f in words.flags} & {sentences[i].section for i in repeats | back.keys()}
+    if flagged:
+        repeats = {i for i in repeats if sentences[i].section not in flagged}
+        told_slots = [(p, place, s if s.section in flagged else back.get(i, s))
+                      for i, (p, place, s) in enumerate(slots)]
+        told = {i: texts[i] if sentences[i].section in flagged else t for i, t in told.items()}
+        words = _assemble(told_slots, told, dropped | repeats, say, doc, names, previous_headline, overridden)
+    return words
+
+
+def _assemble(slots: list, texts: dict, dropped: set[int], say: _Speaker, doc: Mapping[str, Any],
+              names: Mapping[str, Any], previous_headline: str | None, overridden: frozenset[str]) -> Words:
+    """The issue's words from its rendered sentences less those `dropped`, glossed and fact-checked."""
     printed = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots) if i not in dropped],
                        say, doc, names)
     rendered: list[Rendered] = []

@@ -62,6 +62,10 @@ class Crowding:
     lev_money_net_share: float | None
     lev_money_percentile: float | None
     cot_window_reports: int | None        # reports in the percentile window (this one included)
+    # the series are in the data set at all (False: a standing gap, stated once on the about page, not in every
+    # issue's Data notes; True with no reading: missing this week)
+    hedge_in_data: bool = True
+    volume_in_data: bool = True
 
 
 def _rank(values: np.ndarray) -> float:
@@ -139,6 +143,8 @@ def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
     am = cot["asset_mgr"] if cot else (None, None, None)
     lm = cot["lev_money"] if cot else (None, None, None)
     return Crowding(
+        hedge_in_data=have(t.small_volatility) and have(t.volatility),
+        volume_in_data=have(small) and "volume" in market[small].frame,
         small_volatility=t.small_volatility if hedge else None, volatility=t.volatility if hedge else None,
         small_vol_level=hedge[0] if hedge else None, vix_level=hedge[1] if hedge else None,
         hedge_spread=hedge[2] if hedge else None, hedge_ratio=hedge[3] if hedge else None,

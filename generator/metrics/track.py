@@ -67,6 +67,12 @@ HORIZONS = (4, 13, 26)
 # The share of the allocation in small caps for each call (the rest is in large caps).
 WEIGHTS = {"stay_large": 0.0, "start_lean": 0.5, "lean_further": 1.0}
 RECENT_WEEKS = 52
+# The state a call is made in, for its base rate in this week's state: the ratio at least STATE_BAND (5%) below its
+# long average ("below"), at least that far above it ("above"), or between ("near"). The base rate of a call in a
+# state counts the calls of that stance made in that state, from the record as known that week (no look-ahead).
+STATE_BAND = 0.05
+STATES = ("below", "near", "above")
+STATE_HORIZON = 13
 # The "last few years" window the passage compares a stance's hit rate with: the calls of the last five years.
 LATELY_WEEKS = 260
 
@@ -82,7 +88,7 @@ LATELY_WEEKS = 260
 Z = 1.96
 COIN_WIDTH = 0.2
 VERDICTS = ("trust", "wrong", "coin", "few")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 METHOD = ("Each week's call is the published stance an issue of that week printed, from data to that week's "
           "last close only. A call is acted on one session later: small-minus-large over 4, 13 and 26 weeks is "
           "the small cap's total return minus the large cap's from the close of the session after the week end "
@@ -104,6 +110,9 @@ class Calls:
     raw: np.ndarray            # int8: what the unsteadied rules said
     published: np.ndarray      # int8: what an issue built that week published
     first: int                 # the first week the ratio had its long average (the first call of the record)
+    # the ratio's distance from its long average at each week end (NaN before it has one): the state a call was
+    # made in, for the base rate of a call in this week's state (`by_state`)
+    distance: np.ndarray | None = None
 
 
 def _sign(x: np.ndarray) -> np.ndarray:
@@ -270,7 +279,9 @@ def compute_calls(market: MarketData, settings) -> Calls:
         published = level.astype(np.int8)
     known = np.flatnonzero(~np.isnan(long_avg))
     first = int(known[0]) if len(known) else len(ends)
-    return Calls(ends, raw, published, first)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        distance = value / long_avg - 1
+    return Calls(ends, raw, published, first, distance.astype("float64"))
 
 
 # --- the cache ------------------------------------------------------------------------------------------
@@ -310,12 +321,16 @@ def _read(stored: dict | None) -> Calls | None:
         return None
     if not (ends.dtype == np.int64 and len(ends) == len(raw) == len(published) and 0 <= first <= len(ends)):
         return None
-    return Calls(pd.DatetimeIndex(ends.view("M8[ns]")), raw.astype(np.int8), published.astype(np.int8), first)
+    distance = stored.get("distance")
+    if distance is None or len(distance) != len(ends):
+        return None
+    return Calls(pd.DatetimeIndex(ends.view("M8[ns]")), raw.astype(np.int8), published.astype(np.int8), first,
+                 distance.astype("float64"))
 
 
 def _arrays(calls: Calls) -> dict[str, np.ndarray]:
     return {"ends": calls.ends.as_unit("ns").asi8, "raw": calls.raw, "published": calls.published,
-            "first": np.int64(calls.first)}
+            "first": np.int64(calls.first), "distance": calls.distance}
 
 
 def record_calls(market: MarketData, settings, *, disk: bool = True, key: str | None = None) -> Calls:
@@ -428,6 +443,8 @@ class TrackRecord:
     lately: Scope                         # the calls of the last LATELY_WEEKS weeks (five years)
     latest: Mapping[str, Call | None]     # per horizon: the latest call whose window has closed
     curve: "Curve"                        # the chart's series (not in metrics.json)
+    # all history's 13-week hit rate by the state the call was made in (STATES) and the stance: state -> stance
+    by_state: Mapping[str, Mapping[str, HitRate]] | None = None
 
 
 def _perf(values: np.ndarray, days: pd.DatetimeIndex) -> Performance:
@@ -484,6 +501,7 @@ class Windows:
     entry: np.ndarray            # position in `sessions` of the close the call is acted on (may be past the end)
     forward: np.ndarray          # (horizons x calls) small-minus-large, NaN while the window is open
     closed: np.ndarray           # (horizons x calls) bool
+    distance: np.ndarray | None = None   # the ratio's distance from its long average at each call
 
 
 def windows(calls: Calls, prices: Prices, session: pd.Timestamp) -> Windows:
@@ -508,7 +526,8 @@ def windows(calls: Calls, prices: Prices, session: pd.Timestamp) -> Windows:
         e, x = entry[ok], exit_at[ok]
         forward[i, ok] = (s[x] / s[e]) - (lg[x] / lg[e])
         closed[i] = ok
-    return Windows(sessions, s, lg, ends, keys, entry, forward, closed)
+    distance = calls.distance[take] if calls.distance is not None else None
+    return Windows(sessions, s, lg, ends, keys, entry, forward, closed, distance)
 
 
 def record_at(calls: Calls, prices: Prices, session: pd.Timestamp) -> TrackRecord:
@@ -570,7 +589,36 @@ def record_at(calls: Calls, prices: Prices, session: pd.Timestamp) -> TrackRecor
                                     for ii, hh in enumerate(HORIZONS)})
         else:
             latest[f"{h}w"] = None
-    return TrackRecord(session.date(), scope(everything), scope(recent), scope(lately), latest, curve)
+    return TrackRecord(session.date(), scope(everything), scope(recent), scope(lately), latest, curve,
+                       _by_state(known))
+
+
+def state_of(distance: float | None) -> str | None:
+    """The state a call is made in (STATES) from the ratio's distance from its long average; None without one."""
+    if distance is None or np.isnan(distance):
+        return None
+    return "below" if distance <= -STATE_BAND else "above" if distance >= STATE_BAND else "near"
+
+
+def _by_state(known: Windows) -> dict[str, dict[str, HitRate]] | None:
+    """The 13-week hit rate of each stance's calls by the state they were made in (closed windows only)."""
+    if known.distance is None:
+        return None
+    n = HORIZONS.index(STATE_HORIZON)
+    f, ok = known.forward[n], known.closed[n]
+    hit = np.where(known.keys == 0, f < 0, f > 0) & ok
+    with np.errstate(invalid="ignore"):
+        masks = {"below": known.distance <= -STATE_BAND, "above": known.distance >= STATE_BAND,
+                 "near": np.abs(known.distance) < STATE_BAND}
+    out: dict[str, dict[str, HitRate]] = {}
+    for state in STATES:
+        out[state] = {}
+        for level, key in enumerate(ORDER):
+            sel = ok & masks[state] & (known.keys == level)
+            count = int(sel.sum())
+            out[state][key] = hit_rate(count, int(hit[sel].sum()), float(f[sel].mean()) if count else None,
+                                       STATE_HORIZON)
+    return out
 
 
 _PRICES: dict[str, Prices] = {}
