@@ -152,9 +152,9 @@ def conviction(verdict: str, beaten: dict | None, side: str | None = None) -> st
 def _state_sentence(r, overall: str, label: str) -> Sentence | None:
     """The base rate of this week's call in this week's state (the ratio far below its 200-day average, near it,
     far above it: generator.metrics.track STATES), graded like the record as a whole (`grade`), when its grade
-    differs from the whole record's: then the state changes what the record says about this week's call ("right
-    in 64% of 310 weeks like this one", "too few independent tests to judge in this state"). None otherwise, or
-    when the state has fewer than MIN_SCORED scored calls."""
+    differs from the whole record's and it judges ("trust", "wrong" or "coin"): then the state changes what the record
+    says about this week's call ("right in 64% of 310 weeks like this one"). None otherwise, or when the state has
+    fewer than MIN_SCORED scored calls."""
     from generator.metrics.track import STATE_BAND, state_of
 
     m = r.m
@@ -166,8 +166,8 @@ def _state_sentence(r, overall: str, label: str) -> Sentence | None:
     if h.calls < MIN_SCORED or h.rate is None:
         return None
     g = grade(h)
-    if g == overall:
-        return None
+    if g == overall or g in ("soon", "few"):
+        return None   # the state adds nothing the record as a whole has not said, or too little to judge
     path, pair = f"track_record.by_state.{where}.{key}", r.pair
     state = {"below": [at_most("ratio.distance_from_sma_long", -STATE_BAND, pair, "trend")],
              "above": [at_least("ratio.distance_from_sma_long", STATE_BAND, pair, "trend")],
