@@ -54,7 +54,7 @@ class WeekResult:
     measures: tuple[tuple[str, object], ...] = ()
     # which of `sentences` are the column's prose (False: a data note or a gloss, printed in a section's notes box)
     prose: tuple[bool, ...] = ()
-    # the facts each of `sentences` tells, (subject, unit, value) (generator/commentary/words.py `told`)
+    # the facts each of `sentences` prints, (unit, size as printed) (generator/commentary/words.py `told`)
     facts: tuple[tuple[tuple, ...], ...] = ()
 
 
@@ -95,7 +95,7 @@ def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp]) -
                                               audit(m, w.rendered, doc, cut, settings).items()),
                               measures=_measures(m, doc, settings),
                               prose=tuple(r.sentence.kind == "prose" for r in w.rendered),
-                              facts=tuple(tuple(told(r.sentence, doc)) for r in w.rendered)))
+                              facts=tuple(tuple(told(r.sentence, doc, r.text)) for r in w.rendered)))
         before = w.headline
     return out
 

@@ -106,15 +106,26 @@ class _Speaker:
             return getattr(module, names[0])
         return getattr(module, names[phrasing(f"{section}/{key}", len(names), self.week)])
 
-    def refers_back(self, s: Sentence, again: set[str]) -> Sentence | None:
-        """The sentence worded to refer back to the facts `again` (told earlier) without their figures, when its
-        words file has a `<key>_told` macro; None otherwise."""
+    def refers_back(self, s: Sentence, again: set[str], doc: Mapping[str, Any]) -> Sentence | None:
+        """The sentence worded to refer back to the facts at paths `again` (told earlier) without their figures,
+        when its words file has a `<key>_told` macro that needs none of them; None otherwise."""
         from dataclasses import replace
+
+        from jinja2.exceptions import UndefinedError
 
         key = s.key.split(VARIANT)[0] + TOLD
         if getattr(self.module(s.words or s.section), key, None) is None:
             return None
-        return replace(s, key=key, facts=tuple(f for f in s.facts if f.path not in again))
+        shorter = replace(s, key=key, facts=tuple(f for f in s.facts if f.path not in again))
+        words = s.words or s.section
+        self.macro(words, key)   # finds the macro's phrasings (self.variants); each is tried
+        figures = {f.name: _figure(f.unit, f.value(doc)) for f in shorter.facts}
+        try:
+            for name in self.variants[(words, key)]:
+                getattr(self.module(words), name)(figures, dict(shorter.extra))
+        except (UndefinedError, TypeError):
+            return None   # a phrasing quotes a figure told before: the sentence gives way instead
+        return shorter
 
     def __call__(self, s: Sentence, doc: Mapping[str, Any]) -> Markup:
         macro = self.macro(s.words or s.section, s.key)
@@ -140,7 +151,7 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 MAX_WORDS = 860
 # A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news.py) earns
 # WORDS_PER_FACT more, up to MAX_WORDS.
-QUIET_WORDS, WORDS_PER_FACT = 680, 60
+QUIET_WORDS, WORDS_PER_FACT = 600, 60
 # A section whose rarest fact this week scores below this is quiet.
 QUIET = 0.9
 # Sections that always keep their opening sentences whole: the call is the column's point.
@@ -249,20 +260,38 @@ TOLD = "_told"
 KEPT_KEYS = ("stance", "advice", "verdict", "call_failed")
 
 
-def told(s: Sentence, doc: Mapping[str, Any]) -> dict[tuple, str]:
-    """The facts a sentence tells, {(subject, unit, value): path}, dates and counts aside (RETOLD_UNITS). A fact is
-    its subject's measure over a window; two paths may hold it (the 10-year's week is both
-    `levels.^TNX.changes.1w` and the news item `news.items.long_yield_week.value`), so it is known by its value."""
+def told(s: Sentence, doc: Mapping[str, Any], text: str | None = None) -> dict[tuple, str]:
+    """The facts a sentence tells, {(unit, size as printed): path}, dates, counts and zeros aside (RETOLD_UNITS); with
+    `text`, only those its words print (a sentence may declare a figure it does not quote). A fact is a subject's
+    measure over a window; two paths, and two subjects, may hold it (the 10-year's week is both
+    `levels.^TNX.changes.1w` and the news item `news.items.long_yield_week.value`; IWM's week is the pair's news item
+    `news.items.small_week.value`), so it is known by its printed size: two figures that print alike read as one
+    told twice."""
+    numbers = None if text is None else printed_numbers(text)
     out = {}
     for f in s.facts:
         value = f.value(doc)
-        if f.unit not in RETOLD_UNITS and isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[(f.subject, f.unit, round(float(value), 9))] = f.path
+        if f.unit in RETOLD_UNITS or not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        scale, digits = SHOWN.get(f.unit, (1.0, 2))
+        size = round(abs(float(value)) * scale, digits)
+        if size and (numbers is None or any(abs(n - size) <= 0.5 * 10 ** -digits + 1e-9 for n in numbers)):
+            out[(f.unit, size)] = f.path
     return out
+
+
+# A fact's size as the words print it ("fell 8.8%" and "-8.8%" are one fact), by unit: (scale, decimals). A figure
+# printed with fewer decimals ("115%" for 114.8%) still matches within half its last printed digit.
+SHOWN = {"pct": (100.0, 1), "pp": (100.0, 1), "bp": (1e4, 0), "yield": (100.0, 2), "level": (1.0, 2)}
 
 
 def printed_figures(text: str) -> set[str]:
     return {f.lstrip("+-−") for f in PRINTED.findall(text)}
+
+
+def printed_numbers(text: str) -> list[float]:
+    """The sizes of the figures a text prints (signs, % and bp dropped)."""
+    return [float(f.replace(" bp", "").rstrip("%")) for f in printed_figures(text)]
 
 
 def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int], column: set[int],
@@ -278,16 +307,16 @@ def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[
 
     out: set[int] = set()
     back: dict[int, Sentence] = {}
-    seen: dict[tuple, set[str]] = {}   # a fact -> the figures printed by the sentence that first told it
+    seen: set[tuple] = set()   # the facts printed so far
     kept = collections.Counter(sentences[i].section for i in column
                                if i not in dropped and sentences[i].kind == "prose")
     order = [i for i in sorted(column) if i not in dropped and sentences[i].kind == "prose"]
     for n, i in enumerate(order):
         s = sentences[i]
-        facts, figures = told(s, doc), printed_figures(texts[i])
-        again = {k for k in facts.keys() & seen.keys() if seen[k] & figures}
+        facts = told(s, doc, texts[i])
+        again = facts.keys() & seen
         if again and not s.key.startswith(KEPT_KEYS):
-            shorter = refers_back(s, {facts[k] for k in again})
+            shorter = refers_back(s, {facts[k] for k in again}, doc)
             if shorter is not None:
                 back[i] = shorter
                 facts = {k: p for k, p in facts.items() if k not in again}
@@ -300,8 +329,7 @@ def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[
                     out.add(i)
                     kept[s.section] -= 1
                     continue
-        for p in facts:
-            seen.setdefault(p, figures)
+        seen |= facts.keys()
     return out, back
 
 

@@ -145,10 +145,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         week.append(say(key, subjects, rets + streak, claims))
     if m.spread.get("13w") is not None:
         if m.spread.get("ytd") is not None and m.as_of.month > 3:
+            # the quarter's and the year's spread are in the table every week: the prose gives way first (issue 26)
             week.append(say("spread_13w_ytd", pair, (Fact("q", "spread.13w", pair, "pct"),
-                                                    Fact("ytd", "spread.ytd", pair, "pct"))))
+                                                    Fact("ytd", "spread.ytd", pair, "pct")), optional=1))
         else:
-            week.append(say("spread_13w", pair, (Fact("q", "spread.13w", pair, "pct"),)))
+            week.append(say("spread_13w", pair, (Fact("q", "spread.13w", pair, "pct"),), optional=1))
     paragraphs = [tuple(week)]
 
     three = m.spread.get("3y")

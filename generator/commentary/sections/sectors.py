@@ -41,6 +41,8 @@ TECH = (
                                                     at_least(f"sectors.{tech}.momentum", TECH_TURN, tech, "relative 4w")]),
     Row("tech_lagging", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w")]),
 )
+# Tech's week against the large-cap index below this is quiet: its standing gives way first when the issue runs long.
+TECH_QUIET = 0.01
 # The strongest and weakest sectors: every sector behind the index (or ahead of it) is said so.
 LEADER_LAGGARD = (
     Row("leader_laggard_all_behind", lambda leader, laggard: [at_most(_rel(leader), -SHOWN_ZERO, "sectors", "all")]),
@@ -69,12 +71,16 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
         # "That may be starting" is false a year into a tech bust (2001-02): tech stopped leading long ago
         q = long_bust.ticker if long_bust is not None else None
         key, claims = choose(TECH, r.view, tech, q)
+        # a week in which tech barely moved against the index: the question and its answer give way first when the
+        # issue runs long (a reader met "small caps need large-cap tech to stop leading" nearly every week)
+        week_rel = m.relative_to_large.get(tech, {}).get("1w")
+        quiet = int(week_rel is None or abs(week_rel) < TECH_QUIET)
         if key == "tech_lagging_long":
             first.append(say(key, ("sectors", tech, large, q), facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
-                             claims, tech=tech, q=q, follows=True))
+                             claims, tech=tech, q=q, follows=True, optional=quiet))
         else:
             first.append(say(key, ("sectors", tech, large), () if key == "tech_level" else facts, claims, tech=tech,
-                             follows=True))
+                             follows=True, optional=quiet))
     leader, laggard = ranked[0][0], ranked[-1][0]
     if leader != laggard:
         # "the strongest sector (-0.1%)" reads oddly: say when every sector lagged (or beat) the index
@@ -90,7 +96,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
                                   "max of"),
                           extreme(f"relative_to_large.{laggard}.13w",
                                   "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), laggard, "rank", 0,
-                                  "min of")] + all_claims, leader=leader, laggard=laggard))
+                                  "min of")] + all_claims, leader=leader, laggard=laggard, optional=1))
     paragraphs.append(tuple(first))
     lead = []
     for item in m.leadership:
