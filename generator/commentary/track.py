@@ -115,23 +115,23 @@ def edge_claims(path: str, how: str, subject: str) -> list:
 
 def record_bears(r, how: dict[str, str], verdict: str) -> tuple[str, list] | None:
     """Why following the calls against holding either side bears on this week's call, with the claims that say
-    so, or None (the comparison then stays in the table below the passage): "changed" in a week the call changed
-    (is a new call worth following?); "small" or "large" when the calls have trailed holding the side this week's
-    call bets against, which is then the benchmark the call has to beat; "trust" when the conviction line reads
-    the comparison (`conviction`)."""
+    so, or None (the comparison then stays in the table below the passage; readers met it every week): in a week the
+    call changed (is a new call worth following?) or when the conviction line reads the comparison (a trusted call,
+    `conviction`). The reason is "small" or "large" when the calls have trailed holding the side this week's call
+    bets against, which the words then name as the benchmark to beat; else "changed" or "trust"."""
     m = r.m
     rec = m.stance_record
-    if rec is not None and rec.changed_weeks_ago == 1:
-        return "changed", [is_("stance.record.changed_weeks_ago", 1, "stance", "change")]
+    changed = rec is not None and rec.changed_weeks_ago == 1
+    if not changed and verdict != "trust":
+        return None
+    claims = [is_("stance.record.changed_weeks_ago", 1, "stance", "change")] if changed else []
     leaning = m.stance.key != "stay_large"
     against = "large" if leaning else "small"
     if how[against] == "lag":
         this = (Claim("stance.key", "!=", "stay_large", "stance", "stance", 0) if leaning
                 else is_("stance.key", "stay_large", "stance", "stance"))
-        return against, [this]
-    if verdict == "trust":
-        return "trust", []
-    return None
+        return against, claims + [this]
+    return ("changed" if changed else "trust"), claims
 
 
 def conviction(verdict: str, beaten: dict | None, side: str | None = None) -> str | None:

@@ -355,11 +355,15 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     sentences = [s for _, _, s in slots]
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
     in_sections = {i for i, (_, place, _) in enumerate(slots) if isinstance(place, tuple) and place[0] == "section"}
-    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots], section_news(doc),
-                    in_sections, word_budget(doc))
-    repeats, back = _repeats({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots],
-                             {i for i, (_, place, _) in enumerate(slots) if place == "standfirst"} | in_sections,
-                             dropped, say.refers_back, doc)
+    column = {i for i, (_, place, _) in enumerate(slots) if place == "standfirst"} | in_sections
+    # the words the repeats will save, estimated on the untrimmed issue, are left to the budget: an issue trimmed to
+    # its budget and then cleared of repeats would run short
+    plain_texts = {i: plain(t) for i, t in texts.items()}
+    saved = sum(len(plain_texts[i].split()) for i in _repeats(plain_texts, sentences, [p for p, _, _ in slots],
+                                                             column, set(), say.refers_back, doc)[0])
+    dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
+                    min(MAX_WORDS, word_budget(doc) + saved))
+    repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc)
     told = dict(texts)
     told.update({i: say(s, doc) for i, s in back.items()})
     told_slots = [(p, place, back.get(i, s)) for i, (p, place, s) in enumerate(slots)]

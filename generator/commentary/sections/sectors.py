@@ -96,7 +96,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
                                   "max of"),
                           extreme(f"relative_to_large.{laggard}.13w",
                                   "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), laggard, "rank", 0,
-                                  "min of")] + all_claims, leader=leader, laggard=laggard, optional=1))
+                                  "min of")] + all_claims, leader=leader, laggard=laggard, optional=2 - _turn(r)))
     paragraphs.append(tuple(first))
     lead = []
     for item in m.leadership:
@@ -114,6 +114,8 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
         return tuple(paragraphs), ()
     groups = {q: [p.ticker for p in m.sectors if p.quadrant == q] for q in ("leading", "improving", "weakening",
                                                                            "lagging")}
+    # the section's routine readings give way in turn when the issue runs long: one week the leader and laggard
+    # stay, the next the quadrants (readers met the same sector sentence nearly every week)
     quad = [say("quadrant_intro", "sectors", optional=3)]
     not_up = lambda path, subject, topic: at_most(path, 0, subject, topic)  # noqa: E731
     sides = {"leading": (positive, positive), "improving": (not_up, positive),
@@ -126,7 +128,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
                 claims += [is_(f"sectors.{t}.quadrant", q, t, "quadrant"),
                            trend(f"sectors.{t}.trend", t, "relative trend"),
                            moving(f"sectors.{t}.momentum", t, "relative 4w")]
-            quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names, optional=1))
+            quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names, optional=1 + _turn(r)))
     return tuple(paragraphs), (tuple(quad),)
 
 
@@ -151,6 +153,11 @@ def rare_weeks(r: _Rules, named=frozenset()) -> list[tuple[str, float, float]]:
         if rarity >= RARE_WEEK and abs(week) >= SECTOR_WEEK_FLOOR and week * quarter < 0:
             others.append((t in named, rarity, abs(week), t, week))
     return [first] + [(t, week, rarity) for _, rarity, _, t, week in sorted(others, reverse=True)[:MORE_RARE_WEEKS]]
+
+
+def _turn(r: _Rules) -> int:
+    """0 or 1 by the week (weeks since a fixed Monday, odd or even): which routine sector reading gives way first."""
+    return (r.m.as_of.toordinal() - 1) // 7 % 2
 
 
 def news_sector(r: _Rules) -> str | None:
