@@ -256,8 +256,11 @@ PRINTED = re.compile(r"(?<![\w.])[−+-]?\d+(?:\.\d+)?(?:%| bp)|(?<![\w.])\d+\.\
 # The phrasing of a sentence that refers back to a figure told earlier without quoting it again: the macro
 # `<key>_told` in the same words file, given the sentence's other figures.
 TOLD = "_told"
-# The call's own sentences, which no repeat removes: the stance, the advice and the verdict on it.
-KEPT_KEYS = ("stance", "advice", "verdict", "call_failed")
+# The call's own sentences, which no repeat removes: the stance, the case for and against, the advice and the verdict
+# on it; and a section's rare week against its quarter, which the section must tell (the stale-horizon check).
+KEPT_KEYS = ("stance", "case", "advice", "verdict", "call_failed", "sector_week")
+# Words no repeat removes: a section's opening news line (generator/commentary/news.py `section_opening`).
+KEPT_WORDS = ("news",)
 
 
 def told(s: Sentence, doc: Mapping[str, Any], text: str | None = None) -> dict[tuple, str]:
@@ -295,7 +298,8 @@ def printed_numbers(text: str) -> list[float]:
 
 
 def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int], column: set[int],
-             dropped: set[int], refers_back, doc: Mapping[str, Any]) -> tuple[set[int], dict[int, Sentence]]:
+             dropped: set[int], refers_back, doc: Mapping[str, Any],
+             targets: set[int] | None = None) -> tuple[set[int], dict[int, Sentence]]:
     """The sentences left out, and those that refer back instead (by position: the sentence without the figures
     told before, worded by its `<key>_told` macro, when `refers_back(sentence)` finds one), because an earlier
     sentence in the column (the standfirst and the sections' prose; the brief, a summary for skimmers, aside)
@@ -305,6 +309,7 @@ def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[
     refers back to, a sentence the budget always keeps, or its section's last), and then it still tells it."""
     from generator.commentary.factcheck import PRONOUN
 
+    targets = column if targets is None else targets
     out: set[int] = set()
     back: dict[int, Sentence] = {}
     seen: set[tuple] = set()   # the facts printed so far
@@ -315,7 +320,7 @@ def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[
         s = sentences[i]
         facts = told(s, doc, texts[i])
         again = facts.keys() & seen
-        if again and not s.key.startswith(KEPT_KEYS):
+        if again and i in targets and s.words not in KEPT_WORDS and not s.key.startswith(KEPT_KEYS):
             shorter = refers_back(s, {facts[k] for k in again}, doc)
             if shorter is not None:
                 back[i] = shorter
@@ -360,10 +365,12 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     # its budget and then cleared of repeats would run short
     plain_texts = {i: plain(t) for i, t in texts.items()}
     saved = sum(len(plain_texts[i].split()) for i in _repeats(plain_texts, sentences, [p for p, _, _ in slots],
-                                                             column, set(), say.refers_back, doc)[0])
+                                                             column, set(), say.refers_back, doc, in_sections)[0])
     dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
                     min(MAX_WORDS, word_budget(doc) + saved))
-    repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc)
+    # the standfirst tells the week's news whatever it repeats; the sections refer back to it
+    repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc,
+                             in_sections)
     told = dict(texts)
     told.update({i: say(s, doc) for i, s in back.items()})
     told_slots = [(p, place, back.get(i, s)) for i, (p, place, s) in enumerate(slots)]
