@@ -172,7 +172,8 @@ def _state_sentence(r, overall: str, label: str) -> Sentence | None:
     state = {"below": [at_most("ratio.distance_from_sma_long", -STATE_BAND, pair, "trend")],
              "above": [at_least("ratio.distance_from_sma_long", STATE_BAND, pair, "trend")],
              "near": list(within("ratio.distance_from_sma_long", STATE_BAND, pair, "trend"))}[where]
-    facts = (Fact("band", "track_record.state_band", "track", "pct"), Fact("calls", f"{path}.calls", "track", "count"))
+    facts: tuple[Fact, ...] = (Fact("band", "track_record.state_band", "track", "pct"),
+                               Fact("calls", f"{path}.calls", "track", "count"))
     if g not in ("soon", "few"):
         facts += (Fact("rate", f"{path}.rate", "track", "pct"),)
     return _say(r, f"state_{g}", ("track", "stance", pair), facts,
