@@ -256,9 +256,10 @@ PRINTED = re.compile(r"(?<![\w.])[−+-]?\d+(?:\.\d+)?(?:%| bp)|(?<![\w.])\d+\.\
 # The phrasing of a sentence that refers back to a figure told earlier without quoting it again: the macro
 # `<key>_told` in the same words file, given the sentence's other figures.
 TOLD = "_told"
-# The call's own sentences, which no repeat removes: the stance, the case for and against, the advice and the verdict
-# on it; and a section's rare week against its quarter, which the section must tell (the stale-horizon check).
-KEPT_KEYS = ("stance", "case", "advice", "verdict", "call_failed", "sector_week")
+# The call's own sentences, which no repeat removes: the stance, the case for and against, the advice, the verdict
+# and the call's base rate; and a section's rare week against its quarter, which the section must tell (the
+# stale-horizon check).
+KEPT_KEYS = ("stance", "case", "advice", "verdict", "call_failed", "base", "young", "sector_week", "credit_week")
 # Words no repeat removes: a section's opening news line (generator/commentary/news.py `section_opening`).
 KEPT_WORDS = ("news",)
 
