@@ -20,7 +20,7 @@ import pandas as pd
 
 from generator.commentary.agreement import audit
 from generator.commentary.factcheck import CLASSES, Flag, plain
-from generator.commentary.words import previous_headline, write_words
+from generator.commentary.words import previous_headline, told, write_words
 from generator.data.model import MarketData, cut_at
 from generator.metrics import compute_metrics
 from generator.metrics.indicators import weekly_last
@@ -55,6 +55,10 @@ class WeekResult:
     # the week's newsworthy facts, most newsworthy first: (key, years since last matched, lead years with the subject's
     # bonus, streak) (generator/metrics/news.py `years_rare`, `lead_years`), so tests can check why a story led
     news: tuple[tuple[str, float, float, bool], ...] = ()
+    # which of `sentences` are the column's prose (False: a data note or a gloss, printed in a section's notes box)
+    prose: tuple[bool, ...] = ()
+    # the facts each of `sentences` prints, (unit, size as printed) (generator/commentary/words.py `told`)
+    facts: tuple[tuple[tuple, ...], ...] = ()
 
 
 # The metrics.json paths WeekResult.measures keeps (tests/test_argument_history.py reads them), besides the 10-year
@@ -93,7 +97,9 @@ def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp],
                               must_tell=_must_tell(m), rarest=_rarest(m), lead_fact=_lead_fact(m),
                               agreement=tuple((cls, tuple(found)) for cls, found in
                                               audit(m, w.rendered, doc, cut, settings).items()),
-                              measures=_measures(m, doc, settings), news=_news(m)))
+                              measures=_measures(m, doc, settings), news=_news(m),
+                              prose=tuple(r.sentence.kind == "prose" for r in w.rendered),
+                              facts=tuple(tuple(told(r.sentence, doc, r.text)) for r in w.rendered)))
         before = w.headline
     return out
 

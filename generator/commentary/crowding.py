@@ -282,13 +282,15 @@ def crowding_paragraph(r) -> Paragraph:
     out: list[Sentence] = []
     missing: list[str] = []
     t = settings.tickers
+    # a series the data set never holds is a standing gap, told once on the about page; the note names only a
+    # series in the data that has no reading this week
     if c.hedge_spread is not None:
         out += _hedging(r, c, settings.risk.vix_stressed)
-    elif t.small_volatility and t.volatility:
+    elif t.small_volatility and t.volatility and c.hedge_in_data:
         missing.append("hedging")
     if c.volume_ratio is not None:
         out += _volume(r, c)
-    else:
+    elif c.volume_in_data:
         missing.append("volume")
     if c.cot_configured:
         if c.cot_report_date is not None:

@@ -22,7 +22,8 @@ rules said at the time and what followed: never what they "should" have said.
 
 from __future__ import annotations
 
-from generator.commentary.claims import Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_, less_than, more_than
+from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, exceeds, is_,
+                                         less_than, more_than, within)
 from generator.metrics.stance import LABELS, ORDER
 from generator.metrics.track import COIN_WIDTH, LATELY_WEEKS
 
@@ -52,10 +53,14 @@ def _say(r, key: str, subjects, facts=(), claims=(), **kw) -> Sentence:
 
 def grade(h) -> str:
     """The commentary's grade of a hit rate: the metrics' verdict when the interval excludes 50% ("trust",
-    "wrong"); otherwise "coin" (no better than a coin toss so far) from TOO_SOON scored calls, "soon" below."""
+    "wrong"); "soon" below TOO_SOON scored calls; "few" when the interval holds 50% and is wider than COIN_WIDTH
+    either side (too few independent tests to judge: readers met "a coin toss so far" beside an interval of 20%
+    to 80%); otherwise "coin" (no better than a coin toss so far)."""
     if h.verdict in ("trust", "wrong"):
         return h.verdict
-    return "coin" if h.calls >= TOO_SOON else "soon"
+    if h.calls < TOO_SOON:
+        return "soon"
+    return "few" if h.verdict == "few" else "coin"
 
 
 def verdict_claims(path: str, verdict: str, topic: str) -> list:
@@ -67,10 +72,12 @@ def verdict_claims(path: str, verdict: str, topic: str) -> list:
         return [less_than(f"{path}.high", 0.5, "track", topic, 0)]
     holds_half = [at_most(f"{path}.low", 0.5, "track", topic, 0), at_least(f"{path}.high", 0.5, "track", topic, 0)]
     if verdict == "coin":
-        return holds_half + [at_least(f"{path}.calls", TOO_SOON, "track", "scored", 0)]
+        return holds_half + [at_least(f"{path}.calls", TOO_SOON, "track", "scored", 0),
+                             at_most(f"{path}.half_width", COIN_WIDTH, "track", topic, 0)]
     if verdict == "soon":
         return holds_half + [less_than(f"{path}.calls", TOO_SOON, "track", "scored", 0)]
-    return holds_half + [more_than(f"{path}.half_width", COIN_WIDTH, "track", topic, 0)]
+    return holds_half + [more_than(f"{path}.half_width", COIN_WIDTH, "track", topic, 0),
+                         at_least(f"{path}.calls", TOO_SOON, "track", "scored", 0)]
 
 
 def lean(h) -> str | None:
@@ -106,6 +113,27 @@ def edge_claims(path: str, how: str, subject: str) -> list:
             at_most(path, EDGE_BAND, subject, "calls against holding", 0)]
 
 
+def record_bears(r, how: dict[str, str], verdict: str) -> tuple[str, list] | None:
+    """Why following the calls against holding either side bears on this week's call, with the claims that say
+    so, or None (the comparison then stays in the table below the passage; readers met it every week): in a week the
+    call changed (is a new call worth following?) or when the conviction line reads the comparison (a trusted call,
+    `conviction`). The reason is "small" or "large" when the calls have trailed holding the side this week's call
+    bets against, which the words then name as the benchmark to beat; else "changed" or "trust"."""
+    m = r.m
+    rec = m.stance_record
+    changed = rec is not None and rec.changed_weeks_ago == 1
+    if not changed and verdict != "trust":
+        return None
+    claims = [is_("stance.record.changed_weeks_ago", 1, "stance", "change")] if changed else []
+    leaning = m.stance.key != "stay_large"
+    against = "large" if leaning else "small"
+    if how[against] == "lag":
+        this = (Claim("stance.key", "!=", "stay_large", "stance", "stance", 0) if leaning
+                else is_("stance.key", "stay_large", "stance", "stance"))
+        return against, claims + [this]
+    return ("changed" if changed else "trust"), claims
+
+
 def conviction(verdict: str, beaten: dict | None, side: str | None = None) -> str | None:
     """How much conviction the record lends this week's call, from its grade (`grade`), its face (`lean`) and
     which sides following the calls beat (`beaten`: side -> bool; None when the record is too short to tell):
@@ -119,6 +147,41 @@ def conviction(verdict: str, beaten: dict | None, side: str | None = None) -> st
         won = sum(beaten.values()) if beaten else None
         return "firm" if won == 2 else "light" if won == 0 else "some"
     return "light" if side == "better" else None
+
+
+def _state_sentence(r, overall: str, label: str) -> Sentence | None:
+    """The base rate of this week's call in this week's state (the ratio far below its 200-day average, near it,
+    far above it: generator.metrics.track STATES), graded like the record as a whole (`grade`), when its grade
+    differs from the whole record's and it judges ("trust", "wrong" or "coin"): then the state changes what the record
+    says about this week's call ("right in 64% of 310 weeks like this one"). None otherwise, or when the state has
+    fewer than MIN_SCORED scored calls."""
+    from generator.metrics.track import STATE_BAND, state_of
+
+    m = r.m
+    t, key, dist = m.track, m.stance.key, m.ratio.distance_from_sma_long
+    where = state_of(dist)
+    if t is None or t.by_state is None or where is None:
+        return None
+    h = t.by_state[where][key]
+    if h.calls < MIN_SCORED or h.rate is None:
+        return None
+    g = grade(h)
+    if g == overall or g in ("soon", "few"):
+        return None   # the state adds nothing the record as a whole has not said, or too little to judge
+    path, pair = f"track_record.by_state.{where}.{key}", r.pair
+    state = {"below": [at_most("ratio.distance_from_sma_long", -STATE_BAND, pair, "trend")],
+             "above": [at_least("ratio.distance_from_sma_long", STATE_BAND, pair, "trend")],
+             "near": list(within("ratio.distance_from_sma_long", STATE_BAND, pair, "trend"))}[where]
+    facts: tuple[Fact, ...] = (Fact("band", "track_record.state_band", "track", "pct"),
+                               Fact("calls", f"{path}.calls", "track", "count"))
+    if g not in ("soon", "few"):
+        facts += (Fact("rate", f"{path}.rate", "track", "pct"),)
+    return _say(r, f"state_{g}", ("track", "stance", pair), facts,
+                [is_("stance.key", key, "stance", "stance"), *state,
+                 at_least(f"{path}.calls", MIN_SCORED, "track", "scored", 0),
+                 is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, g, f"{key} state rate")
+                + ([less_than(f"{path}.rate", 0.5, "track", f"{key} state rate", -1)] if g == "wrong" else []),
+                label=label, state=where)
 
 
 def track_paragraph(r) -> Paragraph:
@@ -147,7 +210,7 @@ def track_paragraph(r) -> Paragraph:
     # quotes the weeks only, and grades nothing in the sentence that declines to grade
     calls = Fact("calls", f"{path}.calls", "track", "count")
     out.append(_say(r, f"base_{face}" if face else f"base_{g}", ("track", "stance"),
-                    (calls,) if g == "soon" else (calls, Fact("rate", f"{path}.rate", "track", "pct")),
+                    (calls,) if g in ("soon", "few") else (calls, Fact("rate", f"{path}.rate", "track", "pct")),
                     [this, at_least(f"{path}.calls", MIN_SCORED, "track", "scored", 0),
                      is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, g, topic)
                     + lean_claims(path, face, topic)
@@ -158,6 +221,11 @@ def track_paragraph(r) -> Paragraph:
         out.append(_say(r, f"interval_{face}", "track",
                         (Fact("low", f"{path}.low", "track", "pct"), Fact("high", f"{path}.high", "track", "pct")),
                         verdict_claims(path, g, topic), follows=True))
+
+    # the base rate of this call in this week's state, when it tells something the record as a whole does not
+    state = _state_sentence(r, g, label)
+    if state is not None:
+        out.append(state)
 
     # the last five years, when they tell a materially different story
     lately = t.lately.by_stance[key][HORIZON]
@@ -186,17 +254,24 @@ def track_paragraph(r) -> Paragraph:
             and edge.get("small") is not None and edge.get("large") is not None):
         how = {side: compare(edge[side]) for side in ("small", "large")}
         beaten = {side: how[side] == "beat" for side in how}
+        bears = record_bears(r, how, g)
         perf = lambda side: Fact(side, f"{base}.{side}.annualised",  # noqa: E731
                                  "track" if side == "allocation" else small if side == "small" else large, "pct")
         span = exceeds("track_record.all.calls", "track_record.recent.calls", "track", "span", 0)
-        # two sentences, one or two figures each: what following the calls made, then against either side held
-        out.append(_say(r, "rules", "track", (Fact("since", f"{base}.since", "track", "date"), perf("allocation")),
-                        [span, is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
-                         is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]))
-        out.append(_say(r, "versus", ("track", small, large), (perf("small"), perf("large")),
-                        [span] + edge_claims(f"{base}.edge.small", how["small"], small)
-                        + edge_claims(f"{base}.edge.large", how["large"], large),
-                        small_vs=how["small"], large_vs=how["large"], follows=True))
+        if bears is not None:
+            # two sentences, one or two figures each: what following the calls made, then against either side held
+            # (only in a week it bears on the call: every week, readers met the same sentence)
+            reason, claims = bears
+            out.append(_say(r, "rules", "track", (Fact("since", f"{base}.since", "track", "date"),
+                                                  perf("allocation")),
+                            [span, is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
+                             is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]))
+            out.append(_say(r, "versus", ("track", small, large, "stance"), (perf("small"), perf("large")),
+                            [span, *claims] + edge_claims(f"{base}.edge.small", how["small"], small)
+                            + edge_claims(f"{base}.edge.large", how["large"], large),
+                            small_vs=how["small"], large_vs=how["large"], follows=True,
+                            benchmark=reason if reason in ("small", "large") else "",
+                            leaning=key != "stay_large"))
 
     # how much conviction the record lends this week's call, when it adds to the grade
     w = conviction(g, beaten, face)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import weakref
 import zlib
 from dataclasses import dataclass, field
@@ -120,6 +121,27 @@ class _Speaker:
             return getattr(module, names[0])
         return getattr(module, names[phrasing(f"{section}/{key}", len(names), self.week)])
 
+    def refers_back(self, s: Sentence, again: set[str], doc: Mapping[str, Any]) -> Sentence | None:
+        """The sentence worded to refer back to the facts at paths `again` (told earlier) without their figures,
+        when its words file has a `<key>_told` macro that needs none of them; None otherwise."""
+        from dataclasses import replace
+
+        from jinja2.exceptions import UndefinedError
+
+        key = s.key.split(VARIANT)[0] + TOLD
+        if getattr(self.module(s.words or s.section), key, None) is None:
+            return None
+        shorter = replace(s, key=key, facts=tuple(f for f in s.facts if f.path not in again))
+        words = s.words or s.section
+        self.macro(words, key)   # finds the macro's phrasings (self.variants); each is tried
+        figures = {f.name: _figure(f.unit, f.value(doc)) for f in shorter.facts}
+        try:
+            for name in self.variants[(words, key)]:
+                getattr(self.module(words), name)(figures, dict(shorter.extra))
+        except (UndefinedError, TypeError):
+            return None   # a phrasing quotes a figure told before: the sentence gives way instead
+        return shorter
+
     def __call__(self, s: Sentence, doc: Mapping[str, Any]) -> Markup:
         macro = self.macro(s.words or s.section, s.key)
         figures = {f.name: _figure(f.unit, f.value(doc)) for f in s.facts}
@@ -144,7 +166,7 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 MAX_WORDS = 860
 # A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news.py) earns
 # WORDS_PER_FACT more, up to MAX_WORDS.
-QUIET_WORDS, WORDS_PER_FACT = 680, 60
+QUIET_WORDS, WORDS_PER_FACT = 600, 60
 # A section whose rarest fact this week scores below this is quiet.
 QUIET = 0.9
 # Sections that always keep their opening sentences whole: the call is the column's point.
@@ -240,6 +262,98 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
     return dropped
 
 
+# Figures a later sentence may quote again: dates and counts (a month, the number of tests) identify rather than
+# report, and a reader meets them in several sentences without reading the same news twice.
+RETOLD_UNITS = {"date", "count"}
+# A figure as the words print it (a percentage, basis points, a level with decimals): a declared fact counts as told
+# only when the sentence prints a figure the earlier one printed (some facts are declared and not printed).
+PRINTED = re.compile(r"(?<![\w.])[−+-]?\d+(?:\.\d+)?(?:%| bp)|(?<![\w.])\d+\.\d+(?![\w%])")
+# The phrasing of a sentence that refers back to a figure told earlier without quoting it again: the macro
+# `<key>_told` in the same words file, given the sentence's other figures.
+TOLD = "_told"
+# The call's own sentences, which no repeat removes: the stance, the case for and against, the advice, the verdict
+# and the call's base rate; and a section's rare week against its quarter, which the section must tell (the
+# stale-horizon check).
+KEPT_KEYS = ("stance", "case", "advice", "verdict", "call_failed", "base", "young", "sector_week", "credit_week")
+# Words no repeat removes: a section's opening news line (generator/commentary/news.py `section_opening`).
+KEPT_WORDS = ("news",)
+
+
+def told(s: Sentence, doc: Mapping[str, Any], text: str | None = None) -> dict[tuple, str]:
+    """The facts a sentence tells, {(unit, size as printed): path}, dates, counts and zeros aside (RETOLD_UNITS); with
+    `text`, only those its words print (a sentence may declare a figure it does not quote). A fact is a subject's
+    measure over a window; two paths, and two subjects, may hold it (the 10-year's week is both
+    `levels.^TNX.changes.1w` and the news item `news.items.long_yield_week.value`; IWM's week is the pair's news item
+    `news.items.small_week.value`), so it is known by its printed size: two figures that print alike read as one
+    told twice."""
+    numbers = None if text is None else printed_numbers(text)
+    out = {}
+    for f in s.facts:
+        value = f.value(doc)
+        if f.unit in RETOLD_UNITS or not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        scale, digits = SHOWN.get(f.unit, (1.0, 2))
+        size = round(abs(float(value)) * scale, digits)
+        if size and (numbers is None or any(abs(n - size) <= 0.5 * 10 ** -digits + 1e-9 for n in numbers)):
+            out[(f.unit, size)] = f.path
+    return out
+
+
+# A fact's size as the words print it ("fell 8.8%" and "-8.8%" are one fact), by unit: (scale, decimals). A figure
+# printed with fewer decimals ("115%" for 114.8%) still matches within half its last printed digit.
+SHOWN = {"pct": (100.0, 1), "pp": (100.0, 1), "bp": (1e4, 0), "yield": (100.0, 2), "level": (1.0, 2)}
+
+
+def printed_figures(text: str) -> set[str]:
+    return {f.lstrip("+-−") for f in PRINTED.findall(text)}
+
+
+def printed_numbers(text: str) -> list[float]:
+    """The sizes of the figures a text prints (signs, % and bp dropped)."""
+    return [float(f.replace(" bp", "").rstrip("%")) for f in printed_figures(text)]
+
+
+def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int], column: set[int],
+             dropped: set[int], refers_back, doc: Mapping[str, Any],
+             targets: set[int] | None = None) -> tuple[set[int], dict[int, Sentence]]:
+    """The sentences left out, and those that refer back instead (by position: the sentence without the figures
+    told before, worded by its `<key>_told` macro, when `refers_back(sentence)` finds one), because an earlier
+    sentence in the column (the standfirst and the sections' prose; the brief, a summary for skimmers, aside)
+    already told one of their facts: readers met the rates section's 10-year week told again in the junk and
+    positioning sections, a sector's figure twice. A fact is told once. A later sentence that repeats it refers
+    back without the figure, or gives way, unless it cannot (an answer to its heading, a sentence the next one
+    refers back to, a sentence the budget always keeps, or its section's last), and then it still tells it."""
+    from generator.commentary.factcheck import PRONOUN
+
+    targets = column if targets is None else targets
+    out: set[int] = set()
+    back: dict[int, Sentence] = {}
+    seen: set[tuple] = set()   # the facts printed so far
+    kept = collections.Counter(sentences[i].section for i in column
+                               if i not in dropped and sentences[i].kind == "prose")
+    order = [i for i in sorted(column) if i not in dropped and sentences[i].kind == "prose"]
+    for n, i in enumerate(order):
+        s = sentences[i]
+        facts = told(s, doc, texts[i])
+        again = facts.keys() & seen
+        if again and i in targets and s.words not in KEPT_WORDS and not s.key.startswith(KEPT_KEYS):
+            shorter = refers_back(s, {facts[k] for k in again}, doc)
+            if shorter is not None:
+                back[i] = shorter
+                facts = {k: p for k, p in facts.items() if k not in again}
+            else:
+                after = order[n + 1] if n + 1 < len(order) else None
+                leaned_on = after is not None and paragraphs[after] == paragraphs[i] and (
+                    PRONOUN.match(texts[after]) is not None or sentences[after].follows)
+                if (not s.answers and not leaned_on and kept[s.section] > 1
+                        and (s.section, s.key.split("_")[0]) not in KEEP_SENTENCES):
+                    out.add(i)
+                    kept[s.section] -= 1
+                    continue
+        seen |= facts.keys()
+    return out, back
+
+
 def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], *,
           previous_headline: str | None = None, overridden: frozenset[str] = frozenset()) -> Words:
     """Render every declared sentence, trim the optional ones if the issue runs long, and fact-check the
@@ -262,8 +376,36 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     sentences = [s for _, _, s in slots]
     texts = {i: say(s, doc) for i, s in enumerate(sentences)}
     in_sections = {i for i, (_, place, _) in enumerate(slots) if isinstance(place, tuple) and place[0] == "section"}
-    dropped = _trim({i: plain(t) for i, t in texts.items()}, sentences, [p for p, _, _ in slots], section_news(doc),
-                    in_sections, word_budget(doc))
+    column = {i for i, (_, place, _) in enumerate(slots) if place == "standfirst"} | in_sections
+    # the words the repeats will save, estimated on the untrimmed issue, are left to the budget: an issue trimmed to
+    # its budget and then cleared of repeats would run short
+    plain_texts = {i: plain(t) for i, t in texts.items()}
+    saved = sum(len(plain_texts[i].split()) for i in _repeats(plain_texts, sentences, [p for p, _, _ in slots],
+                                                             column, set(), say.refers_back, doc, in_sections)[0])
+    dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
+                    min(MAX_WORDS, word_budget(doc) + saved))
+    # the standfirst tells the week's news whatever it repeats; the sections refer back to it
+    repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc,
+                             in_sections)
+    told = dict(texts)
+    told.update({i: say(s, doc) for i, s in back.items()})
+    told_slots = [(p, place, back.get(i, s)) for i, (p, place, s) in enumerate(slots)]
+    words = _assemble(told_slots, told, dropped | repeats, say, doc, names, previous_headline, overridden)
+    # a repeat whose leaving raises a flag (a thirteen-week move told without the week that ran against it, which
+    # the left-out sentence gave) stays in its section, as first written
+    flagged = {f.section for f in words.flags} & {sentences[i].section for i in repeats | back.keys()}
+    if flagged:
+        repeats = {i for i in repeats if sentences[i].section not in flagged}
+        told_slots = [(p, place, s if s.section in flagged else back.get(i, s))
+                      for i, (p, place, s) in enumerate(slots)]
+        told = {i: texts[i] if sentences[i].section in flagged else t for i, t in told.items()}
+        words = _assemble(told_slots, told, dropped | repeats, say, doc, names, previous_headline, overridden)
+    return words
+
+
+def _assemble(slots: list, texts: dict, dropped: set[int], say: _Speaker, doc: Mapping[str, Any],
+              names: Mapping[str, Any], previous_headline: str | None, overridden: frozenset[str]) -> Words:
+    """The issue's words from its rendered sentences less those `dropped`, glossed and fact-checked."""
     printed = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots) if i not in dropped],
                        say, doc, names)
     rendered: list[Rendered] = []

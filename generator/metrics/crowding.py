@@ -62,6 +62,10 @@ class Crowding:
     lev_money_net_share: float | None
     lev_money_percentile: float | None
     cot_window_reports: int | None        # reports in the percentile window (this one included)
+    # the series are in the data set at all (False: a standing gap, stated once on the about page, not in every
+    # issue's Data notes; True with no reading: missing this week)
+    hedge_in_data: bool = True
+    volume_in_data: bool = True
 
 
 def _rank(values: np.ndarray) -> float:
@@ -121,6 +125,17 @@ def cot_reading(cot: pd.DataFrame, session: pd.Timestamp, years: int, min_report
     return out
 
 
+def _held(market, ticker: str | None, session: pd.Timestamp) -> bool:
+    """The data set has quotes of `ticker` up to `session`, though this week's cut may have dropped it as stale: a
+    series gone missing (news for the week's Data notes), not one the data set never held (a standing gap)."""
+    if ticker is None:
+        return False
+    if ticker in market:
+        return True
+    full = market.full()
+    return ticker in full and len(full[ticker].frame) > 0 and full[ticker].frame.index[0] <= session
+
+
 def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
     """Every crowding gauge for the week ending at `session` (the market already cut there)."""
     t, p = settings.tickers, settings.positioning
@@ -139,6 +154,8 @@ def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
     am = cot["asset_mgr"] if cot else (None, None, None)
     lm = cot["lev_money"] if cot else (None, None, None)
     return Crowding(
+        hedge_in_data=_held(market, t.small_volatility, session) and _held(market, t.volatility, session),
+        volume_in_data=have(small) and "volume" in market[small].frame,
         small_volatility=t.small_volatility if hedge else None, volatility=t.volatility if hedge else None,
         small_vol_level=hedge[0] if hedge else None, vix_level=hedge[1] if hedge else None,
         hedge_spread=hedge[2] if hedge else None, hedge_ratio=hedge[3] if hedge else None,

@@ -54,7 +54,8 @@ def _breadth(metrics: WeeklyMetrics, settings, market: MarketData) -> dict[str, 
 
 def _track(metrics: WeeklyMetrics) -> dict[str, Any] | None:
     """The stance's track record as known this week (generator/metrics/track.py)."""
-    from generator.metrics.track import COIN_WIDTH, HORIZONS, LATELY_WEEKS, METHOD, RECENT_WEEKS, WEIGHTS, Z
+    from generator.metrics.track import (COIN_WIDTH, HORIZONS, LATELY_WEEKS, METHOD, RECENT_WEEKS, STATE_BAND,
+                                         STATE_HORIZON, WEIGHTS, Z)
 
     t = metrics.track
     if t is None:
@@ -63,7 +64,10 @@ def _track(metrics: WeeklyMetrics) -> dict[str, Any] | None:
             "lately_weeks": LATELY_WEEKS, "confidence": {"z": Z, "coin_width": COIN_WIDTH},
             "small_weight": dict(WEIGHTS), "all": asdict(t.all), "recent": asdict(t.recent),
             "lately": asdict(t.lately),
-            "latest": {h: asdict(c) if c is not None else None for h, c in t.latest.items()}}
+            "latest": {h: asdict(c) if c is not None else None for h, c in t.latest.items()},
+            "state_band": STATE_BAND, "state_horizon_weeks": STATE_HORIZON,
+            "by_state": ({state: {k: asdict(h) for k, h in by.items()} for state, by in t.by_state.items()}
+                         if t.by_state is not None else None)}
 
 
 def _news(metrics: WeeklyMetrics) -> dict[str, Any] | None:

@@ -47,13 +47,19 @@ import pandas as pd
 
 from generator.data.model import MarketData
 from generator.metrics.periods import week_start
-from generator.metrics.stance import LABELS, ORDER, StanceTable
+from generator.metrics.stance import LABELS, ORDER, TESTS, StanceTable
 from generator.settings import Settings
 
 HORIZONS = (4, 13, 26)
 # The share of the allocation in small caps for each call (the rest is in large caps).
 WEIGHTS = {"stay_large": 0.0, "start_lean": 0.5, "lean_further": 1.0}
 RECENT_WEEKS = 52
+# The state a call is made in, for its base rate in this week's state: the ratio at least STATE_BAND (5%) below its
+# long average ("below"), at least that far above it ("above"), or between ("near"). The base rate of a call in a
+# state counts the calls of that stance made in that state, from the record as known that week (no look-ahead).
+STATE_BAND = 0.05
+STATES = ("below", "near", "above")
+STATE_HORIZON = 13
 # The "last few years" window the passage compares a stance's hit rate with: the calls of the last five years.
 LATELY_WEEKS = 260
 
@@ -175,6 +181,8 @@ class TrackRecord:
     lately: Scope                         # the calls of the last LATELY_WEEKS weeks (five years)
     latest: Mapping[str, Call | None]     # per horizon: the latest call whose window has closed
     curve: "Curve"                        # the chart's series (not in metrics.json)
+    # all history's 13-week hit rate by the state the call was made in (STATES) and the stance: state -> stance
+    by_state: Mapping[str, Mapping[str, HitRate]] | None = None
 
 
 def _perf(values: np.ndarray, days: pd.DatetimeIndex) -> Performance:
@@ -229,6 +237,7 @@ class Windows:
     entry: np.ndarray            # position in `sessions` of the close the call is acted on (may be past the end)
     forward: np.ndarray          # (horizons x calls) small-minus-large, NaN while the window is open
     closed: np.ndarray           # (horizons x calls) bool
+    distance: np.ndarray | None = None   # the ratio's distance from its long average at each call (the trend reading)
 
 
 def windows(calls: StanceTable, prices: Prices, session: pd.Timestamp) -> Windows:
@@ -251,7 +260,8 @@ def windows(calls: StanceTable, prices: Prices, session: pd.Timestamp) -> Window
         e, x = entry[ok], exit_at[ok]
         forward[i, ok] = (s[x] / s[e]) - (lg[x] / lg[e])
         closed[i] = ok
-    return Windows(sessions, s, lg, ends, keys, entry, forward, closed)
+    distance = calls.values[take, TESTS.index("trend")]   # the ratio against its long average, at the call
+    return Windows(sessions, s, lg, ends, keys, entry, forward, closed, distance)
 
 
 def record_at(calls: StanceTable, prices: Prices, session: pd.Timestamp) -> TrackRecord:
@@ -311,4 +321,33 @@ def record_at(calls: StanceTable, prices: Prices, session: pd.Timestamp) -> Trac
                                     for ii, hh in enumerate(HORIZONS)})
         else:
             latest[f"{h}w"] = None
-    return TrackRecord(session.date(), scope(everything), scope(recent), scope(lately), latest, curve)
+    return TrackRecord(session.date(), scope(everything), scope(recent), scope(lately), latest, curve,
+                       _by_state(known))
+
+
+def state_of(distance: float | None) -> str | None:
+    """The state a call is made in (STATES) from the ratio's distance from its long average; None without one."""
+    if distance is None or np.isnan(distance):
+        return None
+    return "below" if distance <= -STATE_BAND else "above" if distance >= STATE_BAND else "near"
+
+
+def _by_state(known: Windows) -> dict[str, dict[str, HitRate]] | None:
+    """The 13-week hit rate of each stance's calls by the state they were made in (closed windows only)."""
+    if known.distance is None:
+        return None
+    n = HORIZONS.index(STATE_HORIZON)
+    f, ok = known.forward[n], known.closed[n]
+    hit = np.where(known.keys == 0, f < 0, f > 0) & ok
+    with np.errstate(invalid="ignore"):
+        masks = {"below": known.distance <= -STATE_BAND, "above": known.distance >= STATE_BAND,
+                 "near": np.abs(known.distance) < STATE_BAND}
+    out: dict[str, dict[str, HitRate]] = {}
+    for state in STATES:
+        out[state] = {}
+        for level, key in enumerate(ORDER):
+            sel = ok & masks[state] & (known.keys == level)
+            count = int(sel.sum())
+            out[state][key] = hit_rate(count, int(hit[sel].sum()), float(f[sel].mean()) if count else None,
+                                       STATE_HORIZON)
+    return out

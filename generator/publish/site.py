@@ -373,7 +373,7 @@ def _pages(settings: Settings, issues: list[IssueSummary], base_url: str, publis
         doc = json.loads((latest.folder / "metrics.json").read_text(encoding="utf-8"))
         provenance = doc.get("provenance", {})
     except (OSError, ValueError):
-        provenance = {}
+        doc, provenance = {}, {}
     tickers = series_spans(provenance)
     site_path = urlparse(base_url).path or "/"
     page = lambda name, **kw: env.get_template(name).render(**{**common, **kw}).encode()
@@ -384,13 +384,29 @@ def _pages(settings: Settings, issues: list[IssueSummary], base_url: str, publis
                                    url=f"{base_url}archive/", og_title=f"{title}: archive"),
         "about/index.html": page("site/about.html", root="../", latest=latest, tickers=tickers,
                                  about=about_html(settings.branding.about),
-                                 latest_sha=provenance.get("data_sha256", "n/a"), url=f"{base_url}about/",
+                                 latest_sha=provenance.get("data_sha256", "n/a"), gaps=standing_gaps(doc, settings),
+                                 url=f"{base_url}about/",
                                  og_title=f"{title}: about the data"),
         # Served for any missing path, so its links are absolute paths on the site's host.
         "404.html": page("site/404.html", root=site_path, url=f"{base_url}404.html", og_title=title),
         "feed.xml": _feed(settings, issues, base_url, published, updated),
         "sitemap.xml": _sitemap(issues, base_url, updated),
     }
+
+
+def standing_gaps(doc: dict, settings: Settings) -> dict[str, str]:
+    """The readings the data set cannot support at all (as of the latest issue), stated once on the about page
+    rather than in every issue's Data notes: {gap: the ticker or list it needs}. The issue's Data notes name a
+    series only in a week it goes missing."""
+    c, t = doc.get("crowding") or {}, settings.tickers
+    gaps = {}
+    if t.small_volatility and c and not c.get("hedge_in_data", True):
+        gaps["hedging"] = t.small_volatility
+    if c and not c.get("volume_in_data", True):
+        gaps["volume"] = settings.pair.small
+    if doc and doc.get("breadth") is None:
+        gaps["breadth"] = "single-stock prices"
+    return gaps
 
 
 def about_html(text: str):

@@ -4,12 +4,16 @@ caps' own record, participation among large caps, and breadth beneath the small-
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+
+import pandas as pd
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, by_definition,
                                          exceeds, is_, less_than, more_than, negative, positive, within)
 from generator.commentary.news import told_keys
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 from generator.metrics.news import BEAR, CORRECTION
+from generator.metrics.periods import last_on_or_before, week_start
 from generator.commentary.table import Row, choose, first, holds
 
 # A level week for the pair in which both indices moved at least this far the same way is a market week, not
@@ -141,10 +145,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         week.append(say(key, subjects, rets + streak, claims))
     if m.spread.get("13w") is not None:
         if m.spread.get("ytd") is not None and m.as_of.month > 3:
+            # the quarter's and the year's spread are in the table every week: the prose gives way first (issue 26)
             week.append(say("spread_13w_ytd", pair, (Fact("q", "spread.13w", pair, "pct"),
-                                                    Fact("ytd", "spread.ytd", pair, "pct"))))
+                                                    Fact("ytd", "spread.ytd", pair, "pct")), optional=1))
         else:
-            week.append(say("spread_13w", pair, (Fact("q", "spread.13w", pair, "pct"),)))
+            week.append(say("spread_13w", pair, (Fact("q", "spread.13w", pair, "pct"),), optional=1))
     paragraphs = [tuple(week)]
 
     three = m.spread.get("3y")
@@ -184,8 +189,23 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             paragraphs.append((say(found[0], (ew, den, pair) if found[0].startswith("broadening") else (ew, den),
                                    facts, found[1], ew=ew, den=den),))
 
-    paragraphs.append(_breadth(r))
+    breadth = _breadth(r)
+    if breadth:
+        paragraphs.append(breadth)
     return tuple(paragraphs)
+
+
+def breadth_lapsed(r: _Rules) -> bool:
+    """Breadth is missing this week but was read the week before: enough members had a close at the previous
+    week's last session and too few have one now. A data set that never had enough is a standing gap, not news."""
+    h, floor = r.m.signals.breadth, r.settings.breadth.min_members
+    if h is None:
+        return False
+    before = last_on_or_before(h.index, week_start(r.m.as_of) - timedelta(days=1))
+    if before is None:
+        return False
+    now = h.row(pd.Timestamp(r.m.as_of))
+    return h.with_data[h.index.get_loc(before)] >= floor and (now is None or h.with_data[now] < floor)
 
 
 # A standing correction or bear market, measured as reporters do: the last close against the 52-week closing high.
@@ -262,7 +282,9 @@ def _breadth(r: _Rules) -> Paragraph:
     b = r.m.breadth
     say = lambda key, facts=(), claims=(), **x: r.say("divergence", key, "breadth", facts, claims, **x)  # noqa
     if b is None:
-        return (say("breadth_unavailable", kind="note"),)
+        # a standing gap (a data set without enough single-stock prices) is stated once, on the methodology page;
+        # the section's Data notes say so only in the week the readings go missing
+        return (say("breadth_unavailable", kind="note"),) if breadth_lapsed(r) else ()
     fact = lambda name, path, unit, transform=None: Fact(name, f"breadth.{path}", "breadth", unit, transform)  # noqa
     band = BREADTH_BAND
     out = []

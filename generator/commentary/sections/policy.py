@@ -126,6 +126,10 @@ def _long_end_up(r: _Rules) -> list[Claim] | None:
     return [at_least(f"levels.{ly}.changes.13w", LONG_END_UP, ly, "13w")]
 
 
+# A week's move in the bill yield below this (5 bp) is quiet.
+BILL_QUIET = 0.0005
+
+
 def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, sy = r.m, r.t.short_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("policy", key, subjects, facts, claims, **x)  # noqa
@@ -138,8 +142,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
                  Fact("half", "events.regime.change_26w", sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
         # the bill's level, when its news line quotes it, is referred back to without the figure
+        # a bill that barely moved this week: its level (in the table) gives way first when the issue runs long
+        quiet = int(abs(level.changes.get("1w") or 0.0) < BILL_QUIET)
         opening = [say("bill_level_told", sy) if level_told(r, "short_yield_level", "policy", level.value)
-                   else say("bill_level", sy, facts)]
+                   else say("bill_level", sy, facts, optional=quiet)]
         key = regime_key(regime)
         claims = regime_claims(regime)
         lifting = lifting_off(r)

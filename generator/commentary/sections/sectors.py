@@ -41,6 +41,8 @@ TECH = (
                                                     at_least(f"sectors.{tech}.momentum", TECH_TURN, tech, "relative 4w")]),
     Row("tech_lagging", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w")]),
 )
+# Tech's week against the large-cap index below this is quiet: its standing gives way first when the issue runs long.
+TECH_QUIET = 0.01
 # The strongest and weakest sectors: every sector behind the index (or ahead of it) is said so.
 LEADER_LAGGARD = (
     Row("leader_laggard_all_behind", lambda leader, laggard: [at_most(_rel(leader), -SHOWN_ZERO, "sectors", "all")]),
@@ -69,12 +71,16 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
         # "That may be starting" is false a year into a tech bust (2001-02): tech stopped leading long ago
         q = long_bust.ticker if long_bust is not None else None
         key, claims = choose(TECH, r.view, tech, q)
+        # a week in which tech barely moved against the index: the question and its answer give way first when the
+        # issue runs long (a reader met "small caps need large-cap tech to stop leading" nearly every week)
+        week_rel = m.relative_to_large.get(tech, {}).get("1w")
+        quiet = int(week_rel is None or abs(week_rel) < TECH_QUIET)
         if key == "tech_lagging_long":
             first.append(say(key, ("sectors", tech, large, q), facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
-                             claims, tech=tech, q=q, follows=True))
+                             claims, tech=tech, q=q, follows=True, optional=quiet))
         else:
             first.append(say(key, ("sectors", tech, large), () if key == "tech_level" else facts, claims, tech=tech,
-                             follows=True))
+                             follows=True, optional=quiet))
     leader, laggard = ranked[0][0], ranked[-1][0]
     if leader != laggard:
         # "the strongest sector (-0.1%)" reads oddly: say when every sector lagged (or beat) the index
@@ -90,7 +96,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
                                   "max of"),
                           extreme(f"relative_to_large.{laggard}.13w",
                                   "|".join(f"relative_to_large.{t}.13w" for t, _ in ranked), laggard, "rank", 0,
-                                  "min of")] + all_claims, leader=leader, laggard=laggard))
+                                  "min of")] + all_claims, leader=leader, laggard=laggard, optional=2 - _turn(r)))
     paragraphs.append(tuple(first))
     lead = []
     for item in m.leadership:
@@ -108,6 +114,8 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
         return tuple(paragraphs), ()
     groups = {q: [p.ticker for p in m.sectors if p.quadrant == q] for q in ("leading", "improving", "weakening",
                                                                            "lagging")}
+    # the section's routine readings give way in turn when the issue runs long: one week the leader and laggard
+    # stay, the next the quadrants (readers met the same sector sentence nearly every week)
     quad = [say("quadrant_intro", "sectors", optional=3)]
     not_up = lambda path, subject, topic: at_most(path, 0, subject, topic)  # noqa: E731
     sides = {"leading": (positive, positive), "improving": (not_up, positive),
@@ -120,7 +128,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
                 claims += [is_(f"sectors.{t}.quadrant", q, t, "quadrant"),
                            trend(f"sectors.{t}.trend", t, "relative trend"),
                            moving(f"sectors.{t}.momentum", t, "relative 4w")]
-            quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names, optional=1))
+            quad.append(say(f"quadrant_{q}", tuple(names), (), claims, names=names, optional=1 + _turn(r)))
     return tuple(paragraphs), (tuple(quad),)
 
 
@@ -145,6 +153,11 @@ def rare_weeks(r: _Rules, named=frozenset()) -> list[tuple[str, float, float]]:
         if rarity >= RARE_WEEK and abs(week) >= SECTOR_WEEK_FLOOR and week * quarter < 0:
             others.append((t in named, rarity, abs(week), t, week))
     return [first] + [(t, week, rarity) for _, rarity, _, t, week in sorted(others, reverse=True)[:MORE_RARE_WEEKS]]
+
+
+def _turn(r: _Rules) -> int:
+    """0 or 1 by the week (weeks since a fixed Monday, odd or even): which routine sector reading gives way first."""
+    return (r.m.as_of.toordinal() - 1) // 7 % 2
 
 
 def news_sector(r: _Rules) -> str | None:
