@@ -133,11 +133,15 @@ def calm_claims(r, subject: str) -> list[Claim] | None:
 
 def yen_threat(r, subject: str = "yen") -> list[Claim] | None:
     """The claims carry-trade threat words make, when they hold: the yen's week (USD/JPY down) at CARRY_RARE or
-    rarer against its own history, on a quote that is not stale. None otherwise."""
-    from generator.commentary.claims import at_least, negative
+    rarer against its own history, on a quote that is not stale. None otherwise. Both claims are about the
+    sentence's `subject`: USD/JPY down for the exchange rate, up for "yen" (the currency rose), no direction for
+    anything else (the pair, carry trades)."""
+    from generator.commentary.claims import Claim, at_least
 
     item = r.m.news.items.get("fx_week") if r.m.news is not None else None
     if item is None or item.rarity is None or item.rarity < CARRY_RARE or item.label == "stale" or item.value >= 0:
         return None
+    fx = r.t.fx or "JPY=X"
+    sense = -1 if subject == fx else +1 if subject == "yen" else 0
     return [at_least("news.items.fx_week.rarity", CARRY_RARE, subject, "yen rarity", 0),
-            negative("news.items.fx_week.value", r.t.fx or "JPY=X", "week")]
+            Claim("news.items.fx_week.value", "<", 0.0, subject, "week", sense)]

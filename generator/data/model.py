@@ -120,6 +120,9 @@ class MarketData:
     expected_session: date | None = None  # live sources: the last completed exchange session at load time
     members: MemberPrices | None = None  # the breadth universe's prices, when the source has any
     cot: pd.DataFrame | None = None  # CFTC positioning reports (generator/data/cot.py), when configured and read
+    # tickers the data holds up to the session but `cut_at` dropped as stale (a series gone missing this week, not
+    # one the data never had)
+    stale: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "histories", MappingProxyType(dict(self.histories)))
@@ -138,7 +141,8 @@ class MarketData:
         return MarketData(self.source, self.description, kept, self.retrieved_at, self.missing + gone,
                           self.notes, self.expected_session,
                           self.members.upto(session) if self.members is not None else None,
-                          self.cot[self.cot["release"] <= session] if self.cot is not None else None)
+                          self.cot[self.cot["release"] <= session] if self.cot is not None else None,
+                          self.stale)
 
     def fingerprint(self) -> str:
         """SHA-256 over exactly the rows and columns used, in a stable order (computed once per object)."""
@@ -175,4 +179,4 @@ def cut_at(market: MarketData, session: pd.Timestamp) -> MarketData:
         return cut
     kept = {t: h for t, h in cut.histories.items() if t not in stale}
     return MarketData(cut.source, cut.description, kept, cut.retrieved_at, cut.missing + tuple(stale),
-                      cut.notes, cut.expected_session, cut.members, cut.cot)
+                      cut.notes, cut.expected_session, cut.members, cut.cot, cut.stale + tuple(stale))

@@ -125,15 +125,12 @@ def cot_reading(cot: pd.DataFrame, session: pd.Timestamp, years: int, min_report
     return out
 
 
-def _held(market, ticker: str | None, session: pd.Timestamp) -> bool:
+def _held(market, ticker: str | None) -> bool:
     """The data set has quotes of `ticker` up to `session`, though this week's cut may have dropped it as stale: a
     series gone missing (news for the week's Data notes), not one the data set never held (a standing gap)."""
     if ticker is None:
         return False
-    if ticker in market:
-        return True
-    full = market.full()
-    return ticker in full and len(full[ticker].frame) > 0 and full[ticker].frame.index[0] <= session
+    return ticker in market or ticker in market.stale
 
 
 def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
@@ -154,7 +151,7 @@ def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
     am = cot["asset_mgr"] if cot else (None, None, None)
     lm = cot["lev_money"] if cot else (None, None, None)
     return Crowding(
-        hedge_in_data=_held(market, t.small_volatility, session) and _held(market, t.volatility, session),
+        hedge_in_data=_held(market, t.small_volatility) and _held(market, t.volatility),
         volume_in_data=have(small) and "volume" in market[small].frame,
         small_volatility=t.small_volatility if hedge else None, volatility=t.volatility if hedge else None,
         small_vol_level=hedge[0] if hedge else None, vix_level=hedge[1] if hedge else None,

@@ -163,7 +163,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                             Fact("vol", "risk.fx_vol_20d", fx, "pct")),
                            [sign_of("risk.fx_distance_200d", d, fx, "trend", SHOWN_ZERO)] +
                            ([more_than("risk.fx_distance_200d", FX_STRETCHED, fx, "trend")] if d > FX_STRETCHED
-                            else []) + ((threat or []) if d > FX_STRETCHED else []),
+                            else []) + ((yen_threat(r, fx) or []) if d > FX_STRETCHED else []),
                            side=sense(d, SHOWN_ZERO), threat=threat is not None, optional=2))
         paragraphs.append(tuple(out))
     if risk.small_rsi_14 is not None and risk.small_distance_50d is not None:
