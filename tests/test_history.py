@@ -123,7 +123,7 @@ def test_every_issue_argues(request, which):
             w.session
 
 
-# The news bar (generator/metrics/news.py): a session of 3% or more for either index, a VIX whose highest close of
+# The news bar (generator/metrics/news/): a session of 3% or more for either index, a VIX whose highest close of
 # the week is 50% above last week's close, a 25 bp week in the 10-year, small caps' best or worst week in a year.
 NEWS_WORDS = {"record": "in our data"}
 
@@ -272,7 +272,7 @@ def test_the_rarest_fact_opens_the_brief(real_weeks):
     assert {"vix_day", "large_level", "sector_week"} <= set(leading), leading
 
 
-# Issue 26, part 1's new candidates (generator/metrics/news.py): two sessions, four weeks, a quarter's or a year's
+# Issue 26, part 1's new candidates (generator/metrics/news/): two sessions, four weeks, a quarter's or a year's
 # spread, the yield curve.
 NEW_CLASSES = ("small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread", "year_spread",
                "curve_level", "curve_cross")

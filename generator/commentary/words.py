@@ -164,7 +164,7 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 # its figures to its table and chart; last, in a week busy enough to need it, any section's background and its
 # sentences after the third. Every section keeps at least one sentence.
 MAX_WORDS = 860
-# A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news.py) earns
+# A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news/) earns
 # WORDS_PER_FACT more, up to MAX_WORDS.
 QUIET_WORDS, WORDS_PER_FACT = 600, 60
 # A section whose rarest fact this week scores below this is quiet.
