@@ -34,11 +34,18 @@ from generator.metrics.news.base import (BACKDROP, BIG_SESSION, EVENT_SCORE, FLO
                                          NEWSWORTHY, NOT_RARE_BY_YEARS, SECONDARY, SINCE_BONUS, SINCE_YEARS, SUBJECT,
                                          SUBJECT_YEARS, UP_ONLY, VIX_JUMP, YEARS_CAP, YIELD_MOVE, News, NewsItem,
                                          lead_years, years_rare)
-from generator.metrics.news.levels import NEAR_EXTREME, _curve, _from_high, _fx_level, _level, _period_spread
-from generator.metrics.news.moves import _events, _four_week, _fx_week, _multi_day_news, _ratio_week, _sector_week, _session_move, _spread_session, _spread_week, _two_day, _vix, _vix_day, _week_move
+from generator.metrics.news.levels import (ABSOLUTE_LEVELS, BEAR, CORRECTION, CROSS_HOLD_WEEKS, HIGH_GAP_YEARS,
+                                           LEVEL_LONG_YEARS, LEVEL_MOVE, LEVEL_SCORE, MIN_PERIODS, NEAR_EXTREME,
+                                           PERIOD_SINCE_YEARS, RECORD_LEVEL, RECORD_LEVELS, STREAK_PENALTY,
+                                           STREAK_WEEKS, TREND_LEVELS, YEAR, _curve, _from_high, _fx_level, _level,
+                                           _period_spread)
+from generator.metrics.news.moves import (CONTAINS, FOUR_WEEKS, _events, _four_week, _fx_week, _multi_day_news,
+                                          _ratio_week, _sector_week, _session_move, _spread_session, _spread_week,
+                                          _two_day, _vix, _vix_day, _week_move)
+from generator.settings import Settings
 
 
-def week_news(market: MarketData, settings, session: pd.Timestamp, metrics) -> News:
+def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, metrics) -> News:
     """Every candidate fact of the week at `session` (market cut there), ranked."""
     small, large = settings.pair.small, settings.pair.large
     t = settings.tickers
@@ -107,9 +114,9 @@ KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vi
         "curve_cross")
 
 
-__all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BIG_SESSION", "CONTAINS", "CROSS_HOLD_WEEKS", "EVENT_SCORE", "FLOOR",
-           "FOUR_WEEKS", "HIGH_GAP_YEARS", "KEYS", "LEVEL_LONG_YEARS", "LEVEL_MOVE", "LEVEL_SCORE", "MIN_OBSERVATIONS",
-           "MIN_PERIODS", "MULTI_YEAR", "NEAR_EXTREME", "NEWSWORTHY", "NOT_RARE_BY_YEARS", "News", "NewsItem",
-           "PERIOD_SINCE_YEARS", "RECORD_LEVEL", "RECORD_LEVELS", "SECONDARY", "SINCE_BONUS", "SINCE_YEARS",
-           "STREAK_PENALTY", "STREAK_WEEKS", "SUBJECT", "SUBJECT_YEARS", "TREND_LEVELS", "UP_ONLY", "VIX_JUMP", "YEAR",
-           "YEARS_CAP", "YIELD_MOVE", "lead_years", "week_news", "years_rare"]
+__all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BEAR", "BIG_SESSION", "CONTAINS", "CORRECTION", "CROSS_HOLD_WEEKS",
+           "EVENT_SCORE", "FLOOR", "FOUR_WEEKS", "HIGH_GAP_YEARS", "KEYS", "LEVEL_LONG_YEARS", "LEVEL_MOVE",
+           "LEVEL_SCORE", "MIN_OBSERVATIONS", "MIN_PERIODS", "MULTI_YEAR", "NEAR_EXTREME", "NEWSWORTHY",
+           "NOT_RARE_BY_YEARS", "PERIOD_SINCE_YEARS", "RECORD_LEVEL", "RECORD_LEVELS", "SECONDARY", "SINCE_BONUS",
+           "SINCE_YEARS", "STREAK_PENALTY", "STREAK_WEEKS", "SUBJECT", "SUBJECT_YEARS", "TREND_LEVELS", "UP_ONLY",
+           "VIX_JUMP", "YEAR", "YEARS_CAP", "YIELD_MOVE", "News", "NewsItem", "lead_years", "week_news", "years_rare"]
