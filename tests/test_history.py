@@ -21,7 +21,7 @@ from generator.data import load_prices
 from generator.formats import number_word
 from generator.history import history_report, run_history, stance_changes_per_year
 from generator.metrics.stance import LABELS, ORDER
-from tests.conftest import rotating_phrasings
+from tests.conftest import rotating
 
 pytestmark = pytest.mark.history
 
@@ -29,14 +29,13 @@ pytestmark = pytest.mark.history
 @pytest.fixture(scope="module")
 def real_weeks(settings, market_dir):
     market = load_prices(settings, "csv", market_dir)
-    with rotating_phrasings():  # as published: the week picks each slot's phrasing
-        return run_history(market, settings, date(2001, 1, 1), jobs=2)
+    # as published: the week picks each slot's phrasing
+    return run_history(market, rotating(settings), date(2001, 1, 1), jobs=2)
 
 
 @pytest.fixture(scope="module")
 def sample_weeks(settings):
-    with rotating_phrasings():
-        return run_history(load_prices(settings, "sample"), settings, date(2001, 1, 1), jobs=2)
+    return run_history(load_prices(settings, "sample"), rotating(settings), date(2001, 1, 1), jobs=2)
 
 
 @pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
