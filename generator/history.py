@@ -45,7 +45,7 @@ class WeekResult:
     must_tell: tuple[tuple[str, str | None, str], ...] = ()
     # the sentences that disagree with each other or the week, by class (generator/commentary/agreement.py)
     agreement: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    rarest: str | None = None   # the week's rarest fact by years since last matched (metrics/news.py `News.rarest`)
+    rarest: str | None = None   # the week's rarest fact by years since last matched (metrics/news/ `News.rarest`)
     # the fact the headline and the brief's first line carry (`News.lead`): its key and its rarity phrase ("<Month
     # Year>" of its "since", or "in our data" for a record)
     lead_fact: tuple[str, str] | None = None
@@ -53,7 +53,7 @@ class WeekResult:
     # tests over the whole history can check the words against them: (path, value)
     measures: tuple[tuple[str, object], ...] = ()
     # the week's newsworthy facts, most newsworthy first: (key, years since last matched, lead years with the subject's
-    # bonus, streak) (generator/metrics/news.py `years_rare`, `lead_years`), so tests can check why a story led
+    # bonus, streak) (generator/metrics/news/ `years_rare`, `lead_years`), so tests can check why a story led
     news: tuple[tuple[str, float, float, bool], ...] = ()
     # which of `sentences` are the column's prose (False: a data note or a gloss, printed in a section's notes box)
     prose: tuple[bool, ...] = ()

@@ -20,31 +20,11 @@ SETTINGS = ROOT / "tests" / "fixtures" / "settings.yaml"
 MARKET_DIR = ROOT.parent / "shared" / "data" / "market"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _first_phrasings():
-    """Tests read sentences' exact words: every slot speaks its first phrasing (subprocesses inherit this).
-    The tests of the rotation itself (test_phrasings, the whole-history variety test) use `rotating_phrasings`."""
-    import os
-
-    from generator.commentary.words import PHRASING_ENV
-
-    os.environ[PHRASING_ENV] = "first"
-    yield
-    os.environ.pop(PHRASING_ENV, None)
-
-
-@contextmanager
-def rotating_phrasings():
-    import os
-
-    from generator.commentary.words import PHRASING_ENV
-
-    before = os.environ.pop(PHRASING_ENV, None)
-    try:
-        yield
-    finally:
-        if before is not None:
-            os.environ[PHRASING_ENV] = before
+def rotating(settings):
+    """`settings` with output.phrasing set to rotate: every slot speaks the phrasing the week picks, as published.
+    The test settings speak each slot's first phrasing, since most tests read sentences' exact words; the tests of
+    the rotation itself (test_phrasings, the whole-history runs) use this."""
+    return settings.model_copy(update={"output": settings.output.model_copy(update={"phrasing": "rotate"})})
 
 
 @pytest.fixture(autouse=True)

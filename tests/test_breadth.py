@@ -657,10 +657,10 @@ def test_fact_check_passes_every_week_2016_to_2025_with_real_breadth(real, no_le
     from generator.history import history_report, run_history
 
     settings, market = real
-    from tests.conftest import rotating_phrasings
+    from tests.conftest import rotating
 
-    with rotating_phrasings():  # every phrasing the weeks pick, as published
-        weeks = run_history(market, settings, date(2016, 1, 1), date(2025, 12, 31), jobs=2)
+    # every phrasing the weeks pick, as published
+    weeks = run_history(market, rotating(settings), date(2016, 1, 1), date(2025, 12, 31), jobs=2)
     assert len(weeks) > 500
     flagged = [w for w in weeks if w.flags]
     assert not flagged, history_report(weeks, show=5)

@@ -21,7 +21,7 @@ from generator.data import load_prices
 from generator.formats import number_word
 from generator.history import history_report, run_history, stance_changes_per_year
 from generator.metrics.stance import LABELS, ORDER
-from tests.conftest import rotating_phrasings
+from tests.conftest import rotating
 
 pytestmark = pytest.mark.history
 
@@ -29,14 +29,13 @@ pytestmark = pytest.mark.history
 @pytest.fixture(scope="module")
 def real_weeks(settings, market_dir):
     market = load_prices(settings, "csv", market_dir)
-    with rotating_phrasings():  # as published: the week picks each slot's phrasing
-        return run_history(market, settings, date(2001, 1, 1), jobs=2)
+    # as published: the week picks each slot's phrasing
+    return run_history(market, rotating(settings), date(2001, 1, 1), jobs=2)
 
 
 @pytest.fixture(scope="module")
 def sample_weeks(settings):
-    with rotating_phrasings():
-        return run_history(load_prices(settings, "sample"), settings, date(2001, 1, 1), jobs=2)
+    return run_history(load_prices(settings, "sample"), rotating(settings), date(2001, 1, 1), jobs=2)
 
 
 @pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
@@ -123,7 +122,7 @@ def test_every_issue_argues(request, which):
             w.session
 
 
-# The news bar (generator/metrics/news.py): a session of 3% or more for either index, a VIX whose highest close of
+# The news bar (generator/metrics/news/): a session of 3% or more for either index, a VIX whose highest close of
 # the week is 50% above last week's close, a 25 bp week in the 10-year, small caps' best or worst week in a year.
 NEWS_WORDS = {"record": "in our data"}
 
@@ -272,7 +271,7 @@ def test_the_rarest_fact_opens_the_brief(real_weeks):
     assert {"vix_day", "large_level", "sector_week"} <= set(leading), leading
 
 
-# Issue 26, part 1's new candidates (generator/metrics/news.py): two sessions, four weeks, a quarter's or a year's
+# Issue 26, part 1's new candidates (generator/metrics/news/): two sessions, four weeks, a quarter's or a year's
 # spread, the yield curve.
 NEW_CLASSES = ("small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread", "year_spread",
                "curve_level", "curve_cross")

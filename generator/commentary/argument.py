@@ -319,7 +319,7 @@ def case_paragraph(r, advice: tuple[str, list[Claim]] | None = None) -> Paragrap
 
 # --- the thesis ------------------------------------------------------------------------------------------
 
-# The question the week's rarest fact (generator/metrics/news.py `News.rarest`) puts to the small-versus-large call,
+# The question the week's rarest fact (generator/metrics/news/ `News.rarest`) puts to the small-versus-large call,
 # by the fact's kind: {key: topic}, the topic then split by the fact's direction (a level's side, a drawdown's line).
 TOPICS = {"large_drawdown": "drawdown", "small_drawdown": "drawdown", "large_high": "high", "small_high": "high",
           "large_level": "index_level", "small_level": "index_level", "long_yield_week": "yields",

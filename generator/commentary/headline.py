@@ -4,14 +4,14 @@ A row holds (generator/commentary/table.py, whose `Row` and `first` the sections
 every claim it declares holds on the week's measures (metrics.json's paths and values,
 generator/metrics/document.py `measures_view`), so what the headline claims and when it is chosen are written
 once. Rows of one group exclude each other: the first that holds is the group's candidate. The candidates of
-the event groups compete on news value (generator/metrics/news.py): the rarest fact leads. With no event, the
+the event groups compete on news value (generator/metrics/news/): the rarest fact leads. With no event, the
 first trend row that holds is the story.
 
-Before the table: a week whose rarest fact reaches back a year or more (generator/metrics/news.py `News.lead`), or a
+Before the table: a week whose rarest fact reaches back a year or more (generator/metrics/news/ `News.lead`), or a
 level at its extreme in our data, is headlined by that fact, its subject and its "since" (sections/story.py
 `headline`, templates/words/headline.html `rare`); the table decides the other weeks.
 
-Thresholds are named once, here or in generator/metrics/news.py.
+Thresholds are named once, here or in generator/metrics/news/.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ EVENTS = (
     Row("slump_down", "surge", lambda r: [at_most("spread.1w", -SURGE, _names(r)[0], "week"),
                                           at_most(f"returns.{r.small}.1w", 0, r.small, "week")], "spread_week"),
     # an index closing the week in a correction or a bear market for the first time since its 52-week high, or at
-    # its first 52-week high in months (generator/metrics/news.py `_from_high`)
+    # its first 52-week high in months (generator/metrics/news/ `_from_high`)
     Row("bear_market", "drawdown", lambda r: [_from_high(r, "large_drawdown", "bear")], "large_drawdown"),
     Row("correction", "drawdown", lambda r: [_from_high(r, "large_drawdown", "correction")], "large_drawdown"),
     Row("small_bear_market", "small_drawdown", lambda r: [_from_high(r, "small_drawdown", "bear")], "small_drawdown"),
@@ -187,7 +187,7 @@ TREND = (
 
 
 def _rare(item: Mapping[str, Any] | None) -> bool:
-    """A news fact a year or more rare (generator/metrics/news.py SINCE_YEARS: its "since", or a record)."""
+    """A news fact a year or more rare (generator/metrics/news/ SINCE_YEARS: its "since", or a record)."""
     if not item:
         return False
     return bool(item.get("newsworthy")) and (bool(item.get("record")) or (item.get("since_years") or 0.0) >= SINCE_YEARS)

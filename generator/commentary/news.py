@@ -1,5 +1,5 @@
 """The week's news in words: the standfirst's lead lines and "The week in brief", from the ranking in
-generator/metrics/news.py.
+generator/metrics/news/.
 
 What leads is decided by the numbers: the facts over the news bar (`must_tell`) are always told, then the
 next most newsworthy, up to `LEAD_LINES` in all. A fact's rarity is said only as the data show it: "the
@@ -48,7 +48,7 @@ HIGH_KEYS = {"large_high", "small_high"}
 # each week's biggest session, which does not read plainly; a level's share says little).
 SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
               "credit_week", "fx_week", "sector_week"}
-# Levels at their highest or lowest since some date (generator/metrics/news.py `_level`).
+# Levels at their highest or lowest since some date (generator/metrics/news/levels.py `_level`).
 LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level",
               "curve_level"}
 # Levels printed in basis points (the yield curve: the 10-year less the bill).
@@ -60,7 +60,7 @@ WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
 # The news facts the headline can name with their figure and "since" (templates/words/headline.html `rare`); the
 # drawdowns and first highs have their own rows in the headline's table (generator/commentary/headline.py).
-# The backdrop's facts (a sector, the yen, credit, bills: metrics/news.py BACKDROP) are not among them: their rare
+# The backdrop's facts (a sector, the yen, credit, bills: metrics/news/ BACKDROP) are not among them: their rare
 # week opens the brief, and the headline tells the pair's week (reader R2, class 7: 2019-10-25 headlined energy,
 # 2024-04-19 financials, 2021-03-12 consumer discretionary while small caps rose 7%).
 RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_week", "spread_day", "vix_jump",

@@ -9,7 +9,6 @@ email) places these rendered sentences; none words commentary of its own.
 from __future__ import annotations
 
 import collections
-import os
 import re
 import weakref
 import zlib
@@ -74,9 +73,6 @@ def phrasing(key: str, count: int, week: int) -> int:
     return (week + zlib.crc32(key.encode())) % count if count > 1 else 0
 
 
-# CAPWEEKLY_PHRASING=first renders every slot's first phrasing, whatever the week: for tests that read a
-# sentence's exact words, and for a writer comparing a change of wording. The default rotates.
-PHRASING_ENV = "CAPWEEKLY_PHRASING"
 
 
 # A words template's module (its macros, bound to the names) is the same every week for the same template and
@@ -94,9 +90,9 @@ def _module(template, names: Mapping[str, Any]):
 
 
 class _Speaker:
-    def __init__(self, env, names: Mapping[str, Any], week: int = 0):
+    def __init__(self, env, names: Mapping[str, Any], week: int = 0, rotate: bool = True):
         self.env, self.names, self.week, self.modules = env, names, week, {}
-        self.rotate = os.environ.get(PHRASING_ENV, "rotate") != "first"
+        self.rotate = rotate
         self.variants: dict[tuple[str, str], list[str]] = {}
 
     def module(self, section: str):
@@ -164,7 +160,7 @@ def _week_of(doc: Mapping[str, Any]) -> int:
 # its figures to its table and chart; last, in a week busy enough to need it, any section's background and its
 # sentences after the third. Every section keeps at least one sentence.
 MAX_WORDS = 860
-# A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news.py) earns
+# A week with no newsworthy fact gets QUIET_WORDS; each newsworthy fact (generator/metrics/news/) earns
 # WORDS_PER_FACT more, up to MAX_WORDS.
 QUIET_WORDS, WORDS_PER_FACT = 600, 60
 # A section whose rarest fact this week scores below this is quiet.
@@ -355,10 +351,10 @@ def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[
 
 
 def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], *,
-          previous_headline: str | None = None, overridden: frozenset[str] = frozenset()) -> Words:
+          previous_headline: str | None = None, overridden: frozenset[str] = frozenset(), rotate: bool = True) -> Words:
     """Render every declared sentence, trim the optional ones if the issue runs long, and fact-check the
-    result."""
-    say = _Speaker(env, names, _week_of(doc))
+    result. `rotate` False speaks every slot's first phrasing, whatever the week (settings' output.phrasing)."""
+    say = _Speaker(env, names, _week_of(doc), rotate)
     # (paragraph number, place, sentence) in reading order; place is "headline", "standfirst",
     # ("heading", section) or ("section", section)
     slots: list[tuple[int, Any, Sentence]] = [(0, "headline", c.headline)]
@@ -429,7 +425,7 @@ def _assemble(slots: list, texts: dict, dropped: set[int], say: _Speaker, doc: M
             paragraphs[place[1]].setdefault(paragraph, []).append(texts[i])
     sections = {name: tuple(Markup(" ").join(p) for p in by.values()) for name, by in paragraphs.items()}
     headline = texts[0]
-    # with every slot on its first phrasing (CAPWEEKLY_PHRASING=first) a story that lasts repeats its headline
+    # with every slot on its first phrasing (output.phrasing: first) a story that lasts repeats its headline
     roles = {k: names[k] for k in ("small", "large", "short_yield") if isinstance(names.get(k), str)}
     flags = fact_check(rendered, doc, names=[str(v) for v in names.values() if isinstance(v, str)],
                        headline=plain(headline), previous_headline=previous_headline if say.rotate else None,
@@ -478,7 +474,8 @@ def write_words(m, market, settings, env, *, note=None, previous_headline: str |
     doc = metrics_document(m, market, settings)
     overridden = note.overridden() if note is not None else frozenset()
     return c, speak(env, c, doc, word_names(settings, m), previous_headline=previous_headline,
-                    overridden=overridden), doc
+                    overridden=overridden,
+                    rotate=settings.output.phrasing == "rotate"), doc
 
 
 def previous_headline(market, settings, env, session, *, published=None, calls=None) -> str | None:
@@ -491,7 +488,7 @@ def previous_headline(market, settings, env, session, *, published=None, calls=N
     from generator.metrics.document import metrics_document
     from generator.metrics.periods import last_on_or_before, week_start
 
-    if os.environ.get(PHRASING_ENV) == "first":
+    if settings.output.phrasing == "first":
         return None  # every week speaks its slots' first phrasing: a story that lasts repeats its headline
     small, large = settings.pair.small, settings.pair.large
     index = market[small].frame.index.intersection(market[large].frame.index)

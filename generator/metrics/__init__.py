@@ -174,7 +174,7 @@ class WeeklyMetrics:
     signals: Signals
     crowding: Crowding | None = None
     track: TrackRecord | None = None   # the stance's record as known this week (generator/metrics/track.py)
-    news: News | None = None           # the week's facts ranked by rarity (generator/metrics/news.py)
+    news: News | None = None           # the week's facts ranked by rarity (generator/metrics/news/)
     # each sector's week against the large-cap index, ranked among its own earlier weeks (generator/metrics/rarity.py)
     sector_week_rarity: Mapping[str, float | None] | None = None
     regime: Regime | None = None       # the week's market regime, several gauges read together (metrics/regime.py)

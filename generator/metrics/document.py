@@ -71,7 +71,7 @@ def _track(metrics: WeeklyMetrics) -> dict[str, Any] | None:
 
 
 def _news(metrics: WeeklyMetrics) -> dict[str, Any] | None:
-    """The week's candidate facts by key, and their ranking (generator/metrics/news.py)."""
+    """The week's candidate facts by key, and their ranking (generator/metrics/news/)."""
     from generator.metrics.news import (BEAR, BIG_SESSION, CORRECTION, MULTI_YEAR, NEWSWORTHY, SINCE_YEARS, VIX_JUMP,
                                         YIELD_MOVE, years_rare)
 

@@ -264,6 +264,10 @@ class Data(_Model):
 class Output(_Model):
     dir: str = Field("reports", min_length=1, description="Folder that receives one sub-folder per issue.")
     page_size: Literal["A4", "Letter"] = Field("A4", description="PDF paper size.")
+    phrasing: Literal["rotate", "first"] = Field(
+        "rotate", description="Which wording each sentence speaks: rotate (the week picks one of its phrasings, so the "
+                              "column does not read the same every week) or first (always the first phrasing: to "
+                              "compare a change of wording, and in tests that read exact sentences).")
 
 
 class Site(_Model):

@@ -4,12 +4,8 @@ Run it only after a deliberate change to wording, layout or metrics, and
 review the diff of tests/golden/report-2024-07-12.html before committing.
 """
 
-import os
-
-from generator.commentary.words import PHRASING_ENV
 from tests.golden.scenario import GOLDEN, render_scenario
 
 if __name__ == "__main__":
-    os.environ[PHRASING_ENV] = "first"  # as the tests render it (tests/conftest.py)
     GOLDEN.write_text(render_scenario(), encoding="utf-8")
     print(f"wrote {GOLDEN}")

@@ -138,6 +138,21 @@ UNRELATED = (
 )
 
 
+# The 10-year down this much over four weeks eases what the weakest borrowers pay to refinance, hikes or not.
+LONG_END_EASED = 0.0025
+
+
+def _long_end_eased(r: _Rules) -> tuple[Fact, Claim] | None:
+    """The 10-year's four-week fall of LONG_END_EASED or more, as a fact and its claim; None otherwise."""
+    ly = r.t.long_yield
+    level = r.m.levels.get(ly) if ly else None
+    month = level.changes.get("4w") if level is not None else None
+    if month is None or month > -LONG_END_EASED:
+        return None
+    path = f"levels.{ly}.changes.4w"
+    return Fact("month", path, ly, "bp"), at_most(path, -LONG_END_EASED, ly, "4w", -1)
+
+
 def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, band, ly = r.m, r.settings.stance.rate_band, r.t.long_yield
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("rates", key, subjects, facts, claims, **x)  # noqa
@@ -158,6 +173,12 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             variant, way, claim = "_long_end", *long_end
             opening.append(say("backdrop_on_hold_long_end", ("rates", "policy", ly), (), regime_claims(regime)
                                + reversal + [claim], regimes=fits, way=way))
+        elif key == "hiking" and not variant and (eased := _long_end_eased(r)) is not None:
+            # "refinancing is getting dearer" is false beside a 10-year down 25 bp or more in four weeks: the
+            # hikes are told with the long end's fall beside them
+            fact, claim = eased
+            opening.append(say("backdrop_hiking_long_eased", ("rates", "policy", ly), (fact,),
+                               regime_claims(regime) + reversal + [claim], regimes=fits))
         else:
             opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
                                regimes=fits))
@@ -209,7 +230,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                + (list(within(change, YIELD_STILL + 1e-12, ly, "13w size")) if trend == "steady"
                                   else [])))
         month = month_against(r, ly)
-        if month is not None:
+        month_told = any(s.key == "backdrop_hiking_long_eased" for s in opening)   # the backdrop told the four weeks
+        if month is not None and not month_told:
             # the quarter is never told alone when the last four weeks ran the other way, and by more (readers met
             # "refinancing is getting dearer" with the 10-year down 40 bp in four weeks)
             # (never trimmed: the quarter must not stand without it)
