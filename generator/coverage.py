@@ -25,8 +25,13 @@ class Gap:
     said: str         # the sentence readers see
     fill: str         # what would fill it: the setting to change or the command to run
     chosen: bool = False  # the writer turned its series off (every ticker it needs set to null): no warning
+    # a gap the data set has always had: the issue does not say it every week (the about page states it once), but
+    # the writer is still told at build time
+    standing: bool = False
 
     def line(self) -> str:
+        if self.standing:
+            return f"{self.section}: not in this issue, a standing gap of the data set (the about page says so); {self.fill}"
         return f"{self.section}: readers will see \u201c{self.said}\u201d; {self.fill}"
 
 
@@ -66,6 +71,22 @@ def data_gaps(rendered: Iterable, settings, doc: dict) -> tuple[Gap, ...]:
             fills = [_CROWDING_FILLS[m].format(rvx=settings.tickers.small_volatility, small=settings.pair.small)
                      for m in missing if m in _CROWDING_FILLS]
             out.append(Gap("crowding", r.text, "; ".join(fills)))
+    return tuple(out) + _standing(out, settings, doc)
+
+
+def _standing(said: list[Gap], settings, doc: dict) -> tuple[Gap, ...]:
+    """Breadth and the crowding gauges the data set never held: no note in the issue, a warning for the writer."""
+    sections = {g.section for g in said}
+    out = []
+    if "breadth" not in sections and doc.get("breadth") is None and settings.breadth.min_members > 0:
+        out.append(Gap("breadth", "", _breadth_fill(settings, doc), standing=True))
+    crowding = doc.get("crowding") or {}
+    missing = ([] if crowding.get("hedge_in_data", True) or not settings.tickers.small_volatility else ["hedging"]) \
+        + ([] if crowding.get("volume_in_data", True) else ["volume"])
+    if "crowding" not in sections and missing:
+        fills = [_CROWDING_FILLS[m].format(rvx=settings.tickers.small_volatility, small=settings.pair.small)
+                 for m in missing]
+        out.append(Gap("crowding", "", "; ".join(fills), standing=True))
     return tuple(out)
 
 

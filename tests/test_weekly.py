@@ -97,7 +97,7 @@ def test_weekly_prints_the_build_warnings_and_strict_fails_on_them(tmp_path, mon
     assert strict.exit_code == 4, strict.output
     assert warning in strict.output
     # the fake Yahoo has no breadth members: the section readers would see empty is a warning too
-    assert "warning: breadth: readers will see" in strict.output
+    assert "warning: breadth: not in this issue, a standing gap" in strict.output
     assert f"refused: issue {session}: 2 build warning(s) and --strict; nothing published or sent" in strict.output
     assert lenient.exit_code == 0, lenient.output
     assert warning in lenient.output and "sent 1" in lenient.output

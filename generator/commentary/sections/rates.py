@@ -142,15 +142,12 @@ UNRELATED = (
 LONG_END_EASED = 0.0025
 
 
-def _long_end_eased(r: _Rules) -> tuple[Fact, Claim] | None:
-    """The 10-year's four-week fall of LONG_END_EASED or more, as a fact and its claim; None otherwise."""
+def _long_end_eased(r: _Rules) -> bool:
+    """The 10-year fell LONG_END_EASED or more over four weeks."""
     ly = r.t.long_yield
     level = r.m.levels.get(ly) if ly else None
     month = level.changes.get("4w") if level is not None else None
-    if month is None or month > -LONG_END_EASED:
-        return None
-    path = f"levels.{ly}.changes.4w"
-    return Fact("month", path, ly, "bp"), at_most(path, -LONG_END_EASED, ly, "4w", -1)
+    return month is not None and month <= -LONG_END_EASED
 
 
 def section(r: _Rules) -> tuple[Paragraph, ...]:
@@ -173,12 +170,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             variant, way, claim = "_long_end", *long_end
             opening.append(say("backdrop_on_hold_long_end", ("rates", "policy", ly), (), regime_claims(regime)
                                + reversal + [claim], regimes=fits, way=way))
-        elif key == "hiking" and not variant and (eased := _long_end_eased(r)) is not None:
+        elif key == "hiking" and not variant and _long_end_eased(r):
             # "refinancing is getting dearer" is false beside a 10-year down 25 bp or more in four weeks: the
-            # hikes are told with the long end's fall beside them
-            fact, claim = eased
-            opening.append(say("backdrop_hiking_long_eased", ("rates", "policy", ly), (fact,),
-                               regime_claims(regime) + reversal + [claim], regimes=fits))
+            # hikes are told as a short-end matter, and the 10-year's own sentences tell its fall
+            opening.append(say("backdrop_hiking_short_end", ("rates", "policy"), (), regime_claims(regime) + reversal,
+                               regimes=fits))
         else:
             opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
                                regimes=fits))
@@ -230,8 +226,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                + (list(within(change, YIELD_STILL + 1e-12, ly, "13w size")) if trend == "steady"
                                   else [])))
         month = month_against(r, ly)
-        month_told = any(s.key == "backdrop_hiking_long_eased" for s in opening)   # the backdrop told the four weeks
-        if month is not None and not month_told:
+        if month is not None:
             # the quarter is never told alone when the last four weeks ran the other way, and by more (readers met
             # "refinancing is getting dearer" with the 10-year down 40 bp in four weeks)
             # (never trimmed: the quarter must not stand without it)
