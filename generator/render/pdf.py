@@ -183,16 +183,26 @@ def page_fill(page) -> float:
 
 
 def _opening_figure(page_box):
-    """The figure (id fig-...) the page opens with, if it opens with one."""
-    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, ReplacedBox
+    """(figure, heading height): the figure (id fig-...) the page opens with, alone or under its section's heading
+    (which moves with it: a heading is never left at a page's foot), and the height that heading takes; None when
+    the page opens with anything else."""
+    from weasyprint.formatting_structure.boxes import BlockBox, LineBox, MarginBox, ReplacedBox
 
+    heading = 0.0
     for top in page_box.children:
         if isinstance(top, MarginBox):
             continue
+        skip: set[int] = set()
         for b in _boxes(top):
+            if id(b) in skip:
+                continue
             if b.element_tag == "figure":
                 fid = b.element.get("id") if b.element is not None else None
-                return b if fid and re.fullmatch(r"fig-[\w-]+", fid) else None
+                return (b, heading) if fid and re.fullmatch(r"fig-[\w-]+", fid) else None
+            if isinstance(b, BlockBox) and b.element_tag == "h2" and not heading:
+                heading = b.margin_height()
+                skip.update(id(d) for d in _boxes(b))
+                continue
             if isinstance(b, (LineBox, ReplacedBox)):
                 return None  # text or an image before any figure
     return None
@@ -210,9 +220,10 @@ def fit_pages(html: str, base_dir: Path, fetcher=None):
             box = page._page_box
             if page_fill(page) >= FILL_TARGET:
                 continue
-            figure = _opening_figure(following._page_box)
-            if figure is None:
+            opening = _opening_figure(following._page_box)
+            if opening is None:
                 continue
+            figure, heading = opening
             fid = figure.element.get("id")
             image = next((b for b in _boxes(figure) if isinstance(b, ReplacedBox)), None)
             if image is None or image.height <= 0:
@@ -221,7 +232,7 @@ def fit_pages(html: str, base_dir: Path, fetcher=None):
             # The caption and the figure's margins stay; only the image shrinks. At the top of a page
             # WeasyPrint drops the figure's top margin, so it is added back in full for mid-page.
             style = figure.style
-            fixed = figure.margin_height() - image.height + style["margin_top"].value + 6
+            fixed = figure.margin_height() - image.height + style["margin_top"].value + 6 + heading
             width = image.width / figure.width if figure.width else 1.0
             scale = width * (room - fixed) / image.height
             if MIN_SCALE <= scale < width:
