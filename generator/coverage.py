@@ -78,7 +78,7 @@ def _standing(said: list[Gap], settings, doc: dict) -> tuple[Gap, ...]:
     """Breadth and the crowding gauges the data set never held: no note in the issue, a warning for the writer."""
     sections = {g.section for g in said}
     out = []
-    if "breadth" not in sections and doc.get("breadth") is None and settings.breadth.min_members > 0:
+    if "breadth" not in sections and doc.get("breadth") is None:
         out.append(Gap("breadth", "", _breadth_fill(settings, doc), standing=True))
     crowding = doc.get("crowding") or {}
     missing = ([] if crowding.get("hedge_in_data", True) or not settings.tickers.small_volatility else ["hedging"]) \
