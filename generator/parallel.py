@@ -67,6 +67,8 @@ def _child(target: Callable[..., None], args: tuple, parent: int) -> None:
     # the parent stops its children itself, and a child asked to stop just stops.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    if hasattr(signal, "pthread_sigmask"):  # blocked across the fork (start_forked): a stop sent meanwhile lands now
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect
         return
@@ -79,7 +81,17 @@ def start_forked(target: Callable[..., None], args: tuple, name: str):
     process = context.Process(target=_child, args=(target, args, os.getpid()), name=name, daemon=True)
     sys.stdout.flush()  # or the child would write out what the parent had buffered a second time
     sys.stderr.flush()
-    process.start()
+    # SIGTERM is blocked across the fork: a child stopped before `_child` resets its handler would otherwise run
+    # the parent's (a clean stop of the command) and carry on as a copy of the parent. The parent's own SIGTERM
+    # waits the few microseconds of the fork and is then handled as usual.
+    if not hasattr(signal, "pthread_sigmask"):
+        process.start()
+        return process
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
     return process
 
 
