@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from generator.errors import ServiceError
 
@@ -130,7 +130,7 @@ def schema_version(db) -> int:
     return version or 0
 
 
-def migrate(db, migrations: list[tuple[int, str, dict[str, list]]]) -> list[int]:
+def migrate(db, migrations: Sequence[tuple[int, str, Mapping[str, Sequence]]]) -> list[int]:
     """Apply the migrations newer than the database's version, each in its own write transaction with its
     `schema_version` row; returns the versions applied. A migration's steps, per backend, are SQL statements
     or functions given the connection. Safe to run twice, and from two processes at once: the

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,10 +34,12 @@ from pathlib import Path
 import pandas as pd
 
 from generator.charts import EMAIL_CHARTS, ChartOutput, draw_charts, draw_phone_charts
+from generator.charts.style import ChartSpec
 from generator.commentary.words import previous_headline, write_words
 from generator.data import cut_at, load_prices
+from generator.data.model import MarketData
 from generator.errors import CapweeklyError
-from generator.metrics import compute_metrics
+from generator.metrics import WeeklyMetrics, compute_metrics
 from generator.metrics.stance import issue_table
 from generator.notes import load_note
 from generator.pipeline import fetch_policy, pick_session
@@ -45,7 +48,7 @@ from generator.render.email import render_email
 from generator.render.environment import builtin_templates_dir, make_environment
 from generator.render.html import render_html
 from generator.render.pdf import write_pdf
-from generator.settings import load_settings, missing_optional
+from generator.settings import Settings, load_settings, missing_optional
 
 
 @dataclass
@@ -109,6 +112,17 @@ def week_note_warnings(notes_dir: Path | None, as_of: date) -> list[str]:
     return out
 
 
+class _Week(NamedTuple):
+    """What a build keeps for the next rendering: the figures and charts, which only new prices change."""
+
+    full: MarketData
+    cut: MarketData
+    metrics: WeeklyMetrics
+    before: str | None
+    specs: tuple[ChartSpec, ...]
+    sessions: pd.DatetimeIndex
+
+
 class Preview:
     """The state behind the server: the week's figures and charts, and the last rendering."""
 
@@ -116,7 +130,7 @@ class Preview:
                  data_dir: str | None = None, offline: bool = False, pdf: bool = False,
                  base_url: str = "http://127.0.0.1:8001/") -> None:
         self.settings_path = Path(settings_path)
-        self.options = {"as_of": as_of, "source": source, "data_dir": data_dir, "offline": offline}
+        self.as_of, self.source, self.data_dir, self.offline = as_of, source, data_dir, offline
         self.pdf = pdf
         self.base_url = base_url
         self.folder = Path(tempfile.mkdtemp(prefix="capweekly-preview-"))
@@ -125,17 +139,17 @@ class Preview:
         self.changed = threading.Condition()
         self.current: Rendered | None = None
         self.version = 0
-        self.settings = None
-        self._week = None
+        self.settings: Settings | None = None
+        self._week: _Week | None = None
+        self.server: ThreadingHTTPServer | None = None  # set by `serve`; its shutdown() from another thread stops it
 
     # -- building ---------------------------------------------------------------------------
     def build(self) -> None:
         """Everything: settings, prices, the week's figures, charts; then the words and pages."""
 
         settings = load_settings(self.settings_path)
-        market = load_prices(settings, self.options["source"], self.options["data_dir"],
-                             offline=self.options["offline"])
-        session = pick_session(market, settings, self.options["as_of"])
+        market = load_prices(settings, self.source, self.data_dir, offline=self.offline)
+        session = pick_session(market, settings, self.as_of)
         full, cut = market, cut_at(market, session)
         calls = issue_table(full, cut, settings, session)
         metrics = compute_metrics(cut, settings, session, calls)
@@ -149,7 +163,7 @@ class Preview:
         draw_phone_charts(metrics, cut, settings, charts, EMAIL_CHARTS)  # the email's charts
         sessions = full[settings.pair.small].frame.index
         self.settings = settings
-        self._week = (full, cut, metrics, before, specs, sessions)
+        self._week = _Week(full, cut, metrics, before, specs, sessions)
         self.render()
 
     def render(self) -> Rendered:
@@ -158,8 +172,9 @@ class Preview:
 
 
         started = time.perf_counter()
-        settings = self.settings
-        full, cut, metrics, before, specs, sessions = self._week
+        settings, week = self.settings, self._week
+        assert settings is not None and week is not None, "render() follows a build()"
+        full, cut, metrics, before, specs, sessions = week
         env = self._env(settings)
         note = load_note(self._notes(settings), metrics.as_of, settings.notes.allowed_image_hosts).inline_images()
         commentary, words, doc = write_words(metrics, cut, settings, env, note=note, previous_headline=before)
@@ -199,12 +214,12 @@ class Preview:
             self.changed.notify_all()
 
     @staticmethod
-    def _env(settings):
+    def _env(settings: Settings):
 
         return make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
 
     @staticmethod
-    def _notes(settings) -> Path | None:
+    def _notes(settings: Settings) -> Path | None:
         return settings.resolve(settings.notes_dir) if settings.notes_dir else None
 
     # -- watching ---------------------------------------------------------------------------
@@ -229,10 +244,11 @@ class Preview:
             return "all"
 
         templates = [builtin_templates_dir().resolve()]
-        notes = []
+        notes: list[Path] = []
         if s is not None:
             templates += [s.resolve(s.templates_dir).resolve()] if s.templates_dir else []
-            notes += [self._notes(s).resolve()] if s.notes_dir else []
+            folder = self._notes(s)
+            notes += [folder.resolve()] if folder is not None else []
         kind = None
         for p in changed:
             if p.name.startswith(".") or p.suffix in (".swp", ".tmp") or p.name.endswith("~"):
@@ -383,7 +399,7 @@ def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
 def serve(preview: Preview, host: str, port: int, ready=lambda url: None) -> None:
     """Build once, then serve and watch until interrupted (Ctrl-C)."""
     server = make_server(preview, host, port)
-    preview.server = server  # server.shutdown() from another thread stops it (the tests do)
+    preview.server = server
     shown = f"[{host}]" if ":" in host else host
     preview.base_url = f"http://{shown}:{server.server_address[1]}/"  # the email edition's chart links
     stop = threading.Event()

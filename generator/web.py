@@ -37,7 +37,7 @@ from generator.publish.subscribers import SubscriberError, SubscriberStore, norm
 from generator.publish.tokens import (TokenError, check_secret, load_token, old_secrets_from_env, secret_from_env,
                                       tag_matches)
 from generator.render.environment import make_environment
-from generator.settings import load_settings
+from generator.settings import Settings, load_settings
 
 MAX_BODY = 4096  # bytes; a sign-up or unsubscribe never needs more
 # A sign-up is answered no sooner than this after it arrived: a new address costs a few more database writes
@@ -111,7 +111,7 @@ class StorePool:
         store.close()
 
 
-def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, ...] | None = None,
+def create_app(settings: Settings, *, secret: str | None = None, old_secrets: tuple[str, ...] | None = None,
                on_queued=None) -> Flask:
     """`on_queued()` is called after every accepted sign-up, whether or not it queued a confirmation email (serve
     wakes its worker with it). `old_secrets`: verify-only secrets (default: CAPWEEKLY_SECRET_OLD)."""
@@ -129,7 +129,8 @@ def create_app(settings, *, secret: str | None = None, old_secrets: tuple[str, .
     if settings.web.trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.web.trusted_proxies,
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask documents wrapping wsgi_app
+            app.wsgi_app, x_for=settings.web.trusted_proxies,
                                 x_proto=settings.web.trusted_proxies, x_host=settings.web.trusted_proxies)
     common = {"title": settings.branding.title, "short_form": settings.disclosures.short_form}
     pool = StorePool(db_path)
@@ -302,7 +303,7 @@ class RedactingRequestHandler(WSGIRequestHandler):
         super().log(type, redact(message), *[redact(a) if isinstance(a, str) else a for a in args])
 
 
-def make_web_server(settings, host: str, port: int, *, secret: str | None = None, worker: bool = True):
+def make_web_server(settings: Settings, host: str, port: int, *, secret: str | None = None, worker: bool = True):
     """The app behind werkzeug's threaded server, as `capweekly serve` runs it: (server, worker or None)."""
     from werkzeug.serving import make_server
 

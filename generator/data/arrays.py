@@ -37,7 +37,7 @@ class ArrayCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
-            np.savez(partial, **arrays)
+            np.savez(partial, **arrays)  # type: ignore[arg-type]  # numpy's stub reads **arrays as allow_pickle
             os.replace(partial, path)
             old = sorted(self.folder.glob(f"{self.prefix}-*.npz"), key=lambda p: p.stat().st_mtime,
                          reverse=True)[self.keep:]

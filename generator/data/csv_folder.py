@@ -78,7 +78,7 @@ def read_members(folder: Path, members: Sequence[str]) -> tuple[MemberPrices, tu
             first_problem = first_problem or exc.message
             continue
         columns[ticker] = (series.index.as_unit("ns").asi8, series.to_numpy(dtype="float64"))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if rejected:
         more = f" and {len(rejected) - 1} more: {', '.join(rejected[1:9])}{' ...' if len(rejected) > 9 else ''}" \
             if len(rejected) > 1 else ""

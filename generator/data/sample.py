@@ -197,7 +197,7 @@ def generate_members(tickers: Sequence[str], index: pd.DatetimeIndex, f: dict[st
     np.cumsum(daily, axis=1, out=daily)
     np.exp(daily, out=daily)
     daily *= price[:, None]
-    for j in np.flatnonzero(start):
+    for j in np.flatnonzero(start).tolist():
         daily[j, :start[j]] = np.nan
     return MemberPrices(tuple(tickers), index.rename("date"), np.ascontiguousarray(daily.T, dtype=np.float32), (), (),
                         "Embedded synthetic sample (not market data)")

@@ -248,8 +248,10 @@ def refresh_cache(cache: PriceCache, tickers: Sequence[str], kinds: dict[str, Ki
         frame, dropped = drop_partial(fetched.frames[t], in_progress)
         notes = [f"partial bar for {in_progress} dropped (session in progress)"] if dropped else []
         is_full = t in full or t in readjusted
-        combined = frame if is_full else pd.concat([old.loc[old.index < frame.index[0]], frame]) \
-            if len(frame) else old
+        if is_full or old is None:
+            combined = frame
+        else:
+            combined = pd.concat([old.loc[old.index < frame.index[0]], frame]) if len(frame) else old
         problems = [p for p in validate_history(_history(t, combined), kinds[t], splits=combined.get("split"),
                                                 max_daily_move=max_daily_move, sessions=sessions)
                     if p.severity == "error"]
@@ -359,8 +361,8 @@ class YFinanceSource:
         missing: list[str] = []
         fetched_at: list[str] = []
         with cache:
-            clock = clock or StoredClock.of(cache.schedule(), self.now) or MarketClock()
-            expected = clock.last_completed_session(self.now)
+            sessions: MarketClock | StoredClock = clock or StoredClock.of(cache.schedule(), self.now) or MarketClock()
+            expected = sessions.last_completed_session(self.now)
             catalogue = cache.catalogue()
             for t in wanted:
                 problems = []

@@ -16,6 +16,7 @@ from typing import Any
 from generator import __version__
 from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
+from generator.settings import Settings
 
 SCHEMA_VERSION = 3
 
@@ -37,16 +38,19 @@ def _plain(value: Any) -> Any:
 def _universe(universe, market: MarketData) -> dict[str, Any]:
     """Where the breadth universe came from, and how much of it the data has."""
     members = market.members
-    span = members is not None and len(members.index) > 0
-    return {"origin": universe.origin, "as_of": universe.as_of, "kind": universe.kind, "size": universe.size,
-            "with_data": len(members.tickers) if members is not None else 0,
-            "first": members.index[0].date() if span else None, "last": members.index[-1].date() if span else None}
+    if members is None or not len(members.index):
+        span = {"with_data": len(members.tickers) if members is not None else 0, "first": None, "last": None}
+    else:
+        span = {"with_data": len(members.tickers), "first": members.index[0].date(),
+                "last": members.index[-1].date()}
+    return {"origin": universe.origin, "as_of": universe.as_of, "kind": universe.kind, "size": universe.size, **span}
 
 
-def _breadth(metrics: WeeklyMetrics, settings, market: MarketData) -> dict[str, Any] | None:
+def _breadth(metrics: WeeklyMetrics, settings: Settings, market: MarketData) -> dict[str, Any] | None:
     if metrics.breadth is None:
         return None
     universe, members = settings.universe(), market.members
+    assert members is not None, "breadth is measured on members' prices"
     return {**asdict(metrics.breadth), "reference_year": settings.lookbacks.reference_high_year,
             "universe": {"origin": universe.origin, "as_of": universe.as_of, "size": universe.size,
                          "missing": list(members.missing), "rejected": list(members.rejected)}}
@@ -87,7 +91,7 @@ def _news(metrics: WeeklyMetrics) -> dict[str, Any] | None:
                     "multi_year": MULTI_YEAR}}
 
 
-def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headline: str = "") -> dict[str, Any]:
+def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings: Settings, headline: str = "") -> dict[str, Any]:
     doc = {
         "schema_version": SCHEMA_VERSION,
         "generator": f"capweekly {__version__}",
@@ -110,13 +114,13 @@ def metrics_document(metrics: WeeklyMetrics, market: MarketData, settings, headl
     return _plain(doc)
 
 
-def measures_view(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
+def measures_view(metrics: WeeklyMetrics, settings: Settings) -> dict[str, Any]:
     """The week's measures as metrics.json holds them (its paths and values), without the provenance and the
     breadth universe that need the price data: what the commentary's decision tables test their claims on."""
     return _plain({"as_of": metrics.as_of, **_measures(metrics, settings)})
 
 
-def _measures(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
+def _measures(metrics: WeeklyMetrics, settings: Settings) -> dict[str, Any]:
     lb = settings.lookbacks
     r = metrics.ratio
     stance = metrics.stance

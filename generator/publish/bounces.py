@@ -56,12 +56,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.header import Header
 from email.message import Message
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import collapse_rfc2231_value, getaddresses, parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import Iterator
 
 from generator.errors import EXIT_INPUT, EXIT_OK, EXIT_REFUSED, CapweeklyError
 from generator.publish.tokens import address_tag
+from generator.settings import Settings
 
 READER_HEADER = "X-Capweekly-Reader"
 COMPLAINT_TYPES = {"abuse", "fraud", "virus", "other"}
@@ -164,10 +165,11 @@ def _quoted_headers(part: Message) -> Message | None:
     ctype = part.get_content_type()
     if ctype == "message/rfc822":
         payload = part.get_payload()
-        return payload[0] if isinstance(payload, list) and payload else None
+        first = payload[0] if isinstance(payload, list) and payload else None
+        return first if isinstance(first, Message) else None
     if ctype == "text/rfc822-headers":
-        text = part.get_payload(decode=True) or b""
-        return email.message_from_bytes(text, policy=email.policy.compat32)
+        text = part.get_payload(decode=True)
+        return email.message_from_bytes(text if isinstance(text, bytes) else b"", policy=email.policy.compat32)
     return None
 
 
@@ -208,7 +210,8 @@ def parse_report(raw: bytes, bounce_local: str | None = None) -> Report | None:
     key = _text(msg.get("Message-ID"), "the Message-ID").strip() or "sha256:" + hashlib.sha256(raw).hexdigest()
     if msg.get_content_type() != "multipart/report":
         return None
-    report_type = (msg.get_param("report-type") or "").lower()
+    param = msg.get_param("report-type")
+    report_type = collapse_rfc2231_value(param).lower() if param else ""
     events: list[Event] = []
     quoted: list[Message] = []
     for part in msg.walk():
@@ -268,7 +271,7 @@ def read_mailbox(path: Path) -> Iterator[tuple[str, bytes]]:
         if not all((path / sub).is_dir() for sub in ("cur", "new")):
             raise BounceError(f"{path}: a folder but not a Maildir (no cur/ and new/)",
                               "give an mbox file or a Maildir folder; sync IMAP into a Maildir with mbsync or getmail")
-        box = mailbox.Maildir(path, factory=None, create=False)
+        box: mailbox.Mailbox = mailbox.Maildir(path, factory=None, create=False)
     elif path.is_file():
         with open(path, "rb") as f:
             head = f.read(5)
@@ -296,7 +299,7 @@ def _name(name: str, raw: bytes) -> str:
     return f"{name} ({found.group(1).decode('ascii', 'backslashreplace')})" if found else name
 
 
-def import_bounces(store, path: Path, secret: str | tuple[str, ...], settings) -> ImportSummary:
+def import_bounces(store, path: Path, secret: str | tuple[str, ...], settings: Settings) -> ImportSummary:
     """`secret`: the current secret, or every secret a reader token may be signed with (current first)."""
     e = settings.email
     bounce_local = e.bounce_address.rpartition("@")[0] if e.bounce_address else None

@@ -55,6 +55,7 @@ from generator.publish.site import open_flags
 from generator.publish.subscribers import Subscriber, SubscriberStore
 from generator.publish.tokens import make_token, secret_from_env
 from generator.render.email import EMAIL_CHARTS, UNSUBSCRIBE_PLACEHOLDER, chart_cid, chart_file, note_image_cid
+from generator.settings import Settings
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 # Headers whose value is a list of <URI>s (RFC 2369, 8058) or an opaque token: written as they are.
@@ -191,7 +192,7 @@ def check_sendable(issue: Issue, store: SubscriberStore, *, today: date, max_age
                         "pass --allow-older-issue to send an out-of-date issue after a newer one")
 
 
-def require_postal_address(settings, where: str = "settings.yaml") -> None:
+def require_postal_address(settings: Settings, where: str = "settings.yaml") -> None:
     """No real send without the publisher's postal address, which every email prints (US CAN-SPAM)."""
     if not settings.branding.postal_address:
         raise SettingsError(where, ["branding.postal_address: required before sending: the publisher's postal "
@@ -199,7 +200,7 @@ def require_postal_address(settings, where: str = "settings.yaml") -> None:
                                     "the issue"])
 
 
-def require_footer(issue: "Issue", settings, where: str = "settings.yaml") -> None:
+def require_footer(issue: "Issue", settings: Settings, where: str = "settings.yaml") -> None:
     """The issue must have been built with the address (email.html and email.txt are rendered at build time)."""
     address = " ".join(settings.branding.postal_address.split())
     flat = lambda text: " ".join(text.split())  # noqa: E731 - the text part is wrapped at 72 columns
@@ -209,7 +210,7 @@ def require_footer(issue: "Issue", settings, where: str = "settings.yaml") -> No
                                     f"(capweekly build --as-of {issue.as_of})"])
 
 
-def unsubscribe_links(settings, secret: str, subscriber: Subscriber) -> tuple[str, str]:
+def unsubscribe_links(settings: Settings, secret: str, subscriber: Subscriber) -> tuple[str, str]:
     base = settings.email.unsubscribe_url or (f"{settings.web.public_url}unsubscribe" if settings.web.public_url
                                               else f"{settings.site.base_url}unsubscribe" if settings.site.base_url
                                               else None)
@@ -222,7 +223,7 @@ def unsubscribe_links(settings, secret: str, subscriber: Subscriber) -> tuple[st
     return http, mailto
 
 
-def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *, now: datetime) -> EmailMessage:
+def build_message(settings: Settings, issue: Issue, subscriber: Subscriber, secret: str, *, now: datetime) -> EmailMessage:
     http, mailto = unsubscribe_links(settings, secret, subscriber)
     domain = parseaddr(settings.email.from_address)[1].rpartition("@")[2] or "capweekly.invalid"
     msg = EmailMessage(policy=FILE_POLICY)
@@ -241,7 +242,8 @@ def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *
     msg.set_content(issue.text.replace(UNSUBSCRIBE_PLACEHOLDER, http))
     msg.add_alternative(issue.html.replace(UNSUBSCRIBE_PLACEHOLDER, http), subtype="html")
     if issue.images:
-        html_part = msg.get_payload()[1]
+        html_part = msg.get_payload()[1]  # type: ignore[index]  # a multipart's payload is its list of parts
+        assert isinstance(html_part, EmailMessage), "add_alternative made the message multipart"
         for cid, (subtype, data) in issue.images.items():
             name = cid.split("@")[0] if cid.endswith("@capweekly-note") else f"{cid.split('.')[0]}.png"
             html_part.add_related(data, "image", subtype, cid=f"<{cid}>", filename=name)
@@ -251,7 +253,7 @@ def build_message(settings, issue: Issue, subscriber: Subscriber, secret: str, *
     return msg
 
 
-def connect(settings, deadline: float = MESSAGE_DEADLINE) -> smtplib.SMTP:
+def connect(settings: Settings, deadline: float = MESSAGE_DEADLINE) -> smtplib.SMTP:
     e = settings.email
     if e.security == "none" and e.smtp_host not in LOCAL_HOSTS:
         raise SendRefused(f"email.security is none for {e.smtp_host}", "use starttls or tls for any remote server")
@@ -307,7 +309,7 @@ class _Refusals:
 
     def settle(self, store: SubscriberStore, issue: str, summary: "SendSummary", keep: Permanent | None = None) -> None:
         """Mark the held readers failed, except a trailing run of `keep`'s code (it may be starting a streak)."""
-        hold = []
+        hold: list[tuple[Subscriber, Permanent]] = []
         if keep is not None:
             while self.held and self.held[-1][1].code == keep.code:
                 hold.insert(0, self.held.pop())
@@ -329,7 +331,7 @@ class _Run:
     email.rate_per_second messages a second. Counts, the failure streak and the held refusals change under
     `lock`; the first reason to stop stops every worker after its current message."""
 
-    def __init__(self, settings, issue: Issue, secret: str, readers: list[Subscriber], done: dict[int, str], *,
+    def __init__(self, settings: Settings, issue: Issue, secret: str, readers: list[Subscriber], done: dict[int, str], *,
                  resend_unknown: bool, sleep, clock, now, progress, deadline: float) -> None:
         import threading
 
@@ -417,7 +419,8 @@ class _Run:
                 if flown:  # a 4xx after the dot: the server did not take it
                     store.unmark(issue.as_of, reader)
                 if "connection lost" in str(exc):
-                    smtp = _drop(smtp)
+                    _drop(smtp)
+                    smtp = None
                 attempt += 1
                 if attempt <= e.retries and not summary.stopped:
                     self.sleep(e.backoff_seconds * 2 ** (attempt - 1))
@@ -436,7 +439,8 @@ class _Run:
                 break
             except Unknown as exc:
                 store.mark(issue.as_of, reader, "unknown", str(exc))
-                smtp = _drop(smtp)
+                _drop(smtp)
+                smtp = None
                 with self.lock:
                     summary.unknown += 1
                     self.consecutive += 1
@@ -465,7 +469,7 @@ class _Run:
         return smtp
 
 
-def send_issue(settings, store: SubscriberStore, issue: Issue, *, resend_unknown: bool = False,
+def send_issue(settings: Settings, store: SubscriberStore, issue: Issue, *, resend_unknown: bool = False,
                sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
                progress: Callable[[SendSummary], None] = lambda s: None,
@@ -536,10 +540,9 @@ def _drop(smtp: smtplib.SMTP | None) -> None:
             smtp.quit()
         except (smtplib.SMTPException, OSError, socket.error):
             smtp.close()
-    return None
 
 
-def write_outbox(settings, issue: Issue, store: SubscriberStore | None, folder: Path, to: str | None = None) -> int:
+def write_outbox(settings: Settings, issue: Issue, store: SubscriberStore | None, folder: Path, to: str | None = None) -> int:
     """--dry-run: one .eml per confirmed reader (or the --to address), nothing sent, ledger untouched."""
     secret = secret_from_env()
     folder.mkdir(parents=True, exist_ok=True)
@@ -551,7 +554,7 @@ def write_outbox(settings, issue: Issue, store: SubscriberStore | None, folder: 
     return len(readers)
 
 
-def send_confirmation(settings, to: str, link: str) -> None:
+def send_confirmation(settings: Settings, to: str, link: str) -> None:
     """The double opt-in email: one link, valid for web.confirm_hours."""
     title = settings.branding.title
     msg = EmailMessage()
@@ -580,7 +583,7 @@ def send_confirmation(settings, to: str, link: str) -> None:
         _drop(smtp)
 
 
-def send_test_copy(settings, issue: Issue, to: str) -> None:
+def send_test_copy(settings: Settings, issue: Issue, to: str) -> None:
     """--to: one copy to one address, outside the ledger."""
     require_postal_address(settings)
     secret = secret_from_env()

@@ -213,7 +213,8 @@ class Store:
             for page in pages:
                 for item in page.get("Contents", []):
                     objects[item["Key"][len(self.target.prefix):]] = (_etag(item.get("ETag")), item["Size"])
-        manifest, found = {}, MANIFEST in objects
+        manifest: dict = {}
+        found = MANIFEST in objects
         if found:
             with self._failures("read the manifest of"):
                 body = self.client.get_object(Bucket=self.target.bucket, Key=self.target.key(MANIFEST))["Body"].read()

@@ -125,7 +125,7 @@ def _sqlite_older_columns(db) -> None:
                    "WHERE status = 'bounced'")
 
 
-MIGRATIONS = [
+MIGRATIONS: list[tuple[int, str, dict[str, list]]] = [
     (1, "subscribers, events, consents, ledger, runs, bounces, rate_hits, confirmations",
      {"sqlite": [*_statements(_SQLITE_V1), _sqlite_older_columns], "postgresql": _statements(_POSTGRESQL_V1)}),
 ]

@@ -17,6 +17,7 @@ was handed over, so it may or may not have been delivered). No row means waiting
 
 from __future__ import annotations
 
+import builtins
 import csv
 import io
 import sqlite3
@@ -89,7 +90,7 @@ class SubscriberStore:
         self.path = location if self.url else Path(location)
         self.backend = "postgresql" if self.url else "sqlite"
         if self.url:
-            self.db = PgConnection(self.url, application_name)
+            self.db: PgConnection | sqlite3.Connection = PgConnection(self.url, application_name)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -165,7 +166,7 @@ class SubscriberStore:
         db.execute("INSERT INTO consents (subscriber_id, at, source, ip, detail) VALUES (?, ?, ?, ?, ?)",
                    (sid, now_iso(), source, ip, detail))
 
-    def consents(self, subscriber_id: int) -> list[tuple[str, str, str, str]]:
+    def consents(self, subscriber_id: int) -> builtins.list[tuple[str, str, str, str]]:
         """(at, source, ip, detail) of every recorded consent of a subscriber, oldest first."""
         return self.db.execute("SELECT at, source, ip, detail FROM consents WHERE subscriber_id = ? ORDER BY id",
                                (subscriber_id,)).fetchall()
@@ -374,7 +375,7 @@ class SubscriberStore:
         return found if found is not None and found.email.lower() == rows[0][1].lower() else None
 
     def record_bounce(self, report: str, subscriber: Subscriber, events, at, *, soft_limit: int,
-                      soft_days: int) -> tuple[list[str], bool] | None:
+                      soft_days: int) -> tuple[builtins.list[str], bool] | None:
         """Record one report's events for a reader, suppressing them when due. None when the report was
         imported before; else (the kinds recorded, whether the reader was newly suppressed)."""
         from datetime import timedelta

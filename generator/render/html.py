@@ -11,10 +11,10 @@ from generator.render.context import ReportContext
 def render_html(env: Environment, context: ReportContext, *, medium: str, template: str = "report.html") -> str:
     """Render the report for `medium` ("screen" or "print"); the site page uses site/issue.html."""
     try:
-        template = env.get_template(template)
         values = {f: getattr(context, f) for f in context.__dataclass_fields__}
-        return template.render(**values, medium=medium)
+        return env.get_template(template).render(**values, medium=medium)
     except TemplateError as exc:
-        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
+        line = getattr(exc, "lineno", None)  # a syntax error knows where it is; an error while rendering does not
+        where = f" ({getattr(exc, 'filename', None)}:{line})" if line else ""
         raise RenderError(f"report template failed{where}: {type(exc).__name__}: {exc.message}",
                           "check the templates in templates_dir against the built-in ones in templates/") from None
