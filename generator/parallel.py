@@ -122,23 +122,6 @@ class Inline:
         return next(self._steps)()
 
 
-class Turn:
-    """One process's signal to a forked helper that its turn has come (`set` here, `wait` in the helper): two
-    steps that would otherwise share a core with a third, longer one take turns on the other. Not forked (a
-    build on one core, where the steps already run in turn), waiting never blocks."""
-
-    def __init__(self, forked: bool) -> None:
-        self._event = multiprocessing.get_context("fork").Event() if forked else None
-
-    def set(self) -> None:
-        if self._event is not None:
-            self._event.set()
-
-    def wait(self) -> None:
-        if self._event is not None:
-            self._event.wait()
-
-
 @contextmanager
 def inline(*steps: Callable[[], Any], name: str = "") -> Iterator[Inline]:
     """`helper`'s interface without a process: each `next()` runs the next step here."""

@@ -37,7 +37,7 @@ from generator.metrics.document import dump_metrics
 from generator.metrics.periods import resolve_session
 from generator.metrics.stance import issue_table
 from generator.notes import load_note
-from generator.parallel import Turn, helper, inline
+from generator.parallel import helper, inline
 from generator.publish.numbers import build_number
 from generator.render.context import (ChartView, build_context, data_uri, phone_data_uri, phone_png, png_size,
                                       relative_src)
@@ -49,9 +49,12 @@ from generator.render.printer import InlinePrinter, Printer
 from generator.settings import Settings
 from generator.writer import staged_folder, write_text
 
-# Drawn by the helper process in a parallel build: a little over half the SVG work (this process writes the words).
+# Drawn by the helper process in a parallel build: a little over half the SVG work (this process writes the words
+# meanwhile), their PNGs (drawn from the same figures), and the phone versions of some, so that both processes
+# have about the same work after the SVGs.
 HELPER_CHARTS = ("breadth_history", "breakouts", "sector_bars", "sector_quadrant", "credit_quality", "risk_panel",
                  "track_record")
+HELPER_PHONE_CHARTS = ("breadth_history", "breakouts", "sector_bars", "credit_quality", "track_record")
 
 
 @dataclass
@@ -159,20 +162,18 @@ def draw_all_charts(metrics, market: MarketData, settings: Settings, charts: Pat
 
     The PDF is the longest step and needs the SVGs and the words: a forked helper draws its share of the SVGs
     while this process writes the words and then draws its own; both are handed to `svgs_drawn` so the PDF can
-    start. Then the printer keeps a core to itself: this process draws its charts' PNGs and phone versions, and
-    only then does the helper draw its own (they are done before the PDF is). On one core the helper's steps
-    run here, in the same order."""
+    start. Then each process draws its figures' PNGs and its share of the phone versions. On one core the
+    helper's steps run here, in the same order."""
     if two_cores:
         import matplotlib.pyplot  # noqa: F401 - imported once, before the fork
 
     mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
     own = [c for c in CHARTS if c not in HELPER_CHARTS]
-    my_pngs_drawn = Turn(forked=two_cores)
+    own_phone = [c for c in CHARTS if c not in HELPER_PHONE_CHARTS]
 
     def their_pngs() -> None:
-        my_pngs_drawn.wait()
         theirs.finish()
-        draw_phone_charts(metrics, market, settings, charts, HELPER_CHARTS)
+        draw_phone_charts(metrics, market, settings, charts, HELPER_PHONE_CHARTS)
 
     with (helper if two_cores else inline)(
             lambda: draw_charts(metrics, market, settings, theirs, HELPER_CHARTS), their_pngs) as other:
@@ -182,8 +183,7 @@ def draw_all_charts(metrics, market: MarketData, settings: Settings, charts: Pat
         clock.lap("charts svg")
         svgs_drawn(issue, issue.specs)
         mine.finish()
-        draw_phone_charts(metrics, market, settings, charts, own)
-        my_pngs_drawn.set()
+        draw_phone_charts(metrics, market, settings, charts, own_phone)
         clock.lap("charts png")
         other.next()
         clock.lap("helper pngs")
