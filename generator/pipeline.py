@@ -49,8 +49,12 @@ from generator.render.printer import InlinePrinter, Printer
 from generator.settings import Settings
 from generator.writer import staged_folder, write_text
 
-# Drawn by the helper process in a parallel build: about half the chart work.
-HELPER_CHARTS = ("breadth_history", "sector_bars", "sector_quadrant", "credit_quality", "risk_panel")
+# Drawn by the helper process in a parallel build: a little over half the SVG work (this process writes the words
+# meanwhile), their PNGs (drawn from the same figures), and the phone versions of some, so that both processes
+# have about the same work after the SVGs.
+HELPER_CHARTS = ("breadth_history", "breakouts", "sector_bars", "sector_quadrant", "credit_quality", "risk_panel",
+                 "track_record")
+HELPER_PHONE_CHARTS = ("breadth_history", "breakouts", "sector_bars", "credit_quality", "track_record")
 
 
 @dataclass
@@ -117,9 +121,6 @@ def build_issue(settings: Settings, *, source: str | None = None, data_dir: str 
                      settings.notes.allowed_image_hosts)
     env = make_environment(settings.resolve(settings.templates_dir) if settings.templates_dir else None)
     out = Path(out_dir) if out_dir is not None else settings.resolve(settings.output.dir)
-    before = previous_headline(full_market, settings, env, session, calls=calls,
-                               published=lambda day: published_headline(out, day, market.source))
-    commentary, words, doc = write_words(metrics, market, settings, env, note=note, previous_headline=before)
     clock.lap("metrics")
 
     two_cores = printer is not None
@@ -128,13 +129,20 @@ def build_issue(settings: Settings, *, source: str | None = None, data_dir: str 
         try:
             copy_note_images(note, folder)
             number = _number(settings, metrics.as_of, out, market.source)  # one read of the published numbers
-            issue = Issue(settings, env, market, metrics, commentary, words, doc, note, folder, number)
 
-            def print_when_drawn(specs: tuple) -> None:  # the PDF needs only the SVGs: start it at once
+            def write_the_words() -> Issue:  # the charts need only the metrics: the words are written meanwhile
+                before = previous_headline(full_market, settings, env, session, calls=calls,
+                                           published=lambda day: published_headline(out, day, market.source))
+                commentary, words, doc = write_words(metrics, market, settings, env, note=note,
+                                                     previous_headline=before)
+                clock.lap("words")
+                return Issue(settings, env, market, metrics, commentary, words, doc, note, folder, number)
+
+            def print_when_drawn(issue: Issue, specs: tuple) -> None:  # the PDF needs only the SVGs: start it
                 pdf.submit(_print_html(issue, specs), folder, folder / "report.pdf", fetch_policy(settings, folder))
 
-            issue.specs = draw_all_charts(metrics, market, settings, folder / "charts", two_cores, clock,
-                                          print_when_drawn)
+            issue = draw_all_charts(metrics, market, settings, folder / "charts", two_cores, clock,
+                                    write_the_words, print_when_drawn)
             for edition in EDITIONS:
                 edition(issue)
             clock.lap("html+email")
@@ -144,34 +152,42 @@ def build_issue(settings: Settings, *, source: str | None = None, data_dir: str 
             pdf.stop()  # before the staging folder is removed
             raise
     return BuiltIssue(out / metrics.as_of.isoformat(), metrics.as_of, market.source, clock.stages, market.notes,
-                      words.open_flags, data_gaps(words.rendered, settings, doc))
+                      issue.words.open_flags, data_gaps(issue.words.rendered, settings, issue.doc))
 
 
 def draw_all_charts(metrics, market: MarketData, settings: Settings, charts: Path, two_cores: bool, clock: Timings,
-                    svgs_drawn: Callable[[tuple], None]) -> tuple:
-    """Every chart as SVG, PNG and phone PNG, in an order that keeps two cores busy when there are two: the
-    SVGs first (split with a forked helper), handed to `svgs_drawn` so the PDF can start; then this process
-    draws its charts' phone versions while the helper draws its PNGs; then its own PNGs while the helper draws
-    its phone versions. On one core the helper's steps run here, in the same order."""
+                    write_the_words: Callable[[], Issue], svgs_drawn: Callable[[Issue, tuple], None]) -> Issue:
+    """Every chart as SVG, PNG and phone PNG, in an order that keeps two cores busy when there are two, and the
+    issue (its words written by `write_the_words` while the charts are drawn), its charts in `specs`.
+
+    The PDF is the longest step and needs the SVGs and the words: a forked helper draws its share of the SVGs
+    while this process writes the words and then draws its own; both are handed to `svgs_drawn` so the PDF can
+    start. Then each process draws its figures' PNGs and its share of the phone versions. On one core the
+    helper's steps run here, in the same order."""
     if two_cores:
         import matplotlib.pyplot  # noqa: F401 - imported once, before the fork
 
     mine, theirs = ChartOutput(charts, defer_png=True), ChartOutput(charts, defer_png=True)
     own = [c for c in CHARTS if c not in HELPER_CHARTS]
+    own_phone = [c for c in CHARTS if c not in HELPER_PHONE_CHARTS]
+
+    def their_pngs() -> None:
+        theirs.finish()
+        draw_phone_charts(metrics, market, settings, charts, HELPER_PHONE_CHARTS)
+
     with (helper if two_cores else inline)(
-            lambda: draw_charts(metrics, market, settings, theirs, HELPER_CHARTS), theirs.finish,
-            lambda: draw_phone_charts(metrics, market, settings, charts, HELPER_CHARTS)) as other:
+            lambda: draw_charts(metrics, market, settings, theirs, HELPER_CHARTS), their_pngs) as other:
+        issue = write_the_words()
         specs = draw_charts(metrics, market, settings, mine, own)
-        specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
+        issue.specs = tuple(sorted(specs + other.next(), key=lambda s: CHARTS.index(s.id)))
         clock.lap("charts svg")
-        svgs_drawn(specs)
-        draw_phone_charts(metrics, market, settings, charts, own)
-        clock.lap("phone charts")
-        other.next()
+        svgs_drawn(issue, issue.specs)
         mine.finish()
-        other.next()
+        draw_phone_charts(metrics, market, settings, charts, own_phone)
         clock.lap("charts png")
-    return specs
+        other.next()
+        clock.lap("helper pngs")
+    return issue
 
 
 def fetch_policy(settings: Settings, folder: Path) -> FetchPolicy:

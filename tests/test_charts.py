@@ -28,6 +28,7 @@ def _figure():
         ax.bar([150, 160], [1.5, -0.5], width=6, color="#1d4e89")
         ax.annotate("all-time high", (120, 2.2), xytext=(6, 4), textcoords="offset points", fontsize=7.5)
         ax.set_title("A chart with every kind of element")
+        ax.set_ylabel("ratio")  # a rotated label
         fig.legend(loc="lower center", ncols=2)
     return fig
 
@@ -58,6 +59,18 @@ def test_compact_svg_keeps_every_drawing_element_and_drops_the_wrappers():
     root = ET.fromstring(compact)
     assert root.get("stroke-linecap") == "butt" and root.get("stroke-linejoin") == "round"
     assert compact_svg(original) == compact  # deterministic
+
+
+def test_compact_svg_drops_the_label_rotations_that_do_nothing():
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(style()):  # as the charts save: text kept as text
+        original = _svg_text(_figure())
+    texts = ET.fromstring(compact_svg(original)).iter(f"{{{SVG_NS}}}text")
+    transforms = [t.get("transform") for t in texts]
+    assert original.count("rotate(-0 ") == transforms.count(None) > 5
+    turned = [t for t in transforms if t is not None]
+    assert len(turned) == 1 and turned[0].startswith("rotate(-90 ")  # the y label stays turned
 
 
 def test_compact_svg_leaves_a_stylesheet_it_does_not_understand_alone():

@@ -5,7 +5,9 @@ with a `style="..."` attribute plus a `*{...}` rule; WeasyPrint cascades every
 node and parses every style attribute with a CSS parser. Here wrapper groups
 are dissolved, styles become presentation attributes and the `*` rule becomes
 (inherited) attributes on the root, which keeps the cascade order: an element's
-own attribute still beats the root default. The PDF pages render identically
+own attribute still beats the root default. matplotlib also gives every label a
+`rotate(-0 x y)` transform, which does nothing and which WeasyPrint parses and
+applies label by label; it is dropped. The PDF pages render identically
 (checked by tests/test_charts.py) and take about a tenth less time.
 """
 
@@ -18,6 +20,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 _G, _DEFS, _STYLE, _METADATA = (f"{{{SVG_NS}}}{tag}" for tag in ("g", "defs", "style", "metadata"))
 _UNIVERSAL_RULE = re.compile(r"\s*\*\s*\{([^}]*)\}\s*")
+_NO_ROTATION = re.compile(r"rotate\(-?0 [-\d.e]+ [-\d.e]+\)")
 
 
 def _declarations(text: str) -> list[tuple[str, str]]:
@@ -55,6 +58,8 @@ def _flatten(element: ET.Element) -> None:
         style = child.attrib.pop("style", None)
         for name, value in _declarations(style or ""):
             child.set(name, value)
+        if _NO_ROTATION.fullmatch(child.get("transform", "")):
+            del child.attrib["transform"]
         if child.tag == _G and child.attrib.keys() <= {"id"}:
             kept.extend(child)
         else:
