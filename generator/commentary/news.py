@@ -302,6 +302,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
                                                                          "date")]
         claims.append(at_least(f"{path}.rarity", NEWSWORTHY, subject, "rarity", 0))
     subjects = [subject]
+    if item.series and when != "plain":
+        # "since October 1987 for the Russell 2000 index": the rarity is the index's, and the words name it
+        claims.append(is_(f"{path}.series", item.series, subject, "series", 0))
     if item.key == "fx_week":
         # USD/JPY down is the yen up: "the yen strengthened"
         subjects.append("yen")
@@ -319,7 +322,8 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              "inverted": item.key in BP_LEVELS | {"curve_cross"} and item.value < 0}
     return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
-                 last=item.day == r.m.as_of, fact=item.key, bare=bare, **names)
+                 last=item.day == r.m.as_of, fact=item.key, bare=bare, series=item.series if when != "plain" else "",
+                 **names)
 
 
 # The 10-year's level: the standfirst tells it without its figure when the brief quotes it (`news_line`).
@@ -419,6 +423,9 @@ def news_lines(r) -> list[Sentence]:
     for s_key, l_key, key in PAIRS:
         s_item, l_item = by_key.get(s_key), by_key.get(l_key)
         # only when one "since" is true of both in the words: the same month (else each line gives its own)
+        if s_item and l_item and s_item.series != l_item.series:
+            # one index's history measured one, the fund's the other: each line names its own
+            continue
         if (s_item and l_item and _when(s_item) == _when(l_item) == "since" and (s_item.value > 0) == (l_item.value > 0)
                 and (key != "both_day" or s_item.day == l_item.day)
                 and (s_item.since.year, s_item.since.month) == (l_item.since.year, l_item.since.month)):

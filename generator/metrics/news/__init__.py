@@ -97,6 +97,7 @@ def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, met
                                 absolute=True))
         if t.short_yield and t.short_yield in market:
             items += _curve(t.long_yield, t.short_yield, market, session)
+    items = _on_long_history(items, market, settings, session)
     found = _multi_day_news([i for i in items if i is not None])
     # small caps' best or worst week in a year or more must be told
     found = [NewsItem(**{**i.__dict__, "must_tell": True})
@@ -104,6 +105,45 @@ def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, met
              else i for i in found]
     ranked = tuple(i.key for i in sorted(found, key=lambda i: (-i.score, i.key)))
     return News({i.key: i for i in found}, ranked)
+
+
+# The side's moves whose rarity may be measured on its long-history index (settings pair.small_index/large_index),
+# with the function that measures them and whether the side is the small one.
+LONG_HISTORY = {"small_day": _session_move, "large_day": _session_move, "small_week": _week_move,
+                "large_week": _week_move, "small_2d": _two_day, "large_2d": _two_day, "small_4w": _four_week,
+                "large_4w": _four_week}
+
+
+def _on_long_history(items: list[NewsItem | None], market: MarketData, settings: Settings,
+                     session: pd.Timestamp) -> list[NewsItem | None]:
+    """Each side's move measured again on its long-history index, when one is configured and in the data, and the
+    side's own history runs out: too short to rank (no `rarity`) or a record of the ETF's few years ("the best week in
+    our data" for IWM in 2001, while the Russell 2000 index goes back to 1987). The index's rarity, "since" and start
+    replace the ETF's (`series` names the index, which the sentence names), the move stays the ETF's; only when the
+    index moved the same way this week, on the same session. Nothing changes when no index is configured (the sample's indices start with
+    its funds: the same history, no gain)."""
+    p = settings.pair
+    index = {"small": p.small_index, "large": p.large_index}
+    out: list[NewsItem | None] = []
+    for item in items:
+        side = item.key.split("_")[0] if item is not None and item.key in LONG_HISTORY else None
+        ticker = index.get(side) if side else None
+        if item is None or not ticker or ticker not in market or not (item.rarity is None or item.record):
+            out.append(item)
+            continue
+        alt = LONG_HISTORY[item.key](item.key, ticker, market[ticker].total_return, session)
+        if alt is None or alt.rarity is None or alt.value == 0 or (alt.value > 0) != (item.value > 0) or alt.day != item.day \
+                or alt.history_start is None or item.history_start is None \
+                or alt.history_start >= item.history_start:
+            out.append(item)
+            continue
+        newsworthy = alt.newsworthy and abs(item.value) >= FLOOR.get(item.key, 0.0)
+        out.append(NewsItem(**{**item.__dict__, "rarity": alt.rarity, "since": alt.since,
+                               "since_years": alt.since_years, "record": alt.record,
+                               "history_start": alt.history_start, "observations": alt.observations,
+                               "newsworthy": newsworthy, "score": alt.score if newsworthy else 0.0,
+                               "series": ticker}))
+    return out
 
 
 KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vix_jump", "vix_level",

@@ -72,6 +72,9 @@ class NewsItem:
                                       # against earlier weeks' moves (generator/metrics/news/levels.py `_level`)
     streak: bool = False            # a level that extends a run (`STREAK_WEEKS`) on an ordinary week's move: never
                                     # the week's lead
+    series: str = ""                # the long-history index (settings pair.small_index / large_index) the rarity,
+                                    # "since" and `history_start` were measured on, where the subject's own history
+                                    # ran out (`value` stays the subject's move); "" when measured on the subject
 
 
 @dataclass(frozen=True)
