@@ -44,13 +44,15 @@ BIG_GAP_DAY = 0.02
 LINES = {"correction": CORRECTION, "bear": BEAR}
 DRAWDOWN_KEYS = {"large_drawdown", "small_drawdown"}
 HIGH_KEYS = {"large_high", "small_high"}
+# An index's first record close in a year or more (generator/metrics/news/levels.py `_record_close`).
+RECORD_KEYS = {"large_record", "small_record"}
 # Weekly moves whose rarity can be told as a share of earlier weeks (a session's rarity is measured against
 # each week's biggest session, which does not read plainly; a level's share says little).
 SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
               "credit_week", "fx_week", "sector_week"}
 # Levels at their highest or lowest since some date (generator/metrics/news/levels.py `_level`).
 LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level",
-              "curve_level"}
+              "curve_level", "vix_low"}
 # Levels printed in basis points (the yield curve: the 10-year less the bill).
 BP_LEVELS = {"curve_level"}
 YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
@@ -66,7 +68,8 @@ WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_week", "spread_day", "vix_jump",
                  "vix_day", "vix_level", "long_yield_week", "long_yield_level", "small_level", "large_level",
                  "ratio_level", "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread",
-                 "year_spread", "curve_level", "curve_cross"}
+                 "year_spread", "curve_level", "curve_cross", "vix_low", "small_run", "large_run", "small_record",
+                 "large_record"}
 
 
 def headline_fact(m) -> NewsItem | None:
@@ -112,8 +115,11 @@ def leads(item: NewsItem) -> bool:
         return item.record or years >= SINCE_YEARS
     if item.key == "ratio_level":
         return item.record or years >= RATIO_LEAD_YEARS or item.label.startswith("near")
-    if item.key in HIGH_KEYS:
+    if item.key in HIGH_KEYS | RECORD_KEYS:
         return True
+    if item.key in ("vix_low", "small_run", "large_run"):
+        # the VIX's lowest close, a run of weekly gains or losses: when multi-year rare
+        return item.record or years >= MULTI_YEAR
     if item.key == "spread_day":
         return (item.record or years >= SPREAD_DAY_LEAD_YEARS) and abs(item.value) < BIG_GAP_DAY
     if item.key == "vix_day":
@@ -202,7 +208,9 @@ def _subject(r, item: NewsItem) -> str:
             "large_drawdown": r.large, "small_high": r.small, "large_high": r.large,
             "large_level": r.large, "small_2d": r.small, "large_2d": r.large, "small_4w": r.small,
             "large_4w": r.large, "quarter_spread": f"{r.small}-{r.large}",
-            "year_spread": f"{r.small}-{r.large}"}.get(item.key, item.subject)
+            "year_spread": f"{r.small}-{r.large}", "small_run": r.small, "large_run": r.large,
+            "small_record": r.small, "large_record": r.large}.get(item.key,
+                                                                                                 item.subject)
 
 
 def _drawdown_claims(r, item: NewsItem) -> tuple[list[Fact], list[Claim], str]:
@@ -229,6 +237,16 @@ def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) 
     if item.key in DRAWDOWN_KEYS:
         facts, claims, when = _drawdown_claims(r, item)
         return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, label=item.label)
+    if item.key in RECORD_KEYS:
+        # "its first record close since <Month Year>": the last record close was that long ago
+        facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
+                 Fact("since", f"{path}.since", subject, "date")]
+        claims = [at_extreme(is_(f"{path}.label", "record", subject, "record", +1)),
+                  at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)]
+        if item.day == r.m.as_of:
+            claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
+        return r.say(section, key or item.key, subject, facts, claims, words=words, last=item.day == r.m.as_of,
+                     fact=item.key, up=True, when="since")
     if item.key in HIGH_KEYS:
         # "its first 52-week high since <Month Year>": the last one was that long ago
         facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
@@ -263,13 +281,14 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     facts = [Fact("day", f"{path}.day", subject, "date")]
     claims: list[Claim] = []
     unit = ("bp" if item.unit == "bp" or item.key in BP_LEVELS else "yield" if item.key in YIELD_LEVELS
-            else "level" if item.unit == "level" else "pct")
+            else "level" if item.unit == "level" else "count" if item.unit == "weeks" else "pct")
     # a yield's level the brief quotes is told here by its rarity alone: the rates or policy section reads the level
     # again (a figure told at most twice, counting the brief)
     bare = section == "lede" and item.key in BARE_LEVELS and any(i.key == item.key for i in brief_picks(r.m))
     # the standfirst's first line quotes the spread, not each index's week: a rare week is told with its size
     if item.unit != "event" and (item.key != "spread_week" or section != "lede") and not bare:
-        facts.append(Fact("move", f"{path}.value", subject, unit))
+        # (a run's weeks are told as a count, whichever way it ran)
+        facts.append(Fact("move", f"{path}.value", subject, unit, "abs" if unit == "count" else None))
     if item.key in LEVEL_KEYS:
         # "its highest close since": the side is the claim; "closed the week at" only when the week's last session
         # made it (else the words name the session)
@@ -500,9 +519,9 @@ def lead_is_news(r) -> bool:
 SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day", "small_level",
                                "spread_day", "large_drawdown", "small_drawdown", "large_high", "small_high",
                                "large_level", "small_2d", "large_2d", "small_4w", "large_4w", "quarter_spread",
-                               "year_spread"),
+                               "year_spread", "small_run", "large_run", "small_record", "large_record"),
                 "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross"), "policy": ("short_yield_week", "short_yield_level"),
-                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "fx_week", "fx_level"),
+                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level"),
                 "sectors": ("sector_week",),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}
 # Told elsewhere in their sections (the stance line, the long view's cross) or as the week's returns.

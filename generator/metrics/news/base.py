@@ -33,7 +33,7 @@ MIN_OBSERVATIONS = 52
 # Facts the column reads in its own sections rather than leads with (the yen, credit, bills and the VIX's
 # level are risks and backdrop): their score is lowered by this much, so that a 30 bp move in the 10-year or a
 # 3% session outranks an equally rare move in USD/JPY.
-SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_level": 0.05,
+SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_level": 0.05, "vix_low": 0.05,
              "long_yield_level": 0.05, "small_level": 0.05, "large_level": 0.05, "short_yield_level": 0.1,
              "fx_level": 0.1, "sector_week": 0.05}
 # "since" adds to the score a point per century of years, up to this much.
@@ -52,8 +52,8 @@ EVENT_SCORE = {"stance_change": 0.9, "trend_cross": 0.85,
 class NewsItem:
     key: str                    # see KEYS
     subject: str                # the ticker (or "IWM-SPY", "stance", "IWM/SPY") the fact is about
-    value: float                # the move: a return or change (decimal), a VIX level, or 1.0 for an event
-    unit: str                   # pct | bp | level | event
+    value: float                # the move: a return or change (decimal), a VIX level, a run's weeks, or 1.0 for an event
+    unit: str                   # pct | bp | level | weeks | event
     day: date                   # the session (for a session's move, that session; else the week's last)
     rarity: float | None        # share of earlier observations smaller in size
     since: date | None          # the last earlier observation at least as extreme in the same direction

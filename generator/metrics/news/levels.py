@@ -113,7 +113,8 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *, 
 # Levels that trend (yields, prices, the pair's ratio, the curve): their "highest since" is news only when the week's
 # move to it is unusual (LEVEL_MOVE: rarer that way than this share of earlier weeks' moves) or it reaches back
 # LEVEL_LONG_YEARS or more. Bills in a hiking cycle close at "their highest since" week after week on 5 bp moves.
-TREND_LEVELS = {"long_yield_level", "short_yield_level", "small_level", "large_level", "ratio_level", "curve_level"}
+TREND_LEVELS = {"long_yield_level", "short_yield_level", "small_level", "large_level", "ratio_level", "curve_level",
+                "vix_low"}
 LEVEL_MOVE = 0.9
 LEVEL_LONG_YEARS = 5.0
 # A level that already closed at a year-or-more extreme that way in the STREAK_WEEKS before this week, and moved an
@@ -209,6 +210,32 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     return out
 
 
+def _record_close(key: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The index's first record close (above every earlier close in the data) since its last one SINCE_YEARS or more
+    before: "the S&P 500's first record close since January 2022". `day` is the week's first record session, `value`
+    its close, `since` the last record close before this week (`ref_value` its level). A record after a run of
+    "highest since" closes is still the first record (the level's line calls those a run); records week after week
+    are not news."""
+    prices = prices.loc[:session].dropna()
+    start = pd.Timestamp(week_start(session.date()))
+    cut = int(prices.index.searchsorted(start))
+    if cut < MIN_OBSERVATIONS * 5 or cut >= len(prices):
+        return None
+    before, week = prices.iloc[:cut], prices.iloc[cut:]
+    peak = float(before.max())
+    above = week[week > peak]
+    if above.empty:
+        return None
+    previous = before[before >= peak].index[-1]
+    day = above.index[0]
+    years = (day - previous).days / 365.25
+    news = years >= SINCE_YEARS
+    return NewsItem(key, ticker, float(above.iloc[0]), "level", day.date(), None, previous.date(), years, False,
+                    prices.index[0].date(), cut, False, bool(news),
+                    EVENT_SCORE["high"] + min(years / 100, SINCE_BONUS) if news else 0.0, "record", peak,
+                    previous.date())
+
+
 MIN_PERIODS = {"quarter_spread": 20, "year_spread": 10}
 # ... and is news when it is the widest that way in this many years (or in the data).
 PERIOD_SINCE_YEARS = {"quarter_spread": 3.0, "year_spread": 5.0}
@@ -288,6 +315,17 @@ def _curve(long: str, short: str, market: MarketData, session: pd.Timestamp) -> 
         # level's "most inverted since April 2007" would tell the same close twice
         out[0] = NewsItem(**{**level.__dict__, "newsworthy": False, "score": 0.0})
     return [i for i in out if i is not None]
+
+
+def _vix_low(ticker: str, vix: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The VIX's lowest close of the week when it is its lowest since some date a year or more back (`_level`'s low
+    side, with its trend filter: a calm year's VIX closes at "its lowest since" week after week on small moves, news
+    only on an unusual drop or a low LEVEL_LONG_YEARS or more back): "the VIX at its lowest close since February 2007".
+    The VIX's highs are `vix_level`'s."""
+    item = _level("vix_low", ticker, vix, session)
+    if item is None or item.label != "low":
+        return None
+    return item
 
 
 def _fx_level(ticker: str, quoted: pd.Series, session: pd.Timestamp) -> NewsItem | None:
