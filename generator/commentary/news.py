@@ -69,7 +69,7 @@ RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_w
                  "vix_day", "vix_level", "long_yield_week", "long_yield_level", "small_level", "large_level",
                  "ratio_level", "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread",
                  "year_spread", "curve_level", "curve_cross", "vix_low", "small_run", "large_run", "small_record",
-                 "large_record"}
+                 "large_record", "long_yield_round"}
 
 
 def headline_fact(m) -> NewsItem | None:
@@ -116,6 +116,8 @@ def leads(item: NewsItem) -> bool:
     if item.key == "ratio_level":
         return item.record or years >= RATIO_LEAD_YEARS or item.label.startswith("near")
     if item.key in HIGH_KEYS | RECORD_KEYS:
+        return True
+    if item.key == "long_yield_round":
         return True
     if item.key in ("vix_low", "small_run", "large_run"):
         # the VIX's lowest close, a run of weekly gains or losses: when multi-year rare
@@ -247,6 +249,22 @@ def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) 
             claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
         return r.say(section, key or item.key, subject, facts, claims, words=words, last=item.day == r.m.as_of,
                      fact=item.key, up=True, when="since")
+    if item.key == "long_yield_round":
+        # "below 2% for the first time since <Month Year>": the week-end close beyond a whole point, the last close
+        # beyond it that long ago
+        below = item.label == "below"
+        facts = [Fact("move", f"{path}.value", subject, "yield"), Fact("line", f"{path}.ref_value", subject, "yield")]
+        claims = [Claim(f"{path}.value", "<" if below else ">", None, subject, item.key, -1 if below else +1,
+                        f"{path}.ref_value")]
+        when = "since" if item.since is not None else "record"
+        if when == "since":
+            facts.append(Fact("since", f"{path}.since", subject, "date"))
+            claims.append(at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)))
+        else:
+            facts.append(Fact("start", f"{path}.history_start", subject, "date"))
+            claims.append(at_extreme(is_(f"{path}.record", True, subject, "rarity")))
+        return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, up=not below,
+                     fact=item.key, last=True)
     if item.key in HIGH_KEYS:
         # "its first 52-week high since <Month Year>": the last one was that long ago
         facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
@@ -339,10 +357,57 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              # the sector's symbol: the words name it from generator/names.py ("industrials (XLI)")
              "sector": item.subject if item.key == "sector_week" else "",
              "inverted": item.key in BP_LEVELS | {"curve_cross"} and item.value < 0}
-    return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
+    other = other_side(r, item) if section == "headline" else None
+    if other is not None:
+        subjects.append(_subject(r, r.m.news.items[OTHER_SIDE[item.key]]))
+        claims.append(other[1])
+    net = net_turn(r, item) if section == "headline" else None
+    if net is not None:
+        claims.append(net[1])
+    return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when, other=other and other[0],
+                 net=net and net[0],
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
                  last=item.day == r.m.as_of, fact=item.key, bare=bare, series=item.series if when != "plain" else "",
                  **names)
+
+
+# One side's week or four weeks, and the other side's same measure: a headline naming one side's best (or worst) says
+# so when the other did better still (or worse): "large caps' best four weeks since 2009" while small caps did better
+# misleads (reader RA, 2005).
+OTHER_SIDE = {"small_week": "large_week", "large_week": "small_week", "small_4w": "large_4w", "large_4w": "small_4w"}
+
+
+def other_side(r, item: NewsItem) -> tuple[str, Claim] | None:
+    """("better" or "worse", its claim) when the other side's same measure went further the same way this week."""
+    twin = r.m.news.items.get(OTHER_SIDE.get(item.key, "")) if r.m.news is not None else None
+    if twin is None or (twin.value > 0) != (item.value > 0) or abs(twin.value) <= abs(item.value):
+        return None
+    up = item.value > 0
+    claim = Claim(f"news.items.{twin.key}.value", ">" if up else "<", None, _subject(r, twin), twin.key,
+                  +1 if up else -1, f"news.items.{item.key}.value")
+    return ("better" if up else "worse"), claim
+
+
+# A session's (or two sessions') extreme in a headline, and the same gauge's week: a Monday VIX spike in a week the
+# VIX fell is told with its week (reader RA, 2002).
+SESSION_KEYS = {"small_day", "large_day", "small_2d", "large_2d", "vix_day", "vix_jump", "vix_level"}
+
+
+def net_turn(r, item: NewsItem) -> tuple[str, Claim] | None:
+    """("rose" or "fell", its claim) when the gauge whose session a headline names ended the week the other way."""
+    if item.key not in SESSION_KEYS or (item.key in ("vix_jump", "vix_level") and item.day == r.m.as_of):
+        return None
+    if item.key.startswith("vix"):
+        vix = r.t.volatility or "^VIX"
+        path, level = f"levels.{vix}.changes.1w", r.m.levels.get(vix)
+        week = level.changes.get("1w") if level is not None else None
+    else:
+        ticker = _subject(r, item)
+        path, week = f"returns.{ticker}.1w", r.m.returns.get(ticker, {}).get("1w")
+    if week is None or week == 0 or (week > 0) == (item.value > 0):
+        return None
+    return ("rose" if week > 0 else "fell"), Claim(path, ">" if week > 0 else "<", 0.0, item.subject, "week",
+                                                    +1 if week > 0 else -1)
 
 
 # The 10-year's level: the standfirst tells it without its figure when the brief quotes it (`news_line`).
@@ -520,7 +585,8 @@ SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small
                                "spread_day", "large_drawdown", "small_drawdown", "large_high", "small_high",
                                "large_level", "small_2d", "large_2d", "small_4w", "large_4w", "quarter_spread",
                                "year_spread", "small_run", "large_run", "small_record", "large_record"),
-                "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross"), "policy": ("short_yield_week", "short_yield_level"),
+                "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross",
+                          "long_yield_round"), "policy": ("short_yield_week", "short_yield_level"),
                 "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level"),
                 "sectors": ("sector_week",),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}

@@ -38,7 +38,7 @@ from generator.metrics.news.levels import (ABSOLUTE_LEVELS, BEAR, CORRECTION, CR
                                            LEVEL_LONG_YEARS, LEVEL_MOVE, LEVEL_SCORE, MIN_PERIODS, NEAR_EXTREME,
                                            PERIOD_SINCE_YEARS, RECORD_LEVEL, RECORD_LEVELS, STREAK_PENALTY,
                                            STREAK_WEEKS, TREND_LEVELS, YEAR, _curve, _from_high, _fx_level, _level,
-                                           _period_spread, _record_close, _vix_low)
+                                           _period_spread, _record_close, _round_cross, _vix_low)
 from generator.metrics.news.moves import (CONTAINS, FOUR_WEEKS, _events, _four_week, _fx_week, _multi_day_news,
                                           _ratio_week, _run, _sector_week, _session_move, _spread_session,
                                           _spread_week, _two_day, _vix, _vix_day, _week_move)
@@ -64,6 +64,7 @@ def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, met
                                 absolute=True, must_tell=lambda v: abs(v) >= YIELD_MOVE - 1e-12))
     if t.long_yield and t.long_yield in market:
         items.append(_level("long_yield_level", t.long_yield, market[t.long_yield].quoted * 0.01, session))
+        items.append(_round_cross("long_yield_round", t.long_yield, market[t.long_yield].quoted * 0.01, session))
     items.append(_level("small_level", small, market[small].quoted, session))
     items.append(_level("large_level", large, market[large].quoted, session))
     if t.volatility and t.volatility in market:
@@ -169,7 +170,8 @@ KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vi
         "ratio_level", "stance_change", "trend_cross", "spread_day", "large_drawdown", "small_drawdown",
         "large_high", "small_high", "large_level", "vix_day", "short_yield_level", "fx_level", "sector_week",
         "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread", "year_spread", "curve_level",
-        "curve_cross", "vix_low", "small_run", "large_run", "small_record", "large_record")
+        "curve_cross", "vix_low", "small_run", "large_run", "small_record", "large_record",
+        "long_yield_round")
 
 
 __all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BEAR", "BIG_SESSION", "CONTAINS", "CORRECTION", "CROSS_HOLD_WEEKS",

@@ -90,7 +90,15 @@ class News:
         """The fact the headline and the brief's first line carry: the rarest (`rarest`), else, in a week with no
         multi-year rarity, the rarest fact last matched SINCE_YEARS or more before (a year is rare enough to lead:
         "the worst week since March 2009")."""
-        return self.rarest() or self.rarest(SINCE_YEARS)
+        found = self.rarest() or self.rarest(SINCE_YEARS)
+        if found is not None and found.key in BACKDROP:
+            # a primary gauge at its extreme in our data (the 10-year's lowest close, 2011-09-23 and 2012-06-01) leads
+            # over the backdrop's multi-year rarity (the curve's flattest since 2008: the curve, with bills near zero,
+            # is the 10-year)
+            record = next((self.items[k] for k in self.ranked if k in RECORD_OVER_BACKDROP and self.items[k].record
+                           and self.items[k].newsworthy and not self.items[k].streak), None)
+            return record or found
+        return found
 
     def rarest(self, years: float | None = None) -> NewsItem | None:
         """The week's rarest fact by the years since it was last matched (see `years_rare`), when that reaches
@@ -117,6 +125,8 @@ NOT_RARE_BY_YEARS = {"stance_change", "trend_cross"}
 BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_week", "short_yield_level",
             # the curve's level moves with the 10-year's week, which tells the same move first (2022-11-11)
             "curve_level"}
+# Levels whose close at the extreme of our data leads over any backdrop fact (`News.lead`).
+RECORD_OVER_BACKDROP = {"long_yield_level", "ratio_level", "vix_level"}
 # Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
 # is not a jump).
 UP_ONLY = {"vix_jump", "vix_day"}

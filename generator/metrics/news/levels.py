@@ -328,6 +328,38 @@ def _vix_low(ticker: str, vix: pd.Series, session: pd.Timestamp) -> NewsItem | N
     return item
 
 
+# A yield's round numbers: whole percentage points (decimal), the lines reporters count ("below 2% for the first time
+# since 2012").
+ROUND_STEP = 0.01
+
+
+def _round_cross(key: str, ticker: str, yields: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The yield's week-end close crossed a whole percentage point this week (from last week's close): `label` "below"
+    or "above", `ref_value` the line (decimal), `value` the week's last close; `since` the last earlier session that
+    closed beyond the line that way. News when that was SINCE_YEARS or more before (or never, in our data)."""
+    ends = weekly_last(yields.loc[:session].dropna())
+    start = pd.Timestamp(week_start(session.date()))
+    if len(ends) < MIN_OBSERVATIONS or ends.index[-1] < start:
+        return None
+    before, now = float(ends.iloc[-2]), float(ends.iloc[-1])
+    lines = np.arange(np.ceil(min(before, now) / ROUND_STEP), np.floor(max(before, now) / ROUND_STEP) + 1) * ROUND_STEP
+    # the line crossed, not merely touched: strictly beyond it now, at it or on the other side last week
+    lines = [float(x) for x in lines if (now < x <= before) or (before <= x < now)]
+    if not lines:
+        return None
+    down = now < before
+    line = float(min(lines) if down else max(lines))
+    earlier = yields.loc[:start - pd.Timedelta(days=1)].dropna()
+    hits = earlier[earlier < line] if down else earlier[earlier > line]
+    since = hits.index[-1] if len(hits) else None
+    years = (session - since).days / 365.25 if since is not None else None
+    news = since is None or years >= SINCE_YEARS
+    return NewsItem(key, ticker, now, "level", ends.index[-1].date(), None, since.date() if since is not None else None,
+                    years, since is None, earlier.index[0].date() if len(earlier) else None, len(earlier), False,
+                    bool(news), (EVENT_SCORE["high"] + min((years if years is not None else 50.0) / 100, SINCE_BONUS))
+                    if news else 0.0, "below" if down else "above", line)
+
+
 def _fx_level(ticker: str, quoted: pd.Series, session: pd.Timestamp) -> NewsItem | None:
     """USD/JPY's highest or lowest close since some date, kept for metrics.json but never news: our data's yen "close"
     is in some years the day's opening quote (PROVENANCE.md), and a day's high can pass the "record close" we hold
