@@ -244,6 +244,40 @@ def test_issue26_rare_levels_and_sessions_reach_the_top_of_the_issue(real_weeks,
         and told["spread_day"] >= 20, told
 
 
+def test_the_top_ranked_rare_fact_is_told_at_the_top_of_the_issue(real_weeks):
+    """Issue 26 (readers of session 31, class 1 in all three reports): over every real week, the first fact of the
+    week's ranking last matched two years or more before (history.py `top_fact`: a record close after years, a run of
+    weekly losses, the VIX's lowest close in years, a side's worst week since 1987 on its long-history index...) is
+    told in the headline, the brief or the standfirst, with its "since" (<Month Year>, or "in our data")."""
+    due = [w for w in real_weeks if w.top_fact is not None]
+    assert len(due) > 300  # most weeks of 2001-02, 2008-09, 2020, 2022 and the calm records between
+    missed = []
+    for w in due:
+        top = w.lead + " " + " ".join(t for t, k in zip(w.sentences, w.keys) if k.startswith("brief/"))
+        if w.top_fact[1] not in top:
+            missed.append(f"{w.session} {w.top_fact}: {w.headline}")
+    # the new candidates rank and lead weeks of their own
+    keys = collections.Counter(w.top_fact[0] for w in due)
+    assert {"large_run", "small_run", "vix_low", "large_record", "long_yield_round"} <= set(keys), keys
+    assert not missed, f"{len(missed)} weeks:\n" + "\n".join(missed[:12])
+
+
+def test_the_headline_carries_no_tag_and_no_date_of_its_own_week(real_weeks):
+    """Issue 26 (reader RC, class 3): no housekeeping tag before the headline's fact ("First, the news:", "The week's
+    news:") and no clause dating the issue's own week ("in the four weeks to Friday, Jan 22"); a rare fact's headline
+    runs about 12 words (the fact plus, after a short fact only, a turn toward the call)."""
+    tags = ("first, the news", "the week's news", "news first", "the week's headline", "the week in one line",
+            "the week's standout", "one fact leads the week", "what the week will be remembered for", "under the call")
+    bad = [(w.session, w.headline) for w in real_weeks
+           if any(t in w.headline.lower() for t in tags) or re.search(r"\b(in|by) the (week|four weeks|two sessions|"
+                                                                       r"quarter|year) to \w+day", w.headline)]
+    assert not bad, bad[:10]
+    rare = [w for w in real_weeks if w.keys[0] == "headline/rare"]
+    assert len(rare) > 300
+    long = [(w.session, w.headline) for w in rare if len(w.headline.split()) > 16]
+    assert len(long) <= len(rare) // 50, long[:10]
+
+
 @pytest.mark.parametrize("cls", CLASSES)
 def test_no_real_week_breaks_an_agreement_class(real_weeks, cls):
     """Issue 26: sentences agree with each other and with the week (generator/commentary/agreement.py)."""
