@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
-                                         at_most, is_, sign_of)
+                                         at_most, history_since, is_, sign_of)
+from generator.metrics.news.levels import RECORD_HISTORY_YEARS
 from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
                                     RECORD_LEVELS, SECONDARY, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, years_rare)
 
@@ -244,7 +245,8 @@ def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) 
         facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
                  Fact("since", f"{path}.since", subject, "date")]
         claims = [at_extreme(is_(f"{path}.label", "record", subject, "record", +1)),
-                  at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)]
+                  at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0),
+                  history_since(f"{path}.history_start", r.m.as_of, RECORD_HISTORY_YEARS, subject)]
         if item.day == r.m.as_of:
             claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
         return r.say(section, key or item.key, subject, facts, claims, words=words, last=item.day == r.m.as_of,

@@ -27,6 +27,8 @@ facts the column reads in its own sections rather than leads with.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 
 from generator.data.model import MarketData
@@ -125,7 +127,8 @@ def _record_tells_the_close(items: list[NewsItem]) -> list[NewsItem]:
 
 # The side's moves whose rarity may be measured on its long-history index (settings pair.small_index/large_index),
 # with the function that measures them (the key's first word is the side).
-LONG_HISTORY = {"small_run": _run, "large_run": _run, "small_day": _session_move, "large_day": _session_move,
+LONG_HISTORY: dict[str, Callable[[str, str, pd.Series, pd.Timestamp], NewsItem | None]] = {
+    "small_run": _run, "large_run": _run, "small_day": _session_move, "large_day": _session_move,
                 "small_week": _week_move, "large_week": _week_move, "small_2d": _two_day, "large_2d": _two_day,
                 "small_4w": _four_week, "large_4w": _four_week, "small_level": _level, "large_level": _level}
 

@@ -210,6 +210,10 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     return out
 
 
+# A record close is news only in data at least this long (the column's "record" rule, commentary/rules.py RECORD_YEARS).
+RECORD_HISTORY_YEARS = 10
+
+
 def _record_close(key: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> NewsItem | None:
     """The index's first record close (above every earlier close in the data) since its last one SINCE_YEARS or more
     before: "the S&P 500's first record close since January 2022". `day` is the week's first record session, `value`
@@ -229,7 +233,8 @@ def _record_close(key: str, ticker: str, prices: pd.Series, session: pd.Timestam
     previous = before[before >= peak].index[-1]
     day = above.index[0]
     years = (day - previous).days / 365.25
-    news = years >= SINCE_YEARS
+    # "a record" needs a history long enough to back it (IWM's "first record since July 2000" in 2003 is not one)
+    news = years >= SINCE_YEARS and (day - prices.index[0]).days / 365.25 >= RECORD_HISTORY_YEARS
     return NewsItem(key, ticker, float(above.iloc[0]), "level", day.date(), None, previous.date(), years, False,
                     prices.index[0].date(), cut, False, bool(news),
                     EVENT_SCORE["high"] + min(years / 100, SINCE_BONUS) if news else 0.0, "record", peak,
