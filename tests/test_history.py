@@ -270,7 +270,7 @@ def test_the_top_ranked_rare_fact_is_told_at_the_top_of_the_issue(real_weeks):
 def test_the_headline_carries_no_tag_and_no_date_of_its_own_week(real_weeks):
     """Issue 26 (reader RC, class 3): no housekeeping tag before the headline's fact ("First, the news:", "The week's
     news:") and no clause dating the issue's own week ("in the four weeks to Friday, Jan 22"); a rare fact's headline
-    runs about 12 words (the fact plus, after a short fact only, a turn toward the call)."""
+    runs about 12 words (the fact and a turn toward the call, a short one after a long fact; one in twenty over 16)."""
     tags = ("first, the news", "the week's news", "news first", "the week's headline", "the week in one line",
             "the week's standout", "one fact leads the week", "what the week will be remembered for", "under the call")
     bad = [(w.session, w.headline) for w in real_weeks
@@ -279,7 +279,7 @@ def test_the_headline_carries_no_tag_and_no_date_of_its_own_week(real_weeks):
     assert not bad, bad[:10]
     rare = [w for w in real_weeks if w.keys[0] == "headline/rare"]
     assert len(rare) > 300
-    long = [(w.session, w.headline) for w in rare if len(w.headline.split()) > 15]
+    long = [(w.session, w.headline) for w in rare if len(w.headline.split()) > 16]
     assert len(long) <= len(rare) // 20, long[:10]
 
 
