@@ -49,6 +49,9 @@ class WeekResult:
     # the fact the headline and the brief's first line carry (`News.lead`): its key and its rarity phrase ("<Month
     # Year>" of its "since", or "in our data" for a record)
     lead_fact: tuple[str, str] | None = None
+    # the week's top-ranked newsworthy fact last matched TOP_YEARS or more before (metrics/news/ `News.ranked`), with its
+    # rarity phrase as `lead_fact`'s: tests check the top of the issue tells it
+    top_fact: tuple[str, str] | None = None
     # the week's figures the argument's rules read (MEASURES, and this week's call's 13-week record as "track.*"), so
     # tests over the whole history can check the words against them: (path, value)
     measures: tuple[tuple[str, object], ...] = ()
@@ -94,7 +97,7 @@ def _run(market: MarketData, settings: Settings, sessions: list[pd.Timestamp],
                               sum(len(r.text.split()) for r in w.rendered if r.sentence.kind == "prose"), texts,
                               tuple(f"{r.sentence.section}/{r.sentence.key}" for r in w.rendered),
                               m.events.market_stress, lead=plain(w.headline) + " " + plain(w.standfirst),
-                              must_tell=_must_tell(m), rarest=_rarest(m), lead_fact=_lead_fact(m),
+                              must_tell=_must_tell(m), rarest=_rarest(m), lead_fact=_lead_fact(m), top_fact=_top_fact(m),
                               agreement=tuple((cls, tuple(found)) for cls, found in
                                               audit(m, w.rendered, doc, cut, settings).items()),
                               measures=_measures(m, doc, settings), news=_news(m),
@@ -141,6 +144,25 @@ def _lead_fact(m) -> tuple[str, str] | None:
         return None
     return top.key, (monthyear(top.since) if top.since_years is not None and top.since_years >= SINCE_YEARS
                      else "in our data")
+
+
+# A fact last matched this many years before (or never, in that much data) is told at the top of the issue, with its
+# "since" (tests/test_history.py).
+TOP_YEARS = 2.0
+
+
+def _top_fact(m) -> tuple[str, str] | None:
+    """The first fact in the week's ranking that is newsworthy, not one more close of a run, and last matched TOP_YEARS
+    or more before (`years_rare`), with its rarity phrase: "<Month Year>" of its "since", or "in our data"."""
+    from generator.formats import monthyear
+    from generator.metrics.news import SINCE_YEARS, UP_ONLY, years_rare
+
+    for item in (m.news.items[k] for k in m.news.ranked) if m.news is not None else ():
+        if item.newsworthy and not item.streak and not (item.key in UP_ONLY and item.value <= 0) \
+                and years_rare(item) >= TOP_YEARS:
+            return item.key, (monthyear(item.since) if item.since is not None and (item.since_years or 0.0)
+                              >= SINCE_YEARS else "in our data")
+    return None
 
 
 def _must_tell(m) -> tuple[tuple[str, str | None, str], ...]:

@@ -329,7 +329,8 @@ TOPICS = {"large_drawdown": "drawdown", "small_drawdown": "drawdown", "large_hig
           "small_day": "market", "large_day": "market", "spread_week": "gap", "spread_day": "gap",
           "small_2d": "market", "large_2d": "market", "small_4w": "market", "large_4w": "market",
           "long_yield_4w": "yields", "quarter_spread": "period", "year_spread": "period", "curve_level": "curve",
-          "curve_cross": "curve"}
+          "curve_cross": "curve", "small_run": "market", "large_run": "market", "small_record": "index_level",
+          "large_record": "index_level", "vix_low": "fear", "long_yield_round": "yields"}
 
 
 def _top_fact_thesis(r, stance: Claim) -> Sentence | None:
@@ -352,7 +353,7 @@ def _top_fact_thesis(r, stance: Claim) -> Sentence | None:
         claims.append(is_(f"{path}.label", way, top.subject, "from high"))
     elif top.unit == "level":
         # a level's extreme: "high" or "low"; the VIX's level is only ranked as a high ("highest since"), label ""
-        low = top.label in ("low", "near_low")
+        low = top.label in ("low", "near_low", "below")
         way = "down" if low else "up"
         claims.append(is_(f"{path}.label", top.label, top.subject, top.key, -1 if low else 1))
     else:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
-                                         at_most, is_, sign_of)
+                                         at_most, history_since, is_, sign_of)
+from generator.metrics.news.levels import RECORD_HISTORY_YEARS
 from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
                                     RECORD_LEVELS, SECONDARY, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, years_rare)
 
@@ -44,13 +45,15 @@ BIG_GAP_DAY = 0.02
 LINES = {"correction": CORRECTION, "bear": BEAR}
 DRAWDOWN_KEYS = {"large_drawdown", "small_drawdown"}
 HIGH_KEYS = {"large_high", "small_high"}
+# An index's first record close in a year or more (generator/metrics/news/levels.py `_record_close`).
+RECORD_KEYS = {"large_record", "small_record"}
 # Weekly moves whose rarity can be told as a share of earlier weeks (a session's rarity is measured against
 # each week's biggest session, which does not read plainly; a level's share says little).
 SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
               "credit_week", "fx_week", "sector_week"}
 # Levels at their highest or lowest since some date (generator/metrics/news/levels.py `_level`).
 LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level",
-              "curve_level"}
+              "curve_level", "vix_low"}
 # Levels printed in basis points (the yield curve: the 10-year less the bill).
 BP_LEVELS = {"curve_level"}
 YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
@@ -66,7 +69,8 @@ WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_week", "spread_day", "vix_jump",
                  "vix_day", "vix_level", "long_yield_week", "long_yield_level", "small_level", "large_level",
                  "ratio_level", "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread",
-                 "year_spread", "curve_level", "curve_cross"}
+                 "year_spread", "curve_level", "curve_cross", "vix_low", "small_run", "large_run", "small_record",
+                 "large_record", "long_yield_round"}
 
 
 def headline_fact(m) -> NewsItem | None:
@@ -112,8 +116,13 @@ def leads(item: NewsItem) -> bool:
         return item.record or years >= SINCE_YEARS
     if item.key == "ratio_level":
         return item.record or years >= RATIO_LEAD_YEARS or item.label.startswith("near")
-    if item.key in HIGH_KEYS:
+    if item.key in HIGH_KEYS | RECORD_KEYS:
         return True
+    if item.key == "long_yield_round":
+        return True
+    if item.key in ("vix_low", "small_run", "large_run"):
+        # the VIX's lowest close, a run of weekly gains or losses: when multi-year rare
+        return item.record or years >= MULTI_YEAR
     if item.key == "spread_day":
         return (item.record or years >= SPREAD_DAY_LEAD_YEARS) and abs(item.value) < BIG_GAP_DAY
     if item.key == "vix_day":
@@ -202,7 +211,9 @@ def _subject(r, item: NewsItem) -> str:
             "large_drawdown": r.large, "small_high": r.small, "large_high": r.large,
             "large_level": r.large, "small_2d": r.small, "large_2d": r.large, "small_4w": r.small,
             "large_4w": r.large, "quarter_spread": f"{r.small}-{r.large}",
-            "year_spread": f"{r.small}-{r.large}"}.get(item.key, item.subject)
+            "year_spread": f"{r.small}-{r.large}", "small_run": r.small, "large_run": r.large,
+            "small_record": r.small, "large_record": r.large}.get(item.key,
+                                                                                                 item.subject)
 
 
 def _drawdown_claims(r, item: NewsItem) -> tuple[list[Fact], list[Claim], str]:
@@ -229,6 +240,33 @@ def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) 
     if item.key in DRAWDOWN_KEYS:
         facts, claims, when = _drawdown_claims(r, item)
         return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, label=item.label)
+    if item.key in RECORD_KEYS:
+        # "its first record close since <Month Year>": the last record close was that long ago
+        facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
+                 Fact("since", f"{path}.since", subject, "date")]
+        claims = [at_extreme(is_(f"{path}.label", "record", subject, "record", +1)),
+                  at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0),
+                  history_since(f"{path}.history_start", r.m.as_of, RECORD_HISTORY_YEARS, subject)]
+        if item.day == r.m.as_of:
+            claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
+        return r.say(section, key or item.key, subject, facts, claims, words=words, last=item.day == r.m.as_of,
+                     fact=item.key, up=True, when="since")
+    if item.key == "long_yield_round":
+        # "below 2% for the first time since <Month Year>": the week-end close beyond a whole point, the last close
+        # beyond it that long ago
+        below = item.label == "below"
+        facts = [Fact("move", f"{path}.value", subject, "yield"), Fact("line", f"{path}.ref_value", subject, "yield")]
+        claims = [Claim(f"{path}.value", "<" if below else ">", None, subject, item.key, -1 if below else +1,
+                        f"{path}.ref_value")]
+        when = "since" if item.since is not None else "record"
+        if when == "since":
+            facts.append(Fact("since", f"{path}.since", subject, "date"))
+            claims.append(at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)))
+        else:
+            facts.append(Fact("start", f"{path}.history_start", subject, "date"))
+            claims.append(at_extreme(is_(f"{path}.record", True, subject, "rarity")))
+        return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, up=not below,
+                     fact=item.key, last=True)
     if item.key in HIGH_KEYS:
         # "its first 52-week high since <Month Year>": the last one was that long ago
         facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
@@ -263,13 +301,14 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     facts = [Fact("day", f"{path}.day", subject, "date")]
     claims: list[Claim] = []
     unit = ("bp" if item.unit == "bp" or item.key in BP_LEVELS else "yield" if item.key in YIELD_LEVELS
-            else "level" if item.unit == "level" else "pct")
+            else "level" if item.unit == "level" else "count" if item.unit == "weeks" else "pct")
     # a yield's level the brief quotes is told here by its rarity alone: the rates or policy section reads the level
     # again (a figure told at most twice, counting the brief)
     bare = section == "lede" and item.key in BARE_LEVELS and any(i.key == item.key for i in brief_picks(r.m))
     # the standfirst's first line quotes the spread, not each index's week: a rare week is told with its size
     if item.unit != "event" and (item.key != "spread_week" or section != "lede") and not bare:
-        facts.append(Fact("move", f"{path}.value", subject, unit))
+        # (a run's weeks are told as a count, whichever way it ran)
+        facts.append(Fact("move", f"{path}.value", subject, unit, "abs" if unit == "count" else None))
     if item.key in LEVEL_KEYS:
         # "its highest close since": the side is the claim; "closed the week at" only when the week's last session
         # made it (else the words name the session)
@@ -302,6 +341,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
                                                                          "date")]
         claims.append(at_least(f"{path}.rarity", NEWSWORTHY, subject, "rarity", 0))
     subjects = [subject]
+    if item.series and when != "plain":
+        # "since October 1987 for the Russell 2000 index": the rarity is the index's, and the words name it
+        claims.append(is_(f"{path}.series", item.series, subject, "series", 0))
     if item.key == "fx_week":
         # USD/JPY down is the yen up: "the yen strengthened"
         subjects.append("yen")
@@ -317,9 +359,57 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              # the sector's symbol: the words name it from generator/names.py ("industrials (XLI)")
              "sector": item.subject if item.key == "sector_week" else "",
              "inverted": item.key in BP_LEVELS | {"curve_cross"} and item.value < 0}
-    return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when,
+    other = other_side(r, item) if section == "headline" else None
+    if other is not None:
+        subjects.append(_subject(r, r.m.news.items[OTHER_SIDE[item.key]]))
+        claims.append(other[1])
+    net = net_turn(r, item) if section == "headline" else None
+    if net is not None:
+        claims.append(net[1])
+    return r.say(section, key or item.key, subjects, facts, claims, words=words, when=when, other=other and other[0],
+                 net=net and net[0],
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
-                 last=item.day == r.m.as_of, fact=item.key, bare=bare, **names)
+                 last=item.day == r.m.as_of, fact=item.key, bare=bare, series=item.series if when != "plain" else "",
+                 **names)
+
+
+# One side's week or four weeks, and the other side's same measure: a headline naming one side's best (or worst) says
+# so when the other did better still (or worse): "large caps' best four weeks since 2009" while small caps did better
+# misleads (reader RA, 2005).
+OTHER_SIDE = {"small_week": "large_week", "large_week": "small_week", "small_4w": "large_4w", "large_4w": "small_4w"}
+
+
+def other_side(r, item: NewsItem) -> tuple[str, Claim] | None:
+    """("better" or "worse", its claim) when the other side's same measure went further the same way this week."""
+    twin = r.m.news.items.get(OTHER_SIDE.get(item.key, "")) if r.m.news is not None else None
+    if twin is None or (twin.value > 0) != (item.value > 0) or abs(twin.value) <= abs(item.value):
+        return None
+    up = item.value > 0
+    claim = Claim(f"news.items.{twin.key}.value", ">" if up else "<", None, _subject(r, twin), twin.key,
+                  +1 if up else -1, f"news.items.{item.key}.value")
+    return ("better" if up else "worse"), claim
+
+
+# A session's (or two sessions') extreme in a headline, and the same gauge's week: a Monday VIX spike in a week the
+# VIX fell is told with its week (reader RA, 2002).
+SESSION_KEYS = {"small_day", "large_day", "small_2d", "large_2d", "vix_day", "vix_jump", "vix_level"}
+
+
+def net_turn(r, item: NewsItem) -> tuple[str, Claim] | None:
+    """("rose" or "fell", its claim) when the gauge whose session a headline names ended the week the other way."""
+    if item.key not in SESSION_KEYS or (item.key in ("vix_jump", "vix_level") and item.day == r.m.as_of):
+        return None
+    if item.key.startswith("vix"):
+        vix = r.t.volatility or "^VIX"
+        path, level = f"levels.{vix}.changes.1w", r.m.levels.get(vix)
+        week = level.changes.get("1w") if level is not None else None
+    else:
+        ticker = _subject(r, item)
+        path, week = f"returns.{ticker}.1w", r.m.returns.get(ticker, {}).get("1w")
+    if week is None or week == 0 or (week > 0) == (item.value > 0):
+        return None
+    return ("rose" if week > 0 else "fell"), Claim(path, ">" if week > 0 else "<", 0.0, item.subject, "week",
+                                                    +1 if week > 0 else -1)
 
 
 # The 10-year's level: the standfirst tells it without its figure when the brief quotes it (`news_line`).
@@ -419,6 +509,9 @@ def news_lines(r) -> list[Sentence]:
     for s_key, l_key, key in PAIRS:
         s_item, l_item = by_key.get(s_key), by_key.get(l_key)
         # only when one "since" is true of both in the words: the same month (else each line gives its own)
+        if s_item and l_item and s_item.series != l_item.series:
+            # one index's history measured one, the fund's the other: each line names its own
+            continue
         if (s_item and l_item and _when(s_item) == _when(l_item) == "since" and (s_item.value > 0) == (l_item.value > 0)
                 and (key != "both_day" or s_item.day == l_item.day)
                 and (s_item.since.year, s_item.since.month) == (l_item.since.year, l_item.since.month)):
@@ -493,9 +586,10 @@ def lead_is_news(r) -> bool:
 SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small_day", "large_day", "small_level",
                                "spread_day", "large_drawdown", "small_drawdown", "large_high", "small_high",
                                "large_level", "small_2d", "large_2d", "small_4w", "large_4w", "quarter_spread",
-                               "year_spread"),
-                "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross"), "policy": ("short_yield_week", "short_yield_level"),
-                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "fx_week", "fx_level"),
+                               "year_spread", "small_run", "large_run", "small_record", "large_record"),
+                "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross",
+                          "long_yield_round"), "policy": ("short_yield_week", "short_yield_level"),
+                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level"),
                 "sectors": ("sector_week",),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}
 # Told elsewhere in their sections (the stance line, the long view's cross) or as the week's returns.

@@ -50,6 +50,14 @@ class Pair(_Model):
     large: str = Field(pattern=TICKER_PATTERN, description="Large-cap ticker (denominator of the ratio).")
     small_name: str = Field(min_length=1, description="How the text names the small-cap side.")
     large_name: str = Field(min_length=1, description="How the text names the large-cap side.")
+    small_index: str | None = Field(None, pattern=TICKER_PATTERN,
+                                    description="Optional: a long-history index of the small-cap side (e.g. ^RUT, from "
+                                                "1987). Used only for the rarity of the side's moves (\"its worst week "
+                                                "since 1987\") where the small-cap ticker's own history runs out; the "
+                                                "sentence then names the index.")
+    large_index: str | None = Field(None, pattern=TICKER_PATTERN,
+                                    description="Optional: a long-history index of the large-cap side (e.g. ^GSPC, from "
+                                                "1927), used like small_index.")
 
     @model_validator(mode="after")
     def _distinct(self) -> "Pair":
@@ -460,7 +468,8 @@ class Settings(_Model):
 
     def all_tickers(self) -> list[str]:
         """The pair and every optional ticker (not the breadth universe's members: see `member_tickers`)."""
-        return list(dict.fromkeys([self.pair.small, self.pair.large, *self.tickers.optional()]))
+        indices = [t for t in (self.pair.small_index, self.pair.large_index) if t]
+        return list(dict.fromkeys([self.pair.small, self.pair.large, *self.tickers.optional(), *indices]))
 
     def optional_tickers(self) -> list[str]:
         return [t for t in self.all_tickers() if t not in (self.pair.small, self.pair.large)]

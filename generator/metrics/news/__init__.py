@@ -27,6 +27,8 @@ facts the column reads in its own sections rather than leads with.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 
 from generator.data.model import MarketData
@@ -38,10 +40,10 @@ from generator.metrics.news.levels import (ABSOLUTE_LEVELS, BEAR, CORRECTION, CR
                                            LEVEL_LONG_YEARS, LEVEL_MOVE, LEVEL_SCORE, MIN_PERIODS, NEAR_EXTREME,
                                            PERIOD_SINCE_YEARS, RECORD_LEVEL, RECORD_LEVELS, STREAK_PENALTY,
                                            STREAK_WEEKS, TREND_LEVELS, YEAR, _curve, _from_high, _fx_level, _level,
-                                           _period_spread)
+                                           _period_spread, _record_close, _round_cross, _vix_low)
 from generator.metrics.news.moves import (CONTAINS, FOUR_WEEKS, _events, _four_week, _fx_week, _multi_day_news,
-                                          _ratio_week, _sector_week, _session_move, _spread_session, _spread_week,
-                                          _two_day, _vix, _vix_day, _week_move)
+                                          _ratio_week, _run, _sector_week, _session_move, _spread_session,
+                                          _spread_week, _two_day, _vix, _vix_day, _week_move)
 from generator.settings import Settings
 
 
@@ -64,10 +66,14 @@ def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, met
                                 absolute=True, must_tell=lambda v: abs(v) >= YIELD_MOVE - 1e-12))
     if t.long_yield and t.long_yield in market:
         items.append(_level("long_yield_level", t.long_yield, market[t.long_yield].quoted * 0.01, session))
+        items.append(_round_cross("long_yield_round", t.long_yield, market[t.long_yield].quoted * 0.01, session))
     items.append(_level("small_level", small, market[small].quoted, session))
     items.append(_level("large_level", large, market[large].quoted, session))
     if t.volatility and t.volatility in market:
         items.append(_vix_day(t.volatility, market[t.volatility].quoted, session))
+        items.append(_vix_low(t.volatility, market[t.volatility].quoted, session))
+    # runs of weekly gains or losses ("a sixth straight weekly loss")
+    items += [_run("small_run", small, s_tr, session), _run("large_run", large, l_tr, session)]
     if t.short_yield and t.short_yield in market:
         items.append(_level("short_yield_level", t.short_yield, market[t.short_yield].quoted * 0.01, session))
     if t.fx and t.fx in market:
@@ -76,6 +82,8 @@ def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, met
         items.append(_sector_week(list(t.sectors), market, large, session))
     items.append(_level("ratio_level", f"{small}/{large}", metrics.series.ratio, session, near=NEAR_EXTREME))
     items.append(_spread_session("spread_day", f"{small}-{large}", s_tr, l_tr, session))
+    items += [_record_close("large_record", large, market[large].quoted, session),
+              _record_close("small_record", small, market[small].quoted, session)]
     items += _from_high("large", large, market[large].quoted, session)
     items += _from_high("small", small, market[small].quoted, session)
     if t.short_yield and t.short_yield in market:
@@ -97,13 +105,67 @@ def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, met
                                 absolute=True))
         if t.short_yield and t.short_yield in market:
             items += _curve(t.long_yield, t.short_yield, market, session)
+    items = _on_long_history(items, market, settings, session)
     found = _multi_day_news([i for i in items if i is not None])
     # small caps' best or worst week in a year or more must be told
     found = [NewsItem(**{**i.__dict__, "must_tell": True})
              if i.key == "small_week" and (i.record or (i.since_years or 0) >= SINCE_YEARS) and i.rarity is not None
              else i for i in found]
+    found = _record_tells_the_close(found)
     ranked = tuple(i.key for i in sorted(found, key=lambda i: (-i.score, i.key)))
     return News({i.key: i for i in found}, ranked)
+
+
+def _record_tells_the_close(items: list[NewsItem]) -> list[NewsItem]:
+    """A side's first record close in a year or more is the news of that close: its "highest close since" (the level)
+    and its first 52-week high in months, on the same session, are not told again."""
+    records = {i.key.split("_")[0]: i.day for i in items if i.key.endswith("_record") and i.newsworthy}
+    return [NewsItem(**{**i.__dict__, "newsworthy": False, "score": 0.0})
+            if i.key.split("_")[0] in ("small", "large") and i.key.endswith(("_level", "_high"))
+            and records.get(i.key.split("_")[0]) == i.day else i for i in items]
+
+
+# The side's moves whose rarity may be measured on its long-history index (settings pair.small_index/large_index),
+# with the function that measures them (the key's first word is the side).
+LONG_HISTORY: dict[str, Callable[[str, str, pd.Series, pd.Timestamp], NewsItem | None]] = {
+    "small_run": _run, "large_run": _run, "small_day": _session_move, "large_day": _session_move,
+                "small_week": _week_move, "large_week": _week_move, "small_2d": _two_day, "large_2d": _two_day,
+                "small_4w": _four_week, "large_4w": _four_week, "small_level": _level, "large_level": _level}
+
+
+def _on_long_history(items: list[NewsItem | None], market: MarketData, settings: Settings,
+                     session: pd.Timestamp) -> list[NewsItem | None]:
+    """Each side's move measured again on its long-history index, when one is configured and in the data, and the
+    side's own history runs out: too short to rank (no `rarity`) or a record of the ETF's few years ("the best week in
+    our data" for IWM in 2001, while the Russell 2000 index goes back to 1987). The index's rarity, "since" and start
+    replace the ETF's (`series` names the index, which the sentence names), the move stays the ETF's; only when the
+    index moved the same way this week, on the same session. Nothing changes when no index is configured, or when its
+    data start no earlier than the fund's (the sample's indices start with its funds)."""
+    p = settings.pair
+    index = {"small": p.small_index, "large": p.large_index}
+    out: list[NewsItem | None] = []
+    for item in items:
+        side = item.key.split("_")[0] if item is not None and item.key in LONG_HISTORY else None
+        ticker = index.get(side) if side else None
+        if item is None or not ticker or ticker not in market or not (item.rarity is None or item.record):
+            out.append(item)
+            continue
+        alt = LONG_HISTORY[item.key](item.key, ticker, market[ticker].total_return, session)
+        # (a run must be as long on the index: its "since" is for that length)
+        if alt is None or alt.rarity is None or alt.value == 0 or (alt.value > 0) != (item.value > 0) \
+                or alt.day != item.day or (item.unit == "weeks" and alt.value != item.value) or alt.label != item.label \
+                or alt.history_start is None or item.history_start is None \
+                or alt.history_start >= item.history_start:
+            out.append(item)
+            continue
+        newsworthy = alt.newsworthy and abs(item.value) >= FLOOR.get(item.key, 0.0)
+        out.append(NewsItem(**{**item.__dict__, "rarity": alt.rarity, "since": alt.since,
+                               "since_years": alt.since_years, "record": alt.record,
+                               "history_start": alt.history_start, "observations": alt.observations,
+                               "newsworthy": newsworthy, "score": alt.score if newsworthy else 0.0,
+                               "ref_value": alt.ref_value, "ref_day": alt.ref_day, "move_rarity": alt.move_rarity,
+                               "streak": alt.streak, "series": ticker}))
+    return out
 
 
 KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vix_jump", "vix_level",
@@ -111,7 +173,8 @@ KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vi
         "ratio_level", "stance_change", "trend_cross", "spread_day", "large_drawdown", "small_drawdown",
         "large_high", "small_high", "large_level", "vix_day", "short_yield_level", "fx_level", "sector_week",
         "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread", "year_spread", "curve_level",
-        "curve_cross")
+        "curve_cross", "vix_low", "small_run", "large_run", "small_record", "large_record",
+        "long_yield_round")
 
 
 __all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BEAR", "BIG_SESSION", "CONTAINS", "CORRECTION", "CROSS_HOLD_WEEKS",

@@ -33,7 +33,7 @@ MIN_OBSERVATIONS = 52
 # Facts the column reads in its own sections rather than leads with (the yen, credit, bills and the VIX's
 # level are risks and backdrop): their score is lowered by this much, so that a 30 bp move in the 10-year or a
 # 3% session outranks an equally rare move in USD/JPY.
-SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_level": 0.05,
+SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_level": 0.05, "vix_low": 0.05,
              "long_yield_level": 0.05, "small_level": 0.05, "large_level": 0.05, "short_yield_level": 0.1,
              "fx_level": 0.1, "sector_week": 0.05}
 # "since" adds to the score a point per century of years, up to this much.
@@ -52,8 +52,8 @@ EVENT_SCORE = {"stance_change": 0.9, "trend_cross": 0.85,
 class NewsItem:
     key: str                    # see KEYS
     subject: str                # the ticker (or "IWM-SPY", "stance", "IWM/SPY") the fact is about
-    value: float                # the move: a return or change (decimal), a VIX level, or 1.0 for an event
-    unit: str                   # pct | bp | level | event
+    value: float                # the move: a return or change (decimal), a VIX level, a run's weeks, or 1.0 for an event
+    unit: str                   # pct | bp | level | weeks | event
     day: date                   # the session (for a session's move, that session; else the week's last)
     rarity: float | None        # share of earlier observations smaller in size
     since: date | None          # the last earlier observation at least as extreme in the same direction
@@ -72,6 +72,9 @@ class NewsItem:
                                       # against earlier weeks' moves (generator/metrics/news/levels.py `_level`)
     streak: bool = False            # a level that extends a run (`STREAK_WEEKS`) on an ordinary week's move: never
                                     # the week's lead
+    series: str = ""                # the long-history index (settings pair.small_index / large_index) the rarity,
+                                    # "since" and `history_start` were measured on, where the subject's own history
+                                    # ran out (`value` stays the subject's move); "" when measured on the subject
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,15 @@ class News:
         """The fact the headline and the brief's first line carry: the rarest (`rarest`), else, in a week with no
         multi-year rarity, the rarest fact last matched SINCE_YEARS or more before (a year is rare enough to lead:
         "the worst week since March 2009")."""
-        return self.rarest() or self.rarest(SINCE_YEARS)
+        found = self.rarest() or self.rarest(SINCE_YEARS)
+        if found is not None and found.key in BACKDROP:
+            # a primary gauge at its extreme in our data (the 10-year's lowest close, 2011-09-23 and 2012-06-01) leads
+            # over the backdrop's multi-year rarity (the curve's flattest since 2008: the curve, with bills near zero,
+            # is the 10-year)
+            record = next((self.items[k] for k in self.ranked if k in RECORD_OVER_BACKDROP and self.items[k].record
+                           and self.items[k].newsworthy and not self.items[k].streak), None)
+            return record or found
+        return found
 
     def rarest(self, years: float | None = None) -> NewsItem | None:
         """The week's rarest fact by the years since it was last matched (see `years_rare`), when that reaches
@@ -97,7 +108,9 @@ class News:
         found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= floor
                  and not (i.key in UP_ONLY and i.value <= 0) and not i.streak]
         order = {k: n for n, k in enumerate(self.ranked)}
-        return max(found, key=lambda i: (i.key not in BACKDROP, lead_years(i), i.score,
+        # (between facts capped alike, the one last matched longer ago: the S&P 500's worst week since 1933 on its
+        # long-history index before small caps' best day against large caps in eight years of data, 2008-10-10)
+        return max(found, key=lambda i: (i.key not in BACKDROP, lead_years(i), years_rare(i), i.score,
                                          -order[i.key])) if found else None
 
 
@@ -112,6 +125,8 @@ NOT_RARE_BY_YEARS = {"stance_change", "trend_cross"}
 BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_week", "short_yield_level",
             # the curve's level moves with the 10-year's week, which tells the same move first (2022-11-11)
             "curve_level"}
+# Levels whose close at the extreme of our data leads over any backdrop fact (`News.lead`).
+RECORD_OVER_BACKDROP = {"long_yield_level", "ratio_level", "vix_level"}
 # Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
 # is not a jump).
 UP_ONLY = {"vix_jump", "vix_day"}

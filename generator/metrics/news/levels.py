@@ -113,7 +113,8 @@ def _level(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *, 
 # Levels that trend (yields, prices, the pair's ratio, the curve): their "highest since" is news only when the week's
 # move to it is unusual (LEVEL_MOVE: rarer that way than this share of earlier weeks' moves) or it reaches back
 # LEVEL_LONG_YEARS or more. Bills in a hiking cycle close at "their highest since" week after week on 5 bp moves.
-TREND_LEVELS = {"long_yield_level", "short_yield_level", "small_level", "large_level", "ratio_level", "curve_level"}
+TREND_LEVELS = {"long_yield_level", "short_yield_level", "small_level", "large_level", "ratio_level", "curve_level",
+                "vix_low"}
 LEVEL_MOVE = 0.9
 LEVEL_LONG_YEARS = 5.0
 # A level that already closed at a year-or-more extreme that way in the STREAK_WEEKS before this week, and moved an
@@ -209,6 +210,37 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     return out
 
 
+# A record close is news only in data at least this long (the column's "record" rule, commentary/rules.py RECORD_YEARS).
+RECORD_HISTORY_YEARS = 10
+
+
+def _record_close(key: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The index's first record close (above every earlier close in the data) since its last one SINCE_YEARS or more
+    before: "the S&P 500's first record close since January 2022". `day` is the week's first record session, `value`
+    its close, `since` the last record close before this week (`ref_value` its level). A record after a run of
+    "highest since" closes is still the first record (the level's line calls those a run); records week after week
+    are not news."""
+    prices = prices.loc[:session].dropna()
+    start = pd.Timestamp(week_start(session.date()))
+    cut = int(prices.index.searchsorted(start))
+    if cut < MIN_OBSERVATIONS * 5 or cut >= len(prices):
+        return None
+    before, week = prices.iloc[:cut], prices.iloc[cut:]
+    peak = float(before.max())
+    above = week[week > peak]
+    if above.empty:
+        return None
+    previous = before[before >= peak].index[-1]
+    day = above.index[0]
+    years = (day - previous).days / 365.25
+    # "a record" needs a history long enough to back it (IWM's "first record since July 2000" in 2003 is not one)
+    news = years >= SINCE_YEARS and (day - prices.index[0]).days / 365.25 >= RECORD_HISTORY_YEARS
+    return NewsItem(key, ticker, float(above.iloc[0]), "level", day.date(), None, previous.date(), years, False,
+                    prices.index[0].date(), cut, False, bool(news),
+                    EVENT_SCORE["high"] + min(years / 100, SINCE_BONUS) if news else 0.0, "record", peak,
+                    previous.date())
+
+
 MIN_PERIODS = {"quarter_spread": 20, "year_spread": 10}
 # ... and is news when it is the widest that way in this many years (or in the data).
 PERIOD_SINCE_YEARS = {"quarter_spread": 3.0, "year_spread": 5.0}
@@ -288,6 +320,49 @@ def _curve(long: str, short: str, market: MarketData, session: pd.Timestamp) -> 
         # level's "most inverted since April 2007" would tell the same close twice
         out[0] = NewsItem(**{**level.__dict__, "newsworthy": False, "score": 0.0})
     return [i for i in out if i is not None]
+
+
+def _vix_low(ticker: str, vix: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The VIX's lowest close of the week when it is its lowest since some date a year or more back (`_level`'s low
+    side, with its trend filter: a calm year's VIX closes at "its lowest since" week after week on small moves, news
+    only on an unusual drop or a low LEVEL_LONG_YEARS or more back): "the VIX at its lowest close since February 2007".
+    The VIX's highs are `vix_level`'s."""
+    item = _level("vix_low", ticker, vix, session)
+    if item is None or item.label != "low":
+        return None
+    return item
+
+
+# A yield's round numbers: whole percentage points (decimal), the lines reporters count ("below 2% for the first time
+# since 2012").
+ROUND_STEP = 0.01
+
+
+def _round_cross(key: str, ticker: str, yields: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The yield's week-end close crossed a whole percentage point this week (from last week's close): `label` "below"
+    or "above", `ref_value` the line (decimal), `value` the week's last close; `since` the last earlier session that
+    closed beyond the line that way. News when that was SINCE_YEARS or more before (or never, in our data)."""
+    ends = weekly_last(yields.loc[:session].dropna())
+    start = pd.Timestamp(week_start(session.date()))
+    if len(ends) < MIN_OBSERVATIONS or ends.index[-1] < start:
+        return None
+    before, now = float(ends.iloc[-2]), float(ends.iloc[-1])
+    lines = np.arange(np.ceil(min(before, now) / ROUND_STEP), np.floor(max(before, now) / ROUND_STEP) + 1) * ROUND_STEP
+    # the line crossed, not merely touched: strictly beyond it now, at it or on the other side last week
+    lines = [float(x) for x in lines if (now < x <= before) or (before <= x < now)]
+    if not lines:
+        return None
+    down = now < before
+    line = float(min(lines) if down else max(lines))
+    earlier = yields.loc[:start - pd.Timedelta(days=1)].dropna()
+    hits = earlier[earlier < line] if down else earlier[earlier > line]
+    since = hits.index[-1] if len(hits) else None
+    years = (session - since).days / 365.25 if since is not None else None
+    news = since is None or years >= SINCE_YEARS
+    return NewsItem(key, ticker, now, "level", ends.index[-1].date(), None, since.date() if since is not None else None,
+                    years, since is None, earlier.index[0].date() if len(earlier) else None, len(earlier), False,
+                    bool(news), (EVENT_SCORE["high"] + min((years if years is not None else 50.0) / 100, SINCE_BONUS))
+                    if news else 0.0, "below" if down else "above", line)
 
 
 def _fx_level(ticker: str, quoted: pd.Series, session: pd.Timestamp) -> NewsItem | None:

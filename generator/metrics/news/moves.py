@@ -121,6 +121,31 @@ def _two_day(key: str, ticker: str, prices: pd.Series, session: pd.Timestamp) ->
     return _item(key, ticker, float(week.loc[at]), "pct", at, weekly_max, earlier)
 
 
+# A run of weekly gains or losses this long, or longer, can be news ("a sixth straight weekly loss"); it is news when
+# no run as long that way came in the year before (`_run`).
+RUN_WEEKS = 4
+
+
+def _run(key: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> NewsItem | None:
+    """The index's run of weekly gains (or losses) in a row that this week extends, week-end to week-end: `value` the
+    run's length in weeks (negative for losses), ranked against the run in force at every earlier week-end; "since"
+    is the last earlier week-end whose run was as long that way ("its sixth straight weekly loss, the longest losing
+    run since May 2011"). News only from RUN_WEEKS weeks and when the last run as long came SINCE_YEARS or more
+    before (or never, in data of MIN_OBSERVATIONS weeks or more): a four-week run every few months is not news."""
+    ends = weekly_last(prices.loc[:session].dropna())
+    if len(ends) < 3 or ends.index[-1] < pd.Timestamp(week_start(session.date())):
+        return None
+    sign = np.sign(ends.pct_change().dropna())
+    runs = sign * (sign.groupby((sign != sign.shift()).cumsum()).cumcount() + 1)
+    value = float(runs.iloc[-1])
+    if value == 0:
+        return None
+    item = _item(key, ticker, value, "weeks", ends.index[-1], runs.iloc[:-1], runs.iloc[:-1])
+    news = abs(value) >= RUN_WEEKS and item.rarity is not None and (
+        item.record or (item.since_years is not None and item.since_years >= SINCE_YEARS))
+    return NewsItem(**{**item.__dict__, "newsworthy": bool(news), "score": item.score if news else 0.0})
+
+
 def _four_week(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *,
                absolute: bool = False) -> NewsItem | None:
     """The four weeks to this week's last close (week-end to week-end; points for a yield), ranked against every
