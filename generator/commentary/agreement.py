@@ -554,6 +554,7 @@ _VETO = re.compile(r"200-day|second week|unsettled|confirm|history|one rule|held
 _REMAINS = re.compile(r"(?:remains|still)\b[^.;:]{0,40}\b(below|above) its 200-day|(?:still) points toward "
                       r"(large|small) caps", re.I)
 _ALREADY_LEAN = re.compile(r"already lean", re.I)
+_ALREADY_RUNS = re.compile(r"already (?:runs toward|favours) large caps", re.I)
 _VS_WORDS = re.compile(r"\b(beaten|beat|only matched|matched|trailed|not beaten)\b", re.I)
 _SHORT_OF_SURGE = re.compile(r"short of the surge|not yet a stampede|no sign yet of a crowd", re.I)
 _BUSY = re.compile(r"busier than usual|picked up|more activity than usual|drew more trading", re.I)
@@ -565,9 +566,11 @@ _NOT_STRETCHED = re.compile(r"not stretched", re.I)
 _NOTHING_ALARMING = re.compile(r"nothing alarming|Nothing on the risk gauges is alarming", re.I)
 _BAD_WEEK = re.compile(r"bad week for stocks", re.I)
 _PARTED = re.compile(r"parted company", re.I)
-_LITTLE_CHANGED = re.compile(r"little changed between the two", re.I)
+_LITTLE_CHANGED = re.compile(r"little changed between the two|quiet week for the pair|pair went nowhere|"
+                             r"almost level on the week", re.I)
 _EASING_TITLE = re.compile(r"on the way down|easing cycle|getting cheaper", re.I)
 _TIGHTENING_TITLE = re.compile(r"on the way up|tightening cycle|getting dearer", re.I)
+_MIXED_TITLE = re.compile(r"interrupted|a pause in|(?:higher|lower) this week", re.I)
 _ONE_OF_PLURAL = re.compile(r"\bone of (?:our|the) \w+ \w+ (show|are|have|were|point)\b", re.I)
 BILL_TITLE_WEEK = 0.002      # the bill's week that contradicts a title's direction (20 bp)
 TEN_TITLE_WEEK = 0.0025      # ... or the 10-year's (25 bp)
@@ -612,7 +615,7 @@ def _ledger(m, sections) -> list[str]:
         if _CAVEAT.search(r.text) and not key.endswith("_rates"):
             out.append(f"a caveat that is not a scored test in the case {side}: {r.text!r}")
     text = " ".join(r.text for r in pos)
-    if neutral and not re.search(r"neutral", text, re.I):
+    if neutral and not re.search(r"neutral|neither side|scores? zero", text, re.I):
         out.append(f"neutral test(s) {neutral} not named (score {s.score:+d})")
     for r in pos:
         if r.sentence.key.startswith("gloss_score") and neutral and _FOR_OR_AGAINST.search(r.text) \
@@ -652,6 +655,10 @@ def _persistence(m, rendered, sections, doc) -> list[str]:
             if below and last > 0 or not below and last < 0:
                 out.append(f"'remains/still' {'below' if below else 'above'} the 200-day the week the ratio crossed "
                            f"(last week {last:+.1%}, now {now:+.1%}): {r.text!r}")
+    cross = m.news.items.get("trend_cross") if m.news is not None else None
+    if cross is not None and cross.label == "below":
+        out += [f"'already runs toward large caps' the week the ratio crossed below its 200-day: {r.text!r}"
+                for r in rendered if _ALREADY_RUNS.search(r.text)]
     rec = m.stance_record
     hist = m.stance_history
     prev = hist[-2].key if len(hist) >= 2 else None
@@ -752,6 +759,8 @@ def _titles(m, rendered, settings) -> list[str]:
             continue
         up = (bw is not None and bw >= BILL_TITLE_WEEK) or (tw is not None and tw >= TEN_TITLE_WEEK)
         down = (bw is not None and bw <= -BILL_TITLE_WEEK) or (tw is not None and tw <= -TEN_TITLE_WEEK)
+        if _MIXED_TITLE.search(r.text):
+            continue   # the title names the week against the cycle
         if _EASING_TITLE.search(r.text) and up:
             out.append(f"a falling-rates title with the bill {bw * 1e4 if bw else 0:+.0f} bp and the 10-year "
                        f"{tw * 1e4 if tw else 0:+.0f} bp this week: {r.text!r}")

@@ -18,12 +18,12 @@ The sizes come from the gauges' own weekly history in the shared data, 2001-2025
 Volume is ranked against its own past year (crowding.volume_percentile): "busier than usual" needs the top
 BUSY_RANK of that year as well as VOLUME_BUSY over the average, "thin" the bottom THIN_RANK; a five-session
 average that spans a holiday or a short week (`short_week`) is read as the calendar, never as investors staying
-away.
+away (generator/metrics/crowding.py `short_week`, in metrics.json as crowding.volume_short_week).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from generator.metrics.crowding import half_days, short_week  # noqa: F401 (the calendar, defined with volume)
 
 # The equal-weight index lagging the cap-weighted one by this much over thirteen weeks (the median size of that
 # gap since 2003) is a narrow advance: "a handful of the biggest names doing the lifting".
@@ -40,29 +40,3 @@ THIN_RANK = 0.4
 # stretch_from_50d is the line above the average; the same line below it is a deep dip).
 # An RSI this low is near oversold: "nothing alarming" is not said beside it.
 LOW_RSI = 35
-
-
-def _thanksgiving(year: int) -> date:
-    first = date(year, 11, 1)
-    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
-
-
-def half_days(year: int) -> set[date]:
-    """The US equity market's regular early closes: the day after Thanksgiving and Christmas Eve (when a weekday;
-    July 3 has not closed early every year, so it is left out). Volume on those sessions is a fraction of a normal
-    day's."""
-    days = {_thanksgiving(year) + timedelta(days=1), date(year, 12, 24)}
-    return {d for d in days if d.weekday() < 5}
-
-
-def short_week(as_of: date, sessions) -> str | None:
-    """Why the week ending `as_of` (its last session) is short, for a volume reading to name before it reads the
-    volume: "half-day" (an early close among its sessions), "holiday" (a weekday of it with no session among
-    `sessions`, the dates the data holds: a week ending on a Thursday lost its Friday), else None."""
-    monday = as_of - timedelta(days=as_of.weekday())
-    held = {d for d in sessions if monday <= d <= as_of}
-    if any(d in half_days(d.year) for d in held):
-        return "half-day"
-    if any(monday + timedelta(days=i) not in held for i in range(5)):
-        return "holiday"
-    return None
