@@ -20,6 +20,8 @@ Each direction or extreme word is a Claim over the figure it describes (threshol
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.commentary.claims import (ALMOST_ALL, SHOWN_ZERO, Claim, Fact, Paragraph, Sentence, at_extreme, at_least,
                                          at_most, is_, less_than, more_than, negative, positive, reads, within)
 from generator.commentary.bands import BUSY_RANK, THIN_RANK
@@ -154,7 +156,11 @@ def _volume(r, c) -> list[Sentence]:
     # or "little conviction", and a surge into a rally after a scare or a short squeeze is not a crowd piling in.
     eventful, quiet_sessions = _eventful(r, subject)
     short = _short_week(r, c, subject)
-    return short + _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions)
+    reading = _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions)
+    if short:
+        # the reading continues the calendar's sentence: the length budget keeps the two together
+        reading = [replace(s, follows=True) for s in reading]
+    return short + reading
 
 
 def _short_week(r, c, subject: str) -> list[Sentence]:
@@ -294,8 +300,8 @@ def piling_in(r) -> bool:
     """Does the risks section read this week's volume as a crowd piling in (volume_surge_buying)? One reading
     for the risks and positioning sections."""
     c = r.m.crowding
-    if c is None or c.volume_ratio is None or c.volume_percentile is None:
-        return False
+    if c is None or c.volume_ratio is None:
+        return False   # a surge is read whatever its rank (bands.py), so with or without the year to rank it
     week = r.m.returns.get(c.volume_ticker, {}).get("1w")
     return (c.volume_ratio >= VOLUME_SURGE and week is not None and week >= BIG_MOVE
             and r.regime != "squeeze" and r.regime not in FEAR + ("relief_rally",))

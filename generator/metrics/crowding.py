@@ -199,6 +199,6 @@ def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
         asset_mgr_net=am[0], asset_mgr_net_share=am[1], asset_mgr_percentile=am[2],
         lev_money_net=lm[0], lev_money_net_share=lm[1], lev_money_percentile=lm[2],
         cot_window_reports=cot["reports"] if cot else None,
-        volume_short_week=short_week(session.date(), {d.date() for d in market[small].frame.index[-10:]})
+        volume_short_week=short_week(session.date(), {d.date() for d in market[small].frame.loc[:session].index[-10:]})
         if vol else None,
     )
