@@ -179,14 +179,16 @@ def test_risks_rule(settings, mixed, vix, pct, yen_week, rarity, expected):
 
 
 @pytest.mark.parametrize("points, for_side, against_side", [
-    ((1, 1, 1, 1, 0, 0), ("case_for", "averages_up", "trend_up"), ("case_against_none", "", "")),
-    ((-1, -1, -1, -1, 0, 1), ("case_for_one", "rates_down", ""), ("case_against", "averages_down", "trend_down")),
+    ((1, 1, 1, 1, 0, 0), ("case_for_many", "averages_up", "trend_up"), ("case_against_none", "", "")),
+    ((-1, -1, -1, -1, 0, 1), ("case_for_one", "rates_down", ""), ("case_against_many", "averages_down", "trend_down")),
+    ((1, -1, -1, 0, 0, 0), ("case_for_one", "trend_up", ""), ("case_against", "averages_down", "momentum_13w_down")),
     ((1, -1, 0, 0, 0, 0), ("case_for_one", "trend_up", ""), ("case_against_one", "averages_down", "")),
     ((0, 0, 0, 0, 0, 0), ("case_for_none", "", ""), ("case_against_none", "", "")),
 ])
 def test_the_case_for_and_against_names_each_sides_strongest_items(settings, mixed, points, for_side, against_side):
     """Each side of the weighing names its two strongest tests (strength: the figure against its scale in
-    generator.commentary.argument.STRENGTH_SCALE), or says it has none."""
+    generator.commentary.argument.STRENGTH_SCALE), or says it has none; its words key carries the side's count of
+    tests (_none, _one, two, _many), so the ledger reconciles with the score."""
     from generator.metrics.stance import StanceTest
 
     # rates: +1 for small caps is a fall in the yield

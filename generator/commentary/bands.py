@@ -28,15 +28,16 @@ from generator.metrics.crowding import half_days, short_week  # noqa: F401 (the 
 # The equal-weight index lagging the cap-weighted one by this much over thirteen weeks (the median size of that
 # gap since 2003) is a narrow advance: "a handful of the biggest names doing the lifting".
 NARROW_LAG = 0.013
-# A one-week gap between small and large caps this wide (the 75th percentile of its sizes) is "parting company".
+# A one-week gap between small and large caps this wide (the 75th percentile of its sizes) is "parting company";
+# the words now say "went opposite ways" (exact for the row), and the audit keeps the line for any rewording.
 PARTED = 0.015
-# The large-cap index down this much on the week (its 10th percentile) is "a bad week for stocks".
+# The large-cap index down this much on the week (its 10th percentile) is "a bad week for stocks"; the words now
+# say "a down week" (exact), and the audit keeps the line.
 BAD_WEEK = -0.02
 # Volume words: a surge at VOLUME_SURGE over the average whatever its rank; "busier than usual" only at or above
 # BUSY_RANK of the past year's readings, "thin" only at or below THIN_RANK.
 BUSY_RANK = 0.6
 THIN_RANK = 0.4
-# Small caps this far from their 50-day average, either way, are not "not stretched" (settings.risk.
-# stretch_from_50d is the line above the average; the same line below it is a deep dip).
-# An RSI this low is near oversold: "nothing alarming" is not said beside it.
+# Small caps as far below their 50-day average as settings.risk.stretch_from_50d puts "stretched" above it are in
+# a deep dip, never "not stretched" (sections/risks.py STRETCH). An RSI this low is near oversold: "nothing alarming" is not said beside it.
 LOW_RSI = 35
