@@ -197,8 +197,11 @@ def test_the_case_for_and_against_names_each_sides_strongest_items(settings, mix
     m = metrics_with(mixed, stance__tests=tests, stance__risk_flags=(), ratios={})
     c = write_commentary(m, settings)
     weighing = c.sections["positioning"][0]
-    found = [(s.key, s.extra["a"], s.extra["b"]) for s in weighing if s.key.startswith("case_")]
+    found = [(s.key, s.extra["a"], s.extra["b"]) for s in weighing if s.key.startswith(("case_for", "case_against"))]
     assert found == [for_side, against_side]
+    # the tests at zero are named, so for + against + neutral is the number of tests
+    neutral = [s.extra["names"] for s in weighing if s.key == "case_neutral"]
+    assert neutral == ([[t.name for t, p in zip(mixed.stance.tests, points) if not p]] if 0 in points else [])
 
 
 # --- jargon explained at first use (generator/commentary/glossary.py) ----------------------------------------

@@ -31,8 +31,8 @@ NARROW_LAG = 0.013
 # A one-week gap between small and large caps this wide (the 75th percentile of its sizes) is "parting company";
 # the words now say "went opposite ways" (exact for the row), and the audit keeps the line for any rewording.
 PARTED = 0.015
-# The large-cap index down this much on the week (its 10th percentile) is "a bad week for stocks"; the words now
-# say "a down week" (exact), and the audit keeps the line.
+# The large-cap index down this much on the week (its 10th percentile) is "a bad week for stocks"; above it, "a
+# down week" (sections/divergence.py).
 BAD_WEEK = -0.02
 # Volume words: a surge at VOLUME_SURGE over the average whatever its rank; "busier than usual" only at or above
 # BUSY_RANK of the past year's readings, "thin" only at or below THIN_RANK.

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from generator.commentary.bands import NARROW_LAG
+from generator.commentary.bands import BAD_WEEK, NARROW_LAG
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, by_definition,
                                          exceeds, is_, less_than, more_than, negative, positive, within)
 from generator.commentary.news import told_keys
@@ -148,7 +148,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             # the streak is written in words, which the number check cannot read: claim it exactly
             streak = (Fact("streak", "events.relative_streak", pair, "count", "abs"),)
             claims = claims + [is_("events.relative_streak", m.events.relative_streak, pair, "streak", -1)]
-        week.append(say(key, subjects, rets + streak, claims))
+        extra = {}
+        if key == "week_slump_down":
+            # "a bad week for stocks" only at BAD_WEEK or worse for the large-cap index (bands.py); "a down week"
+            # above it (readers met "bad week" at -0.7%)
+            bad = (m.returns.get(large, {}).get("1w") or 0.0) <= BAD_WEEK
+            claims = claims + [at_most(f"returns.{large}.1w", BAD_WEEK, large, "week", -1) if bad
+                               else more_than(f"returns.{large}.1w", BAD_WEEK, large, "band", 0)]
+            extra["bad"] = bad
+        week.append(say(key, subjects, rets + streak, claims, **extra))
     if m.spread.get("13w") is not None:
         if m.spread.get("ytd") is not None and m.as_of.month > 3:
             # the quarter's and the year's spread are in the table every week: the prose gives way first (issue 26)
