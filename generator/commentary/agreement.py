@@ -555,7 +555,7 @@ _REMAINS = re.compile(r"(?:remains|still)\b[^.;:]{0,40}\b(below|above) its 200-d
                       r"(large|small) caps", re.I)
 _ALREADY_LEAN = re.compile(r"already lean", re.I)
 _ALREADY_RUNS = re.compile(r"already (?:runs toward|favours) large caps", re.I)
-_VS_WORDS = re.compile(r"\b(beaten|beat|only matched|matched|trailed|not beaten|edged past|fell just short of)\b",
+_VS_WORDS = re.compile(r"\b(beaten|beat|only matched|matched|trailed|not beaten|narrowly beat|narrowly trailed)\b",
                        re.I)
 _SHORT_OF_SURGE = re.compile(r"short of the surge|not yet a stampede|no sign yet of a crowd", re.I)
 _BUSY = re.compile(r"busier than usual|picked up|more activity than usual|drew more trading", re.I)
@@ -694,7 +694,7 @@ def _versus_words(text: str, shown: dict) -> list[str]:
     for side, word in zip(sides, words):
         diff = shown["calls"] - shown[side]
         ok = {"beaten": diff > 0, "beat": diff > 0, "only matched": diff == 0, "matched": diff == 0,
-              "trailed": diff < 0, "not beaten": diff <= 0, "edged past": diff > 0, "fell just short of": diff < 0}[word]
+              "trailed": diff < 0, "not beaten": diff <= 0, "narrowly beat": diff > 0, "narrowly trailed": diff < 0}[word]
         if not ok:
             out.append(f"'{word}' {side} caps with the calls at {shown['calls']}% a year against {shown[side]}%: "
                        f"{text!r}")

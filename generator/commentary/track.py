@@ -114,6 +114,15 @@ def shown_vs(a, side: str, how: dict[str, str]) -> str:
     return "level" if calls == held else "level_up" if calls > held else "level_down"
 
 
+def shown_claims(path: str, shown: str, subject: str) -> list:
+    """The sign behind "narrowly beat" and "narrowly trailed" (shown_vs), on top of edge_claims' band."""
+    if shown == "level_up":
+        return [more_than(path, 0.0, subject, "calls against holding", +1)]
+    if shown == "level_down":
+        return [less_than(path, 0.0, subject, "calls against holding", -1)]
+    return []
+
+
 def edge_claims(path: str, how: str, subject: str) -> list:
     if how == "beat":
         return [more_than(path, EDGE_BAND, subject, "calls against holding", +1)]
@@ -278,7 +287,9 @@ def track_paragraph(r) -> Paragraph:
                              is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]))
             out.append(_say(r, "versus", ("track", small, large, "stance"), (perf("small"), perf("large")),
                             [span, *claims] + edge_claims(f"{base}.edge.small", how["small"], small)
-                            + edge_claims(f"{base}.edge.large", how["large"], large),
+                            + edge_claims(f"{base}.edge.large", how["large"], large)
+                            + shown_claims(f"{base}.edge.small", shown_vs(a, "small", how), small)
+                            + shown_claims(f"{base}.edge.large", shown_vs(a, "large", how), large),
                             small_vs=shown_vs(a, "small", how), large_vs=shown_vs(a, "large", how), follows=True,
                             benchmark=reason if reason in ("small", "large") else "",
                             leaning=key != "stay_large"))
