@@ -200,3 +200,129 @@ def test_points_are_not_percent_and_records_need_history():
     assert set(_found(young, record)) == {"units"}
     assert not _found(_week(ratio=NS(drawdown_from_peak=0.0, momentum={"52w": 0.03}, start=date(2001, 1, 2))),
                       record)
+
+
+# --- the four classes of the third reading (agreement.py LEDGER_CLASSES), on hand-made weeks -------------------
+
+from generator.commentary.agreement import LEDGER_CLASSES, audit_ledger  # noqa: E402
+from generator.metrics.crowding import short_week  # noqa: E402
+
+
+def _ledger_week(points=(1, 1, 1, 1, 1, 1), key="lean_further", **over):
+    names = ("trend", "averages", "momentum_13w", "momentum_52w", "breadth", "rates")
+    m = _week(**over)
+    m.stance = NS(key=key, label={"lean_further": "Lean in further", "stay_large": "Stay with large caps"}[key],
+                  score=sum(points), held_back=None, risk_flags=(),
+                  tests=tuple(NS(name=n, points=p, value=0.01 * p) for n, p in zip(names, points)))
+    m.stance_history = (NS(key=key), NS(key=key))
+    m.stance_record = NS(changed_weeks_ago=None, changed_to=None, weeks_on_side=3, weeks_unchanged=3)
+    m.ratio = NS(drawdown_from_peak=-0.05, momentum={"52w": 0.03}, start=None, distance_from_sma_long=0.02)
+    m.series = NS(ratio=pd.Series(1.0, index=m.series.sma_long.index), sma_short=m.series.sma_short,
+                  sma_long=m.series.sma_long)
+    m.events = NS(**{**m.events.__dict__, "regime": None})
+    m.crowding, m.ratios = None, {}
+    m.risk = NS(vix_percentile_1y=0.3, small_distance_50d=0.01, small_rsi_14=55)
+    return m
+
+
+def _ledger_found(m, *rendered, settings=None) -> dict:
+    out = audit_ledger(m, list(rendered), None, settings)
+    assert set(out) == set(LEDGER_CLASSES)
+    return {k: v for k, v in out.items() if v}
+
+
+def test_the_ledger_is_printed_from_the_scored_tests():
+    m = _ledger_week((1, 1, 1, 1, 0, 1))   # five tests for, none against, breadth neutral: +5
+    caveat = _said("positioning", "case_against_one__2", "The case against rests on a single point: several relative "
+                                                         "breakouts have failed in the last three years.")
+    two = _said("positioning", "case_for", "The case for small caps rests on two things: the trend, and the averages.")
+    found = _ledger_found(m, two, caveat)
+    assert len(found["ledger"]) == 4   # "two" of five, "one" of none, the caveat, the neutral test unnamed
+    told = [_said("positioning", "case_for_many", "Five of our six tests favour small caps; the two that weigh most: "
+                                                  "the trend, and the averages."),
+            _said("positioning", "case_against_none", "Nothing in our tests argues against them this week."),
+            _said("positioning", "case_neutral", "The breadth test counts for neither side this week."),
+            _said("positioning", "gloss_score__6", "Behind the score are six tests, each voting small, large or "
+                                                   "neither (zero).")]
+    assert not _ledger_found(m, *told)
+    gloss = _said("positioning", "gloss_score__4", "Our score sums six tests, each a point for or against small caps.")
+    assert set(_ledger_found(m, *told, gloss)) == {"ledger"}
+
+
+def test_a_score_against_the_call_carries_its_reason():
+    m = _ledger_week((-1, 1, 1, -1, 1, 0), key="stay_large")   # +1 with "Stay with large caps"
+    m.ratio.distance_from_sma_long = -0.02
+    neutral = _said("positioning", "case_neutral", "The rates test counts for neither side this week.")
+    bare = _said("positioning", "stance", "Our rule-based stance this week: Stay with large caps (score +1 on a scale "
+                                         "of ±6).")
+    assert set(_ledger_found(m, neutral, bare)) == {"ledger"}
+    why = _said("positioning", "stance_against_below_trend", "Our rule-based stance this week: Stay with large caps, "
+                "despite a score of +1, because the ratio is below its 200-day average.")
+    assert not _ledger_found(m, neutral, why)
+
+
+def test_remains_below_the_week_the_ratio_crossed():
+    m = _ledger_week()
+    idx = m.series.sma_long.index
+    m.series.ratio = pd.Series([1.0] * (len(idx) - 3) + [0.85] * 3, index=idx)   # above the average until this week
+    m.ratio.distance_from_sma_long = -0.055
+    line = _said("long-view", "trend_below_long", "The ratio remains 5.5% below its 200-day average, so the "
+                                                  "longer-term relative trend still points toward large caps.")
+    assert set(_ledger_found(m, line)) == {"persistence"}
+    m.series.ratio = pd.Series(0.85, index=idx)   # below last week too: "remains" is true
+    assert not _ledger_found(m, line)
+
+
+def test_comparison_words_follow_the_printed_figures():
+    from generator.commentary.agreement import _versus_words
+
+    text = "Our calls trailed holding small caps but only matched large caps."
+    assert len(_versus_words(text, {"calls": 3.4, "small": 6.6, "large": 3.5})) == 1
+    assert not _versus_words(text, {"calls": 3.5, "small": 6.6, "large": 3.5})
+    assert not _versus_words("Our calls trailed holding small caps and narrowly trailed large caps.",
+                             {"calls": 3.4, "small": 6.6, "large": 3.5})
+
+
+def test_strength_words_on_their_bands(settings):
+    m = _ledger_week()
+    m.risk = NS(vix_percentile_1y=0.3, small_distance_50d=-0.096, small_rsi_14=43)
+    m.ratios = {"narrowness": NS(momentum={"13w": -0.007})}
+    calm = _said("risks", "not_stretched__3", "In the short run small caps are not stretched: IWM sits 9.6% below "
+                                              "its 50-day average, and its 14-day RSI is 43.")
+    narrow = _said("divergence", "narrow", "The large-cap advance itself is narrow: a sign that a handful of the "
+                                           "biggest names are doing the lifting.")
+    assert len(_ledger_found(m, calm, narrow, settings=settings)["strength bands"]) == 2
+    m.risk = NS(vix_percentile_1y=0.3, small_distance_50d=-0.03, small_rsi_14=43)
+    m.ratios = {"narrowness": NS(momentum={"13w": -0.02})}
+    assert not _ledger_found(m, calm, narrow, settings=settings)
+
+
+def test_a_short_week_is_named_before_its_volume():
+    sessions = set(pd.bdate_range("2005-11-14", "2005-12-02").date) - {date(2005, 11, 24)}
+    assert short_week(date(2005, 11, 25), sessions) == "half-day"       # Thanksgiving, and the half-day after it
+    assert short_week(date(2005, 11, 18), sessions) is None
+    good_friday = set(pd.bdate_range("2024-03-25", "2024-03-28").date)
+    assert short_week(date(2024, 3, 28), good_friday) == "holiday"
+    m = _ledger_week()
+    days = pd.bdate_range("2005-06-01", "2005-11-25")
+    m.as_of = date(2005, 11, 25)
+    m.series.ratio = pd.Series(1.0, index=days.drop(pd.Timestamp("2005-11-24")))
+    m.crowding = NS(volume_ratio=-0.3, volume_percentile=0.1)
+    thin = _said("risks", "volume_thin__2", "Few investors took part this week: volume in IWM was 30% below its "
+                                            "50-day average over the last five sessions.")
+    assert set(_ledger_found(m, thin)) == {"strength bands"}
+    named = _said("risks", "volume_short_week_half_day", "A holiday week with an early close, so the last five "
+                                                         "sessions' volume says more about the calendar.")
+    assert not _ledger_found(m, named, thin)
+
+
+def test_titles_follow_the_weeks_direction_and_counts_agree():
+    m = _ledger_week()
+    m.levels = {**m.levels, "^TNX": NS(changes={"1w": 0.0027}), "^IRX": NS(changes={"1w": 0.0020})}
+    title = _said("policy", "heading_cutting", "Rates on the way down")
+    count = _said("long-view", "momentum_mostly_down__3", "Mostly negative momentum: one of our four lookbacks show "
+                                                          "the ratio up.")
+    assert len(_ledger_found(m, title, count)["titles"]) == 2
+    assert not _ledger_found(m, _said("policy", "heading_cutting_interrupted", "An easing cycle, interrupted?"),
+                             _said("long-view", "momentum_mostly_down__3", "One of our four lookbacks shows the "
+                                                                           "ratio up."))

@@ -179,14 +179,16 @@ def test_risks_rule(settings, mixed, vix, pct, yen_week, rarity, expected):
 
 
 @pytest.mark.parametrize("points, for_side, against_side", [
-    ((1, 1, 1, 1, 0, 0), ("case_for", "averages_up", "trend_up"), ("case_against_none", "", "")),
-    ((-1, -1, -1, -1, 0, 1), ("case_for_one", "rates_down", ""), ("case_against", "averages_down", "trend_down")),
+    ((1, 1, 1, 1, 0, 0), ("case_for_many", "averages_up", "trend_up"), ("case_against_none", "", "")),
+    ((-1, -1, -1, -1, 0, 1), ("case_for_one", "rates_down", ""), ("case_against_many", "averages_down", "trend_down")),
+    ((1, -1, -1, 0, 0, 0), ("case_for_one", "trend_up", ""), ("case_against", "averages_down", "momentum_13w_down")),
     ((1, -1, 0, 0, 0, 0), ("case_for_one", "trend_up", ""), ("case_against_one", "averages_down", "")),
     ((0, 0, 0, 0, 0, 0), ("case_for_none", "", ""), ("case_against_none", "", "")),
 ])
 def test_the_case_for_and_against_names_each_sides_strongest_items(settings, mixed, points, for_side, against_side):
     """Each side of the weighing names its two strongest tests (strength: the figure against its scale in
-    generator.commentary.argument.STRENGTH_SCALE), or says it has none."""
+    generator.commentary.argument.STRENGTH_SCALE), or says it has none; its words key carries the side's count of
+    tests (_none, _one, two, _many), so the ledger reconciles with the score."""
     from generator.metrics.stance import StanceTest
 
     # rates: +1 for small caps is a fall in the yield
@@ -195,8 +197,11 @@ def test_the_case_for_and_against_names_each_sides_strongest_items(settings, mix
     m = metrics_with(mixed, stance__tests=tests, stance__risk_flags=(), ratios={})
     c = write_commentary(m, settings)
     weighing = c.sections["positioning"][0]
-    found = [(s.key, s.extra["a"], s.extra["b"]) for s in weighing if s.key.startswith("case_")]
+    found = [(s.key, s.extra["a"], s.extra["b"]) for s in weighing if s.key.startswith(("case_for", "case_against"))]
     assert found == [for_side, against_side]
+    # the tests at zero are named, so for + against + neutral is the number of tests
+    neutral = [s.extra["names"] for s in weighing if s.key == "case_neutral"]
+    assert neutral == ([[t.name for t, p in zip(mixed.stance.tests, points) if not p]] if 0 in points else [])
 
 
 # --- jargon explained at first use (generator/commentary/glossary.py) ----------------------------------------

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, is_, less_than,
                                          more_than, negative, positive, reads, sign_of, within)
-from generator.commentary.rules import SHOWN_ZERO, STRESSED_RANK, WEEK_AGAINST, sense, yen_threat
-from generator.commentary.sections.junk import JUNK_BAND
+from generator.commentary.rules import SHOWN_ZERO, WEEK_AGAINST, sense
 from generator.commentary.sections.policy import regime_claims
 from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK, yields_loose, zero_rates
 from generator.metrics.regime import all_but
@@ -25,18 +24,14 @@ from generator.metrics.regime import all_but
 # A test's figure this far from neutral counts as full strength (1.0); items are ranked by strength.
 STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "momentum_52w": 0.15, "breadth": 0.10,
                   "rates": 0.005}
-# Warnings that are not tests, and the credit/quality evidence: fixed strengths, below a clear test reading.
-FLAG_STRENGTH = {"stretched": 0.6, "vix_stressed": 0.7, "yen_rally": 0.7, "recent_failures": 0.5}
-JUNK_STRENGTH = 0.55
 # A relative week at least this bad is "a poor week"; a smaller one is "soft" (readers met "poor week" for -0.6%).
 POOR_WEEK = 0.01
 # The score "Lean in further" needs besides the trend and the averages (generator/metrics/stance.py decide_stance).
 FULLER_SCORE = 3
-# The VIX "signals stress" only at or above STRESSED_RANK of its past year (readers found "stress" at the 61st).
+# A ratio level rare for this many years is news, even in a week the pair was level (RARE_LEVEL_YEARS).
+RARE_LEVEL_YEARS = 1.0
 # A rates item the rates section reads otherwise (see _rates_reading) counts at this share of its strength.
 QUALIFIED = 0.5
-# Warnings already told by a test item (the averages, 52-week momentum) are not told twice.
-TOLD_BY_TESTS = {"averages_not_crossed", "long_momentum_negative"}
 
 
 @dataclass(frozen=True)
@@ -131,62 +126,12 @@ def _rates_reading(r, value_path: str, side: int, up: bool) -> tuple[str, list[C
     return "", [reads(value_path, ly, side), reads(value_path, "rates", +1, "driver")]
 
 
-def _flag_items(r) -> list[Item]:
-    m, pair, vix = r.m, r.pair, r.t.volatility or "^VIX"
-    rs = r.settings.risk
-    items = []
-    for flag in m.stance.risk_flags:
-        if flag in TOLD_BY_TESTS:
-            continue
-        if flag == "stretched":
-            items.append(Item("stretched", -1, FLAG_STRENGTH[flag], None,
-                              (is_("risk.stretched", True, pair, "stretch", +1),), pair))
-        elif flag == "vix_stressed":
-            # "a level that signals stress" only when the VIX is also high for its year; otherwise the rule's line
-            rank = m.risk.vix_percentile_1y
-            high = rank is None or rank >= STRESSED_RANK
-            items.append(Item("vix_stressed" if high else "vix_over_line", -1,
-                              FLAG_STRENGTH[flag] * (1.0 if high else QUALIFIED), ("risk.vix_level", vix, "level"),
-                              (at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
-                               *(() if rank is None else
-                                 (at_least("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank", +1) if high
-                                  else less_than("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank", 0),))), vix))
-        elif flag == "yen_rally":
-            # the carry-trade threat only with a yen rally rare for its own history (rules.yen_threat); otherwise the
-            # yen's rally is told plainly, at the strength of a qualified item
-            threat = yen_threat(r, pair)
-            items.append(Item("yen_rally" if threat else "yen_rally_plain", -1,
-                              FLAG_STRENGTH[flag] * (1.0 if threat else QUALIFIED), None,
-                              (is_("risk.yen_rally", True, pair, "yen"), *(threat or ()),
-                               Claim("risk.fx_week", "<", 0.0, "yen", "week", +1)), pair))
-        elif flag == "recent_failures":
-            items.append(Item("recent_failures", -1, FLAG_STRENGTH[flag], None,
-                              (at_least("breakouts.failed_count", 2, pair, "breakouts", 0),), pair))
-    return items
-
-
-def _junk_item(r) -> list[Item]:
-    credit, quality = r.m.ratios.get("credit"), r.m.ratios.get("quality")
-    if credit is None or quality is None or quality.numerator == quality.denominator:
-        return []
-    cv, qv = credit.momentum.get("13w"), quality.momentum.get("13w")
-    if cv is None or qv is None:
-        return []
-    c, q = "ratios.credit.momentum.13w", "ratios.quality.momentum.13w"
-    if cv >= JUNK_BAND and qv >= JUNK_BAND:
-        return [Item("junk_on", +1, JUNK_STRENGTH, None, (at_least(c, JUNK_BAND, credit.numerator, "credit"),
-                                                           at_least(q, JUNK_BAND, quality.numerator, "junk")),
-                     credit.numerator)]
-    if cv <= -JUNK_BAND and qv <= -JUNK_BAND:
-        return [Item("junk_off", -1, JUNK_STRENGTH, None, (at_most(c, -JUNK_BAND, credit.numerator, "credit"),
-                                                            at_most(q, -JUNK_BAND, quality.numerator, "junk")),
-                     credit.numerator)]
-    return []
-
-
 def case_items(r) -> tuple[list[Item], list[Item]]:
-    """(for, against), each strongest first; ties keep the tests' order."""
-    items = _test_items(r) + _flag_items(r) + _junk_item(r)
+    """(for, against), each strongest first; ties keep the tests' order. Only the scored tests: the ledger is
+    printed from the same results that make the score (for - against = score), so a caveat that is not a test (a
+    failed breakout, a stretched index, the VIX, the yen, credit) stays out of it; the false-move rating tells
+    the warnings (readers met +5 beside "the case against rests on a single point", a failed breakout)."""
+    items = _test_items(r)
     ranked = sorted(items, key=lambda it: -it.strength)
     return [it for it in ranked if it.side > 0], [it for it in ranked if it.side < 0]
 
@@ -213,9 +158,20 @@ def _told_elsewhere(r, item: Item) -> bool:
 
 
 def _side(r, name: str, items: list[Item]) -> Sentence:
+    """One side of the ledger: its count of tests (the words say "a single point", "two things" or "four of our
+    six tests" only for that count) and its two strongest, in words."""
     chosen = items[:2]
-    key = f"case_{name}" + {0: "_none", 1: "_one", 2: ""}[len(chosen)]
-    facts, claims, extra = [], [], {}
+    key = f"case_{name}" + ("_none" if not items else "_one" if len(items) == 1 else "" if len(items) == 2
+                            else "_many")
+    facts, claims, extra = [], [], {"n": len(items), "tests": len(r.m.stance.tests)}
+    sign = 1 if name == "for" else -1
+    set_aside = rates_read_otherwise(r)
+    scored = sum(1 for t in r.m.stance.tests if t.points * sign > 0)
+    # the count the words give, from the tests that make the score: every test on this side but a rates vote the
+    # rates section reads the other way (told as set aside, `neutral_sentence`)
+    claims.append(is_(f"stance.ledger.{name}", scored, "stance", "ledger"))
+    if set_aside is not None and set_aside[1] == sign:
+        claims.append(Claim(f"stance.tests.{set_aside[0]}.points", "==", sign, "stance", "test rates", 0))
     for label, item in zip("ab", chosen):
         extra[label] = item.kind
         if item.fact is not None and not _told_elsewhere(r, item):
@@ -296,6 +252,25 @@ def _verdict(r, advice: tuple[str, list[Claim]] | None = None, against: list[Ite
                  words="case", adds=adding, against=bool(con))
 
 
+def neutral_sentence(r) -> Sentence | None:
+    """The tests that count for neither side, named (readers met "each test a point for or against" beside an odd
+    score): a test at zero (no data, or a rates move inside the band), and a rates vote set aside because the rates
+    section reads it the other way at near-zero short rates. None when every test took a side."""
+    tests = r.m.stance.tests
+    aside = rates_read_otherwise(r)
+    names = [t.name for i, t in enumerate(tests) if not t.points and (aside is None or i != aside[0])]
+    claims = [is_(f"stance.tests.{i}.points", 0, "stance", f"test {t.name}") for i, t in enumerate(tests)
+              if not t.points]
+    if aside is not None:
+        claims += regime_claims(r.m.events.regime)
+    if not names and aside is None:
+        return None
+    claims.append(is_("stance.ledger.neutral", sum(1 for t in tests if not t.points), "stance", "ledger"))
+    return r.say("positioning", "case_neutral", ("case", "stance") + (("policy",) if aside is not None else ()), (),
+                 claims, words="case", names=names,
+                 aside=aside is not None, one=len(names) + (aside is not None) == 1)
+
+
 # The advice keys (sections/positioning.py ADVICE) that add to a lean: every other advice holds, trims, waits or
 # steps back, and no sentence of the issue may then say "lean in further" or "add" as this week's action.
 ADDING = ("advice_start_lean", "advice_lean_further", "advice_lean_further_vix")
@@ -311,6 +286,9 @@ def case_paragraph(r, advice: tuple[str, list[Claim]] | None = None) -> Paragrap
     row)."""
     pro, con = case_items(r)
     out = [_side(r, "for", pro), _side(r, "against", con)]
+    neutral = neutral_sentence(r)
+    if neutral is not None:
+        out.append(neutral)
     verdict = _verdict(r, advice, con[:2])
     if verdict is not None:
         out.append(verdict)
@@ -396,13 +374,27 @@ def thesis(r) -> Sentence:
         return say("stress_lean" if leaning else "stress_large", [is_("events.market_stress", True, "market",
                                                                       "stress")])
     if spread is None or abs(spread) < band:
-        return say("flat_lean" if leaning else "flat_large",
-                   [more_than("spread.1w", -band, pair, "week", 0), less_than("spread.1w", band, pair, "week", 0)])
+        flat = [more_than("spread.1w", -band, pair, "week", 0), less_than("spread.1w", band, pair, "week", 0)]
+        level = m.news.items.get("ratio_level") if m.news is not None else None
+        if level is not None and level.label in ("high", "low") and (level.since_years or 0) >= RARE_LEVEL_YEARS:
+            # a level week that leaves the ratio at a level rare for a year or more is no "quiet week for the pair"
+            # (readers met "little changed between the two" at the ratio's lowest in two years)
+            return r.say("lede", f"flat_{'lean' if leaning else 'large'}_at_{level.label}", subjects, (),
+                         [stance, *flat, *words, is_("news.items.ratio_level.label", level.label, r.pair, "level"),
+                          at_least("news.items.ratio_level.since_years", RARE_LEVEL_YEARS, r.pair, "level", 0)],
+                         words="thesis", poor=poor, small_way=way)
+        return say("flat_lean" if leaning else "flat_large", flat)
     if spread > 0:
         return say("strong_lean" if leaning else "strong_large", [at_least("spread.1w", band, pair, "week")])
     if leaning:
         return say("weak_lean", [at_most("spread.1w", -band, pair, "week")])
     dist = m.ratio.distance_from_sma_long
+    cross = m.news.items.get("trend_cross") if m.news is not None else None
+    if dist is not None and dist <= 0 and cross is not None and cross.label == "below":
+        # the week the ratio fell through its 200-day average: the trend did not "already" favour large caps
+        return say("weak_large_crossed", [at_most("spread.1w", -band, pair, "week"),
+                                          at_most("ratio.distance_from_sma_long", 0, r.pair, "trend"),
+                                          is_("news.items.trend_cross.label", "below", r.pair, "cross", -1)])
     if dist is not None and dist <= 0:
         return say("weak_large_trend", [at_most("spread.1w", -band, pair, "week"),
                                         at_most("ratio.distance_from_sma_long", 0, r.pair, "trend")])

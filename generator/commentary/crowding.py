@@ -20,8 +20,11 @@ Each direction or extreme word is a Claim over the figure it describes (threshol
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.commentary.claims import (ALMOST_ALL, SHOWN_ZERO, Claim, Fact, Paragraph, Sentence, at_extreme, at_least,
-                                         at_most, less_than, more_than, negative, positive, reads, within)
+                                         at_most, is_, less_than, more_than, negative, positive, reads, within)
+from generator.commentary.bands import BUSY_RANK, THIN_RANK
 from generator.commentary.rules import calm_claims
 from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, TENSE_PERCENTILE, all_but
 
@@ -145,17 +148,37 @@ def _eventful(r, subject: str) -> tuple[bool, list[Claim]]:
 def _volume(r, c) -> list[Sentence]:
     small = c.volume_ticker
     subject = f"{small} volume"
-    week = r.m.returns.get(small, {}).get("1w")
-    ratio, path, rank_path = c.volume_ratio, "crowding.volume_ratio", "crowding.volume_percentile"
+    path, rank_path = "crowding.volume_ratio", "crowding.volume_percentile"
     facts = (Fact("ratio", path, subject, "pct", "abs"), Fact("sessions", "crowding.volume_sessions", subject, "count"),
              Fact("share", rank_path, subject, "pct"), Fact("move", f"returns.{small}.1w", small, "pct", "abs"))
     subjects = (subject, small)
-    p = c.volume_percentile
     # Volume is read with the week's other gauges: ordinary or thin trading beside 3% sessions is never "no crowd"
     # or "little conviction", and a surge into a rally after a scare or a short squeeze is not a crowd piling in.
     eventful, quiet_sessions = _eventful(r, subject)
-    if ratio >= VOLUME_SURGE and week is not None and p is not None:
-        rank, rank_claims = _rank_high(rank_path, p, subject, "rank")
+    short = _short_week(r, c, subject)
+    reading = _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions)
+    if short:
+        # the reading continues the calendar's sentence: the length budget keeps the two together
+        reading = [replace(s, follows=True) for s in reading]
+    return short + reading
+
+
+def _short_week(r, c, subject: str) -> list[Sentence]:
+    """A week shortened by a holiday or an early close, named before the volume reading (readers met "few investors
+    took part" for Thanksgiving week's half-day Friday): five-session volume then reads the calendar."""
+    if c.volume_short_week is None:
+        return []
+    return [_say(r, "volume_short_week_" + c.volume_short_week.replace("-", "_"), subject, (),
+                 [is_("crowding.volume_short_week", c.volume_short_week, subject, "calendar")])]
+
+
+def _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions) -> list[Sentence]:
+    small, p, ratio = c.volume_ticker, c.volume_percentile, c.volume_ratio
+    week = r.m.returns.get(small, {}).get("1w")
+    path, rank_path = "crowding.volume_ratio", "crowding.volume_percentile"
+    if ratio >= VOLUME_SURGE and week is not None:
+        # a surge whatever its rank (bands.py): ranked against the past year when the year is there to rank it
+        rank, rank_claims = _rank_high(rank_path, p, subject, "rank") if p is not None else ("none", [])
         surge = [at_least(path, VOLUME_SURGE, subject, "volume", +1), *rank_claims]
         if week <= -BIG_MOVE:
             return [_say(r, "volume_surge_selling", subjects, facts,
@@ -177,19 +200,33 @@ def _volume(r, c) -> list[Sentence]:
             return [_say(r, "volume_surge_swings", subjects, facts, flat, rank=rank)]
         return [_say(r, "volume_surge_flat", subjects, facts, flat + quiet_sessions, rank=rank,
                      regimes=all_but(*FEAR, *RALLY))]  # "little net change", "repositioning, not rushing out"
-    if ratio <= VOLUME_THIN:
-        thin = [at_most(path, VOLUME_THIN, subject, "volume", -1)]
+    if ratio <= VOLUME_THIN and (p is None or p <= THIN_RANK) and c.volume_short_week is None:
+        # thin only in the bottom of the year's readings, and never in a short week (the calendar, not investors)
+        thin = [at_most(path, VOLUME_THIN, subject, "volume", -1),
+                is_("crowding.volume_short_week", None, subject, "calendar")] + \
+            ([at_most(rank_path, THIN_RANK, subject, "rank", -1)] if p is not None else [])
         if eventful:
             return [_say(r, "volume_thin_eventful", subject, facts[:2], thin)]
         return [_say(r, "volume_thin", subject, facts[:2], thin + quiet_sessions,
                      regimes=all_but(*FEAR, *RALLY))]  # "little conviction"
-    if ratio >= VOLUME_BUSY:
-        busy = [at_least(path, VOLUME_BUSY, subject, "volume", +1)]
+    if ratio >= VOLUME_BUSY and p is not None and p >= BUSY_RANK:
+        # "busier than usual" only in the top of the year's readings (readers met it at the year's median)
+        busy = [at_least(path, VOLUME_BUSY, subject, "volume", +1), at_least(rank_path, BUSY_RANK, subject, "rank", +1)]
         if eventful:
             return [_say(r, "volume_busy_eventful", subject, facts[:2], busy)]
         return [_say(r, "volume_busy", subject, facts[:2], busy + quiet_sessions,
                      regimes=all_but(*FEAR, *RALLY))]  # "short of a crowd rushing in or out"
-    band = [more_than(path, VOLUME_THIN, subject, "volume", 0), less_than(path, VOLUME_BUSY, subject, "volume", 0)]
+    # within the usual range: between the thin and busy lines; or past the busy line in the middle of the year's
+    # readings; or past the thin one in the middle of the year, or in a short week
+    if VOLUME_THIN < ratio < VOLUME_BUSY:
+        band = [more_than(path, VOLUME_THIN, subject, "volume", 0), less_than(path, VOLUME_BUSY, subject, "volume", 0)]
+    elif ratio > 0:
+        band = [less_than(path, VOLUME_SURGE, subject, "volume", 0)] + \
+            ([less_than(rank_path, BUSY_RANK, subject, "rank", 0)] if p is not None else [])
+    elif c.volume_short_week is not None:
+        band = [is_("crowding.volume_short_week", c.volume_short_week, subject, "calendar")]
+    else:
+        band = [more_than(rank_path, THIN_RANK, subject, "rank", 0)] if p is not None else []
     if abs(ratio) < SHOWN_ZERO:
         side, side_claims = "flat", []
     else:
@@ -263,8 +300,8 @@ def piling_in(r) -> bool:
     """Does the risks section read this week's volume as a crowd piling in (volume_surge_buying)? One reading
     for the risks and positioning sections."""
     c = r.m.crowding
-    if c is None or c.volume_ratio is None or c.volume_percentile is None:
-        return False
+    if c is None or c.volume_ratio is None:
+        return False   # a surge is read whatever its rank (bands.py), so with or without the year to rank it
     week = r.m.returns.get(c.volume_ticker, {}).get("1w")
     return (c.volume_ratio >= VOLUME_SURGE and week is not None and week >= BIG_MOVE
             and r.regime != "squeeze" and r.regime not in FEAR + ("relief_rally",))

@@ -104,6 +104,25 @@ def compare(edge: float) -> str:
     return "beat" if edge > EDGE_BAND else "lag" if edge < -EDGE_BAND else "level"
 
 
+def shown_vs(a, side: str, how: dict[str, str]) -> str:
+    """The comparison word's key for one side, from the sign of the printed difference (one decimal of a percent):
+    "beat" and "lag" beyond EDGE_BAND; inside it "level" only when the printed figures are equal, else "level_up"
+    (edged past) or "level_down" (fell just short): readers met "only matched" for 3.4% against 3.5%."""
+    if how[side] != "level":
+        return how[side]
+    calls, held = round(a.allocation.annualised * 100, 1), round(getattr(a, side).annualised * 100, 1)
+    return "level" if calls == held else "level_up" if calls > held else "level_down"
+
+
+def shown_claims(path: str, shown: str, subject: str) -> list:
+    """The sign behind "narrowly beat" and "narrowly trailed" (shown_vs), on top of edge_claims' band."""
+    if shown == "level_up":
+        return [more_than(path, 0.0, subject, "calls against holding", +1)]
+    if shown == "level_down":
+        return [less_than(path, 0.0, subject, "calls against holding", -1)]
+    return []
+
+
 def edge_claims(path: str, how: str, subject: str) -> list:
     if how == "beat":
         return [more_than(path, EDGE_BAND, subject, "calls against holding", +1)]
@@ -268,8 +287,10 @@ def track_paragraph(r) -> Paragraph:
                              is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]))
             out.append(_say(r, "versus", ("track", small, large, "stance"), (perf("small"), perf("large")),
                             [span, *claims] + edge_claims(f"{base}.edge.small", how["small"], small)
-                            + edge_claims(f"{base}.edge.large", how["large"], large),
-                            small_vs=how["small"], large_vs=how["large"], follows=True,
+                            + edge_claims(f"{base}.edge.large", how["large"], large)
+                            + shown_claims(f"{base}.edge.small", shown_vs(a, "small", how), small)
+                            + shown_claims(f"{base}.edge.large", shown_vs(a, "large", how), large),
+                            small_vs=shown_vs(a, "small", how), large_vs=shown_vs(a, "large", how), follows=True,
                             benchmark=reason if reason in ("small", "large") else "",
                             leaning=key != "stay_large"))
 

@@ -224,9 +224,11 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         if i not in place:
             return False
         if s.section in KEEP:
-            # the case, the verdict, the stance and the advice always stay, and so does the record's lesson
+            # the case, the verdict, the stance and the advice always stay, and so do this week's change of call and
+            # the record's lesson
             return (place[i] >= 4 and s.words != "track"
-                    and not s.key.startswith(("case", "verdict", "stance", "advice", "call_failed")))
+                    and not s.key.startswith(("case", "verdict", "stance", "advice", "call_failed"))
+                    and not (s.key.startswith("changed_") and not s.key.startswith("changed_recently")))
         if not s.facts:
             return True
         return place[i] >= (2 if quiet(s) else 3)

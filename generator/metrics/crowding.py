@@ -66,6 +66,9 @@ class Crowding:
     # issue's Data notes; True with no reading: missing this week)
     hedge_in_data: bool = True
     volume_in_data: bool = True
+    # the week is short ("holiday": a weekday without a session; "half-day": an early close), so its five-session
+    # volume reads the calendar, not investors (generator/commentary/bands.py); None otherwise
+    volume_short_week: str | None = None
 
 
 def _rank(values: np.ndarray) -> float:
@@ -133,6 +136,32 @@ def _held(market, ticker: str | None) -> bool:
     return ticker in market or ticker in market.stale
 
 
+def _thanksgiving(year: int) -> date:
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def half_days(year: int) -> set[date]:
+    """The US equity market's regular early closes: the day after Thanksgiving and Christmas Eve (when a weekday;
+    July 3 has not closed early every year, so it is left out). Volume on those sessions is a fraction of a normal
+    day's."""
+    days = {_thanksgiving(year) + timedelta(days=1), date(year, 12, 24)}
+    return {d for d in days if d.weekday() < 5}
+
+
+def short_week(as_of: date, sessions) -> str | None:
+    """Why the week ending `as_of` (its last session) is short, for a volume reading to name before it reads the
+    volume: "half-day" (an early close among its sessions), "holiday" (a weekday of it with no session among
+    `sessions`, the dates the data holds: a week ending on a Thursday lost its Friday), else None."""
+    monday = as_of - timedelta(days=as_of.weekday())
+    held = {d for d in sessions if monday <= d <= as_of}
+    if any(d in half_days(d.year) for d in held):
+        return "half-day"
+    if any(monday + timedelta(days=i) not in held for i in range(5)):
+        return "holiday"
+    return None
+
+
 def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
     """Every crowding gauge for the week ending at `session` (the market already cut there)."""
     t, p = settings.tickers, settings.positioning
@@ -170,4 +199,6 @@ def crowding_at(market, settings: Settings, session: pd.Timestamp) -> Crowding:
         asset_mgr_net=am[0], asset_mgr_net_share=am[1], asset_mgr_percentile=am[2],
         lev_money_net=lm[0], lev_money_net_share=lm[1], lev_money_percentile=lm[2],
         cot_window_reports=cot["reports"] if cot else None,
+        volume_short_week=short_week(session.date(), {d.date() for d in market[small].frame.loc[:session].index[-10:]})
+        if vol else None,
     )

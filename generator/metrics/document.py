@@ -153,6 +153,10 @@ def _measures(metrics: WeeklyMetrics, settings: Settings) -> dict[str, Any]:
             "max_score": stance.max_score, "false_move_risk": stance.false_move_risk,
             "risk_level": stance.risk_level, "risk_flags": list(stance.risk_flags),
             "tests": [asdict(t) for t in stance.tests],
+            # the ledger the positioning prints: tests for, against and neutral (for - against = score)
+            "ledger": {"for": sum(1 for t in stance.tests if t.points > 0),
+                       "against": sum(1 for t in stance.tests if t.points < 0),
+                       "neutral": sum(1 for t in stance.tests if not t.points)},
             "history": [asdict(w) for w in metrics.stance_history],
             "raw_key": metrics.stance_history[-1].raw_key,
             "held_back": stance.held_back,

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pandas as pd
 
+from generator.commentary.bands import BAD_WEEK, NARROW_LAG
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, by_definition,
                                          exceeds, is_, less_than, more_than, negative, positive, within)
 from generator.commentary.news import told_keys
@@ -103,7 +104,12 @@ _N = "ratios.narrowness.momentum.13w"
 # participation. Narrowing while the index fell says nothing when the index has no 13-week return.
 NARROWNESS = (
     Row("narrow_level", lambda ew, den, pair: [within(_N, NARROW_BAND, ew, "relative")]),
-    Row("narrow", lambda ew, den, pair: [negative(_N, ew, "relative"), positive(f"returns.{den}.13w", den, "13w")]),
+    # "a handful of the biggest names doing the lifting" only on a lag of NARROW_LAG or more (bands.py: the median
+    # size of the gap; readers met it on 0.7 and 0.8 points)
+    Row("narrow", lambda ew, den, pair: [at_most(_N, -NARROW_LAG, ew, "relative", -1),
+                                         positive(f"returns.{den}.13w", den, "13w")]),
+    Row("narrow_slight", lambda ew, den, pair: [negative(_N, ew, "relative"), more_than(_N, -NARROW_LAG, ew, "band", 0),
+                                                positive(f"returns.{den}.13w", den, "13w")]),
     Row("narrow_falling", lambda ew, den, pair: [negative(_N, ew, "relative"), Claim(_N, "<", 0.0, den, "relative", +1),
                                            at_most(f"returns.{den}.13w", 0, den, "13w")]),
     # equal weight ahead while the index fell: the giants fell harder, not "more of the market joining in"
@@ -142,7 +148,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             # the streak is written in words, which the number check cannot read: claim it exactly
             streak = (Fact("streak", "events.relative_streak", pair, "count", "abs"),)
             claims = claims + [is_("events.relative_streak", m.events.relative_streak, pair, "streak", -1)]
-        week.append(say(key, subjects, rets + streak, claims))
+        extra = {}
+        if key == "week_slump_down":
+            # "a bad week for stocks" only at BAD_WEEK or worse for the large-cap index (bands.py); "a down week"
+            # above it (readers met "bad week" at -0.7%)
+            bad = (m.returns.get(large, {}).get("1w") or 0.0) <= BAD_WEEK
+            claims = claims + [at_most(f"returns.{large}.1w", BAD_WEEK, large, "week", -1) if bad
+                               else more_than(f"returns.{large}.1w", BAD_WEEK, large, "band", 0)]
+            extra["bad"] = bad
+        week.append(say(key, subjects, rets + streak, claims, **extra))
     if m.spread.get("13w") is not None:
         if m.spread.get("ytd") is not None and m.as_of.month > 3:
             # the quarter's and the year's spread are in the table every week: the prose gives way first (issue 26)

@@ -58,6 +58,9 @@ TREND = (
     Row("trend_below_long_crossed", lambda pair: [at_most(_D, 0, pair, "trend"),
                                                   exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages"),
                                                   more_than(_D, -CRACKED, pair, "trend depth", 0)]),
+    # the week it crossed below (news' trend_cross): "remains below" would say it was below last week too
+    Row("trend_below_long_new", lambda pair: [at_most(_D, 0, pair, "trend"),
+                                              is_("news.items.trend_cross.label", "below", pair, "cross", -1)]),
     Row("trend_below_long", lambda pair: [at_most(_D, 0, pair, "trend")]),
 )
 

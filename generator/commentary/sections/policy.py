@@ -61,8 +61,32 @@ def heading(r: _Rules) -> Sentence:
     reversal, lifting = bill_reversal(r), lifting_off(r, "policy")
     key = "hiking_reversal" if reversal else "zero_lifting" if lifting else regime_key(regime)
     fearful = r.fear() and key in HEADING_READS
+    against = _week_against_title(r, key) if not fearful else None
+    if against is not None:
+        return r.say("policy", f"heading_{key}_interrupted", ("policy", against[0].subject), (),
+                     regime_claims(regime) + against)
     return r.say("policy", f"heading_{key}{'_fear' if fearful else ''}", "policy", (),
                  regime_claims(regime) + reversal + (lifting or []), regimes=FEAR if fearful else HEADING_READS.get(key, ()))
+
+
+# A 10-year move this large (25 bp) in the week against a cutting (hiking) regime's direction makes its title mixed.
+TEN_WEEK_TITLE = 0.0025
+
+
+def _week_against_title(r: _Rules, key: str) -> list[Claim] | None:
+    """The claims that this week's bill (BILL_WEEK_MOVE) or 10-year (TEN_WEEK_TITLE) moved against the direction a
+    cutting or hiking title names, or None: the title then asks whether the cycle was interrupted (readers met
+    "Rates on the way down" with the 10-year up 27 bp and the bill up 20 bp that week)."""
+    if key not in ("cutting", "hiking"):
+        return None
+    way = -1 if key == "cutting" else +1
+    for ticker, size in ((r.t.short_yield, BILL_WEEK_MOVE), (r.t.long_yield, TEN_WEEK_TITLE)):
+        level = r.m.levels.get(ticker) if ticker else None
+        week = level.changes.get("1w") if level is not None else None
+        if week is not None and week * -way >= size:
+            path = f"levels.{ticker}.changes.1w"
+            return [at_least(path, size, ticker, "1w", +1) if way < 0 else at_most(path, -size, ticker, "1w", -1)]
+    return None
 
 
 def short_rising(r: _Rules) -> list[Claim] | None:

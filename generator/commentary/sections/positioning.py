@@ -135,12 +135,33 @@ def rally_to_test(r: _Rules) -> list[Claim] | None:
     return None
 
 
+def against_the_score(r: _Rules) -> tuple[str, list[Claim]]:
+    """Why the call's side differs from the score's sign (a positive score with "Stay with large caps", a negative
+    one with a lean), told in the stance's own sentence (readers met "+1" beside "Stay with large caps" with the
+    reason paragraphs away): "below_trend" (the ratio under its 200-day average: the rules never lean against it),
+    "no_trend" (too little history for the average), or the steadying that held the call ("confirm", "stress",
+    "confirm_downgrade"). ("", []) when the sign and the call agree."""
+    s = r.m.stance
+    if not (s.score > 0 and s.key == "stay_large" or s.score < 0 and s.key != "stay_large"):
+        return "", []
+    sign = [more_than("stance.score", 0, "stance", "score", 0) if s.score > 0 else
+            less_than("stance.score", 0, "stance", "score", 0), is_("stance.key", s.key, "stance", "stance")]
+    dist = r.m.ratio.distance_from_sma_long
+    if s.held_back:
+        return s.held_back, sign + [is_("stance.held_back", s.held_back, "stance", "stance")]
+    if dist is None:
+        return "no_trend", sign + [is_("ratio.distance_from_sma_long", None, r.pair, "trend")]
+    return "below_trend", sign + [at_most("ratio.distance_from_sma_long", 0, r.pair, "trend")]
+
+
 def section(r: _Rules) -> tuple[Paragraph, ...]:
     m, pair = r.m, r.pair
     s, ev = m.stance, m.events
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("positioning", key, subjects, facts, claims, **x)  # noqa
-    first = [say("stance", "stance", (Fact("score", "stance.score", "stance", "level"),
-                                      Fact("max", "stance.max_score", "stance", "count")), label=s.label)]
+    reason, why = against_the_score(r)
+    first = [say(f"stance{'_against_' + reason if reason else ''}", ("stance", pair) if reason else "stance",
+                 (Fact("score", "stance.score", "stance", "level"), Fact("max", "stance.max_score", "stance", "count")),
+                 why, label=s.label)]
     vix = r.t.volatility or "^VIX"
     key, claims = advice(r)
     first.append(say(key, ("stance", pair) if key.startswith("advice_stay_large") else

@@ -4,6 +4,7 @@ the yen's trend, how stretched small caps are, and crowding."""
 from __future__ import annotations
 
 from generator.commentary.argument import bridge_risks
+from generator.commentary.bands import LOW_RSI
 from generator.commentary.news import section_opening, told_keys
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          is_, less_than, more_than, positive, sign_of, within)
@@ -89,7 +90,13 @@ STRETCH = (
                                              at_most("risk.small_distance_50d", -rs.stretch_from_50d, small,
                                                      "oversold", 0),
                                              less_than("risk.small_rsi_14", OVERSOLD_RSI, small, "oversold", 0)]),
-    Row("not_stretched", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch")]),
+    # as far below the 50-day as "stretched" is above it, with an RSI not yet oversold: a deep dip, never "not
+    # stretched" (readers met "not stretched" 9.6% below the average; bands.py)
+    Row("dip_deep", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
+                                             at_most("risk.small_distance_50d", -rs.stretch_from_50d, small, "dip", -1)]),
+    Row("not_stretched", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
+                                                  more_than("risk.small_distance_50d", -rs.stretch_from_50d, small,
+                                                            "dip", 0)]),
 )
 
 
@@ -222,7 +229,8 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
          else []) + \
         ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
          else []) + \
-        ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else [])
+        ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else []) + \
+        _short_run_calm(r, rs)
     if holds(quiet, r.view) and r.regime not in UNEASY:
         # "a quiet week" only when calm by every gauge (rules.calm_claims); else just "nothing alarming"
         calm = calm_claims(r, "risks")
@@ -237,6 +245,15 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         return out
     out.append(say(key, vix, rank if claims else (vix_fact,), claims))
     return out
+
+
+def _short_run_calm(r: _Rules, rs) -> list[Claim]:
+    """Small caps neither near oversold (an RSI of LOW_RSI or more) nor in a deep dip under their 50-day average:
+    "nothing alarming" is not said beside an RSI of 33 and a 7% dip (readers, 2004-08-13; bands.py)."""
+    risk, small = r.m.risk, r.small
+    return ([at_least("risk.small_rsi_14", LOW_RSI, small, "oversold", 0)] if risk.small_rsi_14 is not None else []) + \
+        ([more_than("risk.small_distance_50d", -rs.stretch_from_50d, small, "dip", 0)]
+         if risk.small_distance_50d is not None else [])
 
 
 def _close_told(r: _Rules) -> bool:
