@@ -163,7 +163,9 @@ def _measures(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
                                "tail": [{"date": d, "trend": t, "momentum": m} for d, t, m in p.tail]}
                     for p in metrics.sectors},
         "leadership": {lead.ticker: lead.momentum for lead in metrics.leadership},
-        "risk": asdict(metrics.risk),
+        # the VIX's fixed lines (settings.risk), so a sentence that reads the VIX against one prints the line itself
+        "risk": {**asdict(metrics.risk), "vix_calm_line": settings.risk.vix_calm,
+                 "vix_warning_line": settings.risk.vix_stressed},
         "crowding": asdict(metrics.crowding) if metrics.crowding else None,
         "breakouts": {
             "since": metrics.breakouts.since, "limit_weeks": metrics.breakouts.limit_weeks,

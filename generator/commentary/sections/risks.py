@@ -192,7 +192,10 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
             Fact("share_lower", "risk.vix_percentile_1y", vix, "pct", "complement"), vix_fact)
     level, claims = choose(VIX_LEVEL, r.view, vix, rs)
     if level.endswith(("_but_lower", "_but_higher", "_over_line", "_under_line")):
-        return [say(level, vix, rank, claims)]      # the two readings disagree: one sentence says both
+        # the two readings disagree: one sentence says both, with the line it reads the VIX against as a number
+        # (readers met "the line our rules treat as calm", an unexplained threshold)
+        line = "vix_warning_line" if level in ("vix_stressed_but_lower", "vix_over_line") else "vix_calm_line"
+        return [say(level, vix, rank + (Fact("line", f"risk.{line}", vix, "level"),), claims)]
     if level == "vix_stressed":
         # "smaller, more indebted companies usually suffer first": not in a week small caps held up better
         band = r.settings.stance.flat_band       # a level week is not one small caps "held up better" in
