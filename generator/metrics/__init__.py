@@ -42,6 +42,11 @@ class RatioMetrics:
     years_since_peak: float
     momentum: Mapping[str, float | None]
     start: date | None = None           # the ratio's first session in the data: how far back "a new high" reaches
+    # the ratio's highest close of the last RECENT_HIGH_WEEKS, its day and that close against the peak (high / peak - 1):
+    # a peak years old that the ratio nearly matched weeks ago is not old news (issue 26, "stale long view")
+    recent_high: float | None = None
+    recent_high_date: date | None = None
+    recent_high_to_peak: float | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,21 @@ def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRec
                         capped=run >= len(keys))
 
 
+# The window of the ratio's recent high (RatioMetrics.recent_high): half a year.
+RECENT_HIGH_WEEKS = 26
+
+
+def _recent_high(ratio: pd.Series, session: pd.Timestamp, peak: float) -> dict:
+    """The ratio's highest close of the last RECENT_HIGH_WEEKS weeks to `session`, its day, and its distance from
+    the all-time `peak`."""
+    recent = ratio.loc[session - pd.Timedelta(weeks=RECENT_HIGH_WEEKS):session]
+    if not len(recent):
+        return {}
+    day = recent.idxmax()
+    high = float(recent.loc[day])
+    return {"recent_high": high, "recent_high_date": day.date(), "recent_high_to_peak": high / peak - 1}
+
+
 def _run_back(published, k: int, shown: int, same, first: int = 0) -> int:
     """`shown` weeks of a run that fills the issue's stance history, counted on back through the calls earlier
     issues published (`published[w]`, ORDER positions) while `same(level)` holds."""
@@ -250,6 +270,7 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp,
         years_since_peak=(session - peak_at).days / 365.25,
         momentum=momentum,
         start=ratio.index[0].date() if len(ratio) else None,
+        **_recent_high(ratio, session, peak_value),
     )
     breakouts = breakout_history(ratio, sma_l, peak_at, session, settings.history.failed_breakout_weeks)
     if calls is None:

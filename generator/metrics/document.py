@@ -138,6 +138,8 @@ def _measures(metrics: WeeklyMetrics, settings) -> dict[str, Any]:
             "peak_value": r.peak_value,
             "drawdown_from_peak": r.drawdown_from_peak,
             "years_since_peak": r.years_since_peak,
+            "recent_high": r.recent_high, "recent_high_date": r.recent_high_date,
+            "recent_high_to_peak": r.recent_high_to_peak,
             "start": r.start,
             "momentum": r.momentum,
             "momentum_up": sum(1 for v in r.momentum.values() if v is not None and v > 0),
