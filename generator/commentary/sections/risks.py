@@ -3,6 +3,8 @@ the yen's trend, how stretched small caps are, and crowding."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.commentary.argument import bridge_risks
 from generator.commentary.news import section_opening, told_keys
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
@@ -149,7 +151,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         if (yen_rally or yen_peak) and threat:
             # the carry trade's unwinding only with a yen rally rare for its own history (rules.yen_threat)
             out.append(say("carry_unwind", ("carry trades", "yen"), (), threat, optional=2))
-        out += _vix_level(r, vix_fact, vix, fx)
+        # the VIX's level, the section's first core gauge (`Sentence.core`)
+        level = _vix_level(r, vix_fact, vix, fx)
+        core = next((i for i, s in enumerate(level) if s.facts), None)   # the first that quotes the VIX
+        out += [replace(s, core=True) if i == core else s for i, s in enumerate(level)]
         if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told and not ev.fx_stale:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
                            (Fact("move", "risk.fx_week", fx, "pct"),),
@@ -173,9 +178,13 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         d = risk.small_distance_50d
         side = sign_of("risk.small_distance_50d", d, small, "short run", SHOWN_ZERO)
         key, claims = choose(STRETCH, r.view, small, side, rs)
-        paragraphs.append((say(key, small, facts, claims, side=sense(d, SHOWN_ZERO),
-                               **({"optional": 2} if key == "not_stretched" else {})),))
-    paragraphs += [p for p in (crowding_paragraph(r),) if p]
+        # how stretched small caps are: one of the section's core gauges, with the VIX and volume (`Sentence.core`;
+        # readers met a risks section of one VIX sentence)
+        paragraphs.append((say(key, small, facts, claims, side=sense(d, SHOWN_ZERO), core=True),))
+    crowd = crowding_paragraph(r)
+    # the week's volume against its average, the first crowding reading: a core gauge too
+    crowd = tuple(replace(s, core=True) if s.key.startswith("volume") else s for s in crowd)
+    paragraphs += [p for p in (crowd,) if p]
     return tuple(paragraphs)
 
 
