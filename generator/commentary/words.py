@@ -188,7 +188,7 @@ def section_news(doc: Mapping[str, Any]) -> dict[str, float]:
 
 def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int],
           news: Mapping[str, float] | None = None, in_sections: set[int] | None = None,
-          budget: int = MAX_WORDS, reserve: int = 0) -> set[int]:
+          budget: int = MAX_WORDS, reserve: int = 0, hard: int | None = None) -> set[int]:
     """Which sentences (by position) to leave out so the commentary fits the week's budget, `reserve` words of it
     kept for the jargon glosses placed after trimming. A sentence the next one in its paragraph refers back to
     ("It sits 2% above...") stays."""
@@ -255,7 +255,27 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
             left[sentences[before].section] -= 1
             dropped.add(before)
             total -= len(texts[before].split())
+    hard = HARD_MAX if hard is None else hard
+    if total > hard:
+        # a week so busy that even its core gauges pass the column's length: a section's second and later core
+        # sentences give way, the last first, so each section still prints its first core gauge
+        firsts: dict[str, int] = {}
+        for i, s in enumerate(sentences):
+            if s.core and i in place and i not in dropped:
+                firsts.setdefault(s.section, i)
+        spare = [i for i, s in enumerate(sentences)
+                 if s.core and i in place and i not in dropped and firsts.get(s.section) != i]
+        for i in reversed(spare):
+            if total <= hard:
+                break
+            dropped.add(i)
+            total -= len(texts[i].split())
     return dropped
+
+
+# The column's hard limit (issue 26: 500-900 words of prose), a little under it for the glosses placed after trimming:
+# past it, a section's second core gauge gives way too (`_trim`).
+HARD_MAX = 840
 
 
 # Figures a later sentence may quote again: dates and counts (a month, the number of tests) identify rather than
@@ -408,7 +428,7 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     saved = sum(len(plain_texts[i].split()) for i in _repeats(plain_texts, sentences, [p for p, _, _ in slots],
                                                              column, set(), say.refers_back, doc, in_sections)[0])
     dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
-                    min(MAX_WORDS, word_budget(doc) + saved))
+                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX + saved)
     # the standfirst tells the week's news whatever it repeats; the sections refer back to it
     repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc,
                              in_sections)

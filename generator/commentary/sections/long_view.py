@@ -81,8 +81,8 @@ def recent_turn(r: _Rules) -> list[Sentence]:
     b, pair = r.m.breakouts, r.pair
     ended = [(e.end, kind, i) for kind, moves in (("failed", b.failed), ("sustained", b.sustained))
              for i, e in enumerate(moves) if e.end is not None]
-    if not ended or b.current is not None:
-        return []
+    if not ended or b.current is not None or (r.m.ratio.distance_from_sma_long or 0) > 0:
+        return []   # (back above the average inside the merge gap: the move may yet resume, no turn to lead with)
     end, kind, i = max(ended)
     bound = (r.m.as_of - timedelta(days=RECENT_TURN_DAYS)).isoformat()
     if end.isoformat() < bound:
@@ -111,6 +111,8 @@ def near_miss(r: _Rules) -> list[Sentence]:
     gap = ratio.recent_high_to_peak
     if gap is None or gap < -NEAR_MISS or ratio.recent_high_date is None or ratio.recent_high_date == ratio.peak_date:
         return []
+    if not ratio.recent_high or ratio.value / ratio.recent_high - 1 > -NEAR_MISS:
+        return []   # still at its recent high: the distance from the peak says it all
     p = "ratio.recent_high"
     return [r.say("long-view", "peak_nearly_matched", pair,
                   (Fact("day", f"{p}_date", pair, "date"), Fact("gap", f"{p}_to_peak", pair, "pct"),

@@ -116,7 +116,8 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
         # a week in which tech barely moved against the index: the question and its answer give way first when the
         # issue runs long (a reader met "small caps need large-cap tech to stop leading" nearly every week)
         week_rel = m.relative_to_large.get(tech, {}).get("1w")
-        quiet = int(week_rel is None or abs(week_rel) < TECH_QUIET)
+        # (the week's tech test below is the section's core: this standing gives way before it in any long issue)
+        quiet = 1 + int(week_rel is None or abs(week_rel) < TECH_QUIET)
         if key == "tech_lagging_long":
             first.append(say(key, ("sectors", tech, large, q), facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
                              claims, tech=tech, q=q, follows=True, optional=quiet))
