@@ -178,9 +178,12 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         d = risk.small_distance_50d
         side = sign_of("risk.small_distance_50d", d, small, "short run", SHOWN_ZERO)
         key, claims = choose(STRETCH, r.view, small, side, rs)
-        # how stretched small caps are: one of the section's core gauges, with the VIX and volume (`Sentence.core`;
-        # readers met a risks section of one VIX sentence)
-        paragraphs.append((say(key, small, facts, claims, side=sense(d, SHOWN_ZERO), core=True),))
+        # how stretched small caps are, when they are: one of the section's core gauges, with the VIX and volume
+        # (`Sentence.core`; readers met a risks section of one VIX sentence)
+        # ("not stretched", which most weeks are, gives way when the issue runs long: a reading true in most weeks is
+        # no news, and no template is printed most weeks)
+        paragraphs.append((say(key, small, facts, claims, side=sense(d, SHOWN_ZERO),
+                               **({"optional": 2} if key == "not_stretched" else {"core": True})),))
     crowd = crowding_paragraph(r)
     # the week's volume against its average, the first crowding reading: a core gauge too
     crowd = tuple(replace(s, core=True) if s.key.startswith("volume") else s for s in crowd)
