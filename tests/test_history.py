@@ -1011,14 +1011,6 @@ def test_the_reason_gives_the_10_year_and_its_link(real_weeks):
                 (w.session, keys)
 
 
-def test_a_notes_box_never_qualifies_a_figure_its_section_does_not_print(real_weeks):
-    """The breadth caveat (a data note) prints only beside a printed breadth sentence."""
-    for w in real_weeks:
-        notes = [k for k, p in zip(w.keys, w.prose) if not p and k.startswith("divergence/breadth_measured")]
-        if notes:
-            assert any(k.startswith("breadth_") for k, _ in _prose(w, "divergence")), w.session
-
-
 # Housekeeping and rule jargon a reader met in the prose (issue 26, readers RA, RB, RC).
 HOUSEKEEPING = re.compile(
     r"independent tests|year of history (is needed|before)|does not yet (cover|reach back)|data are not yet available"
