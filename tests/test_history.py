@@ -370,7 +370,7 @@ def test_the_case_refers_back_to_figures_the_sections_told(real_weeks):
     assert all(sections[g] > 50 for g in TOLD_BY), sections
 
 
-@pytest.mark.xfail(strict=True, reason="issue 26, open: 115 of 1,291 real weeks (75 before the sections branch, "
+@pytest.mark.xfail(strict=True, reason="issue 26, open: 110 of 1,291 real weeks (75 before the sections branch, "
                                        "227 before the voice branch) still print a figure three times, mostly the "
                                        "trend's distance told by the brief, the long view and the case, the "
                                        "standfirst's news figure in a section's opening news line, and now a core "
@@ -386,7 +386,7 @@ def test_no_figure_is_told_more_than_twice(real_weeks):
     assert not over, f"{len(over)} weeks, e.g. {over[:5]}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 26, open: 812 of 1,291 real weeks (553 before the sections branch) "
+@pytest.mark.xfail(strict=True, reason="issue 26, open: 761 of 1,291 real weeks (553 before the sections branch) "
                                        "still print a fact twice in the column, mostly in sentences no repeat removes "
                                        "(the case for and against, a section's opening news line or last sentence, "
                                        "a section's core gauge); strict, so the fix shows")
