@@ -224,9 +224,10 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         if i not in place:
             return False
         if s.section in KEEP:
-            # the case, the verdict, the stance and the advice always stay, and so does the record's lesson
+            # the case, the verdict, the stance, the advice and a change of call always stay, and so does the
+            # record's lesson (the sections' core gauges must not push a change of call out)
             return (place[i] >= 4 and s.words != "track"
-                    and not s.key.startswith(("case", "verdict", "stance", "advice", "call_failed")))
+                    and not s.key.startswith(("case", "verdict", "stance", "advice", "call_failed", "changed")))
         if not s.facts:
             return True
         return place[i] >= (2 if quiet(s) else 3)
