@@ -277,3 +277,20 @@ def test_each_term_is_glossed_once_right_after_its_first_use(day):
             (key, [r.text for r in between])
         glossed[key] = prose[first].text
     assert {"ratio", "sma_long", "score"} <= set(glossed), glossed
+
+
+def test_a_notes_box_never_qualifies_a_figure_its_section_does_not_print():
+    """Issue 26: a data note that qualifies a subject's figures (the breadth caveat) prints only beside a printed prose
+    sentence of its section on that subject; the whole-history run has no breadth universe, so the rule is tested
+    here on the rows the words assemble."""
+    from generator.commentary.claims import Sentence
+    from generator.commentary.words import _qualified
+
+    note = Sentence("divergence", "breadth_measured", ("breadth",), kind="note", qualifies="breadth")
+    other = Sentence("divergence", "breadth_unavailable", ("breadth",), kind="note")
+    gap = Sentence("divergence", "gap_small_behind", ("IWM-SPY",))
+    breadth = Sentence("divergence", "breadth_200d_most_rising", ("breadth",))
+    elsewhere = Sentence("positioning", "case_for", ("breadth",))
+    rows = lambda *s: [(1, ("section", x.section), x, "text") for x in s]  # noqa: E731
+    assert [r[2] for r in _qualified(rows(gap, note, other, elsewhere))] == [gap, other, elsewhere]
+    assert [r[2] for r in _qualified(rows(gap, breadth, note))] == [gap, breadth, note]

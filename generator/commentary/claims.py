@@ -273,6 +273,18 @@ class Sentence:
     # True for the sentence that answers its section's heading ("Bill yields near zero: policy or fear?"): the
     # length budget never leaves a heading's question without its answer.
     answers: bool = False
+    # True for a section's core gauge (the sector lens's tech test, junk's credit and quality, the reason's 10-year
+    # change and its link to the pair): the length budget and the repeat rule never leave it out, so a section
+    # says what it exists to say whatever else gives way (issue 26, "thin or orphaned sections").
+    core: bool = False
+    # For a data note: the subject whose figures it qualifies (a caveat on breadth counts): printed only when a
+    # prose sentence of its section on that subject is (a notes box about a figure the section does not print
+    # reads as an orphan).
+    qualifies: str | None = None
+    # An argument's point the sentence makes besides its figures ("short rates are near zero, so the question is
+    # growth"): a column makes it once, in its home section (generator/commentary/words.py POINT_HOME); elsewhere the
+    # sentence refers back without it (its `<key>_told` words) or gives way.
+    point: str | None = None
 
     @property
     def subject(self) -> str:

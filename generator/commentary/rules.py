@@ -42,8 +42,13 @@ BEAR_LINE = -0.20
 # reading (readers met "a yen rally threatens forced selling" for an ordinary week).
 CARRY_RARE = 0.95
 
+# The point that short rates sit at zero, so small caps need growth rather than cheaper money: the policy section
+# makes it (generator/commentary/words.py POINT_HOME); the rates and junk sections then say theirs without it.
+ZERO_POINT = "zero_rates"
+
 __all__ = ["BIG_MARKET_DAY", "CALM_RANK", "RARE_WEEK", "RECORD_YEARS", "ROUT_DROP", "SHOWN_ZERO", "STRESSED_RANK",
-           "WEEK_AGAINST", "YOUNG_WEEKS", "_Rules", "calm_claims", "label", "record_history", "sense", "yen_threat"]
+           "WEEK_AGAINST", "YOUNG_WEEKS", "ZERO_POINT", "_Rules", "calm_claims", "label", "record_history", "sense",
+           "yen_threat"]
 
 
 class _Rules:
@@ -72,13 +77,14 @@ class _Rules:
 
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
             words: str | None = None, optional: int = 0, regimes: tuple[str, ...] = (), kind: str = "prose",
-            follows: bool = False, answers: bool = False, **extra) -> Sentence:
+            follows: bool = False, answers: bool = False, core: bool = False, qualifies: str | None = None,
+            point: str | None = None, **extra) -> Sentence:
         subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
         flat: list[Claim] = []
         for c in claims:
             flat.extend(c if isinstance(c, tuple) else (c,))
         return Sentence(section, key, subjects, tuple(facts), tuple(flat), extra, relationship, words, optional,
-                        tuple(regimes), kind, follows, answers)
+                        tuple(regimes), kind, follows, answers, core, qualifies, point)
 
     def ret(self, ticker: str, period: str, name: str | None = None) -> Fact:
         return Fact(name or f"{ticker}_{period}", f"returns.{ticker}.{period}", ticker, "pct")

@@ -188,7 +188,7 @@ def section_news(doc: Mapping[str, Any]) -> dict[str, float]:
 
 def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int],
           news: Mapping[str, float] | None = None, in_sections: set[int] | None = None,
-          budget: int = MAX_WORDS, reserve: int = 0) -> set[int]:
+          budget: int = MAX_WORDS, reserve: int = 0, hard: int | None = None) -> set[int]:
     """Which sentences (by position) to leave out so the commentary fits the week's budget, `reserve` words of it
     kept for the jargon glosses placed after trimming. A sentence the next one in its paragraph refers back to
     ("It sits 2% above...") stays."""
@@ -217,18 +217,18 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         return (tier, bool(s.facts), news.get(s.section, 0.0), -place.get(i, 0), i)
 
     def candidate(i: int, s: Sentence) -> bool:
-        if s.kind != "prose" or s.answers or (s.section, s.key.split("_")[0]) in KEEP_SENTENCES:
+        if s.kind != "prose" or s.answers or s.core or (s.section, s.key.split("_")[0]) in KEEP_SENTENCES:
             return False
         if s.optional:
             return True
         if i not in place:
             return False
         if s.section in KEEP:
-            # the case, the verdict, the stance and the advice always stay, and so do this week's change of call and
-            # the record's lesson
+            # the case, the verdict, the stance, the advice and this week's change of call always stay, and so does
+            # the record's lesson (the sections' core gauges must not push a change of call out)
             return (place[i] >= 4 and s.words != "track"
                     and not s.key.startswith(("case", "verdict", "stance", "advice", "call_failed"))
-                    and not (s.key.startswith("changed_") and not s.key.startswith("changed_recently")))
+                    and not (s.key.startswith("changed") and not s.key.startswith("changed_recently")))
         if not s.facts:
             return True
         return place[i] >= (2 if quiet(s) else 3)
@@ -257,7 +257,27 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
             left[sentences[before].section] -= 1
             dropped.add(before)
             total -= len(texts[before].split())
+    hard = HARD_MAX if hard is None else hard
+    if total > hard:
+        # a week so busy that even its core gauges pass the column's length: a section's second and later core
+        # sentences give way, the last first, so each section still prints its first core gauge
+        firsts: dict[str, int] = {}
+        for i, s in enumerate(sentences):
+            if s.core and i in place and i not in dropped:
+                firsts.setdefault(s.section, i)
+        spare = [i for i, s in enumerate(sentences)
+                 if s.core and i in place and i not in dropped and firsts.get(s.section) != i]
+        for i in reversed(spare):
+            if total <= hard:
+                break
+            dropped.add(i)
+            total -= len(texts[i].split())
     return dropped
+
+
+# The column's hard limit (issue 26: 500-900 words of prose), a little under it for the glosses placed after trimming:
+# past it, a section's second core gauge gives way too (`_trim`).
+HARD_MAX = 840
 
 
 # Figures a later sentence may quote again: dates and counts (a month, the number of tests) identify rather than
@@ -343,12 +363,41 @@ def _repeats(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[
                 after = order[n + 1] if n + 1 < len(order) else None
                 leaned_on = after is not None and paragraphs[after] == paragraphs[i] and (
                     PRONOUN.match(texts[after]) is not None or sentences[after].follows)
-                if (not s.answers and not leaned_on and kept[s.section] > 1
+                if (not s.answers and not s.core and not leaned_on and kept[s.section] > 1
                         and (s.section, s.key.split("_")[0]) not in KEEP_SENTENCES):
                     out.add(i)
                     kept[s.section] -= 1
                     continue
         seen |= facts.keys()
+    return out, back
+
+
+# Each argument's point (`Sentence.point`) and the section it belongs to: the column makes it there, and a sentence
+# elsewhere that makes it too refers back without it or gives way (readers met "short rates are near zero, so the
+# question is growth" in the rates, policy and junk sections of one column).
+POINT_HOME = {"zero_rates": "policy"}
+
+
+def _points(sentences: list[Sentence], column: set[int], left_out: set[int], refers_back,
+            doc: Mapping[str, Any]) -> tuple[set[int], dict[int, Sentence]]:
+    """The sentences left out, and those worded without their point (`<key>_told`), because the point's home section
+    makes it in this column. A sentence that cannot give way (an answer to its heading, a core gauge, one of the
+    call's own sentences) and has no such words keeps it."""
+    made = {s.point for i, s in enumerate(sentences)
+            if i in column and i not in left_out and s.point and s.section == POINT_HOME.get(s.point)}
+    out: set[int] = set()
+    back: dict[int, Sentence] = {}
+    kept = collections.Counter(sentences[i].section for i in column - left_out if sentences[i].kind == "prose")
+    for i in sorted(column - left_out):
+        s = sentences[i]
+        if s.point not in made or s.section == POINT_HOME.get(s.point) or s.kind != "prose":
+            continue
+        shorter = refers_back(s, set(), doc)
+        if shorter is not None:
+            back[i] = shorter
+        elif not (s.answers or s.core or s.key.startswith(KEPT_KEYS)) and kept[s.section] > 1:
+            out.add(i)
+            kept[s.section] -= 1
     return out, back
 
 
@@ -381,10 +430,13 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     saved = sum(len(plain_texts[i].split()) for i in _repeats(plain_texts, sentences, [p for p, _, _ in slots],
                                                              column, set(), say.refers_back, doc, in_sections)[0])
     dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
-                    min(MAX_WORDS, word_budget(doc) + saved))
+                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX + saved)
     # the standfirst tells the week's news whatever it repeats; the sections refer back to it
     repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc,
                              in_sections)
+    pointless, reworded = _points(sentences, column, dropped | repeats, say.refers_back, doc)
+    repeats |= pointless
+    back.update({i: s for i, s in reworded.items() if i not in back})
     told = dict(texts)
     told.update({i: say(s, doc) for i, s in back.items()})
     told_slots = [(p, place, back.get(i, s)) for i, (p, place, s) in enumerate(slots)]
@@ -404,8 +456,8 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
 def _assemble(slots: list, texts: dict, dropped: set[int], say: _Speaker, doc: Mapping[str, Any],
               names: Mapping[str, Any], previous_headline: str | None, overridden: frozenset[str]) -> Words:
     """The issue's words from its rendered sentences less those `dropped`, glossed and fact-checked."""
-    printed = _glossed([(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots) if i not in dropped],
-                       say, doc, names)
+    kept = [(p, place, s, texts[i]) for i, (p, place, s) in enumerate(slots) if i not in dropped]
+    printed = _glossed(_qualified(kept), say, doc, names)
     rendered: list[Rendered] = []
     standfirst: list[Markup] = []
     brief: list[Markup] = []
@@ -434,6 +486,14 @@ def _assemble(slots: list, texts: dict, dropped: set[int], say: _Speaker, doc: M
                        roles=roles)
     return Words(plain(headline), Markup(" ").join(standfirst), headings, sections, tuple(brief),
                  {k: tuple(v) for k, v in notes.items()}, tuple(rendered), tuple(flags), overridden)
+
+
+def _qualified(printed: list) -> list:
+    """The printed rows (paragraph, place, sentence, text) less the data notes that qualify a subject
+    (`Sentence.qualifies`) no printed prose sentence of their section is about: a caveat on breadth counts beside no
+    breadth count reads as an orphan (readers met it in weeks whose breadth sentences the budget had left out)."""
+    about = {(s.section, subject) for _, _, s, _ in printed if s.kind == "prose" for subject in s.subjects}
+    return [row for row in printed if row[2].qualifies is None or (row[2].section, row[2].qualifies) in about]
 
 
 def _glossed(printed: list, say, doc: Mapping[str, Any], names: Mapping[str, Any]) -> list:

@@ -42,6 +42,11 @@ class RatioMetrics:
     years_since_peak: float
     momentum: Mapping[str, float | None]
     start: date | None = None           # the ratio's first session in the data: how far back "a new high" reaches
+    # the ratio's highest close of the last RECENT_HIGH_WEEKS, its day and that close against the peak (high / peak - 1):
+    # a peak years old that the ratio nearly matched weeks ago is not old news (issue 26, "stale long view")
+    recent_high: float | None = None
+    recent_high_date: date | None = None
+    recent_high_to_peak: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ class StanceRecord:
     # weeks on the current side (leaning toward small caps, or with large caps), this one included: a cut from
     # "Lean in further" to "Start to lean in" keeps the lean's age (readers met "one week old" for a months-old lean)
     weeks_on_side: int = 1
+    # weeks_on_side reached the record's first call (the lean may be older): "at least" (metrics._full_run)
+    side_capped: bool = False
 
 
 def _ratio_since(ratio: pd.Series, day: date, session: pd.Timestamp) -> float | None:
@@ -143,6 +150,47 @@ def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRec
                         weeks_since_change=change[0] - 1 if change[0] is not None else None,
                         weeks_since_upgrade=upgrade[0] - 1 if upgrade[0] is not None else None,
                         capped=run >= len(keys))
+
+
+# The window of the ratio's recent high (RatioMetrics.recent_high): half a year.
+RECENT_HIGH_WEEKS = 26
+
+
+def _recent_high(ratio: pd.Series, session: pd.Timestamp, peak: float) -> dict:
+    """The ratio's highest close of the last RECENT_HIGH_WEEKS weeks to `session`, its day, and its distance from
+    the all-time `peak`."""
+    recent = ratio.loc[session - pd.Timedelta(weeks=RECENT_HIGH_WEEKS):session]
+    if not len(recent):
+        return {}
+    day = recent.idxmax()
+    high = float(recent.loc[day])
+    return {"recent_high": high, "recent_high_date": day.date(), "recent_high_to_peak": high / peak - 1}
+
+
+def _run_back(published, k: int, shown: int, same, first: int = 0) -> int:
+    """`shown` weeks of a run that fills the issue's stance history, counted on back through the calls earlier
+    issues published (`published[w]`, ORDER positions) while `same(level)` holds."""
+    n, w = shown, k - shown
+    while w >= first and same(int(published[w])):
+        n, w = n + 1, w - 1
+    return n
+
+
+def _full_run(record: StanceRecord, calls: StanceTable, session: pd.Timestamp, shown: int) -> StanceRecord:
+    """The record with the exact age of a run that fills the `shown` weeks of stance history (issue 26: "unchanged for
+    12 weeks or more" read as housekeeping; the column says "for the 38th week"): weeks at the call and weeks on its
+    side, counted on back through the calls earlier issues published. `capped` and `side_capped` stay for a run that
+    reaches the record's first call (it may be older)."""
+    published, k = calls.published, calls.row(session)
+    level = int(published[k])
+    run, side = record.weeks_unchanged, record.weeks_on_side
+    if run >= shown:
+        run = _run_back(published, k, run, lambda x: x == level, calls.first)
+    if side >= shown:
+        side = _run_back(published, k, side, lambda x: (x == 0) == (level == 0), calls.first)
+    side = max(side, run)
+    return replace(record, weeks_unchanged=run, weeks_on_side=side, capped=k - run < calls.first,
+                   side_capped=k - side < calls.first)
 
 
 @dataclass(frozen=True)
@@ -222,6 +270,7 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp,
         years_since_peak=(session - peak_at).days / 365.25,
         momentum=momentum,
         start=ratio.index[0].date() if len(ratio) else None,
+        **_recent_high(ratio, session, peak_value),
     )
     breakouts = breakout_history(ratio, sma_l, peak_at, session, settings.history.failed_breakout_weeks)
     if calls is None:
@@ -283,7 +332,8 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp,
         rate_sensitivity=sensitivity, sectors=sectors, leadership=leaders,
         risk=risk, breakouts=breakouts,
         analogue=analogue_run(ratio, settings.history.analogue_start, settings.history.analogue_end, session),
-        stance_history=history, stance_record=stance_record(history, ratio, session),
+        stance_history=history, stance_record=_full_run(stance_record(history, ratio, session), calls, session,
+                                                        len(history)),
         events=events,
         series=RatioSeries(ratio, sma_s, sma_l), signals=signals,
         crowding=crowding,

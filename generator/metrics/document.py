@@ -142,6 +142,8 @@ def _measures(metrics: WeeklyMetrics, settings: Settings) -> dict[str, Any]:
             "peak_value": r.peak_value,
             "drawdown_from_peak": r.drawdown_from_peak,
             "years_since_peak": r.years_since_peak,
+            "recent_high": r.recent_high, "recent_high_date": r.recent_high_date,
+            "recent_high_to_peak": r.recent_high_to_peak,
             "start": r.start,
             "momentum": r.momentum,
             "momentum_up": sum(1 for v in r.momentum.values() if v is not None and v > 0),
@@ -171,7 +173,9 @@ def _measures(metrics: WeeklyMetrics, settings: Settings) -> dict[str, Any]:
                                "tail": [{"date": d, "trend": t, "momentum": m} for d, t, m in p.tail]}
                     for p in metrics.sectors},
         "leadership": {lead.ticker: lead.momentum for lead in metrics.leadership},
-        "risk": asdict(metrics.risk),
+        # the VIX's fixed lines (settings.risk), so a sentence that reads the VIX against one prints the line itself
+        "risk": {**asdict(metrics.risk), "vix_calm_line": settings.risk.vix_calm,
+                 "vix_warning_line": settings.risk.vix_stressed},
         "crowding": asdict(metrics.crowding) if metrics.crowding else None,
         "breakouts": {
             "since": metrics.breakouts.since, "limit_weeks": metrics.breakouts.limit_weeks,

@@ -84,7 +84,7 @@ FLAG_TEXT = {
     "vix_stressed": "volatility is elevated",
     # the same flag when the VIX is past the line but not high for its year (generator/commentary/rules.py,
     # STRESSED_RANK): the words name the line, not a mood
-    "vix_over_line": "the VIX is above the line our rules treat as a warning",
+    "vix_over_line": "the VIX is above the level we treat as a warning",
     "yen_rally": "a yen rally threatens carry-trade selling",
     "recent_failures": "several relative breakouts have failed in the last three years",
 }

@@ -310,7 +310,8 @@ def _breadth(r: _Rules) -> Paragraph:
     since = dated and r.m.as_of >= as_of
     out.append(say(("breadth_measured_since" if since else "breadth_measured") if dated else "breadth_measured_undated",
                    (fact("n", "with_data", "count"), fact("size", "members", "count"))
-                   + ((fact("as_of", "universe.as_of", "date"),) if dated else ()), kind="note"))
+                   + ((fact("as_of", "universe.as_of", "date"),) if dated else ()), kind="note",
+                   qualifies="breadth"))
 
     def split(path: str, topic: str) -> tuple[str, list]:
         """A share read as most (55% or more), about half, or few (45% or less), and the claim that says so."""

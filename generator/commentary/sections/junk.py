@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from generator.commentary.claims import ALMOST_ALL, Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
 from generator.commentary.rules import _Rules
-from generator.commentary.rules import RARE_WEEK, WEEK_AGAINST
+from generator.commentary.rules import RARE_WEEK, WEEK_AGAINST, ZERO_POINT
 from generator.commentary.sections.policy import regime_claims, regime_key, short_rising
 from generator.commentary.sections.rates import YIELD_TREND, _still, scare
 from generator.commentary.table import Row, choose, first
@@ -189,20 +189,23 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         out += [say(f"if_{case[0]}", ("junk", "rates", "policy", r.t.long_yield or "^TNX",
                                      *((r.t.short_yield,) if tight and r.t.short_yield else ()),
                                      *((r.small,) if case[0] == "scare" else ())), case[2],
-                   case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]))]
+                   case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]),
+                   point=ZERO_POINT if case[0] == "zero" else None)]
     lead = _credit_week_lead(r, credit, cv)
     out = lead + out   # the week's credit move leads when it is rare and runs against the quarter
     if cv is not None:
         move, claims = choose(SIDE, r.view, "ratios.credit.momentum.13w", credit.numerator, "credit")
+        # the section's core gauges, credit and quality, stay whatever else gives way (`Sentence.core`): readers met
+        # a junk section of one rates sentence, and "the lower-quality end is leading too" with no credit before it
         out.append(say(f"credit_{move}", credit.numerator,
                        (Fact("move", "ratios.credit.momentum.13w", credit.numerator, "pct"),), claims,
-                       num=credit.numerator, den=credit.denominator))
+                       num=credit.numerator, den=credit.denominator, core=True))
     if qv is not None:
         alone = "" if cv is not None else "_alone"  # "over the same span" needs a span named before it
         move, claims = choose(SIDE, r.view, "ratios.quality.momentum.13w", quality.numerator, "junk")
         out.append(say(f"quality_{move}{alone}", quality.numerator,
                        (Fact("move", "ratios.quality.momentum.13w", quality.numerator, "pct"),), claims,
-                       num=quality.numerator, den=quality.denominator))
+                       num=quality.numerator, den=quality.denominator, core=True))
     # both past the band: what credit and quality say together (nothing when either is level)
     verdict = first(EVIDENCE, r.view, credit.numerator, quality.numerator) if cv is not None and qv is not None \
         else None

@@ -69,6 +69,61 @@ TREND = (
 UPTREND_ROWS = ("trend_above_both", "trend_below_long_crossed", "trend_below_long_cracked")
 
 
+# A move above the 200-day average that ended this many days ago or less is the long view's news: it leads the
+# section, dated, before the peak (readers met an advance that rolled over this week told as "even the longer
+# advances eventually rolled over", and "the latest failed move began in July 2012" in April 2014).
+RECENT_TURN_DAYS = 28
+
+
+def recent_turn(r: _Rules) -> list[Sentence]:
+    """The move above the 200-day average that ended in the last RECENT_TURN_DAYS, dated with its start and end:
+    the section's first sentence. Nothing when none did, or while a new move is under way (the breakout sentence
+    tells that one)."""
+    from datetime import timedelta
+
+    b, pair = r.m.breakouts, r.pair
+    ended = [(e.end, kind, i) for kind, moves in (("failed", b.failed), ("sustained", b.sustained))
+             for i, e in enumerate(moves) if e.end is not None]
+    if not ended or b.current is not None or (r.m.ratio.distance_from_sma_long or 0) > 0:
+        return []   # (back above the average inside the merge gap: the move may yet resume, no turn to lead with)
+    end, kind, i = max(ended)
+    bound = (r.m.as_of - timedelta(days=RECENT_TURN_DAYS)).isoformat()
+    if end.isoformat() < bound:
+        return []
+    path = f"breakouts.{kind}.{i}"
+    return [r.say("long-view", f"turn_ended_{kind}", pair,
+                  (Fact("start", f"{path}.start", pair, "date"), Fact("end", f"{path}.end", pair, "date")),
+                  [Claim(f"{path}.end", ">=", bound, pair, "recent turn", -1),
+                   positive(f"{path}.peak_excess", pair, "move above"),   # "the advance above it"
+                   at_most("ratio.distance_from_sma_long", 0, pair, "trend")]
+                  + ([Claim(f"{path}.end", ">=", r.m.week_start.isoformat(), pair, "this week", 0)]
+                     if end >= r.m.week_start else []),
+                  this_week=end >= r.m.week_start, core=True)]
+
+
+# A peak a year or more old that the ratio came within this of in the last 26 weeks (ratio.recent_high_to_peak) was
+# nearly matched: the section says so and dates it (readers met "a peak more than 2 years old" five weeks after the
+# ratio closed within 0.05% of it).
+NEAR_MISS = 0.02
+
+
+def near_miss(r: _Rules) -> list[Sentence]:
+    """The ratio's recent high, when it came within NEAR_MISS of a peak a year or more old, and how far the ratio
+    is below that high now."""
+    ratio, pair = r.m.ratio, r.pair
+    gap = ratio.recent_high_to_peak
+    if gap is None or gap < -NEAR_MISS or ratio.recent_high_date is None or ratio.recent_high_date == ratio.peak_date:
+        return []
+    if not ratio.recent_high or ratio.value / ratio.recent_high - 1 > -NEAR_MISS:
+        return []   # still at its recent high: the distance from the peak says it all
+    p = "ratio.recent_high"
+    return [r.say("long-view", "peak_nearly_matched", pair,
+                  (Fact("day", f"{p}_date", pair, "date"), Fact("gap", f"{p}_to_peak", pair, "pct"),
+                   Fact("high", p, pair, "level")),
+                  [at_least(f"{p}_to_peak", -NEAR_MISS, pair, "near peak", 0),
+                   Claim(f"{p}_to_peak", "<", 0.0, pair, "near peak", 0)], tiny=abs(gap) < SHOWN_ZERO, core=True)]
+
+
 def momentum_label(ups: int, n: int) -> str:
     """The momentum label for `ups` positive lookbacks of `n` known (neither none nor all): "mostly_up" when
     more are up than down, "mixed" for an even split, "mostly_down" otherwise."""
@@ -108,10 +163,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             # a peak a year or more old is the heading's, with its age: one sentence places the ratio against it
             # (readers met the peak's value and date, then the distance, every week for years)
             key, claims = choose(DISTANCE, r.view, pair)
-            first = [say(key, pair, peak, claims)]
+            first = [say(key, pair, peak, claims)] + near_miss(r)
         else:
             first = [say("peak", pair, peak), say(age, pair, peak, claims)]
-    paragraphs = [tuple(first)]
+    paragraphs = [tuple(recent_turn(r) + first)]
 
     second = []
     dist: tuple[Fact, ...] = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)

@@ -3,10 +3,12 @@ sections share), and the historical analogue."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.commentary.claims import (SHOWN_ZERO_BP, Claim, Fact, Paragraph, Sentence, at_least, at_most, is_,
                                          less_than, more_than, negative, positive)
 from generator.commentary.news import level_told
-from generator.commentary.rules import WEEK_AGAINST, _Rules
+from generator.commentary.rules import WEEK_AGAINST, ZERO_POINT, _Rules
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE
 from generator.metrics.regime import FEAR, UNEASY, all_but
@@ -253,6 +255,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             else:
                 key, fits = "bill_week_down", all_but(*UNEASY)
             opening.append(say(key, sy, facts, move, regimes=fits))
+        if regime_key(regime) in ("zero", "cut_to_zero"):
+            # this section is where the column says short rates are at zero (ZERO_POINT's home): its answer says it
+            opening = [replace(s, point=ZERO_POINT) if s.answers else s for s in opening]
         paragraphs.append(tuple(opening))
     if m.analogue is not None:
         high = regime is not None and regime_key(regime) in ("hiking", "high_hold")

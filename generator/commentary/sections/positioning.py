@@ -212,7 +212,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # keeps the lean's weeks (readers met "the lean is young" the week a months-old lean was trimmed); an
         # established lean can still be a false move.
         side = m.stance_record.weeks_on_side
-        young, capped = side <= YOUNG_WEEKS, side >= len(m.stance_history)
+        # ("at least" only for a lean older than the record: one older than the history is counted exactly,
+        # metrics._full_run)
+        young, capped = side <= YOUNG_WEEKS, m.stance_record.side_capped
         second.append(say("false_move" if young else "false_move_established", "stance",
                           (Fact("weeks", "stance.record.weeks_on_side", "stance", "count"),) if not young else (),
                           [is_not("stance.key", "stay_large", "stance", "stance"),
@@ -299,7 +301,7 @@ def _change_sentence(r: _Rules, say) -> Sentence:
               is_("stance.record.changed_from", rec.changed_from, "stance", "change"),
               is_("stance.record.changed_to", rec.changed_to, "stance", "change"),
               is_("stance.record.notches", rec.notches, "stance", "change", 1 if rec.notches > 0 else -1)]
-    facts, capped = (), rec.weeks_on_side >= len(r.m.stance_history)   # the run may be longer than the history
+    facts, capped = (), rec.side_capped   # the lean may be older than the record (metrics._full_run)
     if key == "changed_cut":
         facts = (Fact("side", "stance.record.weeks_on_side", "stance", "count"),)
         claims.append(is_("stance.record.weeks_on_side", rec.weeks_on_side, "stance", "lean age"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_least, at_most, less_than,
                                          more_than, negative, positive, reads, within)
 from generator.commentary.headline import CRASH_GAP
-from generator.commentary.rules import RARE_WEEK, ROUT_DROP, WEEK_AGAINST, _Rules
+from generator.commentary.rules import RARE_WEEK, ROUT_DROP, WEEK_AGAINST, ZERO_POINT, _Rules
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
@@ -177,7 +179,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                regimes=fits))
         else:
             opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
-                               regimes=fits))
+                               regimes=fits, point=ZERO_POINT if key in ("zero", "cut_to_zero") else None))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
     if level is None or level.changes.get("13w") is None:
@@ -208,7 +210,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             opening.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
         elif zero and trend != "steady":
             opening.append(say(f"ten_{trend}_zero", (ly, "policy"), facts,
-                               [trend_claim, reads(change, ly, READS[f"{trend}_zero"])] + zero_claims))
+                               [trend_claim, reads(change, ly, READS[f"{trend}_zero"])] + zero_claims,
+                               point=ZERO_POINT))
         elif trend == "steady" and not _still(level):
             v = level.changes["13w"]
             opening.append(say("ten_drift", ly, facts, [trend_claim, (positive if v > 0 else negative)(change, ly, "13w"),
@@ -225,6 +228,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                [trend_claim] + ([reads(change, ly, READS[trend])] if READS.get(trend) else [])
                                + (list(within(change, YIELD_STILL + 1e-12, ly, "13w size")) if trend == "steady"
                                   else [])))
+        # the reason's core gauge, the 10-year's change, stays whatever else gives way (`Sentence.core`): readers met
+        # "the reason" as one sentence with neither the yield's change nor its link to the pair
+        opening[-1] = replace(opening[-1], core=True)
         month = month_against(r, ly)
         if month is not None:
             # the quarter is never told alone when the last four weeks ran the other way, and by more (readers met
@@ -298,6 +304,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         c = "rate_sensitivity.correlation"
         key, claims = choose(LINK, r.view, c)
         pair = f"{r.small}-{r.large}"
+        say = lambda key, subjects, facts=(), claims=(), **x: r.say("rates", key, subjects, facts, claims,  # noqa
+                                                                   core=True, **x)   # the link: a core gauge
         if key == "unrelated" and r.regime == "rate_move":
             # "yields have not been the driver" is false in a week the 10-year moved 25 bp and the pair 2 points
             paragraphs.append((_unrelated_this_week(r, say, facts, c),))

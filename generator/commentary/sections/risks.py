@@ -3,6 +3,8 @@ the yen's trend, how stretched small caps are, and crowding."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.commentary.argument import bridge_risks
 from generator.commentary.bands import LOW_RSI
 from generator.commentary.news import section_opening, told_keys
@@ -156,7 +158,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         if (yen_rally or yen_peak) and threat:
             # the carry trade's unwinding only with a yen rally rare for its own history (rules.yen_threat)
             out.append(say("carry_unwind", ("carry trades", "yen"), (), threat, optional=2))
-        out += _vix_level(r, vix_fact, vix, fx)
+        # the VIX's level, the section's first core gauge (`Sentence.core`)
+        level = _vix_level(r, vix_fact, vix, fx)
+        core = next((i for i, s in enumerate(level) if s.facts), None)   # the first that quotes the VIX
+        out += [replace(s, core=True) if i == core else s for i, s in enumerate(level)]
         if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told and not ev.fx_stale:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
                            (Fact("move", "risk.fx_week", fx, "pct"),),
@@ -180,9 +185,16 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         d = risk.small_distance_50d
         side = sign_of("risk.small_distance_50d", d, small, "short run", SHOWN_ZERO)
         key, claims = choose(STRETCH, r.view, small, side, rs)
+        # how stretched small caps are, when they are: one of the section's core gauges, with the VIX and volume
+        # (`Sentence.core`; readers met a risks section of one VIX sentence)
+        # ("not stretched", which most weeks are, gives way when the issue runs long: a reading true in most weeks is
+        # no news, and no template is printed most weeks)
         paragraphs.append((say(key, small, facts, claims, side=sense(d, SHOWN_ZERO),
-                               **({"optional": 2} if key == "not_stretched" else {})),))
-    paragraphs += [p for p in (crowding_paragraph(r),) if p]
+                               **({"optional": 2} if key == "not_stretched" else {"core": True})),))
+    crowd = crowding_paragraph(r)
+    # the week's volume against its average, the first crowding reading: a core gauge too
+    crowd = tuple(replace(s, core=True) if s.key.startswith("volume") else s for s in crowd)
+    paragraphs += [p for p in (crowd,) if p]
     return tuple(paragraphs)
 
 
@@ -199,7 +211,10 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
             Fact("share_lower", "risk.vix_percentile_1y", vix, "pct", "complement"), vix_fact)
     level, claims = choose(VIX_LEVEL, r.view, vix, rs)
     if level.endswith(("_but_lower", "_but_higher", "_over_line", "_under_line")):
-        return [say(level, vix, rank, claims)]      # the two readings disagree: one sentence says both
+        # the two readings disagree: one sentence says both, with the line it reads the VIX against as a number
+        # (readers met "the line our rules treat as calm", an unexplained threshold)
+        line = "vix_warning_line" if level in ("vix_stressed_but_lower", "vix_over_line") else "vix_calm_line"
+        return [say(level, vix, rank + (Fact("line", f"risk.{line}", vix, "level"),), claims)]
     if level == "vix_stressed":
         # "smaller, more indebted companies usually suffer first": not in a week small caps held up better
         band = r.settings.stance.flat_band       # a level week is not one small caps "held up better" in

@@ -41,6 +41,48 @@ TECH = (
                                                     at_least(f"sectors.{tech}.momentum", TECH_TURN, tech, "relative 4w")]),
     Row("tech_lagging", lambda tech, q: [at_most(_rel(tech), 0, tech, "relative 13w")]),
 )
+# The week's tech test (issue 26, "thin sections"): technology's week against the large-cap index and small caps'
+# week against it, read together. A side within the week's flat band (settings.stance.flat_band) gives no test; tech
+# ahead and small caps behind is the thesis at work, tech behind and small caps ahead the turn small caps need, and
+# both on the same side cuts against the thesis (small caps moved with tech, not against it).
+_TW, _SW = "relative_to_large.{}.1w", "spread.1w"
+TECH_WEEK = (
+    Row("tech_week_level", lambda tech, pair, band, tv, sv: [within(_TW.format(tech), band, tech, "relative 1w"),
+                                                             within(_SW, band, pair, "week")]),
+    Row("tech_week_tech_level", lambda tech, pair, band, tv, sv: [within(_TW.format(tech), band, tech, "relative 1w"),
+                                                                  sign_of(_SW, sv, pair, "week")]),
+    Row("tech_week_small_level", lambda tech, pair, band, tv, sv: [within(_SW, band, pair, "week"),
+                                                                   sign_of(_TW.format(tech), tv, tech, "relative 1w")]),
+    Row("tech_week_thesis", lambda tech, pair, band, tv, sv: [at_least(_TW.format(tech), band, tech, "relative 1w"),
+                                                              at_most(_SW, -band, pair, "week")]),
+    Row("tech_week_turn", lambda tech, pair, band, tv, sv: [at_most(_TW.format(tech), -band, tech, "relative 1w"),
+                                                            at_least(_SW, band, pair, "week")]),
+    Row("tech_week_against_up", lambda tech, pair, band, tv, sv: [at_least(_TW.format(tech), band, tech,
+                                                                           "relative 1w"),
+                                                                  at_least(_SW, band, pair, "week")]),
+    Row("tech_week_against_down", lambda tech, pair, band, tv, sv: [at_most(_TW.format(tech), -band, tech,
+                                                                            "relative 1w"),
+                                                                    at_most(_SW, -band, pair, "week")]),
+)
+
+
+def tech_week(r: _Rules, say, tech: str | None) -> list[Sentence]:
+    """The week's tech test, the sector lens's core gauge (`Sentence.core`): technology's week against the large-cap
+    index and small caps' week against it, in one sentence with the inference (TECH_WEEK). Readers met the lens as
+    one line on sectors with no tech test, and "small caps need tech to stop leading" in weeks small caps led with
+    tech. Nothing without both figures."""
+    m = r.m
+    tv = m.relative_to_large.get(tech, {}).get("1w") if tech else None
+    sv = m.spread.get("1w")
+    if tv is None or sv is None:
+        return []
+    pair, band = f"{r.small}-{r.large}", r.settings.stance.flat_band
+    key, claims = choose(TECH_WEEK, r.view, tech, pair, band, tv, sv)
+    facts = (Fact("tech", _TW.format(tech), tech, "pct"), Fact("small", _SW, pair, "pct"))
+    return [say(key, ("sectors", tech, pair), facts, claims, tech=tech, small=r.small,
+                tech_side="up" if tv > 0 else "down", small_side="up" if sv > 0 else "down", core=True)]
+
+
 # Tech's week against the large-cap index below this is quiet: its standing gives way first when the issue runs long.
 TECH_QUIET = 0.01
 # The strongest and weakest sectors: every sector behind the index (or ahead of it) is said so.
@@ -74,13 +116,15 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
         # a week in which tech barely moved against the index: the question and its answer give way first when the
         # issue runs long (a reader met "small caps need large-cap tech to stop leading" nearly every week)
         week_rel = m.relative_to_large.get(tech, {}).get("1w")
-        quiet = int(week_rel is None or abs(week_rel) < TECH_QUIET)
+        # (the week's tech test below is the section's core: this standing gives way before it in any long issue)
+        quiet = 1 + int(week_rel is None or abs(week_rel) < TECH_QUIET)
         if key == "tech_lagging_long":
             first.append(say(key, ("sectors", tech, large, q), facts + (Fact("year", f"leadership.{q}.52w", q, "pct"),),
                              claims, tech=tech, q=q, follows=True, optional=quiet))
         else:
             first.append(say(key, ("sectors", tech, large), () if key == "tech_level" else facts, claims, tech=tech,
                              follows=True, optional=quiet))
+    first += tech_week(r, say, tech_or)
     leader, laggard = ranked[0][0], ranked[-1][0]
     if leader != laggard:
         # "the strongest sector (-0.1%)" reads oddly: say when every sector lagged (or beat) the index

@@ -157,7 +157,7 @@ def call_line(r: _Rules) -> Sentence:
         facts += (Fact("side", "stance.record.weeks_on_side", "stance", "count"),)
         claims += [Claim("stance.key", "!=", "stay_large", "stance", "stance", 0),
                    is_("stance.record.weeks_on_side", rec.weeks_on_side, "stance", "lean age")]
-    side_capped = aged and rec.weeks_on_side >= len(r.m.stance_history)
+    side_capped = aged and rec.side_capped   # a lean older than the history is counted exactly (metrics._full_run)
     # the week's action (positioning.advice), so that a label such as "Lean in further" is never read as advice to
     # add in a week the advice is to hold or trim
     from generator.commentary.sections.positioning import action, advice
