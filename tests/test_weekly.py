@@ -19,6 +19,8 @@ TICKERS = ["IWM", "SPY", "XLK", "^TNX"]
 def _settings(tmp_path, port):
     data = yaml.safe_load(SETTINGS.read_text())
     data["tickers"] = {"sectors": ["XLK"], "long_yield": "^TNX"}
+    for side in ("small_index", "large_index"):  # the long-history indices are optional tickers too
+        data["pair"].pop(side, None)
     data["breadth"] = {"universe": []}
     data["data"].update({"source": "yfinance", "cache_dir": str(tmp_path / "cache"), "history_start": "2020-01-02",
                          "backoff_seconds": 0})
