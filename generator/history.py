@@ -27,6 +27,7 @@ from generator.metrics.indicators import weekly_last
 from generator.metrics.stance import StanceTable, stance_table
 from generator.render.environment import make_environment
 from generator.settings import Settings
+from generator.metrics import paths as mp
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,10 @@ class WeekResult:
 
 # The metrics.json paths WeekResult.measures keeps (tests/test_argument_history.py reads them), besides the 10-year
 # yield's 13-week change ("long_yield.13w") and this week's call's record ("track.*").
-MEASURES = ("stance.key", "stance.score", "stance.held_back", "stance.record.changed_weeks_ago",
-            "stance.record.changed_from", "stance.record.changed_to", "stance.record.weeks_on_side",
-            "stance.record.weeks_unchanged", "ratio.sma_short", "ratio.sma_long", "ratio.momentum_up",
-            "ratio.momentum_known", "rate_sensitivity.correlation", "spread.13w")
+MEASURES = (mp.STANCE_KEY, mp.STANCE_SCORE, mp.STANCE_HELD_BACK, mp.STANCE_RECORD_CHANGED_WEEKS_AGO,
+            mp.STANCE_RECORD_CHANGED_FROM, mp.STANCE_RECORD_CHANGED_TO, mp.STANCE_RECORD_WEEKS_ON_SIDE,
+            mp.STANCE_RECORD_WEEKS_UNCHANGED, mp.RATIO_SMA_SHORT, mp.RATIO_SMA_LONG, mp.RATIO_MOMENTUM_UP,
+            mp.RATIO_MOMENTUM_KNOWN, mp.RATE_SENSITIVITY_CORRELATION, mp.SPREAD_13W)
 
 
 def week_sessions(market: MarketData, settings: Settings, start: date, end: date | None) -> list[pd.Timestamp]:

@@ -128,6 +128,7 @@ def no_length_budget(monkeypatch):
 
     monkeypatch.setattr(words, "QUIET_WORDS", 10_000)
     monkeypatch.setattr(words, "MAX_WORDS", 10_000)
+    monkeypatch.setattr(words, "HARD_MAX", 10_000)  # nor the hard limit's second core gauges
 
 
 # --- the subscriber list on both backends (issue 22) ---------------------------------------------------------

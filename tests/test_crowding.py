@@ -281,6 +281,7 @@ def test_sample_build_shows_the_gauges(settings, monkeypatch):
     import generator.commentary.words as words_module
 
     monkeypatch.setattr(words_module, "MAX_WORDS", 10_000)  # every gauge's sentence, none trimmed for length
+    monkeypatch.setattr(words_module, "HARD_MAX", 10_000)  # nor a second core gauge for the hard limit
     from generator.data import load_prices
 
     s = _settings()

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from generator.metrics import paths as mp
+
 CLASSES = ("contradictions", "stale horizon", "strength words", "false move")
 
 # The thresholds the column's words must respect (the rules keep their own copies: the audit reads the words).
@@ -174,7 +176,7 @@ def _stale(m, sections, market, settings) -> list[str]:
     cq = credit.momentum.get("13w") if credit is not None else None
     if item is not None and item.rarity is not None and item.rarity >= RARE_WEEK and cq is not None \
             and cq * item.value < 0:
-        out += _week_first(sections.get("junk", ()), "news.items.credit_week", "ratios.credit.momentum.13w",
+        out += _week_first(sections.get("junk", ()), mp.NEWS_ITEMS_CREDIT_WEEK, mp.RATIOS_CREDIT_MOMENTUM_13W,
                            "credit_week", f"credit's week ({item.value:+.1%}, rarer than {item.rarity:.0%})")
     # the sectors, each against the large-cap index
     if market is not None and settings is not None:

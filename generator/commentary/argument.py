@@ -20,6 +20,7 @@ from generator.commentary.rules import SHOWN_ZERO, WEEK_AGAINST, sense
 from generator.commentary.sections.policy import regime_claims
 from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK, yields_loose, zero_rates
 from generator.metrics.regime import all_but
+from generator.metrics import paths as mp
 
 # A test's figure this far from neutral counts as full strength (1.0); items are ranked by strength.
 STRENGTH_SCALE = {"trend": 0.05, "averages": 0.03, "momentum_13w": 0.08, "momentum_52w": 0.15, "breadth": 0.10,
@@ -114,7 +115,7 @@ def _rates_reading(r, value_path: str, side: int, up: bool) -> tuple[str, list[C
     move otherwise: at zero short rates ("_zero": a fall may be weaker growth, a rise hope for growth), when
     small caps have done better in weeks of rising yields ("_growth"), or when yields have said little about
     the pair this past year ("_loose", outside a week in which the 10-year drove the pair)."""
-    ly, c = r.t.long_yield or "^TNX", "rate_sensitivity.correlation"
+    ly, c = r.t.long_yield or "^TNX", mp.RATE_SENSITIVITY_CORRELATION
     if zero_rates(r):
         return "_zero", regime_claims(r.m.events.regime)
     growth = at_least(c, CORR_STRONG, "rates", "link")
@@ -220,35 +221,35 @@ def _verdict(r, advice: tuple[str, list[Claim]] | None = None, against: list[Ite
     dist = m.ratio.distance_from_sma_long
     if s.held_back or dist is None:
         return None
-    stance = is_("stance.key", s.key, "stance", "stance")
-    score = (Fact("score", "stance.score", "stance", "level"),)
+    stance = is_(mp.STANCE_KEY, s.key, "stance", "stance")
+    score = (Fact("score", mp.STANCE_SCORE, "stance", "level"),)
     say = lambda key, facts=(), claims=(): r.say("positioning", key, ("case", "stance", pair), facts,  # noqa
                                                  [stance, *claims], words="case")
     if s.key == "stay_large":
         if dist <= 0:
-            return say("verdict_below_trend", (), [at_most("ratio.distance_from_sma_long", 0, pair, "trend")])
-        return say("verdict_above_trend_weak", score, [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                                       less_than("stance.score", 0, "stance", "score", 0)])
+            return say("verdict_below_trend", (), [at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, 0, pair, "trend")])
+        return say("verdict_above_trend_weak", score, [positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "trend"),
+                                                       less_than(mp.STANCE_SCORE, 0, "stance", "score", 0)])
     if s.key == "start_lean":
         # what a fuller lean still needs: only the conditions not yet met (readers met "needs the 50-day above the
         # 200-day" beside a 50-day already 2% above it)
-        crossed = Claim("ratio.sma_short", ">", None, pair, "averages", +1, "ratio.sma_long")
-        uncrossed = Claim("ratio.sma_short", "<=", None, pair, "averages", -1, "ratio.sma_long")
-        short = less_than("stance.score", FULLER_SCORE, "stance", "score", 0)
+        crossed = Claim(mp.RATIO_SMA_SHORT, ">", None, pair, "averages", +1, mp.RATIO_SMA_LONG)
+        uncrossed = Claim(mp.RATIO_SMA_SHORT, "<=", None, pair, "averages", -1, mp.RATIO_SMA_LONG)
+        short = less_than(mp.STANCE_SCORE, FULLER_SCORE, "stance", "score", 0)
         needs = ("averages" if not crossed.holds(r.view) else "") + ("_score" if short.holds(r.view) else "")
         needs = needs.lstrip("_")
         if not needs:
             return None   # both met: the raw rules say "Lean in further", so the stance is held back (said above)
         claims = {"averages_score": [uncrossed, short], "averages": [uncrossed,
-                  at_least("stance.score", FULLER_SCORE, "stance", "score", 0)],
+                  at_least(mp.STANCE_SCORE, FULLER_SCORE, "stance", "score", 0)],
                   "score": [crossed, short]}[needs]
-        return say(f"verdict_start_{needs}", score, [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                                          at_least("stance.score", 0, "stance", "score", 0)] + claims)
+        return say(f"verdict_start_{needs}", score, [positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "trend"),
+                                                          at_least(mp.STANCE_SCORE, 0, "stance", "score", 0)] + claims)
     key, claims = advice if advice is not None else ("", [])
     adding = adds(key)
     con = list(against or ())
     return r.say("positioning", "verdict_further", ("case", "stance", pair, r.t.volatility or "^VIX"), score,
-                 [stance, at_least("stance.score", 3, "stance", "score", 0), *claims],
+                 [stance, at_least(mp.STANCE_SCORE, 3, "stance", "score", 0), *claims],
                  words="case", adds=adding, against=bool(con))
 
 
@@ -323,8 +324,8 @@ def _top_fact_thesis(r, stance: Claim) -> Sentence | None:
     if top is None or top.key not in TOPICS:
         return None
     path = f"news.items.{top.key}"
-    claims = [stance, is_("news.rarest", top.key, "thesis", "top fact"),
-              at_least("news.rarest_years", MULTI_YEAR, "thesis", "top fact", 0)]
+    claims = [stance, is_(mp.NEWS_RAREST, top.key, "thesis", "top fact"),
+              at_least(mp.NEWS_RAREST_YEARS, MULTI_YEAR, "thesis", "top fact", 0)]
     topic = TOPICS[top.key]
     if topic == "drawdown":
         way = top.label                       # "bear" or "correction"
@@ -362,7 +363,7 @@ def thesis(r) -> Sentence:
     small_week = m.returns[r.small].get("1w")
     poor = spread is not None and spread <= -POOR_WEEK
     way = sense(small_week, SHOWN_ZERO)   # small caps' own week: "a winning week" only when they rose
-    words = [at_most("spread.1w", -POOR_WEEK, pair, "week")] if poor else []
+    words = [at_most(mp.SPREAD_1W, -POOR_WEEK, pair, "week")] if poor else []
     if spread is not None and spread > 0 and small_week is not None:
         words.append(sign_of(f"returns.{r.small}.1w", small_week, r.small, "week", SHOWN_ZERO))
     say = lambda key, claims: r.say("lede", key, subjects, (), [stance, *claims, *words],  # noqa
@@ -371,46 +372,46 @@ def thesis(r) -> Sentence:
     if top is not None:
         return top
     if m.events.market_stress:
-        return say("stress_lean" if leaning else "stress_large", [is_("events.market_stress", True, "market",
+        return say("stress_lean" if leaning else "stress_large", [is_(mp.EVENTS_MARKET_STRESS, True, "market",
                                                                       "stress")])
     if spread is None or abs(spread) < band:
-        flat = [more_than("spread.1w", -band, pair, "week", 0), less_than("spread.1w", band, pair, "week", 0)]
+        flat = [more_than(mp.SPREAD_1W, -band, pair, "week", 0), less_than(mp.SPREAD_1W, band, pair, "week", 0)]
         level = m.news.items.get("ratio_level") if m.news is not None else None
         if level is not None and level.label in ("high", "low") and (level.since_years or 0) >= RARE_LEVEL_YEARS:
             # a level week that leaves the ratio at a level rare for a year or more is no "quiet week for the pair"
             # (readers met "little changed between the two" at the ratio's lowest in two years)
             return r.say("lede", f"flat_{'lean' if leaning else 'large'}_at_{level.label}", subjects, (),
-                         [stance, *flat, *words, is_("news.items.ratio_level.label", level.label, r.pair, "level"),
-                          at_least("news.items.ratio_level.since_years", RARE_LEVEL_YEARS, r.pair, "level", 0)],
+                         [stance, *flat, *words, is_(mp.NEWS_ITEMS_RATIO_LEVEL_LABEL, level.label, r.pair, "level"),
+                          at_least(mp.NEWS_ITEMS_RATIO_LEVEL_SINCE_YEARS, RARE_LEVEL_YEARS, r.pair, "level", 0)],
                          words="thesis", poor=poor, small_way=way)
         return say("flat_lean" if leaning else "flat_large", flat)
     if spread > 0:
-        return say("strong_lean" if leaning else "strong_large", [at_least("spread.1w", band, pair, "week")])
+        return say("strong_lean" if leaning else "strong_large", [at_least(mp.SPREAD_1W, band, pair, "week")])
     if leaning:
-        return say("weak_lean", [at_most("spread.1w", -band, pair, "week")])
+        return say("weak_lean", [at_most(mp.SPREAD_1W, -band, pair, "week")])
     dist = m.ratio.distance_from_sma_long
     cross = m.news.items.get("trend_cross") if m.news is not None else None
     if dist is not None and dist <= 0 and cross is not None and cross.label == "below":
         # the week the ratio fell through its 200-day average: the trend did not "already" favour large caps
-        return say("weak_large_crossed", [at_most("spread.1w", -band, pair, "week"),
-                                          at_most("ratio.distance_from_sma_long", 0, r.pair, "trend"),
-                                          is_("news.items.trend_cross.label", "below", r.pair, "cross", -1)])
+        return say("weak_large_crossed", [at_most(mp.SPREAD_1W, -band, pair, "week"),
+                                          at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, 0, r.pair, "trend"),
+                                          is_(mp.NEWS_ITEMS_TREND_CROSS_LABEL, "below", r.pair, "cross", -1)])
     if dist is not None and dist <= 0:
-        return say("weak_large_trend", [at_most("spread.1w", -band, pair, "week"),
-                                        at_most("ratio.distance_from_sma_long", 0, r.pair, "trend")])
+        return say("weak_large_trend", [at_most(mp.SPREAD_1W, -band, pair, "week"),
+                                        at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, 0, r.pair, "trend")])
     if dist is None:
-        return say("weak_large_young", [at_most("spread.1w", -band, pair, "week"),
-                                        is_("ratio.distance_from_sma_long", None, r.pair, "trend")])
-    return say("weak_large", [at_most("spread.1w", -band, pair, "week"),
-                              positive("ratio.distance_from_sma_long", r.pair, "trend")])
+        return say("weak_large_young", [at_most(mp.SPREAD_1W, -band, pair, "week"),
+                                        is_(mp.RATIO_DISTANCE_FROM_SMA_LONG, None, r.pair, "trend")])
+    return say("weak_large", [at_most(mp.SPREAD_1W, -band, pair, "week"),
+                              positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, r.pair, "trend")])
 
 
 def is_large() -> Claim:
-    return is_("stance.key", "stay_large", "stance", "stance")
+    return is_(mp.STANCE_KEY, "stay_large", "stance", "stance")
 
 
 def is_not_large() -> Claim:
-    return Claim("stance.key", "!=", "stay_large", "stance", "stance", 0)
+    return Claim(mp.STANCE_KEY, "!=", "stay_large", "stance", "stance", 0)
 
 
 # --- bridges between sections ----------------------------------------------------------------------------
@@ -420,7 +421,7 @@ def bridge_sectors(r) -> Sentence | None:
     s = r.m.rate_sensitivity
     if s is None or s.correlation is None:
         return r.say("sectors", "from_rates_unknown", ("sectors",), words="bridge", optional=1)
-    c = "rate_sensitivity.correlation"
+    c = mp.RATE_SENSITIVITY_CORRELATION
     if abs(s.correlation) >= CORR_STRONG:
         claims = [at_least(c, CORR_STRONG, "rates", "link", 0)] if s.correlation > 0 else \
             [at_most(c, -CORR_STRONG, "rates", "link", 0)]

@@ -27,6 +27,7 @@ from generator.commentary.claims import (ALMOST_ALL, SHOWN_ZERO, Claim, Fact, Pa
 from generator.commentary.bands import BUSY_RANK, THIN_RANK
 from generator.commentary.rules import calm_claims
 from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, TENSE_PERCENTILE, all_but
+from generator.metrics import paths as mp
 
 SECTION = "crowding"
 # The RVX-VIX spread in the top fifth of its year: investors pay up to hedge small caps.
@@ -75,16 +76,16 @@ def _rank_low(path: str, p: float, window: int, subject: str, topic: str) -> tup
 
 def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
     vix = c.volatility
-    spread_side = positive("crowding.hedge_spread", HEDGE, "spread") if c.hedge_spread > 0 else \
-        negative("crowding.hedge_spread", HEDGE, "spread")
+    spread_side = positive(mp.CROWDING_HEDGE_SPREAD, HEDGE, "spread") if c.hedge_spread > 0 else \
+        negative(mp.CROWDING_HEDGE_SPREAD, HEDGE, "spread")
     side = "up" if c.hedge_spread > 0 else "down"
-    facts = (Fact("spread", "crowding.hedge_spread", HEDGE, "level", "abs"),
-             Fact("rvx", "crowding.small_vol_level", HEDGE, "level"),
-             Fact("vix", "crowding.vix_level", HEDGE, "level"),
-             Fact("share", "crowding.hedge_percentile", HEDGE, "pct"),
-             Fact("share_lower", "crowding.hedge_percentile", HEDGE, "pct", "complement"))
+    facts = (Fact("spread", mp.CROWDING_HEDGE_SPREAD, HEDGE, "level", "abs"),
+             Fact("rvx", mp.CROWDING_SMALL_VOL_LEVEL, HEDGE, "level"),
+             Fact("vix", mp.CROWDING_VIX_LEVEL, HEDGE, "level"),
+             Fact("share", mp.CROWDING_HEDGE_PERCENTILE, HEDGE, "pct"),
+             Fact("share_lower", mp.CROWDING_HEDGE_PERCENTILE, HEDGE, "pct", "complement"))
     names = {"rvx_ticker": c.small_volatility, "vix_ticker": vix, "side": side}
-    p, path = c.hedge_percentile, "crowding.hedge_percentile"
+    p, path = c.hedge_percentile, mp.CROWDING_HEDGE_PERCENTILE
     if p is None:
         return [_say(r, "hedge_unranked", HEDGE, facts[:3], [spread_side], **names)]
     if p >= HEDGE_DEAR:
@@ -97,7 +98,7 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
         if c.vix_level >= vix_stressed:
             # volatility is high everywhere: a narrow premium is no sign of complacency
             return [_say(r, "hedge_cheap_stressed", HEDGE, facts,
-                         base + [at_least("crowding.vix_level", vix_stressed, HEDGE, "vix", +1)], rank=rank, **names)]
+                         base + [at_least(mp.CROWDING_VIX_LEVEL, vix_stressed, HEDGE, "vix", +1)], rank=rank, **names)]
         # "complacency", "investors feel safe": only in a week without fear in it or just behind it (the VIX in
         # the top tenth of its year, a shock, a relief rally); otherwise cheap small-cap protection only says that
         # small caps are not singled out
@@ -110,12 +111,12 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
         if quiet_regime and calm is None:
             # a settled week by its regime, but not calm by every gauge: cheap protection, with no mood word
             return [_say(r, "hedge_cheap_plain", HEDGE, facts,
-                         base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)], rank=rank, **names)]
+                         base + [less_than(mp.CROWDING_VIX_LEVEL, vix_stressed, HEDGE, "vix", 0)], rank=rank, **names)]
         settled = quiet_regime and calm is not None
-        calm_vix = ([less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, HEDGE, "vix rank", 0)] if pct is not None
+        calm_vix = ([less_than(mp.RISK_VIX_PERCENTILE_1Y, TENSE_PERCENTILE, HEDGE, "vix rank", 0)] if pct is not None
                     else []) + (calm or [])
         return [_say(r, "hedge_cheap" if settled else "hedge_cheap_uneasy", HEDGE, facts,
-                     base + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)]
+                     base + [less_than(mp.CROWDING_VIX_LEVEL, vix_stressed, HEDGE, "vix", 0)]
                      + (calm_vix if settled else []), rank=rank,
                      regimes=SETTLED if settled else all_but("calm", "grind"), **names)]
     above = p >= 0.5
@@ -125,11 +126,11 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
     if c.vix_level >= vix_stressed:
         # a crash lifts every hedge: an ordinary small-cap premium then says small caps are not singled out
         return [_say(r, "hedge_normal_stressed", HEDGE, facts,
-                     claims + [at_least("crowding.vix_level", vix_stressed, HEDGE, "vix", +1)],
+                     claims + [at_least(mp.CROWDING_VIX_LEVEL, vix_stressed, HEDGE, "vix", +1)],
                      rank="higher" if above else "lower", **names)]
     fear = r.regime in FEAR
     return [_say(r, "hedge_normal_fear" if fear else "hedge_normal", HEDGE, facts,
-                 claims + [less_than("crowding.vix_level", vix_stressed, HEDGE, "vix", 0)],
+                 claims + [less_than(mp.CROWDING_VIX_LEVEL, vix_stressed, HEDGE, "vix", 0)],
                  rank="higher" if above else "lower", optional=0 if fear else 1,
                  regimes=FEAR if fear else all_but(*FEAR), **names)]  # "no sign of complacency or panic"
 
@@ -141,15 +142,15 @@ def _eventful(r, subject: str) -> tuple[bool, list[Claim]]:
     if g is None or g.worst_session is None or g.best_session is None:
         return r.regime in FEAR + RALLY, []
     big = g.worst_session <= -BIG_SESSION or g.best_session >= BIG_SESSION
-    return big or r.regime in FEAR + RALLY, [more_than("regime.gauges.worst_session", -BIG_SESSION, subject, "sessions", 0),
-                                             less_than("regime.gauges.best_session", BIG_SESSION, subject, "sessions", 0)]
+    return big or r.regime in FEAR + RALLY, [more_than(mp.REGIME_GAUGES_WORST_SESSION, -BIG_SESSION, subject, "sessions", 0),
+                                             less_than(mp.REGIME_GAUGES_BEST_SESSION, BIG_SESSION, subject, "sessions", 0)]
 
 
 def _volume(r, c) -> list[Sentence]:
     small = c.volume_ticker
     subject = f"{small} volume"
-    path, rank_path = "crowding.volume_ratio", "crowding.volume_percentile"
-    facts = (Fact("ratio", path, subject, "pct", "abs"), Fact("sessions", "crowding.volume_sessions", subject, "count"),
+    path, rank_path = mp.CROWDING_VOLUME_RATIO, mp.CROWDING_VOLUME_PERCENTILE
+    facts = (Fact("ratio", path, subject, "pct", "abs"), Fact("sessions", mp.CROWDING_VOLUME_SESSIONS, subject, "count"),
              Fact("share", rank_path, subject, "pct"), Fact("move", f"returns.{small}.1w", small, "pct", "abs"))
     subjects = (subject, small)
     # Volume is read with the week's other gauges: ordinary or thin trading beside 3% sessions is never "no crowd"
@@ -169,13 +170,13 @@ def _short_week(r, c, subject: str) -> list[Sentence]:
     if c.volume_short_week is None:
         return []
     return [_say(r, "volume_short_week_" + c.volume_short_week.replace("-", "_"), subject, (),
-                 [is_("crowding.volume_short_week", c.volume_short_week, subject, "calendar")])]
+                 [is_(mp.CROWDING_VOLUME_SHORT_WEEK, c.volume_short_week, subject, "calendar")])]
 
 
 def _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions) -> list[Sentence]:
     small, p, ratio = c.volume_ticker, c.volume_percentile, c.volume_ratio
     week = r.m.returns.get(small, {}).get("1w")
-    path, rank_path = "crowding.volume_ratio", "crowding.volume_percentile"
+    path, rank_path = mp.CROWDING_VOLUME_RATIO, mp.CROWDING_VOLUME_PERCENTILE
     if ratio >= VOLUME_SURGE and week is not None:
         # a surge whatever its rank (bands.py): ranked against the past year when the year is there to rank it
         rank, rank_claims = _rank_high(rank_path, p, subject, "rank") if p is not None else ("none", [])
@@ -203,7 +204,7 @@ def _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions) ->
     if ratio <= VOLUME_THIN and (p is None or p <= THIN_RANK) and c.volume_short_week is None:
         # thin only in the bottom of the year's readings, and never in a short week (the calendar, not investors)
         thin = [at_most(path, VOLUME_THIN, subject, "volume", -1),
-                is_("crowding.volume_short_week", None, subject, "calendar")] + \
+                is_(mp.CROWDING_VOLUME_SHORT_WEEK, None, subject, "calendar")] + \
             ([at_most(rank_path, THIN_RANK, subject, "rank", -1)] if p is not None else [])
         if eventful:
             return [_say(r, "volume_thin_eventful", subject, facts[:2], thin)]
@@ -224,7 +225,7 @@ def _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions) ->
         band = [less_than(path, VOLUME_SURGE, subject, "volume", 0)] + \
             ([less_than(rank_path, BUSY_RANK, subject, "rank", 0)] if p is not None else [])
     elif c.volume_short_week is not None:
-        band = [is_("crowding.volume_short_week", c.volume_short_week, subject, "calendar")]
+        band = [is_(mp.CROWDING_VOLUME_SHORT_WEEK, c.volume_short_week, subject, "calendar")]
     else:
         band = [more_than(rank_path, THIN_RANK, subject, "rank", 0)] if p is not None else []
     if abs(ratio) < SHOWN_ZERO:
@@ -248,11 +249,11 @@ def _net_claims(path: str, net: float, subject: str) -> tuple[str, list]:
 
 
 def _cot(r, c) -> list[Sentence]:
-    date_fact = Fact("date", "crowding.cot_report_date", "futures positioning", "date")
+    date_fact = Fact("date", mp.CROWDING_COT_REPORT_DATE, "futures positioning", "date")
     if c.cot_stale:
         return [_say(r, "cot_stale", "futures positioning",
-                     (date_fact, Fact("weeks", "crowding.cot_age_weeks", "futures positioning", "count")),
-                     [is_true("crowding.cot_stale", "futures positioning")])]
+                     (date_fact, Fact("weeks", mp.CROWDING_COT_AGE_WEEKS, "futures positioning", "count")),
+                     [is_true(mp.CROWDING_COT_STALE, "futures positioning")])]
     out = []
     sides = ((COT_AM, "asset_mgr"), (COT_LM, "lev_money"))
     readings = {}
@@ -260,7 +261,7 @@ def _cot(r, c) -> list[Sentence]:
         share_path, rank_path = f"crowding.{key}_net_share", f"crowding.{key}_percentile"
         facts = (Fact("net", share_path, subject, "pct", "abs"), Fact("share", rank_path, subject, "pct"),
                  Fact("share_lower", rank_path, subject, "pct", "complement"),
-                 Fact("date", "crowding.cot_report_date", subject, "date"))
+                 Fact("date", mp.CROWDING_COT_REPORT_DATE, subject, "date"))
         net, p = getattr(c, f"{key}_net_share"), getattr(c, f"{key}_percentile")
         readings[key] = (facts, net, p)
         if p is None:
@@ -277,15 +278,15 @@ def _cot(r, c) -> list[Sentence]:
     if out:
         return out
     (am_facts, am, am_p), (lm_facts, lm, lm_p) = readings["asset_mgr"], readings["lev_money"]
-    am_pos, am_claims = _net_claims("crowding.asset_mgr_net_share", am, COT_AM)
-    lm_pos, lm_claims = _net_claims("crowding.lev_money_net_share", lm, COT_LM)
-    facts = (am_facts[0], Fact("lm_net", "crowding.lev_money_net_share", COT_LM, "pct", "abs"), am_facts[3])
+    am_pos, am_claims = _net_claims(mp.CROWDING_ASSET_MGR_NET_SHARE, am, COT_AM)
+    lm_pos, lm_claims = _net_claims(mp.CROWDING_LEV_MONEY_NET_SHARE, lm, COT_LM)
+    facts = (am_facts[0], Fact("lm_net", mp.CROWDING_LEV_MONEY_NET_SHARE, COT_LM, "pct", "abs"), am_facts[3])
     if am_p is None or lm_p is None:
         return [_say(r, "cot_unranked", (COT_AM, COT_LM), facts, am_claims + lm_claims, am=am_pos, lm=lm_pos)]
-    middle = [more_than("crowding.asset_mgr_percentile", COT_LOW, COT_AM, "rank", 0),
-              less_than("crowding.asset_mgr_percentile", COT_HIGH, COT_AM, "rank", 0),
-              more_than("crowding.lev_money_percentile", COT_LOW, COT_LM, "rank", 0),
-              less_than("crowding.lev_money_percentile", COT_HIGH, COT_LM, "rank", 0)]
+    middle = [more_than(mp.CROWDING_ASSET_MGR_PERCENTILE, COT_LOW, COT_AM, "rank", 0),
+              less_than(mp.CROWDING_ASSET_MGR_PERCENTILE, COT_HIGH, COT_AM, "rank", 0),
+              more_than(mp.CROWDING_LEV_MONEY_PERCENTILE, COT_LOW, COT_LM, "rank", 0),
+              less_than(mp.CROWDING_LEV_MONEY_PERCENTILE, COT_HIGH, COT_LM, "rank", 0)]
     return [_say(r, "cot_middle", (COT_AM, COT_LM), facts, am_claims + lm_claims + middle, am=am_pos, lm=lm_pos)]
 
 
@@ -293,7 +294,7 @@ def crowd_warning() -> Claim:
     """What "investors are piling in" reads for a small-cap rally: a warning sign of a false move. The
     positioning section's "the warning signs are few" reads the opposite; the two never stand in one issue
     (class "contradiction")."""
-    return reads("crowding.volume_ratio", "false-move warnings", -1, "false move")
+    return reads(mp.CROWDING_VOLUME_RATIO, "false-move warnings", -1, "false move")
 
 
 def piling_in(r) -> bool:

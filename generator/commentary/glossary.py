@@ -21,6 +21,7 @@ from typing import Mapping, Sequence
 
 from generator.commentary.claims import Fact, Sentence
 from generator.commentary.factcheck import PRONOUN
+from generator.metrics import paths as mp
 
 WORDS = "glossary"
 
@@ -31,12 +32,12 @@ def terms(names: Mapping[str, str]) -> tuple[tuple[str, re.Pattern, tuple[Fact, 
     pair = re.escape(f"{names.get('small', '')}/{names.get('large', '')}")
     return (
         ("ratio", re.compile(rf"\bthe ratio\b|\b{pair} ratio\b|\brelative strength\b", re.I), ()),
-        ("sma_long", re.compile(r"\b200-day\b"), (Fact("sessions", "ratio.sma_windows.long", "glossary", "count"),)),
+        ("sma_long", re.compile(r"\b200-day\b"), (Fact("sessions", mp.RATIO_SMA_WINDOWS_LONG, "glossary", "count"),)),
         ("score", re.compile(r"(?:\b(?:the|a) |\()score\b", re.I),
-         (Fact("tests", "stance.max_score", "glossary", "count"),)),
+         (Fact("tests", mp.STANCE_MAX_SCORE, "glossary", "count"),)),
         ("false_move", re.compile(r"\bfalse[- ]moves?\b", re.I), ()),
         ("longer_advances", re.compile(r"\blonger advances?\b", re.I),
-         (Fact("limit", "breakouts.limit_weeks", "glossary", "count"),)),
+         (Fact("limit", mp.BREAKOUTS_LIMIT_WEEKS, "glossary", "count"),)),
         ("carry_trade", re.compile(r"\bcarry[- ]trades?\b", re.I), ()),
     )
 

@@ -23,6 +23,7 @@ from generator.commentary.claims import (Claim, at_least, at_most, is_, is_not, 
                                          sign_of, within)
 from generator.commentary.table import holds
 from generator.metrics.news import SINCE_YEARS
+from generator.metrics import paths as mp
 
 # A week's small-minus-large spread beyond this is a "big" week.
 SURGE = 0.03
@@ -47,16 +48,16 @@ def _names(r) -> tuple[str, str, str, str]:
 
 
 def _drop(r) -> Claim:
-    return at_most("events.large_week", r.settings.risk.stress_week_drop, r.large, "week")
+    return at_most(mp.EVENTS_LARGE_WEEK, r.settings.risk.stress_week_drop, r.large, "week")
 
 
 def _lean(r, leaning: bool) -> Claim:
-    return (is_not if leaning else is_)("stance.key", "stay_large", "stance", "stance")
+    return (is_not if leaning else is_)(mp.STANCE_KEY, "stay_large", "stance", "stance")
 
 
 def _surge(r) -> list[Claim]:
     pair, small, _, _ = _names(r)
-    return [at_least("spread.1w", SURGE, pair, "week"), positive(f"returns.{small}.1w", small, "week")]
+    return [at_least(mp.SPREAD_1W, SURGE, pair, "week"), positive(f"returns.{small}.1w", small, "week")]
 
 
 def _ten(r) -> str:
@@ -68,9 +69,9 @@ def _yen(r) -> list[Claim]:
     # the yen must have strengthened this week too: a rally from the peak that is now fading is old news
     # and the week's move must not rest on a stale quote (events.fx_stale): its fall from the peak may be told
     # lower down, but the headline claims the week
-    return [at_most("events.fx_from_peak", edge, fx, "peak"), at_most("events.fx_from_peak", edge, "yen", "peak", +1),
-            negative("risk.fx_week", fx, "week"), Claim("risk.fx_week", "<", 0.0, "yen", "week", +1),
-            is_("events.fx_stale", False, fx, "quote")]
+    return [at_most(mp.EVENTS_FX_FROM_PEAK, edge, fx, "peak"), at_most(mp.EVENTS_FX_FROM_PEAK, edge, "yen", "peak", +1),
+            negative(mp.RISK_FX_WEEK, fx, "week"), Claim(mp.RISK_FX_WEEK, "<", 0.0, "yen", "week", +1),
+            is_(mp.EVENTS_FX_STALE, False, fx, "quote")]
 
 
 def _band(r) -> float:
@@ -78,7 +79,7 @@ def _band(r) -> float:
 
 
 def _trend(r, key: str) -> list[Claim]:
-    return [is_("stance.key", key, "stance", "stance"), positive("ratio.distance_from_sma_long", r.pair, "trend")]
+    return [is_(mp.STANCE_KEY, key, "stance", "stance"), positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, r.pair, "trend")]
 
 
 def _crash(r) -> list[Claim]:
@@ -106,38 +107,38 @@ def _from_high(r, key: str, label: str) -> Claim:
 # "small caps held up better" or "hits small caps hardest" with the gap the lede calls ahead or behind (the
 # flat band): "alike" or "nowhere to hide" beside "small caps finished 1.3% behind" would disagree.
 EVENTS = (
-    Row("crash_better", "crash", lambda r: _crash(r) + [at_least("spread.1w", _band(r), _names(r)[0], "week")],
+    Row("crash_better", "crash", lambda r: _crash(r) + [at_least(mp.SPREAD_1W, _band(r), _names(r)[0], "week")],
         "large_week"),
-    Row("crash_worse", "crash", lambda r: _crash(r) + [at_most("spread.1w", -_band(r), _names(r)[0], "week")]
+    Row("crash_worse", "crash", lambda r: _crash(r) + [at_most(mp.SPREAD_1W, -_band(r), _names(r)[0], "week")]
         + _small_way(r), "large_week"),
-    Row("crash_even", "crash", lambda r: _crash(r) + [*within("spread.1w", _band(r), _names(r)[0], "week")]
+    Row("crash_even", "crash", lambda r: _crash(r) + [*within(mp.SPREAD_1W, _band(r), _names(r)[0], "week")]
         + _small_way(r), "large_week"),
     Row("market_day_up", "market_day",
-        lambda r: [at_least("events.large_day_move", HUGE_MARKET_DAY, r.large, "day")], "large_day"),
+        lambda r: [at_least(mp.EVENTS_LARGE_DAY_MOVE, HUGE_MARKET_DAY, r.large, "day")], "large_day"),
     Row("market_day_down", "market_day",
-        lambda r: [at_most("events.large_day_move", -HUGE_MARKET_DAY, r.large, "day")], "large_day"),
+        lambda r: [at_most(mp.EVENTS_LARGE_DAY_MOVE, -HUGE_MARKET_DAY, r.large, "day")], "large_day"),
     # "tests the small-cap case" only when there is a case: the stance leans toward small caps
-    Row("vix_spike", "vix", lambda r: [is_("events.vix_spike", True, r.t.volatility or "^VIX", "spike", +1),
+    Row("vix_spike", "vix", lambda r: [is_(mp.EVENTS_VIX_SPIKE, True, r.t.volatility or "^VIX", "spike", +1),
                                        _lean(r, True)], "vix_jump"),
-    Row("vix_spike_large", "vix", lambda r: [is_("events.vix_spike", True, r.t.volatility or "^VIX", "spike", +1),
+    Row("vix_spike_large", "vix", lambda r: [is_(mp.EVENTS_VIX_SPIKE, True, r.t.volatility or "^VIX", "spike", +1),
                                              _lean(r, False)], "vix_jump"),
     Row("yen_shock", "yen", _yen, "fx_week"),
     Row("yield_jump", "yield", lambda r: [at_least(_ten(r), YIELD_SHOCK, r.t.long_yield or "^TNX", "1w")],
         "long_yield_week"),
     Row("yield_drop", "yield", lambda r: [at_most(_ten(r), -YIELD_SHOCK, r.t.long_yield or "^TNX", "1w")],
         "long_yield_week"),
-    Row("surge_again", "surge", lambda r: _surge(r) + [at_least("events.previous_spread", SURGE, _names(r)[0],
+    Row("surge_again", "surge", lambda r: _surge(r) + [at_least(mp.EVENTS_PREVIOUS_SPREAD, SURGE, _names(r)[0],
                                                                 "last week")], "spread_week"),
-    Row("surge_in_trend", "surge", lambda r: _surge(r) + [_lean(r, True), positive("spread.13w", _names(r)[0], "13w")],
+    Row("surge_in_trend", "surge", lambda r: _surge(r) + [_lean(r, True), positive(mp.SPREAD_13W, _names(r)[0], "13w")],
         "spread_week"),
     Row("surge_up", "surge", _surge, "spread_week"),
-    Row("beat_in_down", "surge", lambda r: [at_least("spread.1w", SURGE, _names(r)[0], "week"),
+    Row("beat_in_down", "surge", lambda r: [at_least(mp.SPREAD_1W, SURGE, _names(r)[0], "week"),
                                             at_most(f"returns.{r.small}.1w", 0, r.small, "week"),
                                             negative(f"returns.{r.large}.1w", r.large, "week")], "spread_week"),
-    Row("lag_in_up", "surge", lambda r: [at_most("spread.1w", -SURGE, _names(r)[0], "week"),
+    Row("lag_in_up", "surge", lambda r: [at_most(mp.SPREAD_1W, -SURGE, _names(r)[0], "week"),
                                          positive(f"returns.{r.small}.1w", r.small, "week"),
                                          positive(f"returns.{r.large}.1w", r.large, "week")], "spread_week"),
-    Row("slump_down", "surge", lambda r: [at_most("spread.1w", -SURGE, _names(r)[0], "week"),
+    Row("slump_down", "surge", lambda r: [at_most(mp.SPREAD_1W, -SURGE, _names(r)[0], "week"),
                                           at_most(f"returns.{r.small}.1w", 0, r.small, "week")], "spread_week"),
     # an index closing the week in a correction or a bear market for the first time since its 52-week high, or at
     # its first 52-week high in months (generator/metrics/news/ `_from_high`)
@@ -148,41 +149,41 @@ EVENTS = (
         "small_drawdown"),
     Row("first_high", "high", lambda r: [_from_high(r, "large_high", "high")], "large_high"),
     Row("small_first_high", "small_high", lambda r: [_from_high(r, "small_high", "high")], "small_high"),
-    Row("upgrade", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                                        is_("stance.record.direction", "up", "stance", "change", +1)],
+    Row("upgrade", "stance", lambda r: [is_(mp.STANCE_RECORD_CHANGED_WEEKS_AGO, 1, "stance", "change"),
+                                        is_(mp.STANCE_RECORD_DIRECTION, "up", "stance", "change", +1)],
         "stance_change"),
     # a cut that keeps a lean toward small caps is a trim, not a step "back toward large caps" (reader R4,
     # 2015-06-26: "The stance steps down from small caps" while the call still leaned in)
-    Row("downgrade_trim", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                                               is_("stance.record.direction", "down", "stance", "change", -1),
-                                               is_("stance.key", "start_lean", "stance", "stance")],
+    Row("downgrade_trim", "stance", lambda r: [is_(mp.STANCE_RECORD_CHANGED_WEEKS_AGO, 1, "stance", "change"),
+                                               is_(mp.STANCE_RECORD_DIRECTION, "down", "stance", "change", -1),
+                                               is_(mp.STANCE_KEY, "start_lean", "stance", "stance")],
         "stance_change"),
-    Row("downgrade", "stance", lambda r: [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                                          is_("stance.record.direction", "down", "stance", "change", -1)],
+    Row("downgrade", "stance", lambda r: [is_(mp.STANCE_RECORD_CHANGED_WEEKS_AGO, 1, "stance", "change"),
+                                          is_(mp.STANCE_RECORD_DIRECTION, "down", "stance", "change", -1)],
         "stance_change"),
 )
 
 # With no event, the trend's story: the first row that holds. A lean's week that trailed by the flat band or more
 # never gets a headline saying small caps "lead" (the `_dip` rows).
 TREND = (
-    Row("pending_upgrade", "trend", lambda r: [is_("stance.held_back", "confirm", "stance", "stance")]),
-    Row("wavering", "trend", lambda r: [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]),
+    Row("pending_upgrade", "trend", lambda r: [is_(mp.STANCE_HELD_BACK, "confirm", "stance", "stance")]),
+    Row("wavering", "trend", lambda r: [is_(mp.STANCE_HELD_BACK, "confirm_downgrade", "stance", "stance")]),
     Row("small_trend_dip", "trend", lambda r: _trend(r, "lean_further") + [
-        at_most("spread.1w", -_band(r), _names(r)[0], "week")]),
+        at_most(mp.SPREAD_1W, -_band(r), _names(r)[0], "week")]),
     Row("small_trend", "trend", lambda r: _trend(r, "lean_further") + [
-        Claim("spread.1w", ">", -_band(r), _names(r)[0], "week", 0)]),
-    Row("small_trend", "trend", lambda r: _trend(r, "lean_further") + [is_("spread.1w", None, _names(r)[0], "week")]),
+        Claim(mp.SPREAD_1W, ">", -_band(r), _names(r)[0], "week", 0)]),
+    Row("small_trend", "trend", lambda r: _trend(r, "lean_further") + [is_(mp.SPREAD_1W, None, _names(r)[0], "week")]),
     Row("turning_dip", "trend", lambda r: _trend(r, "start_lean") + [
-        at_most("spread.1w", -_band(r), _names(r)[0], "week")]),
+        at_most(mp.SPREAD_1W, -_band(r), _names(r)[0], "week")]),
     Row("turning", "trend", lambda r: _trend(r, "start_lean") + [
-        Claim("spread.1w", ">", -_band(r), _names(r)[0], "week", 0)]),
-    Row("turning", "trend", lambda r: _trend(r, "start_lean") + [is_("spread.1w", None, _names(r)[0], "week")]),
-    Row("bounce_no_turn", "trend", lambda r: [is_("stance.key", "stay_large", "stance", "stance"),
-                                              at_least("spread.1w", _band(r), _names(r)[0], "week")]),
-    Row("large_trend", "trend", lambda r: [is_("stance.key", "stay_large", "stance", "stance"),
-                                           at_most("stance.score", -3, "stance", "stance")]),
-    Row("mixed", "trend", lambda r: [is_("stance.key", "stay_large", "stance", "stance"),
-                                     more_than("stance.score", -3, "stance", "stance", 0)]),
+        Claim(mp.SPREAD_1W, ">", -_band(r), _names(r)[0], "week", 0)]),
+    Row("turning", "trend", lambda r: _trend(r, "start_lean") + [is_(mp.SPREAD_1W, None, _names(r)[0], "week")]),
+    Row("bounce_no_turn", "trend", lambda r: [is_(mp.STANCE_KEY, "stay_large", "stance", "stance"),
+                                              at_least(mp.SPREAD_1W, _band(r), _names(r)[0], "week")]),
+    Row("large_trend", "trend", lambda r: [is_(mp.STANCE_KEY, "stay_large", "stance", "stance"),
+                                           at_most(mp.STANCE_SCORE, -3, "stance", "stance")]),
+    Row("mixed", "trend", lambda r: [is_(mp.STANCE_KEY, "stay_large", "stance", "stance"),
+                                     more_than(mp.STANCE_SCORE, -3, "stance", "stance", 0)]),
 )
 
 

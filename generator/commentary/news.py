@@ -20,6 +20,7 @@ from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact,
 from generator.metrics.news.levels import RECORD_HISTORY_YEARS
 from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
                                     RECORD_LEVELS, SECONDARY, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, years_rare)
+from generator.metrics import paths as mp
 
 WORDS = "news"
 # The standfirst tells at most this many news lines, unless more facts are over the news bar.
@@ -350,8 +351,8 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
         claims.append(Claim(f"{path}.value", "<" if item.value < 0 else ">", 0.0, "yen", item.key,
                             +1 if item.value < 0 else -1))
     if item.key == "vix_jump":
-        facts += [Fact("before", "events.vix_previous_close", subject, "level"),
-                  Fact("high", "events.vix_high", subject, "level")]
+        facts += [Fact("before", mp.EVENTS_VIX_PREVIOUS_CLOSE, subject, "level"),
+                  Fact("high", mp.EVENTS_VIX_HIGH, subject, "level")]
     names = {"yield_name": "the 10-year Treasury yield" if item.key in ("long_yield_week", "long_yield_level",
                                                                                  "long_yield_4w")
              else "the 13-week Treasury bill yield", "fx": "USD/JPY" if (r.t.fx or "JPY=X") == "JPY=X" else r.t.fx,
@@ -484,13 +485,13 @@ def _both_drawdown(r, small: NewsItem, large: NewsItem) -> Sentence:
 def _vix_jump_level(r, jump: NewsItem, level: NewsItem) -> Sentence:
     """The VIX's jump and its close at the highest in a year or more, on the same session: one line."""
     line = news_line(r, jump)
-    path, subject = "news.items.vix_level", level.subject
+    path, subject = mp.NEWS_ITEMS_VIX_LEVEL, level.subject
     facts = [Fact("level_since", f"{path}.since", subject, "date")] if _when(level) == "since" else \
         [Fact("level_start", f"{path}.history_start", subject, "date")]
     claims = [at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)) if _when(level) == "since"
               else at_extreme(is_(f"{path}.record", True, subject, "rarity")),
-              Claim(f"{path}.day", "==", None, subject, "same day", 0, "news.items.vix_jump.day"),
-              Claim(f"{path}.value", "==", None, subject, "same close", 0, "events.vix_high")]
+              Claim(f"{path}.day", "==", None, subject, "same day", 0, mp.NEWS_ITEMS_VIX_JUMP_DAY),
+              Claim(f"{path}.value", "==", None, subject, "same close", 0, mp.EVENTS_VIX_HIGH)]
     return r.say("lede", "vix_jump_level", line.subjects, line.facts + tuple(facts), line.claims + tuple(claims),
                  words=WORDS, level_when=_when(level), **{k: v for k, v in line.extra.items()})
 
@@ -631,8 +632,8 @@ def brief(r, call: Sentence) -> tuple[Sentence, ...]:
         # a quiet week: where the trend behind the call stands
         pair = f"{r.small}/{r.large}"
         d = m.ratio.distance_from_sma_long
-        sense = sign_of("ratio.distance_from_sma_long", d, pair, "trend", flat=SHOWN_ZERO)
-        lines.append(r.say("brief", "trend", pair, [Fact("distance", "ratio.distance_from_sma_long", pair, "pct")],
+        sense = sign_of(mp.RATIO_DISTANCE_FROM_SMA_LONG, d, pair, "trend", flat=SHOWN_ZERO)
+        lines.append(r.say("brief", "trend", pair, [Fact("distance", mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "pct")],
                            list(sense) if isinstance(sense, tuple) else [sense], words="brief",
                            side="above" if d >= SHOWN_ZERO else "below" if d <= -SHOWN_ZERO else "level"))
         # "above"/"below" are the trend's side, the same reading the long view gives

@@ -9,6 +9,7 @@ from generator.metrics import WeeklyMetrics
 from generator.metrics.events import BIG_MARKET_DAY  # a large-cap session this big is one of the week's events
 from generator.metrics.regime import FEAR
 from generator.settings import Settings
+from generator.metrics import paths as mp
 
 # A call at most this many weeks old is "young" ("the evidence is young", "It is early").
 YOUNG_WEEKS = 4
@@ -127,7 +128,7 @@ def calm_claims(r, subject: str) -> list[Claim] | None:
     m, vix = r.m, r.t.volatility or "^VIX"
     claims = []
     if m.risk.vix_percentile_1y is not None:
-        claims.append(at_most("risk.vix_percentile_1y", CALM_MEDIAN, subject, "vix rank", 0))
+        claims.append(at_most(mp.RISK_VIX_PERCENTILE_1Y, CALM_MEDIAN, subject, "vix rank", 0))
     level = m.levels.get(vix)
     if level is not None and level.changes.get("1w") is not None:
         claims.append(less_than(f"levels.{vix}.changes.1w", CALM_VIX_WEEK, subject, "vix week", 0))
@@ -149,5 +150,5 @@ def yen_threat(r, subject: str = "yen") -> list[Claim] | None:
         return None
     fx = r.t.fx or "JPY=X"
     sense = -1 if subject == fx else +1 if subject == "yen" else 0
-    return [at_least("news.items.fx_week.rarity", CARRY_RARE, subject, "yen rarity", 0),
-            Claim("news.items.fx_week.value", "<", 0.0, subject, "week", sense)]
+    return [at_least(mp.NEWS_ITEMS_FX_WEEK_RARITY, CARRY_RARE, subject, "yen rarity", 0),
+            Claim(mp.NEWS_ITEMS_FX_WEEK_VALUE, "<", 0.0, subject, "week", sense)]

@@ -26,6 +26,7 @@ from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_le
                                          less_than, more_than, within)
 from generator.metrics.stance import LABELS, ORDER
 from generator.metrics.track import COIN_WIDTH, LATELY_WEEKS
+from generator.metrics import paths as mp
 
 WORDS = "track"
 HORIZON = "13w"            # the horizon the passage quotes (metrics.json has 4, 13 and 26 weeks)
@@ -143,12 +144,12 @@ def record_bears(r, how: dict[str, str], verdict: str) -> tuple[str, list] | Non
     changed = rec is not None and rec.changed_weeks_ago == 1
     if not changed and verdict != "trust":
         return None
-    claims = [is_("stance.record.changed_weeks_ago", 1, "stance", "change")] if changed else []
+    claims = [is_(mp.STANCE_RECORD_CHANGED_WEEKS_AGO, 1, "stance", "change")] if changed else []
     leaning = m.stance.key != "stay_large"
     against = "large" if leaning else "small"
     if how[against] == "lag":
-        this = (Claim("stance.key", "!=", "stay_large", "stance", "stance", 0) if leaning
-                else is_("stance.key", "stay_large", "stance", "stance"))
+        this = (Claim(mp.STANCE_KEY, "!=", "stay_large", "stance", "stance", 0) if leaning
+                else is_(mp.STANCE_KEY, "stay_large", "stance", "stance"))
         return against, claims + [this]
     return ("changed" if changed else "trust"), claims
 
@@ -188,15 +189,15 @@ def _state_sentence(r, overall: str, label: str) -> Sentence | None:
     if g == overall or g in ("soon", "few"):
         return None   # the state adds nothing the record as a whole has not said, or too little to judge
     path, pair = f"track_record.by_state.{where}.{key}", r.pair
-    state = {"below": [at_most("ratio.distance_from_sma_long", -STATE_BAND, pair, "trend")],
-             "above": [at_least("ratio.distance_from_sma_long", STATE_BAND, pair, "trend")],
-             "near": list(within("ratio.distance_from_sma_long", STATE_BAND, pair, "trend"))}[where]
-    facts: tuple[Fact, ...] = (Fact("band", "track_record.state_band", "track", "pct"),
+    state = {"below": [at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, -STATE_BAND, pair, "trend")],
+             "above": [at_least(mp.RATIO_DISTANCE_FROM_SMA_LONG, STATE_BAND, pair, "trend")],
+             "near": list(within(mp.RATIO_DISTANCE_FROM_SMA_LONG, STATE_BAND, pair, "trend"))}[where]
+    facts: tuple[Fact, ...] = (Fact("band", mp.TRACK_RECORD_STATE_BAND, "track", "pct"),
                                Fact("calls", f"{path}.calls", "track", "count"))
     if g not in ("soon", "few"):
         facts += (Fact("rate", f"{path}.rate", "track", "pct"),)
     return _say(r, f"state_{g}", ("track", "stance", pair), facts,
-                [is_("stance.key", key, "stance", "stance"), *state,
+                [is_(mp.STANCE_KEY, key, "stance", "stance"), *state,
                  at_least(f"{path}.calls", MIN_SCORED, "track", "scored", 0),
                  is_(f"{path}.hits", h.hits, "track", "hits")] + verdict_claims(path, g, f"{key} state rate")
                 + ([less_than(f"{path}.rate", 0.5, "track", f"{key} state rate", -1)] if g == "wrong" else []),
@@ -211,9 +212,9 @@ def track_paragraph(r) -> Paragraph:
         return ()
     small, large = m.small, m.large
     key, label = m.stance.key, m.stance.label
-    base = "track_record.all"
+    base = mp.TRACK_RECORD_ALL
     path = f"{base}.by_stance.{key}.{HORIZON}"
-    this = is_("stance.key", key, "stance", "stance")
+    this = is_(mp.STANCE_KEY, key, "stance", "stance")
     h = t.all.by_stance[key][HORIZON]
     start = Fact("start", f"{base}.start", "track", "date")
     out: list[Sentence] = []
@@ -259,8 +260,8 @@ def track_paragraph(r) -> Paragraph:
                         (Fact("hits", f"{lpath}.hits", "track", "count"),
                          Fact("calls", f"{lpath}.calls", "track", "count"),
                          Fact("rate", f"{lpath}.rate", "track", "pct")),
-                        [is_("track_record.lately_weeks", LATELY_WEEKS, "track", "window"),
-                         exceeds("track_record.all.calls", "track_record.lately.calls", "track", "span", 0),
+                        [is_(mp.TRACK_RECORD_LATELY_WEEKS, LATELY_WEEKS, "track", "window"),
+                         exceeds(mp.TRACK_RECORD_ALL_CALLS, mp.TRACK_RECORD_LATELY_CALLS, "track", "span", 0),
                          at_least(f"{lpath}.calls", LATELY_MIN, "track", "lately scored", 0), gap]
                         + (verdict_claims(lpath, "coin", "lately verdict") if few else
                            [is_(f"{lpath}.verdict", lately.verdict, "track", "lately verdict")]),
@@ -276,15 +277,15 @@ def track_paragraph(r) -> Paragraph:
         bears = record_bears(r, how, g)
         perf = lambda side: Fact(side, f"{base}.{side}.annualised",  # noqa: E731
                                  "track" if side == "allocation" else small if side == "small" else large, "pct")
-        span = exceeds("track_record.all.calls", "track_record.recent.calls", "track", "span", 0)
+        span = exceeds(mp.TRACK_RECORD_ALL_CALLS, mp.TRACK_RECORD_RECENT_CALLS, "track", "span", 0)
         if bears is not None:
             # two sentences, one or two figures each: what following the calls made, then against either side held
             # (only in a week it bears on the call: every week, readers met the same sentence)
             reason, claims = bears
             out.append(_say(r, "rules", "track", (Fact("since", f"{base}.since", "track", "date"),
                                                   perf("allocation")),
-                            [span, is_("track_record.small_weight.lean_further", 1.0, "track", "weights"),
-                             is_("track_record.small_weight.stay_large", 0.0, "track", "weights")]))
+                            [span, is_(mp.TRACK_RECORD_SMALL_WEIGHT_LEAN_FURTHER, 1.0, "track", "weights"),
+                             is_(mp.TRACK_RECORD_SMALL_WEIGHT_STAY_LARGE, 0.0, "track", "weights")]))
             out.append(_say(r, "versus", ("track", small, large, "stance"), (perf("small"), perf("large")),
                             [span, *claims] + edge_claims(f"{base}.edge.small", how["small"], small)
                             + edge_claims(f"{base}.edge.large", how["large"], large)

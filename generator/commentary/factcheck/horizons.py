@@ -9,11 +9,12 @@ from typing import Any, Mapping
 from generator.commentary.claims import READS
 from generator.commentary.factcheck.base import DOWN_WORDS, UP_WORDS, Rendered
 from generator.commentary.factcheck.sentences import direction_word
+from generator.metrics import paths as mp
 
 _PATH_HORIZON = re.compile(r"(?:^|[._])(1w|4w|13w|26w|52w|ytd|3y|1y)(?=$|[._])")
-_EVENT_HORIZON = {"events.large_week": "1w", "events.large_day_move": "day", "events.biggest_day_move": "day",
-                  "events.previous_spread": "last week", "risk.fx_week": "1w", "events.vix_jump": "1w",
-                  "events.fx_from_peak": "4w", "events.regime.key": "13w"}
+_EVENT_HORIZON = {mp.EVENTS_LARGE_WEEK: "1w", mp.EVENTS_LARGE_DAY_MOVE: "day", mp.EVENTS_BIGGEST_DAY_MOVE: "day",
+                  mp.EVENTS_PREVIOUS_SPREAD: "last week", mp.RISK_FX_WEEK: "1w", mp.EVENTS_VIX_JUMP: "1w",
+                  mp.EVENTS_FX_FROM_PEAK: "4w", mp.EVENTS_REGIME_KEY: "13w"}
 _TEST_HORIZON = {"momentum_13w": "13w", "momentum_52w": "52w", "breadth": "4w", "rates": "13w"}
 
 
@@ -40,11 +41,11 @@ def quantity(claim, roles: Mapping[str, str], doc: Mapping[str, Any] | None = No
     for the bill yield, the policy regime), the ratio's momentum. None for a claim that tells no direction."""
     path, subject = claim.path, claim.subject
     short = roles.get("short_yield")
-    if path.startswith("events.regime.") and path != "events.regime.level" and path != "events.regime.high":
+    if path.startswith("events.regime.") and path != mp.EVENTS_REGIME_LEVEL and path != mp.EVENTS_REGIME_HIGH:
         return (short or "policy", "yield")
-    if path in ("events.large_week", "events.large_day_move"):
+    if path in (mp.EVENTS_LARGE_WEEK, mp.EVENTS_LARGE_DAY_MOVE):
         return (subject, "returns")
-    if path in ("events.previous_spread", "events.biggest_day_move"):
+    if path in (mp.EVENTS_PREVIOUS_SPREAD, mp.EVENTS_BIGGEST_DAY_MOVE):
         return (subject, "spread")
     m = re.fullmatch(r"returns\.([^.]+)\.\w+", path)
     if m:
@@ -56,7 +57,7 @@ def quantity(claim, roles: Mapping[str, str], doc: Mapping[str, Any] | None = No
         return (m.group(1), "yield")
     if re.fullmatch(r"(?:ratio|ratios\.\w+)\.momentum\.\w+", path):
         return (subject, path.rsplit(".", 2)[0])
-    if path == "risk.fx_week":
+    if path == mp.RISK_FX_WEEK:
         return (subject, "fx")
     test = re.fullmatch(r"stance\.tests\.(\d+)\.value", path)
     if test and doc is not None:
@@ -64,7 +65,7 @@ def quantity(claim, roles: Mapping[str, str], doc: Mapping[str, Any] | None = No
 
         name = lookup(doc, f"stance.tests.{test.group(1)}.name")
         if name in ("momentum_13w", "momentum_52w"):
-            return (subject, "ratio.momentum")
+            return (subject, mp.RATIO_MOMENTUM)
         if name == "rates":
             return (subject, "yield")
     return None
@@ -84,7 +85,7 @@ def directions(r: Rendered, roles: Mapping[str, str], doc: Mapping[str, Any]) ->
         h = horizon_of(c.path, doc)
         if q is None or h is None:
             continue
-        if c.path == "events.regime.key":
+        if c.path == mp.EVENTS_REGIME_KEY:
             sense = {"hiking": +1, "cutting": -1, "on_hold": 0}.get(c.bound)
             if sense is not None and c.op == "==" and (sense or FLAT_WORDS.search(r.text)):
                 found.setdefault(q, set()).add((h, sense))

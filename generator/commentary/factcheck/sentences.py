@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from generator.commentary.claims import READS
 from generator.commentary.factcheck.base import WORD, DOWN_WORDS, PRONOUN, UP_WORDS, Rendered
+from generator.metrics import paths as mp
 
 _LAYOUT = re.compile(r"\b(?:shown|see|table|chart|map|figure) below\b|\bbelow:", re.I)
 _NEGATION = {"not", "no", "never", "nor", "without"}
@@ -78,10 +79,10 @@ _NOT_INTENSITY = re.compile(r"\bstress test\b|\bcalmer\b|\b(?:markets?|condition
                             r"\bcalm can end\b|\bcalm can be\b|\ba calm that\b|\bfragile calm\b|"
                             r"\bif (?:a|the) \w+ (?:crash|surge|spike)", re.I)
 # Flags in metrics.json that are thresholds themselves (generator/metrics/events.py).
-_FLAGS = ("events.vix_spike", "events.market_stress", "regime.key", "stance.held_back")
+_FLAGS = (mp.EVENTS_VIX_SPIKE, mp.EVENTS_MARKET_STRESS, mp.REGIME_KEY, mp.STANCE_HELD_BACK)
 # The least a threshold must say on a gauge for a strength word: a weekly USD/JPY move of 1.5% is a yen rally,
 # not a "sharp" one or a "surge" (the risks section's own "sharp" is 2.5%, generator.commentary.SHARP_YEN).
-INTENSITY_FLOOR = {"risk.fx_week": 0.025}
+INTENSITY_FLOOR = {mp.RISK_FX_WEEK: 0.025}
 
 
 def _bounds(c) -> bool:

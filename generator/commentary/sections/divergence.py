@@ -16,6 +16,7 @@ from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 from generator.metrics.news import BEAR, CORRECTION
 from generator.metrics.periods import last_on_or_before, week_start
 from generator.commentary.table import Row, choose, first, holds
+from generator.metrics import paths as mp
 
 # A level week for the pair in which both indices moved at least this far the same way is a market week, not
 # "a week that did little to change the picture" (readers R1 and R2: 2011-12-16, 2024-04-19, both down ~3%).
@@ -49,7 +50,7 @@ def _week(path: str, small: str, large: str, way: str):
 def _sides(ahead: bool, *ways: tuple[str, str]):
     """A WEEK row's claims: the pair's week ahead (or behind) by the flat band, then each return's way."""
     def claims(small, large, pair, band, drop):
-        gap = at_least("spread.1w", band, pair, "week") if ahead else at_most("spread.1w", -band, pair, "week")
+        gap = at_least(mp.SPREAD_1W, band, pair, "week") if ahead else at_most(mp.SPREAD_1W, -band, pair, "week")
         return [gap] + [_week(f"returns.{small if who == 'S' else large}.1w", small, large, way) for who, way in ways]
     return claims
 
@@ -65,32 +66,32 @@ WEEK = (
     Row("week_slump_down", _sides(False, ("L", "down"), ("S", "down"))),
     Row("week_slump_flat_market", _sides(False, ("L", "flat"), ("S", "down"))),
     Row("week_slump_up_streak", lambda small, large, pair, band, drop: _sides(False, ("L", "up"))(
-        small, large, pair, band, drop) + [Claim("events.relative_streak", "<=", -2, pair, "streak", 0)]),
+        small, large, pair, band, drop) + [Claim(mp.EVENTS_RELATIVE_STREAK, "<=", -2, pair, "streak", 0)]),
     Row("week_slump_up", lambda small, large, pair, band, drop: _sides(False, ("L", "up"))(
-        small, large, pair, band, drop) + [Claim("events.relative_streak", ">", -2, pair, "streak", 0)]),
+        small, large, pair, band, drop) + [Claim(mp.EVENTS_RELATIVE_STREAK, ">", -2, pair, "streak", 0)]),
     Row("week_flat_selloff", lambda small, large, pair, band, drop: [
-        within("spread.1w", band, pair, "week"), at_most("events.large_week", drop, large, "week")]),
+        within(mp.SPREAD_1W, band, pair, "week"), at_most(mp.EVENTS_LARGE_WEEK, drop, large, "week")]),
     Row("week_flat_down", lambda small, large, pair, band, drop: [
-        within("spread.1w", band, pair, "week"), at_most(f"returns.{large}.1w", -MARKET_WEEK, large, "week"),
+        within(mp.SPREAD_1W, band, pair, "week"), at_most(f"returns.{large}.1w", -MARKET_WEEK, large, "week"),
         at_most(f"returns.{small}.1w", -MARKET_WEEK + band, small, "week")]),
     Row("week_flat_up", lambda small, large, pair, band, drop: [
-        within("spread.1w", band, pair, "week"), at_least(f"returns.{large}.1w", MARKET_WEEK, large, "week"),
+        within(mp.SPREAD_1W, band, pair, "week"), at_least(f"returns.{large}.1w", MARKET_WEEK, large, "week"),
         at_least(f"returns.{small}.1w", MARKET_WEEK - band, small, "week")]),
-    Row("week_flat", lambda small, large, pair, band, drop: [within("spread.1w", band, pair, "week")]),
+    Row("week_flat", lambda small, large, pair, band, drop: [within(mp.SPREAD_1W, band, pair, "week")]),
 )
 # The three-year gap.
 GAP = (
-    Row("gap_wide", lambda pair: [at_most("spread.3y", -WIDE_GAP, pair, "long run")]),
-    Row("gap_level", lambda pair: [within("spread.3y", GAP_LEVEL, pair, "long run")]),
-    Row("gap_moderate", lambda pair: [negative("spread.3y", pair, "long run")]),
-    Row("gap_small_ahead", lambda pair: [at_least("spread.3y", 0, pair, "long run")]),
+    Row("gap_wide", lambda pair: [at_most(mp.SPREAD_3Y, -WIDE_GAP, pair, "long run")]),
+    Row("gap_level", lambda pair: [within(mp.SPREAD_3Y, GAP_LEVEL, pair, "long run")]),
+    Row("gap_moderate", lambda pair: [negative(mp.SPREAD_3Y, pair, "long run")]),
+    Row("gap_small_ahead", lambda pair: [at_least(mp.SPREAD_3Y, 0, pair, "long run")]),
 )
 # Small caps against their reference-year high.
 REFERENCE = (
-    Row("ref_below", lambda small: [negative("reference_high.distance", small, "price")]),
-    Row("ref_above", lambda small: [at_least("reference_high.distance", 0, small, "price")]),
+    Row("ref_below", lambda small: [negative(mp.REFERENCE_HIGH_DISTANCE, small, "price")]),
+    Row("ref_above", lambda small: [at_least(mp.REFERENCE_HIGH_DISTANCE, 0, small, "price")]),
 )
-_LH = "events.large_from_high"
+_LH = mp.EVENTS_LARGE_FROM_HIGH
 # The large-cap index against its own closing high.
 LARGE_HIGH = (
     Row("large_record", lambda large: [at_extreme(is_(_LH, 0.0, large, "high", +1))]),
@@ -99,7 +100,7 @@ LARGE_HIGH = (
                                           negative(_LH, large, "distance")]),
     Row("large_below_high", lambda large: [less_than(_LH, -NEAR_HIGH, large, "high", -1)]),
 )
-_N = "ratios.narrowness.momentum.13w"
+_N = mp.RATIOS_NARROWNESS_MOMENTUM_13W
 # Equal- against cap-weight large caps over 13 weeks: a few tenths of a point either way is no story about
 # participation. Narrowing while the index fell says nothing when the index has no 13-week return.
 NARROWNESS = (
@@ -118,9 +119,9 @@ NARROWNESS = (
                                                      at_most(f"returns.{den}.13w", -SHOWN_ZERO, den, "13w")]),
     # "breadth like that is usually friendlier to smaller companies" only in a quarter small caps kept up; when
     # they lagged over the same thirteen weeks the week's own figures contradict it, and the words say so
-    Row("broadening", lambda ew, den, pair: [at_least(_N, 0, ew, "relative"), at_least("spread.13w", 0, pair, "13w")]),
+    Row("broadening", lambda ew, den, pair: [at_least(_N, 0, ew, "relative"), at_least(mp.SPREAD_13W, 0, pair, "13w")]),
     Row("broadening_without_small", lambda ew, den, pair: [at_least(_N, 0, ew, "relative"),
-                                                           negative("spread.13w", pair, "13w")]),
+                                                           negative(mp.SPREAD_13W, pair, "13w")]),
 )
 
 
@@ -146,8 +147,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         streak = ()
         if key == "week_slump_up_streak":
             # the streak is written in words, which the number check cannot read: claim it exactly
-            streak = (Fact("streak", "events.relative_streak", pair, "count", "abs"),)
-            claims = claims + [is_("events.relative_streak", m.events.relative_streak, pair, "streak", -1)]
+            streak = (Fact("streak", mp.EVENTS_RELATIVE_STREAK, pair, "count", "abs"),)
+            claims = claims + [is_(mp.EVENTS_RELATIVE_STREAK, m.events.relative_streak, pair, "streak", -1)]
         extra = {}
         if key == "week_slump_down":
             # "a bad week for stocks" only at BAD_WEEK or worse for the large-cap index (bands.py); "a down week"
@@ -160,21 +161,21 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if m.spread.get("13w") is not None:
         if m.spread.get("ytd") is not None and m.as_of.month > 3:
             # the quarter's and the year's spread are in the table every week: the prose gives way first (issue 26)
-            week.append(say("spread_13w_ytd", pair, (Fact("q", "spread.13w", pair, "pct"),
-                                                    Fact("ytd", "spread.ytd", pair, "pct")), optional=1))
+            week.append(say("spread_13w_ytd", pair, (Fact("q", mp.SPREAD_13W, pair, "pct"),
+                                                    Fact("ytd", mp.SPREAD_YTD, pair, "pct")), optional=1))
         else:
-            week.append(say("spread_13w", pair, (Fact("q", "spread.13w", pair, "pct"),), optional=1))
+            week.append(say("spread_13w", pair, (Fact("q", mp.SPREAD_13W, pair, "pct"),), optional=1))
     paragraphs = [tuple(week)]
 
     three = m.spread.get("3y")
-    ret3 = (r.ret(small, "3y", "small"), r.ret(large, "3y", "large"), Fact("gap", "spread.3y", pair, "pct"))
+    ret3 = (r.ret(small, "3y", "small"), r.ret(large, "3y", "large"), Fact("gap", mp.SPREAD_3Y, pair, "pct"))
     if three is None:
         if m.spread.get("52w") is not None:
-            paragraphs.append((say("gap_short_history", pair, (Fact("one_year", "spread.52w", pair, "pct"),)),))
+            paragraphs.append((say("gap_short_history", pair, (Fact("one_year", mp.SPREAD_52W, pair, "pct"),)),))
     else:
         key, claims = choose(GAP, r.view, pair)
         gap = [say(key, (pair, small, large), ret3, claims)]
-        one_week = [at_least("spread.1w", band, pair, "week")]
+        one_week = [at_least(mp.SPREAD_1W, band, pair, "week")]
         if key == "gap_wide" and holds(one_week, r.view):
             gap.append(say("gap_one_week", pair, claims=one_week, optional=1))
         paragraphs.append(tuple(gap))
@@ -182,11 +183,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     ref = m.reference_high
     states = _drawdown_states(r, large_high_told=ref is not None)
     if ref is not None:
-        facts = (Fact("price", "reference_high.price", small, "level"),
-                 Fact("distance", "reference_high.distance", small, "pct"),
-                 Fact("year", "reference_high.year", small, "year"),
-                 Fact("high", "reference_high.high", small, "level"),
-                 Fact("high_date", "reference_high.high_date", small, "date"))
+        facts = (Fact("price", mp.REFERENCE_HIGH_PRICE, small, "level"),
+                 Fact("distance", mp.REFERENCE_HIGH_DISTANCE, small, "pct"),
+                 Fact("year", mp.REFERENCE_HIGH_YEAR, small, "year"),
+                 Fact("high", mp.REFERENCE_HIGH_HIGH, small, "level"),
+                 Fact("high_date", mp.REFERENCE_HIGH_HIGH_DATE, small, "date"))
         key, claims = choose(REFERENCE, r.view, small)
         para = [say(key, small, facts, claims), states.get("small"), _large_high(r), states.get("large")]
         paragraphs.append(tuple(p for p in para if p is not None))
@@ -196,7 +197,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     trend = m.ratios.get("narrowness")
     if trend is not None and trend.momentum.get("13w") is not None:
         ew, den = trend.numerator, trend.denominator
-        facts = (Fact("move", "ratios.narrowness.momentum.13w", ew, "pct"), r.ret(den, "13w", "den"))
+        facts = (Fact("move", mp.RATIOS_NARROWNESS_MOMENTUM_13W, ew, "pct"), r.ret(den, "13w", "den"))
         found = first(NARROWNESS, r.view, ew, den, f"{r.small}-{r.large}")
         if found is not None:
             pair = f"{r.small}-{r.large}"
@@ -267,13 +268,13 @@ def _large_high(r: _Rules) -> Sentence | None:
     ev, large = r.m.events, r.large
     if ev.large_from_high is None:
         return None
-    facts = (Fact("distance", "events.large_from_high", large, "pct"),
-             Fact("day", "events.large_high_date", large, "date"))
+    facts = (Fact("distance", mp.EVENTS_LARGE_FROM_HIGH, large, "pct"),
+             Fact("day", mp.EVENTS_LARGE_HIGH_DATE, large, "date"))
     # "a record" (or "the top of their range since <start>" on a shorter history); the closing high is the
     # highest close in the data by definition
-    long, history = record_history(r, "events.large_start", ev.large_start, large)
-    facts += (Fact("start", "events.large_start", large, "date"),)
-    high = [by_definition("events.large_high_date", large)] + history
+    long, history = record_history(r, mp.EVENTS_LARGE_START, ev.large_start, large)
+    facts += (Fact("start", mp.EVENTS_LARGE_START, large, "date"),)
+    high = [by_definition(mp.EVENTS_LARGE_HIGH_DATE, large)] + history
     key, claims = choose(LARGE_HIGH, r.view, large)
     if key == "large_below_high":
         return r.say("divergence", key, large, facts, claims)
@@ -340,27 +341,27 @@ def _breadth(r: _Rules) -> Paragraph:
                  fact("before", "share_below_4w_ago", "pct"))
         if b.below_reference_high == 0:
             out.append(say("breadth_ref_all_recovered", facts,
-                           [is_("breadth.below_reference_high", 0, "breadth", "reference", +1)]))
+                           [is_(mp.BREADTH_BELOW_REFERENCE_HIGH, 0, "breadth", "reference", +1)]))
         else:
             move, claims = trend("share_below_change_4w", +1)  # fewer below is better
             if b.share_below >= HALF:
                 level = "most"
-                claims.append(at_least("breadth.share_below", HALF, "breadth", "reference", -1))
+                claims.append(at_least(mp.BREADTH_SHARE_BELOW, HALF, "breadth", "reference", -1))
             else:
                 level = "few"
-                claims += [less_than("breadth.share_below", HALF, "breadth", "reference", +1),
-                           more_than("breadth.below_reference_high", 0, "breadth", "reference_count", -1)]
+                claims += [less_than(mp.BREADTH_SHARE_BELOW, HALF, "breadth", "reference", +1),
+                           more_than(mp.BREADTH_BELOW_REFERENCE_HIGH, 0, "breadth", "reference_count", -1)]
             out.append(say(f"breadth_ref_{level}_{move}", facts, claims))
 
     if b.share_above_200d is not None:
         facts = (fact("above", "above_200d", "count"), fact("measured", "measured_200d", "count"),
                  fact("share", "share_above_200d", "pct"), fact("before", "share_above_200d_4w_ago", "pct"))
         if b.above_200d == 0:
-            out.append(say("breadth_200d_none", facts, [is_("breadth.above_200d", 0, "breadth", "200d", -1)]))
+            out.append(say("breadth_200d_none", facts, [is_(mp.BREADTH_ABOVE_200D, 0, "breadth", "200d", -1)]))
         else:
             move, claims = trend("share_above_200d_change_4w", -1)
-            claims.append(more_than("breadth.above_200d", 0, "breadth", "200d_count", +1))
-            level, level_claims = split("breadth.share_above_200d", "200d")
+            claims.append(more_than(mp.BREADTH_ABOVE_200D, 0, "breadth", "200d_count", +1))
+            level, level_claims = split(mp.BREADTH_SHARE_ABOVE_200D, "200d")
             out.append(say(f"breadth_200d_{level}_{move}", facts, claims + level_claims))
 
     extras = len(out)  # highs and lows, and the 13-week count: the first breadth sentences to give way
@@ -368,26 +369,26 @@ def _breadth(r: _Rules) -> Paragraph:
         facts = (fact("highs", "new_highs", "count"), fact("lows", "new_lows", "count"),
                  fact("net", "net_new_highs", "count", "abs"), fact("measured", "measured_52w", "count"))
         if b.new_highs == b.new_lows == 0:
-            out.append(say("breadth_highs_lows_none", facts, [is_("breadth.new_highs", 0, "breadth", "highs_lows"),
-                                                              is_("breadth.new_lows", 0, "breadth", "highs_lows")]))
+            out.append(say("breadth_highs_lows_none", facts, [is_(mp.BREADTH_NEW_HIGHS, 0, "breadth", "highs_lows"),
+                                                              is_(mp.BREADTH_NEW_LOWS, 0, "breadth", "highs_lows")]))
         elif b.new_highs > b.new_lows:
             out.append(say("breadth_highs_lows_more_highs", facts,
-                           [exceeds("breadth.new_highs", "breadth.new_lows", "breadth", "highs_lows", +1)]))
+                           [exceeds(mp.BREADTH_NEW_HIGHS, mp.BREADTH_NEW_LOWS, "breadth", "highs_lows", +1)]))
         elif b.new_lows > b.new_highs:
             out.append(say("breadth_highs_lows_more_lows", facts,
-                           [exceeds("breadth.new_lows", "breadth.new_highs", "breadth", "highs_lows", -1)]))
+                           [exceeds(mp.BREADTH_NEW_LOWS, mp.BREADTH_NEW_HIGHS, "breadth", "highs_lows", -1)]))
         else:
-            out.append(say("breadth_highs_lows_even", facts, [is_("breadth.net_new_highs", 0, "breadth",
+            out.append(say("breadth_highs_lows_even", facts, [is_(mp.BREADTH_NET_NEW_HIGHS, 0, "breadth",
                                                                   "highs_lows")]))
 
     if b.share_beat_large_13w is not None:
         facts = (fact("beat", "beat_large_13w", "count"), fact("measured", "measured_13w", "count"),
                  fact("share", "share_beat_large_13w", "pct"))
         if b.beat_large_13w == 0:
-            out.append(say("breadth_13w_none", facts, [is_("breadth.beat_large_13w", 0, "breadth", "13w", -1)]))
+            out.append(say("breadth_13w_none", facts, [is_(mp.BREADTH_BEAT_LARGE_13W, 0, "breadth", "13w", -1)]))
         else:
-            level, claims = split("breadth.share_beat_large_13w", "13w")
+            level, claims = split(mp.BREADTH_SHARE_BEAT_LARGE_13W, "13w")
             out.append(say(f"breadth_13w_{level}", facts,
-                           claims + [more_than("breadth.beat_large_13w", 0, "breadth", "13w_count", +1)]))
+                           claims + [more_than(mp.BREADTH_BEAT_LARGE_13W, 0, "breadth", "13w_count", +1)]))
     out[extras:] = [replace(s, optional=1) for s in out[extras:]]
     return tuple(out)

@@ -10,6 +10,7 @@ from generator.commentary.sections.policy import regime_claims, regime_key, shor
 from generator.commentary.sections.rates import YIELD_TREND, _still, scare
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, all_but
+from generator.metrics import paths as mp
 
 # Credit or quality ratios within this over 13 weeks read as level.
 JUNK_BAND = 0.005
@@ -21,11 +22,11 @@ SIDE = (
     Row("down", lambda path, subject, topic: [negative(path, subject, topic)]),
 )
 
-_C, _Q = "ratios.credit.momentum.13w", "ratios.quality.momentum.13w"
+_C, _Q = mp.RATIOS_CREDIT_MOMENTUM_13W, mp.RATIOS_QUALITY_MOMENTUM_13W
 # Credit (HYG/IEF) and quality (IWM/IJR) together, each past JUNK_BAND: junk_<key>.
 EVIDENCE = (
     Row("risk_on_stress", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_least(_Q, JUNK_BAND, q, "junk"),
-                                        is_("events.market_stress", True, "junk", "stress")]),
+                                        is_(mp.EVENTS_MARKET_STRESS, True, "junk", "stress")]),
     Row("risk_on", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_least(_Q, JUNK_BAND, q, "junk")]),
     Row("risk_off", lambda c, q: [at_most(_C, -JUNK_BAND, c, "credit"), at_most(_Q, -JUNK_BAND, q, "junk")]),
     Row("credit_only", lambda c, q: [at_least(_C, JUNK_BAND, c, "credit"), at_most(_Q, -JUNK_BAND, q, "junk")]),
@@ -124,7 +125,7 @@ def _credit_week_lead(r: _Rules, credit, quarter: float | None) -> list:
     if item is None or item.rarity is None or item.rarity < RARE_WEEK or quarter is None \
             or item.value * quarter >= 0 or abs(quarter) < JUNK_BAND or section_opening(r, "junk") is not None:
         return []
-    p = "news.items.credit_week"
+    p = mp.NEWS_ITEMS_CREDIT_WEEK
     rank = ("almost", [at_least(f"{p}.rarity", ALMOST_ALL, credit.numerator, "rarity", 0)]) \
         if item.rarity >= ALMOST_ALL else ("share", [at_least(f"{p}.rarity", RARE_WEEK, credit.numerator, "rarity", 0)])
     return [r.say("junk", "credit_week_rare", credit.numerator,
@@ -194,17 +195,17 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     lead = _credit_week_lead(r, credit, cv)
     out = lead + out   # the week's credit move leads when it is rare and runs against the quarter
     if cv is not None:
-        move, claims = choose(SIDE, r.view, "ratios.credit.momentum.13w", credit.numerator, "credit")
+        move, claims = choose(SIDE, r.view, mp.RATIOS_CREDIT_MOMENTUM_13W, credit.numerator, "credit")
         # the section's core gauges, credit and quality, stay whatever else gives way (`Sentence.core`): readers met
         # a junk section of one rates sentence, and "the lower-quality end is leading too" with no credit before it
         out.append(say(f"credit_{move}", credit.numerator,
-                       (Fact("move", "ratios.credit.momentum.13w", credit.numerator, "pct"),), claims,
+                       (Fact("move", mp.RATIOS_CREDIT_MOMENTUM_13W, credit.numerator, "pct"),), claims,
                        num=credit.numerator, den=credit.denominator, core=True))
     if qv is not None:
         alone = "" if cv is not None else "_alone"  # "over the same span" needs a span named before it
-        move, claims = choose(SIDE, r.view, "ratios.quality.momentum.13w", quality.numerator, "junk")
+        move, claims = choose(SIDE, r.view, mp.RATIOS_QUALITY_MOMENTUM_13W, quality.numerator, "junk")
         out.append(say(f"quality_{move}{alone}", quality.numerator,
-                       (Fact("move", "ratios.quality.momentum.13w", quality.numerator, "pct"),), claims,
+                       (Fact("move", mp.RATIOS_QUALITY_MOMENTUM_13W, quality.numerator, "pct"),), claims,
                        num=quality.numerator, den=quality.denominator, core=True))
     # both past the band: what credit and quality say together (nothing when either is level)
     verdict = first(EVIDENCE, r.view, credit.numerator, quality.numerator) if cv is not None and qv is not None \

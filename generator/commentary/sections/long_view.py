@@ -7,6 +7,7 @@ from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_ex
                                          is_not, less_than, more_than, negative, positive, sign_of)
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 from generator.commentary.table import Row, choose, holds
+from generator.metrics import paths as mp
 
 # The ratio this far below its 200-day average has "cracked" its uptrend, not merely tested it.
 CRACKED = 0.03
@@ -16,51 +17,51 @@ FAR_FROM_PEAK = 0.25
 
 
 def _new_high(pair: str) -> list[Claim]:
-    return [at_extreme(is_("ratio.drawdown_from_peak", 0.0, pair, "peak", +1))]
+    return [at_extreme(is_(mp.RATIO_DRAWDOWN_FROM_PEAK, 0.0, pair, "peak", +1))]
 
 
 def _below(pair: str) -> Claim:
-    return negative("ratio.drawdown_from_peak", pair, "distance")
+    return negative(mp.RATIO_DRAWDOWN_FROM_PEAK, pair, "distance")
 
 
 # The heading: a new high today, a peak within the year, or the years since it.
 HEADING = (
     Row("heading_new_high", _new_high),
-    Row("heading_recent", lambda pair: [less_than("ratio.years_since_peak", 1, pair, "age", 0)]),
-    Row("heading", lambda pair: [at_least("ratio.years_since_peak", 1, pair, "age", 0)]),
+    Row("heading_recent", lambda pair: [less_than(mp.RATIO_YEARS_SINCE_PEAK, 1, pair, "age", 0)]),
+    Row("heading", lambda pair: [at_least(mp.RATIO_YEARS_SINCE_PEAK, 1, pair, "age", 0)]),
 )
 # Below the peak: how long ago it was.
 AGE = (
-    Row("peak_age", lambda pair: [at_least("ratio.years_since_peak", 1, pair, "age", 0)]),
-    Row("peak_recent", lambda pair: [less_than("ratio.years_since_peak", 1, pair, "age", 0), _below(pair)]),
+    Row("peak_age", lambda pair: [at_least(mp.RATIO_YEARS_SINCE_PEAK, 1, pair, "age", 0)]),
+    Row("peak_recent", lambda pair: [less_than(mp.RATIO_YEARS_SINCE_PEAK, 1, pair, "age", 0), _below(pair)]),
 )
 # A peak a year or more ago: how far below it the ratio is, and whether a breakout is under way.
 DISTANCE = (
-    Row("peak_far", lambda pair: [less_than("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak"),
-                                  is_("breakouts.current", None, pair, "current breakout", -1), _below(pair)]),
-    Row("peak_far_trying", lambda pair: [less_than("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak"),
+    Row("peak_far", lambda pair: [less_than(mp.RATIO_DRAWDOWN_FROM_PEAK, -FAR_FROM_PEAK, pair, "peak"),
+                                  is_(mp.BREAKOUTS_CURRENT, None, pair, "current breakout", -1), _below(pair)]),
+    Row("peak_far_trying", lambda pair: [less_than(mp.RATIO_DRAWDOWN_FROM_PEAK, -FAR_FROM_PEAK, pair, "peak"),
                                          _below(pair),
-                                         is_not("breakouts.current", None, pair, "current breakout", +1)]),
-    Row("peak_near", lambda pair: [at_least("ratio.drawdown_from_peak", -FAR_FROM_PEAK, pair, "peak", +1),
+                                         is_not(mp.BREAKOUTS_CURRENT, None, pair, "current breakout", +1)]),
+    Row("peak_near", lambda pair: [at_least(mp.RATIO_DRAWDOWN_FROM_PEAK, -FAR_FROM_PEAK, pair, "peak", +1),
                                    _below(pair)]),
 )
-_D = "ratio.distance_from_sma_long"
+_D = mp.RATIO_DISTANCE_FROM_SMA_LONG
 # The ratio against its 200-day average, and the 50-day against the 200-day.
 TREND = (
     Row("trend_above_both", lambda pair: [positive(_D, pair, "trend"),
-                                          exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]),
+                                          exceeds(mp.RATIO_SMA_SHORT, mp.RATIO_SMA_LONG, pair, "averages")]),
     Row("trend_above_long", lambda pair: [positive(_D, pair, "trend"),
-                                          Claim("ratio.sma_short", "<=", None, pair, "averages", -1,
-                                                "ratio.sma_long")]),
+                                          Claim(mp.RATIO_SMA_SHORT, "<=", None, pair, "averages", -1,
+                                                mp.RATIO_SMA_LONG)]),
     Row("trend_above_long_only", lambda pair: [positive(_D, pair, "trend")]),
     Row("trend_below_long_cracked", lambda pair: [at_most(_D, -CRACKED, pair, "trend"),
-                                                  exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages")]),
+                                                  exceeds(mp.RATIO_SMA_SHORT, mp.RATIO_SMA_LONG, pair, "averages")]),
     Row("trend_below_long_crossed", lambda pair: [at_most(_D, 0, pair, "trend"),
-                                                  exceeds("ratio.sma_short", "ratio.sma_long", pair, "averages"),
+                                                  exceeds(mp.RATIO_SMA_SHORT, mp.RATIO_SMA_LONG, pair, "averages"),
                                                   more_than(_D, -CRACKED, pair, "trend depth", 0)]),
     # the week it crossed below (news' trend_cross): "remains below" would say it was below last week too
     Row("trend_below_long_new", lambda pair: [at_most(_D, 0, pair, "trend"),
-                                              is_("news.items.trend_cross.label", "below", pair, "cross", -1)]),
+                                              is_(mp.NEWS_ITEMS_TREND_CROSS_LABEL, "below", pair, "cross", -1)]),
     Row("trend_below_long", lambda pair: [at_most(_D, 0, pair, "trend")]),
 )
 
@@ -95,7 +96,7 @@ def recent_turn(r: _Rules) -> list[Sentence]:
                   (Fact("start", f"{path}.start", pair, "date"), Fact("end", f"{path}.end", pair, "date")),
                   [Claim(f"{path}.end", ">=", bound, pair, "recent turn", -1),
                    positive(f"{path}.peak_excess", pair, "move above"),   # "the advance above it"
-                   at_most("ratio.distance_from_sma_long", 0, pair, "trend")]
+                   at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, 0, pair, "trend")]
                   + ([Claim(f"{path}.end", ">=", r.m.week_start.isoformat(), pair, "this week", 0)]
                      if end >= r.m.week_start else []),
                   this_week=end >= r.m.week_start, core=True)]
@@ -116,7 +117,7 @@ def near_miss(r: _Rules) -> list[Sentence]:
         return []
     if not ratio.recent_high or ratio.value / ratio.recent_high - 1 > -NEAR_MISS:
         return []   # still at its recent high: the distance from the peak says it all
-    p = "ratio.recent_high"
+    p = mp.RATIO_RECENT_HIGH
     return [r.say("long-view", "peak_nearly_matched", pair,
                   (Fact("day", f"{p}_date", pair, "date"), Fact("gap", f"{p}_to_peak", pair, "pct"),
                    Fact("high", p, pair, "level")),
@@ -131,12 +132,12 @@ def momentum_label(ups: int, n: int) -> str:
 
 
 def heading(r: _Rules) -> Sentence:
-    fact = (Fact("years", "ratio.years_since_peak", r.pair, "years"),)
+    fact = (Fact("years", mp.RATIO_YEARS_SINCE_PEAK, r.pair, "years"),)
     key, claims = choose(HEADING, r.view, r.pair)
     if key == "heading_new_high":
-        long, history = record_history(r, "ratio.start", r.m.ratio.start, r.pair)
+        long, history = record_history(r, mp.RATIO_START, r.m.ratio.start, r.pair)
         return r.say("long-view", key if long else "heading_new_high_short", r.pair,
-                     () if long else (Fact("start", "ratio.start", r.pair, "date"),), claims + history)
+                     () if long else (Fact("start", mp.RATIO_START, r.pair, "date"),), claims + history)
     return r.say("long-view", key, r.pair, fact, claims)
 
 
@@ -148,15 +149,15 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     say = lambda key, subjects=pair, facts=(), claims=(), **x: r.say(  # noqa: E731
         "long-view", key, subjects, facts, claims, **{"tiny": tiny_d if key.startswith("trend") else tiny_dd, **x})
     ratio = m.ratio
-    peak = (Fact("peak", "ratio.peak_value", pair, "level"), Fact("peak_date", "ratio.peak_date", pair, "date"),
-            Fact("years", "ratio.years_since_peak", pair, "years"), Fact("value", "ratio.value", pair, "level"),
-            Fact("drawdown", "ratio.drawdown_from_peak", pair, "pct"))
+    peak = (Fact("peak", mp.RATIO_PEAK_VALUE, pair, "level"), Fact("peak_date", mp.RATIO_PEAK_DATE, pair, "date"),
+            Fact("years", mp.RATIO_YEARS_SINCE_PEAK, pair, "years"), Fact("value", mp.RATIO_VALUE, pair, "level"),
+            Fact("drawdown", mp.RATIO_DRAWDOWN_FROM_PEAK, pair, "pct"))
     new_high = _new_high(pair)
     at_high = holds(new_high, r.view)
     if at_high:
-        long, history = record_history(r, "ratio.start", ratio.start, pair)
+        long, history = record_history(r, mp.RATIO_START, ratio.start, pair)
         first = [say("peak_today" if long else "peak_today_short", pair,
-                     peak + (Fact("start", "ratio.start", pair, "date"),), new_high + history)]
+                     peak + (Fact("start", mp.RATIO_START, pair, "date"),), new_high + history)]
     else:
         age, claims = choose(AGE, r.view, pair)
         if age == "peak_age":
@@ -169,7 +170,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     paragraphs = [tuple(recent_turn(r) + first)]
 
     second = []
-    dist: tuple[Fact, ...] = (Fact("distance", "ratio.distance_from_sma_long", pair, "pct"),)
+    dist: tuple[Fact, ...] = (Fact("distance", mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "pct"),)
     if ratio.sma_long is None:
         second.append(say("trend_short_history", kind="note"))
     else:
@@ -179,8 +180,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         year = ratio.momentum.get("52w")
         down_year = key in UPTREND_ROWS and year is not None and year <= -SHOWN_ZERO
         if down_year:
-            dist += (Fact("year", "ratio.momentum.52w", pair, "pct"),)
-            claims = claims + [at_most("ratio.momentum.52w", -SHOWN_ZERO, pair, "momentum 52w")]
+            dist += (Fact("year", mp.RATIO_MOMENTUM_52W, pair, "pct"),)
+            claims = claims + [at_most(mp.RATIO_MOMENTUM_52W, -SHOWN_ZERO, pair, "momentum 52w")]
         second.append(say(key, pair, dist, claims, down_year=down_year))
     known = {k: v for k, v in ratio.momentum.items() if v is not None}
     if known:
@@ -198,29 +199,29 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             # as agreeing with the label or not
             short = known[shortest]
             label_key = momentum_label(ups, len(known))
-            second.append(say(f"momentum_{label_key}", pair, (Fact("ups", "ratio.momentum_up", pair, "count"),
-                                                              Fact("n", "ratio.momentum_known", pair, "count")),
+            second.append(say(f"momentum_{label_key}", pair, (Fact("ups", mp.RATIO_MOMENTUM_UP, pair, "count"),
+                                                              Fact("n", mp.RATIO_MOMENTUM_KNOWN, pair, "count")),
                               [sign_of(f"ratio.momentum.{k}", v, pair, f"momentum {k}") for k, v in known.items()]
-                              + [is_("ratio.momentum_up", ups, pair, "momentum count"),
-                                 is_("ratio.momentum_known", len(known), pair, "momentum count")],
+                              + [is_(mp.RATIO_MOMENTUM_UP, ups, pair, "momentum count"),
+                                 is_(mp.RATIO_MOMENTUM_KNOWN, len(known), pair, "momentum count")],
                               weeks=int(shortest[:-1]), short="up" if short > 0 else "down"))
     paragraphs.append(tuple(second))
 
     b = m.breakouts
     failed, sustained = len(b.failed), len(b.sustained)
-    counts = (Fact("failed", "breakouts.failed_count", pair, "count"),
-              Fact("sustained", "breakouts.sustained_count", pair, "count"),
-              Fact("total", "breakouts.episodes", pair, "count"),
-              Fact("limit", "breakouts.limit_weeks", pair, "count"))
+    counts = (Fact("failed", mp.BREAKOUTS_FAILED_COUNT, pair, "count"),
+              Fact("sustained", mp.BREAKOUTS_SUSTAINED_COUNT, pair, "count"),
+              Fact("total", mp.BREAKOUTS_EPISODES, pair, "count"),
+              Fact("limit", mp.BREAKOUTS_LIMIT_WEEKS, pair, "count"))
     # Counts up to ten are written in words, which the number check cannot read: claim them exactly.
-    exact = [is_("breakouts.failed_count", failed, pair, "failed count"),
-             is_("breakouts.sustained_count", sustained, pair, "sustained count")]
+    exact = [is_(mp.BREAKOUTS_FAILED_COUNT, failed, pair, "failed count"),
+             is_(mp.BREAKOUTS_SUSTAINED_COUNT, sustained, pair, "sustained count")]
     if at_high:
         # the peak is this week: nothing is "since the peak" (readers met "since the peak the ratio has not managed a
         # lasting move above its 200-day average" in a week of a new high); the move that carried it there is told
         if b.current is not None:
             paragraphs.append((say("breakout_at_high", pair, (Fact("start", "breakouts.current.start", pair, "date"),),
-                                   new_high + [positive("ratio.distance_from_sma_long", pair, "trend")]),))
+                                   new_high + [positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "trend")]),))
     elif b.current is not None:
         # "above since <start>" holds only without dips below inside the move (runs bridge short dips)
         start = (Fact("start", "breakouts.current.start", pair, "date"),
@@ -230,36 +231,36 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         dips = exact[-1]
         if failed + sustained == 0:
             paragraphs.append((say("breakout_first", pair, counts + start,
-                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                    is_("breakouts.episodes", 0, pair, "breakouts"), dips]),))
+                                   [positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "trend"),
+                                    is_(mp.BREAKOUTS_EPISODES, 0, pair, "breakouts"), dips]),))
         elif sustained == 0:
             paragraphs.append((say("breakout_in_progress_all_failed", pair, counts + start,
-                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                    at_least("breakouts.episodes", 1, pair, "breakouts", 0),
-                                    Claim("breakouts.failed_count", ">=", 1, pair, "failed breakouts", -1)] + exact),))
+                                   [positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "trend"),
+                                    at_least(mp.BREAKOUTS_EPISODES, 1, pair, "breakouts", 0),
+                                    Claim(mp.BREAKOUTS_FAILED_COUNT, ">=", 1, pair, "failed breakouts", -1)] + exact),))
         else:
             paragraphs.append((say("breakout_in_progress", pair, counts + start,
-                                   [positive("ratio.distance_from_sma_long", pair, "trend"),
-                                    at_least("breakouts.episodes", 1, pair, "breakouts", 0),
-                                    Claim("breakouts.failed_count", ">=", 0, pair, "failed breakouts", -1)] + exact),))
+                                   [positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "trend"),
+                                    at_least(mp.BREAKOUTS_EPISODES, 1, pair, "breakouts", 0),
+                                    Claim(mp.BREAKOUTS_FAILED_COUNT, ">=", 0, pair, "failed breakouts", -1)] + exact),))
     elif b.failed:
         last = f"breakouts.failed.{failed - 1}"
         paragraphs.append((say("breakouts_failed", pair,
                                counts + (Fact("start", f"{last}.start", pair, "date"),
                                          Fact("excess", f"{last}.peak_excess", pair, "pct")),
-                               [at_least("breakouts.failed_count", 1, pair, "breakouts", 0),
+                               [at_least(mp.BREAKOUTS_FAILED_COUNT, 1, pair, "breakouts", 0),
                                 positive(f"{last}.peak_excess", pair, "failed breakout")] + exact),))
     elif b.sustained:
         paragraphs.append((say("breakouts_sustained_only", pair, counts,
-                               [is_("breakouts.failed_count", 0, pair, "breakouts"),
-                                at_least("breakouts.sustained_count", 1, pair, "breakouts", +1)] + exact),))
+                               [is_(mp.BREAKOUTS_FAILED_COUNT, 0, pair, "breakouts"),
+                                at_least(mp.BREAKOUTS_SUSTAINED_COUNT, 1, pair, "breakouts", +1)] + exact),))
     elif b.above_since_peak:
-        paragraphs.append((say("above_since_peak", pair, (), [is_("breakouts.above_since_peak", True, pair,
+        paragraphs.append((say("above_since_peak", pair, (), [is_(mp.BREAKOUTS_ABOVE_SINCE_PEAK, True, pair,
                                                                   "breakouts"),
-                                                              positive("ratio.distance_from_sma_long", pair,
+                                                              positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair,
                                                                        "trend")]),))
     else:
-        paragraphs.append((say("breakouts_none", pair, (), [is_("breakouts.episodes", 0, pair, "breakouts"),
-                                                            is_("breakouts.above_since_peak", False, pair,
+        paragraphs.append((say("breakouts_none", pair, (), [is_(mp.BREAKOUTS_EPISODES, 0, pair, "breakouts"),
+                                                            is_(mp.BREAKOUTS_ABOVE_SINCE_PEAK, False, pair,
                                                                 "breakouts")]),))
     return tuple(paragraphs)

@@ -12,11 +12,12 @@ from generator.commentary.rules import WEEK_AGAINST, ZERO_POINT, _Rules
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE
 from generator.metrics.regime import FEAR, UNEASY, all_but
+from generator.metrics import paths as mp
 
 # A one-week move in the bill yield this large (20 bp) is news about policy expectations.
 BILL_WEEK_MOVE = 0.002
 
-_C13, _C26 = "events.regime.change_13w", "events.regime.change_26w"
+_C13, _C26 = mp.EVENTS_REGIME_CHANGE_13W, mp.EVENTS_REGIME_CHANGE_26W
 # Which span a hiking (cutting) regime is told over: the quarter when the bill yield moved REGIME_MOVE_13W in it
 # (generator.metrics.events), else the half-year, whose move made the regime.
 HIKING = (
@@ -38,7 +39,7 @@ def lifting_off(r: _Rules, subject: str | None = None) -> list[Claim] | None:
     regime = r.m.events.regime
     if regime is None or regime_key(regime) != "zero" or regime.change_13w is None or regime.change_13w < LIFT_OFF:
         return None
-    return [at_least("events.regime.change_13w", LIFT_OFF, subject or r.t.short_yield or "policy", "change", +1)]
+    return [at_least(mp.EVENTS_REGIME_CHANGE_13W, LIFT_OFF, subject or r.t.short_yield or "policy", "change", +1)]
 
 
 # The bill yield's week, when it moved BILL_WEEK_MOVE or more.
@@ -165,8 +166,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append((say("policy_unavailable", "policy", kind="note"),))
     else:
         path = f"levels.{sy}"
-        facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", "events.regime.change_13w", sy, "bp"),
-                 Fact("half", "events.regime.change_26w", sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
+        facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", mp.EVENTS_REGIME_CHANGE_13W, sy, "bp"),
+                 Fact("half", mp.EVENTS_REGIME_CHANGE_26W, sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
         # the bill's level, when its news line quotes it, is referred back to without the figure
         # a bill that barely moved this week: its level (in the table) gives way first when the issue runs long
         quiet = int(abs(level.changes.get("1w") or 0.0) < BILL_QUIET)
@@ -179,7 +180,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             # a hiking regime by the quarter, but the bill yield fell hard this week (March 2023): say both
             # "markets have started to price an end to the tightening"; in a week of fear, maybe only a flight
             opening.append(say("bill_hiking_reversal_fear" if r.fear() else "bill_hiking_reversal", (sy, "policy"),
-                             facts, claims + [positive("events.regime.change_13w", sy, "change"),
+                             facts, claims + [positive(mp.EVENTS_REGIME_CHANGE_13W, sy, "change"),
                                               at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")],
                              regimes=FEAR if r.fear() else POLICY_READS["hiking_reversal"], answers=True))
         elif key == "hiking":
@@ -205,7 +206,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # (readers met "policy easing" for a bill plunge in a VIX spike)
                 vix = r.t.volatility or "^VIX"
                 opening.append(say("bill_falling_spike", (sy, "policy", vix), facts,
-                                   claims + [is_("events.vix_spike", True, vix, "spike", +1),
+                                   claims + [is_(mp.EVENTS_VIX_SPIKE, True, vix, "spike", +1),
                                              negative(f"{path}.changes.1w", sy, "1w")],
                                    span="26w" if by_half else "13w", zero=key == "cut_to_zero", answers=True))
             else:
@@ -262,9 +263,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if m.analogue is not None:
         high = regime is not None and regime_key(regime) in ("hiking", "high_hold")
         paragraphs.append((say("analogue_rates" if high else "analogue", (r.pair, "policy"), (
-            Fact("low_date", "analogue.low_date", r.pair, "date"), Fact("high_date", "analogue.high_date", r.pair, "date"),
-            Fact("run", "analogue.run", r.pair, "pct"), Fact("weeks", "analogue.weeks", r.pair, "count")),
-            [positive("analogue.run", r.pair, "analogue")] + (regime_claims(regime) if high else []), optional=1),))
+            Fact("low_date", mp.ANALOGUE_LOW_DATE, r.pair, "date"), Fact("high_date", mp.ANALOGUE_HIGH_DATE, r.pair, "date"),
+            Fact("run", mp.ANALOGUE_RUN, r.pair, "pct"), Fact("weeks", mp.ANALOGUE_WEEKS, r.pair, "count")),
+            [positive(mp.ANALOGUE_RUN, r.pair, "analogue")] + (regime_claims(regime) if high else []), optional=1),))
     return tuple(paragraphs)
 
 
@@ -280,11 +281,11 @@ def regime_key(regime) -> str:
 
 
 def regime_claims(regime) -> list[Claim]:
-    claims = [is_("events.regime.key", regime.key, "policy", "regime",
+    claims = [is_(mp.EVENTS_REGIME_KEY, regime.key, "policy", "regime",
                   {"hiking": +1, "cutting": -1}.get(regime.key, 0))]
     if regime.key == "on_hold":
-        claims.append(is_("events.regime.high", regime.high, "policy", "regime level"))
+        claims.append(is_(mp.EVENTS_REGIME_HIGH, regime.high, "policy", "regime level"))
     if regime.key == "cutting":
-        claims.append(Claim("events.regime.level", "<" if regime.level < ZERO_RATE else ">=", ZERO_RATE, "policy",
+        claims.append(Claim(mp.EVENTS_REGIME_LEVEL, "<" if regime.level < ZERO_RATE else ">=", ZERO_RATE, "policy",
                             "regime level", 0))
     return claims

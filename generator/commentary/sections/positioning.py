@@ -12,23 +12,24 @@ from generator.commentary.table import Row, choose
 from generator.commentary.track import track_paragraph
 from generator.metrics.regime import SETTLED, TENSE_PERCENTILE, all_but
 from generator.metrics.stance import FLAG_TEXT
+from generator.metrics import paths as mp
 
 
 def _stance(key: str) -> Claim:
-    return is_("stance.key", key, "stance", "stance")
+    return is_(mp.STANCE_KEY, key, "stance", "stance")
 
 
 def _stress(on: bool) -> Claim:
-    return is_("events.market_stress", on, "stance", "stress")
+    return is_(mp.EVENTS_MARKET_STRESS, on, "stance", "stress")
 
 
 def _changed(direction: str) -> list[Claim]:
     """The stance changed this week, toward small caps ("up") or away ("down")."""
-    return [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-            is_("stance.record.direction", direction, "stance", "change", +1 if direction == "up" else -1)]
+    return [is_(mp.STANCE_RECORD_CHANGED_WEEKS_AGO, 1, "stance", "change"),
+            is_(mp.STANCE_RECORD_DIRECTION, direction, "stance", "change", +1 if direction == "up" else -1)]
 
 
-def _held(weeks: int, path: str = "stance.record.weeks_unchanged") -> Claim:
+def _held(weeks: int, path: str = mp.STANCE_RECORD_WEEKS_UNCHANGED) -> Claim:
     return at_least(path, weeks, "stance", "run", 0)
 
 
@@ -40,25 +41,25 @@ HELD_WEEKS = YOUNG_WEEKS + 1
 # the level: a cut says trim, a turn back says take the weight back, a lean held for weeks says keep it.
 ADVICE = (
     Row("advice_stay_large_confirm", lambda pair, vix, rs: [_stance("stay_large"),
-                                                             is_("stance.held_back", "confirm", "stance", "stance")]),
+                                                             is_(mp.STANCE_HELD_BACK, "confirm", "stance", "stance")]),
     Row("advice_stay_large_back", lambda pair, vix, rs: [_stance("stay_large"), *_changed("down")]),
     Row("advice_stay_large_short_history", lambda pair, vix, rs: [
-        _stance("stay_large"), is_("ratio.distance_from_sma_long", None, pair, "trend")]),
+        _stance("stay_large"), is_(mp.RATIO_DISTANCE_FROM_SMA_LONG, None, pair, "trend")]),
     Row("advice_stay_large_weak", lambda pair, vix, rs: [_stance("stay_large"),
-                                                          positive("ratio.distance_from_sma_long", pair, "trend")]),
+                                                          positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "trend")]),
     Row("advice_stay_large", lambda pair, vix, rs: [_stance("stay_large"),
-                                                     at_most("ratio.distance_from_sma_long", 0, pair, "trend")]),
+                                                     at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, 0, pair, "trend")]),
     Row("advice_start_lean_stress", lambda pair, vix, rs: [_stance("start_lean"), _stress(True)]),
     Row("advice_start_lean_trimmed", lambda pair, vix, rs: [_stance("start_lean"), *_changed("down")]),
     # a modest lean held for weeks, or left standing by a cut weeks ago: its age on the small-cap side
     Row("advice_start_lean_held", lambda pair, vix, rs: [_stance("start_lean"),
-                                                          _held(HELD_WEEKS, "stance.record.weeks_on_side")]),
+                                                          _held(HELD_WEEKS, mp.STANCE_RECORD_WEEKS_ON_SIDE)]),
     Row("advice_start_lean", lambda pair, vix, rs: [_stance("start_lean")]),
     Row("advice_lean_further_stress", lambda pair, vix, rs: [_stance("lean_further"), _stress(True)]),
     Row("advice_lean_further_held", lambda pair, vix, rs: [_stance("lean_further"), _stress(False),
                                                             _held(HELD_WEEKS)]),
     Row("advice_lean_further_vix", lambda pair, vix, rs: [_stance("lean_further"), _stress(False),
-                                                           at_least("risk.vix_level", rs.vix_stressed, vix, "level",
+                                                           at_least(mp.RISK_VIX_LEVEL, rs.vix_stressed, vix, "level",
                                                                     +1)]),
     Row("advice_lean_further", lambda pair, vix, rs: [_stance("lean_further"), _stress(False)]),
 )
@@ -87,12 +88,12 @@ def action(key: str) -> str:
 def _flag_claim(flag: str, pair: str, vix: str, rs) -> Claim | None:
     """What each false-move warning (generator.metrics.stance.FLAG_TEXT) says about the numbers."""
     return {
-        "averages_not_crossed": Claim("ratio.sma_short", "<=", None, pair, "averages", -1, "ratio.sma_long"),
-        "long_momentum_negative": at_most("ratio.momentum.52w", 0, pair, "momentum 52w"),
-        "stretched": is_("risk.stretched", True, pair, "stretch", +1),
-        "vix_stressed": at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
-        "yen_rally": is_("risk.yen_rally", True, pair, "yen"),
-        "recent_failures": at_least("breakouts.failed_count", 2, pair, "breakouts", 0),
+        "averages_not_crossed": Claim(mp.RATIO_SMA_SHORT, "<=", None, pair, "averages", -1, mp.RATIO_SMA_LONG),
+        "long_momentum_negative": at_most(mp.RATIO_MOMENTUM_52W, 0, pair, "momentum 52w"),
+        "stretched": is_(mp.RISK_STRETCHED, True, pair, "stretch", +1),
+        "vix_stressed": at_least(mp.RISK_VIX_LEVEL, rs.vix_stressed, vix, "level", +1),
+        "yen_rally": is_(mp.RISK_YEN_RALLY, True, pair, "yen"),
+        "recent_failures": at_least(mp.BREAKOUTS_FAILED_COUNT, 2, pair, "breakouts", 0),
     }.get(flag)
 
 
@@ -108,8 +109,8 @@ def _flags(r: _Rules) -> tuple[list[str], list[Claim]]:
             claims.append(c)
         if f == "vix_stressed" and rank is not None:
             high = rank >= STRESSED_RANK
-            claims.append(at_least("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank 1y", +1) if high
-                          else less_than("risk.vix_percentile_1y", STRESSED_RANK, vix, "rank mood", 0))
+            claims.append(at_least(mp.RISK_VIX_PERCENTILE_1Y, STRESSED_RANK, vix, "rank 1y", +1) if high
+                          else less_than(mp.RISK_VIX_PERCENTILE_1Y, STRESSED_RANK, vix, "rank mood", 0))
             texts.append(FLAG_TEXT["vix_stressed" if high else "vix_over_line"])
         else:
             texts.append(FLAG_TEXT[f])
@@ -125,13 +126,13 @@ def rally_to_test(r: _Rules) -> list[Claim] | None:
     m, pair = r.m, r.pair
     band = r.settings.stance.flat_band   # a smaller move is a flat week (the thesis says so), not a rally
     if m.stance.key != "stay_large":
-        return [is_not("stance.key", "stay_large", "stance", "stance")]
+        return [is_not(mp.STANCE_KEY, "stay_large", "stance", "stance")]
     four = m.ratio.momentum.get("4w")
     if four is not None and four >= band:
-        return [at_least("ratio.momentum.4w", band, pair, "momentum 4w", +1)]
+        return [at_least(mp.RATIO_MOMENTUM_4W, band, pair, "momentum 4w", +1)]
     week = m.spread.get("1w")
     if week is not None and week >= band:
-        return [at_least("spread.1w", band, f"{r.small}-{r.large}", "week", +1)]
+        return [at_least(mp.SPREAD_1W, band, f"{r.small}-{r.large}", "week", +1)]
     return None
 
 
@@ -144,14 +145,14 @@ def against_the_score(r: _Rules) -> tuple[str, list[Claim]]:
     s = r.m.stance
     if not (s.score > 0 and s.key == "stay_large" or s.score < 0 and s.key != "stay_large"):
         return "", []
-    sign = [more_than("stance.score", 0, "stance", "score", 0) if s.score > 0 else
-            less_than("stance.score", 0, "stance", "score", 0), is_("stance.key", s.key, "stance", "stance")]
+    sign = [more_than(mp.STANCE_SCORE, 0, "stance", "score", 0) if s.score > 0 else
+            less_than(mp.STANCE_SCORE, 0, "stance", "score", 0), is_(mp.STANCE_KEY, s.key, "stance", "stance")]
     dist = r.m.ratio.distance_from_sma_long
     if s.held_back:
-        return s.held_back, sign + [is_("stance.held_back", s.held_back, "stance", "stance")]
+        return s.held_back, sign + [is_(mp.STANCE_HELD_BACK, s.held_back, "stance", "stance")]
     if dist is None:
-        return "no_trend", sign + [is_("ratio.distance_from_sma_long", None, r.pair, "trend")]
-    return "below_trend", sign + [at_most("ratio.distance_from_sma_long", 0, r.pair, "trend")]
+        return "no_trend", sign + [is_(mp.RATIO_DISTANCE_FROM_SMA_LONG, None, r.pair, "trend")]
+    return "below_trend", sign + [at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, 0, r.pair, "trend")]
 
 
 def section(r: _Rules) -> tuple[Paragraph, ...]:
@@ -160,20 +161,20 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("positioning", key, subjects, facts, claims, **x)  # noqa
     reason, why = against_the_score(r)
     first = [say(f"stance{'_against_' + reason if reason else ''}", ("stance", pair) if reason else "stance",
-                 (Fact("score", "stance.score", "stance", "level"), Fact("max", "stance.max_score", "stance", "count")),
+                 (Fact("score", mp.STANCE_SCORE, "stance", "level"), Fact("max", mp.STANCE_MAX_SCORE, "stance", "count")),
                  why, label=s.label)]
     vix = r.t.volatility or "^VIX"
     key, claims = advice(r)
     first.append(say(key, ("stance", pair) if key.startswith("advice_stay_large") else
                      ("stance", vix) if key == "advice_lean_further_vix" else "stance",
-                     (Fact("vix", "risk.vix_level", vix, "level"),) if key == "advice_lean_further_vix" else (),
+                     (Fact("vix", mp.RISK_VIX_LEVEL, vix, "level"),) if key == "advice_lean_further_vix" else (),
                      claims, **({"raw": label(m.stance_history[-1].raw_key)} if key == "advice_stay_large_confirm"
                                 else {})))
     if s.held_back in ("stress", "confirm_downgrade"):
         # "we never lean further in" reads oddly when the stance has not leaned at all
         word = "held_stress_start" if s.held_back == "stress" and s.key == "stay_large" else f"held_{s.held_back}"
-        first.append(say(word, "stance", (), [is_("stance.held_back", s.held_back, "stance", "stance"),
-                                              is_("stance.key", s.key, "stance", "stance")],
+        first.append(say(word, "stance", (), [is_(mp.STANCE_HELD_BACK, s.held_back, "stance", "stance"),
+                                              is_(mp.STANCE_KEY, s.key, "stance", "stance")],
                          raw=label(m.stance_history[-1].raw_key)))
     record = _record(r)
     if record and record[0].key in TRANSITIONS.values():
@@ -194,17 +195,17 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # "warning signs of a false move are few": not in a week of fear or just after one, nor beside a VIX in the
         # top tenth of its year (a squeeze or a rate move can have one), nor beside a crowd piling in (risks)
         pct = m.risk.vix_percentile_1y
-        few = reads("stance.risk_level", "false-move warnings", +1, "false move")
+        few = reads(mp.STANCE_RISK_LEVEL, "false-move warnings", +1, "false move")
         if piling_in(r):
-            second.append(say("risk_low_crowded", subjects, (), [is_("stance.risk_level", "low", "stance", "risk")]
+            second.append(say("risk_low_crowded", subjects, (), [is_(mp.STANCE_RISK_LEVEL, "low", "stance", "risk")]
                               + rally))
         elif (r.regime in SETTLED or r.regime is None) and (pct is None or pct < TENSE_PERCENTILE):
             second.append(say("risk_low", subjects, (),
-                              [is_("stance.risk_level", "low", "stance", "risk"), few]
-                              + ([less_than("risk.vix_percentile_1y", TENSE_PERCENTILE, r.t.volatility or "^VIX",
+                              [is_(mp.STANCE_RISK_LEVEL, "low", "stance", "risk"), few]
+                              + ([less_than(mp.RISK_VIX_PERCENTILE_1Y, TENSE_PERCENTILE, r.t.volatility or "^VIX",
                                             "rank", 0)] if pct is not None else []) + rally, regimes=SETTLED))
         else:
-            second.append(say("risk_low_uneasy", subjects, (), [is_("stance.risk_level", "low", "stance", "risk")]
+            second.append(say("risk_low_uneasy", subjects, (), [is_(mp.STANCE_RISK_LEVEL, "low", "stance", "risk")]
                               + rally, regimes=all_but("calm", "grind"),
                               mood="rebound" if r.regime == "relief_rally" else "stress"))
     if s.false_move_risk:
@@ -216,11 +217,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # metrics._full_run)
         young, capped = side <= YOUNG_WEEKS, m.stance_record.side_capped
         second.append(say("false_move" if young else "false_move_established", "stance",
-                          (Fact("weeks", "stance.record.weeks_on_side", "stance", "count"),) if not young else (),
-                          [is_not("stance.key", "stay_large", "stance", "stance"),
-                           at_most("stance.record.weeks_on_side", YOUNG_WEEKS, "stance", "age", 0) if young
-                           else more_than("stance.record.weeks_on_side", YOUNG_WEEKS, "stance", "age", 0)]
-                          + ([at_least("stance.record.weeks_on_side", len(m.stance_history), "stance", "age", 0)]
+                          (Fact("weeks", mp.STANCE_RECORD_WEEKS_ON_SIDE, "stance", "count"),) if not young else (),
+                          [is_not(mp.STANCE_KEY, "stay_large", "stance", "stance"),
+                           at_most(mp.STANCE_RECORD_WEEKS_ON_SIDE, YOUNG_WEEKS, "stance", "age", 0) if young
+                           else more_than(mp.STANCE_RECORD_WEEKS_ON_SIDE, YOUNG_WEEKS, "stance", "age", 0)]
+                          + ([at_least(mp.STANCE_RECORD_WEEKS_ON_SIDE, len(m.stance_history), "stance", "age", 0)]
                              if capped and not young else []), capped=capped))
     paragraphs.append(tuple(second))
     paragraphs += [p for p in (track_paragraph(r),) if p]   # how our call has done (generator/commentary/track.py)
@@ -235,29 +236,29 @@ def _record(r: _Rules) -> list[Sentence]:
     say = lambda key, facts=(), claims=(), **x: r.say("positioning", key, ("stance", r.pair), facts, claims, **x)  # noqa
     if len(weeks) < 2:
         return []
-    ago = Fact("weeks", "stance.record.weeks_since_change", "stance", "count")
-    since = Fact("since", "stance.record.ratio_since_change", r.pair, "pct")
+    ago = Fact("weeks", mp.STANCE_RECORD_WEEKS_SINCE_CHANGE, "stance", "count")
+    since = Fact("since", mp.STANCE_RECORD_RATIO_SINCE_CHANGE, r.pair, "pct")
     failed_call = None
     if (rec.upgrade_weeks_ago is not None and rec.ratio_since_upgrade is not None
             and rec.ratio_since_upgrade <= -SHOWN_ZERO and rec.weeks_since_upgrade):
-        facts = (Fact("weeks", "stance.record.weeks_since_upgrade", "stance", "count"),
-                 Fact("since", "stance.record.ratio_since_upgrade", r.pair, "pct"))
-        claims = [at_most("stance.record.ratio_since_upgrade", -SHOWN_ZERO, r.pair, "since upgrade"),
-                  is_not("stance.record.upgrade_to", None, "stance", "upgrade", +1),
-                  is_("stance.record.weeks_since_upgrade", rec.weeks_since_upgrade, "stance", "upgrade age")]
+        facts = (Fact("weeks", mp.STANCE_RECORD_WEEKS_SINCE_UPGRADE, "stance", "count"),
+                 Fact("since", mp.STANCE_RECORD_RATIO_SINCE_UPGRADE, r.pair, "pct"))
+        claims = [at_most(mp.STANCE_RECORD_RATIO_SINCE_UPGRADE, -SHOWN_ZERO, r.pair, "since upgrade"),
+                  is_not(mp.STANCE_RECORD_UPGRADE_TO, None, "stance", "upgrade", +1),
+                  is_(mp.STANCE_RECORD_WEEKS_SINCE_UPGRADE, rec.weeks_since_upgrade, "stance", "upgrade age")]
         if rec.upgrade_undone:
             # when the stance came down is told as the stance history has it: "this week", "last week", "N weeks
             # ago" (the brief's "for the 9th week running" beside "has now been cut back" read as two histories)
             cut = rec.direction == "down" and rec.weeks_since_change is not None
-            failed_call = say("call_failed", facts + ((Fact("cut", "stance.record.weeks_since_change", "stance",
+            failed_call = say("call_failed", facts + ((Fact("cut", mp.STANCE_RECORD_WEEKS_SINCE_CHANGE, "stance",
                                                             "count"),) if cut else ()),
-                              claims + [is_("stance.record.upgrade_undone", True, "stance", "call")]
-                              + ([is_("stance.record.direction", "down", "stance", "change", -1),
-                                  is_("stance.record.weeks_since_change", rec.weeks_since_change, "stance",
+                              claims + [is_(mp.STANCE_RECORD_UPGRADE_UNDONE, True, "stance", "call")]
+                              + ([is_(mp.STANCE_RECORD_DIRECTION, "down", "stance", "change", -1),
+                                  is_(mp.STANCE_RECORD_WEEKS_SINCE_CHANGE, rec.weeks_since_change, "stance",
                                       "change age")] if cut else []),
                               to=label(rec.upgrade_to), cut=cut)
         else:
-            failed_call = say("call_struggling", facts, claims + [is_("stance.record.upgrade_undone", False, "stance",
+            failed_call = say("call_struggling", facts, claims + [is_(mp.STANCE_RECORD_UPGRADE_UNDONE, False, "stance",
                                                                       "call")], to=label(rec.upgrade_to))
     if rec.changed_weeks_ago == 1:
         change = _change_sentence(r, say)
@@ -265,10 +266,10 @@ def _record(r: _Rules) -> list[Sentence]:
         return [change] + ([failed_call] if rec.direction == "down" and failed_call is not None else [])
     if rec.changed_weeks_ago is not None and rec.changed_weeks_ago <= 5 and rec.ratio_since_change is not None:
         v = rec.ratio_since_change
-        claims = [is_("stance.record.weeks_since_change", rec.weeks_since_change, "stance", "change age"),
-                  is_("stance.record.changed_weeks_ago", rec.changed_weeks_ago, "stance", "change"),
-                  is_("stance.record.direction", rec.direction, "stance", "change", +1 if rec.direction == "up" else -1),
-                  sign_of("stance.record.ratio_since_change", v, r.pair, "since change", SHOWN_ZERO)]
+        claims = [is_(mp.STANCE_RECORD_WEEKS_SINCE_CHANGE, rec.weeks_since_change, "stance", "change age"),
+                  is_(mp.STANCE_RECORD_CHANGED_WEEKS_AGO, rec.changed_weeks_ago, "stance", "change"),
+                  is_(mp.STANCE_RECORD_DIRECTION, rec.direction, "stance", "change", +1 if rec.direction == "up" else -1),
+                  sign_of(mp.STANCE_RECORD_RATIO_SINCE_CHANGE, v, r.pair, "since change", SHOWN_ZERO)]
         recent = [say(f"changed_recently_{rec.direction}_{sense(v, SHOWN_ZERO)}", (ago, since), claims,
                     to=label(rec.changed_to), previous=label(rec.changed_from))]
         # a step back that undid a call toward small caps still owns that call
@@ -297,12 +298,12 @@ def _change_sentence(r: _Rules, say) -> Sentence:
     """This week's change of stance (TRANSITIONS), with the lean's age when a cut leaves it standing."""
     rec = r.m.stance_record
     key = transition_key(rec.changed_from, rec.changed_to)
-    claims = [is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-              is_("stance.record.changed_from", rec.changed_from, "stance", "change"),
-              is_("stance.record.changed_to", rec.changed_to, "stance", "change"),
-              is_("stance.record.notches", rec.notches, "stance", "change", 1 if rec.notches > 0 else -1)]
+    claims = [is_(mp.STANCE_RECORD_CHANGED_WEEKS_AGO, 1, "stance", "change"),
+              is_(mp.STANCE_RECORD_CHANGED_FROM, rec.changed_from, "stance", "change"),
+              is_(mp.STANCE_RECORD_CHANGED_TO, rec.changed_to, "stance", "change"),
+              is_(mp.STANCE_RECORD_NOTCHES, rec.notches, "stance", "change", 1 if rec.notches > 0 else -1)]
     facts, capped = (), rec.side_capped   # the lean may be older than the record (metrics._full_run)
     if key == "changed_cut":
-        facts = (Fact("side", "stance.record.weeks_on_side", "stance", "count"),)
-        claims.append(is_("stance.record.weeks_on_side", rec.weeks_on_side, "stance", "lean age"))
+        facts = (Fact("side", mp.STANCE_RECORD_WEEKS_ON_SIDE, "stance", "count"),)
+        claims.append(is_(mp.STANCE_RECORD_WEEKS_ON_SIDE, rec.weeks_on_side, "stance", "lean age"))
     return say(key, facts, claims, previous=label(rec.changed_from), capped=capped)

@@ -11,6 +11,7 @@ from generator.commentary.rules import RARE_WEEK, ROUT_DROP, WEEK_AGAINST, ZERO_
 from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
+from generator.metrics import paths as mp
 
 # "Has not changed much", "going nowhere": a 13-week 10-year move inside the trend band (settings) and no more
 # than this (10 bp); a larger move inside the band is a drift, told with its direction (readers found "has not
@@ -39,7 +40,7 @@ WEEK_MOVE = (
 # more, or trailed by CRASH_GAP.
 ROUT = (
     Row("small_fell", lambda small, pair: [at_most(f"returns.{small}.1w", -ROUT_DROP, small, "week")]),
-    Row("no_relief", lambda small, pair: [at_most("spread.1w", -CRASH_GAP, pair, "week")]),
+    Row("no_relief", lambda small, pair: [at_most(mp.SPREAD_1W, -CRASH_GAP, pair, "week")]),
 )
 # Falling yields in a week small caps fell this much are a growth scare, not relief (issue 26, "rates read
 # together"): no sentence then reads the fall as easing the pressure on borrowers.
@@ -76,7 +77,7 @@ LINK = (
     Row("unrelated", lambda c: [within(c, CORR_WEAK, "rates", "link")]),
     Row("loose", lambda c: [within(c, CORR_STRONG, "rates", "link")]),
 )
-LINK_PATH = "rate_sensitivity.correlation"
+LINK_PATH = mp.RATE_SENSITIVITY_CORRELATION
 
 
 def _link(r: _Rules) -> float | None:
@@ -135,7 +136,7 @@ def not_the_driver(c: str):
 READS = {"rising": -1, "falling": +1, "rising_zero": +1, "falling_zero": -1}
 UNRELATED = (
     Row("unrelated_lagging", lambda c, pair: [within(c, CORR_WEAK, "rates", "link"),
-                                              at_most("spread.13w", -LAGGING, pair, "13w"), not_the_driver(c)]),
+                                              at_most(mp.SPREAD_13W, -LAGGING, pair, "13w"), not_the_driver(c)]),
     Row("unrelated", lambda c, pair: [within(c, CORR_WEAK, "rates", "link"), not_the_driver(c)]),
 )
 
@@ -193,7 +194,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                  Fact("week", f"{path}.changes.1w", ly, "bp"))
         trend, (trend_claim,) = choose(YIELD_TREND, r.view, f"{path}.changes.13w", band, ly)
         # When small caps have done better in weeks of rising yields, a rise is not "a headwind" for them.
-        growth_claim = at_least("rate_sensitivity.correlation", CORR_STRONG, "rates", "link")
+        growth_claim = at_least(mp.RATE_SENSITIVITY_CORRELATION, CORR_STRONG, "rates", "link")
         growth = growth_claim.holds(r.view)
         # With short rates at zero the cost of money is not the story (the sentence before says so): the
         # 10-year's moves read as growth expectations, not as pressure on borrowers.
@@ -257,12 +258,12 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # for safety" only in a week of fear or a VIX high for its year; otherwise the figures alone
                 # (small caps fell hard with yields: cheaper money was no help)
                 key, claims = rout
-                rout_facts = facts + (r.ret(r.small, "1w", "small"), Fact("spread", "spread.1w", pair, "pct"))
+                rout_facts = facts + (r.ret(r.small, "1w", "small"), Fact("spread", mp.SPREAD_1W, pair, "pct"))
                 if _link_positive(r):
                     # "no help", "did nothing to spare" expect falling yields to help small caps; in a year when
                     # they did better as yields rose, the week followed the pattern, and the words say so
                     opening.append(say(f"ten_week_down_pattern_{key}", (ly, r.small, pair, "rates"),
-                                       rout_facts + (Fact("corr", "rate_sensitivity.correlation", "rates", "level"),),
+                                       rout_facts + (Fact("corr", mp.RATE_SENSITIVITY_CORRELATION, "rates", "level"),),
                                        [move] + claims + [at_least(LINK_PATH, CORR_WEAK, "rates", "link")]))
                 else:
                     flight = key == "small_fell" and r.regime in UNEASY
@@ -282,7 +283,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 pair = f"{r.small}-{r.large}"
                 opening.append(say(f"ten_week_down_{trend}", (ly, pair, "rates") if trend != "rising" else ly, facts,
                                    [move, trend_claim] + ([reads(f"{path}.changes.1w", "rates", +1, "driver"),
-                                                           at_least("spread.1w", r.settings.stance.flat_band, pair,
+                                                           at_least(mp.SPREAD_1W, r.settings.stance.flat_band, pair,
                                                                     "week"),
                                                            # "usually the first to notice": the year's link agrees
                                                            at_most(LINK_PATH, 0, "rates", "link", -1)]
@@ -298,10 +299,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append(tuple(opening))
     s = m.rate_sensitivity
     if s is not None and s.correlation is not None:
-        facts = (Fact("corr", "rate_sensitivity.correlation", "rates", "level"),
-                 Fact("weeks", "rate_sensitivity.observations", "rates", "count"),
-                 Fact("beta", "rate_sensitivity.beta_per_100bp", "rates", "pct"))
-        c = "rate_sensitivity.correlation"
+        facts = (Fact("corr", mp.RATE_SENSITIVITY_CORRELATION, "rates", "level"),
+                 Fact("weeks", mp.RATE_SENSITIVITY_OBSERVATIONS, "rates", "count"),
+                 Fact("beta", mp.RATE_SENSITIVITY_BETA_PER_100BP, "rates", "pct"))
+        c = mp.RATE_SENSITIVITY_CORRELATION
         key, claims = choose(LINK, r.view, c)
         pair = f"{r.small}-{r.large}"
         say = lambda key, subjects, facts=(), claims=(), **x: r.say("rates", key, subjects, facts, claims,  # noqa
@@ -312,7 +313,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         elif key == "unrelated":
             key, claims = choose(UNRELATED, r.view, c, pair)
             lagging = key == "unrelated_lagging"
-            paragraphs.append((say(key, ("rates", pair), facts + ((Fact("q", "spread.13w", pair, "pct"),) if lagging
+            paragraphs.append((say(key, ("rates", pair), facts + ((Fact("q", mp.SPREAD_13W, pair, "pct"),) if lagging
                                                                   else ()),
                                    claims, regimes=all_but("rate_move")),))  # "yields have not been the driver"
         else:
@@ -336,7 +337,7 @@ def _rare_week_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
     opening = section_opening(r, "rates")
     if opening is not None and any("long_yield_week" in x.path for x in (*opening.facts, *opening.claims)):
         return []   # the section's news line already opens with the week
-    p, w = "news.items.long_yield_week", f"levels.{ly}.changes.1w"
+    p, w = mp.NEWS_ITEMS_LONG_YIELD_WEEK, f"levels.{ly}.changes.1w"
     rank = ("almost", [at_least(f"{p}.rarity", ALMOST_ALL, ly, "rarity", 0)]) if item.rarity >= ALMOST_ALL else \
         ("share", [at_least(f"{p}.rarity", RARE_WEEK, ly, "rarity", 0)])
     return [say("ten_week_rare", ly, (Fact("week", w, ly, "bp"), Fact("share", f"{p}.rarity", ly, "pct"),
@@ -351,11 +352,11 @@ def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:
     week, spread = r.m.levels[ly].changes["1w"], r.m.spread["1w"]
     path = f"levels.{ly}.changes.1w"
     return say("unrelated_this_week", ("rates", ly, pair),
-               facts + (Fact("move", path, ly, "bp", "abs"), Fact("gap", "spread.1w", pair, "pct", "abs")),
+               facts + (Fact("move", path, ly, "bp", "abs"), Fact("gap", mp.SPREAD_1W, pair, "pct", "abs")),
                [within(c, CORR_WEAK, "rates", "link"),
                 at_least(path, RATE_MOVE, ly, "1w") if week > 0 else at_most(path, -RATE_MOVE, ly, "1w"),
-                at_least("spread.1w", RATE_SPREAD, pair, "week") if spread > 0
-                else at_most("spread.1w", -RATE_SPREAD, pair, "week")],
+                at_least(mp.SPREAD_1W, RATE_SPREAD, pair, "week") if spread > 0
+                else at_most(mp.SPREAD_1W, -RATE_SPREAD, pair, "week")],
                regimes=("rate_move",), yield_side="up" if week > 0 else "down",
                pair_side="ahead" if spread > 0 else "behind")
 

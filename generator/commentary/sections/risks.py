@@ -15,6 +15,7 @@ from generator.commentary.rules import (BIG_MARKET_DAY, CALM_RANK, ROUT_DROP, SH
                                        calm_claims, sense, yen_off_peak, yen_threat)
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.regime import SETTLED, UNEASY, all_but
+from generator.metrics import paths as mp
 
 # A weekly USD/JPY fall at least this large is "sharp".
 SHARP_YEN = -0.025
@@ -27,7 +28,7 @@ MOST_DAYS = 0.5
 # Small caps this far below their 50-day average read as oversold only while their RSI is under this.
 OVERSOLD_RSI = 40
 
-_P = "risk.vix_percentile_1y"
+_P = mp.RISK_VIX_PERCENTILE_1Y
 # The year's lowest close: its percentile (the share of the year's 252 closes at or below it) is 1/252, itself
 # only; the next lowest is 2/252. "Lower than on almost every day" would undersell it (reader R2, 2014-06-06).
 YEAR_LOW = 1.5 / 252
@@ -36,23 +37,23 @@ YEAR_LOW = 1.5 / 252
 # STRESSED_RANK (CALM_RANK) of its year. Past the line but ordinary for its year, one sentence tells the line
 # and the rank, with no mood word (a 61st-percentile VIX of 25.5 is not "stressed"; issue 26).
 VIX_LEVEL = (
-    Row("vix_stressed_but_lower", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+    Row("vix_stressed_but_lower", lambda vix, rs: [at_least(mp.RISK_VIX_LEVEL, rs.vix_stressed, vix, "level", +1),
                                                    less_than(_P, MOST_DAYS, vix, "rank 1y", -1)]),
-    Row("vix_over_line", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+    Row("vix_over_line", lambda vix, rs: [at_least(mp.RISK_VIX_LEVEL, rs.vix_stressed, vix, "level", +1),
                                           at_least(_P, MOST_DAYS, vix, "rank 1y", +1),
                                           less_than(_P, STRESSED_RANK, vix, "rank mood", 0)]),
-    Row("vix_stressed", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+    Row("vix_stressed", lambda vix, rs: [at_least(mp.RISK_VIX_LEVEL, rs.vix_stressed, vix, "level", +1),
                                          at_least(_P, STRESSED_RANK, vix, "rank 1y", +1)]),
-    Row("vix_stressed", lambda vix, rs: [at_least("risk.vix_level", rs.vix_stressed, vix, "level", +1),
+    Row("vix_stressed", lambda vix, rs: [at_least(mp.RISK_VIX_LEVEL, rs.vix_stressed, vix, "level", +1),
                                          is_(_P, None, vix, "rank 1y")]),
-    Row("vix_calm_but_higher", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+    Row("vix_calm_but_higher", lambda vix, rs: [less_than(mp.RISK_VIX_LEVEL, rs.vix_calm, vix, "level", -1),
                                                 at_least(_P, MOST_DAYS, vix, "rank 1y", +1)]),
-    Row("vix_under_line", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+    Row("vix_under_line", lambda vix, rs: [less_than(mp.RISK_VIX_LEVEL, rs.vix_calm, vix, "level", -1),
                                            less_than(_P, MOST_DAYS, vix, "rank 1y", -1),
                                            more_than(_P, CALM_RANK, vix, "rank mood", 0)]),
-    Row("vix_calm", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+    Row("vix_calm", lambda vix, rs: [less_than(mp.RISK_VIX_LEVEL, rs.vix_calm, vix, "level", -1),
                                      at_most(_P, CALM_RANK, vix, "rank 1y", -1)]),
-    Row("vix_calm", lambda vix, rs: [less_than("risk.vix_level", rs.vix_calm, vix, "level", -1),
+    Row("vix_calm", lambda vix, rs: [less_than(mp.RISK_VIX_LEVEL, rs.vix_calm, vix, "level", -1),
                                      is_(_P, None, vix, "rank 1y")]),
     Row("vix_between", lambda vix, rs: []),
 )
@@ -84,20 +85,20 @@ RANK_NAMED = (
 # Small caps against their 50-day average and their RSI: stretched (generator.metrics.signals), oversold, or
 # neither. Far below the 50-day is not "oversold" once a bounce has lifted the RSI back toward the middle.
 STRETCH = (
-    Row("stretched", lambda small, side, rs: [side, is_("risk.stretched", True, small, "stretch", +1)]),
-    Row("oversold", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
-                                             less_than("risk.small_rsi_14", 100 - rs.rsi_stretched, small,
+    Row("stretched", lambda small, side, rs: [side, is_(mp.RISK_STRETCHED, True, small, "stretch", +1)]),
+    Row("oversold", lambda small, side, rs: [side, is_(mp.RISK_STRETCHED, False, small, "stretch"),
+                                             less_than(mp.RISK_SMALL_RSI_14, 100 - rs.rsi_stretched, small,
                                                        "oversold", 0)]),
-    Row("oversold", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
-                                             at_most("risk.small_distance_50d", -rs.stretch_from_50d, small,
+    Row("oversold", lambda small, side, rs: [side, is_(mp.RISK_STRETCHED, False, small, "stretch"),
+                                             at_most(mp.RISK_SMALL_DISTANCE_50D, -rs.stretch_from_50d, small,
                                                      "oversold", 0),
-                                             less_than("risk.small_rsi_14", OVERSOLD_RSI, small, "oversold", 0)]),
+                                             less_than(mp.RISK_SMALL_RSI_14, OVERSOLD_RSI, small, "oversold", 0)]),
     # as far below the 50-day as "stretched" is above it, with an RSI not yet oversold: a deep dip, never "not
     # stretched" (readers met "not stretched" 9.6% below the average; bands.py)
-    Row("dip_deep", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
-                                             at_most("risk.small_distance_50d", -rs.stretch_from_50d, small, "dip", -1)]),
-    Row("not_stretched", lambda small, side, rs: [side, is_("risk.stretched", False, small, "stretch"),
-                                                  more_than("risk.small_distance_50d", -rs.stretch_from_50d, small,
+    Row("dip_deep", lambda small, side, rs: [side, is_(mp.RISK_STRETCHED, False, small, "stretch"),
+                                             at_most(mp.RISK_SMALL_DISTANCE_50D, -rs.stretch_from_50d, small, "dip", -1)]),
+    Row("not_stretched", lambda small, side, rs: [side, is_(mp.RISK_STRETCHED, False, small, "stretch"),
+                                                  more_than(mp.RISK_SMALL_DISTANCE_50D, -rs.stretch_from_50d, small,
                                                             "dip", 0)]),
 )
 
@@ -112,7 +113,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         paragraphs.append((say("risks_unavailable", "risks", kind="note"),))
     else:
         out: list[Sentence] = [bridge_risks(r)]
-        vix_fact = Fact("vix", "risk.vix_level", vix, "level")
+        vix_fact = Fact("vix", mp.RISK_VIX_LEVEL, vix, "level")
         yen_peak = ev.fx_from_peak is not None and ev.fx_from_peak <= rs.yen_from_peak
         # What happened inside the week comes first: a Friday close can hide it.
         # the spike's figures are the standfirst's (its news line or its event line, story.py), told once: the
@@ -120,12 +121,12 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         if ev.vix_spike and "vix_jump" not in told_keys(r.m):
             friday = ev.vix_high_date == m.as_of
             out.append(say("vix_spike_friday" if friday else "vix_spike", vix,
-                           (Fact("high", "events.vix_high", vix, "level"),
-                            Fact("day", "events.vix_high_date", vix, "date"), vix_fact,
-                            Fact("before", "events.vix_previous_close", vix, "level")),
-                           [is_("events.vix_spike", True, vix, "spike", +1)]
-                           + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else
-                              [Claim("risk.vix_level", "<", None, vix, "close", 0, "events.vix_high")])))
+                           (Fact("high", mp.EVENTS_VIX_HIGH, vix, "level"),
+                            Fact("day", mp.EVENTS_VIX_HIGH_DATE, vix, "date"), vix_fact,
+                            Fact("before", mp.EVENTS_VIX_PREVIOUS_CLOSE, vix, "level")),
+                           [is_(mp.EVENTS_VIX_SPIKE, True, vix, "spike", +1)]
+                           + ([is_(mp.EVENTS_VIX_HIGH_DATE, m.as_of.isoformat(), vix, "day")] if friday else
+                              [Claim(mp.RISK_VIX_LEVEL, "<", None, vix, "close", 0, mp.EVENTS_VIX_HIGH)])))
         # the yen's week or its fall from the peak, when the standfirst or this section's news line told it, is
         # not told again (one figure once beyond the brief)
         told = told_keys(r.m, events=False)
@@ -137,22 +138,22 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         if yen_rally and not week_told:
             sharp = risk.fx_week <= SHARP_YEN
             out.append(say("yen_rally_sharp" if sharp else "yen_rally", (fx, "yen"),
-                           (Fact("move", "risk.fx_week", fx, "pct"),),
-                           [at_most("risk.fx_week", SHARP_YEN if sharp else rs.yen_rally_week, fx, "week"),
-                            at_most("risk.fx_week", rs.yen_rally_week, "yen", "week", +1)]))
+                           (Fact("move", mp.RISK_FX_WEEK, fx, "pct"),),
+                           [at_most(mp.RISK_FX_WEEK, SHARP_YEN if sharp else rs.yen_rally_week, fx, "week"),
+                            at_most(mp.RISK_FX_WEEK, rs.yen_rally_week, "yen", "week", +1)]))
         if yen_peak and not peak_told:
             larger = yen_rally and ev.fx_from_peak < risk.fx_week
             fading = risk.fx_week is not None and risk.fx_week > 0
             out.append(say("yen_from_peak_larger" if larger else "yen_from_peak_fading" if fading else "yen_from_peak",
                            (fx, "yen"),
-                           (Fact("move", "events.fx_from_peak", fx, "pct"),
-                            Fact("day", "events.fx_peak_date", fx, "date"), Fact("peak", "events.fx_peak_4w", fx,
+                           (Fact("move", mp.EVENTS_FX_FROM_PEAK, fx, "pct"),
+                            Fact("day", mp.EVENTS_FX_PEAK_DATE, fx, "date"), Fact("peak", mp.EVENTS_FX_PEAK_4W, fx,
                                                                                  "level")),
-                           [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
-                            at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1)]
-                           + ([Claim("events.fx_from_peak", "<", None, fx, "peak", 0, "risk.fx_week")] if larger
+                           [at_most(mp.EVENTS_FX_FROM_PEAK, rs.yen_from_peak, fx, "peak"),
+                            at_most(mp.EVENTS_FX_FROM_PEAK, rs.yen_from_peak, "yen", "peak", +1)]
+                           + ([Claim(mp.EVENTS_FX_FROM_PEAK, "<", None, fx, "peak", 0, mp.RISK_FX_WEEK)] if larger
                               else [])
-                           + ([positive("risk.fx_week", fx, "week"), Claim("risk.fx_week", ">", 0.0, "yen", "week",
+                           + ([positive(mp.RISK_FX_WEEK, fx, "week"), Claim(mp.RISK_FX_WEEK, ">", 0.0, "yen", "week",
                                                                             -1)] if fading else [])))
         threat = yen_threat(r)
         if (yen_rally or yen_peak) and threat:
@@ -164,26 +165,26 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         out += [replace(s, core=True) if i == core else s for i, s in enumerate(level)]
         if risk.fx_week is not None and not risk.yen_rally and not week_told and not peak_told and not ev.fx_stale:
             out.append(say("fx_week" if abs(risk.fx_week) >= SHOWN_ZERO else "fx_week_flat", fx,
-                           (Fact("move", "risk.fx_week", fx, "pct"),),
-                           [sign_of("risk.fx_week", risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else [],
+                           (Fact("move", mp.RISK_FX_WEEK, fx, "pct"),),
+                           [sign_of(mp.RISK_FX_WEEK, risk.fx_week, fx, "week", SHOWN_ZERO)] if risk.fx_week else [],
                            optional=2))
         if risk.fx_distance_200d is not None and not ev.fx_stale:
             d = risk.fx_distance_200d
             named = not out or out[-1].subject != fx
             out.append(say(f"fx_trend{'_stretched' if d > FX_STRETCHED else ''}_{'named' if named else 'it'}", fx,
-                           (Fact("distance", "risk.fx_distance_200d", fx, "pct"),
-                            Fact("vol", "risk.fx_vol_20d", fx, "pct")),
-                           [sign_of("risk.fx_distance_200d", d, fx, "trend", SHOWN_ZERO)] +
-                           ([more_than("risk.fx_distance_200d", FX_STRETCHED, fx, "trend")] if d > FX_STRETCHED
+                           (Fact("distance", mp.RISK_FX_DISTANCE_200D, fx, "pct"),
+                            Fact("vol", mp.RISK_FX_VOL_20D, fx, "pct")),
+                           [sign_of(mp.RISK_FX_DISTANCE_200D, d, fx, "trend", SHOWN_ZERO)] +
+                           ([more_than(mp.RISK_FX_DISTANCE_200D, FX_STRETCHED, fx, "trend")] if d > FX_STRETCHED
                             else []) + ((yen_threat(r, fx) or []) if d > FX_STRETCHED else []),
                            side=sense(d, SHOWN_ZERO), threat=threat is not None, optional=2))
         paragraphs.append(tuple(out))
     if risk.small_rsi_14 is not None and risk.small_distance_50d is not None:
         small = r.small
-        facts = (Fact("distance", "risk.small_distance_50d", small, "pct"),
-                 Fact("rsi", "risk.small_rsi_14", small, "level"))
+        facts = (Fact("distance", mp.RISK_SMALL_DISTANCE_50D, small, "pct"),
+                 Fact("rsi", mp.RISK_SMALL_RSI_14, small, "level"))
         d = risk.small_distance_50d
-        side = sign_of("risk.small_distance_50d", d, small, "short run", SHOWN_ZERO)
+        side = sign_of(mp.RISK_SMALL_DISTANCE_50D, d, small, "short run", SHOWN_ZERO)
         key, claims = choose(STRETCH, r.view, small, side, rs)
         # how stretched small caps are, when they are: one of the section's core gauges, with the VIX and volume
         # (`Sentence.core`; readers met a risks section of one VIX sentence)
@@ -207,8 +208,8 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     if risk.vix_level is None:
         return []
     p = risk.vix_percentile_1y
-    rank = (Fact("share", "risk.vix_percentile_1y", vix, "pct"),
-            Fact("share_lower", "risk.vix_percentile_1y", vix, "pct", "complement"), vix_fact)
+    rank = (Fact("share", mp.RISK_VIX_PERCENTILE_1Y, vix, "pct"),
+            Fact("share_lower", mp.RISK_VIX_PERCENTILE_1Y, vix, "pct", "complement"), vix_fact)
     level, claims = choose(VIX_LEVEL, r.view, vix, rs)
     if level.endswith(("_but_lower", "_but_higher", "_over_line", "_under_line")):
         # the two readings disagree: one sentence says both, with the line it reads the VIX against as a number
@@ -221,7 +222,7 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         held = (m.spread.get("1w") or 0) >= band
         pair = f"{r.small}-{r.large}"
         out = [say("vix_stressed_held" if held else level, (vix, pair) if held else vix, (vix_fact,),
-                   claims + ([at_least("spread.1w", band, pair, "week")] if held else []))]
+                   claims + ([at_least(mp.SPREAD_1W, band, pair, "week")] if held else []))]
         return out + _rank(RANK_THAT, r, say, vix, rank)
     if level == "vix_calm":
         if r.regime in SETTLED or r.regime is None:
@@ -236,15 +237,15 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
     # "Nothing alarming" needs every gauge quiet: no spike, no yen move, a VIX not high for its year, no
     # market-wide stress and no small-cap rout (the week of SVB's failure had a VIX under 25). A gauge the data
     # lacks is left out.
-    quiet = [is_("events.vix_spike", False, vix, "spike"), is_("risk.yen_rally", False, fx, "week"),
-             is_("events.market_stress", False, "risks", "stress")] + \
-        ([less_than("risk.vix_percentile_1y", QUIET_RANK, vix, "rank", 0)] if p is not None else []) + \
+    quiet = [is_(mp.EVENTS_VIX_SPIKE, False, vix, "spike"), is_(mp.RISK_YEN_RALLY, False, fx, "week"),
+             is_(mp.EVENTS_MARKET_STRESS, False, "risks", "stress")] + \
+        ([less_than(mp.RISK_VIX_PERCENTILE_1Y, QUIET_RANK, vix, "rank", 0)] if p is not None else []) + \
         ([more_than(f"returns.{r.small}.1w", -ROUT_DROP, r.small, "rout", 0)] if small_week is not None else []) + \
-        (list(within("events.large_day_move", BIG_MARKET_DAY, r.large, "big day")) if ev.large_day_move is not None
+        (list(within(mp.EVENTS_LARGE_DAY_MOVE, BIG_MARKET_DAY, r.large, "big day")) if ev.large_day_move is not None
          else []) + \
-        ([Claim("events.fx_from_peak", ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
+        ([Claim(mp.EVENTS_FX_FROM_PEAK, ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
          else []) + \
-        ([Claim("events.vix_high", "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else []) + \
+        ([Claim(mp.EVENTS_VIX_HIGH, "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else []) + \
         _short_run_calm(r, rs)
     if holds(quiet, r.view) and r.regime not in UNEASY:
         # "a quiet week" only when calm by every gauge (rules.calm_claims); else just "nothing alarming"
@@ -266,8 +267,8 @@ def _short_run_calm(r: _Rules, rs) -> list[Claim]:
     """Small caps neither near oversold (an RSI of LOW_RSI or more) nor in a deep dip under their 50-day average:
     "nothing alarming" is not said beside an RSI of 33 and a 7% dip (readers, 2004-08-13; bands.py)."""
     risk, small = r.m.risk, r.small
-    return ([at_least("risk.small_rsi_14", LOW_RSI, small, "oversold", 0)] if risk.small_rsi_14 is not None else []) + \
-        ([more_than("risk.small_distance_50d", -rs.stretch_from_50d, small, "dip", 0)]
+    return ([at_least(mp.RISK_SMALL_RSI_14, LOW_RSI, small, "oversold", 0)] if risk.small_rsi_14 is not None else []) + \
+        ([more_than(mp.RISK_SMALL_DISTANCE_50D, -rs.stretch_from_50d, small, "dip", 0)]
          if risk.small_distance_50d is not None else [])
 
 

@@ -9,6 +9,7 @@ from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sen
 from generator.commentary.news import section_opening, told_keys
 from generator.commentary.table import Row, choose
 from generator.commentary.rules import RARE_WEEK, SHOWN_ZERO, _Rules
+from generator.metrics import paths as mp
 
 # Tech's ratio to the large-cap index down this much over 52 weeks: tech stopped leading long ago.
 TECH_BUST = 0.15
@@ -45,7 +46,7 @@ TECH = (
 # week against it, read together. A side within the week's flat band (settings.stance.flat_band) gives no test; tech
 # ahead and small caps behind is the thesis at work, tech behind and small caps ahead the turn small caps need, and
 # both on the same side cuts against the thesis (small caps moved with tech, not against it).
-_TW, _SW = "relative_to_large.{}.1w", "spread.1w"
+_TW, _SW = "relative_to_large.{}.1w", mp.SPREAD_1W
 TECH_WEEK = (
     Row("tech_week_level", lambda tech, pair, band, tv, sv: [within(_TW.format(tech), band, tech, "relative 1w"),
                                                              within(_SW, band, pair, "week")]),

@@ -14,6 +14,7 @@ from generator.commentary.news import (STANCE_STORIES, headline_fact, lead_is_ne
                                       stance_gives_way, told_keys as told_news)
 from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak, yen_threat
 from generator.commentary.table import Row, choose, holds
+from generator.metrics import paths as mp
 
 # Each story's headline has several phrasings (templates/words/headline.html: `story`, `story__2`, ...), rotated
 # by the week's number, so a story that lasts several weeks never repeats last week's headline.
@@ -22,32 +23,32 @@ BIG_DAY = 0.02
 
 # The week's relative move, as the lede's first line tells it (the flat band from settings.stance).
 WEEK = (
-    Row("week_beat", lambda pair, band: [at_least("spread.1w", band, pair, "week")]),
-    Row("week_trailed", lambda pair, band: [at_most("spread.1w", -band, pair, "week", -1)]),
-    Row("week_level", lambda pair, band: [within("spread.1w", band, pair, "week")]),
+    Row("week_beat", lambda pair, band: [at_least(mp.SPREAD_1W, band, pair, "week")]),
+    Row("week_trailed", lambda pair, band: [at_most(mp.SPREAD_1W, -band, pair, "week", -1)]),
+    Row("week_level", lambda pair, band: [within(mp.SPREAD_1W, band, pair, "week")]),
 )
 
 
 def _stance(key: str) -> Claim:
-    return is_("stance.key", key, "stance", "stance")
+    return is_(mp.STANCE_KEY, key, "stance", "stance")
 
 
 # Where the rules stand, the lede's last line.
 STANCE_LINE = (
-    Row("rules_large_waiting", lambda: [_stance("stay_large"), is_("stance.held_back", "confirm", "stance", "stance")]),
+    Row("rules_large_waiting", lambda: [_stance("stay_large"), is_(mp.STANCE_HELD_BACK, "confirm", "stance", "stance")]),
     # "still" would be false the week the rules step back from small caps
     Row("rules_large_back", lambda: [_stance("stay_large"),
-                                     is_("stance.record.changed_weeks_ago", 1, "stance", "change"),
-                                     is_("stance.record.direction", "down", "stance", "change", -1)]),
+                                     is_(mp.STANCE_RECORD_CHANGED_WEEKS_AGO, 1, "stance", "change"),
+                                     is_(mp.STANCE_RECORD_DIRECTION, "down", "stance", "change", -1)]),
     Row("rules_large", lambda: [_stance("stay_large"),
-                                at_least("stance.record.weeks_unchanged", 2, "stance", "run", 0)]),
+                                at_least(mp.STANCE_RECORD_WEEKS_UNCHANGED, 2, "stance", "run", 0)]),
     Row("rules_large_plain", lambda: [_stance("stay_large")]),
     # young by the lean's age on the small-cap side, counted across a cut (a trimmed months-old lean is not young)
     Row("rules_turned", lambda: [_stance("start_lean"),
-                                 at_most("stance.record.weeks_on_side", YOUNG_WEEKS, "stance", "stance", 0)]),
+                                 at_most(mp.STANCE_RECORD_WEEKS_ON_SIDE, YOUNG_WEEKS, "stance", "stance", 0)]),
     Row("rules_leaning", lambda: [_stance("start_lean")]),
-    Row("rules_wavering", lambda: [is_("stance.held_back", "confirm_downgrade", "stance", "stance")]),
-    Row("rules_small", lambda: [_stance("lean_further"), at_least("stance.score", 3, "stance", "stance")]),
+    Row("rules_wavering", lambda: [is_(mp.STANCE_HELD_BACK, "confirm_downgrade", "stance", "stance")]),
+    Row("rules_small", lambda: [_stance("lean_further"), at_least(mp.STANCE_SCORE, 3, "stance", "stance")]),
 )
 
 
@@ -83,10 +84,10 @@ def standfirst(r: _Rules) -> Paragraph:
     pair, small, large = f"{r.small}-{r.large}", r.small, r.large
     spread = m.spread.get("1w")
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("lede", key, subjects, facts, claims, **x)  # noqa
-    facts = (Fact("spread", "spread.1w", pair, "pct"), r.ret(small, "1w", "small"), r.ret(large, "1w", "large"))
+    facts = (Fact("spread", mp.SPREAD_1W, pair, "pct"), r.ret(small, "1w", "small"), r.ret(large, "1w", "large"))
     out = []
     vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
-    drop = [at_most("events.large_week", rs.stress_week_drop, large, "week")]
+    drop = [at_most(mp.EVENTS_LARGE_WEEK, rs.stress_week_drop, large, "week")]
     selloff = holds(drop, r.view)
     if spread is None:
         out.append(say("week_unknown", pair))
@@ -101,41 +102,41 @@ def standfirst(r: _Rules) -> Paragraph:
     out = lines[:week_at] + out + lines[week_at:]
     if ev.vix_spike and "vix_jump" not in told_keys:
         friday = ev.vix_high_date == m.as_of
-        out.append(say("event_vix_spike_friday" if friday else "event_vix_spike", vix, (Fact("high", "events.vix_high", vix, "level"),
-                                                Fact("day", "events.vix_high_date", vix, "date"),
-                                                Fact("jump", "events.vix_jump", vix, "pct"),
-                                                Fact("before", "events.vix_previous_close", vix, "level"),
-                                                Fact("close", "risk.vix_level", vix, "level")),
-                       [is_("events.vix_spike", True, vix, "spike", +1), positive("events.vix_jump", vix, "spike")]
-                       + ([is_("events.vix_high_date", m.as_of.isoformat(), vix, "day")] if friday else [])))
+        out.append(say("event_vix_spike_friday" if friday else "event_vix_spike", vix, (Fact("high", mp.EVENTS_VIX_HIGH, vix, "level"),
+                                                Fact("day", mp.EVENTS_VIX_HIGH_DATE, vix, "date"),
+                                                Fact("jump", mp.EVENTS_VIX_JUMP, vix, "pct"),
+                                                Fact("before", mp.EVENTS_VIX_PREVIOUS_CLOSE, vix, "level"),
+                                                Fact("close", mp.RISK_VIX_LEVEL, vix, "level")),
+                       [is_(mp.EVENTS_VIX_SPIKE, True, vix, "spike", +1), positive(mp.EVENTS_VIX_JUMP, vix, "spike")]
+                       + ([is_(mp.EVENTS_VIX_HIGH_DATE, m.as_of.isoformat(), vix, "day")] if friday else [])))
     if ev.large_day_move is not None and abs(ev.large_day_move) >= BIG_MARKET_DAY and "large_day" not in told_keys:
         up = ev.large_day_move > 0
         out.append(say("event_market_day_up" if up else "event_market_day_down", large,
-                       (Fact("move", "events.large_day_move", large, "pct"), Fact("day", "events.large_day", large, "date")),
-                       [at_least("events.large_day_move", BIG_MARKET_DAY, large, "day") if up
-                        else at_most("events.large_day_move", -BIG_MARKET_DAY, large, "day"),
+                       (Fact("move", mp.EVENTS_LARGE_DAY_MOVE, large, "pct"), Fact("day", mp.EVENTS_LARGE_DAY, large, "date")),
+                       [at_least(mp.EVENTS_LARGE_DAY_MOVE, BIG_MARKET_DAY, large, "day") if up
+                        else at_most(mp.EVENTS_LARGE_DAY_MOVE, -BIG_MARKET_DAY, large, "day"),
                         # "the week's biggest session"
-                        extreme("events.large_day_move", "events.large_day_moves", large, "day", 0)]))
+                        extreme(mp.EVENTS_LARGE_DAY_MOVE, mp.EVENTS_LARGE_DAY_MOVES, large, "day", 0)]))
     if yen_off_peak(r) and "fx_week" not in told_keys:
-        out.append(say("event_yen", (fx, "yen"), (Fact("move", "events.fx_from_peak", fx, "pct"),
-                                                  Fact("peak", "events.fx_peak_4w", fx, "level"),
-                                                  Fact("day", "events.fx_peak_date", fx, "date")),
-                       [at_most("events.fx_from_peak", rs.yen_from_peak, fx, "peak"),
-                        at_most("events.fx_from_peak", rs.yen_from_peak, "yen", "peak", +1),
-                        negative("risk.fx_week", fx, "week")]))
+        out.append(say("event_yen", (fx, "yen"), (Fact("move", mp.EVENTS_FX_FROM_PEAK, fx, "pct"),
+                                                  Fact("peak", mp.EVENTS_FX_PEAK_4W, fx, "level"),
+                                                  Fact("day", mp.EVENTS_FX_PEAK_DATE, fx, "date")),
+                       [at_most(mp.EVENTS_FX_FROM_PEAK, rs.yen_from_peak, fx, "peak"),
+                        at_most(mp.EVENTS_FX_FROM_PEAK, rs.yen_from_peak, "yen", "peak", +1),
+                        negative(mp.RISK_FX_WEEK, fx, "week")]))
     if ev.biggest_day_move is not None and abs(ev.biggest_day_move) >= BIG_DAY and "spread_day" not in told_keys:
         # the same session as the market's big day is told as part of it, not as a second story
         same = (ev.large_day == ev.biggest_day and ev.large_day_move is not None
                 and abs(ev.large_day_move) >= BIG_MARKET_DAY)
         word = "event_big_day_same" if same else "event_big_day"
         out.append(say(f"{word}_{'up' if ev.biggest_day_move > 0 else 'down'}", (pair,),
-                       (Fact("move", "events.biggest_day_move", pair, "pct"),
-                        Fact("day", "events.biggest_day", pair, "date")),
-                       [at_least("events.biggest_day_move", BIG_DAY, pair, "day") if ev.biggest_day_move > 0
-                        else at_most("events.biggest_day_move", -BIG_DAY, pair, "day"),
+                       (Fact("move", mp.EVENTS_BIGGEST_DAY_MOVE, pair, "pct"),
+                        Fact("day", mp.EVENTS_BIGGEST_DAY, pair, "date")),
+                       [at_least(mp.EVENTS_BIGGEST_DAY_MOVE, BIG_DAY, pair, "day") if ev.biggest_day_move > 0
+                        else at_most(mp.EVENTS_BIGGEST_DAY_MOVE, -BIG_DAY, pair, "day"),
                         # "the widest gap between the two indices this week": the largest of the week's sessions
-                        extreme("events.biggest_day_move", "events.day_moves", pair, "day", 0)]
-                       + ([Claim("events.biggest_day", "==", None, pair, "same day", 0, "events.large_day")] if same
+                        extreme(mp.EVENTS_BIGGEST_DAY_MOVE, mp.EVENTS_DAY_MOVES, pair, "day", 0)]
+                       + ([Claim(mp.EVENTS_BIGGEST_DAY, "==", None, pair, "same day", 0, mp.EVENTS_LARGE_DAY)] if same
                           else [])))
     out.append(thesis(r))
     out.append(_stance_line(r))
@@ -145,18 +146,18 @@ def standfirst(r: _Rules) -> Paragraph:
 def call_line(r: _Rules) -> Sentence:
     """The brief's last line: the call, and how long it has stood."""
     rec = r.m.stance_record
-    facts: tuple[Fact, ...] = (Fact("label", "stance.label", "stance", "text"),
-                               Fact("weeks", "stance.record.weeks_unchanged", "stance", "count"))
-    claims = [is_("stance.key", r.m.stance.key, "stance", "stance"),
-              is_("stance.record.weeks_unchanged", rec.weeks_unchanged, "stance", "run"),
-              is_("stance.record.capped", rec.capped, "stance", "run")]
+    facts: tuple[Fact, ...] = (Fact("label", mp.STANCE_LABEL, "stance", "text"),
+                               Fact("weeks", mp.STANCE_RECORD_WEEKS_UNCHANGED, "stance", "count"))
+    claims = [is_(mp.STANCE_KEY, r.m.stance.key, "stance", "stance"),
+              is_(mp.STANCE_RECORD_WEEKS_UNCHANGED, rec.weeks_unchanged, "stance", "run"),
+              is_(mp.STANCE_RECORD_CAPPED, rec.capped, "stance", "run")]
     # the call's run (weeks at its label) and the lean's age (weeks on the small-cap side, across a cut) are two
     # figures: when they differ both are told, each named (readers met "2 weeks" and "10 weeks" of one stance)
     aged = r.m.stance.key != "stay_large" and rec.weeks_on_side != rec.weeks_unchanged
     if aged:
-        facts += (Fact("side", "stance.record.weeks_on_side", "stance", "count"),)
-        claims += [Claim("stance.key", "!=", "stay_large", "stance", "stance", 0),
-                   is_("stance.record.weeks_on_side", rec.weeks_on_side, "stance", "lean age")]
+        facts += (Fact("side", mp.STANCE_RECORD_WEEKS_ON_SIDE, "stance", "count"),)
+        claims += [Claim(mp.STANCE_KEY, "!=", "stay_large", "stance", "stance", 0),
+                   is_(mp.STANCE_RECORD_WEEKS_ON_SIDE, rec.weeks_on_side, "stance", "lean age")]
     side_capped = aged and rec.side_capped   # a lean older than the history is counted exactly (metrics._full_run)
     # the week's action (positioning.advice), so that a label such as "Lean in further" is never read as advice to
     # add in a week the advice is to hold or trim
@@ -173,5 +174,5 @@ def call_line(r: _Rules) -> Sentence:
 def _stance_line(r: _Rules) -> Sentence:
     """Where the rules stand (STANCE_LINE); a young turn quotes how many weeks it has stood."""
     key, claims = choose(STANCE_LINE, r.view)
-    weeks = (Fact("weeks", "stance.record.weeks_on_side", "stance", "count"),) if key == "rules_turned" else ()
+    weeks = (Fact("weeks", mp.STANCE_RECORD_WEEKS_ON_SIDE, "stance", "count"),) if key == "rules_turned" else ()
     return r.say("lede", key, "stance", weeks, claims)

@@ -1,0 +1,180 @@
+"""Paths into metrics.json that the rules read, named once (docs/metrics-schema.md documents each key).
+
+A claim or a figure names its source by one of these constants, so a misspelt path fails at import and a
+renamed key is one edit; tests/test_metrics_paths.py checks every constant against the schema and that no
+rule spells a documented path out again. A path that carries a ticker chosen at run time stays an f-string
+(f"returns.{small}.1w"): its shape is the schema's `returns.<TICKER>.<PERIOD>`."""
+
+# analogue
+ANALOGUE_HIGH_DATE = "analogue.high_date"
+ANALOGUE_LOW_DATE = "analogue.low_date"
+ANALOGUE_RUN = "analogue.run"
+ANALOGUE_WEEKS = "analogue.weeks"
+
+# breadth
+BREADTH_ABOVE_200D = "breadth.above_200d"
+BREADTH_BEAT_LARGE_13W = "breadth.beat_large_13w"
+BREADTH_BELOW_REFERENCE_HIGH = "breadth.below_reference_high"
+BREADTH_NET_NEW_HIGHS = "breadth.net_new_highs"
+BREADTH_NEW_HIGHS = "breadth.new_highs"
+BREADTH_NEW_LOWS = "breadth.new_lows"
+BREADTH_SHARE_ABOVE_200D = "breadth.share_above_200d"
+BREADTH_SHARE_BEAT_LARGE_13W = "breadth.share_beat_large_13w"
+BREADTH_SHARE_BELOW = "breadth.share_below"
+
+# breakouts
+BREAKOUTS_ABOVE_SINCE_PEAK = "breakouts.above_since_peak"
+BREAKOUTS_CURRENT = "breakouts.current"
+BREAKOUTS_EPISODES = "breakouts.episodes"
+BREAKOUTS_FAILED_COUNT = "breakouts.failed_count"
+BREAKOUTS_LIMIT_WEEKS = "breakouts.limit_weeks"
+BREAKOUTS_SUSTAINED_COUNT = "breakouts.sustained_count"
+
+# crowding
+CROWDING_ASSET_MGR_NET_SHARE = "crowding.asset_mgr_net_share"
+CROWDING_ASSET_MGR_PERCENTILE = "crowding.asset_mgr_percentile"
+CROWDING_COT_AGE_WEEKS = "crowding.cot_age_weeks"
+CROWDING_COT_REPORT_DATE = "crowding.cot_report_date"
+CROWDING_COT_STALE = "crowding.cot_stale"
+CROWDING_HEDGE_PERCENTILE = "crowding.hedge_percentile"
+CROWDING_HEDGE_SPREAD = "crowding.hedge_spread"
+CROWDING_LEV_MONEY_NET_SHARE = "crowding.lev_money_net_share"
+CROWDING_LEV_MONEY_PERCENTILE = "crowding.lev_money_percentile"
+CROWDING_SMALL_VOL_LEVEL = "crowding.small_vol_level"
+CROWDING_VIX_LEVEL = "crowding.vix_level"
+CROWDING_VOLUME_PERCENTILE = "crowding.volume_percentile"
+CROWDING_VOLUME_RATIO = "crowding.volume_ratio"
+CROWDING_VOLUME_SESSIONS = "crowding.volume_sessions"
+CROWDING_VOLUME_SHORT_WEEK = "crowding.volume_short_week"
+
+# events
+EVENTS_BIGGEST_DAY = "events.biggest_day"
+EVENTS_BIGGEST_DAY_MOVE = "events.biggest_day_move"
+EVENTS_DAY_MOVES = "events.day_moves"
+EVENTS_FX_FROM_PEAK = "events.fx_from_peak"
+EVENTS_FX_PEAK_4W = "events.fx_peak_4w"
+EVENTS_FX_PEAK_DATE = "events.fx_peak_date"
+EVENTS_FX_STALE = "events.fx_stale"
+EVENTS_LARGE_DAY = "events.large_day"
+EVENTS_LARGE_DAY_MOVE = "events.large_day_move"
+EVENTS_LARGE_DAY_MOVES = "events.large_day_moves"
+EVENTS_LARGE_FROM_HIGH = "events.large_from_high"
+EVENTS_LARGE_HIGH_DATE = "events.large_high_date"
+EVENTS_LARGE_START = "events.large_start"
+EVENTS_LARGE_WEEK = "events.large_week"
+EVENTS_MARKET_STRESS = "events.market_stress"
+EVENTS_PREVIOUS_SPREAD = "events.previous_spread"
+EVENTS_REGIME_CHANGE_13W = "events.regime.change_13w"
+EVENTS_REGIME_CHANGE_26W = "events.regime.change_26w"
+EVENTS_REGIME_HIGH = "events.regime.high"
+EVENTS_REGIME_KEY = "events.regime.key"
+EVENTS_REGIME_LEVEL = "events.regime.level"
+EVENTS_RELATIVE_STREAK = "events.relative_streak"
+EVENTS_VIX_HIGH = "events.vix_high"
+EVENTS_VIX_HIGH_DATE = "events.vix_high_date"
+EVENTS_VIX_JUMP = "events.vix_jump"
+EVENTS_VIX_PREVIOUS_CLOSE = "events.vix_previous_close"
+EVENTS_VIX_SPIKE = "events.vix_spike"
+
+# news
+NEWS_ITEMS_CREDIT_WEEK = "news.items.credit_week"
+NEWS_ITEMS_FX_WEEK_RARITY = "news.items.fx_week.rarity"
+NEWS_ITEMS_FX_WEEK_VALUE = "news.items.fx_week.value"
+NEWS_ITEMS_LONG_YIELD_WEEK = "news.items.long_yield_week"
+NEWS_ITEMS_RATIO_LEVEL_LABEL = "news.items.ratio_level.label"
+NEWS_ITEMS_RATIO_LEVEL_SINCE_YEARS = "news.items.ratio_level.since_years"
+NEWS_ITEMS_TREND_CROSS_LABEL = "news.items.trend_cross.label"
+NEWS_ITEMS_VIX_JUMP_DAY = "news.items.vix_jump.day"
+NEWS_ITEMS_VIX_LEVEL = "news.items.vix_level"
+NEWS_RAREST = "news.rarest"
+NEWS_RAREST_YEARS = "news.rarest_years"
+
+# rate_sensitivity
+RATE_SENSITIVITY_BETA_PER_100BP = "rate_sensitivity.beta_per_100bp"
+RATE_SENSITIVITY_CORRELATION = "rate_sensitivity.correlation"
+RATE_SENSITIVITY_OBSERVATIONS = "rate_sensitivity.observations"
+
+# ratio
+RATIO_DISTANCE_FROM_SMA_LONG = "ratio.distance_from_sma_long"
+RATIO_DRAWDOWN_FROM_PEAK = "ratio.drawdown_from_peak"
+RATIO_MOMENTUM = "ratio.momentum"
+RATIO_MOMENTUM_4W = "ratio.momentum.4w"
+RATIO_MOMENTUM_52W = "ratio.momentum.52w"
+RATIO_MOMENTUM_KNOWN = "ratio.momentum_known"
+RATIO_MOMENTUM_UP = "ratio.momentum_up"
+RATIO_PEAK_DATE = "ratio.peak_date"
+RATIO_PEAK_VALUE = "ratio.peak_value"
+RATIO_RECENT_HIGH = "ratio.recent_high"
+RATIO_SMA_LONG = "ratio.sma_long"
+RATIO_SMA_SHORT = "ratio.sma_short"
+RATIO_SMA_WINDOWS_LONG = "ratio.sma_windows.long"
+RATIO_START = "ratio.start"
+RATIO_VALUE = "ratio.value"
+RATIO_YEARS_SINCE_PEAK = "ratio.years_since_peak"
+
+# ratios
+RATIOS_CREDIT_MOMENTUM_13W = "ratios.credit.momentum.13w"
+RATIOS_NARROWNESS_MOMENTUM_13W = "ratios.narrowness.momentum.13w"
+RATIOS_QUALITY_MOMENTUM_13W = "ratios.quality.momentum.13w"
+
+# reference_high
+REFERENCE_HIGH_DISTANCE = "reference_high.distance"
+REFERENCE_HIGH_HIGH = "reference_high.high"
+REFERENCE_HIGH_HIGH_DATE = "reference_high.high_date"
+REFERENCE_HIGH_PRICE = "reference_high.price"
+REFERENCE_HIGH_YEAR = "reference_high.year"
+
+# regime
+REGIME_GAUGES_BEST_SESSION = "regime.gauges.best_session"
+REGIME_GAUGES_WORST_SESSION = "regime.gauges.worst_session"
+REGIME_KEY = "regime.key"
+
+# risk
+RISK_FX_DISTANCE_200D = "risk.fx_distance_200d"
+RISK_FX_VOL_20D = "risk.fx_vol_20d"
+RISK_FX_WEEK = "risk.fx_week"
+RISK_SMALL_DISTANCE_50D = "risk.small_distance_50d"
+RISK_SMALL_RSI_14 = "risk.small_rsi_14"
+RISK_STRETCHED = "risk.stretched"
+RISK_VIX_LEVEL = "risk.vix_level"
+RISK_VIX_PERCENTILE_1Y = "risk.vix_percentile_1y"
+RISK_YEN_RALLY = "risk.yen_rally"
+
+# spread
+SPREAD_13W = "spread.13w"
+SPREAD_1W = "spread.1w"
+SPREAD_3Y = "spread.3y"
+SPREAD_52W = "spread.52w"
+SPREAD_YTD = "spread.ytd"
+
+# stance
+STANCE_HELD_BACK = "stance.held_back"
+STANCE_KEY = "stance.key"
+STANCE_LABEL = "stance.label"
+STANCE_MAX_SCORE = "stance.max_score"
+STANCE_RECORD_CAPPED = "stance.record.capped"
+STANCE_RECORD_CHANGED_FROM = "stance.record.changed_from"
+STANCE_RECORD_CHANGED_TO = "stance.record.changed_to"
+STANCE_RECORD_CHANGED_WEEKS_AGO = "stance.record.changed_weeks_ago"
+STANCE_RECORD_DIRECTION = "stance.record.direction"
+STANCE_RECORD_NOTCHES = "stance.record.notches"
+STANCE_RECORD_RATIO_SINCE_CHANGE = "stance.record.ratio_since_change"
+STANCE_RECORD_RATIO_SINCE_UPGRADE = "stance.record.ratio_since_upgrade"
+STANCE_RECORD_UPGRADE_TO = "stance.record.upgrade_to"
+STANCE_RECORD_UPGRADE_UNDONE = "stance.record.upgrade_undone"
+STANCE_RECORD_WEEKS_ON_SIDE = "stance.record.weeks_on_side"
+STANCE_RECORD_WEEKS_SINCE_CHANGE = "stance.record.weeks_since_change"
+STANCE_RECORD_WEEKS_SINCE_UPGRADE = "stance.record.weeks_since_upgrade"
+STANCE_RECORD_WEEKS_UNCHANGED = "stance.record.weeks_unchanged"
+STANCE_RISK_LEVEL = "stance.risk_level"
+STANCE_SCORE = "stance.score"
+
+# track_record
+TRACK_RECORD_ALL = "track_record.all"
+TRACK_RECORD_ALL_CALLS = "track_record.all.calls"
+TRACK_RECORD_LATELY_CALLS = "track_record.lately.calls"
+TRACK_RECORD_LATELY_WEEKS = "track_record.lately_weeks"
+TRACK_RECORD_RECENT_CALLS = "track_record.recent.calls"
+TRACK_RECORD_SMALL_WEIGHT_LEAN_FURTHER = "track_record.small_weight.lean_further"
+TRACK_RECORD_SMALL_WEIGHT_STAY_LARGE = "track_record.small_weight.stay_large"
+TRACK_RECORD_STATE_BAND = "track_record.state_band"
