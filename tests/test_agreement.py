@@ -274,7 +274,7 @@ def test_remains_below_the_week_the_ratio_crossed():
 
 
 def test_comparison_words_follow_the_printed_figures():
-    from generator.commentary.agreement import _versus_words
+    from generator.commentary.ledger_audit import _versus_words
 
     text = "Our calls trailed holding small caps but only matched large caps."
     assert len(_versus_words(text, {"calls": 3.4, "small": 6.6, "large": 3.5})) == 1

@@ -49,7 +49,7 @@ class Commentary:
 def write_commentary(m: WeeklyMetrics, settings: Settings) -> Commentary:
     r = _Rules(m, settings)
     sector_paragraphs, sector_map = sectors.section(r)
-    from generator.commentary.news import brief, section_opening
+    from generator.commentary.news_lines import brief, section_opening
 
     sections = {"divergence": divergence.section(r), "rates": rates.section(r), "long-view": long_view.section(r),
                 "sectors": sector_paragraphs, "sectors-map": sector_map, "policy": policy.section(r),

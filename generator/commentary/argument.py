@@ -263,13 +263,15 @@ def neutral_sentence(r) -> Sentence | None:
     claims = [is_(f"stance.tests.{i}.points", 0, "stance", f"test {t.name}") for i, t in enumerate(tests)
               if not t.points]
     if aside is not None:
-        claims += regime_claims(r.m.events.regime)
+        # the score still counts the vote the words read otherwise: said so, for the reader's arithmetic
+        claims += [*regime_claims(r.m.events.regime),
+                   Claim(f"stance.tests.{aside[0]}.points", "==", aside[1], "stance", "test rates", 0)]
     if not names and aside is None:
         return None
     claims.append(is_("stance.ledger.neutral", sum(1 for t in tests if not t.points), "stance", "ledger"))
     return r.say("positioning", "case_neutral", ("case", "stance") + (("policy",) if aside is not None else ()), (),
-                 claims, words="case", names=names,
-                 aside=aside is not None, one=len(names) + (aside is not None) == 1)
+                 claims, words="case", names=names, aside=aside is not None,
+                 aside_for=aside is not None and aside[1] > 0, one=len(names) == 1)
 
 
 # The advice keys (sections/positioning.py ADVICE) that add to a lean: every other advice holds, trims, waits or

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from generator.commentary import SECTIONS, Commentary
 from generator.commentary.claims import MISSING, Sentence
 from generator.commentary.factcheck import Flag, Rendered, fact_check, plain
-from generator.commentary.news import SECTION_NEWS
+from generator.commentary.news_lines import SECTION_NEWS
 from generator.data import cut_at
 
 

@@ -119,7 +119,7 @@ def _credit_week_lead(r: _Rules, credit, quarter: float | None) -> list:
     """Credit's week first, with its rarity, when it is RARE_WEEK-rare against its own weeks, runs against the
     quarter's credit reading, and the section does not already open with it (commentary/news.py): the
     quarter's figure must not lead in a week credit will be remembered for (issue 26, "stale horizon")."""
-    from generator.commentary.news import section_opening
+    from generator.commentary.news_lines import section_opening
 
     item = r.m.news.items.get("credit_week") if r.m.news is not None else None
     if item is None or item.rarity is None or item.rarity < RARE_WEEK or quarter is None \

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from generator.commentary.claims import (SHOWN_ZERO_BP, Claim, Fact, Paragraph, Sentence, at_least, at_most, is_,
                                          less_than, more_than, negative, positive)
-from generator.commentary.news import level_told
+from generator.commentary.news_lines import level_told
 from generator.commentary.rules import WEEK_AGAINST, ZERO_POINT, _Rules
 from generator.commentary.table import Row, choose, first, holds
 from generator.metrics.events import REGIME_MOVE_13W, ZERO_RATE

@@ -326,7 +326,7 @@ def _rare_week_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
     against the quarter's trend, and the section does not already open with it (generator/commentary/news.py's
     section opening, which the standfirst may have taken): a stale thirteen-week reading must not lead
     (April 2025: "down 28 bp over thirteen weeks" above a 51 bp rise, the most since 2001; issue 26)."""
-    from generator.commentary.news import section_opening
+    from generator.commentary.news_lines import section_opening
 
     item = r.m.news.items.get("long_yield_week") if r.m.news is not None else None
     week = r.m.levels[ly].changes.get("1w")

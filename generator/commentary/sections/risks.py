@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from generator.commentary.argument import bridge_risks
 from generator.commentary.bands import LOW_RSI
-from generator.commentary.news import section_opening, told_keys
+from generator.commentary.news import told_keys
+from generator.commentary.news_lines import section_opening
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          is_, less_than, more_than, positive, sign_of, within)
 from generator.commentary.crowding import crowding_paragraph

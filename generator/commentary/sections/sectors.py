@@ -6,7 +6,8 @@ from __future__ import annotations
 from generator.commentary.argument import bridge_sectors
 from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
                                          extreme, is_, less_than, positive, sign_of, within)
-from generator.commentary.news import section_opening, told_keys
+from generator.commentary.news import told_keys
+from generator.commentary.news_lines import section_opening
 from generator.commentary.table import Row, choose
 from generator.commentary.rules import RARE_WEEK, SHOWN_ZERO, _Rules
 from generator.metrics import paths as mp

@@ -10,8 +10,9 @@ from __future__ import annotations
 from generator.commentary.argument import thesis
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_least, at_most, extreme, is_, negative,
                                          positive, within)
-from generator.commentary.news import (STANCE_STORIES, headline_fact, lead_is_news, news_line, news_lines,
-                                      stance_gives_way, told_keys as told_news)
+from generator.commentary.news import (STANCE_STORIES, headline_fact, lead_is_news, news_line, stance_gives_way,
+                                      told_keys as told_news)
+from generator.commentary.news_lines import news_lines
 from generator.commentary.rules import BIG_MARKET_DAY, YOUNG_WEEKS, _Rules, yen_off_peak, yen_threat
 from generator.commentary.table import Row, choose, holds
 from generator.metrics import paths as mp
