@@ -155,7 +155,9 @@ def _persistence(m, rendered, sections, doc) -> list[str]:
     last = _distance_last_week(m)
     now = m.ratio.distance_from_sma_long
     for r in rendered:
-        hit = _REMAINS.search(r.text)
+        # the pair's ratio only: the sector map's "still above its 200-day" is a sector's own trend against the
+        # large-cap index, which the pair's crossing says nothing about
+        hit = _REMAINS.search(r.text) if r.sentence.section != "sectors" else None
         if hit and last is not None and now is not None:
             below = (hit.group(1) or "").lower() == "below" or (hit.group(2) or "").lower() == "large"
             if below and last > 0 or not below and last < 0:
