@@ -291,6 +291,38 @@ def test_the_pp_filter():
     assert pp(0.196) == "19.6 percentage points" and pp(-0.196, short=True) == "19.6 pts" and pp(None) == "\u2013"
 
 
+@pytest.mark.parametrize("fact, text, expected", [
+    # issue 26 item 4: a difference of two returns is percentage points ("beat SPY by 3.3 percentage points")
+    (Fact("a", "spread.1w", "IWM-SPY", "pct"), "Small minus large: 3.3% this week.", ["unit"]),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large: 3.3% this week.", ["unit"]),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large: 3.3 percentage points this week.", []),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large, +3.3 percentage points on the week.", []),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large, \u22123.3 percentage points on the week.",
+     ["number"]),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large: 3.4 percentage points this week.",
+     ["number"]),
+    (Fact("a", "relative_to_large.XLK.13w", "XLK", "pct"), "Technology against SPY: 6.3% over 13 weeks.", ["unit"]),
+    (Fact("a", "relative_to_large.XLK.13w", "XLK", "pp"), "Technology against SPY: 6.3 percentage points over "
+                                                          "13 weeks.", []),
+    (Fact("a", "events.biggest_day_move", "IWM-SPY", "pct"), "Small minus large: 2.1% in one session.",
+     ["unit"]),
+    (Fact("a", "news.items.sector_week.value", "XLF", "pct"), "Financials against SPY: 7.4% this week.", ["unit"]),
+    # a ratio's own change stays "%"
+    (Fact("a", "ratio.drawdown_from_peak", "IWM-SPY", "pct"), "The ratio stands 7.9% from its high.", []),
+])
+def test_a_return_spread_is_printed_in_points(fact, text, expected):
+    doc = {**X, "relative_to_large": {"XLK": {"13w": -0.063}}, "ratio": {**X["ratio"], "drawdown_from_peak": -0.079},
+           "news": {"items": {"sector_week": {"value": -0.074}}}}
+    assert _x((Sentence("sectors", "k", (fact.subject,), (fact,)), text), doc=doc) == expected
+
+
+def test_the_pp_signed_filter():
+    from generator.formats import pp_signed
+
+    assert pp_signed(0.026) == "+2.6 percentage points" and pp_signed(-0.0264) == "\u22122.6 percentage points"
+    assert pp_signed(0.0004) == "0.0 percentage points" and pp_signed(None) == "\u2013"
+
+
 @pytest.mark.parametrize("claims, text, expected", [
     # "all-time high" on seven months of IWM history
     ((), "Small caps closed at an all-time high.", ["history"]),
