@@ -48,14 +48,16 @@ def pp(value: float | None, digits: int = 1, short: bool = False) -> str:
     return f"{abs(value) * 100:.{digits}f} {'pts' if short else 'percentage points'}"
 
 
-def pp_signed(value: float | None, digits: int = 1) -> str:
+def pp_signed(value: float | None, digits: int = 1, short: bool = False) -> str:
     """A difference of two returns (small minus large, a sector less the index) with its sign, in percentage points:
-    the gap between +2.0% and +0.2% is '+1.8 percentage points', not '+1.8%' (that would be a ratio's change)."""
+    the gap between +2.0% and +0.2% is '+1.8 percentage points' ('+1.8 pts' in a table), not '+1.8%' (that would
+    be a ratio's change)."""
     if value is None:
         return MISSING
+    unit = "pts" if short else "percentage points"
     if round(value * 100, digits) == 0:
-        return f"{0:.{digits}f} percentage points"
-    return _sign(f"{value * 100:+.{digits}f}") + " percentage points"
+        return f"{0:.{digits}f} {unit}"
+    return _sign(f"{value * 100:+.{digits}f}") + f" {unit}"
 
 
 def bp(value: float | None, digits: int = 0) -> str:
