@@ -206,7 +206,8 @@ def _day(claims):
 
 @pytest.mark.parametrize("sentence, text, expected", [
     # a superlative with no declared extreme
-    (_day([]), "The week's biggest single-day swing: small caps beat large caps by 2.1 percentage points.", ["superlative"]),
+    (_day([]), "The week's biggest single-day swing: small caps beat large caps by 2.1 percentage points.",
+     ["superlative"]),
     # declared, and true: 2.1% is the widest gap of the week's sessions... it is not (Thursday's -2.6% is)
     (_day([extreme("events.biggest_day_move", "events.day_moves", "IWM-SPY", "day")]),
      "The widest gap of the week: small caps beat large caps by 2.1 percentage points.", ["claim"]),

@@ -145,7 +145,8 @@ def is_share_change(path: str, doc: Mapping[str, Any]) -> bool:
 # Differences of two returns (small minus large, a sector's or tech's return less the large-cap index's, over any
 # horizon or session) are percentage points: "trailed SPY by 2.6 percentage points", never "by 2.6%" (a ratio's own
 # change, ratio.* and ratios.*, stays "%"). generator.metrics: spread, relative_to_large, events, news.moves/levels.
-_RETURN_SPREAD = re.compile(r"^(?:spread|relative_to_large)\.|^events\.(?:previous_spread|biggest_day_move|day_moves)\b|"
+_RETURN_SPREAD = re.compile(r"^(?:spread|relative_to_large)\.|"
+                            r"^events\.(?:previous_spread|biggest_day_move|day_moves)\b|"
                             r"^news\.items\.(?:spread_week|spread_day|sector_week|quarter_spread|year_spread)\.value$")
 
 
