@@ -48,6 +48,18 @@ def pp(value: float | None, digits: int = 1, short: bool = False) -> str:
     return f"{abs(value) * 100:.{digits}f} {'pts' if short else 'percentage points'}"
 
 
+def pp_signed(value: float | None, digits: int = 1, short: bool = False) -> str:
+    """A difference of two returns (small minus large, a sector less the index) with its sign, in percentage points:
+    the gap between +2.0% and +0.2% is '+1.8 percentage points' ('+1.8 pts' in a table), not '+1.8%' (that would
+    be a ratio's change)."""
+    if value is None:
+        return MISSING
+    unit = "pts" if short else "percentage points"
+    if round(value * 100, digits) == 0:
+        return f"{0:.{digits}f} {unit}"
+    return _sign(f"{value * 100:+.{digits}f}") + f" {unit}"
+
+
 def bp(value: float | None, digits: int = 0) -> str:
     """A change in a yield (decimal) as basis points: 0.00087 -> '+9 bp'."""
     if value is None:
@@ -236,7 +248,8 @@ FILTERS = {
     "capfirst": capfirst,
     "join_and": join_and,
     "updown": updown,
-    "pct": pct, "pct_abs": pct_abs, "pp": pp, "bp": bp, "bp_abs": bp_abs, "yield_pct": yield_pct, "num": num,
+    "pct": pct, "pct_abs": pct_abs, "pp": pp, "pp_signed": pp_signed, "bp": bp, "bp_abs": bp_abs,
+    "yield_pct": yield_pct, "num": num,
     "signed": signed, "longdate": longdate, "shortdate": shortdate, "monthyear": monthyear, "weekday": weekday,
     "years": years, "direction": direction,
 }

@@ -43,13 +43,13 @@ def test_a_claim_that_does_not_hold_is_flagged():
 
 def test_direction_words_need_a_claim_of_their_sense():
     # "lost ground" over a figure the sentence only claims is positive
-    up = Sentence("divergence", "k", ("IWM-SPY",), (Fact("s", "spread.1w", "IWM-SPY", "pct"),),
+    up = Sentence("divergence", "k", ("IWM-SPY",), (Fact("s", "spread.1w", "IWM-SPY", "pp"),),
                   (at_least("spread.1w", -1, "IWM-SPY", "week", +1),))
-    flags = _check((up, "Small caps lost ground: the spread was \u22121.2%."))
+    flags = _check((up, "Small caps lost ground: the spread was \u22121.2 percentage points."))
     assert _classes(flags) == ["direction"] and "'lost'" in flags[0].detail
-    down = Sentence("divergence", "k", ("IWM-SPY",), (Fact("s", "spread.1w", "IWM-SPY", "pct"),),
+    down = Sentence("divergence", "k", ("IWM-SPY",), (Fact("s", "spread.1w", "IWM-SPY", "pp"),),
                     (negative("spread.1w", "IWM-SPY", "week"),))
-    assert not _check((down, "Small caps lost ground: the spread was \u22121.2%."))
+    assert not _check((down, "Small caps lost ground: the spread was \u22121.2 percentage points."))
     assert not _check((down, "The ratio has not managed a lasting move above its average."))  # negated
 
 
@@ -200,18 +200,19 @@ def test_a_52_week_figure_is_not_the_year(fact, text, expected):
 
 def _day(claims):
     return Sentence("lede", "event_big_day_up", ("IWM-SPY",),
-                    (Fact("move", "events.biggest_day_move", "IWM-SPY", "pct"),),
+                    (Fact("move", "events.biggest_day_move", "IWM-SPY", "pp"),),
                     (at_least("events.biggest_day_move", 0.02, "IWM-SPY", "day"), *claims))
 
 
 @pytest.mark.parametrize("sentence, text, expected", [
     # a superlative with no declared extreme
-    (_day([]), "The week's biggest single-day swing: small caps beat large caps by 2.1%.", ["superlative"]),
+    (_day([]), "The week's biggest single-day swing: small caps beat large caps by 2.1 percentage points.",
+     ["superlative"]),
     # declared, and true: 2.1% is the widest gap of the week's sessions... it is not (Thursday's -2.6% is)
     (_day([extreme("events.biggest_day_move", "events.day_moves", "IWM-SPY", "day")]),
-     "The widest gap of the week: small caps beat large caps by 2.1%.", ["claim"]),
+     "The widest gap of the week: small caps beat large caps by 2.1 percentage points.", ["claim"]),
     (_day([extreme("events.biggest_day_move", "events.day_moves", "IWM-SPY", "day", by="max of")]),
-     "Small caps had their best day of the week against large caps, beating them by 2.1%.", []),
+     "Small caps had their best day of the week against large caps, beating them by 2.1 percentage points.", []),
     (Sentence("lede", "m", ("SPY",), (Fact("move", "events.large_day_move", "SPY", "pct"),),
               (extreme("events.large_day_move", "events.large_day_moves", "SPY", "day", 0),)),
      "The S&P 500's biggest session of the week: a move of 3.1%.", []),
@@ -289,6 +290,38 @@ def test_the_pp_filter():
     from generator.formats import pp
 
     assert pp(0.196) == "19.6 percentage points" and pp(-0.196, short=True) == "19.6 pts" and pp(None) == "\u2013"
+
+
+@pytest.mark.parametrize("fact, text, expected", [
+    # issue 26 item 4: a difference of two returns is percentage points ("beat SPY by 3.3 percentage points")
+    (Fact("a", "spread.1w", "IWM-SPY", "pct"), "Small minus large: 3.3% this week.", ["unit"]),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large: 3.3% this week.", ["unit"]),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large: 3.3 percentage points this week.", []),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large, +3.3 percentage points on the week.", []),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large, \u22123.3 percentage points on the week.",
+     ["number"]),
+    (Fact("a", "spread.1w", "IWM-SPY", "pp"), "Small minus large: 3.4 percentage points this week.",
+     ["number"]),
+    (Fact("a", "relative_to_large.XLK.13w", "XLK", "pct"), "Technology against SPY: 6.3% over 13 weeks.", ["unit"]),
+    (Fact("a", "relative_to_large.XLK.13w", "XLK", "pp"), "Technology against SPY: 6.3 percentage points over "
+                                                          "13 weeks.", []),
+    (Fact("a", "events.biggest_day_move", "IWM-SPY", "pct"), "Small minus large: 2.1% in one session.",
+     ["unit"]),
+    (Fact("a", "news.items.sector_week.value", "XLF", "pct"), "Financials against SPY: 7.4% this week.", ["unit"]),
+    # a ratio's own change stays "%"
+    (Fact("a", "ratio.drawdown_from_peak", "IWM-SPY", "pct"), "The ratio stands 7.9% from its high.", []),
+])
+def test_a_return_spread_is_printed_in_points(fact, text, expected):
+    doc = {**X, "relative_to_large": {"XLK": {"13w": -0.063}}, "ratio": {**X["ratio"], "drawdown_from_peak": -0.079},
+           "news": {"items": {"sector_week": {"value": -0.074}}}}
+    assert _x((Sentence("sectors", "k", (fact.subject,), (fact,)), text), doc=doc) == expected
+
+
+def test_the_pp_signed_filter():
+    from generator.formats import pp_signed
+
+    assert pp_signed(0.026) == "+2.6 percentage points" and pp_signed(-0.0264) == "\u22122.6 percentage points"
+    assert pp_signed(0.0004) == "0.0 percentage points" and pp_signed(None) == "\u2013"
 
 
 @pytest.mark.parametrize("claims, text, expected", [

@@ -119,10 +119,10 @@ def test_a_template_override_with_a_wrong_number_is_flagged_in_the_panel(running
     words = folder / "templates" / "words"
     words.mkdir(parents=True, exist_ok=True)
     lede = (builtin_templates_dir() / "words" / "lede.html").read_text()
-    assert lede.count("{{ f.spread | pct_abs }}") >= 3
-    (words / "lede.html").write_text(lede.replace("{{ f.spread | pct_abs }}", "42.0%"))
+    assert lede.count("{{ f.spread | pp }}") >= 3
+    (words / "lede.html").write_text(lede.replace("{{ f.spread | pp }}", "42.0 percentage points"))
     status = wait_for_version(port, before["version"])
-    assert any(f["class"] == "number" and f["section"] == "lede" and "42.0%" in f["sentence"]
+    assert any(f["class"] == "number" and f["section"] == "lede" and "42.0 percentage points" in f["sentence"]
                for f in status["flags"]), status["flags"]
     assert "fact-check [number] lede" in get(port, "/")[1]
     (words / "lede.html").unlink()

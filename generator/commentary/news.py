@@ -56,6 +56,8 @@ LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "
 # Levels printed in basis points (the yield curve: the 10-year less the bill).
 BP_LEVELS = {"curve_level"}
 YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
+# Differences of two returns (small less large, a sector less the large-cap index): percentage points, not "%".
+SPREAD_KEYS = {"spread_week", "spread_day", "sector_week", "quarter_spread", "year_spread"}
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
@@ -300,7 +302,8 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     facts = [Fact("day", f"{path}.day", subject, "date")]
     claims: list[Claim] = []
     unit = ("bp" if item.unit == "bp" or item.key in BP_LEVELS else "yield" if item.key in YIELD_LEVELS
-            else "level" if item.unit == "level" else "count" if item.unit == "weeks" else "pct")
+            else "level" if item.unit == "level" else "count" if item.unit == "weeks"
+            else "pp" if item.key in SPREAD_KEYS else "pct")
     # a yield's level the brief quotes is told here by its rarity alone: the rates or policy section reads the level
     # again (a figure told at most twice, counting the brief)
     bare = section == "lede" and item.key in BARE_LEVELS and any(i.key == item.key for i in brief_picks(r.m))

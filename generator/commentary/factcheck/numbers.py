@@ -73,7 +73,7 @@ def check_numbers(r: Rendered, doc: Mapping[str, Any], names: Iterable[str],
         for fact, value in values.values():
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 continue
-            if unit == "%" and (fact.unit == "pp" or is_share_change(fact.path, doc)):
+            if unit == "%" and (fact.unit == "pp" or is_share_change(fact.path, doc) or is_return_spread(fact.path)):
                 points.append(value * 100)
                 if fact.unit in ("pct", "yield"):
                     candidates.append(value * 100)
@@ -87,7 +87,9 @@ def check_numbers(r: Rendered, doc: Mapping[str, Any], names: Iterable[str],
                 candidates.append(value)
         if any(_matches(token, decimals, bool(sign), c) for c in points) and \
                 not any(_matches(token, decimals, bool(sign), c) for c in candidates if c not in points):
-            units.append(f"{sign}{digits}% is a change in a share or a percentile: percentage points, not %")
+            what = "a difference of two returns" if any(is_return_spread(f.path) for f, _ in values.values()) \
+                else "a change in a share or a percentile"
+            units.append(f"{sign}{digits}% is {what}: percentage points, not %")
             continue
         if not any(_matches(token, decimals, bool(sign), c) for c in candidates):
             problems.append(f"{sign}{digits}{unit} is not a figure this sentence declares")
@@ -138,6 +140,19 @@ def is_share_change(path: str, doc: Mapping[str, Any]) -> bool:
 
         return lookup(doc, f"stance.tests.{test.group(1)}.name") in _SHARE_TESTS
     return False
+
+
+# Differences of two returns (small minus large, a sector's or tech's return less the large-cap index's, over any
+# horizon or session) are percentage points: "trailed SPY by 2.6 percentage points", never "by 2.6%" (a ratio's own
+# change, ratio.* and ratios.*, stays "%"). generator.metrics: spread, relative_to_large, events, news.moves/levels.
+_RETURN_SPREAD = re.compile(r"^(?:spread|relative_to_large)\.|"
+                            r"^events\.(?:previous_spread|biggest_day_move|day_moves)\b|"
+                            r"^news\.items\.(?:spread_week|spread_day|sector_week|quarter_spread|year_spread)\.value$")
+
+
+def is_return_spread(path: str) -> bool:
+    """Is the figure at `path` a difference of two returns (shown in percentage points)?"""
+    return bool(_RETURN_SPREAD.search(path))
 
 
 # The period a figure measures, from its path: returns.IWM.13w, levels.^TNX.changes.1w, spread.ytd,

@@ -161,17 +161,17 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if m.spread.get("13w") is not None:
         if m.spread.get("ytd") is not None and m.as_of.month > 3:
             # the quarter's and the year's spread are in the table every week: the prose gives way first (issue 26)
-            week.append(say("spread_13w_ytd", pair, (Fact("q", mp.SPREAD_13W, pair, "pct"),
-                                                    Fact("ytd", mp.SPREAD_YTD, pair, "pct")), optional=1))
+            week.append(say("spread_13w_ytd", pair, (Fact("q", mp.SPREAD_13W, pair, "pp"),
+                                                    Fact("ytd", mp.SPREAD_YTD, pair, "pp")), optional=1))
         else:
-            week.append(say("spread_13w", pair, (Fact("q", mp.SPREAD_13W, pair, "pct"),), optional=1))
+            week.append(say("spread_13w", pair, (Fact("q", mp.SPREAD_13W, pair, "pp"),), optional=1))
     paragraphs = [tuple(week)]
 
     three = m.spread.get("3y")
-    ret3 = (r.ret(small, "3y", "small"), r.ret(large, "3y", "large"), Fact("gap", mp.SPREAD_3Y, pair, "pct"))
+    ret3 = (r.ret(small, "3y", "small"), r.ret(large, "3y", "large"), Fact("gap", mp.SPREAD_3Y, pair, "pp"))
     if three is None:
         if m.spread.get("52w") is not None:
-            paragraphs.append((say("gap_short_history", pair, (Fact("one_year", mp.SPREAD_52W, pair, "pct"),)),))
+            paragraphs.append((say("gap_short_history", pair, (Fact("one_year", mp.SPREAD_52W, pair, "pp"),)),))
     else:
         key, claims = choose(GAP, r.view, pair)
         gap = [say(key, (pair, small, large), ret3, claims)]

@@ -258,7 +258,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                 # for safety" only in a week of fear or a VIX high for its year; otherwise the figures alone
                 # (small caps fell hard with yields: cheaper money was no help)
                 key, claims = rout
-                rout_facts = facts + (r.ret(r.small, "1w", "small"), Fact("spread", mp.SPREAD_1W, pair, "pct"))
+                rout_facts = facts + (r.ret(r.small, "1w", "small"), Fact("spread", mp.SPREAD_1W, pair, "pp"))
                 if _link_positive(r):
                     # "no help", "did nothing to spare" expect falling yields to help small caps; in a year when
                     # they did better as yields rose, the week followed the pattern, and the words say so
@@ -313,7 +313,7 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         elif key == "unrelated":
             key, claims = choose(UNRELATED, r.view, c, pair)
             lagging = key == "unrelated_lagging"
-            paragraphs.append((say(key, ("rates", pair), facts + ((Fact("q", mp.SPREAD_13W, pair, "pct"),) if lagging
+            paragraphs.append((say(key, ("rates", pair), facts + ((Fact("q", mp.SPREAD_13W, pair, "pp"),) if lagging
                                                                   else ()),
                                    claims, regimes=all_but("rate_move")),))  # "yields have not been the driver"
         else:
@@ -352,7 +352,7 @@ def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:
     week, spread = r.m.levels[ly].changes["1w"], r.m.spread["1w"]
     path = f"levels.{ly}.changes.1w"
     return say("unrelated_this_week", ("rates", ly, pair),
-               facts + (Fact("move", path, ly, "bp", "abs"), Fact("gap", mp.SPREAD_1W, pair, "pct", "abs")),
+               facts + (Fact("move", path, ly, "bp", "abs"), Fact("gap", mp.SPREAD_1W, pair, "pp", "abs")),
                [within(c, CORR_WEAK, "rates", "link"),
                 at_least(path, RATE_MOVE, ly, "1w") if week > 0 else at_most(path, -RATE_MOVE, ly, "1w"),
                 at_least(mp.SPREAD_1W, RATE_SPREAD, pair, "week") if spread > 0

@@ -80,7 +80,7 @@ def tech_week(r: _Rules, say, tech: str | None) -> list[Sentence]:
         return []
     pair, band = f"{r.small}-{r.large}", r.settings.stance.flat_band
     key, claims = choose(TECH_WEEK, r.view, tech, pair, band, tv, sv)
-    facts = (Fact("tech", _TW.format(tech), tech, "pct"), Fact("small", _SW, pair, "pct"))
+    facts = (Fact("tech", _TW.format(tech), tech, "pp"), Fact("small", _SW, pair, "pp"))
     return [say(key, ("sectors", tech, pair), facts, claims, tech=tech, small=r.small,
                 tech_side="up" if tv > 0 else "down", small_side="up" if sv > 0 else "down", core=True)]
 
@@ -111,7 +111,7 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
     tech_rel = m.relative_to_large.get(tech, {}).get("13w") if tech else None
     long_bust = next((item for item in m.leadership if (item.momentum.get("52w") or 0) <= -TECH_BUST), None)
     if tech_rel is not None:
-        facts = (Fact("tech", f"relative_to_large.{tech}.13w", tech, "pct"),)
+        facts = (Fact("tech", f"relative_to_large.{tech}.13w", tech, "pp"),)
         # "That may be starting" is false a year into a tech bust (2001-02): tech stopped leading long ago
         q = long_bust.ticker if long_bust is not None else None
         key, claims = choose(TECH, r.view, tech, q)
@@ -132,8 +132,8 @@ def section(r: _Rules) -> tuple[tuple[Paragraph, ...], tuple[Paragraph, ...]]:
         # "the strongest sector (-0.1%)" reads oddly: say when every sector lagged (or beat) the index
         word, all_claims = choose(LEADER_LAGGARD, r.view, leader, laggard)
         first.append(say(word, ("sectors", leader, laggard),
-                         (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pct"),
-                          Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pct")),
+                         (Fact("leader", f"relative_to_large.{leader}.13w", leader, "pp"),
+                          Fact("laggard", f"relative_to_large.{laggard}.13w", laggard, "pp")),
                          [Claim(f"relative_to_large.{leader}.13w", ">=", None, leader, "rank", 0,
                                 f"relative_to_large.{laggard}.13w"),
                           # "the strongest sector", "the weakest": the extremes of the sectors ranked
@@ -252,15 +252,15 @@ def _one_rare_week(r: _Rules, say, t: str, week: float, rarity: float, also: boo
     rank = ("all", [at_extreme(at_least(p, 1, t, "rarity", 0))]) if rarity >= 1 else \
         ("almost", [at_least(p, ALMOST_ALL, t, "rarity", 0), less_than(p, 1, t, "rarity top", 0)]) \
         if rarity >= ALMOST_ALL else ("share", [at_least(p, RARE_WEEK, t, "rarity", 0)])
-    facts = (Fact("week", w, t, "pct"), Fact("rarity", p, t, "pct"))
+    facts = (Fact("week", w, t, "pp"), Fact("rarity", p, t, "pct"))
     claims = [sign_of(w, week, t, "relative 1w", SHOWN_ZERO), at_least(p, RARE_WEEK, t, "rarity", 0), *rank[1]]
     if quarter is not None and abs(quarter) >= SHOWN_ZERO:
-        facts += (Fact("quarter", q, t, "pct"),)
+        facts += (Fact("quarter", q, t, "pp"),)
         claims.append(sign_of(q, quarter, t, "relative 13w", SHOWN_ZERO))
         if not also and _lede_told(r, t):
             # the standfirst told the week and its rarity: here only the quarter it ran against (figures told twice
             # at most, counting the brief)
-            return say("sector_week_told", (t, r.large), (Fact("quarter", q, t, "pct"),),
+            return say("sector_week_told", (t, r.large), (Fact("quarter", q, t, "pp"),),
                        [sign_of(w, week, t, "relative 1w", SHOWN_ZERO), sign_of(q, quarter, t, "relative 13w",
                                                                                  SHOWN_ZERO)],
                        ticker=t, large=r.large, side="up" if week > 0 else "down",

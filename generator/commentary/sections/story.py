@@ -85,7 +85,7 @@ def standfirst(r: _Rules) -> Paragraph:
     pair, small, large = f"{r.small}-{r.large}", r.small, r.large
     spread = m.spread.get("1w")
     say = lambda key, subjects, facts=(), claims=(), **x: r.say("lede", key, subjects, facts, claims, **x)  # noqa
-    facts = (Fact("spread", mp.SPREAD_1W, pair, "pct"), r.ret(small, "1w", "small"), r.ret(large, "1w", "large"))
+    facts = (Fact("spread", mp.SPREAD_1W, pair, "pp"), r.ret(small, "1w", "small"), r.ret(large, "1w", "large"))
     out = []
     vix, fx = r.t.volatility or "^VIX", r.t.fx or "JPY=X"
     drop = [at_most(mp.EVENTS_LARGE_WEEK, rs.stress_week_drop, large, "week")]
@@ -131,7 +131,7 @@ def standfirst(r: _Rules) -> Paragraph:
                 and abs(ev.large_day_move) >= BIG_MARKET_DAY)
         word = "event_big_day_same" if same else "event_big_day"
         out.append(say(f"{word}_{'up' if ev.biggest_day_move > 0 else 'down'}", (pair,),
-                       (Fact("move", mp.EVENTS_BIGGEST_DAY_MOVE, pair, "pct"),
+                       (Fact("move", mp.EVENTS_BIGGEST_DAY_MOVE, pair, "pp"),
                         Fact("day", mp.EVENTS_BIGGEST_DAY, pair, "date")),
                        [at_least(mp.EVENTS_BIGGEST_DAY_MOVE, BIG_DAY, pair, "day") if ev.biggest_day_move > 0
                         else at_most(mp.EVENTS_BIGGEST_DAY_MOVE, -BIG_DAY, pair, "day"),
