@@ -985,7 +985,7 @@ def test_momentum_is_labelled_by_count(weeks):
                 (w.session, text)
         if 2 * ups < n:
             assert re.search(r"mostly negative", text, re.I), (w.session, text)
-    assert labelled > 300
+    assert labelled > 250  # enough weeks to read the labels on (the length budget drops the sentence in many)
 
 
 # --- 5. boilerplate -------------------------------------------------------------------------------------------
