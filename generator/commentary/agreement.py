@@ -653,7 +653,8 @@ def _persistence(m, rendered, sections, doc) -> list[str]:
     last = _distance_last_week(m)
     now = m.ratio.distance_from_sma_long
     for r in rendered:
-        hit = _REMAINS.search(r.text)
+        # a sector's own ratio "remains above its 200-day" against SPY says nothing of the IWM/SPY ratio's cross
+        hit = _REMAINS.search(r.text) if r.sentence.section != "sectors" else None
         if hit and last is not None and now is not None:
             below = (hit.group(1) or "").lower() == "below" or (hit.group(2) or "").lower() == "large"
             if below and last > 0 or not below and last < 0:
