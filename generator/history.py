@@ -70,7 +70,9 @@ class WeekResult:
 MEASURES = (mp.STANCE_KEY, mp.STANCE_SCORE, mp.STANCE_HELD_BACK, mp.STANCE_RECORD_CHANGED_WEEKS_AGO,
             mp.STANCE_RECORD_CHANGED_FROM, mp.STANCE_RECORD_CHANGED_TO, mp.STANCE_RECORD_WEEKS_ON_SIDE,
             mp.STANCE_RECORD_WEEKS_UNCHANGED, mp.RATIO_SMA_SHORT, mp.RATIO_SMA_LONG, mp.RATIO_MOMENTUM_UP,
-            mp.RATIO_MOMENTUM_KNOWN, mp.RATE_SENSITIVITY_CORRELATION, mp.SPREAD_13W)
+            mp.RATIO_MOMENTUM_KNOWN, mp.RATE_SENSITIVITY_CORRELATION, mp.SPREAD_13W,
+            # short rates read together (issue 26, item 3): the bill's level, its band, the VIX's week, the regime
+            mp.EVENTS_REGIME_LEVEL, mp.EVENTS_REGIME_BAND, mp.REGIME_GAUGES_VIX_CHANGE, mp.REGIME_KEY)
 
 
 def week_sessions(market: MarketData, settings: Settings, start: date, end: date | None) -> list[pd.Timestamp]:
@@ -114,6 +116,8 @@ def _measures(m, view, settings: Settings) -> tuple[tuple[str, object], ...]:
     out = [(p, None if (v := lookup(view, p)) is MISSING else v) for p in MEASURES]
     ly = m.levels.get(settings.tickers.long_yield) if settings.tickers.long_yield else None
     out.append(("long_yield.13w", ly.changes.get("13w") if ly is not None else None))
+    sy = m.levels.get(settings.tickers.short_yield) if settings.tickers.short_yield else None
+    out.append(("short_yield.1w", sy.changes.get("1w") if sy is not None else None))
     h = m.track.all.by_stance[m.stance.key]["13w"] if m.track is not None else None
     if h is not None:
         out += [("track.calls", h.calls), ("track.rate", h.rate), ("track.low", h.low), ("track.high", h.high)]

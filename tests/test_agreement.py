@@ -326,3 +326,65 @@ def test_titles_follow_the_weeks_direction_and_counts_agree():
     assert not _ledger_found(m, _said("policy", "heading_cutting_interrupted", "An easing cycle, interrupted?"),
                              _said("long-view", "momentum_mostly_down__3", "One of our four lookbacks shows the "
                                                                            "ratio up."))
+
+
+# --- issue 26, item 3: short rates read together (agreement.py BILL_CLASSES), on hand-made weeks ---------------
+
+from generator.commentary.agreement import BILL_CLASSES, audit_bills  # noqa: E402
+
+
+def _bills(m, *rendered, market=None) -> dict:
+    out = audit_bills(m, list(rendered), market)
+    assert set(out) == set(BILL_CLASSES)
+    return {k: v for k, v in out.items() if v}
+
+
+def _rates_week(bill: float, bill_week: float, vix_week: float = 0.0, ten: dict | None = None, regime: str = "grind"):
+    m = _week(regime=NS(key=regime, gauges=NS(vix_change=vix_week)))
+    m.levels = {"^IRX": NS(value=bill, changes={"1w": bill_week, "4w": 0.0, "13w": 0.002}),
+                "^TNX": NS(value=0.04, changes=ten or {"1w": 0.0, "4w": 0.0, "13w": 0.0})}
+    return m
+
+
+def test_a_tightening_read_at_the_zero_floor():
+    lift = _said("policy", "bill_zero_lifting", "Bill yields are still close to zero, but they have risen 18 bp over "
+                                                "thirteen weeks: policy has begun to tighten.")
+    assert set(_bills(_rates_week(0.0019, 0.0), lift)) == {"bill floor"}
+    assert not _bills(_rates_week(0.0030, 0.0), lift)       # off the floor, a rise can be policy
+
+
+def test_a_flight_into_bills_read_as_the_end_of_tightening():
+    end = _said("policy", "bill_hiking_reversal", "It fell 51 bp this week alone: markets have started to price an "
+                                                  "end to the tightening.")
+    fear = _said("rates", "backdrop_hiking_reversal_fear", "It may say more about fear than about an end to the "
+                                                           "tightening.")
+    assert set(_bills(_rates_week(0.043, -0.0051, vix_week=0.2), end)) == {"bill flight"}
+    assert not _bills(_rates_week(0.043, -0.0051, vix_week=0.2), fear)       # the fear words name what it is not
+    assert not _bills(_rates_week(0.043, -0.0051, vix_week=-0.1), end)      # the VIX fell: it can be policy
+    assert set(_bills(_rates_week(0.043, -0.0051, vix_week=-0.1, regime="shock"), end)) == {"bill flight"}
+
+
+def test_a_quarter_told_against_a_larger_opposite_week():
+    ten = {"1w": 0.0051, "4w": 0.0, "13w": -0.0028}
+    quarter = Rendered(Sentence("rates", "ten_falling", ("^TNX",), (Fact("change", "levels.^TNX.changes.13w", "^TNX",
+                                                                         "bp"),), ()),
+                       "The 10-year yield is down 28 bp over thirteen weeks, which eases some of the pressure.", 0)
+    week = Rendered(Sentence("rates", "ten_week_against", ("^TNX",), (Fact("week", "levels.^TNX.changes.1w", "^TNX",
+                                                                          "bp"),), ()),
+                    "The 10-year yield rose 51 bp this week alone, though it is still 28 bp lower.", 0)
+    assert set(_bills(_rates_week(0.04, 0.0, ten=ten), quarter)) == {"horizons"}
+    assert not _bills(_rates_week(0.04, 0.0, ten=ten), week, quarter)       # the week first: both horizons named
+    assert set(_bills(_rates_week(0.04, 0.0, ten=ten), quarter, week)) == {"horizons"}     # the week after is late
+    assert not _bills(_rates_week(0.04, 0.0, ten={"1w": 0.0051, "4w": 0.0, "13w": 0.0060}), quarter)   # same way
+
+
+def test_high_short_rates_on_the_bills_own_decade():
+    days = pd.date_range("2014-01-01", "2024-01-05", freq="B")
+    quoted = pd.Series([1.0] * (len(days) - 500) + [5.0] * 500, index=days)
+    market = {"^IRX": NS(quoted=quoted)}
+    high = _said("rates", "backdrop_high_hold", "Short rates are high and have held there for months.")
+    m = _rates_week(0.05, 0.0)
+    m.as_of = days[-1].date()
+    assert not _bills(m, high, market=market)       # 5% after a decade mostly at 1%: high
+    low = {"^IRX": NS(quoted=pd.Series([6.0] * (len(days) - 500) + [3.0] * 500, index=days))}
+    assert set(_bills(m, high, market=low)) == {"short-rate bands"}     # 3% after a decade at 6%: not high

@@ -710,8 +710,13 @@ def _all(w) -> str:
     (date(2013, 6, 14), lambda m, c, w: m.stance.key == "start_lean" and "Is it time" not in w.headline),
     # policy and rates words that contradicted the numbers
     (date(2018, 12, 21), lambda m, c, w: m.events.regime.key == "hiking" and "on hold" not in _text(w, "policy")),
-    (date(2023, 3, 17), lambda m, c, w: "bill_hiking_reversal" in c.keys("policy")
-        and "still edging up" not in _text(w, "policy")),
+    # the SVB week: a 51 bp bill fall with the VIX up is a flight into bills, not "an end to the tightening"
+    # (policy.flight; issue 26, item 3)
+    (date(2023, 3, 17), lambda m, c, w: "bill_hiking_reversal_fear" in c.keys("policy")
+        and "still edging up" not in _text(w, "policy") and "end to the tightening" not in _text(w, "policy")),
+    # 2009-03-13: the bill from 0.01% to 0.19% is noise at the zero floor, not "policy has begun to tighten"
+    (date(2009, 3, 13), lambda m, c, w: "bill_zero_lifting" not in c.keys("policy")
+        and "tighten" not in _text(w, "policy")),
     (date(2010, 5, 7), lambda m, c, w: "first to notice" not in _text(w, "rates")),
     (date(2016, 6, 24), lambda m, c, w: "eases some of the pressure" not in _text(w, "rates")),
     # the week's events that Friday closes hide

@@ -68,6 +68,7 @@ def audit(m, rendered, doc: Mapping[str, Any], market=None, settings=None) -> di
     found["stale horizon"] += _stale(m, sections, market, settings)
     found.update(audit_words(m, rendered, settings))
     found.update(audit_ledger(m, rendered, doc, settings))
+    found.update(audit_bills(m, rendered, market, settings))
     return found
 
 
@@ -512,3 +513,10 @@ def _units(m, rendered) -> list[str]:
 
 WORD_CLASSES = WORD_CLASSES + LEDGER_CLASSES
 CLASSES = CLASSES + LEDGER_CLASSES
+
+
+# The short-rate classes read this module's patterns (`_EASING`, `_unquoted`), so they are imported last, once those
+# exist.
+from generator.commentary.rates_audit import BILL_CLASSES, audit_bills  # noqa: E402
+
+CLASSES = CLASSES + BILL_CLASSES

@@ -21,7 +21,7 @@ are read from daily closes up to the issue's session (never after it):
   | hiking    | bill yield up 25 bp or more over 13 weeks, or up 40 bp over 26 weeks and still rising |
   | cutting   | down 25 bp or more over 13 weeks, or down 40 bp over 26 and still falling |
   | zero      | otherwise, with the bill yield below 0.5%                         |
-  | on_hold   | otherwise; `high` when the bill yield is 3.5% or more             |
+  | on_hold   | otherwise; `high` when the bill yield is at or above 70% of its closes over ten years |
 
 * market-wide stress: the large-cap index fell `risk.stress_week_drop` or more
   in the week, or the VIX spiked (as above).
@@ -44,16 +44,21 @@ from generator.settings import Settings
 REGIME_MOVE_13W = 0.0025
 REGIME_MOVE_26W = 0.004
 ZERO_RATE = 0.005
-HIGH_RATE = 0.035
+# Short rates are "high" on a band of their own history, not a fixed level (issue 26: "short rates are high" at 2.72%
+# in 2001, when the decade before had mostly been 4-6%): the bill yield at or above HIGH_BAND (70%) of its closes
+# over the BAND_YEARS (10) years to the session.
+HIGH_BAND = 0.7
+BAND_YEARS = 10
 
 
 @dataclass(frozen=True)
 class RateRegime:
     key: str                      # hiking | cutting | zero | on_hold
-    high: bool                    # bill yield at or above HIGH_RATE
+    high: bool                    # band at or above HIGH_BAND
     level: float                  # bill yield, decimal
     change_13w: float | None
     change_26w: float | None
+    band: float | None = None     # share of the bill's closes over the BAND_YEARS years to the session at or below it
 
 
 @dataclass(frozen=True)
@@ -191,7 +196,16 @@ def rate_regime(short_yield: pd.Series | None, session: pd.Timestamp) -> RateReg
         key = "zero"
     else:
         key = "on_hold"
-    return RateRegime(key, level >= HIGH_RATE, level, c13, c26)
+    band = rate_band(short_yield, at)
+    return RateRegime(key, band is not None and band >= HIGH_BAND, level, c13, c26, band)
+
+
+def rate_band(short_yield: pd.Series, at: pd.Timestamp) -> float | None:
+    """The share of the bill yield's closes over the BAND_YEARS years to `at` at or below its close there (0-1)."""
+    window = short_yield.loc[at - pd.DateOffset(years=BAND_YEARS):at].dropna()
+    if window.empty:
+        return None
+    return float((window <= float(short_yield.loc[at])).mean())
 
 
 def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -> WeekEvents:

@@ -64,6 +64,7 @@ EVENTS_LARGE_START = "events.large_start"
 EVENTS_LARGE_WEEK = "events.large_week"
 EVENTS_MARKET_STRESS = "events.market_stress"
 EVENTS_PREVIOUS_SPREAD = "events.previous_spread"
+EVENTS_REGIME_BAND = "events.regime.band"
 EVENTS_REGIME_CHANGE_13W = "events.regime.change_13w"
 EVENTS_REGIME_CHANGE_26W = "events.regime.change_26w"
 EVENTS_REGIME_HIGH = "events.regime.high"
@@ -126,6 +127,7 @@ REFERENCE_HIGH_YEAR = "reference_high.year"
 
 # regime
 REGIME_GAUGES_BEST_SESSION = "regime.gauges.best_session"
+REGIME_GAUGES_VIX_CHANGE = "regime.gauges.vix_change"
 REGIME_GAUGES_WORST_SESSION = "regime.gauges.worst_session"
 REGIME_KEY = "regime.key"
 

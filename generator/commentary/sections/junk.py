@@ -105,7 +105,12 @@ def _short_word(r: _Rules) -> tuple[str, list[Claim]]:
     or over four weeks has short rates that are high, not rising (March 2023: "rising short rates" beside a 51 bp
     fall in bills)."""
     rising = short_rising(r)
-    return ("hiking", rising) if rising is not None else ("high", [])
+    if rising is not None:
+        return "hiking", rising
+    # "high" on a band of the bill's own history (events.regime.high), else only "up on the quarter" (2005: "short
+    # rates are high" at 3%, after a decade mostly above it)
+    high = r.m.events.regime is not None and r.m.events.regime.high
+    return ("high" if high else "raised"), [is_(mp.EVENTS_REGIME_HIGH, high, "policy", "regime level")]
 
 
 def _drift(r: _Rules, case: str) -> bool:

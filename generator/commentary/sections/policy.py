@@ -33,13 +33,54 @@ CUTTING = (
 LIFT_OFF = 0.001
 
 
+# A bill yield under this (0.25%) is at the zero floor: a move of a few basis points there is noise about money that
+# is already free, never tightening or easing (2009-03-13: the bill from 0.01% to 0.19% two months after the Fed went
+# to zero was read as "policy has begun to tighten"). The agreement audit's "bill floor" class checks it.
+BILL_FLOOR = 0.0025
+# A bill fall this large (30 bp) in a week the VIX rose, or a week of fear, is money running into bills: never read
+# as easing or "an end to the tightening" (2023-03-17, the SVB week: -51 bp). Audit class "bill flight".
+BILL_FLIGHT = 0.003
+
+
+def above_floor(r: _Rules) -> list[Claim] | None:
+    """The claim that the bill yield stands at BILL_FLOOR or more (its moves can be read as policy), or None."""
+    sy = r.t.short_yield
+    level = r.m.levels.get(sy) if sy else None
+    if level is None or level.value < BILL_FLOOR:
+        return None
+    return [at_least(f"levels.{sy}.value", BILL_FLOOR, sy, "level", 0)]
+
+
+def flight(r: _Rules) -> tuple[list[Claim], tuple[str, ...]] | None:
+    """Is this week's bill fall money running into bills rather than policy? In a week of fear (any fall: the
+    regime's words), or a fall of BILL_FLIGHT or more with the VIX up on the week. (claims, regimes the words fit)
+    or None."""
+    if r.fear():
+        return [], FEAR
+    sy = r.t.short_yield
+    level = r.m.levels.get(sy) if sy else None
+    week = level.changes.get("1w") if level is not None else None
+    vix = r.m.regime.gauges.vix_change if r.m.regime is not None else None
+    if week is None or week > -BILL_FLIGHT or vix is None or vix <= 0:
+        return None
+    return [at_most(f"levels.{sy}.changes.1w", -BILL_FLIGHT, sy, "1w"),
+            positive(mp.REGIME_GAUGES_VIX_CHANGE, r.t.volatility or "^VIX", "1w")], ()
+
+
+def flight_subjects(r: _Rules, run) -> tuple[str, ...]:
+    """The subjects a flight's claims (policy.flight) add to a sentence: the bill and the VIX."""
+    return (r.t.short_yield or "^IRX", r.t.volatility or "^VIX") if run and run[0] else ()
+
+
 def lifting_off(r: _Rules, subject: str | None = None) -> list[Claim] | None:
     """The claims that say bill yields near zero are rising off it (about `subject`: the bill, or "policy" for
-    the heading), or None."""
-    regime = r.m.events.regime
-    if regime is None or regime_key(regime) != "zero" or regime.change_13w is None or regime.change_13w < LIFT_OFF:
+    the heading), or None. Not while the bill is still under BILL_FLOOR: that is noise at the floor."""
+    regime, floor = r.m.events.regime, above_floor(r)
+    if regime is None or regime_key(regime) != "zero" or regime.change_13w is None or regime.change_13w < LIFT_OFF \
+            or floor is None:
         return None
-    return [at_least(mp.EVENTS_REGIME_CHANGE_13W, LIFT_OFF, subject or r.t.short_yield or "policy", "change", +1)]
+    return [at_least(mp.EVENTS_REGIME_CHANGE_13W, LIFT_OFF, subject or r.t.short_yield or "policy", "change", +1)] \
+        + floor
 
 
 # The bill yield's week, when it moved BILL_WEEK_MOVE or more.
@@ -63,13 +104,17 @@ def heading(r: _Rules) -> Sentence:
         return r.say("policy", "heading_plain", "policy")
     reversal, lifting = bill_reversal(r), lifting_off(r, "policy")
     key = "hiking_reversal" if reversal else "zero_lifting" if lifting else regime_key(regime)
-    fearful = r.fear() and key in HEADING_READS
+    run = flight(r)
+    # a hiking title's turn ("Has the tightening peaked?") is no read of a flight into bills either
+    fearful = run is not None and (key in HEADING_READS or key == "hiking_reversal")
     against = _week_against_title(r, key) if not fearful else None
     if against is not None:
         return r.say("policy", f"heading_{key}_interrupted", ("policy", against[0].subject), (),
                      regime_claims(regime) + against)
-    return r.say("policy", f"heading_{key}{'_fear' if fearful else ''}", "policy", (),
-                 regime_claims(regime) + reversal + (lifting or []), regimes=FEAR if fearful else HEADING_READS.get(key, ()))
+    return r.say("policy", f"heading_{key}{'_fear' if fearful else ''}", ("policy", *flight_subjects(r, run),
+                                                                             *((r.t.short_yield,) if lifting else ())), (),
+                 regime_claims(regime) + reversal + (lifting or []) + (run[0] if fearful else []),
+                 regimes=run[1] if fearful else HEADING_READS.get(key, ()))
 
 
 # A 10-year move this large (25 bp) in the week against a cutting (hiking) regime's direction makes its title mixed.
@@ -179,10 +224,14 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         if bill_reversal(r):
             # a hiking regime by the quarter, but the bill yield fell hard this week (March 2023): say both
             # "markets have started to price an end to the tightening"; in a week of fear, maybe only a flight
-            opening.append(say("bill_hiking_reversal_fear" if r.fear() else "bill_hiking_reversal", (sy, "policy"),
+            # in a flight into bills (policy.flight), only the rush for safety
+            run = flight(r)
+            opening.append(say("bill_hiking_reversal_fear" if run else "bill_hiking_reversal",
+                               (sy, "policy", *flight_subjects(r, run)),
                              facts, claims + [positive(mp.EVENTS_REGIME_CHANGE_13W, sy, "change"),
-                                              at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")],
-                             regimes=FEAR if r.fear() else POLICY_READS["hiking_reversal"], answers=True))
+                                              at_most(f"{path}.changes.1w", -BILL_WEEK_MOVE, sy, "1w")]
+                             + (run[0] if run else []),
+                             regimes=run[1] if run else POLICY_READS["hiking_reversal"], answers=True))
         elif key == "hiking":
             span, span_claims = choose(HIKING, r.view, sy)
             rising, paused = short_rising(r), False
@@ -197,10 +246,14 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             claims += span_claims
             by_half = span == "_26w"
             word = "bill_cut_to_zero" if key == "cut_to_zero" else "bill_cutting"
-            if r.fear():
-                # a week of fear: part of the fall may be money hiding in bills, not policy
-                opening.append(say("bill_falling_fear", (sy, "policy"), facts, claims, regimes=FEAR,
-                                 span="26w" if by_half else "13w", zero=key == "cut_to_zero", answers=True))
+            run = flight(r)
+            if run is not None:
+                # a week of fear, or a bill plunge with the VIX up (policy.flight): part of the fall may be money
+                # hiding in bills, not policy
+                opening.append(say("bill_falling_fear" if r.fear() else "bill_falling_flight",
+                                   (sy, "policy", *flight_subjects(r, run)), facts,
+                                   claims + run[0], regimes=run[1], span="26w" if by_half else "13w",
+                                   zero=key == "cut_to_zero", answers=True))
             elif m.events.vix_spike and (level.changes.get("1w") or 0) < 0:
                 # a VIX spike with the bill falling this week: a flight to safety may be part of it, not easing
                 # (readers met "policy easing" for a bill plunge in a VIX spike)
@@ -245,17 +298,21 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             # "as markets priced in easier (tighter) policy": not when the move may be money running into bills
             # (falling in a week of fear or a VIX high for its year) or out of them again (rising in a week of fear)
             way, move = moved
+            # under BILL_FLOOR a move is noise at the zero floor, not policy: the figure alone
+            floor = above_floor(r)
             if way == "up":
-                key, fits = ("bill_week_up_plain", ()) if r.fear() else ("bill_week_up", all_but(*FEAR))
+                key, fits = ("bill_week_up_plain", ()) if r.fear() or floor is None else ("bill_week_up", all_but(*FEAR))
             elif r.regime in UNEASY:
                 key, fits = "bill_week_down_fear", UNEASY
-            elif m.events.vix_spike or _long_end_up(r) is not None:
-                # a bill plunge in a VIX spike may be a flight to safety, and with the 10-year up LONG_END_UP over
-                # the quarter nothing is easing at the long end: the figure alone
+            elif m.events.vix_spike or _long_end_up(r) is not None or flight(r) is not None or floor is None:
+                # a bill plunge in a VIX spike or with the VIX up (policy.flight) may be a flight to safety, and with
+                # the 10-year up LONG_END_UP over the quarter nothing is easing at the long end: the figure alone
                 key, fits = "bill_week_down_plain", ()
             else:
                 key, fits = "bill_week_down", all_but(*UNEASY)
-            opening.append(say(key, sy, facts, move, regimes=fits))
+            opening.append(say(key, sy, facts, move + (floor if key in ("bill_week_up", "bill_week_down") else []),
+                               regimes=fits))
+        _week_first(r, opening, say, path, facts)
         if regime_key(regime) in ("zero", "cut_to_zero"):
             # this section is where the column says short rates are at zero (ZERO_POINT's home): its answer says it
             opening = [replace(s, point=ZERO_POINT) if s.answers else s for s in opening]
@@ -267,6 +324,28 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             Fact("run", mp.ANALOGUE_RUN, r.pair, "pct"), Fact("weeks", mp.ANALOGUE_WEEKS, r.pair, "count")),
             [positive(mp.ANALOGUE_RUN, r.pair, "analogue")] + (regime_claims(regime) if high else []), optional=1),))
     return tuple(paragraphs)
+
+
+def _week_first(r: _Rules, opening: list, say, path: str, facts) -> None:
+    """When the bill's week moved WEEK_AGAINST or more against its thirteen (or twenty-six) weeks, and by more, the
+    week is told right after the level, before the longer horizon is read (issue 26, item 3; the agreement audit's
+    "horizons"): its own sentence moves up, or its figure alone is added when it moved under BILL_WEEK_MOVE. Not
+    when the regime's sentence already tells the week (a hiking reversal)."""
+    changes = r.m.levels[r.t.short_yield].changes
+    week, regime = changes.get("1w"), r.m.events.regime
+    longer = [c for c in (regime.change_13w, regime.change_26w) if c is not None]
+    if week is None or abs(week) < WEEK_AGAINST or not any(c * week < 0 and abs(c) < abs(week) for c in longer) \
+            or bill_reversal(r) or len(opening) < 2:
+        return
+    told = [i for i, s in enumerate(opening) if s.key.startswith("bill_week_")]
+    if told:
+        opening.insert(1, opening.pop(told[0]))
+        return
+    w = f"{path}.changes.1w"
+    claim = at_least(w, WEEK_AGAINST, r.t.short_yield, "1w") if week > 0 else at_most(w, -WEEK_AGAINST,
+                                                                                        r.t.short_yield, "1w")
+    opening.insert(1, say("bill_week_up_plain" if week > 0 else "bill_week_down_plain", r.t.short_yield, facts,
+                          [claim]))
 
 
 def regime_key(regime) -> str:

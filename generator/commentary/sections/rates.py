@@ -8,7 +8,7 @@ from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, Sen
                                          more_than, negative, positive, reads, within)
 from generator.commentary.headline import CRASH_GAP
 from generator.commentary.rules import RARE_WEEK, ROUT_DROP, WEEK_AGAINST, ZERO_POINT, _Rules
-from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, regime_claims, regime_key
+from generator.commentary.sections.policy import BACKDROP_READS, bill_reversal, flight as into_bills, flight_subjects, regime_claims, regime_key
 from generator.commentary.table import Row, choose, first
 from generator.metrics.regime import FEAR, RATE_MOVE, RATE_SPREAD, UNEASY, all_but
 from generator.metrics import paths as mp
@@ -163,10 +163,13 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         key = "hiking_reversal" if reversal else regime_key(regime)
         # In a week of fear, bill yields at zero or falling this week say less about policy: other words. In a week
         # the 10-year drove the pair, steady short rates are still "a backdrop", but the cost of money is the story.
-        variant = "_fear" if r.fear() and key in ("hiking_reversal", "cut_to_zero") else \
+        # (a hiking regime's bill plunge with the VIX up is a flight into bills too: policy.flight)
+        run = into_bills(r) if key == "hiking_reversal" else ([], FEAR) if r.fear() else None
+        variant = "_fear" if run is not None and key in ("hiking_reversal", "cut_to_zero") else \
             "_rate_move" if r.regime == "rate_move" and key == "on_hold" else ""
         long_end = _long_end_moved(r) if key == "on_hold" and not variant else None
-        fits = FEAR if variant == "_fear" else ("rate_move",) if variant else BACKDROP_READS.get(key, ())
+        fits = run[1] if variant == "_fear" and run else ("rate_move",) if variant else BACKDROP_READS.get(key, ())
+        reversal = reversal + (run[0] if variant == "_fear" and run else [])
         if long_end is not None:
             # "a backdrop rather than the story" is false beside a 10-year up 74 bp in the quarter: say where the
             # move was
@@ -179,7 +182,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             opening.append(say("backdrop_hiking_short_end", ("rates", "policy"), (), regime_claims(regime) + reversal,
                                regimes=fits))
         else:
-            opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy"), (), regime_claims(regime) + reversal,
+            opening.append(say(f"backdrop_{key}{variant}", ("rates", "policy", *flight_subjects(r, run)), (),
+                               regime_claims(regime) + reversal,
                                regimes=fits, point=ZERO_POINT if key in ("zero", "cut_to_zero") else None))
     level = m.levels.get(ly) if ly else None
     paragraphs = []
@@ -333,7 +337,7 @@ def _rare_week_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
     against = (trend == "rising" and week is not None and week <= -WEEK_AGAINST) or \
         (trend == "falling" and week is not None and week >= WEEK_AGAINST)
     if item is None or item.rarity is None or item.rarity < RARE_WEEK or not against:
-        return []
+        return _week_against_lead(r, say, ly, trend)
     opening = section_opening(r, "rates")
     if opening is not None and any("long_yield_week" in x.path for x in (*opening.facts, *opening.claims)):
         return []   # the section's news line already opens with the week
@@ -344,6 +348,24 @@ def _rare_week_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
                                       Fact("start", f"{p}.history_start", ly, "date")),
                 [at_least(w, WEEK_AGAINST, ly, "1w") if week > 0 else at_most(w, -WEEK_AGAINST, ly, "1w"),
                  *rank[1]], side="up" if week > 0 else "down", rank=rank[0])]
+
+
+def _week_against_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
+    """The 10-year's week first, when it moved WEEK_AGAINST or more against its thirteen weeks and by more: the
+    quarter is never read alone against a larger opposite week (issue 26, item 3; the agreement audit's "horizons":
+    "within 8 bp of thirteen weeks ago ... has not changed much" the week it rose 27 bp)."""
+    changes = r.m.levels[ly].changes
+    week, quarter = changes.get("1w"), changes.get("13w")
+    if week is None or quarter is None or abs(week) < WEEK_AGAINST or week * quarter >= 0 or abs(week) <= abs(quarter):
+        return []
+    w, q = f"levels.{ly}.changes.1w", f"levels.{ly}.changes.13w"
+    size = Claim(q, ">" if week > 0 else "<", -week, ly, "13w size", 0)
+    return [say("ten_week_against", ly, (Fact("week", w, ly, "bp"), Fact("change", q, ly, "bp")),
+                [at_least(w, WEEK_AGAINST, ly, "1w") if week > 0 else at_most(w, -WEEK_AGAINST, ly, "1w"),
+                 # a steady quarter (within the rate band) is told as "within", without a direction the other
+                 # sentences would contradict
+                 Claim(q, "<" if week > 0 else ">", 0.0, ly, "13w sign", 0 if trend == "steady" else -1 if week > 0
+                       else +1), size], side="up" if week > 0 else "down", steady=trend == "steady")]
 
 
 def _unrelated_this_week(r: _Rules, say, facts, c: str) -> Sentence:
