@@ -430,7 +430,7 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     saved = sum(len(plain_texts[i].split()) for i in _repeats(plain_texts, sentences, [p for p, _, _ in slots],
                                                              column, set(), say.refers_back, doc, in_sections)[0])
     dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
-                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX + saved)
+                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX)  # the hard limit counts no saving
     # the standfirst tells the week's news whatever it repeats; the sections refer back to it
     repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc,
                              in_sections)
