@@ -277,7 +277,7 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
 
 # The column's hard limit (issue 26: 500-900 words of prose), a little under it for the glosses placed after trimming:
 # past it, a section's second core gauge gives way too (`_trim`).
-HARD_MAX = 830
+HARD_MAX = 800
 
 
 # Figures a later sentence may quote again: dates and counts (a month, the number of tests) identify rather than
@@ -430,7 +430,7 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
     saved = sum(len(plain_texts[i].split()) for i in _repeats(plain_texts, sentences, [p for p, _, _ in slots],
                                                              column, set(), say.refers_back, doc, in_sections)[0])
     dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
-                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX)  # the hard limit counts no saving
+                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX + saved)
     # the standfirst tells the week's news whatever it repeats; the sections refer back to it
     repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc,
                              in_sections)
