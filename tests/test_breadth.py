@@ -477,6 +477,8 @@ def test_update_command_reports_members_apart_and_only_core_failures_fail(monkey
     monkeypatch.setattr(yfinance, "download", FakeDownload(truth(["IWM", "SPY", "AAA"])))
     raw = yaml.safe_load(SETTINGS.read_text())
     raw["tickers"] = {}
+    for side in ("small_index", "large_index"):  # the long-history indices are optional tickers too
+        raw["pair"].pop(side, None)
     raw["breadth"].update({"universe": ["AAA", "ZZZ"], "history_start": "2020-01-02"})
     raw["data"].update({"cache_dir": str(tmp_path / "cache"), "history_start": "2020-01-02", "backoff_seconds": 0})
     path = tmp_path / "settings.yaml"

@@ -268,7 +268,7 @@ def neutral_sentence(r) -> Sentence | None:
                    Claim(f"stance.tests.{aside[0]}.points", "==", aside[1], "stance", "test rates", 0)]
     if not names and aside is None:
         return None
-    claims.append(is_("stance.ledger.neutral", sum(1 for t in tests if not t.points), "stance", "ledger"))
+    claims.append(is_(mp.STANCE_LEDGER_NEUTRAL, sum(1 for t in tests if not t.points), "stance", "ledger"))
     return r.say("positioning", "case_neutral", ("case", "stance") + (("policy",) if aside is not None else ()), (),
                  claims, words="case", names=names, aside=aside is not None,
                  aside_for=aside is not None and aside[1] > 0, one=len(names) == 1)

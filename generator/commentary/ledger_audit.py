@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from generator.settings import Settings
+
 
 def _by_section(rendered) -> dict[str, list]:
     out: dict[str, list] = {}
@@ -77,7 +79,7 @@ TEN_TITLE_WEEK = 0.0025      # ... or the 10-year's (25 bp)
 RARE_YEARS = 1.0             # a ratio level rare for this long is not "little changed"
 
 
-def audit_ledger(m, rendered, doc=None, settings=None) -> dict[str, list[str]]:
+def audit_ledger(m, rendered, doc=None, settings: Settings | None = None) -> dict[str, list[str]]:
     """The four classes of the third reading (LEDGER_CLASSES) for one issue."""
     sections = _by_section(rendered)
     return {"ledger": _ledger(m, sections), "persistence": _persistence(m, rendered, sections, doc),
@@ -208,7 +210,7 @@ def _versus_words(text: str, shown: dict) -> list[str]:
     return out
 
 
-def _bands(m, rendered, sections, settings) -> list[str]:
+def _bands(m, rendered, sections, settings: Settings | None) -> list[str]:
     from generator.commentary.bands import BAD_WEEK, BUSY_RANK, LOW_RSI, NARROW_LAG, PARTED, THIN_RANK, short_week
     from generator.commentary.crowding import VOLUME_SURGE
 
@@ -255,7 +257,7 @@ def _bands(m, rendered, sections, settings) -> list[str]:
     return out
 
 
-def _titles(m, rendered, settings) -> list[str]:
+def _titles(m, rendered, settings: Settings | None) -> list[str]:
     out = []
     t = settings.tickers if settings is not None else None
     ten = m.levels.get((t.long_yield if t is not None else None) or "^TNX")

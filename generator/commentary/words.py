@@ -277,7 +277,7 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
 
 # The column's hard limit (issue 26: 500-900 words of prose), a little under it for the glosses placed after trimming:
 # past it, a section's second core gauge gives way too (`_trim`).
-HARD_MAX = 830
+HARD_MAX = 800
 
 
 # Figures a later sentence may quote again: dates and counts (a month, the number of tests) identify rather than

@@ -152,6 +152,7 @@ SPREAD_YTD = "spread.ytd"
 # stance
 STANCE_HELD_BACK = "stance.held_back"
 STANCE_KEY = "stance.key"
+STANCE_LEDGER_NEUTRAL = "stance.ledger.neutral"
 STANCE_LABEL = "stance.label"
 STANCE_MAX_SCORE = "stance.max_score"
 STANCE_RECORD_CAPPED = "stance.record.capped"
