@@ -129,6 +129,7 @@ def no_length_budget(monkeypatch):
     monkeypatch.setattr(words, "QUIET_WORDS", 10_000)
     monkeypatch.setattr(words, "MAX_WORDS", 10_000)
     monkeypatch.setattr(words, "HARD_MAX", 10_000)  # nor the hard limit's second core gauges
+    monkeypatch.setattr(words, "OVER_LIMIT", 10_000)  # nor the trim again past 890 words
 
 
 # --- the subscriber list on both backends (issue 22) ---------------------------------------------------------

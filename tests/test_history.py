@@ -1159,7 +1159,7 @@ def _policy_words(w) -> str:
 
 def test_bills_at_the_zero_floor_are_never_read_as_a_policy_move(real_weeks):
     """A bill yield under BILL_FLOOR (0.25%): no lift-off, no "begun to tighten", no "priced in" policy (2009-03-13)."""
-    from generator.commentary.agreement import _POLICY_MOVE, BILL_FLOOR
+    from generator.commentary.rates_audit import _POLICY_MOVE, BILL_FLOOR
 
     floor = [w for w in real_weeks if (_m(w).get("events.regime.level") or 1.0) < BILL_FLOOR]
     assert len(floor) > 300, len(floor)     # 2009-2015 and 2020-2021
@@ -1172,7 +1172,8 @@ def test_bills_at_the_zero_floor_are_never_read_as_a_policy_move(real_weeks):
 def test_a_bill_plunge_with_the_vix_up_is_a_flight_not_policy(real_weeks):
     """A bill fall of BILL_FLIGHT (30 bp) or more in a week the VIX rose or of fear is read as money running into bills,
     never as easing or an end to the tightening (2023-03-17, 2007-08-17, 2008-01-25)."""
-    from generator.commentary.agreement import _EASING, _END_TIGHT, BILL_FLIGHT
+    from generator.commentary.agreement import _EASING
+    from generator.commentary.rates_audit import _END_TIGHT, BILL_FLIGHT
     from generator.metrics.regime import FEAR
 
     flights = [w for w in real_weeks if (_m(w).get("short_yield.1w") or 0) <= BILL_FLIGHT
@@ -1188,7 +1189,7 @@ def test_a_bill_plunge_with_the_vix_up_is_a_flight_not_policy(real_weeks):
 def test_high_short_rates_only_in_the_top_of_their_own_decade(real_weeks):
     """"Short rates are high" / "held at a high level" only for a bill yield in the top HIGH_BAND of its ten years
     (events.regime.band), so the same level can be high in 2019 and low in 2001; both sides of the band occur."""
-    from generator.commentary.agreement import _HIGH_SHORT
+    from generator.commentary.rates_audit import _HIGH_SHORT
     from generator.metrics.events import HIGH_BAND
 
     bands = [(w, _m(w).get("events.regime.band")) for w in real_weeks]

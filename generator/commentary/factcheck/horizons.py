@@ -108,7 +108,7 @@ HORIZON_WORDS = {
     "last week": r"\blast week\b|\bthe week before\b|\bprevious week\b|\bprior week\b",
     "4w": r"\bfour weeks\b|\b4 weeks\b|\b(?:four|4)-week\b|\bmonth\b",
     "13w": r"\bthirteen weeks\b|\b13 weeks\b|\b(?:13|thirteen)-week\b|\bquarter\b|\bthree months\b",
-    "26w": r"\b26 weeks\b|\b26-week\b|\bsix months\b|\bhalf a year\b|\bhalf-year\b",
+    "26w": r"\b(?:26|twenty-six) weeks\b|\b(?:26|twenty-six)-week\b|\bsix months\b|\bhalf a year\b|\bhalf-year\b",
     "52w": r"\b52 weeks\b|\b52-week\b|\bpast year\b|\bover a year\b|\btwelve months\b|\b12 months\b|\bone-year\b",
     "ytd": r"\bthis year\b|\byear to date\b|\byear-to-date\b|\bso far this year\b|\bsince January\b|\bon the year\b",
     "3y": r"\bthree years\b|\b3 years\b|\b(?:3|three)-year\b",
@@ -157,7 +157,7 @@ _TELLS = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(UP_WORDS | DOWN_WORDS)) +
                     r"holding|held|flat|unchanged|little changed|sideways|leading|lead|trailing|surge|surged|"
                     r"tumbled|slumped|plunged|soared|positive|negative|peaked)(?![\w-])", re.I)
 # Regime words name a period of months by themselves: "an easing cycle", "short rates had been climbing".
-_LONG_WORDS = re.compile(r"\bcycle\b|\bhad been\b|\bmonths\b|\bquarter\b", re.I)
+_LONG_WORDS = re.compile(r"\bcycle\b|\bhad been\b|\bmonths\b|\bquarter\b|\btwenty-six weeks\b", re.I)
 
 
 _YIELD_DIR = re.compile(r"(?<![\w-])(?:rising|rise|risen|rose|falling|fall|fallen|fell|climbing|climbed|climb|coming down|"

@@ -211,7 +211,11 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         # of money has moved at the long end" included: the agreement audit's stale horizon, 2002-10-18)
         lead = _rare_week_lead(r, say, ly, trend)
         opening[0:0] = lead
-        if trend == "rising" and growth:
+        if lead and lead[0].key == "ten_week_against" and trend == "steady":
+            # the lead already told the steady quarter with the level ("to 3.66%, though it is still within 5 bp of
+            # where it stood thirteen weeks ago"): a second "within 5 bp" sentence would repeat it (2010-04-30)
+            pass
+        elif trend == "rising" and growth:
             opening.append(say("ten_rising_growth", (ly, "rates"), facts, [trend_claim, growth_claim]))
         elif zero and trend != "steady":
             opening.append(say(f"ten_{trend}_zero", (ly, "policy"), facts,
@@ -235,7 +239,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                   else [])))
         # the reason's core gauge, the 10-year's change, stays whatever else gives way (`Sentence.core`): readers met
         # "the reason" as one sentence with neither the yield's change nor its link to the pair
-        opening[-1] = replace(opening[-1], core=True)
+        told = len(opening) - 1 if not (lead and trend == "steady" and lead[0].key == "ten_week_against") else \
+            opening.index(lead[0])   # the lead told the steady quarter, and the backdrop is not the 10-year
+        opening[told] = replace(opening[told], core=True)
         month = month_against(r, ly)
         if month is not None:
             # the quarter is never told alone when the last four weeks ran the other way, and by more (readers met
@@ -360,7 +366,8 @@ def _week_against_lead(r: _Rules, say, ly: str, trend: str) -> list[Sentence]:
         return []
     w, q = f"levels.{ly}.changes.1w", f"levels.{ly}.changes.13w"
     size = Claim(q, ">" if week > 0 else "<", -week, ly, "13w size", 0)
-    return [say("ten_week_against", ly, (Fact("week", w, ly, "bp"), Fact("change", q, ly, "bp")),
+    level = (Fact("level", f"levels.{ly}.value", ly, "yield"),) if trend == "steady" else ()
+    return [say("ten_week_against", ly, (Fact("week", w, ly, "bp"), Fact("change", q, ly, "bp"), *level),
                 [at_least(w, WEEK_AGAINST, ly, "1w") if week > 0 else at_most(w, -WEEK_AGAINST, ly, "1w"),
                  # a steady quarter (within the rate band) is told as "within", without a direction the other
                  # sentences would contradict
