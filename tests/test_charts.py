@@ -117,3 +117,67 @@ def test_save_writes_compact_svg_and_palette_png_now_or_deferred(tmp_path):
     colours = {rgb for _, rgb in image.convert("RGB").getcolors(256)}
     assert image.convert("RGB").getpixel((2, 2)) == (255, 255, 255)  # the page's white, not #fefefe
     assert {(0xc2, 0x41, 0x0c), (0x1d, 0x4e, 0x89), (0xd9, 0xde, 0xe4)} <= colours  # house colours exact
+
+
+def _print_svg(svg: str, folder, name: str) -> np.ndarray:
+    from weasyprint import HTML
+
+    (folder / f"{name}.svg").write_text(svg)
+    HTML(string=f'<img src="{name}.svg" style="width: 17cm">', base_url=str(folder)).write_pdf(folder / f"{name}.pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-singlefile", folder / f"{name}.pdf", folder / name], check=True)
+    return np.asarray(Image.open(folder / f"{name}.pgm"), dtype=np.int16)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed; "
+                    "scripts/setup --with-browser installs it")
+def test_whole_string_labels_print_like_weasyprints_letter_by_letter_labels(tmp_path, monkeypatch):
+    """generator.render.svgtext draws a label as one run instead of letter by letter: every pixel of the page
+    lies within the range of the original page's pixels around it (nothing moved by a pixel at 150 dpi), and
+    the labels are still text."""
+    import matplotlib.pyplot as plt
+    import weasyprint.svg as painter
+
+    from generator.render import svgtext
+
+    with plt.rc_context(style()):  # as the charts save it: labels as <text>
+        svg = compact_svg(_svg_text(_figure()))
+    assert svg.count("<text") >= 10
+    own = getattr(painter.text, "original", painter.text)  # WeasyPrint's, even if a build in this process installed ours
+    monkeypatch.setattr(painter, "text", own)
+    monkeypatch.setattr(painter, "TAGS", {tag: own if getattr(draw, "original", None) else draw
+                                          for tag, draw in painter.TAGS.items()})
+    letters = _print_svg(svg, tmp_path, "letters")
+    drawn: list[str] = []
+    draw_whole = svgtext._draw_whole
+    monkeypatch.setattr(svgtext, "_draw_whole", lambda svg, node, size: drawn.append(node.text) or
+                        draw_whole(svg, node, size))
+    assert svgtext.install()
+    whole = _print_svg(svg, tmp_path, "whole")
+
+    assert "all-time high" in drawn and "ratio" in drawn  # the labels took the whole-string path
+    assert letters.shape == whole.shape and (whole < 128).any()
+    padded = np.pad(letters, 1, mode="edge")
+    around = np.stack([padded[dy:dy + letters.shape[0], dx:dx + letters.shape[1]] for dy in range(3) for dx in range(3)])
+    assert ((whole >= around.min(axis=0) - 8) & (whole <= around.max(axis=0) + 8)).all()
+    assert (letters != whole).sum() < 0.002 * whole.size
+    text = subprocess.run(["pdftotext", tmp_path / "whole.pdf", "-"], capture_output=True, text=True).stdout
+    assert "all-time high" in text and "A chart with every kind of element" in text
+
+
+def test_only_labels_without_per_letter_positions_take_the_whole_string_path():
+    from types import SimpleNamespace
+
+    from generator.render.svgtext import whole_string
+
+    def node(**attrib) -> SimpleNamespace:  # what whole_string reads of WeasyPrint's svg.Node
+        return SimpleNamespace(attrib={k.replace("_", "-"): v for k, v in attrib.items()}, text="2024")
+
+    assert whole_string(node(x="10.5", y="20", dx="1"))
+    assert not whole_string(node(x="10 20 30", y="20"))
+    assert not whole_string(node(x="10", dy="1 2"))
+    assert not whole_string(node(x="10", rotate="0 30"))
+    assert not whole_string(node(x="10", letter_spacing="2"))
+    assert not whole_string(node(x="10", textLength="40"))
+    empty = node(x="1")
+    empty.text = ""
+    assert not whole_string(empty)
