@@ -1,27 +1,31 @@
-"""SVG labels laid out as whole strings in the PDF: WeasyPrint's SVG text drawing, for labels that need no more.
+"""The charts' SVG drawn faster in the PDF: WeasyPrint's SVG painter, for the plain labels and paths matplotlib
+writes. Each page prints as before (tests/test_charts.py compares the pages).
 
-WeasyPrint (70) draws every SVG `<text>` one letter at a time: it lays the whole string out once to measure it,
-then each letter again, and paints each letter as its own run. That supports per-letter positions (x/y/dx/dy
-lists, `rotate`, `letter-spacing`, `textLength`), which matplotlib's labels never use, and it was three quarters
-of the time WeasyPrint spent painting the report's charts (2,186 line layouts for 195 labels).
+Labels. WeasyPrint (70) draws every SVG `<text>` one letter at a time: it lays the whole string out once to measure
+it, then each letter again, and paints each letter as its own run. That supports per-letter positions (x/y/dx/dy
+lists, `rotate`, `letter-spacing`, `textLength`), which matplotlib's labels never use, and it was three quarters of
+the time WeasyPrint spent painting the report's charts (2,186 line layouts for 195 labels). A label with at most one
+x, y, dx and dy, no rotation, no letter-spacing and no textLength is drawn here from one layout: one run of glyphs
+at the first letter's position, the same bounding box (for `text-anchor`) and the same text cursor afterwards.
+Kerning and ligatures are turned off for it, so each glyph keeps the advance it had when laid out alone.
 
-`install()` wraps WeasyPrint's `text` so that a label with at most one x, y, dx and dy, no rotation, no
-letter-spacing and no textLength is drawn from the single layout WeasyPrint already made: one run of glyphs at the
-first letter's position, the same bounding box (for `text-anchor`) and the same text cursor afterwards. Kerning
-and ligatures are turned off for it, so each glyph keeps the advance it had when laid out alone and the page is
-the same, pixel for pixel (tests/test_charts.py compares the pages). Any other label goes to WeasyPrint's own
-code. The wrapper replaces the function where WeasyPrint's SVG painter looks it up (`weasyprint.svg.TAGS` and the
-module's `text`, which `draw_node` compares tags against); it checks the version it was written against and
-leaves any other WeasyPrint alone.
+Paths. WeasyPrint parses a path's `d` with regular expressions, number pair by number pair (10,000 points in an
+issue's charts). A path made only of absolute M, L, C and z commands with plain numbers, which is what matplotlib
+writes, is read here with one split and drawn with the same stream operations and the same vertices (for markers).
+
+Anything else goes to WeasyPrint's own code. `install()` puts the wrappers where WeasyPrint's SVG painter looks
+them up (`weasyprint.svg.TAGS`, and the module's `text`, which `draw_node` compares tags against); it checks the
+version this follows and leaves any other WeasyPrint alone.
 """
 
 from __future__ import annotations
 
-from math import inf
+from math import atan2, inf, pi
 from typing import Any
 
 WRITTEN_FOR = "70."  # the WeasyPrint major version whose weasyprint/svg/text.py this follows
 _PER_LETTER = ("rotate", "letter-spacing", "textLength", "lengthAdjust")
+_PATH_ARGS = {"M": 2, "L": 2, "C": 6, "z": 0}  # the commands matplotlib writes, and their numbers
 
 
 def _single(node, name: str) -> bool:
@@ -123,8 +127,81 @@ def _draw_whole(svg, node, font_size) -> None:
     draw_emojis(svg.stream, style, x, y, emojis)
 
 
+def path_commands(d: str) -> list[tuple[str, tuple[float, ...]]] | None:
+    """A path's `d` as absolute M, L, C and z commands, implicit repetitions spelled out (numbers after M's first
+    pair are L's); None when it holds anything else (another command, units, commas, numbers run together)."""
+    commands: list[tuple[str, tuple[float, ...]]] = []
+    letter, numbers = "", []  # type: str, list[float]
+
+    def flush() -> bool:
+        size = _PATH_ARGS[letter]
+        if size == 0:
+            commands.append((letter, ()))
+            return not numbers
+        if not numbers or len(numbers) % size:
+            return False
+        for k in range(0, len(numbers), size):
+            commands.append(("L" if letter == "M" and k else letter, tuple(numbers[k:k + size])))
+        return True
+
+    for token in d.split():
+        if token in _PATH_ARGS:
+            if letter and not flush():
+                return None
+            letter, numbers = token, []
+            continue
+        if not letter:
+            return None
+        try:
+            numbers.append(float(token))
+        except ValueError:
+            return None
+    if letter and not flush():
+        return None
+    return commands
+
+
+def _draw_path(svg, node, commands) -> None:
+    """WeasyPrint's `path` for M, L, C and z: the same stream operations and vertices, in the same order."""
+    stream, vertices = svg.stream, node.vertices
+    current = (0.0, 0.0)
+    stream.move_to(*current)
+    last, first = None, None
+    for letter, args in commands:
+        if last in (None, "z") and letter != "M":
+            vertices.append(current)
+            first = current
+        if last in (None, "M", "z"):
+            first = None
+        if letter not in ("M", "z") and first is None:
+            first = current
+        if letter == "L":
+            x, y = args
+            angle = atan2(y - current[1], x - current[0])
+            vertices.append((pi - angle, angle))
+            stream.line_to(x, y)
+            current = (x, y)
+        elif letter == "C":
+            x1, y1, x2, y2, x3, y3 = args
+            vertices.append((atan2(y1 - y2, x1 - x2), atan2(y3 - y2, x3 - x2)))
+            stream.curve_to(x1, y1, x2, y2, x3, y3)
+            current = (x3, y3)
+        elif letter == "M":
+            if last and last != "z":
+                vertices.append(None)
+            stream.move_to(*args)
+            current = args
+        elif first:
+            vertices.append(None)
+            stream.close()
+            current = first
+        if letter != "z":
+            vertices.append(current)
+        last = letter
+
+
 def install() -> bool:
-    """Draw plain SVG labels as whole strings from now on in this process; False (nothing changed) when the
+    """Draw plain SVG labels and paths this way from now on in this process; False (nothing changed) when the
     installed WeasyPrint is not the version this follows. Calling it again changes nothing."""
     import weasyprint
     import weasyprint.svg as painter
@@ -140,9 +217,18 @@ def install() -> bool:
             return _draw_whole(svg, node, font_size)
         return original(svg, node, font_size)
 
-    text.original = original  # type: ignore[attr-defined]  # WeasyPrint's own, for the tests' comparison
+    own_path: Any = painter.TAGS["path"]
+
+    def path(svg, node, font_size):
+        commands = path_commands(node.get("d", ""))
+        if commands is None:
+            return own_path(svg, node, font_size)
+        return _draw_path(svg, node, commands)
+
+    text.original, path.original = original, own_path  # type: ignore[attr-defined]  # for the tests' comparison
     for tag, draw in list(painter.TAGS.items()):
         if draw is original:
             painter.TAGS[tag] = text
+    painter.TAGS["path"] = path
     painter.text = text
     return True
