@@ -14,6 +14,10 @@ code a download goes through), then each run is `capweekly build --offline`.
 Reports medians over the runs (and the min/max), so one slow run does not
 mislead. Timings are measured here, never asserted in tests.
 
+Each whole process is also measured in CPU seconds (user + system, its forked printer and helper included, from
+the kernel's accounting of finished children): on a machine shared with other work the wall-clock ratio moves with
+the load, while the CPU figures say how much work each side did.
+
 The package is byte-compiled first, as an installed one is (pip compiles what it installs, QuantStats
 included): a checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module of ours again
 on each run (about 0.3 s of a build on an idle machine) and measure that instead of the build.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,6 +36,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(command: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall seconds, CPU seconds of the process and its waited-for descendants, result)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, **kwargs)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), result
 
 
 def _stats(values: list[float]) -> str:
@@ -109,18 +124,20 @@ def main() -> None:
 
     walls: list[float] = []
     peers: list[float] = []
+    cpus: list[float] = []
+    peer_cpus: list[float] = []
     stages: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as out:
         for _ in range(args.runs):
             if args.peer:
-                start = time.perf_counter()
-                subprocess.run([sys.executable, "-c", PEER, args.data_dir, args.as_of, "IWM", "SPY",
-                                str(Path(out) / "quantstats.html")], cwd=ROOT, capture_output=True, check=True)
-                peers.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            result = subprocess.run([capweekly, "build", *extra, "--out", out, "--timings"],
-                                    cwd=ROOT, capture_output=True, text=True, check=True)
-            walls.append(time.perf_counter() - start)
+                wall, cpu, _ = _run([sys.executable, "-c", PEER, args.data_dir, args.as_of, "IWM", "SPY",
+                                     str(Path(out) / "quantstats.html")], cwd=ROOT, capture_output=True, check=True)
+                peers.append(wall)
+                peer_cpus.append(cpu)
+            wall, cpu, result = _run([capweekly, "build", *extra, "--out", out, "--timings"],
+                                     cwd=ROOT, capture_output=True, text=True, check=True)
+            walls.append(wall)
+            cpus.append(cpu)
             for line in result.stderr.splitlines():
                 if line.strip().endswith(" ms") and ":" in line:
                     name, value = line.split(":")
@@ -142,6 +159,10 @@ def main() -> None:
     if peers:
         print(f"  QuantStats html   {_stats(peers)}")
         print(f"  ratio (medians)   {statistics.median(walls) / statistics.median(peers):.2f}x QuantStats' time")
+    print(f"  build CPU         {_stats(cpus)}")
+    if peers:
+        print(f"  QuantStats CPU    {_stats(peer_cpus)}")
+        print(f"  CPU ratio         {statistics.median(cpus) / statistics.median(peer_cpus):.2f}x QuantStats' CPU")
     print(f"  capweekly --help  {_stats(startup)}")
     print(f"  python + imports  {_stats(imports)}")
     for name, values in stages.items():

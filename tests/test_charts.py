@@ -117,3 +117,112 @@ def test_save_writes_compact_svg_and_palette_png_now_or_deferred(tmp_path):
     colours = {rgb for _, rgb in image.convert("RGB").getcolors(256)}
     assert image.convert("RGB").getpixel((2, 2)) == (255, 255, 255)  # the page's white, not #fefefe
     assert {(0xc2, 0x41, 0x0c), (0x1d, 0x4e, 0x89), (0xd9, 0xde, 0xe4)} <= colours  # house colours exact
+
+
+def _print_svg(svg: str, folder, name: str) -> np.ndarray:
+    from weasyprint import HTML
+
+    (folder / f"{name}.svg").write_text(svg)
+    HTML(string=f'<img src="{name}.svg" style="width: 17cm">', base_url=str(folder)).write_pdf(folder / f"{name}.pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-singlefile", folder / f"{name}.pdf", folder / name], check=True)
+    return np.asarray(Image.open(folder / f"{name}.pgm"), dtype=np.int16)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed; "
+                    "scripts/setup --with-browser installs it")
+def test_faster_painting_prints_the_charts_like_weasyprints_own_painter(tmp_path, monkeypatch):
+    """generator.render.svgpaint draws a label as one run instead of letter by letter, and reads matplotlib's
+    paths itself: every pixel of the page lies within the range of the original page's pixels around it (nothing
+    moved by a pixel at 150 dpi), and the labels are still text."""
+    import matplotlib.pyplot as plt
+    import weasyprint.svg as painter
+
+    from generator.render import svgpaint
+
+    with plt.rc_context(style()):  # as the charts save it: labels as <text>
+        svg = compact_svg(_svg_text(_figure()))
+    assert svg.count("<text") >= 10
+    # WeasyPrint's own painter, even if a build in this process installed ours
+    monkeypatch.setattr(painter, "text", getattr(painter.text, "original", painter.text))
+    monkeypatch.setattr(painter, "TAGS", {tag: getattr(draw, "original", draw) for tag, draw in painter.TAGS.items()})
+    letters = _print_svg(svg, tmp_path, "letters")
+    drawn: list[str] = []
+    draw_whole = svgpaint._draw_whole
+    monkeypatch.setattr(svgpaint, "_draw_whole", lambda svg, node, size: drawn.append(node.text) or
+                        draw_whole(svg, node, size))
+    assert svgpaint.install()
+    whole = _print_svg(svg, tmp_path, "whole")
+
+    assert "all-time high" in drawn and "ratio" in drawn  # the labels took the whole-string path
+    assert letters.shape == whole.shape and (whole < 128).any()
+    padded = np.pad(letters, 1, mode="edge")
+    around = np.stack([padded[dy:dy + letters.shape[0], dx:dx + letters.shape[1]] for dy in range(3) for dx in range(3)])
+    assert ((whole >= around.min(axis=0) - 8) & (whole <= around.max(axis=0) + 8)).all()
+    assert (letters != whole).sum() < 0.002 * whole.size
+    text = subprocess.run(["pdftotext", tmp_path / "whole.pdf", "-"], capture_output=True, text=True).stdout
+    assert "all-time high" in text and "A chart with every kind of element" in text
+
+
+def test_only_labels_without_per_letter_positions_take_the_whole_string_path():
+    from types import SimpleNamespace
+
+    from generator.render.svgpaint import whole_string
+
+    def node(**attrib) -> SimpleNamespace:  # what whole_string reads of WeasyPrint's svg.Node
+        return SimpleNamespace(attrib={k.replace("_", "-"): v for k, v in attrib.items()}, text="2024")
+
+    assert whole_string(node(x="10.5", y="20", dx="1"))
+    assert not whole_string(node(x="10 20 30", y="20"))
+    assert not whole_string(node(x="10", dy="1 2"))
+    assert not whole_string(node(x="10", rotate="0 30"))
+    assert not whole_string(node(x="10", letter_spacing="2"))
+    assert not whole_string(node(x="10", textLength="40"))
+    empty = node(x="1")
+    empty.text = ""
+    assert not whole_string(empty)
+
+
+class _Recorder:
+    """What a path drawing asks of WeasyPrint's PDF stream, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name):
+        return lambda *args: self.calls.append((name, *args))
+
+
+@pytest.mark.parametrize("d", [
+    "M 39.6 165.6  L 480.96 165.6  L 480.96 23.04  L 39.6 23.04  z ",
+    "M 0 0 L 0 3.5 ",
+    "M 1 2 3 4 5 6 z M 7 8 L 9 10",  # implicit L after M, a second subpath
+    "M 0 -3 C 0.795609 -3 1.55874 -2.683901 2.12132 -2.12132 C 2.683901 -1.55874 3 -0.795609 3 0 z",
+    "M 5 5 z L 1 1",  # a line straight after a close
+    "",
+])
+def test_matplotlib_paths_are_drawn_with_weasyprints_operations_and_vertices(d):
+    from collections import deque
+    from types import SimpleNamespace
+
+    from weasyprint.svg.path import path as weasyprint_path
+    from weasyprint.svg.utils import size
+
+    from generator.render.svgpaint import _draw_path, path_commands
+
+    drawn = []
+    for draw in (lambda svg, node: weasyprint_path(svg, node, 10),
+                 lambda svg, node: _draw_path(svg, node, path_commands(d))):
+        svg = SimpleNamespace(stream=_Recorder(), point=lambda x, y, font_size: (size(x), size(y)))
+        node = SimpleNamespace(vertices=deque(), get=lambda name, default=None: {"d": d}.get(name, default))
+        draw(svg, node)
+        drawn.append((svg.stream.calls, list(node.vertices)))
+    assert drawn[0] == drawn[1]
+
+
+def test_paths_matplotlib_does_not_write_go_to_weasyprint():
+    from generator.render.svgpaint import path_commands
+
+    assert path_commands("M 1 2 L 3 4 z") == [("M", (1.0, 2.0)), ("L", (3.0, 4.0)), ("z", ())]
+    for d in ("m 1 2 l 3 4", "M 1,2 L 3,4", "M 1 2 H 5", "M 1 2 A 1 1 0 0 1 3 4", "M 1 2 L 3", "M 1-2 L 3 4",
+              "M 1px 2 L 3 4", "1 2 L 3 4"):
+        assert path_commands(d) is None, d

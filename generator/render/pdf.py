@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.errors import OutputError, RenderError
 from generator.render.environment import builtin_templates_dir
+from generator.render.svgpaint import install as faster_chart_painting
 
 MAX_REMOTE_BYTES = 5 * 1024 * 1024
 
@@ -118,7 +119,7 @@ def make_fetcher(policy: FetchPolicy, refused: list[str]):
 def write_pdf(html: str, base_dir: Path, target: Path, policy: FetchPolicy | None = None) -> None:
     from weasyprint.urls import FatalURLFetchingError
 
-
+    faster_chart_painting()  # the charts' labels and paths, as matplotlib writes them (generator.render.svgpaint)
     # WeasyPrint logs every unsupported CSS property at WARNING; those are ours to fix
     # at design time, not a reader's business at build time.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -266,5 +267,6 @@ def warm_up() -> None:
 
     from weasyprint import HTML
 
+    faster_chart_painting()
     svg = base64.b64encode(_WARM_SVG.encode()).decode("ascii")
     HTML(string=_WARM_HTML.format(svg=svg)).render().write_pdf(io.BytesIO(), pdf_variant="pdf/ua-1")
