@@ -14,14 +14,13 @@ from generator.pipeline import build_issue
 
 
 @pytest.fixture(scope="module")
-def sample_issue(settings, tmp_path_factory) -> Path:
-    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("out")).folder
+def sample_issue(built_issue) -> Path:
+    return built_issue()
 
 
 @pytest.fixture(scope="module")
-def real_issue(settings, market_dir, tmp_path_factory) -> Path:
-    return build_issue(settings, source="csv", data_dir=market_dir, as_of=date(2024, 7, 12),
-                       out_dir=tmp_path_factory.mktemp("out")).folder
+def real_issue(built_issue, market_dir) -> Path:
+    return built_issue(date(2024, 7, 12), source="csv")
 
 
 def _pdf_text(folder: Path) -> tuple[PdfReader, list[str]]:
