@@ -27,6 +27,25 @@ def rotating(settings):
     return settings.model_copy(update={"output": settings.output.model_copy(update={"phrasing": "rotate"})})
 
 
+def pytest_configure(config):
+    """Under xdist, hand out the test files in the order `pytest_collection_modifyitems` leaves them, not sorted
+    by how many tests each holds (xdist's default)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files that run the commentary over a whole history (the `history` marker) first, then the others, most
+    tests first. Under `--dist loadfile` each file stays on one worker and the longest file bounds the suite's
+    time: a whole-history file handed out last would run alone on one core while the other waits."""
+    import collections
+
+    files = collections.Counter(item.nodeid.split("::")[0] for item in items)
+    long = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("history")}
+    items.sort(key=lambda item: (item.nodeid.split("::")[0] not in long, -files[item.nodeid.split("::")[0]],
+                                 item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(autouse=True)
 def _no_settings_overrides(monkeypatch):
     """A developer's CAPWEEKLY__... or CAPWEEKLY_SETTINGS variables must not change what the tests read."""
