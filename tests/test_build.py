@@ -3,6 +3,7 @@
 import csv
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -160,7 +161,8 @@ def test_alternative_pair(settings, market_dir, tmp_path):
 
 def test_bad_data_leaves_previous_issue_intact(settings, tmp_path, sample_issue):
     out = tmp_path / "reports"
-    good = build_issue(settings, source="sample", out_dir=out).folder
+    good = out / sample_issue.name
+    shutil.copytree(sample_issue, good)  # an issue already built
     before = {p.name: p.read_bytes() for p in good.iterdir() if p.is_file()}
     data = tmp_path / "data"
     data.mkdir()
