@@ -27,6 +27,25 @@ def rotating(settings):
     return settings.model_copy(update={"output": settings.output.model_copy(update={"phrasing": "rotate"})})
 
 
+def pytest_configure(config):
+    """Under xdist, hand out the test files in the order `pytest_collection_modifyitems` leaves them, not sorted
+    by how many tests each holds (xdist's default)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files that run the commentary over a whole history (the `history` marker) first, then the others, most
+    tests first. Under `--dist loadfile` each file stays on one worker and the longest file bounds the suite's
+    time: a whole-history file handed out last would run alone on one core while the other waits."""
+    import collections
+
+    files = collections.Counter(item.nodeid.split("::")[0] for item in items)
+    long = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("history")}
+    items.sort(key=lambda item: (item.nodeid.split("::")[0] not in long, -files[item.nodeid.split("::")[0]],
+                                 item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(autouse=True)
 def _no_settings_overrides(monkeypatch):
     """A developer's CAPWEEKLY__... or CAPWEEKLY_SETTINGS variables must not change what the tests read."""
@@ -102,13 +121,56 @@ def sample_issue(settings, tmp_path_factory) -> Path:
     return build_issue(noted, source="sample", out_dir=root / "reports").folder
 
 
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture(scope="session")
-def sample_build(settings, tmp_path_factory) -> Path:
-    """One plain issue built from the sample (no editor's note), once per test session (once per worker under
-    xdist), alone in its reports folder. Tests copy it, or point `send` at its folder; never write into it."""
+def built_issue(settings, tmp_path_factory):
+    """`built_issue(as_of=None, source="sample")`: the folder of that week's issue built with the test settings,
+    alone in its reports folder, once per test run. Building an issue is the costly part of many test files, and
+    several need the same week: the first process to ask builds it, under a lock, in the run's temporary root
+    (which every xdist worker shares); every later ask, from any file or worker, gets the same folder. Tests read
+    or copy it, never write into it: each process checks at its end that the folders it used are unchanged."""
+    import fcntl
+    import os
+
     from generator.pipeline import build_issue
 
-    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("sample-build")).folder
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-builds"
+    root.mkdir(exist_ok=True)
+    used: dict[Path, dict[str, tuple[int, int]]] = {}
+
+    def build(as_of=None, source: str = "sample") -> Path:
+        key = f"{source}-{as_of or 'latest'}"
+        done = root / f"{key}.folder"
+        with open(root / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not done.exists():
+                data_dir = None
+                if source == "csv":
+                    if not (MARKET_DIR / "IWM.csv").is_file():
+                        pytest.skip(f"real market data not found at {MARKET_DIR}")
+                    data_dir = MARKET_DIR
+                folder = build_issue(settings, source=source, data_dir=data_dir, as_of=as_of,
+                                     out_dir=root / key).folder
+                done.write_text(str(folder))
+        folder = Path(done.read_text())
+        used.setdefault(folder, _tree(folder))
+        return folder
+
+    yield build
+    changed = [str(folder) for folder, tree in used.items() if _tree(folder) != tree]
+    assert not changed, f"a test wrote into a shared built issue (copy it first): {changed}"
+
+
+@pytest.fixture(scope="session")
+def sample_build(built_issue) -> Path:
+    """One plain issue built from the sample (no editor's note), alone in its reports folder, shared by the whole
+    run (`built_issue`). Tests copy it, or point `send` at its folder; never write into it."""
+    return built_issue()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import csv
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,14 +15,13 @@ from generator.pipeline import build_issue
 
 
 @pytest.fixture(scope="module")
-def sample_issue(settings, tmp_path_factory) -> Path:
-    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("out")).folder
+def sample_issue(built_issue) -> Path:
+    return built_issue()
 
 
 @pytest.fixture(scope="module")
-def real_issue(settings, market_dir, tmp_path_factory) -> Path:
-    return build_issue(settings, source="csv", data_dir=market_dir, as_of=date(2024, 7, 12),
-                       out_dir=tmp_path_factory.mktemp("out")).folder
+def real_issue(built_issue, market_dir) -> Path:
+    return built_issue(date(2024, 7, 12), source="csv")
 
 
 def _pdf_text(folder: Path) -> tuple[PdfReader, list[str]]:
@@ -161,7 +161,8 @@ def test_alternative_pair(settings, market_dir, tmp_path):
 
 def test_bad_data_leaves_previous_issue_intact(settings, tmp_path, sample_issue):
     out = tmp_path / "reports"
-    good = build_issue(settings, source="sample", out_dir=out).folder
+    good = out / sample_issue.name
+    shutil.copytree(sample_issue, good)  # an issue already built
     before = {p.name: p.read_bytes() for p in good.iterdir() if p.is_file()}
     data = tmp_path / "data"
     data.mkdir()

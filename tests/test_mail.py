@@ -25,8 +25,8 @@ def secret(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def issue_folder(settings, tmp_path_factory):
-    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("reports")).folder
+def issue_folder(built_issue):
+    return built_issue()
 
 
 def mail_settings(settings, port, **email):

@@ -3,7 +3,6 @@
 import json
 import re
 
-from generator.pipeline import build_issue
 from tests.conftest import ROOT
 
 PERIODS = {"1w", "4w", "13w", "ytd", "52w", "3y"}
@@ -41,8 +40,8 @@ def _generic(path: str) -> str:
     return ".".join(out)
 
 
-def test_every_key_is_documented_and_every_documented_key_written(settings, tmp_path):
-    folder = build_issue(settings, source="sample", out_dir=tmp_path).folder
+def test_every_key_is_documented_and_every_documented_key_written(built_issue):
+    folder = built_issue()
     doc = json.loads((folder / "metrics.json").read_text())
     written = {_generic(p) for p in _paths(doc)}
     table = (ROOT / "docs" / "metrics-schema.md").read_text()
@@ -61,8 +60,8 @@ def test_every_key_is_documented_and_every_documented_key_written(settings, tmp_
     assert documented - written == set(), "keys documented but not written"
 
 
-def test_required_contract_keys(settings, tmp_path):
-    doc = json.loads((build_issue(settings, source="sample", out_dir=tmp_path).folder / "metrics.json").read_text())
+def test_required_contract_keys(built_issue):
+    doc = json.loads((built_issue() / "metrics.json").read_text())
     assert doc["schema_version"] == 3
     assert set(doc["returns"]["IWM"]) == PERIODS
     assert {"value", "sma50", "sma200", "peak_date", "peak_value", "drawdown_from_peak"} <= set(doc["ratio"])
@@ -70,12 +69,12 @@ def test_required_contract_keys(settings, tmp_path):
     assert {"label", "score"} <= set(doc["stance"])
 
 
-def test_track_record_confidence_fields(settings, tmp_path):
+def test_track_record_confidence_fields(built_issue):
     """Each hit rate carries its effective sample, 95% Wilson interval and verdict; the thresholds are written
     once under track_record.confidence; the five-year scope and the edges against either side are there."""
     from generator.metrics.track import COIN_WIDTH, LATELY_WEEKS, VERDICTS, Z
 
-    doc = json.loads((build_issue(settings, source="sample", out_dir=tmp_path).folder / "metrics.json").read_text())
+    doc = json.loads((built_issue() / "metrics.json").read_text())
     t = doc["track_record"]
     assert t["confidence"] == {"z": Z, "coin_width": COIN_WIDTH} and t["lately_weeks"] == LATELY_WEEKS
     for scope in ("all", "recent", "lately"):

@@ -12,7 +12,6 @@ from datetime import date
 import pytest
 
 from generator.names import NAMES, SECTORS, label, named, plain, row_label
-from generator.pipeline import build_issue
 
 RAW = ("^TNX", "^IRX", "^VIX", "^RVX", "JPY=X")
 # Real weeks with different content: the 2008 crash (a VIX spike), the 2020 crash, a yen rally with no ^RVX data.
@@ -57,9 +56,8 @@ def test_the_check_catches_a_raw_symbol():
 
 
 @pytest.fixture(scope="module", params=WEEKS, ids=str)
-def issue(request, settings, market_dir, tmp_path_factory):
-    return build_issue(settings, source="csv", data_dir=market_dir, as_of=request.param,
-                       out_dir=tmp_path_factory.mktemp("names")).folder
+def issue(request, built_issue, market_dir):
+    return built_issue(request.param, source="csv")
 
 
 def test_site_email_and_pdf_name_every_symbol(issue):

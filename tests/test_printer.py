@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,8 @@ def _pdf_pages(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sequential(settings, tmp_path_factory) -> Path:
-    return build_issue(settings, source="sample", out_dir=tmp_path_factory.mktemp("sequential")).folder
+def sequential(built_issue) -> Path:
+    return built_issue()  # built without the printer, alone in its folder
 
 
 def test_a_build_with_the_printer_writes_the_same_files(settings, sequential, tmp_path):
@@ -45,7 +46,8 @@ def test_a_printer_error_fails_the_build_and_keeps_the_previous_issue(settings, 
     import generator.render.pdf as pdf
 
     out = tmp_path / "reports"
-    good = build_issue(settings, source="sample", out_dir=out).folder
+    good = out / sequential.name
+    shutil.copytree(sequential, good)  # the same week, already built
     before = _files(good)
 
     def broken(html, base_dir, target, *policy):

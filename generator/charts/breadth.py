@@ -7,9 +7,11 @@ import pandas as pd
 
 from generator.charts.style import (ACCENT, INK, MUTED, SMALL, ChartOutput, ChartSpec, figsize, is_phone, legend_below,
                                     legend_room, margins, save, style, title, type_pt)
+from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics
 from generator.metrics.breadth import CHART_YEARS, BreadthHistory, member_history
 from generator.metrics.indicators import weekly_last
+from generator.settings import Settings
 
 
 def breadth_series(m: WeeklyMetrics, h: BreadthHistory, min_members: int) -> tuple[pd.Series, pd.Series]:
@@ -22,7 +24,8 @@ def breadth_series(m: WeeklyMetrics, h: BreadthHistory, min_members: int) -> tup
     return weekly_last(above.loc[start:]), weekly_last(below.loc[start:])
 
 
-def draw_breadth_history(m: WeeklyMetrics, market, settings, out: ChartOutput) -> ChartSpec | None:
+def draw_breadth_history(m: WeeklyMetrics, market: MarketData, settings: Settings,
+                         out: ChartOutput) -> ChartSpec | None:
     """Absent when the week has no breadth. The five years are computed here (the issue's metrics only need
     half a year), so a parallel build spends that time in the chart helper process."""
     import matplotlib.pyplot as plt
@@ -33,6 +36,8 @@ def draw_breadth_history(m: WeeklyMetrics, market, settings, out: ChartOutput) -
         return None
     year = settings.lookbacks.reference_high_year
     h = _history(market, settings, year)
+    if h is None:  # fewer members with data than min_members: the week's breadth would be None too
+        return None
     above, below = breadth_series(m, h, settings.breadth.min_members)
     as_of = settings.universe().as_of
     has_below = bool(below.notna().any())
@@ -75,7 +80,7 @@ def draw_breadth_history(m: WeeklyMetrics, market, settings, out: ChartOutput) -
 _LAST: list = []  # [(members, prices, year, min_members), history]: the last one computed
 
 
-def _history(market, settings, year: int) -> BreadthHistory:
+def _history(market: MarketData, settings: Settings, year: int) -> BreadthHistory | None:
     """The members' weekly history, computed once for both versions of the chart (the page's and the phone's).
     The cache holds the very objects it was computed from and compares them by identity, so a later week's
     data (a backfill) is never served an earlier week's history."""

@@ -11,6 +11,7 @@ from generator.data.model import MarketData
 from generator.metrics import WeeklyMetrics, pair_ratio
 from generator.metrics.indicators import weekly_last
 from generator.names import label, named, plain
+from generator.settings import Settings
 
 FX, VIX = "JPY=X", "^VIX"  # the risk panel's series, named as generator/names.py names them
 QUADRANT_COLOURS = {"leading": ACCENT, "weakening": WEAKENING, "lagging": LARGE, "improving": SMALL}
@@ -63,7 +64,8 @@ def place_labels(ax, points: list[tuple[float, float, str]], fontsize: float | N
     inside = ax.get_window_extent(renderer)
     dots = [ax.transData.transform((x, y)) for x, y, _ in points]
     dot_boxes = [Bbox.from_extents(px - 3, py - 3, px + 3, py + 3) for px, py in dots]
-    placed, texts = [], []
+    placed: list = []  # matplotlib Bbox
+    texts: list = []
     for i, (x, y, text) in enumerate(points):
         best = None
         for dx, dy, ha, va in LABEL_SPOTS:
@@ -81,6 +83,7 @@ def place_labels(ax, points: list[tuple[float, float, str]], fontsize: float | N
                 t.remove()
             if cost == 0:
                 break
+        assert best is not None  # LABEL_SPOTS is not empty
         placed.append(best[2])
         texts.append(best[1])
     return texts
@@ -210,7 +213,7 @@ def draw_credit_quality(m: WeeklyMetrics, market: MarketData, out: ChartOutput, 
     return ChartSpec("credit_quality", svg, png, alt, "Rising lines: riskier or broader assets are gaining.")
 
 
-def draw_risk_panel(m: WeeklyMetrics, settings, out: ChartOutput, years: int = 2) -> ChartSpec | None:
+def draw_risk_panel(m: WeeklyMetrics, settings: Settings, out: ChartOutput, years: int = 2) -> ChartSpec | None:
     import matplotlib.pyplot as plt
 
     s, r = m.signals, m.risk
@@ -224,6 +227,7 @@ def draw_risk_panel(m: WeeklyMetrics, settings, out: ChartOutput, years: int = 2
         margins(fig, hspace=0.12)
         for ax, panel in zip(axes[:, 0], panels):
             if panel == "fx":
+                assert s.fx is not None and s.fx_sma200 is not None  # `panels` lists only the gauges the week has
                 fx, avg = s.fx.loc[start:], s.fx_sma200.loc[start:]
                 ax.plot(fx.index, fx.to_numpy(), color=LARGE, linewidth=0.9, label=label(FX))
                 ax.plot(avg.index, avg.to_numpy(), color=AVERAGE, linewidth=1, linestyle="--", label="200-day average")
@@ -231,6 +235,7 @@ def draw_risk_panel(m: WeeklyMetrics, settings, out: ChartOutput, years: int = 2
                           f"{plain(VIX)}", f"{label(FX)} (a fall is a stronger yen) and {plain(VIX)}")
                 ax.legend(loc="best", ncols=2)
             else:
+                assert s.vix is not None
                 vix = s.vix.loc[start:]
                 ax.fill_between(vix.index, settings.risk.vix_stressed, max(vix.max(), settings.risk.vix_stressed),
                                 color=STRESS, linewidth=0)

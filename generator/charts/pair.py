@@ -23,10 +23,11 @@ def draw_ratio_history(m: WeeklyMetrics, names: tuple[str, str], out: ChartOutpu
         ax.plot(average.index, average.to_numpy(), color=AVERAGE, linewidth=1.1, linestyle="--",
                 label="200-session average")
         peak = m.ratio
-        ax.scatter([peak.peak_date], [peak.peak_value], color=INK, s=18, zorder=3)
+        # (matplotlib's stubs take numbers only; the date axis's unit converter takes dates)
+        ax.scatter([peak.peak_date], [peak.peak_value], color=INK, s=18, zorder=3)  # type: ignore[arg-type]
         ax.annotate(f"all-time high {peak.peak_date:%b %Y}", (peak.peak_date, peak.peak_value),
                     xytext=(6, 4), textcoords="offset points", fontsize=type_pt(SMALL_PT), color=INK)
-        ax.scatter([m.as_of], [peak.value], color=SMALL, s=18, zorder=3)
+        ax.scatter([m.as_of], [peak.value], color=SMALL, s=18, zorder=3)  # type: ignore[arg-type]
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2f}"))

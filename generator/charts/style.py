@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from generator.charts.svg import compact_svg
 
@@ -83,7 +84,7 @@ def title(ax, text: str, phone_text: str | None = None) -> None:
     ax.set_title(text, x=(0.1 / PHONE_WIDTH_IN - box.x0) / box.width, ha="left")
 
 
-def bar_values(ax, bars, values: list[float | None], texts: list[str], margin: float) -> None:
+def bar_values(ax, bars, values: Sequence[float | None], texts: list[str], margin: float) -> None:
     """Each horizontal bar's value beside it, and room for the labels. On the page a label sits at its bar's
     end, outward; on a phone, where the type is large for the width, right of the bar or of the zero line,
     so the labels need room on one side only and never run into the category names on the left."""
@@ -257,9 +258,11 @@ def shown_type_px(png, shown_width: float) -> float:
     """The smallest text of a chart PNG in CSS px as a browser shows it `shown_width` px wide: its smallest type
     (stored in the PNG when drawn) at the PNG's dots per inch, scaled by the width shown over the PNG's width.
     `png` is a path or an open file."""
-    from PIL import Image
+    from PIL import Image, PngImagePlugin
 
     with Image.open(png) as image:
+        if not isinstance(image, PngImagePlugin.PngImageFile):
+            raise ValueError(f"{png}: not a PNG chart (its smallest type is stored in a PNG text chunk)")
         points = float(image.text[SMALLEST_TYPE_KEY])
         return points / 72 * PNG_DPI * shown_width / image.width
 

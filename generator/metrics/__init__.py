@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import pandas as pd
 
@@ -26,6 +26,7 @@ from generator.metrics.regime import Regime, regime_at
 from generator.metrics.signals import RiskGauges, Signals, build_signals, risk_at
 from generator.metrics.stance import ORDER, Stance, StanceTable, StanceWeek, stance_table
 from generator.metrics.track import TrackRecord, pair_prices, record_at
+from generator.settings import Settings
 
 __all__ = ["WeeklyMetrics", "compute_metrics", "PERIODS"]
 
@@ -124,17 +125,19 @@ def _ratio_since(ratio: pd.Series, day: date, session: pd.Timestamp) -> float | 
     return float(ratio.loc[session]) / base - 1 if base else None
 
 
-def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRecord:
+def stance_record(history: Sequence[StanceWeek], ratio: pd.Series, session: pd.Timestamp) -> StanceRecord:
     keys = [w.key for w in history]
     run = 1
     while run < len(keys) and keys[-run - 1] == keys[-1]:
         run += 1
-    change = (None,) * 6
+    change: tuple[int | None, str | None, str | None, date | None, float | None, str | None] = (None,) * 6
+    notches = None
     if run < len(keys):
         before, after = history[-run - 1], history[-run]
         change = (run, before.key, after.key, after.session, _ratio_since(ratio, after.session, session),
                   "up" if ORDER.index(after.key) > ORDER.index(before.key) else "down")
-    upgrade = (None, None, None, False)
+        notches = ORDER.index(after.key) - ORDER.index(before.key)
+    upgrade: tuple[int | None, str | None, float | None, bool] = (None, None, None, False)
     for i in range(len(keys) - 1, 0, -1):
         if ORDER.index(keys[i]) > ORDER.index(keys[i - 1]):
             weeks_ago = len(keys) - i
@@ -145,7 +148,6 @@ def stance_record(history, ratio: pd.Series, session: pd.Timestamp) -> StanceRec
     on_side = 1
     while on_side < len(side) and side[-on_side - 1] == side[-1]:
         on_side += 1
-    notches = ORDER.index(change[2]) - ORDER.index(change[1]) if change[0] is not None else None
     return StanceRecord(run, *change, *upgrade, notches=notches, weeks_on_side=on_side,
                         weeks_since_change=change[0] - 1 if change[0] is not None else None,
                         weeks_since_upgrade=upgrade[0] - 1 if upgrade[0] is not None else None,
@@ -232,16 +234,17 @@ class WeeklyMetrics:
 
 
 def _spread(a: Mapping[str, float | None], b: Mapping[str, float | None]) -> dict[str, float | None]:
-    return {k: (a[k] - b[k]) if a.get(k) is not None and b.get(k) is not None else None for k in a}
+    return {k: x - y if (x := a[k]) is not None and (y := b.get(k)) is not None else None for k in a}
 
 
-def rank_sectors(relative: Mapping[str, Mapping[str, float | None]], sectors) -> tuple[tuple[str, float], ...]:
+def rank_sectors(relative: Mapping[str, Mapping[str, float | None]],
+                 sectors: Sequence[str]) -> tuple[tuple[str, float], ...]:
     """(ticker, 13-week return relative to the large cap) for each sector with one, strongest first."""
-    return tuple(sorted(((t, v["13w"]) for t, v in relative.items() if t in sectors and v.get("13w") is not None),
-                        key=lambda item: item[1], reverse=True))
+    known = [(t, x) for t, v in relative.items() if t in sectors and (x := v.get("13w")) is not None]
+    return tuple(sorted(known, key=lambda item: item[1], reverse=True))
 
 
-def compute_metrics(market: MarketData, settings, session: pd.Timestamp,
+def compute_metrics(market: MarketData, settings: Settings, session: pd.Timestamp,
                     calls: StanceTable | None = None) -> WeeklyMetrics:
     """Every number of the issue for the week ending at `session` (data already cut there). `calls`: the
     stance table of the data the issue is cut from (generator/metrics/stance.py), computed once by the build
@@ -259,7 +262,9 @@ def compute_metrics(market: MarketData, settings, session: pd.Timestamp,
     signals = build_signals(market, settings, ratio)
     sma_s, sma_l = signals.sma_short, signals.sma_long
     value = float(ratio.loc[session])
-    peak_at, peak_value = running_peak(ratio)
+    peak = running_peak(ratio)
+    assert peak is not None  # the ratio has this session's value, read just above
+    peak_at, peak_value = peak
     long_avg, short_avg = value_at(sma_l, session), value_at(sma_s, session)
     momentum = weekly_changes(ratio, session, lb.momentum_weeks)
     ratio_metrics = RatioMetrics(
