@@ -272,26 +272,8 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
                 break
             dropped.add(i)
             total -= len(texts[i].split())
-    if total > hard:
-        # and then the standfirst's later news lines, the last first: a week of many records (the sample's March
-        # 2009 ran nine lede sentences and 903 words) keeps its first STANDFIRST_KEPT; the lines that read the
-        # week (the thesis, the rules) stay
-        lede = [i for i, s in enumerate(sentences) if s.section == "lede" and s.kind == "prose"
-                and i not in (in_sections or ()) and i not in dropped and s.words == "news"]
-        for i in reversed(lede[STANDFIRST_KEPT:]):
-            if total <= hard:
-                break
-            after = next((j for j in range(i + 1, len(sentences)) if j not in dropped), None)
-            if after is not None and paragraphs[after] == paragraphs[i] and (PRONOUN.match(texts[after])
-                                                                              or sentences[after].follows):
-                continue
-            dropped.add(i)
-            total -= len(texts[i].split())
     return dropped
 
-
-# The standfirst's sentences a column past its hard limit keeps (`_trim`).
-STANDFIRST_KEPT = 3
 
 
 # The column's hard limit (issue 26: 500-900 words of prose), a little under it for the glosses placed after trimming:
@@ -450,13 +432,13 @@ def speak(env, c: Commentary, doc: Mapping[str, Any], names: Mapping[str, Any], 
                                                              column, set(), say.refers_back, doc, in_sections)[0])
     over = 0
     for _ in range(3):
-        words = _speak_trimmed(say, doc, names, slots, sentences, texts, plain_texts, in_sections, column, saved - over,
-                               previous_headline, overridden)
+        words = _speak_trimmed(say, doc, names, slots, sentences, texts, plain_texts, in_sections, column, saved,
+                               over, previous_headline, overridden)
         length = prose_length(words)
         if length <= OVER_LIMIT:
             break
-        # the repeats saved fewer words than estimated (or a restored repeat came back): trim again, shorter by
-        # the overshoot, rather than print a column past the limit (two sample weeks ran 903-905 words)
+        # the repeats saved fewer words than estimated (or a restored repeat came back): the hard limit comes down
+        # by the overshoot, rather than print a column past the limit (two sample weeks ran 903-905 words)
         over += length - OVER_LIMIT + 10
     return words
 
@@ -471,12 +453,12 @@ OVER_LIMIT = 890
 
 
 def _speak_trimmed(say: _Speaker, doc: Mapping[str, Any], names: Mapping[str, Any], slots: list, sentences: list,
-                   texts: dict, plain_texts: dict, in_sections: set[int], column: set[int], saved: int,
+                   texts: dict, plain_texts: dict, in_sections: set[int], column: set[int], saved: int, over: int,
                    previous_headline: str | None, overridden: frozenset[str]) -> Words:
-    """The issue's words, trimmed to the week's budget (plus the words the repeats are estimated to save), cleared
-    of repeats and assembled."""
+    """The issue's words, trimmed to the week's budget (plus the words the repeats are estimated to save) and a hard
+    limit `over` words lower than that, cleared of repeats and assembled."""
     dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
-                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX + saved)
+                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX + saved - over)
     # the standfirst tells the week's news whatever it repeats; the sections refer back to it
     repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc,
                              in_sections)

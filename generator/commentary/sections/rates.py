@@ -247,8 +247,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             # the quarter is never told alone when the last four weeks ran the other way, and by more (readers met
             # "refinancing is getting dearer" with the 10-year down 40 bp in four weeks)
             # (never trimmed: the quarter must not stand without it)
-            opening.append(say("ten_month_against", ly, (Fact("month", f"{path}.changes.4w", ly, "bp"),), month,
-                               side="up" if level.changes["4w"] > 0 else "down", answers=True))
+            # ("That hides ..." refers to the 10-year's sentence: after a lead that told the steady quarter, it
+            # comes right after that lead, not after the backdrop)
+            opening.insert(told + 1, say("ten_month_against", ly, (Fact("month", f"{path}.changes.4w", ly, "bp"),),
+                                         month, side="up" if level.changes["4w"] > 0 else "down", answers=True))
         # told first with its rarity (lead): not again after the quarter
         week = first(WEEK_MOVE, r.view, f"{path}.changes.1w", ly) if not lead else None
         loose = yields_loose(r)   # the link paragraph below says yields have not been the driver
