@@ -17,7 +17,7 @@ week.
 | "suffer first" (stressed markets)                     | small caps behind large caps on the week                 |
 | "only N% of trading days"                             | N under 50                                               |
 | "not a low reading" / "not a high reading" (VIX)      | the VIX at or above (at or below) the middle of its year |
-| "a rally this rare"                                   | the index of the rare fact up on the week                |
+| "a rally (fall) this rare"                            | the index of the rare fact up (down) RALLY_WEEK on the week |
 | "the large-cap advance", "doing the lifting"          | large caps up over thirteen weeks and over four          |
 | "the trend favours small caps"                        | the ratio TREND_MARGIN or more above its 200-day average |
 | "growth hopes", "hope for growth"                     | not a week the 10-year rose WEEK_RISE or more while large caps fell and the VIX rose |
@@ -51,7 +51,9 @@ _SUFFER = re.compile(r"suffer first|hurt smaller, more indebted companies first"
 _ONLY = re.compile(r"\bonly (\d+)% of (?:trading )?days", re.I)
 _NOT_LOW = re.compile(r"not a low reading|no low reading", re.I)
 _NOT_HIGH = re.compile(r"not a high reading|no high reading", re.I)
-_RALLY_RARE = re.compile(r"\ba rally this rare", re.I)
+_RALLY_RARE = re.compile(r"\ba rally this (?:rare|size)", re.I)
+_FALL_RARE = re.compile(r"\ba fall (?:this rare|of this size)", re.I)
+RALLY_WEEK = 0.01        # "a rally" ("a fall") of the week: the index's week this far its way
 _ADVANCE = re.compile(r"large-cap advance|doing the lifting", re.I)
 _FAVOURS = re.compile(r"trend favours small caps|small caps have the trend on their side", re.I)
 _GROWTH = re.compile(r"growth hopes|hopes? for growth", re.I)
@@ -131,16 +133,17 @@ def misfits(w: Week, text: str) -> list[str]:
         out.append(f"'not a low reading' for a VIX at the {pct:.0%} percentile of its year")
     if pct is not None and _NOT_HIGH.search(text) and pct > 0.5:
         out.append(f"'not a high reading' for a VIX at the {pct:.0%} percentile of its year")
-    if _RALLY_RARE.search(text) and w.rarest is not None:
+    if w.rarest is not None and (_RALLY_RARE.search(text) or _FALL_RARE.search(text)):
         week = w.large_1w if w.rarest.startswith("large") else w.small_1w
-        if week is not None and week <= 0:
-            out.append(f"'a rally this rare' for a week that index ended {week:+.1%}")
+        up = bool(_RALLY_RARE.search(text))
+        if week is not None and (week < RALLY_WEEK if up else week > -RALLY_WEEK):
+            out.append(f"'a {'rally' if up else 'fall'} this rare' for a week that index ended {week:+.1%}")
     q, month = w.large_13w, w.large_4w
     if _ADVANCE.search(text) and ((q is not None and q <= 0) or (month is not None and month < 0)):
         out.append(f"a large-cap advance with large caps {q or 0:+.1%} over thirteen weeks and {month or 0:+.1%} over four")
     if _FAVOURS.search(text) and w.distance is not None and w.distance < TREND_MARGIN:
         out.append(f"'the trend favours small caps' on a {w.distance:+.1%} margin over the 200-day average")
-    if _GROWTH.search(text) and w.ten_1w is not None and w.ten_1w >= WEEK_RISE and w.large_1w is not None \
+    if _GROWTH.search(text) and "not this week" not in text and w.ten_1w is not None and w.ten_1w >= WEEK_RISE and w.large_1w is not None \
             and w.large_1w < 0 and w.vix_1w is not None and w.vix_1w > 0:
         out.append(f"growth hopes read into a 10-year {w.ten_1w * 1e4:+.0f} bp week with large caps "
                    f"{w.large_1w:+.1%} and the VIX {w.vix_1w:+.0%}")
@@ -154,7 +157,7 @@ def misfits(w: Week, text: str) -> list[str]:
 
 def _one_reading(rendered) -> list[str]:
     """The 10-year's fall read for small caps in one sentence and as a worry about growth in another."""
-    good = [r for r in rendered if _TEN_FOR_SMALL.search(r.text)]
+    good = [r for r in rendered if _TEN_FOR_SMALL.search(r.text) and not _TEN_WORRY.search(r.text)]   # unhedged
     bad = [r for r in rendered if _TEN_WORRY.search(r.text) and "10-year" in r.text]
     if good and bad:
         return [f"the 10-year read both ways: {good[0].text!r} / {bad[0].text!r}"]

@@ -43,6 +43,13 @@ BEAR_LINE = -0.20
 # reading (readers met "a yen rally threatens forced selling" for an ordinary week).
 CARRY_RARE = 0.95
 
+# A 10-year up this much on the week, with large caps down and the VIX up, denies a "growth hopes" reading of yields.
+GROWTH_DENIED_RISE = 0.001
+# The sections whose words read a rising 10-year as growth hopes (rates, and the case in positioning).
+GROWTH_SECTIONS = ("rates", "positioning", "lede", "policy")
+# ... and the words keys that say so ("reads more as hope for growth", "growth hopes rather than refinancing fears")
+GROWTH_KEYS = ("ten_rising_zero", "helped_by_rising", "case_against_none_rates")
+
 # The point that short rates sit at zero, so small caps need growth rather than cheaper money: the policy section
 # makes it (generator/commentary/words.py POINT_HOME); the rates and junk sections then say theirs without it.
 ZERO_POINT = "zero_rates"
@@ -61,6 +68,7 @@ class _Rules:
         self.pair = f"{m.small}/{m.large}"
         self.t = settings.tickers
         self._view = None
+        self._denied: tuple[list[Claim]] | None = None
         self.regime = m.regime.key if m.regime is not None else None   # the week's market regime
 
     @property
@@ -76,11 +84,39 @@ class _Rules:
         """A week of fear (a shock or a flight to safety): falling yields are money hiding, not easier policy."""
         return self.regime in FEAR
 
+    def growth_denied(self) -> list[Claim] | None:
+        """The issue's one reading of a rising 10-year as growth hopes, decided once: the week denies it when the
+        yield rose GROWTH_DENIED_RISE or more while large caps fell and the VIX rose (a reader met "growth hopes rather
+        than refinancing fears" in the taper week: +39 bp, stocks down, the VIX up). The claims that say so, or None
+        when the week does not deny it; every sentence that reads yields as growth hopes says "not this week" then
+        (its words' `growth_denied`)."""
+        ly, vx = self.t.long_yield, self.t.volatility
+        ten, vix = self.m.levels.get(ly) if ly else None, self.m.levels.get(vx) if vx else None
+        tw = ten.changes.get("1w") if ten is not None else None
+        vw = vix.changes.get("1w") if vix is not None else None
+        large = self.m.returns.get(self.large, {}).get("1w")
+        if tw is None or vw is None or large is None or tw < GROWTH_DENIED_RISE or large >= 0 or vw <= 0:
+            return None
+        from generator.commentary.claims import at_least, negative, positive
+
+        return [at_least(f"levels.{ly}.changes.1w", GROWTH_DENIED_RISE, ly, "1w"),
+                negative(f"returns.{self.large}.1w", self.large, "week"), positive(f"levels.{vx}.changes.1w", vx, "1w")]
+
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
             words: str | None = None, optional: int = 0, regimes: tuple[str, ...] = (), kind: str = "prose",
             follows: bool = False, answers: bool = False, core: bool = False, qualifies: str | None = None,
             point: str | None = None, **extra) -> Sentence:
         subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
+        if section in GROWTH_SECTIONS:
+            # the issue's one reading of yields as growth hopes (`growth_denied`): every section's words read it
+            if self._denied is None:
+                self._denied = (self.growth_denied() or [],)
+            denied = self._denied[0] if key in GROWTH_KEYS else []
+            extra.setdefault("growth_denied", bool(denied))
+            if denied:
+                # the words add "though not this week, when yields rose as stocks fell and the VIX climbed": claimed
+                claims = list(claims) + denied
+                subjects = subjects + tuple(c.subject for c in denied if c.subject not in subjects)
         flat: list[Claim] = []
         for c in claims:
             flat.extend(c if isinstance(c, tuple) else (c,))
