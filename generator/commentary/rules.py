@@ -43,6 +43,8 @@ BEAR_LINE = -0.20
 # reading (readers met "a yen rally threatens forced selling" for an ordinary week).
 CARRY_RARE = 0.95
 
+# A junk-Treasury week whose high-yield leg moved less than this share of the Treasury leg is Treasuries' move.
+ONE_LEG = 1 / 3
 # A 10-year up this much on the week, with large caps down and the VIX up, denies a "growth hopes" reading of yields.
 GROWTH_DENIED_RISE = 0.001
 # The sections whose words read a rising 10-year as growth hopes (rates, and the case in positioning).
@@ -83,6 +85,21 @@ class _Rules:
     def fear(self) -> bool:
         """A week of fear (a shock or a flight to safety): falling yields are money hiding, not easier policy."""
         return self.regime in FEAR
+
+    def credit_leg(self) -> tuple[str, list[Claim], tuple[str, ...]]:
+        """Which leg moved the week's junk-against-Treasuries ratio, decided once for every section: "treasuries" when
+        the high-yield fund moved less than ONE_LEG of the Treasury fund (a reader met junk "gaining 3.2% on
+        Treasuries" in a week HYG was flat and IEF had its worst week in the data), else "junk". With the claims and
+        subjects the words need when they name Treasuries as the mover."""
+        hy, ust = self.t.high_yield, self.t.treasuries
+        hw = self.m.returns.get(hy, {}).get("1w") if hy else None
+        uw = self.m.returns.get(ust, {}).get("1w") if ust else None
+        if hw is None or uw is None or abs(hw) >= ONE_LEG * abs(uw):
+            return "junk", [], ()
+        from generator.commentary.claims import negative, positive, within
+
+        return "treasuries", [(negative if uw < 0 else positive)(f"returns.{ust}.1w", ust, "week"),
+                              *within(f"returns.{hy}.1w", ONE_LEG * abs(uw), hy, "week")], (ust, hy)
 
     def growth_denied(self) -> list[Claim] | None:
         """The issue's one reading of a rising 10-year as growth hopes, decided once: the week denies it when the
