@@ -91,7 +91,7 @@ class _Rules:
         the high-yield fund moved less than ONE_LEG of the Treasury fund (a reader met junk "gaining 3.2% on
         Treasuries" in a week HYG was flat and IEF had its worst week in the data), else "junk". With the claims and
         subjects the words need when they name Treasuries as the mover."""
-        hy, ust = self.t.high_yield, self.t.treasuries
+        hy, ust = self.t.high_yield or "", self.t.treasuries or ""
         hw = self.m.returns.get(hy, {}).get("1w") if hy else None
         uw = self.m.returns.get(ust, {}).get("1w") if ust else None
         if hw is None or uw is None or abs(hw) >= ONE_LEG * abs(uw):
@@ -107,7 +107,7 @@ class _Rules:
         than refinancing fears" in the taper week: +39 bp, stocks down, the VIX up). The claims that say so, or None
         when the week does not deny it; every sentence that reads yields as growth hopes says "not this week" then
         (its words' `growth_denied`)."""
-        ly, vx = self.t.long_yield, self.t.volatility
+        ly, vx = self.t.long_yield or "", self.t.volatility or ""
         ten, vix = self.m.levels.get(ly) if ly else None, self.m.levels.get(vx) if vx else None
         tw = ten.changes.get("1w") if ten is not None else None
         vw = vix.changes.get("1w") if vix is not None else None
