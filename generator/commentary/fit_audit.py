@@ -13,7 +13,7 @@ week.
 | words (any phrasing)                                  | fits only when                                           |
 |-------------------------------------------------------|----------------------------------------------------------|
 | "a week of big moves", "moved far", "eventful week"   | a session of BIG_SESSION or a week of BIG_SESSION in either index, or a spread of MOVE_SPREAD (`eventful`) |
-| "without a big move", "little net change", "rather than rushing for the door" | none of those (`quiet`)                  |
+| "without a big move", "rather than rushing for the door" | none of those (`quiet`)                               |
 | "suffer first" (stressed markets)                     | small caps behind large caps on the week                 |
 | "only N% of trading days"                             | N under 50                                               |
 | "not a low reading" / "not a high reading" (VIX)      | the VIX at or above (at or below) the middle of its year |
@@ -45,7 +45,8 @@ ONE_LEG = 1 / 3          # a pair move whose junk leg moved less than a third of
 
 _BIG = re.compile(r"week of big moves|week&rsquo;s big moves|week's big moves|moved far|eventful week|"
                   r"week of big swings|through the week's swings", re.I)
-_QUIET = re.compile(r"without a big move|little net change|rather than rushing for the door|"
+# ("little net change" says only that the index ended near where it began, true in a week of big swings too)
+_QUIET = re.compile(r"without a big move|rather than rushing for the door|"
                     r"moved only [\d.]+% on the week", re.I)
 _SUFFER = re.compile(r"suffer first|hurt smaller, more indebted companies first", re.I)
 _ONLY = re.compile(r"\bonly (\d+)% of (?:trading )?days", re.I)
@@ -58,9 +59,6 @@ _ADVANCE = re.compile(r"large-cap advance|doing the lifting", re.I)
 _FAVOURS = re.compile(r"trend favours small caps|small caps have the trend on their side", re.I)
 _GROWTH = re.compile(r"growth hopes|hopes? for growth", re.I)
 _DEAR = re.compile(r"protection is dear|protection (?:costs|is) (?:more than usual|expensive)", re.I)
-_CREDIT_WEEK = re.compile(r"(?:high-yield|junk) bonds(?: \(\w+\))? (gained|lost|[+−-][\d.]+%) .{0,30}?"
-                          r"(?:on|against|relative to) Treasuries.{0,20}?(?:this week|over the week)|"
-                          r"Over the week high-yield bonds \(\w+\) (gained|lost)", re.I)
 _TEN_FOR_SMALL = re.compile(r"10-year yield is lower than thirteen weeks ago|eases some of the pressure", re.I)
 _TEN_WORRY = re.compile(r"worry about growth|growth worr|growth scare|weaker growth", re.I)
 
@@ -133,7 +131,9 @@ def misfits(w: Week, text: str) -> list[str]:
         out.append(f"'not a low reading' for a VIX at the {pct:.0%} percentile of its year")
     if pct is not None and _NOT_HIGH.search(text) and pct > 0.5:
         out.append(f"'not a high reading' for a VIX at the {pct:.0%} percentile of its year")
-    if w.rarest is not None and (_RALLY_RARE.search(text) or _FALL_RARE.search(text)):
+    # a rally (fall) "this rare" of a session: the index's week must have gone its way (4-week and run facts are
+    # told as what they are, and a sector's fall is its own week)
+    if w.rarest is not None and w.rarest.endswith(("_day", "_2d")) and (_RALLY_RARE.search(text) or _FALL_RARE.search(text)):
         week = w.large_1w if w.rarest.startswith("large") else w.small_1w
         up = bool(_RALLY_RARE.search(text))
         if week is not None and (week < RALLY_WEEK if up else week > -RALLY_WEEK):
@@ -149,10 +149,17 @@ def misfits(w: Week, text: str) -> list[str]:
                    f"{w.large_1w:+.1%} and the VIX {w.vix_1w:+.0%}")
     if _DEAR.search(text) and w.hedge_pct is not None and w.hedge_pct < DEAR_RANK:
         out.append(f"'protection is dear' with its cost at the {w.hedge_pct:.0%} percentile of its year")
-    if _CREDIT_WEEK.search(text) and not re.search(r"Treasuries (?:fell|lost|slid|rallied|rose|gained)", text) \
+    if _credit_week(w).search(text) and not re.search(r"thirteen weeks", text) and not re.search(r"Treasuries (?:\(\w+\) )?(?:fell|lost|slid|rallied|rose|gained)", text) \
             and w.hy_1w is not None and w.ust_1w is not None and abs(w.hy_1w) < ONE_LEG * abs(w.ust_1w):
         out.append(f"the junk-Treasury week told as junk's move with {w.hy} {w.hy_1w:+.1%} and {w.ust} {w.ust_1w:+.1%}")
     return out
+
+
+def _credit_week(w: Week) -> re.Pattern:
+    """The junk-against-Treasuries week told as junk's move ("HYG gained 3.2% relative to IEF over the week")."""
+    hy, ust = re.escape(w.hy), re.escape(w.ust)
+    return re.compile(rf"(?:high-yield bonds|junk bonds|{hy})(?: \({hy}\))? (?:have )?(?:gained|lost) [\d.]+% "
+                      rf"(?:on|against|relative to) (?:Treasuries|{ust})(?!.{{0,40}}thirteen weeks)", re.I)
 
 
 def _one_reading(rendered) -> list[str]:
