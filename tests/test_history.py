@@ -315,7 +315,7 @@ GAUGE_CHOICES = (
     (("risks/volume_normal_eventful", "risks/volume_busy_eventful", "risks/volume_thin_eventful"),
      ("risks/volume_normal", "risks/volume_busy", "risks/volume_thin"), 50),                  # "a week of big moves"
     (("lede/top_market_up", "lede/top_market_down"), ("lede/top_market_session_up", "lede/top_market_session_down"),
-     5),                                                                                     # "a rally this rare"
+     3),                                                                                     # "a rally this rare" (4 weeks)
 )
 
 
