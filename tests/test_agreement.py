@@ -426,7 +426,7 @@ READER_MISFITS = [
     ("A rally this rare raises the question for the call: is it the start of a recovery small caps can lead, or a "
      "bounce inside a falling market?", dict(small=-0.008, rarest="small_day"), dict(small=0.04, rarest="small_day")),
     ("The large-cap advance itself is narrow: the equal-weight RSP has lost 2.1% relative to the cap-weighted SPY over "
-     "thirteen weeks.", dict(large_13w=0.008, large_4w=-0.072), dict(large_13w=0.05, large_4w=0.01)),
+     "thirteen weeks.", dict(large_13w=0.008, large_4w=-0.072), dict(large_13w=0.05, large_4w=-0.005)),
     ("The trend favours small caps. The ratio sits 0.1% above its 200-day average.", dict(distance=0.001),
      dict(distance=0.04)),
     ("Unusually, small caps have tended to do better in weeks when yields rose (correlation +0.32 over 52 weeks), a hint "

@@ -18,7 +18,7 @@ week.
 | "only N% of trading days"                             | N under 50                                               |
 | "not a low reading" / "not a high reading" (VIX)      | the VIX at or above (at or below) the middle of its year |
 | "a rally (fall) this rare"                            | the index of the rare fact up (down) RALLY_WEEK on the week |
-| "the large-cap advance", "doing the lifting"          | large caps up over thirteen weeks and over four          |
+| "the large-cap advance", "doing the lifting"          | large caps up over thirteen weeks, not down PULLBACK over four |
 | "the trend favours small caps"                        | the ratio TREND_MARGIN or more above its 200-day average |
 | "growth hopes", "hope for growth"                     | not a week the 10-year rose WEEK_RISE or more while large caps fell and the VIX rose |
 | "protection is dear"                                  | the hedge's cost at or above DEAR_RANK of its year       |
@@ -41,7 +41,8 @@ FIT_CLASSES = ("gauge fit",)
 MOVE_SPREAD = 0.02       # a relative week this wide (the regime's rate-move spread) is a big move for the pair
 WEEK_RISE = 0.001        # a 10-year up 10 bp on the week ...
 DEAR_RANK = 0.8          # "dear" protection: the top fifth of its year (the VIX's STRESSED_RANK)
-ONE_LEG = 1 / 3          # a pair move whose junk leg moved less than a third of the Treasury leg is Treasuries' move
+ONE_LEG = 1 / 3
+PULLBACK = -0.01         # a large-cap month this bad is no "advance" (sections/divergence.py keeps its own copy)          # a pair move whose junk leg moved less than a third of the Treasury leg is Treasuries' move
 
 _BIG = re.compile(r"week of big moves|week&rsquo;s big moves|week's big moves|moved far|eventful week|"
                   r"week of big swings|through the week's swings", re.I)
@@ -139,7 +140,7 @@ def misfits(w: Week, text: str) -> list[str]:
         if week is not None and (week < RALLY_WEEK if up else week > -RALLY_WEEK):
             out.append(f"'a {'rally' if up else 'fall'} this rare' for a week that index ended {week:+.1%}")
     q, month = w.large_13w, w.large_4w
-    if _ADVANCE.search(text) and ((q is not None and q <= 0) or (month is not None and month < 0)):
+    if _ADVANCE.search(text) and ((q is not None and q <= 0) or (month is not None and month <= PULLBACK)):
         out.append(f"a large-cap advance with large caps {q or 0:+.1%} over thirteen weeks and {month or 0:+.1%} over four")
     if _FAVOURS.search(text) and w.distance is not None and w.distance < TREND_MARGIN:
         out.append(f"'the trend favours small caps' on a {w.distance:+.1%} margin over the 200-day average")
