@@ -393,7 +393,7 @@ def test_high_short_rates_on_the_bills_own_decade():
 # --- gauges read together (generator/commentary/fit_audit.py, class "gauge fit"): the readers' own sentences, read
 # against a week whose gauges deny them and against one whose gauges back them ------------------------------------
 
-def _week(**figures):
+def _gauges(**figures):
     from generator.commentary.fit_audit import Week
 
     small, large = figures.get("small", 0.0), figures.get("large", 0.0)
@@ -442,9 +442,9 @@ def test_the_gauge_fit_audit_flags_each_readers_misfit_and_passes_the_fitting_we
     from generator.commentary.fit_audit import misfits
 
     for text, denied, fits in READER_MISFITS:
-        assert misfits(_week(**denied), text), text
+        assert misfits(_gauges(**denied), text), text
         if fits is not None:
-            assert not misfits(_week(**fits), text), text
+            assert not misfits(_gauges(**fits), text), text
 
 
 def test_the_words_that_replaced_the_misfits_pass_the_audit():
@@ -464,7 +464,7 @@ def test_the_words_that_replaced_the_misfits_pass_the_audit():
              "relative to Treasuries this week.", dict(hy=-0.0003, ust=-0.0316)),
             ("Markets are stressed, with the VIX at 29.1, though this week small caps kept pace with large caps.",
              dict(small=-0.046, large=-0.051))):
-        assert not misfits(_week(**week), text), text
+        assert not misfits(_gauges(**week), text), text
 
 
 def test_one_reading_of_the_10_year_per_issue():
