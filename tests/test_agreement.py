@@ -388,3 +388,94 @@ def test_high_short_rates_on_the_bills_own_decade():
     assert not _bills(m, high, market=market)       # 5% after a decade mostly at 1%: high
     low = {"^IRX": NS(quoted=pd.Series([6.0] * (len(days) - 500) + [3.0] * 500, index=days))}
     assert set(_bills(m, high, market=low)) == {"short-rate bands"}     # 3% after a decade at 6%: not high
+
+
+# --- gauges read together (generator/commentary/fit_audit.py, class "gauge fit"): the readers' own sentences, read
+# against a week whose gauges deny them and against one whose gauges back them ------------------------------------
+
+def _gauges(**figures):
+    from generator.commentary.fit_audit import Week
+
+    small, large = figures.get("small", 0.0), figures.get("large", 0.0)
+    doc = {"pair": {"small": "IWM", "large": "SPY"},
+           "returns": {"IWM": {"1w": small}, "SPY": {"1w": large, "4w": figures.get("large_4w", 0.01),
+                                                     "13w": figures.get("large_13w", 0.02)},
+                       "HYG": {"1w": figures.get("hy", 0.0)}, "IEF": {"1w": figures.get("ust", 0.0)}},
+           "spread": {"1w": small - large},
+           "regime": {"gauges": {"worst_session": figures.get("worst", -0.005), "best_session": figures.get("best", 0.005)}},
+           "risk": {"vix_percentile_1y": figures.get("vix_pct", 0.5)},
+           "ratio": {"distance_from_sma_long": figures.get("distance", 0.05)},
+           "levels": {"^TNX": {"changes": {"1w": figures.get("ten", 0.0)}}, "^VIX": {"changes": {"1w": figures.get("vix", 0.0)}}},
+           "crowding": {"hedge_percentile": figures.get("hedge_pct")},
+           "news": {"rarest": figures.get("rarest")}}
+    return Week(doc)
+
+
+# (sentence a reader quoted, the week they read it in, a week that fits it)
+READER_MISFITS = [
+    ("Even in a week of big moves, IWM volume over the last five sessions ran 44% below its 50-day average: the price "
+     "moved far on light trading.", dict(small=0.016, large=0.025, best=0.0145, worst=-0.01),
+     dict(small=0.016, large=0.025, best=0.035)),
+    ("Heavy trading without a big move: volume in IWM was 62% above its 50-day average over five sessions, a crowd "
+     "repositioning rather than rushing for the door.", dict(small=0.029, large=-0.01),
+     dict(small=0.009, large=0.002)),
+    ("Markets are stressed, and in markets like these smaller, more indebted companies usually suffer first: the VIX "
+     "is at 29.1.", dict(small=-0.046, large=-0.051), dict(small=-0.06, large=-0.05)),
+    ("The VIX, at 14.2, is under 15, the level we treat as calm, but lower than on only 64% of trading days over the "
+     "past year, not a low reading for its year.", dict(vix_pct=0.36), None),
+    ("A rally this rare raises the question for the call: is it the start of a recovery small caps can lead, or a "
+     "bounce inside a falling market?", dict(small=-0.008, rarest="small_day"), dict(small=0.04, rarest="small_day")),
+    ("The large-cap advance itself is narrow: the equal-weight RSP has lost 2.1% relative to the cap-weighted SPY over "
+     "thirteen weeks.", dict(large_13w=0.008, large_4w=-0.072), dict(large_13w=0.05, large_4w=-0.005)),
+    ("The trend favours small caps. The ratio sits 0.1% above its 200-day average.", dict(distance=0.001),
+     dict(distance=0.04)),
+    ("Unusually, small caps have tended to do better in weeks when yields rose (correlation +0.32 over 52 weeks), a hint "
+     "that growth hopes rather than refinancing fears are moving yields.", dict(ten=0.0039, large=-0.02, vix=0.1),
+     dict(ten=0.0039, large=0.02, vix=-0.1)),
+    ("Protection is dear everywhere.", dict(hedge_pct=0.56), dict(hedge_pct=0.9)),
+    ("High-yield bonds (HYG) gained 3.2% relative to Treasuries (IEF) this week, their best week since March 2023.",
+     dict(hy=-0.0003, ust=-0.0316), dict(hy=0.02, ust=-0.01)),
+]
+
+
+def test_the_gauge_fit_audit_flags_each_readers_misfit_and_passes_the_fitting_week():
+    from generator.commentary.fit_audit import misfits
+
+    for text, denied, fits in READER_MISFITS:
+        assert misfits(_gauges(**denied), text), text
+        if fits is not None:
+            assert not misfits(_gauges(**fits), text), text
+
+
+def test_the_words_that_replaced_the_misfits_pass_the_audit():
+    """The rules' new words for those weeks: a session told as a session, the averages without the verdict, the VIX's
+    ordinary rank without 'only', growth hopes denied by the week said so, Treasuries named as the leg that moved."""
+    from generator.commentary.fit_audit import misfits
+
+    for text, week in (
+            ("A single session this strong, in a week that did not follow through, raises the question for the call.",
+             dict(small=-0.008, rarest="small_day")),
+            ("The VIX, at 14.2, is under 15, the level we treat as calm, but lower than on 64% of trading days over the "
+             "past year, an ordinary reading for its year.", dict(vix_pct=0.36)),
+            ("Unusually, small caps have tended to do better in weeks when yields rose (correlation +0.32 over 52 weeks), "
+             "a hint that growth hopes rather than refinancing fears are moving yields, though not this week, when "
+             "yields rose as stocks fell and the VIX climbed.", dict(ten=0.0039, large=-0.02, vix=0.1)),
+            ("Credit moved: Treasuries (IEF) fell while high-yield bonds (HYG) barely moved, so junk gained 3.2% "
+             "relative to Treasuries this week.", dict(hy=-0.0003, ust=-0.0316)),
+            ("Markets are stressed, with the VIX at 29.1, though this week small caps kept pace with large caps.",
+             dict(small=-0.046, large=-0.051))):
+        assert not misfits(_gauges(**week), text), text
+
+
+def test_one_reading_of_the_10_year_per_issue():
+    from types import SimpleNamespace as NS
+
+    from generator.commentary.fit_audit import _one_reading
+
+    good = NS(text="The case for small caps rests on a single point: the 10-year yield is lower than thirteen weeks ago.")
+    worry = NS(text="The 10-year Treasury yield stands at 4.22%, down 55 bp over thirteen weeks; with small caps down "
+                    "3.4% this week, falling yields read as worry about growth rather than relief for borrowers.")
+    hedged = NS(text="The case for small caps rests on a single point: the 10-year yield is lower than thirteen weeks "
+                     "ago, though this week's drop came with a small-cap slide, more worry about growth than relief.")
+    assert _one_reading([good, worry])
+    assert not _one_reading([hedged, worry])

@@ -304,6 +304,31 @@ def test_an_open_agreement_class_does_not_grow(real_weeks, cls):
     assert len(hit) <= OPEN_CLASSES[cls], f"{len(hit)} weeks: " + "; ".join(f"{d}: {x[0][:200]}" for d, x in hit[:5])
 
 
+# Gauges read together (issue 26, items 3-4; generator/commentary/fit_audit.py, class "gauge fit", held at 0 by
+# test_no_real_week_breaks_an_agreement_class): each word is chosen by a condition on the week's own gauges, so over
+# the history every such choice goes both ways. A rule that stopped reading its gauge (always one word) fails here
+# even while the audit, finding nothing to read, stays at zero. (key, its alternative, the fewest weeks for each)
+GAUGE_CHOICES = (
+    (("risks/vix_stressed",), ("risks/vix_stressed_held", "risks/vix_stressed_even"), 10),   # "suffer first"
+    (("long-view/trend_above_both",), ("long-view/trend_above_both_thin",), 5),               # "the trend favours"
+    (("divergence/narrow", "divergence/narrow_slight"), ("divergence/narrow_pullback",), 5),  # "the large-cap advance"
+    (("risks/volume_normal_eventful", "risks/volume_busy_eventful", "risks/volume_thin_eventful"),
+     ("risks/volume_normal", "risks/volume_busy", "risks/volume_thin"), 50),                  # "a week of big moves"
+    (("lede/top_market_up", "lede/top_market_down"), ("lede/top_market_session_up", "lede/top_market_session_down"),
+     3),                                                                                     # "a rally this rare" (4 weeks)
+)
+
+
+def test_each_gauge_reading_is_chosen_both_ways_over_the_history(real_weeks):
+    for words, other, floor in GAUGE_CHOICES:
+        said = sum(1 for w in real_weeks if any(k.split("__")[0] in words for k in w.keys))
+        instead = sum(1 for w in real_weeks if any(k.split("__")[0] in other for k in w.keys))
+        assert said >= floor and instead >= floor, (words, said, other, instead)
+    # the VIX's rank against its year never says "only" of a majority of days, nor "not a low reading" below the middle
+    only = [(w.session, s) for w in real_weeks for s in w.sentences if re.search(r"only (?:[5-9]\d|100)% of trading days", s)]
+    assert not only, only[:3]
+
+
 # --- issue 26: the week's rarest fact, the thesis it raises, figures told once (moved from test_news_rarest.py to
 # share this file's whole-history run) ------------------------------------------------------------------------
 

@@ -69,6 +69,7 @@ def audit(m, rendered, doc: Mapping[str, Any], market=None, settings=None) -> di
     found.update(audit_words(m, rendered, settings))
     found.update(audit_ledger(m, rendered, doc, settings))
     found.update(audit_bills(m, rendered, market, settings))
+    found.update(audit_fit(doc, rendered, settings))
     return found
 
 
@@ -520,3 +521,7 @@ CLASSES = CLASSES + LEDGER_CLASSES
 from generator.commentary.rates_audit import BILL_CLASSES, audit_bills  # noqa: E402
 
 CLASSES = CLASSES + BILL_CLASSES
+
+from generator.commentary.fit_audit import FIT_CLASSES, audit_fit  # noqa: E402
+
+CLASSES = CLASSES + FIT_CLASSES

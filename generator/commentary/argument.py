@@ -18,7 +18,7 @@ from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_le
                                          more_than, negative, positive, reads, sign_of, within)
 from generator.commentary.rules import SHOWN_ZERO, WEEK_AGAINST, sense
 from generator.commentary.sections.policy import regime_claims
-from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK, yields_loose, zero_rates
+from generator.commentary.sections.rates import CORR_STRONG, CORR_WEAK, scare, yields_loose, zero_rates
 from generator.metrics.regime import all_but
 from generator.metrics import paths as mp
 
@@ -118,6 +118,12 @@ def _rates_reading(r, value_path: str, side: int, up: bool) -> tuple[str, list[C
     ly, c = r.t.long_yield or "^TNX", mp.RATE_SENSITIVITY_CORRELATION
     if zero_rates(r):
         return "_zero", regime_claims(r.m.events.regime)
+    fell_in_scare = scare(r) if not up else None
+    if fell_in_scare is not None and r.m.levels[ly].changes.get("13w", 0) < 0:
+        # the rates section reads this fall as a growth scare (`scare`): one reading of the 10-year per issue, so the
+        # case counts the point but says the week read it the other way (readers met "the case for small caps rests
+        # on ... the 10-year yield is lower" beside "falling yields read as worry about growth")
+        return "_scare", fell_in_scare
     growth = at_least(c, CORR_STRONG, "rates", "link")
     if up and growth.holds(r.view):
         return "_growth", [growth]
@@ -300,6 +306,9 @@ def case_paragraph(r, advice: tuple[str, list[Claim]] | None = None) -> Paragrap
 
 # --- the thesis ------------------------------------------------------------------------------------------
 
+# The index's week this far the way of a rare session for the thesis to call it "a rally" ("a fall") of the week.
+RALLY_WEEK = 0.01
+
 # The question the week's rarest fact (generator/metrics/news/ `News.rarest`) puts to the small-versus-large call,
 # by the fact's kind: {key: topic}, the topic then split by the fact's direction (a level's side, a drawdown's line).
 TOPICS = {"large_drawdown": "drawdown", "small_drawdown": "drawdown", "large_high": "high", "small_high": "high",
@@ -343,6 +352,19 @@ def _top_fact_thesis(r, stance: Claim) -> Sentence | None:
                             1 if top.value > 0 else -1))   # "fear jumped", "falling yields"
     if topic == "high":
         way = "up"
+    if topic == "market" and top.key.endswith(("_day", "_2d")):
+        # a rare session in a week that did not go its way by RALLY_WEEK is told as a session, never as "a rally"
+        # or "a fall" of the week (readers met "a rally this rare" for a week small caps ended lower)
+        index = r.large if top.key.startswith("large") else r.small
+        week = r.m.returns.get(index, {}).get("1w")
+        path_w = f"returns.{index}.1w"
+        if week is not None and (week < RALLY_WEEK if way == "up" else week > -RALLY_WEEK):
+            claims.append(less_than(path_w, RALLY_WEEK, index, "week", 0) if way == "up"
+                          else more_than(path_w, -RALLY_WEEK, index, "week", 0))
+            way = f"session_{way}"
+        elif week is not None:
+            claims.append(at_least(path_w, RALLY_WEEK, index, "week", +1) if way == "up"
+                          else at_most(path_w, -RALLY_WEEK, index, "week", -1))
     subjects = ("thesis", top.subject, "stance")
     leaning = r.m.stance.key != "stay_large"
     return r.say("lede", f"top_{topic}_{way}", subjects, (), claims, words="thesis", leaning=leaning,

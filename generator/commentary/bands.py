@@ -41,3 +41,7 @@ THIN_RANK = 0.4
 # Small caps as far below their 50-day average as settings.risk.stretch_from_50d puts "stretched" above it are in
 # a deep dip, never "not stretched" (sections/risks.py STRETCH). An RSI this low is near oversold: "nothing alarming" is not said beside it.
 LOW_RSI = 35
+# The ratio this far above its 200-day average (a third of the long view's CRACKED line below it) is a trend that
+# "favours small caps"; nearer, the words give the averages without the verdict (a reader met "the trend favours
+# small caps" on a 0.1% margin after a -2.3% relative week).
+TREND_MARGIN = 0.01

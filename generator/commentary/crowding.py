@@ -135,15 +135,44 @@ def _hedging(r, c, vix_stressed: float) -> list[Sentence]:
                  regimes=FEAR if fear else all_but(*FEAR), **names)]  # "no sign of complacency or panic"
 
 
+# A relative week this wide is a big move for the pair even when neither index moved 3% (the regime's rate-move
+# spread; readers met "heavy trading without a big move" in the week of the widest small-cap lead since 2010).
+MOVE_SPREAD = 0.02
+
+
 def _eventful(r, subject: str) -> tuple[bool, list[Claim]]:
-    """Whether the week had big moves (fear, a sharp rally or a 3% session in either index), and the claims that it
-    had no 3% session, for the words that read ordinary volume as 'no crowd' or 'little net change'."""
+    """Whether the week had big moves, and the claims that say which way: a big week is a session of BIG_SESSION in
+    either index, a week that size, or the pair MOVE_SPREAD apart (the claim of the first that holds: "a week of big
+    moves"); a quiet one has none of them (every bound claimed: "without a big move", "little net change"). Read from
+    prices, never from the regime alone: readers met "a week of big moves" at +1.6% with no 1.5% session."""
     g = r.m.regime.gauges if r.m.regime is not None else None
-    if g is None or g.worst_session is None or g.best_session is None:
-        return r.regime in FEAR + RALLY, []
-    big = g.worst_session <= -BIG_SESSION or g.best_session >= BIG_SESSION
-    return big or r.regime in FEAR + RALLY, [more_than(mp.REGIME_GAUGES_WORST_SESSION, -BIG_SESSION, subject, "sessions", 0),
-                                             less_than(mp.REGIME_GAUGES_BEST_SESSION, BIG_SESSION, subject, "sessions", 0)]
+    # the regime's copies of the two weeks and the spread: one sentence about volume claims them without taking the
+    # indices as its subjects
+    weeks = [(mp.REGIME_GAUGES_SMALL_WEEK, g.small_week if g is not None else None, subject),
+             (mp.REGIME_GAUGES_LARGE_WEEK, g.large_week if g is not None else None, subject)]
+    pair = subject
+    spread = g.spread_week if g is not None else None
+    big: list[Claim] = []
+    if g is not None and g.worst_session is not None and g.worst_session <= -BIG_SESSION:
+        big = [at_most(mp.REGIME_GAUGES_WORST_SESSION, -BIG_SESSION, subject, "sessions", 0)]
+    elif g is not None and g.best_session is not None and g.best_session >= BIG_SESSION:
+        big = [at_least(mp.REGIME_GAUGES_BEST_SESSION, BIG_SESSION, subject, "sessions", 0)]
+    for path, week, t in weeks:
+        if not big and week is not None and abs(week) >= BIG_SESSION:
+            big = [(at_least(path, BIG_SESSION, t, "big week", 0) if week > 0
+                    else at_most(path, -BIG_SESSION, t, "big week", 0))]
+    if not big and spread is not None and abs(spread) >= MOVE_SPREAD:
+        big = [(at_least(mp.REGIME_GAUGES_SPREAD_WEEK, MOVE_SPREAD, pair, "big week", 0) if spread > 0
+                else at_most(mp.REGIME_GAUGES_SPREAD_WEEK, -MOVE_SPREAD, pair, "big week", 0))]
+    if big:
+        return True, big
+    quiet = ([more_than(mp.REGIME_GAUGES_WORST_SESSION, -BIG_SESSION, subject, "sessions", 0)]
+             if g is not None and g.worst_session is not None else []) + \
+        ([less_than(mp.REGIME_GAUGES_BEST_SESSION, BIG_SESSION, subject, "sessions", 0)]
+         if g is not None and g.best_session is not None else []) + \
+        [c for path, week, t in weeks if week is not None for c in within(path, BIG_SESSION, t, "big week")] + \
+        (list(within(mp.REGIME_GAUGES_SPREAD_WEEK, MOVE_SPREAD, pair, "big week")) if spread is not None else [])
+    return False, quiet
 
 
 def _volume(r, c) -> list[Sentence]:
@@ -173,8 +202,12 @@ def _short_week(r, c, subject: str) -> list[Sentence]:
                  [is_(mp.CROWDING_VOLUME_SHORT_WEEK, c.volume_short_week, subject, "calendar")])]
 
 
-def _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions) -> list[Sentence]:
+def _volume_reading(r, c, subject, subjects, facts, big, quiet_sessions) -> list[Sentence]:
     small, p, ratio = c.volume_ticker, c.volume_percentile, c.volume_ratio
+    # a week of fear or a sharp rally without a big price move is "an uneasy week", never "big moves" nor "no crowd"
+    uneasy = not big and r.regime in FEAR + RALLY
+    eventful = big or uneasy
+    moved = {"uneasy": uneasy, **({"regimes": FEAR + RALLY} if uneasy else {})}
     week = r.m.returns.get(small, {}).get("1w")
     path, rank_path = mp.CROWDING_VOLUME_RATIO, mp.CROWDING_VOLUME_PERCENTILE
     if ratio >= VOLUME_SURGE and week is not None:
@@ -198,7 +231,7 @@ def _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions) ->
                          regimes=all_but(*FEAR, *RALLY))]
         flat = surge + [within(f"returns.{small}.1w", BIG_MOVE, small, "week")]
         if eventful:
-            return [_say(r, "volume_surge_swings", subjects, facts, flat, rank=rank)]
+            return [_say(r, "volume_surge_swings", subjects, facts, flat + quiet_sessions, rank=rank, **moved)]
         return [_say(r, "volume_surge_flat", subjects, facts, flat + quiet_sessions, rank=rank,
                      regimes=all_but(*FEAR, *RALLY))]  # "little net change", "repositioning, not rushing out"
     if ratio <= VOLUME_THIN and (p is None or p <= THIN_RANK) and c.volume_short_week is None:
@@ -207,14 +240,14 @@ def _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions) ->
                 is_(mp.CROWDING_VOLUME_SHORT_WEEK, None, subject, "calendar")] + \
             ([at_most(rank_path, THIN_RANK, subject, "rank", -1)] if p is not None else [])
         if eventful:
-            return [_say(r, "volume_thin_eventful", subject, facts[:2], thin)]
+            return [_say(r, "volume_thin_eventful", subject, facts[:2], thin + quiet_sessions, **moved)]
         return [_say(r, "volume_thin", subject, facts[:2], thin + quiet_sessions,
                      regimes=all_but(*FEAR, *RALLY))]  # "little conviction"
     if ratio >= VOLUME_BUSY and p is not None and p >= BUSY_RANK:
         # "busier than usual" only in the top of the year's readings (readers met it at the year's median)
         busy = [at_least(path, VOLUME_BUSY, subject, "volume", +1), at_least(rank_path, BUSY_RANK, subject, "rank", +1)]
         if eventful:
-            return [_say(r, "volume_busy_eventful", subject, facts[:2], busy)]
+            return [_say(r, "volume_busy_eventful", subject, facts[:2], busy + quiet_sessions, **moved)]
         return [_say(r, "volume_busy", subject, facts[:2], busy + quiet_sessions,
                      regimes=all_but(*FEAR, *RALLY))]  # "short of a crowd rushing in or out"
     # within the usual range: between the thin and busy lines; or past the busy line in the middle of the year's
@@ -234,7 +267,8 @@ def _volume_reading(r, c, subject, subjects, facts, eventful, quiet_sessions) ->
         side = "up" if ratio > 0 else "down"
         side_claims = [positive(path, subject, "volume") if ratio > 0 else negative(path, subject, "volume")]
     if eventful:
-        return [_say(r, "volume_normal_eventful", subject, facts[:2], band + side_claims, side=side)]
+        return [_say(r, "volume_normal_eventful", subject, facts[:2], band + side_claims + quiet_sessions, side=side,
+                     **moved)]
     return [_say(r, "volume_normal", subject, facts[:2], band + side_claims + quiet_sessions, side=side, optional=2,
                  regimes=all_but(*FEAR, *RALLY))]  # "no sign of a crowd rushing in or out"
 

@@ -365,6 +365,13 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     if other is not None:
         subjects.append(_subject(r, r.m.news.items[OTHER_SIDE[item.key]]))
         claims.append(other[1])
+    leg = "junk"
+    if item.key == "credit_week":
+        # the leg that moved: "Treasuries fell while junk barely moved" when the high-yield fund did not (rules.py)
+        leg, leg_claims, leg_subjects = r.credit_leg()
+        claims += leg_claims
+        subjects += [s for s in leg_subjects if s not in subjects]
+        names["leg"] = leg
     net = net_turn(r, item) if section == "headline" else None
     if net is not None:
         claims.append(net[1])

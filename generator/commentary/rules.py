@@ -43,6 +43,15 @@ BEAR_LINE = -0.20
 # reading (readers met "a yen rally threatens forced selling" for an ordinary week).
 CARRY_RARE = 0.95
 
+# A junk-Treasury week whose high-yield leg moved less than this share of the Treasury leg is Treasuries' move.
+ONE_LEG = 1 / 3
+# A 10-year up this much on the week, with large caps down and the VIX up, denies a "growth hopes" reading of yields.
+GROWTH_DENIED_RISE = 0.001
+# The sections whose words read a rising 10-year as growth hopes (rates, and the case in positioning).
+GROWTH_SECTIONS = ("rates", "positioning", "lede", "policy")
+# ... and the words keys that say so ("reads more as hope for growth", "growth hopes rather than refinancing fears")
+GROWTH_KEYS = ("ten_rising_zero", "helped_by_rising", "case_against_none_rates")
+
 # The point that short rates sit at zero, so small caps need growth rather than cheaper money: the policy section
 # makes it (generator/commentary/words.py POINT_HOME); the rates and junk sections then say theirs without it.
 ZERO_POINT = "zero_rates"
@@ -61,6 +70,7 @@ class _Rules:
         self.pair = f"{m.small}/{m.large}"
         self.t = settings.tickers
         self._view = None
+        self._denied: tuple[list[Claim]] | None = None
         self.regime = m.regime.key if m.regime is not None else None   # the week's market regime
 
     @property
@@ -76,11 +86,54 @@ class _Rules:
         """A week of fear (a shock or a flight to safety): falling yields are money hiding, not easier policy."""
         return self.regime in FEAR
 
+    def credit_leg(self) -> tuple[str, list[Claim], tuple[str, ...]]:
+        """Which leg moved the week's junk-against-Treasuries ratio, decided once for every section: "treasuries" when
+        the high-yield fund moved less than ONE_LEG of the Treasury fund (a reader met junk "gaining 3.2% on
+        Treasuries" in a week HYG was flat and IEF had its worst week in the data), else "junk". With the claims and
+        subjects the words need when they name Treasuries as the mover."""
+        hy, ust = self.t.high_yield or "", self.t.treasuries or ""
+        hw = self.m.returns.get(hy, {}).get("1w") if hy else None
+        uw = self.m.returns.get(ust, {}).get("1w") if ust else None
+        if hw is None or uw is None or abs(hw) >= ONE_LEG * abs(uw):
+            return "junk", [], ()
+        from generator.commentary.claims import negative, positive, within
+
+        return "treasuries", [(negative if uw < 0 else positive)(f"returns.{ust}.1w", ust, "week"),
+                              *within(f"returns.{hy}.1w", ONE_LEG * abs(uw), hy, "week")], (ust, hy)
+
+    def growth_denied(self) -> list[Claim] | None:
+        """The issue's one reading of a rising 10-year as growth hopes, decided once: the week denies it when the
+        yield rose GROWTH_DENIED_RISE or more while large caps fell and the VIX rose (a reader met "growth hopes rather
+        than refinancing fears" in the taper week: +39 bp, stocks down, the VIX up). The claims that say so, or None
+        when the week does not deny it; every sentence that reads yields as growth hopes says "not this week" then
+        (its words' `growth_denied`)."""
+        ly, vx = self.t.long_yield or "", self.t.volatility or ""
+        ten, vix = self.m.levels.get(ly) if ly else None, self.m.levels.get(vx) if vx else None
+        tw = ten.changes.get("1w") if ten is not None else None
+        vw = vix.changes.get("1w") if vix is not None else None
+        large = self.m.returns.get(self.large, {}).get("1w")
+        if tw is None or vw is None or large is None or tw < GROWTH_DENIED_RISE or large >= 0 or vw <= 0:
+            return None
+        from generator.commentary.claims import at_least, negative, positive
+
+        return [at_least(f"levels.{ly}.changes.1w", GROWTH_DENIED_RISE, ly, "1w"),
+                negative(f"returns.{self.large}.1w", self.large, "week"), positive(f"levels.{vx}.changes.1w", vx, "1w")]
+
     def say(self, section: str, key: str, subjects, facts=(), claims=(), *, relationship: bool = False,
             words: str | None = None, optional: int = 0, regimes: tuple[str, ...] = (), kind: str = "prose",
             follows: bool = False, answers: bool = False, core: bool = False, qualifies: str | None = None,
             point: str | None = None, **extra) -> Sentence:
         subjects = (subjects,) if isinstance(subjects, str) else tuple(subjects)
+        if section in GROWTH_SECTIONS:
+            # the issue's one reading of yields as growth hopes (`growth_denied`): every section's words read it
+            if self._denied is None:
+                self._denied = (self.growth_denied() or [],)
+            denied = self._denied[0] if key in GROWTH_KEYS else []
+            extra.setdefault("growth_denied", bool(denied))
+            if denied:
+                # the words add "though not this week, when yields rose as stocks fell and the VIX climbed": claimed
+                claims = list(claims) + denied
+                subjects = subjects + tuple(c.subject for c in denied if c.subject not in subjects)
         flat: list[Claim] = []
         for c in claims:
             flat.extend(c if isinstance(c, tuple) else (c,))

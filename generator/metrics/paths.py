@@ -127,6 +127,9 @@ REFERENCE_HIGH_YEAR = "reference_high.year"
 
 # regime
 REGIME_GAUGES_BEST_SESSION = "regime.gauges.best_session"
+REGIME_GAUGES_LARGE_WEEK = "regime.gauges.large_week"
+REGIME_GAUGES_SMALL_WEEK = "regime.gauges.small_week"
+REGIME_GAUGES_SPREAD_WEEK = "regime.gauges.spread_week"
 REGIME_GAUGES_VIX_CHANGE = "regime.gauges.vix_change"
 REGIME_GAUGES_WORST_SESSION = "regime.gauges.worst_session"
 REGIME_KEY = "regime.key"

@@ -101,16 +101,26 @@ LARGE_HIGH = (
     Row("large_below_high", lambda large: [less_than(_LH, -NEAR_HIGH, large, "high", -1)]),
 )
 _N = mp.RATIOS_NARROWNESS_MOMENTUM_13W
+# The large-cap index down this much over four weeks is a pullback: no "large-cap advance" to call narrow (a reader met
+# it with SPY -7.2% over the month); a smaller dip leaves the quarter's advance standing.
+PULLBACK = -0.01
 # Equal- against cap-weight large caps over 13 weeks: a few tenths of a point either way is no story about
 # participation. Narrowing while the index fell says nothing when the index has no 13-week return.
 NARROWNESS = (
     Row("narrow_level", lambda ew, den, pair: [within(_N, NARROW_BAND, ew, "relative")]),
     # "a handful of the biggest names doing the lifting" only on a lag of NARROW_LAG or more (bands.py: the median
     # size of the gap; readers met it on 0.7 and 0.8 points)
+    # "the large-cap advance" needs one: the index up over thirteen weeks and not down over the last four (a reader
+    # met it with SPY -7.2% over four weeks); in a month it fell, the giants have held up in the pullback
     Row("narrow", lambda ew, den, pair: [at_most(_N, -NARROW_LAG, ew, "relative", -1),
-                                         positive(f"returns.{den}.13w", den, "13w")]),
+                                         positive(f"returns.{den}.13w", den, "13w"),
+                                         more_than(f"returns.{den}.4w", PULLBACK, den, "4w", 0)]),
     Row("narrow_slight", lambda ew, den, pair: [negative(_N, ew, "relative"), more_than(_N, -NARROW_LAG, ew, "band", 0),
-                                                positive(f"returns.{den}.13w", den, "13w")]),
+                                                positive(f"returns.{den}.13w", den, "13w"),
+                                                more_than(f"returns.{den}.4w", PULLBACK, den, "4w", 0)]),
+    Row("narrow_pullback", lambda ew, den, pair: [negative(_N, ew, "relative"),
+                                                  positive(f"returns.{den}.13w", den, "13w"),
+                                                  at_most(f"returns.{den}.4w", PULLBACK, den, "4w", -1)]),
     Row("narrow_falling", lambda ew, den, pair: [negative(_N, ew, "relative"), Claim(_N, "<", 0.0, den, "relative", +1),
                                            at_most(f"returns.{den}.13w", 0, den, "13w")]),
     # equal weight ahead while the index fell: the giants fell harder, not "more of the market joining in"
@@ -199,6 +209,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         ew, den = trend.numerator, trend.denominator
         facts = (Fact("move", mp.RATIOS_NARROWNESS_MOMENTUM_13W, ew, "pct"), r.ret(den, "13w", "den"))
         found = first(NARROWNESS, r.view, ew, den, f"{r.small}-{r.large}")
+        if found is not None and found[0] == "narrow_pullback":
+            facts = (facts[0], r.ret(den, "4w", "month"))      # the month the pullback is told by
         if found is not None:
             pair = f"{r.small}-{r.large}"
             paragraphs.append((say(found[0], (ew, den, pair) if found[0].startswith("broadening") else (ew, den),

@@ -133,14 +133,16 @@ def _credit_week_lead(r: _Rules, credit, quarter: float | None) -> list:
     p = mp.NEWS_ITEMS_CREDIT_WEEK
     rank = ("almost", [at_least(f"{p}.rarity", ALMOST_ALL, credit.numerator, "rarity", 0)]) \
         if item.rarity >= ALMOST_ALL else ("share", [at_least(f"{p}.rarity", RARE_WEEK, credit.numerator, "rarity", 0)])
-    return [r.say("junk", "credit_week_rare", credit.numerator,
+    # the leg that moved ("Treasuries fell while junk barely moved"), decided once for the issue (rules.py)
+    leg, leg_claims, leg_subjects = r.credit_leg()
+    return [r.say("junk", "credit_week_rare", (credit.numerator, *leg_subjects),
                   (Fact("week", f"{p}.value", credit.numerator, "pct"), Fact("share", f"{p}.rarity", credit.numerator,
                                                                              "pct"),
                    Fact("start", f"{p}.history_start", credit.numerator, "date")),
                   [positive(f"{p}.value", credit.numerator, "credit week") if item.value > 0
-                   else negative(f"{p}.value", credit.numerator, "credit week"), *rank[1]],
+                   else negative(f"{p}.value", credit.numerator, "credit week"), *rank[1], *leg_claims],
                   num=credit.numerator, den=credit.denominator, side="up" if item.value > 0 else "down",
-                  rank=rank[0])]
+                  rank=rank[0], leg=leg)]
 
 
 # The 10-year's thirteen-week direction in each rates case that tells it.

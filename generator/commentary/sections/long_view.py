@@ -3,6 +3,7 @@ history of breakouts."""
 
 from __future__ import annotations
 
+from generator.commentary.bands import TREND_MARGIN
 from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, exceeds, is_,
                                          is_not, less_than, more_than, negative, positive, sign_of)
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
@@ -48,8 +49,12 @@ DISTANCE = (
 _D = mp.RATIO_DISTANCE_FROM_SMA_LONG
 # The ratio against its 200-day average, and the 50-day against the 200-day.
 TREND = (
-    Row("trend_above_both", lambda pair: [positive(_D, pair, "trend"),
+    # "the trend favours small caps" only with TREND_MARGIN above the 200-day average (bands.py); nearer, the averages
+    # are told without the verdict
+    Row("trend_above_both", lambda pair: [at_least(_D, TREND_MARGIN, pair, "trend"),
                                           exceeds(mp.RATIO_SMA_SHORT, mp.RATIO_SMA_LONG, pair, "averages")]),
+    Row("trend_above_both_thin", lambda pair: [positive(_D, pair, "trend"), less_than(_D, TREND_MARGIN, pair, "margin", 0),
+                                               exceeds(mp.RATIO_SMA_SHORT, mp.RATIO_SMA_LONG, pair, "averages")]),
     Row("trend_above_long", lambda pair: [positive(_D, pair, "trend"),
                                           Claim(mp.RATIO_SMA_SHORT, "<=", None, pair, "averages", -1,
                                                 mp.RATIO_SMA_LONG)]),
@@ -67,7 +72,7 @@ TREND = (
 
 
 # The TREND rows whose words say "uptrend": with the ratio down over 52 weeks they say so too.
-UPTREND_ROWS = ("trend_above_both", "trend_below_long_crossed", "trend_below_long_cracked")
+UPTREND_ROWS = ("trend_above_both", "trend_above_both_thin", "trend_below_long_crossed", "trend_below_long_cracked")
 
 
 # A move above the 200-day average that ended this many days ago or less is the long view's news: it leads the

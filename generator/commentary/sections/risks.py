@@ -219,11 +219,17 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         return [say(level, vix, rank + (Fact("line", f"risk.{line}", vix, "level"),), claims)]
     if level == "vix_stressed":
         # "smaller, more indebted companies usually suffer first": not in a week small caps held up better
+        # and not in a week they kept pace: "suffer first" needs small caps behind by the flat band or more
         band = r.settings.stance.flat_band       # a level week is not one small caps "held up better" in
-        held = (m.spread.get("1w") or 0) >= band
+        spread = m.spread.get("1w")
         pair = f"{r.small}-{r.large}"
-        out = [say("vix_stressed_held" if held else level, (vix, pair) if held else vix, (vix_fact,),
-                   claims + ([at_least(mp.SPREAD_1W, band, pair, "week")] if held else []))]
+        if spread is None:
+            out = [say(level, vix, (vix_fact,), claims)]
+        else:
+            key, side = (("vix_stressed_held", [at_least(mp.SPREAD_1W, band, pair, "week")]) if spread >= band else
+                         ("vix_stressed_even", list(within(mp.SPREAD_1W, band, pair, "week"))) if spread > -band else
+                         (level, [at_most(mp.SPREAD_1W, -band, pair, "week", -1)]))
+            out = [say(key, (vix, pair), (vix_fact,), claims + side)]
         return out + _rank(RANK_THAT, r, say, vix, rank)
     if level == "vix_calm":
         if r.regime in SETTLED or r.regime is None:
