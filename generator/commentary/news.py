@@ -16,8 +16,10 @@ from __future__ import annotations
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, history_since, is_, sign_of)
 from generator.metrics.news.levels import RECORD_HISTORY_YEARS
-from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
-                                    RECORD_LEVELS, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, years_rare)
+from generator.metrics.news import (BACKDROP, BACKDROP_LEAD_YEARS, BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS,
+                                    MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
+                                    RECORD_LEVELS, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, outranks_lead,
+                                    years_rare)
 from generator.metrics import paths as mp
 
 WORDS = "news"
@@ -49,7 +51,7 @@ RECORD_KEYS = {"large_record", "small_record"}
 # Weekly moves whose rarity can be told as a share of earlier weeks (a session's rarity is measured against
 # each week's biggest session, which does not read plainly; a level's share says little).
 SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
-              "credit_week", "fx_week", "sector_week"}
+              "credit_week", "fx_week", "sector_week", "tech_week", "small_tech_week", "treasury_week", "vix_fall"}
 # Levels at their highest or lowest since some date (generator/metrics/news/levels.py `_level`).
 LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level",
               "curve_level", "vix_low"}
@@ -57,7 +59,11 @@ LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "
 BP_LEVELS = {"curve_level"}
 YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
 # Differences of two returns (small less large, a sector less the large-cap index): percentage points, not "%".
-SPREAD_KEYS = {"spread_week", "spread_day", "sector_week", "quarter_spread", "year_spread"}
+SPREAD_KEYS = {"spread_week", "spread_day", "sector_week", "quarter_spread", "year_spread", "tech_week",
+               "small_tech_week", "small_tech_day"}
+# The tech index's correction or bear market (generator/metrics/news/cross.py): told as an index's drawdown, by its
+# own line (the pair's drawdowns, DRAWDOWN_KEYS, may share one).
+TECH_DRAWDOWN = "tech_drawdown"
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
@@ -71,7 +77,7 @@ RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_w
                  "vix_day", "vix_level", "long_yield_week", "long_yield_level", "small_level", "large_level",
                  "ratio_level", "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread",
                  "year_spread", "curve_level", "curve_cross", "vix_low", "small_run", "large_run", "small_record",
-                 "large_record", "long_yield_round"}
+                 "large_record", "long_yield_round", "vix_fall"}
 
 
 def headline_fact(m) -> NewsItem | None:
@@ -88,9 +94,21 @@ def headline_fact(m) -> NewsItem | None:
             return record
         near = m.news.items.get("ratio_level")
         return near if near is not None and near.newsworthy and near.label.startswith("near") else None
-    if lead.key not in RARE_HEADLINE or lead.label.startswith("near"):
+    if lead.label.startswith("near") or not (lead.key in RARE_HEADLINE or backdrop_headline(lead)):
         return None
     return lead
+
+
+def backdrop_headline(item: NewsItem) -> bool:
+    """A backdrop fact (a sector, tech, Treasuries, the yen, credit, bills) heads the headline only when it leads the
+    week (metrics/news/ `backdrop_leads`: BACKDROP_LEAD_YEARS back, the pair's own rarest not comparably rare), as
+    financials' worst week against the S&P 500 since March 2009 does in the SVB week (2023-03-17)."""
+    return item.key in BACKDROP and item.key in BACKDROP_HEADLINE and years_rare(item) >= BACKDROP_LEAD_YEARS
+
+
+# The backdrop's facts the headline can name (templates/words/headline.html `_what`).
+BACKDROP_HEADLINE = {"sector_week", "credit_week", "fx_week", "short_yield_week", "short_yield_level", "curve_level",
+                     "tech_week", "small_tech_week", "small_tech_day", "treasury_week", "tech_drawdown"}
 
 
 # The headline's stories that tell a change of stance (templates/words/headline.html).
@@ -158,7 +176,8 @@ def told(m) -> list[NewsItem]:
     # a move over several sessions takes a line only when it is the week's lead (the brief and its section tell it
     # otherwise): the day and the week inside it have their own lines
     lead = m.news.lead()
-    items = [i for i in items if i.key not in CONTAINS or (lead is not None and i.key == lead.key)]
+    items = [i for i in items if i.key not in CONTAINS or (lead is not None and i.key == lead.key)
+             or outranks_lead(i, lead)]
     # the VIX's jump in one session, when it leads, tells the week's jump when they are one move (the week's first
     # session: its own scope, "in a single session", never "weekly")
     day, jump = m.news.items.get("vix_day"), m.news.items.get("vix_jump")
@@ -181,6 +200,9 @@ def told(m) -> list[NewsItem]:
     must = bar + [i for i in items if not i.must_tell and leads(i) and (
         not busy or (i.key == "ratio_level" and (i.record or i.label.startswith("near")))
         or (i.key == "vix_level" and "vix_jump" in keys and m.news.items["vix_jump"].day == i.day))]
+    # a fact last matched five years or more before and rarer than the lead is told though the lead keeps the headline
+    # (metrics/news/ `outranks_lead`): XLF's worst week against SPY since 2009 under small caps' worst in two years
+    must += [i for i in items if i not in must and outranks_lead(i, lead)]
     # the VIX at its highest close in years in a week the standfirst would call a spike: its jump is told with it
     # (one line when the same close), never the spike line beside the level's
     if any(i.key == "vix_level" for i in must) and m.events.vix_spike:
@@ -238,9 +260,10 @@ def _drawdown_claims(r, item: NewsItem) -> tuple[list[Fact], list[Claim], str]:
 def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) -> Sentence | None:
     """The lines of the facts measured from a reference (a 52-week high, the data's extreme close)."""
     path, subject = f"news.items.{item.key}", _subject(r, item)
-    if item.key in DRAWDOWN_KEYS:
+    if item.key in DRAWDOWN_KEYS | {TECH_DRAWDOWN}:
         facts, claims, when = _drawdown_claims(r, item)
-        return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, label=item.label)
+        return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, label=item.label,
+                     fact=item.key, ticker=item.subject)
     if item.key in RECORD_KEYS:
         # "its first record close since <Month Year>": the last record close was that long ago
         facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
@@ -359,7 +382,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              else "the 13-week Treasury bill yield", "fx": "USD/JPY" if (r.t.fx or "JPY=X") == "JPY=X" else r.t.fx,
              "hy": r.t.high_yield, "ust": r.t.treasuries,
              # the sector's symbol: the words name it from generator/names.py ("industrials (XLI)")
-             "sector": item.subject if item.key == "sector_week" else "",
+             "sector": item.subject if item.key in ("sector_week", "tech_week") else "",
+             # the tech index small caps are measured against (cross.py `small_tech_*`)
+             "tech": r.t.tech or "",
              "inverted": item.key in BP_LEVELS | {"curve_cross"} and item.value < 0}
     other = other_side(r, item) if section == "headline" else None
     if other is not None:
@@ -453,6 +478,11 @@ def brief_picks(m) -> list[NewsItem]:
         # the week's rarest fact by the years since it was last matched opens the brief (the lowest close since 1996
         # before a week's return that is the best in four months), as it heads the headline
         items = [rarest] + [i for i in items if i.key != rarest.key]
+    # then a fact rarer than the lead and five years or more back (`outranks_lead`), the rarest first: the brief is
+    # where a skimmer sees what the lead kept from the headline
+    buried = sorted((i for i in items if outranks_lead(i, rarest)), key=lambda i: -years_rare(i))
+    items = items[:1] + buried + [i for i in items[1:] if i not in buried] if rarest is not None else buried + [
+        i for i in items if i not in buried]
     vix_day = m.news.items.get("vix_day") if m.news is not None else None
     day_leads = vix_day is not None and (leads(vix_day) or vix_day is rarest)
     picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or (

@@ -165,9 +165,10 @@ SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small
                                "large_level", "small_2d", "large_2d", "small_4w", "large_4w", "quarter_spread",
                                "year_spread", "small_run", "large_run", "small_record", "large_record"),
                 "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross",
-                          "long_yield_round"), "policy": ("short_yield_week", "short_yield_level"),
-                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level"),
-                "sectors": ("sector_week",),
+                          "long_yield_round", "treasury_week"), "policy": ("short_yield_week", "short_yield_level"),
+                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level",
+                                                    "vix_fall"),
+                "sectors": ("sector_week", "tech_week", "small_tech_week", "small_tech_day", "tech_drawdown"),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}
 # Told elsewhere in their sections (the stance line, the long view's cross) or as the week's returns.
 NOT_OPENING = {"stance_change", "trend_cross", "small_week", "large_week", "spread_week"}
