@@ -16,8 +16,8 @@ from __future__ import annotations
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, history_since, is_, sign_of)
 from generator.metrics.news.levels import RECORD_HISTORY_YEARS
-from generator.metrics.news import (BACKDROP, BACKDROP_LEAD_YEARS, BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS,
-                                    MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
+from generator.metrics.news import (BACKDROP, BACKDROP_LEAD_YEARS, BEAR, CONTAINS, CORRECTION, CROSS_KEYS,
+                                    HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
                                     RECORD_LEVELS, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, outranks_lead,
                                     years_rare)
 from generator.metrics import paths as mp
@@ -61,6 +61,10 @@ YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
 # Differences of two returns (small less large, a sector less the large-cap index): percentage points, not "%".
 SPREAD_KEYS = {"spread_week", "spread_day", "sector_week", "quarter_spread", "year_spread", "tech_week",
                "small_tech_week", "small_tech_day"}
+# The gauges beside the pair (generator/metrics/news/cross.py): the standfirst and the brief tell them only when they
+# lead or outrank the lead (metrics/news/ `outranks_lead`), a section opens with one only when it is MULTI_YEAR rare:
+# the column's length goes to the pair's own news (900 words at most).
+QUIET = set(CROSS_KEYS)
 # The tech index's correction or bear market (generator/metrics/news/cross.py): told as an index's drawdown, by its
 # own line (the pair's drawdowns, DRAWDOWN_KEYS, may share one).
 TECH_DRAWDOWN = "tech_drawdown"
@@ -101,8 +105,9 @@ def headline_fact(m) -> NewsItem | None:
 
 def backdrop_headline(item: NewsItem) -> bool:
     """A backdrop fact (a sector, tech, Treasuries, the yen, credit, bills) heads the headline only when it leads the
-    week (metrics/news/ `backdrop_leads`: BACKDROP_LEAD_YEARS back, the pair's own rarest not comparably rare), as
-    financials' worst week against the S&P 500 since March 2009 does in the SVB week (2023-03-17)."""
+    week (metrics/news/ `News.rarest`: no fact of the pair's own gauges multi-year rare) and reaches back
+    BACKDROP_LEAD_YEARS or more, as financials' worst week against the S&P 500 since March 2009 does in the SVB week
+    (2023-03-17)."""
     return item.key in BACKDROP and item.key in BACKDROP_HEADLINE and years_rare(item) >= BACKDROP_LEAD_YEARS
 
 
@@ -173,6 +178,10 @@ def told(m) -> list[NewsItem]:
     items = [m.news.items[k] for k in m.news.ranked
              if k not in NOT_LEAD or (k == "vix_level" and leads(m.news.items[k]))]
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
+    lead = m.news.lead()
+    # the gauges beside the pair take a line only when they lead or outrank the lead (the column's length is the pair's)
+    items = [i for i in items
+             if i.key not in QUIET or (lead is not None and i.key == lead.key) or outranks_lead(i, lead)]
     # a move over several sessions takes a line only when it is the week's lead (the brief and its section tell it
     # otherwise): the day and the week inside it have their own lines
     lead = m.news.lead()
@@ -485,7 +494,8 @@ def brief_picks(m) -> list[NewsItem]:
         i for i in items if i not in buried]
     vix_day = m.news.items.get("vix_day") if m.news is not None else None
     day_leads = vix_day is not None and (leads(vix_day) or vix_day is rarest)
-    picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or (
+    picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or i in buried or (
+              i.key not in QUIET and
               not (i.key == "vix_level" and not leads(i))
               and not (i.key == "vix_day" and not day_leads)
               and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and same_vix_move(vix_day, i))))))

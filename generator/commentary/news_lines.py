@@ -8,11 +8,14 @@ from dataclasses import replace
 
 from generator.commentary.claims import SHOWN_ZERO, Claim, Fact, Sentence, at_extreme, at_least, is_, sign_of
 from generator.commentary.news import (BRIEF_ITEMS, DRAWDOWN_KEYS, WORDS, _drawdown_claims, _subject, _when,
-                                      brief_picks, crowded, news_line, told, told_keys)
+                                      QUIET, brief_picks, crowded, headline_fact, news_line, told, told_keys)
 from generator.metrics import paths as mp
-from generator.metrics.news import SECONDARY, SINCE_YEARS, NewsItem
+from generator.metrics.news import MULTI_YEAR, SECONDARY, SINCE_YEARS, NewsItem, years_rare
 
 
+# The headline's facts it names without a figure (templates/words/headline.html `_fig`: a run's count is its own, the
+# yen's move reads two ways): the standfirst keeps their line.
+HEADLINE_NO_FIGURE = {"small_run", "large_run", "tech_drawdown", "fx_week"}
 # Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
 # line's key).
 PAIRS = (("small_week", "large_week", "both_week"), ("small_day", "large_day", "both_day"))
@@ -119,7 +122,16 @@ def news_lines(r) -> list[Sentence]:
             # a crowded week: both indices' rarest sessions in one line, each with its day and its "since"
             merged[s_key] = merged[l_key] = (s_key, l_key, "each_day")
     out, done = [], set()
+    # the fact the headline names with its figure has no line of its own here: the brief's first line tells it again,
+    # and a figure is printed twice at most (templates/words/headline.html `_fig`)
+    head = headline_fact(r.m)
+    if head is not None and (head.key in HEADLINE_NO_FIGURE or head.label.startswith("near")
+                             or all(i.key != head.key for i in brief_picks(r.m))):
+        head = None
     for i in items:
+        if head is not None and i.key == head.key and i.key not in merged and not (
+                both_dd and i.key in DRAWDOWN_KEYS) and not (vix_one and i.key in ("vix_jump", "vix_level")):
+            continue
         if both_dd and i.key in DRAWDOWN_KEYS:
             if "both_drawdown" not in done:
                 done.add("both_drawdown")
@@ -166,8 +178,8 @@ SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small
                                "year_spread", "small_run", "large_run", "small_record", "large_record"),
                 "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross",
                           "long_yield_round", "treasury_week"), "policy": ("short_yield_week", "short_yield_level"),
-                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level",
-                                                    "vix_fall"),
+                "junk": ("credit_week",),
+                "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level", "vix_fall"),
                 "sectors": ("sector_week", "tech_week", "small_tech_week", "small_tech_day", "tech_drawdown"),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}
 # Told elsewhere in their sections (the stance line, the long view's cross) or as the week's returns.
@@ -187,6 +199,8 @@ def section_opening(r, section: str) -> Sentence | None:
         # bills, levels), which their own paragraphs read anyway
         items = [i for i in items if i.key not in SECONDARY]
     for item in items:
+        if item.key in QUIET and years_rare(item) < MULTI_YEAR:
+            continue   # (the gauges beside the pair open their section only when multi-year rare)
         if item.newsworthy and item.key not in lead and item.key not in NOT_OPENING \
                 and not (item.key == "vix_jump" and item.value <= 0) \
                 and not (item.key == "vix_level" and _when(item) == "plain"):

@@ -523,7 +523,7 @@ def word_names(settings, m) -> dict[str, Any]:
     return {"small": m.small, "large": m.large, "small_name": settings.pair.small_name,
             "large_name": settings.pair.large_name, "reference_year": settings.lookbacks.reference_high_year,
             "short_yield": settings.tickers.short_yield or "",
-            # the tech index by name ("the Nasdaq-100 fund (QQQ)"): a name's digits are no figure (metrics/news/cross.py)
+            # the tech index by name ("the Nasdaq-100 fund (QQQ)"): its digits are no figure (metrics/news/cross.py)
             "tech_name": named(settings.tickers.tech) if settings.tickers.tech else ""}
 
 

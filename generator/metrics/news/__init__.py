@@ -32,10 +32,10 @@ from typing import Callable
 import pandas as pd
 
 from generator.data.model import MarketData
-from generator.metrics.news.base import (BACKDROP, BACKDROP_LEAD_YEARS, BIG_SESSION, BURIED_YEARS, COMPARABLE, EVENT_SCORE, FLOOR, MIN_OBSERVATIONS, MULTI_YEAR,
+from generator.metrics.news.base import (BACKDROP, BACKDROP_LEAD_YEARS, BIG_SESSION, BURIED_YEARS, EVENT_SCORE, FLOOR, MIN_OBSERVATIONS, MULTI_YEAR,
                                          NEWSWORTHY, NOT_RARE_BY_YEARS, SECONDARY, SINCE_BONUS, SINCE_YEARS, SUBJECT,
                                          SUBJECT_YEARS, UP_ONLY, VIX_JUMP, YEARS_CAP, YIELD_MOVE, News, NewsItem,
-                                         backdrop_leads, lead_years, outranks_lead, years_rare)
+                                         lead_years, outranks_lead, years_rare)
 from generator.metrics.news.levels import (ABSOLUTE_LEVELS, BEAR, CORRECTION, CROSS_HOLD_WEEKS, HIGH_GAP_YEARS,
                                            LEVEL_LONG_YEARS, LEVEL_MOVE, LEVEL_SCORE, MIN_PERIODS, NEAR_EXTREME,
                                            PERIOD_SINCE_YEARS, RECORD_LEVEL, RECORD_LEVELS, STREAK_PENALTY,
@@ -180,11 +180,11 @@ KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vi
         "long_yield_round") + CROSS_KEYS
 
 
-__all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BACKDROP_LEAD_YEARS", "BEAR", "BIG_SESSION", "BURIED_YEARS", "COMPARABLE",
+__all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BACKDROP_LEAD_YEARS", "BEAR", "BIG_SESSION", "BURIED_YEARS",
            "CONTAINS", "CROSS_KEYS", "CORRECTION", "CROSS_HOLD_WEEKS",
            "EVENT_SCORE", "FLOOR", "FOUR_WEEKS", "HIGH_GAP_YEARS", "KEYS", "LEVEL_LONG_YEARS", "LEVEL_MOVE",
            "LEVEL_SCORE", "MIN_OBSERVATIONS", "MIN_PERIODS", "MULTI_YEAR", "NEAR_EXTREME", "NEWSWORTHY",
            "NOT_RARE_BY_YEARS", "PERIOD_SINCE_YEARS", "RECORD_LEVEL", "RECORD_LEVELS", "SECONDARY", "SINCE_BONUS",
            "SINCE_YEARS", "STREAK_PENALTY", "STREAK_WEEKS", "SUBJECT", "SUBJECT_YEARS", "TREND_LEVELS", "UP_ONLY",
-           "VIX_JUMP", "YEAR", "YEARS_CAP", "YIELD_MOVE", "News", "NewsItem", "backdrop_leads", "lead_years", "outranks_lead", "week_news",
+           "VIX_JUMP", "YEAR", "YEARS_CAP", "YIELD_MOVE", "News", "NewsItem", "lead_years", "outranks_lead", "week_news",
            "years_rare"]

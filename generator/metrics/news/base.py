@@ -114,16 +114,14 @@ class News:
         order = {k: n for n, k in enumerate(self.ranked)}
         # (between facts capped alike, the one last matched longer ago: the S&P 500's worst week since 1933 on its
         # long-history index before small caps' best day against large caps in eight years of data, 2008-10-10)
-        rank = lambda i: (lead_years(i), years_rare(i), i.score, -order[i.key])  # noqa: E731
         primary = [i for i in found if i.key not in BACKDROP]
+        if primary:
+            # the pair's own gauges lead when one is multi-year rare: comparably rare to any backdrop fact, which the
+            # brief and standfirst then tell beside it when rarer still (`outranks_lead`)
+            return max(primary, key=lambda i: (lead_years(i), years_rare(i), i.score, -order[i.key]))
         # (the backdrop's facts capped alike rank by their score, the rarer move: financials' -7.4 points against the
         # S&P 500 before the Nasdaq-100's +4.4, both the most since the 2008-09 crisis, in the SVB week)
-        backdrop = max((i for i in found if i.key in BACKDROP), key=lambda i: (lead_years(i), i.score, -order[i.key]),
-                       default=None)
-        if not primary:
-            return backdrop
-        top = max(primary, key=rank)
-        return backdrop if backdrop is not None and backdrop_leads(backdrop, top) else top
+        return max((i for i in found), key=lambda i: (lead_years(i), i.score, -order[i.key]), default=None)
 
 
 # A fact last matched this many years ago (or never, in data this long) is "multi-year rare": it leads the brief.
@@ -145,20 +143,14 @@ RECORD_OVER_BACKDROP = {"long_yield_level", "ratio_level", "vix_level"}
 # Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
 # is not a jump).
 UP_ONLY = {"vix_jump", "vix_day"}
-# The tie-break between the pair's own gauges and the backdrop (issue 26, part 1): a backdrop fact leads over the pair's
-# rarest only when it reaches back BACKDROP_LEAD_YEARS or more and the pair's is not comparably rare, that is less than
-# half as far back (years capped at YEARS_CAP alike, the subject's bonus counted): financials' worst week against the
-# S&P 500 since March 2009 heads the SVB week (2023-03-17) over small caps' worst week in two years, but a bear market
-# in the S&P 500 keeps the column though energy's week reaches further back. A backdrop fact the lead keeps from the
-# headline is told at the top of the issue all the same when it is rarer than the lead (`outranks_lead`).
+# The tie-break between the pair's own gauges and the backdrop (issue 26, part 1): a fact of the pair's own gauges
+# MULTI_YEAR rare is comparably rare to any backdrop fact and leads (a bear market in the S&P 500 over energy's week
+# reaching further back; 2021-03-12: the 10-year's four-week climb over consumer discretionary's week, while small caps
+# rose 7%). A backdrop fact leads the brief only in a week with none, and heads the headline too when it reaches back
+# BACKDROP_LEAD_YEARS or more: financials' worst week against the S&P 500 since March 2009 in the SVB week
+# (2023-03-17), where small caps' worst week reached back two years. A backdrop fact rarer than a pair's lead is told at
+# the top of the issue all the same (`outranks_lead`).
 BACKDROP_LEAD_YEARS = 10.0
-COMPARABLE = 0.5
-
-
-def backdrop_leads(backdrop: NewsItem, primary: NewsItem) -> bool:
-    """True when the backdrop's fact takes the lead from the pair's own rarest (see BACKDROP_LEAD_YEARS)."""
-    years = min(years_rare(backdrop), YEARS_CAP)
-    return years_rare(backdrop) >= BACKDROP_LEAD_YEARS and lead_years(primary) < COMPARABLE * years
 
 
 # A fact last matched this many years ago (or never, in that much data), rarer than the week's lead, is told at the
