@@ -16,7 +16,7 @@ from __future__ import annotations
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, history_since, is_, sign_of)
 from generator.metrics.news.levels import RECORD_HISTORY_YEARS
-from generator.metrics.news import (BACKDROP, BACKDROP_LEAD_YEARS, BEAR, CONTAINS, CORRECTION, CROSS_KEYS,
+from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, CROSS_KEYS,
                                     HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
                                     RECORD_LEVELS, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, outranks_lead,
                                     years_rare)
@@ -65,6 +65,15 @@ SPREAD_KEYS = {"spread_week", "spread_day", "sector_week", "quarter_spread", "ye
 # lead or outrank the lead (metrics/news/ `outranks_lead`), a section opens with one only when it is MULTI_YEAR rare:
 # the column's length goes to the pair's own news (900 words at most).
 QUIET = set(CROSS_KEYS)
+# ... save one last matched this many years before and longer ago than the lead (the top of the issue tells the week's
+# first-ranked fact two years rare, generator/history.py TOP_YEARS).
+QUIET_YEARS = 2.0
+
+
+def quiet_told(item: NewsItem, lead: NewsItem | None) -> bool:
+    """A gauge beside the pair the standfirst tells though it does not lead (see QUIET)."""
+    return item.newsworthy and not item.streak and years_rare(item) >= QUIET_YEARS and (
+        lead is None or years_rare(item) > years_rare(lead)) and not (item.key in UP_ONLY and item.value <= 0)
 # The tech index's correction or bear market (generator/metrics/news/cross.py): told as an index's drawdown, by its
 # own line (the pair's drawdowns, DRAWDOWN_KEYS, may share one).
 TECH_DRAWDOWN = "tech_drawdown"
@@ -98,22 +107,9 @@ def headline_fact(m) -> NewsItem | None:
             return record
         near = m.news.items.get("ratio_level")
         return near if near is not None and near.newsworthy and near.label.startswith("near") else None
-    if lead.label.startswith("near") or not (lead.key in RARE_HEADLINE or backdrop_headline(lead)):
+    if lead.key not in RARE_HEADLINE or lead.label.startswith("near"):
         return None
     return lead
-
-
-def backdrop_headline(item: NewsItem) -> bool:
-    """A backdrop fact (a sector, tech, Treasuries, the yen, credit, bills) heads the headline only when it leads the
-    week (metrics/news/ `News.rarest`: no fact of the pair's own gauges multi-year rare) and reaches back
-    BACKDROP_LEAD_YEARS or more, as financials' worst week against the S&P 500 since March 2009 does in the SVB week
-    (2023-03-17)."""
-    return item.key in BACKDROP and item.key in BACKDROP_HEADLINE and years_rare(item) >= BACKDROP_LEAD_YEARS
-
-
-# The backdrop's facts the headline can name (templates/words/headline.html `_what`).
-BACKDROP_HEADLINE = {"sector_week", "credit_week", "fx_week", "short_yield_week", "short_yield_level", "curve_level",
-                     "tech_week", "small_tech_week", "small_tech_day", "treasury_week", "tech_drawdown"}
 
 
 # The headline's stories that tell a change of stance (templates/words/headline.html).
@@ -180,8 +176,7 @@ def told(m) -> list[NewsItem]:
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
     lead = m.news.lead()
     # the gauges beside the pair take a line only when they lead or outrank the lead (the column's length is the pair's)
-    items = [i for i in items
-             if i.key not in QUIET or (lead is not None and i.key == lead.key) or outranks_lead(i, lead)]
+    items = [i for i in items if i.key not in QUIET or (lead is not None and i.key == lead.key) or quiet_told(i, lead)]
     # a move over several sessions takes a line only when it is the week's lead (the brief and its section tell it
     # otherwise): the day and the week inside it have their own lines
     lead = m.news.lead()
@@ -494,7 +489,8 @@ def brief_picks(m) -> list[NewsItem]:
         i for i in items if i not in buried]
     vix_day = m.news.items.get("vix_day") if m.news is not None else None
     day_leads = vix_day is not None and (leads(vix_day) or vix_day is rarest)
-    picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or i in buried or (
+    picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or i in buried
+                                                                           or quiet_told(i, rarest) or (
               i.key not in QUIET and
               not (i.key == "vix_level" and not leads(i))
               and not (i.key == "vix_day" and not day_leads)

@@ -8,14 +8,11 @@ from dataclasses import replace
 
 from generator.commentary.claims import SHOWN_ZERO, Claim, Fact, Sentence, at_extreme, at_least, is_, sign_of
 from generator.commentary.news import (BRIEF_ITEMS, DRAWDOWN_KEYS, WORDS, _drawdown_claims, _subject, _when,
-                                      QUIET, brief_picks, crowded, headline_fact, news_line, told, told_keys)
+                                      QUIET, brief_picks, crowded, news_line, told, told_keys)
 from generator.metrics import paths as mp
 from generator.metrics.news import MULTI_YEAR, SECONDARY, SINCE_YEARS, NewsItem, years_rare
 
 
-# The headline's facts it names without a figure (templates/words/headline.html `_fig`: a run's count is its own, the
-# yen's move reads two ways): the standfirst keeps their line.
-HEADLINE_NO_FIGURE = {"small_run", "large_run", "tech_drawdown", "fx_week"}
 # Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
 # line's key).
 PAIRS = (("small_week", "large_week", "both_week"), ("small_day", "large_day", "both_day"))
@@ -122,16 +119,7 @@ def news_lines(r) -> list[Sentence]:
             # a crowded week: both indices' rarest sessions in one line, each with its day and its "since"
             merged[s_key] = merged[l_key] = (s_key, l_key, "each_day")
     out, done = [], set()
-    # the fact the headline names with its figure has no line of its own here: the brief's first line tells it again,
-    # and a figure is printed twice at most (templates/words/headline.html `_fig`)
-    head = headline_fact(r.m)
-    if head is not None and (head.key in HEADLINE_NO_FIGURE or head.label.startswith("near")
-                             or all(i.key != head.key for i in brief_picks(r.m))):
-        head = None
     for i in items:
-        if head is not None and i.key == head.key and i.key not in merged and not (
-                both_dd and i.key in DRAWDOWN_KEYS) and not (vix_one and i.key in ("vix_jump", "vix_level")):
-            continue
         if both_dd and i.key in DRAWDOWN_KEYS:
             if "both_drawdown" not in done:
                 done.add("both_drawdown")

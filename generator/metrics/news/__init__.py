@@ -32,7 +32,8 @@ from typing import Callable
 import pandas as pd
 
 from generator.data.model import MarketData
-from generator.metrics.news.base import (BACKDROP, BACKDROP_LEAD_YEARS, BIG_SESSION, BURIED_YEARS, EVENT_SCORE, FLOOR, MIN_OBSERVATIONS, MULTI_YEAR,
+from generator.metrics.news.base import (BACKDROP, BIG_SESSION, BURIED_YEARS, EVENT_SCORE, FLOOR, MIN_OBSERVATIONS,
+                                         MULTI_YEAR,
                                          NEWSWORTHY, NOT_RARE_BY_YEARS, SECONDARY, SINCE_BONUS, SINCE_YEARS, SUBJECT,
                                          SUBJECT_YEARS, UP_ONLY, VIX_JUMP, YEARS_CAP, YIELD_MOVE, News, NewsItem,
                                          lead_years, outranks_lead, years_rare)
@@ -180,7 +181,7 @@ KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vi
         "long_yield_round") + CROSS_KEYS
 
 
-__all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BACKDROP_LEAD_YEARS", "BEAR", "BIG_SESSION", "BURIED_YEARS",
+__all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BEAR", "BIG_SESSION", "BURIED_YEARS",
            "CONTAINS", "CROSS_KEYS", "CORRECTION", "CROSS_HOLD_WEEKS",
            "EVENT_SCORE", "FLOOR", "FOUR_WEEKS", "HIGH_GAP_YEARS", "KEYS", "LEVEL_LONG_YEARS", "LEVEL_MOVE",
            "LEVEL_SCORE", "MIN_OBSERVATIONS", "MIN_PERIODS", "MULTI_YEAR", "NEAR_EXTREME", "NEWSWORTHY",

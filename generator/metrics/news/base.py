@@ -110,7 +110,7 @@ class News:
         about. A score mixes a percentile with the years; a reader remembers the years ("the lowest since 1996")."""
         floor = MULTI_YEAR if years is None else years
         found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= floor
-                 and not (i.key in UP_ONLY and i.value <= 0) and not i.streak]
+                 and not (i.key in UP_ONLY and i.value <= 0) and not i.streak and i.key not in NEVER_LEADS]
         order = {k: n for n, k in enumerate(self.ranked)}
         # (between facts capped alike, the one last matched longer ago: the S&P 500's worst week since 1933 on its
         # long-history index before small caps' best day against large caps in eight years of data, 2008-10-10)
@@ -140,17 +140,18 @@ BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_we
             "tech_week", "small_tech_week", "small_tech_day", "treasury_week", "tech_drawdown"}
 # Levels whose close at the extreme of our data leads over any backdrop fact (`News.lead`).
 RECORD_OVER_BACKDROP = {"long_yield_level", "ratio_level", "vix_level"}
+# The gauges beside the pair (cross.py) never lead the column (the headline, the brief's first line, the thesis): the
+# brief and the standfirst tell them when they outrank the lead (commentary/news.py `quiet_told`, `outranks_lead`).
+NEVER_LEADS = {"tech_week", "small_tech_week", "small_tech_day", "treasury_week", "tech_drawdown"}
 # Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
 # is not a jump).
 UP_ONLY = {"vix_jump", "vix_day"}
 # The tie-break between the pair's own gauges and the backdrop (issue 26, part 1): a fact of the pair's own gauges
 # MULTI_YEAR rare is comparably rare to any backdrop fact and leads (a bear market in the S&P 500 over energy's week
 # reaching further back; 2021-03-12: the 10-year's four-week climb over consumer discretionary's week, while small caps
-# rose 7%). A backdrop fact leads the brief only in a week with none, and heads the headline too when it reaches back
-# BACKDROP_LEAD_YEARS or more: financials' worst week against the S&P 500 since March 2009 in the SVB week
-# (2023-03-17), where small caps' worst week reached back two years. A backdrop fact rarer than a pair's lead is told at
-# the top of the issue all the same (`outranks_lead`).
-BACKDROP_LEAD_YEARS = 10.0
+# rose 7%). A backdrop fact leads the brief only in a week with none (among those capped alike, the higher score:
+# financials' worst week against the S&P 500 since March 2009 in the SVB week, 2023-03-17). A backdrop fact rarer than
+# the lead is told at the top of the issue all the same (`outranks_lead`).
 
 
 # A fact last matched this many years ago (or never, in that much data), rarer than the week's lead, is told at the
