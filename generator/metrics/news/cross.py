@@ -38,7 +38,9 @@ def cross_news(market: MarketData, settings: Settings, session: pd.Timestamp) ->
                 _spread_session("small_tech_day", f"{small}-{t.tech}", s_tr, tech, session)]
         # its correction or bear market, measured as the pair's indices' are (levels.py `_from_high`); its first
         # 52-week high in months is no story of the column's
-        out += [i for i in _from_high("tech", t.tech, market[t.tech].quoted, session) if i.key == "tech_drawdown"]
+        # (not over the news bar, which is the pair's: the standfirst tells it only when it outranks the lead)
+        out += [NewsItem(**{**i.__dict__, "must_tell": False})
+                for i in _from_high("tech", t.tech, market[t.tech].quoted, session) if i.key == "tech_drawdown"]
     if t.treasuries and t.treasuries in market:
         out.append(_week_move("treasury_week", t.treasuries, market[t.treasuries].total_return, session))
     if t.volatility and t.volatility in market:
