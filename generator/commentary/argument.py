@@ -320,7 +320,8 @@ TOPICS = {"large_drawdown": "drawdown", "small_drawdown": "drawdown", "large_hig
           "small_2d": "market", "large_2d": "market", "small_4w": "market", "large_4w": "market",
           "long_yield_4w": "yields", "quarter_spread": "period", "year_spread": "period", "curve_level": "curve",
           "curve_cross": "curve", "small_run": "market", "large_run": "market", "small_record": "index_level",
-          "large_record": "index_level", "vix_low": "fear", "long_yield_round": "yields"}
+          "large_record": "index_level", "vix_low": "fear", "long_yield_round": "yields",
+          "vix_fall": "fear"}
 
 
 def _top_fact_thesis(r, stance: Claim) -> Sentence | None:

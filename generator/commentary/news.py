@@ -16,8 +16,10 @@ from __future__ import annotations
 from generator.commentary.claims import (SHOWN_ZERO, SHOWN_ZERO_BP, Claim, Fact, Sentence, at_extreme, at_least,
                                          at_most, history_since, is_, sign_of)
 from generator.metrics.news.levels import RECORD_HISTORY_YEARS
-from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
-                                    RECORD_LEVELS, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, years_rare)
+from generator.metrics.news import (BEAR, CONTAINS, CORRECTION, CROSS_KEYS,
+                                    HIGH_GAP_YEARS, MULTI_YEAR, NEAR_EXTREME, NEWSWORTHY,
+                                    RECORD_LEVELS, SINCE_YEARS, UP_ONLY, NewsItem, lead_years, outranks_lead,
+                                    years_rare)
 from generator.metrics import paths as mp
 
 WORDS = "news"
@@ -49,7 +51,7 @@ RECORD_KEYS = {"large_record", "small_record"}
 # Weekly moves whose rarity can be told as a share of earlier weeks (a session's rarity is measured against
 # each week's biggest session, which does not read plainly; a level's share says little).
 SHARE_KEYS = {"small_week", "large_week", "spread_week", "vix_jump", "long_yield_week", "short_yield_week",
-              "credit_week", "fx_week", "sector_week"}
+              "credit_week", "fx_week", "sector_week", "tech_week", "small_tech_week", "treasury_week", "vix_fall"}
 # Levels at their highest or lowest since some date (generator/metrics/news/levels.py `_level`).
 LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "short_yield_level", "fx_level",
               "curve_level", "vix_low"}
@@ -57,7 +59,24 @@ LEVEL_KEYS = {"long_yield_level", "small_level", "ratio_level", "large_level", "
 BP_LEVELS = {"curve_level"}
 YIELD_LEVELS = {"long_yield_level", "short_yield_level"}
 # Differences of two returns (small less large, a sector less the large-cap index): percentage points, not "%".
-SPREAD_KEYS = {"spread_week", "spread_day", "sector_week", "quarter_spread", "year_spread"}
+SPREAD_KEYS = {"spread_week", "spread_day", "sector_week", "quarter_spread", "year_spread", "tech_week",
+               "small_tech_week", "small_tech_day"}
+# The gauges beside the pair (generator/metrics/news/cross.py): the standfirst and the brief tell them only when they
+# lead or outrank the lead (metrics/news/ `outranks_lead`), a section opens with one only when it is MULTI_YEAR rare:
+# the column's length goes to the pair's own news (900 words at most).
+QUIET = set(CROSS_KEYS)
+# ... save one last matched this many years before and longer ago than the lead (the top of the issue tells the week's
+# first-ranked fact two years rare, generator/history.py TOP_YEARS).
+QUIET_YEARS = 2.0
+
+
+def quiet_told(item: NewsItem, lead: NewsItem | None) -> bool:
+    """A gauge beside the pair the standfirst tells though it does not lead (see QUIET)."""
+    return item.newsworthy and not item.streak and years_rare(item) >= QUIET_YEARS and (
+        lead is None or years_rare(item) > years_rare(lead)) and not (item.key in UP_ONLY and item.value <= 0)
+# The tech index's correction or bear market (generator/metrics/news/cross.py): told as an index's drawdown, by its
+# own line (the pair's drawdowns, DRAWDOWN_KEYS, may share one).
+TECH_DRAWDOWN = "tech_drawdown"
 # The week's returns: the standfirst's first line quotes them, so their news line only adds the rarity.
 WEEK_KEYS = {"small_week", "large_week", "spread_week"}
 
@@ -71,7 +90,7 @@ RARE_HEADLINE = {"small_week", "large_week", "small_day", "large_day", "spread_w
                  "vix_day", "vix_level", "long_yield_week", "long_yield_level", "small_level", "large_level",
                  "ratio_level", "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread",
                  "year_spread", "curve_level", "curve_cross", "vix_low", "small_run", "large_run", "small_record",
-                 "large_record", "long_yield_round"}
+                 "large_record", "long_yield_round", "vix_fall"}
 
 
 def headline_fact(m) -> NewsItem | None:
@@ -155,10 +174,14 @@ def told(m) -> list[NewsItem]:
     items = [m.news.items[k] for k in m.news.ranked
              if k not in NOT_LEAD or (k == "vix_level" and leads(m.news.items[k]))]
     items = [i for i in items if not (i.key == "vix_jump" and i.value <= 0)]
+    lead = m.news.lead()
+    # the gauges beside the pair take a line only when they lead or outrank the lead (the column's length is the pair's)
+    items = [i for i in items if i.key not in QUIET or (lead is not None and i.key == lead.key) or quiet_told(i, lead)]
     # a move over several sessions takes a line only when it is the week's lead (the brief and its section tell it
     # otherwise): the day and the week inside it have their own lines
     lead = m.news.lead()
-    items = [i for i in items if i.key not in CONTAINS or (lead is not None and i.key == lead.key)]
+    items = [i for i in items if i.key not in CONTAINS or (lead is not None and i.key == lead.key)
+             or outranks_lead(i, lead)]
     # the VIX's jump in one session, when it leads, tells the week's jump when they are one move (the week's first
     # session: its own scope, "in a single session", never "weekly")
     day, jump = m.news.items.get("vix_day"), m.news.items.get("vix_jump")
@@ -181,6 +204,9 @@ def told(m) -> list[NewsItem]:
     must = bar + [i for i in items if not i.must_tell and leads(i) and (
         not busy or (i.key == "ratio_level" and (i.record or i.label.startswith("near")))
         or (i.key == "vix_level" and "vix_jump" in keys and m.news.items["vix_jump"].day == i.day))]
+    # a fact last matched five years or more before and rarer than the lead is told though the lead keeps the headline
+    # (metrics/news/ `outranks_lead`): XLF's worst week against SPY since 2009 under small caps' worst in two years
+    must += [i for i in items if i not in must and outranks_lead(i, lead)]
     # the VIX at its highest close in years in a week the standfirst would call a spike: its jump is told with it
     # (one line when the same close), never the spike line beside the level's
     if any(i.key == "vix_level" for i in must) and m.events.vix_spike:
@@ -238,9 +264,10 @@ def _drawdown_claims(r, item: NewsItem) -> tuple[list[Fact], list[Claim], str]:
 def _special_line(r, item: NewsItem, section: str, words: str, key: str | None) -> Sentence | None:
     """The lines of the facts measured from a reference (a 52-week high, the data's extreme close)."""
     path, subject = f"news.items.{item.key}", _subject(r, item)
-    if item.key in DRAWDOWN_KEYS:
+    if item.key in DRAWDOWN_KEYS | {TECH_DRAWDOWN}:
         facts, claims, when = _drawdown_claims(r, item)
-        return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, label=item.label)
+        return r.say(section, key or item.key, subject, facts, claims, words=words, when=when, label=item.label,
+                     fact=item.key, ticker=item.subject)
     if item.key in RECORD_KEYS:
         # "its first record close since <Month Year>": the last record close was that long ago
         facts = [Fact("move", f"{path}.value", subject, "level"), Fact("day", f"{path}.day", subject, "date"),
@@ -359,7 +386,9 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
              else "the 13-week Treasury bill yield", "fx": "USD/JPY" if (r.t.fx or "JPY=X") == "JPY=X" else r.t.fx,
              "hy": r.t.high_yield, "ust": r.t.treasuries,
              # the sector's symbol: the words name it from generator/names.py ("industrials (XLI)")
-             "sector": item.subject if item.key == "sector_week" else "",
+             "sector": item.subject if item.key in ("sector_week", "tech_week") else "",
+             # the tech index small caps are measured against (cross.py `small_tech_*`)
+             "tech": r.t.tech or "",
              "inverted": item.key in BP_LEVELS | {"curve_cross"} and item.value < 0}
     other = other_side(r, item) if section == "headline" else None
     if other is not None:
@@ -460,9 +489,16 @@ def brief_picks(m) -> list[NewsItem]:
         # the week's rarest fact by the years since it was last matched opens the brief (the lowest close since 1996
         # before a week's return that is the best in four months), as it heads the headline
         items = [rarest] + [i for i in items if i.key != rarest.key]
+    # then a fact rarer than the lead and five years or more back (`outranks_lead`), the rarest first: the brief is
+    # where a skimmer sees what the lead kept from the headline
+    buried = sorted((i for i in items if outranks_lead(i, rarest)), key=lambda i: -years_rare(i))
+    items = items[:1] + buried + [i for i in items[1:] if i not in buried] if rarest is not None else buried + [
+        i for i in items if i not in buried]
     vix_day = m.news.items.get("vix_day") if m.news is not None else None
     day_leads = vix_day is not None and (leads(vix_day) or vix_day is rarest)
-    picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or (
+    picked = [i for i in items if i.newsworthy and i.key != "stance_change" and (i is rarest or i in buried
+                                                                           or quiet_told(i, rarest) or (
+              i.key not in QUIET and
               not (i.key == "vix_level" and not leads(i))
               and not (i.key == "vix_day" and not day_leads)
               and not (i.key == "vix_jump" and (i.value <= 0 or (day_leads and same_vix_move(vix_day, i))))))

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 from generator.commentary.claims import SHOWN_ZERO, Claim, Fact, Sentence, at_extreme, at_least, is_, sign_of
 from generator.commentary.news import (BRIEF_ITEMS, DRAWDOWN_KEYS, WORDS, _drawdown_claims, _subject, _when,
-                                      brief_picks, crowded, news_line, told, told_keys)
+                                      QUIET, brief_picks, crowded, news_line, told, told_keys)
 from generator.metrics import paths as mp
-from generator.metrics.news import SECONDARY, SINCE_YEARS, NewsItem
+from generator.metrics.news import MULTI_YEAR, SECONDARY, SINCE_YEARS, NewsItem, years_rare
 
 
 # Two facts of one kind told as one line when both indices made them together: (small's key, large's key, the
@@ -165,9 +165,10 @@ SECTION_NEWS = {"divergence": ("small_week", "large_week", "spread_week", "small
                                "large_level", "small_2d", "large_2d", "small_4w", "large_4w", "quarter_spread",
                                "year_spread", "small_run", "large_run", "small_record", "large_record"),
                 "rates": ("long_yield_week", "long_yield_level", "long_yield_4w", "curve_level", "curve_cross",
-                          "long_yield_round"), "policy": ("short_yield_week", "short_yield_level"),
-                "junk": ("credit_week",), "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level"),
-                "sectors": ("sector_week",),
+                          "long_yield_round", "treasury_week"), "policy": ("short_yield_week", "short_yield_level"),
+                "junk": ("credit_week",),
+                "risks": ("vix_day", "vix_jump", "vix_level", "vix_low", "fx_week", "fx_level", "vix_fall"),
+                "sectors": ("sector_week", "tech_week", "small_tech_week", "small_tech_day", "tech_drawdown"),
                 "long-view": ("trend_cross", "ratio_level"), "positioning": ("stance_change",)}
 # Told elsewhere in their sections (the stance line, the long view's cross) or as the week's returns.
 NOT_OPENING = {"stance_change", "trend_cross", "small_week", "large_week", "spread_week"}
@@ -186,6 +187,8 @@ def section_opening(r, section: str) -> Sentence | None:
         # bills, levels), which their own paragraphs read anyway
         items = [i for i in items if i.key not in SECONDARY]
     for item in items:
+        if item.key in QUIET and years_rare(item) < MULTI_YEAR:
+            continue   # (the gauges beside the pair open their section only when multi-year rare)
         if item.newsworthy and item.key not in lead and item.key not in NOT_OPENING \
                 and not (item.key == "vix_jump" and item.value <= 0) \
                 and not (item.key == "vix_level" and _when(item) == "plain"):

@@ -23,6 +23,7 @@ from generator.commentary.claims import MISSING, Sentence
 from generator.commentary.factcheck import Flag, Rendered, fact_check, plain
 from generator.commentary.news_lines import SECTION_NEWS
 from generator.data import cut_at
+from generator.names import named
 
 
 @dataclass(frozen=True)
@@ -549,7 +550,9 @@ def word_names(settings, m) -> dict[str, Any]:
     """The names every words template may use."""
     return {"small": m.small, "large": m.large, "small_name": settings.pair.small_name,
             "large_name": settings.pair.large_name, "reference_year": settings.lookbacks.reference_high_year,
-            "short_yield": settings.tickers.short_yield or ""}
+            "short_yield": settings.tickers.short_yield or "",
+            # the tech index by name ("the Nasdaq-100 fund (QQQ)"): its digits are no figure (metrics/news/cross.py)
+            "tech_name": named(settings.tickers.tech) if settings.tickers.tech else ""}
 
 
 def write_words(m, market, settings, env, *, note=None, previous_headline: str | None = None):

@@ -147,7 +147,8 @@ def is_share_change(path: str, doc: Mapping[str, Any]) -> bool:
 # change, ratio.* and ratios.*, stays "%"). generator.metrics: spread, relative_to_large, events, news.moves/levels.
 _RETURN_SPREAD = re.compile(r"^(?:spread|relative_to_large)\.|"
                             r"^events\.(?:previous_spread|biggest_day_move|day_moves)\b|"
-                            r"^news\.items\.(?:spread_week|spread_day|sector_week|quarter_spread|year_spread)\.value$")
+                            r"^news\.items\.(?:spread_week|spread_day|sector_week|quarter_spread|year_spread|tech_week|"
+                            r"small_tech_week|small_tech_day)\.value$")
 
 
 def is_return_spread(path: str) -> bool:

@@ -32,15 +32,17 @@ from typing import Callable
 import pandas as pd
 
 from generator.data.model import MarketData
-from generator.metrics.news.base import (BACKDROP, BIG_SESSION, EVENT_SCORE, FLOOR, MIN_OBSERVATIONS, MULTI_YEAR,
+from generator.metrics.news.base import (BACKDROP, BIG_SESSION, BURIED_YEARS, EVENT_SCORE, FLOOR, MIN_OBSERVATIONS,
+                                         MULTI_YEAR,
                                          NEWSWORTHY, NOT_RARE_BY_YEARS, SECONDARY, SINCE_BONUS, SINCE_YEARS, SUBJECT,
                                          SUBJECT_YEARS, UP_ONLY, VIX_JUMP, YEARS_CAP, YIELD_MOVE, News, NewsItem,
-                                         lead_years, years_rare)
+                                         lead_years, outranks_lead, years_rare)
 from generator.metrics.news.levels import (ABSOLUTE_LEVELS, BEAR, CORRECTION, CROSS_HOLD_WEEKS, HIGH_GAP_YEARS,
                                            LEVEL_LONG_YEARS, LEVEL_MOVE, LEVEL_SCORE, MIN_PERIODS, NEAR_EXTREME,
                                            PERIOD_SINCE_YEARS, RECORD_LEVEL, RECORD_LEVELS, STREAK_PENALTY,
                                            STREAK_WEEKS, TREND_LEVELS, YEAR, _curve, _from_high, _fx_level, _level,
                                            _period_spread, _record_close, _round_cross, _vix_low)
+from generator.metrics.news.cross import CROSS_KEYS, cross_news
 from generator.metrics.news.moves import (CONTAINS, FOUR_WEEKS, _events, _four_week, _fx_week, _multi_day_news,
                                           _ratio_week, _run, _sector_week, _session_move, _spread_session,
                                           _spread_week, _two_day, _vix, _vix_day, _week_move)
@@ -105,6 +107,8 @@ def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, met
                                 absolute=True))
         if t.short_yield and t.short_yield in market:
             items += _curve(t.long_yield, t.short_yield, market, session)
+    # the gauges beside the pair: tech against large caps and small caps, Treasuries, the VIX's fall (cross.py)
+    items += cross_news(market, settings, session)
     items = _on_long_history(items, market, settings, session)
     found = _multi_day_news([i for i in items if i is not None])
     # small caps' best or worst week in a year or more must be told
@@ -174,12 +178,14 @@ KEYS = ("small_day", "large_day", "small_week", "large_week", "spread_week", "vi
         "large_high", "small_high", "large_level", "vix_day", "short_yield_level", "fx_level", "sector_week",
         "small_2d", "large_2d", "small_4w", "large_4w", "long_yield_4w", "quarter_spread", "year_spread", "curve_level",
         "curve_cross", "vix_low", "small_run", "large_run", "small_record", "large_record",
-        "long_yield_round")
+        "long_yield_round") + CROSS_KEYS
 
 
-__all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BEAR", "BIG_SESSION", "CONTAINS", "CORRECTION", "CROSS_HOLD_WEEKS",
+__all__ = ["ABSOLUTE_LEVELS", "BACKDROP", "BEAR", "BIG_SESSION", "BURIED_YEARS",
+           "CONTAINS", "CROSS_KEYS", "CORRECTION", "CROSS_HOLD_WEEKS",
            "EVENT_SCORE", "FLOOR", "FOUR_WEEKS", "HIGH_GAP_YEARS", "KEYS", "LEVEL_LONG_YEARS", "LEVEL_MOVE",
            "LEVEL_SCORE", "MIN_OBSERVATIONS", "MIN_PERIODS", "MULTI_YEAR", "NEAR_EXTREME", "NEWSWORTHY",
            "NOT_RARE_BY_YEARS", "PERIOD_SINCE_YEARS", "RECORD_LEVEL", "RECORD_LEVELS", "SECONDARY", "SINCE_BONUS",
            "SINCE_YEARS", "STREAK_PENALTY", "STREAK_WEEKS", "SUBJECT", "SUBJECT_YEARS", "TREND_LEVELS", "UP_ONLY",
-           "VIX_JUMP", "YEAR", "YEARS_CAP", "YIELD_MOVE", "News", "NewsItem", "lead_years", "week_news", "years_rare"]
+           "VIX_JUMP", "YEAR", "YEARS_CAP", "YIELD_MOVE", "News", "NewsItem", "lead_years", "outranks_lead", "week_news",
+           "years_rare"]

@@ -27,7 +27,10 @@ FLOOR = {"short_yield_week": 0.001, "long_yield_week": 0.001, "fx_week": 0.015, 
          "vix_jump": 0.15, "spread_day": 0.01, "vix_day": 0.15, "sector_week": 0.02,
          # multi-session moves (two sessions, four weeks) and a quarter's or a year's spread
          "small_2d": 0.03, "large_2d": 0.02, "small_4w": 0.08, "large_4w": 0.06, "long_yield_4w": 0.003,
-         "quarter_spread": 0.03, "year_spread": 0.05}
+         "quarter_spread": 0.03, "year_spread": 0.05,
+         # the gauges beside the pair (cross.py)
+         "tech_week": 0.02, "small_tech_week": 0.02, "small_tech_day": 0.015, "treasury_week": 0.01,
+         "vix_fall": 0.15}
 # Too few earlier observations to rank against: no rarity, never news.
 MIN_OBSERVATIONS = 52
 # Facts the column reads in its own sections rather than leads with (the yen, credit, bills and the VIX's
@@ -35,7 +38,8 @@ MIN_OBSERVATIONS = 52
 # 3% session outranks an equally rare move in USD/JPY.
 SECONDARY = {"fx_week": 0.1, "credit_week": 0.1, "short_yield_week": 0.1, "vix_level": 0.05, "vix_low": 0.05,
              "long_yield_level": 0.05, "small_level": 0.05, "large_level": 0.05, "short_yield_level": 0.1,
-             "fx_level": 0.1, "sector_week": 0.05}
+             "fx_level": 0.1, "sector_week": 0.05, "tech_week": 0.05, "small_tech_week": 0.05,
+             "small_tech_day": 0.05, "treasury_week": 0.1}
 # "since" adds to the score a point per century of years, up to this much.
 SINCE_BONUS = 0.1
 # Discrete events have no distribution to rank against: a fixed score (a stance change comes about one week
@@ -106,12 +110,18 @@ class News:
         about. A score mixes a percentile with the years; a reader remembers the years ("the lowest since 1996")."""
         floor = MULTI_YEAR if years is None else years
         found = [i for i in (self.items[k] for k in self.ranked) if i.newsworthy and years_rare(i) >= floor
-                 and not (i.key in UP_ONLY and i.value <= 0) and not i.streak]
+                 and not (i.key in UP_ONLY and i.value <= 0) and not i.streak and i.key not in NEVER_LEADS]
         order = {k: n for n, k in enumerate(self.ranked)}
         # (between facts capped alike, the one last matched longer ago: the S&P 500's worst week since 1933 on its
         # long-history index before small caps' best day against large caps in eight years of data, 2008-10-10)
-        return max(found, key=lambda i: (i.key not in BACKDROP, lead_years(i), years_rare(i), i.score,
-                                         -order[i.key])) if found else None
+        primary = [i for i in found if i.key not in BACKDROP]
+        if primary:
+            # the pair's own gauges lead when one is multi-year rare: comparably rare to any backdrop fact, which the
+            # brief and standfirst then tell beside it when rarer still (`outranks_lead`)
+            return max(primary, key=lambda i: (lead_years(i), years_rare(i), i.score, -order[i.key]))
+        # (the backdrop's facts capped alike rank by their score, the rarer move: financials' -7.4 points against the
+        # S&P 500 before the Nasdaq-100's +4.4, both the most since the 2008-09 crisis, in the SVB week)
+        return max((i for i in found), key=lambda i: (lead_years(i), i.score, -order[i.key]), default=None)
 
 
 # A fact last matched this many years ago (or never, in data this long) is "multi-year rare": it leads the brief.
@@ -124,12 +134,41 @@ NOT_RARE_BY_YEARS = {"stance_change", "trend_cross"}
 # S&P 500 is the week's story though energy's worst week against it reaches further back.
 BACKDROP = {"sector_week", "fx_week", "fx_level", "credit_week", "short_yield_week", "short_yield_level",
             # the curve's level moves with the 10-year's week, which tells the same move first (2022-11-11)
-            "curve_level"}
+            "curve_level",
+            # the gauges beside the pair (cross.py): tech's week against large caps and small caps', Treasuries' own
+            # week, the tech index's correction or bear market
+            "tech_week", "small_tech_week", "small_tech_day", "treasury_week", "tech_drawdown"}
 # Levels whose close at the extreme of our data leads over any backdrop fact (`News.lead`).
 RECORD_OVER_BACKDROP = {"long_yield_level", "ratio_level", "vix_level"}
+# The gauges beside the pair (cross.py) never lead the column (the headline, the brief's first line, the thesis): the
+# brief and the standfirst tell them when they outrank the lead (commentary/news.py `quiet_told`, `outranks_lead`).
+NEVER_LEADS = {"tech_week", "small_tech_week", "small_tech_day", "treasury_week", "tech_drawdown"}
 # Facts the column tells only when they rose (the VIX's jump within the week: a week it never closed above the last
 # is not a jump).
 UP_ONLY = {"vix_jump", "vix_day"}
+# The tie-break between the pair's own gauges and the backdrop (issue 26, part 1): a fact of the pair's own gauges
+# MULTI_YEAR rare is comparably rare to any backdrop fact and leads (a bear market in the S&P 500 over energy's week
+# reaching further back; 2021-03-12: the 10-year's four-week climb over consumer discretionary's week, while small caps
+# rose 7%). A backdrop fact leads the brief only in a week with none (among those capped alike, the higher score:
+# financials' worst week against the S&P 500 since March 2009 in the SVB week, 2023-03-17). A backdrop fact rarer than
+# the lead is told at the top of the issue all the same (`outranks_lead`).
+
+
+# A fact last matched this many years ago (or never, in that much data), rarer than the week's lead, is told at the
+# top of the issue (the brief's second line or the standfirst) though the lead keeps the headline: no week buries a
+# five-year rarity under a lesser one (tests/test_history.py).
+BURIED_YEARS = 5.0
+
+
+def outranks_lead(item: NewsItem, lead: NewsItem | None) -> bool:
+    """A newsworthy fact, not one more close of a run, last matched BURIED_YEARS or more before and longer ago than the
+    week's lead (`News.lead`)."""
+    if not item.newsworthy or item.streak or (item.key in UP_ONLY and item.value <= 0) or item.label.startswith(
+            "near") or years_rare(item) < BURIED_YEARS:
+        return False
+    return lead is None or (item.key != lead.key and years_rare(item) > years_rare(lead))
+
+
 # Years beyond this rank alike: a record in data from 1998 is no rarer to a reader than one in data from 2000 (the
 # score breaks the tie).
 YEARS_CAP = 10.0
