@@ -3,7 +3,8 @@ evidence agrees with the rates (issue 15)."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import ALMOST_ALL, Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
+from generator.commentary.claims import (ALMOST_ALL, STANDING, Claim, Fact, Paragraph, at_least, at_most, is_, negative,
+                                         positive, within)
 from generator.commentary.rules import _Rules
 from generator.commentary.rules import RARE_WEEK, WEEK_AGAINST, ZERO_POINT
 from generator.commentary.sections.policy import regime_claims, regime_key, short_rising
@@ -50,7 +51,9 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
     if regime is None or change is None:
         return None
     path = f"levels.{ly}.changes.13w"
-    facts = (Fact("long", path, ly, "bp"),)
+    # the rates section, before this one, tells the 10-year's quarter: the junk argument refers back to it without the
+    # figure (templates/words/junk.html _long; readers met the same 30 bp in the rates, policy and junk sections)
+    facts: tuple[Fact, ...] = ()
     trend, (claim,) = choose(YIELD_TREND, r.view, path, band, ly)
     if trend == "steady" and not _still(level):
         # a drift (the rates section says which way): inside the band, but not "flat" (rates._still)
@@ -209,9 +212,13 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if qv is not None:
         alone = "" if cv is not None else "_alone"  # "over the same span" needs a span named before it
         move, claims = choose(SIDE, r.view, mp.RATIOS_QUALITY_MOMENTUM_13W, quality.numerator, "junk")
+        # level with the screened fund, quality says nothing this week: it stands (claims.STANDING), left to the table
+        # in a quiet week; past the band it is a core gauge
+        level = move == "flat"
         out.append(say(f"quality_{move}{alone}", quality.numerator,
                        (Fact("move", mp.RATIOS_QUALITY_MOMENTUM_13W, quality.numerator, "pct"),), claims,
-                       num=quality.numerator, den=quality.denominator, core=True))
+                       num=quality.numerator, den=quality.denominator, core=not level,
+                       optional=STANDING if level else 0))
     # both past the band: what credit and quality say together (nothing when either is level)
     verdict = first(EVIDENCE, r.view, credit.numerator, quality.numerator) if cv is not None and qv is not None \
         else None
