@@ -199,7 +199,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                      *((r.t.short_yield,) if tight and r.t.short_yield else ()),
                                      *((r.small,) if case[0] == "scare" else ())), case[2],
                    case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]),
-                   point=ZERO_POINT if case[0] == "zero" else None)]
+                   point=ZERO_POINT if case[0] == "zero" else None,
+                   # the section's argument: it refers back to the rates section's figure, and stays for want of one
+                   answers=case[0] != "zero")]
     lead = _credit_week_lead(r, credit, cv)
     out = lead + out   # the week's credit move leads when it is rare and runs against the quarter
     if cv is not None:
