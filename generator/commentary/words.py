@@ -243,7 +243,7 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
         if total <= budget:
             # under budget, only a quiet section's standing sentences still give way (they rank first), down to the
             # floor
-            if not (sentences[i].optional >= STANDING and quiet(sentences[i])):
+            if not (sentences[i].optional == STANDING and quiet(sentences[i])):
                 break
             if total - len(texts[i].split()) < floor:
                 continue

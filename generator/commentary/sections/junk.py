@@ -3,7 +3,7 @@ evidence agrees with the rates (issue 15)."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import (ALMOST_ALL, STANDING, Claim, Fact, Paragraph, at_least, at_most, is_, negative,
+from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, at_least, at_most, is_, negative,
                                          positive, within)
 from generator.commentary.rules import _Rules
 from generator.commentary.rules import RARE_WEEK, WEEK_AGAINST, ZERO_POINT
@@ -214,13 +214,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
     if qv is not None:
         alone = "" if cv is not None else "_alone"  # "over the same span" needs a span named before it
         move, claims = choose(SIDE, r.view, mp.RATIOS_QUALITY_MOMENTUM_13W, quality.numerator, "junk")
-        # level with the screened fund, quality says nothing this week: it stands (claims.STANDING), left to the table
-        # in a quiet week; past the band it is a core gauge
-        level = move == "flat"
         out.append(say(f"quality_{move}{alone}", quality.numerator,
                        (Fact("move", mp.RATIOS_QUALITY_MOMENTUM_13W, quality.numerator, "pct"),), claims,
-                       num=quality.numerator, den=quality.denominator, core=not level,
-                       optional=STANDING if level else 0))
+                       num=quality.numerator, den=quality.denominator, core=True))
     # both past the band: what credit and quality say together (nothing when either is level)
     verdict = first(EVIDENCE, r.view, credit.numerator, quality.numerator) if cv is not None and qv is not None \
         else None
