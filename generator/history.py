@@ -319,3 +319,59 @@ def variety_report(weeks: list[WeekResult], show: int = 15) -> str:
     for sentence, count in v.repeated[:show]:
         lines.append(f"  {count:5} windows: {sentence[:150]}")
     return "\n".join(lines)
+
+
+# --- boilerplate: the same sentence in most weeks (issue 26, "everything, every week") ---------------------------
+
+# A sentence skeleton in more than this share of the weeks is boilerplate: a reader meets it in most issues.
+COMMON_SHARE = 0.5
+
+
+def skeleton(key: str) -> str:
+    """A sentence's skeleton: its words key without the phrasing the week picks ("rates/unrelated__2" is
+    "rates/unrelated"). The rotation rewords a slot week by week (masked text alone never recurs in half the weeks),
+    but a reader meets the same sentence reworded: what it says, with its figures masked, is the slot."""
+    return key.split("__")[0]
+
+
+def _prose_rows(w: WeekResult) -> list[tuple[str, int]]:
+    """An issue's prose sentences, headline and headings aside (titles): (skeleton, words)."""
+    return [(skeleton(k), len(t.split())) for k, t, prose in zip(w.keys, w.sentences, w.prose)
+            if prose and not k.startswith("headline/") and k.split("/")[1] != "heading"]
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    shares: tuple[tuple[str, float], ...]   # skeletons by the share of weeks they appear in, most common first
+    common: frozenset[str]                  # the skeletons in more than COMMON_SHARE of the weeks
+    word_shares: tuple[float, ...]          # per week: the share of its prose words in `common` skeletons
+
+    @property
+    def mean(self) -> float:
+        return sum(self.word_shares) / max(1, len(self.word_shares))
+
+    @property
+    def worst(self) -> float:
+        return max(self.word_shares, default=0.0)
+
+
+def boilerplate(weeks: list[WeekResult], share: float = COMMON_SHARE) -> Boilerplate:
+    """How much of each issue is sentences a reader meets in most weeks: the skeletons in more than `share` of the
+    weeks, and each week's share of prose words in them."""
+    rows = [_prose_rows(w) for w in weeks]
+    seen: collections.Counter = collections.Counter()
+    for r in rows:
+        seen.update({s for s, _ in r})
+    n = max(1, len(weeks))
+    shares = tuple((s, c / n) for s, c in seen.most_common())
+    common = frozenset(s for s, f in shares if f > share)
+    words = tuple(sum(k for s, k in r if s in common) / max(1, sum(k for _, k in r)) for r in rows)
+    return Boilerplate(shares, common, words)
+
+
+def boilerplate_report(weeks: list[WeekResult], show: int = 12) -> str:
+    b = boilerplate(weeks)
+    lines = [f"{len(b.common)} skeletons in more than {COMMON_SHARE:.0%} of {len(weeks)} weeks; their share of an "
+             f"issue's prose words: mean {b.mean:.1%}, worst {b.worst:.1%}"]
+    lines += [f"  {f:.0%} {s}" for s, f in b.shares[:show]]
+    return "\n".join(lines)

@@ -294,3 +294,25 @@ def test_a_notes_box_never_qualifies_a_figure_its_section_does_not_print():
     rows = lambda *s: [(1, ("section", x.section), x, "text") for x in s]  # noqa: E731
     assert [r[2] for r in _qualified(rows(gap, note, other, elsewhere))] == [gap, other, elsewhere]
     assert [r[2] for r in _qualified(rows(gap, breadth, note))] == [gap, breadth, note]
+
+
+def test_a_quiet_sections_standing_sentences_give_way_under_budget_down_to_the_floor():
+    """Issue 26, "everything, every week": a standing sentence (claims.STANDING: ordinary volume, a routine yen week, a
+    years-old peak) gives way in a quiet section even when the issue is under budget, never in a section with news,
+    and never below the floor."""
+    from generator.commentary.claims import STANDING, Fact, Sentence
+    from generator.commentary.words import _trim
+
+    figure = (Fact("v", "returns.IWM.1w", "IWM", "pct"),)
+    sentences = [Sentence("rates", "a", ("x",), figure), Sentence("rates", "b", ("x",), optional=STANDING),
+                 Sentence("risks", "c", ("x",), figure), Sentence("risks", "d", ("x",), optional=STANDING)]
+    texts = {0: "word " * 300, 1: "word " * 50, 2: "word " * 300, 3: "word " * 50}
+    every = {0, 1, 2, 3}
+    news = {"rates": 0.0, "risks": 5.0}
+    assert _trim(texts, sentences, [1, 2, 3, 4], news, every, budget=900, floor=500) == {1}
+    quiet = {"rates": 0.0, "risks": 0.0}
+    assert _trim(texts, sentences, [1, 2, 3, 4], quiet, every, budget=900, floor=500) == {1, 3}
+    assert _trim(texts, sentences, [1, 2, 3, 4], quiet, every, budget=900, floor=640) == {1}
+    # an optional sentence below STANDING stays while the issue is under budget
+    lower = [s if s.key not in ("b", "d") else Sentence(s.section, s.key, ("x",), optional=1) for s in sentences]
+    assert _trim(texts, lower, [1, 2, 3, 4], quiet, every, budget=900, floor=500) == set()

@@ -161,6 +161,10 @@ def _told_elsewhere(r, item: Item) -> bool:
         return m.ratio.distance_from_sma_long is not None
     if item.kind in ("vix_stressed", "vix_over_line"):
         return m.risk.vix_level is not None
+    if item.kind == "momentum_52w_down":
+        # the long view tells the ratio's year beside an uptrend of the averages (sections/long_view.py down_year)
+        r_ = m.ratio
+        return r_.sma_long is not None and r_.sma_short is not None and r_.sma_short > r_.sma_long
     return False
 
 
@@ -200,7 +204,9 @@ def _side(r, name: str, items: list[Item]) -> Sentence:
             i, _, read = left_out
             value_path, ly = f"stance.tests.{i}.value", r.t.long_yield or "^TNX"
             key += "_rates"
-            facts.append(Fact("a", value_path, ly, "bp"))
+            level = r.m.levels.get(ly)
+            if level is None or level.changes.get("13w") is None:
+                facts.append(Fact("a", value_path, ly, "bp"))   # else the rates section tells it: referred back to
             value = r.m.stance.tests[i].value
             claims += [(negative if value < 0 else positive)(value_path, ly, "13w"), reads(value_path, ly, read),
                        *regime_claims(r.m.events.regime)]
@@ -233,7 +239,11 @@ def _verdict(r, advice: tuple[str, list[Claim]] | None = None, against: list[Ite
                                                  [stance, *claims], words="case")
     if s.key == "stay_large":
         if dist <= 0:
-            return say("verdict_below_trend", (), [at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, 0, pair, "trend")])
+            if s.score < 0:
+                return None   # the case against already outweighs: no rule has to overrule the balance
+            # the balance leans to small caps or neither: the trend overrules it ("whatever the balance")
+            return say("verdict_below_trend", (), [at_most(mp.RATIO_DISTANCE_FROM_SMA_LONG, 0, pair, "trend"),
+                                                   at_least(mp.STANCE_SCORE, 0, "stance", "score", 0)])
         return say("verdict_above_trend_weak", score, [positive(mp.RATIO_DISTANCE_FROM_SMA_LONG, pair, "trend"),
                                                        less_than(mp.STANCE_SCORE, 0, "stance", "score", 0)])
     if s.key == "start_lean":
@@ -275,9 +285,12 @@ def neutral_sentence(r) -> Sentence | None:
     if not names and aside is None:
         return None
     claims.append(is_(mp.STANCE_LEDGER_NEUTRAL, sum(1 for t in tests if not t.points), "stance", "ledger"))
+    # the tests at zero are the reader's arithmetic, not an argument: said in the notes box (readers met "the breadth
+    # test counts for neither side this week" in every issue); a rates vote read otherwise is an argument, in the prose
     return r.say("positioning", "case_neutral", ("case", "stance") + (("policy",) if aside is not None else ()), (),
                  claims, words="case", names=names, aside=aside is not None,
-                 aside_for=aside is not None and aside[1] > 0, one=len(names) == 1)
+                 aside_for=aside is not None and aside[1] > 0, one=len(names) == 1,
+                 kind="prose" if aside is not None else "note")
 
 
 # The advice keys (sections/positioning.py ADVICE) that add to a lean: every other advice holds, trims, waits or

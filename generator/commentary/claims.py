@@ -244,6 +244,14 @@ def sign_of(path: str, value: float | None, subject: str, topic: str, flat: floa
     return Claim(path, "==", 0.0, subject, topic, 0)
 
 
+# Standing sentences: an optional sentence at this level (`Sentence.optional`; not the higher background) reads a
+# gauge that says nothing new unless its section moved (ordinary volume, the yen's routine week, the bill's level in a quiet week,
+# the ratio's distance from a years-old peak, a sector's standing). In a quiet section it gives way whatever the
+# budget, so a section whose gauges did not move says so briefly and leaves the figures to its table (issue 26,
+# "everything, every week": readers met the same sentences in most weeks), while the issue keeps FLOOR_WORDS.
+STANDING = 2
+
+
 @dataclass(frozen=True)
 class Sentence:
     section: str

@@ -39,6 +39,7 @@ def terms(names: Mapping[str, str]) -> tuple[tuple[str, re.Pattern, tuple[Fact, 
         ("longer_advances", re.compile(r"\blonger advances?\b", re.I),
          (Fact("limit", mp.BREAKOUTS_LIMIT_WEEKS, "glossary", "count"),)),
         ("carry_trade", re.compile(r"\bcarry[- ]trades?\b", re.I), ()),
+        ("quality", re.compile(r"\bprofitability-screened\b", re.I), ()),
     )
 
 

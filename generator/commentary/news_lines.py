@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator.commentary.claims import SHOWN_ZERO, Claim, Fact, Sentence, at_extreme, at_least, is_, sign_of
-from generator.commentary.news import (BRIEF_ITEMS, DRAWDOWN_KEYS, WORDS, _drawdown_claims, _subject, _when,
-                                      QUIET, brief_picks, crowded, news_line, told, told_keys)
+from generator.commentary.news import (BIG_GAP_DAY, BRIEF_ITEMS, DRAWDOWN_KEYS, QUIET, WORDS, _drawdown_claims,
+                                       _subject, _when, brief_picks, crowded, news_line, told, told_keys)
 from generator.metrics import paths as mp
 from generator.metrics.news import MULTI_YEAR, SECONDARY, SINCE_YEARS, NewsItem, years_rare
 
@@ -186,6 +186,12 @@ def section_opening(r, section: str) -> Sentence | None:
         # a crowded week's standfirst is long: the sections do not open with the backdrop's news (the yen, credit,
         # bills, levels), which their own paragraphs read anyway
         items = [i for i in items if i.key not in SECONDARY]
+    # a session gap the standfirst's own line tells (the week's widest session, BIG_GAP_DAY or more) with its figure:
+    # the brief gives its rarity, and a section opening on it would print the figure a third time
+    ev = m.events
+    items = [i for i in items if not (i.key == "spread_day" and abs(i.value) >= BIG_GAP_DAY
+                                      and ev.biggest_day_move is not None and abs(ev.biggest_day_move) >= BIG_GAP_DAY
+                                      and i.day == ev.biggest_day)]
     for item in items:
         if item.key in QUIET and years_rare(item) < MULTI_YEAR:
             continue   # (the gauges beside the pair open their section only when multi-year rare)

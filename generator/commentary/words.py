@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from generator.commentary import SECTIONS, Commentary
-from generator.commentary.claims import MISSING, Sentence
+from generator.commentary.claims import MISSING, STANDING, Sentence
 from generator.commentary.factcheck import Flag, Rendered, fact_check, plain
 from generator.commentary.news_lines import SECTION_NEWS
 from generator.data import cut_at
@@ -168,6 +168,9 @@ QUIET_WORDS, WORDS_PER_FACT = 600, 60
 QUIET = 0.9
 # Sections that always keep their opening sentences whole: the call is the column's point.
 KEEP = {"positioning"}
+# The prose an issue keeps when standing sentences give way (the column's 500-word floor, with room for the repeats
+# the issue still gives up and the glosses placed after trimming).
+FLOOR_WORDS = 560
 # Sentences that always stay, by (section, words key's first word): an index standing in a correction or a bear
 # market (a reader checks this first; 2020-03-20's budget once cut "in a bear market" from a week 32% off the high).
 KEEP_SENTENCES = {("divergence", "state")}
@@ -189,7 +192,7 @@ def section_news(doc: Mapping[str, Any]) -> dict[str, float]:
 
 def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int],
           news: Mapping[str, float] | None = None, in_sections: set[int] | None = None,
-          budget: int = MAX_WORDS, reserve: int = 0, hard: int | None = None) -> set[int]:
+          budget: int = MAX_WORDS, reserve: int = 0, hard: int | None = None, floor: int = FLOOR_WORDS) -> set[int]:
     """Which sentences (by position) to leave out so the commentary fits the week's budget, `reserve` words of it
     kept for the jargon glosses placed after trimming. A sentence the next one in its paragraph refers back to
     ("It sits 2% above...") stays."""
@@ -239,7 +242,12 @@ def _trim(texts: dict[int, str], sentences: list[Sentence], paragraphs: list[int
     dropped: set[int] = set()
     for i in sorted(candidates, key=rank):
         if total <= budget:
-            break
+            # under budget, only a quiet section's standing sentences still give way (they rank first), down to the
+            # floor
+            if not (sentences[i].optional == STANDING and quiet(sentences[i])):
+                break
+            if total - len(texts[i].split()) < floor:
+                continue
         after = next((j for j in range(i + 1, len(sentences)) if j not in dropped), None)
         if after is not None and paragraphs[after] == paragraphs[i] and (PRONOUN.match(texts[after])
                                                                           or sentences[after].follows):
@@ -459,7 +467,8 @@ def _speak_trimmed(say: _Speaker, doc: Mapping[str, Any], names: Mapping[str, An
     """The issue's words, trimmed to the week's budget (plus the words the repeats are estimated to save) and a hard
     limit `over` words lower than that, cleared of repeats and assembled."""
     dropped = _trim(plain_texts, sentences, [p for p, _, _ in slots], section_news(doc), in_sections,
-                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX + saved - over)
+                    min(MAX_WORDS, word_budget(doc) + saved), hard=HARD_MAX + saved - over,
+                    floor=FLOOR_WORDS + saved)
     # the standfirst tells the week's news whatever it repeats; the sections refer back to it
     repeats, back = _repeats(plain_texts, sentences, [p for p, _, _ in slots], column, dropped, say.refers_back, doc,
                              in_sections)

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pandas as pd
 
 from generator.commentary.bands import BAD_WEEK, NARROW_LAG
-from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, by_definition,
-                                         exceeds, is_, less_than, more_than, negative, positive, within)
+from generator.commentary.claims import (STANDING, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
+                                         by_definition, exceeds, is_, less_than, more_than, negative, positive, within)
 from generator.commentary.news import told_keys
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 from generator.metrics.news import BEAR, CORRECTION
@@ -184,7 +184,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             paragraphs.append((say("gap_short_history", pair, (Fact("one_year", mp.SPREAD_52W, pair, "pp"),)),))
     else:
         key, claims = choose(GAP, r.view, pair)
-        gap = [say(key, (pair, small, large), ret3, claims)]
+        # three years move little in a week: in a quiet week the gap is left to the table (claims.STANDING)
+        gap = [say(key, (pair, small, large), ret3, claims, optional=STANDING)]
         one_week = [at_least(mp.SPREAD_1W, band, pair, "week")]
         if key == "gap_wide" and holds(one_week, r.view):
             gap.append(say("gap_one_week", pair, claims=one_week, optional=1))

@@ -3,7 +3,8 @@ evidence agrees with the rates (issue 15)."""
 
 from __future__ import annotations
 
-from generator.commentary.claims import ALMOST_ALL, Claim, Fact, Paragraph, at_least, at_most, is_, negative, positive, within
+from generator.commentary.claims import (ALMOST_ALL, Claim, Fact, Paragraph, at_least, at_most, is_, negative,
+                                         positive, within)
 from generator.commentary.rules import _Rules
 from generator.commentary.rules import RARE_WEEK, WEEK_AGAINST, ZERO_POINT
 from generator.commentary.sections.policy import regime_claims, regime_key, short_rising
@@ -50,7 +51,9 @@ def _rate_case(r: _Rules) -> tuple[str, list[Claim], tuple[Fact, ...]] | None:
     if regime is None or change is None:
         return None
     path = f"levels.{ly}.changes.13w"
-    facts = (Fact("long", path, ly, "bp"),)
+    # the rates section, before this one, tells the 10-year's quarter: the junk argument refers back to it without the
+    # figure (templates/words/junk.html _long; readers met the same 30 bp in the rates, policy and junk sections)
+    facts: tuple[Fact, ...] = ()
     trend, (claim,) = choose(YIELD_TREND, r.view, path, band, ly)
     if trend == "steady" and not _still(level):
         # a drift (the rates section says which way): inside the band, but not "flat" (rates._still)
@@ -198,7 +201,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                                      *((r.t.short_yield,) if tight and r.t.short_yield else ()),
                                      *((r.small,) if case[0] == "scare" else ())), case[2],
                    case[1] + (rising if tight else []), short=short, drift=_drift(r, case[0]),
-                   point=ZERO_POINT if case[0] == "zero" else None)]
+                   point=ZERO_POINT if case[0] == "zero" else None,
+                   # the section's argument: it refers back to the rates section's figure, and stays for want of one
+                   answers=case[0] != "zero")]
     lead = _credit_week_lead(r, credit, cv)
     out = lead + out   # the week's credit move leads when it is rare and runs against the quarter
     if cv is not None:

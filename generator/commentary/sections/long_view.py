@@ -4,8 +4,8 @@ history of breakouts."""
 from __future__ import annotations
 
 from generator.commentary.bands import TREND_MARGIN
-from generator.commentary.claims import (Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most, exceeds, is_,
-                                         is_not, less_than, more_than, negative, positive, sign_of)
+from generator.commentary.claims import (STANDING, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
+                                         exceeds, is_, is_not, less_than, more_than, negative, positive, sign_of)
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 from generator.commentary.table import Row, choose, holds
 from generator.metrics import paths as mp
@@ -169,7 +169,9 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
             # a peak a year or more old is the heading's, with its age: one sentence places the ratio against it
             # (readers met the peak's value and date, then the distance, every week for years)
             key, claims = choose(DISTANCE, r.view, pair)
-            first = [say(key, pair, peak, claims)] + near_miss(r)
+            # the distance from a peak years old moves little in a week: it stands (claims.STANDING), left to the
+            # heading and the chart in a quiet week, unless a breakout is under way ("peak_far_trying")
+            first = [say(key, pair, peak, claims, optional=0 if key == "peak_far_trying" else STANDING)] + near_miss(r)
         else:
             first = [say("peak", pair, peak), say(age, pair, peak, claims)]
     paragraphs = [tuple(recent_turn(r) + first)]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.commentary.claims import (SHOWN_ZERO_BP, Claim, Fact, Paragraph, Sentence, at_least, at_most, is_,
-                                         less_than, more_than, negative, positive)
+from generator.commentary.claims import (SHOWN_ZERO_BP, STANDING, Claim, Fact, Paragraph, Sentence, at_least, at_most,
+                                         is_, less_than, more_than, negative, positive)
 from generator.commentary.news_lines import level_told
 from generator.commentary.rules import WEEK_AGAINST, ZERO_POINT, _Rules
 from generator.commentary.table import Row, choose, first, holds
@@ -214,10 +214,10 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
         facts = (Fact("level", f"{path}.value", sy, "yield"), Fact("change", mp.EVENTS_REGIME_CHANGE_13W, sy, "bp"),
                  Fact("half", mp.EVENTS_REGIME_CHANGE_26W, sy, "bp"), Fact("week", f"{path}.changes.1w", sy, "bp"))
         # the bill's level, when its news line quotes it, is referred back to without the figure
-        # a bill that barely moved this week: its level (in the table) gives way first when the issue runs long
+        # a bill that barely moved this week: its level stands (claims.STANDING), left to the table in a quiet week
         quiet = int(abs(level.changes.get("1w") or 0.0) < BILL_QUIET)
         opening = [say("bill_level_told", sy) if level_told(r, "short_yield_level", "policy", level.value)
-                   else say("bill_level", sy, facts, optional=quiet)]
+                   else say("bill_level", sy, facts, optional=STANDING * quiet)]
         key = regime_key(regime)
         claims = regime_claims(regime)
         lifting = lifting_off(r)
@@ -280,8 +280,8 @@ def section(r: _Rules) -> tuple[Paragraph, ...]:
                     lweek = r.m.levels[ly].changes.get("1w")
                     against = lweek is not None and lweek <= -WEEK_AGAINST
                     opening.append(say("bill_cutting_long_up", (sy, "policy", ly),
-                                       facts + (Fact("long", f"levels.{ly}.changes.13w", ly, "bp"),
-                                                Fact("lweek", f"levels.{ly}.changes.1w", ly, "bp")),
+                                       # the 10-year's quarter is the rates section's, referred back to here
+                                       facts + (Fact("lweek", f"levels.{ly}.changes.1w", ly, "bp"),),
                                        claims + long_up + ([at_most(f"levels.{ly}.changes.1w", -WEEK_AGAINST, ly,
                                                                     "1w")] if against else []),
                                        regimes=POLICY_READS[key], span="26w" if by_half else "13w", paused=paused,
