@@ -75,6 +75,9 @@ class NewsItem:
     series: str = ""                # the long-history index (settings pair.small_index / large_index) the rarity,
                                     # "since" and `history_start` were measured on, where the subject's own history
                                     # ran out (`value` stays the subject's move); "" when measured on the subject
+    series_value: float | None = None  # that index's own move (a return), which the sentence gives beside its rarity: the
+                                       # rarity is the index's, so is the figure it is told with (reader RA, 2002-07-26:
+                                       # SPY +6.0% told with the S&P 500 index's rarity, the index rose 5.7%)
 
 
 @dataclass(frozen=True)

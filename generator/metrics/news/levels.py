@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from generator.data.model import MarketData
+from generator.metrics.events import bear_low
 from generator.metrics.indicators import weekly_last
 from generator.metrics.periods import week_start
 from generator.metrics.series import inner_join
@@ -184,8 +185,12 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     # two weeks ago is not in correction "for the first time since 2020" (reader R2, 2022-03-11)
     drawdowns = (prices / yearly_high - 1).loc[:start - pd.Timedelta(days=1)]
     drawdowns = drawdowns.loc[first + YEAR:]   # a drawdown needs a full year behind it
+    # an index 20% or more below its highest close in our data, or not yet 20% above the low of its bear market from
+    # that peak (events `bear_low`), is still in that bear market: its fall
+    # past 10% of a 52-week high that has rolled down is not a new correction (readers RA, RC: SPY in November 2001)
+    in_bear = float(prices.iloc[-1]) / float(prices.max()) - 1 <= -BEAR or bear_low(prices) is not None
     for line, label in ((BEAR, "bear"), (CORRECTION, "correction")):
-        if fall > -line:
+        if fall > -line or (label == "correction" and in_bear):
             continue
         if (earlier_ends.loc[peak_day:] / peak - 1 <= -line).any():
             break   # crossed before, since the same high: old news (and the shallower line too)
