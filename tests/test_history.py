@@ -747,21 +747,20 @@ def test_no_yen_claim_rests_on_a_stale_quote(real_weeks, market_dir):
 
 
 def _in_bear_from_peak(s: pd.Series, end: pd.Timestamp) -> bool:
-    """Our own reading of a bear market from the peak: 20% or more below the highest close to `end`, or its lowest
-    close since that peak 20% or more below it and no close since 20% above that low."""
+    """Our own reading of a bear market from the peak: the lowest close since the highest close to `end` 20% or more
+    below it, and no close since 20% above that low (a bear market ends with a 20% rise from its low)."""
     s = s.loc[:end]
     after = s.loc[s.idxmax():]
     low = after.min()
-    return bool(s.iloc[-1] / s.max() - 1 <= -0.20 or (low / s.max() - 1 <= -0.20 and after.loc[after.idxmin():].max()
-                                                      / low - 1 < 0.20))
+    return bool(low / s.max() - 1 <= -0.20 and after.loc[after.idxmin():].max() / low - 1 < 0.20)
 
 
 def test_a_standing_bear_market_or_correction_is_named(real_weeks, market_dir):
     """Every real week in which IWM or SPY closes 10% or more below its 52-week closing high (our own reading of the
     CSVs) names the state, "correction" or "bear market", in the issue: 2020-03-20's 40% and 32% falls were not. A
-    fall of 10-20% from a 52-week high that has rolled down past the peak is still a bear market when the index is in
-    one from its peak, never "a correction" (readers RA, RC: SPY in November 2001, 26.7% below its March 2000 high, and
-    in March 2023, not yet 20% above its October 2022 low)."""
+    fall of 10-20% from a 52-week high that has rolled down past the peak is still a bear market while the index has
+    not risen 20% from the low of its bear market from that peak, never "a correction" (readers RA, RC: SPY in November
+    2001, 26.7% below its March 2000 high, and in March 2023, not yet 20% above its October 2022 low)."""
     from tests.test_news_events import _csv
 
     missed, due, relabelled = [], 0, 0
@@ -812,7 +811,7 @@ def test_the_window_audit_finds_the_readers_cases(market_dir):
              (date(2005, 4, 15), "The VIX jumped 41% over the week, from 12.6 at last Friday's close to 17.7, its "
                                  "biggest weekly jump since July 1998."),
              (date(2025, 4, 11), "The 10-year Treasury yield rose 51 bp this week, its biggest weekly rise since "
-                                 "November 2001 (our data start in January 2001).")]
+                                 "November 2001 (data from January 2001).")]
     for day, text in right:
         assert not audit(d, day, [text]), text
 

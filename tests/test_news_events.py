@@ -39,12 +39,11 @@ def _week_ends(series: pd.Series) -> list[pd.Timestamp]:
 
 
 def _in_bear(s: pd.Series) -> bool:
-    """Our own reading of a bear market from the peak: 20% or more below the highest close so far, or the lowest close
-    since that peak 20% below it and none since 20% above that low."""
+    """Our own reading of a bear market from the peak: the lowest close since the highest close so far 20% or more
+    below it, and none since 20% above that low (a bear market ends with a 20% rise from its low)."""
     after = s.loc[s.idxmax():]
     low = after.min()
-    return bool(s.iloc[-1] / s.max() - 1 <= -0.2 or (low / s.max() - 1 <= -0.2
-                                                     and after.loc[after.idxmin():].max() / low - 1 < 0.2))
+    return bool(low / s.max() - 1 <= -0.2 and after.loc[after.idxmin():].max() / low - 1 < 0.2)
 
 
 def _expected_crossings(s: pd.Series, line: float) -> dict[date, tuple[float, date]]:
@@ -246,26 +245,29 @@ def test_a_multi_session_move_is_news_only_when_it_reaches_further_back_than_its
 def test_the_ten_years_four_week_moves(market_dir):
     """The 10-year yield's change over the four weeks to each week-end, against our own reading (the close against the
     last close on or before the same weekday four weeks before); its "since" searched over every session's four weeks,
-    not Fridays only; the autumn of 2024's climb (no single week of which stood out) is news, the biggest four-week
-    rise in a year or more."""
+    not Fridays only (the autumn of 2024's climb, news on a Friday-only search, was matched by the four weeks to
+    Thursday, April 25, 2024: the biggest only in six months); some weeks' four-week moves are news."""
     tnx = _csv(market_dir, "^TNX") * 0.01
     base = tnx.reindex(tnx.index - pd.Timedelta(days=28), method="ffill")
     base.index = tnx.index
     change = (tnx - base).loc[tnx.index[0] + pd.Timedelta(days=28):].dropna()
-    news_weeks = []
+    news_weeks, mid_week, ends = [], 0, set(_week_ends(tnx))
     for day in _week_ends(tnx):
         if day not in change.index or change.index.get_loc(day) < 10:
             continue
         item = news._four_week("long_yield_4w", "^TNX", tnx, day, absolute=True)
         earlier = change.loc[:day].iloc[:-1]
-        hits = earlier[earlier >= change.loc[day]] if change.loc[day] >= 0 else earlier[earlier <= change.loc[day]]
+        # (a tie, apart by floating-point noise, is as far: 2019-08-15 and 16, both -51 bp)
+        hits = earlier[earlier >= change.loc[day] - 1e-9] if change.loc[day] >= 0 else \
+            earlier[earlier <= change.loc[day] + 1e-9]
         assert item.value == pytest.approx(change.loc[day]) and item.unit == "bp", day
         assert item.since == (hits.index[-1].date() if len(hits) else None), day
+        mid_week += item.since is not None and pd.Timestamp(item.since) not in ends
         week = news._week_move("long_yield_week", "^TNX", tnx, day, absolute=True)
         kept = news._multi_day_news([item, week])[0]
         if kept.newsworthy:
             news_weeks.append(day.date())
-    assert any(date(2024, 10, 1) <= d <= date(2024, 11, 15) for d in news_weeks), news_weeks
+    assert mid_week > 100, mid_week   # a "since" that only a search of every session finds
     assert 5 <= len(news_weeks) <= 120, len(news_weeks)
 
 

@@ -17,8 +17,8 @@ what the data give on the window the words name:
             ("for the S&P 500 index": the index's move, not SPY's);
 * yield     the 10-year's weekly change in bp, week-end to week-end;
 * edge      a "since" within a year of the series' first observation, told without saying where the data start;
-* drawdown  "correction" for an index in a bear market from its peak: 20% or more below its highest close in the data,
-            or its lowest close since that peak 20% below it and no close since 20% above that low.
+* drawdown  "correction" for an index in a bear market from its peak: its lowest close since its highest close in the
+            data 20% or more below it, and no close since 20% above that low (a bear market ends with a 20% rise).
 """
 
 from __future__ import annotations
@@ -62,13 +62,13 @@ class Data:
 
 def _month(text: str) -> tuple[int, int] | None:
     """The superlative's "since <Month Year>" (not a share's "of weeks since <start>")."""
-    m = re.search(r"(?<!weeks )(?<!days )since " + _MONTH, text)
+    m = re.search(r"(?<!of weeks )(?<!of days )since " + _MONTH, text)
     return (int(m.group(2)), MONTHS.index(m.group(1)) + 1) if m else None
 
 
 def _since(history: pd.Series, value: float) -> tuple[int, int] | None:
     """(year, month) of the last observation in `history` at least as extreme as `value` its way; None: none is."""
-    hits = history[history >= value] if value > 0 else history[history <= value]
+    hits = history[history >= value - 1e-9] if value > 0 else history[history <= value + 1e-9]
     return (hits.index[-1].year, hits.index[-1].month) if len(hits) else None
 
 
@@ -234,7 +234,7 @@ STARTS = {"^VIX": "^VIX", "^TNX": "^TNX", "SPY": "SPY", "IWM": "IWM", "^GSPC": "
 
 def _edge(d: Data, text: str, ticker: str) -> str | None:
     printed = _month(text)
-    if printed is None or "our data start" in text or "early in our data" in text:
+    if printed is None or "data from" in text or "early in our data" in text:
         return None
     first = d(ticker, "Close").index[0]
     since = pd.Timestamp(year=printed[0], month=printed[1], day=28)
@@ -252,9 +252,9 @@ def _drawdown(d: Data, session: date, text: str) -> str | None:
             after = close.loc[close.idxmax():]
             low = float(after.min())
             cycle = low / close.max() - 1 <= -0.20 and after.loc[after.idxmin():].max() / low - 1 < 0.20
-            if fall <= -0.20 or cycle:
-                out.append(f"{ticker} {fall:.1%} below its highest close ({'not 20% off its low' if cycle else ''}),"
-                           " called a correction")
+            if cycle:
+                out.append(f"{ticker} {fall:.1%} below its highest close, not 20% above its bear-market low, called a"
+                           " correction")
             break
     return "; ".join(out) or None
 

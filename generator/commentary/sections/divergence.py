@@ -224,10 +224,12 @@ def breadth_lapsed(r: _Rules) -> bool:
 
 
 # A standing correction or bear market, measured as reporters do: the last close against the 52-week closing high,
-# unless the index is 20% or more below its highest close in our data (`_peak`): then it is still in the bear market
-# that began from that peak, however its 52-week high has rolled down ("bear_peak"). A 52-week window that drops the
-# peak turned bear markets into "corrections" (readers RA, RC: SPY 26.7% below its March 2000 high in November 2001,
-# 18% below its January 2022 high in March 2023).
+# unless the index is still in a bear market from its peak (events `*_bear_low_date`: its lowest close since its
+# highest close in the data was 20% or more below it, and it has not risen 20% from that low since): then it is in that
+# bear market however its 52-week high has rolled down ("bear_cycle"). A 52-week window that drops the peak turned bear
+# markets into "corrections" (readers RA, RC: SPY 26.7% below its March 2000 high in November 2001, 18% below its
+# January 2022 high in March 2023); a bear market that ended with a 20% rise is not revived by the old peak (SPY's
+# correction of August 2011, 23% below its 2007 peak in price).
 def _peak(path: str) -> str:
     """The path of the index's distance from its highest close in the data, beside its 52-week one."""
     return path.replace("_from_52w_high", "_from_high")
@@ -240,15 +242,10 @@ def _low(path: str) -> str:
 
 DRAWDOWN_STATE = (
     Row("bear", lambda path, who: [at_most(path, -BEAR, who, "from 52w high", -1)]),
-    # 20% or more below its peak close now
-    Row("bear_peak", lambda path, who: [at_most(path, -CORRECTION, who, "from 52w high", -1),
-                                        at_most(_peak(path), -BEAR, who, "from high", -1)]),
-    # less than that below it now, but not yet 20% above the bear market's low (SPY in March 2023)
     Row("bear_cycle", lambda path, who: [at_most(path, -CORRECTION, who, "from 52w high", -1),
                                          is_not(_low(path), None, who, "bear market", -1)]),
     Row("correction", lambda path, who: [at_most(path, -CORRECTION, who, "from 52w high", -1),
                                          more_than(path, -BEAR, who, "from 52w high", 0),
-                                         more_than(_peak(path), -BEAR, who, "from high", 0),
                                          is_(_low(path), None, who, "bear market", 0)]),
 )
 
@@ -271,7 +268,7 @@ def _drawdown_states(r: _Rules, large_high_told: bool) -> dict[str, Sentence]:
         if found is None:
             continue
         state, claims = found
-        peak = state in ("bear_peak", "bear_cycle")
+        peak = state == "bear_cycle"
         day = getattr(ev, f"{prefix}_high_date" if peak else f"{prefix}_52w_high_date")
         word = state
         if peak:

@@ -166,9 +166,14 @@ def years_rare(item: NewsItem) -> float:
     return 0.0
 
 
+# Two moves closer than this (in decimal) are a tie: "as extreme" counts them (the 10-year's four weeks to Thursday
+# 2019-08-15 and to Friday were both -51 bp, apart only by floating-point noise).
+TIE = 1e-9
+
+
 def _since(history: pd.Series, value: float, day: pd.Timestamp) -> tuple[date | None, float | None]:
-    """The last earlier observation at least as extreme as `value` in its direction."""
-    hits = history[history >= value] if value >= 0 else history[history <= value]
+    """The last earlier observation at least as extreme as `value` in its direction (ties included)."""
+    hits = history[history >= value - TIE] if value >= 0 else history[history <= value + TIE]
     if hits.empty:
         return None, None
     at = hits.index[-1]

@@ -185,10 +185,10 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     # two weeks ago is not in correction "for the first time since 2020" (reader R2, 2022-03-11)
     drawdowns = (prices / yearly_high - 1).loc[:start - pd.Timedelta(days=1)]
     drawdowns = drawdowns.loc[first + YEAR:]   # a drawdown needs a full year behind it
-    # an index 20% or more below its highest close in our data, or not yet 20% above the low of its bear market from
-    # that peak (events `bear_low`), is still in that bear market: its fall
-    # past 10% of a 52-week high that has rolled down is not a new correction (readers RA, RC: SPY in November 2001)
-    in_bear = float(prices.iloc[-1]) / float(prices.max()) - 1 <= -BEAR or bear_low(prices) is not None
+    # an index not yet 20% above the low of its bear market from its peak (events `bear_low`) is still in that bear
+    # market: its fall past 10% of a 52-week high that has rolled down is not a new correction (readers RA, RC: SPY in
+    # November 2001)
+    in_bear = bear_low(prices) is not None
     for line, label in ((BEAR, "bear"), (CORRECTION, "correction")):
         if fall > -line or (label == "correction" and in_bear):
             continue
