@@ -245,8 +245,9 @@ def _drawdown(d: Data, session: date, text: str) -> str | None:
     if not re.search(r"in a correction|correction territory", text):
         return None
     out = []
-    for name, ticker in (("SPY", "SPY"), ("IWM", "IWM"), ("Large caps", "SPY"), ("large caps", "SPY")):
+    for name, ticker in (("SPY", "^GSPC"), ("IWM", "^RUT"), ("Large caps", "^GSPC"), ("large caps", "^GSPC")):
         if name in text.split("correction")[0]:
+            # (on the index, as reporters measure a bear market: the fund's price drops by its dividends)
             close = d(ticker, "Close").loc[:pd.Timestamp(session)]
             fall = float(close.iloc[-1] / close.max() - 1)
             after = close.loc[close.idxmax():]

@@ -32,6 +32,7 @@ from typing import Callable
 import pandas as pd
 
 from generator.data.model import MarketData
+from generator.metrics.events import bear_prices
 from generator.metrics.news.base import (BACKDROP, BIG_SESSION, EVENT_SCORE, FLOOR, MIN_OBSERVATIONS, MULTI_YEAR,
                                          NEWSWORTHY, NOT_RARE_BY_YEARS, SECONDARY, SINCE_BONUS, SINCE_YEARS, SUBJECT,
                                          SUBJECT_YEARS, UP_ONLY, VIX_JUMP, YEARS_CAP, YIELD_MOVE, News, NewsItem,
@@ -84,8 +85,8 @@ def week_news(market: MarketData, settings: Settings, session: pd.Timestamp, met
     items.append(_spread_session("spread_day", f"{small}-{large}", s_tr, l_tr, session))
     items += [_record_close("large_record", large, market[large].quoted, session),
               _record_close("small_record", small, market[small].quoted, session)]
-    items += _from_high("large", large, market[large].quoted, session)
-    items += _from_high("small", small, market[small].quoted, session)
+    items += _from_high("large", large, market[large].quoted, session, bear_prices(market, settings, "large"))
+    items += _from_high("small", small, market[small].quoted, session, bear_prices(market, settings, "small"))
     if t.short_yield and t.short_yield in market:
         items.append(_week_move("short_yield_week", t.short_yield, market[t.short_yield].quoted * 0.01, session,
                                 absolute=True))

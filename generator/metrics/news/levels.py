@@ -158,14 +158,16 @@ HIGH_GAP_YEARS = 0.5
 YEAR = pd.Timedelta(days=364)
 
 
-def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> list[NewsItem]:
+def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestamp,
+               bear: pd.Series | None = None) -> list[NewsItem]:
     """The index against its 52-week closing high (the quoted price, as reporters measure it):
 
     * `<prefix>_drawdown`: the week's last close is 10% (`label` "correction") or 20% ("bear") or more below the
       highest close of the 52 weeks to it (`ref_value`, on `ref_day`), and no earlier week closed that far below
       that high: the index crossed the line this week. `value` is the fall (a negative decimal); `since` the last
       earlier session that closed that far below its own 52-week high ("for the first time since <Month Year>").
-      Always told (`must_tell`).
+      Always told (`must_tell`). Never a correction while the index is in a bear market from its peak (events
+      `bear_low`, measured on `bear`, the side's long-history index when configured, else on `prices`).
     * `<prefix>_high`: a close this week (`day`, the first such; `value` its level) is a 52-week closing high, and
       the index's last 52-week closing high before this week (`since`) is HIGH_GAP_YEARS or more before it: "its
       first 52-week high since <Month Year>"."""
@@ -188,7 +190,7 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     # an index not yet 20% above the low of its bear market from its peak (events `bear_low`) is still in that bear
     # market: its fall past 10% of a 52-week high that has rolled down is not a new correction (readers RA, RC: SPY in
     # November 2001)
-    in_bear = bear_low(prices) is not None
+    in_bear = bear_low((prices if bear is None else bear).loc[:session]) is not None
     for line, label in ((BEAR, "bear"), (CORRECTION, "correction")):
         if fall > -line or (label == "correction" and in_bear):
             continue
