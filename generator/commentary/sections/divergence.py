@@ -285,7 +285,7 @@ def _drawdown_states(r: _Rules, large_high_told: bool) -> dict[str, Sentence]:
             if word == "bear_cycle":
                 # (the convention's 20% rise from the low is the bear-market line's size)
                 facts += (Fact("low", f"events.{prefix}_bear_low_date", who, "date"),
-                          Fact("line", "news.bar.bear", who, "pct"))
+                          Fact("line", f"news.bar.{state}", who, "pct"))
             out[prefix] = r.say("divergence", f"state_{word if peak else state}", who, facts, claims, side=prefix)
     return out
 
