@@ -821,10 +821,11 @@ def test_every_windowed_superlative_holds_on_the_window_it_names(real_weeks, mar
     """Issue 26, part 4 (readers RA class 3, RB class 5, RC classes 5, 6, 9): every "since <Month Year>", "in our data"
     and "larger than in N% of weeks" told of the VIX's jump, a four-week or two-day move, an index's session, the
     10-year's week, and every "correction", recomputed from the raw CSVs by tests/window_audit.py (its own pandas
-    code, not the generator's) on the window the words name. Before the fix 151 of 1,291 real weeks disagreed: the VIX
-    peak within a week ranked or told as a Friday-to-Friday week (67 weeks), four-week moves searched on Fridays only
-    (27), two-day moves searched inside the week (11), SPY's figure told with the S&P 500 index's rarity (7), "since"
-    at the data's edge (23), "a correction" in a bear market from the peak (35)."""
+    code, not the generator's) on the window the words name. Before the fix 215 of 1,291 real weeks disagreed (a week
+    may count in several): the VIX's peak within a week told or ranked as a Friday-to-Friday week (45 weeks),
+    four-week moves searched on Fridays only (90), two-day moves searched inside the week (2: 2015-08-28's
+    Friday-Monday), a fund's figure told with its index's rarity (8), a "since" at the data's edge (10), "a correction"
+    in a bear market from the peak (86)."""
     from tests.window_audit import FAMILIES, Data, audit
 
     d = Data(market_dir)
