@@ -96,7 +96,7 @@ def test_the_week_story_leads_the_issue(real_weeks):
     assert by_day[date(2008, 10, 10)].keys[0] == "headline/rare" and any(
         w in by_day[date(2008, 10, 10)].headline for w in ("worst week", "worst four weeks since November 1929"))
     assert by_day[date(2020, 3, 20)].keys[0] == "headline/rare" and any(
-        w in by_day[date(2020, 3, 20)].headline for w in ("in our data", "worst four weeks since November 1929"))
+        w in by_day[date(2020, 3, 20)].headline for w in ("in our data", "worst four weeks since"))
 
 
 @pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
