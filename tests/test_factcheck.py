@@ -727,7 +727,9 @@ def _all(w) -> str:
     (date(2019, 8, 9), lambda m, c, w: "nothing_alarming" not in c.keys("risks")),
     # the stance and its record
     (date(2023, 3, 10), lambda m, c, w: "rules_large_back" in c.keys("lede") and "call_failed" in c.keys("positioning")),
-    (date(2011, 8, 12), lambda m, c, w: "Two weeks ago the rules stepped back" in _text(w, "positioning")),
+    # (the step back two weeks ago, told on its own or with the failed call it undid)
+    (date(2011, 8, 12), lambda m, c, w: "Two weeks ago the rules stepped back" in _text(w, "positioning")
+        or "the stance was cut back two weeks ago" in _text(w, "positioning")),
     (date(2013, 6, 21), lambda m, c, w: "evidence is young" not in str(w.standfirst)),
     (date(2007, 3, 2), lambda m, c, w: "never lean further in" not in _text(w, "positioning")),
     # in a stressed week the strongest call is held, not added to (the words no longer say "not act on it")

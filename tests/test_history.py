@@ -96,7 +96,7 @@ def test_the_week_story_leads_the_issue(real_weeks):
     assert by_day[date(2008, 10, 10)].keys[0] == "headline/rare" and any(
         w in by_day[date(2008, 10, 10)].headline for w in ("worst week", "worst four weeks since November 1929"))
     assert by_day[date(2020, 3, 20)].keys[0] == "headline/rare" and any(
-        w in by_day[date(2020, 3, 20)].headline for w in ("in our data", "worst four weeks since November 1929"))
+        w in by_day[date(2020, 3, 20)].headline for w in ("in our data", "worst four weeks since"))
 
 
 @pytest.mark.parametrize("which", ["real_weeks", "sample_weeks"])
@@ -823,15 +823,27 @@ def test_no_yen_claim_rests_on_a_stale_quote(real_weeks, market_dir):
     assert not highs, highs[:5]
 
 
+def _in_bear_from_peak(s: pd.Series, end: pd.Timestamp) -> bool:
+    """Our own reading of a bear market from the peak: the lowest close since the highest close to `end` 20% or more
+    below it, and no close since 20% above that low (a bear market ends with a 20% rise from its low)."""
+    s = s.loc[:end]
+    after = s.loc[s.idxmax():]
+    low = after.min()
+    return bool(low / s.max() - 1 <= -0.20 and after.loc[after.idxmin():].max() / low - 1 < 0.20)
+
+
 def test_a_standing_bear_market_or_correction_is_named(real_weeks, market_dir):
     """Every real week in which IWM or SPY closes 10% or more below its 52-week closing high (our own reading of the
-    CSVs) names the state, "correction" or "bear market", in the issue: 2020-03-20's 40% and 32% falls were not."""
+    CSVs) names the state, "correction" or "bear market", in the issue: 2020-03-20's 40% and 32% falls were not. A
+    fall of 10-20% from a 52-week high that has rolled down past the peak is still a bear market while the index has
+    not risen 20% from the low of its bear market from that peak, never "a correction" (readers RA, RC: SPY in November
+    2001, 26.7% below its March 2000 high, and in March 2023, not yet 20% above its October 2022 low)."""
     from tests.test_news_events import _csv
 
-    missed, due = [], 0
+    missed, due, relabelled = [], 0, 0
     texts = {w.session: " ".join(w.sentences) for w in real_weeks}
-    for ticker in ("IWM", "SPY"):
-        s = _csv(market_dir, ticker)
+    for ticker, index in (("IWM", "^RUT"), ("SPY", "^GSPC")):
+        s, ix = _csv(market_dir, ticker), _csv(market_dir, index)
         high = s.rolling(pd.Timedelta(days=364)).max()
         for end in s.groupby(s.index.to_period("W-FRI")).tail(1).index:
             if end.date() not in texts or end - pd.Timedelta(days=364) < s.index[0]:
@@ -840,11 +852,69 @@ def test_a_standing_bear_market_or_correction_is_named(real_weeks, market_dir):
             if fall > -0.10:
                 continue
             due += 1
-            word = "bear market" if fall <= -0.20 else "correction"
+            # (a bear market is measured on the index, as reporters do: SPY's price drops by its dividend)
+            bear = fall <= -0.20 or _in_bear_from_peak(ix, end)
+            relabelled += bear and fall > -0.20
+            word = "bear market" if bear else "correction"
             if word not in texts[end.date()]:
                 missed.append((end.date(), ticker, round(fall, 3)))
     assert due > 200, due
+    assert relabelled > 20, relabelled   # 2001-2003, 2008-2009, 2022-2023
     assert not missed, f"{len(missed)}: {missed[:10]}"
+
+
+def test_the_window_audit_finds_the_readers_cases(market_dir):
+    """The audit itself fails the sentences the readers found false, and passes their true versions."""
+    from tests.window_audit import Data, audit
+
+    d = Data(market_dir)
+    wrong = [(date(2007, 11, 9), "The S&P 500 (SPY) lost 7.2% over the last four weeks (total return), its biggest "
+                                 "four-week fall since February 2003.", "four_week"),
+             (date(2015, 8, 28), "The Russell 2000 (IWM) lost 4.6% over two sessions to Tuesday, Aug 25, its biggest "
+                                 "two-day fall since November 2011.", "two_day"),
+             (date(2005, 4, 15), "The VIX jumped 41% over the week, from 12.6 at last Friday's close to 17.7, its "
+                                 "biggest weekly jump since March 2004.", "vix"),
+             (date(2021, 2, 26), "The VIX jumped 31% by Thursday, Feb 25, from 22.0 at last Friday's close to 28.9, a "
+                                 "move larger than in 96% of weeks since January 1990.", "vix"),
+             (date(2002, 7, 26), "The S&P 500 (SPY) gained 6.0% on Wednesday, Jul 24, its biggest one-day gain since "
+                                 "October 1987 for the S&P 500 index.", "session"),
+             (date(2025, 4, 11), "The 10-year Treasury yield rose 51 bp this week, its biggest weekly rise since "
+                                 "November 2001.", "edge"),
+             (date(2001, 11, 9), "The S&P 500 (SPY) is in a correction: it closed the week 19.2% below its 52-week "
+                                 "high of Nov 15, 2000.", "drawdown")]
+    for day, text, family in wrong:
+        assert family in {m.family for m in audit(d, day, [text])}, text
+    right = [(date(2015, 8, 28), "The Russell 2000 (IWM) lost 5.0% over two sessions to Monday, Aug 24, its biggest "
+                                 "two-day fall since November 2011."),
+             (date(2005, 4, 15), "The VIX jumped 41% over the week, from 12.6 at last Friday's close to 17.7, its "
+                                 "biggest weekly jump since July 1998."),
+             (date(2025, 4, 11), "The 10-year Treasury yield rose 51 bp this week, its biggest weekly rise since "
+                                 "November 2001 (data from January 2001).")]
+    for day, text in right:
+        assert not audit(d, day, [text]), text
+
+
+@pytest.mark.xfail(strict=True, reason="issue 26, open: 3 of 1,291 real weeks still disagree after the fix (215 before): "
+                   "the VIX's jump in the brief's second phrasing on 2004-03-19 and 2008-10-03, and 2020-02-28's line of "
+                   "both indices' sessions (the audit may misread it); to read next")
+def test_every_windowed_superlative_holds_on_the_window_it_names(real_weeks, market_dir):
+    """Issue 26, part 4 (readers RA class 3, RB class 5, RC classes 5, 6, 9): every "since <Month Year>", "in our data"
+    and "larger than in N% of weeks" told of the VIX's jump, a four-week or two-day move, an index's session, the
+    10-year's week, and every "correction", recomputed from the raw CSVs by tests/window_audit.py (its own pandas
+    code, not the generator's) on the window the words name. Before the fix 215 of 1,291 real weeks disagreed (a week
+    may count in several): the VIX's peak within a week told or ranked as a Friday-to-Friday week (45 weeks),
+    four-week moves searched on Fridays only (90), two-day moves searched inside the week (2: 2015-08-28's
+    Friday-Monday), a fund's figure told with its index's rarity (8), a "since" at the data's edge (10), "a correction"
+    in a bear market from the peak (86)."""
+    from tests.window_audit import FAMILIES, Data, audit
+
+    d = Data(market_dir)
+    misses = [m for w in real_weeks for m in audit(d, w.session, w.sentences, w.keys)]
+    checked = sum(1 for w in real_weeks for t in w.sentences if "since" in t or "in our data" in t)
+    assert checked > 3000
+    by = {f: sorted({m.session for m in misses if m.family == f}) for f in FAMILIES}
+    assert not misses, {f: (len(v), v[:3]) for f, v in by.items() if v} | {"e.g.": [(m.session, m.text[:160], m.expected)
+                                                                               for m in misses[:5]]}
 
 
 # --- issue 26, the argument (branch arg): each rule over every real week, read against the week's figures ----------

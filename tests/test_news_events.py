@@ -38,9 +38,18 @@ def _week_ends(series: pd.Series) -> list[pd.Timestamp]:
     return [d for d in ends if d >= pd.Timestamp("2001-01-01")]
 
 
+def _in_bear(s: pd.Series) -> bool:
+    """Our own reading of a bear market from the peak: the lowest close since the highest close so far 20% or more
+    below it, and none since 20% above that low (a bear market ends with a 20% rise from its low)."""
+    after = s.loc[s.idxmax():]
+    low = after.min()
+    return bool(low / s.max() - 1 <= -0.2 and after.loc[after.idxmin():].max() / low - 1 < 0.2)
+
+
 def _expected_crossings(s: pd.Series, line: float) -> dict[date, tuple[float, date]]:
     """Our own reading: the week-ends whose close is `line` or more below the highest close of the 364 days to it,
-    with no earlier week-end since that high as far below it."""
+    with no earlier week-end since that high as far below it; a correction not while the index is in a bear market from
+    its peak (its 52-week high has rolled down past it: SPY in November 2001)."""
     out = {}
     ends = pd.Series(s.groupby(s.index.to_period("W-FRI")).tail(1))
     for day in _week_ends(s):
@@ -53,6 +62,8 @@ def _expected_crossings(s: pd.Series, line: float) -> dict[date, tuple[float, da
             continue
         before = ends.loc[peak_day:day].iloc[:-1]
         if (before / peak - 1 <= -line).any():
+            continue
+        if line < 0.2 and _in_bear(s.loc[:day]):
             continue
         out[day.date()] = (fall, peak_day.date())
     return out
@@ -184,15 +195,15 @@ def test_the_vix_at_its_highest_close_in_a_year_or_more(closes):
 
 @pytest.mark.parametrize("ticker", ["SPY", "IWM"])
 def test_every_weeks_biggest_two_session_move_and_its_since(returns, ticker):
-    """Our own reading of the week's biggest move over two sessions in a row, both in the week (close over the close
-    before the first), and the last earlier pair of sessions as big that way."""
+    """Our own reading of the week's biggest move over two sessions in a row ending in the week, the pair that
+    straddles the weekend included (close over the close before the first: 2015-08-24's Friday and Monday), and the
+    last earlier pair of sessions as big that way."""
     s = returns[ticker]
     two = (s / s.shift(2) - 1).dropna()
-    prev = pd.Series(s.index, index=s.index).shift(1).reindex(two.index)
     checked = rare = 0
     for day in _week_ends(s):
         start = day - pd.Timedelta(days=day.weekday())
-        week = two[(two.index >= start) & (two.index <= day) & (prev >= start).to_numpy()]
+        week = two[(two.index >= start) & (two.index <= day)]
         earlier = two[two.index < start]
         item = news._two_day("d2", ticker, s, day)
         if week.empty:
@@ -205,6 +216,9 @@ def test_every_weeks_biggest_two_session_move_and_its_since(returns, ticker):
         checked += 1
         rare += bool(item.since_years is not None and item.since_years >= news.SINCE_YEARS)
     assert checked > 1250 and 10 <= rare <= 300, (checked, rare)
+    if ticker == "IWM":
+        item = news._two_day("d2", ticker, s, pd.Timestamp("2015-08-28"))
+        assert item.day == date(2015, 8, 24) and item.value < -0.05
 
 
 def test_a_multi_session_move_is_news_only_when_it_reaches_further_back_than_its_day_and_week(returns):
@@ -229,25 +243,31 @@ def test_a_multi_session_move_is_news_only_when_it_reaches_further_back_than_its
 
 
 def test_the_ten_years_four_week_moves(market_dir):
-    """The 10-year yield's change over the four weeks to each week-end, against our own reading; the autumn of 2024's
-    climb (no single week of which stood out) is news, the biggest four-week rise in a year or more."""
+    """The 10-year yield's change over the four weeks to each week-end, against our own reading (the close against the
+    last close on or before the same weekday four weeks before); its "since" searched over every session's four weeks,
+    not Fridays only (the autumn of 2024's climb, news on a Friday-only search, was matched by the four weeks to
+    Thursday, April 25, 2024: the biggest only in six months); some weeks' four-week moves are news."""
     tnx = _csv(market_dir, "^TNX") * 0.01
-    ends = pd.Series(tnx.groupby(tnx.index.to_period("W-FRI")).tail(1))
-    change = ends.diff(4).dropna()
-    news_weeks = []
+    base = tnx.reindex(tnx.index - pd.Timedelta(days=28), method="ffill")
+    base.index = tnx.index
+    change = (tnx - base).loc[tnx.index[0] + pd.Timedelta(days=28):].dropna()
+    news_weeks, mid_week, ends = [], 0, set(_week_ends(tnx))
     for day in _week_ends(tnx):
-        if day not in change.index or change.index.get_loc(day) < 1:
+        if day not in change.index or change.index.get_loc(day) < 10:
             continue
         item = news._four_week("long_yield_4w", "^TNX", tnx, day, absolute=True)
         earlier = change.loc[:day].iloc[:-1]
-        hits = earlier[earlier >= change.loc[day]] if change.loc[day] >= 0 else earlier[earlier <= change.loc[day]]
+        # (a tie, apart by floating-point noise, is as far: 2019-08-15 and 16, both -51 bp)
+        hits = earlier[earlier >= change.loc[day] - 1e-9] if change.loc[day] >= 0 else \
+            earlier[earlier <= change.loc[day] + 1e-9]
         assert item.value == pytest.approx(change.loc[day]) and item.unit == "bp", day
         assert item.since == (hits.index[-1].date() if len(hits) else None), day
+        mid_week += item.since is not None and pd.Timestamp(item.since) not in ends
         week = news._week_move("long_yield_week", "^TNX", tnx, day, absolute=True)
         kept = news._multi_day_news([item, week])[0]
         if kept.newsworthy:
             news_weeks.append(day.date())
-    assert any(date(2024, 10, 1) <= d <= date(2024, 11, 15) for d in news_weeks), news_weeks
+    assert mid_week > 100, mid_week   # a "since" that only a search of every session finds
     assert 5 <= len(news_weeks) <= 120, len(news_weeks)
 
 

@@ -223,6 +223,17 @@ def told(m) -> list[NewsItem]:
     return [i for i in items if i.key in chosen and not (i.key in WEEK_KEYS and _when(i) == "plain")]
 
 
+# A "since" this close to the start of the data (in days) is the data's edge: "the biggest since November 2001" in
+# data that start in January 2001 says where the data start (reader RC, 2025-04-11), the true record may be older.
+DATA_EDGE_DAYS = 365
+
+
+def at_data_edge(item: NewsItem) -> bool:
+    """The fact's "since" falls within DATA_EDGE_DAYS of the first observation it was compared with."""
+    return (item.since is not None and item.history_start is not None
+            and (item.since - item.history_start).days < DATA_EDGE_DAYS)
+
+
 def _when(item: NewsItem) -> str:
     """How the line states the fact's rarity: `since` (a date a year or more back), `record` or `plain`."""
     if item.since_years is not None and item.since_years >= SINCE_YEARS:
@@ -356,10 +367,14 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
         if item.key in ("vix_level", "vix_jump") and item.day == r.m.as_of:
             # "closed the week at", "over the week": the week's last session made the close
             claims.append(is_(f"{path}.day", r.m.as_of.isoformat(), subject, "day"))
+    edge = when == "since" and at_data_edge(item)
     if when == "since":
         facts.append(Fact("since", f"{path}.since", subject, "date"))
         # "the biggest since <Month Year>": the last as extreme was that long ago
         claims.append(at_extreme(at_least(f"{path}.since_years", SINCE_YEARS, subject, "rarity", 0)))
+        if edge:
+            # "since November 2001 (our data start in January 2001)": the true record may be older
+            facts.append(Fact("start", f"{path}.history_start", subject, "date"))
     elif when == "record":
         facts.append(Fact("start", f"{path}.history_start", subject, "date"))
         claims.append(at_extreme(is_(f"{path}.record", True, subject, "rarity")))
@@ -373,6 +388,10 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
     if item.series and when != "plain":
         # "since October 1987 for the Russell 2000 index": the rarity is the index's, and the words name it
         claims.append(is_(f"{path}.series", item.series, subject, "series", 0))
+        if item.series_value is not None:
+            # and the figure the rarity belongs to: the index's own move, beside the fund's
+            facts.append(Fact("series_move", f"{path}.series_value", item.series, "pct"))
+            subjects.append(item.series)
     if item.key == "fx_week":
         # USD/JPY down is the yen up: "the yen strengthened"
         subjects.append("yen")
@@ -408,7 +427,7 @@ def news_line(r, item: NewsItem, section: str = "lede", words: str = WORDS, key:
                  net=net and net[0],
                  up=(item.label == "high") if item.key in LEVEL_KEYS else item.value > 0, label=item.label,
                  last=item.day == r.m.as_of, fact=item.key, bare=bare, series=item.series if when != "plain" else "",
-                 **names)
+                 edge=edge, **names)
 
 
 # One side's week or four weeks, and the other side's same measure: a headline naming one side's best (or worst) says

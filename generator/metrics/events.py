@@ -97,6 +97,11 @@ class WeekEvents:
     large_52w_high_date: date | None = None
     # the yen's quote at this week's end or last week's is stale (`stale_fx_quote`): no claim rests on the week's move
     fx_stale: bool = False
+    # each index's bear market from its peak (`bear_low`, on `bear_prices`): the session of the lowest close since its
+    # highest close in the data, when that low was 20% or more below the peak and no close since has risen 20% from it
+    # (the reporters' convention: a bear market ends with a 20% rise from its low); None when the index is not in one
+    small_bear_low_date: date | None = None
+    large_bear_low_date: date | None = None
 
 
 # USD/JPY's "close" in our data is, in some years (most of 2022-2025), the day's opening quote (PROVENANCE.md): a Friday
@@ -130,6 +135,38 @@ def _from_high(series: pd.Series) -> tuple[float | None, date | None]:
         return None, None
     at = series.idxmax()
     return float(series.iloc[-1] / series.loc[at] - 1), at.date()
+
+
+# A fall this deep from the peak is a bear market; a rise this far from its low ends it.
+BEAR_FALL, BEAR_END = 0.20, 0.20
+
+
+def bear_low(prices: pd.Series) -> date | None:
+    """The low of the bear market the index is still in, measured from its highest close in the data (the running
+    peak, not a 52-week high that rolls down past it: SPY in March 2023 was 15% below its 52-week high and still in
+    the bear market from its January 2022 peak): the session of the lowest close since that peak when it was BEAR_FALL
+    or more below it and no close since has been BEAR_END or more above it. None when not in a bear market."""
+    prices = prices.dropna()
+    if prices.empty:
+        return None
+    peak_at = prices.idxmax()
+    after = prices.loc[peak_at:]
+    low_at = after.idxmin()
+    if float(after.loc[low_at]) / float(prices.loc[peak_at]) - 1 > -BEAR_FALL:
+        return None
+    if float(after.loc[low_at:].max()) / float(after.loc[low_at]) - 1 >= BEAR_END:
+        return None
+    return low_at.date()
+
+
+def bear_prices(market: MarketData, settings: Settings, side: str) -> pd.Series:
+    """The prices a side's bear market is measured on: its long-history index (settings pair.small_index /
+    large_index) when configured and in the data, as reporters measure one, else the fund's quoted price. The fund's
+    price drops by its dividend on each ex-date, the index's does not: SPY closed 20.2% below its September 2018 high
+    on 2018-12-24, the S&P 500 index 19.8% (no bear market)."""
+    fund = settings.pair.small if side == "small" else settings.pair.large
+    index = settings.pair.small_index if side == "small" else settings.pair.large_index
+    return market[index].quoted if index and index in market else market[fund].quoted
 
 
 def from_52w_high(prices: pd.Series) -> tuple[float | None, date | None]:
@@ -276,7 +313,9 @@ def week_events(market: MarketData, settings: Settings, session: pd.Timestamp) -
                       streak, day_moves, large_day_moves,
                       market[large].quoted.index[0].date() if len(market[large].quoted) else None,
                       *from_52w_high(market[small].quoted.loc[:session]),
-                      *from_52w_high(market[large].quoted.loc[:session]), fx_stale)
+                      *from_52w_high(market[large].quoted.loc[:session]), fx_stale,
+                      bear_low(bear_prices(market, settings, "small").loc[:session]),
+                      bear_low(bear_prices(market, settings, "large").loc[:session]))
 
 
 # A quote this far from both its neighbours, the same way, while they agree with each other, is a bad print.

@@ -10,7 +10,8 @@ import pandas as pd
 
 from generator.commentary.bands import BAD_WEEK, NARROW_LAG
 from generator.commentary.claims import (STANDING, Claim, Fact, Paragraph, Sentence, at_extreme, at_least, at_most,
-                                         by_definition, exceeds, is_, less_than, more_than, negative, positive, within)
+                                         by_definition, exceeds, is_, is_not, less_than, more_than, negative, positive,
+                                         within)
 from generator.commentary.news import told_keys
 from generator.commentary.rules import SHOWN_ZERO, _Rules, record_history
 from generator.metrics.news import BEAR, CORRECTION
@@ -236,11 +237,30 @@ def breadth_lapsed(r: _Rules) -> bool:
     return h.with_data[h.index.get_loc(before)] >= floor and (now is None or h.with_data[now] < floor)
 
 
-# A standing correction or bear market, measured as reporters do: the last close against the 52-week closing high.
+# A standing correction or bear market, measured as reporters do: the last close against the 52-week closing high,
+# unless the index is still in a bear market from its peak (events `*_bear_low_date`: its lowest close since its
+# highest close in the data was 20% or more below it, and it has not risen 20% from that low since): then it is in that
+# bear market however its 52-week high has rolled down ("bear_cycle"). A 52-week window that drops the peak turned bear
+# markets into "corrections" (readers RA, RC: SPY 26.7% below its March 2000 high in November 2001, 18% below its
+# January 2022 high in March 2023); a bear market that ended with a 20% rise is not revived by the old peak (SPY's
+# correction of August 2011, 23% below its 2007 peak in price).
+def _peak(path: str) -> str:
+    """The path of the index's distance from its highest close in the data, beside its 52-week one."""
+    return path.replace("_from_52w_high", "_from_high")
+
+
+def _low(path: str) -> str:
+    """The path of the low of the index's standing bear market from its peak (events `bear_low`)."""
+    return path.replace("_from_52w_high", "_bear_low_date")
+
+
 DRAWDOWN_STATE = (
     Row("bear", lambda path, who: [at_most(path, -BEAR, who, "from 52w high", -1)]),
+    Row("bear_cycle", lambda path, who: [at_most(path, -CORRECTION, who, "from 52w high", -1),
+                                         is_not(_low(path), None, who, "bear market", -1)]),
     Row("correction", lambda path, who: [at_most(path, -CORRECTION, who, "from 52w high", -1),
-                                         more_than(path, -BEAR, who, "from 52w high", 0)]),
+                                         more_than(path, -BEAR, who, "from 52w high", 0),
+                                         is_(_low(path), None, who, "bear market", 0)]),
 )
 
 
@@ -262,17 +282,25 @@ def _drawdown_states(r: _Rules, large_high_told: bool) -> dict[str, Sentence]:
         if found is None:
             continue
         state, claims = found
-        day = getattr(ev, f"{prefix}_52w_high_date")
-        if day is not None and day == told_high[prefix]:
+        peak = state == "bear_cycle"
+        day = getattr(ev, f"{prefix}_high_date" if peak else f"{prefix}_52w_high_date")
+        word = state
+        if peak:
+            state, path = "bear", _peak(path)
+        if day is not None and day == told_high[prefix] and word != "bear_cycle":
             # the large cap in the same state by the same yardstick as the small cap's just told: "too"
             too = "_too" if prefix == "large" and out.get("small") is not None \
                 and out["small"].key == f"state_{state}_same" else ""
             out[prefix] = r.say("divergence", f"state_{state}_same{too}", who,
                                 (Fact("line", f"news.bar.{state}", who, "pct"),), claims, follows=True, side=prefix)
         else:
-            out[prefix] = r.say("divergence", f"state_{state}", who,
-                                (Fact("fall", path, who, "pct"), Fact("day", f"events.{prefix}_52w_high_date", who,
-                                                                      "date")), claims, side=prefix)
+            high_day = f"events.{prefix}_high_date" if peak else f"events.{prefix}_52w_high_date"
+            facts = (Fact("fall", path, who, "pct"), Fact("day", high_day, who, "date"))
+            if word == "bear_cycle":
+                # (the convention's 20% rise from the low is the bear-market line's size)
+                facts += (Fact("low", f"events.{prefix}_bear_low_date", who, "date"),
+                          Fact("line", f"news.bar.{state}", who, "pct"))
+            out[prefix] = r.say("divergence", f"state_{word if peak else state}", who, facts, claims, side=prefix)
     return out
 
 

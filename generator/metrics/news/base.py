@@ -79,6 +79,9 @@ class NewsItem:
     series: str = ""                # the long-history index (settings pair.small_index / large_index) the rarity,
                                     # "since" and `history_start` were measured on, where the subject's own history
                                     # ran out (`value` stays the subject's move); "" when measured on the subject
+    series_value: float | None = None  # that index's own move (a return), which the sentence gives beside its rarity: the
+                                       # rarity is the index's, so is the figure it is told with (reader RA, 2002-07-26:
+                                       # SPY +6.0% told with the S&P 500 index's rarity, the index rose 5.7%)
 
 
 @dataclass(frozen=True)
@@ -202,9 +205,14 @@ def years_rare(item: NewsItem) -> float:
     return 0.0
 
 
+# Two moves closer than this (in decimal) are a tie: "as extreme" counts them (the 10-year's four weeks to Thursday
+# 2019-08-15 and to Friday were both -51 bp, apart only by floating-point noise).
+TIE = 1e-9
+
+
 def _since(history: pd.Series, value: float, day: pd.Timestamp) -> tuple[date | None, float | None]:
-    """The last earlier observation at least as extreme as `value` in its direction."""
-    hits = history[history >= value] if value >= 0 else history[history <= value]
+    """The last earlier observation at least as extreme as `value` in its direction (ties included)."""
+    hits = history[history >= value - TIE] if value >= 0 else history[history <= value + TIE]
     if hits.empty:
         return None, None
     at = hits.index[-1]

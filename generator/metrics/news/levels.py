@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from generator.data.model import MarketData
+from generator.metrics.events import bear_low
 from generator.metrics.indicators import weekly_last
 from generator.metrics.periods import week_start
 from generator.metrics.series import inner_join
@@ -157,14 +158,16 @@ HIGH_GAP_YEARS = 0.5
 YEAR = pd.Timedelta(days=364)
 
 
-def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> list[NewsItem]:
+def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestamp,
+               bear: pd.Series | None = None) -> list[NewsItem]:
     """The index against its 52-week closing high (the quoted price, as reporters measure it):
 
     * `<prefix>_drawdown`: the week's last close is 10% (`label` "correction") or 20% ("bear") or more below the
       highest close of the 52 weeks to it (`ref_value`, on `ref_day`), and no earlier week closed that far below
       that high: the index crossed the line this week. `value` is the fall (a negative decimal); `since` the last
       earlier session that closed that far below its own 52-week high ("for the first time since <Month Year>").
-      Always told (`must_tell`).
+      Always told (`must_tell`). Never a correction while the index is in a bear market from its peak (events
+      `bear_low`, measured on `bear`, the side's long-history index when configured, else on `prices`).
     * `<prefix>_high`: a close this week (`day`, the first such; `value` its level) is a 52-week closing high, and
       the index's last 52-week closing high before this week (`since`) is HIGH_GAP_YEARS or more before it: "its
       first 52-week high since <Month Year>"."""
@@ -184,8 +187,12 @@ def _from_high(prefix: str, ticker: str, prices: pd.Series, session: pd.Timestam
     # two weeks ago is not in correction "for the first time since 2020" (reader R2, 2022-03-11)
     drawdowns = (prices / yearly_high - 1).loc[:start - pd.Timedelta(days=1)]
     drawdowns = drawdowns.loc[first + YEAR:]   # a drawdown needs a full year behind it
+    # an index not yet 20% above the low of its bear market from its peak (events `bear_low`) is still in that bear
+    # market: its fall past 10% of a 52-week high that has rolled down is not a new correction (readers RA, RC: SPY in
+    # November 2001)
+    in_bear = bear_low((prices if bear is None else bear).loc[:session]) is not None
     for line, label in ((BEAR, "bear"), (CORRECTION, "correction")):
-        if fall > -line:
+        if fall > -line or (label == "correction" and in_bear):
             continue
         if (earlier_ends.loc[peak_day:] / peak - 1 <= -line).any():
             break   # crossed before, since the same high: old news (and the shallower line too)

@@ -53,19 +53,33 @@ def _week_move(key: str, subject: str, series: pd.Series, session: pd.Timestamp,
 
 def _vix(ticker: str, vix: pd.Series, session: pd.Timestamp) -> list[NewsItem]:
     """The VIX's jump within the week (its highest close over last week's last close) and its closing level
-    (ranked against earlier week-end closes; "since" is the last earlier close at least as high)."""
+    (ranked against earlier week-end closes; "since" is the last earlier close at least as high).
+
+    The jump is ranked only against the same statistic (issue 26, reader RA 2005-04-15, RC 2021-02-26): when the
+    week's highest close is its last, the jump is the week's own change (Friday to Friday), ranked against earlier
+    weeks' changes, and the words call it weekly; when the peak came before the week's last session, it is ranked
+    against earlier weeks' rises to their highest close (`peak_jumps`), and the words name the peak's day and the
+    window ("by Thursday", "the biggest such jump"). A Friday-to-Thursday rise is never ranked against
+    Friday-to-Friday weeks, nor a Friday-to-Friday week against mid-week peaks."""
     vix = vix.loc[:session].dropna()
     ends = weekly_last(vix)
     if len(ends) < 2 or ends.index[-1] < pd.Timestamp(week_start(session.date())):
         return []
-    highs = vix.groupby(vix.index.to_period("W-SUN")).max()
-    jumps = pd.Series(highs.to_numpy()[1:] / ends.to_numpy()[:-1] - 1, index=ends.index[1:])
     week = vix.loc[pd.Timestamp(week_start(session.date())):]
+    at = week.idxmax()
+    jumps = peak_jumps(vix)
     jump = float(jumps.iloc[-1])
+    history = ends.pct_change().dropna().iloc[:-1] if at == week.index[-1] else jumps.iloc[:-1]
     earlier, _ = _split(vix, session)
-    return [_item("vix_jump", ticker, jump, "pct", week.idxmax(), jumps.iloc[:-1], jumps.iloc[:-1],
-                  jump >= VIX_JUMP),
+    return [_item("vix_jump", ticker, jump, "pct", at, history, history, jump >= VIX_JUMP),
             _vix_level(ticker, vix, session, weekly_last(earlier))]
+
+
+def peak_jumps(vix: pd.Series) -> pd.Series:
+    """Each week's highest close over the previous week's last close, less 1, indexed by the week's last session."""
+    ends = weekly_last(vix)
+    highs = vix.groupby(vix.index.to_period("W-SUN")).max()
+    return pd.Series(highs.to_numpy()[1:] / ends.to_numpy()[:-1] - 1, index=ends.index[1:])
 
 
 def _vix_level(ticker: str, vix: pd.Series, session: pd.Timestamp, earlier_ends: pd.Series) -> NewsItem:
@@ -97,27 +111,20 @@ def _spread_session(key: str, subject: str, small: pd.Series, large: pd.Series,
 
 
 def _two_day(key: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> NewsItem | None:
-    """The index's biggest move over two sessions in a row, both this week (the second session's close over the close
-    before the first), ranked against each earlier week's biggest such move; "since" is the last earlier pair of
-    sessions (any) that moved as far that way. `day` is the second session. News only when rarer than the week's
-    biggest single session and the week itself (`_multi_day_news`): a Wednesday-Thursday rally no single day
-    matched."""
+    """The index's biggest move over two sessions in a row that end this week (the second session's close over the
+    close before the first), the pair that straddles the weekend included: last Friday and Monday (2015-08-24, IWM
+    -5.0% over Friday and Monday, which a search inside the week missed). Ranked against the same statistic, each
+    earlier week's biggest two-session move ending in that week; "since" is the last earlier pair of sessions (any)
+    that moved as far that way. `day` is the second session. News only when rarer than the week's biggest single
+    session and the week itself (`_multi_day_news`): a Wednesday-Thursday rally no single day matched."""
     prices = prices.loc[:session].dropna()
     two = (prices / prices.shift(2) - 1).dropna()
-    if two.empty:
-        return None
-    first = pd.Series(prices.index, index=prices.index).shift(1).reindex(two.index)
-    start = pd.Timestamp(week_start(session.date()))
-    inside = first.to_numpy() >= np.datetime64(start)
-    week = two[(two.index >= start) & inside]
-    earlier = two[two.index < start]
+    earlier, week = _split(two, session)
     if week.empty or earlier.empty:
         return None
     at = week.abs().idxmax()
-    periods = earlier.index.to_period("W-SUN")
-    same_week = pd.Series(first.loc[earlier.index].to_numpy(), index=earlier.index).dt.to_period("W-SUN") == periods
-    within = earlier[same_week.to_numpy()].abs()
-    weekly_max = within.groupby(within.index.to_period("W-SUN")).max()
+    absolute = earlier.abs()
+    weekly_max = absolute.groupby(absolute.index.to_period("W-SUN")).max()
     return _item(key, ticker, float(week.loc[at]), "pct", at, weekly_max, earlier)
 
 
@@ -148,18 +155,34 @@ def _run(key: str, ticker: str, prices: pd.Series, session: pd.Timestamp) -> New
 
 def _four_week(key: str, subject: str, series: pd.Series, session: pd.Timestamp, *,
                absolute: bool = False) -> NewsItem | None:
-    """The four weeks to this week's last close (week-end to week-end; points for a yield), ranked against every
-    earlier week's four weeks; "since" is the last earlier week-end four weeks as far that way. News only when rarer
-    than this week's own move (`_multi_day_news`): the 10-year's climb of 2024's autumn, no single week of which
-    stood out."""
-    ends = weekly_last(series.loc[:session].dropna())
+    """The four weeks to this week's last close (points for a yield), on one definition for the value and its
+    history (`four_week_changes`: a close against the last close on or before the same weekday four weeks
+    earlier). Ranked against every earlier week's last close's four weeks (the same statistic, one a week); "since"
+    is the last earlier session whose four weeks went as far that way, any session (2007-11-09: SPY's 7.2% fall
+    was not its biggest since February 2003, the four weeks to 2007-08-15 fell 8.7%; a Friday-only search missed
+    them). News only when rarer than this week's own move (`_multi_day_news`): the 10-year's climb of 2024's
+    autumn, no single week of which stood out."""
+    series = series.loc[:session].dropna()
+    ends = weekly_last(series)
     if len(ends) < 6 or ends.index[-1] < pd.Timestamp(week_start(session.date())):
         return None
-    changes = (ends.diff(FOUR_WEEKS) if absolute else ends.pct_change(FOUR_WEEKS)).dropna()
-    if len(changes) < 2:
+    changes = four_week_changes(series, absolute=absolute)
+    weekly = changes.reindex(ends.index).dropna()
+    if len(weekly) < 2 or weekly.index[-1] != series.index[-1]:
         return None
-    earlier = changes.iloc[:-1]
-    return _item(key, subject, float(changes.iloc[-1]), "bp" if absolute else "pct", session, earlier, earlier)
+    value = float(weekly.iloc[-1])
+    return _item(key, subject, value, "bp" if absolute else "pct", session, weekly.iloc[:-1], changes.iloc[:-1])
+
+
+def four_week_changes(series: pd.Series, *, absolute: bool = False) -> pd.Series:
+    """Every session's four weeks: its close against the last close on or before the same weekday four weeks
+    earlier (a change in points with `absolute`), from the first session with four weeks behind it."""
+    values, index = series.to_numpy(dtype=float), series.index
+    base = index.searchsorted(index - pd.Timedelta(weeks=FOUR_WEEKS), side="right") - 1
+    ok = (base >= 0) & (index - pd.Timedelta(weeks=FOUR_WEEKS) >= index[0])
+    start = values[np.where(ok, base, 0)]
+    change = values - start if absolute else values / start - 1
+    return pd.Series(change[ok], index=index[ok])
 
 
 FOUR_WEEKS = 4
