@@ -161,9 +161,13 @@ def _top_fact(m) -> tuple[str, str] | None:
     or more before (`years_rare`), with its rarity phrase: "<Month Year>" of its "since", or "in our data"."""
     from generator.formats import monthyear
     from generator.metrics.news import SINCE_YEARS, UP_ONLY, years_rare
+    from generator.metrics.news.base import NEVER_LEADS
 
+    # (the gauges beside the pair, NEVER_LEADS, are told at the top only when rarer than the lead: the buried-news
+    # audit, commentary/news_audit.py, holds them to that)
     for item in (m.news.items[k] for k in m.news.ranked) if m.news is not None else ():
         if item.newsworthy and not item.streak and not (item.key in UP_ONLY and item.value <= 0) \
+                and item.key not in NEVER_LEADS \
                 and years_rare(item) >= TOP_YEARS:
             return item.key, (monthyear(item.since) if item.since is not None and (item.since_years or 0.0)
                               >= SINCE_YEARS else "in our data")

@@ -134,8 +134,9 @@ def news_lines(r) -> list[Sentence]:
                 done.add(key)
                 out.append(_each_day(r, by_key[s_key], by_key[l_key]) if key == "each_day"
                            else _both(r, by_key[s_key], by_key[l_key], key))
-        elif i.key == "ratio_level" and crowded(r.m):
-            # a crowded week's standfirst may run long: the ratio's line goes first if it must (the brief tells it)
+        elif i.key == "ratio_level" and crowded(r.m) and any(b.key == i.key for b in brief_picks(r.m)[:BRIEF_ITEMS - 1]):
+            # a crowded week's standfirst may run long: the ratio's line goes first if it must, when the brief tells it
+            # (a record in the data the brief leaves out stays: 2025-04-04)
             line = news_line(r, i)
             out.append(replace(line, optional=1))
         else:
