@@ -824,12 +824,20 @@ def test_no_yen_claim_rests_on_a_stale_quote(real_weeks, market_dir):
 
 
 def _in_bear_from_peak(s: pd.Series, end: pd.Timestamp) -> bool:
-    """Our own reading of a bear market from the peak: the lowest close since the highest close to `end` 20% or more
-    below it, and no close since 20% above that low (a bear market ends with a 20% rise from its low)."""
-    s = s.loc[:end]
-    after = s.loc[s.idxmax():]
-    low = after.min()
-    return bool(low / s.max() - 1 <= -0.20 and after.loc[after.idxmin():].max() / low - 1 < 0.20)
+    """Our own reading of the reporters' cycle rule: a close 20% or more below the running peak starts a bear market,
+    a close 20% above its lowest close since ends it, and the peak is then measured afresh."""
+    closes = s.loc[:end].dropna()
+    state, peak, low = False, float(closes.iloc[0]), 0.0
+    for close in map(float, closes):
+        if not state:
+            peak = max(peak, close)
+            if close <= 0.8 * peak:
+                state, low = True, close
+        else:
+            low = min(low, close)
+            if close >= 1.2 * low:
+                state, peak = False, close
+    return state
 
 
 def test_a_standing_bear_market_or_correction_is_named(real_weeks, market_dir):
@@ -840,7 +848,7 @@ def test_a_standing_bear_market_or_correction_is_named(real_weeks, market_dir):
     2001, 26.7% below its March 2000 high, and in March 2023, not yet 20% above its October 2022 low)."""
     from tests.test_news_events import _csv
 
-    missed, due, relabelled = [], 0, 0
+    missed, due, relabelled, rallied = [], 0, 0, []
     texts = {w.session: " ".join(w.sentences) for w in real_weeks}
     for ticker, index in (("IWM", "^RUT"), ("SPY", "^GSPC")):
         s, ix = _csv(market_dir, ticker), _csv(market_dir, index)
@@ -852,14 +860,20 @@ def test_a_standing_bear_market_or_correction_is_named(real_weeks, market_dir):
             if fall > -0.10:
                 continue
             due += 1
-            # (a bear market is measured on the index, as reporters do: SPY's price drops by its dividend)
-            bear = fall <= -0.20 or _in_bear_from_peak(ix, end)
+            # (a bear market is measured on the index, as reporters do: SPY's price drops by its dividend; 20% under
+            # a 52-week high after a 20% rise from the low is a new bull market's climb, named neither way: July 2009)
+            bear = _in_bear_from_peak(ix, end)
+            if fall <= -0.20 and not bear:
+                rallied.append((end.date(), ticker))
+                due -= 1
+                continue
             relabelled += bear and fall > -0.20
             word = "bear market" if bear else "correction"
             if word not in texts[end.date()]:
                 missed.append((end.date(), ticker, round(fall, 3)))
     assert due > 200, due
     assert relabelled > 20, relabelled   # 2001-2003, 2008-2009, 2022-2023
+    assert len(rallied) > 10, rallied    # spring and summer 2009, 2020
     assert not missed, f"{len(missed)}: {missed[:10]}"
 
 

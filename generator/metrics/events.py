@@ -97,9 +97,8 @@ class WeekEvents:
     large_52w_high_date: date | None = None
     # the yen's quote at this week's end or last week's is stale (`stale_fx_quote`): no claim rests on the week's move
     fx_stale: bool = False
-    # each index's bear market from its peak (`bear_low`, on `bear_prices`): the session of the lowest close since its
-    # highest close in the data, when that low was 20% or more below the peak and no close since has risen 20% from it
-    # (the reporters' convention: a bear market ends with a 20% rise from its low); None when the index is not in one
+    # each index's bear market (`bear_low`, on `bear_prices`): the session of its lowest close, by the reporters' cycle
+    # rule (a 20% fall from the peak starts one, a 20% rise from its low ends it); None when the index is not in one
     small_bear_low_date: date | None = None
     large_bear_low_date: date | None = None
 
@@ -142,21 +141,28 @@ BEAR_FALL, BEAR_END = 0.20, 0.20
 
 
 def bear_low(prices: pd.Series) -> date | None:
-    """The low of the bear market the index is still in, measured from its highest close in the data (the running
-    peak, not a 52-week high that rolls down past it: SPY in March 2023 was 15% below its 52-week high and still in
-    the bear market from its January 2022 peak): the session of the lowest close since that peak when it was BEAR_FALL
-    or more below it and no close since has been BEAR_END or more above it. None when not in a bear market."""
-    prices = prices.dropna()
-    if prices.empty:
+    """The low of the bear market the index is in, by the reporters' cycle rule: a fall of BEAR_FALL from the peak
+    starts a bear market, a rise of BEAR_END from its lowest close ends it, and the next peak is measured from there.
+    The session of that lowest close, or None when the index is not in a bear market. Measured on every close, not on
+    a 52-week high that rolls down past the peak (SPY in March 2023 was 15% below its 52-week high and still in the
+    bear market from its January 2022 peak); and a bear market that ended with a 20% rise stays ended though the index
+    is still far below its old high (July 2009: IWM 33% below its 52-week high, 50% above its March low)."""
+    values = prices.dropna()
+    if values.empty:
         return None
-    peak_at = prices.idxmax()
-    after = prices.loc[peak_at:]
-    low_at = after.idxmin()
-    if float(after.loc[low_at]) / float(prices.loc[peak_at]) - 1 > -BEAR_FALL:
-        return None
-    if float(after.loc[low_at:].max()) / float(after.loc[low_at]) - 1 >= BEAR_END:
-        return None
-    return low_at.date()
+    closes = values.to_numpy(dtype=float)
+    bear, peak, low, low_at = False, closes[0], 0.0, 0
+    for i, close in enumerate(closes):
+        if not bear:
+            if close > peak:
+                peak = close
+            elif close <= peak * (1 - BEAR_FALL):
+                bear, low, low_at = True, close, i
+        elif close < low:
+            low, low_at = close, i
+        elif close >= low * (1 + BEAR_END):
+            bear, peak = False, close
+    return values.index[low_at].date() if bear else None
 
 
 def bear_prices(market: MarketData, settings: Settings, side: str) -> pd.Series:

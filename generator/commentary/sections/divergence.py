@@ -255,7 +255,9 @@ def _low(path: str) -> str:
 
 
 DRAWDOWN_STATE = (
-    Row("bear", lambda path, who: [at_most(path, -BEAR, who, "from 52w high", -1)]),
+    # (20% under a 52-week high after a 20% rise from the low is a new bull market's climb, not a bear market: July 2009)
+    Row("bear", lambda path, who: [at_most(path, -BEAR, who, "from 52w high", -1),
+                                   is_not(_low(path), None, who, "bear market", -1)]),
     Row("bear_cycle", lambda path, who: [at_most(path, -CORRECTION, who, "from 52w high", -1),
                                          is_not(_low(path), None, who, "bear market", -1)]),
     Row("correction", lambda path, who: [at_most(path, -CORRECTION, who, "from 52w high", -1),
