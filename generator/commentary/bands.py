@@ -45,3 +45,7 @@ LOW_RSI = 35
 # "favours small caps"; nearer, the words give the averages without the verdict (a reader met "the trend favours
 # small caps" on a 0.1% margin after a -2.3% relative week).
 TREND_MARGIN = 0.01
+
+# The moves whose news item, when newsworthy (rare for the gauge's own history), make a week one of big moves whatever
+# their size (commentary/crowding.py `_eventful`, fit_audit.py `eventful`): SPY's worst day since 2003 was -1.9%.
+RARE_MOVES = ("small_day", "large_day", "small_week", "large_week", "spread_week", "spread_day")

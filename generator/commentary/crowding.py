@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from generator.commentary.claims import (ALMOST_ALL, SHOWN_ZERO, Claim, Fact, Paragraph, Sentence, at_extreme, at_least,
                                          at_most, is_, less_than, more_than, negative, positive, reads, within)
-from generator.commentary.bands import BUSY_RANK, THIN_RANK
+from generator.commentary.bands import BUSY_RANK, RARE_MOVES, THIN_RANK
 from generator.commentary.rules import calm_claims
 from generator.metrics.regime import BIG_SESSION, FEAR, RALLY, SETTLED, TENSE_PERCENTILE, all_but
 from generator.metrics import paths as mp
@@ -164,9 +164,14 @@ def _eventful(r, subject: str) -> tuple[bool, list[Claim]]:
     if not big and spread is not None and abs(spread) >= MOVE_SPREAD:
         big = [(at_least(mp.REGIME_GAUGES_SPREAD_WEEK, MOVE_SPREAD, pair, "big week", 0) if spread > 0
                 else at_most(mp.REGIME_GAUGES_SPREAD_WEEK, -MOVE_SPREAD, pair, "big week", 0))]
+    # a session or week rare for its own history is a big move whatever its size: SPY's worst day since 2003 fell
+    # 1.9% (reader RA, 2006-05-19: "heavy trading without a big move")
+    rare = [(k, f"news.items.{k}.newsworthy") for k in RARE_MOVES if r.m.news is not None and k in r.m.news.items]
+    if not big:
+        big = [is_(path, True, subject, "big week", 0) for k, path in rare if r.m.news.items[k].newsworthy][:1]
     if big:
         return True, big
-    quiet = ([more_than(mp.REGIME_GAUGES_WORST_SESSION, -BIG_SESSION, subject, "sessions", 0)]
+    quiet = [is_(path, False, subject, "big week", 0) for _, path in rare] + ([more_than(mp.REGIME_GAUGES_WORST_SESSION, -BIG_SESSION, subject, "sessions", 0)]
              if g is not None and g.worst_session is not None else []) + \
         ([less_than(mp.REGIME_GAUGES_BEST_SESSION, BIG_SESSION, subject, "sessions", 0)]
          if g is not None and g.best_session is not None else []) + \

@@ -12,7 +12,7 @@ week.
 
 | words (any phrasing)                                  | fits only when                                           |
 |-------------------------------------------------------|----------------------------------------------------------|
-| "a week of big moves", "moved far", "eventful week"   | a session of BIG_SESSION or a week of BIG_SESSION in either index, or a spread of MOVE_SPREAD (`eventful`) |
+| "a week of big moves", "moved far", "eventful week"   | a session of BIG_SESSION or a week of BIG_SESSION in either index, a spread of MOVE_SPREAD, or a session or week rare for its history (RARE_MOVES; `eventful`) |
 | "without a big move", "rather than rushing for the door" | none of those (`quiet`)                               |
 | "suffer first" (stressed markets)                     | small caps behind large caps on the week                 |
 | "only N% of trading days"                             | N under 50                                               |
@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from generator.commentary.bands import TREND_MARGIN
+from generator.commentary.bands import RARE_MOVES, TREND_MARGIN
 from generator.commentary.claims import MISSING, lookup
 from generator.metrics import paths as mp
 from generator.metrics.regime import BIG_SESSION
@@ -93,16 +93,18 @@ class Week:
         self.hy_1w, self.ust_1w = g(f"returns.{self.hy}.1w"), g(f"returns.{self.ust}.1w")
         rarest = lookup(doc, mp.NEWS_RAREST)
         self.rarest = rarest if isinstance(rarest, str) else None
+        self.rare_move = any(lookup(doc, f"news.items.{k}.newsworthy") is True for k in RARE_MOVES)
 
 
 def eventful(w: Week) -> bool | None:
-    """A week of big moves: a session of BIG_SESSION or more in either index, a week that size, or the pair
-    MOVE_SPREAD apart. None when the week's returns are missing."""
+    """A week of big moves: a session of BIG_SESSION or more in either index, a week that size, the pair
+    MOVE_SPREAD apart, or a session or week rare for its own history (RARE_MOVES). None when the week's returns are
+    missing."""
     if w.small_1w is None or w.large_1w is None:
         return None
     big_day = (w.worst is not None and w.worst <= -BIG_SESSION) or (w.best is not None and w.best >= BIG_SESSION)
     return big_day or max(abs(w.small_1w), abs(w.large_1w)) >= BIG_SESSION or \
-        (w.spread is not None and abs(w.spread) >= MOVE_SPREAD)
+        (w.spread is not None and abs(w.spread) >= MOVE_SPREAD) or w.rare_move
 
 
 def audit_fit(doc, rendered, settings=None) -> dict[str, list[str]]:
