@@ -20,7 +20,8 @@ import pandas as pd
 
 from generator.commentary.agreement import audit
 from generator.commentary.factcheck import CLASSES, Flag, plain
-from generator.commentary.words import previous_headline, told, write_words
+from generator.commentary.repeats import told
+from generator.commentary.words import previous_headline, write_words
 from generator.data.model import MarketData, cut_at
 from generator.metrics import compute_metrics
 from generator.metrics.indicators import weekly_last
@@ -61,7 +62,7 @@ class WeekResult:
     news: tuple[tuple[str, float, float, bool], ...] = ()
     # which of `sentences` are the column's prose (False: a data note or a gloss, printed in a section's notes box)
     prose: tuple[bool, ...] = ()
-    # the facts each of `sentences` prints, (unit, size as printed) (generator/commentary/words.py `told`)
+    # the facts each of `sentences` prints, (unit, size as printed) (generator/commentary/repeats.py `told`)
     facts: tuple[tuple[tuple, ...], ...] = ()
 
 

@@ -290,7 +290,7 @@ class Sentence:
     # reads as an orphan).
     qualifies: str | None = None
     # An argument's point the sentence makes besides its figures ("short rates are near zero, so the question is
-    # growth"): a column makes it once, in its home section (generator/commentary/words.py POINT_HOME); elsewhere the
+    # growth"): a column makes it once, in its home section (generator/commentary/repeats.py POINT_HOME); elsewhere the
     # sentence refers back without it (its `<key>_told` words) or gives way.
     point: str | None = None
 

@@ -53,7 +53,7 @@ GROWTH_SECTIONS = ("rates", "positioning", "lede", "policy")
 GROWTH_KEYS = ("ten_rising_zero", "helped_by_rising", "case_against_none_rates")
 
 # The point that short rates sit at zero, so small caps need growth rather than cheaper money: the policy section
-# makes it (generator/commentary/words.py POINT_HOME); the rates and junk sections then say theirs without it.
+# makes it (generator/commentary/repeats.py POINT_HOME); the rates and junk sections then say theirs without it.
 ZERO_POINT = "zero_rates"
 
 __all__ = ["BIG_MARKET_DAY", "CALM_RANK", "RARE_WEEK", "RECORD_YEARS", "ROUT_DROP", "SHOWN_ZERO", "STRESSED_RANK",
