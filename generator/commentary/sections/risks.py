@@ -15,6 +15,7 @@ from generator.commentary.crowding import crowding_paragraph
 from generator.commentary.rules import (BIG_MARKET_DAY, CALM_RANK, ROUT_DROP, SHOWN_ZERO, STRESSED_RANK, _Rules,
                                        calm_claims, sense, yen_off_peak, yen_threat)
 from generator.commentary.table import Row, choose, first, holds
+from generator.metrics.news import CORRECTION
 from generator.metrics.regime import SETTLED, UNEASY, all_but
 from generator.metrics import paths as mp
 
@@ -253,7 +254,7 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
         ([Claim(mp.EVENTS_FX_FROM_PEAK, ">", rs.yen_from_peak, fx, "peak", 0)] if ev.fx_from_peak is not None
          else []) + \
         ([Claim(mp.EVENTS_VIX_HIGH, "<", rs.vix_stressed, vix, "level", 0)] if ev.vix_high is not None else []) + \
-        _short_run_calm(r, rs)
+        _short_run_calm(r, rs) + _no_drawdown(r, vix)
     if holds(quiet, r.view) and r.regime not in UNEASY:
         # "a quiet week" only when calm by every gauge (rules.calm_claims); else just "nothing alarming"
         calm = calm_claims(r, "risks")
@@ -267,6 +268,20 @@ def _vix_level(r: _Rules, vix_fact: Fact, vix: str, fx: str) -> list[Sentence]:
             out.append(say(key.replace("_named", "_told"), vix, tuple(f for f in rank if f is not vix_fact), claims))
         return out
     out.append(say(key, vix, rank if claims else (vix_fact,), claims))
+    return out
+
+
+def _no_drawdown(r: _Rules, vix: str) -> list[Claim]:
+    """Neither index in a correction or a bear market, and the VIX not at its highest close in a year or more:
+    "nothing alarming" is false beside any of them (readers RA, 2004-05-14, a correction; RC, 2014-02-07, the VIX's
+    highest close since December 2012)."""
+    ev, out = r.m.events, []
+    for side, who in (("small", r.small), ("large", r.large)):
+        if getattr(ev, f"{side}_from_52w_high") is not None:
+            out.append(more_than(f"events.{side}_from_52w_high", -CORRECTION, who, "from 52w high", 0))
+        out.append(is_(f"events.{side}_bear_low_date", None, who, "bear market", 0))
+    if r.m.news is not None and "vix_level" in r.m.news.items:
+        out.append(is_("news.items.vix_level.newsworthy", False, vix, "level", 0))
     return out
 
 
