@@ -280,8 +280,9 @@ def _no_drawdown(r: _Rules, vix: str) -> list[Claim]:
         if getattr(ev, f"{side}_from_52w_high") is not None:
             out.append(more_than(f"events.{side}_from_52w_high", -CORRECTION, who, "from 52w high", 0))
         out.append(is_(f"events.{side}_bear_low_date", None, who, "bear market", 0))
-    if r.m.news is not None and "vix_level" in r.m.news.items:
-        out.append(is_("news.items.vix_level.newsworthy", False, vix, "level", 0))
+    key = "vix_level"
+    if r.m.news is not None and key in r.m.news.items:
+        out.append(is_(f"news.items.{key}.newsworthy", False, vix, "level", 0))
     return out
 
 
